@@ -1,0 +1,37 @@
+# Thin wrapper around CMake. `make run` and `make test` install what is missing first.
+BUILD ?= build
+# CI=true (set by CI) turns warnings into errors.
+CMAKE_FLAGS ?= $(if $(CI),-DPS_WERROR=ON,)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
+           libcmocka-dev tmux clang-format
+
+.PHONY: all deps build run test test-asan bench clean
+
+all: build
+
+deps:
+	@sh tests/install-deps.sh $(PACKAGES)
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/pipescope
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure --no-tests=error -j $(JOBS)
+
+test-asan: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DPS_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --no-tests=error -j $(JOBS)
+
+bench: build
+	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan

@@ -1,0 +1,143 @@
+/* The scenario: one pipeline to schedule (SPEC section 2). Values are stored as the user
+ * wrote them (milliseconds, megabytes, Gb/s); ps_scenario_*_ns() give the model's exact
+ * integer durations. Validation names the offending field. */
+#ifndef PS_CORE_SCENARIO_H
+#define PS_CORE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+#define PS_MAX_STAGES 1024
+#define PS_MAX_MICROBATCHES 16384
+#define PS_MAX_CHUNKS 16
+#define PS_MAX_DCS 64
+#define PS_NAME_MAX 64
+
+/* Compute time of one microbatch through one whole stage (all chunks), in ms. */
+struct ps_compute {
+    double forward_ms;
+    double backward_ms; /* B: input-gradient backward (CrossPipe's D) */
+    double weight_ms;   /* W: weight-gradient backward; may be 0 */
+};
+
+struct ps_link {
+    double latency_ms;     /* >= 0 */
+    double bandwidth_gbps; /* >= 0; 0 = unlimited (no transmission time, no occupancy) */
+};
+
+struct ps_dc {
+    char name[PS_NAME_MAX];
+    int stages;           /* >= 1 */
+    double compute_scale; /* > 0, default 1 */
+};
+
+/* Override of inter_dc for one ordered DC pair (asymmetric links allowed). */
+struct ps_pair {
+    int from, to; /* DC indices */
+    struct ps_link link;
+};
+
+struct ps_mb_scale {
+    double compute_scale;    /* > 0, default 1 */
+    double activation_scale; /* >= 0, default 1 */
+    double memory_scale;     /* > 0; equals compute_scale unless has_memory_scale */
+    bool has_memory_scale;
+};
+
+struct ps_scenario {
+    char name[128];
+    char *description; /* heap, may be NULL */
+
+    int n_stages;       /* S */
+    int n_microbatches; /* M */
+
+    int n_dcs;
+    struct ps_dc *dcs; /* n_dcs entries; stages placed contiguously in this order */
+
+    struct ps_compute compute;
+    struct ps_compute *per_stage; /* NULL, or n_stages overrides */
+
+    double activation_mb; /* message between adjacent virtual stages, per microbatch */
+
+    struct ps_link intra_dc;
+    struct ps_link inter_dc;
+    int n_pairs;
+    struct ps_pair *pairs; /* NULL when n_pairs == 0 */
+
+    bool has_memory_limit;
+    double memory_limit; /* activation units; meaningful when has_memory_limit */
+    double weight_share; /* w in [0,1], default 0.5 */
+
+    bool has_data_parallel;
+    double allgather_ms;      /* per stage (whole stage; a chunk takes 1/V) */
+    double reduce_scatter_ms; /* per stage */
+
+    struct ps_mb_scale *per_microbatch; /* NULL, or n_microbatches entries */
+};
+
+/* Initializes sc to an empty-but-valid-shaped scenario (0 stages; not yet valid). */
+void ps_scenario_init(struct ps_scenario *sc);
+
+/* Releases everything sc owns and leaves it as after ps_scenario_init. */
+void ps_scenario_fini(struct ps_scenario *sc);
+
+/* Deep copy: dst is initialized by the call (any previous content is NOT freed).
+ * Returns PS_ENOMEM on failure (dst then holds an empty scenario). */
+enum ps_status ps_scenario_copy(struct ps_scenario *dst, const struct ps_scenario *src);
+
+/* Fills sc (initialized by the call) with a uniform scenario: n_dcs DCs of
+ * stages_per_dc stages each (named dc0, dc1, ...), M microbatches, the given F/B/W,
+ * activation 0, links free, no memory limit, weight_share 0.5. For tests and tools. */
+enum ps_status ps_scenario_make_uniform(struct ps_scenario *sc, int n_dcs, int stages_per_dc,
+                                        int microbatches, double f_ms, double b_ms, double w_ms);
+
+/* Checks every rule of SPEC section 2. On failure fills d with the field path and
+ * reason and returns PS_EINVAL. */
+enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag *d);
+
+/* DC index of a stage (device). Requires a valid scenario. */
+int ps_scenario_dc_of(const struct ps_scenario *sc, int stage);
+
+/* First stage of DC `dc`. */
+int ps_scenario_dc_first_stage(const struct ps_scenario *sc, int dc);
+
+/* Link parameters between two devices a != b (intra_dc, pair override, or inter_dc). */
+struct ps_link ps_scenario_link(const struct ps_scenario *sc, int from_stage, int to_stage);
+
+/* Effective compute of one stage (per-stage override if any), before scales. */
+struct ps_compute ps_scenario_stage_compute(const struct ps_scenario *sc, int stage);
+
+enum ps_time_kind { PS_TIME_F = 0, PS_TIME_B, PS_TIME_W, PS_TIME_B_COMBINED };
+
+/* Whole-stage (all chunks together) duration in ns of one microbatch's op kind on a
+ * stage, with the DC and microbatch compute scales applied, rounded to nearest ns. */
+int64_t ps_scenario_stage_time_ns(const struct ps_scenario *sc, int stage, int microbatch,
+                                  enum ps_time_kind kind);
+
+/* Duration in ns of chunk c (of V) of that op: the whole-stage time is split so that the
+ * V chunk durations add up exactly to ps_scenario_stage_time_ns. */
+int64_t ps_scenario_chunk_time_ns(const struct ps_scenario *sc, int stage, int microbatch,
+                                  enum ps_time_kind kind, int chunk, int chunks);
+
+/* Splits total_ns into `parts` parts that add up exactly; returns the part-th one. */
+int64_t ps_split_ns(int64_t total_ns, int part, int parts);
+
+/* Message size in MB of a microbatch's transfer (activation_mb x activation_scale). */
+double ps_scenario_message_mb(const struct ps_scenario *sc, int microbatch);
+
+/* Memory scale `a` of a microbatch (SPEC 5). */
+double ps_scenario_memory_scale(const struct ps_scenario *sc, int microbatch);
+
+/* Data-parallel op duration for one chunk of V on a stage (0 when no data parallel). */
+int64_t ps_scenario_dp_ns(const struct ps_scenario *sc, int stage, bool allgather, int chunk,
+                          int chunks);
+
+/* The 1F1B memory budget in units: S (stage 0 keeps S microbatches in flight). */
+double ps_scenario_1f1b_budget(const struct ps_scenario *sc);
+
+/* The largest per-stage forward time in ms, with scales (CrossPipe's T_F). */
+double ps_scenario_max_forward_ms(const struct ps_scenario *sc);
+
+#endif

@@ -1,0 +1,51 @@
+/* The discrete-event simulator (SPEC 6): turns per-device orders (and optional channel
+ * ranks) into exact times, builds the transfer records and the data-parallel lane, and
+ * computes the metrics and the lower bound. Also the independent checker of timed
+ * schedules (validate) and the explanations the explorer shows. */
+#ifndef PS_CORE_SIM_H
+#define PS_CORE_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/schedule.h"
+#include "core/status.h"
+
+/* Times s: fills every op's start/end, s->transfers, s->channels, s->dp_ops, and the
+ * metrics (makespan, bubble, busy, peak memory, memory_ok, lower bound), sets s->timed.
+ * The orders must contain every op of the model exactly once (parts in order).
+ * Returns PS_EINVAL when an op is missing, duplicated or out of its microbatch order,
+ * PS_EDEADLOCK when the orders can never complete (d names a stuck op), PS_ENOMEM.
+ * Can be called again after the orders change. */
+enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d);
+
+/* Recomputes only the metrics of an already timed schedule (used after loading a file):
+ * makespan, bubble, busy, peak memory, memory_ok, lower bound, channel busy. */
+enum ps_status ps_sim_metrics(struct ps_schedule *s);
+
+/* A number no schedule of this scenario can beat, whatever its chunks, traversal or
+ * split (SPEC 6): the max of per-device work, one microbatch's round trip with its
+ * latencies and transmissions, and the busiest link's transmissions. */
+int64_t ps_lower_bound_ns(const struct ps_scenario *sc);
+
+/* Checks a timed schedule against the model without trusting its recorded metrics:
+ * every op present once with its model duration, device and lane overlaps, every
+ * dependency with its transfer (start >= producer end, duration = transmission time,
+ * arrive = end + latency, consumer start >= arrive), channel overlaps, microbatch order,
+ * memory limit, and that the recorded makespan matches. Returns PS_OK, or PS_EINVAL with
+ * the first violation in d. `max_report` violations are counted in *n_violations. */
+enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag *d,
+                                    int *n_violations);
+
+/* What op (stage, index in dev_ops[stage]) waited for before it started: fills buf with
+ * e.g. "waited 38.0 ms for gradient of microbatch 5 from stage 4 over east->west" or
+ * "started right after the previous op". Requires a timed schedule. */
+void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *buf, size_t size);
+
+/* Marks the ops on one critical path (a chain of zero-slack dependencies and device
+ * order edges ending at the makespan): on_path[stage][index] set true. on_path must have
+ * the same shape as s->dev_ops (caller-allocated, zeroed). Returns the number marked. */
+size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path);
+
+#endif

@@ -1,0 +1,93 @@
+/* Writers and readers of pipescope's files: schedule files (JSON SPEC 7, CSV SPEC 8),
+ * comparison tables (SPEC 9, CSV, JSON and a text table), the text summary with an ASCII
+ * Gantt chart, and atomic file writes. */
+#ifndef PS_EXPORT_EXPORT_H
+#define PS_EXPORT_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/schedule.h"
+#include "core/status.h"
+
+#define PS_SCHEDULE_FORMAT "pipescope-schedule/1"
+#define PS_VERSION "0.1.0"
+
+/* Growable byte buffer for the writers. */
+struct ps_buf {
+    char *data;
+    size_t len, cap;
+};
+void ps_buf_init(struct ps_buf *b);
+void ps_buf_fini(struct ps_buf *b);
+enum ps_status ps_buf_append(struct ps_buf *b, const char *data, size_t len);
+enum ps_status ps_buf_printf(struct ps_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Writes data to path atomically: a temporary file in the same folder, fsync, rename.
+ * A missing folder or any error leaves the old file (if any) untouched; d says why.
+ * path "-" writes to standard output. */
+enum ps_status ps_write_atomic(const char *path, const char *data, size_t len, struct ps_diag *d);
+
+/* Schedule file, JSON (SPEC 7). Appends to out. The schedule must be timed (or
+ * infeasible, with no ops). */
+enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_buf *out);
+
+/* Schedule file, CSV (SPEC 8), RFC 4180 via libcsv. */
+enum ps_status ps_export_schedule_csv(const struct ps_schedule *s, struct ps_buf *out);
+
+/* A schedule read back from a file, with the scenario it carries. */
+struct ps_loaded_schedule {
+    struct ps_scenario sc;
+    struct ps_schedule *sched; /* sched->sc points at sc above */
+};
+
+/* Reads a schedule JSON file's text. All op and transfer times are taken from the file;
+ * metrics recorded in the file are kept in `recorded` for comparison by validate. On
+ * failure returns PS_EPARSE/PS_EINVAL with d filled (path like "ops[12].start_ms"). */
+struct ps_recorded_metrics {
+    double makespan_ms;
+    double bubble_ratio;
+    double lower_bound_ms;
+    bool memory_ok;
+};
+enum ps_status ps_import_schedule_json(const char *text, size_t len, struct ps_loaded_schedule *out,
+                                       struct ps_recorded_metrics *recorded, struct ps_diag *d);
+void ps_loaded_schedule_fini(struct ps_loaded_schedule *ls);
+
+/* One row of a comparison (SPEC 9). */
+struct ps_compare_row {
+    char scenario[128];
+    char schedule[PS_SCHED_NAME_MAX];
+    char status[16];
+    double makespan_ms; /* NAN when none (infeasible / failed) */
+    double bubble_ratio;
+    double peak_memory; /* max over devices */
+    bool memory_ok;
+    double lower_bound_ms;
+    double ratio_to_lower_bound;
+    double solve_ms;
+    /* Extra columns (a sweep's parameters): n_extra pairs. */
+    int n_extra;
+    struct ps_kv extra[8];
+};
+
+/* Fills a row from a (timed or infeasible) schedule. */
+void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s);
+
+enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n, struct ps_buf *out);
+enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t n,
+                                      struct ps_buf *out);
+/* Aligned text table for a terminal, with the lower bound line. */
+enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
+                                       struct ps_buf *out);
+
+/* Readable summary of one schedule and an ASCII Gantt chart `width` columns wide: one
+ * row per device, DC boundaries marked. */
+enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
+
+#endif
