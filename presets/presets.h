@@ -48,4 +48,28 @@ void ps_preset_list_names(char *buf, size_t size);
  * known names in d. */
 enum ps_status ps_preset_load(const char *name, struct ps_scenario *sc, struct ps_diag *d);
 
+/* Where a scenario comes from, as the command line and the explorer take it:
+ * one of a file, a preset (default: PS_DEFAULT_PRESET) or a model description, then
+ * `--set PATH=VALUE` edits applied in order. */
+struct ps_scenario_source {
+    const char *scenario_file; /* NULL, or a scenario file path */
+    const char *preset;        /* NULL, or a preset name */
+    const char *model;         /* NULL, or a model name/file for the calculator */
+    const char *cluster;       /* NULL, or the calculator's cluster/layout spec */
+    int n_sets;
+    const char *const *sets; /* "PATH=VALUE" strings */
+};
+
+/* Builds the scenario described by src (sc initialized by the call). Errors name the
+ * file, the preset or the --set path in d. */
+enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct ps_scenario *sc,
+                                   struct ps_diag *d);
+
+/* The calculator behind src->model/src->cluster (presets/models.c): fills sc from a model
+ * name or file and a cluster spec. */
+enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
+                                      struct ps_scenario *sc, struct ps_diag *d);
+
+/* User presets: scenario files (*.json) in $PIPESCOPE_PRESETS, or else
+ * $XDG_CONFIG_HOME/pipescope/presets (~/.config/pipescope/presets). */
 #endif
