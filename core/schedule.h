@@ -112,9 +112,9 @@ struct ps_schedule {
     int64_t makespan_ns;
     int64_t lower_bound_ns;
     double bubble_ratio;
-    int64_t *busy_ns;     /* per device: compute busy time */
-    double *peak_memory;  /* per device, activation units */
-    bool memory_ok;       /* peak <= limit on every device (true when unlimited) */
+    int64_t *busy_ns;    /* per device: compute busy time */
+    double *peak_memory; /* per device, activation units */
+    bool memory_ok;      /* peak <= limit on every device (true when unlimited) */
 
     struct ps_solver_info solver;
 };
@@ -149,6 +149,24 @@ enum ps_status ps_schedule_push(struct ps_schedule *s, int stage, enum ps_op_kin
  * parts). Parts of one op must be pushed in order, on its device. */
 enum ps_status ps_schedule_push_part(struct ps_schedule *s, int stage, enum ps_op_kind kind,
                                      int chunk, int microbatch, int part, int parts);
+
+/* True when stage's ops include W ops: the schedule splits the backward and the stage's
+ * weight_ms is > 0 (SPEC 3: "when weight_ms is 0, no schedule emits W ops"; a split stage
+ * without W frees all of B's memory at B's end). Generators must test this before
+ * pushing W: pushing W where it is false returns PS_EINVAL. */
+bool ps_schedule_has_w(const struct ps_schedule *s, int stage);
+
+/* Number of ops (parts) across all devices. */
+size_t ps_schedule_n_ops(const struct ps_schedule *s);
+
+/* Empties every device order (keeps the buffers) and marks the schedule untimed, so a
+ * generator can rebuild it. */
+void ps_schedule_clear(struct ps_schedule *s);
+
+/* For loaders: (re)builds s->channels from the scenario and sets every transfer's
+ * channel index from its from/to stages (-1 when its transmission takes no time).
+ * Returns PS_ENOMEM or PS_EINVAL (a transfer between invalid stages). */
+enum ps_status ps_schedule_assign_channels(struct ps_schedule *s);
 
 /* Model duration of a whole op (F, B, W; B is combined B+W in a combined schedule). */
 int64_t ps_schedule_op_ns(const struct ps_schedule *s, int stage, enum ps_op_kind kind, int chunk,

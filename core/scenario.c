@@ -1,0 +1,401 @@
+/* The scenario: lifetime, validation of every rule of SPEC section 2 (naming the field),
+ * and the exact integer durations the model derives from the user's milliseconds. */
+#include "core/scenario.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/units.h"
+
+void ps_scenario_init(struct ps_scenario *sc)
+{
+    assert(sc != NULL);
+    memset(sc, 0, sizeof *sc);
+    sc->weight_share = 0.5;
+}
+
+void ps_scenario_fini(struct ps_scenario *sc)
+{
+    if (sc == NULL)
+        return;
+    free(sc->description);
+    free(sc->dcs);
+    free(sc->per_stage);
+    free(sc->pairs);
+    free(sc->per_microbatch);
+    ps_scenario_init(sc);
+}
+
+static void *dup_array(const void *src, size_t n, size_t size, bool *failed)
+{
+    if (src == NULL || n == 0)
+        return NULL;
+    void *p = malloc(n * size);
+    if (p == NULL) {
+        *failed = true;
+        return NULL;
+    }
+    memcpy(p, src, n * size);
+    return p;
+}
+
+enum ps_status ps_scenario_copy(struct ps_scenario *dst, const struct ps_scenario *src)
+{
+    assert(dst != NULL && src != NULL);
+    bool failed = false;
+    *dst = *src;
+    dst->description = NULL;
+    if (src->description != NULL) {
+        size_t n = strlen(src->description) + 1;
+        dst->description = dup_array(src->description, n, 1, &failed);
+    }
+    dst->dcs =
+        dup_array(src->dcs, (size_t)(src->n_dcs > 0 ? src->n_dcs : 0), sizeof *src->dcs, &failed);
+    dst->per_stage = dup_array(src->per_stage, (size_t)(src->n_stages > 0 ? src->n_stages : 0),
+                               sizeof *src->per_stage, &failed);
+    dst->pairs = dup_array(src->pairs, (size_t)(src->n_pairs > 0 ? src->n_pairs : 0),
+                           sizeof *src->pairs, &failed);
+    dst->per_microbatch =
+        dup_array(src->per_microbatch, (size_t)(src->n_microbatches > 0 ? src->n_microbatches : 0),
+                  sizeof *src->per_microbatch, &failed);
+    if (failed) {
+        ps_scenario_fini(dst);
+        return PS_ENOMEM;
+    }
+    return PS_OK;
+}
+
+enum ps_status ps_scenario_make_uniform(struct ps_scenario *sc, int n_dcs, int stages_per_dc,
+                                        int microbatches, double f_ms, double b_ms, double w_ms)
+{
+    ps_scenario_init(sc);
+    if (n_dcs < 1 || n_dcs > PS_MAX_DCS || stages_per_dc < 1)
+        return PS_EINVAL;
+    sc->dcs = calloc((size_t)n_dcs, sizeof *sc->dcs);
+    if (sc->dcs == NULL)
+        return PS_ENOMEM;
+    snprintf(sc->name, sizeof sc->name, "uniform");
+    sc->n_dcs = n_dcs;
+    for (int i = 0; i < n_dcs; i++) {
+        snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "dc%d", i);
+        sc->dcs[i].stages = stages_per_dc;
+        sc->dcs[i].compute_scale = 1.0;
+    }
+    sc->n_stages = n_dcs * stages_per_dc;
+    sc->n_microbatches = microbatches;
+    sc->compute.forward_ms = f_ms;
+    sc->compute.backward_ms = b_ms;
+    sc->compute.weight_ms = w_ms;
+    sc->weight_share = 0.5;
+    return PS_OK;
+}
+
+/* ---- validation ---------------------------------------------------------------------- */
+
+/* Each check fills d with the path and "must be ... (got X)" and returns false. */
+static bool check_num(struct ps_diag *d, const char *path, double x, double min, bool strict)
+{
+    if (!isfinite(x)) {
+        ps_diag_set(d, PS_EINVAL, path, "must be a finite number (got %g)", x);
+        return false;
+    }
+    if (strict ? !(x > min) : !(x >= min)) {
+        ps_diag_set(d, PS_EINVAL, path, "must be %s %g (got %g)", strict ? ">" : ">=", min, x);
+        return false;
+    }
+    return true;
+}
+
+static bool check_compute(struct ps_diag *d, const char *prefix, const struct ps_compute *c)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s.forward_ms", prefix);
+    if (!check_num(d, path, c->forward_ms, 0, true))
+        return false;
+    snprintf(path, sizeof path, "%s.backward_ms", prefix);
+    if (!check_num(d, path, c->backward_ms, 0, true))
+        return false;
+    snprintf(path, sizeof path, "%s.weight_ms", prefix);
+    return check_num(d, path, c->weight_ms, 0, false);
+}
+
+static bool check_link(struct ps_diag *d, const char *prefix, const struct ps_link *l)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s.latency_ms", prefix);
+    if (!check_num(d, path, l->latency_ms, 0, false))
+        return false;
+    snprintf(path, sizeof path, "%s.bandwidth_gbps", prefix);
+    return check_num(d, path, l->bandwidth_gbps, 0, false);
+}
+
+enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag *d)
+{
+    char path[160];
+    assert(sc != NULL);
+    ps_diag_clear(d);
+    if (sc->n_stages < 1 || sc->n_stages > PS_MAX_STAGES)
+        return ps_diag_set(d, PS_EINVAL, "stages", "must be an integer in 1..%d (got %d)",
+                           PS_MAX_STAGES, sc->n_stages);
+    if (sc->n_microbatches < 1 || sc->n_microbatches > PS_MAX_MICROBATCHES)
+        return ps_diag_set(d, PS_EINVAL, "microbatches", "must be an integer in 1..%d (got %d)",
+                           PS_MAX_MICROBATCHES, sc->n_microbatches);
+    if (sc->n_dcs < 1 || sc->dcs == NULL)
+        return ps_diag_set(d, PS_EINVAL, "datacenters", "must list at least one datacenter");
+    if (sc->n_dcs > PS_MAX_DCS)
+        return ps_diag_set(d, PS_EINVAL, "datacenters", "at most %d datacenters (got %d)",
+                           PS_MAX_DCS, sc->n_dcs);
+    long total = 0;
+    for (int i = 0; i < sc->n_dcs; i++) {
+        const struct ps_dc *dc = &sc->dcs[i];
+        if (dc->name[0] == '\0' || memchr(dc->name, '\0', sizeof dc->name) == NULL) {
+            snprintf(path, sizeof path, "datacenters.%d.name", i);
+            return ps_diag_set(d, PS_EINVAL, path, "must be a non-empty name");
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcmp(sc->dcs[j].name, dc->name) == 0) {
+                snprintf(path, sizeof path, "datacenters.%d.name", i);
+                return ps_diag_set(d, PS_EINVAL, path,
+                                   "must be unique (\"%s\" is also datacenter %d)", dc->name, j);
+            }
+        }
+        if (dc->stages < 1) {
+            snprintf(path, sizeof path, "datacenters.%d.stages", i);
+            return ps_diag_set(d, PS_EINVAL, path, "must be >= 1 (got %d)", dc->stages);
+        }
+        snprintf(path, sizeof path, "datacenters.%d.compute_scale", i);
+        if (!check_num(d, path, dc->compute_scale, 0, true))
+            return PS_EINVAL;
+        total += dc->stages;
+    }
+    if (total != sc->n_stages)
+        return ps_diag_set(d, PS_EINVAL, "datacenters",
+                           "stages of the datacenters must add up to stages = %d (got %ld)",
+                           sc->n_stages, total);
+    if (!check_compute(d, "compute", &sc->compute))
+        return PS_EINVAL;
+    if (sc->per_stage != NULL) {
+        for (int s = 0; s < sc->n_stages; s++) {
+            snprintf(path, sizeof path, "compute.per_stage.%d", s);
+            if (!check_compute(d, path, &sc->per_stage[s]))
+                return PS_EINVAL;
+        }
+    }
+    if (!check_num(d, "activation_mb", sc->activation_mb, 0, false))
+        return PS_EINVAL;
+    if (!check_link(d, "network.intra_dc", &sc->intra_dc) ||
+        !check_link(d, "network.inter_dc", &sc->inter_dc))
+        return PS_EINVAL;
+    if (sc->n_pairs < 0 || (sc->n_pairs > 0 && sc->pairs == NULL))
+        return ps_diag_set(d, PS_EINVAL, "network.pairs", "malformed list");
+    for (int i = 0; i < sc->n_pairs; i++) {
+        const struct ps_pair *p = &sc->pairs[i];
+        if (p->from < 0 || p->from >= sc->n_dcs) {
+            snprintf(path, sizeof path, "network.pairs.%d.from", i);
+            return ps_diag_set(d, PS_EINVAL, path, "must name a datacenter (got index %d)",
+                               p->from);
+        }
+        if (p->to < 0 || p->to >= sc->n_dcs) {
+            snprintf(path, sizeof path, "network.pairs.%d.to", i);
+            return ps_diag_set(d, PS_EINVAL, path, "must name a datacenter (got index %d)", p->to);
+        }
+        if (p->from == p->to) {
+            snprintf(path, sizeof path, "network.pairs.%d.to", i);
+            return ps_diag_set(d, PS_EINVAL, path,
+                               "must differ from \"from\" (both are \"%s\"; use intra_dc)",
+                               sc->dcs[p->from].name);
+        }
+        for (int j = 0; j < i; j++) {
+            if (sc->pairs[j].from == p->from && sc->pairs[j].to == p->to) {
+                snprintf(path, sizeof path, "network.pairs.%d", i);
+                return ps_diag_set(d, PS_EINVAL, path,
+                                   "duplicates pairs.%d (%s -> %s is given twice)", j,
+                                   sc->dcs[p->from].name, sc->dcs[p->to].name);
+            }
+        }
+        snprintf(path, sizeof path, "network.pairs.%d", i);
+        if (!check_link(d, path, &p->link))
+            return PS_EINVAL;
+    }
+    if (sc->has_memory_limit && !check_num(d, "memory.limit", sc->memory_limit, 0, true))
+        return PS_EINVAL;
+    if (!check_num(d, "memory.weight_share", sc->weight_share, 0, false))
+        return PS_EINVAL;
+    if (sc->weight_share > 1.0)
+        return ps_diag_set(d, PS_EINVAL, "memory.weight_share", "must be <= 1 (got %g)",
+                           sc->weight_share);
+    if (sc->has_data_parallel) {
+        if (!check_num(d, "data_parallel.allgather_ms", sc->allgather_ms, 0, false) ||
+            !check_num(d, "data_parallel.reduce_scatter_ms", sc->reduce_scatter_ms, 0, false))
+            return PS_EINVAL;
+    }
+    if (sc->per_microbatch != NULL) {
+        for (int m = 0; m < sc->n_microbatches; m++) {
+            const struct ps_mb_scale *ms = &sc->per_microbatch[m];
+            snprintf(path, sizeof path, "per_microbatch.%d.compute_scale", m);
+            if (!check_num(d, path, ms->compute_scale, 0, true))
+                return PS_EINVAL;
+            snprintf(path, sizeof path, "per_microbatch.%d.activation_scale", m);
+            if (!check_num(d, path, ms->activation_scale, 0, false))
+                return PS_EINVAL;
+            if (ms->has_memory_scale) {
+                snprintf(path, sizeof path, "per_microbatch.%d.memory_scale", m);
+                if (!check_num(d, path, ms->memory_scale, 0, true))
+                    return PS_EINVAL;
+            }
+        }
+    }
+    /* Whole-stage times must fit the integer nanosecond model (about 292 years). */
+    double max_scale = 1.0;
+    for (int i = 0; i < sc->n_dcs; i++)
+        max_scale = fmax(max_scale, sc->dcs[i].compute_scale);
+    double max_mb = 1.0;
+    if (sc->per_microbatch != NULL)
+        for (int m = 0; m < sc->n_microbatches; m++)
+            max_mb = fmax(max_mb, sc->per_microbatch[m].compute_scale);
+    for (int s = 0; s < sc->n_stages; s++) {
+        struct ps_compute c = ps_scenario_stage_compute(sc, s);
+        double worst = (c.forward_ms + c.backward_ms + c.weight_ms) * max_scale * max_mb *
+                       (double)sc->n_microbatches;
+        if (worst > 1e12) {
+            snprintf(path, sizeof path, sc->per_stage != NULL ? "compute.per_stage.%d" : "compute",
+                     s);
+            return ps_diag_set(d, PS_EINVAL, path,
+                               "times are too large (a stage would work %g ms in total; the "
+                               "limit is 1e12 ms)",
+                               worst);
+        }
+    }
+    return PS_OK;
+}
+
+/* ---- accessors ------------------------------------------------------------------------ */
+
+int ps_scenario_dc_of(const struct ps_scenario *sc, int stage)
+{
+    int first = 0;
+    for (int i = 0; i < sc->n_dcs; i++) {
+        first += sc->dcs[i].stages;
+        if (stage < first)
+            return i;
+    }
+    return sc->n_dcs - 1;
+}
+
+int ps_scenario_dc_first_stage(const struct ps_scenario *sc, int dc)
+{
+    int first = 0;
+    for (int i = 0; i < dc && i < sc->n_dcs; i++)
+        first += sc->dcs[i].stages;
+    return first;
+}
+
+struct ps_link ps_scenario_link(const struct ps_scenario *sc, int from_stage, int to_stage)
+{
+    int a = ps_scenario_dc_of(sc, from_stage), b = ps_scenario_dc_of(sc, to_stage);
+    if (a == b)
+        return sc->intra_dc;
+    for (int i = 0; i < sc->n_pairs; i++)
+        if (sc->pairs[i].from == a && sc->pairs[i].to == b)
+            return sc->pairs[i].link;
+    return sc->inter_dc;
+}
+
+struct ps_compute ps_scenario_stage_compute(const struct ps_scenario *sc, int stage)
+{
+    if (sc->per_stage != NULL)
+        return sc->per_stage[stage];
+    return sc->compute;
+}
+
+static double mb_compute_scale(const struct ps_scenario *sc, int microbatch)
+{
+    if (sc->per_microbatch == NULL || microbatch < 0)
+        return 1.0;
+    return sc->per_microbatch[microbatch].compute_scale;
+}
+
+int64_t ps_scenario_stage_time_ns(const struct ps_scenario *sc, int stage, int microbatch,
+                                  enum ps_time_kind kind)
+{
+    struct ps_compute c = ps_scenario_stage_compute(sc, stage);
+    double ms = 0;
+    switch (kind) {
+    case PS_TIME_F:
+        ms = c.forward_ms;
+        break;
+    case PS_TIME_B:
+        ms = c.backward_ms;
+        break;
+    case PS_TIME_W:
+        ms = c.weight_ms;
+        break;
+    case PS_TIME_B_COMBINED:
+        ms = c.backward_ms + c.weight_ms;
+        break;
+    }
+    double scale = sc->dcs[ps_scenario_dc_of(sc, stage)].compute_scale;
+    return ps_ms_to_ns(ms * scale * mb_compute_scale(sc, microbatch));
+}
+
+int64_t ps_split_ns(int64_t total_ns, int part, int parts)
+{
+    assert(parts >= 1 && part >= 0 && part < parts && total_ns >= 0);
+    /* round(i*T/n) for i = part and part+1, without forming i*T: T = q*n + r. */
+    int64_t q = total_ns / parts, r = total_ns % parts;
+    int64_t n = parts, i = part;
+    int64_t lo = i * q + (2 * i * r + n) / (2 * n);
+    int64_t hi = (i + 1) * q + (2 * (i + 1) * r + n) / (2 * n);
+    return hi - lo;
+}
+
+int64_t ps_scenario_chunk_time_ns(const struct ps_scenario *sc, int stage, int microbatch,
+                                  enum ps_time_kind kind, int chunk, int chunks)
+{
+    return ps_split_ns(ps_scenario_stage_time_ns(sc, stage, microbatch, kind), chunk, chunks);
+}
+
+double ps_scenario_message_mb(const struct ps_scenario *sc, int microbatch)
+{
+    if (sc->per_microbatch == NULL || microbatch < 0)
+        return sc->activation_mb;
+    return sc->activation_mb * sc->per_microbatch[microbatch].activation_scale;
+}
+
+double ps_scenario_memory_scale(const struct ps_scenario *sc, int microbatch)
+{
+    if (sc->per_microbatch == NULL || microbatch < 0)
+        return 1.0;
+    const struct ps_mb_scale *m = &sc->per_microbatch[microbatch];
+    return m->has_memory_scale ? m->memory_scale : m->compute_scale;
+}
+
+int64_t ps_scenario_dp_ns(const struct ps_scenario *sc, int stage, bool allgather, int chunk,
+                          int chunks)
+{
+    (void)stage; /* data parallel is communication: no compute scale applies */
+    if (!sc->has_data_parallel)
+        return 0;
+    int64_t total = ps_ms_to_ns(allgather ? sc->allgather_ms : sc->reduce_scatter_ms);
+    return ps_split_ns(total, chunk, chunks);
+}
+
+double ps_scenario_1f1b_budget(const struct ps_scenario *sc)
+{
+    return (double)sc->n_stages;
+}
+
+double ps_scenario_max_forward_ms(const struct ps_scenario *sc)
+{
+    double best = 0;
+    for (int s = 0; s < sc->n_stages; s++) {
+        double f = ps_scenario_stage_compute(sc, s).forward_ms *
+                   sc->dcs[ps_scenario_dc_of(sc, s)].compute_scale;
+        if (f > best)
+            best = f;
+    }
+    return best;
+}

@@ -1,0 +1,791 @@
+/* The discrete-event simulator (SPEC 6, docs/model.md): per-device orders in, exact
+ * integer times out. Ops are looked up through flat (kind, vstage, microbatch) tables,
+ * transfers get fixed slots by (kind, boundary, microbatch), and one binary heap orders
+ * the events (op ends, arrivals, channel frees, all-gather ends). */
+#include "core/sim.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sched_internal.h"
+#include "core/units.h"
+
+enum ev_type { EV_OP_END = 0, EV_ARRIVE, EV_CHAN_FREE, EV_AG_END };
+
+struct event {
+    int64_t t;
+    uint32_t x; /* id << 2 | type */
+};
+
+struct sim {
+    struct ps_schedule *s;
+    const struct ps_scenario *sc;
+    int S, V, SV, M;
+    int *dev_of_v; /* SV */
+    int *vtab;     /* S*V: (stage, chunk) -> vstage */
+    bool *has_w;   /* S */
+    int32_t *pos;  /* 3*SV*M: index of part 0 in its device's order */
+    uint8_t *pend; /* 3*SV*M: inputs not yet arrived (part 0 only) */
+    size_t *next;  /* S: index of the running or next op */
+    uint8_t *busy; /* S */
+    int *bch;      /* 2*SV: channel per boundary, -1 none */
+    int *bslot;    /* 2*SV: first transfer slot / M, -1 when same device */
+    struct ps_link *blink;
+    double *msg_mb; /* M */
+    size_t remaining;
+
+    struct event *heap;
+    size_t hn, hcap;
+
+    /* per channel: a heap of ready transfer ids (in one flat block) */
+    int32_t *cq;
+    size_t *cq_off, *cq_n;
+    uint8_t *ch_busy, *ch_dirty;
+    int *dirty;
+    int n_dirty;
+    int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
+    size_t *ch_sent;
+};
+
+static inline size_t key3(const struct sim *m, int kind, int v, int mb)
+{
+    return ((size_t)kind * (size_t)m->SV + (size_t)v) * (size_t)m->M + (size_t)mb;
+}
+
+/* ---- event heap ---------------------------------------------------------------------- */
+
+static void heap_push(struct sim *m, int64_t t, uint32_t id, enum ev_type type)
+{
+    assert(m->hn < m->hcap);
+    struct event e = {t, id << 2 | (uint32_t)type};
+    size_t i = m->hn++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (m->heap[p].t <= t)
+            break;
+        m->heap[i] = m->heap[p];
+        i = p;
+    }
+    m->heap[i] = e;
+}
+
+static struct event heap_pop(struct sim *m)
+{
+    struct event top = m->heap[0];
+    struct event last = m->heap[--m->hn];
+    size_t i = 0, n = m->hn;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && m->heap[c + 1].t < m->heap[c].t)
+            c++;
+        if (m->heap[c].t >= last.t)
+            break;
+        m->heap[i] = m->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        m->heap[i] = last;
+    return top;
+}
+
+/* ---- channel queues -------------------------------------------------------------------- */
+
+/* FCFS order (SPEC 6): explicit rank first when ranked, then ready time, lower sending
+ * device, activation before gradient, lower microbatch; the slot breaks what is left. */
+static bool xfer_before(const struct sim *m, int32_t a, int32_t b)
+{
+    const struct ps_transfer *x = &m->s->transfers[a], *y = &m->s->transfers[b];
+    if (m->s->xfer_rank != NULL) {
+        int64_t ra = m->s->xfer_rank[ps_xfer_key(m->s, x->kind, x->from_vstage, x->microbatch)];
+        int64_t rb = m->s->xfer_rank[ps_xfer_key(m->s, y->kind, y->from_vstage, y->microbatch)];
+        if (ra != rb)
+            return ra < rb;
+    }
+    if (x->ready_ns != y->ready_ns)
+        return x->ready_ns < y->ready_ns;
+    if (x->from_stage != y->from_stage)
+        return x->from_stage < y->from_stage;
+    if (x->kind != y->kind)
+        return x->kind < y->kind;
+    if (x->microbatch != y->microbatch)
+        return x->microbatch < y->microbatch;
+    return a < b;
+}
+
+static void cq_push(struct sim *m, int c, int32_t id)
+{
+    int32_t *q = m->cq + m->cq_off[c];
+    size_t i = m->cq_n[c]++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!xfer_before(m, id, q[p]))
+            break;
+        q[i] = q[p];
+        i = p;
+    }
+    q[i] = id;
+}
+
+static int32_t cq_pop(struct sim *m, int c)
+{
+    int32_t *q = m->cq + m->cq_off[c];
+    int32_t top = q[0];
+    size_t n = --m->cq_n[c];
+    int32_t last = q[n];
+    size_t i = 0;
+    for (;;) {
+        size_t k = 2 * i + 1;
+        if (k >= n)
+            break;
+        if (k + 1 < n && xfer_before(m, q[k + 1], q[k]))
+            k++;
+        if (!xfer_before(m, q[k], last))
+            break;
+        q[i] = q[k];
+        i = k;
+    }
+    if (n > 0)
+        q[i] = last;
+    return top;
+}
+
+static void mark_dirty(struct sim *m, int c)
+{
+    if (!m->ch_dirty[c]) {
+        m->ch_dirty[c] = 1;
+        m->dirty[m->n_dirty++] = c;
+    }
+}
+
+/* ---- the simulation proper ----------------------------------------------------------- */
+
+static void try_start(struct sim *m, int d, int64_t t)
+{
+    if (m->busy[d] || m->next[d] >= m->s->dev_n[d])
+        return;
+    struct ps_op *op = &m->s->dev_ops[d][m->next[d]];
+    if (op->part == 0 && m->pend[key3(m, op->kind, m->vtab[d * m->V + op->chunk], op->microbatch)])
+        return;
+    op->start_ns = t;
+    m->busy[d] = 1;
+    heap_push(m, t + op->dur_ns, (uint32_t)d, EV_OP_END);
+}
+
+/* One input of op (kind, v, mb) has arrived at t. */
+static void satisfy(struct sim *m, int kind, int v, int mb, int64_t t)
+{
+    size_t k = key3(m, kind, v, mb);
+    assert(m->pend[k] > 0);
+    if (--m->pend[k] == 0) {
+        int d = m->dev_of_v[v];
+        if (m->next[d] == (size_t)m->pos[k])
+            try_start(m, d, t);
+    }
+}
+
+static void deliver(struct sim *m, const struct ps_transfer *x)
+{
+    int to = ps_boundary_to(m->s, x->kind, x->from_vstage);
+    satisfy(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch, x->arrive_ns);
+}
+
+/* Op (F or B) of vstage v, microbatch mb ended at t: send its output along boundary. */
+static void send(struct sim *m, int kind, int v, int mb, int chunk, int64_t t)
+{
+    int b = ps_boundary(m->s, kind, v);
+    int to = ps_boundary_to(m->s, kind, v);
+    int consumer = kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+    if (m->bslot[b] < 0) {
+        satisfy(m, consumer, to, mb, t);
+        return;
+    }
+    int32_t id = m->bslot[b] * m->M + mb;
+    struct ps_transfer *x = &m->s->transfers[id];
+    x->ready_ns = t;
+    x->microbatch = mb;
+    x->from_stage = (int16_t)m->dev_of_v[v];
+    x->to_stage = (int16_t)m->dev_of_v[to];
+    x->from_vstage = (int16_t)v;
+    x->kind = (uint8_t)kind;
+    x->chunk = (uint8_t)chunk;
+    int c = m->bch[b];
+    int64_t tx = c >= 0 ? ps_tx_ns(m->msg_mb[mb], m->blink[b].bandwidth_gbps) : 0;
+    if (tx == 0) {
+        x->channel = -1;
+        x->start_ns = x->end_ns = t;
+        x->arrive_ns = t + ps_ms_to_ns(m->blink[b].latency_ms);
+        if (x->arrive_ns == t)
+            deliver(m, x);
+        else
+            heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
+        return;
+    }
+    x->channel = c;
+    x->end_ns = tx; /* the transmission time, until the channel sends it */
+    cq_push(m, c, id);
+    if (!m->ch_busy[c])
+        mark_dirty(m, c);
+}
+
+static void op_end(struct sim *m, int d, int64_t t)
+{
+    struct ps_op *op = &m->s->dev_ops[d][m->next[d]];
+    op->end_ns = t;
+    m->busy[d] = 0;
+    m->next[d]++;
+    m->remaining--;
+    if (op->part == op->parts - 1) {
+        int v = m->vtab[d * m->V + op->chunk], mb = op->microbatch;
+        if (op->kind == PS_OP_F) {
+            if (v < m->SV - 1)
+                send(m, PS_XFER_ACTIVATION, v, mb, op->chunk, t);
+            else
+                satisfy(m, PS_OP_B, v, mb, t);
+        } else if (op->kind == PS_OP_B) {
+            if (v > 0)
+                send(m, PS_XFER_GRADIENT, v, mb, op->chunk, t);
+            if (m->has_w[d])
+                satisfy(m, PS_OP_W, v, mb, t);
+        }
+    }
+    try_start(m, d, t);
+}
+
+static void dispatch(struct sim *m, int c, int64_t t)
+{
+    if (m->ch_busy[c] || m->cq_n[c] == 0)
+        return;
+    int32_t id = m->cq[m->cq_off[c]];
+    struct ps_transfer *x = &m->s->transfers[id];
+    if (m->ch_ranks != NULL) {
+        /* explicit order: only the lowest unsent rank may go */
+        int64_t r = m->s->xfer_rank[ps_xfer_key(m->s, x->kind, x->from_vstage, x->microbatch)];
+        if (r != m->ch_ranks[m->cq_off[c] + m->ch_sent[c]])
+            return;
+    }
+    cq_pop(m, c);
+    m->ch_sent[c]++;
+    int64_t tx = x->end_ns;
+    x->start_ns = t;
+    x->end_ns = t + tx;
+    x->arrive_ns = x->end_ns + ps_ms_to_ns(m->s->channels[c].link.latency_ms);
+    m->ch_busy[c] = 1;
+    heap_push(m, x->end_ns, (uint32_t)c, EV_CHAN_FREE);
+    heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- checks before simulating ----------------------------------------------------------- */
+
+static void op_name(const struct ps_op *op, char *buf, size_t size)
+{
+    if (op->parts > 1)
+        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
+                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
+    else
+        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
+                 (int)op->microbatch, op->chunk);
+}
+
+/* Every op of the model exactly once, on its device, parts back to back, and each
+ * (kind, chunk) in increasing microbatch order (SPEC 3). Fills m->pos. */
+static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
+{
+    struct ps_schedule *s = m->s;
+    int V = m->V;
+    int *cnt = calloc((size_t)m->S * 3 * (size_t)V, sizeof *cnt);
+    if (cnt == NULL)
+        return PS_ENOMEM;
+    char path[64], what[96];
+    enum ps_status st = PS_OK;
+    for (int dv = 0; dv < m->S && st == PS_OK; dv++) {
+        const struct ps_op *ops = s->dev_ops[dv];
+        size_t n = s->dev_n[dv];
+        for (size_t i = 0; i < n; i++) {
+            const struct ps_op *op = &ops[i];
+            snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
+            if (op->kind > PS_OP_W || op->chunk >= V || op->microbatch < 0 ||
+                op->microbatch >= m->M || op->parts < 1 || op->part >= op->parts ||
+                op->stage != dv || op->dur_ns < 0) {
+                st = ps_diag_set(d, PS_EINVAL, path,
+                                 "malformed op (kind %d, chunk %d, "
+                                 "microbatch %d, part %d of %d, stage %d)",
+                                 op->kind, op->chunk, (int)op->microbatch, op->part, op->parts,
+                                 op->stage);
+                break;
+            }
+            op_name(op, what, sizeof what);
+            if (op->kind == PS_OP_W && !m->has_w[dv]) {
+                st = ps_diag_set(d, PS_EINVAL, path, "%s: this schedule has no W ops on stage %d",
+                                 what, dv);
+                break;
+            }
+            if (op->part > 0) {
+                const struct ps_op *p = i > 0 ? &ops[i - 1] : NULL;
+                if (p == NULL || p->kind != op->kind || p->chunk != op->chunk ||
+                    p->microbatch != op->microbatch || p->part != op->part - 1 ||
+                    p->parts != op->parts) {
+                    st = ps_diag_set(d, PS_EINVAL, path,
+                                     "%s does not follow its previous part directly", what);
+                    break;
+                }
+                continue;
+            }
+            if (i > 0 && ops[i - 1].part != ops[i - 1].parts - 1) {
+                op_name(&ops[i - 1], what, sizeof what);
+                st = ps_diag_set(d, PS_EINVAL, path, "%s is cut off before its last part", what);
+                break;
+            }
+            int *c = &cnt[((size_t)dv * 3 + op->kind) * (size_t)V + op->chunk];
+            if (op->microbatch != *c) {
+                if (op->microbatch < *c)
+                    st = ps_diag_set(d, PS_EINVAL, path, "%s appears twice or out of order", what);
+                else
+                    st = ps_diag_set(d, PS_EINVAL, path,
+                                     "%s comes before microbatch %d: ops of one kind and chunk "
+                                     "must run in increasing microbatch order",
+                                     what, *c);
+                break;
+            }
+            (*c)++;
+            m->pos[key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch)] = (int32_t)i;
+        }
+        if (st == PS_OK && n > 0 && ops[n - 1].part != ops[n - 1].parts - 1) {
+            op_name(&ops[n - 1], what, sizeof what);
+            snprintf(path, sizeof path, "stage %d, op %zu", dv, n - 1);
+            st = ps_diag_set(d, PS_EINVAL, path, "%s is cut off before its last part", what);
+        }
+        for (int k = 0; k < 3 && st == PS_OK; k++) {
+            if (k == PS_OP_W && !m->has_w[dv])
+                continue;
+            for (int c = 0; c < V && st == PS_OK; c++) {
+                int have = cnt[((size_t)dv * 3 + k) * (size_t)V + c];
+                if (have < m->M) {
+                    snprintf(path, sizeof path, "stage %d", dv);
+                    st =
+                        ps_diag_set(d, PS_EINVAL, path, "%s of microbatch %d (chunk %d) is missing",
+                                    ps_op_kind_str((enum ps_op_kind)k), have, c);
+                }
+            }
+        }
+    }
+    free(cnt);
+    return st;
+}
+
+/* ---- metrics ---------------------------------------------------------------------------- */
+
+static void compute_metrics(struct ps_schedule *s)
+{
+    const struct ps_scenario *sc = s->sc;
+    int64_t makespan = 0, busy_total = 0;
+    double w = sc->weight_share;
+    bool ok = true;
+    for (int d = 0; d < s->n_stages; d++) {
+        int64_t busy = 0;
+        double cur = 0, peak = 0;
+        bool has_w = ps_schedule_has_w(s, d);
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            busy += op->end_ns - op->start_ns;
+            if (op->end_ns > makespan)
+                makespan = op->end_ns;
+            double a = ps_scenario_memory_scale(sc, op->microbatch) / s->chunks;
+            if (op->kind == PS_OP_F && op->part == 0) {
+                cur += a;
+                if (cur > peak)
+                    peak = cur;
+            }
+            if (op->part == op->parts - 1) {
+                if (op->kind == PS_OP_B)
+                    cur -= has_w ? (1 - w) * a : a;
+                else if (op->kind == PS_OP_W)
+                    cur -= w * a;
+            }
+        }
+        for (size_t i = 0; i < s->dp_n[d]; i++)
+            if (s->dp_ops[d][i].end_ns > makespan)
+                makespan = s->dp_ops[d][i].end_ns;
+        s->busy_ns[d] = busy;
+        busy_total += busy;
+        s->peak_memory[d] = peak;
+        if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9)
+            ok = false;
+    }
+    s->makespan_ns = makespan;
+    s->bubble_ratio =
+        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
+    s->memory_ok = ok;
+    for (int c = 0; c < s->n_channels; c++) {
+        s->channels[c].busy_ns = 0;
+        s->channels[c].n_transfers = 0;
+    }
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        if (x->channel >= 0 && x->channel < s->n_channels) {
+            s->channels[x->channel].busy_ns += x->end_ns - x->start_ns;
+            s->channels[x->channel].n_transfers++;
+        }
+    }
+    s->lower_bound_ns = ps_lower_bound_ns(sc);
+}
+
+enum ps_status ps_sim_metrics(struct ps_schedule *s)
+{
+    assert(s != NULL);
+    compute_metrics(s);
+    return PS_OK;
+}
+
+/* ---- data-parallel lane ----------------------------------------------------------------- */
+
+/* AG ops run serially from 0 in the order of the chunks' first F. */
+static void plan_allgathers(struct sim *m)
+{
+    struct ps_schedule *s = m->s;
+    for (int d = 0; d < m->S; d++) {
+        s->dp_n[d] = 0;
+        if (!m->sc->has_data_parallel)
+            continue;
+        int64_t lane = 0;
+        uint32_t seen = 0;
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            if (op->kind != PS_OP_F || (seen >> op->chunk & 1u))
+                continue;
+            seen |= 1u << op->chunk;
+            struct ps_op *ag = &s->dp_ops[d][s->dp_n[d]++];
+            memset(ag, 0, sizeof *ag);
+            ag->kind = PS_OP_AG;
+            ag->stage = (int16_t)d;
+            ag->chunk = op->chunk;
+            ag->microbatch = -1;
+            ag->parts = 1;
+            ag->dur_ns = ps_scenario_dp_ns(m->sc, d, true, op->chunk, m->V);
+            ag->start_ns = lane;
+            ag->end_ns = lane + ag->dur_ns;
+            lane = ag->end_ns;
+            m->pend[key3(m, PS_OP_F, m->vtab[d * m->V + op->chunk], 0)]++;
+            heap_push(m, ag->end_ns, (uint32_t)(d * m->V + op->chunk), EV_AG_END);
+        }
+    }
+}
+
+/* RS(s,c) after the last W (or B without W) of chunk c, in the order of those ops. */
+static void plan_reduce_scatters(struct sim *m)
+{
+    struct ps_schedule *s = m->s;
+    if (!m->sc->has_data_parallel)
+        return;
+    for (int d = 0; d < m->S; d++) {
+        int last_kind = m->has_w[d] ? PS_OP_W : PS_OP_B;
+        int64_t lane = s->dp_n[d] > 0 ? s->dp_ops[d][s->dp_n[d] - 1].end_ns : 0;
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            if (op->kind != last_kind || op->microbatch != m->M - 1 || op->part != op->parts - 1)
+                continue;
+            struct ps_op *rs = &s->dp_ops[d][s->dp_n[d]++];
+            memset(rs, 0, sizeof *rs);
+            rs->kind = PS_OP_RS;
+            rs->stage = (int16_t)d;
+            rs->chunk = op->chunk;
+            rs->microbatch = -1;
+            rs->parts = 1;
+            rs->dur_ns = ps_scenario_dp_ns(m->sc, d, false, op->chunk, m->V);
+            rs->start_ns = op->end_ns > lane ? op->end_ns : lane;
+            rs->end_ns = rs->start_ns + rs->dur_ns;
+            lane = rs->end_ns;
+        }
+    }
+}
+
+/* ---- setup and run ---------------------------------------------------------------------- */
+
+static void sim_free(struct sim *m)
+{
+    free(m->dev_of_v);
+    free(m->vtab);
+    free(m->has_w);
+    free(m->pos);
+    free(m->pend);
+    free(m->next);
+    free(m->busy);
+    free(m->bch);
+    free(m->bslot);
+    free(m->blink);
+    free(m->msg_mb);
+    free(m->heap);
+    free(m->cq);
+    free(m->cq_off);
+    free(m->cq_n);
+    free(m->ch_busy);
+    free(m->ch_dirty);
+    free(m->dirty);
+    free(m->ch_ranks);
+    free(m->ch_sent);
+}
+
+static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
+{
+    memset(m, 0, sizeof *m);
+    m->s = s;
+    m->sc = s->sc;
+    m->S = s->n_stages;
+    m->V = s->chunks;
+    m->SV = m->S * m->V;
+    m->M = s->n_microbatches;
+    size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
+    size_t nkeys = 3 * SV * M;
+    m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
+    m->vtab = malloc(SV * sizeof *m->vtab);
+    m->has_w = malloc(S * sizeof *m->has_w);
+    m->pos = malloc(nkeys * sizeof *m->pos);
+    m->pend = malloc(nkeys * sizeof *m->pend);
+    m->next = calloc(S, sizeof *m->next);
+    m->busy = calloc(S, sizeof *m->busy);
+    m->bch = malloc(2 * SV * sizeof *m->bch);
+    m->bslot = malloc(2 * SV * sizeof *m->bslot);
+    m->blink = calloc(2 * SV, sizeof *m->blink);
+    m->msg_mb = malloc(M * sizeof *m->msg_mb);
+    if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->pos == NULL ||
+        m->pend == NULL || m->next == NULL || m->busy == NULL || m->bch == NULL ||
+        m->bslot == NULL || m->blink == NULL || m->msg_mb == NULL)
+        return PS_ENOMEM;
+    for (int v = 0; v < m->SV; v++) {
+        int d = ps_vstage_device(v, m->S, m->V, s->traversal);
+        m->dev_of_v[v] = d;
+        m->vtab[d * m->V + ps_vstage_chunk(v, m->S, m->V, s->traversal)] = v;
+    }
+    for (int d = 0; d < m->S; d++)
+        m->has_w[d] = ps_schedule_has_w(s, d);
+    for (int i = 0; i < m->M; i++)
+        m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
+    memset(m->pos, 0xff, nkeys * sizeof *m->pos);
+    /* pending inputs: F needs F(v-1); B needs B(v+1) or, last, F(v); W needs B */
+    for (int v = 0; v < m->SV; v++) {
+        memset(m->pend + key3(m, PS_OP_F, v, 0), v > 0 ? 1 : 0, M);
+        memset(m->pend + key3(m, PS_OP_B, v, 0), 1, M);
+        memset(m->pend + key3(m, PS_OP_W, v, 0), 1, M);
+    }
+    enum ps_status st = ps_build_channels(s, m->bch);
+    if (st != PS_OK)
+        return st;
+    int n_cross = 0;
+    for (int kind = 0; kind < 2; kind++) {
+        for (int v = 0; v < m->SV; v++) {
+            int b = kind * m->SV + v, to = ps_boundary_to(s, kind, v);
+            m->bslot[b] = -1;
+            if (to < 0 || m->dev_of_v[to] == m->dev_of_v[v])
+                continue;
+            m->bslot[b] = n_cross++;
+            m->blink[b] = ps_scenario_link(m->sc, m->dev_of_v[v], m->dev_of_v[to]);
+        }
+    }
+    size_t nx = (size_t)n_cross * M;
+    if (nx > INT32_MAX || ps_schedule_n_ops(s) > INT32_MAX)
+        return PS_EUNSUPPORTED;
+    if (nx != s->n_transfers || s->transfers == NULL) {
+        free(s->transfers);
+        s->transfers = NULL;
+        s->n_transfers = 0;
+        if (nx > 0) {
+            s->transfers = calloc(nx, sizeof *s->transfers);
+            if (s->transfers == NULL)
+                return PS_ENOMEM;
+        }
+        s->n_transfers = nx;
+    }
+    /* channel queues: each channel holds at most its boundaries' transfers */
+    size_t nc = (size_t)s->n_channels;
+    m->cq_off = calloc(nc + 1, sizeof *m->cq_off);
+    m->cq_n = calloc(nc + 1, sizeof *m->cq_n);
+    m->ch_busy = calloc(nc + 1, 1);
+    m->ch_dirty = calloc(nc + 1, 1);
+    m->dirty = malloc((nc + 1) * sizeof *m->dirty);
+    m->ch_sent = calloc(nc + 1, sizeof *m->ch_sent);
+    if (m->cq_off == NULL || m->cq_n == NULL || m->ch_busy == NULL || m->ch_dirty == NULL ||
+        m->dirty == NULL || m->ch_sent == NULL)
+        return PS_ENOMEM;
+    for (int b = 0; b < 2 * m->SV; b++)
+        if (m->bch[b] >= 0)
+            m->cq_off[m->bch[b] + 1] += M;
+    for (size_t c = 0; c < nc; c++)
+        m->cq_off[c + 1] += m->cq_off[c];
+    m->cq = malloc((m->cq_off[nc] + 1) * sizeof *m->cq);
+    if (m->cq == NULL)
+        return PS_ENOMEM;
+    if (s->xfer_rank != NULL && nc > 0) {
+        /* ranked mode: every channel's ranks, sorted, tell which transfer may go next */
+        m->ch_ranks = malloc((m->cq_off[nc] + 1) * sizeof *m->ch_ranks);
+        if (m->ch_ranks == NULL)
+            return PS_ENOMEM;
+        for (int kind = 0; kind < 2; kind++) {
+            for (int v = 0; v < m->SV; v++) {
+                int b = kind * m->SV + v, c = m->bch[b];
+                if (c < 0)
+                    continue;
+                for (int i = 0; i < m->M; i++) {
+                    if (ps_tx_ns(m->msg_mb[i], m->blink[b].bandwidth_gbps) == 0)
+                        continue;
+                    m->ch_ranks[m->cq_off[c] + m->cq_n[c]++] =
+                        s->xfer_rank[ps_xfer_key(s, kind, v, i)];
+                }
+            }
+        }
+        for (size_t c = 0; c < nc; c++) {
+            qsort(m->ch_ranks + m->cq_off[c], m->cq_n[c], sizeof *m->ch_ranks, cmp_i64);
+            m->cq_n[c] = 0;
+        }
+    }
+    /* events in flight: one op end per device, one all-gather per chunk, one free per
+     * channel, and the arrivals of transfers already sent */
+    m->hcap = S + S * (size_t)m->V + nc + nx + 1;
+    m->heap = malloc(m->hcap * sizeof *m->heap);
+    if (m->heap == NULL)
+        return PS_ENOMEM;
+    return PS_OK;
+}
+
+/* Names one op that can never start and what it waits for. */
+static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
+{
+    const struct ps_schedule *s = m->s;
+    for (int dv = 0; dv < m->S; dv++) {
+        if (m->next[dv] >= s->dev_n[dv])
+            continue;
+        const struct ps_op *op = &s->dev_ops[dv][m->next[dv]];
+        char what[96], path[32], why[200] = "an input that never arrives";
+        op_name(op, what, sizeof what);
+        snprintf(path, sizeof path, "stage %d", dv);
+        int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
+        int pk = -1, pv = -1;
+        if (op->kind == PS_OP_F && v > 0) {
+            pk = PS_OP_F;
+            pv = v - 1;
+        } else if (op->kind == PS_OP_B) {
+            pk = v < m->SV - 1 ? PS_OP_B : PS_OP_F;
+            pv = v < m->SV - 1 ? v + 1 : v;
+        } else if (op->kind == PS_OP_W) {
+            pk = PS_OP_B;
+            pv = v;
+        }
+        if (pk >= 0) {
+            int pd = m->dev_of_v[pv];
+            int32_t pi = m->pos[key3(m, pk, pv, mb)];
+            const struct ps_op *p = &s->dev_ops[pd][pi];
+            size_t last = (size_t)pi + p->parts - 1;
+            char pname[96];
+            op_name(p, pname, sizeof pname);
+            if (last >= m->next[pd]) {
+                if (pd == dv)
+                    snprintf(why, sizeof why, "%s, which comes later in the same order", pname);
+                else
+                    snprintf(why, sizeof why, "%s on stage %d", pname, pd);
+            } else {
+                snprintf(why, sizeof why,
+                         "the %s of microbatch %d from stage %d, held back by its channel's "
+                         "explicit order",
+                         pk == PS_OP_F ? "activation" : "gradient", mb, pd);
+            }
+        }
+        return ps_diag_set(d, PS_EDEADLOCK, path, "%s waits for %s", what, why);
+    }
+    return ps_diag_set(d, PS_EDEADLOCK, "", "the orders can never complete");
+}
+
+enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
+{
+    assert(s != NULL && s->sc != NULL);
+    ps_diag_clear(d);
+    struct sim m;
+    s->timed = false;
+    enum ps_status st = sim_setup(&m, s);
+    if (st == PS_ENOMEM)
+        ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
+    else if (st != PS_OK)
+        ps_diag_set(d, st, "", "the schedule is too large to simulate");
+    if (st == PS_OK)
+        st = check_orders(&m, d);
+    if (st != PS_OK) {
+        sim_free(&m);
+        return st;
+    }
+    m.remaining = ps_schedule_n_ops(s);
+    for (int dv = 0; dv < m.S; dv++)
+        for (size_t i = 0; i < s->dev_n[dv]; i++)
+            s->dev_ops[dv][i].start_ns = s->dev_ops[dv][i].end_ns = -1;
+    plan_allgathers(&m);
+    for (int dv = 0; dv < m.S; dv++)
+        try_start(&m, dv, 0);
+    /* One instant at a time: every event at t (op ends, arrivals, frees) first, then the
+     * channels choose among everything that became ready at or before t. */
+    while (m.hn > 0) {
+        int64_t t = m.heap[0].t;
+        while (m.hn > 0 && m.heap[0].t == t) {
+            struct event e = heap_pop(&m);
+            uint32_t id = e.x >> 2;
+            switch ((enum ev_type)(e.x & 3u)) {
+            case EV_OP_END:
+                op_end(&m, (int)id, e.t);
+                break;
+            case EV_ARRIVE:
+                deliver(&m, &s->transfers[id]);
+                break;
+            case EV_CHAN_FREE:
+                m.ch_busy[id] = 0;
+                mark_dirty(&m, (int)id);
+                break;
+            case EV_AG_END: {
+                int dv = (int)id / m.V, c = (int)id % m.V;
+                satisfy(&m, PS_OP_F, m.vtab[dv * m.V + c], 0, e.t);
+                break;
+            }
+            }
+        }
+        for (int i = 0; i < m.n_dirty; i++) {
+            m.ch_dirty[m.dirty[i]] = 0;
+            dispatch(&m, m.dirty[i], t);
+        }
+        m.n_dirty = 0;
+    }
+    if (m.remaining > 0) {
+        st = report_deadlock(&m, d);
+        sim_free(&m);
+        return st;
+    }
+    plan_reduce_scatters(&m);
+    sim_free(&m);
+    compute_metrics(s);
+    s->timed = true;
+    return PS_OK;
+}
+
+/* ---- lower bound -------------------------------------------------------------------------- */
+
+int64_t ps_lower_bound_ns(const struct ps_scenario *sc)
+{
+    /* (a) per-device work: F + B + W of every microbatch, however it is cut */
+    int64_t best = 0;
+    for (int d = 0; d < sc->n_stages; d++) {
+        int64_t split = 0, combined = 0;
+        for (int mb = 0; mb < sc->n_microbatches; mb++) {
+            int64_t f = ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_F);
+            split += f + ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_B) +
+                     ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_W);
+            combined += f + ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_B_COMBINED);
+        }
+        int64_t work = split < combined ? split : combined;
+        if (work > best)
+            best = work;
+    }
+    return best;
+}
