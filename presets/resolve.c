@@ -1,0 +1,117 @@
+/* Where a scenario comes from: a file, a preset or the model calculator, then the user's
+ * --set edits in order. Every error names its source ("FILE: field.path: reason"). */
+#include "presets/presets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* presets/models.c may not be linked in (tests, or a build without the calculator):
+ * a weak reference is NULL then, and resolve says so instead of failing to link. */
+extern enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
+                                             struct ps_scenario *sc, struct ps_diag *d)
+    __attribute__((weak));
+
+/* Rewrites d so that ps_diag_format(d, NULL, ...) reads "SOURCE: path: reason" or
+ * "SOURCE:line:col: reason": the source goes in front of the path, and a line/column
+ * moves into the path too (formatting would otherwise put it before the source). */
+static void prefix_diag(struct ps_diag *d, const char *source)
+{
+    if (d == NULL)
+        return;
+    char path[512];
+    int n;
+    if (d->line > 0 && d->path[0] != '\0')
+        n = snprintf(path, sizeof path, "%s:%d:%d: %s", source, d->line, d->column, d->path);
+    else if (d->line > 0)
+        n = snprintf(path, sizeof path, "%s:%d:%d", source, d->line, d->column);
+    else if (d->path[0] != '\0')
+        n = snprintf(path, sizeof path, "%s: %s", source, d->path);
+    else
+        n = snprintf(path, sizeof path, "%s", source);
+    (void)n;
+    size_t len = strlen(path);
+    if (len >= sizeof d->path)
+        len = sizeof d->path - 1;
+    memcpy(d->path, path, len);
+    d->path[len] = '\0';
+    d->line = 0;
+    d->column = 0;
+}
+
+static enum ps_status apply_set(struct ps_scenario *sc, const char *set, struct ps_diag *d)
+{
+    const char *eq = strchr(set, '=');
+    char source[192];
+    snprintf(source, sizeof source, "--set %s", set);
+    if (eq == NULL || eq == set) {
+        ps_diag_set(d, PS_EINVAL, "", "expected PATH=VALUE");
+        prefix_diag(d, source);
+        return PS_EINVAL;
+    }
+    size_t plen = (size_t)(eq - set);
+    char *path = malloc(plen + 1);
+    if (path == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "", NULL);
+    memcpy(path, set, plen);
+    path[plen] = '\0';
+    enum ps_status st = ps_scenario_set_path(sc, path, eq + 1, d);
+    free(path);
+    if (st != PS_OK)
+        prefix_diag(d, source);
+    return st;
+}
+
+enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct ps_scenario *sc,
+                                   struct ps_diag *d)
+{
+    enum ps_status st;
+    ps_diag_clear(d);
+    int n_sources = (src->scenario_file != NULL) + (src->preset != NULL) + (src->model != NULL);
+    if (n_sources > 1) {
+        ps_scenario_init(sc);
+        return ps_diag_set(d, PS_EINVAL, "",
+                           "give only one of a scenario file, a preset or a model");
+    }
+    if (src->cluster != NULL && src->model == NULL) {
+        ps_scenario_init(sc);
+        return ps_diag_set(d, PS_EINVAL, "", "a cluster needs a model");
+    }
+
+    if (src->scenario_file != NULL) {
+        st = ps_scenario_load(src->scenario_file, sc, d);
+        if (st != PS_OK)
+            prefix_diag(d, src->scenario_file);
+    } else if (src->model != NULL) {
+        if (ps_scenario_from_model == NULL) {
+            ps_scenario_init(sc);
+            st = ps_diag_set(d, PS_EUNSUPPORTED, "", "model calculator not available");
+        } else {
+            st = ps_scenario_from_model(src->model, src->cluster, sc, d);
+        }
+        if (st != PS_OK) {
+            char source[192];
+            snprintf(source, sizeof source, "model %s", src->model);
+            prefix_diag(d, source);
+        }
+    } else {
+        const char *name = src->preset != NULL ? src->preset : PS_DEFAULT_PRESET;
+        st = ps_preset_load(name, sc, d);
+        if (st != PS_OK && st != PS_ENOTFOUND) {
+            char source[192];
+            snprintf(source, sizeof source, "preset %s", name);
+            prefix_diag(d, source);
+        }
+    }
+    if (st != PS_OK)
+        return st;
+
+    for (int i = 0; i < src->n_sets; i++) {
+        st = apply_set(sc, src->sets[i], d);
+        if (st != PS_OK) {
+            ps_scenario_fini(sc);
+            return st;
+        }
+    }
+    return PS_OK;
+}

@@ -1,0 +1,40 @@
+/* The scenario <-> cJSON mapping behind presets.h, shared with the schedule file reader in
+ * export/ (a schedule file carries its scenario as a nested object). Internal: only
+ * presets/ and export/ include it, since both link cJSON privately. */
+#ifndef PS_PRESETS_SCENARIO_CJSON_H
+#define PS_PRESETS_SCENARIO_CJSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/scenario.h"
+#include "core/status.h"
+
+/* Reads a scenario from a parsed JSON object. `prefix` ("" or e.g. "scenario") starts every
+ * field path in d. When require_format is true the "format" key must be present; when
+ * present it must always be PS_SCENARIO_FORMAT. sc is initialized by the call; on failure
+ * it is left empty. The result is validated (ps_scenario_validate). */
+enum ps_status ps_scenario_from_cjson(const cJSON *obj, const char *prefix, bool require_format,
+                                      struct ps_scenario *sc, struct ps_diag *d);
+
+/* Builds the JSON object of a scenario (SPEC 2 key order, "format" first). Returns NULL on
+ * out of memory; the caller owns the tree (cJSON_Delete). */
+cJSON *ps_scenario_to_cjson(const struct ps_scenario *sc);
+
+/* Formats a double so that strtod gives it back exactly, with '.' as the decimal point
+ * whatever the locale: integers without a fraction, others in the shortest of %.15g and
+ * %.17g that round-trips. buf must hold 32 bytes. Returns buf. */
+char *ps_json_number(double x, char *buf);
+
+/* Parses JSON text (len bytes, not necessarily NUL-terminated) into a tree that the caller
+ * frees with cJSON_Delete. Broken JSON or trailing text: PS_EPARSE with line and column
+ * in d (1-based, counted in bytes). */
+enum ps_status ps_json_parse_text(const char *text, size_t len, cJSON **out, struct ps_diag *d);
+
+/* Pretty JSON text of a tree: 2-space indent, short containers of scalars on one line,
+ * numbers as ps_json_number, a final newline. malloc'd, NULL on out of memory. */
+char *ps_json_pretty(const cJSON *v);
+
+#endif
