@@ -3,8 +3,10 @@
 #ifndef PS_PRESETS_PRESETS_H
 #define PS_PRESETS_PRESETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "core/calc.h"
 #include "core/scenario.h"
 #include "core/status.h"
 
@@ -70,6 +72,68 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
 enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
                                       struct ps_scenario *sc, struct ps_diag *d);
 
+/* The calculator's spec strings, models and link classes are described in docs/presets.md.
+ * model: a built-in name ("llama3-70b"), optionally followed by ",key=value" overrides
+ * ("llama3-70b,seq=4096"), or a JSON model file. cluster: "key=value,..." (e.g.
+ * "dcs=2,pp=8,tp=4,dp=16,gpu=500,util=0.5,link=cross-region") or a JSON file with the same
+ * keys. On failure sc is left empty and d names the key ("cluster.pp: ..."). */
+
+/* A built-in transformer for the calculator. */
+struct ps_model_info {
+    const char *name;    /* "llama3-70b" */
+    const char *summary; /* one line, with its source */
+    struct ps_calc_model model;
+};
+
+size_t ps_model_count(void);
+const struct ps_model_info *ps_model_at(size_t i);
+const struct ps_model_info *ps_model_find(const char *name);
+
+/* Fills *out from a model spec (see above). PS_ENOTFOUND lists the built-in names in d. */
+enum ps_status ps_model_parse(const char *spec, struct ps_calc_model *out, char *name,
+                              size_t name_size, struct ps_diag *d);
+
+/* Named link classes (CrossPipe section 2.3), usable for any link: "campus" (10 us,
+ * 800 Gb/s), "metro" (200 us, 200 Gb/s), "region" (1 ms, 11.3 Gb/s), "cross-region"
+ * (50 ms, 3 Gb/s), "free" (0, unlimited). */
+struct ps_link_class {
+    const char *name;
+    const char *summary;
+    struct ps_link link;
+};
+
+size_t ps_link_class_count(void);
+const struct ps_link_class *ps_link_class_at(size_t i);
+
+/* Looks a link class up by name; PS_ENOTFOUND (out untouched) when unknown. */
+enum ps_status ps_link_class_find(const char *name, struct ps_link *out);
+
+/* Writes "campus, metro, ..." into buf. */
+void ps_link_class_list_names(char *buf, size_t size);
+
 /* User presets: scenario files (*.json) in $PIPESCOPE_PRESETS, or else
- * $XDG_CONFIG_HOME/pipescope/presets (~/.config/pipescope/presets). */
+ * $XDG_CONFIG_HOME/pipescope/presets (~/.config/pipescope/presets). The name of a preset
+ * is its file name without ".json"; a built-in preset of the same name wins. */
+struct ps_user_preset {
+    char name[PS_NAME_MAX];
+    char path[1024];
+    char summary[256]; /* the file's description (first line), or why it does not load */
+    bool valid;        /* it parses and validates */
+    bool shadowed;     /* a built-in preset has the same name */
+};
+
+/* The user preset folder in buf (it may not exist). Returns buf, or NULL when no folder
+ * can be named (no PIPESCOPE_PRESETS, XDG_CONFIG_HOME nor HOME). */
+const char *ps_user_presets_dir(char *buf, size_t size);
+
+/* Lists the user presets, sorted by name, in a malloc'd array *out (caller frees with
+ * free(); NULL when *n == 0). A missing folder gives no presets and PS_OK; files that do
+ * not load are listed with valid == false. PS_ENOMEM, or PS_EIO when the folder exists but
+ * cannot be read. */
+enum ps_status ps_user_presets_list(struct ps_user_preset **out, size_t *n, struct ps_diag *d);
+
+/* Loads the user preset `name` into sc (initialized by the call). PS_ENOTFOUND when there
+ * is no such file. ps_preset_load falls back to it when no built-in has that name. */
+enum ps_status ps_user_preset_load(const char *name, struct ps_scenario *sc, struct ps_diag *d);
+
 #endif

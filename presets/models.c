@@ -1,0 +1,1010 @@
+/* The calculator's front: built-in models, link classes, the model and cluster spec
+ * strings (or JSON files), and ps_scenario_from_model, which turns a model and a cluster
+ * into a scenario with core/calc. */
+#include "presets/presets.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+/* Llama 3: "The Llama 3 Herd of Models" (Table 3); Llama 2: its model cards; M8 and M70:
+ * CrossPipe Table 4 (Llama-style, Llama 2 tokenizer, s = 4096). Every model counts its
+ * embedding and output as two more layers, as CrossPipe does. */
+static const struct ps_model_info models[] = {
+    {"llama3-8b",
+     "Llama 3 8B: 32 layers, d 4096, FFN 14336, 32/8 heads, vocab 128256, s 8192",
+     {32, 2, 4096, 14336, 32, 8, 128256, 8192}},
+    {"llama3-70b",
+     "Llama 3 70B: 80 layers, d 8192, FFN 28672, 64/8 heads, vocab 128256, s 8192",
+     {80, 2, 8192, 28672, 64, 8, 128256, 8192}},
+    {"llama3-405b",
+     "Llama 3 405B: 126 layers, d 16384, FFN 53248, 128/8 heads, vocab 128256, s 8192",
+     {126, 2, 16384, 53248, 128, 8, 128256, 8192}},
+    {"m8",
+     "CrossPipe M8 (Table 4): 30+2 layers, d 4096, FFN 14336, 32/8 heads, s 4096",
+     {30, 2, 4096, 14336, 32, 8, 32000, 4096}},
+    {"m70",
+     "CrossPipe M70 (Table 4): 62+2 layers, d 8192, FFN 28672, 64/8 heads, s 4096",
+     {62, 2, 8192, 28672, 64, 8, 32000, 4096}},
+    {"llama2-13b",
+     "Llama 2 13B: 40 layers, d 5120, FFN 13824, 40/40 heads, vocab 32000, s 4096",
+     {40, 2, 5120, 13824, 40, 40, 32000, 4096}},
+    {"llama2-70b",
+     "Llama 2 70B: 80 layers, d 8192, FFN 28672, 64/8 heads, vocab 32000, s 4096",
+     {80, 2, 8192, 28672, 64, 8, 32000, 4096}},
+};
+
+/* CrossPipe section 2.3, one value per class (the upper end of a range for latency, its
+ * middle for the cross-region bandwidth). */
+static const struct ps_link_class link_classes[] = {
+    {"campus", "same-campus clusters: 10 us, 800 Gb/s per port", {0.01, 800}},
+    {"metro", "cross-campus (<= ~40 km, e.g. NVIDIA MetroX): 200 us, 200 Gb/s", {0.2, 200}},
+    {"region", "same-region cloud: 1 ms, 11.3 Gb/s", {1, 11.3}},
+    {"cross-region", "cross-region cloud: 50 ms, 3 Gb/s", {50, 3}},
+    {"free", "no cost: no latency, unlimited bandwidth", {0, 0}},
+};
+
+/* BF16 dense peak TFLOP/s per GPU (vendor data sheets). */
+static const struct {
+    const char *name;
+    double tflops;
+} gpus[] = {
+    {"a100", 312}, {"h100", 989}, {"h200", 989}, {"gh200", 989}, {"b200", 2250}, {"mi300x", 1307},
+};
+
+size_t ps_model_count(void)
+{
+    return sizeof models / sizeof models[0];
+}
+
+const struct ps_model_info *ps_model_at(size_t i)
+{
+    return i < ps_model_count() ? &models[i] : NULL;
+}
+
+const struct ps_model_info *ps_model_find(const char *name)
+{
+    for (size_t i = 0; i < ps_model_count(); i++)
+        if (strcmp(models[i].name, name) == 0)
+            return &models[i];
+    return NULL;
+}
+
+size_t ps_link_class_count(void)
+{
+    return sizeof link_classes / sizeof link_classes[0];
+}
+
+const struct ps_link_class *ps_link_class_at(size_t i)
+{
+    return i < ps_link_class_count() ? &link_classes[i] : NULL;
+}
+
+enum ps_status ps_link_class_find(const char *name, struct ps_link *out)
+{
+    for (size_t i = 0; i < ps_link_class_count(); i++)
+        if (strcmp(link_classes[i].name, name) == 0) {
+            *out = link_classes[i].link;
+            return PS_OK;
+        }
+    return PS_ENOTFOUND;
+}
+
+void ps_link_class_list_names(char *buf, size_t size)
+{
+    size_t used = 0;
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ps_link_class_count() && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", link_classes[i].name);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static void model_names(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ps_model_count() && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", models[i].name);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* ---- key=value lists, from a spec string or a flat JSON object ---- */
+
+#define MAX_KV 48
+
+struct kv {
+    char key[32];
+    char value[512];
+};
+
+struct kv_list {
+    int n;
+    struct kv kv[MAX_KV];
+};
+
+/* A spec names a JSON file when it ends in ".json", or when it is the path of an existing
+ * file and not a built-in model's name. */
+static bool is_json_file(const char *spec)
+{
+    size_t n = strlen(spec);
+    struct stat st;
+    if (n > 5 && strcmp(spec + n - 5, ".json") == 0)
+        return true;
+    return strchr(spec, '=') == NULL && strchr(spec, ',') == NULL && ps_model_find(spec) == NULL &&
+           stat(spec, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char *read_text(const char *path, const char *what, struct ps_diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        ps_diag_set(d, PS_EIO, what, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+        if (len + 1 == cap) {
+            char *nb = cap > (1u << 24) ? NULL : realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    bool err = ferror(f) != 0;
+    fclose(f);
+    if (buf == NULL) {
+        ps_diag_set(d, PS_ENOMEM, what, "%s: out of memory or file too large", path);
+        return NULL;
+    }
+    if (err) {
+        free(buf);
+        ps_diag_set(d, PS_EIO, what, "%s: read error", path);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static enum ps_status kv_add(struct kv_list *l, const char *key, size_t klen, const char *value,
+                             size_t vlen, const char *what, struct ps_diag *d)
+{
+    if (klen == 0)
+        return ps_diag_set(d, PS_EINVAL, what, "empty key in '%.*s'", (int)vlen, value);
+    if (l->n == MAX_KV)
+        return ps_diag_set(d, PS_EINVAL, what, "too many keys (at most %d)", MAX_KV);
+    if (klen >= sizeof l->kv[0].key || vlen >= sizeof l->kv[0].value)
+        return ps_diag_set(d, PS_EINVAL, what, "key or value too long: '%.*s'", (int)klen, key);
+    struct kv *e = &l->kv[l->n++];
+    memcpy(e->key, key, klen);
+    e->key[klen] = '\0';
+    memcpy(e->value, value, vlen);
+    e->value[vlen] = '\0';
+    return PS_OK;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n > 0 && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+/* "k=v,k=v,..." -> list. A first item without '=' is returned in *head (the model name). */
+static enum ps_status kv_parse_spec(const char *spec, struct kv_list *l, char *head,
+                                    size_t head_size, const char *what, struct ps_diag *d)
+{
+    const char *p = spec;
+    bool first = true;
+    l->n = 0;
+    if (head != NULL)
+        head[0] = '\0';
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+        const char *item = p;
+        trim(&item, &n);
+        const char *eq = memchr(item, '=', n);
+        if (n > 0) {
+            if (eq == NULL) {
+                if (!first || head == NULL)
+                    return ps_diag_set(d, PS_EINVAL, what, "'%.*s' is not key=value", (int)n, item);
+                if (n >= head_size)
+                    return ps_diag_set(d, PS_EINVAL, what, "name too long");
+                memcpy(head, item, n);
+                head[n] = '\0';
+            } else {
+                const char *k = item, *v = eq + 1;
+                size_t kn = (size_t)(eq - item), vn = n - kn - 1;
+                trim(&k, &kn);
+                trim(&v, &vn);
+                enum ps_status st = kv_add(l, k, kn, v, vn, what, d);
+                if (st != PS_OK)
+                    return st;
+            }
+        }
+        first = false;
+        p = end != NULL ? end + 1 : p + strlen(p);
+    }
+    return PS_OK;
+}
+
+/* A flat JSON object -> list: numbers as %.17g, booleans as 1/0, arrays joined with '+'. */
+static enum ps_status kv_parse_json_file(const char *path, struct kv_list *l, const char *what,
+                                         struct ps_diag *d)
+{
+    char *text = read_text(path, what, d);
+    if (text == NULL)
+        return PS_EIO;
+    const char *errp = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &errp, true);
+    enum ps_status st = PS_OK;
+    l->n = 0;
+    if (root == NULL || !cJSON_IsObject(root)) {
+        int line = 1;
+        for (const char *q = text; errp != NULL && q < errp && *q; q++)
+            line += *q == '\n';
+        st = ps_diag_set(d, PS_EPARSE, what, "%s:%d: not a JSON object", path, line);
+        goto out;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, root)
+    {
+        char val[512];
+        if (cJSON_IsNumber(it)) {
+            snprintf(val, sizeof val, "%.17g", it->valuedouble);
+        } else if (cJSON_IsString(it)) {
+            snprintf(val, sizeof val, "%s", it->valuestring);
+        } else if (cJSON_IsBool(it)) {
+            snprintf(val, sizeof val, "%d", cJSON_IsTrue(it) ? 1 : 0);
+        } else if (cJSON_IsArray(it)) {
+            size_t used = 0;
+            const cJSON *e;
+            val[0] = '\0';
+            cJSON_ArrayForEach(e, it)
+            {
+                int n;
+                if (cJSON_IsNumber(e))
+                    n = snprintf(val + used, sizeof val - used, "%s%.17g", used ? "+" : "",
+                                 e->valuedouble);
+                else if (cJSON_IsString(e))
+                    n = snprintf(val + used, sizeof val - used, "%s%s", used ? "+" : "",
+                                 e->valuestring);
+                else
+                    n = -1;
+                if (n < 0 || (size_t)n >= sizeof val - used) {
+                    st = ps_diag_set(d, PS_EINVAL, what, "%s: %s: bad list", path, it->string);
+                    goto out;
+                }
+                used += (size_t)n;
+            }
+        } else if (cJSON_IsNull(it)) {
+            snprintf(val, sizeof val, "none");
+        } else {
+            st = ps_diag_set(d, PS_EINVAL, what, "%s: %s: must be a number, a string or a list",
+                             path, it->string);
+            goto out;
+        }
+        st = kv_add(l, it->string, strlen(it->string), val, strlen(val), what, d);
+        if (st != PS_OK)
+            goto out;
+    }
+out:
+    cJSON_Delete(root);
+    free(text);
+    return st;
+}
+
+/* ---- value parsing ---- */
+
+static enum ps_status parse_int(const char *what, const char *key, const char *v, int lo, int hi,
+                                int *out, struct ps_diag *d)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno != 0)
+        return ps_diag_set(d, PS_EINVAL, "", "%s.%s: must be an integer (got '%s')", what, key, v);
+    if (x < lo || x > hi)
+        return ps_diag_set(d, PS_EINVAL, "", "%s.%s: must be between %d and %d (got %ld)", what,
+                           key, lo, hi, x);
+    *out = (int)x;
+    return PS_OK;
+}
+
+static enum ps_status parse_num(const char *what, const char *key, const char *v, double lo,
+                                double *out, struct ps_diag *d)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || *end != '\0' || errno != 0 || !isfinite(x))
+        return ps_diag_set(d, PS_EINVAL, "", "%s.%s: must be a number (got '%s')", what, key, v);
+    if (x < lo)
+        return ps_diag_set(d, PS_EINVAL, "", "%s.%s: must be >= %g (got %g)", what, key, lo, x);
+    *out = x;
+    return PS_OK;
+}
+
+static enum ps_status parse_bool(const char *what, const char *key, const char *v, bool *out,
+                                 struct ps_diag *d)
+{
+    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on")) {
+        *out = true;
+        return PS_OK;
+    }
+    if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off")) {
+        *out = false;
+        return PS_OK;
+    }
+    return ps_diag_set(d, PS_EINVAL, "", "%s.%s: must be 1/0, yes/no or true/false (got '%s')",
+                       what, key, v);
+}
+
+/* "a+b+c" -> ints. Returns the count, or -1 (d set). */
+static int parse_int_list(const char *what, const char *key, const char *v, int *out, int max,
+                          struct ps_diag *d)
+{
+    int n = 0;
+    const char *p = v;
+    for (;;) {
+        char *end;
+        errno = 0;
+        long x = strtol(p, &end, 10);
+        if (end == p || errno != 0 || x < 1 || x > 1000000) {
+            ps_diag_set(d, PS_EINVAL, "",
+                        "%s.%s: must be positive integers joined by '+' (got '%s')", what, key, v);
+            return -1;
+        }
+        if (n == max) {
+            ps_diag_set(d, PS_EINVAL, "", "%s.%s: more than %d entries", what, key, max);
+            return -1;
+        }
+        out[n++] = (int)x;
+        if (*end == '\0')
+            return n;
+        if (*end != '+') {
+            ps_diag_set(d, PS_EINVAL, "",
+                        "%s.%s: must be positive integers joined by '+' (got '%s')", what, key, v);
+            return -1;
+        }
+        p = end + 1;
+    }
+}
+
+/* Rewrites "what.key: msg" diagnostics (built with an empty path) into path + msg. */
+static enum ps_status fix_diag(enum ps_status st, struct ps_diag *d)
+{
+    if (st == PS_OK || d == NULL || d->path[0] != '\0')
+        return st;
+    char *colon = strstr(d->msg, ": ");
+    if (colon == NULL)
+        return st;
+    size_t n = (size_t)(colon - d->msg);
+    if (n >= sizeof d->path)
+        n = sizeof d->path - 1;
+    memcpy(d->path, d->msg, n);
+    d->path[n] = '\0';
+    memmove(d->msg, colon + 2, strlen(colon + 2) + 1);
+    return st;
+}
+
+/* ---- models ---- */
+
+static enum ps_status model_set(struct ps_calc_model *m, const struct kv *e, bool *seen,
+                                struct ps_diag *d)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+        int lo;
+    } keys[] = {
+        {"layers", offsetof(struct ps_calc_model, layers), 1},
+        {"extra_layers", offsetof(struct ps_calc_model, extra_layers), 0},
+        {"hidden", offsetof(struct ps_calc_model, hidden), 1},
+        {"ffn", offsetof(struct ps_calc_model, ffn), 1},
+        {"heads", offsetof(struct ps_calc_model, heads), 1},
+        {"kv_heads", offsetof(struct ps_calc_model, kv_heads), 1},
+        {"vocab", offsetof(struct ps_calc_model, vocab), 1},
+        {"seq", offsetof(struct ps_calc_model, seq), 1},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(e->key, keys[i].key) == 0) {
+            seen[i] = true;
+            return parse_int("model", e->key, e->value, keys[i].lo, 100000000,
+                             (int *)(void *)((char *)m + keys[i].off), d);
+        }
+    return ps_diag_set(d, PS_EINVAL, "",
+                       "model.%s: unknown key (known: name, base, layers, "
+                       "extra_layers, hidden, ffn, heads, kv_heads, vocab, seq)",
+                       e->key);
+}
+
+enum ps_status ps_model_parse(const char *spec, struct ps_calc_model *out, char *name,
+                              size_t name_size, struct ps_diag *d)
+{
+    struct kv_list *l = calloc(1, sizeof *l);
+    char head[PS_NAME_MAX], label[PS_NAME_MAX] = "";
+    bool seen[8] = {false};
+    bool from_file = is_json_file(spec);
+    enum ps_status st;
+    struct ps_calc_model m = {0};
+
+    ps_diag_clear(d);
+    if (l == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "model", "out of memory");
+    if (from_file) {
+        st = kv_parse_json_file(spec, l, "model", d);
+        head[0] = '\0';
+    } else {
+        st = kv_parse_spec(spec, l, head, sizeof head, "model", d);
+    }
+    if (st != PS_OK)
+        goto out;
+    /* A base model: the head of a spec string, or "base" in a file. */
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->kv[i].key, "base") == 0)
+            snprintf(head, sizeof head, "%.63s", l->kv[i].value);
+    if (head[0] != '\0') {
+        const struct ps_model_info *mi = ps_model_find(head);
+        if (mi == NULL) {
+            char names[512];
+            model_names(names, sizeof names);
+            st = ps_diag_set(d, PS_ENOTFOUND, "model",
+                             "unknown model '%s' (known: %s; or a "
+                             "JSON model file)",
+                             head, names);
+            goto out;
+        }
+        m = mi->model;
+        memset(seen, 1, sizeof seen);
+        snprintf(label, sizeof label, "%s", head);
+    } else {
+        m.extra_layers = 2;
+        seen[1] = true;
+    }
+    for (int i = 0; i < l->n; i++) {
+        const struct kv *e = &l->kv[i];
+        if (strcmp(e->key, "base") == 0)
+            continue;
+        if (strcmp(e->key, "name") == 0) {
+            snprintf(label, sizeof label, "%.63s", e->value);
+            continue;
+        }
+        st = fix_diag(model_set(&m, e, seen, d), d);
+        if (st != PS_OK)
+            goto out;
+    }
+    static const char *const names_of[] = {"layers", "extra_layers", "hidden", "ffn",
+                                           "heads",  "kv_heads",     "vocab",  "seq"};
+    for (size_t i = 0; i < 8; i++)
+        if (!seen[i]) {
+            char path[48];
+            snprintf(path, sizeof path, "model.%s", names_of[i]);
+            st = ps_diag_set(d, PS_EINVAL, path,
+                             "missing (start from a built-in model, or give every size)");
+            goto out;
+        }
+    if (label[0] == '\0') {
+        if (from_file) {
+            const char *base = strrchr(spec, '/');
+            base = base != NULL ? base + 1 : spec;
+            snprintf(label, sizeof label, "%.*s", (int)(strcspn(base, ".")), base);
+        } else {
+            snprintf(label, sizeof label, "model");
+        }
+    }
+    *out = m;
+    if (name != NULL && name_size > 0)
+        snprintf(name, name_size, "%s", label);
+    st = PS_OK;
+out:
+    free(l);
+    return st;
+}
+
+/* ---- clusters ---- */
+
+enum mem_kind { MEM_NONE, MEM_UNITS, MEM_1F1B, MEM_HBM };
+
+struct cluster {
+    int dcs, pp, tp, dp, mbs, seq, mb, gbs;
+    bool has_dcs;
+    int n_split, split[PS_MAX_DCS];
+    int n_layers, layers[PS_MAX_STAGES];
+    char names[PS_MAX_DCS][PS_NAME_MAX];
+    int n_names;
+    struct ps_calc_hw hw;
+    bool recompute;
+    double tf; /* > 0: calibrate so that T_F equals it */
+    enum mem_kind mem;
+    double mem_value; /* units, 1F1B multiple, or HBM GB */
+    struct ps_link inter, intra;
+    bool has_lat, has_bw, has_latr, has_bwr;
+    double lat, bw, latr, bwr;
+    double w; /* weight_share override, < 0 = calculator's */
+};
+
+static enum ps_status parse_link(const char *key, const char *v, struct ps_link *out,
+                                 struct ps_diag *d)
+{
+    if (ps_link_class_find(v, out) == PS_OK)
+        return PS_OK;
+    /* LATENCY_MS/BANDWIDTH_GBPS */
+    const char *slash = strchr(v, '/');
+    if (slash != NULL) {
+        char a[64];
+        size_t n = (size_t)(slash - v);
+        if (n < sizeof a) {
+            memcpy(a, v, n);
+            a[n] = '\0';
+            char *e1, *e2;
+            double lat = strtod(a, &e1), bw = strtod(slash + 1, &e2);
+            if (e1 != a && *e1 == '\0' && e2 != slash + 1 && *e2 == '\0' && lat >= 0 && bw >= 0 &&
+                isfinite(lat) && isfinite(bw)) {
+                out->latency_ms = lat;
+                out->bandwidth_gbps = bw;
+                return PS_OK;
+            }
+        }
+    }
+    char names[256];
+    ps_link_class_list_names(names, sizeof names);
+    return ps_diag_set(d, PS_EINVAL, "",
+                       "cluster.%s: unknown link '%s' (a class: %s; or "
+                       "LATENCY_MS/BANDWIDTH_GBPS)",
+                       key, v, names);
+}
+
+static enum ps_status cluster_set(struct cluster *c, const struct kv *e, struct ps_diag *d)
+{
+    const char *k = e->key, *v = e->value;
+    if (!strcmp(k, "dcs")) {
+        c->has_dcs = true;
+        return parse_int("cluster", k, v, 1, PS_MAX_DCS, &c->dcs, d);
+    }
+    if (!strcmp(k, "pp") || !strcmp(k, "stages"))
+        return parse_int("cluster", k, v, 1, PS_MAX_STAGES, &c->pp, d);
+    if (!strcmp(k, "tp"))
+        return parse_int("cluster", k, v, 1, 1 << 20, &c->tp, d);
+    if (!strcmp(k, "dp"))
+        return parse_int("cluster", k, v, 1, 1 << 20, &c->dp, d);
+    if (!strcmp(k, "mbs"))
+        return parse_int("cluster", k, v, 1, 1 << 20, &c->mbs, d);
+    if (!strcmp(k, "seq"))
+        return parse_int("cluster", k, v, 1, 100000000, &c->seq, d);
+    if (!strcmp(k, "mb") || !strcmp(k, "microbatches"))
+        return parse_int("cluster", k, v, 1, PS_MAX_MICROBATCHES, &c->mb, d);
+    if (!strcmp(k, "gbs"))
+        return parse_int("cluster", k, v, 1, 1 << 30, &c->gbs, d);
+    if (!strcmp(k, "split")) {
+        c->n_split = parse_int_list("cluster", k, v, c->split, PS_MAX_DCS, d);
+        return c->n_split < 0 ? PS_EINVAL : PS_OK;
+    }
+    if (!strcmp(k, "layers")) {
+        c->n_layers = parse_int_list("cluster", k, v, c->layers, PS_MAX_STAGES, d);
+        return c->n_layers < 0 ? PS_EINVAL : PS_OK;
+    }
+    if (!strcmp(k, "names")) {
+        c->n_names = 0;
+        const char *p = v;
+        while (c->n_names < PS_MAX_DCS) {
+            size_t n = strcspn(p, "+");
+            if (n == 0 || n >= PS_NAME_MAX)
+                return ps_diag_set(d, PS_EINVAL, "cluster.names",
+                                   "DC names joined by '+', each 1..%d characters (got '%s')",
+                                   PS_NAME_MAX - 1, v);
+            memcpy(c->names[c->n_names], p, n);
+            c->names[c->n_names++][n] = '\0';
+            if (p[n] == '\0')
+                return PS_OK;
+            p += n + 1;
+        }
+        return ps_diag_set(d, PS_EINVAL, "cluster.names", "more than %d names", PS_MAX_DCS);
+    }
+    if (!strcmp(k, "gpu")) {
+        for (size_t i = 0; i < sizeof gpus / sizeof gpus[0]; i++)
+            if (!strcmp(v, gpus[i].name)) {
+                c->hw.peak_tflops = gpus[i].tflops;
+                return PS_OK;
+            }
+        enum ps_status st = parse_num("cluster", k, v, 0, &c->hw.peak_tflops, d);
+        if (st != PS_OK && d != NULL)
+            snprintf(d->msg, sizeof d->msg,
+                     "cluster.gpu: must be peak TFLOP/s per GPU or a GPU name (a100, h100, h200, "
+                     "gh200, b200, mi300x) (got '%.60s')",
+                     v);
+        return st;
+    }
+    if (!strcmp(k, "util"))
+        return parse_num("cluster", k, v, 0, &c->hw.util, d);
+    if (!strcmp(k, "bytes"))
+        return parse_num("cluster", k, v, 0, &c->hw.bytes_per_element, d);
+    if (!strcmp(k, "tf"))
+        return parse_num("cluster", k, v, 0, &c->tf, d);
+    if (!strcmp(k, "recompute"))
+        return parse_bool("cluster", k, v, &c->recompute, d);
+    if (!strcmp(k, "hbm")) {
+        c->mem = MEM_HBM;
+        return parse_num("cluster", k, v, 0, &c->mem_value, d);
+    }
+    if (!strcmp(k, "mem")) {
+        size_t n = strlen(v);
+        if (!strcmp(v, "none")) {
+            c->mem = MEM_NONE;
+            return PS_OK;
+        }
+        if (!strcmp(v, "1f1b")) {
+            c->mem = MEM_1F1B;
+            c->mem_value = 1;
+            return PS_OK;
+        }
+        if (n > 1 && v[n - 1] == 'x') {
+            char tmp[64];
+            snprintf(tmp, sizeof tmp, "%.*s", (int)(n - 1), v);
+            c->mem = MEM_1F1B;
+            return parse_num("cluster", k, tmp, 0, &c->mem_value, d);
+        }
+        c->mem = MEM_UNITS;
+        enum ps_status st = parse_num("cluster", k, v, 0, &c->mem_value, d);
+        if (st != PS_OK && d != NULL)
+            snprintf(d->msg, sizeof d->msg,
+                     "cluster.mem: must be none, 1f1b, a multiple of it (2x) or activation "
+                     "units (got '%.60s')",
+                     v);
+        return st;
+    }
+    if (!strcmp(k, "link") || !strcmp(k, "inter"))
+        return parse_link(k, v, &c->inter, d);
+    if (!strcmp(k, "intra"))
+        return parse_link(k, v, &c->intra, d);
+    if (!strcmp(k, "lat")) {
+        c->has_lat = true;
+        return parse_num("cluster", k, v, 0, &c->lat, d);
+    }
+    if (!strcmp(k, "bw")) {
+        c->has_bw = true;
+        return parse_num("cluster", k, v, 0, &c->bw, d);
+    }
+    if (!strcmp(k, "latr")) {
+        c->has_latr = true;
+        return parse_num("cluster", k, v, 0, &c->latr, d);
+    }
+    if (!strcmp(k, "bwr")) {
+        c->has_bwr = true;
+        return parse_num("cluster", k, v, 0, &c->bwr, d);
+    }
+    if (!strcmp(k, "w") || !strcmp(k, "weight_share")) {
+        enum ps_status st = parse_num("cluster", k, v, 0, &c->w, d);
+        if (st == PS_OK && c->w > 1)
+            return ps_diag_set(d, PS_EINVAL, "cluster.w", "must be in [0, 1] (got %g)", c->w);
+        return st;
+    }
+    return ps_diag_set(d, PS_EINVAL, "",
+                       "cluster.%s: unknown key (known: dcs, split, names, pp, "
+                       "tp, dp, mbs, seq, mb, gbs, layers, gpu, util, bytes, tf, "
+                       "recompute, mem, hbm, link, intra, lat, bw, latr, bwr, w)",
+                       k);
+}
+
+/* Six significant digits: the numbers a calculator can honestly claim, and readable JSON. */
+static double round6(double x)
+{
+    if (x == 0.0 || !isfinite(x))
+        return x;
+    double mag = floor(log10(fabs(x)));
+    double scale = pow(10.0, 5.0 - mag);
+    return round(x * scale) / scale;
+}
+
+static void describe(char *buf, size_t size, const char *model_name, const char *model_spec,
+                     const char *cluster_spec, const struct ps_calc_stage *st, int pp, double tf_ms,
+                     double msg_mb, int dp)
+{
+    double act = 0, stat = 0;
+    char named[PS_NAME_MAX + 8] = "", shared[96] = "";
+    for (int s = 0; s < pp; s++) {
+        if (st[s].act_bytes > act)
+            act = st[s].act_bytes;
+        if (st[s].static_bytes > stat)
+            stat = st[s].static_bytes;
+    }
+    if (strcmp(model_name, model_spec) != 0)
+        snprintf(named, sizeof named, " (%s)", model_name);
+    if (dp > 1)
+        snprintf(shared, sizeof shared, ", the messages of %d data-parallel replicas together", dp);
+    snprintf(buf, size,
+             "Calculated by pipescope from --model %s%s --cluster %s: T_F = %.6g ms, %.6g MB "
+             "per microbatch between stages%s; per GPU of the largest stage, activations of "
+             "%.4g GB per microbatch and model states of %.4g GB.",
+             model_spec, named, cluster_spec, tf_ms, msg_mb, shared, act / 1e9, stat / 1e9);
+}
+
+enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
+                                      struct ps_scenario *sc, struct ps_diag *d)
+{
+    struct ps_calc_model m;
+    char model_name[PS_NAME_MAX];
+    struct cluster *c = NULL;
+    struct kv_list *l = NULL;
+    struct ps_calc_stage *st = NULL;
+    enum ps_status rc;
+
+    ps_scenario_init(sc);
+    ps_diag_clear(d);
+    if (model == NULL || model[0] == '\0')
+        return ps_diag_set(d, PS_EINVAL, "model", "no model given");
+    rc = ps_model_parse(model, &m, model_name, sizeof model_name, d);
+    if (rc != PS_OK)
+        return rc;
+
+    c = calloc(1, sizeof *c);
+    l = calloc(1, sizeof *l);
+    if (c == NULL || l == NULL) {
+        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+        goto fail;
+    }
+    /* Defaults: two DCs over a metro link, one GPU per stage at CrossPipe's simulated
+     * 500 TFLOP/s, BF16, 2 x pp microbatches (CrossPipe's default GBS), no memory limit. */
+    c->dcs = 2;
+    c->pp = 0;
+    c->tp = c->dp = c->mbs = 1;
+    c->hw = (struct ps_calc_hw){500, 1, 2};
+    c->inter = link_classes[1].link;
+    c->intra = link_classes[0].link;
+    c->w = -1;
+    if (cluster != NULL && cluster[0] != '\0') {
+        if (is_json_file(cluster))
+            rc = kv_parse_json_file(cluster, l, "cluster", d);
+        else
+            rc = kv_parse_spec(cluster, l, NULL, 0, "cluster", d);
+        if (rc != PS_OK)
+            goto fail;
+    }
+    for (int i = 0; i < l->n; i++) {
+        rc = fix_diag(cluster_set(c, &l->kv[i], d), d);
+        if (rc != PS_OK)
+            goto fail;
+    }
+    if (c->pp == 0)
+        c->pp = c->n_layers;
+    if (c->n_split > 0) {
+        int sum = 0;
+        for (int i = 0; i < c->n_split; i++)
+            sum += c->split[i];
+        if (c->pp == 0)
+            c->pp = sum;
+        if (c->has_dcs && c->n_split != c->dcs) {
+            rc = ps_diag_set(d, PS_EINVAL, "cluster.split", "has %d DCs but dcs=%d", c->n_split,
+                             c->dcs);
+            goto fail;
+        }
+        c->dcs = c->n_split;
+        if (sum != c->pp) {
+            rc = ps_diag_set(d, PS_EINVAL, "cluster.split",
+                             "the DCs' stages add up to %d, but pp=%d", sum, c->pp);
+            goto fail;
+        }
+    }
+    if (c->pp == 0) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.pp", "missing: how many pipeline stages?");
+        goto fail;
+    }
+    if (c->pp > PS_MAX_STAGES) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.pp", "at most %d stages (got %d)", PS_MAX_STAGES,
+                         c->pp);
+        goto fail;
+    }
+    if (c->dcs > c->pp) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.dcs", "%d DCs need at least %d stages (pp=%d)",
+                         c->dcs, c->dcs, c->pp);
+        goto fail;
+    }
+    if (c->n_layers > 0 && c->n_layers != c->pp) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.layers", "has %d stages but pp=%d", c->n_layers,
+                         c->pp);
+        goto fail;
+    }
+    if (c->n_names > 0 && c->n_names != c->dcs) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.names", "has %d names for %d DCs", c->n_names,
+                         c->dcs);
+        goto fail;
+    }
+    if (c->has_lat && c->has_latr) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.latr", "give lat (ms) or latr (x T_F), not both");
+        goto fail;
+    }
+    if (c->has_bw && c->has_bwr) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.bwr", "give bw (Gb/s) or bwr (x T_F), not both");
+        goto fail;
+    }
+    if (c->seq > 0)
+        m.seq = c->seq;
+    int mb = c->mb > 0 ? c->mb : 2 * c->pp;
+    if (c->gbs > 0) {
+        if (c->mb > 0) {
+            rc = ps_diag_set(d, PS_EINVAL, "cluster.gbs", "give mb or gbs, not both");
+            goto fail;
+        }
+        if (c->gbs % (c->dp * c->mbs) != 0 || c->gbs / (c->dp * c->mbs) > PS_MAX_MICROBATCHES) {
+            rc = ps_diag_set(d, PS_EINVAL, "cluster.gbs",
+                             "must be a multiple of dp x mbs = %d giving at most %d microbatches "
+                             "(got %d)",
+                             c->dp * c->mbs, PS_MAX_MICROBATCHES, c->gbs);
+            goto fail;
+        }
+        mb = c->gbs / (c->dp * c->mbs);
+    }
+    if (mb > PS_MAX_MICROBATCHES) {
+        rc = ps_diag_set(d, PS_EINVAL, "cluster.mb", "at most %d microbatches (got %d)",
+                         PS_MAX_MICROBATCHES, mb);
+        goto fail;
+    }
+
+    struct ps_calc_layout lay = {
+        c->tp, c->pp, c->dp, c->mbs, c->n_layers > 0 ? c->layers : NULL, c->recompute};
+    st = calloc((size_t)c->pp, sizeof *st);
+    if (st == NULL) {
+        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+        goto fail;
+    }
+    rc = ps_calc_stages(&m, &lay, &c->hw, st, d);
+    if (rc != PS_OK)
+        goto fail;
+
+    double tf = 0;
+    for (int s = 0; s < c->pp; s++)
+        if (st[s].forward_ms > tf)
+            tf = st[s].forward_ms;
+    if (c->tf > 0) {
+        /* Calibrate to a measured T_F: the achieved throughput, not the FLOPs, is unknown. */
+        double k = c->tf / tf;
+        for (int s = 0; s < c->pp; s++) {
+            st[s].forward_ms *= k;
+            st[s].backward_ms *= k;
+            st[s].weight_ms *= k;
+        }
+        tf = c->tf;
+    }
+    double msg_mb = round6(ps_calc_message_bytes(&m, &lay, &c->hw) / 1e6);
+
+    /* Fill the scenario. */
+    sc->n_stages = c->pp;
+    sc->n_microbatches = mb;
+    sc->n_dcs = c->dcs;
+    sc->dcs = calloc((size_t)c->dcs, sizeof *sc->dcs);
+    if (sc->dcs == NULL) {
+        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < c->dcs; i++) {
+        /* Even split, the first DCs taking one more stage when it does not divide. */
+        int n = c->n_split > 0 ? c->split[i] : c->pp / c->dcs + (i < c->pp % c->dcs ? 1 : 0);
+        sc->dcs[i].stages = n;
+        sc->dcs[i].compute_scale = 1;
+        if (c->n_names > 0)
+            snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "%s", c->names[i]);
+        else
+            snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "dc%d", i);
+    }
+    bool uniform = true;
+    for (int s = 1; s < c->pp; s++)
+        if (st[s].forward_ms != st[0].forward_ms || st[s].backward_ms != st[0].backward_ms ||
+            st[s].weight_ms != st[0].weight_ms)
+            uniform = false;
+    int big = 0;
+    for (int s = 1; s < c->pp; s++)
+        if (st[s].forward_ms > st[big].forward_ms)
+            big = s;
+    sc->compute.forward_ms = round6(st[big].forward_ms);
+    sc->compute.backward_ms = round6(st[big].backward_ms);
+    sc->compute.weight_ms = round6(st[big].weight_ms);
+    if (!uniform) {
+        sc->per_stage = calloc((size_t)c->pp, sizeof *sc->per_stage);
+        if (sc->per_stage == NULL) {
+            rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+            goto fail;
+        }
+        for (int s = 0; s < c->pp; s++)
+            sc->per_stage[s] = (struct ps_compute){
+                round6(st[s].forward_ms), round6(st[s].backward_ms), round6(st[s].weight_ms)};
+    }
+    sc->activation_mb = msg_mb;
+
+    /* Links. Inside a DC every replica has its own links, so the dp-fold message of one
+     * channel crosses dp links at once: bandwidth x dp gives each its true time. */
+    sc->intra_dc = c->intra;
+    sc->intra_dc.bandwidth_gbps = round6(c->intra.bandwidth_gbps * c->dp);
+    sc->inter_dc = c->inter;
+    if (c->has_lat)
+        sc->inter_dc.latency_ms = c->lat;
+    if (c->has_bw)
+        sc->inter_dc.bandwidth_gbps = c->bw;
+    if (c->has_latr)
+        sc->inter_dc.latency_ms = round6(c->latr * tf);
+    if (c->has_bwr)
+        sc->inter_dc.bandwidth_gbps =
+            c->bwr > 0 && msg_mb > 0 ? round6(msg_mb * 8.0 / (c->bwr * tf)) : 0.0;
+
+    sc->weight_share = c->w >= 0 ? c->w : round6(ps_calc_weight_share(&m));
+    switch (c->mem) {
+    case MEM_NONE:
+        sc->has_memory_limit = false;
+        break;
+    case MEM_UNITS:
+        sc->has_memory_limit = true;
+        sc->memory_limit = c->mem_value;
+        break;
+    case MEM_1F1B:
+        sc->has_memory_limit = true;
+        sc->memory_limit = c->mem_value * c->pp;
+        break;
+    case MEM_HBM: {
+        double lim = ps_calc_memory_limit(st, c->pp, c->mem_value);
+        double need = 0;
+        for (int s = 0; s < c->pp; s++)
+            if (st[s].static_bytes > need)
+                need = st[s].static_bytes;
+        if (lim < 1.0) {
+            rc = ps_diag_set(d, PS_EINVAL, "cluster.hbm",
+                             "%g GB per GPU leaves room for %s microbatch (model states alone take "
+                             "%.4g GB); raise tp, pp or dp",
+                             c->mem_value, lim < 0 ? "not even one" : "less than one", need / 1e9);
+            goto fail;
+        }
+        sc->has_memory_limit = true;
+        sc->memory_limit = lim;
+        break;
+    }
+    }
+
+    snprintf(sc->name, sizeof sc->name, "%s pp%d tp%d dp%d, %d DC%s", model_name, c->pp, c->tp,
+             c->dp, c->dcs, c->dcs == 1 ? "" : "s");
+    char desc[1024];
+    describe(desc, sizeof desc, model_name, model, cluster != NULL ? cluster : "(defaults)", st,
+             c->pp, tf, msg_mb, c->dp);
+    sc->description = strdup(desc);
+    if (sc->description == NULL) {
+        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+        goto fail;
+    }
+    rc = ps_scenario_validate(sc, d);
+    if (rc != PS_OK)
+        goto fail;
+    free(st);
+    free(l);
+    free(c);
+    return PS_OK;
+
+fail:
+    ps_scenario_fini(sc);
+    free(st);
+    free(l);
+    free(c);
+    return rc;
+}
