@@ -1,0 +1,967 @@
+/* CrossPipe's greedy scheduler (CrossUDSub, ATC'25 section 4.2, with the priority rules of
+ * the authors' released code): ops cut into sub-blocks, the device with the earliest
+ * schedulable time goes next, sends take the earliest idle gap of their channel, and the
+ * memory limit holds at every instant. A small portfolio of sub-block counts and rule
+ * variants runs through the simulator; the best simulated makespan wins. */
+#include "solvers/solver.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/scenario.h"
+#include "core/schedule.h"
+#include "core/sim.h"
+#include "core/units.h"
+
+#define NO_TIME INT64_MAX
+#define MEM_EPS 1e-9 /* the simulator's tolerance on the memory limit */
+#define MAX_V 2      /* loop runs one chunk, wave two */
+#define MAX_NSUB 32
+
+enum { K_F = 0, K_B = 1, K_W = 2 };
+
+/* How the priority table (crosspipe.md 4.2) breaks its ties. "paper" is the authors'
+ * code; the others change one choice each. */
+struct rules {
+    const char *name;
+    bool fwd_first; /* after a full F with no B ready: F > W > B instead of W > F > B */
+    bool w_on_tie;  /* memory-blocked, equal release rates: W before B (paper: B first) */
+    bool high_dev;  /* devices ready at the same time: higher device first */
+};
+
+static const struct rules rule_table[] = {
+    {"paper", false, false, false},
+    {"fwd", true, false, false},
+    {"wtie", false, true, false},
+    {"hidev", false, false, true},
+};
+#define N_RULES (sizeof rule_table / sizeof rule_table[0])
+
+/* One planned part on a device. */
+struct entry {
+    int64_t start, end;
+    int32_t mb;
+    uint8_t kind, chunk, part;
+};
+
+/* What one greedy run produced: per-device sequences of parts and the planned start of
+ * every transmission that occupies a channel. */
+struct plan {
+    int n_sub;
+    const struct rules *r;
+    struct entry **dev;
+    size_t *n, *cap;
+    int64_t *xfer_start; /* [kind][vstage][mb]; NO_TIME when no channel is occupied */
+    int64_t makespan;    /* planned, data-parallel lane included */
+};
+
+/* A directed channel's reservations: sorted, disjoint, touching ones merged. */
+struct chan {
+    int64_t *s, *e;
+    size_t n, cap, head;
+};
+
+/* Everything fixed for a scenario and a traversal. */
+struct shape {
+    const struct ps_scenario *sc;
+    struct ps_schedule *probe; /* empty schedule: durations, has_w, transfer keys */
+    int S, M, V, SV;
+    enum ps_traversal tr;
+    double limit, w;
+    int *dev_of_v, *chunk_of_v, *v_of; /* v_of[d*V+c] */
+    bool *has_w;                       /* per device */
+    double *a;                         /* per mb: memory scale / V */
+    double *sufmax_a;                  /* per mb: max a over mb..M-1 */
+    int64_t *lat[2];                   /* per vstage boundary (kind, from v): latency */
+    double *bw[2];                     /* bandwidth, 0 = no occupancy */
+    int *chan_id[2];                   /* channel index, -1 when same device */
+    int n_chan;
+    double *msg_mb; /* per mb */
+    bool has_dp;
+    int64_t *ag, *rs; /* per device*V+chunk */
+};
+
+struct dev_state {
+    int64_t end;
+    double mem;
+    int last_full; /* K_F or K_B */
+    int64_t dp_free;
+    int next[3][MAX_V], part[3][MAX_V];
+    int b_done[MAX_V];
+};
+
+struct run {
+    const struct shape *sh;
+    const struct rules *r;
+    int n_sub;
+    struct dev_state *ds;
+    int64_t *avail[2]; /* F and B: [v*M+mb] */
+    struct chan *ch;
+    int P;     /* leaves of the tournament tree */
+    int *tree; /* 2P: winning device per node, -1 none */
+    int64_t *key;
+    int64_t floor_t;
+};
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+static int64_t op_ns(const struct shape *sh, int kind, int v, int mb)
+{
+    static const enum ps_op_kind map[3] = {PS_OP_F, PS_OP_B, PS_OP_W};
+    return ps_schedule_op_ns(sh->probe, sh->dev_of_v[v], map[kind], sh->chunk_of_v[v], mb);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- channels ------------------------------------------------------------------------ */
+
+/* Reserves the earliest window of length tx at or after ready; returns its start. */
+static int64_t chan_place(struct chan *ch, int64_t ready, int64_t tx, int64_t floor_t)
+{
+    while (ch->head < ch->n && ch->e[ch->head] <= floor_t)
+        ch->head++;
+    if (ch->head > 256 && ch->head * 2 > ch->n) {
+        memmove(ch->s, ch->s + ch->head, (ch->n - ch->head) * sizeof *ch->s);
+        memmove(ch->e, ch->e + ch->head, (ch->n - ch->head) * sizeof *ch->e);
+        ch->n -= ch->head;
+        ch->head = 0;
+    }
+    size_t lo = ch->head, hi = ch->n; /* first reservation ending after ready */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ch->e[mid] <= ready)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int64_t t = ready;
+    size_t i = lo;
+    while (i < ch->n && ch->s[i] < t + tx) {
+        if (ch->e[i] > t)
+            t = ch->e[i];
+        i++;
+    }
+    /* insert [t, t+tx) before i, merging with touching neighbours */
+    bool left = i > 0 && ch->e[i - 1] == t;
+    bool right = i < ch->n && ch->s[i] == t + tx;
+    if (left && right) {
+        ch->e[i - 1] = ch->e[i];
+        memmove(ch->s + i, ch->s + i + 1, (ch->n - i - 1) * sizeof *ch->s);
+        memmove(ch->e + i, ch->e + i + 1, (ch->n - i - 1) * sizeof *ch->e);
+        ch->n--;
+    } else if (left) {
+        ch->e[i - 1] = t + tx;
+    } else if (right) {
+        ch->s[i] = t;
+    } else {
+        if (ch->n == ch->cap) {
+            size_t cap = ch->cap ? 2 * ch->cap : 64;
+            int64_t *s = realloc(ch->s, cap * sizeof *s);
+            if (s == NULL)
+                return -1;
+            ch->s = s;
+            int64_t *e = realloc(ch->e, cap * sizeof *e);
+            if (e == NULL)
+                return -1;
+            ch->e = e;
+            ch->cap = cap;
+        }
+        memmove(ch->s + i + 1, ch->s + i, (ch->n - i) * sizeof *ch->s);
+        memmove(ch->e + i + 1, ch->e + i, (ch->n - i) * sizeof *ch->e);
+        ch->s[i] = t;
+        ch->e[i] = t + tx;
+        ch->n++;
+    }
+    return t;
+}
+
+/* ---- the shape ----------------------------------------------------------------------- */
+
+static void shape_fini(struct shape *sh)
+{
+    ps_schedule_free(sh->probe);
+    free(sh->dev_of_v);
+    free(sh->chunk_of_v);
+    free(sh->v_of);
+    free(sh->has_w);
+    free(sh->a);
+    free(sh->sufmax_a);
+    for (int k = 0; k < 2; k++) {
+        free(sh->lat[k]);
+        free(sh->bw[k]);
+        free(sh->chan_id[k]);
+    }
+    free(sh->msg_mb);
+    free(sh->ag);
+    free(sh->rs);
+    memset(sh, 0, sizeof *sh);
+}
+
+static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
+                                 enum ps_traversal tr)
+{
+    memset(sh, 0, sizeof *sh);
+    sh->sc = sc;
+    sh->S = sc->n_stages;
+    sh->M = sc->n_microbatches;
+    sh->V = tr == PS_TRAVERSAL_WAVE ? 2 : 1;
+    sh->SV = sh->S * sh->V;
+    sh->tr = tr;
+    sh->limit = sc->has_memory_limit ? sc->memory_limit : INFINITY;
+    sh->w = sc->weight_share;
+    int S = sh->S, M = sh->M, V = sh->V, SV = sh->SV;
+    sh->probe = ps_schedule_new(sc, "greedy", V, tr, true);
+    sh->dev_of_v = malloc((size_t)SV * sizeof(int));
+    sh->chunk_of_v = malloc((size_t)SV * sizeof(int));
+    sh->v_of = malloc((size_t)SV * sizeof(int));
+    sh->has_w = malloc((size_t)S * sizeof(bool));
+    sh->a = malloc((size_t)M * sizeof(double));
+    sh->sufmax_a = malloc((size_t)M * sizeof(double));
+    sh->msg_mb = malloc((size_t)M * sizeof(double));
+    sh->ag = calloc((size_t)SV, sizeof(int64_t));
+    sh->rs = calloc((size_t)SV, sizeof(int64_t));
+    for (int k = 0; k < 2; k++) {
+        sh->lat[k] = calloc((size_t)SV, sizeof(int64_t));
+        sh->bw[k] = calloc((size_t)SV, sizeof(double));
+        sh->chan_id[k] = malloc((size_t)SV * sizeof(int));
+    }
+    if (sh->probe == NULL || !sh->dev_of_v || !sh->chunk_of_v || !sh->v_of || !sh->has_w ||
+        !sh->a || !sh->sufmax_a || !sh->msg_mb || !sh->ag || !sh->rs || !sh->lat[0] ||
+        !sh->lat[1] || !sh->bw[0] || !sh->bw[1] || !sh->chan_id[0] || !sh->chan_id[1]) {
+        shape_fini(sh);
+        return PS_ENOMEM;
+    }
+    for (int v = 0; v < SV; v++) {
+        sh->dev_of_v[v] = ps_vstage_device(v, S, V, tr);
+        sh->chunk_of_v[v] = ps_vstage_chunk(v, S, V, tr);
+        sh->v_of[sh->dev_of_v[v] * V + sh->chunk_of_v[v]] = v;
+    }
+    for (int d = 0; d < S; d++) {
+        sh->has_w[d] = ps_schedule_has_w(sh->probe, d);
+        for (int c = 0; c < V; c++) {
+            sh->ag[d * V + c] = ps_scenario_dp_ns(sc, d, true, c, V);
+            sh->rs[d * V + c] = ps_scenario_dp_ns(sc, d, false, c, V);
+        }
+    }
+    sh->has_dp = sc->has_data_parallel;
+    for (int m = 0; m < M; m++) {
+        sh->a[m] = ps_scenario_memory_scale(sc, m) / V;
+        sh->msg_mb[m] = ps_scenario_message_mb(sc, m);
+    }
+    for (int m = M - 1; m >= 0; m--)
+        sh->sufmax_a[m] = m == M - 1 ? sh->a[m] : fmax(sh->a[m], sh->sufmax_a[m + 1]);
+    /* channels: inter-DC per ordered DC pair, intra-DC per ordered device pair */
+    int nd = sc->n_dcs;
+    sh->n_chan = 0;
+    int *inter_idx = malloc((size_t)nd * (size_t)nd * sizeof(int));
+    int *pair_idx = malloc((size_t)(4 * S + 4) * sizeof(int));
+    if (inter_idx == NULL || pair_idx == NULL) {
+        free(inter_idx);
+        free(pair_idx);
+        shape_fini(sh);
+        return PS_ENOMEM;
+    }
+    for (int i = 0; i < nd * nd; i++)
+        inter_idx[i] = -1;
+    for (int i = 0; i < 4 * S + 4; i++)
+        pair_idx[i] = -1;
+    for (int k = 0; k < 2; k++) {
+        for (int v = 0; v < SV; v++) {
+            int to_v = k == 0 ? v + 1 : v - 1;
+            sh->chan_id[k][v] = -1;
+            if (to_v < 0 || to_v >= SV)
+                continue;
+            int a = sh->dev_of_v[v], b = sh->dev_of_v[to_v];
+            if (a == b)
+                continue;
+            struct ps_link l = ps_scenario_link(sc, a, b);
+            sh->lat[k][v] = ps_ms_to_ns(l.latency_ms);
+            sh->bw[k][v] = l.bandwidth_gbps;
+            int da = ps_scenario_dc_of(sc, a), db = ps_scenario_dc_of(sc, b);
+            int *slot;
+            if (da != db)
+                slot = &inter_idx[da * nd + db];
+            else if (b == a + 1)
+                slot = &pair_idx[2 * a];
+            else if (b == a - 1)
+                slot = &pair_idx[2 * a + 1];
+            else /* the loop's wrap-around (not used with one chunk) */
+                slot = &pair_idx[4 * S + (a < b ? 0 : 1)];
+            if (*slot < 0)
+                *slot = sh->n_chan++;
+            sh->chan_id[k][v] = *slot;
+        }
+    }
+    free(inter_idx);
+    free(pair_idx);
+    return PS_OK;
+}
+
+/* ---- plans --------------------------------------------------------------------------- */
+
+static void plan_free(struct plan *p, int S)
+{
+    if (p == NULL)
+        return;
+    if (p->dev != NULL)
+        for (int d = 0; d < S; d++)
+            free(p->dev[d]);
+    free(p->dev);
+    free(p->n);
+    free(p->cap);
+    free(p->xfer_start);
+    free(p);
+}
+
+static struct plan *plan_new(const struct shape *sh, int n_sub, const struct rules *r)
+{
+    struct plan *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->n_sub = n_sub;
+    p->r = r;
+    size_t nx = 2 * (size_t)sh->SV * (size_t)sh->M;
+    p->dev = calloc((size_t)sh->S, sizeof *p->dev);
+    p->n = calloc((size_t)sh->S, sizeof *p->n);
+    p->cap = calloc((size_t)sh->S, sizeof *p->cap);
+    p->xfer_start = malloc(nx * sizeof *p->xfer_start);
+    if (!p->dev || !p->n || !p->cap || !p->xfer_start) {
+        plan_free(p, sh->S);
+        return NULL;
+    }
+    for (size_t i = 0; i < nx; i++)
+        p->xfer_start[i] = NO_TIME;
+    /* every device runs 3 ops per (chunk, microbatch), each in n_sub parts */
+    size_t per_dev = 3 * (size_t)sh->V * (size_t)sh->M * (size_t)n_sub;
+    for (int d = 0; d < sh->S; d++) {
+        p->dev[d] = malloc(per_dev * sizeof **p->dev);
+        if (p->dev[d] == NULL) {
+            plan_free(p, sh->S);
+            return NULL;
+        }
+        p->cap[d] = per_dev;
+    }
+    return p;
+}
+
+static size_t xidx(const struct shape *sh, int kind, int v, int mb)
+{
+    return ((size_t)kind * (size_t)sh->SV + (size_t)v) * (size_t)sh->M + (size_t)mb;
+}
+
+/* ---- the greedy ---------------------------------------------------------------------- */
+
+/* Availability of the next part of (kind, chunk) on device d, NO_TIME when there is none
+ * or it does not fit in memory. */
+static int64_t cand_avail(const struct run *g, int d, int kind, int c)
+{
+    const struct shape *sh = g->sh;
+    const struct dev_state *ds = &g->ds[d];
+    int m = ds->next[kind][c];
+    if (m >= sh->M)
+        return NO_TIME;
+    if (ds->part[kind][c] > 0)
+        return ds->end; /* an op already under way: its previous part has ended */
+    int v = sh->v_of[d * sh->V + c];
+    if (kind == K_W)
+        return m < ds->b_done[c] ? ds->end : NO_TIME;
+    int64_t t = g->avail[kind][(size_t)v * (size_t)sh->M + (size_t)m];
+    if (t == NO_TIME || kind == K_B)
+        return t;
+    /* F: memory allocated at start; with two chunks keep room for the next chunk-1 F
+     * so that the device can always take it (no deadlock); all-gather before the first */
+    double need = sh->a[m];
+    if (sh->V == 2 && c == 0) {
+        int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
+        if (m1 < sh->M)
+            need += sh->sufmax_a[m1];
+    }
+    if (ds->mem + need > sh->limit + MEM_EPS)
+        return NO_TIME;
+    if (sh->has_dp && m == 0) {
+        int64_t ag = ds->dp_free + sh->ag[d * sh->V + c];
+        if (ag > t)
+            t = ag;
+    }
+    return t;
+}
+
+static int64_t dev_key(const struct run *g, int d)
+{
+    int64_t best = NO_TIME;
+    for (int k = 0; k < 3; k++)
+        for (int c = 0; c < g->sh->V; c++) {
+            int64_t t = cand_avail(g, d, k, c);
+            if (t < best)
+                best = t;
+        }
+    if (best == NO_TIME)
+        return NO_TIME;
+    return best > g->ds[d].end ? best : g->ds[d].end;
+}
+
+static bool dev_better(const struct run *g, int a, int b)
+{
+    if (b < 0)
+        return a >= 0;
+    if (a < 0)
+        return false;
+    if (g->key[a] != g->key[b])
+        return g->key[a] < g->key[b];
+    return g->r->high_dev ? a > b : a < b;
+}
+
+static void tree_update(struct run *g, int d)
+{
+    g->key[d] = dev_key(g, d);
+    int i = g->P + d;
+    g->tree[i] = g->key[d] == NO_TIME ? -1 : d;
+    for (i /= 2; i >= 1; i /= 2) {
+        int l = g->tree[2 * i], r = g->tree[2 * i + 1];
+        g->tree[i] = dev_better(g, l, r) ? l : r;
+    }
+}
+
+/* Closeness to the end of its microbatch's path: among ops of one kind, the one nearer
+ * the end goes first (F: higher virtual stage; B: lower). */
+static int progress(const struct shape *sh, int kind, int v)
+{
+    return kind == K_F ? v : sh->SV - 1 - v;
+}
+
+/* The op to run next on device d at time t (its key): returns the kind, sets *chunk. */
+static int choose(const struct run *g, int d, int64_t t, int *chunk)
+{
+    const struct shape *sh = g->sh;
+    const struct dev_state *ds = &g->ds[d];
+    int pick[3] = {-1, -1, -1}; /* best chunk per kind */
+    for (int k = 0; k < 3; k++) {
+        for (int c = 0; c < sh->V; c++) {
+            int64_t av = cand_avail(g, d, k, c);
+            if (av == NO_TIME || av > t)
+                continue;
+            int p = pick[k];
+            if (p < 0) {
+                pick[k] = c;
+                continue;
+            }
+            /* an op under way first, then the lower microbatch, then progress */
+            bool cu = ds->part[k][c] > 0, pu = ds->part[k][p] > 0;
+            int cm = ds->next[k][c], pm = ds->next[k][p];
+            int cv = sh->v_of[d * sh->V + c], pv = sh->v_of[d * sh->V + p];
+            if (cu != pu ? cu : cm != pm ? cm < pm : progress(sh, k, cv) > progress(sh, k, pv))
+                pick[k] = c;
+        }
+    }
+    bool fe = pick[K_F] >= 0, de = pick[K_B] >= 0;
+    bool teardown = true;
+    for (int c = 0; c < sh->V; c++)
+        if (ds->next[K_F][c] < sh->M)
+            teardown = false;
+    int order[3];
+    if (!fe && !de) {
+        order[0] = K_W, order[1] = K_B, order[2] = K_F;
+    } else if (teardown) {
+        order[0] = K_B, order[1] = K_W, order[2] = K_F;
+    } else if (ds->last_full == K_F) {
+        if (de)
+            order[0] = K_B, order[1] = K_F, order[2] = K_W;
+        else if (g->r->fwd_first)
+            order[0] = K_F, order[1] = K_W, order[2] = K_B;
+        else
+            order[0] = K_W, order[1] = K_F, order[2] = K_B;
+    } else if (fe) {
+        order[0] = K_F, order[1] = K_B, order[2] = K_W;
+    } else {
+        /* memory-blocked after a B: the faster memory release first */
+        bool w_first = g->r->w_on_tie;
+        int wc = pick[K_W], bc = pick[K_B];
+        if (wc >= 0 && bc >= 0) {
+            int vw = sh->v_of[d * sh->V + wc], vb = sh->v_of[d * sh->V + bc];
+            double tw = (double)op_ns(sh, K_W, vw, ds->next[K_W][wc]);
+            double tb = (double)op_ns(sh, K_B, vb, ds->next[K_B][bc]);
+            double rw = sh->w / (tw > 0 ? tw : 1), rb = (1 - sh->w) / (tb > 0 ? tb : 1);
+            if (rw != rb)
+                w_first = rw > rb;
+        }
+        order[0] = w_first ? K_W : K_B, order[1] = w_first ? K_B : K_W, order[2] = K_F;
+    }
+    for (int i = 0; i < 3; i++)
+        if (pick[order[i]] >= 0) {
+            *chunk = pick[order[i]];
+            return order[i];
+        }
+    return -1;
+}
+
+/* Sends the output of (kind, v, mb), finished at `end`, to its consumer; returns the
+ * consumer's availability, or -1 on out of memory. */
+static int64_t send(struct run *g, struct plan *p, int kind, int v, int mb, int64_t end)
+{
+    const struct shape *sh = g->sh;
+    int cid = sh->chan_id[kind][v];
+    if (cid < 0)
+        return end; /* same device (the wave's turn) */
+    int64_t tx = ps_tx_ns(sh->msg_mb[mb], sh->bw[kind][v]);
+    int64_t start = end;
+    if (tx > 0) {
+        start = chan_place(&g->ch[cid], end, tx, g->floor_t);
+        if (start < 0)
+            return -1;
+        p->xfer_start[xidx(sh, kind, v, mb)] = start;
+    }
+    return start + tx + sh->lat[kind][v];
+}
+
+static void run_free(struct run *g)
+{
+    free(g->ds);
+    free(g->avail[0]);
+    free(g->avail[1]);
+    if (g->ch != NULL)
+        for (int i = 0; i < g->sh->n_chan; i++) {
+            free(g->ch[i].s);
+            free(g->ch[i].e);
+        }
+    free(g->ch);
+    free(g->tree);
+    free(g->key);
+}
+
+/* Planned makespan: the last compute end, or the data-parallel lane's last op (AGs run
+ * from 0 in first-F order, RSs after each chunk's last W or B, as the simulator does). */
+static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
+{
+    int64_t ms = 0;
+    for (int d = 0; d < sh->S; d++) {
+        int64_t lane = 0, last_end[MAX_V] = {0};
+        size_t last_pos[MAX_V] = {0};
+        for (size_t i = 0; i < p->n[d]; i++) {
+            const struct entry *e = &p->dev[d][i];
+            if (e->end > ms)
+                ms = e->end;
+            bool closes = e->part == p->n_sub - 1 &&
+                          (sh->has_w[d] ? e->kind == K_W : e->kind == K_B) && e->mb == sh->M - 1;
+            if (closes) {
+                last_end[e->chunk] = e->end;
+                last_pos[e->chunk] = i;
+            }
+        }
+        if (!sh->has_dp)
+            continue;
+        for (int c = 0; c < sh->V; c++)
+            lane += sh->ag[d * sh->V + c];
+        int order[MAX_V] = {0, 1};
+        if (sh->V == 2 && last_pos[1] < last_pos[0])
+            order[0] = 1, order[1] = 0;
+        for (int i = 0; i < sh->V; i++) {
+            int c = order[i];
+            int64_t st = last_end[c] > lane ? last_end[c] : lane;
+            lane = st + sh->rs[d * sh->V + c];
+        }
+        if (lane > ms)
+            ms = lane;
+    }
+    return ms;
+}
+
+/* One greedy run. Returns PS_OK with *out, PS_ENOMEM, or PS_EDEADLOCK (a bug: the
+ * memory rules are meant to make it impossible). */
+static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct rules *r,
+                                 struct plan **out)
+{
+    struct run g = {.sh = sh, .r = r, .n_sub = n_sub};
+    int S = sh->S, M = sh->M, V = sh->V, SV = sh->SV;
+    enum ps_status st = PS_ENOMEM;
+    struct plan *p = plan_new(sh, n_sub, r);
+    size_t nav = (size_t)SV * (size_t)M;
+    g.ds = calloc((size_t)S, sizeof *g.ds);
+    g.avail[0] = malloc(nav * sizeof(int64_t));
+    g.avail[1] = malloc(nav * sizeof(int64_t));
+    g.ch = calloc((size_t)sh->n_chan + 1, sizeof *g.ch);
+    for (g.P = 1; g.P < S; g.P *= 2)
+        ;
+    g.tree = malloc(2 * (size_t)g.P * sizeof(int));
+    g.key = malloc((size_t)S * sizeof(int64_t));
+    if (p == NULL || !g.ds || !g.avail[0] || !g.avail[1] || !g.ch || !g.tree || !g.key)
+        goto done;
+    for (size_t i = 0; i < nav; i++)
+        g.avail[0][i] = g.avail[1][i] = NO_TIME;
+    for (int m = 0; m < M; m++)
+        g.avail[K_F][m] = 0; /* virtual stage 0: every microbatch ready at time 0 */
+    for (int d = 0; d < S; d++)
+        g.ds[d].last_full = K_F;
+    for (int i = 0; i < 2 * g.P; i++)
+        g.tree[i] = -1;
+    for (int d = 0; d < S; d++)
+        tree_update(&g, d);
+
+    size_t remaining = 0;
+    for (int d = 0; d < S; d++)
+        remaining += (size_t)V * (size_t)M * (size_t)n_sub * (sh->has_w[d] ? 3 : 2);
+    while (remaining > 0) {
+        int d = g.tree[1];
+        if (d < 0) {
+            st = PS_EDEADLOCK;
+            goto done;
+        }
+        int64_t t = g.key[d];
+        g.floor_t = t;
+        int c = 0;
+        int kind = choose(&g, d, t, &c);
+        assert(kind >= 0);
+        struct dev_state *ds = &g.ds[d];
+        int v = sh->v_of[d * V + c], m = ds->next[kind][c], part = ds->part[kind][c];
+        int64_t dur = ps_split_ns(op_ns(sh, kind, v, m), part, n_sub);
+        if (kind == K_F && part == 0) {
+            ds->mem += sh->a[m];
+            if (sh->has_dp && m == 0)
+                ds->dp_free += sh->ag[d * V + c];
+        }
+        int64_t end = t + dur;
+        ds->end = end;
+        assert(p->n[d] < p->cap[d]);
+        p->dev[d][p->n[d]++] = (struct entry){t, end, m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
+        remaining--;
+        if (++ds->part[kind][c] == n_sub) {
+            ds->part[kind][c] = 0;
+            ds->next[kind][c]++;
+            size_t at = (size_t)v * (size_t)M + (size_t)m;
+            if (kind == K_F) {
+                ds->last_full = K_F;
+                if (v == SV - 1) {
+                    g.avail[K_B][at] = end;
+                } else {
+                    int64_t arr = send(&g, p, K_F, v, m, end);
+                    if (arr < 0)
+                        goto done;
+                    g.avail[K_F][at + (size_t)M] = arr;
+                    if (sh->dev_of_v[v + 1] != d)
+                        tree_update(&g, sh->dev_of_v[v + 1]);
+                }
+            } else if (kind == K_B) {
+                ds->last_full = K_B;
+                ds->b_done[c]++;
+                if (sh->has_w[d]) {
+                    ds->mem -= (1 - sh->w) * sh->a[m];
+                } else {
+                    ds->mem -= sh->a[m];
+                    ds->next[K_W][c]++; /* no W op: keep the W cursor in step */
+                }
+                if (v > 0) {
+                    int64_t arr = send(&g, p, K_B, v, m, end);
+                    if (arr < 0)
+                        goto done;
+                    g.avail[K_B][at - (size_t)M] = arr;
+                    if (sh->dev_of_v[v - 1] != d)
+                        tree_update(&g, sh->dev_of_v[v - 1]);
+                }
+            } else {
+                ds->mem -= sh->w * sh->a[m];
+            }
+        }
+        tree_update(&g, d);
+    }
+    p->makespan = plan_makespan(sh, p);
+    st = PS_OK;
+done:
+    run_free(&g);
+    if (st != PS_OK) {
+        plan_free(p, S);
+        p = NULL;
+    }
+    *out = p;
+    return st;
+}
+
+/* ---- from a plan to a schedule ------------------------------------------------------- */
+
+static int gcd_int(int a, int b)
+{
+    while (b != 0) {
+        int t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The authors' post-processing: each W part moves earlier, past parts of blocks not yet
+ * finished, up to the last full-block end or the previous W. Works in place on seq. */
+static void move_w_earlier(struct entry *seq, size_t n, int n_sub)
+{
+    size_t anchor = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct entry e = seq[i];
+        if (e.kind == K_W) {
+            memmove(seq + anchor + 1, seq + anchor, (i - anchor) * sizeof *seq);
+            seq[anchor] = e;
+            anchor++;
+        } else if (e.part == n_sub - 1) {
+            anchor = i + 1;
+        }
+    }
+}
+
+/* Pushes one device's sequence, merging runs of adjacent parts of one op: an op whose
+ * cuts all fall on multiples of g becomes n_sub/g parts (ps_split_ns adds up exactly). */
+static enum ps_status push_merged(struct ps_schedule *s, const struct shape *sh, int d,
+                                  const struct entry *seq, size_t n, int n_sub, uint8_t *g)
+{
+    size_t per = (size_t)sh->V * (size_t)sh->M;
+    for (size_t i = 0; i < 3 * per; i++)
+        g[i] = (uint8_t)n_sub;
+    for (size_t i = 0; i < n; i++) {
+        const struct entry *e = &seq[i];
+        if (e->part == 0)
+            continue;
+        const struct entry *prev = i > 0 ? &seq[i - 1] : NULL;
+        bool adjacent = prev != NULL && prev->kind == e->kind && prev->chunk == e->chunk &&
+                        prev->mb == e->mb && prev->part + 1 == e->part;
+        if (!adjacent) {
+            size_t at = (size_t)e->kind * per + (size_t)e->chunk * (size_t)sh->M + (size_t)e->mb;
+            g[at] = (uint8_t)gcd_int(g[at], e->part);
+        }
+    }
+    static const enum ps_op_kind map[3] = {PS_OP_F, PS_OP_B, PS_OP_W};
+    for (size_t i = 0; i < n; i++) {
+        const struct entry *e = &seq[i];
+        size_t at = (size_t)e->kind * per + (size_t)e->chunk * (size_t)sh->M + (size_t)e->mb;
+        int gg = g[at];
+        if (e->part % gg != 0)
+            continue;
+        int parts = n_sub / gg;
+        enum ps_status st = parts == 1 ? ps_schedule_push(s, d, map[e->kind], e->chunk, e->mb)
+                                       : ps_schedule_push_part(s, d, map[e->kind], e->chunk, e->mb,
+                                                               e->part / gg, parts);
+        if (st != PS_OK)
+            return st;
+    }
+    return PS_OK;
+}
+
+/* Builds a schedule from a plan: wmove applies the authors' W step before merging. */
+static enum ps_status plan_to_schedule(const struct shape *sh, const struct plan *p, bool wmove,
+                                       struct ps_schedule **out)
+{
+    enum ps_status st = PS_ENOMEM;
+    struct ps_schedule *s = ps_schedule_new(sh->sc, "greedy", sh->V, sh->tr, true);
+    uint8_t *g = malloc(3 * (size_t)sh->V * (size_t)sh->M);
+    size_t maxn = 0;
+    for (int d = 0; d < sh->S; d++)
+        if (p->n[d] > maxn)
+            maxn = p->n[d];
+    struct entry *seq = malloc((maxn + 1) * sizeof *seq);
+    if (s == NULL || g == NULL || seq == NULL)
+        goto fail;
+    for (int d = 0; d < sh->S; d++) {
+        memcpy(seq, p->dev[d], p->n[d] * sizeof *seq);
+        if (wmove)
+            move_w_earlier(seq, p->n[d], p->n_sub);
+        st = push_merged(s, sh, d, seq, p->n[d], p->n_sub, g);
+        if (st != PS_OK)
+            goto fail;
+    }
+    st = ps_schedule_enable_ranks(s);
+    if (st != PS_OK)
+        goto fail;
+    for (int k = 0; k < 2; k++)
+        for (int v = 0; v < sh->SV; v++)
+            for (int m = 0; m < sh->M; m++) {
+                int64_t t = p->xfer_start[xidx(sh, k, v, m)];
+                if (t != NO_TIME)
+                    s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)k, v, m)] = t;
+            }
+    free(g);
+    free(seq);
+    *out = s;
+    return PS_OK;
+fail:
+    free(g);
+    free(seq);
+    ps_schedule_free(s);
+    *out = NULL;
+    return st;
+}
+
+/* ---- the solver ---------------------------------------------------------------------- */
+
+/* Also declared in solvers/solver.h; repeated so this file stands on its own. */
+extern const struct ps_solver ps_solver_greedy;
+
+static const struct ps_param_def greedy_params[] = {
+    {"traversal", PS_PARAM_CHOICE, "loop",
+     "loop: unidirectional, one chunk (CrossUDSub); wave: V-shape, two chunks (CrossWave)",
+     "loop|wave", 0, 0},
+    {"n_sub", PS_PARAM_LIST, "auto",
+     "sub-blocks per op, 1..32; auto tries 1, 2 and 4 and keeps the best", NULL, 0, 0},
+    {"rules", PS_PARAM_CHOICE, "auto",
+     "tie-breaking of the priority rules: paper (the authors' code), fwd, wtie, hidev; "
+     "auto tries all",
+     "auto|paper|fwd|wtie|hidev", 0, 0},
+    {"merge", PS_PARAM_CHOICE, "auto",
+     "after the greedy: adjacent (merge touching parts only), wmove (the authors' W move "
+     "first), auto (the better of the two)",
+     "auto|adjacent|wmove", 0, 0},
+};
+
+/* Parses n_sub: "auto" (0) or an integer 1..MAX_NSUB; -1 when invalid. */
+static int parse_n_sub(const char *text)
+{
+    if (text == NULL || strcmp(text, "auto") == 0)
+        return 0;
+    char *end = NULL;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || v < 1 || v > MAX_NSUB)
+        return -1;
+    return (int)v;
+}
+
+static bool cancelled(const struct ps_solve_ctx *ctx)
+{
+    return ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel) != 0;
+}
+
+static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct ps_params *params,
+                                      const struct ps_solve_ctx *ctx, struct ps_schedule **out,
+                                      struct ps_diag *d)
+{
+    const struct ps_solver *sv = &ps_solver_greedy;
+    *out = NULL;
+    double t0 = now_ms();
+    const char *trav = ps_params_get(sv, params, "traversal");
+    enum ps_traversal tr =
+        trav != NULL && strcmp(trav, "wave") == 0 ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+    int n_sub = parse_n_sub(ps_params_get(sv, params, "n_sub"));
+    if (n_sub < 0)
+        return ps_diag_set(d, PS_EINVAL, "param.n_sub", "must be auto or an integer 1..%d (got %s)",
+                           MAX_NSUB, ps_params_get(sv, params, "n_sub"));
+    const char *rules = ps_params_get(sv, params, "rules");
+    const char *merge = ps_params_get(sv, params, "merge");
+    bool try_adjacent = merge == NULL || strcmp(merge, "wmove") != 0;
+    bool try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
+
+    struct shape sh;
+    enum ps_status st = shape_init(&sh, sc, tr);
+    if (st != PS_OK)
+        return ps_diag_set(d, st, "", "out of memory");
+
+    /* one microbatch needs a on a device (one F per chunk in flight) */
+    double need = 0;
+    for (int m = 0; m < sh.M; m++)
+        if (sh.a[m] * sh.V > need)
+            need = sh.a[m] * sh.V;
+    if (need > sh.limit + MEM_EPS) {
+        struct ps_schedule *s = ps_schedule_new(sc, "greedy", sh.V, tr, true);
+        shape_fini(&sh);
+        if (s == NULL)
+            return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
+        s->solver.status = PS_SOLVE_INFEASIBLE;
+        snprintf(s->solver.error, sizeof s->solver.error,
+                 "memory limit %g units is below the %g units one microbatch needs on a device "
+                 "(its activations from one F per chunk)",
+                 sh.limit, need);
+        *out = s;
+        return PS_OK;
+    }
+
+    int subs[3] = {1, 2, 4}, n_subs = 3;
+    if (n_sub > 0)
+        subs[0] = n_sub, n_subs = 1;
+    const struct rules *rl[N_RULES];
+    int n_rl = 0;
+    for (size_t i = 0; i < N_RULES; i++)
+        if (rules == NULL || strcmp(rules, "auto") == 0 || strcmp(rules, rule_table[i].name) == 0)
+            rl[n_rl++] = &rule_table[i];
+
+    struct ps_schedule *best = NULL;
+    int64_t best_planned = 0;
+    size_t best_ops = 0;
+    char best_variant[160] = "";
+    for (int i = 0; i < n_subs && st == PS_OK; i++) {
+        for (int j = 0; j < n_rl && st == PS_OK; j++) {
+            if (best != NULL && cancelled(ctx))
+                break;
+            struct plan *p = NULL;
+            st = greedy_run(&sh, subs[i], rl[j], &p);
+            if (st != PS_OK) {
+                ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", subs[i],
+                            rl[j]->name, ps_status_str(st));
+                break;
+            }
+            for (int form = 0; form < 2 && st == PS_OK; form++) {
+                bool wmove = form == 1;
+                if ((wmove && !try_wmove) || (!wmove && !try_adjacent))
+                    continue;
+                if (wmove && subs[i] == 1 && try_adjacent)
+                    continue; /* with whole ops the W move changes nothing */
+                struct ps_schedule *s = NULL;
+                st = plan_to_schedule(&sh, p, wmove, &s);
+                if (st != PS_OK) {
+                    ps_diag_set(d, st, "", "out of memory");
+                    break;
+                }
+                st = ps_sim_run(s, d);
+                if (st != PS_OK) {
+                    ps_schedule_free(s);
+                    break;
+                }
+                size_t nops = ps_schedule_n_ops(s);
+                bool better = best == NULL || s->makespan_ns < best->makespan_ns ||
+                              (s->makespan_ns == best->makespan_ns && nops < best_ops);
+                if (s->sc->has_memory_limit && !s->memory_ok)
+                    better = false; /* cannot happen by construction; never pick it */
+                if (better) {
+                    ps_schedule_free(best);
+                    best = s;
+                    best_ops = nops;
+                    best_planned = p->makespan;
+                    snprintf(best_variant, sizeof best_variant, "n_sub=%d rules=%s merge=%s",
+                             subs[i], rl[j]->name, wmove ? "wmove" : "adjacent");
+                } else {
+                    ps_schedule_free(s);
+                }
+            }
+            plan_free(p, sh.S);
+        }
+    }
+    shape_fini(&sh);
+    if (st != PS_OK || best == NULL) {
+        ps_schedule_free(best);
+        if (st == PS_OK)
+            st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
+        return st;
+    }
+    ps_schedule_set_param(best, "variant", best_variant);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(best_planned));
+    ps_schedule_set_param(best, "planned_ms", buf);
+    best->solver.status = PS_SOLVE_HEURISTIC;
+    best->solver.objective_ns = best->makespan_ns;
+    best->solver.solve_ms = now_ms() - t0;
+    *out = best;
+    return PS_OK;
+}
+
+const struct ps_solver ps_solver_greedy = {
+    .name = "greedy",
+    .summary = "CrossPipe's greedy: sub-blocks, earliest-ready device, link gap filling",
+    .split_backward = true,
+    .traversals = PS_TRAV_LOOP_BIT | PS_TRAV_WAVE_BIT,
+    .min_chunks = 1,
+    .max_chunks = 2,
+    .slow = false,
+    .params = greedy_params,
+    .n_params = sizeof greedy_params / sizeof greedy_params[0],
+    .generate = greedy_generate,
+};
