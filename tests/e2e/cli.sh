@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# End-to-end checks of the command line: every command's exit code and output, bad input
+# (unknown names, bad --set, missing folders, broken JSON, invalid scenarios), and the
+# round trip solve -> JSON file -> validate -> replay. Needs $PIPESCOPE (the binary).
+set -u
+
+PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
+if [ ! -x "$PIPESCOPE" ]; then
+    echo "cli.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
+    exit 1
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export COLUMNS=100
+
+pass=0
+fail=0
+OUT=
+ERR=
+RC=0
+
+# run ARGS...: runs pipescope, keeps stdout in $OUT, stderr in $ERR, exit code in $RC.
+run() {
+    "$PIPESCOPE" "$@" >"$TMP/out" 2>"$TMP/err"
+    RC=$?
+    OUT=$(cat "$TMP/out")
+    ERR=$(cat "$TMP/err")
+}
+
+ok() {
+    pass=$((pass + 1))
+}
+
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL: $1"
+    echo "  exit $RC"
+    echo "  stdout: $(head -c 600 "$TMP/out")"
+    echo "  stderr: $(head -c 600 "$TMP/err")"
+}
+
+# expect NAME CODE [GREP-PATTERN-ON-STDOUT] [GREP-PATTERN-ON-STDERR]
+expect() {
+    local name=$1 code=$2 pat_out=${3:-} pat_err=${4:-}
+    if [ "$RC" -ne "$code" ]; then
+        bad "$name: expected exit $code"
+        return
+    fi
+    if [ -n "$pat_out" ] && ! grep -qE -- "$pat_out" "$TMP/out"; then
+        bad "$name: stdout does not match /$pat_out/"
+        return
+    fi
+    if [ -n "$pat_err" ] && ! grep -qE -- "$pat_err" "$TMP/err"; then
+        bad "$name: stderr does not match /$pat_err/"
+        return
+    fi
+    ok
+}
+
+# check NAME CONDITION-COMMAND...: a plain assertion.
+check() {
+    local name=$1
+    shift
+    if "$@"; then ok; else bad "$name"; fi
+}
+
+# ---- version, help ----------------------------------------------------------------------
+run --version
+expect "--version" 0 '^pipescope 0\.1\.0$'
+run --help
+expect "--help" 0 'Commands:'
+for cmd in tui solve compare sweep validate replay presets schedules scenario help; do
+    run help "$cmd"
+    expect "help $cmd" 0 "Usage: pipescope $cmd"
+    run "$cmd" --help
+    expect "$cmd --help" 0 "Usage: pipescope $cmd"
+done
+run frobnicate
+expect "unknown command" 2 '' "^pipescope: unknown command 'frobnicate'.*solve"
+run help frobnicate
+expect "help unknown command" 2 '' "unknown command"
+run solve --frobnicate
+expect "unknown option" 2 '' "^pipescope: solve: unknown option '--frobnicate'"
+run solve --schedule
+expect "option without its value" 2 '' "needs a value"
+
+# ---- presets, schedules, scenario ---------------------------------------------------------
+run presets
+expect "presets" 0 '^default +CrossPipe'
+check "presets lists teaching" grep -q '^teaching ' "$TMP/out"
+run schedules
+expect "schedules" 0 '^gpipe +combined'
+check "schedules lists 1f1b" grep -qE '^1f1b +combined' "$TMP/out"
+run scenario
+expect "scenario" 0 '"format":[[:space:]]*"pipescope-scenario/1"'
+run scenario --preset teaching --set microbatches=12 --set network.inter_dc.latency_ms=3
+expect "scenario with --set" 0 '"microbatches":[[:space:]]*12'
+check "scenario --set latency" grep -qE '"latency_ms":[[:space:]]*3,?$' "$TMP/out"
+run scenario --preset teaching -o "$TMP/teaching.json"
+expect "scenario -o" 0
+check "scenario -o wrote the file" grep -q 'pipescope-scenario/1' "$TMP/teaching.json"
+run scenario --scenario "$TMP/teaching.json"
+expect "scenario --scenario FILE" 0 '"name":[[:space:]]*"teaching"'
+
+# ---- solve --------------------------------------------------------------------------------
+run solve --schedule 1f1b
+expect "solve text" 0 '1f1b'
+check "solve text fits 100 columns" awk 'length($0) > 100 { exit 1 }' "$TMP/out"
+run solve 1f1b --preset teaching
+expect "solve with a positional schedule" 0 '1f1b'
+run solve --schedule gpipe --format json -o "$TMP/gpipe.json"
+expect "solve json -o" 0
+check "solve json: format tag" grep -q '"pipescope-schedule/1"' "$TMP/gpipe.json"
+run solve --schedule 1f1b -o "$TMP/1f1b.json"
+expect "solve -o FILE.json picks json" 0
+check "solve -o .json: format tag" grep -q '"pipescope-schedule/1"' "$TMP/1f1b.json"
+run solve --schedule 1f1b --format csv
+expect "solve csv" 0 '^record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms$'
+check "solve csv has compute rows" grep -q '^compute,F,0,0,0,' "$TMP/out"
+check "solve csv has transfer rows" grep -q '^transfer,activation,' "$TMP/out"
+run solve --schedule 1f1b --format csv -o "$TMP/1f1b.csv"
+expect "solve csv -o" 0
+check "solve csv -o header" grep -qx 'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms' "$TMP/1f1b.csv"
+run solve --schedule 1f1b --format yaml
+expect "solve bad format" 2 '' "format 'yaml'"
+run solve
+expect "solve without a schedule" 2 '' 'which schedule'
+
+# ---- validate, replay ----------------------------------------------------------------------
+for f in gpipe 1f1b; do
+    run validate "$TMP/$f.json"
+    expect "validate $f" 0 "^$TMP/$f.json: valid: $f, 16 microbatches x 8 stages, [0-9]+ ops, [0-9]+ transfers, makespan [0-9.]+ ms \(matches\)"
+    run replay "$TMP/$f.json"
+    expect "replay $f" 0 "replay matches"
+done
+# every registered schedule (but the slow ones) writes a file that validates and replays
+"$PIPESCOPE" schedules >"$TMP/schedules.txt"
+while read -r name _; do
+    case "$(grep -E "^$name " "$TMP/schedules.txt")" in *"(slow)"*) continue ;; esac
+    run solve --schedule "$name" --preset default -o "$TMP/all-$name.json"
+    if [ "$RC" -ne 0 ]; then
+        expect "solve $name" 0
+        continue
+    fi
+    run validate "$TMP/all-$name.json"
+    expect "validate $name" 0 'valid'
+    run replay "$TMP/all-$name.json"
+    expect "replay $name" 0 'replay matches'
+done < <(grep -E '^[a-z0-9_-]+ ' "$TMP/schedules.txt")
+
+# a tampered makespan and a tampered op time are caught
+sed -E '0,/"makespan_ms":[[:space:]]*[0-9.eE+-]+/s//"makespan_ms": 1.5/' "$TMP/1f1b.json" >"$TMP/bad-makespan.json"
+run validate "$TMP/bad-makespan.json"
+expect "validate catches a wrong makespan" 1 'makespan'
+sed -E '0,/"end_ms":[[:space:]]*[0-9.eE+-]+/s//"end_ms": 99999/' "$TMP/1f1b.json" >"$TMP/bad-op.json"
+run validate "$TMP/bad-op.json"
+expect "validate catches a wrong op end" 1 'invalid'
+run replay "$TMP/bad-op.json"
+expect "replay catches a wrong op end" 1 'replay differs|cannot'
+printf '{ "format": "pipescope-schedule/1",\n  "ops": [ 1, 2,, ] }\n' >"$TMP/broken-schedule.json"
+run validate "$TMP/broken-schedule.json"
+expect "validate broken JSON" 1 '' "broken-schedule.json:2:[0-9]+"
+run validate "$TMP/missing.json"
+expect "validate a missing file" 1 '' "missing.json"
+run validate
+expect "validate without a file" 2 '' 'which file'
+
+# ---- compare --------------------------------------------------------------------------------
+run compare
+expect "compare" 0 'gpipe'
+check "compare shows 1f1b" grep -q '1f1b' "$TMP/out"
+check "compare shows the lower bound" grep -qi 'lower bound' "$TMP/out"
+run compare --schedules gpipe,1f1b --format csv
+expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms$'
+check "compare csv: 3 lines" [ "$(wc -l <"$TMP/out")" -eq 3 ]
+run compare --schedules gpipe,1f1b -o "$TMP/cmp.json"
+expect "compare -o .json" 0
+check "compare json rows" grep -q '"schedule":[[:space:]]*"1f1b"' "$TMP/cmp.json"
+run compare --schedules nosuch
+expect "compare unknown schedule" 2 '' "unknown schedule 'nosuch' \(known: .*gpipe.*1f1b"
+run compare --preset nosuch
+expect "compare unknown preset" 2 '' "unknown preset 'nosuch'.*default"
+run compare --param gpipe.nosuch=1 --schedules gpipe
+expect "compare unknown param" 2 '' "nosuch"
+run compare --schedules gpipe --param nosuchkey=3
+expect "compare param no schedule has" 2 '' "no compared schedule has a parameter 'nosuchkey'"
+run compare --preset teaching --scenario "$TMP/teaching.json"
+expect "two scenario sources" 2 '' "give one scenario source"
+
+# ---- bad input --------------------------------------------------------------------------------
+run compare --set network.nosuch.latency_ms=3
+expect "bad --set path" 1 '' "network.nosuch"
+run compare --set microbatches=abc
+expect "bad --set value" 1 '' "microbatches"
+run compare --set microbatches
+expect "--set without =" 2 '' "expected PATH=VALUE"
+run compare --set microbatches=1000000000
+expect "huge microbatch count refused" 1 '' "microbatches.*16384"
+run compare --schedules gpipe -o "$TMP/no/such/folder/x.csv"
+expect "-o into a missing folder" 1 '' "does not exist"
+check "-o into a missing folder writes nothing" [ ! -e "$TMP/no" ]
+run solve --schedule gpipe -o "$TMP/nofolder/x.json"
+expect "solve -o into a missing folder" 1 '' "does not exist"
+printf '{\n  "format": "pipescope-scenario/1",\n  "stages": 4,\n  "microbatches": [,\n}\n' >"$TMP/broken.json"
+run compare --scenario "$TMP/broken.json"
+expect "broken scenario JSON: line:col" 1 '' "broken.json:4:[0-9]+"
+sed -E 's/"bandwidth_gbps":[[:space:]]*[0-9.]+/"bandwidth_gbps": -5/' "$TMP/teaching.json" >"$TMP/negbw.json"
+run compare --scenario "$TMP/negbw.json"
+expect "negative bandwidth" 1 '' "negbw.json: network\.(intra|inter)_dc\.bandwidth_gbps: "
+run solve --schedule gpipe --scenario "$TMP/negbw.json"
+expect "negative bandwidth (solve)" 1 '' "bandwidth_gbps"
+run compare --scenario "$TMP/nosuch.json"
+expect "missing scenario file" 1 '' "nosuch.json"
+run solve --schedule nosuch
+expect "solve unknown schedule" 2 '' "unknown schedule 'nosuch' \(known: "
+
+# ---- sweep --------------------------------------------------------------------------------
+run sweep --schedules gpipe,1f1b --vary network.inter_dc.latency_ms=1,10,100
+expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,network.inter_dc.latency_ms$'
+check "sweep: 1 + 3x2 lines" [ "$(wc -l <"$TMP/out")" -eq 7 ]
+check "sweep: value column" grep -qE '^default,1f1b,.*,100$' "$TMP/out"
+run sweep --schedules 1f1b --vary microbatches=8:32:8 --vary network.inter_dc.latency_ms=1x,2x
+expect "sweep range and xT_F" 0 ',microbatches,network.inter_dc.latency_ms$'
+check "sweep: 4x2 points" [ "$(wc -l <"$TMP/out")" -eq 9 ]
+check "sweep: 2x is 2 T_F" grep -qE ',32,76$' "$TMP/out"
+run sweep --vary microbatches=4,abc
+expect "sweep invalid point" 1 '' "point microbatches=abc"
+run sweep --schedules gpipe
+expect "sweep without --vary" 2 '' "nothing to vary"
+
+# ---- the explorer fallback ----------------------------------------------------------------
+if ! "$PIPESCOPE" tui --help 2>/dev/null | grep -q 'explorer is not built in\|Usage: pipescope tui'; then
+    RC=1
+    bad "tui --help"
+else
+    ok
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,165 @@
+/* `pipescope solve`: one schedule of one scenario, as a readable summary with an ASCII
+ * Gantt chart or as a schedule file (JSON, CSV). */
+#include "tui/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "export/export.h"
+#include "solvers/solver.h"
+#include "tui/cli_internal.h"
+
+const char cli_help_solve[] =
+    "Usage: pipescope solve [SCENARIO OPTIONS] --schedule NAME [--param KEY=VALUE ...]\n"
+    "                       [--format text|json|csv] [-o FILE]\n"
+    "\n"
+    "Computes one schedule of the scenario. 'text' prints a summary and an ASCII Gantt\n"
+    "chart as wide as the terminal ($COLUMNS, else the terminal, else 100; at least 60);\n"
+    "'json' and 'csv' print the schedule file (formats: docs/formats.md).\n"
+    "\n"
+    "  -s, --schedule NAME    the schedule (see: pipescope schedules); may also be given\n"
+    "                         as the only argument: pipescope solve 1f1b\n"
+    "  -p, --param KEY=VALUE  a parameter of the schedule (repeatable)\n"
+    "  -f, --format FORMAT    text (default), json or csv; with -o FILE ending in .json\n"
+    "                         or .csv the format follows the file name\n"
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+
+/* The format implied by a file name, or NULL. */
+static const char *format_of_path(const char *path)
+{
+    if (!path)
+        return NULL;
+    size_t n = strlen(path);
+    if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+        return "json";
+    if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
+        return "csv";
+    return NULL;
+}
+
+int cli_cmd_solve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        PS_CLI_SCENARIO_LONG_OPTIONS,
+        {"schedule", required_argument, NULL, 's'},
+        {"param", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct ps_cli_scenario so;
+    ps_cli_scenario_init(&so);
+    struct ps_params params;
+    memset(&params, 0, sizeof(params));
+    const char *name = NULL, *format = NULL, *out = NULL;
+    int c, rc = PS_EXIT_OK;
+    bool have_sc = false;
+    struct ps_scenario sc;
+    struct ps_schedule *sched = NULL;
+    struct ps_buf buf;
+    ps_buf_init(&buf);
+
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, ":hs:p:f:o:", opts, NULL)) != -1) {
+        int taken = ps_cli_scenario_opt(&so, c, optarg);
+        if (taken < 0) {
+            rc = PS_EXIT_USAGE;
+            goto done;
+        }
+        if (taken)
+            continue;
+        switch (c) {
+        case 's':
+            name = optarg;
+            break;
+        case 'p':
+            /* Keys are checked against the schedule once it is known. */
+            if ((rc = cli_param_add("solve", &params, optarg)) != PS_EXIT_OK)
+                goto done;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            rc = cli_print_help("solve");
+            goto done;
+        default:
+            rc = cli_getopt_error("solve", c, argv);
+            goto done;
+        }
+    }
+    if (optind < argc) {
+        if (name || optind + 1 < argc) {
+            rc = cli_usage("solve", "solve: unexpected argument '%s'",
+                           argv[name ? optind : optind + 1]);
+            goto done;
+        }
+        name = argv[optind];
+    }
+    if (!name) {
+        char names[512];
+        ps_solver_list_names(names, sizeof(names));
+        rc = cli_usage("solve", "solve: which schedule? --schedule NAME (known: %s)", names);
+        goto done;
+    }
+    if (!format)
+        format = format_of_path(out) ? format_of_path(out) : "text";
+    if (!cli_word_in(format, "text|json|csv")) {
+        rc = cli_usage("solve", "solve: --format '%s': expected text, json or csv", format);
+        goto done;
+    }
+    const struct ps_solver *sv = ps_solver_find(name);
+    if (!sv) {
+        char names[512];
+        ps_solver_list_names(names, sizeof(names));
+        rc = cli_usage("solve", "solve: unknown schedule '%s' (known: %s)", name, names);
+        goto done;
+    }
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    if (ps_params_check(sv, &params, &d) != PS_OK) {
+        char msg[1024];
+        ps_diag_format(&d, sv->name, msg, sizeof(msg));
+        rc = cli_usage("solve", "solve: %s", msg);
+        goto done;
+    }
+    if ((rc = cli_check_output_path(out)) != PS_EXIT_OK)
+        goto done;
+    if ((rc = ps_cli_scenario_resolve(&so, &sc, NULL, 0)) != PS_EXIT_OK)
+        goto done;
+    have_sc = true;
+
+    enum ps_status st = ps_solver_run(sv, &sc, &params, NULL, &sched, &d);
+    if (st != PS_OK) {
+        rc = cli_fail_diag(&d, sv->name);
+        goto done;
+    }
+    if (sched->solver.status == PS_SOLVE_INFEASIBLE)
+        fprintf(stderr, "pipescope: %s: infeasible: %s\n", sv->name,
+                sched->solver.error[0] ? sched->solver.error : "no schedule meets the limits");
+    else if (!sched->memory_ok)
+        fprintf(stderr, "pipescope: %s: over the memory limit (shown anyway)\n", sv->name);
+
+    if (strcmp(format, "json") == 0)
+        st = ps_export_schedule_json(sched, &buf);
+    else if (strcmp(format, "csv") == 0)
+        st = ps_export_schedule_csv(sched, &buf);
+    else
+        st = ps_export_schedule_text(sched, cli_term_width(), &buf);
+    if (st != PS_OK) {
+        rc = cli_fail("%s: cannot write the %s output: %s", sv->name, format, ps_status_str(st));
+        goto done;
+    }
+    rc = cli_write_output(out, buf.data ? buf.data : "", buf.len);
+done:
+    ps_buf_fini(&buf);
+    ps_schedule_free(sched);
+    if (have_sc)
+        ps_scenario_fini(&sc);
+    ps_cli_scenario_fini(&so);
+    return rc;
+}
