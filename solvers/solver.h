@@ -117,5 +117,10 @@ enum ps_status ps_solver_run(const struct ps_solver *sv, const struct ps_scenari
 /* The solvers themselves (one file each). */
 extern const struct ps_solver ps_solver_gpipe;
 extern const struct ps_solver ps_solver_1f1b;
+extern const struct ps_solver ps_solver_interleaved;
+extern const struct ps_solver ps_solver_zb_h1;
+extern const struct ps_solver ps_solver_zb_h2;
+extern const struct ps_solver ps_solver_zb_v;
+extern const struct ps_solver ps_solver_1f1b_warmup;
 
 #endif

@@ -1,0 +1,32 @@
+/* Pieces shared by the fixed schedule families (gpipe, 1f1b, 1f1b-warmup, interleaved,
+ * zb-h1, zb-h2, zb-v): internal to solvers/, not part of the registry API. */
+#ifndef PS_SOLVERS_FIXED_H
+#define PS_SOLVERS_FIXED_H
+
+#include <stdbool.h>
+
+#include "core/schedule.h"
+#include "core/status.h"
+
+/* Allocates the schedule a fixed family fills. On out of memory returns PS_ENOMEM with d
+ * filled and *out NULL. */
+enum ps_status ps_fixed_new(const struct ps_scenario *sc, const char *name, int chunks,
+                            enum ps_traversal tr, bool split_backward, struct ps_schedule **out,
+                            struct ps_diag *d);
+
+/* Pushes W(chunk, microbatch) on `stage` when the stage has W ops (split backward and
+ * weight_ms > 0); otherwise does nothing (B then frees all the memory). */
+enum ps_status ps_fixed_push_w(struct ps_schedule *s, int stage, int chunk, int microbatch);
+
+/* Builds every device's order of a one-chunk 1F1B-shaped schedule: stage s runs
+ * min(warmup[s], M) forwards, then alternates F and B, then the remaining B. In a split
+ * schedule W(k) goes right after B(k + w_delay[s]) (w_delay NULL: right after its B), and
+ * the W still missing at the end follow the last B. The orders never deadlock when
+ * warmup[s] >= warmup[s+1] for every s (callers make sure of it). Returns PS_ENOMEM. */
+enum ps_status ps_fixed_push_1f1b(struct ps_schedule *s, const int *warmup, const int *w_delay);
+
+/* Formats a list of S integers as "1,1,0,0" into buf (ending in "..." when it does not
+ * fit). */
+void ps_fixed_format_list(const int *v, int n, char *buf, size_t size);
+
+#endif
