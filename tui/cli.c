@@ -316,6 +316,9 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
     if (st == PS_OK)
         return PS_EXIT_OK;
 
+    bool unknown_preset = st == PS_ENOTFOUND && strcmp(d.path, "preset") == 0;
+    if (unknown_preset)
+        d.path[0] = '\0'; /* "unknown preset 'x' (known: ...)" says it already */
     /* Name the file when the diagnostic does not already. */
     const char *file = o->src.scenario_file;
     const char *prefix = NULL;
@@ -333,7 +336,7 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
         cli_fail("%s", buf);
     /* An unknown preset name is a mistake on the command line, like an unknown schedule;
      * everything else (files, values) is a failure of the input. */
-    return st == PS_ENOTFOUND && strcmp(d.path, "preset") == 0 ? PS_EXIT_USAGE : PS_EXIT_FAILURE;
+    return unknown_preset ? PS_EXIT_USAGE : PS_EXIT_FAILURE;
 }
 
 /* ---- presets, schedules, scenario -------------------------------------------------- */
@@ -374,16 +377,16 @@ static const char help_schedules[] =
 
 static void print_param(const struct ps_param_def *p)
 {
-    char kind[96];
+    char kind[160];
     switch (p->type) {
     case PS_PARAM_INT:
-        snprintf(kind, sizeof(kind), "int %g..%g", p->min, p->max);
+        snprintf(kind, sizeof(kind), "integer %g..%g", p->min, p->max);
         break;
     case PS_PARAM_FLOAT:
         snprintf(kind, sizeof(kind), "number %g..%g", p->min, p->max);
         break;
     case PS_PARAM_BOOL:
-        snprintf(kind, sizeof(kind), "bool");
+        snprintf(kind, sizeof(kind), "true|false");
         break;
     case PS_PARAM_CHOICE:
         snprintf(kind, sizeof(kind), "%s", p->choices ? p->choices : "choice");
@@ -398,7 +401,7 @@ static void print_param(const struct ps_param_def *p)
     }
     char kv[96];
     snprintf(kv, sizeof(kv), "%s=%s", p->key, p->def ? p->def : "");
-    printf("    %-22s %-16s %s\n", kv, kind, p->help ? p->help : "");
+    printf("    %-22s %s (%s)\n", kv, p->help ? p->help : "", kind);
 }
 
 static int cmd_schedules(int argc, char **argv)
