@@ -167,15 +167,6 @@ enum ps_status ps_schedule_push_part(struct ps_schedule *s, int stage, enum ps_o
     if (kind == PS_OP_W && !ps_schedule_has_w(s, stage))
         return PS_EINVAL;
     size_t n = s->dev_n[stage];
-    if (part > 0) {
-        /* parts of one op run back to back, in order */
-        if (n == 0)
-            return PS_EINVAL;
-        const struct ps_op *prev = &s->dev_ops[stage][n - 1];
-        if (prev->kind != kind || prev->chunk != chunk || prev->microbatch != microbatch ||
-            prev->part != part - 1 || prev->parts != parts)
-            return PS_EINVAL;
-    }
     if (grow(s, stage) != PS_OK)
         return PS_ENOMEM;
     struct ps_op *op = &s->dev_ops[stage][n];

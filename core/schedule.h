@@ -146,7 +146,8 @@ enum ps_status ps_schedule_push(struct ps_schedule *s, int stage, enum ps_op_kin
                                 int microbatch);
 
 /* Appends part `part` of `parts` of an op; its duration is ps_split_ns(op duration, part,
- * parts). Parts of one op must be pushed in order, on its device. */
+ * parts). Parts of one op must be pushed in order, on its device (not necessarily back
+ * to back); ps_sim_run checks that. */
 enum ps_status ps_schedule_push_part(struct ps_schedule *s, int stage, enum ps_op_kind kind,
                                      int chunk, int microbatch, int part, int parts);
 

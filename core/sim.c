@@ -33,6 +33,8 @@ struct sim {
     int *bch;      /* 2*SV: channel per boundary, -1 none */
     int *bslot;    /* 2*SV: first transfer slot / M, -1 when same device */
     struct ps_link *blink;
+    int64_t *blat;  /* 2*SV: latency per boundary, ns */
+    int64_t *btx;   /* 2*SV: transmission per boundary, ns; -1 = depends on microbatch */
     double *msg_mb; /* M */
     size_t remaining;
 
@@ -173,6 +175,10 @@ static void try_start(struct sim *m, int d, int64_t t)
     op->start_ns = t;
     m->busy[d] = 1;
     heap_push(m, t + op->dur_ns, (uint32_t)d, EV_OP_END);
+#if defined(__GNUC__)
+    /* 64 devices walk 64 streams of ops: fetch the next one while this one runs */
+    __builtin_prefetch(op + 1, 1);
+#endif
 }
 
 /* One input of op (kind, v, mb) has arrived at t. */
@@ -213,11 +219,13 @@ static void send(struct sim *m, int kind, int v, int mb, int chunk, int64_t t)
     x->kind = (uint8_t)kind;
     x->chunk = (uint8_t)chunk;
     int c = m->bch[b];
-    int64_t tx = c >= 0 ? ps_tx_ns(m->msg_mb[mb], m->blink[b].bandwidth_gbps) : 0;
+    int64_t tx = 0;
+    if (c >= 0)
+        tx = m->btx[b] >= 0 ? m->btx[b] : ps_tx_ns(m->msg_mb[mb], m->blink[b].bandwidth_gbps);
     if (tx == 0) {
         x->channel = -1;
         x->start_ns = x->end_ns = t;
-        x->arrive_ns = t + ps_ms_to_ns(m->blink[b].latency_ms);
+        x->arrive_ns = t + m->blat[b];
         if (x->arrive_ns == t)
             deliver(m, x);
         else
@@ -272,7 +280,7 @@ static void dispatch(struct sim *m, int c, int64_t t)
     int64_t tx = x->end_ns;
     x->start_ns = t;
     x->end_ns = t + tx;
-    x->arrive_ns = x->end_ns + ps_ms_to_ns(m->s->channels[c].link.latency_ms);
+    x->arrive_ns = x->end_ns + m->blat[ps_boundary(m->s, x->kind, x->from_vstage)];
     m->ch_busy[c] = 1;
     heap_push(m, x->end_ns, (uint32_t)c, EV_CHAN_FREE);
     heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
@@ -296,15 +304,19 @@ static void op_name(const struct ps_op *op, char *buf, size_t size)
                  (int)op->microbatch, op->chunk);
 }
 
-/* Every op of the model exactly once, on its device, parts back to back, and each
- * (kind, chunk) in increasing microbatch order (SPEC 3). Fills m->pos. */
+/* Every op of the model exactly once, on its device, its parts in order (SPEC 4), and
+ * each (kind, chunk) in increasing microbatch order (SPEC 3). Fills m->pos. */
 static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
 {
     struct ps_schedule *s = m->s;
     int V = m->V;
     int *cnt = calloc((size_t)m->S * 3 * (size_t)V, sizeof *cnt);
-    if (cnt == NULL)
+    uint8_t *seen = calloc(3 * (size_t)m->SV * (size_t)m->M, 1); /* parts seen so far */
+    if (cnt == NULL || seen == NULL) {
+        free(cnt);
+        free(seen);
         return PS_ENOMEM;
+    }
     char path[64], what[96];
     enum ps_status st = PS_OK;
     for (int dv = 0; dv < m->S && st == PS_OK; dv++) {
@@ -312,41 +324,40 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
         size_t n = s->dev_n[dv];
         for (size_t i = 0; i < n; i++) {
             const struct ps_op *op = &ops[i];
-            snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
             if (op->kind > PS_OP_W || op->chunk >= V || op->microbatch < 0 ||
                 op->microbatch >= m->M || op->parts < 1 || op->part >= op->parts ||
                 op->stage != dv || op->dur_ns < 0) {
+                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
                 st = ps_diag_set(d, PS_EINVAL, path,
-                                 "malformed op (kind %d, chunk %d, "
-                                 "microbatch %d, part %d of %d, stage %d)",
+                                 "malformed op (kind %d, chunk %d, microbatch %d, part %d of %d, "
+                                 "stage %d)",
                                  op->kind, op->chunk, (int)op->microbatch, op->part, op->parts,
                                  op->stage);
                 break;
             }
-            op_name(op, what, sizeof what);
             if (op->kind == PS_OP_W && !m->has_w[dv]) {
+                op_name(op, what, sizeof what);
+                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
                 st = ps_diag_set(d, PS_EINVAL, path, "%s: this schedule has no W ops on stage %d",
                                  what, dv);
                 break;
             }
+            size_t k = key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
             if (op->part > 0) {
-                const struct ps_op *p = i > 0 ? &ops[i - 1] : NULL;
-                if (p == NULL || p->kind != op->kind || p->chunk != op->chunk ||
-                    p->microbatch != op->microbatch || p->part != op->part - 1 ||
-                    p->parts != op->parts) {
+                if (m->pos[k] < 0 || seen[k] != op->part || ops[m->pos[k]].parts != op->parts) {
+                    op_name(op, what, sizeof what);
+                    snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
                     st = ps_diag_set(d, PS_EINVAL, path,
-                                     "%s does not follow its previous part directly", what);
+                                     "%s does not follow its earlier parts in order", what);
                     break;
                 }
+                seen[k]++;
                 continue;
-            }
-            if (i > 0 && ops[i - 1].part != ops[i - 1].parts - 1) {
-                op_name(&ops[i - 1], what, sizeof what);
-                st = ps_diag_set(d, PS_EINVAL, path, "%s is cut off before its last part", what);
-                break;
             }
             int *c = &cnt[((size_t)dv * 3 + op->kind) * (size_t)V + op->chunk];
             if (op->microbatch != *c) {
+                op_name(op, what, sizeof what);
+                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
                 if (op->microbatch < *c)
                     st = ps_diag_set(d, PS_EINVAL, path, "%s appears twice or out of order", what);
                 else
@@ -357,28 +368,37 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                 break;
             }
             (*c)++;
-            m->pos[key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch)] = (int32_t)i;
+            m->pos[k] = (int32_t)i;
+            seen[k] = 1;
         }
-        if (st == PS_OK && n > 0 && ops[n - 1].part != ops[n - 1].parts - 1) {
-            op_name(&ops[n - 1], what, sizeof what);
-            snprintf(path, sizeof path, "stage %d, op %zu", dv, n - 1);
-            st = ps_diag_set(d, PS_EINVAL, path, "%s is cut off before its last part", what);
+        for (size_t i = 0; i < n && st == PS_OK; i++) {
+            const struct ps_op *op = &ops[i];
+            if (op->part != 0)
+                continue;
+            size_t k = key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
+            if (seen[k] != op->parts) {
+                op_name(op, what, sizeof what);
+                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
+                st = ps_diag_set(d, PS_EINVAL, path, "%s has %d of its %d parts", what, seen[k],
+                                 op->parts);
+            }
         }
-        for (int k = 0; k < 3 && st == PS_OK; k++) {
-            if (k == PS_OP_W && !m->has_w[dv])
+        for (int kk = 0; kk < 3 && st == PS_OK; kk++) {
+            if (kk == PS_OP_W && !m->has_w[dv])
                 continue;
             for (int c = 0; c < V && st == PS_OK; c++) {
-                int have = cnt[((size_t)dv * 3 + k) * (size_t)V + c];
+                int have = cnt[((size_t)dv * 3 + kk) * (size_t)V + c];
                 if (have < m->M) {
                     snprintf(path, sizeof path, "stage %d", dv);
                     st =
                         ps_diag_set(d, PS_EINVAL, path, "%s of microbatch %d (chunk %d) is missing",
-                                    ps_op_kind_str((enum ps_op_kind)k), have, c);
+                                    ps_op_kind_str((enum ps_op_kind)kk), have, c);
                 }
             }
         }
     }
     free(cnt);
+    free(seen);
     return st;
 }
 
@@ -522,6 +542,8 @@ static void sim_free(struct sim *m)
     free(m->bch);
     free(m->bslot);
     free(m->blink);
+    free(m->blat);
+    free(m->btx);
     free(m->msg_mb);
     free(m->heap);
     free(m->cq);
@@ -555,10 +577,13 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
     m->bch = malloc(2 * SV * sizeof *m->bch);
     m->bslot = malloc(2 * SV * sizeof *m->bslot);
     m->blink = calloc(2 * SV, sizeof *m->blink);
+    m->blat = calloc(2 * SV, sizeof *m->blat);
+    m->btx = calloc(2 * SV, sizeof *m->btx);
     m->msg_mb = malloc(M * sizeof *m->msg_mb);
     if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->pos == NULL ||
         m->pend == NULL || m->next == NULL || m->busy == NULL || m->bch == NULL ||
-        m->bslot == NULL || m->blink == NULL || m->msg_mb == NULL)
+        m->bslot == NULL || m->blink == NULL || m->blat == NULL || m->btx == NULL ||
+        m->msg_mb == NULL)
         return PS_ENOMEM;
     for (int v = 0; v < m->SV; v++) {
         int d = ps_vstage_device(v, m->S, m->V, s->traversal);
@@ -588,6 +613,11 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
                 continue;
             m->bslot[b] = n_cross++;
             m->blink[b] = ps_scenario_link(m->sc, m->dev_of_v[v], m->dev_of_v[to]);
+            m->blat[b] = ps_ms_to_ns(m->blink[b].latency_ms);
+            /* without per-microbatch scales every message has the same size */
+            m->btx[b] = m->sc->per_microbatch != NULL
+                            ? -1
+                            : ps_tx_ns(m->sc->activation_mb, m->blink[b].bandwidth_gbps);
         }
     }
     size_t nx = (size_t)n_cross * M;
@@ -720,9 +750,6 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
         return st;
     }
     m.remaining = ps_schedule_n_ops(s);
-    for (int dv = 0; dv < m.S; dv++)
-        for (size_t i = 0; i < s->dev_n[dv]; i++)
-            s->dev_ops[dv][i].start_ns = s->dev_ops[dv][i].end_ns = -1;
     plan_allgathers(&m);
     for (int dv = 0; dv < m.S; dv++)
         try_start(&m, dv, 0);

@@ -234,11 +234,17 @@ static void test_incomplete(void **state)
     s->dev_ops[0][1] = s->dev_ops[0][0];
     assert_int_equal(ps_sim_run(s, &d), PS_EINVAL);
     assert_non_null(strstr(d.msg, "twice"));
-    /* parts out of order */
+    /* parts out of order, and a part missing */
+    ps_schedule_clear(s);
+    assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 0, 1, 2), PS_OK);
+    assert_int_equal(ps_sim_run(s, &d), PS_EINVAL);
+    assert_non_null(strstr(d.msg, "does not follow its earlier parts"));
     ps_schedule_clear(s);
     assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 0, 0, 2), PS_OK);
     assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 1, 0, 1), PS_OK);
-    assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 0, 1, 2), PS_EINVAL);
+    assert_int_equal(ps_sim_run(s, &d), PS_EINVAL);
+    assert_non_null(strstr(d.msg, "has 1 of its 2 parts"));
+    assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 0, 3, 2), PS_EINVAL);
     ps_schedule_free(s);
     ps_scenario_fini(&sc);
 }
