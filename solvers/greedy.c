@@ -25,20 +25,27 @@
 
 enum { K_F = 0, K_B = 1, K_W = 2 };
 
-/* How the priority table (crosspipe.md 4.2) breaks its ties. "paper" is the authors'
- * code; the others change one choice each. */
+/* How the priority table (crosspipe.md 4.2) is read. "paper" follows the authors' code,
+ * where the table's conditions are memory tests (a B always fits, so after an F it is
+ * B > F > W; after a B it is F > B > W while an F fits, else the faster memory release).
+ * "avail" reads the conditions as "an op of that kind is ready now" (after an F with no
+ * B ready: W > F > B). "prio": a device that waited picks by priority among the ops
+ * arriving together, where the authors' code takes the one that arrived first. */
+enum tie_mode { TIE_MB = 0, TIE_W };
+
 struct rules {
     const char *name;
-    bool fwd_first; /* after a full F with no B ready: F > W > B instead of W > F > B */
-    bool w_on_tie;  /* memory-blocked, equal release rates: W before B (paper: B first) */
-    bool high_dev;  /* devices ready at the same time: higher device first */
+    bool avail;        /* conditions on readiness instead of memory */
+    bool idle_arrival; /* an idle device takes what arrived first (paper), not priority */
+    enum tie_mode tie; /* memory-blocked, equal release rates (paper: lower microbatch) */
+    bool high_dev;     /* devices ready at the same time: higher device first */
 };
 
 static const struct rules rule_table[] = {
-    {"paper", false, false, false},
-    {"fwd", true, false, false},
-    {"wtie", false, true, false},
-    {"hidev", false, false, true},
+    {"paper", false, true, TIE_MB, false},
+    {"prio", false, false, TIE_MB, false},
+    {"avail", true, false, TIE_W, false},
+    {"hidev", false, true, TIE_MB, true},
 };
 #define N_RULES (sizeof rule_table / sizeof rule_table[0])
 
@@ -101,6 +108,8 @@ struct run {
     int n_sub;
     struct dev_state *ds;
     int64_t *avail[2]; /* F and B: [v*M+mb] */
+    int64_t *seq[2];   /* when each became known (step number): arrival order */
+    int64_t step;
     struct chan *ch;
     int P;     /* leaves of the tournament tree */
     int *tree; /* 2P: winning device per node, -1 none */
@@ -439,12 +448,54 @@ static int progress(const struct shape *sh, int kind, int v)
     return kind == K_F ? v : sh->SV - 1 - v;
 }
 
+/* Whether device d's memory lets an F go now (an F under way needs nothing more). */
+static bool f_fits(const struct run *g, int d)
+{
+    const struct shape *sh = g->sh;
+    const struct dev_state *ds = &g->ds[d];
+    for (int c = 0; c < sh->V; c++) {
+        int m = ds->next[K_F][c];
+        if (m >= sh->M)
+            continue;
+        if (ds->part[K_F][c] > 0)
+            return true;
+        double need = sh->a[m];
+        if (sh->V == 2 && c == 0) {
+            int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
+            if (m1 < sh->M)
+                need += sh->sufmax_a[m1];
+        }
+        if (ds->mem + need <= sh->limit + MEM_EPS)
+            return true;
+    }
+    return false;
+}
+
 /* The op to run next on device d at time t (its key): returns the kind, sets *chunk. */
 static int choose(const struct run *g, int d, int64_t t, int *chunk)
 {
     const struct shape *sh = g->sh;
     const struct dev_state *ds = &g->ds[d];
     int pick[3] = {-1, -1, -1}; /* best chunk per kind */
+    if (g->r->idle_arrival && t > ds->end) {
+        /* idle until t: the authors' code takes the op that arrived first */
+        int best_k = -1;
+        int64_t best_seq = INT64_MAX;
+        for (int k = 0; k < 2; k++)
+            for (int c = 0; c < sh->V; c++) {
+                if (cand_avail(g, d, k, c) != t)
+                    continue;
+                int v = sh->v_of[d * sh->V + c];
+                int64_t q = g->seq[k][(size_t)v * (size_t)sh->M + (size_t)ds->next[k][c]];
+                if (q < best_seq) {
+                    best_seq = q;
+                    best_k = k;
+                    *chunk = c;
+                }
+            }
+        if (best_k >= 0)
+            return best_k;
+    }
     for (int k = 0; k < 3; k++) {
         for (int c = 0; c < sh->V; c++) {
             int64_t av = cand_avail(g, d, k, c);
@@ -459,40 +510,50 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
             bool cu = ds->part[k][c] > 0, pu = ds->part[k][p] > 0;
             int cm = ds->next[k][c], pm = ds->next[k][p];
             int cv = sh->v_of[d * sh->V + c], pv = sh->v_of[d * sh->V + p];
-            if (cu != pu ? cu : cm != pm ? cm < pm : progress(sh, k, cv) > progress(sh, k, pv))
+            bool better;
+            if (cu != pu)
+                better = cu;
+            else if (cm != pm)
+                better = cm < pm;
+            else
+                better = progress(sh, k, cv) > progress(sh, k, pv);
+            if (better)
                 pick[k] = c;
         }
     }
-    bool fe = pick[K_F] >= 0, de = pick[K_B] >= 0;
     bool teardown = true;
     for (int c = 0; c < sh->V; c++)
         if (ds->next[K_F][c] < sh->M)
             teardown = false;
+    bool fe = pick[K_F] >= 0, de = pick[K_B] >= 0;
+    bool f_ok = g->r->avail ? fe : f_fits(g, d);
     int order[3];
-    if (!fe && !de) {
+    if (g->r->avail && !fe && !de) {
         order[0] = K_W, order[1] = K_B, order[2] = K_F;
     } else if (teardown) {
         order[0] = K_B, order[1] = K_W, order[2] = K_F;
     } else if (ds->last_full == K_F) {
-        if (de)
+        if (!g->r->avail || de)
             order[0] = K_B, order[1] = K_F, order[2] = K_W;
-        else if (g->r->fwd_first)
-            order[0] = K_F, order[1] = K_W, order[2] = K_B;
         else
             order[0] = K_W, order[1] = K_F, order[2] = K_B;
-    } else if (fe) {
+    } else if (f_ok) {
         order[0] = K_F, order[1] = K_B, order[2] = K_W;
     } else {
         /* memory-blocked after a B: the faster memory release first */
-        bool w_first = g->r->w_on_tie;
+        bool w_first = g->r->tie == TIE_W;
         int wc = pick[K_W], bc = pick[K_B];
         if (wc >= 0 && bc >= 0) {
             int vw = sh->v_of[d * sh->V + wc], vb = sh->v_of[d * sh->V + bc];
-            double tw = (double)op_ns(sh, K_W, vw, ds->next[K_W][wc]);
-            double tb = (double)op_ns(sh, K_B, vb, ds->next[K_B][bc]);
-            double rw = sh->w / (tw > 0 ? tw : 1), rb = (1 - sh->w) / (tb > 0 ? tb : 1);
+            int mw = ds->next[K_W][wc], mb = ds->next[K_B][bc];
+            double tw = (double)op_ns(sh, K_W, vw, mw);
+            double tb = (double)op_ns(sh, K_B, vb, mb);
+            double rw = sh->w * sh->a[mw] / (tw > 0 ? tw : 1);
+            double rb = (1 - sh->w) * sh->a[mb] / (tb > 0 ? tb : 1);
             if (rw != rb)
                 w_first = rw > rb;
+            else if (g->r->tie == TIE_MB)
+                w_first = mw <= mb;
         }
         order[0] = w_first ? K_W : K_B, order[1] = w_first ? K_B : K_W, order[2] = K_F;
     }
@@ -528,6 +589,8 @@ static void run_free(struct run *g)
     free(g->ds);
     free(g->avail[0]);
     free(g->avail[1]);
+    free(g->seq[0]);
+    free(g->seq[1]);
     if (g->ch != NULL)
         for (int i = 0; i < g->sh->n_chan; i++) {
             free(g->ch[i].s);
@@ -588,12 +651,15 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
     g.ds = calloc((size_t)S, sizeof *g.ds);
     g.avail[0] = malloc(nav * sizeof(int64_t));
     g.avail[1] = malloc(nav * sizeof(int64_t));
+    g.seq[0] = calloc(nav, sizeof(int64_t));
+    g.seq[1] = calloc(nav, sizeof(int64_t));
     g.ch = calloc((size_t)sh->n_chan + 1, sizeof *g.ch);
     for (g.P = 1; g.P < S; g.P *= 2)
         ;
     g.tree = malloc(2 * (size_t)g.P * sizeof(int));
     g.key = malloc((size_t)S * sizeof(int64_t));
-    if (p == NULL || !g.ds || !g.avail[0] || !g.avail[1] || !g.ch || !g.tree || !g.key)
+    if (p == NULL || !g.ds || !g.avail[0] || !g.avail[1] || !g.seq[0] || !g.seq[1] || !g.ch ||
+        !g.tree || !g.key)
         goto done;
     for (size_t i = 0; i < nav; i++)
         g.avail[0][i] = g.avail[1][i] = NO_TIME;
@@ -630,6 +696,7 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
         }
         int64_t end = t + dur;
         ds->end = end;
+        g.step++;
         assert(p->n[d] < p->cap[d]);
         p->dev[d][p->n[d]++] = (struct entry){t, end, m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
         remaining--;
@@ -641,11 +708,13 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
                 ds->last_full = K_F;
                 if (v == SV - 1) {
                     g.avail[K_B][at] = end;
+                    g.seq[K_B][at] = g.step;
                 } else {
                     int64_t arr = send(&g, p, K_F, v, m, end);
                     if (arr < 0)
                         goto done;
                     g.avail[K_F][at + (size_t)M] = arr;
+                    g.seq[K_F][at + (size_t)M] = g.step;
                     if (sh->dev_of_v[v + 1] != d)
                         tree_update(&g, sh->dev_of_v[v + 1]);
                 }
@@ -663,6 +732,7 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
                     if (arr < 0)
                         goto done;
                     g.avail[K_B][at - (size_t)M] = arr;
+                    g.seq[K_B][at - (size_t)M] = g.step;
                     if (sh->dev_of_v[v - 1] != d)
                         tree_update(&g, sh->dev_of_v[v - 1]);
                 }
@@ -806,9 +876,9 @@ static const struct ps_param_def greedy_params[] = {
     {"n_sub", PS_PARAM_LIST, "auto",
      "sub-blocks per op, 1..32; auto tries 1, 2 and 4 and keeps the best", NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
-     "tie-breaking of the priority rules: paper (the authors' code), fwd, wtie, hidev; "
+     "reading of the priority rules: paper (the authors' code), prio, avail, hidev; "
      "auto tries all",
-     "auto|paper|fwd|wtie|hidev", 0, 0},
+     "auto|paper|prio|avail|hidev", 0, 0},
     {"merge", PS_PARAM_CHOICE, "auto",
      "after the greedy: adjacent (merge touching parts only), wmove (the authors' W move "
      "first), auto (the better of the two)",
