@@ -10,29 +10,10 @@
 
 #include "core/sim.h"
 
-/* The greedy and optimal solvers live in their own files, written alongside this one.
- * While a file is absent the registry refers to its solver weakly and skips it (address
- * NULL). A weak reference alone would not pull the object file out of the static
- * library, so once the file exists the reference is a strong one. */
-#if defined(__has_include)
-#if __has_include("solvers/greedy.c")
-#define PS_HAVE_GREEDY 1
-#endif
-#if __has_include("solvers/optimal.c")
-#define PS_HAVE_OPTIMAL 1
-#endif
-#endif
-
-#ifdef PS_HAVE_GREEDY
+/* The greedy and optimal solvers (solvers/greedy.c, solvers/optimal.c). Declared here too
+ * so that the registry does not depend on the order in which solver.h lists them. */
 extern const struct ps_solver ps_solver_greedy;
-#else
-extern const struct ps_solver ps_solver_greedy __attribute__((weak));
-#endif
-#ifdef PS_HAVE_OPTIMAL
 extern const struct ps_solver ps_solver_optimal;
-#else
-extern const struct ps_solver ps_solver_optimal __attribute__((weak));
-#endif
 
 static const struct ps_solver *const table[] = {
     &ps_solver_gpipe,       &ps_solver_1f1b,   &ps_solver_interleaved,
@@ -44,23 +25,12 @@ static const struct ps_solver *const table[] = {
 
 size_t ps_solver_count(void)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < TABLE_LEN; i++)
-        if (table[i] != NULL)
-            n++;
-    return n;
+    return TABLE_LEN;
 }
 
 const struct ps_solver *ps_solver_at(size_t i)
 {
-    for (size_t k = 0; k < TABLE_LEN; k++) {
-        if (table[k] == NULL)
-            continue;
-        if (i == 0)
-            return table[k];
-        i--;
-    }
-    return NULL;
+    return i < TABLE_LEN ? table[i] : NULL;
 }
 
 const struct ps_solver *ps_solver_find(const char *name)
@@ -68,7 +38,7 @@ const struct ps_solver *ps_solver_find(const char *name)
     if (name == NULL)
         return NULL;
     for (size_t k = 0; k < TABLE_LEN; k++)
-        if (table[k] != NULL && strcasecmp(table[k]->name, name) == 0)
+        if (strcasecmp(table[k]->name, name) == 0)
             return table[k];
     return NULL;
 }
