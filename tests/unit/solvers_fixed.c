@@ -420,6 +420,18 @@ static void random_scenario(struct ps_scenario *sc)
         fail_msg("random scenario invalid: %s: %s", d.path, d.msg);
 }
 
+/* The peak memory a family is published to need (SPEC 5 units). */
+static double peak_need(const char *name, int V, int S, int M)
+{
+    if (strcmp(name, "gpipe") == 0 || strcmp(name, "1f1b-warmup") == 0)
+        return M;
+    if (strcmp(name, "zb-h2") == 0)
+        return 2 * S - 1;
+    if (strcmp(name, "interleaved") == 0)
+        return S + (double)(S - 1) / V;
+    return S; /* 1f1b, zb-h1, zb-v */
+}
+
 static void test_random_valid(void **state)
 {
     (void)state;
@@ -438,7 +450,7 @@ static void test_random_valid(void **state)
         {"1f1b-warmup", "extra_warmup=3"},
         {"1f1b-warmup", "split_backward=true"},
     };
-    for (int iter = 0; iter < 150; iter++) {
+    for (int iter = 0; iter < 300; iter++) {
         struct ps_scenario sc;
         random_scenario(&sc);
         for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
@@ -453,6 +465,13 @@ static void test_random_valid(void **state)
                 if (ps_schedule_has_w(s, dev))
                     n_w += (size_t)s->chunks;
             assert_int_equal(ps_schedule_n_ops(s), (per_mb + n_w) * (size_t)sc.n_microbatches);
+            /* Each family's memory need (units of memory scale 1; capped by M anyway). */
+            double need = peak_need(runs[r][0], s->chunks, sc.n_stages, sc.n_microbatches);
+            for (int dev = 0; dev < sc.n_stages && sc.per_microbatch == NULL; dev++)
+                if (s->peak_memory[dev] > need + 1e-9)
+                    fail_msg("%s %s: peak %g on device %d above %g (S=%d M=%d)", runs[r][0],
+                             runs[r][1] ? runs[r][1] : "", s->peak_memory[dev], dev, need,
+                             sc.n_stages, sc.n_microbatches);
             ps_schedule_free(s);
         }
         ps_scenario_fini(&sc);
