@@ -65,15 +65,14 @@ void ps_fixed_format_list(const int *v, int n, char *buf, size_t size)
     buf[0] = '\0';
     for (int i = 0; i < n; i++) {
         char item[16];
-        int len = snprintf(item, sizeof item, "%s%d", i ? "," : "", v[i]);
-        if (used + (size_t)len + 4 > size && i + 1 < n) {
+        size_t len = (size_t)snprintf(item, sizeof item, "%s%d", i ? "," : "", v[i]);
+        /* Keep room for "..." as long as more items follow. */
+        if (used + len + (i + 1 < n ? 3 : 0) >= size) {
             snprintf(buf + used, size - used, "...");
             return;
         }
-        if (used + (size_t)len >= size)
-            return;
-        memcpy(buf + used, item, (size_t)len + 1);
-        used += (size_t)len;
+        memcpy(buf + used, item, len + 1);
+        used += len;
     }
 }
 

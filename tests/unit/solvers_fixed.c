@@ -304,6 +304,15 @@ static void test_1f1b_warmup_monotone(void **state)
     assert_true(fabs(s->peak_memory[0] - 8) < 1e-9); /* capped at M */
     ps_schedule_free(s);
     ps_scenario_fini(&sc);
+    /* A list too long for the record ends in "..." rather than being cut silently. */
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 100, 4, 1, 2, 1), PS_OK);
+    s = run(&sc, "1f1b-warmup", "extra_warmup=0", NULL);
+    const char *rec = param_of(s, "extra_warmup");
+    size_t len = strlen(rec);
+    assert_true(len > 100 && len < sizeof s->solver.params[0].value);
+    assert_string_equal(rec + len - 5, "0,...");
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
 }
 
 /* ---- memory limits: flagged, never dropped -------------------------------------------- */
