@@ -30,8 +30,9 @@ enum { K_F = 0, K_B = 1, K_W = 2 };
  * B > F > W; after a B it is F > B > W while an F fits, else the faster memory release).
  * "avail" reads the conditions as "an op of that kind is ready now" (after an F with no
  * B ready: W > F > B). "prio": a device that waited picks by priority among the ops
- * arriving together, where the authors' code takes the one that arrived first. */
-enum tie_mode { TIE_MB = 0, TIE_W };
+ * arriving together, where the authors' code takes the one that arrived first; "btie"
+ * does the same and, memory-blocked with equal release rates, runs the B first. */
+enum tie_mode { TIE_MB = 0, TIE_W, TIE_B };
 
 struct rules {
     const char *name;
@@ -42,10 +43,9 @@ struct rules {
 };
 
 static const struct rules rule_table[] = {
-    {"paper", false, true, TIE_MB, false},
-    {"prio", false, false, TIE_MB, false},
-    {"avail", true, false, TIE_W, false},
-    {"hidev", false, true, TIE_MB, true},
+    {"paper", false, true, TIE_MB, false}, {"prio", false, false, TIE_MB, false},
+    {"avail", true, false, TIE_W, false},  {"hidev", false, true, TIE_MB, true},
+    {"btie", false, false, TIE_B, false},
 };
 #define N_RULES (sizeof rule_table / sizeof rule_table[0])
 
@@ -870,15 +870,16 @@ fail:
 extern const struct ps_solver ps_solver_greedy;
 
 static const struct ps_param_def greedy_params[] = {
-    {"traversal", PS_PARAM_CHOICE, "loop",
-     "loop: unidirectional, one chunk (CrossUDSub); wave: V-shape, two chunks (CrossWave)",
-     "loop|wave", 0, 0},
+    {"traversal", PS_PARAM_CHOICE, "auto",
+     "loop: unidirectional, one chunk (CrossUDSub); wave: V-shape, two chunks (CrossWave); "
+     "auto: both, the better wins",
+     "auto|loop|wave", 0, 0},
     {"n_sub", PS_PARAM_LIST, "auto",
      "sub-blocks per op, 1..32; auto tries 1, 2 and 4 and keeps the best", NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
-     "reading of the priority rules: paper (the authors' code), prio, avail, hidev; "
+     "reading of the priority rules: paper (the authors' code), prio, avail, hidev, btie; "
      "auto tries all",
-     "auto|paper|prio|avail|hidev", 0, 0},
+     "auto|paper|prio|avail|hidev|btie", 0, 0},
     {"merge", PS_PARAM_CHOICE, "auto",
      "after the greedy: adjacent (merge touching parts only), wmove (the authors' W move "
      "first), auto (the better of the two)",
@@ -902,65 +903,28 @@ static bool cancelled(const struct ps_solve_ctx *ctx)
     return ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel) != 0;
 }
 
-static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct ps_params *params,
-                                      const struct ps_solve_ctx *ctx, struct ps_schedule **out,
-                                      struct ps_diag *d)
-{
-    const struct ps_solver *sv = &ps_solver_greedy;
-    *out = NULL;
-    double t0 = now_ms();
-    const char *trav = ps_params_get(sv, params, "traversal");
-    enum ps_traversal tr =
-        trav != NULL && strcmp(trav, "wave") == 0 ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
-    int n_sub = parse_n_sub(ps_params_get(sv, params, "n_sub"));
-    if (n_sub < 0)
-        return ps_diag_set(d, PS_EINVAL, "param.n_sub", "must be auto or an integer 1..%d (got %s)",
-                           MAX_NSUB, ps_params_get(sv, params, "n_sub"));
-    const char *rules = ps_params_get(sv, params, "rules");
-    const char *merge = ps_params_get(sv, params, "merge");
-    bool try_adjacent = merge == NULL || strcmp(merge, "wmove") != 0;
-    bool try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
+/* The best schedule found so far across the portfolio. */
+struct best {
+    struct ps_schedule *s;
+    int64_t planned;
+    size_t n_ops;
+    char variant[160];
+};
 
+/* Runs every (n_sub, rules, merge) of the portfolio on one traversal, keeping the best
+ * simulated makespan (ties: fewer op records, then the earlier variant). */
+static enum ps_status search(const struct ps_scenario *sc, enum ps_traversal tr, const int *subs,
+                             int n_subs, const struct rules *const *rl, int n_rl,
+                             const bool try_form[2], const struct ps_solve_ctx *ctx, struct best *b,
+                             struct ps_diag *d)
+{
     struct shape sh;
     enum ps_status st = shape_init(&sh, sc, tr);
     if (st != PS_OK)
         return ps_diag_set(d, st, "", "out of memory");
-
-    /* one microbatch needs a on a device (one F per chunk in flight) */
-    double need = 0;
-    for (int m = 0; m < sh.M; m++)
-        if (sh.a[m] * sh.V > need)
-            need = sh.a[m] * sh.V;
-    if (need > sh.limit + MEM_EPS) {
-        struct ps_schedule *s = ps_schedule_new(sc, "greedy", sh.V, tr, true);
-        shape_fini(&sh);
-        if (s == NULL)
-            return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-        s->solver.status = PS_SOLVE_INFEASIBLE;
-        snprintf(s->solver.error, sizeof s->solver.error,
-                 "memory limit %g units is below the %g units one microbatch needs on a device "
-                 "(its activations from one F per chunk)",
-                 sh.limit, need);
-        *out = s;
-        return PS_OK;
-    }
-
-    int subs[3] = {1, 2, 4}, n_subs = 3;
-    if (n_sub > 0)
-        subs[0] = n_sub, n_subs = 1;
-    const struct rules *rl[N_RULES];
-    int n_rl = 0;
-    for (size_t i = 0; i < N_RULES; i++)
-        if (rules == NULL || strcmp(rules, "auto") == 0 || strcmp(rules, rule_table[i].name) == 0)
-            rl[n_rl++] = &rule_table[i];
-
-    struct ps_schedule *best = NULL;
-    int64_t best_planned = 0;
-    size_t best_ops = 0;
-    char best_variant[160] = "";
     for (int i = 0; i < n_subs && st == PS_OK; i++) {
         for (int j = 0; j < n_rl && st == PS_OK; j++) {
-            if (best != NULL && cancelled(ctx))
+            if (b->s != NULL && cancelled(ctx))
                 break;
             struct plan *p = NULL;
             st = greedy_run(&sh, subs[i], rl[j], &p);
@@ -971,9 +935,9 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
             }
             for (int form = 0; form < 2 && st == PS_OK; form++) {
                 bool wmove = form == 1;
-                if ((wmove && !try_wmove) || (!wmove && !try_adjacent))
+                if (!try_form[form])
                     continue;
-                if (wmove && subs[i] == 1 && try_adjacent)
+                if (wmove && subs[i] == 1 && try_form[0])
                     continue; /* with whole ops the W move changes nothing */
                 struct ps_schedule *s = NULL;
                 st = plan_to_schedule(&sh, p, wmove, &s);
@@ -987,16 +951,17 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
                     break;
                 }
                 size_t nops = ps_schedule_n_ops(s);
-                bool better = best == NULL || s->makespan_ns < best->makespan_ns ||
-                              (s->makespan_ns == best->makespan_ns && nops < best_ops);
+                bool better = b->s == NULL || s->makespan_ns < b->s->makespan_ns ||
+                              (s->makespan_ns == b->s->makespan_ns && nops < b->n_ops);
                 if (s->sc->has_memory_limit && !s->memory_ok)
                     better = false; /* cannot happen by construction; never pick it */
                 if (better) {
-                    ps_schedule_free(best);
-                    best = s;
-                    best_ops = nops;
-                    best_planned = p->makespan;
-                    snprintf(best_variant, sizeof best_variant, "n_sub=%d rules=%s merge=%s",
+                    ps_schedule_free(b->s);
+                    b->s = s;
+                    b->n_ops = nops;
+                    b->planned = p->makespan;
+                    snprintf(b->variant, sizeof b->variant,
+                             "traversal=%s n_sub=%d rules=%s merge=%s", ps_traversal_str(tr),
                              subs[i], rl[j]->name, wmove ? "wmove" : "adjacent");
                 } else {
                     ps_schedule_free(s);
@@ -1006,20 +971,78 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         }
     }
     shape_fini(&sh);
-    if (st != PS_OK || best == NULL) {
-        ps_schedule_free(best);
+    return st;
+}
+
+static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct ps_params *params,
+                                      const struct ps_solve_ctx *ctx, struct ps_schedule **out,
+                                      struct ps_diag *d)
+{
+    const struct ps_solver *sv = &ps_solver_greedy;
+    *out = NULL;
+    double t0 = now_ms();
+    const char *trav = ps_params_get(sv, params, "traversal");
+    int n_sub = parse_n_sub(ps_params_get(sv, params, "n_sub"));
+    if (n_sub < 0)
+        return ps_diag_set(d, PS_EINVAL, "param.n_sub", "must be auto or an integer 1..%d (got %s)",
+                           MAX_NSUB, ps_params_get(sv, params, "n_sub"));
+    const char *rules = ps_params_get(sv, params, "rules");
+    const char *merge = ps_params_get(sv, params, "merge");
+    bool try_form[2] = {merge == NULL || strcmp(merge, "wmove") != 0,
+                        merge == NULL || strcmp(merge, "adjacent") != 0};
+    enum ps_traversal travs[2] = {PS_TRAVERSAL_LOOP, PS_TRAVERSAL_WAVE};
+    int n_travs = 2;
+    if (trav != NULL && strcmp(trav, "loop") == 0)
+        n_travs = 1;
+    else if (trav != NULL && strcmp(trav, "wave") == 0)
+        travs[0] = PS_TRAVERSAL_WAVE, n_travs = 1;
+
+    /* one microbatch needs its whole activations a on a device (one F per chunk) */
+    double need = 0;
+    for (int m = 0; m < sc->n_microbatches; m++)
+        if (ps_scenario_memory_scale(sc, m) > need)
+            need = ps_scenario_memory_scale(sc, m);
+    if (sc->has_memory_limit && need > sc->memory_limit + MEM_EPS) {
+        int V = travs[0] == PS_TRAVERSAL_WAVE ? 2 : 1;
+        struct ps_schedule *s = ps_schedule_new(sc, "greedy", V, travs[0], true);
+        if (s == NULL)
+            return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
+        s->solver.status = PS_SOLVE_INFEASIBLE;
+        snprintf(s->solver.error, sizeof s->solver.error,
+                 "memory limit %g units is below the %g units one microbatch needs on a device "
+                 "(its activations from one F per chunk)",
+                 sc->memory_limit, need);
+        *out = s;
+        return PS_OK;
+    }
+
+    int subs[3] = {1, 2, 4}, n_subs = 3;
+    if (n_sub > 0)
+        subs[0] = n_sub, n_subs = 1;
+    const struct rules *rl[N_RULES];
+    int n_rl = 0;
+    for (size_t i = 0; i < N_RULES; i++)
+        if (rules == NULL || strcmp(rules, "auto") == 0 || strcmp(rules, rule_table[i].name) == 0)
+            rl[n_rl++] = &rule_table[i];
+
+    struct best b = {0};
+    enum ps_status st = PS_OK;
+    for (int t = 0; t < n_travs && st == PS_OK; t++)
+        st = search(sc, travs[t], subs, n_subs, rl, n_rl, try_form, ctx, &b, d);
+    if (st != PS_OK || b.s == NULL) {
+        ps_schedule_free(b.s);
         if (st == PS_OK)
             st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
         return st;
     }
-    ps_schedule_set_param(best, "variant", best_variant);
+    ps_schedule_set_param(b.s, "variant", b.variant);
     char buf[64];
-    snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(best_planned));
-    ps_schedule_set_param(best, "planned_ms", buf);
-    best->solver.status = PS_SOLVE_HEURISTIC;
-    best->solver.objective_ns = best->makespan_ns;
-    best->solver.solve_ms = now_ms() - t0;
-    *out = best;
+    snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(b.planned));
+    ps_schedule_set_param(b.s, "planned_ms", buf);
+    b.s->solver.status = PS_SOLVE_HEURISTIC;
+    b.s->solver.objective_ns = b.s->makespan_ns;
+    b.s->solver.solve_ms = now_ms() - t0;
+    *out = b.s;
     return PS_OK;
 }
 
