@@ -891,6 +891,9 @@ enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
         }
         tf = c->tf;
     }
+    /* Delay ratios refer to the T_F written into the scenario, so that a preset's latency
+     * is exactly its ratio times its own T_F. */
+    tf = round6(tf);
     double msg_mb = round6(ps_calc_message_bytes(&m, &lay, &c->hw) / 1e6);
 
     /* Fill the scenario. */
