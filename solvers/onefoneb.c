@@ -66,9 +66,9 @@ void ps_fixed_format_list(const int *v, int n, char *buf, size_t size)
     for (int i = 0; i < n; i++) {
         char item[16];
         size_t len = (size_t)snprintf(item, sizeof item, "%s%d", i ? "," : "", v[i]);
-        /* Keep room for "..." as long as more items follow. */
-        if (used + len + (i + 1 < n ? 3 : 0) >= size) {
-            snprintf(buf + used, size - used, "...");
+        /* Keep room for ",..." as long as more items follow. */
+        if (used + len + (i + 1 < n ? 4 : 0) >= size) {
+            snprintf(buf + used, size - used, "%s...", i ? "," : "");
             return;
         }
         memcpy(buf + used, item, len + 1);
