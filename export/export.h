@@ -74,12 +74,17 @@ struct ps_compare_row {
     /* Extra columns (a sweep's parameters): n_extra pairs. */
     int n_extra;
     struct ps_kv extra[8];
+    /* The scenario's memory limit, for the text table's "peak/limit" column (not a file
+     * column: a zeroed row reads as unlimited). */
+    bool has_memory_limit;
+    double memory_limit;
 };
 
 /* Fills a row from a (timed or infeasible) schedule. */
 void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s);
 
-enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n, struct ps_buf *out);
+enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n,
+                                     struct ps_buf *out);
 enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t n,
                                       struct ps_buf *out);
 /* Aligned text table for a terminal, with the lower bound line. */

@@ -1,0 +1,29 @@
+/* Number formatting shared by the writers in export/: exact, compact and independent of
+ * the locale (files always use '.'). Internal to export/. */
+#ifndef PS_EXPORT_INTERNAL_H
+#define PS_EXPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export/export.h"
+
+/* Writes v in decimal into buf (at least 24 bytes, not NUL-terminated); returns the length. */
+size_t ps_fmt_i64(char *buf, int64_t v);
+
+/* Writes ns as milliseconds with up to 6 decimals, trailing zeros trimmed ("12.5", "3",
+ * "0.000001"): exact, so reading it back and rounding to ns gives ns again. buf holds at
+ * least 32 bytes; not NUL-terminated; returns the length. */
+size_t ps_fmt_ms(char *buf, int64_t ns);
+
+/* Same, NUL-terminated, for printf-style use. Returns buf. */
+char *ps_ms_str(int64_t ns, char *buf);
+
+/* A double that reads back exactly ('.' whatever the locale; "null" when not finite).
+ * buf holds 32 bytes. Returns buf. */
+char *ps_num_str(double x, char *buf);
+
+/* Appends s as a JSON string literal (quoted and escaped). */
+enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,293 @@
+/* The schedule file, JSON (SPEC 7). The scenario goes through the scenario writer; ops and
+ * transfers (hundreds of thousands of them) are formatted straight into the buffer, one
+ * object per line, so a large schedule writes in a fraction of a second. */
+#include "export/export.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "export/export_internal.h"
+#include "presets/presets.h"
+
+/* A writer that remembers the first failure, so the code below reads as the format. */
+struct w {
+    struct ps_buf *b;
+    enum ps_status st;
+};
+
+static void put(struct w *w, const char *s)
+{
+    if (w->st == PS_OK)
+        w->st = ps_buf_append(w->b, s, strlen(s));
+}
+
+static void put_n(struct w *w, const char *s, size_t n)
+{
+    if (w->st == PS_OK)
+        w->st = ps_buf_append(w->b, s, n);
+}
+
+static void put_int(struct w *w, int64_t v)
+{
+    char buf[24];
+    put_n(w, buf, ps_fmt_i64(buf, v));
+}
+
+static void put_ms(struct w *w, int64_t ns)
+{
+    char buf[32];
+    put_n(w, buf, ps_fmt_ms(buf, ns));
+}
+
+static void put_num(struct w *w, double x)
+{
+    char buf[32];
+    put(w, ps_num_str(x, buf));
+}
+
+static void put_str(struct w *w, const char *s)
+{
+    if (w->st == PS_OK)
+        w->st = ps_buf_json_string(w->b, s);
+}
+
+/* Embeds the scenario's pretty JSON, indented one level. */
+static void put_scenario(struct w *w, const struct ps_scenario *sc)
+{
+    char *text = ps_scenario_to_json(sc);
+    if (text == NULL) {
+        w->st = PS_ENOMEM;
+        return;
+    }
+    size_t len = strlen(text);
+    while (len > 0 && text[len - 1] == '\n')
+        len--;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            put_n(w, text + run, i + 1 - run);
+            put(w, "  ");
+            run = i + 1;
+        }
+    }
+    put_n(w, text + run, len - run);
+    free(text);
+}
+
+/* A solver parameter: a number when the text is one, otherwise a string. */
+static void put_param_value(struct w *w, const char *v)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (v[0] != '\0' && *end == '\0' && isfinite(x) && strspn(v, "+-0123456789.eE") == strlen(v))
+        put(w, v[0] == '+' ? v + 1 : v);
+    else
+        put_str(w, v);
+}
+
+static void put_op(struct w *w, const struct ps_op *op)
+{
+    put(w, "    { \"kind\": \"");
+    put(w, ps_op_kind_str((enum ps_op_kind)op->kind));
+    put(w, "\", \"stage\": ");
+    put_int(w, op->stage);
+    put(w, ", \"chunk\": ");
+    put_int(w, op->chunk);
+    put(w, ", \"microbatch\": ");
+    put_int(w, op->microbatch);
+    put(w, ", \"part\": ");
+    put_int(w, op->part);
+    put(w, ", \"parts\": ");
+    put_int(w, op->parts);
+    put(w, ", \"start_ms\": ");
+    put_ms(w, op->start_ns);
+    put(w, ", \"end_ms\": ");
+    put_ms(w, op->end_ns);
+    put(w, " }");
+}
+
+enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_buf *out)
+{
+    struct w w = {out, PS_OK};
+    const struct ps_scenario *sc = s->sc;
+    bool infeasible = s->solver.status == PS_SOLVE_INFEASIBLE;
+    bool have_ops = s->timed && !infeasible;
+    if (!s->timed && !infeasible)
+        return PS_EINVAL;
+
+    size_t n_ops = have_ops ? ps_schedule_n_ops(s) : 0;
+    size_t n_dp = 0;
+    for (int d = 0; have_ops && d < s->n_stages; d++)
+        n_dp += s->dp_n[d];
+    size_t n_xfers = have_ops ? s->n_transfers : 0;
+    /* Reserve once: about 150 bytes per op line and 190 per transfer line. */
+    size_t want = out->len + 8192 + 150 * (n_ops + n_dp) + 190 * n_xfers;
+    if (want > out->cap) {
+        char *nd = realloc(out->data, want);
+        if (nd == NULL)
+            return PS_ENOMEM;
+        out->data = nd;
+        out->cap = want;
+    }
+
+    put(&w, "{\n  \"format\": \"" PS_SCHEDULE_FORMAT "\",\n");
+    put(&w, "  \"generator\": { \"name\": \"pipescope\", \"version\": \"" PS_VERSION "\" },\n");
+    put(&w, "  \"scenario\": ");
+    put_scenario(&w, sc);
+    put(&w, ",\n  \"schedule\": ");
+    put_str(&w, s->name);
+    put(&w, ",\n  \"chunks\": ");
+    put_int(&w, s->chunks);
+    put(&w, ",\n  \"traversal\": \"");
+    put(&w, ps_traversal_str(s->traversal));
+    put(&w, "\",\n");
+
+    const struct ps_solver_info *si = &s->solver;
+    put(&w, "  \"solver\": {\n    \"status\": \"");
+    put(&w, ps_solve_status_str(si->status));
+    put(&w, "\",\n    \"objective_ms\": ");
+    if (have_ops)
+        put_ms(&w, si->objective_ns > 0 ? si->objective_ns : s->makespan_ns);
+    else
+        put(&w, "null");
+    put(&w, ",\n    \"bound_ms\": ");
+    if (si->bound_ns >= 0)
+        put_ms(&w, si->bound_ns);
+    else
+        put(&w, "null");
+    put(&w, ",\n    \"gap\": ");
+    if (si->gap >= 0)
+        put_num(&w, si->gap);
+    else
+        put(&w, "null");
+    put(&w, ",\n    \"solve_ms\": ");
+    put_num(&w, si->solve_ms);
+    put(&w, ",\n    \"params\": {");
+    for (int i = 0; i < si->n_params; i++) {
+        put(&w, i ? ", " : " ");
+        put_str(&w, si->params[i].key);
+        put(&w, ": ");
+        put_param_value(&w, si->params[i].value);
+    }
+    put(&w, si->n_params > 0 ? " }\n  },\n" : "}\n  },\n");
+
+    put(&w, "  \"split_backward\": ");
+    put(&w, s->split_backward ? "true" : "false");
+    put(&w, ",\n  \"makespan_ms\": ");
+    if (have_ops)
+        put_ms(&w, s->makespan_ns);
+    else
+        put(&w, "null");
+
+    put(&w, ",\n  \"metrics\": {\n    \"bubble_ratio\": ");
+    if (have_ops)
+        put_num(&w, s->bubble_ratio);
+    else
+        put(&w, "null");
+    put(&w, ",\n    \"lower_bound_ms\": ");
+    put_ms(&w, have_ops && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc));
+    put(&w, ",\n    \"peak_memory\": [");
+    for (int d = 0; have_ops && d < s->n_stages; d++) {
+        put(&w, d ? ", " : "");
+        put_num(&w, s->peak_memory[d]);
+    }
+    put(&w, "],\n    \"memory_limit\": ");
+    if (sc->has_memory_limit)
+        put_num(&w, sc->memory_limit);
+    else
+        put(&w, "null");
+    put(&w, ",\n    \"memory_ok\": ");
+    put(&w, have_ops && s->memory_ok ? "true" : "false");
+    put(&w, ",\n    \"busy_ms\": [");
+    for (int d = 0; have_ops && d < s->n_stages; d++) {
+        put(&w, d ? ", " : "");
+        put_ms(&w, s->busy_ns[d]);
+    }
+    put(&w, "]\n  },\n");
+
+    /* Extra: the channels, with the name each transfer refers to. */
+    char(*names)[48] = NULL;
+    if (have_ops && s->n_channels > 0) {
+        names = calloc((size_t)s->n_channels, sizeof *names);
+        if (names == NULL)
+            return PS_ENOMEM;
+        for (int c = 0; c < s->n_channels; c++)
+            ps_channel_name(s, c, names[c], sizeof names[c]);
+    }
+    put(&w, "  \"channels\": [");
+    for (int c = 0; have_ops && c < s->n_channels; c++) {
+        const struct ps_channel *ch = &s->channels[c];
+        put(&w, c ? ",\n    { \"name\": " : "\n    { \"name\": ");
+        put_str(&w, names[c]);
+        put(&w, ", \"from_dc\": ");
+        put_str(&w, sc->dcs[ch->from_dc].name);
+        put(&w, ", \"to_dc\": ");
+        put_str(&w, sc->dcs[ch->to_dc].name);
+        put(&w, ", \"latency_ms\": ");
+        put_num(&w, ch->link.latency_ms);
+        put(&w, ", \"bandwidth_gbps\": ");
+        put_num(&w, ch->link.bandwidth_gbps);
+        put(&w, ", \"busy_ms\": ");
+        put_ms(&w, ch->busy_ns);
+        put(&w, ", \"transfers\": ");
+        put_int(&w, ch->n_transfers);
+        put(&w, " }");
+    }
+    put(&w, have_ops && s->n_channels > 0 ? "\n  ],\n" : "],\n");
+
+    /* Ops in device order: each device's compute ops in execution order, then the
+     * data-parallel lanes. */
+    put(&w, "  \"ops\": [");
+    bool first = true;
+    for (int d = 0; have_ops && d < s->n_stages; d++)
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            put(&w, first ? "\n" : ",\n");
+            first = false;
+            put_op(&w, &s->dev_ops[d][i]);
+        }
+    for (int d = 0; have_ops && d < s->n_stages; d++)
+        for (size_t i = 0; i < s->dp_n[d]; i++) {
+            put(&w, first ? "\n" : ",\n");
+            first = false;
+            put_op(&w, &s->dp_ops[d][i]);
+        }
+    put(&w, first ? "],\n" : "\n  ],\n");
+
+    put(&w, "  \"transfers\": [");
+    for (size_t i = 0; i < n_xfers; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        put(&w, i ? ",\n    { \"kind\": \"" : "\n    { \"kind\": \"");
+        put(&w, ps_xfer_kind_str((enum ps_xfer_kind)t->kind));
+        put(&w, "\", \"from_stage\": ");
+        put_int(&w, t->from_stage);
+        put(&w, ", \"to_stage\": ");
+        put_int(&w, t->to_stage);
+        put(&w, ", \"chunk\": ");
+        put_int(&w, t->chunk);
+        put(&w, ", \"microbatch\": ");
+        put_int(&w, t->microbatch);
+        put(&w, ", \"start_ms\": ");
+        put_ms(&w, t->start_ns);
+        put(&w, ", \"end_ms\": ");
+        put_ms(&w, t->end_ns);
+        put(&w, ", \"arrive_ms\": ");
+        put_ms(&w, t->arrive_ns);
+        put(&w, ", \"channel\": ");
+        if (t->channel >= 0 && t->channel < s->n_channels)
+            put_str(&w, names[t->channel]);
+        else
+            put(&w, "null");
+        put(&w, " }");
+    }
+    put(&w, n_xfers > 0 ? "\n  ]" : "]");
+    free(names);
+
+    if (si->error[0] != '\0') {
+        put(&w, ",\n  \"error\": ");
+        put_str(&w, si->error);
+    }
+    put(&w, "\n}\n");
+    return w.st;
+}

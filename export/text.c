@@ -1,0 +1,202 @@
+/* The text summary of one schedule and its ASCII Gantt chart: a first look at a schedule
+ * in any terminal or log, without the explorer. */
+#include "export/export.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "core/units.h"
+#include "export/export_internal.h"
+
+#define LABEL_DC_MAX 10
+
+/* Four significant digits or one decimal for the eye. */
+static void eye_ms(int64_t ns, char *buf, size_t size)
+{
+    double ms = ps_ns_to_ms(ns);
+    if (fabs(ms) >= 1000)
+        snprintf(buf, size, "%.1f", ms);
+    else if (fabs(ms) >= 10)
+        snprintf(buf, size, "%.2f", ms);
+    else
+        snprintf(buf, size, "%.3f", ms);
+}
+
+static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
+{
+    const struct ps_scenario *sc = s->sc;
+    enum ps_status st = ps_buf_printf(out, "scenario  %s: %d stages in %d datacenter%s (",
+                                      sc->name[0] ? sc->name : "(unnamed)", sc->n_stages, sc->n_dcs,
+                                      sc->n_dcs == 1 ? "" : "s");
+    for (int i = 0; i < sc->n_dcs && st == PS_OK; i++)
+        st = ps_buf_printf(out, "%s%s %d", i ? ", " : "", sc->dcs[i].name, sc->dcs[i].stages);
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "), %d microbatches\n", sc->n_microbatches);
+    char a[32], b[32], c[32];
+    snprintf(a, sizeof a, "%.1f", s->solver.solve_ms);
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "schedule  %s: %d chunk%s, %s, %s backward; %s, solved in %s ms\n",
+                           s->name, s->chunks, s->chunks == 1 ? "" : "s",
+                           ps_traversal_str(s->traversal), s->split_backward ? "split" : "combined",
+                           ps_solve_status_str(s->solver.status), a);
+    if (st != PS_OK)
+        return st;
+    int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
+    eye_ms(lb, b, sizeof b);
+    if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {
+        return ps_buf_printf(out, "result    no schedule%s%s\nbound     lower bound %s ms\n",
+                             s->solver.error[0] ? ": " : "", s->solver.error, b);
+    }
+    eye_ms(s->makespan_ns, a, sizeof a);
+    snprintf(c, sizeof c, "%.3f", lb > 0 ? (double)s->makespan_ns / (double)lb : NAN);
+    st = ps_buf_printf(out, "makespan  %s ms   bubble %.1f%%   lower bound %s ms (ratio %s)\n", a,
+                       100.0 * s->bubble_ratio, b, c);
+    double peak = 0;
+    int at = 0;
+    for (int d = 0; d < s->n_stages; d++)
+        if (s->peak_memory[d] > peak)
+            peak = s->peak_memory[d], at = d;
+    if (st == PS_OK) {
+        if (sc->has_memory_limit)
+            st = ps_buf_printf(out, "memory    peak %.2f units (stage %d), limit %g: %s\n", peak,
+                               at, sc->memory_limit, s->memory_ok ? "ok" : "OVER THE LIMIT");
+        else
+            st = ps_buf_printf(out, "memory    peak %.2f units (stage %d), no limit\n", peak, at);
+    }
+    return st;
+}
+
+/* A step for axis ticks: 1, 2 or 5 times a power of ten, at least min_step. */
+static double nice_step(double min_step)
+{
+    if (!(min_step > 0))
+        return 1;
+    double p = pow(10, floor(log10(min_step)));
+    for (int i = 0; i < 4; i++) {
+        static const double m[] = {1, 2, 5, 10};
+        if (m[i] * p >= min_step)
+            return m[i] * p;
+    }
+    return 10 * p;
+}
+
+static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_buf *out)
+{
+    const struct ps_scenario *sc = s->sc;
+    int S = s->n_stages;
+    int dcw = 0;
+    for (int i = 0; i < sc->n_dcs; i++) {
+        int l = (int)strlen(sc->dcs[i].name);
+        if (l > dcw)
+            dcw = l;
+    }
+    if (dcw > LABEL_DC_MAX)
+        dcw = LABEL_DC_MAX;
+    int sw = snprintf(NULL, 0, "%d", S - 1);
+    int labelw = dcw + sw + 4; /* "east s12 |" */
+    int cols = width - labelw;
+    if (cols < 10)
+        cols = 10;
+    int64_t T = s->makespan_ns > 0 ? s->makespan_ns : 1;
+
+    char *row = malloc((size_t)cols + 1);
+    if (row == NULL)
+        return PS_ENOMEM;
+    enum ps_status st = PS_OK;
+    for (int d = 0; d < S && st == PS_OK; d++) {
+        int dc = ps_scenario_dc_of(sc, d);
+        if (d > 0 && ps_scenario_dc_first_stage(sc, dc) == d) {
+            /* DC boundary */
+            for (int i = 0; i < labelw - 1 && st == PS_OK; i++)
+                st = ps_buf_append(out, "-", 1);
+            if (st == PS_OK)
+                st = ps_buf_append(out, "+", 1);
+            for (int i = 0; i < cols && st == PS_OK; i++)
+                st = ps_buf_append(out, "-", 1);
+            if (st == PS_OK)
+                st = ps_buf_append(out, "\n", 1);
+        }
+        memset(row, '.', (size_t)cols);
+        row[cols] = '\0';
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            char ch = ps_op_kind_str((enum ps_op_kind)op->kind)[0];
+            if (op->microbatch % 2 == 1)
+                ch = (char)(ch - 'A' + 'a');
+            /* cells whose centre lies inside the op; a short op still shows in the cell
+             * where it starts when that cell is idle */
+            double c0 = (double)op->start_ns * cols / (double)T;
+            double c1 = (double)op->end_ns * cols / (double)T;
+            int from = (int)ceil(c0 - 0.5), to = (int)ceil(c1 - 0.5);
+            if (from < 0)
+                from = 0;
+            if (to > cols)
+                to = cols;
+            if (from >= to) {
+                int cell = (int)floor(c0);
+                if (cell >= 0 && cell < cols && row[cell] == '.')
+                    row[cell] = ch;
+                continue;
+            }
+            for (int cell = from; cell < to; cell++)
+                row[cell] = ch;
+        }
+        st = ps_buf_printf(out, "%-*.*s s%-*d |%s\n", dcw, dcw, sc->dcs[dc].name, sw, d, row);
+    }
+
+    /* Time axis: ticks at a round step, at least 10 columns apart. */
+    double tms = ps_ns_to_ms(T);
+    double step = nice_step(tms * 10.0 / cols);
+    memset(row, '-', (size_t)cols);
+    char *labels = malloc((size_t)cols + 24);
+    if (labels == NULL) {
+        free(row);
+        return PS_ENOMEM;
+    }
+    memset(labels, ' ', (size_t)cols + 23);
+    labels[cols + 23] = '\0';
+    int last_end = -1;
+    for (int k = 0;; k++) {
+        double t = k * step;
+        if (t > tms + 1e-9)
+            break;
+        int cell = (int)floor(t / tms * cols + 1e-9);
+        if (cell >= cols)
+            cell = cols - 1;
+        row[cell] = '+';
+        char num[24];
+        int len = snprintf(num, sizeof num, "%g", t);
+        if (cell > last_end && cell + len <= cols + 20) {
+            memcpy(labels + cell, num, (size_t)len);
+            last_end = cell + len;
+        }
+    }
+    int end = cols + 23;
+    while (end > 0 && labels[end - 1] == ' ')
+        end--;
+    labels[end] = '\0';
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "%*s%s\n%*s%s ms\n", labelw, "", row, labelw, "", labels);
+    free(labels);
+    free(row);
+    if (st == PS_OK)
+        st = ps_buf_printf(
+            out, "%*s%s; lower case: odd microbatches; . idle; one column = %.3g ms\n", labelw, "",
+            s->split_backward ? "F forward, B input gradient, W weight gradient"
+                              : "F forward, B backward",
+            tms / cols);
+    return st;
+}
+
+enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out)
+{
+    enum ps_status st = summary(s, out);
+    if (st != PS_OK || !s->timed || s->solver.status == PS_SOLVE_INFEASIBLE)
+        return st;
+    if ((st = ps_buf_append(out, "\n", 1)) != PS_OK)
+        return st;
+    return gantt(s, width > 0 ? width : 80, out);
+}
