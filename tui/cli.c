@@ -341,9 +341,13 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
 
 /* ---- presets, schedules, scenario -------------------------------------------------- */
 
-static const char help_presets[] = "Usage: pipescope presets\n"
-                                   "\n"
-                                   "Lists the built-in scenarios (use one with --preset NAME).\n";
+static const char help_presets[] =
+    "Usage: pipescope presets\n"
+    "\n"
+    "Lists the built-in scenarios (use one with --preset NAME), the user presets (scenario\n"
+    "files NAME.json in $PIPESCOPE_PRESETS, else $XDG_CONFIG_HOME/pipescope/presets or\n"
+    "~/.config/pipescope/presets; also --preset NAME), and the models and link classes of\n"
+    "the calculator (--model NAME --cluster dcs=2,pp=8,...,link=CLASS).\n";
 
 static int cmd_presets(int argc, char **argv)
 {
@@ -357,14 +361,50 @@ static int cmd_presets(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("presets", "presets: unexpected argument '%s'", argv[optind]);
-    size_t width = 4;
+
+    struct ps_user_preset *user = NULL;
+    size_t n_user = 0;
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    enum ps_status ust = ps_user_presets_list(&user, &n_user, &d);
+
+    int width = 12;
     for (size_t i = 0; i < ps_preset_count(); i++)
-        if (strlen(ps_preset_at(i)->name) > width)
-            width = strlen(ps_preset_at(i)->name);
+        if ((int)strlen(ps_preset_at(i)->name) > width)
+            width = (int)strlen(ps_preset_at(i)->name);
+    for (size_t i = 0; i < n_user; i++)
+        if ((int)strlen(user[i].name) > width)
+            width = (int)strlen(user[i].name);
+    for (size_t i = 0; i < ps_model_count(); i++)
+        if ((int)strlen(ps_model_at(i)->name) > width)
+            width = (int)strlen(ps_model_at(i)->name);
+
     for (size_t i = 0; i < ps_preset_count(); i++) {
         const struct ps_preset *p = ps_preset_at(i);
-        printf("%-*s  %s\n", (int)width, p->name, p->summary);
+        printf("%-*s  %s\n", width, p->name, p->summary);
     }
+
+    char dir[1024];
+    const char *folder = ps_user_presets_dir(dir, sizeof(dir));
+    printf("\nUser presets (%s):\n", folder ? folder : "no folder: set PIPESCOPE_PRESETS");
+    if (ust != PS_OK) {
+        char msg[1024];
+        ps_diag_format(&d, NULL, msg, sizeof(msg));
+        printf("  cannot list them: %s\n", msg);
+    } else if (n_user == 0) {
+        printf("  none\n");
+    }
+    for (size_t i = 0; i < n_user; i++)
+        printf("%-*s  %s%s%s\n", width, user[i].name, user[i].valid ? "" : "(does not load) ",
+               user[i].summary, user[i].shadowed ? " (hidden by the built-in preset)" : "");
+    free(user);
+
+    printf("\nModels for --model:\n");
+    for (size_t i = 0; i < ps_model_count(); i++)
+        printf("%-*s  %s\n", width, ps_model_at(i)->name, ps_model_at(i)->summary);
+    printf("\nLink classes for --cluster link=CLASS:\n");
+    for (size_t i = 0; i < ps_link_class_count(); i++)
+        printf("%-*s  %s\n", width, ps_link_class_at(i)->name, ps_link_class_at(i)->summary);
     return PS_EXIT_OK;
 }
 
