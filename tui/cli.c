@@ -635,10 +635,12 @@ int cli_print_help(const char *cmd)
 
 static int cmd_help(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+    if (argc < 2) {
         print_main_help();
         return PS_EXIT_OK;
     }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+        return cli_print_help("help");
     if (argc > 2)
         return cli_usage("help", "help: one command at a time");
     if (!find_command(argv[1])) {

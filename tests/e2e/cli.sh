@@ -21,8 +21,10 @@ RC=0
 
 # run ARGS...: runs pipescope, keeps stdout in $OUT, stderr in $ERR, exit code in $RC.
 run() {
-    "$PIPESCOPE" "$@" >"$TMP/out" 2>"$TMP/err"
+    "$PIPESCOPE" "$@" >"$TMP/out.raw" 2>"$TMP/err"
     RC=$?
+    # CSV rows end in CRLF (RFC 4180); compare lines without the CR
+    tr -d '\r' <"$TMP/out.raw" >"$TMP/out"
     OUT=$(cat "$TMP/out")
     ERR=$(cat "$TMP/err")
 }
@@ -95,7 +97,7 @@ run scenario
 expect "scenario" 0 '"format":[[:space:]]*"pipescope-scenario/1"'
 run scenario --preset teaching --set microbatches=12 --set network.inter_dc.latency_ms=3
 expect "scenario with --set" 0 '"microbatches":[[:space:]]*12'
-check "scenario --set latency" grep -qE '"latency_ms":[[:space:]]*3,?$' "$TMP/out"
+check "scenario --set latency" grep -qE '"inter_dc".*"latency_ms":[[:space:]]*3[^0-9.]' "$TMP/out"
 run scenario --preset teaching -o "$TMP/teaching.json"
 expect "scenario -o" 0
 check "scenario -o wrote the file" grep -q 'pipescope-scenario/1' "$TMP/teaching.json"
@@ -120,7 +122,7 @@ check "solve csv has compute rows" grep -q '^compute,F,0,0,0,' "$TMP/out"
 check "solve csv has transfer rows" grep -q '^transfer,activation,' "$TMP/out"
 run solve --schedule 1f1b --format csv -o "$TMP/1f1b.csv"
 expect "solve csv -o" 0
-check "solve csv -o header" grep -qx 'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms' "$TMP/1f1b.csv"
+check "solve csv -o header" grep -qx $'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms\r' "$TMP/1f1b.csv"
 run solve --schedule 1f1b --format yaml
 expect "solve bad format" 2 '' "format 'yaml'"
 run solve
@@ -186,6 +188,18 @@ run compare --schedules gpipe --param nosuchkey=3
 expect "compare param no schedule has" 2 '' "no compared schedule has a parameter 'nosuchkey'"
 run compare --preset teaching --scenario "$TMP/teaching.json"
 expect "two scenario sources" 2 '' "give one scenario source"
+
+# a schedule that cannot run is a row with status "error" and its reason on stderr (or, if
+# the parameter check catches it first, a usage error naming it)
+run compare --schedules gpipe,greedy --param greedy.n_sub=99 --format csv
+if [ "$RC" -eq 2 ]; then
+    expect "compare: a schedule that cannot run (caught early)" 2 '' "n_sub"
+else
+    expect "compare: a schedule that cannot run" 0 '^default,greedy,error,' "greedy: .*n_sub"
+    check "compare: the others still run" grep -q '^default,gpipe,heuristic,' "$TMP/out"
+    run compare --schedules greedy --param greedy.n_sub=99
+    expect "compare: nothing ran" 1 '' "no schedule could run"
+fi
 
 # ---- bad input --------------------------------------------------------------------------------
 run compare --set network.nosuch.latency_ms=3
