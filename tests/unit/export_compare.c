@@ -1,0 +1,226 @@
+/* Comparison tables (SPEC 9): exact columns, empty/null for a missing makespan, sweep
+ * columns, and the text table's marks; plus the text summary and its Gantt chart. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "core/sim.h"
+#include "core/units.h"
+#include "export/export.h"
+#include "presets/presets.h"
+
+static struct ps_compare_row row(const char *sched, double makespan, double peak, bool ok)
+{
+    struct ps_compare_row r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.scenario, sizeof r.scenario, "default");
+    snprintf(r.schedule, sizeof r.schedule, "%s", sched);
+    snprintf(r.status, sizeof r.status, "%s", isnan(makespan) ? "infeasible" : "heuristic");
+    r.makespan_ms = makespan;
+    r.bubble_ratio = isnan(makespan) ? NAN : 0.25;
+    r.peak_memory = peak;
+    r.memory_ok = ok;
+    r.lower_bound_ms = 100;
+    r.ratio_to_lower_bound = makespan / 100;
+    r.solve_ms = 1.5;
+    r.has_memory_limit = true;
+    r.memory_limit = 8;
+    return r;
+}
+
+#define HEADER                                                                                     \
+    "scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,"      \
+    "ratio_to_lower_bound,solve_ms"
+
+static void test_csv(void **state)
+{
+    (void)state;
+    struct ps_compare_row rows[3] = {row("1f1b", 150.25, 8, true), row("gpipe", 180, 12, false),
+                                     row("optimal", NAN, NAN, false)};
+    snprintf(rows[0].scenario, sizeof rows[0].scenario, "a, \"b\"");
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_csv(rows, 3, &b), PS_OK);
+    assert_string_equal(b.data, HEADER "\r\n"
+                                       "\"a, \"\"b\"\"\",1f1b,heuristic,150.25,0.25,8,true,100,"
+                                       "1.5025,1.5\r\n"
+                                       "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5\r\n"
+                                       "default,optimal,infeasible,,,,false,100,,1.5\r\n");
+    ps_buf_fini(&b);
+
+    /* sweep columns after the fixed ones */
+    for (int i = 0; i < 2; i++) {
+        rows[i].n_extra = 1;
+        snprintf(rows[i].extra[0].key, sizeof rows[i].extra[0].key, "latency_ms");
+        snprintf(rows[i].extra[0].value, sizeof rows[i].extra[0].value, "%d", 10 * (i + 1));
+    }
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_csv(rows + 1, 2, &b), PS_OK);
+    assert_string_equal(b.data,
+                        HEADER ",latency_ms\r\n"
+                               "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5,20\r\n"
+                               "default,optimal,infeasible,,,,false,100,,1.5,\r\n");
+    ps_buf_fini(&b);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    struct ps_compare_row rows[2] = {row("1f1b", 150.25, 8, true), row("optimal", NAN, NAN, false)};
+    rows[0].n_extra = 2;
+    snprintf(rows[0].extra[0].key, sizeof rows[0].extra[0].key, "latency_ms");
+    snprintf(rows[0].extra[0].value, sizeof rows[0].extra[0].value, "2.5");
+    snprintf(rows[0].extra[1].key, sizeof rows[0].extra[1].key, "link");
+    snprintf(rows[0].extra[1].value, sizeof rows[0].extra[1].value, "metro");
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_json(rows, 2, &b), PS_OK);
+    cJSON *root = cJSON_Parse(b.data);
+    assert_non_null(root);
+    assert_int_equal(cJSON_GetArraySize(root), 2);
+    const char *keys[] = {
+        "scenario",    "schedule",  "status",         "makespan_ms",          "bubble_ratio",
+        "peak_memory", "memory_ok", "lower_bound_ms", "ratio_to_lower_bound", "solve_ms"};
+    for (int i = 0; i < 2; i++) {
+        const cJSON *o = cJSON_GetArrayItem(root, i), *c = o->child;
+        for (size_t k = 0; k < 10; k++, c = c->next)
+            assert_string_equal(c->string, keys[k]);
+    }
+    const cJSON *r0 = cJSON_GetArrayItem(root, 0), *r1 = cJSON_GetArrayItem(root, 1);
+    assert_true(cJSON_GetObjectItem(r0, "makespan_ms")->valuedouble == 150.25);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r0, "memory_ok")));
+    assert_true(cJSON_GetObjectItem(r0, "latency_ms")->valuedouble == 2.5);
+    assert_string_equal(cJSON_GetObjectItem(r0, "link")->valuestring, "metro");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "makespan_ms")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "ratio_to_lower_bound")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "latency_ms")));
+    assert_string_equal(cJSON_GetObjectItem(r1, "status")->valuestring, "infeasible");
+    cJSON_Delete(root);
+    ps_buf_fini(&b);
+
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_json(rows, 0, &b), PS_OK);
+    assert_string_equal(b.data, "[]\n");
+    ps_buf_fini(&b);
+}
+
+static void test_table(void **state)
+{
+    (void)state;
+    struct ps_compare_row rows[3] = {row("1f1b", 150.25, 8, true), row("gpipe", 180, 12, false),
+                                     row("optimal", NAN, NAN, false)};
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(rows, 3, &b), PS_OK);
+    assert_string_equal(b.data,
+                        "schedule  status      makespan_ms  bubble  peak_mem/limit  ratio_LB  "
+                        "solve_ms\n"
+                        "1f1b *    heuristic        150.25   25.0%           8.0/8     1.502     "
+                        "1.500\n"
+                        "gpipe     heuristic        180.00   25.0%        12.0/8 !     1.800     "
+                        "1.500\n"
+                        "optimal   infeasible            -       -             -/8         -     "
+                        "1.500\n"
+                        "lower bound 100.00 ms (no schedule can beat it); * best makespan; ! peak "
+                        "memory over the limit\n");
+    ps_buf_fini(&b);
+
+    /* a sweep: one best per group, the lower bound per row */
+    for (int i = 0; i < 3; i++) {
+        rows[i].n_extra = 1;
+        snprintf(rows[i].extra[0].key, sizeof rows[i].extra[0].key, "latency_ms");
+        snprintf(rows[i].extra[0].value, sizeof rows[i].extra[0].value, "%s", i < 1 ? "1" : "2");
+    }
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(rows, 3, &b), PS_OK);
+    assert_non_null(strstr(b.data, "latency_ms  schedule"));
+    assert_non_null(strstr(b.data, "1f1b *"));
+    assert_non_null(strstr(b.data, "gpipe *"));
+    assert_non_null(strstr(b.data, "LB_ms"));
+    ps_buf_fini(&b);
+}
+
+static void test_row_and_text(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    struct ps_diag d;
+    assert_int_equal(ps_preset_load("default", &sc, &d), PS_OK);
+    assert_int_equal(ps_scenario_set_path(&sc, "microbatches", "4", &d), PS_OK);
+    struct ps_schedule *s = ps_schedule_new(&sc, "gpipe", 1, PS_TRAVERSAL_LOOP, false);
+    for (int dv = 0; dv < sc.n_stages; dv++) {
+        for (int m = 0; m < 4; m++)
+            assert_int_equal(ps_schedule_push(s, dv, PS_OP_F, 0, m), PS_OK);
+        for (int m = 0; m < 4; m++)
+            assert_int_equal(ps_schedule_push(s, dv, PS_OP_B, 0, m), PS_OK);
+    }
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+
+    struct ps_compare_row r;
+    ps_compare_row_from(&r, s);
+    assert_string_equal(r.schedule, "gpipe");
+    assert_string_equal(r.status, "heuristic");
+    assert_true(r.makespan_ms == ps_ns_to_ms(s->makespan_ns));
+    assert_true(r.peak_memory == 4);
+    assert_true(r.has_memory_limit && r.memory_limit == 8);
+    assert_true(fabs(r.ratio_to_lower_bound - r.makespan_ms / r.lower_bound_ms) < 1e-12);
+
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_schedule_text(s, 72, &b), PS_OK);
+    /* header lines, one row per device, a DC boundary, an axis; ASCII, at most 72 wide */
+    assert_true(
+        strncmp(b.data, "scenario  default: 8 stages in 2 datacenters (east 4, west 4)", 61) == 0);
+    assert_non_null(strstr(b.data, "\nmakespan  "));
+    assert_non_null(strstr(b.data, "\nmemory    peak 4.00 units (stage 0), limit 8: ok\n"));
+    assert_non_null(strstr(b.data, "\neast s0 |F"));
+    assert_non_null(strstr(b.data, "\nwest s7 |."));
+    assert_non_null(strstr(b.data, "\n--------+-----"));
+    assert_non_null(strstr(b.data, " ms\n"));
+    int rows = 0;
+    for (const char *line = b.data; *line;) {
+        const char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        if (strstr(line, " |") != NULL && strstr(line, " |") < nl) {
+            assert_int_equal(nl - line, 72);
+            rows++;
+        }
+        for (const char *p = line; p < nl; p++)
+            assert_true(*p >= 0x20 && *p < 0x7f);
+        line = nl + 1;
+    }
+    assert_int_equal(rows, 8);
+    ps_buf_fini(&b);
+
+    /* an infeasible schedule: the summary says why, no chart */
+    s->solver.status = PS_SOLVE_INFEASIBLE;
+    snprintf(s->solver.error, sizeof s->solver.error, "needs 9 units");
+    ps_compare_row_from(&r, s);
+    assert_true(isnan(r.makespan_ms));
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_schedule_text(s, 72, &b), PS_OK);
+    assert_non_null(strstr(b.data, "no schedule: needs 9 units"));
+    assert_null(strstr(b.data, " |"));
+    ps_buf_fini(&b);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_row_and_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
