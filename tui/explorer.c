@@ -1,0 +1,154 @@
+/* The explorer's entry point and event loop: resolve the scenario from the options, open
+ * the terminal, then render / wait for an event / apply until q. The background solve is
+ * polled on the input timeout, so input never waits for it. */
+#include "tui/explorer.h"
+
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/app.h"
+#include "tui/canvas.h"
+#include "tui/cli.h"
+#include "tui/term.h"
+
+#define TICK_MS 100 /* input timeout while a background solve runs */
+
+static const char usage[] =
+    "usage: pipescope [tui] [--preset NAME | --scenario FILE] [--set PATH=VALUE]...\n"
+    "                 [--mono] [--ascii]\n"
+    "\n"
+    "Opens the explorer: edit the scenario and watch every schedule's timeline change.\n"
+    "Press ? inside for the keys.\n"
+    "\n";
+
+int ps_tui_main(int argc, char **argv)
+{
+    setlocale(LC_CTYPE, "");
+    static const struct option opts[] = {
+        PS_CLI_SCENARIO_LONG_OPTIONS,
+        {"mono", no_argument, NULL, 'm'},
+        {"ascii", no_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct ps_cli_scenario so;
+    ps_cli_scenario_init(&so);
+    bool mono = false, ascii = false;
+    optind = 1;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int taken = ps_cli_scenario_opt(&so, opt, optarg);
+        if (taken < 0) {
+            ps_cli_scenario_fini(&so);
+            return PS_EXIT_USAGE;
+        }
+        if (taken > 0)
+            continue;
+        switch (opt) {
+        case 'm':
+            mono = true;
+            break;
+        case 'a':
+            ascii = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            fputs(ps_cli_scenario_help, stdout);
+            ps_cli_scenario_fini(&so);
+            return PS_EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            ps_cli_scenario_fini(&so);
+            return PS_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "pipescope tui: unexpected argument '%s'\n%s", argv[optind], usage);
+        ps_cli_scenario_fini(&so);
+        return PS_EXIT_USAGE;
+    }
+
+    /* The scenario first: a bad file is reported on a normal terminal. */
+    struct ps_scenario sc;
+    char err[512];
+    int rc = ps_cli_scenario_resolve(&so, &sc, err, sizeof(err));
+    if (rc != PS_EXIT_OK) {
+        fprintf(stderr, "pipescope: %s\n", err);
+        ps_cli_scenario_fini(&so);
+        return rc;
+    }
+    char source[256];
+    if (so.src.scenario_file)
+        snprintf(source, sizeof(source), "%s", so.src.scenario_file);
+    else if (so.src.model)
+        snprintf(source, sizeof(source), "model %s", so.src.model);
+    else
+        snprintf(source, sizeof(source), "preset %s",
+                 so.src.preset ? so.src.preset : PS_DEFAULT_PRESET);
+    if (so.src.n_sets > 0)
+        strncat(source, " (edited)", sizeof(source) - strlen(source) - 1);
+    ps_cli_scenario_fini(&so);
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "pipescope: the explorer needs a terminal; for scripts use "
+                        "`pipescope compare` or `pipescope solve`\n");
+        ps_scenario_fini(&sc);
+        return PS_EXIT_FAILURE;
+    }
+    struct tui_term *term = tui_term_open(stdout, stdin, NULL, mono, err, sizeof(err));
+    if (term == NULL) {
+        fprintf(stderr, "pipescope: %s\n", err);
+        ps_scenario_fini(&sc);
+        return PS_EXIT_FAILURE;
+    }
+    int cols, rows;
+    tui_term_size(term, &cols, &rows);
+
+    struct tui_app app;
+    if (tui_app_init(&app, &sc, source, cols, rows) != PS_OK) {
+        tui_term_close(term);
+        fprintf(stderr, "pipescope: out of memory\n");
+        ps_scenario_fini(&sc);
+        return PS_EXIT_FAILURE;
+    }
+    app.color = tui_term_has_color(term);
+    const char *codeset = nl_langinfo(CODESET);
+    app.unicode = !ascii && codeset && strcmp(codeset, "UTF-8") == 0;
+
+    struct tui_canvas canvas;
+    tui_canvas_init(&canvas, cols, rows);
+    /* A first apply settles the view (fit, scroll) for the terminal size. */
+    struct tui_cmd first = {.action = TUI_A_RESIZE,
+                            .ev = {.type = TUI_EV_RESIZE, .cols = cols, .rows = rows}};
+    tui_apply(&app, &first);
+    bool dirty = true;
+    for (;;) {
+        if (dirty) {
+            tui_render(&app, &canvas);
+            tui_term_present(term, &canvas, app.unicode);
+            dirty = false;
+        }
+        if (tui_term_interrupted())
+            break;
+        struct tui_worker_state ws;
+        tui_worker_peek(app.worker, &ws);
+        int timeout = ws.running || ws.has_result ? TICK_MS : 1000;
+        struct tui_event ev = tui_term_next_event(term, timeout);
+        struct tui_cmd cmd = tui_key_lookup(&app, &ev);
+        unsigned r = tui_apply(&app, &cmd);
+        if (r & TUI_QUIT)
+            break;
+        if (cmd.action == TUI_A_REDRAW)
+            tui_term_invalidate(term);
+        dirty |= (r & TUI_REDRAW) != 0;
+    }
+    tui_canvas_fini(&canvas);
+    tui_term_close(term);
+    tui_app_fini(&app);
+    return PS_EXIT_OK;
+}

@@ -1,0 +1,951 @@
+/* The explorer's view: a pure function of the app state that fills our own cell grid.
+ * Layout, header, scenario panel, Gantt chart (devices grouped by DC, inter-DC channel
+ * rows, time axis, op cursor, critical path), comparison table, detail and status lines,
+ * and the overlays (help, pickers). No curses here. */
+#include "tui/app.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "core/units.h"
+#include "presets/presets.h"
+
+#define MAX_GROWS 4096
+
+/* ---- layout ---------------------------------------------------------------------------- */
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int digits(int v)
+{
+    int d = 1;
+    while (v >= 10) {
+        v /= 10;
+        d++;
+    }
+    return d;
+}
+
+/* Width of the device labels: "DCNAME NN" plus the separator column. */
+static int label_width(const struct tui_app *app)
+{
+    int name = 2;
+    for (int i = 0; i < app->sc.n_dcs; i++) {
+        int n = (int)strlen(app->sc.dcs[i].name);
+        if (n > name)
+            name = n;
+    }
+    name = clampi(name, 2, 8);
+    int w = name + 1 + digits(app->sc.n_stages > 0 ? app->sc.n_stages - 1 : 0) + 1;
+    return w < 8 ? 8 : w;
+}
+
+void tui_layout(const struct tui_app *app, struct tui_layout *lo)
+{
+    memset(lo, 0, sizeof(*lo));
+    int cols = app->cols, rows = app->rows;
+    lo->too_small = cols < TUI_MIN_COLS || rows < TUI_MIN_ROWS;
+    lo->header = (struct tui_rect){0, 0, cols, 1};
+    lo->detail = (struct tui_rect){0, rows - 2, cols, 1};
+    lo->status = (struct tui_rect){0, rows - 1, cols, 1};
+    int body_y = 1, body_h = rows - 3;
+    int n_res = (int)app->n_res;
+    lo->wide = cols >= 120;
+    static struct tui_grow grows[MAX_GROWS];
+    int need = tui_gantt_rows(app, grows, MAX_GROWS) + 1 + 2; /* rows, axis, border */
+    if (lo->wide) {
+        int pw = clampi(cols / 5, 34, 44);
+        int th = clampi(n_res + 3, 5, body_h / 2);
+        /* Give the chart what it needs; the table takes the rest (up to its rows). */
+        if (body_h - th > need)
+            th = clampi(body_h - need, th, n_res + 3 > th ? n_res + 3 : th);
+        lo->panel = (struct tui_rect){0, body_y, pw, body_h};
+        lo->gantt = (struct tui_rect){pw, body_y, cols - pw, body_h - th};
+        lo->table = (struct tui_rect){pw, body_y + body_h - th, cols - pw, th};
+    } else {
+        int bh = body_h - need;
+        int max_bh = n_res + 3 > 12 ? n_res + 3 : 12;
+        bh = clampi(bh, 8, max_bh);
+        if (bh > body_h - 6)
+            bh = body_h - 6;
+        int pw = cols * 9 / 20;
+        lo->gantt = (struct tui_rect){0, body_y, cols, body_h - bh};
+        lo->panel = (struct tui_rect){0, body_y + body_h - bh, pw, bh};
+        lo->table = (struct tui_rect){pw, body_y + body_h - bh, cols - pw, bh};
+    }
+    lo->label_w = label_width(app);
+    lo->plot = (struct tui_rect){lo->gantt.x + 1 + lo->label_w, lo->gantt.y + 1,
+                                 lo->gantt.w - 2 - lo->label_w, lo->gantt.h - 3};
+    if (lo->plot.w < 1)
+        lo->plot.w = 1;
+    if (lo->plot.h < 1)
+        lo->plot.h = 1;
+}
+
+/* ---- Gantt rows -------------------------------------------------------------------------- */
+
+static void add_grow(struct tui_grow *out, int *n, int max, enum tui_grow_kind k, int sched,
+                     int index)
+{
+    if (*n < max)
+        out[(*n)++] = (struct tui_grow){k, sched, index};
+}
+
+/* Index of the inter-DC channel from -> to in s, or -1. */
+static int dc_channel(const struct ps_schedule *s, int from, int to)
+{
+    for (int i = 0; i < s->n_channels; i++) {
+        const struct ps_channel *c = &s->channels[i];
+        if (c->from_stage < 0 && c->from_dc == from && c->to_dc == to)
+            return i;
+    }
+    return -1;
+}
+
+static void sched_rows(const struct tui_app *app, int r, bool title, struct tui_grow *out, int *n,
+                       int max)
+{
+    const struct ps_scenario *sc = &app->sc;
+    const struct ps_schedule *s = app->res[r].sched;
+    if (title)
+        add_grow(out, n, max, TUI_GROW_TITLE, r, 0);
+    for (int d = 0; d < sc->n_dcs; d++) {
+        if (d > 0) {
+            /* The DC boundary: the links that cross it, or a plain separator. */
+            int added = 0;
+            if (app->show_channels && s && s->timed) {
+                int c1 = dc_channel(s, d - 1, d), c2 = dc_channel(s, d, d - 1);
+                if (c1 >= 0) {
+                    add_grow(out, n, max, TUI_GROW_CHANNEL, r, c1);
+                    added++;
+                }
+                if (c2 >= 0) {
+                    add_grow(out, n, max, TUI_GROW_CHANNEL, r, c2);
+                    added++;
+                }
+            }
+            if (!added)
+                add_grow(out, n, max, TUI_GROW_SEP, r, d);
+        }
+        int first = ps_scenario_dc_first_stage(sc, d);
+        for (int st = first; st < first + sc->dcs[d].stages; st++)
+            add_grow(out, n, max, TUI_GROW_DEVICE, r, st);
+    }
+}
+
+int tui_gantt_rows(const struct tui_app *app, struct tui_grow *out, int max)
+{
+    int n = 0;
+    if (app->n_res == 0 || app->sc.n_stages == 0)
+        return 0;
+    bool split = app->split_b >= 0 && (size_t)app->split_b < app->n_res;
+    sched_rows(app, app->shown, split, out, &n, max);
+    if (split)
+        sched_rows(app, app->split_b, true, out, &n, max);
+    return n;
+}
+
+/* ---- small helpers ------------------------------------------------------------------------- */
+
+static void fmt_ms(char *buf, size_t size, int64_t ns)
+{
+    tui_fmt_ms(buf, size, ps_ns_to_ms(ns));
+}
+
+static double peak_memory(const struct ps_schedule *s)
+{
+    double p = 0;
+    for (int i = 0; s->peak_memory && i < s->n_stages; i++)
+        if (s->peak_memory[i] > p)
+            p = s->peak_memory[i];
+    return p;
+}
+
+/* Text for a result's status: solver status, error, or "press r". */
+static const char *result_status(const struct tui_app *app, int i,
+                                 const struct tui_worker_state *ws)
+{
+    const struct tui_result *r = &app->res[i];
+    if (ws->running && ws->sv == r->sv)
+        return ws->cancelling ? "cancelling" : "solving";
+    if (r->sched)
+        return ps_solve_status_str(r->sched->solver.status);
+    if (r->error[0])
+        return "error";
+    return r->sv->slow ? "press r" : "-";
+}
+
+/* ---- header ---------------------------------------------------------------------------- */
+
+struct seg {
+    char text[160];
+    enum tui_style st;
+};
+
+static void render_header(const struct tui_app *app, const struct tui_layout *lo,
+                          const struct tui_worker_state *ws, struct tui_canvas *c)
+{
+    tui_canvas_fill(c, 0, lo->header.y, lo->header.w, 1, TUI_S_HEADER);
+    const struct tui_result *r = &app->res[app->shown];
+    const struct ps_schedule *s = r->sched;
+    struct seg segs[10];
+    int n = 0;
+    char a[32], b[32];
+    snprintf(segs[n].text, sizeof(segs[n].text), "%s", app->sc.name[0] ? app->sc.name : "scenario");
+    segs[n++].st = TUI_S_HEADER_HI;
+    snprintf(segs[n].text, sizeof(segs[n].text), "%s", r->sv->name);
+    segs[n++].st = TUI_S_HEADER_HI;
+    if (s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE) {
+        fmt_ms(a, sizeof(a), s->makespan_ns);
+        snprintf(segs[n].text, sizeof(segs[n].text), "makespan %s ms", a);
+        segs[n++].st = TUI_S_HEADER_HI;
+        snprintf(segs[n].text, sizeof(segs[n].text), "bubble %.1f%%", s->bubble_ratio * 100);
+        segs[n++].st = TUI_S_HEADER;
+        if (s->lower_bound_ns > 0) {
+            fmt_ms(a, sizeof(a), s->lower_bound_ns);
+            snprintf(segs[n].text, sizeof(segs[n].text), "%.2fx LB (%s ms)",
+                     (double)s->makespan_ns / (double)s->lower_bound_ns, a);
+            segs[n++].st = TUI_S_HEADER;
+        }
+        double pk = peak_memory(s);
+        if (app->sc.has_memory_limit) {
+            snprintf(a, sizeof(a), "%.4g", pk);
+            snprintf(b, sizeof(b), "%.4g", app->sc.memory_limit);
+            snprintf(segs[n].text, sizeof(segs[n].text), "mem %s/%s %s", a, b,
+                     s->memory_ok ? "ok" : "OVER");
+        } else {
+            snprintf(a, sizeof(a), "%.4g", pk);
+            snprintf(segs[n].text, sizeof(segs[n].text), "mem %s (no limit)", a);
+        }
+        segs[n++].st = s->memory_ok ? TUI_S_HEADER : TUI_S_ERR;
+    } else if (s && s->solver.status == PS_SOLVE_INFEASIBLE) {
+        snprintf(segs[n].text, sizeof(segs[n].text), "infeasible");
+        segs[n++].st = TUI_S_ERR;
+    } else if (r->error[0]) {
+        snprintf(segs[n].text, sizeof(segs[n].text), "error");
+        segs[n++].st = TUI_S_ERR;
+    }
+    /* The solver: live progress of a background solve, else the shown one's status. */
+    if (ws->running) {
+        char inc[32] = "-", bnd[32] = "-", gap[32] = "-";
+        if (ws->has_progress && ws->progress.incumbent_ns >= 0)
+            fmt_ms(inc, sizeof(inc), ws->progress.incumbent_ns);
+        if (ws->has_progress && ws->progress.bound_ns >= 0)
+            fmt_ms(bnd, sizeof(bnd), ws->progress.bound_ns);
+        if (ws->has_progress && ws->progress.gap >= 0)
+            snprintf(gap, sizeof(gap), "%.1f%%", ws->progress.gap * 100);
+        snprintf(segs[n].text, sizeof(segs[n].text), "%s %s %.1fs inc %s bnd %s gap %s",
+                 ws->sv->name, ws->cancelling ? "cancelling" : "solving", ws->elapsed_ms / 1000,
+                 inc, bnd, gap);
+        segs[n++].st = TUI_S_WARN;
+    } else if (s) {
+        if (s->solver.status == PS_SOLVE_FEASIBLE || s->solver.status == PS_SOLVE_CANCELLED) {
+            char bnd[32] = "-";
+            if (s->solver.bound_ns >= 0)
+                fmt_ms(bnd, sizeof(bnd), s->solver.bound_ns);
+            snprintf(segs[n].text, sizeof(segs[n].text), "%s, bound %s gap %.1f%%",
+                     ps_solve_status_str(s->solver.status), bnd,
+                     s->solver.gap >= 0 ? s->solver.gap * 100 : 0.0);
+        } else
+            snprintf(segs[n].text, sizeof(segs[n].text), "%s",
+                     ps_solve_status_str(s->solver.status));
+        segs[n++].st = s->solver.status == PS_SOLVE_OPTIMAL ? TUI_S_HEADER_HI : TUI_S_HEADER;
+    }
+    int x = 0;
+    x += tui_canvas_text(c, x, 0, -1, TUI_S_HEADER_HI, " pipescope ");
+    for (int i = 0; i < n; i++) {
+        int len = (int)strlen(segs[i].text); /* ASCII text */
+        if (x + 3 + len > lo->header.w)
+            break;
+        tui_canvas_glyph(c, x + 1, 0, TUI_G_VLINE, TUI_S_HEADER);
+        x += 3;
+        x += tui_canvas_text(c, x, 0, len, segs[i].st, segs[i].text);
+    }
+    /* The focused pane's name on the right, if it fits. */
+    static const char *const names[] = {"[scenario]", "[chart]", "[schedules]"};
+    const char *fn = names[app->focus];
+    int fl = (int)strlen(fn);
+    if (x + fl + 2 <= lo->header.w)
+        tui_canvas_text(c, lo->header.w - fl - 1, 0, fl, TUI_S_HEADER, fn);
+}
+
+/* ---- the scenario panel ------------------------------------------------------------------ */
+
+static void render_panel(const struct tui_app *app, const struct tui_layout *lo,
+                         struct tui_canvas *c)
+{
+    const struct tui_rect *p = &lo->panel;
+    bool focus = app->focus == TUI_FOCUS_PANEL;
+    char title[300];
+    snprintf(title, sizeof(title), "Scenario: %s", app->source[0] ? app->source : "edited");
+    tui_canvas_box(c, p->x, p->y, p->w, p->h, focus ? TUI_S_BORDER_FOCUS : TUI_S_BORDER, title,
+                   focus ? TUI_S_TITLE_FOCUS : TUI_S_TITLE);
+    struct tui_field fields[TUI_MAX_FIELDS];
+    int n = tui_fields(app, fields, TUI_MAX_FIELDS);
+    int inner_w = p->w - 2, vis = p->h - 2;
+    for (int row = 0; row < vis; row++) {
+        int i = app->field_scroll + row;
+        if (i >= n)
+            break;
+        const struct tui_field *f = &fields[i];
+        int y = p->y + 1 + row, x = p->x + 1;
+        if (f->kind == TUI_FK_SECTION) {
+            if (f->index == 1) { /* a note */
+                tui_canvas_text(c, x + 1, y, inner_w - 1, TUI_S_DIM, f->label);
+                continue;
+            }
+            int len = tui_canvas_text(c, x, y, inner_w, TUI_S_BOLD, f->label);
+            tui_canvas_hline(c, x + len + 1, y, inner_w - len - 1, TUI_G_HLINE, TUI_S_DIM);
+            continue;
+        }
+        bool sel = i == app->field_sel;
+        enum tui_style st = sel ? (focus ? TUI_S_SEL : TUI_S_SEL_DIM) : TUI_S_NORMAL;
+        if (sel)
+            tui_canvas_fill(c, x, y, inner_w, 1, st);
+        int vlen = (int)strlen(f->value);
+        if (vlen > inner_w - 6)
+            vlen = inner_w - 6;
+        tui_canvas_text(c, x + 1, y, inner_w - vlen - 3, st, f->label);
+        tui_canvas_text(c, x + inner_w - vlen - 1, y, vlen, sel ? st : TUI_S_BOLD, f->value);
+    }
+    /* Scroll marks on the right border. */
+    if (app->field_scroll > 0)
+        tui_canvas_glyph(c, p->x + p->w - 1, p->y + 1, TUI_G_ARROW_UP, TUI_S_TITLE);
+    if (app->field_scroll + vis < n)
+        tui_canvas_glyph(c, p->x + p->w - 1, p->y + p->h - 2, TUI_G_ARROW_DOWN, TUI_S_TITLE);
+}
+
+/* ---- the Gantt chart --------------------------------------------------------------------- */
+
+static enum tui_style op_style(enum ps_op_kind k)
+{
+    switch (k) {
+    case PS_OP_F:
+        return TUI_S_OP_F;
+    case PS_OP_B:
+        return TUI_S_OP_B;
+    case PS_OP_W:
+        return TUI_S_OP_W;
+    case PS_OP_AG:
+        return TUI_S_OP_AG;
+    default:
+        return TUI_S_OP_RS;
+    }
+}
+
+/* Paints one bar [t0, t1) in a plot row with a label, returns false when off screen. */
+static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, struct tui_canvas *c,
+                      int y, int64_t t0, int64_t t1, enum tui_style st, uint8_t flags,
+                      const char *label)
+{
+    int64_t npc = app->view_ns_per_col;
+    int64_t rel0 = t0 - app->view_t0, rel1 = t1 - app->view_t0;
+    if (rel1 <= 0)
+        return false;
+    int64_t c0 = rel0 / npc;
+    int64_t c1 = (rel1 - 1) / npc; /* inclusive */
+    if (rel0 < 0)
+        c0 = 0;
+    if (c0 >= lo->plot.w)
+        return false;
+    if (c1 >= lo->plot.w)
+        c1 = lo->plot.w - 1;
+    if (c1 < c0)
+        c1 = c0;
+    int w = (int)(c1 - c0 + 1);
+    for (int i = 0; i < w; i++) {
+        struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0 + i, y);
+        if (cell)
+            *cell = (struct tui_cell){.ch = ' ', .glyph = 0, .style = (uint8_t)st, .flags = flags};
+    }
+    /* The label from the bar's first visible cell, when it fits whole. */
+    int len = (int)strlen(label);
+    if (len > 0 && len <= w) {
+        for (int i = 0; i < len; i++) {
+            struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0 + i, y);
+            if (cell)
+                cell->ch = (unsigned char)label[i];
+        }
+    } else if (!app->color && w >= 1) {
+        /* Monochrome: at least the kind letter. */
+        struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0, y);
+        if (cell)
+            cell->ch = (unsigned char)label[0];
+    }
+    return true;
+}
+
+static void op_label(const struct tui_app *app, const struct ps_op *op, char *buf, size_t size)
+{
+    const char *k = ps_op_kind_str((enum ps_op_kind)op->kind);
+    if (op->kind == PS_OP_AG || op->kind == PS_OP_RS) {
+        snprintf(buf, size, "%s", k);
+        return;
+    }
+    if (app->color)
+        snprintf(buf, size, "%d", (int)op->microbatch);
+    else
+        snprintf(buf, size, "%s%d", k, (int)op->microbatch);
+}
+
+static void render_device_row(const struct tui_app *app, const struct tui_layout *lo,
+                              struct tui_canvas *c, int y, int ri, int st)
+{
+    const struct tui_result *r = &app->res[ri];
+    const struct ps_schedule *s = r->sched;
+    const struct ps_scenario *sc = &app->sc;
+    int dc = ps_scenario_dc_of(sc, st);
+    bool first = ps_scenario_dc_first_stage(sc, dc) == st;
+    char lab[64];
+    int name_w = lo->label_w - 1 - digits(sc->n_stages - 1) - 1;
+    snprintf(lab, sizeof(lab), "%-*.*s %*d", name_w, name_w, first ? sc->dcs[dc].name : "",
+             digits(sc->n_stages - 1), st);
+    bool cur_row = ri == app->shown && app->cursor_on && app->cur_stage == st;
+    tui_canvas_text(c, lo->gantt.x + 1, y, lo->label_w - 1, cur_row ? TUI_S_BOLD : TUI_S_DIM, lab);
+    if (first)
+        tui_canvas_text(c, lo->gantt.x + 1, y, name_w, TUI_S_TITLE, sc->dcs[dc].name);
+    tui_canvas_glyph(c, lo->plot.x - 1, y, TUI_G_VLINE, TUI_S_BORDER);
+    if (s == NULL || !s->timed || st >= s->n_stages)
+        return;
+    char label[24];
+    bool crit = app->show_crit && r->crit;
+    /* The data-parallel lane first; compute ops are drawn over it where both run. */
+    for (size_t i = 0; s->dp_ops && i < s->dp_n[st]; i++) {
+        const struct ps_op *op = &s->dp_ops[st][i];
+        op_label(app, op, label, sizeof(label));
+        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, op_style((enum ps_op_kind)op->kind),
+                  crit ? TUI_F_FADED : 0, label);
+    }
+    for (size_t i = 0; i < s->dev_n[st]; i++) {
+        const struct ps_op *op = &s->dev_ops[st][i];
+        if (op->end_ns <= app->view_t0)
+            continue;
+        if (op->start_ns >= app->view_t0 + app->view_ns_per_col * lo->plot.w)
+            break;
+        uint8_t flags = (op->microbatch & 1) ? TUI_F_ALT : 0;
+        if (crit)
+            flags |= r->crit[st][i] ? TUI_F_CRIT : TUI_F_FADED;
+        enum tui_style sty = op_style((enum ps_op_kind)op->kind);
+        if (ri == app->shown && app->cursor_on && app->cur_stage == st && app->cur_index == i)
+            sty = TUI_S_CURSOR;
+        op_label(app, op, label, sizeof(label));
+        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, flags, label);
+    }
+}
+
+static void render_channel_row(const struct tui_app *app, const struct tui_layout *lo,
+                               struct tui_canvas *c, int y, int ri, int ch)
+{
+    const struct ps_schedule *s = app->res[ri].sched;
+    const struct ps_channel *chan = &s->channels[ch];
+    char lab[160];
+    const char *from = app->sc.dcs[chan->from_dc].name, *to = app->sc.dcs[chan->to_dc].name;
+    int lw = lo->label_w - 1;
+    /* "e>w" style when the names do not fit whole. */
+    if ((int)(strlen(from) + strlen(to)) + 1 <= lw)
+        snprintf(lab, sizeof(lab), "%s>%s", from, to);
+    else
+        snprintf(lab, sizeof(lab), "%.*s>%.*s", (lw - 1) / 2, from, (lw - 1) / 2, to);
+    int x = lo->gantt.x + 1;
+    tui_canvas_text(c, x, y, lw, TUI_S_DIM, lab);
+    tui_canvas_glyph(c, lo->plot.x - 1, y, TUI_G_VLINE, TUI_S_BORDER);
+    /* The link's idle time is a faint line, so the row reads as a wire. */
+    for (int i = 0; i < lo->plot.w; i++)
+        tui_canvas_glyph(c, lo->plot.x + i, y, TUI_G_MIDDOT, TUI_S_DIM);
+    char label[24];
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        if (t->channel != ch || t->end_ns <= t->start_ns)
+            continue;
+        if (app->color)
+            snprintf(label, sizeof(label), "%d", (int)t->microbatch);
+        else
+            snprintf(label, sizeof(label), "%c%d", t->kind == PS_XFER_ACTIVATION ? '>' : '<',
+                     (int)t->microbatch);
+        paint_bar(app, lo, c, y, t->start_ns, t->end_ns,
+                  t->kind == PS_XFER_ACTIVATION ? TUI_S_XFER_ACT : TUI_S_XFER_GRAD,
+                  (t->microbatch & 1) ? TUI_F_ALT : 0, label);
+    }
+}
+
+static void render_title_row(const struct tui_app *app, const struct tui_layout *lo,
+                             struct tui_canvas *c, int y, int ri)
+{
+    const struct tui_result *r = &app->res[ri];
+    char ms[32] = "-";
+    if (r->sched && r->sched->timed)
+        fmt_ms(ms, sizeof(ms), r->sched->makespan_ns);
+    int x = lo->gantt.x + 1;
+    tui_canvas_hline(c, x, y, lo->gantt.w - 2, TUI_G_HLINE, TUI_S_DIM);
+    char t[160];
+    snprintf(t, sizeof(t), " %s  %s  %s ms ", ri == app->shown ? "A" : "B", r->sv->name, ms);
+    tui_canvas_text(c, x + 1, y, lo->gantt.w - 4,
+                    ri == app->shown ? TUI_S_TITLE_FOCUS : TUI_S_TITLE, t);
+}
+
+/* A round tick step (1, 2, 5 x 10^k ns) so that labels are at least min_cols apart. */
+static int64_t tick_step(int64_t ns_per_col, int min_cols)
+{
+    int64_t want = ns_per_col * min_cols;
+    int64_t step = 1000; /* 1 us */
+    for (;;) {
+        for (int m = 0; m < 3; m++) {
+            int64_t s = step * (m == 0 ? 1 : m == 1 ? 2 : 5);
+            if (s >= want)
+                return s;
+        }
+        step *= 10;
+    }
+}
+
+static void render_axis(const struct tui_app *app, const struct tui_layout *lo,
+                        struct tui_canvas *c, int y)
+{
+    tui_canvas_text(c, lo->gantt.x + 1, y, lo->label_w - 1, TUI_S_DIM, "ms");
+    tui_canvas_glyph(c, lo->plot.x - 1, y, TUI_G_BL, TUI_S_BORDER);
+    tui_canvas_hline(c, lo->plot.x, y, lo->plot.w, TUI_G_HLINE, TUI_S_BORDER);
+    int64_t npc = app->view_ns_per_col;
+    int64_t step = tick_step(npc, 10);
+    int64_t t = (app->view_t0 + step - 1) / step * step;
+    int last_end = -1;
+    for (; t < app->view_t0 + npc * lo->plot.w; t += step) {
+        int col = (int)((t - app->view_t0) / npc);
+        char lab[32];
+        tui_fmt_ms(lab, sizeof(lab), ps_ns_to_ms(t));
+        int len = (int)strlen(lab);
+        if (col <= last_end || col + 1 + len > lo->plot.w)
+            continue;
+        tui_canvas_glyph(c, lo->plot.x + col, y, TUI_G_TICK, TUI_S_BORDER);
+        tui_canvas_text(c, lo->plot.x + col + 1, y, len, TUI_S_DIM, lab);
+        last_end = col + len + 1;
+    }
+    /* The makespan of the shown schedule, marked on the axis. */
+    const struct ps_schedule *s = tui_shown(app);
+    if (s && s->timed && s->makespan_ns > app->view_t0) {
+        int64_t col = (s->makespan_ns - app->view_t0 - 1) / npc;
+        if (col < lo->plot.w)
+            tui_canvas_glyph(c, lo->plot.x + (int)col, y, TUI_G_ARROW_UP, TUI_S_WARN);
+    }
+}
+
+static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
+                         struct tui_canvas *c)
+{
+    const struct tui_rect *g = &lo->gantt;
+    bool focus = app->focus == TUI_FOCUS_GANTT;
+    char title[160], a[32], b[32];
+    tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(app->view_t0));
+    tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(app->view_t0 + app->view_ns_per_col * lo->plot.w));
+    const struct tui_result *r = &app->res[app->shown];
+    if (app->split_b >= 0)
+        snprintf(title, sizeof(title), "Timeline A/B %s | %s  %s-%s ms%s", r->sv->name,
+                 app->res[app->split_b].sv->name, a, b, app->fit ? "" : " (zoomed)");
+    else
+        snprintf(title, sizeof(title), "Timeline %s  %s-%s ms%s", r->sv->name, a, b,
+                 app->fit ? "" : " (zoomed)");
+    tui_canvas_box(c, g->x, g->y, g->w, g->h, focus ? TUI_S_BORDER_FOCUS : TUI_S_BORDER, title,
+                   focus ? TUI_S_TITLE_FOCUS : TUI_S_TITLE);
+    /* A legend in the bottom border. */
+    static const struct {
+        const char *name;
+        enum tui_style st;
+    } legend[] = {{"F", TUI_S_OP_F},        {"B", TUI_S_OP_B},   {"W", TUI_S_OP_W},
+                  {"AG", TUI_S_OP_AG},      {"RS", TUI_S_OP_RS}, {"act", TUI_S_XFER_ACT},
+                  {"grad", TUI_S_XFER_GRAD}};
+    if (app->color) {
+        int lx = g->x + g->w - 2;
+        for (int i = (int)(sizeof(legend) / sizeof(legend[0])) - 1; i >= 0; i--) {
+            int len = (int)strlen(legend[i].name);
+            lx -= len + 2;
+            if (lx < g->x + 2)
+                break;
+            tui_canvas_put(c, lx, g->y + g->h - 1, ' ', TUI_S_BORDER);
+            tui_canvas_text(c, lx + 1, g->y + g->h - 1, len, legend[i].st, legend[i].name);
+        }
+    }
+    static struct tui_grow rows[MAX_GROWS];
+    int n = tui_gantt_rows(app, rows, MAX_GROWS);
+    const struct ps_schedule *s = tui_shown(app);
+    if (s == NULL || !s->timed) {
+        /* Nothing to draw for A: say why in the middle. */
+        char msg[480];
+        if (r->error[0])
+            snprintf(msg, sizeof(msg), "%s: %s", r->sv->name, r->error);
+        else if (r->sv->slow)
+            snprintf(msg, sizeof(msg), "%s runs on demand: press r (Esc cancels)", r->sv->name);
+        else
+            snprintf(msg, sizeof(msg), "%s: no schedule", r->sv->name);
+        int len = (int)strlen(msg);
+        int x = g->x + (g->w - len) / 2;
+        if (x < g->x + 2)
+            x = g->x + 2;
+        tui_canvas_text(c, x, g->y + g->h / 2, g->w - 4, r->error[0] ? TUI_S_ERR : TUI_S_WARN, msg);
+        if (app->split_b < 0)
+            return;
+    }
+    for (int i = 0; i < lo->plot.h; i++) {
+        int k = app->gantt_scroll + i;
+        if (k >= n)
+            break;
+        int y = lo->plot.y + i;
+        const struct tui_grow *gr = &rows[k];
+        const struct ps_schedule *rs = app->res[gr->sched].sched;
+        switch (gr->kind) {
+        case TUI_GROW_TITLE:
+            render_title_row(app, lo, c, y, gr->sched);
+            break;
+        case TUI_GROW_DEVICE:
+            if (rs == NULL && gr->sched != app->shown)
+                break;
+            render_device_row(app, lo, c, y, gr->sched, gr->index);
+            break;
+        case TUI_GROW_CHANNEL:
+            if (rs)
+                render_channel_row(app, lo, c, y, gr->sched, gr->index);
+            break;
+        case TUI_GROW_SEP:
+            tui_canvas_hline(c, g->x + 1, y, lo->label_w - 1, TUI_G_HLINE_HEAVY, TUI_S_DIM);
+            tui_canvas_glyph(c, lo->plot.x - 1, y, TUI_G_CROSS, TUI_S_BORDER);
+            tui_canvas_hline(c, lo->plot.x, y, lo->plot.w, TUI_G_HLINE, TUI_S_DIM);
+            break;
+        }
+    }
+    if (app->gantt_scroll > 0)
+        tui_canvas_glyph(c, g->x + g->w - 1, lo->plot.y, TUI_G_ARROW_UP, TUI_S_TITLE);
+    if (app->gantt_scroll + lo->plot.h < n)
+        tui_canvas_glyph(c, g->x + g->w - 1, lo->plot.y + lo->plot.h - 1, TUI_G_ARROW_DOWN,
+                         TUI_S_TITLE);
+    render_axis(app, lo, c, lo->plot.y + lo->plot.h);
+}
+
+/* ---- the comparison table ------------------------------------------------------------------ */
+
+struct col {
+    const char *head;
+    int w;
+    bool right;
+};
+
+static void render_table(const struct tui_app *app, const struct tui_layout *lo,
+                         const struct tui_worker_state *ws, struct tui_canvas *c)
+{
+    const struct tui_rect *t = &lo->table;
+    bool focus = app->focus == TUI_FOCUS_TABLE;
+    const struct ps_schedule *any = NULL;
+    int64_t best = INT64_MAX;
+    for (size_t i = 0; i < app->n_res; i++) {
+        const struct ps_schedule *s = app->res[i].sched;
+        if (s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE) {
+            any = s;
+            if (s->makespan_ns < best)
+                best = s->makespan_ns;
+        }
+    }
+    char title[96];
+    if (any && any->lower_bound_ns > 0) {
+        char lb[32];
+        fmt_ms(lb, sizeof(lb), any->lower_bound_ns);
+        snprintf(title, sizeof(title), "Schedules (lower bound %s ms)", lb);
+    } else
+        snprintf(title, sizeof(title), "Schedules");
+    tui_canvas_box(c, t->x, t->y, t->w, t->h, focus ? TUI_S_BORDER_FOCUS : TUI_S_BORDER, title,
+                   focus ? TUI_S_TITLE_FOCUS : TUI_S_TITLE);
+    /* Columns in order of importance; the ones that do not fit are left out. */
+    struct col cols[] = {{"#", 3, false},      {"schedule", 13, false}, {"makespan", 10, true},
+                         {"xLB", 6, true},     {"bubble", 7, true},     {"memory", 11, true},
+                         {"status", 11, false}};
+    enum { C_NUM, C_NAME, C_MS, C_LB, C_BUB, C_MEM, C_ST, C_N };
+    int inner = t->w - 2;
+    bool on[C_N];
+    int used = 0;
+    for (int i = 0; i < C_N; i++) {
+        on[i] = used + cols[i].w <= inner;
+        if (on[i])
+            used += cols[i].w;
+    }
+    /* Spare room goes to the name column. */
+    if (used < inner)
+        cols[C_NAME].w += (inner - used) > 12 ? 12 : inner - used;
+    int x0 = t->x + 1, y = t->y + 1;
+    int x = x0;
+    for (int i = 0; i < C_N; i++) {
+        if (!on[i])
+            continue;
+        int len = (int)strlen(cols[i].head);
+        int cx = cols[i].right ? x + cols[i].w - 1 - len : x + 1;
+        tui_canvas_text(c, cx, y, len, TUI_S_BOLD, cols[i].head);
+        x += cols[i].w;
+    }
+    int vis = t->h - 3;
+    for (int row = 0; row < vis; row++) {
+        int i = app->table_scroll + row;
+        if (i >= (int)app->n_res)
+            break;
+        const struct tui_result *r = &app->res[i];
+        const struct ps_schedule *s = r->sched;
+        bool ok = s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE;
+        int yy = y + 1 + row;
+        bool sel = i == app->table_sel;
+        enum tui_style base = sel && focus ? TUI_S_SEL : sel ? TUI_S_SEL_DIM : TUI_S_NORMAL;
+        if (sel)
+            tui_canvas_fill(c, x0, yy, inner, 1, base);
+        char cell[C_N][48];
+        snprintf(cell[C_NUM], 48, "%s%d",
+                 i == app->shown     ? ">"
+                 : i == app->split_b ? "B"
+                                     : " ",
+                 i + 1);
+        snprintf(cell[C_NAME], 48, "%s", r->sv->name);
+        if (ok) {
+            fmt_ms(cell[C_MS], 48, s->makespan_ns);
+            snprintf(cell[C_LB], 48, "%.2f",
+                     s->lower_bound_ns > 0 ? (double)s->makespan_ns / (double)s->lower_bound_ns
+                                           : 0.0);
+            snprintf(cell[C_BUB], 48, "%.1f%%", s->bubble_ratio * 100);
+            if (app->sc.has_memory_limit)
+                snprintf(cell[C_MEM], 48, "%.3g/%.3g", peak_memory(s), app->sc.memory_limit);
+            else
+                snprintf(cell[C_MEM], 48, "%.3g", peak_memory(s));
+        } else {
+            for (int k = C_MS; k <= C_MEM; k++)
+                snprintf(cell[k], 48, "-");
+        }
+        snprintf(cell[C_ST], 48, "%s", result_status(app, i, ws));
+        x = x0;
+        for (int k = 0; k < C_N; k++) {
+            if (!on[k])
+                continue;
+            enum tui_style st = base;
+            if (!sel) {
+                if (k == C_MS && ok && s->makespan_ns == best)
+                    st = TUI_S_OK;
+                else if (k == C_MEM && ok && !s->memory_ok)
+                    st = TUI_S_ERR;
+                else if (k == C_ST &&
+                         (r->error[0] || (s && s->solver.status == PS_SOLVE_INFEASIBLE)))
+                    st = TUI_S_ERR;
+                else if (k == C_ST && !s)
+                    st = TUI_S_DIM;
+                else if (k == C_NUM && i == app->shown)
+                    st = TUI_S_TITLE_FOCUS;
+            }
+            int len = (int)strlen(cell[k]);
+            if (len > cols[k].w - 1)
+                len = cols[k].w - 1;
+            int cx = cols[k].right ? x + cols[k].w - 1 - len : x + 1;
+            tui_canvas_text(c, cx, yy, cols[k].w - 1, st, cell[k]);
+            x += cols[k].w;
+        }
+    }
+    if (app->table_scroll > 0)
+        tui_canvas_glyph(c, t->x + t->w - 1, y + 1, TUI_G_ARROW_UP, TUI_S_TITLE);
+    if (app->table_scroll + vis < (int)app->n_res)
+        tui_canvas_glyph(c, t->x + t->w - 1, t->y + t->h - 2, TUI_G_ARROW_DOWN, TUI_S_TITLE);
+}
+
+/* ---- detail and status lines ------------------------------------------------------------- */
+
+static void render_detail(const struct tui_app *app, const struct tui_layout *lo,
+                          struct tui_canvas *c)
+{
+    int y = lo->detail.y;
+    const struct ps_schedule *s = tui_shown(app);
+    const struct tui_result *r = &app->res[app->shown];
+    char buf[640];
+    if (s && s->timed && app->cursor_on && app->cur_stage < s->n_stages &&
+        app->cur_index < s->dev_n[app->cur_stage]) {
+        const struct ps_op *op = &s->dev_ops[app->cur_stage][app->cur_index];
+        char a[32], b[32], d[32], why[400];
+        fmt_ms(a, sizeof(a), op->start_ns);
+        fmt_ms(b, sizeof(b), op->end_ns);
+        fmt_ms(d, sizeof(d), op->end_ns - op->start_ns);
+        ps_sim_explain(s, app->cur_stage, app->cur_index, why, sizeof(why));
+        char part[32] = "";
+        if (op->parts > 1)
+            snprintf(part, sizeof(part), " part %d/%d", op->part + 1, op->parts);
+        bool on_crit = app->show_crit && r->crit && r->crit[app->cur_stage][app->cur_index];
+        snprintf(buf, sizeof(buf), "%s mb %d chunk %d%s, stage %d (%s): %s-%s ms (%s)%s | %s",
+                 ps_op_kind_str((enum ps_op_kind)op->kind), (int)op->microbatch, op->chunk, part,
+                 app->cur_stage, app->sc.dcs[ps_scenario_dc_of(&app->sc, app->cur_stage)].name, a,
+                 b, d, on_crit ? " critical" : "", why);
+        int x = tui_canvas_text(c, 0, y, 2, TUI_S_KEY, " >");
+        tui_canvas_text(c, x, y, lo->detail.w - x, TUI_S_NORMAL, buf);
+        return;
+    }
+    if (s && s->timed) {
+        char params[400] = "";
+        size_t used = 0;
+        for (int i = 0; i < s->solver.n_params && used + 2 < sizeof(params); i++) {
+            int k = snprintf(params + used, sizeof(params) - used, "%s%s=%s", i ? " " : "",
+                             s->solver.params[i].key, s->solver.params[i].value);
+            if (k < 0)
+                break;
+            used += (size_t)k;
+        }
+        snprintf(buf, sizeof(buf), " %s: %s  [V=%d %s, %s backward%s%s]", r->sv->name,
+                 r->sv->summary, s->chunks, ps_traversal_str(s->traversal),
+                 s->split_backward ? "split" : "combined", used ? "; " : "", params);
+        tui_canvas_text(c, 0, y, lo->detail.w, TUI_S_DIM, buf);
+        return;
+    }
+    snprintf(buf, sizeof(buf), " %s: %s", r->sv->name, r->sv->summary);
+    tui_canvas_text(c, 0, y, lo->detail.w, TUI_S_DIM, buf);
+}
+
+static void render_status(const struct tui_app *app, const struct tui_layout *lo,
+                          struct tui_canvas *c)
+{
+    int y = lo->status.y, w = lo->status.w;
+    tui_canvas_fill(c, 0, y, w, 1, TUI_S_STATUS);
+    if (app->mode == TUI_MODE_PROMPT) {
+        int x = tui_canvas_text(c, 1, y, w - 2, TUI_S_KEY, app->prompt_label);
+        x += 2;
+        /* Show the end of a long input. */
+        const char *text = app->prompt_buf;
+        int len = (int)strlen(text);
+        int room = w - x - 2;
+        if (room < 1)
+            room = 1;
+        if (len > room)
+            text += len - room;
+        x += tui_canvas_text(c, x, y, room, TUI_S_STATUS, text);
+        tui_canvas_put(c, x, y, ' ', TUI_S_CURSOR);
+        const char *hint = "Enter ok  Esc cancel";
+        int hl = (int)strlen(hint);
+        if (x + 2 + hl < w)
+            tui_canvas_text(c, w - hl - 1, y, hl, TUI_S_DIM, hint);
+        return;
+    }
+    static const char *const hints[TUI_FOCUS_COUNT] = {
+        "jk field  hl/+- step  Enter type  Tab pane  1-9 sched  v A/B  r optimal  e export  ? help"
+        "  q quit",
+        "hjkl op  z/Z zoom  f fit  <> scroll  x critical  c links  Tab pane  e export  ? help  q "
+        "quit",
+        "jk row  Enter show  v A/B  r optimal  E export table  Tab pane  ? help  q quit",
+    };
+    const char *hint = hints[app->focus];
+    int hl = (int)strlen(hint);
+    int ml = (int)strlen(app->msg);
+    enum tui_style ms = app->msg_level == TUI_MSG_ERR  ? TUI_S_ERR
+                        : app->msg_level == TUI_MSG_OK ? TUI_S_OK
+                                                       : TUI_S_STATUS;
+    if (ml > 0)
+        tui_canvas_text(c, 1, y, w - 2, ms, app->msg);
+    /* Hints on the right when they fit next to the message. */
+    if (ml + hl + 4 <= w)
+        tui_canvas_text(c, w - hl - 1, y, hl, TUI_S_DIM, hint);
+    else if (ml == 0)
+        tui_canvas_text(c, 1, y, w - 2, TUI_S_DIM, hint);
+}
+
+/* ---- overlays ------------------------------------------------------------------------------ */
+
+static void overlay_box(struct tui_canvas *c, int w, int h, const char *title, struct tui_rect *out)
+{
+    if (w > c->cols - 2)
+        w = c->cols - 2;
+    if (h > c->rows - 2)
+        h = c->rows - 2;
+    int x = (c->cols - w) / 2, y = (c->rows - h) / 2;
+    tui_canvas_fill(c, x, y, w, h, TUI_S_NORMAL);
+    tui_canvas_box(c, x, y, w, h, TUI_S_BORDER_FOCUS, title, TUI_S_TITLE_FOCUS);
+    *out = (struct tui_rect){x, y, w, h};
+}
+
+static void render_help(const struct tui_app *app, struct tui_canvas *c)
+{
+    char lines[80][96];
+    int n = tui_help_lines(lines, 80);
+    struct tui_rect r;
+    overlay_box(c, 78, n + 4, "Keys (Esc or ? closes)", &r);
+    int vis = r.h - 2;
+    int scroll = app->help_scroll;
+    if (scroll > n - vis)
+        scroll = n - vis > 0 ? n - vis : 0;
+    for (int i = 0; i < vis && scroll + i < n; i++) {
+        const char *l = lines[scroll + i];
+        int y = r.y + 1 + i;
+        tui_canvas_text(c, r.x + 2, y, 10, TUI_S_KEY, l);
+        if (strlen(l) > 11)
+            tui_canvas_text(c, r.x + 13, y, r.w - 15, TUI_S_NORMAL, l + 11);
+    }
+    if (scroll + vis < n)
+        tui_canvas_glyph(c, r.x + r.w - 1, r.y + r.h - 2, TUI_G_ARROW_DOWN, TUI_S_TITLE);
+}
+
+static void render_picker(const struct tui_app *app, struct tui_canvas *c)
+{
+    bool sched = app->picker_kind == TUI_PICK_SCHEDULE;
+    int n = sched ? (int)app->n_res : (int)ps_preset_count();
+    struct tui_rect r;
+    overlay_box(c, 76, n + 2, sched ? "Show schedule (Enter)" : "Load preset (Enter)", &r);
+    int vis = r.h - 2;
+    int first = app->picker_sel >= vis ? app->picker_sel - vis + 1 : 0;
+    for (int i = 0; i < vis && first + i < n; i++) {
+        int k = first + i;
+        int y = r.y + 1 + i;
+        bool sel = k == app->picker_sel;
+        enum tui_style st = sel ? TUI_S_SEL : TUI_S_NORMAL;
+        if (sel)
+            tui_canvas_fill(c, r.x + 1, y, r.w - 2, 1, st);
+        const char *name, *summary;
+        if (sched) {
+            name = app->res[k].sv->name;
+            summary = app->res[k].sv->summary;
+        } else {
+            const struct ps_preset *p = ps_preset_at((size_t)k);
+            name = p->name;
+            summary = p->summary;
+        }
+        tui_canvas_printf(c, r.x + 2, y, 16, sel ? st : TUI_S_BOLD, "%d %s", k + 1, name);
+        tui_canvas_text(c, r.x + 19, y, r.w - 21, sel ? st : TUI_S_DIM, summary);
+    }
+}
+
+/* ---- the frame ----------------------------------------------------------------------------- */
+
+void tui_render(const struct tui_app *app, struct tui_canvas *c)
+{
+    if (c->cols != app->cols || c->rows != app->rows)
+        tui_canvas_resize(c, app->cols, app->rows);
+    tui_canvas_clear(c);
+    struct tui_layout lo;
+    tui_layout(app, &lo);
+    if (lo.too_small) {
+        char a[96], b[96];
+        snprintf(a, sizeof(a), "pipescope needs a terminal of at least %dx%d", TUI_MIN_COLS,
+                 TUI_MIN_ROWS);
+        snprintf(b, sizeof(b), "this one is %dx%d; make it bigger (q quits)", app->cols, app->rows);
+        int y = app->rows / 2 - 1;
+        tui_canvas_text(c,
+                        (app->cols - (int)strlen(a)) / 2 > 0 ? (app->cols - (int)strlen(a)) / 2 : 0,
+                        y, app->cols, TUI_S_WARN, a);
+        tui_canvas_text(c,
+                        (app->cols - (int)strlen(b)) / 2 > 0 ? (app->cols - (int)strlen(b)) / 2 : 0,
+                        y + 1, app->cols, TUI_S_NORMAL, b);
+        return;
+    }
+    if (app->n_res == 0) {
+        tui_canvas_text(c, 1, 1, app->cols - 2, TUI_S_ERR, "no schedules are registered");
+        return;
+    }
+    struct tui_worker_state ws;
+    memset(&ws, 0, sizeof(ws));
+    if (app->worker)
+        tui_worker_peek(app->worker, &ws);
+    render_header(app, &lo, &ws, c);
+    render_gantt(app, &lo, c);
+    render_panel(app, &lo, c);
+    render_table(app, &lo, &ws, c);
+    render_detail(app, &lo, c);
+    render_status(app, &lo, c);
+    if (app->mode == TUI_MODE_HELP)
+        render_help(app, c);
+    else if (app->mode == TUI_MODE_PICKER)
+        render_picker(app, c);
+}
