@@ -1,12 +1,23 @@
 /* pipescope's entry point: the command line's subcommands (tui/cli.c), and the explorer
- * (tui/explorer.c) when it is built in. */
+ * (tui/explorer.c) when it is part of the build. */
 #include <stddef.h>
 
 #include "tui/cli.h"
 
-/* Weak: the program still builds (and prints a comparison instead of opening the
- * explorer) while the explorer is not part of the build. */
+/* The explorer lives in the ps_tui static library. A weak reference alone would never
+ * pull it out of the archive (the linker extracts members only for strong undefined
+ * symbols), so the explorer's header, when present, makes the reference strong; without
+ * it (a build of the command line alone) the weak one lets the program fall back to
+ * printing a comparison. */
+#if defined(__has_include)
+#if __has_include("tui/explorer.h")
+#include "tui/explorer.h"
+#define PS_HAVE_EXPLORER 1
+#endif
+#endif
+#ifndef PS_HAVE_EXPLORER
 extern int ps_tui_main(int argc, char **argv) __attribute__((weak));
+#endif
 
 int main(int argc, char **argv)
 {
