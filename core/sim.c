@@ -795,24 +795,3 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
     s->timed = true;
     return PS_OK;
 }
-
-/* ---- lower bound -------------------------------------------------------------------------- */
-
-int64_t ps_lower_bound_ns(const struct ps_scenario *sc)
-{
-    /* (a) per-device work: F + B + W of every microbatch, however it is cut */
-    int64_t best = 0;
-    for (int d = 0; d < sc->n_stages; d++) {
-        int64_t split = 0, combined = 0;
-        for (int mb = 0; mb < sc->n_microbatches; mb++) {
-            int64_t f = ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_F);
-            split += f + ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_B) +
-                     ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_W);
-            combined += f + ps_scenario_stage_time_ns(sc, d, mb, PS_TIME_B_COMBINED);
-        }
-        int64_t work = split < combined ? split : combined;
-        if (work > best)
-            best = work;
-    }
-    return best;
-}

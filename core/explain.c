@@ -1,0 +1,245 @@
+/* Why an op started when it did (the explorer's "explain"), and one critical path: the
+ * chain of zero-slack edges (device order, inputs with their transfers, channel queues)
+ * that ends at the makespan. */
+#include "core/sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sched_internal.h"
+
+static void describe_op(const struct ps_op *op, char *buf, size_t size)
+{
+    if (op->parts > 1)
+        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
+                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
+    else
+        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
+                 (int)op->microbatch, op->chunk);
+}
+
+/* The all-gather op of (stage, chunk), or NULL. */
+static const struct ps_op *find_ag(const struct ps_schedule *s, int stage, int chunk)
+{
+    for (size_t i = 0; i < s->dp_n[stage]; i++)
+        if (s->dp_ops[stage][i].kind == PS_OP_AG && s->dp_ops[stage][i].chunk == chunk)
+            return &s->dp_ops[stage][i];
+    return NULL;
+}
+
+/* Is op (stage, index) the first F of its chunk on its device? */
+static bool first_f_of_chunk(const struct ps_schedule *s, int stage, size_t index)
+{
+    const struct ps_op *op = &s->dev_ops[stage][index];
+    if (op->kind != PS_OP_F || op->part != 0)
+        return false;
+    for (size_t i = 0; i < index; i++)
+        if (s->dev_ops[stage][i].kind == PS_OP_F && s->dev_ops[stage][i].chunk == op->chunk)
+            return false;
+    return true;
+}
+
+void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    if (!s->timed || stage < 0 || stage >= s->n_stages || index >= s->dev_n[stage]) {
+        snprintf(buf, size, "no timed op there");
+        return;
+    }
+    struct ps_lookup L;
+    if (ps_lookup_build(&L, s) != PS_OK) {
+        snprintf(buf, size, "out of memory");
+        return;
+    }
+    const struct ps_op *op = &s->dev_ops[stage][index];
+    int64_t prev_end = index > 0 ? s->dev_ops[stage][index - 1].end_ns : 0;
+    char what[400] = "", ms[32], ms2[32];
+    /* the latest input: its time and a description */
+    int64_t in_t = -1;
+    if (op->part == 0 && op->kind <= PS_OP_W) {
+        int v = L.vtab[stage * L.V + op->chunk], pk, pv, xk;
+        if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
+            if (xk >= 0) {
+                int32_t xi = L.xfer[ps_xfer_key(s, xk, pv, op->microbatch)];
+                if (xi >= 0) {
+                    const struct ps_transfer *x = &s->transfers[xi];
+                    char ch[200];
+                    if (x->channel >= 0) {
+                        char name[160];
+                        ps_channel_name(s, x->channel, name, sizeof name);
+                        snprintf(ch, sizeof ch, " over %s", name);
+                    } else {
+                        snprintf(ch, sizeof ch, "%s",
+                                 x->arrive_ns > x->end_ns ? " (latency only)" : "");
+                    }
+                    char queued[64] = "";
+                    if (x->start_ns > x->ready_ns) {
+                        ps_fmt_ms(x->start_ns - x->ready_ns, ms2, sizeof ms2);
+                        snprintf(queued, sizeof queued, ", after queuing %s ms for the link", ms2);
+                    }
+                    in_t = x->arrive_ns;
+                    snprintf(what, sizeof what, "%s of microbatch %d from stage %d%s%s",
+                             ps_xfer_kind_str((enum ps_xfer_kind)xk), (int)op->microbatch,
+                             x->from_stage, ch, queued);
+                }
+            } else {
+                int32_t pi = L.last[ps_op_key(&L, pk, pv, op->microbatch)];
+                if (pi >= 0) {
+                    const struct ps_op *p = &s->dev_ops[L.dev_of_v[pv]][pi];
+                    char pn[96];
+                    describe_op(p, pn, sizeof pn);
+                    in_t = p->end_ns;
+                    snprintf(what, sizeof what, "%s on this stage", pn);
+                }
+            }
+        }
+        if (first_f_of_chunk(s, stage, index)) {
+            const struct ps_op *ag = find_ag(s, stage, op->chunk);
+            if (ag != NULL && ag->end_ns > in_t) {
+                in_t = ag->end_ns;
+                snprintf(what, sizeof what, "the all-gather of chunk %d", op->chunk);
+            }
+        }
+    }
+    int64_t ready = in_t > prev_end ? in_t : prev_end;
+    if (in_t > prev_end && op->start_ns == in_t) {
+        ps_fmt_ms(op->start_ns - prev_end, ms, sizeof ms);
+        snprintf(buf, size, "waited %s ms for %s", ms, what);
+    } else if (op->start_ns == ready && index > 0) {
+        char pn[96];
+        describe_op(&s->dev_ops[stage][index - 1], pn, sizeof pn);
+        snprintf(buf, size, "started right after the previous op (%s)", pn);
+    } else if (op->start_ns == ready) {
+        snprintf(buf, size, "started at time 0, the first op of the stage");
+    } else if (op->start_ns > ready) {
+        ps_fmt_ms(op->start_ns - ready, ms, sizeof ms);
+        ps_fmt_ms(ready, ms2, sizeof ms2);
+        snprintf(buf, size, "started %s ms after it was ready (at %s ms)", ms, ms2);
+    } else {
+        ps_fmt_ms(ready - op->start_ns, ms, sizeof ms);
+        snprintf(buf, size, "started %s ms before its inputs or its stage were ready", ms);
+    }
+    ps_lookup_fini(&L);
+}
+
+/* ---- critical path ------------------------------------------------------------------- */
+
+struct by_end {
+    int32_t channel;
+    int64_t end;
+    int32_t id;
+};
+
+static int cmp_by_end(const void *a, const void *b)
+{
+    const struct by_end *x = a, *y = b;
+    if (x->channel != y->channel)
+        return x->channel < y->channel ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The transfer whose transmission on `channel` ended exactly at t, or -1. */
+static int32_t channel_pred(const struct by_end *v, size_t n, int32_t channel, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].channel < channel || (v[mid].channel == channel && v[mid].end < t))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo].channel == channel && v[lo].end == t ? v[lo].id : -1;
+}
+
+size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
+{
+    if (!s->timed)
+        return 0;
+    int d = -1;
+    size_t i = 0;
+    for (int k = 0; k < s->n_stages; k++)
+        for (size_t j = 0; j < s->dev_n[k]; j++)
+            if (d < 0 || s->dev_ops[k][j].end_ns > s->dev_ops[d][i].end_ns) {
+                d = k;
+                i = j;
+            }
+    if (d < 0)
+        return 0;
+    struct ps_lookup L;
+    if (ps_lookup_build(&L, s) != PS_OK)
+        return 0;
+    struct by_end *ends = malloc((s->n_transfers + 1) * sizeof *ends);
+    if (ends == NULL) {
+        ps_lookup_fini(&L);
+        return 0;
+    }
+    for (size_t k = 0; k < s->n_transfers; k++) {
+        ends[k].channel = s->transfers[k].channel;
+        ends[k].end = s->transfers[k].end_ns;
+        ends[k].id = (int32_t)k;
+    }
+    qsort(ends, s->n_transfers, sizeof *ends, cmp_by_end);
+    size_t marked = 0, steps = ps_schedule_n_ops(s) + 1;
+    while (d >= 0 && steps-- > 0) {
+        const struct ps_op *op = &s->dev_ops[d][i];
+        if (!on_path[d][i]) {
+            on_path[d][i] = true;
+            marked++;
+        }
+        int nd = -1;
+        size_t ni = 0;
+        /* an input with zero slack, followed through its transfer and channel queue */
+        if (op->part == 0 && op->kind <= PS_OP_W) {
+            int v = L.vtab[d * L.V + op->chunk], pk, pv, xk;
+            if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
+                int32_t xi = xk >= 0 ? L.xfer[ps_xfer_key(s, xk, pv, op->microbatch)] : -1;
+                int32_t pi = -1;
+                int pd = -1, pm = op->microbatch;
+                if (xk < 0) {
+                    pi = L.last[ps_op_key(&L, pk, pv, pm)];
+                    pd = L.dev_of_v[pv];
+                    if (pi >= 0 && s->dev_ops[pd][pi].end_ns != op->start_ns)
+                        pi = -1;
+                } else if (xi >= 0 && s->transfers[xi].arrive_ns == op->start_ns) {
+                    /* walk back along the channel while each transfer waited for the
+                     * previous one, then to the producer of the first */
+                    const struct ps_transfer *x = &s->transfers[xi];
+                    for (size_t guard = 0; guard <= s->n_transfers; guard++) {
+                        if (x->start_ns <= x->ready_ns || x->channel < 0)
+                            break;
+                        int32_t q = channel_pred(ends, s->n_transfers, x->channel, x->start_ns);
+                        if (q < 0)
+                            break;
+                        x = &s->transfers[q];
+                    }
+                    int xpk = x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+                    pm = x->microbatch;
+                    pi = L.last[ps_op_key(&L, xpk, x->from_vstage, pm)];
+                    pd = L.dev_of_v[x->from_vstage];
+                    if (pi >= 0 && s->dev_ops[pd][pi].end_ns != x->ready_ns)
+                        pi = -1;
+                }
+                if (pi >= 0) {
+                    nd = pd;
+                    ni = (size_t)pi;
+                }
+            }
+        }
+        if (nd < 0 && i > 0 && s->dev_ops[d][i - 1].end_ns == op->start_ns) {
+            nd = d;
+            ni = i - 1;
+        }
+        if (nd < 0)
+            break;
+        d = nd;
+        i = ni;
+    }
+    free(ends);
+    ps_lookup_fini(&L);
+    return marked;
+}

@@ -1,0 +1,536 @@
+/* The independent checker of timed schedules (SPEC 3-5), for files read back: it checks
+ * the recorded times against the model without re-simulating. Times read from files
+ * went through milliseconds in text, so comparisons allow 1000 ns (1 us) of rounding. */
+#include "core/sim.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sched_internal.h"
+#include "core/units.h"
+
+#define TOL_NS INT64_C(1000)
+
+struct checker {
+    const struct ps_schedule *s;
+    struct ps_diag *d;
+    int n;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void
+violation(struct checker *ck, const char *path, const char *fmt, ...)
+{
+    if (ck->n++ > 0 || ck->d == NULL)
+        return;
+    snprintf(ck->d->path, sizeof ck->d->path, "%s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ck->d->msg, sizeof ck->d->msg, fmt, ap);
+    va_end(ap);
+}
+
+static const char *ms(int64_t ns, char *buf)
+{
+    ps_fmt_ms(ns, buf, 32);
+    return buf;
+}
+
+static void op_text(const struct ps_op *op, char *buf, size_t size)
+{
+    if (op->parts > 1)
+        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
+                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
+    else
+        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
+                 (int)op->microbatch, op->chunk);
+}
+
+struct slot {
+    int64_t start, end;
+    int32_t idx;
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+    const struct slot *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+struct chan_slot {
+    int64_t key, start, end;
+    int32_t idx;
+};
+
+static int cmp_chan(const void *a, const void *b)
+{
+    const struct chan_slot *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+struct tables {
+    struct ps_lookup L; /* first/last filled by the time-ordered walk below */
+    uint8_t *np;        /* parts seen per op key */
+    int *dc;            /* DC per device */
+    bool *has_w;
+};
+
+/* Ops of each device in time order: fields, durations, overlaps, parts, microbatch
+ * order, memory. Fills first/last. */
+static enum ps_status check_devices(struct checker *ck, struct tables *T)
+{
+    const struct ps_schedule *s = ck->s;
+    const struct ps_scenario *sc = s->sc;
+    struct ps_lookup *L = &T->L;
+    char path[64], what[96], a[32], b[32];
+    size_t maxn = 1;
+    for (int d = 0; d < L->S; d++)
+        if (s->dev_n[d] > maxn)
+            maxn = s->dev_n[d];
+    struct slot *sl = malloc(maxn * sizeof *sl);
+    int *lastmb = malloc(3 * (size_t)L->V * sizeof *lastmb);
+    if (sl == NULL || lastmb == NULL) {
+        free(sl);
+        free(lastmb);
+        return PS_ENOMEM;
+    }
+    double w = sc->weight_share;
+    for (int d = 0; d < L->S; d++) {
+        const struct ps_op *ops = s->dev_ops[d];
+        size_t n = s->dev_n[d];
+        for (size_t i = 0; i < n; i++)
+            sl[i] = (struct slot){ops[i].start_ns, ops[i].end_ns, (int32_t)i};
+        qsort(sl, n, sizeof *sl, cmp_slot);
+        for (int k = 0; k < 3 * L->V; k++)
+            lastmb[k] = -1;
+        int64_t prev_end = 0;
+        int32_t prev = -1;
+        double cur = 0, peak = 0;
+        for (size_t j = 0; j < n; j++) {
+            const struct ps_op *op = &ops[sl[j].idx];
+            snprintf(path, sizeof path, "stage %d, op %d", d, (int)sl[j].idx);
+            if (op->kind > PS_OP_W || op->chunk >= L->V || op->microbatch < 0 ||
+                op->microbatch >= L->M || op->parts < 1 || op->part >= op->parts ||
+                op->stage != d) {
+                violation(ck, path,
+                          "not an op of this schedule (kind %d, chunk %d, microbatch %d, part "
+                          "%d of %d, stage %d)",
+                          op->kind, op->chunk, (int)op->microbatch, op->part + 1, op->parts,
+                          op->stage);
+                continue;
+            }
+            op_text(op, what, sizeof what);
+            if (op->kind == PS_OP_W && !T->has_w[d]) {
+                violation(ck, path, "%s: this schedule has no W ops on stage %d", what, d);
+                continue;
+            }
+            if (op->start_ns < 0)
+                violation(ck, path, "%s starts before time 0 (%s ms)", what, ms(op->start_ns, a));
+            int64_t whole =
+                ps_schedule_op_ns(s, d, (enum ps_op_kind)op->kind, op->chunk, (int)op->microbatch);
+            int64_t want = ps_split_ns(whole, op->part, op->parts);
+            int64_t got = op->end_ns - op->start_ns;
+            if (got - want > TOL_NS || want - got > TOL_NS)
+                violation(ck, path, "%s lasts %s ms; the model says %s ms", what, ms(got, a),
+                          ms(want, b));
+            if (prev >= 0 && op->start_ns < prev_end - TOL_NS) {
+                char pw[96];
+                op_text(&ops[prev], pw, sizeof pw);
+                violation(ck, path, "%s starts at %s ms, before %s ends at %s ms on stage %d", what,
+                          ms(op->start_ns, a), pw, ms(prev_end, b), d);
+            }
+            if (op->end_ns > prev_end || prev < 0) {
+                prev_end = op->end_ns;
+                prev = sl[j].idx;
+            }
+            int v = L->vtab[d * L->V + op->chunk];
+            size_t key = ps_op_key(L, op->kind, v, (int)op->microbatch);
+            if (T->np[key] != op->part) {
+                violation(ck, path, "%s is duplicated or runs before its earlier parts", what);
+                continue;
+            }
+            if (op->part > 0 && s->dev_ops[d][L->first[key]].parts != op->parts) {
+                violation(ck, path, "%s: its parts disagree on how many there are", what);
+                continue;
+            }
+            T->np[key]++;
+            double mem = ps_scenario_memory_scale(sc, (int)op->microbatch) / L->V;
+            if (op->part == 0) {
+                L->first[key] = sl[j].idx;
+                int *lm = &lastmb[op->kind * L->V + op->chunk];
+                if ((int)op->microbatch < *lm)
+                    violation(ck, path,
+                              "%s runs after microbatch %d: ops of one kind and chunk must "
+                              "run in increasing microbatch order",
+                              what, *lm);
+                *lm = (int)op->microbatch;
+                if (op->kind == PS_OP_F) {
+                    cur += mem;
+                    if (cur > peak)
+                        peak = cur;
+                }
+            }
+            if (op->part + 1 == op->parts) {
+                L->last[key] = sl[j].idx;
+                if (op->kind == PS_OP_B)
+                    cur -= T->has_w[d] ? (1 - w) * mem : mem;
+                else if (op->kind == PS_OP_W)
+                    cur -= w * mem;
+            }
+        }
+        if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9 && s->memory_ok) {
+            snprintf(path, sizeof path, "stage %d", d);
+            violation(ck, path,
+                      "peak memory %.6g units exceeds the limit %.6g (and the schedule does "
+                      "not flag it)",
+                      peak, sc->memory_limit);
+        }
+    }
+    free(sl);
+    free(lastmb);
+    return PS_OK;
+}
+
+/* Every op of the model is there with all its parts. */
+static void check_complete(struct checker *ck, struct tables *T)
+{
+    const struct ps_schedule *s = ck->s;
+    struct ps_lookup *L = &T->L;
+    char path[64];
+    for (int v = 0; v < L->SV; v++) {
+        int d = L->dev_of_v[v];
+        int c = ps_vstage_chunk(v, L->S, L->V, s->traversal);
+        for (int k = 0; k < 3; k++) {
+            if (k == PS_OP_W && !T->has_w[d])
+                continue;
+            for (int m = 0; m < L->M; m++) {
+                size_t key = ps_op_key(L, k, v, m);
+                snprintf(path, sizeof path, "stage %d", d);
+                if (L->first[key] < 0) {
+                    violation(ck, path, "%s of microbatch %d (chunk %d) is missing",
+                              ps_op_kind_str((enum ps_op_kind)k), m, c);
+                    continue;
+                }
+                int parts = s->dev_ops[d][L->first[key]].parts;
+                if (T->np[key] != parts)
+                    violation(ck, path, "%s of microbatch %d (chunk %d) has %d of its %d parts",
+                              ps_op_kind_str((enum ps_op_kind)k), m, c, T->np[key], parts);
+            }
+        }
+    }
+}
+
+static int64_t channel_key(const struct tables *T, int a, int b)
+{
+    if (T->dc[a] != T->dc[b])
+        return -1 - ((int64_t)T->dc[a] * PS_MAX_DCS + T->dc[b]);
+    return (int64_t)a * PS_MAX_STAGES + b;
+}
+
+static void channel_text(const struct ps_schedule *s, const struct tables *T, int a, int b,
+                         char *buf, size_t size)
+{
+    if (T->dc[a] != T->dc[b])
+        snprintf(buf, size, "%s->%s", s->sc->dcs[T->dc[a]].name, s->sc->dcs[T->dc[b]].name);
+    else
+        snprintf(buf, size, "stage %d->%d", a, b);
+}
+
+/* Transfers: one per cross-device dependency, each timed as the model says; consumers
+ * start after their inputs; channels send one message at a time. */
+static enum ps_status check_transfers(struct checker *ck, struct tables *T)
+{
+    const struct ps_schedule *s = ck->s;
+    const struct ps_scenario *sc = s->sc;
+    struct ps_lookup *L = &T->L;
+    char path[64], what[96], a[32], b[32], ch[160];
+    struct chan_slot *cs = malloc((s->n_transfers + 1) * sizeof *cs);
+    if (cs == NULL)
+        return PS_ENOMEM;
+    size_t ncs = 0;
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        snprintf(path, sizeof path, "transfers[%zu]", i);
+        if (x->kind > 1 || x->from_vstage < 0 || x->from_vstage >= L->SV || x->microbatch < 0 ||
+            x->microbatch >= L->M) {
+            violation(ck, path, "not a transfer of this schedule");
+            continue;
+        }
+        int to = ps_boundary_to(s, x->kind, x->from_vstage);
+        int fd = L->dev_of_v[x->from_vstage], td = to >= 0 ? L->dev_of_v[to] : -1;
+        if (to < 0 || fd == td) {
+            violation(ck, path,
+                      "%s of microbatch %d from virtual stage %d matches no dependency between "
+                      "two devices",
+                      ps_xfer_kind_str((enum ps_xfer_kind)x->kind), (int)x->microbatch,
+                      x->from_vstage);
+            continue;
+        }
+        size_t key = ps_xfer_key(s, x->kind, x->from_vstage, x->microbatch);
+        if (L->xfer[key] >= 0) {
+            violation(ck, path, "duplicates transfers[%d]", (int)L->xfer[key]);
+            continue;
+        }
+        L->xfer[key] = (int32_t)i;
+        if (x->from_stage != fd || x->to_stage != td)
+            violation(ck, path, "goes from stage %d to %d; the dependency is from %d to %d",
+                      x->from_stage, x->to_stage, fd, td);
+        struct ps_link link = ps_scenario_link(sc, fd, td);
+        int64_t tx = ps_tx_ns(ps_scenario_message_mb(sc, x->microbatch), link.bandwidth_gbps);
+        int64_t lat = ps_ms_to_ns(link.latency_ms);
+        int64_t dur = x->end_ns - x->start_ns;
+        if (dur - tx > TOL_NS || tx - dur > TOL_NS)
+            violation(ck, path, "transmits for %s ms; the link needs %s ms", ms(dur, a), ms(tx, b));
+        int64_t gap = x->arrive_ns - x->end_ns;
+        if (gap - lat > TOL_NS || lat - gap > TOL_NS)
+            violation(ck, path, "arrives %s ms after its transmission ends; the latency is %s ms",
+                      ms(gap, a), ms(lat, b));
+        if (x->start_ns < 0)
+            violation(ck, path, "starts before time 0");
+        int pk = x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+        int32_t pi = L->last[ps_op_key(L, pk, x->from_vstage, x->microbatch)];
+        if (pi >= 0) {
+            const struct ps_op *p = &s->dev_ops[fd][pi];
+            op_text(p, what, sizeof what);
+            if (x->start_ns < p->end_ns - TOL_NS)
+                violation(ck, path,
+                          "starts at %s ms, before its producer %s on stage %d ends "
+                          "at %s ms",
+                          ms(x->start_ns, a), what, fd, ms(p->end_ns, b));
+            if (x->chunk != p->chunk)
+                violation(ck, path, "says chunk %d; its producer runs chunk %d", x->chunk,
+                          p->chunk);
+        }
+        if (tx > 0)
+            cs[ncs++] =
+                (struct chan_slot){channel_key(T, fd, td), x->start_ns, x->end_ns, (int32_t)i};
+    }
+    /* channels: serial */
+    qsort(cs, ncs, sizeof *cs, cmp_chan);
+    for (size_t j = 1; j < ncs; j++) {
+        if (cs[j].key != cs[j - 1].key || cs[j].start >= cs[j - 1].end - TOL_NS)
+            continue;
+        const struct ps_transfer *x = &s->transfers[cs[j].idx];
+        channel_text(s, T, x->from_stage, x->to_stage, ch, sizeof ch);
+        snprintf(path, sizeof path, "transfers[%d]", (int)cs[j].idx);
+        violation(ck, path,
+                  "transmits on %s from %s ms while transfers[%d] still does (until %s ms)", ch,
+                  ms(cs[j].start, a), (int)cs[j - 1].idx, ms(cs[j - 1].end, b));
+    }
+    free(cs);
+    /* every dependency: the consumer starts after its input */
+    for (int v = 0; v < L->SV; v++) {
+        int d = L->dev_of_v[v];
+        for (int k = 0; k < 3; k++) {
+            int pk, pv, xk;
+            if (!ps_input_of(L, k, v, &pk, &pv, &xk))
+                continue;
+            for (int m = 0; m < L->M; m++) {
+                int32_t ci = L->first[ps_op_key(L, k, v, m)];
+                int32_t pi = L->last[ps_op_key(L, pk, pv, m)];
+                if (ci < 0 || pi < 0)
+                    continue; /* reported as missing */
+                const struct ps_op *c = &s->dev_ops[d][ci];
+                const struct ps_op *p = &s->dev_ops[L->dev_of_v[pv]][pi];
+                snprintf(path, sizeof path, "stage %d, op %d", d, (int)ci);
+                op_text(c, what, sizeof what);
+                if (xk < 0) {
+                    if (c->start_ns < p->end_ns - TOL_NS) {
+                        char pw[96];
+                        op_text(p, pw, sizeof pw);
+                        violation(ck, path, "%s starts at %s ms, before its input %s ends at %s ms",
+                                  what, ms(c->start_ns, a), pw, ms(p->end_ns, b));
+                    }
+                    continue;
+                }
+                int32_t xi = L->xfer[ps_xfer_key(s, xk, pv, m)];
+                if (xi < 0) {
+                    violation(ck, path, "%s has no transfer record for its %s from stage %d", what,
+                              ps_xfer_kind_str((enum ps_xfer_kind)xk), L->dev_of_v[pv]);
+                    continue;
+                }
+                const struct ps_transfer *x = &s->transfers[xi];
+                if (c->start_ns < x->arrive_ns - TOL_NS)
+                    violation(ck, path,
+                              "%s starts at %s ms, before its %s (transfers[%d]) arrives at %s ms",
+                              what, ms(c->start_ns, a), ps_xfer_kind_str((enum ps_xfer_kind)xk),
+                              (int)xi, ms(x->arrive_ns, b));
+            }
+        }
+    }
+    return PS_OK;
+}
+
+/* The data-parallel lane: one AG and one RS per chunk, serial, AG before the chunk's
+ * first F, RS after its last W (or B). */
+static void check_lanes(struct checker *ck, struct tables *T)
+{
+    const struct ps_schedule *s = ck->s;
+    const struct ps_scenario *sc = s->sc;
+    struct ps_lookup *L = &T->L;
+    char path[64], a[32], b[32];
+    for (int d = 0; d < L->S; d++) {
+        size_t n = s->dp_n != NULL ? s->dp_n[d] : 0;
+        if (!sc->has_data_parallel) {
+            if (n > 0) {
+                snprintf(path, sizeof path, "stage %d, data-parallel op 0", d);
+                violation(ck, path, "the scenario has no data parallelism");
+            }
+            continue;
+        }
+        int seen[2][PS_MAX_CHUNKS] = {{0}};
+        struct slot sl[2 * PS_MAX_CHUNKS];
+        size_t ns = 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct ps_op *op = &s->dp_ops[d][i];
+            snprintf(path, sizeof path, "stage %d, data-parallel op %zu", d, i);
+            bool ag = op->kind == PS_OP_AG;
+            if ((op->kind != PS_OP_AG && op->kind != PS_OP_RS) || op->chunk >= L->V ||
+                seen[ag ? 0 : 1][op->chunk]++ > 0 || ns >= 2 * PS_MAX_CHUNKS) {
+                violation(ck, path, "unexpected or duplicated data-parallel op");
+                continue;
+            }
+            sl[ns++] = (struct slot){op->start_ns, op->end_ns, (int32_t)i};
+            const char *name = ag ? "all-gather" : "reduce-scatter";
+            int64_t want = ps_scenario_dp_ns(sc, d, ag, op->chunk, L->V);
+            int64_t got = op->end_ns - op->start_ns;
+            if (got - want > TOL_NS || want - got > TOL_NS)
+                violation(ck, path, "%s of chunk %d lasts %s ms; the model says %s ms", name,
+                          op->chunk, ms(got, a), ms(want, b));
+            if (op->start_ns < 0)
+                violation(ck, path, "%s starts before time 0", name);
+            int v = L->vtab[d * L->V + op->chunk];
+            if (ag) {
+                int32_t fi = L->first[ps_op_key(L, PS_OP_F, v, 0)];
+                if (fi >= 0 && s->dev_ops[d][fi].start_ns < op->end_ns - TOL_NS)
+                    violation(ck, path,
+                              "all-gather of chunk %d ends at %s ms, after the chunk's first F "
+                              "starts at %s ms",
+                              op->chunk, ms(op->end_ns, a), ms(s->dev_ops[d][fi].start_ns, b));
+            } else {
+                int lk = T->has_w[d] ? PS_OP_W : PS_OP_B;
+                int32_t li = L->last[ps_op_key(L, lk, v, L->M - 1)];
+                if (li >= 0 && op->start_ns < s->dev_ops[d][li].end_ns - TOL_NS)
+                    violation(ck, path,
+                              "reduce-scatter of chunk %d starts at %s ms, before the chunk's "
+                              "last %s ends at %s ms",
+                              op->chunk, ms(op->start_ns, a), ps_op_kind_str((enum ps_op_kind)lk),
+                              ms(s->dev_ops[d][li].end_ns, b));
+            }
+        }
+        for (int c = 0; c < L->V; c++) {
+            if (seen[0][c] == 0 || seen[1][c] == 0) {
+                snprintf(path, sizeof path, "stage %d", d);
+                violation(ck, path, "the %s of chunk %d is missing",
+                          seen[0][c] == 0 ? "all-gather" : "reduce-scatter", c);
+            }
+        }
+        qsort(sl, ns, sizeof *sl, cmp_slot);
+        for (size_t j = 1; j < ns; j++) {
+            if (sl[j].start < sl[j - 1].end - TOL_NS) {
+                snprintf(path, sizeof path, "stage %d, data-parallel op %d", d, (int)sl[j].idx);
+                violation(ck, path,
+                          "starts at %s ms while the lane is busy until %s ms (data-parallel op "
+                          "%d)",
+                          ms(sl[j].start, a), ms(sl[j - 1].end, b), (int)sl[j - 1].idx);
+            }
+        }
+    }
+}
+
+enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag *d,
+                                    int *n_violations)
+{
+    struct checker ck = {s, d, 0};
+    ps_diag_clear(d);
+    if (n_violations != NULL)
+        *n_violations = 0;
+    if (s == NULL || s->sc == NULL)
+        return ps_diag_set(d, PS_EINVAL, "", "no schedule");
+    if (s->solver.status == PS_SOLVE_INFEASIBLE && ps_schedule_n_ops(s) == 0)
+        return PS_OK; /* an infeasible result has no ops to check */
+    struct ps_diag sd;
+    if (ps_scenario_validate(s->sc, &sd) != PS_OK) {
+        char p[200];
+        snprintf(p, sizeof p, "scenario.%s", sd.path);
+        if (n_violations != NULL)
+            *n_violations = 1;
+        return ps_diag_set(d, PS_EINVAL, p, "%s", sd.msg);
+    }
+    if (s->n_stages != s->sc->n_stages || s->n_microbatches != s->sc->n_microbatches ||
+        s->chunks < 1 || s->chunks > PS_MAX_CHUNKS ||
+        (s->traversal == PS_TRAVERSAL_WAVE && s->chunks != 2)) {
+        if (n_violations != NULL)
+            *n_violations = 1;
+        return ps_diag_set(d, PS_EINVAL, "chunks",
+                           "the shape (%d stages, %d microbatches, %d chunks, %s) does not fit "
+                           "the scenario",
+                           s->n_stages, s->n_microbatches, s->chunks,
+                           ps_traversal_str(s->traversal));
+    }
+    struct tables T;
+    memset(&T, 0, sizeof T);
+    enum ps_status st = ps_lookup_build(&T.L, s);
+    if (st != PS_OK)
+        return ps_diag_set(d, st, "", "out of memory");
+    /* the walk below fills first/last/xfer itself, in time order and with checks */
+    size_t nk = 3 * (size_t)T.L.SV * (size_t)T.L.M;
+    memset(T.L.first, 0xff, nk * sizeof *T.L.first);
+    memset(T.L.last, 0xff, nk * sizeof *T.L.last);
+    memset(T.L.xfer, 0xff, 2 * (size_t)T.L.SV * (size_t)T.L.M * sizeof *T.L.xfer);
+    T.np = calloc(nk, 1);
+    T.dc = malloc((size_t)s->n_stages * sizeof *T.dc);
+    T.has_w = malloc((size_t)s->n_stages * sizeof *T.has_w);
+    if (T.np == NULL || T.dc == NULL || T.has_w == NULL) {
+        st = ps_diag_set(d, PS_ENOMEM, "", "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < s->n_stages; i++) {
+        T.dc[i] = ps_scenario_dc_of(s->sc, i);
+        T.has_w[i] = ps_schedule_has_w(s, i);
+    }
+    if ((st = check_devices(&ck, &T)) != PS_OK)
+        goto out;
+    check_complete(&ck, &T);
+    if ((st = check_transfers(&ck, &T)) != PS_OK)
+        goto out;
+    check_lanes(&ck, &T);
+    int64_t maxend = 0;
+    for (int i = 0; i < s->n_stages; i++) {
+        for (size_t j = 0; j < s->dev_n[i]; j++)
+            if (s->dev_ops[i][j].end_ns > maxend)
+                maxend = s->dev_ops[i][j].end_ns;
+        for (size_t j = 0; s->dp_n != NULL && j < s->dp_n[i]; j++)
+            if (s->dp_ops[i][j].end_ns > maxend)
+                maxend = s->dp_ops[i][j].end_ns;
+    }
+    /* a loader that leaves makespan_ns at 0 skips this check */
+    if (s->makespan_ns != 0 &&
+        (s->makespan_ns - maxend > TOL_NS || maxend - s->makespan_ns > TOL_NS)) {
+        char a[32], b[32];
+        violation(&ck, "makespan_ms", "recorded %s ms, but the last op ends at %s ms",
+                  ms(s->makespan_ns, a), ms(maxend, b));
+    }
+out:
+    free(T.np);
+    free(T.dc);
+    free(T.has_w);
+    ps_lookup_fini(&T.L);
+    if (st != PS_OK)
+        return st;
+    if (n_violations != NULL)
+        *n_violations = ck.n;
+    return ck.n > 0 ? PS_EINVAL : PS_OK;
+}

@@ -1,0 +1,210 @@
+/* The lower bound holds for every schedule: random scenarios, random deadlock-free
+ * orders of every shape (V = 1..3 loop, wave, split or not, ops cut in parts), plus the
+ * classic GPipe and 1F1B orders. Every simulated schedule also passes the checker. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "core/units.h"
+#include "tests/unit/core_sim_helpers.h"
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static int rnd(int n)
+{
+    return (int)(next_rand() % (uint64_t)n);
+}
+
+static double rndf(double lo, double hi)
+{
+    return lo + (hi - lo) * (double)(next_rand() % 1000000) / 1e6;
+}
+
+static void random_scenario(struct ps_scenario *sc)
+{
+    int n_dcs = 1 + rnd(3), per[3] = {1 + rnd(3), 1 + rnd(3), 1 + rnd(3)};
+    int M = 1 + rnd(6);
+    assert_int_equal(ps_scenario_make_uniform(sc, n_dcs, 1, M, rndf(0.2, 3), rndf(0.2, 4),
+                                              rnd(3) == 0 ? 0 : rndf(0, 2)),
+                     PS_OK);
+    int S = 0;
+    for (int i = 0; i < n_dcs; i++) {
+        sc->dcs[i].stages = per[i];
+        sc->dcs[i].compute_scale = rnd(2) ? 1 : rndf(0.5, 2);
+        S += per[i];
+    }
+    sc->n_stages = S;
+    if (rnd(2)) {
+        sc->per_stage = calloc((size_t)S, sizeof *sc->per_stage);
+        for (int s = 0; s < S; s++)
+            sc->per_stage[s] =
+                (struct ps_compute){rndf(0.2, 3), rndf(0.2, 4), rnd(3) == 0 ? 0 : rndf(0, 2)};
+    }
+    if (rnd(2)) {
+        sc->per_microbatch = calloc((size_t)M, sizeof *sc->per_microbatch);
+        for (int m = 0; m < M; m++)
+            sc->per_microbatch[m] =
+                (struct ps_mb_scale){rndf(0.3, 2), rnd(4) == 0 ? 0 : rndf(0.2, 2), 1, false};
+    }
+    sc->activation_mb = rnd(4) == 0 ? 0 : rndf(0.1, 4);
+    sc->intra_dc = (struct ps_link){rnd(2) ? 0 : rndf(0, 0.5), rnd(2) ? 0 : rndf(5, 100)};
+    sc->inter_dc = (struct ps_link){rndf(0, 3), rnd(3) == 0 ? 0 : rndf(0.5, 20)};
+    if (n_dcs > 1 && rnd(2)) {
+        sc->n_pairs = 1;
+        sc->pairs = calloc(1, sizeof *sc->pairs);
+        sc->pairs[0] = (struct ps_pair){1, 0, {rndf(0, 5), rndf(0.5, 10)}};
+    }
+    if (rnd(3) == 0) {
+        sc->has_data_parallel = true;
+        sc->allgather_ms = rndf(0, 6);
+        sc->reduce_scatter_ms = rndf(0, 6);
+    }
+    struct ps_diag d;
+    if (ps_scenario_validate(sc, &d) != PS_OK)
+        fail_msg("random scenario invalid: %s: %s", d.path, d.msg);
+}
+
+/* A random topological order: repeatedly append one op whose inputs are already placed,
+ * keeping each (kind, vstage) in microbatch order; ops cut into 1..3 parts. */
+static void random_order(struct ps_schedule *s, bool cut)
+{
+    int S = s->n_stages, V = s->chunks, SV = S * V, M = s->n_microbatches;
+    int *next = calloc(3 * (size_t)SV, sizeof *next);
+    int cand_k[3 * 16 * 64], cand_v[3 * 16 * 64];
+    for (;;) {
+        int n = 0;
+        for (int v = 0; v < SV; v++) {
+            int d = ps_vstage_device(v, S, V, s->traversal);
+            int f = next[0 * SV + v], b = next[1 * SV + v], w = next[2 * SV + v];
+            if (f < M && (v == 0 || next[0 * SV + v - 1] > f)) {
+                cand_k[n] = PS_OP_F;
+                cand_v[n++] = v;
+            }
+            if (b < M && (v == SV - 1 ? f > b : next[1 * SV + v + 1] > b)) {
+                cand_k[n] = PS_OP_B;
+                cand_v[n++] = v;
+            }
+            if (ps_schedule_has_w(s, d) && w < M && b > w) {
+                cand_k[n] = PS_OP_W;
+                cand_v[n++] = v;
+            }
+        }
+        if (n == 0)
+            break;
+        int i = rnd(n), k = cand_k[i], v = cand_v[i];
+        int d = ps_vstage_device(v, S, V, s->traversal);
+        int c = ps_vstage_chunk(v, S, V, s->traversal);
+        int parts = cut ? 1 + rnd(3) : 1;
+        for (int p = 0; p < parts; p++)
+            assert_int_equal(
+                ps_schedule_push_part(s, d, (enum ps_op_kind)k, c, next[k * SV + v], p, parts),
+                PS_OK);
+        next[k * SV + v]++;
+    }
+    free(next);
+}
+
+static void check(struct ps_schedule *s, int64_t lb)
+{
+    struct ps_diag d;
+    enum ps_status st = ps_sim_run(s, &d);
+    if (st != PS_OK)
+        fail_msg("sim: %s: %s", d.path, d.msg);
+    if (lb > s->makespan_ns)
+        fail_msg("lower bound %lld > makespan %lld (S=%d M=%d V=%d %s %s)", (long long)lb,
+                 (long long)s->makespan_ns, s->n_stages, s->n_microbatches, s->chunks,
+                 ps_traversal_str(s->traversal), s->split_backward ? "split" : "combined");
+    assert_int_equal(s->lower_bound_ns, lb);
+    int n = 0;
+    if (ps_schedule_validate(s, &d, &n) != PS_OK)
+        fail_msg("validate: %s: %s (%d violations)", d.path, d.msg, n);
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    for (int iter = 0; iter < 300; iter++) {
+        struct ps_scenario sc;
+        random_scenario(&sc);
+        int64_t lb = ps_lower_bound_ns(&sc);
+        assert_true(lb > 0);
+        for (int shape = 0; shape < 5; shape++) {
+            int V = shape == 0 ? 1 : shape == 1 ? 2 : shape == 2 ? 3 : 2;
+            enum ps_traversal tr = shape == 3 ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+            for (int split = 0; split < 2; split++) {
+                struct ps_schedule *s = ps_schedule_new(&sc, "r", V, tr, split);
+                assert_non_null(s);
+                random_order(s, shape == 4);
+                check(s, lb);
+                if (V == 1 && shape == 0) {
+                    ps_schedule_clear(s);
+                    assert_int_equal(build_gpipe(s), 0);
+                    check(s, lb);
+                    ps_schedule_clear(s);
+                    assert_int_equal(build_1f1b(s), 0);
+                    check(s, lb);
+                } else if (shape != 4) {
+                    ps_schedule_clear(s);
+                    assert_int_equal(build_gpipe_chunks(s), 0);
+                    check(s, lb);
+                }
+                ps_schedule_free(s);
+            }
+        }
+        ps_scenario_fini(&sc);
+    }
+}
+
+static void test_bound_terms(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    /* compute-bound: every device's work M * (F + B + W) = 8 * 4 = 32 ms, plus the
+     * smallest head and tail any chunking allows */
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 4, 8, 1, 2, 1), PS_OK);
+    int64_t lb = ps_lower_bound_ns(&sc);
+    assert_true(lb >= 32000000 && lb < 33000000);
+    /* latency-bound: one microbatch, 4 DCs, 10 ms between each: the round trip crosses
+     * 3 boundaries twice: 6 * 10 + 4 * (1 + 2) = 72 ms */
+    ps_scenario_fini(&sc);
+    assert_int_equal(ps_scenario_make_uniform(&sc, 4, 1, 1, 1, 2, 0), PS_OK);
+    sc.inter_dc.latency_ms = 10;
+    assert_int_equal(ps_lower_bound_ns(&sc), 72000000);
+    /* bandwidth-bound: 100 microbatches of 10 MB over 1 Gb/s = 80 ms each on the link */
+    ps_scenario_fini(&sc);
+    assert_int_equal(ps_scenario_make_uniform(&sc, 2, 1, 100, 0.1, 0.1, 0), PS_OK);
+    sc.activation_mb = 10;
+    sc.inter_dc.bandwidth_gbps = 1;
+    assert_true(ps_lower_bound_ns(&sc) >= 100 * INT64_C(80000000));
+    /* data parallel lane */
+    sc.activation_mb = 0;
+    sc.has_data_parallel = true;
+    sc.allgather_ms = 500;
+    sc.reduce_scatter_ms = 700;
+    assert_true(ps_lower_bound_ns(&sc) >= INT64_C(1200000000));
+    ps_scenario_fini(&sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_bound_terms),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
