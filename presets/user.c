@@ -59,8 +59,7 @@ static void summarize(struct ps_user_preset *p)
     if (ps_scenario_load(p->path, &sc, &d) != PS_OK) {
         char why[512];
         p->valid = false;
-        snprintf(p->summary, sizeof p->summary, "does not load: %s",
-                 ps_diag_format(&d, NULL, why, sizeof why));
+        snprintf(p->summary, sizeof p->summary, "%s", ps_diag_format(&d, NULL, why, sizeof why));
         return;
     }
     p->valid = true;
