@@ -23,6 +23,7 @@
  * arrays). */
 #define MAX_BINARIES 40000
 #define MAX_OPS 6000
+#define MAX_SLOTS 4000
 
 /* Tightenings, each can be switched off with the "tighten" parameter (for
  * measurement). */
@@ -36,9 +37,10 @@ enum {
     T_GMI = 1u << 6,
     T_COV = 1u << 7,
     T_CLQ = 1u << 8,
-    T_PCH = 1u << 9,  /* pseudocost branching instead of Driebeck-Tomlin */
-    T_DFS = 1u << 10, /* depth-first backtracking instead of best bound */
-    T_ALL = T_MONO | T_WINDOW | T_LB | T_ENERGY | T_WARM,
+    T_PCH = 1u << 9,     /* pseudocost branching instead of Driebeck-Tomlin */
+    T_DFS = 1u << 10,    /* depth-first backtracking instead of best bound */
+    T_MEMPRE = 1u << 11, /* precedences the memory limit forces, found before solving */
+    T_ALL = T_MONO | T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE,
 };
 
 static const struct {
@@ -47,7 +49,7 @@ static const struct {
 } tighten_names[] = {
     {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},   {"energy", T_ENERGY},
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
-    {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS},
+    {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
 };
 
 /* One compute op of the model. */
@@ -57,8 +59,9 @@ struct mop {
     int64_t dur;        /* ns */
     int64_t head, tail; /* earliest start, least time from end to the makespan */
     double alloc;       /* memory: + at start (F), - at end (B, W) */
-    int col;            /* GLPK column of its start time */
+    int col;            /* GLPK column of its start time (time-indexed: of slot ws) */
     int local;          /* index among its device's ops */
+    int ws, wl;         /* time-indexed: first start slot and number of slots */
 };
 
 /* One cross-device dependency. */
@@ -69,6 +72,7 @@ struct mxfer {
     int chan;  /* channel group, -1 when the transmission takes no time */
     int col;   /* transmission start column, 0 when tx == 0 */
     int local; /* index in its channel */
+    int ws, wl;
 };
 
 struct edge {
@@ -88,8 +92,9 @@ struct model {
     struct mop *ops;
     int n_xfers;
     struct mxfer *xfers;
-    int n_edges;
+    int n_edges, edge_cap;
     struct edge *edges;
+    int n_mem_edges; /* precedences the memory limit forces (presolve) */
     int *topo;       /* ops in topological order */
     uint64_t *reach; /* reach[a*words + b/64]: a precedes b */
     size_t words;
@@ -118,6 +123,12 @@ struct model {
     int row_start;
     double horizon; /* big-M scale in ms when windows are off */
     double ub_ms;
+
+    /* time-indexed formulation: one binary per (op, start slot of `unit` ns) */
+    bool ti;
+    int64_t unit;
+    int n_slots;
+    int col_rs[PS_MAX_STAGES]; /* two chunks with DP: "chunk 0's last op ends first" */
 };
 
 static inline int op_id(const struct model *m, int kind, int v, int mb)
@@ -175,8 +186,7 @@ static void model_free(struct model *m)
     memset(m, 0, sizeof *m);
 }
 
-/* ---- the precedence graph
- * ---------------------------------------------------------------- */
+/* ---- the precedence graph -------------------------------------------------------------- */
 
 static int channel_group(const struct ps_scenario *sc, int a, int z)
 {
@@ -188,10 +198,17 @@ static int channel_group(const struct ps_scenario *sc, int a, int z)
 
 static enum ps_status add_edge(struct model *m, int a, int b, int cap)
 {
+    (void)cap;
     if (!m->ops[a].present || !m->ops[b].present)
         return PS_OK;
-    assert(m->n_edges < cap);
-    (void)cap;
+    if (m->n_edges == m->edge_cap) {
+        int ncap = m->edge_cap ? 2 * m->edge_cap : 1024;
+        struct edge *e = realloc(m->edges, (size_t)ncap * sizeof *e);
+        if (e == NULL)
+            return PS_ENOMEM;
+        m->edges = e;
+        m->edge_cap = ncap;
+    }
     struct edge *e = &m->edges[m->n_edges++];
     e->from = a;
     e->to = b;
@@ -205,8 +222,8 @@ static enum ps_status add_edge(struct model *m, int a, int b, int cap)
 static void add_dep(struct model *m, int a, int b, int kind, int cap, int *chan_ids, int *n_ids)
 {
     const struct mop *pa = &m->ops[a], *pb = &m->ops[b];
-    add_edge(m, a, b, cap);
-    if (pa->dev == pb->dev)
+    int before = m->n_edges;
+    if (add_edge(m, a, b, cap) != PS_OK || m->n_edges == before || pa->dev == pb->dev)
         return;
     struct edge *e = &m->edges[m->n_edges - 1];
     struct ps_link link = ps_scenario_link(m->sc, pa->dev, pb->dev);
@@ -233,17 +250,178 @@ static void add_dep(struct model *m, int a, int b, int kind, int cap, int *chan_
     e->xfer = m->n_xfers++;
 }
 
+/* Topological order, reachability, heads and tails of the precedence graph (again after
+ * the memory presolve adds edges). */
+static enum ps_status closure(struct model *m)
+{
+    int M = m->M;
+    /* topological order (Kahn) */
+    int n = m->n_ops;
+    free(m->topo);
+    free(m->reach);
+    m->reach = NULL;
+    int *indeg = calloc((size_t)n, sizeof *indeg);
+    int *first = malloc(((size_t)n + 1) * sizeof *first);
+    int *succ = malloc(((size_t)m->n_edges + 1) * sizeof *succ);
+    m->topo = malloc((size_t)n * sizeof *m->topo);
+    if (indeg == NULL || first == NULL || succ == NULL || m->topo == NULL) {
+        free(indeg);
+        free(first);
+        free(succ);
+        return PS_ENOMEM;
+    }
+    for (int i = 0; i <= n; i++)
+        first[i] = 0;
+    for (int e = 0; e < m->n_edges; e++) {
+        first[m->edges[e].from + 1]++;
+        indeg[m->edges[e].to]++;
+    }
+    for (int i = 0; i < n; i++)
+        first[i + 1] += first[i];
+    int *fill = calloc((size_t)n, sizeof *fill);
+    if (fill == NULL) {
+        free(indeg);
+        free(first);
+        free(succ);
+        return PS_ENOMEM;
+    }
+    for (int e = 0; e < m->n_edges; e++) {
+        int a = m->edges[e].from;
+        succ[first[a] + fill[a]++] = e;
+    }
+    free(fill);
+    int nt = 0;
+    for (int i = 0; i < n; i++)
+        if (m->ops[i].present && indeg[i] == 0)
+            m->topo[nt++] = i;
+    for (int k = 0; k < nt; k++) {
+        int a = m->topo[k];
+        for (int j = first[a]; j < first[a + 1]; j++) {
+            int b = m->edges[succ[j]].to;
+            if (--indeg[b] == 0)
+                m->topo[nt++] = b;
+        }
+    }
+    free(indeg);
+    if (nt != m->n_live) { /* a cycle: only a bug can make one */
+        free(first);
+        free(succ);
+        return PS_EINVAL;
+    }
+
+    /* reachability, in reverse topological order */
+    m->words = ((size_t)n + 63) / 64;
+    m->reach = calloc((size_t)n * m->words, sizeof *m->reach);
+    if (m->reach == NULL) {
+        free(first);
+        free(succ);
+        return PS_ENOMEM;
+    }
+    for (int k = nt - 1; k >= 0; k--) {
+        int a = m->topo[k];
+        uint64_t *ra = m->reach + (size_t)a * m->words;
+        for (int j = first[a]; j < first[a + 1]; j++) {
+            int b = m->edges[succ[j]].to;
+            const uint64_t *rb = m->reach + (size_t)b * m->words;
+            for (size_t wi = 0; wi < m->words; wi++)
+                ra[wi] |= rb[wi];
+            ra[b / 64] |= UINT64_C(1) << (b % 64);
+        }
+    }
+
+    /* heads forward, tails backward */
+    for (int k = 0; k < nt; k++) {
+        struct mop *o = &m->ops[m->topo[k]];
+        o->head = 0;
+    }
+    for (int k = 0; k < nt; k++) {
+        struct mop *o = &m->ops[m->topo[k]];
+        if (o->kind == PS_OP_F && o->mb == 0 && o->head < m->ag_end[o->dev][o->chunk])
+            o->head = m->ag_end[o->dev][o->chunk];
+        for (int j = first[m->topo[k]]; j < first[m->topo[k] + 1]; j++) {
+            const struct edge *e = &m->edges[succ[j]];
+            int64_t h = o->head + e->delay;
+            if (m->ops[e->to].head < h)
+                m->ops[e->to].head = h;
+        }
+    }
+    for (int k = nt - 1; k >= 0; k--) {
+        struct mop *o = &m->ops[m->topo[k]];
+        bool last =
+            o->mb == M - 1 &&
+            (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
+        o->tail = last ? m->rs[o->dev][o->chunk] : 0;
+        for (int j = first[m->topo[k]]; j < first[m->topo[k] + 1]; j++) {
+            const struct edge *e = &m->edges[succ[j]];
+            const struct mop *b = &m->ops[e->to];
+            int64_t t = e->delay - o->dur + b->dur + b->tail;
+            if (o->tail < t)
+                o->tail = t;
+        }
+    }
+    free(first);
+    free(succ);
+
+    return PS_OK;
+}
+
+/* Memory presolve: an F that needs frees before it (the allocations that must precede
+ * it exceed the limit) must follow every free op r without which the remaining frees
+ * fall short (r precedes all the others, e.g. the device's first B). Adds those
+ * precedences as edges; returns how many. */
+static int memory_precedences(struct model *m, enum ps_status *st)
+{
+    const struct ps_scenario *sc = m->sc;
+    int added = 0;
+    *st = PS_OK;
+    if (!sc->has_memory_limit)
+        return 0;
+    for (int q = 0; q < m->n_ops; q++) {
+        const struct mop *oq = &m->ops[q];
+        if (!oq->present || oq->kind != PS_OP_F)
+            continue;
+        double need = oq->alloc - sc->memory_limit - 1e-9;
+        for (int p = 0; p < m->n_ops; p++)
+            if (p != q && m->ops[p].present && m->ops[p].dev == oq->dev && reaches(m, p, q))
+                need += m->ops[p].alloc;
+        if (need <= 0)
+            continue;
+        for (int r = 0; r < m->n_ops; r++) {
+            const struct mop * or = &m->ops[r];
+            if (! or->present || or->dev != oq->dev || or->alloc >= 0 || reaches(m, r, q) ||
+                reaches(m, q, r))
+                continue;
+            double without = 0;
+            for (int p = 0; p < m->n_ops; p++) {
+                const struct mop *op = &m->ops[p];
+                if (p == r || !op->present || op->dev != oq->dev || op->alloc >= 0 ||
+                    reaches(m, p, q) || reaches(m, q, p) || reaches(m, r, p))
+                    continue;
+                without -= op->alloc;
+            }
+            if (without < need) {
+                if (add_edge(m, r, q, 0) != PS_OK) {
+                    *st = PS_ENOMEM;
+                    return added;
+                }
+                m->n_mem_edges++;
+                added++;
+            }
+        }
+    }
+    return added;
+}
+
 static enum ps_status build_graph(struct model *m)
 {
     const struct ps_scenario *sc = m->sc;
     int S = m->S, M = m->M, SV = m->SV;
     m->n_ops = 3 * SV * M;
     m->ops = calloc((size_t)m->n_ops, sizeof *m->ops);
-    int cap = 6 * SV * M + 8;
-    m->edges = calloc((size_t)cap, sizeof *m->edges);
+    int cap = 0;
     m->xfers = calloc((size_t)(2 * SV * M + 1), sizeof *m->xfers);
     int *chan_ids = calloc((size_t)(2 * SV + 1), sizeof *chan_ids);
-    if (m->ops == NULL || m->edges == NULL || m->xfers == NULL || chan_ids == NULL) {
+    if (m->ops == NULL || m->xfers == NULL || chan_ids == NULL) {
         free(chan_ids);
         return PS_ENOMEM;
     }
@@ -291,72 +469,6 @@ static enum ps_status build_graph(struct model *m)
     m->n_chans = n_ids;
     free(chan_ids);
 
-    /* topological order (Kahn) */
-    int n = m->n_ops;
-    int *indeg = calloc((size_t)n, sizeof *indeg);
-    int *first = malloc(((size_t)n + 1) * sizeof *first);
-    int *succ = malloc(((size_t)m->n_edges + 1) * sizeof *succ);
-    m->topo = malloc((size_t)n * sizeof *m->topo);
-    if (indeg == NULL || first == NULL || succ == NULL || m->topo == NULL) {
-        free(indeg);
-        free(first);
-        free(succ);
-        return PS_ENOMEM;
-    }
-    for (int i = 0; i <= n; i++)
-        first[i] = 0;
-    for (int e = 0; e < m->n_edges; e++) {
-        first[m->edges[e].from + 1]++;
-        indeg[m->edges[e].to]++;
-    }
-    for (int i = 0; i < n; i++)
-        first[i + 1] += first[i];
-    int *fill = calloc((size_t)n, sizeof *fill);
-    if (fill == NULL) {
-        free(indeg);
-        free(first);
-        free(succ);
-        return PS_ENOMEM;
-    }
-    for (int e = 0; e < m->n_edges; e++) {
-        int a = m->edges[e].from;
-        succ[first[a] + fill[a]++] = e;
-    }
-    free(fill);
-    int nt = 0;
-    for (int i = 0; i < n; i++)
-        if (m->ops[i].present && indeg[i] == 0)
-            m->topo[nt++] = i;
-    for (int k = 0; k < nt; k++) {
-        int a = m->topo[k];
-        for (int j = first[a]; j < first[a + 1]; j++) {
-            int b = m->edges[succ[j]].to;
-            if (--indeg[b] == 0)
-                m->topo[nt++] = b;
-        }
-    }
-    free(indeg);
-
-    /* reachability, in reverse topological order */
-    m->words = ((size_t)n + 63) / 64;
-    m->reach = calloc((size_t)n * m->words, sizeof *m->reach);
-    if (m->reach == NULL) {
-        free(first);
-        free(succ);
-        return PS_ENOMEM;
-    }
-    for (int k = nt - 1; k >= 0; k--) {
-        int a = m->topo[k];
-        uint64_t *ra = m->reach + (size_t)a * m->words;
-        for (int j = first[a]; j < first[a + 1]; j++) {
-            int b = m->edges[succ[j]].to;
-            const uint64_t *rb = m->reach + (size_t)b * m->words;
-            for (size_t wi = 0; wi < m->words; wi++)
-                ra[wi] |= rb[wi];
-            ra[b / 64] |= UINT64_C(1) << (b % 64);
-        }
-    }
-
     /* data-parallel lane: AGs from 0 in the order of the chunks' first F (which
      * the precedence fixes: chunk c's first F precedes chunk c+1's in both
      * traversals) */
@@ -373,35 +485,17 @@ static enum ps_status build_graph(struct model *m)
         }
     }
 
-    /* heads forward, tails backward */
-    for (int k = 0; k < nt; k++) {
-        struct mop *o = &m->ops[m->topo[k]];
-        if (o->kind == PS_OP_F && o->mb == 0 && o->head < m->ag_end[o->dev][o->chunk])
-            o->head = m->ag_end[o->dev][o->chunk];
-        for (int j = first[m->topo[k]]; j < first[m->topo[k] + 1]; j++) {
-            const struct edge *e = &m->edges[succ[j]];
-            int64_t h = o->head + e->delay;
-            if (m->ops[e->to].head < h)
-                m->ops[e->to].head = h;
-        }
+    enum ps_status st;
+    for (;;) {
+        st = closure(m);
+        if (st != PS_OK)
+            return st;
+        if ((m->tighten & T_MEMPRE) == 0 || memory_precedences(m, &st) == 0 || st != PS_OK)
+            break;
     }
-    for (int k = nt - 1; k >= 0; k--) {
-        struct mop *o = &m->ops[m->topo[k]];
-        bool last =
-            o->mb == M - 1 &&
-            (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
-        o->tail = last ? m->rs[o->dev][o->chunk] : 0;
-        for (int j = first[m->topo[k]]; j < first[m->topo[k] + 1]; j++) {
-            const struct edge *e = &m->edges[succ[j]];
-            const struct mop *b = &m->ops[e->to];
-            int64_t t = e->delay - o->dur + b->dur + b->tail;
-            if (o->tail < t)
-                o->tail = t;
-        }
-    }
-    free(first);
-    free(succ);
-
+    if (st != PS_OK)
+        return st;
+    int n = m->n_ops, nt = m->n_live;
     /* device and channel membership */
     m->dev_n = calloc((size_t)S, sizeof *m->dev_n);
     m->dev_op = calloc((size_t)S, sizeof *m->dev_op);
@@ -462,9 +556,7 @@ static bool xfer_fixed_before(const struct model *m, int a, int b, bool uniform)
     return false;
 }
 
-/* ---- GLPK rows
- * -----------------------------------------------------------------------------
- */
+/* ---- GLPK rows ----------------------------------------------------------------------- */
 
 static enum ps_status nz_reserve(struct model *m, size_t more)
 {
@@ -601,6 +693,13 @@ out:
     free(r->xvals);
     memset(r, 0, sizeof *r);
     return st;
+}
+
+static void row_drop(struct row *r)
+{
+    free(r->xcols);
+    free(r->xvals);
+    memset(r, 0, sizeof *r);
 }
 
 static double op_latest_start(const struct model *m, const struct mop *o)
@@ -972,8 +1071,434 @@ static enum ps_status build_milp(struct model *m, double ub_ms, double lb_ms, bo
     return PS_OK;
 }
 
-/* ---- incumbents
- * ------------------------------------------------------------------------- */
+/* ---- the time-indexed formulation ---------------------------------------------------- */
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b != 0) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The time unit dividing every duration, transmission, latency and DP op, or 0 when a
+ * compute op takes no time (the slot model needs every op to occupy its device). */
+static int64_t ti_unit(const struct model *m, int64_t ub)
+{
+    int64_t g = ub;
+    for (int i = 0; i < m->n_ops; i++) {
+        if (!m->ops[i].present)
+            continue;
+        if (m->ops[i].dur <= 0)
+            return 0;
+        g = gcd64(g, m->ops[i].dur);
+    }
+    for (int x = 0; x < m->n_xfers; x++) {
+        g = gcd64(g, m->xfers[x].tx);
+        g = gcd64(g, m->xfers[x].lat);
+    }
+    for (int d = 0; d < m->S; d++)
+        for (int c = 0; c < m->V; c++) {
+            g = gcd64(g, m->ag_end[d][c]);
+            g = gcd64(g, m->rs[d][c]);
+        }
+    return g;
+}
+
+/* Adds coef x "started by slot t" (the window's prefix sum) for a window at col0. */
+static void row_add_started(struct row *r, int col0, int ws, int wl, long t, double coef)
+{
+    if (t < ws)
+        return;
+    if (t >= ws + wl - 1) {
+        r->rhs_shift += coef; /* the whole window: exactly one start */
+        return;
+    }
+    for (long k = ws; k <= t; k++)
+        row_add(r, col0 + (int)(k - ws), coef);
+}
+
+static bool is_last_of_chunk(const struct model *m, const struct mop *o)
+{
+    return o->mb == m->M - 1 &&
+           (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
+}
+
+/* Window of a start, in slots: [lo, hi] ns rounded down to slots. */
+static void ti_window(int64_t unit, int64_t lo, int64_t hi, int *ws, int *wl)
+{
+    *ws = (int)(lo / unit);
+    int we = (int)(hi / unit);
+    *wl = we >= *ws ? we - *ws + 1 : 1;
+}
+
+/* Counts the time-indexed binaries for an incumbent makespan ub (ns). */
+static long ti_count(const struct model *m, int64_t unit, int64_t ub)
+{
+    long n = 0;
+    for (int i = 0; i < m->n_ops; i++) {
+        const struct mop *o = &m->ops[i];
+        if (!o->present)
+            continue;
+        int ws, wl;
+        ti_window(unit, o->head, ub - o->tail - o->dur, &ws, &wl);
+        n += wl;
+    }
+    for (int x = 0; x < m->n_xfers; x++) {
+        const struct mxfer *t = &m->xfers[x];
+        if (t->chan < 0)
+            continue;
+        const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
+        int ws, wl;
+        ti_window(unit, a->head + a->dur, ub - b->tail - b->dur - t->tx - t->lat, &ws, &wl);
+        n += wl;
+    }
+    return n;
+}
+
+/* One "at most one at a time" row per slot for a set of windows (device or channel). */
+static enum ps_status ti_capacity(struct model *m, const int *cols, const int *ws, const int *wl,
+                                  const long *dur, int n)
+{
+    struct row r = {0};
+    for (int t = 0; t < m->n_slots; t++) {
+        for (int i = 0; i < n; i++)
+            for (long s0 = t - dur[i] + 1; s0 <= t; s0++)
+                if (s0 >= ws[i] && s0 < ws[i] + wl[i])
+                    row_add(&r, cols[i] + (int)(s0 - ws[i]), 1);
+        if (r.n + r.xn > 1) {
+            if (row_end(m, &r, -HUGE_VAL, 1) != PS_OK)
+                return PS_ENOMEM;
+        } else {
+            row_drop(&r);
+        }
+    }
+    return PS_OK;
+}
+
+static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool names)
+{
+    const struct ps_scenario *sc = m->sc;
+    int64_t u = m->unit;
+    m->lp = glp_create_prob();
+    glp_set_obj_dir(m->lp, GLP_MIN);
+    m->ub_ms = ms(ub);
+    m->n_slots = (int)(ub / u);
+    m->n_bin = 0;
+    m->col_c = glp_add_cols(m->lp, 1);
+    double c_lo = (m->tighten & T_LB) ? ms(lb) : 0;
+    glp_set_col_bnds(m->lp, m->col_c, c_lo < ms(ub) ? GLP_DB : GLP_FX,
+                     c_lo < ms(ub) ? c_lo : ms(ub), ms(ub));
+    glp_set_obj_coef(m->lp, m->col_c, 1.0);
+    set_col_name(m, m->col_c, names, "makespan");
+    for (int i = 0; i < m->n_ops; i++) {
+        struct mop *o = &m->ops[i];
+        if (!o->present)
+            continue;
+        ti_window(u, o->head, ub - o->tail - o->dur, &o->ws, &o->wl);
+        o->col = glp_add_cols(m->lp, o->wl);
+        for (int k = 0; k < o->wl; k++) {
+            glp_set_col_kind(m->lp, o->col + k, GLP_BV);
+            set_col_name(m, o->col + k, names, "x_%c_v%d_m%d_s%d", kind_ch[o->kind], o->v, o->mb,
+                         o->ws + k);
+        }
+        m->n_bin += o->wl;
+    }
+    for (int x = 0; x < m->n_xfers; x++) {
+        struct mxfer *t = &m->xfers[x];
+        if (t->chan < 0)
+            continue;
+        const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
+        ti_window(u, a->head + a->dur, ub - b->tail - b->dur - t->tx - t->lat, &t->ws, &t->wl);
+        t->col = glp_add_cols(m->lp, t->wl);
+        for (int k = 0; k < t->wl; k++) {
+            glp_set_col_kind(m->lp, t->col + k, GLP_BV);
+            set_col_name(m, t->col + k, names, "y_%s_v%d_m%d_s%d",
+                         t->kind == PS_XFER_ACTIVATION ? "act" : "grad", t->from_v, t->mb,
+                         t->ws + k);
+        }
+        m->n_bin += t->wl;
+    }
+    for (int d = 0; d < m->S; d++)
+        m->col_rs[d] = 0;
+    if (sc->has_data_parallel && m->V == 2)
+        for (int d = 0; d < m->S; d++) {
+            m->col_rs[d] = glp_add_cols(m->lp, 1);
+            glp_set_col_kind(m->lp, m->col_rs[d], GLP_BV);
+            set_col_name(m, m->col_rs[d], names, "rs_first_%d", d);
+            m->n_bin++;
+        }
+    m->n_cols = glp_get_num_cols(m->lp);
+
+    struct row r = {0};
+    /* one start per op and per transmission */
+    for (int i = 0; i < m->n_ops; i++) {
+        const struct mop *o = &m->ops[i];
+        if (!o->present)
+            continue;
+        for (int k = 0; k < o->wl; k++)
+            row_add(&r, o->col + k, 1);
+        if (row_end(m, &r, 1, 1) != PS_OK)
+            return PS_ENOMEM;
+    }
+    for (int x = 0; x < m->n_xfers; x++) {
+        const struct mxfer *t = &m->xfers[x];
+        if (t->chan < 0)
+            continue;
+        for (int k = 0; k < t->wl; k++)
+            row_add(&r, t->col + k, 1);
+        if (row_end(m, &r, 1, 1) != PS_OK)
+            return PS_ENOMEM;
+    }
+    /* precedence, aggregated: b started by t => a started by t - delay */
+    for (int e = 0; e < m->n_edges; e++) {
+        const struct edge *ed = &m->edges[e];
+        const struct mop *a = &m->ops[ed->from], *b = &m->ops[ed->to];
+        int hops = 1;
+        int c0[2], w0[2], l0[2], c1[2], w1[2], l1[2];
+        long k[2];
+        if (ed->xfer >= 0 && m->xfers[ed->xfer].chan >= 0) {
+            const struct mxfer *t = &m->xfers[ed->xfer];
+            hops = 2;
+            c0[0] = a->col, w0[0] = a->ws, l0[0] = a->wl;
+            c1[0] = t->col, w1[0] = t->ws, l1[0] = t->wl, k[0] = (long)(a->dur / u);
+            c0[1] = t->col, w0[1] = t->ws, l0[1] = t->wl;
+            c1[1] = b->col, w1[1] = b->ws, l1[1] = b->wl, k[1] = (long)((t->tx + t->lat) / u);
+        } else {
+            c0[0] = a->col, w0[0] = a->ws, l0[0] = a->wl;
+            c1[0] = b->col, w1[0] = b->ws, l1[0] = b->wl, k[0] = (long)(ed->delay / u);
+        }
+        for (int h = 0; h < hops; h++)
+            for (long t = w1[h]; t < w1[h] + l1[h] - 1; t++) {
+                if (t - k[h] >= w0[h] + l0[h] - 1)
+                    break; /* the predecessor has surely started */
+                row_add_started(&r, c1[h], w1[h], l1[h], t, 1);
+                row_add_started(&r, c0[h], w0[h], l0[h], t - k[h], -1);
+                if (row_end(m, &r, -HUGE_VAL, 0) != PS_OK)
+                    return PS_ENOMEM;
+            }
+    }
+    /* one op at a time per device, one transmission at a time per channel */
+    int maxn = 1;
+    for (int d = 0; d < m->S; d++)
+        if (m->dev_n[d] > maxn)
+            maxn = m->dev_n[d];
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > maxn)
+            maxn = m->chan_n[c];
+    int *cols = malloc((size_t)maxn * 3 * sizeof *cols);
+    long *dur = malloc((size_t)maxn * sizeof *dur);
+    if (cols == NULL || dur == NULL) {
+        free(cols);
+        free(dur);
+        return PS_ENOMEM;
+    }
+    int *wss = cols + maxn, *wls = cols + 2 * maxn;
+    enum ps_status st = PS_OK;
+    for (int d = 0; d < m->S && st == PS_OK; d++) {
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            const struct mop *o = &m->ops[m->dev_op[d][i]];
+            cols[i] = o->col, wss[i] = o->ws, wls[i] = o->wl, dur[i] = (long)(o->dur / u);
+        }
+        st = ti_capacity(m, cols, wss, wls, dur, m->dev_n[d]);
+    }
+    for (int c = 0; c < m->n_chans && st == PS_OK; c++) {
+        for (int i = 0; i < m->chan_n[c]; i++) {
+            const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
+            cols[i] = x->col, wss[i] = x->ws, wls[i] = x->wl, dur[i] = (long)(x->tx / u);
+        }
+        st = ti_capacity(m, cols, wss, wls, dur, m->chan_n[c]);
+    }
+    free(cols);
+    free(dur);
+    if (st != PS_OK)
+        return st;
+    /* memory at each slot where an F may start: allocations of the F started by then minus
+     * the frees of the B and W ended by then (frees first) */
+    if (sc->has_memory_limit)
+        for (int d = 0; d < m->S; d++)
+            for (int t = 0; t < m->n_slots; t++) {
+                bool any = false;
+                for (int i = 0; i < m->dev_n[d]; i++) {
+                    const struct mop *o = &m->ops[m->dev_op[d][i]];
+                    if (o->kind == PS_OP_F && t >= o->ws && t < o->ws + o->wl)
+                        any = true;
+                }
+                if (!any)
+                    continue;
+                for (int i = 0; i < m->dev_n[d]; i++) {
+                    const struct mop *o = &m->ops[m->dev_op[d][i]];
+                    long at = o->alloc > 0 ? t : t - (long)(o->dur / u);
+                    row_add_started(&r, o->col, o->ws, o->wl, at, o->alloc);
+                }
+                if (r.n + r.xn == 0) {
+                    row_drop(&r);
+                    continue;
+                }
+                if (row_end(m, &r, -HUGE_VAL, sc->memory_limit + 1e-9) != PS_OK)
+                    return PS_ENOMEM;
+            }
+    /* makespan after the last op of every chunk and its RS */
+    for (int i = 0; i < m->n_ops; i++) {
+        const struct mop *o = &m->ops[i];
+        if (!o->present || !is_last_of_chunk(m, o))
+            continue;
+        row_add(&r, m->col_c, 1);
+        for (int k = 0; k < o->wl; k++)
+            row_add(&r, o->col + k, -ms((int64_t)(o->ws + k) * u));
+        if (row_end(m, &r, ms(o->dur + m->rs[o->dev][o->chunk]), HUGE_VAL) != PS_OK)
+            return PS_ENOMEM;
+    }
+    if (sc->has_data_parallel && m->V == 2)
+        for (int d = 0; d < m->S; d++) {
+            int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
+            int ids[2] = {op_id(m, kind0, ps_vstage_of(d, 0, m->S, 2, m->tr), m->M - 1),
+                          op_id(m, kind0, ps_vstage_of(d, 1, m->S, 2, m->tr), m->M - 1)};
+            double both = ms(m->rs[d][0] + m->rs[d][1]), big = ms(ub) + both;
+            for (int h = 0; h < 2; h++) {
+                const struct mop *o = &m->ops[ids[h]];
+                /* chunk 0's op ends first when rs_first = 1: the lane then runs RS 0 and
+                 * RS 1 back to back after it: C >= end + both - big [not first] */
+                row_add(&r, m->col_c, 1);
+                for (int k = 0; k < o->wl; k++)
+                    row_add(&r, o->col + k, -ms((int64_t)(o->ws + k) * u));
+                row_add(&r, m->col_rs[d], h == 0 ? -big : big);
+                if (row_end(m, &r, ms(o->dur) + both - (h == 0 ? big : 0), HUGE_VAL) != PS_OK)
+                    return PS_ENOMEM;
+            }
+        }
+    glp_load_matrix(m->lp, (int)m->nz, m->ia, m->ja, m->ar);
+    return PS_OK;
+}
+
+/* Fills x with the slot model's values of a timed schedule; PS_EINVAL when a time is off
+ * the grid or outside its window. */
+static enum ps_status incumbent_ti(const struct model *m, const struct ps_schedule *s, double *x)
+{
+    for (int d = 0; d < m->S; d++)
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *o = &s->dev_ops[d][i];
+            int v = ps_vstage_of(d, o->chunk, m->S, m->V, m->tr);
+            const struct mop *mo = &m->ops[op_id(m, o->kind, v, o->microbatch)];
+            long k = (long)(o->start_ns / m->unit) - mo->ws;
+            if (o->start_ns % m->unit != 0 || k < 0 || k >= mo->wl)
+                return PS_EINVAL;
+            x[mo->col + k] = 1;
+        }
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        for (int j = 0; j < m->n_xfers; j++) {
+            const struct mxfer *mx = &m->xfers[j];
+            if (mx->col > 0 && mx->kind == t->kind && mx->from_v == t->from_vstage &&
+                mx->mb == t->microbatch) {
+                long k = (long)(t->start_ns / m->unit) - mx->ws;
+                if (t->start_ns % m->unit != 0 || k < 0 || k >= mx->wl)
+                    return PS_EINVAL;
+                x[mx->col + k] = 1;
+                break;
+            }
+        }
+    }
+    x[m->col_c] = ms(s->makespan_ns);
+    if (m->sc->has_data_parallel && m->V == 2)
+        for (int d = 0; d < m->S; d++) {
+            int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
+            int64_t end[2] = {0, 0};
+            for (size_t i = 0; i < s->dev_n[d]; i++) {
+                const struct ps_op *o = &s->dev_ops[d][i];
+                if (o->kind == kind0 && o->microbatch == m->M - 1)
+                    end[o->chunk] = o->end_ns;
+            }
+            x[m->col_rs[d]] = end[0] <= end[1] ? 1 : 0;
+        }
+    return PS_OK;
+}
+
+/* Start slot of a window in the MILP solution. */
+static int ti_start(glp_prob *lp, int col0, int ws, int wl)
+{
+    int best = 0;
+    double bv = -1;
+    for (int k = 0; k < wl; k++) {
+        double v = glp_mip_col_val(lp, col0 + k);
+        if (v > bv) {
+            bv = v;
+            best = k;
+        }
+    }
+    return ws + best;
+}
+
+struct keyed {
+    double t;
+    int tie;
+    int id;
+};
+
+static int cmp_keyed(const void *pa, const void *pb);
+
+/* Device orders by start slot (ties cannot happen: every op occupies its slots), channel
+ * ranks by transmission start. */
+static enum ps_status orders_ti(const struct model *m, struct ps_schedule *s)
+{
+    int maxn = 1;
+    for (int d = 0; d < m->S; d++)
+        if (m->dev_n[d] > maxn)
+            maxn = m->dev_n[d];
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > maxn)
+            maxn = m->chan_n[c];
+    struct keyed *k = malloc((size_t)maxn * sizeof *k);
+    if (k == NULL)
+        return PS_ENOMEM;
+    ps_schedule_clear(s);
+    for (int d = 0; d < m->S; d++) {
+        int n = m->dev_n[d];
+        for (int j = 0; j < n; j++) {
+            const struct mop *o = &m->ops[m->dev_op[d][j]];
+            k[j].t = ti_start(m->lp, o->col, o->ws, o->wl);
+            k[j].tie = j; /* topological */
+            k[j].id = m->dev_op[d][j];
+        }
+        qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+        for (int j = 0; j < n; j++) {
+            const struct mop *o = &m->ops[k[j].id];
+            enum ps_status st = ps_schedule_push(s, d, (enum ps_op_kind)o->kind, o->chunk, o->mb);
+            if (st != PS_OK) {
+                free(k);
+                return st;
+            }
+        }
+    }
+    if (m->n_chans > 0) {
+        if (s->xfer_rank == NULL && ps_schedule_enable_ranks(s) != PS_OK) {
+            free(k);
+            return PS_ENOMEM;
+        }
+        for (size_t i = 0; i < ps_schedule_xfer_keys(s); i++)
+            s->xfer_rank[i] = INT64_MAX;
+        for (int c = 0; c < m->n_chans; c++) {
+            int n = m->chan_n[c];
+            for (int j = 0; j < n; j++) {
+                const struct mxfer *x = &m->xfers[m->chan_x[c][j]];
+                k[j].t = ti_start(m->lp, x->col, x->ws, x->wl);
+                k[j].tie = x->mb;
+                k[j].id = m->chan_x[c][j];
+            }
+            qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+            for (int j = 0; j < n; j++) {
+                const struct mxfer *x = &m->xfers[k[j].id];
+                s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)x->kind, x->from_v, x->mb)] = j;
+            }
+        }
+    }
+    free(k);
+    return PS_OK;
+}
+
+/* ---- incumbents ------------------------------------------------------------------------ */
 
 /* The value of the order literal "a before b" in a timed schedule's order. */
 static double sched_pos_before(const struct model *m, const int *pos, int a, int b)
@@ -1137,8 +1662,7 @@ static enum ps_status sequential_orders(struct ps_schedule *s, const struct mode
     return PS_OK;
 }
 
-/* ---- the GLPK callback
- * ------------------------------------------------------------------ */
+/* ---- the GLPK callback ----------------------------------------------------------------- */
 
 struct solve {
     struct model *m;
@@ -1202,14 +1726,7 @@ static void callback(glp_tree *tree, void *info)
     report(so, false);
 }
 
-/* ---- turning a MILP solution into orders
- * ------------------------------------------------- */
-
-struct keyed {
-    double t;
-    int tie;
-    int id;
-};
+/* ---- turning a MILP solution into orders ----------------------------------------------- */
 
 static int cmp_keyed(const void *pa, const void *pb)
 {
@@ -1293,8 +1810,7 @@ static enum ps_status orders_from_solution(const struct model *m, struct ps_sche
     return PS_OK;
 }
 
-/* ---- the generator
- * ------------------------------------------------------------------------ */
+/* ---- the generator --------------------------------------------------------------------- */
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.
  */
@@ -1308,6 +1824,10 @@ static const struct ps_param_def params[] = {
      "loop|wave", 0, 0},
     {"write_model", PS_PARAM_STRING, "", "write the MILP in CPLEX LP format to this file", NULL, 0,
      0},
+    {"formulation", PS_PARAM_CHOICE, "auto",
+     "time: one binary per op and start slot (needs a common time unit); order: order binaries "
+     "and big-M; auto: time when the slot model is small",
+     "auto|time|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
      "model tightenings: all, none, or a list of mono,window,lb,energy,warm", NULL, 0, 0},
 };
@@ -1557,28 +2077,51 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     if (lb > ub)
         lb = ub;
 
-    /* count the binaries before building anything big */
-    long n_bin = 0;
-    for (int dv = 0; dv < m.S; dv++)
-        for (int i = 0; i < m.dev_n[dv]; i++)
-            for (int j = i + 1; j < m.dev_n[dv]; j++)
-                if (!reaches(&m, m.dev_op[dv][i], m.dev_op[dv][j]) &&
-                    !reaches(&m, m.dev_op[dv][j], m.dev_op[dv][i]))
-                    n_bin++;
-    for (int c = 0; c < m.n_chans; c++)
-        n_bin += (long)m.chan_n[c] * (m.chan_n[c] - 1) / 2;
-    if (n_bin > MAX_BINARIES) {
-        st = ps_diag_set(d, PS_EUNSUPPORTED, "",
-                         "the optimal solver's model would need %ld order variables (limit %d); "
-                         "use fewer stages or microbatches, or the greedy",
-                         n_bin, MAX_BINARIES);
-        goto fail;
+    /* the formulation: time-indexed when every duration is a multiple of a unit that keeps
+     * the slot model small (its LP bound is far stronger), else order binaries */
+    const char *form = ps_params_get(self, p, "formulation");
+    bool names = model_path != NULL && model_path[0] != '\0';
+    if (form == NULL || strcmp(form, "order") != 0) {
+        int64_t unit = ti_unit(&m, ub);
+        if (unit > 0 && ub / unit <= MAX_SLOTS && ti_count(&m, unit, ub) <= MAX_BINARIES) {
+            m.ti = true;
+            m.unit = unit;
+        } else if (form != NULL && strcmp(form, "time") == 0) {
+            st = ps_diag_set(d, PS_EUNSUPPORTED, "param.formulation",
+                             "time: the durations have no common unit that keeps the slot model "
+                             "small (at most %d slots and %d binaries)",
+                             MAX_SLOTS, MAX_BINARIES);
+            goto fail;
+        }
     }
+    if (!m.ti) {
+        /* count the binaries before building anything big */
+        long n_bin = 0;
+        for (int dv = 0; dv < m.S; dv++)
+            for (int i = 0; i < m.dev_n[dv]; i++)
+                for (int j = i + 1; j < m.dev_n[dv]; j++)
+                    if (!reaches(&m, m.dev_op[dv][i], m.dev_op[dv][j]) &&
+                        !reaches(&m, m.dev_op[dv][j], m.dev_op[dv][i]))
+                        n_bin++;
+        for (int c = 0; c < m.n_chans; c++)
+            n_bin += (long)m.chan_n[c] * (m.chan_n[c] - 1) / 2;
+        if (n_bin > MAX_BINARIES) {
+            st = ps_diag_set(d, PS_EUNSUPPORTED, "",
+                             "the optimal solver's model would need %ld order variables (limit "
+                             "%d); use fewer stages or microbatches, or the greedy",
+                             n_bin, MAX_BINARIES);
+            goto fail;
+        }
+    }
+    ps_schedule_set_param(s, "formulation", m.ti ? "time" : "order");
 
     glp_term_out(GLP_OFF);
-    st = build_milp(&m, ms(ub), ms(lb), uniform, model_path != NULL && model_path[0] != '\0');
+    double tb = now_s();
+    st = m.ti ? build_ti(&m, ub, lb, names) : build_milp(&m, ms(ub), ms(lb), uniform, names);
     if (st != PS_OK)
         goto fail;
+    snprintf(buf, sizeof buf, "%.1f", (now_s() - tb) * 1e3);
+    ps_schedule_set_param(s, "build_ms", buf);
     snprintf(buf, sizeof buf, "%d", m.n_bin);
     ps_schedule_set_param(s, "binaries", buf);
     if (model_path != NULL && model_path[0] != '\0') {
@@ -1593,10 +2136,16 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
         st = PS_ENOMEM;
         goto fail;
     }
-    st = incumbent_from(&m, inc, x0);
+    st = m.ti ? incumbent_ti(&m, inc, x0) : incumbent_from(&m, inc, x0);
+    if (st == PS_EINVAL) {
+        /* off the slot grid: a bug; solve without the incumbent */
+        free(x0);
+        x0 = NULL;
+        st = PS_OK;
+    }
     if (st != PS_OK)
         goto fail;
-    double viol = max_violation(m.lp, x0);
+    double viol = x0 != NULL ? max_violation(m.lp, x0) : 0;
     if (viol > 1e-6) {
         /* the model and the simulator disagree: a bug; keep the incumbent out of
          * GLPK */
@@ -1657,7 +2206,7 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     if (rc == 0 || rc == GLP_ETMLIM || rc == GLP_ESTOP || rc == GLP_EMIPGAP) {
         int ms_st = glp_mip_status(m.lp);
         if ((ms_st == GLP_OPT || ms_st == GLP_FEAS) && glp_mip_obj_val(m.lp) < ms(ub) - 1e-6) {
-            st = orders_from_solution(&m, s);
+            st = m.ti ? orders_ti(&m, s) : orders_from_solution(&m, s);
             if (st != PS_OK)
                 goto fail;
             if (sim_ok(s) && s->makespan_ns <= ub)
