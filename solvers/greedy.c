@@ -114,6 +114,8 @@ struct run {
     int P;     /* leaves of the tournament tree */
     int *tree; /* 2P: winning device per node, -1 none */
     int64_t *key;
+    int64_t *cav;     /* per device [3][MAX_V]: cand_avail as of its last tree_update */
+    int64_t *part_ns; /* [kind][v][part] durations, NULL when microbatches differ */
     int64_t floor_t;
 };
 
@@ -405,12 +407,15 @@ static int64_t cand_avail(const struct run *g, int d, int kind, int c)
     return t;
 }
 
-static int64_t dev_key(const struct run *g, int d)
+/* Device d's next schedulable time; caches its candidates' availability in g->cav
+ * (every change of d's state is followed by a tree_update, so choose() can use it). */
+static int64_t dev_key(struct run *g, int d)
 {
     int64_t best = NO_TIME;
     for (int k = 0; k < 3; k++)
         for (int c = 0; c < g->sh->V; c++) {
             int64_t t = cand_avail(g, d, k, c);
+            g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c] = t;
             if (t < best)
                 best = t;
         }
@@ -437,7 +442,11 @@ static void tree_update(struct run *g, int d)
     g->tree[i] = g->key[d] == NO_TIME ? -1 : d;
     for (i /= 2; i >= 1; i /= 2) {
         int l = g->tree[2 * i], r = g->tree[2 * i + 1];
-        g->tree[i] = dev_better(g, l, r) ? l : r;
+        int w = dev_better(g, l, r) ? l : r;
+        /* an unchanged winner other than d leaves every node above unchanged */
+        if (w == g->tree[i] && w != d)
+            break;
+        g->tree[i] = w;
     }
 }
 
@@ -483,7 +492,7 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
         int64_t best_seq = INT64_MAX;
         for (int k = 0; k < 2; k++)
             for (int c = 0; c < sh->V; c++) {
-                if (cand_avail(g, d, k, c) != t)
+                if (g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c] != t)
                     continue;
                 int v = sh->v_of[d * sh->V + c];
                 int64_t q = g->seq[k][(size_t)v * (size_t)sh->M + (size_t)ds->next[k][c]];
@@ -498,7 +507,7 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
     }
     for (int k = 0; k < 3; k++) {
         for (int c = 0; c < sh->V; c++) {
-            int64_t av = cand_avail(g, d, k, c);
+            int64_t av = g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c];
             if (av == NO_TIME || av > t)
                 continue;
             int p = pick[k];
@@ -599,6 +608,8 @@ static void run_free(struct run *g)
     free(g->ch);
     free(g->tree);
     free(g->key);
+    free(g->cav);
+    free(g->part_ns);
 }
 
 /* Planned makespan: the last compute end, or the data-parallel lane's last op (AGs run
@@ -658,8 +669,18 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
         ;
     g.tree = malloc(2 * (size_t)g.P * sizeof(int));
     g.key = malloc((size_t)S * sizeof(int64_t));
+    g.cav = malloc((size_t)S * 3 * MAX_V * sizeof(int64_t));
+    if (sh->sc->per_microbatch == NULL) {
+        g.part_ns = malloc(3 * (size_t)SV * (size_t)n_sub * sizeof(int64_t));
+        if (g.part_ns != NULL)
+            for (int k = 0; k < 3; k++)
+                for (int v = 0; v < SV; v++)
+                    for (int q = 0; q < n_sub; q++)
+                        g.part_ns[((size_t)k * (size_t)SV + (size_t)v) * (size_t)n_sub +
+                                  (size_t)q] = ps_split_ns(op_ns(sh, k, v, 0), q, n_sub);
+    }
     if (p == NULL || !g.ds || !g.avail[0] || !g.avail[1] || !g.seq[0] || !g.seq[1] || !g.ch ||
-        !g.tree || !g.key)
+        !g.tree || !g.key || !g.cav || (sh->sc->per_microbatch == NULL && !g.part_ns))
         goto done;
     for (size_t i = 0; i < nav; i++)
         g.avail[0][i] = g.avail[1][i] = NO_TIME;
@@ -688,7 +709,10 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
         assert(kind >= 0);
         struct dev_state *ds = &g.ds[d];
         int v = sh->v_of[d * V + c], m = ds->next[kind][c], part = ds->part[kind][c];
-        int64_t dur = ps_split_ns(op_ns(sh, kind, v, m), part, n_sub);
+        int64_t dur =
+            g.part_ns != NULL
+                ? g.part_ns[((size_t)kind * (size_t)SV + (size_t)v) * (size_t)n_sub + (size_t)part]
+                : ps_split_ns(op_ns(sh, kind, v, m), part, n_sub);
         if (kind == K_F && part == 0) {
             ds->mem += sh->a[m];
             if (sh->has_dp && m == 0)
@@ -875,7 +899,9 @@ static const struct ps_param_def greedy_params[] = {
      "auto: both, the better wins",
      "auto|loop|wave", 0, 0},
     {"n_sub", PS_PARAM_LIST, "auto",
-     "sub-blocks per op, 1..32; auto tries 1, 2 and 4 and keeps the best", NULL, 0, 0},
+     "sub-blocks per op, 1..32; auto tries 1, 2 and 4 (1 and 4 past S*M = 1024) and keeps "
+     "the best",
+     NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
      "reading of the priority rules: paper (the authors' code), prio, avail, hidev, btie; "
      "auto tries all",
@@ -903,74 +929,71 @@ static bool cancelled(const struct ps_solve_ctx *ctx)
     return ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel) != 0;
 }
 
-/* The best schedule found so far across the portfolio. */
+/* The best plan found so far across the portfolio. An adjacent-merged plan is not
+ * simulated while searching: the simulator runs the same orders as soon as possible and
+ * the plan starts every op and transmission as soon as its order allows, so the two
+ * agree exactly (the tests check makespan <= plan on every output). The W move changes
+ * the orders, so that form is simulated. */
 struct best {
-    struct ps_schedule *s;
-    int64_t planned;
-    size_t n_ops;
+    struct plan *p; /* owned */
+    const struct shape *sh;
+    bool wmove;
+    int64_t makespan;
     char variant[160];
 };
 
-/* Runs every (n_sub, rules, merge) of the portfolio on one traversal, keeping the best
- * simulated makespan (ties: fewer op records, then the earlier variant). */
-static enum ps_status search(const struct ps_scenario *sc, enum ps_traversal tr, const int *subs,
-                             int n_subs, const struct rules *const *rl, int n_rl,
-                             const bool try_form[2], const struct ps_solve_ctx *ctx, struct best *b,
-                             struct ps_diag *d)
+static void best_take(struct best *b, const struct shape *sh, struct plan *p, bool wmove,
+                      int64_t makespan)
 {
-    struct shape sh;
-    enum ps_status st = shape_init(&sh, sc, tr);
-    if (st != PS_OK)
-        return ps_diag_set(d, st, "", "out of memory");
+    if (b->p != p)
+        plan_free(b->p, b->sh != NULL ? b->sh->S : 0);
+    b->p = p;
+    b->sh = sh;
+    b->wmove = wmove;
+    b->makespan = makespan;
+    snprintf(b->variant, sizeof b->variant, "traversal=%s n_sub=%d rules=%s merge=%s",
+             ps_traversal_str(sh->tr), p->n_sub, p->r->name, wmove ? "wmove" : "adjacent");
+}
+
+/* Runs every (n_sub, rules, merge) of the portfolio on one traversal, keeping the best
+ * makespan (ties: the W-moved form, which has fewer parts, else the earlier variant). */
+static enum ps_status search(const struct shape *sh, const int *subs, int n_subs,
+                             const struct rules *const *rl, int n_rl, const bool try_form[2],
+                             const struct ps_solve_ctx *ctx, struct best *b, struct ps_diag *d)
+{
+    enum ps_status st = PS_OK;
     for (int i = 0; i < n_subs && st == PS_OK; i++) {
         for (int j = 0; j < n_rl && st == PS_OK; j++) {
-            if (b->s != NULL && cancelled(ctx))
-                break;
+            if (b->p != NULL && cancelled(ctx))
+                return PS_OK;
             struct plan *p = NULL;
-            st = greedy_run(&sh, subs[i], rl[j], &p);
-            if (st != PS_OK) {
-                ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", subs[i],
-                            rl[j]->name, ps_status_str(st));
-                break;
+            st = greedy_run(sh, subs[i], rl[j], &p);
+            if (st != PS_OK)
+                return ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", subs[i],
+                                   rl[j]->name, ps_status_str(st));
+            bool kept = false;
+            if (try_form[0] && (b->p == NULL || p->makespan < b->makespan)) {
+                best_take(b, sh, p, false, p->makespan);
+                kept = true;
             }
-            for (int form = 0; form < 2 && st == PS_OK; form++) {
-                bool wmove = form == 1;
-                if (!try_form[form])
-                    continue;
-                if (wmove && subs[i] == 1 && try_form[0])
-                    continue; /* with whole ops the W move changes nothing */
+            if (try_form[1] && !(subs[i] == 1 && try_form[0])) {
                 struct ps_schedule *s = NULL;
-                st = plan_to_schedule(&sh, p, wmove, &s);
-                if (st != PS_OK) {
+                st = plan_to_schedule(sh, p, true, &s);
+                if (st == PS_OK)
+                    st = ps_sim_run(s, d);
+                else
                     ps_diag_set(d, st, "", "out of memory");
-                    break;
+                if (st == PS_OK && s->memory_ok &&
+                    (b->p == NULL || s->makespan_ns <= b->makespan)) {
+                    best_take(b, sh, p, true, s->makespan_ns);
+                    kept = true;
                 }
-                st = ps_sim_run(s, d);
-                if (st != PS_OK) {
-                    ps_schedule_free(s);
-                    break;
-                }
-                size_t nops = ps_schedule_n_ops(s);
-                bool better = b->s == NULL || s->makespan_ns < b->s->makespan_ns ||
-                              (s->makespan_ns == b->s->makespan_ns && nops < b->n_ops);
-                if (s->sc->has_memory_limit && !s->memory_ok)
-                    better = false; /* cannot happen by construction; never pick it */
-                if (better) {
-                    ps_schedule_free(b->s);
-                    b->s = s;
-                    b->n_ops = nops;
-                    b->planned = p->makespan;
-                    snprintf(b->variant, sizeof b->variant,
-                             "traversal=%s n_sub=%d rules=%s merge=%s", ps_traversal_str(tr),
-                             subs[i], rl[j]->name, wmove ? "wmove" : "adjacent");
-                } else {
-                    ps_schedule_free(s);
-                }
+                ps_schedule_free(s);
             }
-            plan_free(p, sh.S);
+            if (!kept)
+                plan_free(p, sh->S);
         }
     }
-    shape_fini(&sh);
     return st;
 }
 
@@ -1025,25 +1048,49 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         if (rules == NULL || strcmp(rules, "auto") == 0 || strcmp(rules, rule_table[i].name) == 0)
             rl[n_rl++] = &rule_table[i];
 
+    /* Past S*M = 1024 the full portfolio gets slow; there whole ops (n_sub 1, which win
+     * most often) try every rule and sub-blocks (n_sub 4) only the authors' rules. */
+    bool big =
+        n_sub == 0 && n_rl == (int)N_RULES && (long)sc->n_stages * (long)sc->n_microbatches > 1024;
+    if (big)
+        n_subs = 1;
+    struct shape shapes[2];
+    int n_shapes = 0;
     struct best b = {0};
     enum ps_status st = PS_OK;
-    for (int t = 0; t < n_travs && st == PS_OK; t++)
-        st = search(sc, travs[t], subs, n_subs, rl, n_rl, try_form, ctx, &b, d);
-    if (st != PS_OK || b.s == NULL) {
-        ps_schedule_free(b.s);
-        if (st == PS_OK)
-            st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
-        return st;
+    for (int t = 0; t < n_travs && st == PS_OK; t++) {
+        st = shape_init(&shapes[t], sc, travs[t]);
+        if (st != PS_OK) {
+            ps_diag_set(d, st, "", "out of memory");
+            break;
+        }
+        n_shapes++;
+        st = search(&shapes[t], subs, n_subs, rl, n_rl, try_form, ctx, &b, d);
+        if (big && st == PS_OK)
+            st = search(&shapes[t], &subs[2], 1, rl, 1, try_form, ctx, &b, d);
     }
-    ps_schedule_set_param(b.s, "variant", b.variant);
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(b.planned));
-    ps_schedule_set_param(b.s, "planned_ms", buf);
-    b.s->solver.status = PS_SOLVE_HEURISTIC;
-    b.s->solver.objective_ns = b.s->makespan_ns;
-    b.s->solver.solve_ms = now_ms() - t0;
-    *out = b.s;
-    return PS_OK;
+    struct ps_schedule *s = NULL;
+    if (st == PS_OK && b.p == NULL)
+        st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
+    if (st == PS_OK) {
+        st = plan_to_schedule(b.sh, b.p, b.wmove, &s);
+        if (st != PS_OK)
+            ps_diag_set(d, st, "", "out of memory");
+    }
+    if (st == PS_OK) {
+        ps_schedule_set_param(s, "variant", b.variant);
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(b.p->makespan));
+        ps_schedule_set_param(s, "planned_ms", buf);
+        s->solver.status = PS_SOLVE_HEURISTIC;
+        s->solver.objective_ns = b.makespan;
+        s->solver.solve_ms = now_ms() - t0;
+    }
+    plan_free(b.p, b.sh != NULL ? b.sh->S : 0);
+    for (int t = 0; t < n_shapes; t++)
+        shape_fini(&shapes[t]);
+    *out = s;
+    return st;
 }
 
 const struct ps_solver ps_solver_greedy = {
