@@ -64,7 +64,12 @@ static struct ps_schedule *run_greedy(const struct ps_scenario *sc, const char *
         if (strcmp(s->solver.params[i].key, "planned_ms") == 0)
             planned = s->solver.params[i].value;
     assert_non_null(planned);
-    assert_true(s->makespan_ns <= ps_ms_to_ns(atof(planned)));
+    int64_t plan_ns = ps_ms_to_ns(atof(planned));
+    assert_true(s->makespan_ns <= plan_ns);
+    /* merged only where parts touch, the simulator reproduces the plan exactly */
+    if (kvs != NULL && strstr(kvs, "merge=adjacent") != NULL && s->makespan_ns != plan_ns)
+        fail_msg("adjacent form: simulated %.6f ms != planned %s ms", ps_ns_to_ms(s->makespan_ns),
+                 planned);
     return s;
 }
 
@@ -317,6 +322,73 @@ static void test_saturated_link(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* A small deterministic generator (xorshift) for the random sweep. */
+static uint32_t rnd(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+static double rnd_unit(uint32_t *x)
+{
+    return (double)(rnd(x) % 10000) / 10000.0;
+}
+
+/* Random scenarios: uneven stages and DCs, links, per-microbatch scales, data parallel,
+ * memory limits near the minimum; every output checked by run_greedy. */
+static void test_random_scenarios(void **state)
+{
+    (void)state;
+    uint32_t x = 12345;
+    for (int it = 0; it < 60; it++) {
+        int n_dcs = 1 + (int)(rnd(&x) % 3), per = 1 + (int)(rnd(&x) % 3);
+        int M = 1 + (int)(rnd(&x) % 9);
+        struct ps_scenario sc;
+        assert_int_equal(ps_scenario_make_uniform(&sc, n_dcs, per, M, 0.5 + rnd_unit(&x),
+                                                  0.5 + rnd_unit(&x),
+                                                  rnd_unit(&x) < 0.2 ? 0 : 0.3 + rnd_unit(&x)),
+                         PS_OK);
+        sc.activation_mb = rnd_unit(&x) < 0.3 ? 0 : 0.5 + rnd_unit(&x);
+        sc.inter_dc.latency_ms = 2 * rnd_unit(&x);
+        sc.inter_dc.bandwidth_gbps = rnd_unit(&x) < 0.3 ? 0 : 2 + 8 * rnd_unit(&x);
+        sc.intra_dc.latency_ms = 0.2 * rnd_unit(&x);
+        sc.intra_dc.bandwidth_gbps = rnd_unit(&x) < 0.5 ? 0 : 20 + 20 * rnd_unit(&x);
+        sc.weight_share = rnd_unit(&x);
+        if (rnd_unit(&x) < 0.7) {
+            sc.has_memory_limit = true;
+            sc.memory_limit = 1.6 + 3 * rnd_unit(&x);
+        }
+        if (rnd_unit(&x) < 0.3) {
+            sc.has_data_parallel = true;
+            sc.allgather_ms = rnd_unit(&x);
+            sc.reduce_scatter_ms = rnd_unit(&x);
+        }
+        if (rnd_unit(&x) < 0.3) {
+            sc.per_microbatch = calloc((size_t)M, sizeof *sc.per_microbatch);
+            assert_non_null(sc.per_microbatch);
+            for (int m = 0; m < M; m++) {
+                sc.per_microbatch[m].compute_scale = 0.5 + rnd_unit(&x);
+                sc.per_microbatch[m].activation_scale = 0.5 + rnd_unit(&x);
+                sc.per_microbatch[m].memory_scale = 0.4 + 0.6 * rnd_unit(&x);
+                sc.per_microbatch[m].has_memory_scale = true;
+            }
+        }
+        struct ps_diag d;
+        if (ps_scenario_validate(&sc, &d) != PS_OK)
+            fail_msg("random scenario %d invalid: %s: %s", it, d.path, d.msg);
+        static const char *const params[] = {
+            NULL, "traversal=loop n_sub=3 rules=avail merge=adjacent",
+            "traversal=wave n_sub=2 rules=hidev merge=adjacent", "traversal=wave merge=wmove"};
+        for (size_t p = 0; p < 4; p++) {
+            struct ps_schedule *s = run_greedy(&sc, params[p]);
+            ps_schedule_free(s);
+        }
+        ps_scenario_fini(&sc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_saturated_link),
+        cmocka_unit_test(test_random_scenarios),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
