@@ -372,9 +372,14 @@ int cli_cmd_replay(int argc, char **argv)
                fcfs ? " (channels first-come-first-served)" : "");
         rc = PS_EXIT_OK;
     } else {
-        printf("%s: replay differs: %zu ops, %zu data-parallel ops, %zu transfers at other "
-               "times; makespan file %.6f ms, replay %.6f ms%s\n",
-               file, dc.ops, dc.dp, dc.transfers, file_ms, sim_ms,
+        size_t n_ops = 0, n_dp = 0;
+        for (int stg = 0; stg < f->n_stages; stg++) {
+            n_ops += f->dev_n[stg];
+            n_dp += f->dp_n ? f->dp_n[stg] : 0;
+        }
+        printf("%s: replay differs: at other times: ops %zu of %zu, data-parallel ops %zu of "
+               "%zu, transfers %zu of %zu; makespan file %.6f ms, replay %.6f ms%s\n",
+               file, dc.ops, n_ops, dc.dp, n_dp, dc.transfers, f->n_transfers, file_ms, sim_ms,
                fcfs ? " (channels first-come-first-served)" : "");
         if (dc.first_done)
             printf("%s: first difference: %s\n", file, dc.first);
