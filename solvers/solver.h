@@ -61,8 +61,8 @@ struct ps_solve_ctx {
  * *out NULL. */
 typedef enum ps_status (*ps_generate_fn)(const struct ps_scenario *sc,
                                          const struct ps_params *params,
-                                         const struct ps_solve_ctx *ctx,
-                                         struct ps_schedule **out, struct ps_diag *d);
+                                         const struct ps_solve_ctx *ctx, struct ps_schedule **out,
+                                         struct ps_diag *d);
 
 #define PS_TRAV_LOOP_BIT (1u << PS_TRAVERSAL_LOOP)
 #define PS_TRAV_WAVE_BIT (1u << PS_TRAVERSAL_WAVE)
