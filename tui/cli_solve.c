@@ -135,7 +135,14 @@ int cli_cmd_solve(int argc, char **argv)
 
     enum ps_status st = ps_solver_run(sv, &sc, &params, NULL, &sched, &d);
     if (st != PS_OK) {
-        rc = cli_fail_diag(&d, sv->name);
+        if (strncmp(d.path, "param.", 6) == 0) {
+            /* A parameter value only the generator could judge: still a usage error. */
+            char msg[1024];
+            ps_diag_format(&d, sv->name, msg, sizeof(msg));
+            rc = cli_usage("solve", "solve: %s", msg);
+        } else {
+            rc = cli_fail_diag(&d, sv->name);
+        }
         goto done;
     }
     if (sched->solver.status == PS_SOLVE_INFEASIBLE)
