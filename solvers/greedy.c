@@ -31,7 +31,10 @@ enum { K_F = 0, K_B = 1, K_W = 2 };
  * "avail" reads the conditions as "an op of that kind is ready now" (after an F with no
  * B ready: W > F > B). "prio": a device that waited picks by priority among the ops
  * arriving together, where the authors' code takes the one that arrived first; "btie"
- * does the same and, memory-blocked with equal release rates, runs the B first. */
+ * does the same and, memory-blocked with equal release rates, runs the B first; "look"
+ * is btie that also weighs ops arriving within a quarter F part of the device's ready
+ * time (the authors' rule only sees ops already there, so a link delay of a few
+ * microseconds can make it start a worse op instead of waiting). */
 enum tie_mode { TIE_MB = 0, TIE_W, TIE_B };
 
 struct rules {
@@ -40,12 +43,13 @@ struct rules {
     bool idle_arrival; /* an idle device takes what arrived first (paper), not priority */
     enum tie_mode tie; /* memory-blocked, equal release rates (paper: lower microbatch) */
     bool high_dev;     /* devices ready at the same time: higher device first */
+    double slack;      /* look-ahead window, in parts of the device's F (paper: 0) */
 };
 
 static const struct rules rule_table[] = {
-    {"paper", false, true, TIE_MB, false}, {"prio", false, false, TIE_MB, false},
-    {"avail", true, false, TIE_W, false},  {"hidev", false, true, TIE_MB, true},
-    {"btie", false, false, TIE_B, false},
+    {"paper", false, true, TIE_MB, false, 0}, {"prio", false, false, TIE_MB, false, 0},
+    {"avail", true, false, TIE_W, false, 0},  {"hidev", false, true, TIE_MB, true, 0},
+    {"btie", false, false, TIE_B, false, 0},  {"look", false, false, TIE_B, false, 0.25},
 };
 #define N_RULES (sizeof rule_table / sizeof rule_table[0])
 
@@ -114,8 +118,10 @@ struct run {
     int P;     /* leaves of the tournament tree */
     int *tree; /* 2P: winning device per node, -1 none */
     int64_t *key;
-    int64_t *cav;     /* per device [3][MAX_V]: cand_avail as of its last tree_update */
-    int64_t *part_ns; /* [kind][v][part] durations, NULL when microbatches differ */
+    int *dec;          /* per device: the op it will run at key (kind * MAX_V + chunk) */
+    int64_t *slack_ns; /* per device: look-ahead window, NULL without */
+    int64_t *cav;      /* per device [3][MAX_V]: cand_avail as of its last tree_update */
+    int64_t *part_ns;  /* [kind][v][part] durations, NULL when microbatches differ */
     int64_t floor_t;
 };
 
@@ -435,9 +441,27 @@ static bool dev_better(const struct run *g, int a, int b)
     return g->r->high_dev ? a > b : a < b;
 }
 
+static int choose(const struct run *g, int d, int64_t t, int *chunk);
+
+/* Recomputes device d's decision (what it runs next, and when) and its place in the
+ * tournament tree. A device never starts before the current time of the search, so
+ * decisions are taken in time order (a look-ahead may have made it wait past a
+ * candidate that is now being reconsidered). */
 static void tree_update(struct run *g, int d)
 {
-    g->key[d] = dev_key(g, d);
+    int64_t t = dev_key(g, d);
+    if (t != NO_TIME) {
+        if (t < g->floor_t)
+            t = g->floor_t;
+        int c = 0;
+        int kind = choose(g, d, g->slack_ns != NULL ? t + g->slack_ns[d] : t, &c);
+        assert(kind >= 0);
+        g->dec[d] = kind * MAX_V + c;
+        int64_t av = g->cav[((size_t)d * 3 + (size_t)kind) * MAX_V + (size_t)c];
+        if (av > t)
+            t = av;
+    }
+    g->key[d] = t;
     int i = g->P + d;
     g->tree[i] = g->key[d] == NO_TIME ? -1 : d;
     for (i /= 2; i >= 1; i /= 2) {
@@ -609,6 +633,8 @@ static void run_free(struct run *g)
     free(g->tree);
     free(g->key);
     free(g->cav);
+    free(g->dec);
+    free(g->slack_ns);
     free(g->part_ns);
 }
 
@@ -670,6 +696,14 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
     g.tree = malloc(2 * (size_t)g.P * sizeof(int));
     g.key = malloc((size_t)S * sizeof(int64_t));
     g.cav = malloc((size_t)S * 3 * MAX_V * sizeof(int64_t));
+    g.dec = calloc((size_t)S, sizeof(int));
+    if (r->slack > 0) {
+        g.slack_ns = malloc((size_t)S * sizeof(int64_t));
+        if (g.slack_ns != NULL)
+            for (int d = 0; d < S; d++)
+                g.slack_ns[d] =
+                    (int64_t)(r->slack * (double)op_ns(sh, K_F, sh->v_of[d * V], 0) / n_sub);
+    }
     if (sh->sc->per_microbatch == NULL) {
         g.part_ns = malloc(3 * (size_t)SV * (size_t)n_sub * sizeof(int64_t));
         if (g.part_ns != NULL)
@@ -680,7 +714,8 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
                                   (size_t)q] = ps_split_ns(op_ns(sh, k, v, 0), q, n_sub);
     }
     if (p == NULL || !g.ds || !g.avail[0] || !g.avail[1] || !g.seq[0] || !g.seq[1] || !g.ch ||
-        !g.tree || !g.key || !g.cav || (sh->sc->per_microbatch == NULL && !g.part_ns))
+        !g.tree || !g.key || !g.cav || !g.dec || (r->slack > 0 && !g.slack_ns) ||
+        (sh->sc->per_microbatch == NULL && !g.part_ns))
         goto done;
     for (size_t i = 0; i < nav; i++)
         g.avail[0][i] = g.avail[1][i] = NO_TIME;
@@ -704,9 +739,7 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
         }
         int64_t t = g.key[d];
         g.floor_t = t;
-        int c = 0;
-        int kind = choose(&g, d, t, &c);
-        assert(kind >= 0);
+        int kind = g.dec[d] / MAX_V, c = g.dec[d] % MAX_V;
         struct dev_state *ds = &g.ds[d];
         int v = sh->v_of[d * V + c], m = ds->next[kind][c], part = ds->part[kind][c];
         int64_t dur =
@@ -903,9 +936,9 @@ static const struct ps_param_def greedy_params[] = {
      "the best",
      NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
-     "reading of the priority rules: paper (the authors' code), prio, avail, hidev, btie; "
+     "reading of the priority rules: paper (the authors' code), prio, avail, hidev, btie, look; "
      "auto tries all",
-     "auto|paper|prio|avail|hidev|btie", 0, 0},
+     "auto|paper|prio|avail|hidev|btie|look", 0, 0},
     {"merge", PS_PARAM_CHOICE, "auto",
      "after the greedy: adjacent (merge touching parts only), wmove (the authors' W move "
      "first), auto (the better of the two)",
