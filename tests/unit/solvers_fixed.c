@@ -208,6 +208,43 @@ static void test_gpipe_1f1b_delays(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* What a slow middle boundary does to the other families (F=B=W=1, S=4 as 2+2, M=8).
+ * Values from an independent prototype simulator (research notes' model): the loop order
+ * crosses the boundary 6 times per microbatch, the V 4 times, the others twice, and how
+ * much of it the warm-up hides differs per family. */
+static void test_latency_effects(void **state)
+{
+    (void)state;
+    static const struct {
+        double L;
+        double interleaved, zb_h1, zb_h2, zb_v, onefoneb_split;
+    } cases[] = {
+        {0, 28.5, 27, 27, 25.5, 30}, {0.5, 31.5, 29, 27.5, 28, 31}, {1, 35, 33, 28, 31, 34},
+        {2, 47, 41, 31, 41, 42},     {4, 71, 57, 39, 61, 58},
+    };
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 2, 2, 8, 1, 1, 1), PS_OK);
+    int64_t prev[5] = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sc.inter_dc.latency_ms = cases[i].L;
+        int64_t got[5] = {
+            makespan(&sc, "interleaved", NULL),
+            makespan(&sc, "zb-h1", NULL),
+            makespan(&sc, "zb-h2", NULL),
+            makespan(&sc, "zb-v", NULL),
+            makespan(&sc, "1f1b", "split_backward=true", NULL),
+        };
+        double want[5] = {cases[i].interleaved, cases[i].zb_h1, cases[i].zb_h2, cases[i].zb_v,
+                          cases[i].onefoneb_split};
+        for (int k = 0; k < 5; k++) {
+            assert_int_equal(got[k], MS(want[k]));
+            assert_true(got[k] >= prev[k]); /* fixed orders: latency never helps */
+            prev[k] = got[k];
+        }
+    }
+    ps_scenario_fini(&sc);
+}
+
 /* ---- 1F1B with extra warm-up (GeoPipe; seeds-others.md 1.5) --------------------------- */
 
 static void test_1f1b_warmup_one_link(void **state)
@@ -494,7 +531,7 @@ int main(void)
         cmocka_unit_test(test_gpipe_1f1b_delays),     cmocka_unit_test(test_1f1b_warmup_one_link),
         cmocka_unit_test(test_1f1b_warmup_two_links), cmocka_unit_test(test_1f1b_warmup_monotone),
         cmocka_unit_test(test_memory_limit_flags),    cmocka_unit_test(test_no_weight_ops),
-        cmocka_unit_test(test_random_valid),
+        cmocka_unit_test(test_random_valid),          cmocka_unit_test(test_latency_effects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
