@@ -932,7 +932,7 @@ static const struct ps_param_def greedy_params[] = {
      "auto: both, the better wins",
      "auto|loop|wave", 0, 0},
     {"n_sub", PS_PARAM_LIST, "auto",
-     "sub-blocks per op, 1..32; auto tries 1, 2 and 4 (1 and 4 past S*M = 1024) and keeps "
+     "sub-blocks per op, 1..32; auto tries 1, 2 and 4 (1 and 4 past S*M = 512) and keeps "
      "the best",
      NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
@@ -1081,12 +1081,13 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         if (rules == NULL || strcmp(rules, "auto") == 0 || strcmp(rules, rule_table[i].name) == 0)
             rl[n_rl++] = &rule_table[i];
 
-    /* Past S*M = 1024 the full portfolio gets slow; there whole ops (n_sub 1, which win
-     * most often) try every rule and sub-blocks (n_sub 4) only the authors' rules. */
+    /* Past S*M = 512 the full portfolio gets slow; there whole ops (n_sub 1, which win
+     * most often) try every rule and sub-blocks (n_sub 4) the authors' rules and look. */
     bool big =
-        n_sub == 0 && n_rl == (int)N_RULES && (long)sc->n_stages * (long)sc->n_microbatches > 1024;
+        n_sub == 0 && n_rl == (int)N_RULES && (long)sc->n_stages * (long)sc->n_microbatches > 512;
     if (big)
         n_subs = 1;
+    const struct rules *big_rl[2] = {&rule_table[0], &rule_table[N_RULES - 1]};
     struct shape shapes[2];
     int n_shapes = 0;
     struct best b = {0};
@@ -1100,7 +1101,7 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         n_shapes++;
         st = search(&shapes[t], subs, n_subs, rl, n_rl, try_form, ctx, &b, d);
         if (big && st == PS_OK)
-            st = search(&shapes[t], &subs[2], 1, rl, 1, try_form, ctx, &b, d);
+            st = search(&shapes[t], &subs[2], 1, big_rl, 2, try_form, ctx, &b, d);
     }
     struct ps_schedule *s = NULL;
     if (st == PS_OK && b.p == NULL)
