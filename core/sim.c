@@ -43,12 +43,13 @@ struct sim {
 
     /* per channel: a heap of ready transfer ids (in one flat block) */
     int32_t *cq;
-    size_t *cq_off, *cq_n;
+    size_t *cq_off, *cq_n, *cq_head; /* FCFS: a FIFO q[head..n); ranked: a heap q[0..n) */
     uint8_t *ch_busy, *ch_dirty;
     int *dirty;
     int n_dirty;
     int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
     size_t *ch_sent;
+    int32_t *ch_cur; /* the transfer on the channel when its arrival rides on the free event */
 };
 
 static inline size_t key3(const struct sim *m, int kind, int v, int mb)
@@ -122,6 +123,16 @@ static void cq_push(struct sim *m, int c, int32_t id)
 {
     int32_t *q = m->cq + m->cq_off[c];
     size_t i = m->cq_n[c]++;
+    if (m->ch_ranks == NULL) {
+        /* FCFS: transfers become ready in time order, so the queue is a FIFO; only ties
+         * at one instant need sorting */
+        while (i > m->cq_head[c] && xfer_before(m, id, q[i - 1])) {
+            q[i] = q[i - 1];
+            i--;
+        }
+        q[i] = id;
+        return;
+    }
     while (i > 0) {
         size_t p = (i - 1) / 2;
         if (!xfer_before(m, id, q[p]))
@@ -132,9 +143,21 @@ static void cq_push(struct sim *m, int c, int32_t id)
     q[i] = id;
 }
 
+static bool cq_empty(const struct sim *m, int c)
+{
+    return m->cq_n[c] == m->cq_head[c];
+}
+
+static int32_t cq_top(const struct sim *m, int c)
+{
+    return m->cq[m->cq_off[c] + m->cq_head[c]];
+}
+
 static int32_t cq_pop(struct sim *m, int c)
 {
     int32_t *q = m->cq + m->cq_off[c];
+    if (m->ch_ranks == NULL)
+        return q[m->cq_head[c]++];
     int32_t top = q[0];
     size_t n = --m->cq_n[c];
     int32_t last = q[n];
@@ -265,9 +288,9 @@ static void op_end(struct sim *m, int d, int64_t t)
 
 static void dispatch(struct sim *m, int c, int64_t t)
 {
-    if (m->ch_busy[c] || m->cq_n[c] == 0)
+    if (m->ch_busy[c] || cq_empty(m, c))
         return;
-    int32_t id = m->cq[m->cq_off[c]];
+    int32_t id = cq_top(m, c);
     struct ps_transfer *x = &m->s->transfers[id];
     if (m->ch_ranks != NULL) {
         /* explicit order: only the lowest unsent rank may go */
@@ -283,7 +306,11 @@ static void dispatch(struct sim *m, int c, int64_t t)
     x->arrive_ns = x->end_ns + m->blat[ps_boundary(m->s, x->kind, x->from_vstage)];
     m->ch_busy[c] = 1;
     heap_push(m, x->end_ns, (uint32_t)c, EV_CHAN_FREE);
-    heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
+    /* without latency the arrival is the channel's free event itself: one event less */
+    if (x->arrive_ns == x->end_ns)
+        m->ch_cur[c] = id;
+    else
+        heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -549,11 +576,13 @@ static void sim_free(struct sim *m)
     free(m->cq);
     free(m->cq_off);
     free(m->cq_n);
+    free(m->cq_head);
     free(m->ch_busy);
     free(m->ch_dirty);
     free(m->dirty);
     free(m->ch_ranks);
     free(m->ch_sent);
+    free(m->ch_cur);
 }
 
 static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
@@ -638,13 +667,17 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
     size_t nc = (size_t)s->n_channels;
     m->cq_off = calloc(nc + 1, sizeof *m->cq_off);
     m->cq_n = calloc(nc + 1, sizeof *m->cq_n);
+    m->cq_head = calloc(nc + 1, sizeof *m->cq_head);
     m->ch_busy = calloc(nc + 1, 1);
     m->ch_dirty = calloc(nc + 1, 1);
     m->dirty = malloc((nc + 1) * sizeof *m->dirty);
     m->ch_sent = calloc(nc + 1, sizeof *m->ch_sent);
-    if (m->cq_off == NULL || m->cq_n == NULL || m->ch_busy == NULL || m->ch_dirty == NULL ||
-        m->dirty == NULL || m->ch_sent == NULL)
+    m->ch_cur = malloc((nc + 1) * sizeof *m->ch_cur);
+    if (m->cq_off == NULL || m->cq_n == NULL || m->cq_head == NULL || m->ch_busy == NULL ||
+        m->ch_dirty == NULL || m->dirty == NULL || m->ch_sent == NULL || m->ch_cur == NULL)
         return PS_ENOMEM;
+    for (size_t c = 0; c < nc; c++)
+        m->ch_cur[c] = -1;
     for (int b = 0; b < 2 * m->SV; b++)
         if (m->bch[b] >= 0)
             m->cq_off[m->bch[b] + 1] += M;
@@ -770,6 +803,10 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
             case EV_CHAN_FREE:
                 m.ch_busy[id] = 0;
                 mark_dirty(&m, (int)id);
+                if (m.ch_cur[id] >= 0) {
+                    deliver(&m, &s->transfers[m.ch_cur[id]]);
+                    m.ch_cur[id] = -1;
+                }
                 break;
             case EV_AG_END: {
                 int dv = (int)id / m.V, c = (int)id % m.V;

@@ -271,6 +271,75 @@ static void test_parts(void **state)
     ps_scenario_fini(&sc);
 }
 
+static void test_split_memory(void **state)
+{
+    (void)state;
+    /* one stage, F0 B0 F1 W0 B1 W1: F allocates 1 at its start, B frees 1-w, W frees w.
+     * With w = 0.2: 1, 0.2, 1.2 (peak), 1.0, 0.2, 0 */
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 1, 2, 1, 1, 1), PS_OK);
+    sc.weight_share = 0.2;
+    struct ps_schedule *s = ps_schedule_new(&sc, "t", 1, PS_TRAVERSAL_LOOP, true);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_F, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_F, 0, 1), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_W, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, 1), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_W, 0, 1), PS_OK);
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_true(fabs(s->peak_memory[0] - 1.2) < 1e-12);
+    assert_int_equal(s->makespan_ns, MS(6));
+    assert_int_equal(s->n_transfers, 0);
+    /* a limit of 1.1 is exceeded and flagged, not refused */
+    sc.has_memory_limit = true;
+    sc.memory_limit = 1.1;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_false(s->memory_ok);
+    sc.memory_limit = 1.2;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_true(s->memory_ok);
+    ps_schedule_free(s);
+    /* a split schedule on a stage without W: B frees everything */
+    sc.compute.weight_ms = 0;
+    s = ps_schedule_new(&sc, "t", 2, PS_TRAVERSAL_LOOP, true);
+    assert_false(ps_schedule_has_w(s, 0));
+    assert_int_equal(build_gpipe_chunks(s), 0);
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_true(fabs(s->peak_memory[0] - 2) < 1e-12); /* 2 microbatches x 2 chunks x 1/2 */
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+static void test_interleaved_parts(void **state)
+{
+    (void)state;
+    /* parts of one op need not be back to back: F0 part 1, F1, F0 part 2 on stage 0;
+     * stage 1's F0 waits for the last part */
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 2, 2, 1, 1, 0), PS_OK);
+    struct ps_schedule *s = ps_schedule_new(&sc, "t", 1, PS_TRAVERSAL_LOOP, false);
+    assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 0, 0, 2), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_F, 0, 1), PS_OK);
+    assert_int_equal(ps_schedule_push_part(s, 0, PS_OP_F, 0, 0, 1, 2), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, 1), PS_OK);
+    for (int m = 0; m < 2; m++)
+        assert_int_equal(ps_schedule_push(s, 1, PS_OP_F, 0, m), PS_OK);
+    for (int m = 0; m < 2; m++)
+        assert_int_equal(ps_schedule_push(s, 1, PS_OP_B, 0, m), PS_OK);
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    /* stage 0: F0a [0,0.5], F1 [0.5,1.5], F0b [1.5,2]; stage 1: F0 at 2, F1 at 3 */
+    assert_int_equal(s->dev_ops[0][2].end_ns, MS(2));
+    assert_int_equal(s->dev_ops[1][0].start_ns, MS(2));
+    /* F allocates at the start of part 1 of 2 */
+    assert_true(fabs(s->peak_memory[0] - 2) < 1e-12);
+    assert_int_equal(ps_schedule_validate(s, &d, NULL), PS_OK);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 static void test_ranks(void **state)
 {
     (void)state;
@@ -363,6 +432,8 @@ int main(void)
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_data_parallel),
         cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_split_memory),
+        cmocka_unit_test(test_interleaved_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
