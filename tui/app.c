@@ -135,6 +135,7 @@ static void ensure_crit(struct tui_result *r)
 }
 
 static void clamp_cursor(struct tui_app *app);
+static void refit(struct tui_app *app);
 
 /* The scenario changed: every fast schedule again, slow results are stale. */
 static void recompute_all(struct tui_app *app)
@@ -186,6 +187,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
             app->shown = (int)i;
     app->table_sel = app->shown;
     recompute_all(app);
+    refit(app);
     tui_message(app, TUI_MSG_INFO, "%s: %d stages, %d microbatches, %d DCs. Press ? for help.",
                 app->sc.name[0] ? app->sc.name : "scenario", app->sc.n_stages,
                 app->sc.n_microbatches, app->sc.n_dcs);

@@ -180,6 +180,7 @@ struct tui_layout {
     struct tui_rect header, panel, gantt, table, detail, status;
     struct tui_rect plot; /* the time columns and device rows inside the Gantt pane */
     int label_w;          /* width of the device labels left of plot */
+    int dev_h;            /* screen rows per device (1-3: taller bars when there is room) */
 };
 
 /* What one row of the Gantt plot shows. */
@@ -188,6 +189,7 @@ struct tui_grow {
     enum tui_grow_kind kind;
     int sched; /* index in app->res */
     int index; /* device, or channel index */
+    int sub;   /* row within a device's bar (0..dev_h-1) */
 };
 
 struct tui_app {

@@ -41,6 +41,7 @@ enum tui_style {
 #define TUI_F_ALT 0x01   /* second shade of an op colour (odd microbatches) */
 #define TUI_F_CRIT 0x02  /* on the critical path */
 #define TUI_F_FADED 0x04 /* not on the critical path while it is highlighted */
+#define TUI_F_HALF 0x08  /* the top row of a tall bar: a lower half block in the bar's colour */
 
 /* Drawing glyphs that have a Unicode form and an ASCII fallback. A cell holds either a
  * code point (text) or one of these (glyph != TUI_G_NONE). */

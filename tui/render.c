@@ -45,6 +45,26 @@ static int label_width(const struct tui_app *app)
     return w < 8 ? 8 : w;
 }
 
+static void sched_rows(const struct tui_app *app, int r, bool title, int dev_h,
+                       struct tui_grow *out, int *n, int max);
+
+/* Plot rows at one row per device, and how many of them are devices. */
+static int count_rows(const struct tui_app *app, int *n_dev)
+{
+    static struct tui_grow rows[MAX_GROWS];
+    int n = 0;
+    *n_dev = 0;
+    if (app->n_res == 0 || app->sc.n_stages == 0)
+        return 0;
+    bool split = app->split_b >= 0 && (size_t)app->split_b < app->n_res;
+    sched_rows(app, app->shown, split, 1, rows, &n, MAX_GROWS);
+    if (split)
+        sched_rows(app, app->split_b, true, 1, rows, &n, MAX_GROWS);
+    for (int i = 0; i < n; i++)
+        *n_dev += rows[i].kind == TUI_GROW_DEVICE;
+    return n;
+}
+
 void tui_layout(const struct tui_app *app, struct tui_layout *lo)
 {
     memset(lo, 0, sizeof(*lo));
@@ -56,8 +76,8 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
     int body_y = 1, body_h = rows - 3;
     int n_res = (int)app->n_res;
     lo->wide = cols >= 120;
-    static struct tui_grow grows[MAX_GROWS];
-    int need = tui_gantt_rows(app, grows, MAX_GROWS) + 1 + 2; /* rows, axis, border */
+    int n_dev = 0;
+    int need = count_rows(app, &n_dev) + 1 + 2; /* rows, axis, border */
     if (lo->wide) {
         int pw = clampi(cols / 5, 34, 44);
         int th = clampi(n_res + 3, 5, body_h / 2);
@@ -85,6 +105,9 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
         lo->plot.w = 1;
     if (lo->plot.h < 1)
         lo->plot.h = 1;
+    lo->dev_h = 1;
+    if (n_dev > 0)
+        lo->dev_h = clampi(1 + (lo->plot.h - (need - 3)) / n_dev, 1, 3);
 }
 
 /* ---- Gantt rows -------------------------------------------------------------------------- */
@@ -93,7 +116,7 @@ static void add_grow(struct tui_grow *out, int *n, int max, enum tui_grow_kind k
                      int index)
 {
     if (*n < max)
-        out[(*n)++] = (struct tui_grow){k, sched, index};
+        out[(*n)++] = (struct tui_grow){k, sched, index, 0};
 }
 
 /* Index of the inter-DC channel from -> to in s, or -1. */
@@ -107,8 +130,8 @@ static int dc_channel(const struct ps_schedule *s, int from, int to)
     return -1;
 }
 
-static void sched_rows(const struct tui_app *app, int r, bool title, struct tui_grow *out, int *n,
-                       int max)
+static void sched_rows(const struct tui_app *app, int r, bool title, int dev_h,
+                       struct tui_grow *out, int *n, int max)
 {
     const struct ps_scenario *sc = &app->sc;
     const struct ps_schedule *s = app->res[r].sched;
@@ -134,7 +157,11 @@ static void sched_rows(const struct tui_app *app, int r, bool title, struct tui_
         }
         int first = ps_scenario_dc_first_stage(sc, d);
         for (int st = first; st < first + sc->dcs[d].stages; st++)
-            add_grow(out, n, max, TUI_GROW_DEVICE, r, st);
+            for (int sub = 0; sub < dev_h; sub++) {
+                add_grow(out, n, max, TUI_GROW_DEVICE, r, st);
+                if (*n > 0)
+                    out[*n - 1].sub = sub;
+            }
     }
 }
 
@@ -143,10 +170,12 @@ int tui_gantt_rows(const struct tui_app *app, struct tui_grow *out, int max)
     int n = 0;
     if (app->n_res == 0 || app->sc.n_stages == 0)
         return 0;
+    struct tui_layout lo;
+    tui_layout(app, &lo);
     bool split = app->split_b >= 0 && (size_t)app->split_b < app->n_res;
-    sched_rows(app, app->shown, split, out, &n, max);
+    sched_rows(app, app->shown, split, lo.dev_h, out, &n, max);
     if (split)
-        sched_rows(app, app->split_b, true, out, &n, max);
+        sched_rows(app, app->split_b, true, lo.dev_h, out, &n, max);
     return n;
 }
 
@@ -343,7 +372,8 @@ static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, st
                       int y, int64_t t0, int64_t t1, enum tui_style st, uint8_t flags,
                       const char *label)
 {
-    int64_t npc = app->view_ns_per_col;
+    bool half = (flags & TUI_F_HALF) != 0;
+    int64_t npc = app->view_ns_per_col > 0 ? app->view_ns_per_col : 1;
     int64_t rel0 = t0 - app->view_t0, rel1 = t1 - app->view_t0;
     if (rel1 <= 0)
         return false;
@@ -361,17 +391,24 @@ static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, st
     for (int i = 0; i < w; i++) {
         struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0 + i, y);
         if (cell)
-            *cell = (struct tui_cell){.ch = ' ', .glyph = 0, .style = (uint8_t)st, .flags = flags};
+            *cell = (struct tui_cell){.ch = ' ',
+                                      .glyph = half ? TUI_G_LOWER_HALF : TUI_G_NONE,
+                                      .style = (uint8_t)st,
+                                      .flags = flags};
     }
-    /* The label from the bar's first visible cell, when it fits whole. */
+    if (half)
+        return true;
+    /* The label from the bar's first visible cell, when it fits with room to spare (so
+     * neighbouring labels never run together). */
     int len = (int)strlen(label);
-    if (len > 0 && len <= w) {
+    int64_t w_eff = (t1 - t0 + npc / 2) / npc; /* columns the bar really covers */
+    if (len > 0 && len < w_eff && len <= w) {
         for (int i = 0; i < len; i++) {
             struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0 + i, y);
             if (cell)
                 cell->ch = (unsigned char)label[i];
         }
-    } else if (!app->color && w >= 1) {
+    } else if (!app->color && len > 0 && w >= 1) {
         /* Monochrome: at least the kind letter. */
         struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0, y);
         if (cell)
@@ -394,8 +431,12 @@ static void op_label(const struct tui_app *app, const struct ps_op *op, char *bu
 }
 
 static void render_device_row(const struct tui_app *app, const struct tui_layout *lo,
-                              struct tui_canvas *c, int y, int ri, int st)
+                              struct tui_canvas *c, int y, int ri, int st, int sub)
 {
+    /* A tall bar: a half-block top row, the labelled row, then plain rows. */
+    int label_sub = lo->dev_h > 1 ? 1 : 0;
+    uint8_t half = lo->dev_h > 1 && sub == 0 ? TUI_F_HALF : 0;
+    bool labelled = sub == label_sub;
     const struct tui_result *r = &app->res[ri];
     const struct ps_schedule *s = r->sched;
     const struct ps_scenario *sc = &app->sc;
@@ -406,9 +447,12 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
     snprintf(lab, sizeof(lab), "%-*.*s %*d", name_w, name_w, first ? sc->dcs[dc].name : "",
              digits(sc->n_stages - 1), st);
     bool cur_row = ri == app->shown && app->cursor_on && app->cur_stage == st;
-    tui_canvas_text(c, lo->gantt.x + 1, y, lo->label_w - 1, cur_row ? TUI_S_BOLD : TUI_S_DIM, lab);
-    if (first)
-        tui_canvas_text(c, lo->gantt.x + 1, y, name_w, TUI_S_TITLE, sc->dcs[dc].name);
+    if (labelled) {
+        tui_canvas_text(c, lo->gantt.x + 1, y, lo->label_w - 1, cur_row ? TUI_S_BOLD : TUI_S_DIM,
+                        lab);
+        if (first)
+            tui_canvas_text(c, lo->gantt.x + 1, y, name_w, TUI_S_TITLE, sc->dcs[dc].name);
+    }
     tui_canvas_glyph(c, lo->plot.x - 1, y, TUI_G_VLINE, TUI_S_BORDER);
     if (s == NULL || !s->timed || st >= s->n_stages)
         return;
@@ -419,7 +463,7 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
         const struct ps_op *op = &s->dp_ops[st][i];
         op_label(app, op, label, sizeof(label));
         paint_bar(app, lo, c, y, op->start_ns, op->end_ns, op_style((enum ps_op_kind)op->kind),
-                  crit ? TUI_F_FADED : 0, label);
+                  (uint8_t)((crit ? TUI_F_FADED : 0) | half), labelled ? label : "");
     }
     for (size_t i = 0; i < s->dev_n[st]; i++) {
         const struct ps_op *op = &s->dev_ops[st][i];
@@ -434,7 +478,8 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
         if (ri == app->shown && app->cursor_on && app->cur_stage == st && app->cur_index == i)
             sty = TUI_S_CURSOR;
         op_label(app, op, label, sizeof(label));
-        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, flags, label);
+        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, (uint8_t)(flags | half),
+                  labelled ? label : "");
     }
 }
 
@@ -509,7 +554,7 @@ static void render_axis(const struct tui_app *app, const struct tui_layout *lo,
     tui_canvas_text(c, lo->gantt.x + 1, y, lo->label_w - 1, TUI_S_DIM, "ms");
     tui_canvas_glyph(c, lo->plot.x - 1, y, TUI_G_BL, TUI_S_BORDER);
     tui_canvas_hline(c, lo->plot.x, y, lo->plot.w, TUI_G_HLINE, TUI_S_BORDER);
-    int64_t npc = app->view_ns_per_col;
+    int64_t npc = app->view_ns_per_col > 0 ? app->view_ns_per_col : 1;
     int64_t step = tick_step(npc, 10);
     int64_t t = (app->view_t0 + step - 1) / step * step;
     int last_end = -1;
@@ -561,11 +606,13 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
         int lx = g->x + g->w - 2;
         for (int i = (int)(sizeof(legend) / sizeof(legend[0])) - 1; i >= 0; i--) {
             int len = (int)strlen(legend[i].name);
-            lx -= len + 2;
+            lx -= len + 3;
             if (lx < g->x + 2)
                 break;
             tui_canvas_put(c, lx, g->y + g->h - 1, ' ', TUI_S_BORDER);
-            tui_canvas_text(c, lx + 1, g->y + g->h - 1, len, legend[i].st, legend[i].name);
+            tui_canvas_put(c, lx + 1, g->y + g->h - 1, ' ', legend[i].st);
+            tui_canvas_text(c, lx + 2, g->y + g->h - 1, len, legend[i].st, legend[i].name);
+            tui_canvas_put(c, lx + 2 + len, g->y + g->h - 1, ' ', legend[i].st);
         }
     }
     static struct tui_grow rows[MAX_GROWS];
@@ -602,7 +649,7 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
         case TUI_GROW_DEVICE:
             if (rs == NULL && gr->sched != app->shown)
                 break;
-            render_device_row(app, lo, c, y, gr->sched, gr->index);
+            render_device_row(app, lo, c, y, gr->sched, gr->index, gr->sub);
             break;
         case TUI_GROW_CHANNEL:
             if (rs)
@@ -750,10 +797,88 @@ static void render_table(const struct tui_app *app, const struct tui_layout *lo,
 
 /* ---- detail and status lines ------------------------------------------------------------- */
 
+/* What the selected panel row edits and how it steps. */
+static void field_detail(const struct tui_app *app, const struct tui_field *f, char *buf,
+                         size_t size)
+{
+    const char *step = "+/- steps by x1.2-x2";
+    char path[160];
+    snprintf(path, sizeof(path), "%s", f->path);
+    switch (f->kind) {
+    case TUI_FK_DCS:
+        snprintf(path, sizeof(path), "datacenters (count; a new DC copies the last one)");
+        step = "+/- adds or removes the last DC";
+        break;
+    case TUI_FK_DC_STAGES:
+        snprintf(path, sizeof(path), "datacenters.%d.stages", f->index);
+        step = "+/- by 1 (S follows)";
+        break;
+    case TUI_FK_STAGES:
+        snprintf(path, sizeof(path), "stages (S, spread evenly over the DCs)");
+        step = "+/- by 1";
+        break;
+    case TUI_FK_MICROBATCHES:
+        snprintf(path, sizeof(path), "microbatches");
+        step = "+/- by 1";
+        break;
+    case TUI_FK_INTRA_LAT:
+    case TUI_FK_INTER_LAT:
+    case TUI_FK_PAIR_LAT:
+    case TUI_FK_ACT_MB:
+        step = "+/- steps 1-2-5";
+        break;
+    case TUI_FK_INTRA_BW:
+    case TUI_FK_INTER_BW:
+    case TUI_FK_PAIR_BW:
+        step = "+/- steps 1-2-5, above 1000 is unlimited (0)";
+        break;
+    case TUI_FK_MEM_LIMIT:
+        step = "+/- by 1 unit; type none for no limit";
+        break;
+    case TUI_FK_MEM_MULT:
+        snprintf(path, sizeof(path), "memory.limit as a multiple of the 1F1B budget (%g units)",
+                 ps_scenario_1f1b_budget(&app->sc));
+        step = "+/- by 0.25x";
+        break;
+    case TUI_FK_WSHARE:
+        step = "+/- by 0.05";
+        break;
+    case TUI_FK_PARAM: {
+        const struct ps_solver *sv = app->res[app->shown].sv;
+        const struct ps_param_def *pd = &sv->params[f->index];
+        snprintf(path, sizeof(path), "param.%s: %s", pd->key, pd->help ? pd->help : "");
+        step = pd->type == PS_PARAM_INT || pd->type == PS_PARAM_FLOAT     ? "+/- steps"
+               : pd->type == PS_PARAM_LIST || pd->type == PS_PARAM_STRING ? "Enter types it"
+                                                                          : "+/- cycles";
+        break;
+    }
+    default:
+        break;
+    }
+    if (f->kind == TUI_FK_PAIR_LAT || f->kind == TUI_FK_PAIR_BW)
+        snprintf(path, sizeof(path), "network.pairs %.20s->%.20s %s%s", app->sc.dcs[f->index].name,
+                 app->sc.dcs[f->index2].name,
+                 f->kind == TUI_FK_PAIR_LAT ? "latency_ms" : "bandwidth_gbps",
+                 strchr(f->value, '*') ? " (* = inherited from inter_dc)" : "");
+    snprintf(buf, size, "%s = %s  |  %s, Enter types a value", path, f->value, step);
+}
+
 static void render_detail(const struct tui_app *app, const struct tui_layout *lo,
                           struct tui_canvas *c)
 {
     int y = lo->detail.y;
+    if (app->focus == TUI_FOCUS_PANEL) {
+        struct tui_field fields[TUI_MAX_FIELDS];
+        int n = tui_fields(app, fields, TUI_MAX_FIELDS);
+        if (app->field_sel >= 0 && app->field_sel < n &&
+            fields[app->field_sel].kind != TUI_FK_SECTION) {
+            char buf[512];
+            field_detail(app, &fields[app->field_sel], buf, sizeof(buf));
+            int x = tui_canvas_text(c, 0, y, 2, TUI_S_KEY, " >");
+            tui_canvas_text(c, x, y, lo->detail.w - x, TUI_S_NORMAL, buf);
+            return;
+        }
+    }
     const struct ps_schedule *s = tui_shown(app);
     const struct tui_result *r = &app->res[app->shown];
     char buf[640];

@@ -196,6 +196,8 @@ static void attr_of(struct tui_term *t, uint8_t style, uint8_t flags, attr_t *at
     *pair = 0;
     if (!t->color) {
         *attr = l->mono;
+        if (flags & TUI_F_HALF) /* no colour to draw a half block with: a gap */
+            *attr = 0;
         if (flags & TUI_F_FADED)
             *attr = A_DIM;
         if (flags & TUI_F_CRIT)
@@ -224,6 +226,12 @@ static void attr_of(struct tui_term *t, uint8_t style, uint8_t flags, attr_t *at
     }
     if (flags & TUI_F_CRIT)
         *attr |= A_BOLD | A_UNDERLINE;
+    if (flags & TUI_F_HALF) {
+        /* The lower half block in the bar's colour over the default background. */
+        fg = bg;
+        bg = -1;
+        *attr &= ~(attr_t)A_UNDERLINE;
+    }
     *pair = pair_for(t, fg, bg);
 }
 
@@ -240,6 +248,8 @@ void tui_term_present(struct tui_term *t, const struct tui_canvas *c, bool unico
                               : cell->ch;
             if (!unicode && cp >= 0x80)
                 cp = '?';
+            if ((cell->flags & TUI_F_HALF) && (!t->color || !unicode))
+                cp = ' ';
             attr_t attr;
             short pair;
             attr_of(t, cell->style, cell->flags, &attr, &pair);

@@ -1,0 +1,558 @@
+/* The explorer's actions without a terminal: edits recompute every schedule, invalid
+ * values are refused with the field's name, schedules switch, files are written through
+ * the prompts, the background solve reports and cancels, the mouse selects. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "export/export.h"
+#include "presets/presets.h"
+#include "tui/app.h"
+#include "tui/canvas.h"
+
+static void setup_app(struct tui_app *app, const char *preset, int cols, int rows)
+{
+    struct ps_scenario sc;
+    struct ps_diag d;
+    assert_int_equal(ps_preset_load(preset, &sc, &d), PS_OK);
+    assert_int_equal(tui_app_init(app, &sc, preset, cols, rows), PS_OK);
+    struct tui_cmd cmd = {.action = TUI_A_RESIZE,
+                          .ev = {.type = TUI_EV_RESIZE, .cols = cols, .rows = rows}};
+    tui_apply(app, &cmd);
+}
+
+static unsigned key(struct tui_app *app, int k)
+{
+    struct tui_event ev = {.type = TUI_EV_KEY, .key = k};
+    struct tui_cmd cmd = tui_key_lookup(app, &ev);
+    return tui_apply(app, &cmd);
+}
+
+static void type(struct tui_app *app, const char *text)
+{
+    for (const char *p = text; *p; p++)
+        key(app, (unsigned char)*p);
+}
+
+static void clear_prompt(struct tui_app *app)
+{
+    while (app->prompt_buf[0])
+        key(app, TUI_KEY_BACKSPACE);
+}
+
+/* Selects the first panel row of a kind. */
+static void select_field(struct tui_app *app, enum tui_field_kind k)
+{
+    struct tui_field f[TUI_MAX_FIELDS];
+    int n = tui_fields(app, f, TUI_MAX_FIELDS);
+    for (int i = 0; i < n; i++)
+        if (f[i].kind == k) {
+            app->field_sel = i;
+            app->focus = TUI_FOCUS_PANEL;
+            return;
+        }
+    fail_msg("no field of kind %d", (int)k);
+}
+
+static int find_schedule(const struct tui_app *app, const char *name)
+{
+    for (size_t i = 0; i < app->n_res; i++)
+        if (strcmp(app->res[i].sv->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void test_every_fast_schedule_computed(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    assert_true(app.n_res >= 2);
+    for (size_t i = 0; i < app.n_res; i++) {
+        if (app.res[i].sv->slow)
+            assert_null(app.res[i].sched);
+        else
+            assert_non_null(app.res[i].sched);
+    }
+    assert_string_equal(app.res[app.shown].sv->name, "1f1b");
+    tui_app_fini(&app);
+}
+
+static void test_latency_step_changes_makespan(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    int64_t before = tui_shown(&app)->makespan_ns;
+    double lat = app.sc.inter_dc.latency_ms;
+    select_field(&app, TUI_FK_INTER_LAT);
+    for (int i = 0; i < 4; i++)
+        assert_true(key(&app, '+') & TUI_REDRAW);
+    assert_true(app.sc.inter_dc.latency_ms > lat);
+    assert_true(tui_shown(&app)->makespan_ns > before);
+    /* Every fast schedule was recomputed on the new scenario. */
+    for (size_t i = 0; i < app.n_res; i++)
+        if (app.res[i].sched)
+            assert_ptr_equal(app.res[i].sched->sc, &app.sc);
+    /* And back down with the vi key. */
+    for (int i = 0; i < 4; i++)
+        key(&app, 'h');
+    assert_true(app.sc.inter_dc.latency_ms == lat);
+    assert_int_equal(tui_shown(&app)->makespan_ns, before);
+    tui_app_fini(&app);
+}
+
+static void test_invalid_value_refused(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    double lat = app.sc.inter_dc.latency_ms;
+    int64_t before = tui_shown(&app)->makespan_ns;
+    select_field(&app, TUI_FK_INTER_LAT);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    clear_prompt(&app);
+    type(&app, "-5");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_NORMAL);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_non_null(strstr(app.msg, "latency_ms"));
+    assert_true(app.sc.inter_dc.latency_ms == lat);
+    assert_int_equal(tui_shown(&app)->makespan_ns, before);
+    /* Not a number at all. */
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "fast");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_non_null(strstr(app.msg, "not a number"));
+    /* A good typed value is taken. */
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "40");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_true(app.sc.inter_dc.latency_ms == 40);
+    assert_true(tui_shown(&app)->makespan_ns > before);
+    tui_app_fini(&app);
+}
+
+static void test_counts_reshape(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    int m = app.sc.n_microbatches, s = app.sc.n_stages;
+    select_field(&app, TUI_FK_MICROBATCHES);
+    key(&app, '+');
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    assert_int_equal(tui_shown(&app)->n_microbatches, m + 1);
+    select_field(&app, TUI_FK_DCS);
+    key(&app, '+');
+    assert_int_equal(app.sc.n_dcs, 3);
+    assert_int_equal(app.sc.n_stages, s + app.sc.dcs[1].stages);
+    assert_int_equal(tui_shown(&app)->n_stages, app.sc.n_stages);
+    /* Three DCs: the panel lists each neighbouring pair's link. */
+    struct tui_field f[TUI_MAX_FIELDS];
+    int n = tui_fields(&app, f, TUI_MAX_FIELDS), pairs = 0;
+    for (int i = 0; i < n; i++)
+        pairs += f[i].kind == TUI_FK_PAIR_LAT;
+    assert_int_equal(pairs, 4);
+    /* A pair's latency is its own override. */
+    for (int i = 0; i < n; i++)
+        if (f[i].kind == TUI_FK_PAIR_LAT) {
+            app.field_sel = i;
+            break;
+        }
+    key(&app, '+');
+    assert_int_equal(app.sc.n_pairs, 1);
+    assert_true(app.sc.pairs[0].link.latency_ms > app.sc.inter_dc.latency_ms);
+    /* Stages spread over the DCs; too few stages are refused. */
+    select_field(&app, TUI_FK_STAGES);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "2");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_int_equal(app.sc.n_dcs, 3);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "9");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.sc.n_stages, 9);
+    assert_int_equal(app.sc.dcs[0].stages + app.sc.dcs[1].stages + app.sc.dcs[2].stages, 9);
+    /* Back to one DC. */
+    select_field(&app, TUI_FK_DCS);
+    key(&app, '-');
+    key(&app, '-');
+    assert_int_equal(app.sc.n_dcs, 1);
+    key(&app, '-');
+    assert_int_equal(app.sc.n_dcs, 1);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    tui_app_fini(&app);
+}
+
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    select_field(&app, TUI_FK_MEM_MULT);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "0.5");
+    key(&app, TUI_KEY_ENTER);
+    assert_true(app.sc.has_memory_limit);
+    assert_true(app.sc.memory_limit == 0.5 * app.sc.n_stages);
+    /* GPipe keeps every microbatch: over the limit, flagged, still shown. */
+    int g = find_schedule(&app, "gpipe");
+    if (g >= 0) {
+        assert_non_null(app.res[g].sched);
+        assert_false(app.res[g].sched->memory_ok);
+    }
+    select_field(&app, TUI_FK_MEM_LIMIT);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "none");
+    key(&app, TUI_KEY_ENTER);
+    assert_false(app.sc.has_memory_limit);
+    tui_app_fini(&app);
+}
+
+static void test_switch_and_split(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 48);
+    key(&app, '1');
+    assert_int_equal(app.shown, 0);
+    key(&app, '2');
+    assert_int_equal(app.shown, 1);
+    key(&app, 'n');
+    assert_int_equal(app.shown, 2);
+    key(&app, 's');
+    assert_int_equal(app.mode, TUI_MODE_PICKER);
+    key(&app, 'k');
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_NORMAL);
+    assert_int_equal(app.shown, 1);
+    key(&app, 'v');
+    assert_true(app.split_b >= 0 && app.split_b != app.shown);
+    struct tui_grow rows[256];
+    int n = tui_gantt_rows(&app, rows, 256), titles = 0;
+    for (int i = 0; i < n; i++)
+        titles += rows[i].kind == TUI_GROW_TITLE;
+    assert_int_equal(titles, 2);
+    key(&app, 'v');
+    assert_int_equal(app.split_b, -1);
+    /* The table: moving and Enter shows a row. */
+    app.focus = TUI_FOCUS_TABLE;
+    key(&app, 'j');
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.shown, 2);
+    /* A number past the registry is refused. */
+    key(&app, '9');
+    if (app.n_res < 9)
+        assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    tui_app_fini(&app);
+}
+
+static void test_schedule_params(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 48);
+    int i = find_schedule(&app, "interleaved");
+    if (i < 0)
+        skip();
+    app.shown = i;
+    select_field(&app, TUI_FK_PARAM);
+    struct tui_field f[TUI_MAX_FIELDS];
+    int n = tui_fields(&app, f, TUI_MAX_FIELDS);
+    int chunks_at = -1;
+    for (int k = 0; k < n; k++)
+        if (f[k].kind == TUI_FK_PARAM && strcmp(f[k].label, "chunks") == 0)
+            chunks_at = k;
+    assert_true(chunks_at >= 0);
+    app.field_sel = chunks_at;
+    int before = app.res[i].sched->chunks;
+    key(&app, '+');
+    assert_int_equal(app.res[i].sched->chunks, before + 1);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "999");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_non_null(strstr(app.msg, "chunks"));
+    assert_int_equal(app.res[i].sched->chunks, before + 1);
+    tui_app_fini(&app);
+}
+
+static void test_gantt_cursor_zoom(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    key(&app, TUI_KEY_TAB);
+    assert_int_equal(app.focus, TUI_FOCUS_GANTT);
+    assert_true(app.cursor_on);
+    key(&app, 'l');
+    key(&app, 'j');
+    assert_int_equal(app.cur_stage, 1);
+    int64_t npc = app.view_ns_per_col;
+    key(&app, 'z');
+    assert_false(app.fit);
+    assert_true(app.view_ns_per_col < npc);
+    key(&app, TUI_KEY_END);
+    /* The cursor op stays in view when zoomed. */
+    const struct ps_schedule *s = tui_shown(&app);
+    const struct ps_op *op = &s->dev_ops[app.cur_stage][app.cur_index];
+    struct tui_layout lo;
+    tui_layout(&app, &lo);
+    assert_true(op->end_ns > app.view_t0);
+    assert_true(op->start_ns < app.view_t0 + app.view_ns_per_col * lo.plot.w);
+    key(&app, '>');
+    key(&app, 'f');
+    assert_true(app.fit);
+    assert_int_equal(app.view_t0, 0);
+    key(&app, 'x');
+    assert_true(app.show_crit);
+    assert_non_null(app.res[app.shown].crit);
+    tui_app_fini(&app);
+}
+
+static void test_export_and_files(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    char dir[] = "/tmp/pstui-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+
+    snprintf(path, sizeof(path), "%s/s.json", dir);
+    key(&app, 'e');
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "pipescope-schedule/1"));
+    assert_non_null(strstr(buf, "\"1f1b\""));
+
+    snprintf(path, sizeof(path), "%s/s.csv", dir);
+    key(&app, 'e');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_int_equal(access(path, R_OK), 0);
+
+    snprintf(path, sizeof(path), "%s/cmp.csv", dir);
+    key(&app, 'E');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_int_equal(access(path, R_OK), 0);
+
+    /* A bad extension and a missing folder are refused with a reason. */
+    key(&app, 'e');
+    clear_prompt(&app);
+    type(&app, "out.txt");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    key(&app, 'e');
+    clear_prompt(&app);
+    type(&app, "/nonexistent-dir/x.json");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+
+    /* Save the edited scenario, then open it again. */
+    select_field(&app, TUI_FK_MICROBATCHES);
+    key(&app, '+');
+    int m = app.sc.n_microbatches;
+    snprintf(path, sizeof(path), "%s/sc.json", dir);
+    key(&app, 'w');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    key(&app, 'p');
+    assert_int_equal(app.mode, TUI_MODE_PICKER);
+    key(&app, 'j');
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_true(app.sc.n_microbatches != m || strcmp(app.sc.name, "default") != 0);
+    key(&app, 'o');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_int_equal(app.sc.n_microbatches, m);
+    key(&app, 'o');
+    clear_prompt(&app);
+    type(&app, "/nonexistent.json");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_int_equal(app.sc.n_microbatches, m);
+    /* Esc cancels a prompt. */
+    key(&app, 'e');
+    key(&app, TUI_KEY_ESC);
+    assert_int_equal(app.mode, TUI_MODE_NORMAL);
+    tui_app_fini(&app);
+}
+
+/* Ticks the app until the background solve is done (or the deadline passes). */
+static bool wait_solve(struct tui_app *app, double seconds)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct tui_cmd cmd = {.action = TUI_A_TICK, .ev = {.type = TUI_EV_TICK}};
+        tui_apply(app, &cmd);
+        struct tui_worker_state ws;
+        tui_worker_peek(app->worker, &ws);
+        if (!ws.running && !ws.has_result)
+            return true;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 > seconds)
+            return false;
+        usleep(20000);
+    }
+}
+
+static void test_background_solve_and_cancel(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 48);
+    int o = -1;
+    for (size_t i = 0; i < app.n_res; i++)
+        if (app.res[i].sv->slow)
+            o = (int)i;
+    if (o < 0)
+        skip();
+    /* Small: it finishes; the UI stays responsive meanwhile (keys apply). */
+    select_field(&app, TUI_FK_MICROBATCHES);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "3");
+    key(&app, TUI_KEY_ENTER);
+    key(&app, 'r');
+    assert_int_equal(app.shown, o);
+    key(&app, 'j');
+    assert_true(wait_solve(&app, 60));
+    assert_non_null(app.res[o].sched);
+    /* An edit makes it stale: dropped, fast ones recomputed. */
+    select_field(&app, TUI_FK_MICROBATCHES);
+    key(&app, '+');
+    assert_null(app.res[o].sched);
+    /* Big: Esc cancels, and the app gets its answer quickly. */
+    tui_app_fini(&app);
+    setup_app(&app, "default", 160, 48);
+    key(&app, 'r');
+    struct tui_worker_state ws;
+    tui_worker_peek(app.worker, &ws);
+    assert_true(ws.running || ws.has_result);
+    key(&app, TUI_KEY_ESC);
+    assert_true(wait_solve(&app, 30));
+    tui_app_fini(&app);
+}
+
+static void test_mouse(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 48);
+    struct tui_layout lo;
+    tui_layout(&app, &lo);
+    /* A click on the third table row shows that schedule. */
+    struct tui_cmd cmd = {.action = TUI_A_MOUSE,
+                          .ev = {.type = TUI_EV_MOUSE,
+                                 .x = lo.table.x + 5,
+                                 .y = lo.table.y + 2 + 2,
+                                 .button = TUI_BTN_LEFT}};
+    tui_apply(&app, &cmd);
+    assert_int_equal(app.shown, 2);
+    assert_int_equal(app.focus, TUI_FOCUS_TABLE);
+    /* A click on a device row selects an op there. */
+    cmd.ev.x = lo.plot.x + 3;
+    cmd.ev.y = lo.plot.y + lo.dev_h; /* the first row of device 1 */
+    tui_apply(&app, &cmd);
+    assert_int_equal(app.focus, TUI_FOCUS_GANTT);
+    assert_true(app.cursor_on);
+    assert_int_equal(app.cur_stage, 1);
+    /* A click in the panel selects a field. */
+    cmd.ev.x = lo.panel.x + 3;
+    cmd.ev.y = lo.panel.y + 3;
+    tui_apply(&app, &cmd);
+    assert_int_equal(app.focus, TUI_FOCUS_PANEL);
+    assert_int_equal(app.field_sel, 2);
+    tui_app_fini(&app);
+}
+
+static void test_help_and_quit(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 80, 24);
+    char lines[80][96];
+    int n = tui_help_lines(lines, 80);
+    assert_true(n > 20);
+    bool has_quit = false;
+    for (int i = 0; i < n; i++)
+        has_quit |= strncmp(lines[i], "q ", 2) == 0;
+    assert_true(has_quit);
+    key(&app, '?');
+    assert_int_equal(app.mode, TUI_MODE_HELP);
+    assert_false(key(&app, 'q') & TUI_QUIT); /* q closes the help first */
+    assert_int_equal(app.mode, TUI_MODE_NORMAL);
+    /* A resize below the minimum says so. */
+    struct tui_cmd cmd = {.action = TUI_A_RESIZE,
+                          .ev = {.type = TUI_EV_RESIZE, .cols = 40, .rows = 10}};
+    tui_apply(&app, &cmd);
+    struct tui_canvas c;
+    tui_canvas_init(&c, 40, 10);
+    tui_render(&app, &c);
+    char *dump = tui_canvas_dump(&c, true);
+    assert_non_null(strstr(dump, "at least"));
+    free(dump);
+    tui_canvas_fini(&c);
+    assert_true(key(&app, 'q') & TUI_QUIT);
+    tui_app_fini(&app);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_fast_schedule_computed),
+        cmocka_unit_test(test_latency_step_changes_makespan),
+        cmocka_unit_test(test_invalid_value_refused),
+        cmocka_unit_test(test_counts_reshape),
+        cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_switch_and_split),
+        cmocka_unit_test(test_schedule_params),
+        cmocka_unit_test(test_gantt_cursor_zoom),
+        cmocka_unit_test(test_export_and_files),
+        cmocka_unit_test(test_background_solve_and_cancel),
+        cmocka_unit_test(test_mouse),
+        cmocka_unit_test(test_help_and_quit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
