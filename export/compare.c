@@ -74,9 +74,9 @@ static const char *extra_value(const struct ps_compare_row *r, const char *key)
 static void ms_text(double ms, char *buf)
 {
     if (isfinite(ms) && fabs(ms) < 1e12)
-        ps_ms_str(ps_ms_to_ns(ms), buf);
+        ps_out_ms_str(ps_ms_to_ns(ms), buf);
     else
-        ps_num_str(ms, buf);
+        ps_out_num(ms, buf);
 }
 
 /* The ten SPEC 9 values of a row as text; "" for a missing number. */
@@ -97,7 +97,7 @@ static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][160]
         else if (is_ms[i])
             ms_text(nums[i], v);
         else
-            ps_num_str(nums[i], v);
+            ps_out_num(nums[i], v);
     }
 }
 

@@ -9,19 +9,19 @@
 #include "export/export.h"
 
 /* Writes v in decimal into buf (at least 24 bytes, not NUL-terminated); returns the length. */
-size_t ps_fmt_i64(char *buf, int64_t v);
+size_t ps_out_i64(char *buf, int64_t v);
 
 /* Writes ns as milliseconds with up to 6 decimals, trailing zeros trimmed ("12.5", "3",
  * "0.000001"): exact, so reading it back and rounding to ns gives ns again. buf holds at
  * least 32 bytes; not NUL-terminated; returns the length. */
-size_t ps_fmt_ms(char *buf, int64_t ns);
+size_t ps_out_ms(char *buf, int64_t ns);
 
 /* Same, NUL-terminated, for printf-style use. Returns buf. */
-char *ps_ms_str(int64_t ns, char *buf);
+char *ps_out_ms_str(int64_t ns, char *buf);
 
 /* A double that reads back exactly ('.' whatever the locale; "null" when not finite).
  * buf holds 32 bytes. Returns buf. */
-char *ps_num_str(double x, char *buf);
+char *ps_out_num(double x, char *buf);
 
 /* Appends s as a JSON string literal (quoted and escaped). */
 enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s);

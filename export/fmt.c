@@ -7,7 +7,7 @@
 
 #include "presets/scenario_cjson.h"
 
-size_t ps_fmt_i64(char *buf, int64_t v)
+size_t ps_out_i64(char *buf, int64_t v)
 {
     char tmp[24];
     size_t n = 0, len = 0;
@@ -23,13 +23,13 @@ size_t ps_fmt_i64(char *buf, int64_t v)
     return len;
 }
 
-size_t ps_fmt_ms(char *buf, int64_t ns)
+size_t ps_out_ms(char *buf, int64_t ns)
 {
     size_t len = 0;
     uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
     if (ns < 0)
         buf[len++] = '-';
-    len += ps_fmt_i64(buf + len, (int64_t)(u / 1000000u));
+    len += ps_out_i64(buf + len, (int64_t)(u / 1000000u));
     uint32_t frac = (uint32_t)(u % 1000000u);
     if (frac != 0) {
         char digits[6];
@@ -47,13 +47,13 @@ size_t ps_fmt_ms(char *buf, int64_t ns)
     return len;
 }
 
-char *ps_ms_str(int64_t ns, char *buf)
+char *ps_out_ms_str(int64_t ns, char *buf)
 {
-    buf[ps_fmt_ms(buf, ns)] = '\0';
+    buf[ps_out_ms(buf, ns)] = '\0';
     return buf;
 }
 
-char *ps_num_str(double x, char *buf)
+char *ps_out_num(double x, char *buf)
 {
     return ps_json_number(x, buf);
 }

@@ -294,7 +294,8 @@ static enum ps_status read_ops(const cJSON *arr, struct ps_schedule *s, struct p
         free(all);
         return st;
     }
-    qsort(all, n, sizeof *all, cmp_rop);
+    if (n > 1)
+        qsort(all, n, sizeof *all, cmp_rop);
 
     /* Count per device, then fill each order (compute) and lane (data parallel). */
     size_t *nc = calloc((size_t)S, sizeof *nc);
@@ -393,7 +394,8 @@ static enum ps_status read_transfers(const cJSON *arr, struct ps_schedule *s, st
                               op->microbatch);
             pe[np++].end_ns = op->end_ns;
         }
-    qsort(pe, np, sizeof *pe, cmp_pend);
+    if (np > 1)
+        qsort(pe, np, sizeof *pe, cmp_pend);
 
     enum ps_status st = PS_OK;
     for (const cJSON *e = arr->child; e != NULL; e = e->next, i++) {
@@ -454,7 +456,8 @@ static enum ps_status read_transfers(const cJSON *arr, struct ps_schedule *s, st
     free(pe);
     if (st != PS_OK)
         return st;
-    qsort(s->transfers, s->n_transfers, sizeof *s->transfers, cmp_xfer);
+    if (s->n_transfers > 1)
+        qsort(s->transfers, s->n_transfers, sizeof *s->transfers, cmp_xfer);
     st = ps_schedule_assign_channels(s);
     if (st == PS_EINVAL)
         return ps_diag_set(d, st, "transfers", "a transfer between invalid stages");

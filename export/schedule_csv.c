@@ -49,13 +49,13 @@ static void put_text(struct w *w, const char *s)
 static void put_int(struct w *w, int64_t v)
 {
     char buf[24];
-    put_n(w, buf, ps_fmt_i64(buf, v));
+    put_n(w, buf, ps_out_i64(buf, v));
 }
 
 static void put_ms(struct w *w, int64_t ns)
 {
     char buf[32];
-    put_n(w, buf, ps_fmt_ms(buf, ns));
+    put_n(w, buf, ps_out_ms(buf, ns));
 }
 
 static void put_op(struct w *w, const struct ps_op *op, bool dp)

@@ -32,19 +32,19 @@ static void put_n(struct w *w, const char *s, size_t n)
 static void put_int(struct w *w, int64_t v)
 {
     char buf[24];
-    put_n(w, buf, ps_fmt_i64(buf, v));
+    put_n(w, buf, ps_out_i64(buf, v));
 }
 
 static void put_ms(struct w *w, int64_t ns)
 {
     char buf[32];
-    put_n(w, buf, ps_fmt_ms(buf, ns));
+    put_n(w, buf, ps_out_ms(buf, ns));
 }
 
 static void put_num(struct w *w, double x)
 {
     char buf[32];
-    put(w, ps_num_str(x, buf));
+    put(w, ps_out_num(x, buf));
 }
 
 static void put_str(struct w *w, const char *s)
