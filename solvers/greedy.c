@@ -972,6 +972,7 @@ struct best {
     const struct shape *sh;
     bool wmove;
     int64_t makespan;
+    int n_tried; /* schedules compared */
     char variant[160];
 };
 
@@ -1005,6 +1006,7 @@ static enum ps_status search(const struct shape *sh, const int *subs, int n_subs
                 return ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", subs[i],
                                    rl[j]->name, ps_status_str(st));
             bool kept = false;
+            b->n_tried += try_form[0] + (try_form[1] && !(subs[i] == 1 && try_form[0]));
             if (try_form[0] && (b->p == NULL || p->makespan < b->makespan)) {
                 best_take(b, sh, p, false, p->makespan);
                 kept = true;
@@ -1112,7 +1114,16 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
             ps_diag_set(d, st, "", "out of memory");
     }
     if (st == PS_OK) {
-        ps_schedule_set_param(s, "variant", b.variant);
+        /* the winner's parameters replace "auto": running them again gives this schedule */
+        char val[32];
+        ps_schedule_set_param(s, "traversal", ps_traversal_str(b.sh->tr));
+        snprintf(val, sizeof val, "%d", b.p->n_sub);
+        ps_schedule_set_param(s, "n_sub", val);
+        ps_schedule_set_param(s, "rules", b.p->r->name);
+        ps_schedule_set_param(s, "merge", b.wmove ? "wmove" : "adjacent");
+        char variant[200];
+        snprintf(variant, sizeof variant, "%s (best of %d)", b.variant, b.n_tried);
+        ps_schedule_set_param(s, "variant", variant);
         char buf[64];
         snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(b.p->makespan));
         ps_schedule_set_param(s, "planned_ms", buf);

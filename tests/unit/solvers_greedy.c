@@ -317,6 +317,17 @@ static void test_deterministic(void **state)
             assert_int_equal(x->start_ns, y->start_ns);
         }
     }
+    /* the recorded parameters (auto resolved to the winner) give the same schedule */
+    char kvs[256] = "";
+    static const char *const keys[] = {"traversal", "n_sub", "rules", "merge"};
+    for (size_t k = 0; k < 4; k++)
+        for (int i = 0; i < a->solver.n_params; i++)
+            if (strcmp(a->solver.params[i].key, keys[k]) == 0) {
+                assert_string_not_equal(a->solver.params[i].value, "auto");
+                size_t n = strlen(kvs);
+                snprintf(kvs + n, sizeof kvs - n, "%s=%s ", keys[k], a->solver.params[i].value);
+            }
+    assert_int_equal(greedy_ns(&sc, kvs), a->makespan_ns);
     ps_schedule_free(a);
     ps_schedule_free(b);
     ps_scenario_fini(&sc);
