@@ -683,6 +683,10 @@ static bool is_scenario_option(const char *arg)
 int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
 {
     tui_entry = tui_main;
+    /* Messages say "pipescope", whatever path the program was started by. */
+    static char program[] = "pipescope";
+    if (argc > 0)
+        argv[0] = program;
     if (argc < 2) {
         if (tui_main)
             return tui_main(argc, argv);

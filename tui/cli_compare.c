@@ -112,6 +112,8 @@ static int apply_params(const char *cmd, struct sched_list *l, char **kvs, int n
             only = ps_solver_find(sname);
             if (only) {
                 pkey = dot + 1;
+                if (!*pkey)
+                    return cli_usage(cmd, "%s: --param '%s': expected NAME.KEY=VALUE", cmd, kv);
                 if (!list_has(l, only))
                     return cli_usage(cmd, "%s: --param '%s': schedule %s is not compared", cmd, kv,
                                      only->name);

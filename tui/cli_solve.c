@@ -15,7 +15,7 @@ const char cli_help_solve[] =
     "\n"
     "Computes one schedule of the scenario. 'text' prints a summary and an ASCII Gantt\n"
     "chart as wide as the terminal ($COLUMNS, else the terminal, else 100; at least 60);\n"
-    "'json' and 'csv' print the schedule file (formats: docs/formats.md).\n"
+    "'json' and 'csv' print the schedule file (SPEC sections 7 and 8).\n"
     "\n"
     "  -s, --schedule NAME    the schedule (see: pipescope schedules); may also be given\n"
     "                         as the only argument: pipescope solve 1f1b\n"
