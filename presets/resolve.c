@@ -6,12 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* presets/models.c may not be linked in (tests, or a build without the calculator):
- * a weak reference is NULL then, and resolve says so instead of failing to link. */
-extern enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
-                                             struct ps_scenario *sc, struct ps_diag *d)
-    __attribute__((weak));
-
 /* Rewrites d so that ps_diag_format(d, NULL, ...) reads "SOURCE: path: reason" or
  * "SOURCE:line:col: reason": the source goes in front of the path, and a line/column
  * moves into the path too (formatting would otherwise put it before the source). */
@@ -83,17 +77,10 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
         if (st != PS_OK)
             prefix_diag(d, src->scenario_file);
     } else if (src->model != NULL) {
-        if (ps_scenario_from_model == NULL) {
-            ps_scenario_init(sc);
-            st = ps_diag_set(d, PS_EUNSUPPORTED, "", "model calculator not available");
-        } else {
-            st = ps_scenario_from_model(src->model, src->cluster, sc, d);
-        }
-        if (st != PS_OK) {
-            char source[192];
-            snprintf(source, sizeof source, "model %s", src->model);
-            prefix_diag(d, source);
-        }
+        /* A plain (not weak) reference: a weak one alone would never pull presets/models.c
+         * out of the static library, and the calculator would look absent. */
+        /* Its paths already say where ("model", "cluster.pp"). */
+        st = ps_scenario_from_model(src->model, src->cluster, sc, d);
     } else {
         const char *name = src->preset != NULL ? src->preset : PS_DEFAULT_PRESET;
         st = ps_preset_load(name, sc, d);
