@@ -366,7 +366,7 @@ static void test_random_scenarios(void **state)
 {
     (void)state;
     uint32_t x = 12345;
-    for (int it = 0; it < 60; it++) {
+    for (int it = 0; it < 100; it++) {
         int n_dcs = 1 + (int)(rnd(&x) % 3), per = 1 + (int)(rnd(&x) % 3);
         int M = 1 + (int)(rnd(&x) % 9);
         struct ps_scenario sc;
@@ -398,6 +398,14 @@ static void test_random_scenarios(void **state)
                 sc.per_microbatch[m].memory_scale = 0.4 + 0.6 * rnd_unit(&x);
                 sc.per_microbatch[m].has_memory_scale = true;
             }
+        }
+        if (sc.has_memory_limit && rnd_unit(&x) < 0.4) {
+            /* the tightest feasible limit: one microbatch's activations */
+            double need = 0;
+            for (int m = 0; m < M; m++)
+                if (ps_scenario_memory_scale(&sc, m) > need)
+                    need = ps_scenario_memory_scale(&sc, m);
+            sc.memory_limit = need;
         }
         struct ps_diag d;
         if (ps_scenario_validate(&sc, &d) != PS_OK)
