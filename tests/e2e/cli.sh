@@ -242,6 +242,31 @@ expect "sweep invalid point" 1 '' "point microbatches=abc"
 run sweep --schedules gpipe
 expect "sweep without --vary" 2 '' "nothing to vary"
 
+# ---- files parse, round trips, determinism -------------------------------------------------
+run scenario --preset default -o "$TMP/default.json"
+run scenario --scenario "$TMP/default.json"
+check "scenario file round trip" cmp -s "$TMP/out" <(tr -d '\r' <"$TMP/default.json")
+"$PIPESCOPE" compare --format csv | cut -d, -f1-9 >"$TMP/cmp1.csv"
+"$PIPESCOPE" compare --format csv | cut -d, -f1-9 >"$TMP/cmp2.csv"
+check "compare is deterministic (but for solve_ms)" cmp -s "$TMP/cmp1.csv" "$TMP/cmp2.csv"
+if command -v python3 >/dev/null 2>&1; then
+    run sweep --schedules 1f1b,zb-h1 --vary microbatches=8,16 --format json
+    check "sweep json parses, 4 rows with the swept column" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 4, rows
+assert all("microbatches" in r and "makespan_ms" in r for r in rows), rows
+' "$TMP/out"
+    check "schedule json parses" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "pipescope-schedule/1" and d["schedule"] == "1f1b"
+assert len(d["ops"]) == 2 * 16 * 8, len(d["ops"])
+' "$TMP/1f1b.json"
+else
+    echo "python3 not found: JSON parse checks skipped"
+fi
+
 # ---- the explorer's options -------------------------------------------------------------
 # (the explorer itself is tested by tests/tui and its tmux script; here only what needs no
 # terminal: its scenario options fail like the command line's)
