@@ -220,6 +220,15 @@ static void test_relaxed_memory(void **state)
             ps_scenario_fini(&a);
             ps_scenario_fini(&b);
         }
+    /* and on the default preset (transmission about 2 x T_F) */
+    struct ps_scenario a, b;
+    struct ps_diag d;
+    assert_int_equal(ps_preset_load("default", &a, &d), PS_OK);
+    assert_int_equal(ps_preset_load("default", &b, &d), PS_OK);
+    b.memory_limit = 2 * a.memory_limit;
+    assert_true(greedy_ns(&b, NULL) < greedy_ns(&a, NULL));
+    ps_scenario_fini(&a);
+    ps_scenario_fini(&b);
 }
 
 /* Every variant and traversal respects memory and validates (run_greedy checks), over a
