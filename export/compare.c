@@ -274,11 +274,16 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
             const char *v = extra_value(r, keys[k]);
             snprintf(cells[i][c++], 48, "%s", v != NULL ? v : "");
         }
-        /* best makespan of its group gets a star */
-        bool best = isfinite(r->makespan_ms);
+        /* The best makespan of its group gets a star: among the rows within the memory
+         * limit, or among all rows when none of the group fits. */
+        bool group_fits = false;
+        for (size_t j = 0; j < n; j++)
+            group_fits |= same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
+                          rows[j].memory_ok;
+        bool best = isfinite(r->makespan_ms) && (r->memory_ok || !group_fits);
         for (size_t j = 0; j < n && best; j++)
             if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
-                rows[j].makespan_ms < r->makespan_ms)
+                (rows[j].memory_ok || !group_fits) && rows[j].makespan_ms < r->makespan_ms)
                 best = false;
         snprintf(cells[i][c++], 48, "%s%s", r->schedule, best ? " *" : "");
         snprintf(cells[i][c++], 48, "%s", r->status);
@@ -332,7 +337,7 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
         st = ps_buf_printf(out, "LB_ms: lower bound of each row's scenario");
     }
     if (st == PS_OK)
-        st = ps_buf_printf(out, "; * best makespan%s\n",
+        st = ps_buf_printf(out, "; * best makespan within the memory limit%s\n",
                            any_over ? "; ! peak memory over the limit" : "");
     return st;
 }
