@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/sim.h"
+#include "core/units.h"
 #include "export/export_internal.h"
 #include "presets/presets.h"
 
@@ -76,9 +77,13 @@ static void put_scenario(struct w *w, const struct ps_scenario *sc)
     free(text);
 }
 
-/* A solver parameter: a number when the text is one, otherwise a string. */
+/* A solver parameter: a number or a boolean when the text is one, otherwise a string. */
 static void put_param_value(struct w *w, const char *v)
 {
+    if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+        put(w, v);
+        return;
+    }
     char *end;
     double x = strtod(v, &end);
     if (v[0] != '\0' && *end == '\0' && isfinite(x) && strspn(v, "+-0123456789.eE") == strlen(v))
@@ -163,7 +168,11 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
     else
         put(&w, "null");
     put(&w, ",\n    \"solve_ms\": ");
-    put_num(&w, si->solve_ms);
+    /* wall time: to the ns like every other time, not 17 digits of noise */
+    if (isfinite(si->solve_ms) && fabs(si->solve_ms) < 1e12)
+        put_ms(&w, ps_ms_to_ns(si->solve_ms));
+    else
+        put_num(&w, si->solve_ms);
     put(&w, ",\n    \"params\": {");
     for (int i = 0; i < si->n_params; i++) {
         put(&w, i ? ", " : " ");

@@ -116,7 +116,8 @@ static void roundtrip(bool split)
     struct ps_scenario sc;
     load_rich(&sc);
     struct ps_schedule *s = one_f_one_b(&sc, split);
-    s->solver.solve_ms = 0.123456789;
+    s->solver.solve_ms = 0.123457;
+    ps_schedule_set_param(s, "exact", "true");
     ps_schedule_set_param(s, "order", "1f1b");
     ps_schedule_set_param(s, "slack", "2.5");
     char *text = export_json(s);
