@@ -1,8 +1,8 @@
 /* CrossPipe's greedy scheduler (CrossUDSub, ATC'25 section 4.2, with the priority rules of
  * the authors' released code): ops cut into sub-blocks, the device with the earliest
  * schedulable time goes next, sends take the earliest idle gap of their channel, and the
- * memory limit holds at every instant. A small portfolio of sub-block counts and rule
- * variants runs through the simulator; the best simulated makespan wins. */
+ * memory limit holds at every instant. A small portfolio of traversals, sub-block counts,
+ * rule variants and merge steps runs; the best makespan wins (docs/model.md, Greedy). */
 #include "solvers/solver.h"
 
 #include <assert.h>
