@@ -344,16 +344,34 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
         free(seen);
         return PS_ENOMEM;
     }
+    /* whole-stage durations per (stage, kind, microbatch): every op's duration comes
+     * from the model, even if the scenario changed since the op was pushed */
+    int mt = m->sc->per_microbatch != NULL ? m->M : 1;
+    int64_t *whole = malloc((size_t)m->S * 3 * (size_t)mt * sizeof *whole);
+    if (whole == NULL) {
+        free(cnt);
+        free(seen);
+        return PS_ENOMEM;
+    }
+    for (int dv = 0; dv < m->S; dv++) {
+        for (int mb = 0; mb < mt; mb++) {
+            int64_t *w = &whole[((size_t)dv * 3) * (size_t)mt + (size_t)mb];
+            w[0] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_F);
+            w[(size_t)mt] = ps_scenario_stage_time_ns(
+                m->sc, dv, mb, s->split_backward ? PS_TIME_B : PS_TIME_B_COMBINED);
+            w[2 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_W);
+        }
+    }
     char path[64], what[96];
     enum ps_status st = PS_OK;
     for (int dv = 0; dv < m->S && st == PS_OK; dv++) {
-        const struct ps_op *ops = s->dev_ops[dv];
+        struct ps_op *ops = s->dev_ops[dv];
         size_t n = s->dev_n[dv];
         for (size_t i = 0; i < n; i++) {
-            const struct ps_op *op = &ops[i];
+            struct ps_op *op = &ops[i];
             if (op->kind > PS_OP_W || op->chunk >= V || op->microbatch < 0 ||
                 op->microbatch >= m->M || op->parts < 1 || op->part >= op->parts ||
-                op->stage != dv || op->dur_ns < 0) {
+                op->stage != dv) {
                 snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
                 st = ps_diag_set(d, PS_EINVAL, path,
                                  "malformed op (kind %d, chunk %d, microbatch %d, part %d of %d, "
@@ -369,6 +387,11 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                                  what, dv);
                 break;
             }
+            int64_t t = whole[((size_t)dv * 3 + op->kind) * (size_t)mt +
+                              (size_t)(mt == 1 ? 0 : op->microbatch)];
+            if (V > 1)
+                t = ps_split_ns(t, op->chunk, V);
+            op->dur_ns = op->parts > 1 ? ps_split_ns(t, op->part, op->parts) : t;
             size_t k = key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
             if (op->part > 0) {
                 if (m->pos[k] < 0 || seen[k] != op->part || ops[m->pos[k]].parts != op->parts) {
@@ -426,6 +449,7 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
     }
     free(cnt);
     free(seen);
+    free(whole);
     return st;
 }
 
@@ -650,7 +674,8 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
         }
     }
     size_t nx = (size_t)n_cross * M;
-    if (nx > INT32_MAX || ps_schedule_n_ops(s) > INT32_MAX)
+    /* event ids keep 2 bits for the type */
+    if (nx >= (size_t)1 << 30 || ps_schedule_n_ops(s) > INT32_MAX)
         return PS_EUNSUPPORTED;
     if (nx != s->n_transfers || s->transfers == NULL) {
         free(s->transfers);
@@ -771,6 +796,17 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
     ps_diag_clear(d);
     struct sim m;
     s->timed = false;
+    struct ps_diag sd;
+    if (ps_scenario_validate(s->sc, &sd) != PS_OK) {
+        char p[200];
+        snprintf(p, sizeof p, "scenario.%s", sd.path);
+        return ps_diag_set(d, PS_EINVAL, p, "%s", sd.msg);
+    }
+    if (s->n_stages != s->sc->n_stages || s->n_microbatches != s->sc->n_microbatches)
+        return ps_diag_set(d, PS_EINVAL, "",
+                           "the schedule has %d stages and %d microbatches, "
+                           "its scenario %d and %d",
+                           s->n_stages, s->n_microbatches, s->sc->n_stages, s->sc->n_microbatches);
     enum ps_status st = sim_setup(&m, s);
     if (st == PS_ENOMEM)
         ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));

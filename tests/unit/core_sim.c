@@ -64,6 +64,16 @@ static void test_no_communication(void **state)
         assert_true(fabs(s->peak_memory[d] - (4 - d)) < 1e-12);
     assert_true(s->memory_ok);
     assert_int_equal(s->lower_bound_ns <= s->makespan_ns, 1);
+    /* the simulator takes durations from the scenario as it is now */
+    sc.compute.forward_ms = 2;
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_int_equal(s->makespan_ns, MS(44));
+    /* and refuses an invalid one, naming the field */
+    sc.compute.forward_ms = -1;
+    assert_int_equal(ps_sim_run(s, &d), PS_EINVAL);
+    assert_string_equal(d.path, "scenario.compute.forward_ms");
+    assert_false(s->timed);
     ps_schedule_free(s);
     ps_scenario_fini(&sc);
 }
