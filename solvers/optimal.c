@@ -24,6 +24,9 @@
 #define MAX_BINARIES 40000
 #define MAX_OPS 6000
 #define MAX_SLOTS 4000
+/* "auto" takes the slot model up to this many binaries: its LP bound is far stronger, but
+ * its LP grows slow past it (S=8, M=16: 7k binaries, 20 s for the root LP alone) */
+#define AUTO_TI_BINARIES 4000
 
 /* Tightenings, each can be switched off with the "tighten" parameter (for
  * measurement). */
@@ -1107,17 +1110,17 @@ static int64_t ti_unit(const struct model *m, int64_t ub)
     return g;
 }
 
-/* Adds coef x "started by slot t" (the window's prefix sum) for a window at col0. */
+/* The slot model's variables are cumulative: z(o, t) = "o has started by slot t", one
+ * binary per slot of the window but the last (where it is 1). Adds coef x z(o, t). */
 static void row_add_started(struct row *r, int col0, int ws, int wl, long t, double coef)
 {
     if (t < ws)
         return;
     if (t >= ws + wl - 1) {
-        r->rhs_shift += coef; /* the whole window: exactly one start */
+        r->rhs_shift += coef; /* surely started */
         return;
     }
-    for (long k = ws; k <= t; k++)
-        row_add(r, col0 + (int)(k - ws), coef);
+    row_add(r, col0 + (int)(t - ws), coef);
 }
 
 static bool is_last_of_chunk(const struct model *m, const struct mop *o)
@@ -1144,7 +1147,7 @@ static long ti_count(const struct model *m, int64_t unit, int64_t ub)
             continue;
         int ws, wl;
         ti_window(unit, o->head, ub - o->tail - o->dur, &ws, &wl);
-        n += wl;
+        n += wl - 1;
     }
     for (int x = 0; x < m->n_xfers; x++) {
         const struct mxfer *t = &m->xfers[x];
@@ -1153,7 +1156,7 @@ static long ti_count(const struct model *m, int64_t unit, int64_t ub)
         const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
         int ws, wl;
         ti_window(unit, a->head + a->dur, ub - b->tail - b->dur - t->tx - t->lat, &ws, &wl);
-        n += wl;
+        n += wl - 1;
     }
     return n;
 }
@@ -1164,10 +1167,11 @@ static enum ps_status ti_capacity(struct model *m, const int *cols, const int *w
 {
     struct row r = {0};
     for (int t = 0; t < m->n_slots; t++) {
-        for (int i = 0; i < n; i++)
-            for (long s0 = t - dur[i] + 1; s0 <= t; s0++)
-                if (s0 >= ws[i] && s0 < ws[i] + wl[i])
-                    row_add(&r, cols[i] + (int)(s0 - ws[i]), 1);
+        /* busy at t: started by t, not by t - dur */
+        for (int i = 0; i < n; i++) {
+            row_add_started(&r, cols[i], ws[i], wl[i], t, 1);
+            row_add_started(&r, cols[i], ws[i], wl[i], t - dur[i], -1);
+        }
         if (r.n + r.xn > 1) {
             if (row_end(m, &r, -HUGE_VAL, 1) != PS_OK)
                 return PS_ENOMEM;
@@ -1198,13 +1202,13 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
         if (!o->present)
             continue;
         ti_window(u, o->head, ub - o->tail - o->dur, &o->ws, &o->wl);
-        o->col = glp_add_cols(m->lp, o->wl);
-        for (int k = 0; k < o->wl; k++) {
+        o->col = o->wl > 1 ? glp_add_cols(m->lp, o->wl - 1) : 0;
+        for (int k = 0; k < o->wl - 1; k++) {
             glp_set_col_kind(m->lp, o->col + k, GLP_BV);
-            set_col_name(m, o->col + k, names, "x_%c_v%d_m%d_s%d", kind_ch[o->kind], o->v, o->mb,
+            set_col_name(m, o->col + k, names, "z_%c_v%d_m%d_s%d", kind_ch[o->kind], o->v, o->mb,
                          o->ws + k);
         }
-        m->n_bin += o->wl;
+        m->n_bin += o->wl - 1;
     }
     for (int x = 0; x < m->n_xfers; x++) {
         struct mxfer *t = &m->xfers[x];
@@ -1212,14 +1216,14 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
             continue;
         const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
         ti_window(u, a->head + a->dur, ub - b->tail - b->dur - t->tx - t->lat, &t->ws, &t->wl);
-        t->col = glp_add_cols(m->lp, t->wl);
-        for (int k = 0; k < t->wl; k++) {
+        t->col = t->wl > 1 ? glp_add_cols(m->lp, t->wl - 1) : 0;
+        for (int k = 0; k < t->wl - 1; k++) {
             glp_set_col_kind(m->lp, t->col + k, GLP_BV);
             set_col_name(m, t->col + k, names, "y_%s_v%d_m%d_s%d",
                          t->kind == PS_XFER_ACTIVATION ? "act" : "grad", t->from_v, t->mb,
                          t->ws + k);
         }
-        m->n_bin += t->wl;
+        m->n_bin += t->wl - 1;
     }
     for (int d = 0; d < m->S; d++)
         m->col_rs[d] = 0;
@@ -1233,24 +1237,24 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
     m->n_cols = glp_get_num_cols(m->lp);
 
     struct row r = {0};
-    /* one start per op and per transmission */
-    for (int i = 0; i < m->n_ops; i++) {
-        const struct mop *o = &m->ops[i];
-        if (!o->present)
-            continue;
-        for (int k = 0; k < o->wl; k++)
-            row_add(&r, o->col + k, 1);
-        if (row_end(m, &r, 1, 1) != PS_OK)
-            return PS_ENOMEM;
-    }
-    for (int x = 0; x < m->n_xfers; x++) {
-        const struct mxfer *t = &m->xfers[x];
-        if (t->chan < 0)
-            continue;
-        for (int k = 0; k < t->wl; k++)
-            row_add(&r, t->col + k, 1);
-        if (row_end(m, &r, 1, 1) != PS_OK)
-            return PS_ENOMEM;
+    /* started stays started */
+    for (int i = 0; i < m->n_ops + m->n_xfers; i++) {
+        int col0, wl;
+        if (i < m->n_ops) {
+            if (!m->ops[i].present)
+                continue;
+            col0 = m->ops[i].col, wl = m->ops[i].wl;
+        } else {
+            if (m->xfers[i - m->n_ops].chan < 0)
+                continue;
+            col0 = m->xfers[i - m->n_ops].col, wl = m->xfers[i - m->n_ops].wl;
+        }
+        for (int k = 0; k + 1 < wl - 1; k++) {
+            row_add(&r, col0 + k, 1);
+            row_add(&r, col0 + k + 1, -1);
+            if (row_end(m, &r, -HUGE_VAL, 0) != PS_OK)
+                return PS_ENOMEM;
+        }
     }
     /* precedence, aggregated: b started by t => a started by t - delay */
     for (int e = 0; e < m->n_edges; e++) {
@@ -1345,10 +1349,12 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
         const struct mop *o = &m->ops[i];
         if (!o->present || !is_last_of_chunk(m, o))
             continue;
+        /* start slot = last window slot - (number of earlier slots started by) */
         row_add(&r, m->col_c, 1);
-        for (int k = 0; k < o->wl; k++)
-            row_add(&r, o->col + k, -ms((int64_t)(o->ws + k) * u));
-        if (row_end(m, &r, ms(o->dur + m->rs[o->dev][o->chunk]), HUGE_VAL) != PS_OK)
+        for (int k = 0; k < o->wl - 1; k++)
+            row_add(&r, o->col + k, ms(u));
+        int64_t latest = (int64_t)(o->ws + o->wl - 1) * u;
+        if (row_end(m, &r, ms(latest + o->dur + m->rs[o->dev][o->chunk]), HUGE_VAL) != PS_OK)
             return PS_ENOMEM;
     }
     if (sc->has_data_parallel && m->V == 2)
@@ -1362,10 +1368,12 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
                 /* chunk 0's op ends first when rs_first = 1: the lane then runs RS 0 and
                  * RS 1 back to back after it: C >= end + both - big [not first] */
                 row_add(&r, m->col_c, 1);
-                for (int k = 0; k < o->wl; k++)
-                    row_add(&r, o->col + k, -ms((int64_t)(o->ws + k) * u));
+                for (int k = 0; k < o->wl - 1; k++)
+                    row_add(&r, o->col + k, ms(u));
                 row_add(&r, m->col_rs[d], h == 0 ? -big : big);
-                if (row_end(m, &r, ms(o->dur) + both - (h == 0 ? big : 0), HUGE_VAL) != PS_OK)
+                int64_t latest = (int64_t)(o->ws + o->wl - 1) * u;
+                if (row_end(m, &r, ms(latest + o->dur) + both - (h == 0 ? big : 0), HUGE_VAL) !=
+                    PS_OK)
                     return PS_ENOMEM;
             }
         }
@@ -1385,18 +1393,20 @@ static enum ps_status incumbent_ti(const struct model *m, const struct ps_schedu
             long k = (long)(o->start_ns / m->unit) - mo->ws;
             if (o->start_ns % m->unit != 0 || k < 0 || k >= mo->wl)
                 return PS_EINVAL;
-            x[mo->col + k] = 1;
+            for (long q = k; q < mo->wl - 1; q++)
+                x[mo->col + q] = 1;
         }
     for (size_t i = 0; i < s->n_transfers; i++) {
         const struct ps_transfer *t = &s->transfers[i];
         for (int j = 0; j < m->n_xfers; j++) {
             const struct mxfer *mx = &m->xfers[j];
-            if (mx->col > 0 && mx->kind == t->kind && mx->from_v == t->from_vstage &&
+            if (mx->chan >= 0 && mx->kind == t->kind && mx->from_v == t->from_vstage &&
                 mx->mb == t->microbatch) {
                 long k = (long)(t->start_ns / m->unit) - mx->ws;
                 if (t->start_ns % m->unit != 0 || k < 0 || k >= mx->wl)
                     return PS_EINVAL;
-                x[mx->col + k] = 1;
+                for (long q = k; q < mx->wl - 1; q++)
+                    x[mx->col + q] = 1;
                 break;
             }
         }
@@ -1416,19 +1426,13 @@ static enum ps_status incumbent_ti(const struct model *m, const struct ps_schedu
     return PS_OK;
 }
 
-/* Start slot of a window in the MILP solution. */
+/* Start slot of a window in the MILP solution: the first slot started by. */
 static int ti_start(glp_prob *lp, int col0, int ws, int wl)
 {
-    int best = 0;
-    double bv = -1;
-    for (int k = 0; k < wl; k++) {
-        double v = glp_mip_col_val(lp, col0 + k);
-        if (v > bv) {
-            bv = v;
-            best = k;
-        }
-    }
-    return ws + best;
+    for (int k = 0; k < wl - 1; k++)
+        if (glp_mip_col_val(lp, col0 + k) > 0.5)
+            return ws + k;
+    return ws + wl - 1;
 }
 
 struct keyed {
@@ -2083,7 +2087,8 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     bool names = model_path != NULL && model_path[0] != '\0';
     if (form == NULL || strcmp(form, "order") != 0) {
         int64_t unit = ti_unit(&m, ub);
-        if (unit > 0 && ub / unit <= MAX_SLOTS && ti_count(&m, unit, ub) <= MAX_BINARIES) {
+        long cap = form != NULL && strcmp(form, "time") == 0 ? MAX_BINARIES : AUTO_TI_BINARIES;
+        if (unit > 0 && ub / unit <= MAX_SLOTS && ti_count(&m, unit, ub) <= cap) {
             m.ti = true;
             m.unit = unit;
         } else if (form != NULL && strcmp(form, "time") == 0) {
