@@ -4,7 +4,9 @@
 #include "tui/cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/units.h"
 #include "export/export.h"
 #include "presets/presets.h"
 #include "solvers/solver.h"
@@ -224,6 +227,70 @@ int cli_param_add(const char *cmd, struct ps_params *p, const char *kv)
         return cli_usage(cmd, "%s", buf);
     }
     return PS_EXIT_OK;
+}
+
+/* ---- long solves ------------------------------------------------------------------- */
+
+static atomic_int solve_cancel;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    if (atomic_load(&solve_cancel))
+        _exit(130); /* the second Ctrl-C: quit now */
+    atomic_store(&solve_cancel, 1);
+}
+
+struct progress_state {
+    const char *name;
+    double last_ms;
+    bool shown;
+};
+
+static void show_progress(const struct ps_progress *p, void *user)
+{
+    struct progress_state *ps = user;
+    if (ps->shown && p->elapsed_ms - ps->last_ms < 250)
+        return;
+    ps->last_ms = p->elapsed_ms;
+    ps->shown = true;
+    char best[32] = "-", bound[32] = "-", gap[32] = "-";
+    if (p->incumbent_ns >= 0)
+        snprintf(best, sizeof(best), "%.2f ms", ps_ns_to_ms(p->incumbent_ns));
+    if (p->bound_ns >= 0)
+        snprintf(bound, sizeof(bound), "%.2f ms", ps_ns_to_ms(p->bound_ns));
+    if (p->gap >= 0)
+        snprintf(gap, sizeof(gap), "%.1f%%", p->gap * 100);
+    fprintf(stderr,
+            "\r\033[Kpipescope: %s: best %s, bound %s, gap %s, %ld nodes, %.1f s (Ctrl-C: stop)",
+            ps->name, best, bound, gap, p->nodes, p->elapsed_ms / 1000);
+    fflush(stderr);
+}
+
+enum ps_status cli_solver_run(const struct ps_solver *sv, const struct ps_scenario *sc,
+                              const struct ps_params *params, struct ps_schedule **out,
+                              struct ps_diag *d)
+{
+    if (!sv->slow)
+        return ps_solver_run(sv, sc, params, NULL, out, d);
+    struct progress_state ps = {.name = sv->name, .last_ms = 0, .shown = false};
+    struct ps_solve_ctx ctx = {.cancel = &solve_cancel, .progress = NULL, .user = &ps};
+    if (isatty(STDERR_FILENO))
+        ctx.progress = show_progress;
+    atomic_store(&solve_cancel, 0);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    enum ps_status st = ps_solver_run(sv, sc, params, &ctx, out, d);
+    sigaction(SIGINT, &old, NULL);
+    if (ps.shown)
+        fputs("\r\033[K", stderr);
+    if (st == PS_OK && *out && (*out)->solver.status == PS_SOLVE_CANCELLED)
+        fprintf(stderr, "pipescope: %s: stopped by Ctrl-C%s\n", sv->name,
+                (*out)->timed ? ": the best schedule found so far" : "; no schedule yet");
+    return st;
 }
 
 /* ---- scenario options -------------------------------------------------------------- */

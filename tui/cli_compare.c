@@ -151,7 +151,7 @@ bool cli_run_row(const struct ps_solver *sv, const struct ps_scenario *sc,
     struct ps_schedule *s = NULL;
     struct ps_diag d;
     ps_diag_clear(&d);
-    enum ps_status st = ps_solver_run(sv, sc, params, NULL, &s, &d);
+    enum ps_status st = cli_solver_run(sv, sc, params, &s, &d);
     if (st == PS_OK && s) {
         ps_compare_row_from(row, s);
         ps_schedule_free(s);

@@ -69,6 +69,13 @@ bool cli_word_in(const char *s, const char *choices);
  * reports a bad one. Returns PS_EXIT_OK or PS_EXIT_USAGE (message printed). */
 int cli_param_add(const char *cmd, struct ps_params *p, const char *kv);
 
+/* ps_solver_run for the command line: for slow solvers, Ctrl-C stops the solve with the
+ * best schedule so far (a second Ctrl-C quits), and progress is shown on stderr when it
+ * is a terminal. Same contract as ps_solver_run. */
+enum ps_status cli_solver_run(const struct ps_solver *sv, const struct ps_scenario *sc,
+                              const struct ps_params *params, struct ps_schedule **out,
+                              struct ps_diag *d);
+
 /* Runs one solver and fills a comparison row; on error the row has status "error" and
  * the reason is printed on stderr. Returns true when the solver ran (also when it found
  * the scenario infeasible). */

@@ -22,7 +22,10 @@ const char cli_help_solve[] =
     "  -p, --param KEY=VALUE  a parameter of the schedule (repeatable)\n"
     "  -f, --format FORMAT    text (default), json or csv; with -o FILE ending in .json\n"
     "                         or .csv the format follows the file name\n"
-    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "\n"
+    "Slow schedules (optimal) show their progress on stderr when it is a terminal; Ctrl-C\n"
+    "stops them with the best schedule found so far (a second Ctrl-C quits).\n";
 
 /* The format implied by a file name, or NULL. */
 static const char *format_of_path(const char *path)
@@ -133,7 +136,7 @@ int cli_cmd_solve(int argc, char **argv)
         goto done;
     have_sc = true;
 
-    enum ps_status st = ps_solver_run(sv, &sc, &params, NULL, &sched, &d);
+    enum ps_status st = cli_solver_run(sv, &sc, &params, &sched, &d);
     if (st != PS_OK) {
         if (strncmp(d.path, "param.", 6) == 0) {
             /* A parameter value only the generator could judge: still a usage error. */
@@ -143,6 +146,10 @@ int cli_cmd_solve(int argc, char **argv)
         } else {
             rc = cli_fail_diag(&d, sv->name);
         }
+        goto done;
+    }
+    if (sched->solver.status == PS_SOLVE_CANCELLED && !sched->timed) {
+        rc = PS_EXIT_FAILURE; /* stopped before any schedule: nothing to write */
         goto done;
     }
     if (sched->solver.status == PS_SOLVE_INFEASIBLE)
