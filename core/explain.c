@@ -58,7 +58,8 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
     char what[400] = "", ms[32], ms2[32];
     /* the latest input: its time and a description */
     int64_t in_t = -1;
-    if (op->part == 0 && op->kind <= PS_OP_W) {
+    bool sane = op->chunk < L.V && op->microbatch >= 0 && op->microbatch < L.M;
+    if (op->part == 0 && op->kind <= PS_OP_W && sane) {
         int v = L.vtab[stage * L.V + op->chunk], pk, pv, xk;
         if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
             if (xk >= 0) {
@@ -194,7 +195,8 @@ size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
         int nd = -1;
         size_t ni = 0;
         /* an input with zero slack, followed through its transfer and channel queue */
-        if (op->part == 0 && op->kind <= PS_OP_W) {
+        if (op->part == 0 && op->kind <= PS_OP_W && op->chunk < L.V && op->microbatch >= 0 &&
+            op->microbatch < L.M) {
             int v = L.vtab[d * L.V + op->chunk], pk, pv, xk;
             if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
                 int32_t xi = xk >= 0 ? L.xfer[ps_xfer_key(s, xk, pv, op->microbatch)] : -1;

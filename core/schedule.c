@@ -340,7 +340,8 @@ enum ps_status ps_schedule_assign_channels(struct ps_schedule *s)
     for (size_t i = 0; i < s->n_transfers; i++) {
         struct ps_transfer *t = &s->transfers[i];
         int kind = t->kind, v = t->from_vstage;
-        if (kind > 1 || v < 0 || v >= sv || ps_boundary_to(s, kind, v) < 0) {
+        if (kind > 1 || v < 0 || v >= sv || ps_boundary_to(s, kind, v) < 0 || t->microbatch < 0 ||
+            t->microbatch >= s->n_microbatches) {
             free(bch);
             return PS_EINVAL;
         }

@@ -470,6 +470,8 @@ static void compute_metrics(struct ps_schedule *s)
             busy += op->end_ns - op->start_ns;
             if (op->end_ns > makespan)
                 makespan = op->end_ns;
+            if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
+                continue; /* a malformed op read from a file: validate reports it */
             double a = ps_scenario_memory_scale(sc, op->microbatch) / s->chunks;
             if (op->kind == PS_OP_F && op->part == 0) {
                 cur += a;
