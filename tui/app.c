@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/sim.h"
 #include "core/units.h"
@@ -89,27 +90,107 @@ static void drop_result(struct tui_result *r)
     r->error[0] = '\0';
 }
 
+static void set_error(struct tui_result *r, enum ps_status st, const struct ps_diag *d)
+{
+    char buf[sizeof(r->error)];
+    if (d->msg[0])
+        ps_diag_format(d, NULL, buf, sizeof(buf));
+    else
+        snprintf(buf, sizeof(buf), "%s", ps_status_str(st));
+    snprintf(r->error, sizeof(r->error), "%s", buf);
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 200000}; /* 0.2 ms */
+    nanosleep(&ts, NULL);
+}
+
+/* Stops a lane's job (if any) and drops what it had. */
+static void lane_stop(struct tui_result *r)
+{
+    if (r->lane == NULL)
+        return;
+    struct tui_worker_state ws;
+    tui_worker_peek(r->lane, &ws);
+    if (ws.running)
+        tui_worker_cancel(r->lane);
+    if (ws.running || ws.has_result) {
+        struct tui_worker_result res;
+        while (!tui_worker_take(r->lane, &res))
+            nap(); /* the solvers poll the cancel flag often: this is short */
+        tui_worker_result_fini(&res);
+    }
+    r->pending = false;
+}
+
 static void run_one(struct tui_app *app, size_t i)
 {
     struct tui_result *r = &app->res[i];
+    lane_stop(r);
     drop_result(r);
     if (r->sv->slow)
         return; /* only on demand, in the background */
+    if (!app->sync_only && r->last_ms > TUI_ASYNC_MS) {
+        if (r->lane == NULL)
+            r->lane = tui_worker_new();
+        if (r->lane && tui_worker_start(r->lane, r->sv, &app->sc, &r->params, app->gen) == PS_OK) {
+            r->pending = true;
+            return;
+        }
+    }
     struct ps_diag d;
     ps_diag_clear(&d);
     struct ps_schedule *s = NULL;
     enum ps_status st = ps_solver_run(r->sv, &app->sc, &r->params, NULL, &s, &d);
     if (st != PS_OK) {
         ps_schedule_free(s);
-        char buf[sizeof(r->error)];
-        if (d.msg[0])
-            ps_diag_format(&d, NULL, buf, sizeof(buf));
-        else
-            snprintf(buf, sizeof(buf), "%s", ps_status_str(st));
-        snprintf(r->error, sizeof(r->error), "%s", buf);
+        set_error(r, st, &d);
         return;
     }
     r->sched = s;
+    r->last_ms = s->solver.solve_ms;
+}
+
+/* Installs finished lane results. Returns true when one landed. */
+static bool poll_lanes(struct tui_app *app, bool wait)
+{
+    bool changed = false;
+    for (size_t i = 0; i < app->n_res; i++) {
+        struct tui_result *r = &app->res[i];
+        if (!r->pending)
+            continue;
+        struct tui_worker_result res;
+        bool got;
+        while (!(got = tui_worker_take(r->lane, &res)) && wait)
+            nap();
+        if (!got)
+            continue;
+        r->pending = false;
+        changed = true;
+        if (res.gen != app->gen) {
+            tui_worker_result_fini(&res);
+            continue;
+        }
+        drop_result(r);
+        if (res.status != PS_OK) {
+            set_error(r, res.status, &res.diag);
+            tui_worker_result_fini(&res);
+            continue;
+        }
+        r->sched = res.sched;
+        r->own_sc = res.sc;
+        r->last_ms = r->sched->solver.solve_ms;
+    }
+    return changed;
+}
+
+bool tui_app_pending(const struct tui_app *app)
+{
+    for (size_t i = 0; i < app->n_res; i++)
+        if (app->res[i].pending)
+            return true;
+    return false;
 }
 
 /* Computes the critical path of a result when the highlight is on and it is missing. */
@@ -198,6 +279,10 @@ void tui_app_fini(struct tui_app *app)
 {
     tui_worker_free(app->worker);
     app->worker = NULL;
+    for (size_t i = 0; i < app->n_res; i++) {
+        tui_worker_free(app->res[i].lane);
+        app->res[i].lane = NULL;
+    }
     drop_all(app);
     ps_scenario_fini(&app->sc);
 }
@@ -1886,6 +1971,8 @@ unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd)
         break;
     case TUI_A_TICK: {
         r = poll_worker(app) ? TUI_REDRAW : 0;
+        if (poll_lanes(app, false))
+            r |= TUI_REDRAW;
         struct tui_worker_state ws;
         tui_worker_peek(app->worker, &ws);
         if (ws.running)
@@ -1935,4 +2022,11 @@ unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd)
     if (app->gantt_scroll > n - lo.plot.h)
         app->gantt_scroll = n - lo.plot.h > 0 ? n - lo.plot.h : 0;
     return r;
+}
+
+void tui_app_settle(struct tui_app *app)
+{
+    poll_lanes(app, true);
+    struct tui_cmd cmd = {.action = TUI_A_TICK, .ev = {.type = TUI_EV_TICK}};
+    tui_apply(app, &cmd);
 }

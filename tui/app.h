@@ -168,7 +168,14 @@ struct tui_result {
     struct ps_scenario *own_sc; /* slow solvers: the scenario copy sched points at */
     char error[400];            /* why sched is NULL (empty: not run yet) */
     bool **crit;                /* critical path marks, computed on demand */
+    double last_ms;             /* wall time of its latest run */
+    bool pending;               /* being recomputed on its lane (below) */
+    struct tui_worker *lane;    /* background lane of a fast solver that got slow */
 };
+
+/* A fast solver whose latest run took longer than this many ms is recomputed on a
+ * background lane after an edit, so the frame is not held up; it lands a moment later. */
+#define TUI_ASYNC_MS 4.0
 
 /* Screen regions, computed from the terminal size (render and mouse share them). */
 struct tui_rect {
@@ -234,6 +241,7 @@ struct tui_app {
     bool color, unicode;
 
     struct tui_worker *worker; /* the background solve thread */
+    bool sync_only;            /* never use the lanes (frames tests) */
 };
 
 /* Sets up the app on sc (the app takes ownership of sc's contents: sc is left empty).
@@ -241,6 +249,12 @@ struct tui_app {
 enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const char *source,
                             int cols, int rows);
 void tui_app_fini(struct tui_app *app);
+
+/* True while a recompute runs on a background lane (the loop should poll soon). */
+bool tui_app_pending(const struct tui_app *app);
+
+/* Waits for every background lane and installs their results (tests, benchmarks). */
+void tui_app_settle(struct tui_app *app);
 
 /* Applies one command; returns TUI_REDRAW and/or TUI_QUIT. */
 unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd);

@@ -137,7 +137,7 @@ int ps_tui_main(int argc, char **argv)
             break;
         struct tui_worker_state ws;
         tui_worker_peek(app.worker, &ws);
-        int timeout = ws.running || ws.has_result ? TICK_MS : 1000;
+        int timeout = tui_app_pending(&app) ? 2 : ws.running || ws.has_result ? TICK_MS : 1000;
         struct tui_event ev = tui_term_next_event(term, timeout);
         struct tui_cmd cmd = tui_key_lookup(&app, &ev);
         unsigned r = tui_apply(&app, &cmd);

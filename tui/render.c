@@ -200,6 +200,8 @@ static const char *result_status(const struct tui_app *app, int i,
                                  const struct tui_worker_state *ws)
 {
     const struct tui_result *r = &app->res[i];
+    if (r->pending)
+        return "updating";
     if (ws->running && ws->sv == r->sv)
         return ws->cancelling ? "cancelling" : "solving";
     if (r->sched)
@@ -255,6 +257,9 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
     } else if (s && s->solver.status == PS_SOLVE_INFEASIBLE) {
         snprintf(segs[n].text, sizeof(segs[n].text), "infeasible");
         segs[n++].st = TUI_S_ERR;
+    } else if (r->pending) {
+        snprintf(segs[n].text, sizeof(segs[n].text), "updating...");
+        segs[n++].st = TUI_S_WARN;
     } else if (r->error[0]) {
         snprintf(segs[n].text, sizeof(segs[n].text), "error");
         segs[n++].st = TUI_S_ERR;
@@ -621,7 +626,9 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
     if (s == NULL || !s->timed) {
         /* Nothing to draw for A: say why in the middle. */
         char msg[480];
-        if (r->error[0])
+        if (r->pending)
+            snprintf(msg, sizeof(msg), "updating %s...", r->sv->name);
+        else if (r->error[0])
             snprintf(msg, sizeof(msg), "%s: %s", r->sv->name, r->error);
         else if (r->sv->slow)
             snprintf(msg, sizeof(msg), "%s runs on demand: press r (Esc cancels)", r->sv->name);

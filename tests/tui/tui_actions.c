@@ -33,7 +33,9 @@ static unsigned key(struct tui_app *app, int k)
 {
     struct tui_event ev = {.type = TUI_EV_KEY, .key = k};
     struct tui_cmd cmd = tui_key_lookup(app, &ev);
-    return tui_apply(app, &cmd);
+    unsigned r = tui_apply(app, &cmd);
+    tui_app_settle(app); /* a slow-ish solver's background lane lands */
+    return r;
 }
 
 static void type(struct tui_app *app, const char *text)
@@ -101,7 +103,7 @@ static void test_latency_step_changes_makespan(void **state)
     /* Every fast schedule was recomputed on the new scenario. */
     for (size_t i = 0; i < app.n_res; i++)
         if (app.res[i].sched)
-            assert_ptr_equal(app.res[i].sched->sc, &app.sc);
+            assert_true(app.res[i].sched->sc->inter_dc.latency_ms == app.sc.inter_dc.latency_ms);
     /* And back down with the vi key. */
     for (int i = 0; i < 4; i++)
         key(&app, 'h');

@@ -37,6 +37,7 @@ static char *read_all(const char *path)
 /* Compares the frame with golden/NAME.txt (or writes it under PS_BLESS=1). */
 static void check_golden(const struct tui_app *app, const char *name)
 {
+    tui_app_settle((struct tui_app *)app);
     struct tui_canvas c;
     assert_true(tui_canvas_init(&c, app->cols, app->rows));
     tui_render(app, &c);
@@ -94,7 +95,9 @@ static unsigned key(struct tui_app *app, int k)
 {
     struct tui_event ev = {.type = TUI_EV_KEY, .key = k};
     struct tui_cmd cmd = tui_key_lookup(app, &ev);
-    return tui_apply(app, &cmd);
+    unsigned r = tui_apply(app, &cmd);
+    tui_app_settle(app); /* a slow-ish solver's background lane lands */
+    return r;
 }
 
 static void test_default_80x24(void **state)
