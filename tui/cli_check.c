@@ -226,14 +226,18 @@ static void op_name(const struct ps_op *op, char *buf, size_t size)
 struct diff_count {
     size_t ops, dp, transfers;
     bool first_done;
+    int64_t first_ns; /* the file's time of the earliest difference */
     char first[400];
 };
 
+/* Keeps the earliest difference (by the file's time): later ones often only follow it. */
 static void note_first(struct diff_count *dc, const char *what, int64_t file_ns, int64_t sim_ns)
 {
-    if (dc->first_done)
+    int64_t at = file_ns < sim_ns ? file_ns : sim_ns;
+    if (dc->first_done && at >= dc->first_ns)
         return;
     dc->first_done = true;
+    dc->first_ns = at;
     snprintf(dc->first, sizeof(dc->first), "%s: file %.6f ms, replay %.6f ms", what,
              ps_ns_to_ms(file_ns), ps_ns_to_ms(sim_ns));
 }
@@ -291,22 +295,6 @@ int cli_cmd_replay(int argc, char **argv)
 
     struct diff_count dc;
     memset(&dc, 0, sizeof(dc));
-    for (int stg = 0; stg < f->n_stages; stg++) {
-        for (size_t i = 0; i < f->dev_n[stg]; i++)
-            compare_ops(&f->dev_ops[stg][i], &s->dev_ops[stg][i], &dc.ops, &dc);
-        size_t fn = f->dp_n ? f->dp_n[stg] : 0, sn = s->dp_n ? s->dp_n[stg] : 0;
-        for (size_t i = 0; i < fn && i < sn; i++)
-            compare_ops(&f->dp_ops[stg][i], &s->dp_ops[stg][i], &dc.dp, &dc);
-        if (fn != sn) {
-            dc.dp += fn > sn ? fn - sn : sn - fn;
-            if (!dc.first_done) {
-                dc.first_done = true;
-                snprintf(dc.first, sizeof(dc.first),
-                         "stage %d: %zu data-parallel ops in the file, %zu in the replay", stg, fn,
-                         sn);
-            }
-        }
-    }
     /* Transfers are matched by their key (kind, producer's virtual stage, microbatch). */
     size_t keys = ps_schedule_xfer_keys(s);
     by_key = malloc((keys ? keys : 1) * sizeof(*by_key));
@@ -354,6 +342,23 @@ int cli_cmd_replay(int argc, char **argv)
                 note_first(&dc, w2, a->arrive_ns, b->arrive_ns);
         }
     }
+    /* Ops after transfers: on a tie, the late message is the cause, the op the effect. */
+    for (int stg = 0; stg < f->n_stages; stg++) {
+        for (size_t i = 0; i < f->dev_n[stg]; i++)
+            compare_ops(&f->dev_ops[stg][i], &s->dev_ops[stg][i], &dc.ops, &dc);
+        size_t fn = f->dp_n ? f->dp_n[stg] : 0, sn = s->dp_n ? s->dp_n[stg] : 0;
+        for (size_t i = 0; i < fn && i < sn; i++)
+            compare_ops(&f->dp_ops[stg][i], &s->dp_ops[stg][i], &dc.dp, &dc);
+        if (fn != sn) {
+            dc.dp += fn > sn ? fn - sn : sn - fn;
+            if (!dc.first_done) {
+                dc.first_done = true;
+                snprintf(dc.first, sizeof(dc.first),
+                         "stage %d: %zu data-parallel ops in the file, %zu in the replay", stg, fn,
+                         sn);
+            }
+        }
+    }
     if (f->n_transfers != s->n_transfers && dc.transfers == 0) {
         dc.transfers = f->n_transfers > s->n_transfers ? f->n_transfers - s->n_transfers
                                                        : s->n_transfers - f->n_transfers;
@@ -382,7 +387,7 @@ int cli_cmd_replay(int argc, char **argv)
                file, dc.ops, n_ops, dc.dp, n_dp, dc.transfers, f->n_transfers, file_ms, sim_ms,
                fcfs ? " (channels first-come-first-served)" : "");
         if (dc.first_done)
-            printf("%s: first difference: %s\n", file, dc.first);
+            printf("%s: earliest difference: %s\n", file, dc.first);
         rc = PS_EXIT_FAILURE;
     }
 done:
