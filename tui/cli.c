@@ -479,10 +479,40 @@ static const char help_schedules[] =
     "Usage: pipescope schedules\n"
     "\n"
     "Lists the schedule generators: name, backward (split B/W or combined), traversal and\n"
-    "chunks per device, a summary, and the parameters (--param KEY=VALUE) with defaults.\n"
-    "Generators marked slow are left out of 'compare --schedules all'.\n";
+    "chunks per device, speed, a summary, and the parameters (--param KEY=VALUE) with\n"
+    "their defaults, wrapped to the terminal's width. Slow generators are left out of\n"
+    "'compare --schedules all'.\n";
 
-static void print_param(const struct ps_param_def *p)
+/* Prints text from column `col` (already printed), wrapped at `width` columns, each new
+ * line indented by `indent`; ends with a newline. Words longer than a line are kept. */
+static void print_wrapped(const char *text, int col, int indent, int width)
+{
+    const char *p = text;
+    bool first_word = true;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        int len = (int)strcspn(p, " ");
+        if (!first_word && col + 1 + len > width) {
+            printf("\n%*s", indent, "");
+            col = indent;
+            first_word = true;
+        }
+        if (!first_word) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", len, p);
+        col += len;
+        p += len;
+        first_word = false;
+    }
+    putchar('\n');
+}
+
+static void print_param(const struct ps_param_def *p, int width)
 {
     char kind[160];
     switch (p->type) {
@@ -506,9 +536,11 @@ static void print_param(const struct ps_param_def *p)
         snprintf(kind, sizeof(kind), "text");
         break;
     }
-    char kv[96];
+    char kv[96], text[600];
     snprintf(kv, sizeof(kv), "%s=%s", p->key, p->def ? p->def : "");
-    printf("    %-22s %s (%s)\n", kv, p->help ? p->help : "", kind);
+    snprintf(text, sizeof(text), "%s (%s)", p->help ? p->help : "", kind);
+    int col = printf("    %-22s ", kv);
+    print_wrapped(text, col, 27, width);
 }
 
 static int cmd_schedules(int argc, char **argv)
@@ -523,13 +555,13 @@ static int cmd_schedules(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("schedules", "schedules: unexpected argument '%s'", argv[optind]);
-    int width = 8;
+    int width = 8, term = cli_term_width();
     for (size_t i = 0; i < ps_solver_count(); i++) {
         int n = (int)strlen(ps_solver_at(i)->name);
         if (n > width)
             width = n;
     }
-    printf("%-*s  %-8s  %-17s  %s\n", width, "NAME", "BACKWARD", "SHAPE", "SUMMARY");
+    printf("%-*s  %-8s  %-17s  %-5s  %s\n", width, "NAME", "BACKWARD", "SHAPE", "SPEED", "SUMMARY");
     for (size_t i = 0; i < ps_solver_count(); i++) {
         const struct ps_solver *sv = ps_solver_at(i);
         char shape[64], chunks[24];
@@ -541,12 +573,14 @@ static int cmd_schedules(int argc, char **argv)
             shape, sizeof(shape), "%s%s%s %s", (sv->traversals & PS_TRAV_LOOP_BIT) ? "loop" : "",
             (sv->traversals & PS_TRAV_LOOP_BIT) && (sv->traversals & PS_TRAV_WAVE_BIT) ? "|" : "",
             (sv->traversals & PS_TRAV_WAVE_BIT) ? "wave" : "", chunks);
-        printf("%-*s  %-8s  %-17s  %s%s\n", width, sv->name,
-               sv->split_backward ? "split" : "combined", shape, sv->summary,
-               sv->slow ? " (slow)" : "");
+        int col =
+            printf("%-*s  %-8s  %-17s  %-5s  ", width, sv->name,
+                   sv->split_backward ? "split" : "combined", shape, sv->slow ? "slow" : "fast");
+        print_wrapped(sv->summary, col, col, term);
         for (size_t k = 0; k < sv->n_params; k++)
-            print_param(&sv->params[k]);
+            print_param(&sv->params[k], term);
     }
+    printf("\nSlow schedules run in compare only when named: --schedules all,optimal.\n");
     return PS_EXIT_OK;
 }
 
