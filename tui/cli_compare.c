@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/sim.h"
 #include "core/units.h"
@@ -381,6 +383,13 @@ const char cli_help_sweep[] =
     "Every point is built before any schedule runs: an invalid point fails the sweep\n"
     "(naming the point) and writes nothing.\n";
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* One varied field and its values (expanded to plain text). */
 struct vary {
     char path[sizeof(((struct ps_kv *)0)->key)];
@@ -575,8 +584,17 @@ int cli_cmd_sweep(int argc, char **argv)
         rc = cli_fail("out of memory");
         goto done;
     }
+    bool show = isatty(STDERR_FILENO) && points > 1, shown = false;
+    double last = now_ms();
     for (long pt = 0; pt < points; pt++) {
         struct ps_scenario sc;
+        if (show && now_ms() - last >= 200) {
+            /* Long sweeps say where they are (a terminal only; scripts get no noise). */
+            fprintf(stderr, "\r\033[Kpipescope: sweep: point %ld of %ld", pt + 1, points);
+            fflush(stderr);
+            last = now_ms();
+            shown = true;
+        }
         if ((rc = build_point(&base, vs, o.n_vary, pt, &sc, idx)) != PS_EXIT_OK)
             goto done;
         for (size_t i = 0; i < l->n; i++, r++) {
@@ -592,6 +610,8 @@ int cli_cmd_sweep(int argc, char **argv)
         }
         ps_scenario_fini(&sc);
     }
+    if (shown)
+        fputs("\r\033[K", stderr);
     rc = write_rows(o.format, o.out, rows, n_rows);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("sweep: no schedule could run at any point");
