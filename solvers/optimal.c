@@ -2240,10 +2240,10 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
         if (g2 * 1e6 > (double)bound)
             bound = (int64_t)floor(g2 * 1e6 * (1 - 1e-9));
     }
+    if (bound < lb)
+        bound = lb; /* exact in ns; GLPK's is in ms */
     if (bound > obj)
         bound = obj;
-    if (bound < 0)
-        bound = 0;
     s->solver.objective_ns = obj;
     s->solver.bound_ns = bound;
     s->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
