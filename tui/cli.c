@@ -102,8 +102,11 @@ int cli_check_output_path(const char *path)
         dir[n] = '\0';
     }
     struct stat st;
-    if (stat(dir, &st) != 0)
-        return cli_fail("cannot write %s: folder %s does not exist", path, dir);
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return cli_fail("cannot write %s: folder %s does not exist", path, dir);
+        return cli_fail("cannot write %s: folder %s: %s", path, dir, strerror(errno));
+    }
     if (!S_ISDIR(st.st_mode))
         return cli_fail("cannot write %s: %s is not a folder", path, dir);
     return PS_EXIT_OK;
@@ -125,8 +128,8 @@ int cli_write_output(const char *path, const char *data, size_t len)
     ps_diag_clear(&d);
     enum ps_status st = ps_write_atomic(path, data, len, &d);
     if (st != PS_OK) {
-        if (d.msg[0])
-            return cli_fail_diag(&d, path);
+        if (d.msg[0]) /* name the file once */
+            return cli_fail_diag(&d, strstr(d.path, path) || strstr(d.msg, path) ? NULL : path);
         return cli_fail("cannot write %s: %s", path, ps_status_str(st));
     }
     return PS_EXIT_OK;
