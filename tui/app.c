@@ -1449,6 +1449,35 @@ static void save_scenario(struct tui_app *app, const char *path)
     free(json);
 }
 
+static int64_t shown_makespan(const struct tui_app *app)
+{
+    const struct ps_schedule *s = tui_shown(app);
+    return s && s->timed ? s->makespan_ns : -1;
+}
+
+/* "inter-DC latency = 2 ms: 1f1b 3702.8 -> 3800.1 ms" after a good edit. */
+static void edited_message(struct tui_app *app, int64_t before)
+{
+    struct tui_field fields[TUI_MAX_FIELDS];
+    int nf;
+    const struct tui_field *f = selected_field(app, fields, &nf);
+    char label[64] = "value", value[64] = "";
+    if (f) {
+        snprintf(label, sizeof(label), "%s", f->label[0] == ' ' ? f->label + 1 : f->label);
+        snprintf(value, sizeof(value), "%s", f->value);
+    }
+    int64_t after = shown_makespan(app);
+    const struct ps_schedule *sh = tui_shown(app);
+    const char *name = sh ? sh->name : "";
+    if (before >= 0 && after >= 0) {
+        char a[32], b[32];
+        tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(before));
+        tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(after));
+        tui_message(app, TUI_MSG_OK, "%s = %s: %s makespan %s -> %s ms", label, value, name, a, b);
+    } else
+        tui_message(app, TUI_MSG_OK, "%s = %s", label, value);
+}
+
 static void accept_prompt(struct tui_app *app)
 {
     char text[sizeof(app->prompt_buf)];
@@ -1467,16 +1496,11 @@ static void accept_prompt(struct tui_app *app)
     }
     switch (app->prompt_kind) {
     case TUI_PROMPT_VALUE: {
-        char before[sizeof(app->msg)];
-        snprintf(before, sizeof(before), "%s", app->msg);
+        int64_t before = shown_makespan(app);
         app->msg[0] = '\0';
         enter_value(app, t);
-        if (app->msg[0] == '\0') {
-            struct tui_field fields[TUI_MAX_FIELDS];
-            int nf;
-            const struct tui_field *f = selected_field(app, fields, &nf);
-            tui_message(app, TUI_MSG_OK, "%s = %s", f ? f->label : "value", f ? f->value : t);
-        }
+        if (app->msg[0] == '\0')
+            edited_message(app, before);
         break;
     }
     case TUI_PROMPT_EXPORT:
@@ -1783,6 +1807,28 @@ static unsigned apply_help(struct tui_app *app, const struct tui_cmd *cmd)
     }
 }
 
+/* B of the split view: the table's row when it is another schedule, else the 1F1B
+ * baseline, else the greedy, else the first other schedule that has a result. */
+static int pick_b(const struct tui_app *app)
+{
+    if (app->table_sel != app->shown && app->table_sel >= 0 && (size_t)app->table_sel < app->n_res)
+        return app->table_sel;
+    int first = -1, greedy = -1;
+    for (size_t i = 0; i < app->n_res; i++) {
+        if ((int)i == app->shown || app->res[i].sched == NULL)
+            continue;
+        if (strcmp(app->res[i].sv->name, "1f1b") == 0)
+            return (int)i;
+        if (strcmp(app->res[i].sv->name, "greedy") == 0)
+            greedy = (int)i;
+        if (first < 0)
+            first = (int)i;
+    }
+    if (greedy >= 0)
+        return greedy;
+    return first >= 0 ? first : (int)(((size_t)app->shown + 1) % app->n_res);
+}
+
 static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
 {
     enum tui_focus fo = app->focus;
@@ -1835,9 +1881,13 @@ static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
     case TUI_A_DEC: {
         int dir = cmd->action == TUI_A_RIGHT || cmd->action == TUI_A_INC ? 1 : -1;
         bool lr = cmd->action == TUI_A_LEFT || cmd->action == TUI_A_RIGHT;
-        if (fo == TUI_FOCUS_PANEL)
+        if (fo == TUI_FOCUS_PANEL) {
+            int64_t before = shown_makespan(app);
+            app->msg[0] = '\0';
             step_field(app, dir);
-        else if (fo == TUI_FOCUS_GANTT) {
+            if (app->msg[0] == '\0')
+                edited_message(app, before);
+        } else if (fo == TUI_FOCUS_GANTT) {
             if (lr)
                 cursor_move(app, 0, dir);
             else
@@ -1902,8 +1952,7 @@ static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
             app->split_b = -1;
             tui_message(app, TUI_MSG_INFO, "split view off");
         } else if (app->n_res > 1) {
-            int b = app->table_sel != app->shown ? app->table_sel
-                                                 : (int)(((size_t)app->shown + 1) % app->n_res);
+            int b = pick_b(app);
             app->split_b = b;
             tui_message(app, TUI_MSG_INFO, "A = %s, B = %s on the same time axis",
                         app->res[app->shown].sv->name, app->res[b].sv->name);

@@ -137,6 +137,8 @@ static void sched_rows(const struct tui_app *app, int r, bool title, int dev_h,
     const struct ps_schedule *s = app->res[r].sched;
     if (title)
         add_grow(out, n, max, TUI_GROW_TITLE, r, 0);
+    if (title && r != app->shown && (s == NULL || !s->timed))
+        return; /* B without a schedule: its title says why */
     for (int d = 0; d < sc->n_dcs; d++) {
         if (d > 0) {
             /* The DC boundary: the links that cross it, or a plain separator. */
@@ -401,25 +403,35 @@ static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, st
                                       .style = (uint8_t)st,
                                       .flags = flags};
     }
-    if (half)
-        return true;
-    /* The label from the bar's first visible cell, when it fits with room to spare (so
-     * neighbouring labels never run together). */
+    (void)label;
+    (void)half;
+    return true;
+}
+
+/* Writes a bar's label over its cells from t0 (the bar, or a run of an op's parts, ends
+ * at t1) when it fits with room to spare, so neighbouring labels never run together. */
+static void paint_label(const struct tui_app *app, const struct tui_layout *lo,
+                        struct tui_canvas *c, int y, int64_t t0, int64_t t1, const char *label)
+{
+    int64_t npc = app->view_ns_per_col > 0 ? app->view_ns_per_col : 1;
+    int64_t rel0 = t0 - app->view_t0, rel1 = t1 - app->view_t0;
+    if (rel1 <= 0 || rel0 < 0 || rel0 / npc >= lo->plot.w)
+        return; /* a bar cut by the left edge keeps its label off screen */
+    int c0 = (int)(rel0 / npc);
     int len = (int)strlen(label);
-    int64_t w_eff = (t1 - t0 + npc / 2) / npc; /* columns the bar really covers */
-    if (len > 0 && len < w_eff && len <= w) {
+    int64_t w_eff = (rel1 - rel0 + npc / 2) / npc; /* columns the bar really covers */
+    if (len > 0 && len < w_eff && c0 + len <= lo->plot.w) {
         for (int i = 0; i < len; i++) {
-            struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0 + i, y);
+            struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + c0 + i, y);
             if (cell)
                 cell->ch = (unsigned char)label[i];
         }
-    } else if (!app->color && len > 0 && w >= 1) {
+    } else if (!app->color && len > 0) {
         /* Monochrome: at least the kind letter. */
-        struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0, y);
+        struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + c0, y);
         if (cell)
             cell->ch = (unsigned char)label[0];
     }
-    return true;
 }
 
 static void op_label(const struct tui_app *app, const struct ps_op *op, char *buf, size_t size)
@@ -466,15 +478,15 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
     /* The data-parallel lane first; compute ops are drawn over it where both run. */
     for (size_t i = 0; s->dp_ops && i < s->dp_n[st]; i++) {
         const struct ps_op *op = &s->dp_ops[st][i];
-        op_label(app, op, label, sizeof(label));
         paint_bar(app, lo, c, y, op->start_ns, op->end_ns, op_style((enum ps_op_kind)op->kind),
-                  (uint8_t)((crit ? TUI_F_FADED : 0) | half), labelled ? label : "");
+                  (uint8_t)((crit ? TUI_F_FADED : 0) | half), "");
     }
+    int64_t t_end = app->view_t0 + app->view_ns_per_col * lo->plot.w;
     for (size_t i = 0; i < s->dev_n[st]; i++) {
         const struct ps_op *op = &s->dev_ops[st][i];
         if (op->end_ns <= app->view_t0)
             continue;
-        if (op->start_ns >= app->view_t0 + app->view_ns_per_col * lo->plot.w)
+        if (op->start_ns >= t_end)
             break;
         uint8_t flags = (op->microbatch & 1) ? TUI_F_ALT : 0;
         if (crit)
@@ -482,9 +494,35 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
         enum tui_style sty = op_style((enum ps_op_kind)op->kind);
         if (ri == app->shown && app->cursor_on && app->cur_stage == st && app->cur_index == i)
             sty = TUI_S_CURSOR;
+        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, (uint8_t)(flags | half), "");
+    }
+    if (!labelled)
+        return;
+    for (size_t i = 0; s->dp_ops && i < s->dp_n[st]; i++) {
+        const struct ps_op *op = &s->dp_ops[st][i];
         op_label(app, op, label, sizeof(label));
-        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, (uint8_t)(flags | half),
-                  labelled ? label : "");
+        paint_label(app, lo, c, y, op->start_ns, op->end_ns, label);
+    }
+    for (size_t i = 0; i < s->dev_n[st]; i++) {
+        const struct ps_op *op = &s->dev_ops[st][i];
+        if (op->start_ns >= t_end)
+            break;
+        /* Parts of one op that follow each other read as one bar: one label for the run. */
+        bool cont = op->part > 0 && i > 0 && s->dev_ops[st][i - 1].end_ns == op->start_ns &&
+                    s->dev_ops[st][i - 1].microbatch == op->microbatch &&
+                    s->dev_ops[st][i - 1].kind == op->kind;
+        if (cont)
+            continue;
+        int64_t run_end = op->end_ns;
+        for (size_t j = i + 1; j < s->dev_n[st]; j++) {
+            const struct ps_op *nx = &s->dev_ops[st][j];
+            if (nx->part == 0 || nx->start_ns != run_end || nx->microbatch != op->microbatch ||
+                nx->kind != op->kind)
+                break;
+            run_end = nx->end_ns;
+        }
+        op_label(app, op, label, sizeof(label));
+        paint_label(app, lo, c, y, op->start_ns, run_end, label);
     }
 }
 
@@ -521,6 +559,17 @@ static void render_channel_row(const struct tui_app *app, const struct tui_layou
                   t->kind == PS_XFER_ACTIVATION ? TUI_S_XFER_ACT : TUI_S_XFER_GRAD,
                   (t->microbatch & 1) ? TUI_F_ALT : 0, label);
     }
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        if (t->channel != ch || t->end_ns <= t->start_ns)
+            continue;
+        if (app->color)
+            snprintf(label, sizeof(label), "%d", (int)t->microbatch);
+        else
+            snprintf(label, sizeof(label), "%c%d", t->kind == PS_XFER_ACTIVATION ? '>' : '<',
+                     (int)t->microbatch);
+        paint_label(app, lo, c, y, t->start_ns, t->end_ns, label);
+    }
 }
 
 static void render_title_row(const struct tui_app *app, const struct tui_layout *lo,
@@ -532,8 +581,14 @@ static void render_title_row(const struct tui_app *app, const struct tui_layout 
         fmt_ms(ms, sizeof(ms), r->sched->makespan_ns);
     int x = lo->gantt.x + 1;
     tui_canvas_hline(c, x, y, lo->gantt.w - 2, TUI_G_HLINE, TUI_S_DIM);
-    char t[160];
-    snprintf(t, sizeof(t), " %s  %s  %s ms ", ri == app->shown ? "A" : "B", r->sv->name, ms);
+    char t[600];
+    if (r->sched && r->sched->timed)
+        snprintf(t, sizeof(t), " %s  %s  %s ms ", ri == app->shown ? "A" : "B", r->sv->name, ms);
+    else
+        snprintf(t, sizeof(t), " %s  %s: %s ", ri == app->shown ? "A" : "B", r->sv->name,
+                 r->pending    ? "updating..."
+                 : r->error[0] ? r->error
+                               : "no schedule yet (r solves it)");
     tui_canvas_text(c, x + 1, y, lo->gantt.w - 4,
                     ri == app->shown ? TUI_S_TITLE_FOCUS : TUI_S_TITLE, t);
 }
@@ -584,7 +639,7 @@ static void render_axis(const struct tui_app *app, const struct tui_layout *lo,
 }
 
 static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
-                         struct tui_canvas *c)
+                         const struct tui_worker_state *ws, struct tui_canvas *c)
 {
     const struct tui_rect *g = &lo->gantt;
     bool focus = app->focus == TUI_FOCUS_GANTT;
@@ -628,6 +683,9 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
         char msg[480];
         if (r->pending)
             snprintf(msg, sizeof(msg), "updating %s...", r->sv->name);
+        else if (ws->running && ws->sv == r->sv)
+            snprintf(msg, sizeof(msg), "%s is solving in the background (%.1f s); Esc cancels",
+                     r->sv->name, ws->elapsed_ms / 1000);
         else if (r->error[0])
             snprintf(msg, sizeof(msg), "%s: %s", r->sv->name, r->error);
         else if (r->sv->slow)
@@ -901,7 +959,7 @@ static void render_detail(const struct tui_app *app, const struct tui_layout *lo
         if (op->parts > 1)
             snprintf(part, sizeof(part), " part %d/%d", op->part + 1, op->parts);
         bool on_crit = app->show_crit && r->crit && r->crit[app->cur_stage][app->cur_index];
-        snprintf(buf, sizeof(buf), "%s mb %d chunk %d%s, stage %d (%s): %s-%s ms (%s)%s | %s",
+        snprintf(buf, sizeof(buf), "%s mb %d c%d%s on stage %d (%s): %s-%s ms (%s ms)%s | %s",
                  ps_op_kind_str((enum ps_op_kind)op->kind), (int)op->microbatch, op->chunk, part,
                  app->cur_stage, app->sc.dcs[ps_scenario_dc_of(&app->sc, app->cur_stage)].name, a,
                  b, d, on_crit ? " critical" : "", why);
@@ -1071,7 +1129,7 @@ void tui_render(const struct tui_app *app, struct tui_canvas *c)
     if (app->worker)
         tui_worker_peek(app->worker, &ws);
     render_header(app, &lo, &ws, c);
-    render_gantt(app, &lo, c);
+    render_gantt(app, &lo, &ws, c);
     render_panel(app, &lo, c);
     render_table(app, &lo, &ws, c);
     render_detail(app, &lo, c);
