@@ -389,10 +389,10 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
     bool unknown_preset = st == PS_ENOTFOUND && strcmp(d.path, "preset") == 0;
     if (unknown_preset)
         d.path[0] = '\0'; /* "unknown preset 'x' (known: ...)" says it already */
-    /* Name the file when the diagnostic does not already. */
+    /* Name the file when the diagnostic does not already (a --set edit names itself). */
     const char *file = o->src.scenario_file;
     const char *prefix = NULL;
-    if (file && !strstr(d.msg, file) && !strstr(d.path, file))
+    if (file && !strstr(d.msg, file) && !strstr(d.path, file) && strncmp(d.path, "--set", 5) != 0)
         prefix = file;
     char buf[1024];
     if (!d.msg[0] && !d.path[0])

@@ -228,6 +228,8 @@ expect "broken scenario JSON: line:col" 1 '' "broken.json:4:[0-9]+"
 sed -E 's/"bandwidth_gbps":[[:space:]]*[0-9.]+/"bandwidth_gbps": -5/' "$TMP/teaching.json" >"$TMP/negbw.json"
 run compare --scenario "$TMP/negbw.json"
 expect "negative bandwidth" 1 '' "negbw.json: network\.(intra|inter)_dc\.bandwidth_gbps: "
+run compare --scenario "$TMP/teaching.json" --set microbatches=abc
+expect "bad --set on a file names the edit, not the file" 1 '' "^pipescope: --set microbatches=abc: microbatches: "
 run solve --schedule gpipe --scenario "$TMP/negbw.json"
 expect "negative bandwidth (solve)" 1 '' "bandwidth_gbps"
 run compare --scenario "$TMP/nosuch.json"
