@@ -95,4 +95,35 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
  * row per device, DC boundaries marked. */
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
 
+/* ---- Figures and traces (export/svg.c, export/trace.c) ---- */
+
+/* Options of the SVG figure; all-zero means the defaults. */
+struct ps_svg_options {
+    int width_px;          /* figure width in px (<= 0: 1000; at least 320); height follows */
+    bool hide_channels;    /* no rows for the inter-DC channels' transmissions */
+    bool hide_numbers;     /* no microbatch numbers inside the blocks */
+    bool hide_lower_bound; /* no dashed lower-bound line */
+    const char *title;     /* heading line; NULL: the scenario's name and shape */
+};
+
+/* A publication-quality SVG Gantt chart of n >= 1 schedules stacked on one shared time
+ * axis (one schedule: n = 1): per schedule a title line (name, makespan, bubble, ratio to
+ * the lower bound), one row per device grouped by datacenter, the data-parallel lane when
+ * there is one, and a row per inter-DC channel with its transmissions; then the time axis
+ * in ms and a legend. Every schedule must be timed or infeasible (drawn as "no schedule").
+ * Appends to out; returns PS_EINVAL (NULL, n == 0, an untimed schedule) or PS_ENOMEM. */
+enum ps_status ps_export_schedule_svg(const struct ps_schedule *const *scheds, size_t n,
+                                      int width_px, struct ps_buf *out);
+/* Same, with options (opt NULL = defaults). */
+enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
+                                           const struct ps_svg_options *opt, struct ps_buf *out);
+
+/* A Chrome Trace Event JSON file that Perfetto (ui.perfetto.dev) and chrome://tracing
+ * open: a process per datacenter, a thread per device, per data-parallel lane and per
+ * link; an "X" event per op (part) and per transfer, flow arrows from each transfer's
+ * producer to its consumer, activation-memory counters per device. Times in microseconds.
+ * The schedule must be timed (or infeasible: then only the names). Appends to out;
+ * returns PS_EINVAL or PS_ENOMEM. */
+enum ps_status ps_export_schedule_trace(const struct ps_schedule *s, struct ps_buf *out);
+
 #endif
