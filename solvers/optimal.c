@@ -2080,6 +2080,12 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
             lb = m.ops[i].head + m.ops[i].dur + m.ops[i].tail;
     if (lb > ub)
         lb = ub;
+    if (ctx != NULL && ctx->progress != NULL) {
+        /* the starting schedule and the static bound, before the model is built */
+        struct ps_progress pr = {ub, lb, ub > 0 ? (double)(ub - lb) / (double)ub : 0, 0,
+                                 (now_s() - t0) * 1e3};
+        ctx->progress(&pr, ctx->user);
+    }
 
     /* the formulation: time-indexed when every duration is a multiple of a unit that keeps
      * the slot model small (its LP bound is far stronger), else order binaries */
@@ -2125,7 +2131,7 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     st = m.ti ? build_ti(&m, ub, lb, names) : build_milp(&m, ms(ub), ms(lb), uniform, names);
     if (st != PS_OK)
         goto fail;
-    snprintf(buf, sizeof buf, "%.1f", (now_s() - tb) * 1e3);
+    snprintf(buf, sizeof buf, "%.3f", (now_s() - tb) * 1e3);
     ps_schedule_set_param(s, "build_ms", buf);
     snprintf(buf, sizeof buf, "%d", m.n_bin);
     ps_schedule_set_param(s, "binaries", buf);
@@ -2166,6 +2172,7 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     so.t0 = t0;
     so.best_bound = ms(lb);
     so.incumbent = ms(ub);
+    so.last_report = now_s();
     int rc = -1;
     bool cancel_now = ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel);
     double left = time_limit - (now_s() - t0);
