@@ -972,7 +972,8 @@ struct best {
     const struct shape *sh;
     bool wmove;
     int64_t makespan;
-    int n_tried; /* schedules compared */
+    int n_tried;    /* schedules compared */
+    bool cancelled; /* the portfolio was cut short by the caller */
     char variant[160];
 };
 
@@ -998,8 +999,10 @@ static enum ps_status search(const struct shape *sh, const int *subs, int n_subs
     enum ps_status st = PS_OK;
     for (int i = 0; i < n_subs && st == PS_OK; i++) {
         for (int j = 0; j < n_rl && st == PS_OK; j++) {
-            if (b->p != NULL && cancelled(ctx))
+            if (b->p != NULL && cancelled(ctx)) {
+                b->cancelled = true;
                 return PS_OK;
+            }
             struct plan *p = NULL;
             st = greedy_run(sh, subs[i], rl[j], &p);
             if (st != PS_OK)
@@ -1094,7 +1097,7 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
     int n_shapes = 0;
     struct best b = {0};
     enum ps_status st = PS_OK;
-    for (int t = 0; t < n_travs && st == PS_OK; t++) {
+    for (int t = 0; t < n_travs && st == PS_OK && !b.cancelled; t++) {
         st = shape_init(&shapes[t], sc, travs[t]);
         if (st != PS_OK) {
             ps_diag_set(d, st, "", "out of memory");
@@ -1127,7 +1130,10 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         char buf[64];
         snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(b.p->makespan));
         ps_schedule_set_param(s, "planned_ms", buf);
-        s->solver.status = PS_SOLVE_HEURISTIC;
+        s->solver.status = b.cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_HEURISTIC;
+        if (b.cancelled)
+            snprintf(s->solver.error, sizeof s->solver.error,
+                     "cancelled: best of the %d variants tried so far", b.n_tried);
         s->solver.objective_ns = b.makespan;
         s->solver.solve_ms = now_ms() - t0;
     }

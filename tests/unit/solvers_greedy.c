@@ -435,6 +435,25 @@ static void test_random_scenarios(void **state)
     }
 }
 
+/* Cancelled from the start: the first variant is kept, valid, and says it was cut short. */
+static void test_cancel(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    make_2dc(&sc, 4, 8, 1, 0, 4);
+    atomic_int cancel = 1;
+    struct ps_solve_ctx ctx = {.cancel = &cancel};
+    struct ps_schedule *s = NULL;
+    struct ps_diag d;
+    assert_int_equal(ps_solver_run(&ps_solver_greedy, &sc, NULL, &ctx, &s, &d), PS_OK);
+    assert_int_equal(s->solver.status, PS_SOLVE_CANCELLED);
+    assert_true(ps_schedule_n_ops(s) > 0);
+    int nv = 0;
+    assert_int_equal(ps_schedule_validate(s, &d, &nv), PS_OK);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_saturated_link),
         cmocka_unit_test(test_random_scenarios),
+        cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
