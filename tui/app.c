@@ -269,9 +269,9 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
     app->table_sel = app->shown;
     recompute_all(app);
     refit(app);
-    tui_message(app, TUI_MSG_INFO, "%s: %d stages, %d microbatches, %d DCs. Press ? for help.",
+    tui_message(app, TUI_MSG_INFO, "%s: %d stages, %d microbatches, %d DC%s. Press ? for help.",
                 app->sc.name[0] ? app->sc.name : "scenario", app->sc.n_stages,
-                app->sc.n_microbatches, app->sc.n_dcs);
+                app->sc.n_microbatches, app->sc.n_dcs, app->sc.n_dcs == 1 ? "" : "s");
     return PS_OK;
 }
 
@@ -1415,8 +1415,9 @@ static void open_file(struct tui_app *app, const char *path)
         return;
     }
     replace_scenario(app, &sc, path);
-    tui_message(app, TUI_MSG_OK, "opened %s: %d stages, %d microbatches, %d DCs", path,
-                app->sc.n_stages, app->sc.n_microbatches, app->sc.n_dcs);
+    tui_message(app, TUI_MSG_OK, "opened %s: %d stages, %d microbatches, %d DC%s", path,
+                app->sc.n_stages, app->sc.n_microbatches, app->sc.n_dcs,
+                app->sc.n_dcs == 1 ? "" : "s");
 }
 
 static void load_preset(struct tui_app *app, const char *name)
@@ -1807,6 +1808,17 @@ static unsigned apply_help(struct tui_app *app, const struct tui_cmd *cmd)
     }
 }
 
+/* Keeps the help's scroll within its lines (the overlay shows rows - 6 of them). */
+static void clamp_help(struct tui_app *app)
+{
+    char lines[80][96];
+    int n = tui_help_lines(lines, 80);
+    int vis = app->rows - 6;
+    int max = n - (vis > 1 ? vis : 1);
+    if (app->help_scroll > max)
+        app->help_scroll = max > 0 ? max : 0;
+}
+
 /* B of the split view: the table's row when it is another schedule, else the 1F1B
  * baseline, else the greedy, else the first other schedule that has a result. */
 static int pick_b(const struct tui_app *app)
@@ -2041,6 +2053,7 @@ unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd)
             break;
         case TUI_MODE_HELP:
             r = apply_help(app, cmd);
+            clamp_help(app);
             break;
         default:
             r = apply_normal(app, cmd);

@@ -417,21 +417,25 @@ static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, st
 /* Writes a bar's label over its cells from t0 (the bar, or a run of an op's parts, ends
  * at t1) when it fits with room to spare, so neighbouring labels never run together. */
 static void paint_label(const struct tui_app *app, const struct tui_layout *lo,
-                        struct tui_canvas *c, int y, int64_t t0, int64_t t1, const char *label)
+                        struct tui_canvas *c, int y, int64_t t0, int64_t t1, const char *label,
+                        int64_t *last_end)
 {
     int64_t npc = app->view_ns_per_col > 0 ? app->view_ns_per_col : 1;
     int64_t rel0 = t0 - app->view_t0, rel1 = t1 - app->view_t0;
     if (rel1 <= 0 || rel0 < 0 || rel0 / npc >= lo->plot.w)
         return; /* a bar cut by the left edge keeps its label off screen */
+    /* Only cells the bar covers whole carry its label, and a label keeps a cell of gap
+     * after the previous one in the row (*last_end), so labels never run together. */
     int c0 = (int)(rel0 / npc);
+    int64_t first = (rel0 + npc - 1) / npc, end = rel1 / npc;
     int len = (int)strlen(label);
-    int64_t w_eff = (rel1 - rel0 + npc / 2) / npc; /* columns the bar really covers */
-    if (len > 0 && len < w_eff && c0 + len <= lo->plot.w) {
+    if (len > 0 && end - first >= len && first > *last_end && first + len <= lo->plot.w) {
         for (int i = 0; i < len; i++) {
-            struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + c0 + i, y);
+            struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)first + i, y);
             if (cell)
                 cell->ch = (unsigned char)label[i];
         }
+        *last_end = first + len;
     } else if (!app->color && len > 0) {
         /* Monochrome: at least the kind letter. */
         struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + c0, y);
@@ -504,11 +508,13 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
     }
     if (!labelled)
         return;
+    int64_t last_end = -2;
     for (size_t i = 0; s->dp_ops && i < s->dp_n[st]; i++) {
         const struct ps_op *op = &s->dp_ops[st][i];
         op_label(app, op, label, sizeof(label));
-        paint_label(app, lo, c, y, op->start_ns, op->end_ns, label);
+        paint_label(app, lo, c, y, op->start_ns, op->end_ns, label, &last_end);
     }
+    last_end = -2;
     for (size_t i = 0; i < s->dev_n[st]; i++) {
         const struct ps_op *op = &s->dev_ops[st][i];
         if (op->start_ns >= t_end)
@@ -528,7 +534,7 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
             run_end = nx->end_ns;
         }
         op_label(app, op, label, sizeof(label));
-        paint_label(app, lo, c, y, op->start_ns, run_end, label);
+        paint_label(app, lo, c, y, op->start_ns, run_end, label, &last_end);
     }
 }
 
@@ -565,6 +571,7 @@ static void render_channel_row(const struct tui_app *app, const struct tui_layou
                   t->kind == PS_XFER_ACTIVATION ? TUI_S_XFER_ACT : TUI_S_XFER_GRAD,
                   (t->microbatch & 1) ? TUI_F_ALT : 0, label);
     }
+    int64_t last_end = -2;
     for (size_t i = 0; i < s->n_transfers; i++) {
         const struct ps_transfer *t = &s->transfers[i];
         if (t->channel != ch || t->end_ns <= t->start_ns)
@@ -574,7 +581,7 @@ static void render_channel_row(const struct tui_app *app, const struct tui_layou
         else
             snprintf(label, sizeof(label), "%c%d", t->kind == PS_XFER_ACTIVATION ? '>' : '<',
                      (int)t->microbatch);
-        paint_label(app, lo, c, y, t->start_ns, t->end_ns, label);
+        paint_label(app, lo, c, y, t->start_ns, t->end_ns, label, &last_end);
     }
 }
 
@@ -1142,17 +1149,21 @@ static void render_help(const struct tui_app *app, struct tui_canvas *c)
     int n = tui_help_lines(lines, 80);
     struct tui_rect r;
     overlay_box(c, 78, n + 4, "Keys (Esc or ? closes)", &r);
-    int vis = r.h - 2;
+    int vis = r.h - 4; /* less a blank line and the footer */
     int scroll = app->help_scroll;
     if (scroll > n - vis)
         scroll = n - vis > 0 ? n - vis : 0;
     for (int i = 0; i < vis && scroll + i < n; i++) {
         const char *l = lines[scroll + i];
         int y = r.y + 1 + i;
-        tui_canvas_text(c, r.x + 2, y, 10, TUI_S_KEY, l);
+        char keys[16];
+        snprintf(keys, sizeof(keys), "%.10s", l);
+        tui_canvas_text(c, r.x + 2, y, 10, TUI_S_KEY, keys);
         if (strlen(l) > 11)
             tui_canvas_text(c, r.x + 13, y, r.w - 15, TUI_S_NORMAL, l + 11);
     }
+    tui_canvas_text(c, r.x + 2, r.y + r.h - 2, r.w - 4, TUI_S_DIM,
+                    "Mouse: a click selects a field, an op or a schedule; the wheel scrolls.");
     if (scroll + vis < n)
         tui_canvas_glyph(c, r.x + r.w - 1, r.y + r.h - 2, TUI_G_ARROW_DOWN, TUI_S_TITLE);
 }
