@@ -11,6 +11,7 @@
 
 #include "core/sim.h"
 #include "core/units.h"
+#include "export/json_scan.h"
 #include "presets/presets.h"
 #include "presets/scenario_cjson.h"
 
@@ -76,20 +77,6 @@ static bool ms_in_range(double ms)
     return ms >= -1e12 && ms <= 1e12;
 }
 
-/* A time in ms as exact ns; limited so that it fits int64 with room for sums. */
-static enum ps_status get_ms(const cJSON *obj, const char *key, const char *base, int64_t *out,
-                             struct ps_diag *d)
-{
-    double ms;
-    enum ps_status st = get_num(obj, key, base, false, &ms, NULL, d);
-    if (st != PS_OK)
-        return st;
-    if (!ms_in_range(ms))
-        return fail_at(d, PS_EINVAL, base, key, "out of range (|ms| <= 1e12)");
-    *out = ps_ms_to_ns(ms);
-    return PS_OK;
-}
-
 static enum ps_status get_int(const cJSON *obj, const char *key, const char *base, int lo, int hi,
                               int *out, struct ps_diag *d)
 {
@@ -139,21 +126,6 @@ static enum ps_status get_bool(const cJSON *obj, const char *key, const char *ba
     return PS_OK;
 }
 
-static enum ps_status get_array(const cJSON *obj, const char *key, const cJSON **out,
-                                struct ps_diag *d)
-{
-    char msg[80];
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return fail_at(d, PS_EINVAL, "", key, "missing (required)");
-    if (!cJSON_IsArray(v)) {
-        snprintf(msg, sizeof msg, "must be an array (got %s)", type_name(v));
-        return fail_at(d, PS_EINVAL, "", key, msg);
-    }
-    *out = v;
-    return PS_OK;
-}
-
 static enum ps_status get_object(const cJSON *obj, const char *key, const char *base,
                                  const cJSON **out, struct ps_diag *d)
 {
@@ -166,6 +138,85 @@ static enum ps_status get_object(const cJSON *obj, const char *key, const char *
         return fail_at(d, PS_EINVAL, base, key, msg);
     }
     *out = v;
+    return PS_OK;
+}
+
+/* ---- the scanned arrays: the same checks and messages on flat records ---- */
+
+static const char *const op_fields[] = {"kind",  "stage",    "chunk",  "microbatch", "part",
+                                        "parts", "start_ms", "end_ms", NULL};
+enum { OF_KIND, OF_STAGE, OF_CHUNK, OF_MB, OF_PART, OF_PARTS, OF_START, OF_END };
+static const char *const xfer_fields[] = {"kind",   "from_stage", "to_stage",
+                                          "chunk",  "microbatch", "start_ms",
+                                          "end_ms", "arrive_ms",  NULL};
+enum { XF_KIND, XF_FROM, XF_TO, XF_CHUNK, XF_MB, XF_START, XF_END, XF_ARRIVE };
+
+static enum ps_status rget_ms(const struct js_record *r, int f, const char *base,
+                              const char *const *fields, int64_t *out, struct ps_diag *d)
+{
+    char msg[80];
+    if (r->type[f] == JS_MISSING)
+        return fail_at(d, PS_EINVAL, base, fields[f], "missing (required)");
+    if (r->type[f] != JS_NUMBER) {
+        snprintf(msg, sizeof msg, "must be a number (got %s)", js_type_name(r->type[f]));
+        return fail_at(d, PS_EINVAL, base, fields[f], msg);
+    }
+    if (!isfinite(r->num[f]))
+        return fail_at(d, PS_EINVAL, base, fields[f], "must be a finite number");
+    if (!ms_in_range(r->num[f]))
+        return fail_at(d, PS_EINVAL, base, fields[f], "out of range (|ms| <= 1e12)");
+    *out = ps_ms_to_ns(r->num[f]);
+    return PS_OK;
+}
+
+static enum ps_status rget_int(const struct js_record *r, int f, const char *base,
+                               const char *const *fields, int lo, int hi, int *out,
+                               struct ps_diag *d)
+{
+    char msg[96];
+    double x = r->num[f];
+    if (r->type[f] == JS_MISSING)
+        return fail_at(d, PS_EINVAL, base, fields[f], "missing (required)");
+    if (r->type[f] != JS_NUMBER || x != floor(x)) {
+        snprintf(msg, sizeof msg, "must be an integer (got %s)", js_type_name(r->type[f]));
+        return fail_at(d, PS_EINVAL, base, fields[f], msg);
+    }
+    if (!(x >= lo && x <= hi)) {
+        snprintf(msg, sizeof msg, "out of range (%d..%d)", lo, hi);
+        return fail_at(d, PS_EINVAL, base, fields[f], msg);
+    }
+    *out = (int)x;
+    return PS_OK;
+}
+
+/* Field 0 ("kind"): a string; NULL text when it is too long to be any known kind. */
+static enum ps_status rget_kind(const struct js_record *r, const char *base, const char **out,
+                                struct ps_diag *d)
+{
+    char msg[80];
+    if (r->elem_type != JS_OBJECT) {
+        snprintf(msg, sizeof msg, "must be an object (got %s)", js_type_name(r->elem_type));
+        return fail_at(d, PS_EINVAL, base, NULL, msg);
+    }
+    if (r->type[0] == JS_MISSING)
+        return fail_at(d, PS_EINVAL, base, "kind", "missing (required)");
+    if (r->type[0] != JS_STRING) {
+        snprintf(msg, sizeof msg, "must be a string (got %s)", js_type_name(r->type[0]));
+        return fail_at(d, PS_EINVAL, base, "kind", msg);
+    }
+    *out = r->str_long ? "" : r->str;
+    return PS_OK;
+}
+
+static enum ps_status want_array(const struct js_records *a, const char *key, struct ps_diag *d)
+{
+    char msg[80];
+    if (a->type == JS_MISSING)
+        return fail_at(d, PS_EINVAL, "", key, "missing (required)");
+    if (a->type != JS_ARRAY) {
+        snprintf(msg, sizeof msg, "must be an array (got %s)", js_type_name(a->type));
+        return fail_at(d, PS_EINVAL, "", key, msg);
+    }
     return PS_OK;
 }
 
@@ -239,25 +290,23 @@ static int cmp_rop(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static enum ps_status read_ops(const cJSON *arr, struct ps_schedule *s, struct ps_diag *d)
+static enum ps_status read_ops(const struct js_records *arr, struct ps_schedule *s,
+                               struct ps_diag *d)
 {
     int S = s->n_stages, M = s->n_microbatches, V = s->chunks;
-    size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+    size_t n = arr->n, i;
     struct rop *all = n > 0 ? malloc(n * sizeof *all) : NULL;
     if (n > 0 && all == NULL)
         return ps_diag_set(d, PS_ENOMEM, "ops", NULL);
     enum ps_status st = PS_OK;
-    for (const cJSON *e = arr->child; e != NULL; e = e->next, i++) {
+    for (i = 0; i < n; i++) {
+        const struct js_record *e = &arr->r[i];
         char base[P];
         const char *kind;
         int stage, chunk, mb, part, parts;
         int64_t start, end;
         snprintf(base, sizeof base, "ops[%zu]", i);
-        if (!cJSON_IsObject(e)) {
-            st = fail_at(d, PS_EINVAL, base, NULL, "must be an object");
-            break;
-        }
-        if ((st = get_str(e, "kind", base, &kind, d)))
+        if ((st = rget_kind(e, base, &kind, d)))
             break;
         int k = ps_op_kind_parse(kind);
         if (k < 0) {
@@ -265,13 +314,14 @@ static enum ps_status read_ops(const cJSON *arr, struct ps_schedule *s, struct p
             break;
         }
         bool dp = k == PS_OP_AG || k == PS_OP_RS;
-        if ((st = get_int(e, "stage", base, 0, S - 1, &stage, d)) ||
-            (st = get_int(e, "chunk", base, 0, V - 1, &chunk, d)) ||
-            (st = get_int(e, "microbatch", base, dp ? -1 : 0, dp ? -1 : M - 1, &mb, d)) ||
-            (st = get_int(e, "parts", base, 1, 255, &parts, d)) ||
-            (st = get_int(e, "part", base, 0, parts - 1, &part, d)) ||
-            (st = get_ms(e, "start_ms", base, &start, d)) ||
-            (st = get_ms(e, "end_ms", base, &end, d)))
+        const char *const *F = op_fields;
+        if ((st = rget_int(e, OF_STAGE, base, F, 0, S - 1, &stage, d)) ||
+            (st = rget_int(e, OF_CHUNK, base, F, 0, V - 1, &chunk, d)) ||
+            (st = rget_int(e, OF_MB, base, F, dp ? -1 : 0, dp ? -1 : M - 1, &mb, d)) ||
+            (st = rget_int(e, OF_PARTS, base, F, 1, 255, &parts, d)) ||
+            (st = rget_int(e, OF_PART, base, F, 0, parts - 1, &part, d)) ||
+            (st = rget_ms(e, OF_START, base, F, &start, d)) ||
+            (st = rget_ms(e, OF_END, base, F, &end, d)))
             break;
         if (end < start) {
             st = fail_at(d, PS_EINVAL, base, "end_ms", "must be >= start_ms");
@@ -366,10 +416,11 @@ static int cmp_xfer(const void *a, const void *b)
     return x->microbatch < y->microbatch ? -1 : x->microbatch > y->microbatch;
 }
 
-static enum ps_status read_transfers(const cJSON *arr, struct ps_schedule *s, struct ps_diag *d)
+static enum ps_status read_transfers(const struct js_records *arr, struct ps_schedule *s,
+                                     struct ps_diag *d)
 {
     int S = s->n_stages, M = s->n_microbatches, V = s->chunks, SV = ps_schedule_vstages(s);
-    size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
+    size_t n = arr->n, i;
     free(s->transfers);
     s->transfers = n > 0 ? calloc(n, sizeof *s->transfers) : NULL;
     s->n_transfers = 0;
@@ -398,17 +449,14 @@ static enum ps_status read_transfers(const cJSON *arr, struct ps_schedule *s, st
         qsort(pe, np, sizeof *pe, cmp_pend);
 
     enum ps_status st = PS_OK;
-    for (const cJSON *e = arr->child; e != NULL; e = e->next, i++) {
+    for (i = 0; i < n; i++) {
+        const struct js_record *e = &arr->r[i];
         char base[P], msg[96];
         const char *kind;
         int from, to, chunk, mb;
         struct ps_transfer *t = &s->transfers[i];
         snprintf(base, sizeof base, "transfers[%zu]", i);
-        if (!cJSON_IsObject(e)) {
-            st = fail_at(d, PS_EINVAL, base, NULL, "must be an object");
-            break;
-        }
-        if ((st = get_str(e, "kind", base, &kind, d)))
+        if ((st = rget_kind(e, base, &kind, d)))
             break;
         int k = strcmp(kind, "activation") == 0 ? PS_XFER_ACTIVATION
                 : strcmp(kind, "gradient") == 0 ? PS_XFER_GRADIENT
@@ -417,13 +465,14 @@ static enum ps_status read_transfers(const cJSON *arr, struct ps_schedule *s, st
             st = fail_at(d, PS_EINVAL, base, "kind", "must be \"activation\" or \"gradient\"");
             break;
         }
-        if ((st = get_int(e, "from_stage", base, 0, S - 1, &from, d)) ||
-            (st = get_int(e, "to_stage", base, 0, S - 1, &to, d)) ||
-            (st = get_int(e, "chunk", base, 0, V - 1, &chunk, d)) ||
-            (st = get_int(e, "microbatch", base, 0, M - 1, &mb, d)) ||
-            (st = get_ms(e, "start_ms", base, &t->start_ns, d)) ||
-            (st = get_ms(e, "end_ms", base, &t->end_ns, d)) ||
-            (st = get_ms(e, "arrive_ms", base, &t->arrive_ns, d)))
+        const char *const *F = xfer_fields;
+        if ((st = rget_int(e, XF_FROM, base, F, 0, S - 1, &from, d)) ||
+            (st = rget_int(e, XF_TO, base, F, 0, S - 1, &to, d)) ||
+            (st = rget_int(e, XF_CHUNK, base, F, 0, V - 1, &chunk, d)) ||
+            (st = rget_int(e, XF_MB, base, F, 0, M - 1, &mb, d)) ||
+            (st = rget_ms(e, XF_START, base, F, &t->start_ns, d)) ||
+            (st = rget_ms(e, XF_END, base, F, &t->end_ns, d)) ||
+            (st = rget_ms(e, XF_ARRIVE, base, F, &t->arrive_ns, d)))
             break;
         int v = ps_vstage_of(from, chunk, S, V, s->traversal);
         int dest = k == PS_XFER_ACTIVATION ? v + 1 : v - 1;
@@ -498,11 +547,12 @@ static enum ps_status read_metrics(const cJSON *root, struct ps_schedule *s,
     return PS_OK;
 }
 
-static enum ps_status import(const cJSON *root, struct ps_loaded_schedule *out,
+static enum ps_status import(const cJSON *root, const struct js_records *ops,
+                             const struct js_records *xfers, struct ps_loaded_schedule *out,
                              struct ps_recorded_metrics *rec, struct ps_diag *d)
 {
     const char *format, *name, *trav;
-    int chunks;
+    int chunks = 1;
     bool split, is_null;
     enum ps_status st;
     if (!cJSON_IsObject(root))
@@ -536,12 +586,11 @@ static enum ps_status import(const cJSON *root, struct ps_loaded_schedule *out,
         return ps_diag_set(d, PS_ENOMEM, "", NULL);
     struct ps_schedule *s = out->sched;
 
-    const cJSON *ops, *xfers;
     double makespan;
     if ((st = read_solver(root, s, d)) ||
         (st = get_num(root, "makespan_ms", "", true, &makespan, &is_null, d)) ||
-        (st = read_metrics(root, s, rec, d)) || (st = get_array(root, "ops", &ops, d)) ||
-        (st = get_array(root, "transfers", &xfers, d)))
+        (st = read_metrics(root, s, rec, d)) || (st = want_array(ops, "ops", d)) ||
+        (st = want_array(xfers, "transfers", d)))
         return st;
     bool infeasible = s->solver.status == PS_SOLVE_INFEASIBLE;
     if (is_null && !infeasible)
@@ -572,11 +621,16 @@ enum ps_status ps_import_schedule_json(const char *text, size_t len, struct ps_l
     out->sched = NULL;
     ps_diag_clear(d);
     cJSON *root;
-    enum ps_status st = ps_json_parse_text(text, len, &root, d);
+    struct js_records ops = {0}, xfers = {0};
+    const struct js_array_spec specs[] = {{"ops", op_fields, &ops},
+                                          {"transfers", xfer_fields, &xfers}};
+    enum ps_status st = js_scan_top(text, len, specs, 2, &root, d);
     if (st != PS_OK)
         return st;
-    st = import(root, out, rec, d);
+    st = import(root, &ops, &xfers, out, rec, d);
     cJSON_Delete(root);
+    js_records_fini(&ops);
+    js_records_fini(&xfers);
     if (st != PS_OK)
         ps_loaded_schedule_fini(out);
     return st;

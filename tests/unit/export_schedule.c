@@ -417,12 +417,77 @@ static void test_bad_files(void **state)
     free(good);
 }
 
+/* The streaming reader of ops and transfers reads any valid JSON the same way cJSON would:
+ * escapes, member order, unknown and nested members, a byte order mark. */
+static void test_reader_accepts_json(void **state)
+{
+    (void)state;
+    char *good = valid_file();
+    struct ps_loaded_schedule ref, ls;
+    struct ps_diag d;
+    assert_int_equal(ps_import_schedule_json(good, strlen(good), &ref, NULL, &d), PS_OK);
+
+    /* ops moved in front of everything, escaped keys and values, unknown members */
+    const char *ops = strstr(good, "  \"ops\": [");
+    const char *xfers = strstr(good, "  \"transfers\": [");
+    assert_non_null(ops);
+    assert_non_null(xfers);
+    size_t n_ops = (size_t)(xfers - ops);
+    char *moved = malloc(strlen(good) + 64);
+    strcpy(moved, "\xEF\xBB\xBF{\n");
+    strncat(moved, ops, n_ops);
+    strncat(moved, good + 2, (size_t)(ops - good - 2));
+    strcat(moved, xfers);
+    char *esc = replace(moved, "{ \"kind\": \"F\"",
+                        "{ \"x\": {\"kind\": [1, {\"a\": null}]}, \"\\u006bind\": \"\\u0046\"");
+    char *esc2 = replace(esc, "\"from_stage\"", "\"note\": \"\\ud83d\\ude00\", \"from_stage\"");
+    if (ps_import_schedule_json(esc2, strlen(esc2), &ls, NULL, &d) != PS_OK)
+        fail_msg("reordered file: %s: %s (%d:%d)", d.path, d.msg, d.line, d.column);
+    check_same_times(ref.sched, ls.sched);
+    ps_loaded_schedule_fini(&ls);
+    free(moved);
+    free(esc);
+    free(esc2);
+
+    /* a second "ops" member is ignored (the first counts, as with cJSON lookups) */
+    char *dup = replace(good, "  \"transfers\": [", "  \"ops\": 7,\n  \"transfers\": [");
+    assert_int_equal(ps_import_schedule_json(dup, strlen(dup), &ls, NULL, &d), PS_OK);
+    ps_loaded_schedule_fini(&ls);
+    free(dup);
+
+    /* an element that is not an object, and broken JSON inside the big arrays */
+    char *notobj = replace(good, "\"ops\": [\n", "\"ops\": [\n    3,\n");
+    assert_int_equal(ps_import_schedule_json(notobj, strlen(notobj), &ls, NULL, &d), PS_EINVAL);
+    assert_string_equal(d.path, "ops[0]");
+    assert_string_equal(d.msg, "must be an object (got number)");
+    free(notobj);
+    static const char *const broken[][2] = {
+        {"\"start_ms\": 0,", "\"start_ms\": 0.,"}, {"\"start_ms\": 0,", "\"start_ms\": 01,"},
+        {"\"kind\": \"F\"", "\"kind\": \"F\\x\""}, {"\"kind\": \"F\"", "\"kind\": \"\\udc00\""},
+        {"\"parts\": 1,", "\"parts\": 1,,"},       {"\"parts\": 1,", "\"parts\": tru,"},
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        char *bad = replace(good, broken[i][0], broken[i][1]);
+        assert_int_equal(ps_import_schedule_json(bad, strlen(bad), &ls, NULL, &d), PS_EPARSE);
+        const char *line = bad;
+        for (int l = 1; l < d.line; l++)
+            line = strchr(line, '\n') + 1;
+        /* the position points into the changed op's line */
+        if (strncmp(line, "    { \"kind\"", 12) != 0)
+            fail_msg("broken case %zu: %d:%d is not on an op line", i, d.line, d.column);
+        free(bad);
+    }
+    ps_loaded_schedule_fini(&ref);
+    free(good);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_roundtrip_combined), cmocka_unit_test(test_json_roundtrip_split),
         cmocka_unit_test(test_json_has_spec_fields),    cmocka_unit_test(test_infeasible_roundtrip),
         cmocka_unit_test(test_csv_parses_back),         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_reader_accepts_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
