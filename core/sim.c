@@ -745,15 +745,33 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
     return PS_OK;
 }
 
-/* Names one op that can never start and what it waits for. */
+/* Index of the last part of the op whose part 0 is at `first` on device d. */
+static size_t last_part(const struct ps_schedule *s, int d, size_t first)
+{
+    const struct ps_op *p = &s->dev_ops[d][first];
+    size_t i = first;
+    while (i < s->dev_n[d] &&
+           !(s->dev_ops[d][i].kind == p->kind && s->dev_ops[d][i].chunk == p->chunk &&
+             s->dev_ops[d][i].microbatch == p->microbatch && s->dev_ops[d][i].part == p->parts - 1))
+        i++;
+    return i;
+}
+
+/* Names one stuck op and what it waits for. Follows the waits from device to device
+ * until one repeats, so the op reported is on the cycle that blocks the orders. */
 static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
 {
     const struct ps_schedule *s = m->s;
-    for (int dv = 0; dv < m->S; dv++) {
-        if (m->next[dv] >= s->dev_n[dv])
-            continue;
+    int dv = 0;
+    while (dv < m->S && m->next[dv] >= s->dev_n[dv])
+        dv++;
+    if (dv == m->S)
+        return ps_diag_set(d, PS_EDEADLOCK, "", "the orders can never complete");
+    uint64_t seen[PS_MAX_STAGES / 64] = {0};
+    char what[96], path[32], why[280] = "an input that never arrives", pname[96], sname[96];
+    for (;;) {
+        seen[dv / 64] |= UINT64_C(1) << (dv % 64);
         const struct ps_op *op = &s->dev_ops[dv][m->next[dv]];
-        char what[96], path[32], why[200] = "an input that never arrives";
         op_name(op, what, sizeof what);
         snprintf(path, sizeof path, "stage %d", dv);
         int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
@@ -768,28 +786,35 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
             pk = PS_OP_B;
             pv = v;
         }
-        if (pk >= 0) {
-            int pd = m->dev_of_v[pv];
-            int32_t pi = m->pos[key3(m, pk, pv, mb)];
-            const struct ps_op *p = &s->dev_ops[pd][pi];
-            size_t last = (size_t)pi + p->parts - 1;
-            char pname[96];
-            op_name(p, pname, sizeof pname);
-            if (last >= m->next[pd]) {
-                if (pd == dv)
-                    snprintf(why, sizeof why, "%s, which comes later in the same order", pname);
-                else
-                    snprintf(why, sizeof why, "%s on stage %d", pname, pd);
-            } else {
-                snprintf(why, sizeof why,
-                         "the %s of microbatch %d from stage %d, held back by its channel's "
-                         "explicit order",
-                         pk == PS_OP_F ? "activation" : "gradient", mb, pd);
-            }
+        if (op->part > 0 || pk < 0)
+            break;
+        int pd = m->dev_of_v[pv];
+        size_t pi = (size_t)m->pos[key3(m, pk, pv, mb)];
+        op_name(&s->dev_ops[pd][pi], pname, sizeof pname);
+        if (last_part(s, pd, pi) < m->next[pd]) {
+            snprintf(why, sizeof why,
+                     "the %s of microbatch %d from stage %d, held back by its channel's explicit "
+                     "order",
+                     pk == PS_OP_F ? "activation" : "gradient", mb, pd);
+            break;
         }
-        return ps_diag_set(d, PS_EDEADLOCK, path, "%s waits for %s", what, why);
+        if (pd == dv) {
+            snprintf(why, sizeof why, "%s, which comes later in the same order", pname);
+            break;
+        }
+        const struct ps_op *stuck = &s->dev_ops[pd][m->next[pd]];
+        if (m->next[pd] != pi) {
+            op_name(stuck, sname, sizeof sname);
+            snprintf(why, sizeof why, "%s on stage %d, but stage %d is stuck earlier at %s", pname,
+                     pd, pd, sname);
+        } else {
+            snprintf(why, sizeof why, "%s on stage %d", pname, pd);
+        }
+        if (seen[pd / 64] >> (pd % 64) & 1)
+            break; /* a cycle: this op is on it */
+        dv = pd;
     }
-    return ps_diag_set(d, PS_EDEADLOCK, "", "the orders can never complete");
+    return ps_diag_set(d, PS_EDEADLOCK, path, "%s waits for %s", what, why);
 }
 
 enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)

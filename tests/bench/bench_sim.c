@@ -1,6 +1,7 @@
 /* Simulator throughput: 1F1B orders (split backward: W right after B) on growing
  * pipelines up to S = 64, M = 1024, timed by ps_sim_run. Prints a table; best of a few
- * runs. Memory per op counts the schedule (ops, transfers) and the simulator's tables. */
+ * runs. Memory per op counts the schedule (ops, transfers) and the simulator's tables
+ * (see below); the machine is shared, so times vary from run to run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -67,14 +68,17 @@ int main(void)
                 if (t < best)
                     best = t;
             }
-            size_t ops = ps_schedule_n_ops(s);
-            /* schedule storage + simulator tables (pos 4 B and pending 1 B per op key,
-             * queue slot 4 B and heap event 16 B per transfer) */
+            size_t ops = ps_schedule_n_ops(s), cap = 0;
+            for (int d = 0; d < S; d++)
+                cap += s->dev_cap[d];
+            /* what a run holds: the ops (allocated capacity) and transfers, and the
+             * simulator's tables: position 4 B, pending 1 B and parts-seen 1 B per op
+             * key; per transfer one heap event (16 B) and one queue slot (4 B) */
             size_t keys = 3 * (size_t)S * (size_t)M;
-            double bytes =
-                (double)(ops * sizeof(struct ps_op) +
-                         s->n_transfers * (sizeof(struct ps_transfer) + 4 + 16) + keys * 5) /
-                (double)ops;
+            double bytes = (double)(cap * sizeof(struct ps_op) +
+                                    s->n_transfers * (sizeof(struct ps_transfer) + 16 + 4) +
+                                    keys * 6) /
+                           (double)ops;
             printf("%5d %6d %6s %9zu %9.2f %8.2f %8.1f\n", S, M, split ? "yes" : "no", ops, best,
                    (double)ops / best / 1e3, bytes);
             ps_schedule_free(s);

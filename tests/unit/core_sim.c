@@ -207,8 +207,24 @@ static void test_deadlock(void **state)
     struct ps_diag d;
     assert_int_equal(ps_sim_run(s, &d), PS_EDEADLOCK);
     assert_false(s->timed);
-    assert_string_equal(d.path, "stage 0");
-    assert_non_null(strstr(d.msg, "B of microbatch 0 (chunk 0) waits for B of microbatch 0"));
+    assert_string_equal(d.path, "stage 1");
+    assert_string_equal(d.msg, "F of microbatch 1 (chunk 0) waits for F of microbatch 1 (chunk "
+                               "0) on stage 0, but stage 0 is stuck earlier at B of microbatch "
+                               "0 (chunk 0)");
+    /* an op waiting for one later in its own order */
+    ps_schedule_clear(s);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_F, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_F, 0, 1), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, 1), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 1, PS_OP_B, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 1, PS_OP_F, 0, 0), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 1, PS_OP_F, 0, 1), PS_OK);
+    assert_int_equal(ps_schedule_push(s, 1, PS_OP_B, 0, 1), PS_OK);
+    assert_int_equal(ps_sim_run(s, &d), PS_EDEADLOCK);
+    assert_string_equal(d.path, "stage 1");
+    assert_string_equal(d.msg, "B of microbatch 0 (chunk 0) waits for F of microbatch 0 (chunk "
+                               "0), which comes later in the same order");
     ps_schedule_free(s);
     ps_scenario_fini(&sc);
 }
