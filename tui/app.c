@@ -52,9 +52,16 @@ void tui_fmt_ms(char *buf, size_t size, double ms)
     trim_zeros(buf);
 }
 
+/* Full precision, for values handed to the scenario. */
 static void fmt_num(char *buf, size_t size, double v)
 {
-    snprintf(buf, size, "%.6g", v);
+    snprintf(buf, size, "%.10g", v);
+}
+
+/* Four significant digits, for the screen. */
+static void fmt_show(char *buf, size_t size, double v)
+{
+    snprintf(buf, size, "%.4g", v);
 }
 
 const struct ps_schedule *tui_shown(const struct tui_app *app)
@@ -316,7 +323,7 @@ static void fmt_bw(char *buf, size_t size, double gbps)
         snprintf(buf, size, "unlimited");
     else {
         char t[32];
-        fmt_num(t, sizeof(t), gbps);
+        fmt_show(t, sizeof(t), gbps);
         snprintf(buf, size, "%s Gb/s", t);
     }
 }
@@ -349,7 +356,7 @@ int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
         snprintf(v, sizeof(v), "%d", sc->dcs[i].stages);
         add_field(out, &n, max, TUI_FK_DC_STAGES, i, 0, l, v, NULL);
         snprintf(l, sizeof(l), " %.20s compute x", sc->dcs[i].name);
-        fmt_num(v, sizeof(v), sc->dcs[i].compute_scale);
+        fmt_show(v, sizeof(v), sc->dcs[i].compute_scale);
         snprintf(p, sizeof(p), "datacenters.%d.compute_scale", i);
         add_field(out, &n, max, TUI_FK_DC_SCALE, i, 0, l, v, p);
     }
@@ -365,7 +372,7 @@ int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
     add_field(out, &n, max, TUI_FK_B, 0, 0, "backward B", v, "compute.backward_ms");
     fmt_ms_unit(v, sizeof(v), sc->compute.weight_ms);
     add_field(out, &n, max, TUI_FK_W, 0, 0, "weight W", v, "compute.weight_ms");
-    fmt_num(l, sizeof(l), sc->activation_mb);
+    fmt_show(l, sizeof(l), sc->activation_mb);
     snprintf(v, sizeof(v), "%.20s MB", l);
     add_field(out, &n, max, TUI_FK_ACT_MB, 0, 0, "activation", v, "activation_mb");
 
@@ -409,7 +416,7 @@ int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
     add_field(out, &n, max, TUI_FK_SECTION, 0, 0, "Memory", "", NULL);
     double budget = ps_scenario_1f1b_budget(sc);
     if (sc->has_memory_limit) {
-        fmt_num(l, sizeof(l), sc->memory_limit);
+        fmt_show(l, sizeof(l), sc->memory_limit);
         snprintf(v, sizeof(v), "%.20s units", l);
     } else
         snprintf(v, sizeof(v), "none");
@@ -419,7 +426,7 @@ int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
     else
         snprintf(v, sizeof(v), "-");
     add_field(out, &n, max, TUI_FK_MEM_MULT, 0, 0, "limit / 1F1B budget", v, NULL);
-    fmt_num(v, sizeof(v), sc->weight_share);
+    fmt_show(v, sizeof(v), sc->weight_share);
     add_field(out, &n, max, TUI_FK_WSHARE, 0, 0, "weight share w", v, "memory.weight_share");
 
     add_field(out, &n, max, TUI_FK_SECTION, 0, 0, "Data parallel (ZeRO-1)", "", NULL);
@@ -1606,6 +1613,64 @@ static void fix_table_scroll(struct tui_app *app)
         app->table_scroll = (int)app->n_res - vis > 0 ? (int)app->n_res - vis : 0;
 }
 
+/* The exact number behind a field; false for fields without one (none, off, text). */
+static bool field_number(const struct tui_app *app, const struct tui_field *f, double *v)
+{
+    const struct ps_scenario *sc = &app->sc;
+    switch (f->kind) {
+    case TUI_FK_DC_SCALE:
+        *v = sc->dcs[f->index].compute_scale;
+        return true;
+    case TUI_FK_F:
+        *v = sc->compute.forward_ms;
+        return true;
+    case TUI_FK_B:
+        *v = sc->compute.backward_ms;
+        return true;
+    case TUI_FK_W:
+        *v = sc->compute.weight_ms;
+        return true;
+    case TUI_FK_ACT_MB:
+        *v = sc->activation_mb;
+        return true;
+    case TUI_FK_INTRA_LAT:
+        *v = sc->intra_dc.latency_ms;
+        return true;
+    case TUI_FK_INTRA_BW:
+        *v = sc->intra_dc.bandwidth_gbps;
+        return true;
+    case TUI_FK_INTER_LAT:
+        *v = sc->inter_dc.latency_ms;
+        return true;
+    case TUI_FK_INTER_BW:
+        *v = sc->inter_dc.bandwidth_gbps;
+        return true;
+    case TUI_FK_PAIR_LAT:
+        *v = pair_link(sc, f->index, f->index2).latency_ms;
+        return true;
+    case TUI_FK_PAIR_BW:
+        *v = pair_link(sc, f->index, f->index2).bandwidth_gbps;
+        return true;
+    case TUI_FK_MEM_LIMIT:
+        *v = sc->memory_limit;
+        return sc->has_memory_limit;
+    case TUI_FK_MEM_MULT:
+        *v = sc->memory_limit / ps_scenario_1f1b_budget(sc);
+        return sc->has_memory_limit;
+    case TUI_FK_WSHARE:
+        *v = sc->weight_share;
+        return true;
+    case TUI_FK_DP_AG:
+        *v = sc->allgather_ms;
+        return sc->has_data_parallel;
+    case TUI_FK_DP_RS:
+        *v = sc->reduce_scatter_ms;
+        return sc->has_data_parallel;
+    default:
+        return false;
+    }
+}
+
 static void start_edit(struct tui_app *app)
 {
     struct tui_field fields[TUI_MAX_FIELDS];
@@ -1616,6 +1681,10 @@ static void start_edit(struct tui_app *app)
     char label[96], initial[64];
     snprintf(label, sizeof(label), "%s:", f->label[0] == ' ' ? f->label + 1 : f->label);
     snprintf(initial, sizeof(initial), "%s", f->value);
+    /* The exact value, not the rounded one on screen, so Enter alone changes nothing. */
+    double raw;
+    if (field_number(app, f, &raw))
+        fmt_num(initial, sizeof(initial), raw);
     /* Drop the unit and the "inherited" star, so the text is a plain number. */
     char *sp = strchr(initial, ' ');
     if (sp && f->kind != TUI_FK_PARAM)

@@ -1172,8 +1172,18 @@ static void render_picker(const struct tui_app *app, struct tui_canvas *c)
 {
     bool sched = app->picker_kind == TUI_PICK_SCHEDULE;
     int n = sched ? (int)app->n_res : (int)ps_preset_count();
+    /* The name column fits the longest name (up to 28). */
+    int name_w = 8;
+    for (int k = 0; k < n; k++) {
+        const char *nm = sched ? app->res[k].sv->name : ps_preset_at((size_t)k)->name;
+        int len = (int)strlen(nm) + 4;
+        if (len > name_w)
+            name_w = len;
+    }
+    if (name_w > 28)
+        name_w = 28;
     struct tui_rect r;
-    overlay_box(c, 76, n + 2, sched ? "Show schedule (Enter)" : "Load preset (Enter)", &r);
+    overlay_box(c, 100, n + 2, sched ? "Show schedule (Enter)" : "Load preset (Enter)", &r);
     int vis = r.h - 2;
     int first = app->picker_sel >= vis ? app->picker_sel - vis + 1 : 0;
     for (int i = 0; i < vis && first + i < n; i++) {
@@ -1192,8 +1202,8 @@ static void render_picker(const struct tui_app *app, struct tui_canvas *c)
             name = p->name;
             summary = p->summary;
         }
-        tui_canvas_printf(c, r.x + 2, y, 16, sel ? st : TUI_S_BOLD, "%d %s", k + 1, name);
-        tui_canvas_text(c, r.x + 19, y, r.w - 21, sel ? st : TUI_S_DIM, summary);
+        tui_canvas_printf(c, r.x + 2, y, name_w, sel ? st : TUI_S_BOLD, "%2d %s", k + 1, name);
+        tui_canvas_text(c, r.x + 3 + name_w, y, r.w - 5 - name_w, sel ? st : TUI_S_DIM, summary);
     }
 }
 

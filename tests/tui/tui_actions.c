@@ -148,6 +148,25 @@ static void test_invalid_value_refused(void **state)
     tui_app_fini(&app);
 }
 
+/* The prompt starts from the exact value, not the rounded one on screen. */
+static void test_enter_keeps_exact_value(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    select_field(&app, TUI_FK_ACT_MB);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "67.108864");
+    key(&app, TUI_KEY_ENTER);
+    assert_true(app.sc.activation_mb == 67.108864);
+    key(&app, TUI_KEY_ENTER);
+    assert_string_equal(app.prompt_buf, "67.108864");
+    key(&app, TUI_KEY_ENTER);
+    assert_true(app.sc.activation_mb == 67.108864);
+    tui_app_fini(&app);
+}
+
 static void test_counts_reshape(void **state)
 {
     (void)state;
@@ -546,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_every_fast_schedule_computed),
         cmocka_unit_test(test_latency_step_changes_makespan),
         cmocka_unit_test(test_invalid_value_refused),
+        cmocka_unit_test(test_enter_keeps_exact_value),
         cmocka_unit_test(test_counts_reshape),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_switch_and_split),
