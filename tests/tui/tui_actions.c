@@ -249,6 +249,25 @@ static void test_memory_limit(void **state)
     tui_app_fini(&app);
 }
 
+/* Data parallel: a first all-gather time turns it on; AG/RS ops appear on the lane. */
+static void test_data_parallel(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 48);
+    assert_false(app.sc.has_data_parallel);
+    select_field(&app, TUI_FK_DP_AG);
+    key(&app, '+');
+    assert_true(app.sc.has_data_parallel);
+    assert_true(app.sc.allgather_ms > 0);
+    const struct ps_schedule *s = tui_shown(&app);
+    assert_non_null(s);
+    assert_non_null(s->dp_ops);
+    assert_true(s->dp_n[0] > 0);
+    assert_int_equal(s->dp_ops[0][0].kind, PS_OP_AG);
+    tui_app_fini(&app);
+}
+
 static void test_switch_and_split(void **state)
 {
     (void)state;
@@ -568,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_enter_keeps_exact_value),
         cmocka_unit_test(test_counts_reshape),
         cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_data_parallel),
         cmocka_unit_test(test_switch_and_split),
         cmocka_unit_test(test_schedule_params),
         cmocka_unit_test(test_gantt_cursor_zoom),
