@@ -449,7 +449,18 @@ static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, 
 static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const struct panel *p)
 {
     const struct ps_schedule *s = p->s;
-    char a[32], c[32];
+    char a[32], c[32], shape[200] = "";
+    if (!f->common_sc || s->chunks > 1) {
+        int n = snprintf(shape, sizeof shape, "(%.40s", f->common_sc ? "" : s->sc->name);
+        if (s->chunks > 1 && n >= 0 && (size_t)n < sizeof shape)
+            snprintf(shape + n, sizeof shape - (size_t)n, "%s%d chunks, %s",
+                     f->common_sc ? "" : ", ", s->chunks, ps_traversal_str(s->traversal));
+        strcat(shape, ")");
+    }
+    /* What the line holds before the numbers, to choose a form of them that fits. */
+    double used = PAD + text_w(text_chars(s->name) < 40 ? text_chars(s->name) : 40, 12, true) +
+                  (shape[0] ? 4 + text_w(text_chars(shape), 12, false) : 0) + 10;
+    double room = f->width - PAD - used;
     enum ps_status st = ps_buf_printf(b, "<text x=\"%s\" y=\"%s\" font-size=\"12\">", num(a, PAD),
                                       num(c, p->y + 12));
     if (st == PS_OK)
@@ -458,46 +469,54 @@ static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const st
         st = xml_text(b, s->name, 40);
     if (st == PS_OK)
         st = ps_buf_printf(b, "</tspan>");
-    if (st == PS_OK && (s->chunks > 1 || !f->common_sc)) {
-        st = ps_buf_printf(b, "<tspan fill=\"#555555\" dx=\"4\">(");
-        if (st == PS_OK && !f->common_sc) {
-            st = xml_text(b, s->sc->name[0] ? s->sc->name : "unnamed", 40);
-            if (st == PS_OK && s->chunks > 1)
-                st = ps_buf_printf(b, ", ");
-        }
-        if (st == PS_OK && s->chunks > 1)
-            st = ps_buf_printf(b, "%d chunks, %s", s->chunks, ps_traversal_str(s->traversal));
+    if (st == PS_OK && shape[0]) {
+        st = ps_buf_printf(b, "<tspan fill=\"#555555\" dx=\"4\">");
         if (st == PS_OK)
-            st = ps_buf_printf(b, ")</tspan>");
+            st = xml_text(b, shape, sizeof shape);
+        if (st == PS_OK)
+            st = ps_buf_printf(b, "</tspan>");
     }
     if (st != PS_OK)
         return st;
     if (!p->drawn) {
-        st = ps_buf_printf(b, "<tspan fill=\"#D55E00\" dx=\"10\">no schedule");
-        if (st == PS_OK && s->solver.error[0]) {
-            st = ps_buf_printf(b, ": ");
-            if (st == PS_OK)
-                st = xml_text(b, s->solver.error, 120);
-        }
+        char why[320];
+        snprintf(why, sizeof why, "no schedule%s%s", s->solver.error[0] ? ": " : "",
+                 s->solver.error);
+        st = ps_buf_printf(b, "<tspan fill=\"#D55E00\" dx=\"10\">");
+        if (st == PS_OK)
+            st = xml_text(b, why, (size_t)fmax(12, room / (12 * 0.56)));
         return st == PS_OK ? ps_buf_printf(b, "</tspan></text>\n") : st;
     }
-    char ms[32], lb[32];
+    char ms[32], ratio[32], bub[32];
     eye_ms(s->makespan_ns, ms, sizeof ms);
     int64_t lbn = lower_bound_of(s);
-    snprintf(lb, sizeof lb, "%.2f", lbn > 0 ? (double)s->makespan_ns / (double)lbn : NAN);
-    char bub[32];
+    snprintf(ratio, sizeof ratio, "%.2f", lbn > 0 ? (double)s->makespan_ns / (double)lbn : NAN);
     snprintf(bub, sizeof bub, "%.1f", 100.0 * s->bubble_ratio);
-    for (char *q = lb; *q; q++)
+    for (char *q = ratio; *q; q++)
         *q = *q == ',' ? '.' : *q;
     for (char *q = bub; *q; q++)
         *q = *q == ',' ? '.' : *q;
-    st = ps_buf_printf(b,
-                       "<tspan dx=\"10\">makespan %s ms \xC2\xB7 bubble %s%% \xC2\xB7 "
-                       "%s\xC3\x97 lower bound</tspan>",
-                       ms, bub, lb);
+    /* Longest form that fits the width: the figure keeps one line per schedule. */
+    char stats[3][160];
+    snprintf(stats[0], sizeof stats[0],
+             "makespan %s ms \xC2\xB7 bubble %s%% \xC2\xB7 %s\xC3\x97 lower bound", ms, bub, ratio);
+    snprintf(stats[1], sizeof stats[1], "%s ms \xC2\xB7 bubble %s%% \xC2\xB7 %s\xC3\x97 bound", ms,
+             bub, ratio);
+    snprintf(stats[2], sizeof stats[2], "%s ms \xC2\xB7 %s%% \xC2\xB7 %s\xC3\x97", ms, bub, ratio);
+    static const char *const over[3] = {"\xC2\xB7 over the memory limit",
+                                        "\xC2\xB7 over memory limit", "\xC2\xB7 over limit"};
+    int form = 2;
+    for (int i = 0; i < 3; i++) {
+        size_t chars = text_chars(stats[i]) + (s->memory_ok ? 0 : text_chars(over[i]));
+        if (text_w(chars, 12, false) <= room) {
+            form = i;
+            break;
+        }
+    }
+    st = ps_buf_printf(b, "<tspan dx=\"10\">%s</tspan>", stats[form]);
     if (st == PS_OK && !s->memory_ok)
-        st = ps_buf_printf(b, "<tspan fill=\"#D55E00\" font-weight=\"bold\"> \xC2\xB7 "
-                              "over the memory limit</tspan>");
+        st = ps_buf_printf(b, "<tspan fill=\"#D55E00\" font-weight=\"bold\" dx=\"4\">%s</tspan>",
+                           over[form]);
     if (st == PS_OK)
         st = ps_buf_printf(b, "</text>\n");
     return st;
@@ -569,8 +588,10 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         } else {
             snprintf(pretty, sizeof pretty, "%s", name);
         }
-        size_t max_chars = (size_t)fmax(4, floor((f->left - PAD - 5) / (9.5 * 0.56)));
-        st = text(b, f->left - 5, p->ch_y[k] + f->chh / 2 + 3.2, 9.5, "end",
+        /* Thin rows of a deep pipeline get smaller labels, never overlapping ones. */
+        double fs = fmin(9.5, (f->chh + f->gap) * 1.1);
+        size_t max_chars = (size_t)fmax(4, floor((f->left - PAD - 5) / (fs * 0.56)));
+        st = text(b, f->left - 5, p->ch_y[k] + f->chh / 2 + fs * 0.35, fs, "end",
                   " fill=\"#333333\" font-style=\"italic\"", pretty, max_chars);
     }
     if (st != PS_OK)
