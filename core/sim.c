@@ -201,6 +201,7 @@ static void try_start(struct sim *m, int d, int64_t t)
 #if defined(__GNUC__)
     /* 64 devices walk 64 streams of ops: fetch the next one while this one runs */
     __builtin_prefetch(op + 1, 1);
+    __builtin_prefetch((const char *)(op + 2) - 1, 1); /* a 40-byte op may span two lines */
 #endif
 }
 
