@@ -401,10 +401,12 @@ static enum ps_status write_memory(struct ps_buf *b, const struct ps_schedule *s
     int pid = pid_dc(ps_scenario_dc_of(sc, d));
     char t[32], val[32];
     double level = 0;
-    enum ps_status st = ps_buf_printf(b,
-                                      "{\"ph\":\"C\",\"name\":\"stage %d memory\",\"pid\":%d,"
-                                      "\"tid\":%d,\"ts\":0,\"args\":{\"activations\":0}},\n",
-                                      d, pid, tid_device(d));
+    enum ps_status st = PS_OK;
+    if (n == 0 || steps[0].t > 0) /* the device starts empty */
+        st = ps_buf_printf(b,
+                           "{\"ph\":\"C\",\"name\":\"stage %d memory\",\"pid\":%d,\"tid\":%d,"
+                           "\"ts\":0,\"args\":{\"activations\":0}},\n",
+                           d, pid, tid_device(d));
     for (size_t i = 0; i < n && st == PS_OK; i++) {
         level += steps[i].delta;
         if (i + 1 < n && steps[i + 1].t == steps[i].t)
