@@ -73,6 +73,14 @@ done
 echo "makespan after raising the inter-DC latency to 40 ms: $after ms"
 [ "$after" != "$before" ] || { echo "FAIL: the makespan did not change"; pane; exit 1; }
 
+# A mouse click (SGR encoding, as xterm sends it) on the table's gpipe row shows it.
+row=$(pane | grep -n '│ *[0-9]\+ gpipe ' | head -1 | cut -d: -f1)
+[ -n "$row" ] || { echo "FAIL: no gpipe row in the table"; pane; exit 1; }
+col=$(pane | sed -n "${row}p" | awk '{ print index($0, "gpipe") }')
+tm send-keys -t "$session" -l $'\e[<0;'"$col;$row"'M'
+tm send-keys -t "$session" -l $'\e[<0;'"$col;$row"'m'
+wait_for '^ pipescope +│ [^│]+│ gpipe │'
+
 # Switch to the greedy schedule by its number in the comparison table.
 num=$(pane | sed -nE 's/.*│ *>?([0-9]+) greedy .*/\1/p' | head -1)
 [ -n "$num" ] || { echo "FAIL: no greedy row in the table"; pane; exit 1; }

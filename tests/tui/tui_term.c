@@ -74,6 +74,17 @@ static void test_newterm_on_a_pipe(void **state)
     assert_int_equal(ev.key, TUI_KEY_UP);
     ev = tui_term_next_event(t, 1000);
     assert_int_equal(ev.key, TUI_KEY_ENTER);
+    /* A mouse click in xterm's SGR encoding (1-based column 5, row 3). */
+    const char *click = "\033[<0;5;3M\033[<0;5;3m";
+    assert_int_equal(write(fds[1], click, strlen(click)), (ssize_t)strlen(click));
+    ev = tui_term_next_event(t, 1000);
+    assert_int_equal(ev.type, TUI_EV_MOUSE);
+    assert_int_equal(ev.button, TUI_BTN_LEFT);
+    assert_int_equal(ev.x, 4);
+    assert_int_equal(ev.y, 2);
+    /* The release is not a click of its own. */
+    ev = tui_term_next_event(t, 50);
+    assert_true(ev.type != TUI_EV_MOUSE);
     /* Nothing more: a tick after the timeout. */
     ev = tui_term_next_event(t, 10);
     assert_int_equal(ev.type, TUI_EV_TICK);
