@@ -15,8 +15,10 @@
 /* Times s: fills every op's start/end, s->transfers, s->channels, s->dp_ops, and the
  * metrics (makespan, bubble, busy, peak memory, memory_ok, lower bound), sets s->timed.
  * The orders must contain every op of the model exactly once (parts in order).
- * Returns PS_EINVAL when an op is missing, duplicated or out of its microbatch order,
- * PS_EDEADLOCK when the orders can never complete (d names a stuck op), PS_ENOMEM.
+ * Every op's dur_ns is recomputed from the scenario as it is now.
+ * Returns PS_EINVAL when the scenario is invalid (path "scenario.<field>") or an op is
+ * missing, duplicated or out of its microbatch order, PS_EDEADLOCK when the orders can
+ * never complete (d names a stuck op), PS_ENOMEM, PS_EUNSUPPORTED past 2^30 transfers.
  * Can be called again after the orders change. */
 enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d);
 
@@ -34,7 +36,11 @@ int64_t ps_lower_bound_ns(const struct ps_scenario *sc);
  * dependency with its transfer (start >= producer end, duration = transmission time,
  * arrive = end + latency, consumer start >= arrive), channel overlaps, microbatch order,
  * memory limit, and that the recorded makespan matches. Returns PS_OK, or PS_EINVAL with
- * the first violation in d. `max_report` violations are counted in *n_violations. */
+ * the first violation in d (path "stage 2, op 5" in dev_ops order, or "transfers[3]";
+ * the reason with its numbers in ms); every violation is counted in *n_violations (may be
+ * NULL). Times are compared with 1000 ns of tolerance (files hold text milliseconds). A
+ * peak over the limit counts only when s->memory_ok claims it fits; the makespan is
+ * compared when s->makespan_ns is not 0. An infeasible result without ops is valid. */
 enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag *d,
                                     int *n_violations);
 
