@@ -147,17 +147,18 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
         st = ps_buf_printf(out, "%-*.*s s%-*d |%s\n", dcw, dcw, sc->dcs[dc].name, sw, d, row);
     }
 
-    /* Time axis: ticks at a round step, at least 10 columns apart. */
+    /* Time axis: ticks at a round step, at least 10 columns apart; a label only where it
+     * fits, so that no line is wider than the chart. */
     double tms = ps_ns_to_ms(T);
     double step = nice_step(tms * 10.0 / cols);
     memset(row, '-', (size_t)cols);
-    char *labels = malloc((size_t)cols + 24);
+    char *labels = malloc((size_t)cols + 1);
     if (labels == NULL) {
         free(row);
         return PS_ENOMEM;
     }
-    memset(labels, ' ', (size_t)cols + 23);
-    labels[cols + 23] = '\0';
+    memset(labels, ' ', (size_t)cols);
+    labels[cols] = '\0';
     int last_end = -1;
     for (int k = 0;; k++) {
         double t = k * step;
@@ -169,25 +170,40 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
         row[cell] = '+';
         char num[24];
         int len = snprintf(num, sizeof num, "%g", t);
-        if (cell > last_end && cell + len <= cols + 20) {
+        if (cell > last_end && cell + len <= cols) {
             memcpy(labels + cell, num, (size_t)len);
             last_end = cell + len;
         }
     }
-    int end = cols + 23;
+    int end = cols;
     while (end > 0 && labels[end - 1] == ' ')
         end--;
     labels[end] = '\0';
     if (st == PS_OK)
-        st = ps_buf_printf(out, "%*s%s\n%*s%s ms\n", labelw, "", row, labelw, "", labels);
+        st = ps_buf_printf(out, "%*s%s\n%*s%s%s\n", labelw, "", row, labelw, "", labels,
+                           end + 3 <= cols ? " ms" : "");
     free(labels);
     free(row);
+
+    /* The legend, wrapped at its "; " separators to the chart's width. */
+    char scale[64];
+    snprintf(scale, sizeof scale, "one column = %.3g ms", tms / cols);
+    const char *items[] = {s->split_backward ? "F forward, B input gradient, W weight gradient"
+                                             : "F forward, B backward",
+                           "lower case: odd microbatches", ". idle", "axis in ms", scale};
+    int used = 0;
+    for (size_t i = 0; i < sizeof items / sizeof items[0] && st == PS_OK; i++) {
+        int len = (int)strlen(items[i]);
+        if (used > 0 && used + 2 + len <= cols) {
+            st = ps_buf_printf(out, "; %s", items[i]);
+            used += 2 + len;
+        } else {
+            st = ps_buf_printf(out, "%s%*s%s", used > 0 ? "\n" : "", labelw, "", items[i]);
+            used = len;
+        }
+    }
     if (st == PS_OK)
-        st = ps_buf_printf(
-            out, "%*s%s; lower case: odd microbatches; . idle; one column = %.3g ms\n", labelw, "",
-            s->split_backward ? "F forward, B input gradient, W weight gradient"
-                              : "F forward, B backward",
-            tms / cols);
+        st = ps_buf_append(out, "\n", 1);
     return st;
 }
 

@@ -194,9 +194,14 @@ static void test_row_and_text(void **state)
     assert_non_null(strstr(b.data, "\n--------+-----"));
     assert_non_null(strstr(b.data, " ms\n"));
     int rows = 0;
+    bool in_chart = false;
     for (const char *line = b.data; *line;) {
         const char *nl = strchr(line, '\n');
         assert_non_null(nl);
+        /* the chart, its axis and its legend never exceed the width */
+        in_chart |= nl == line;
+        if (in_chart && nl - line > 72)
+            fail_msg("line wider than 72: %.*s", (int)(nl - line), line);
         if (strstr(line, " |") != NULL && strstr(line, " |") < nl) {
             assert_int_equal(nl - line, 72);
             rows++;
