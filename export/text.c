@@ -170,9 +170,10 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
         row[cell] = '+';
         char num[24];
         int len = snprintf(num, sizeof num, "%g", t);
-        if (cell > last_end && cell + len <= cols) {
-            memcpy(labels + cell, num, (size_t)len);
-            last_end = cell + len;
+        int at = cell + len <= cols ? cell : cols - len; /* the last one ends at the edge */
+        if (at > last_end && at >= 0) {
+            memcpy(labels + at, num, (size_t)len);
+            last_end = at + len;
         }
     }
     int end = cols;
