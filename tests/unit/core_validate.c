@@ -287,12 +287,80 @@ static void test_critical_path_no_comm(void **state)
     ps_scenario_fini(&sc);
 }
 
+static void test_explain_allgather(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 2, 2, 1, 1, 0), PS_OK);
+    sc.has_data_parallel = true;
+    sc.allgather_ms = 3;
+    sc.reduce_scatter_ms = 1;
+    struct ps_schedule *s = ps_schedule_new(&sc, "t", 1, PS_TRAVERSAL_LOOP, false);
+    assert_int_equal(build_gpipe(s), 0);
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    char buf[256];
+    ps_sim_explain(s, 0, 0, buf, sizeof buf);
+    assert_string_equal(buf, "waited 3.0 ms for the all-gather of chunk 0");
+    /* stage 1's F0: its all-gather ended at 3, its input arrives at 4 */
+    ps_sim_explain(s, 1, 0, buf, sizeof buf);
+    assert_string_equal(buf, "waited 4.0 ms for activation of microbatch 0 from stage 0");
+    expect_ok(s);
+    /* the lane: an RS moved before the last B is caught */
+    s->dp_ops[0][1].start_ns -= MS(2);
+    s->dp_ops[0][1].end_ns -= MS(2);
+    expect_bad(s, "stage 0, data-parallel op 1", "before the chunk's last B ends");
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+static void test_assign_channels(void **state)
+{
+    (void)state;
+    /* what a loader does: channels rebuilt from the transfers' stages give the
+     * simulator's numbering, counts and busy times */
+    struct ps_scenario sc;
+    struct ps_schedule *s = timed(&sc, true, build_1f1b);
+    sc.intra_dc.bandwidth_gbps = 100;
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    int n = s->n_channels;
+    assert_int_equal(n, 2 + 4); /* east<->west, and stage 0<->1, 2<->3 both ways */
+    struct ps_channel keep[8];
+    memcpy(keep, s->channels, (size_t)n * sizeof *keep);
+    int32_t *chan = malloc(s->n_transfers * sizeof *chan);
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        chan[i] = s->transfers[i].channel;
+        s->transfers[i].channel = 99;
+    }
+    assert_int_equal(ps_schedule_assign_channels(s), PS_OK);
+    assert_int_equal(s->n_channels, n);
+    for (int c = 0; c < n; c++) {
+        assert_int_equal(s->channels[c].from_stage, keep[c].from_stage);
+        assert_int_equal(s->channels[c].to_dc, keep[c].to_dc);
+        assert_int_equal(s->channels[c].busy_ns, keep[c].busy_ns);
+        assert_int_equal(s->channels[c].n_transfers, keep[c].n_transfers);
+    }
+    for (size_t i = 0; i < s->n_transfers; i++)
+        assert_int_equal(s->transfers[i].channel, chan[i]);
+    char name[64];
+    ps_channel_name(s, 0, name, sizeof name);
+    assert_string_equal(name, "stage 0->1");
+    assert_int_equal(ps_sim_metrics(s), PS_OK);
+    for (int c = 0; c < n; c++)
+        assert_int_equal(s->channels[c].busy_ns, keep[c].busy_ns);
+    free(chan);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accepts_simulated),     cmocka_unit_test(test_rejects_tampered),
         cmocka_unit_test(test_channel_overlap),       cmocka_unit_test(test_explain),
-        cmocka_unit_test(test_critical_path_no_comm),
+        cmocka_unit_test(test_critical_path_no_comm), cmocka_unit_test(test_assign_channels),
+        cmocka_unit_test(test_explain_allgather),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
