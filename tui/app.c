@@ -2042,10 +2042,31 @@ static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
     case TUI_A_SOLVE:
         start_solve(app);
         return TUI_REDRAW;
-    case TUI_A_CRIT:
+    case TUI_A_CRIT: {
         app->show_crit = !app->show_crit;
-        tui_message(app, TUI_MSG_INFO, "critical path %s", app->show_crit ? "shown" : "hidden");
+        struct tui_result *r = &app->res[app->shown];
+        if (!app->show_crit || r->sched == NULL) {
+            tui_message(app, TUI_MSG_INFO, "critical path %s", app->show_crit ? "on" : "off");
+            return TUI_REDRAW;
+        }
+        ensure_crit(r);
+        size_t on = 0;
+        int64_t busy = 0;
+        for (int st = 0; r->crit && st < r->sched->n_stages; st++)
+            for (size_t i = 0; i < r->sched->dev_n[st]; i++)
+                if (r->crit[st][i]) {
+                    on++;
+                    busy += r->sched->dev_ops[st][i].end_ns - r->sched->dev_ops[st][i].start_ns;
+                }
+        char a[32], b[32];
+        tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(busy));
+        tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(r->sched->makespan_ns));
+        tui_message(app, TUI_MSG_INFO,
+                    "critical path: %zu ops, compute %s of the %s ms makespan (the rest: "
+                    "transfers and waits; x hides)",
+                    on, a, b);
         return TUI_REDRAW;
+    }
     case TUI_A_CHANNELS:
         app->show_channels = !app->show_channels;
         return TUI_REDRAW;
