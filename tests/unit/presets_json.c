@@ -477,6 +477,26 @@ static void test_resolve(void **state)
     assert_non_null(strstr(msg, "default"));
     assert_non_null(strstr(msg, "teaching"));
 
+    /* the model calculator, then --set edits on its result */
+    struct ps_scenario_source msrc = {0};
+    const char *msets[] = {"microbatches=4"};
+    msrc.model = "llama3-70b";
+    msrc.cluster = "dcs=2,pp=8";
+    msrc.sets = msets;
+    msrc.n_sets = 1;
+    if (ps_scenario_resolve(&msrc, &sc, &d) != PS_OK)
+        fail_msg("model: %s: %s", d.path, d.msg);
+    assert_int_equal(sc.n_stages, 8);
+    assert_int_equal(sc.n_dcs, 2);
+    assert_int_equal(sc.n_microbatches, 4);
+    ps_scenario_fini(&sc);
+    msrc.model = "no-such-model";
+    assert_int_equal(ps_scenario_resolve(&msrc, &sc, &d), PS_ENOTFOUND);
+    assert_string_equal(d.path, "model");
+    assert_int_equal(sc.n_stages, 0);
+    msrc.model = NULL;
+    assert_int_equal(ps_scenario_resolve(&msrc, &sc, &d), PS_EINVAL);
+
     struct ps_scenario_source two = {0};
     two.preset = "default";
     two.scenario_file = "x.json";
