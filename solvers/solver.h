@@ -125,4 +125,9 @@ extern const struct ps_solver ps_solver_1f1b_warmup;
 extern const struct ps_solver ps_solver_greedy;
 extern const struct ps_solver ps_solver_optimal;
 
+/* Frees the solver libraries' per-thread state (GLPK keeps an environment per thread).
+ * A thread that ran solvers calls it before it exits; harmless when there is none.
+ * (solvers/thread.c) */
+void ps_solver_thread_exit(void);
+
 #endif

@@ -1742,8 +1742,13 @@ static unsigned mouse(struct tui_app *app, const struct tui_event *ev)
     if (inside(&lo.gantt, ev->x, ev->y)) {
         app->focus = TUI_FOCUS_GANTT;
         if (wheel) {
+            /* Zoomed: the wheel scrolls time; fitted: the rows, when they overflow. */
             if (!app->fit)
                 scroll_view(app, wheel);
+            else if (app->gantt_scroll + wheel * 3 >= 0)
+                app->gantt_scroll += wheel * 3;
+            else
+                app->gantt_scroll = 0;
             return TUI_REDRAW;
         }
         if (!inside(&lo.plot, ev->x, ev->y))

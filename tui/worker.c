@@ -100,6 +100,7 @@ static void *run(void *arg)
     w->running = false;
     w->done = true;
     pthread_mutex_unlock(&w->mu);
+    ps_solver_thread_exit(); /* GLPK's per-thread environment */
     return NULL;
 }
 
