@@ -46,39 +46,95 @@ static void put_text(struct w *w, const char *s)
     free(q);
 }
 
-static void put_int(struct w *w, int64_t v)
+/* One row, built on the stack and appended once. Kinds never need quoting; they still go
+ * through put_text's check so that any future kind name stays RFC 4180. */
+struct line {
+    char b[256];
+    size_t n;
+};
+
+static void l_lit(struct line *l, const char *s)
 {
-    char buf[24];
-    put_n(w, buf, ps_out_i64(buf, v));
+    size_t k = strlen(s);
+    memcpy(l->b + l->n, s, k);
+    l->n += k;
 }
 
-static void put_ms(struct w *w, int64_t ns)
+static void l_int(struct line *l, int64_t v)
 {
-    char buf[32];
-    put_n(w, buf, ps_out_ms(buf, ns));
+    l->n += ps_out_i64(l->b + l->n, v);
+}
+
+static void l_ms(struct line *l, int64_t ns)
+{
+    l->n += ps_out_ms(l->b + l->n, ns);
+}
+
+static bool plain(const char *s)
+{
+    return strpbrk(s, ",\"\r\n") == NULL;
 }
 
 static void put_op(struct w *w, const struct ps_op *op, bool dp)
 {
-    put(w, dp ? "dp," : "compute,");
-    put_text(w, ps_op_kind_str((enum ps_op_kind)op->kind));
-    put(w, ",");
-    put_int(w, op->stage);
-    put(w, ",");
-    put_int(w, op->chunk);
-    put(w, ",");
-    if (!dp) {
-        put_int(w, op->microbatch);
-        put(w, ",");
-        put_int(w, op->part);
+    const char *kind = ps_op_kind_str((enum ps_op_kind)op->kind);
+    struct line l = {.n = 0};
+    l_lit(&l, dp ? "dp," : "compute,");
+    if (plain(kind)) {
+        l_lit(&l, kind);
     } else {
-        put(w, ",");
+        put_n(w, l.b, l.n);
+        put_text(w, kind);
+        l.n = 0;
     }
-    put(w, ",");
-    put_ms(w, op->start_ns);
-    put(w, ",");
-    put_ms(w, op->end_ns);
-    put(w, ",,,\r\n");
+    l_lit(&l, ",");
+    l_int(&l, op->stage);
+    l_lit(&l, ",");
+    l_int(&l, op->chunk);
+    l_lit(&l, ",");
+    if (!dp) {
+        l_int(&l, op->microbatch);
+        l_lit(&l, ",");
+        l_int(&l, op->part);
+    } else {
+        l_lit(&l, ",");
+    }
+    l_lit(&l, ",");
+    l_ms(&l, op->start_ns);
+    l_lit(&l, ",");
+    l_ms(&l, op->end_ns);
+    l_lit(&l, ",,,\r\n");
+    put_n(w, l.b, l.n);
+}
+
+static void put_transfer(struct w *w, const struct ps_transfer *t)
+{
+    const char *kind = ps_xfer_kind_str((enum ps_xfer_kind)t->kind);
+    struct line l = {.n = 0};
+    l_lit(&l, "transfer,");
+    if (plain(kind)) {
+        l_lit(&l, kind);
+    } else {
+        put_n(w, l.b, l.n);
+        put_text(w, kind);
+        l.n = 0;
+    }
+    l_lit(&l, ",,");
+    l_int(&l, t->chunk);
+    l_lit(&l, ",");
+    l_int(&l, t->microbatch);
+    l_lit(&l, ",,");
+    l_ms(&l, t->start_ns);
+    l_lit(&l, ",");
+    l_ms(&l, t->end_ns);
+    l_lit(&l, ",");
+    l_int(&l, t->from_stage);
+    l_lit(&l, ",");
+    l_int(&l, t->to_stage);
+    l_lit(&l, ",");
+    l_ms(&l, t->arrive_ns);
+    l_lit(&l, "\r\n");
+    put_n(w, l.b, l.n);
 }
 
 enum ps_status ps_export_schedule_csv(const struct ps_schedule *s, struct ps_buf *out)
@@ -87,31 +143,22 @@ enum ps_status ps_export_schedule_csv(const struct ps_schedule *s, struct ps_buf
     put(&w, CSV_HEADER);
     if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE)
         return w.st;
+    size_t rows = ps_schedule_n_ops(s) + s->n_transfers + 4 * (size_t)s->n_stages;
+    size_t want = out->len + 64 * rows + 256;
+    if (want > out->cap) {
+        char *nd = realloc(out->data, want);
+        if (nd == NULL)
+            return PS_ENOMEM;
+        out->data = nd;
+        out->cap = want;
+    }
     for (int d = 0; d < s->n_stages; d++)
         for (size_t i = 0; i < s->dev_n[d]; i++)
             put_op(&w, &s->dev_ops[d][i], false);
     for (int d = 0; d < s->n_stages; d++)
         for (size_t i = 0; i < s->dp_n[d]; i++)
             put_op(&w, &s->dp_ops[d][i], true);
-    for (size_t i = 0; i < s->n_transfers; i++) {
-        const struct ps_transfer *t = &s->transfers[i];
-        put(&w, "transfer,");
-        put_text(&w, ps_xfer_kind_str((enum ps_xfer_kind)t->kind));
-        put(&w, ",,");
-        put_int(&w, t->chunk);
-        put(&w, ",");
-        put_int(&w, t->microbatch);
-        put(&w, ",,");
-        put_ms(&w, t->start_ns);
-        put(&w, ",");
-        put_ms(&w, t->end_ns);
-        put(&w, ",");
-        put_int(&w, t->from_stage);
-        put(&w, ",");
-        put_int(&w, t->to_stage);
-        put(&w, ",");
-        put_ms(&w, t->arrive_ns);
-        put(&w, "\r\n");
-    }
+    for (size_t i = 0; i < s->n_transfers; i++)
+        put_transfer(&w, &s->transfers[i]);
     return w.st;
 }

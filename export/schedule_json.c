@@ -92,25 +92,78 @@ static void put_param_value(struct w *w, const char *v)
         put_str(w, v);
 }
 
-static void put_op(struct w *w, const struct ps_op *op)
+/* One op or transfer line, built on the stack and appended once: these lines are most of
+ * a large file. 512 bytes hold the longest (a transfer with an escaped channel name). */
+struct line {
+    char b[512];
+    size_t n;
+};
+
+static inline void l_lit(struct line *l, const char *s)
 {
-    put(w, "    { \"kind\": \"");
-    put(w, ps_op_kind_str((enum ps_op_kind)op->kind));
-    put(w, "\", \"stage\": ");
-    put_int(w, op->stage);
-    put(w, ", \"chunk\": ");
-    put_int(w, op->chunk);
-    put(w, ", \"microbatch\": ");
-    put_int(w, op->microbatch);
-    put(w, ", \"part\": ");
-    put_int(w, op->part);
-    put(w, ", \"parts\": ");
-    put_int(w, op->parts);
-    put(w, ", \"start_ms\": ");
-    put_ms(w, op->start_ns);
-    put(w, ", \"end_ms\": ");
-    put_ms(w, op->end_ns);
-    put(w, " }");
+    size_t k = strlen(s);
+    memcpy(l->b + l->n, s, k);
+    l->n += k;
+}
+
+static inline void l_int(struct line *l, int64_t v)
+{
+    l->n += ps_out_i64(l->b + l->n, v);
+}
+
+static inline void l_ms(struct line *l, int64_t ns)
+{
+    l->n += ps_out_ms(l->b + l->n, ns);
+}
+
+static void put_op(struct w *w, const struct ps_op *op, bool first)
+{
+    struct line l = {.n = 0};
+    l_lit(&l, first ? "\n    { \"kind\": \"" : ",\n    { \"kind\": \"");
+    l_lit(&l, ps_op_kind_str((enum ps_op_kind)op->kind));
+    l_lit(&l, "\", \"stage\": ");
+    l_int(&l, op->stage);
+    l_lit(&l, ", \"chunk\": ");
+    l_int(&l, op->chunk);
+    l_lit(&l, ", \"microbatch\": ");
+    l_int(&l, op->microbatch);
+    l_lit(&l, ", \"part\": ");
+    l_int(&l, op->part);
+    l_lit(&l, ", \"parts\": ");
+    l_int(&l, op->parts);
+    l_lit(&l, ", \"start_ms\": ");
+    l_ms(&l, op->start_ns);
+    l_lit(&l, ", \"end_ms\": ");
+    l_ms(&l, op->end_ns);
+    l_lit(&l, " }");
+    put_n(w, l.b, l.n);
+}
+
+/* quoted[c]: channel c's name as a JSON string literal, or "null" past the end. */
+static void put_transfer(struct w *w, const struct ps_transfer *t, bool first, char (*quoted)[300],
+                         int n_channels)
+{
+    struct line l = {.n = 0};
+    l_lit(&l, first ? "\n    { \"kind\": \"" : ",\n    { \"kind\": \"");
+    l_lit(&l, ps_xfer_kind_str((enum ps_xfer_kind)t->kind));
+    l_lit(&l, "\", \"from_stage\": ");
+    l_int(&l, t->from_stage);
+    l_lit(&l, ", \"to_stage\": ");
+    l_int(&l, t->to_stage);
+    l_lit(&l, ", \"chunk\": ");
+    l_int(&l, t->chunk);
+    l_lit(&l, ", \"microbatch\": ");
+    l_int(&l, t->microbatch);
+    l_lit(&l, ", \"start_ms\": ");
+    l_ms(&l, t->start_ns);
+    l_lit(&l, ", \"end_ms\": ");
+    l_ms(&l, t->end_ns);
+    l_lit(&l, ", \"arrive_ms\": ");
+    l_ms(&l, t->arrive_ns);
+    l_lit(&l, ", \"channel\": ");
+    l_lit(&l, t->channel >= 0 && t->channel < n_channels ? quoted[t->channel] : "null");
+    l_lit(&l, " }");
+    put_n(w, l.b, l.n);
 }
 
 enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_buf *out)
@@ -216,14 +269,26 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
     }
     put(&w, "]\n  },\n");
 
-    /* Extra: the channels, with the name each transfer refers to. */
+    /* Extra: the channels, with the name each transfer refers to (quoted once here). */
     char(*names)[48] = NULL;
+    char(*quoted)[300] = NULL;
     if (have_ops && s->n_channels > 0) {
         names = calloc((size_t)s->n_channels, sizeof *names);
-        if (names == NULL)
+        quoted = calloc((size_t)s->n_channels, sizeof *quoted);
+        if (names == NULL || quoted == NULL) {
+            free(names);
+            free(quoted);
             return PS_ENOMEM;
-        for (int c = 0; c < s->n_channels; c++)
+        }
+        for (int c = 0; c < s->n_channels && w.st == PS_OK; c++) {
+            struct ps_buf q;
+            ps_buf_init(&q);
             ps_channel_name(s, c, names[c], sizeof names[c]);
+            w.st = ps_buf_json_string(&q, names[c]);
+            if (w.st == PS_OK)
+                snprintf(quoted[c], sizeof quoted[c], "%s", q.data);
+            ps_buf_fini(&q);
+        }
     }
     put(&w, "  \"channels\": [");
     for (int c = 0; have_ops && c < s->n_channels; c++) {
@@ -251,47 +316,19 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
     put(&w, "  \"ops\": [");
     bool first = true;
     for (int d = 0; have_ops && d < s->n_stages; d++)
-        for (size_t i = 0; i < s->dev_n[d]; i++) {
-            put(&w, first ? "\n" : ",\n");
-            first = false;
-            put_op(&w, &s->dev_ops[d][i]);
-        }
+        for (size_t i = 0; i < s->dev_n[d]; i++, first = false)
+            put_op(&w, &s->dev_ops[d][i], first);
     for (int d = 0; have_ops && d < s->n_stages; d++)
-        for (size_t i = 0; i < s->dp_n[d]; i++) {
-            put(&w, first ? "\n" : ",\n");
-            first = false;
-            put_op(&w, &s->dp_ops[d][i]);
-        }
+        for (size_t i = 0; i < s->dp_n[d]; i++, first = false)
+            put_op(&w, &s->dp_ops[d][i], first);
     put(&w, first ? "],\n" : "\n  ],\n");
 
     put(&w, "  \"transfers\": [");
-    for (size_t i = 0; i < n_xfers; i++) {
-        const struct ps_transfer *t = &s->transfers[i];
-        put(&w, i ? ",\n    { \"kind\": \"" : "\n    { \"kind\": \"");
-        put(&w, ps_xfer_kind_str((enum ps_xfer_kind)t->kind));
-        put(&w, "\", \"from_stage\": ");
-        put_int(&w, t->from_stage);
-        put(&w, ", \"to_stage\": ");
-        put_int(&w, t->to_stage);
-        put(&w, ", \"chunk\": ");
-        put_int(&w, t->chunk);
-        put(&w, ", \"microbatch\": ");
-        put_int(&w, t->microbatch);
-        put(&w, ", \"start_ms\": ");
-        put_ms(&w, t->start_ns);
-        put(&w, ", \"end_ms\": ");
-        put_ms(&w, t->end_ns);
-        put(&w, ", \"arrive_ms\": ");
-        put_ms(&w, t->arrive_ns);
-        put(&w, ", \"channel\": ");
-        if (t->channel >= 0 && t->channel < s->n_channels)
-            put_str(&w, names[t->channel]);
-        else
-            put(&w, "null");
-        put(&w, " }");
-    }
+    for (size_t i = 0; i < n_xfers; i++)
+        put_transfer(&w, &s->transfers[i], i == 0, quoted, s->n_channels);
     put(&w, n_xfers > 0 ? "\n  ]" : "]");
     free(names);
+    free(quoted);
 
     if (si->error[0] != '\0') {
         put(&w, ",\n  \"error\": ");
