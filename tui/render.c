@@ -285,7 +285,7 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
                  ws->sv->name, ws->cancelling ? "cancelling" : "solving", ws->elapsed_ms / 1000,
                  inc, bnd, gap);
         segs[n++].st = TUI_S_WARN;
-    } else if (s) {
+    } else if (s && s->solver.status != PS_SOLVE_INFEASIBLE) {
         if (s->solver.status == PS_SOLVE_FEASIBLE || s->solver.status == PS_SOLVE_CANCELLED) {
             char bnd[32] = "-";
             if (s->solver.bound_ns >= 0)
@@ -691,10 +691,12 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
     static struct tui_grow rows[MAX_GROWS];
     int n = tui_gantt_rows(app, rows, MAX_GROWS);
     const struct ps_schedule *s = tui_shown(app);
-    if (s == NULL || !s->timed) {
+    if (s == NULL || !s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {
         /* Nothing to draw for A: say why in the middle. */
         char msg[480];
-        if (r->pending)
+        if (s && s->solver.status == PS_SOLVE_INFEASIBLE)
+            snprintf(msg, sizeof(msg), "%s: infeasible: %s", r->sv->name, s->solver.error);
+        else if (r->pending)
             snprintf(msg, sizeof(msg), "updating %s...", r->sv->name);
         else if (ws->running && ws->sv == r->sv)
             snprintf(msg, sizeof(msg), "%s is solving in the background (%.1f s); Esc cancels",
@@ -705,11 +707,29 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
             snprintf(msg, sizeof(msg), "%s runs on demand: press r (Esc cancels)", r->sv->name);
         else
             snprintf(msg, sizeof(msg), "%s: no schedule", r->sv->name);
-        int len = (int)strlen(msg);
-        int x = g->x + (g->w - len) / 2;
-        if (x < g->x + 2)
-            x = g->x + 2;
-        tui_canvas_text(c, x, g->y + g->h / 2, g->w - 4, r->error[0] ? TUI_S_ERR : TUI_S_WARN, msg);
+        bool bad = r->error[0] || (s && s->solver.status == PS_SOLVE_INFEASIBLE);
+        /* Centred, wrapped at spaces over up to four lines. */
+        int width = g->w - 6;
+        const char *p = msg;
+        int line = 0;
+        while (*p && line < 4 && width > 10) {
+            int len = (int)strlen(p);
+            int take = len;
+            if (len > width) {
+                take = width;
+                while (take > width / 2 && p[take] != ' ')
+                    take--;
+            }
+            char part[480];
+            snprintf(part, sizeof(part), "%.*s", take, p);
+            int x = g->x + (g->w - take) / 2;
+            tui_canvas_text(c, x, g->y + g->h / 2 - 1 + line, width, bad ? TUI_S_ERR : TUI_S_WARN,
+                            part);
+            p += take;
+            while (*p == ' ')
+                p++;
+            line++;
+        }
         if (app->split_b < 0)
             return;
     }
