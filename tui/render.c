@@ -94,8 +94,12 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
             lo->mem = (struct tui_rect){lo->table.x + lo->table.w, lo->table.y, mw, th};
         }
     } else {
-        int bh = body_h - need;
-        int max_bh = n_res + 3 > 12 ? n_res + 3 : 12;
+        /* The chart takes what it needs with bars up to three rows tall; the panel and
+         * the table below share the rest, up to what they can show. */
+        struct tui_field fields[TUI_MAX_FIELDS];
+        int n_fields = tui_fields(app, fields, TUI_MAX_FIELDS);
+        int bh = body_h - (need + 2 * n_dev);
+        int max_bh = n_res + 3 > n_fields + 2 ? n_res + 3 : n_fields + 2;
         bh = clampi(bh, 8, max_bh);
         if (bh > body_h - 6)
             bh = body_h - 6;
