@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define PATH_MAX_LEN 160
+/* export/export.h's PS_SCHEDULE_FORMAT; presets/ must not include export/ */
+#define SCHEDULE_FORMAT "pipescope-schedule/1"
 
 /* ---- paths ---------------------------------------------------------------------------- */
 
@@ -639,7 +641,15 @@ enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenari
     enum ps_status st = ps_json_parse_text(text, len, &root, d);
     if (st != PS_OK)
         return st;
-    st = ps_scenario_from_cjson(root, "", true, sc, d);
+    /* A schedule file carries its whole scenario: reading one as a scenario reproduces the
+     * run's scenario. */
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    const cJSON *inner = cJSON_GetObjectItemCaseSensitive(root, "scenario");
+    if (cJSON_IsString(fmt) && strcmp(fmt->valuestring, SCHEDULE_FORMAT) == 0 &&
+        cJSON_IsObject(inner))
+        st = ps_scenario_from_cjson(inner, "scenario", false, sc, d);
+    else
+        st = ps_scenario_from_cjson(root, "", true, sc, d);
     cJSON_Delete(root);
     return st;
 }

@@ -269,6 +269,15 @@ static void test_bad_input(void **state)
                      cases[i].path, cases[i].msg);
     }
 
+    /* a schedule file read as a scenario gives the scenario it carries */
+    const char *sched =
+        "{ \"format\": \"pipescope-schedule/1\", \"ops\": [], \"scenario\": {" VALID_BODY
+        ", \"name\": \"inner\" } }";
+    struct ps_scenario in;
+    parse_ok(sched, &in);
+    assert_string_equal(in.name, "inner");
+    ps_scenario_fini(&in);
+
     /* the valid base really is valid, with or without comments */
     struct ps_scenario sc;
     parse_ok(BASE_HEAD VALID_BODY ", \"comment\": \"x\" }", &sc);
