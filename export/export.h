@@ -104,6 +104,7 @@ struct ps_svg_options {
     bool hide_numbers;     /* no microbatch numbers inside the blocks */
     bool hide_lower_bound; /* no dashed lower-bound line */
     const char *title;     /* heading line; NULL: the scenario's name and shape */
+    bool critical_path;    /* outline the ops of one critical path (ps_sim_critical_path) */
 };
 
 /* A publication-quality SVG Gantt chart of n >= 1 schedules stacked on one shared time

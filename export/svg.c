@@ -395,6 +395,7 @@ static enum ps_status block(struct ps_buf *b, const struct fig *f, const char *c
     double x0 = x_of(f, t0), x1 = x_of(f, t1);
     double w = fmax(x1 - x0, 0.4); /* a hairline still shows that the op is there */
     char a[32], c[32], d[32], e[32];
+    /* A white hairline separates back-to-back blocks. */
     enum ps_status st = ps_buf_printf(
         b, "<rect class=\"%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s>", cls,
         num(a, x0), num(c, y), num(d, w), num(e, h), fill,
@@ -600,6 +601,17 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         return PS_OK;
 
     /* The blocks. */
+    bool **crit = NULL;
+    if (f->opt->critical_path) {
+        crit = calloc((size_t)s->n_stages, sizeof(*crit));
+        for (int dv = 0; crit && dv < s->n_stages; dv++)
+            if (!(crit[dv] = calloc(s->dev_n[dv] + 1, sizeof(bool))))
+                st = PS_ENOMEM;
+        if (!crit)
+            st = PS_ENOMEM;
+        else if (st == PS_OK)
+            ps_sim_critical_path(s, crit);
+    }
     char tip[256], tmp[8];
     for (int dv = 0; dv < s->n_stages && st == PS_OK; dv++) {
         for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
@@ -639,6 +651,19 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
                    t->start_ns, t->end_ns, p->ch_y[k], f->chh, xfer_fill[t->kind ? 1 : 0],
                    t->microbatch, tip);
     }
+    /* The critical path's outlines go over every block, so that no neighbour hides them. */
+    for (int dv = 0; crit && dv < s->n_stages && st == PS_OK; dv++)
+        for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
+            if (!crit[dv][k])
+                continue;
+            const struct ps_op *op = &s->dev_ops[dv][k];
+            double x0 = x_of(f, op->start_ns), x1 = x_of(f, op->end_ns);
+            st = rect(b, x0, p->row[dv], fmax(x1 - x0, 0.4), f->rh, "none",
+                      " class=\"critical\" stroke=\"#000000\" stroke-width=\"1.2\"");
+        }
+    for (int dv = 0; crit && dv < s->n_stages; dv++)
+        free(crit[dv]);
+    free(crit);
 
     /* The lower bound, dashed, where no schedule can end before. */
     int64_t lb = lower_bound_of(s);
@@ -696,6 +721,7 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         {xfer_fill[1], "gradient sent", f->any_ch},
         {IDLE_FILL, "idle", true},
         {NULL, "lower bound", !f->opt->hide_lower_bound},
+        {"#FFFFFF", "critical path", f->opt->critical_path},
     };
     if (f->any_split && f->any_combined)
         items[1].label = "backward, or input gradient (B)";
@@ -713,7 +739,9 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         if (!measure_only) {
             if (items[i].fill)
                 st = rect(b, x, y - 8, 14, 10, items[i].fill,
-                          strcmp(items[i].fill, IDLE_FILL) == 0 ||
+                          strcmp(items[i].fill, "#FFFFFF") == 0
+                              ? " stroke=\"#000000\" stroke-width=\"1.2\""
+                          : strcmp(items[i].fill, IDLE_FILL) == 0 ||
                                   strcmp(items[i].fill, xfer_fill[1]) == 0
                               ? " stroke=\"#999999\" stroke-width=\"0.5\""
                               : NULL);

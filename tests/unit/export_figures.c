@@ -298,6 +298,25 @@ static void test_svg_one_schedule(void **state)
     assert_non_null(strstr(c.data, ">Figure 3</text>"));
     assert_true(c.len < b.len);
     ps_buf_fini(&c);
+    /* The critical path: one outline per op on it, the same ops as the simulator's. */
+    bool **on = calloc((size_t)s->n_stages, sizeof(*on));
+    assert_non_null(on);
+    for (int d = 0; d < s->n_stages; d++)
+        assert_non_null(on[d] = calloc(s->dev_n[d] + 1, sizeof(bool)));
+    size_t n_crit = ps_sim_critical_path(s, on);
+    assert_true(n_crit >= (size_t)sc.n_stages);
+    for (int d = 0; d < s->n_stages; d++)
+        free(on[d]);
+    free(on);
+    struct ps_svg_options crit = {.width_px = 900, .critical_path = true};
+    ps_buf_init(&c);
+    assert_int_equal(ps_export_schedule_svg_opts(list, 1, &crit, &c), PS_OK);
+    check_svg(c.data);
+    assert_int_equal(count(c.data, "class=\"critical\""), n_crit);
+    assert_int_equal(count(c.data, "class=\"op "), ps_schedule_n_ops(s) + n_dp_ops(s));
+    assert_non_null(strstr(c.data, ">critical path</text>"));
+    assert_null(strstr(b.data, "critical"));
+    ps_buf_fini(&c);
     ps_buf_fini(&b);
     ps_schedule_free(s);
     ps_scenario_fini(&sc);
