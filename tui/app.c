@@ -1352,8 +1352,9 @@ static void export_schedule(struct tui_app *app, const char *path)
 {
     const struct ps_schedule *s = tui_shown(app);
     if (s == NULL) {
-        tui_message(app, TUI_MSG_ERR, "nothing to export: %s has no schedule",
-                    app->res[app->shown].sv->name);
+        const struct tui_result *r = &app->res[app->shown];
+        tui_message(app, TUI_MSG_ERR, "nothing to export: %s %s", r->sv->name,
+                    r->pending ? "is updating; try again in a moment" : "has no schedule");
         return;
     }
     bool csv = ends_with(path, ".csv");

@@ -230,7 +230,6 @@ struct tui_app {
     enum tui_prompt_kind prompt_kind;
     char prompt_label[96];
     char prompt_buf[512];
-    int prompt_field;
     enum tui_picker_kind picker_kind;
     int picker_sel;
     int help_scroll;
