@@ -668,6 +668,41 @@ static void test_trace_one_dc_uniform(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* A schedule file read back (with its metrics recomputed, as validate and replay do)
+ * draws and traces exactly as the schedule that wrote it. */
+static void test_figures_of_a_file(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    parse_scenario(rich_json, &sc);
+    struct ps_schedule *s = run(&sc, "greedy", NULL);
+    struct ps_buf json, a, b;
+    ps_buf_init(&json);
+    ps_buf_init(&a);
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_schedule_json(s, &json), PS_OK);
+    struct ps_loaded_schedule ls;
+    struct ps_diag d;
+    assert_int_equal(ps_import_schedule_json(json.data, json.len, &ls, NULL, &d), PS_OK);
+    assert_int_equal(ps_sim_metrics(ls.sched), PS_OK);
+    const struct ps_schedule *one[] = {s}, *back[] = {ls.sched};
+    assert_int_equal(ps_export_schedule_svg(one, 1, 700, &a), PS_OK);
+    assert_int_equal(ps_export_schedule_svg(back, 1, 700, &b), PS_OK);
+    assert_string_equal(a.data, b.data);
+    ps_buf_fini(&a);
+    ps_buf_fini(&b);
+    assert_int_equal(ps_export_schedule_trace(s, &a), PS_OK);
+    assert_int_equal(ps_export_schedule_trace(ls.sched, &b), PS_OK);
+    assert_string_equal(a.data, b.data);
+    check_trace(ls.sched);
+    ps_buf_fini(&a);
+    ps_buf_fini(&b);
+    ps_buf_fini(&json);
+    ps_loaded_schedule_fini(&ls);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -679,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_trace_default_preset),
         cmocka_unit_test(test_trace_rich_scenario),
         cmocka_unit_test(test_trace_one_dc_uniform),
+        cmocka_unit_test(test_figures_of_a_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
