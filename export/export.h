@@ -111,7 +111,8 @@ struct ps_svg_options {
  * axis (one schedule: n = 1): per schedule a title line (name, makespan, bubble, ratio to
  * the lower bound), one row per device grouped by datacenter, the data-parallel lane when
  * there is one, and a row per inter-DC channel with its transmissions; then the time axis
- * in ms and a legend. Every schedule must be timed or infeasible (drawn as "no schedule").
+ * in ms and a legend. Every schedule must be timed or infeasible (drawn as "no schedule");
+ * one read from a file needs ps_sim_metrics first (the title shows its metrics).
  * Appends to out; returns PS_EINVAL (NULL, n == 0, an untimed schedule) or PS_ENOMEM. */
 enum ps_status ps_export_schedule_svg(const struct ps_schedule *const *scheds, size_t n,
                                       int width_px, struct ps_buf *out);
