@@ -13,21 +13,58 @@
 
 #define TOL_NS INT64_C(1000)
 
+/* Where the check is: kept as numbers and turned into a path only for the first
+ * violation (formatting every op of a valid schedule would cost more than checking it). */
+enum where_kind { AT_NONE, AT_OP, AT_STAGE, AT_XFER, AT_LANE, AT_MAKESPAN };
+
 struct checker {
     const struct ps_schedule *s;
     struct ps_diag *d;
     int n;
+    enum where_kind at;
+    int at_stage;
+    size_t at_index;
 };
 
+static inline void at(struct checker *ck, enum where_kind kind, int stage, size_t index)
+{
+    ck->at = kind;
+    ck->at_stage = stage;
+    ck->at_index = index;
+}
+
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 2, 3)))
 #endif
 static void
-violation(struct checker *ck, const char *path, const char *fmt, ...)
+violation(struct checker *ck, const char *fmt, ...)
 {
     if (ck->n++ > 0 || ck->d == NULL)
         return;
-    snprintf(ck->d->path, sizeof ck->d->path, "%s", path);
+    char *path = ck->d->path;
+    size_t size = sizeof ck->d->path;
+    int st = ck->at_stage;
+    size_t i = ck->at_index;
+    switch (ck->at) {
+    case AT_OP:
+        snprintf(path, size, "stage %d, op %zu", st, i);
+        break;
+    case AT_STAGE:
+        snprintf(path, size, "stage %d", st);
+        break;
+    case AT_XFER:
+        snprintf(path, size, "transfers[%zu]", i);
+        break;
+    case AT_LANE:
+        snprintf(path, size, "stage %d, data-parallel op %zu", st, i);
+        break;
+    case AT_MAKESPAN:
+        snprintf(path, size, "makespan_ms");
+        break;
+    case AT_NONE:
+        path[0] = '\0';
+        break;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ck->d->msg, sizeof ck->d->msg, fmt, ap);
@@ -49,6 +86,14 @@ static void op_text(const struct ps_op *op, char *buf, size_t size)
         snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
                  (int)op->microbatch, op->chunk);
 }
+
+/* Points at an op and names it in `what`, for the first violation only. */
+#define NAME_OP(d_, idx_, op_)                                                                     \
+    do {                                                                                           \
+        at(ck, AT_OP, (d_), (size_t)(idx_));                                                       \
+        if (ck->n == 0)                                                                            \
+            op_text((op_), what, sizeof what);                                                     \
+    } while (0)
 
 struct slot {
     int64_t start, end;
@@ -94,7 +139,7 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
     const struct ps_schedule *s = ck->s;
     const struct ps_scenario *sc = s->sc;
     struct ps_lookup *L = &T->L;
-    char path[64], what[96], a[32], b[32];
+    char what[96], a[32], b[32];
     size_t maxn = 1;
     for (int d = 0; d < L->S; d++)
         if (s->dev_n[d] > maxn)
@@ -120,35 +165,40 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
         double cur = 0, peak = 0;
         for (size_t j = 0; j < n; j++) {
             const struct ps_op *op = &ops[sl[j].idx];
-            snprintf(path, sizeof path, "stage %d, op %d", d, (int)sl[j].idx);
             if (op->kind > PS_OP_W || op->chunk >= L->V || op->microbatch < 0 ||
                 op->microbatch >= L->M || op->parts < 1 || op->part >= op->parts ||
                 op->stage != d) {
-                violation(ck, path,
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck,
                           "not an op of this schedule (kind %d, chunk %d, microbatch %d, part "
                           "%d of %d, stage %d)",
                           op->kind, op->chunk, (int)op->microbatch, op->part + 1, op->parts,
                           op->stage);
                 continue;
             }
-            op_text(op, what, sizeof what);
             if (op->kind == PS_OP_W && !T->has_w[d]) {
-                violation(ck, path, "%s: this schedule has no W ops on stage %d", what, d);
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck, "%s: this schedule has no W ops on stage %d", what, d);
                 continue;
             }
-            if (op->start_ns < 0)
-                violation(ck, path, "%s starts before time 0 (%s ms)", what, ms(op->start_ns, a));
+            if (op->start_ns < 0) {
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck, "%s starts before time 0 (%s ms)", what, ms(op->start_ns, a));
+            }
             int64_t whole =
                 ps_schedule_op_ns(s, d, (enum ps_op_kind)op->kind, op->chunk, (int)op->microbatch);
             int64_t want = ps_split_ns(whole, op->part, op->parts);
             int64_t got = op->end_ns - op->start_ns;
-            if (got - want > TOL_NS || want - got > TOL_NS)
-                violation(ck, path, "%s lasts %s ms; the model says %s ms", what, ms(got, a),
+            if (got - want > TOL_NS || want - got > TOL_NS) {
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck, "%s lasts %s ms; the model says %s ms", what, ms(got, a),
                           ms(want, b));
+            }
             if (prev >= 0 && op->start_ns < prev_end - TOL_NS) {
                 char pw[96];
+                NAME_OP(d, sl[j].idx, op);
                 op_text(&ops[prev], pw, sizeof pw);
-                violation(ck, path, "%s starts at %s ms, before %s ends at %s ms on stage %d", what,
+                violation(ck, "%s starts at %s ms, before %s ends at %s ms on stage %d", what,
                           ms(op->start_ns, a), pw, ms(prev_end, b), d);
             }
             if (op->end_ns > prev_end || prev < 0) {
@@ -158,11 +208,13 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
             int v = L->vtab[d * L->V + op->chunk];
             size_t key = ps_op_key(L, op->kind, v, (int)op->microbatch);
             if (T->np[key] != op->part) {
-                violation(ck, path, "%s is duplicated or runs before its earlier parts", what);
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck, "%s is duplicated or runs before its earlier parts", what);
                 continue;
             }
             if (op->part > 0 && s->dev_ops[d][L->first[key]].parts != op->parts) {
-                violation(ck, path, "%s: its parts disagree on how many there are", what);
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck, "%s: its parts disagree on how many there are", what);
                 continue;
             }
             T->np[key]++;
@@ -170,11 +222,13 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
             if (op->part == 0) {
                 L->first[key] = sl[j].idx;
                 int *lm = &lastmb[op->kind * L->V + op->chunk];
-                if ((int)op->microbatch < *lm)
-                    violation(ck, path,
+                if ((int)op->microbatch < *lm) {
+                    NAME_OP(d, sl[j].idx, op);
+                    violation(ck,
                               "%s runs after microbatch %d: ops of one kind and chunk must "
                               "run in increasing microbatch order",
                               what, *lm);
+                }
                 *lm = (int)op->microbatch;
                 if (op->kind == PS_OP_F) {
                     cur += mem;
@@ -191,8 +245,8 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
             }
         }
         if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9 && s->memory_ok) {
-            snprintf(path, sizeof path, "stage %d", d);
-            violation(ck, path,
+            at(ck, AT_STAGE, d, 0);
+            violation(ck,
                       "peak memory %.6g units exceeds the limit %.6g (and the schedule does "
                       "not flag it)",
                       peak, sc->memory_limit);
@@ -208,7 +262,7 @@ static void check_complete(struct checker *ck, struct tables *T)
 {
     const struct ps_schedule *s = ck->s;
     struct ps_lookup *L = &T->L;
-    char path[64];
+
     for (int v = 0; v < L->SV; v++) {
         int d = L->dev_of_v[v];
         int c = ps_vstage_chunk(v, L->S, L->V, s->traversal);
@@ -217,15 +271,15 @@ static void check_complete(struct checker *ck, struct tables *T)
                 continue;
             for (int m = 0; m < L->M; m++) {
                 size_t key = ps_op_key(L, k, v, m);
-                snprintf(path, sizeof path, "stage %d", d);
+                at(ck, AT_STAGE, d, 0);
                 if (L->first[key] < 0) {
-                    violation(ck, path, "%s of microbatch %d (chunk %d) is missing",
+                    violation(ck, "%s of microbatch %d (chunk %d) is missing",
                               ps_op_kind_str((enum ps_op_kind)k), m, c);
                     continue;
                 }
                 int parts = s->dev_ops[d][L->first[key]].parts;
                 if (T->np[key] != parts)
-                    violation(ck, path, "%s of microbatch %d (chunk %d) has %d of its %d parts",
+                    violation(ck, "%s of microbatch %d (chunk %d) has %d of its %d parts",
                               ps_op_kind_str((enum ps_op_kind)k), m, c, T->np[key], parts);
             }
         }
@@ -255,23 +309,23 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
     const struct ps_schedule *s = ck->s;
     const struct ps_scenario *sc = s->sc;
     struct ps_lookup *L = &T->L;
-    char path[64], what[96], a[32], b[32], ch[160];
+    char what[96], a[32], b[32], ch[160];
     struct chan_slot *cs = malloc((s->n_transfers + 1) * sizeof *cs);
     if (cs == NULL)
         return PS_ENOMEM;
     size_t ncs = 0;
     for (size_t i = 0; i < s->n_transfers; i++) {
         const struct ps_transfer *x = &s->transfers[i];
-        snprintf(path, sizeof path, "transfers[%zu]", i);
+        at(ck, AT_XFER, 0, i);
         if (x->kind > 1 || x->from_vstage < 0 || x->from_vstage >= L->SV || x->microbatch < 0 ||
             x->microbatch >= L->M) {
-            violation(ck, path, "not a transfer of this schedule");
+            violation(ck, "not a transfer of this schedule");
             continue;
         }
         int to = ps_boundary_to(s, x->kind, x->from_vstage);
         int fd = L->dev_of_v[x->from_vstage], td = to >= 0 ? L->dev_of_v[to] : -1;
         if (to < 0 || fd == td) {
-            violation(ck, path,
+            violation(ck,
                       "%s of microbatch %d from virtual stage %d matches no dependency between "
                       "two devices",
                       ps_xfer_kind_str((enum ps_xfer_kind)x->kind), (int)x->microbatch,
@@ -280,38 +334,38 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
         }
         size_t key = ps_xfer_key(s, x->kind, x->from_vstage, x->microbatch);
         if (L->xfer[key] >= 0) {
-            violation(ck, path, "duplicates transfers[%d]", (int)L->xfer[key]);
+            violation(ck, "duplicates transfers[%d]", (int)L->xfer[key]);
             continue;
         }
         L->xfer[key] = (int32_t)i;
         if (x->from_stage != fd || x->to_stage != td)
-            violation(ck, path, "goes from stage %d to %d; the dependency is from %d to %d",
+            violation(ck, "goes from stage %d to %d; the dependency is from %d to %d",
                       x->from_stage, x->to_stage, fd, td);
         struct ps_link link = ps_scenario_link(sc, fd, td);
         int64_t tx = ps_tx_ns(ps_scenario_message_mb(sc, x->microbatch), link.bandwidth_gbps);
         int64_t lat = ps_ms_to_ns(link.latency_ms);
         int64_t dur = x->end_ns - x->start_ns;
         if (dur - tx > TOL_NS || tx - dur > TOL_NS)
-            violation(ck, path, "transmits for %s ms; the link needs %s ms", ms(dur, a), ms(tx, b));
+            violation(ck, "transmits for %s ms; the link needs %s ms", ms(dur, a), ms(tx, b));
         int64_t gap = x->arrive_ns - x->end_ns;
         if (gap - lat > TOL_NS || lat - gap > TOL_NS)
-            violation(ck, path, "arrives %s ms after its transmission ends; the latency is %s ms",
+            violation(ck, "arrives %s ms after its transmission ends; the latency is %s ms",
                       ms(gap, a), ms(lat, b));
         if (x->start_ns < 0)
-            violation(ck, path, "starts before time 0");
+            violation(ck, "starts before time 0");
         int pk = x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
         int32_t pi = L->last[ps_op_key(L, pk, x->from_vstage, x->microbatch)];
         if (pi >= 0) {
             const struct ps_op *p = &s->dev_ops[fd][pi];
-            op_text(p, what, sizeof what);
-            if (x->start_ns < p->end_ns - TOL_NS)
-                violation(ck, path,
+            if (x->start_ns < p->end_ns - TOL_NS) {
+                op_text(p, what, sizeof what);
+                violation(ck,
                           "starts at %s ms, before its producer %s on stage %d ends "
                           "at %s ms",
                           ms(x->start_ns, a), what, fd, ms(p->end_ns, b));
+            }
             if (x->chunk != p->chunk)
-                violation(ck, path, "says chunk %d; its producer runs chunk %d", x->chunk,
-                          p->chunk);
+                violation(ck, "says chunk %d; its producer runs chunk %d", x->chunk, p->chunk);
         }
         if (tx > 0)
             cs[ncs++] =
@@ -324,9 +378,8 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
             continue;
         const struct ps_transfer *x = &s->transfers[cs[j].idx];
         channel_text(s, T, x->from_stage, x->to_stage, ch, sizeof ch);
-        snprintf(path, sizeof path, "transfers[%d]", (int)cs[j].idx);
-        violation(ck, path,
-                  "transmits on %s from %s ms while transfers[%d] still does (until %s ms)", ch,
+        at(ck, AT_XFER, 0, (size_t)cs[j].idx);
+        violation(ck, "transmits on %s from %s ms while transfers[%d] still does (until %s ms)", ch,
                   ms(cs[j].start, a), (int)cs[j - 1].idx, ms(cs[j - 1].end, b));
     }
     free(cs);
@@ -344,29 +397,31 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
                     continue; /* reported as missing */
                 const struct ps_op *c = &s->dev_ops[d][ci];
                 const struct ps_op *p = &s->dev_ops[L->dev_of_v[pv]][pi];
-                snprintf(path, sizeof path, "stage %d, op %d", d, (int)ci);
-                op_text(c, what, sizeof what);
                 if (xk < 0) {
                     if (c->start_ns < p->end_ns - TOL_NS) {
                         char pw[96];
+                        NAME_OP(d, ci, c);
                         op_text(p, pw, sizeof pw);
-                        violation(ck, path, "%s starts at %s ms, before its input %s ends at %s ms",
-                                  what, ms(c->start_ns, a), pw, ms(p->end_ns, b));
+                        violation(ck, "%s starts at %s ms, before its input %s ends at %s ms", what,
+                                  ms(c->start_ns, a), pw, ms(p->end_ns, b));
                     }
                     continue;
                 }
                 int32_t xi = L->xfer[ps_xfer_key(s, xk, pv, m)];
                 if (xi < 0) {
-                    violation(ck, path, "%s has no transfer record for its %s from stage %d", what,
+                    NAME_OP(d, ci, c);
+                    violation(ck, "%s has no transfer record for its %s from stage %d", what,
                               ps_xfer_kind_str((enum ps_xfer_kind)xk), L->dev_of_v[pv]);
                     continue;
                 }
                 const struct ps_transfer *x = &s->transfers[xi];
-                if (c->start_ns < x->arrive_ns - TOL_NS)
-                    violation(ck, path,
+                if (c->start_ns < x->arrive_ns - TOL_NS) {
+                    NAME_OP(d, ci, c);
+                    violation(ck,
                               "%s starts at %s ms, before its %s (transfers[%d]) arrives at %s ms",
                               what, ms(c->start_ns, a), ps_xfer_kind_str((enum ps_xfer_kind)xk),
                               (int)xi, ms(x->arrive_ns, b));
+                }
             }
         }
     }
@@ -380,13 +435,13 @@ static void check_lanes(struct checker *ck, struct tables *T)
     const struct ps_schedule *s = ck->s;
     const struct ps_scenario *sc = s->sc;
     struct ps_lookup *L = &T->L;
-    char path[64], a[32], b[32];
+    char a[32], b[32];
     for (int d = 0; d < L->S; d++) {
         size_t n = s->dp_n != NULL ? s->dp_n[d] : 0;
         if (!sc->has_data_parallel) {
             if (n > 0) {
-                snprintf(path, sizeof path, "stage %d, data-parallel op 0", d);
-                violation(ck, path, "the scenario has no data parallelism");
+                at(ck, AT_LANE, d, 0);
+                violation(ck, "the scenario has no data parallelism");
             }
             continue;
         }
@@ -395,11 +450,11 @@ static void check_lanes(struct checker *ck, struct tables *T)
         size_t ns = 0;
         for (size_t i = 0; i < n; i++) {
             const struct ps_op *op = &s->dp_ops[d][i];
-            snprintf(path, sizeof path, "stage %d, data-parallel op %zu", d, i);
+            at(ck, AT_LANE, d, i);
             bool ag = op->kind == PS_OP_AG;
             if ((op->kind != PS_OP_AG && op->kind != PS_OP_RS) || op->chunk >= L->V ||
                 seen[ag ? 0 : 1][op->chunk]++ > 0 || ns >= 2 * PS_MAX_CHUNKS) {
-                violation(ck, path, "unexpected or duplicated data-parallel op");
+                violation(ck, "unexpected or duplicated data-parallel op");
                 continue;
             }
             sl[ns++] = (struct slot){op->start_ns, op->end_ns, (int32_t)i};
@@ -407,15 +462,15 @@ static void check_lanes(struct checker *ck, struct tables *T)
             int64_t want = ps_scenario_dp_ns(sc, d, ag, op->chunk, L->V);
             int64_t got = op->end_ns - op->start_ns;
             if (got - want > TOL_NS || want - got > TOL_NS)
-                violation(ck, path, "%s of chunk %d lasts %s ms; the model says %s ms", name,
-                          op->chunk, ms(got, a), ms(want, b));
+                violation(ck, "%s of chunk %d lasts %s ms; the model says %s ms", name, op->chunk,
+                          ms(got, a), ms(want, b));
             if (op->start_ns < 0)
-                violation(ck, path, "%s starts before time 0", name);
+                violation(ck, "%s starts before time 0", name);
             int v = L->vtab[d * L->V + op->chunk];
             if (ag) {
                 int32_t fi = L->first[ps_op_key(L, PS_OP_F, v, 0)];
                 if (fi >= 0 && s->dev_ops[d][fi].start_ns < op->end_ns - TOL_NS)
-                    violation(ck, path,
+                    violation(ck,
                               "all-gather of chunk %d ends at %s ms, after the chunk's first F "
                               "starts at %s ms",
                               op->chunk, ms(op->end_ns, a), ms(s->dev_ops[d][fi].start_ns, b));
@@ -423,7 +478,7 @@ static void check_lanes(struct checker *ck, struct tables *T)
                 int lk = T->has_w[d] ? PS_OP_W : PS_OP_B;
                 int32_t li = L->last[ps_op_key(L, lk, v, L->M - 1)];
                 if (li >= 0 && op->start_ns < s->dev_ops[d][li].end_ns - TOL_NS)
-                    violation(ck, path,
+                    violation(ck,
                               "reduce-scatter of chunk %d starts at %s ms, before the chunk's "
                               "last %s ends at %s ms",
                               op->chunk, ms(op->start_ns, a), ps_op_kind_str((enum ps_op_kind)lk),
@@ -432,16 +487,16 @@ static void check_lanes(struct checker *ck, struct tables *T)
         }
         for (int c = 0; c < L->V; c++) {
             if (seen[0][c] == 0 || seen[1][c] == 0) {
-                snprintf(path, sizeof path, "stage %d", d);
-                violation(ck, path, "the %s of chunk %d is missing",
+                at(ck, AT_STAGE, d, 0);
+                violation(ck, "the %s of chunk %d is missing",
                           seen[0][c] == 0 ? "all-gather" : "reduce-scatter", c);
             }
         }
         qsort(sl, ns, sizeof *sl, cmp_slot);
         for (size_t j = 1; j < ns; j++) {
             if (sl[j].start < sl[j - 1].end - TOL_NS) {
-                snprintf(path, sizeof path, "stage %d, data-parallel op %d", d, (int)sl[j].idx);
-                violation(ck, path,
+                at(ck, AT_LANE, d, (size_t)sl[j].idx);
+                violation(ck,
                           "starts at %s ms while the lane is busy until %s ms (data-parallel op "
                           "%d)",
                           ms(sl[j].start, a), ms(sl[j - 1].end, b), (int)sl[j - 1].idx);
@@ -453,7 +508,7 @@ static void check_lanes(struct checker *ck, struct tables *T)
 enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag *d,
                                     int *n_violations)
 {
-    struct checker ck = {s, d, 0};
+    struct checker ck = {s, d, 0, AT_NONE, 0, 0};
     ps_diag_clear(d);
     if (n_violations != NULL)
         *n_violations = 0;
@@ -520,8 +575,9 @@ enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag 
     if (s->makespan_ns != 0 &&
         (s->makespan_ns - maxend > TOL_NS || maxend - s->makespan_ns > TOL_NS)) {
         char a[32], b[32];
-        violation(&ck, "makespan_ms", "recorded %s ms, but the last op ends at %s ms",
-                  ms(s->makespan_ns, a), ms(maxend, b));
+        at(&ck, AT_MAKESPAN, 0, 0);
+        violation(&ck, "recorded %s ms, but the last op ends at %s ms", ms(s->makespan_ns, a),
+                  ms(maxend, b));
     }
 out:
     free(T.np);
