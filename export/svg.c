@@ -213,7 +213,7 @@ struct fig {
     size_t n;
     struct panel *p;
     double axis_y, legend_y;
-    bool any_split, any_combined, any_w, any_dp, any_ch, any_chunks, any_lb;
+    bool any_split, any_combined, any_w, any_dp, any_ch, any_chunks;
     const struct ps_scenario *common_sc; /* every schedule shares it, else NULL */
 };
 
@@ -542,8 +542,8 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
     }
     for (int k = 0; k < p->n_ch && st == PS_OK; k++)
         st = rect(b, f->left, p->ch_y[k], x_end - f->left, f->chh, "#F6F6F6", NULL);
-    for (double t = tick_step_ms; st == PS_OK && t <= f->t_max_ms * (1 + 1e-9); t += tick_step_ms) {
-        double x = f->left + t / f->t_max_ms * f->plot_w;
+    for (long i = 1; st == PS_OK && i * tick_step_ms <= f->t_max_ms * (1 + 1e-9); i++) {
+        double x = f->left + i * tick_step_ms / f->t_max_ms * f->plot_w;
         st = ps_buf_printf(b,
                            "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#FFFFFF\" "
                            "stroke-width=\"0.8\"/>\n",
@@ -687,7 +687,8 @@ static enum ps_status draw_axis(struct ps_buf *b, const struct fig *f, double st
         "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#000000\" stroke-width=\"0.8\"/>\n",
         num(a, f->left), num(c, y), num(d, f->left + f->plot_w), num(e, y));
     int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
-    for (double t = 0; st == PS_OK && t <= f->t_max_ms * (1 + 1e-9); t += step) {
+    for (long i = 0; st == PS_OK && i * step <= f->t_max_ms * (1 + 1e-9); i++) {
+        double t = i * step;
         double x = f->left + t / f->t_max_ms * f->plot_w;
         st = ps_buf_printf(b,
                            "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#000000\" "
@@ -707,21 +708,24 @@ static enum ps_status draw_axis(struct ps_buf *b, const struct fig *f, double st
 
 static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_only)
 {
+    static const char *const thin = " stroke=\"#999999\" stroke-width=\"0.5\"";
     struct item {
         const char *fill; /* NULL: a dashed line */
+        const char *stroke;
         const char *label;
         bool on;
     } items[] = {
-        {kind_fill[PS_OP_F], "forward (F)", true},
-        {kind_fill[PS_OP_B], f->any_split ? "input gradient (B)" : "backward (B)", true},
-        {kind_fill[PS_OP_W], "weight gradient (W)", f->any_w},
-        {kind_fill[PS_OP_AG], "all-gather (AG)", f->any_dp},
-        {kind_fill[PS_OP_RS], "reduce-scatter (RS)", f->any_dp},
-        {xfer_fill[0], "activation sent", f->any_ch},
-        {xfer_fill[1], "gradient sent", f->any_ch},
-        {IDLE_FILL, "idle", true},
-        {NULL, "lower bound", !f->opt->hide_lower_bound},
-        {"#FFFFFF", "critical path", f->opt->critical_path},
+        {kind_fill[PS_OP_F], NULL, "forward (F)", true},
+        {kind_fill[PS_OP_B], NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
+        {kind_fill[PS_OP_W], NULL, "weight gradient (W)", f->any_w},
+        {kind_fill[PS_OP_AG], NULL, "all-gather (AG)", f->any_dp},
+        {kind_fill[PS_OP_RS], NULL, "reduce-scatter (RS)", f->any_dp},
+        {xfer_fill[0], NULL, "activation sent", f->any_ch},
+        {xfer_fill[1], thin, "gradient sent", f->any_ch},
+        {IDLE_FILL, thin, "idle", true},
+        {NULL, NULL, "lower bound", !f->opt->hide_lower_bound},
+        {"none", " stroke=\"#000000\" stroke-width=\"1.2\"", "critical path",
+         f->opt->critical_path},
     };
     if (f->any_split && f->any_combined)
         items[1].label = "backward, or input gradient (B)";
@@ -738,13 +742,7 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         }
         if (!measure_only) {
             if (items[i].fill)
-                st = rect(b, x, y - 8, 14, 10, items[i].fill,
-                          strcmp(items[i].fill, "#FFFFFF") == 0
-                              ? " stroke=\"#000000\" stroke-width=\"1.2\""
-                          : strcmp(items[i].fill, IDLE_FILL) == 0 ||
-                                  strcmp(items[i].fill, xfer_fill[1]) == 0
-                              ? " stroke=\"#999999\" stroke-width=\"0.5\""
-                              : NULL);
+                st = rect(b, x, y - 8, 14, 10, items[i].fill, items[i].stroke);
             else
                 st = ps_buf_printf(b,
                                    "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
