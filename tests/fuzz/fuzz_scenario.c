@@ -1,5 +1,5 @@
 /* Fuzz target: the scenario parser, and on success the writer and a --set edit, must never
- * crash or leak, whatever the bytes. */
+ * crash or leak, whatever the bytes; what it accepts writes and reads back identically. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (json != NULL) {
         if (ps_scenario_parse(json, strlen(json), &again, &d) != PS_OK)
             abort(); /* the writer produced something the parser rejects */
+        char *json2 = ps_scenario_to_json(&again);
+        if (json2 != NULL && strcmp(json, json2) != 0)
+            abort(); /* the round trip changed the scenario */
+        free(json2);
         ps_scenario_fini(&again);
         free(json);
     }
