@@ -148,7 +148,15 @@ int ps_tui_main(int argc, char **argv)
         dirty |= (r & TUI_REDRAW) != 0;
     }
     tui_canvas_fini(&canvas);
-    tui_term_close(term);
+    tui_term_close(term); /* the terminal is back before anything else happens */
+    struct tui_worker_state ws;
+    tui_worker_peek(app.worker, &ws);
+    if (ws.running || tui_app_pending(&app)) {
+        /* A solve is still running: do not make q wait for it to notice the cancel; the
+         * process exits and takes the thread with it. */
+        tui_worker_cancel(app.worker);
+        return PS_EXIT_OK;
+    }
     tui_app_fini(&app);
     return PS_EXIT_OK;
 }
