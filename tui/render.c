@@ -359,6 +359,31 @@ static void render_panel(const struct tui_app *app, const struct tui_layout *lo,
         tui_canvas_text(c, x + 1, y, inner_w - vlen - 3, st, f->label);
         tui_canvas_text(c, x + inner_w - vlen - 1, y, vlen, sel ? st : TUI_S_BOLD, f->value);
     }
+    /* Spare rows under the fields: what the scenario is (its description), wrapped. */
+    int used = n - app->field_scroll;
+    const char *desc = app->sc.description;
+    if (desc && *desc && vis - used >= 4) {
+        int y = p->y + 1 + used + 1;
+        int len = tui_canvas_text(c, p->x + 1, y, inner_w, TUI_S_BOLD, "About");
+        tui_canvas_hline(c, p->x + 2 + len, y, inner_w - len - 1, TUI_G_HLINE, TUI_S_DIM);
+        y++;
+        int w = inner_w - 2;
+        const char *q = desc;
+        while (*q && y < p->y + p->h - 1 && w > 8) {
+            int take = (int)strlen(q);
+            if (take > w) {
+                take = w;
+                while (take > w / 2 && q[take] != ' ')
+                    take--;
+            }
+            char line[160];
+            snprintf(line, sizeof(line), "%.*s", take, q);
+            tui_canvas_text(c, p->x + 2, y++, w, TUI_S_DIM, line);
+            q += take;
+            while (*q == ' ')
+                q++;
+        }
+    }
     /* Scroll marks on the right border. */
     if (app->field_scroll > 0)
         tui_canvas_glyph(c, p->x + p->w - 1, p->y + 1, TUI_G_ARROW_UP, TUI_S_TITLE);
