@@ -825,8 +825,17 @@ enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *sche
                            "width=\"%s\" height=\"%s\" viewBox=\"0 0 %s %s\" "
                            "font-family=\"" FONT "\">\n",
                            num(w, f.width), num(h, ceil(f.height)), w, h);
+    /* The document's name (viewers show it; screen readers read it): the schedules. */
     if (st == PS_OK)
-        st = ps_buf_printf(out, "<desc>pipescope %s schedule figure</desc>\n", PS_VERSION);
+        st = ps_buf_printf(out, "<title>");
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        st = ps_buf_printf(out, "%s", i ? ", " : "");
+        if (st == PS_OK)
+            st = xml_text(out, scheds[i]->name, PS_SCHED_NAME_MAX);
+    }
+    if (st == PS_OK)
+        st =
+            ps_buf_printf(out, "</title>\n<desc>pipescope %s schedule figure</desc>\n", PS_VERSION);
     if (st == PS_OK)
         st = rect(out, 0, 0, f.width, ceil(f.height), "#FFFFFF", NULL);
     if (st == PS_OK)
