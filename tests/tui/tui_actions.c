@@ -456,6 +456,12 @@ static void test_export_and_files(void **state)
     key(&app, TUI_KEY_ESC);
     assert_int_equal(app.mode, TUI_MODE_NORMAL);
     tui_app_fini(&app);
+    static const char *const files[] = {"s.json", "s.csv", "cmp.csv", "sc.json"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
 }
 
 /* Ticks the app until the background solve is done (or the deadline passes). */
