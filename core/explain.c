@@ -40,6 +40,45 @@ static bool first_f_of_chunk(const struct ps_schedule *s, int stage, size_t inde
     return true;
 }
 
+/* The transfer (kind, from_vstage, microbatch): a binary search, since simulated and
+ * loaded schedules keep transfers in that order, else a scan. -1 when absent. */
+static long find_xfer(const struct ps_schedule *s, int kind, int from_v, int mb)
+{
+    size_t lo = 0, hi = s->n_transfers;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct ps_transfer *x = &s->transfers[mid];
+        int c = x->kind != kind            ? (x->kind < kind ? -1 : 1)
+                : x->from_vstage != from_v ? (x->from_vstage < from_v ? -1 : 1)
+                : x->microbatch != mb      ? (x->microbatch < mb ? -1 : 1)
+                                           : 0;
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        if (x->kind == kind && x->from_vstage == from_v && x->microbatch == mb)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* The last part of op (kind, chunk, microbatch) on device d, or NULL. */
+static const struct ps_op *find_last(const struct ps_schedule *s, int d, int kind, int chunk,
+                                     int mb)
+{
+    for (size_t i = 0; i < s->dev_n[d]; i++) {
+        const struct ps_op *o = &s->dev_ops[d][i];
+        if (o->kind == kind && o->chunk == chunk && o->microbatch == mb && o->part == o->parts - 1)
+            return o;
+    }
+    return NULL;
+}
+
 void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *buf, size_t size)
 {
     if (size == 0)
@@ -48,52 +87,59 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
         snprintf(buf, size, "no timed op there");
         return;
     }
-    struct ps_lookup L;
-    if (ps_lookup_build(&L, s) != PS_OK) {
-        snprintf(buf, size, "out of memory");
-        return;
-    }
+    int S = s->n_stages, V = s->chunks, SV = S * V;
+    enum ps_traversal tr = s->traversal;
     const struct ps_op *op = &s->dev_ops[stage][index];
     int64_t prev_end = index > 0 ? s->dev_ops[stage][index - 1].end_ns : 0;
     char what[400] = "", ms[32], ms2[32];
     /* the latest input: its time and a description */
     int64_t in_t = -1;
-    bool sane = op->chunk < L.V && op->microbatch >= 0 && op->microbatch < L.M;
+    bool sane = op->chunk < V && op->microbatch >= 0 && op->microbatch < s->n_microbatches;
     if (op->part == 0 && op->kind <= PS_OP_W && sane) {
-        int v = L.vtab[stage * L.V + op->chunk], pk, pv, xk;
-        if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
-            if (xk >= 0) {
-                int32_t xi = L.xfer[ps_xfer_key(s, xk, pv, op->microbatch)];
-                if (xi >= 0) {
-                    const struct ps_transfer *x = &s->transfers[xi];
-                    char ch[200];
-                    if (x->channel >= 0) {
-                        char name[160];
-                        ps_channel_name(s, x->channel, name, sizeof name);
-                        snprintf(ch, sizeof ch, " over %s", name);
-                    } else {
-                        snprintf(ch, sizeof ch, "%s",
-                                 x->arrive_ns > x->end_ns ? " (latency only)" : "");
-                    }
-                    char queued[64] = "";
-                    if (x->start_ns > x->ready_ns) {
-                        ps_fmt_ms(x->start_ns - x->ready_ns, ms2, sizeof ms2);
-                        snprintf(queued, sizeof queued, ", after queuing %s ms for the link", ms2);
-                    }
-                    in_t = x->arrive_ns;
-                    snprintf(what, sizeof what, "%s of microbatch %d from stage %d%s%s",
-                             ps_xfer_kind_str((enum ps_xfer_kind)xk), (int)op->microbatch,
-                             x->from_stage, ch, queued);
+        int v = ps_vstage_of(stage, op->chunk, S, V, tr), mb = op->microbatch;
+        /* the main input: F(v-1), B(v+1) or F(v) on the last vstage, B(v) for W */
+        int pk = -1, pv = -1;
+        if (op->kind == PS_OP_F && v > 0) {
+            pk = PS_OP_F;
+            pv = v - 1;
+        } else if (op->kind == PS_OP_B) {
+            pk = v < SV - 1 ? PS_OP_B : PS_OP_F;
+            pv = v < SV - 1 ? v + 1 : v;
+        } else if (op->kind == PS_OP_W) {
+            pk = PS_OP_B;
+            pv = v;
+        }
+        int pd = pv >= 0 ? ps_vstage_device(pv, S, V, tr) : -1;
+        if (pk >= 0 && pd != stage) {
+            int xk = pk == PS_OP_F ? PS_XFER_ACTIVATION : PS_XFER_GRADIENT;
+            long xi = find_xfer(s, xk, pv, mb);
+            if (xi >= 0) {
+                const struct ps_transfer *x = &s->transfers[xi];
+                char ch[200];
+                if (x->channel >= 0) {
+                    char name[160];
+                    ps_channel_name(s, x->channel, name, sizeof name);
+                    snprintf(ch, sizeof ch, " over %s", name);
+                } else {
+                    snprintf(ch, sizeof ch, "%s",
+                             x->arrive_ns > x->end_ns ? " (latency only)" : "");
                 }
-            } else {
-                int32_t pi = L.last[ps_op_key(&L, pk, pv, op->microbatch)];
-                if (pi >= 0) {
-                    const struct ps_op *p = &s->dev_ops[L.dev_of_v[pv]][pi];
-                    char pn[96];
-                    describe_op(p, pn, sizeof pn);
-                    in_t = p->end_ns;
-                    snprintf(what, sizeof what, "%s on this stage", pn);
+                char queued[64] = "";
+                if (x->start_ns > x->ready_ns) {
+                    ps_fmt_ms(x->start_ns - x->ready_ns, ms2, sizeof ms2);
+                    snprintf(queued, sizeof queued, ", after queuing %s ms for the link", ms2);
                 }
+                in_t = x->arrive_ns;
+                snprintf(what, sizeof what, "%s of microbatch %d from stage %d%s%s",
+                         ps_xfer_kind_str((enum ps_xfer_kind)xk), mb, x->from_stage, ch, queued);
+            }
+        } else if (pk >= 0) {
+            const struct ps_op *p = find_last(s, pd, pk, ps_vstage_chunk(pv, S, V, tr), mb);
+            if (p != NULL) {
+                char pn[96];
+                describe_op(p, pn, sizeof pn);
+                in_t = p->end_ns;
+                snprintf(what, sizeof what, "%s on this stage", pn);
             }
         }
         if (first_f_of_chunk(s, stage, index)) {
@@ -122,7 +168,6 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
         ps_fmt_ms(ready - op->start_ns, ms, sizeof ms);
         snprintf(buf, size, "started %s ms before its inputs or its stage were ready", ms);
     }
-    ps_lookup_fini(&L);
 }
 
 /* ---- critical path ------------------------------------------------------------------- */
