@@ -81,10 +81,6 @@ char *ps_json_number(double x, char *buf)
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
-struct rd {
-    struct ps_diag *d;
-};
-
 /* Rejects keys that are not in `known` (NULL-terminated), and duplicates. "comment" and
  * "_comment" are always allowed. */
 static enum ps_status check_keys(const cJSON *obj, const char *path, const char *const *known,
@@ -121,8 +117,8 @@ static enum ps_status want_object(const cJSON *v, const char *path, struct ps_di
     return PS_OK;
 }
 
-/* A number field. Absent: *out = def when !required. null counts as absent only when
- * null_ok. */
+/* A number field. Absent: an error when required, else *out = def. null is not a number
+ * (only memory.limit and the optional objects take null, and read it themselves). */
 static enum ps_status get_number(const cJSON *obj, const char *key, const char *base, bool required,
                                  double def, double *out, struct ps_diag *d)
 {
