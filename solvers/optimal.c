@@ -43,7 +43,10 @@ enum {
     T_PCH = 1u << 9,     /* pseudocost branching instead of Driebeck-Tomlin */
     T_DFS = 1u << 10,    /* depth-first backtracking instead of best bound */
     T_MEMPRE = 1u << 11, /* precedences the memory limit forces, found before solving */
-    T_ALL = T_MONO | T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE,
+    T_CINT = 1u << 12,   /* the makespan as an integer number of grid units */
+    /* the default: mono is left out, it slowed GLPK's search more often than it helped
+     * (docs/model.md has the measurements) */
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE,
 };
 
 static const struct {
@@ -53,6 +56,7 @@ static const struct {
     {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},   {"energy", T_ENERGY},
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
+    {"cint", T_CINT},
 };
 
 /* One compute op of the model. */
@@ -126,6 +130,12 @@ struct model {
     int row_start;
     double horizon; /* big-M scale in ms when windows are off */
     double ub_ms;
+
+    /* the makespan column counts units of c_unit_ms; an integer when every time is a
+     * multiple of `grid` ns (then GLPK rounds its bounds up to the grid) */
+    double c_unit_ms;
+    bool c_int;
+    int64_t grid;
 
     /* time-indexed formulation: one binary per (op, start slot of `unit` ns) */
     bool ti;
@@ -758,6 +768,26 @@ static void set_col_name(struct model *m, int col, bool names, const char *fmt, 
 
 static const char kind_ch[] = {'F', 'B', 'W'};
 
+/* The makespan column, between lo and hi ms: in grid units and integer when the model
+ * has a grid, so that GLPK may round its bounds. */
+static void makespan_col(struct model *m, double lo, double hi, bool names)
+{
+    m->col_c = glp_add_cols(m->lp, 1);
+    if (m->c_int) {
+        lo = ceil(lo / m->c_unit_ms - 1e-6);
+        hi = floor(hi / m->c_unit_ms + 1e-6);
+        glp_set_col_kind(m->lp, m->col_c, GLP_IV);
+    } else {
+        lo /= m->c_unit_ms;
+        hi /= m->c_unit_ms;
+    }
+    if (lo > hi)
+        lo = hi;
+    glp_set_col_bnds(m->lp, m->col_c, lo < hi ? GLP_DB : GLP_FX, lo, hi);
+    glp_set_obj_coef(m->lp, m->col_c, 1.0);
+    set_col_name(m, m->col_c, names, "makespan");
+}
+
 /* Builds the whole MILP. ub_ms: the incumbent's makespan (an upper bound),
  * lb_ms: a lower bound on the makespan. */
 static enum ps_status build_milp(struct model *m, double ub_ms, double lb_ms, bool uniform_msgs,
@@ -783,11 +813,7 @@ static enum ps_status build_milp(struct model *m, double ub_ms, double lb_ms, bo
     double top = win ? ub_ms : m->horizon;
 
     /* columns: makespan, op starts, transmission starts, then binaries */
-    m->col_c = glp_add_cols(m->lp, 1);
-    double c_lo = (m->tighten & T_LB) ? lb_ms : 0;
-    glp_set_col_bnds(m->lp, m->col_c, c_lo < top ? GLP_DB : GLP_FX, c_lo < top ? c_lo : top, top);
-    glp_set_obj_coef(m->lp, m->col_c, 1.0);
-    set_col_name(m, m->col_c, names, "makespan");
+    makespan_col(m, (m->tighten & T_LB) ? lb_ms : 0, top, names);
     for (int i = 0; i < m->n_ops; i++) {
         struct mop *o = &m->ops[i];
         if (!o->present)
@@ -906,7 +932,7 @@ static enum ps_status build_milp(struct model *m, double ub_ms, double lb_ms, bo
             (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
         if (!last_of_chunk)
             continue;
-        row_add(&r, m->col_c, 1);
+        row_add(&r, m->col_c, m->c_unit_ms);
         row_add(&r, o->col, -1);
         if (row_end(m, &r, ms(o->dur + m->rs[o->dev][o->chunk]), HUGE_VAL) != PS_OK)
             return PS_ENOMEM;
@@ -923,12 +949,12 @@ static enum ps_status build_milp(struct model *m, double ub_ms, double lb_ms, bo
             double both = ms(m->rs[d][0] + m->rs[d][1]);
             /* C >= t_a + d_a + both - big (1 - [a before b]) */
             double big = m->horizon + both;
-            row_add(&r, m->col_c, 1);
+            row_add(&r, m->col_c, m->c_unit_ms);
             row_add(&r, m->ops[a].col, -1);
             row_add_order(m, &r, a, b, -big);
             if (row_end(m, &r, ms(m->ops[a].dur) + both - big, HUGE_VAL) != PS_OK)
                 return PS_ENOMEM;
-            row_add(&r, m->col_c, 1);
+            row_add(&r, m->col_c, m->c_unit_ms);
             row_add(&r, m->ops[b].col, -1);
             row_add_order(m, &r, b, a, -big);
             if (row_end(m, &r, ms(m->ops[b].dur) + both - big, HUGE_VAL) != PS_OK)
@@ -1050,7 +1076,7 @@ static enum ps_status build_milp(struct model *m, double ub_ms, double lb_ms, bo
                     if (b != a && !reaches(m, b, a) && m->ops[b].tail < min_tail)
                         min_tail = m->ops[b].tail;
                 }
-                row_add(&r, m->col_c, 1);
+                row_add(&r, m->col_c, m->c_unit_ms);
                 row_add(&r, m->ops[a].col, -1);
                 for (int j = 0; j < n; j++) {
                     int b = m->dev_op[d][j];
@@ -1098,6 +1124,25 @@ static int64_t ti_unit(const struct model *m, int64_t ub)
             return 0;
         g = gcd64(g, m->ops[i].dur);
     }
+    for (int x = 0; x < m->n_xfers; x++) {
+        g = gcd64(g, m->xfers[x].tx);
+        g = gcd64(g, m->xfers[x].lat);
+    }
+    for (int d = 0; d < m->S; d++)
+        for (int c = 0; c < m->V; c++) {
+            g = gcd64(g, m->ag_end[d][c]);
+            g = gcd64(g, m->rs[d][c]);
+        }
+    return g;
+}
+
+/* The common divisor of every time of the model (zero durations aside), or 0. */
+static int64_t grid_of(const struct model *m, int64_t ub)
+{
+    int64_t g = ub;
+    for (int i = 0; i < m->n_ops; i++)
+        if (m->ops[i].present)
+            g = gcd64(g, m->ops[i].dur);
     for (int x = 0; x < m->n_xfers; x++) {
         g = gcd64(g, m->xfers[x].tx);
         g = gcd64(g, m->xfers[x].lat);
@@ -1191,12 +1236,7 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
     m->ub_ms = ms(ub);
     m->n_slots = (int)(ub / u);
     m->n_bin = 0;
-    m->col_c = glp_add_cols(m->lp, 1);
-    double c_lo = (m->tighten & T_LB) ? ms(lb) : 0;
-    glp_set_col_bnds(m->lp, m->col_c, c_lo < ms(ub) ? GLP_DB : GLP_FX,
-                     c_lo < ms(ub) ? c_lo : ms(ub), ms(ub));
-    glp_set_obj_coef(m->lp, m->col_c, 1.0);
-    set_col_name(m, m->col_c, names, "makespan");
+    makespan_col(m, (m->tighten & T_LB) ? ms(lb) : 0, ms(ub), names);
     for (int i = 0; i < m->n_ops; i++) {
         struct mop *o = &m->ops[i];
         if (!o->present)
@@ -1350,7 +1390,7 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
         if (!o->present || !is_last_of_chunk(m, o))
             continue;
         /* start slot = last window slot - (number of earlier slots started by) */
-        row_add(&r, m->col_c, 1);
+        row_add(&r, m->col_c, m->c_unit_ms);
         for (int k = 0; k < o->wl - 1; k++)
             row_add(&r, o->col + k, ms(u));
         int64_t latest = (int64_t)(o->ws + o->wl - 1) * u;
@@ -1367,7 +1407,7 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
                 const struct mop *o = &m->ops[ids[h]];
                 /* chunk 0's op ends first when rs_first = 1: the lane then runs RS 0 and
                  * RS 1 back to back after it: C >= end + both - big [not first] */
-                row_add(&r, m->col_c, 1);
+                row_add(&r, m->col_c, m->c_unit_ms);
                 for (int k = 0; k < o->wl - 1; k++)
                     row_add(&r, o->col + k, ms(u));
                 row_add(&r, m->col_rs[d], h == 0 ? -big : big);
@@ -1411,7 +1451,7 @@ static enum ps_status incumbent_ti(const struct model *m, const struct ps_schedu
             }
         }
     }
-    x[m->col_c] = ms(s->makespan_ns);
+    x[m->col_c] = ms(s->makespan_ns) / m->c_unit_ms;
     if (m->sc->has_data_parallel && m->V == 2)
         for (int d = 0; d < m->S; d++) {
             int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
@@ -1526,7 +1566,7 @@ static enum ps_status incumbent_from(const struct model *m, const struct ps_sche
             pos[id] = (int)i;
             x[m->ops[id].col] = ms(o->start_ns);
         }
-    x[m->col_c] = ms(s->makespan_ns);
+    x[m->col_c] = ms(s->makespan_ns) / m->c_unit_ms;
     for (size_t k = 0; k < s->n_transfers; k++) {
         const struct ps_transfer *t = &s->transfers[k];
         for (int j = 0; j < m->n_xfers; j++) {
@@ -1710,13 +1750,13 @@ static void callback(glp_tree *tree, void *info)
         glp_ios_heur_sol(tree, so->x0);
     }
     if (reason == GLP_IBINGO) {
-        double obj = glp_mip_obj_val(glp_ios_get_prob(tree));
+        double obj = glp_mip_obj_val(glp_ios_get_prob(tree)) * so->m->c_unit_ms;
         if (obj < so->incumbent)
             so->incumbent = obj;
     }
     int best = glp_ios_best_node(tree);
     if (best != 0) {
-        double b = glp_ios_node_bound(tree, best);
+        double b = glp_ios_node_bound(tree, best) * so->m->c_unit_ms;
         if (b > so->best_bound)
             so->best_bound = b;
     }
@@ -1833,7 +1873,8 @@ static const struct ps_param_def params[] = {
      "and big-M; auto: time when the slot model is small",
      "auto|time|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all, none, or a list of mono,window,lb,energy,warm", NULL, 0, 0},
+     "model tightenings: all (window,lb,energy,warm,mempre), none, or a list of those and mono",
+     NULL, 0, 0},
 };
 
 static bool parse_tighten(const char *text, unsigned *out)
@@ -1952,9 +1993,11 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     if (tr < 0)
         return ps_diag_set(d, PS_EINVAL, "param.traversal", "must be loop or wave");
     if (!parse_tighten(ps_params_get(self, p, "tighten"), &tighten))
-        return ps_diag_set(d, PS_EINVAL, "param.tighten",
-                           "must be all, none, or a list of mono,window,lb,energy,warm (got %s)",
-                           ps_params_get(self, p, "tighten"));
+        return ps_diag_set(
+            d, PS_EINVAL, "param.tighten",
+            "must be all, none, or a list of mono,window,lb,energy,warm,mempre (and GLPK "
+            "options mir,gmi,cov,clq,pch,dfs) (got %s)",
+            ps_params_get(self, p, "tighten"));
     if (!(time_limit >= 0) || !(gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
     int V = tr == PS_TRAVERSAL_WAVE ? 2 : 1;
@@ -2125,6 +2168,14 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
         }
     }
     ps_schedule_set_param(s, "formulation", m.ti ? "time" : "order");
+    /* every makespan is a sum of durations from 0: a multiple of their common divisor */
+    m.grid = grid_of(&m, ub);
+    m.c_unit_ms = 1;
+    m.c_int = false;
+    if ((tighten & T_CINT) && m.grid > 0 && ub / m.grid <= 1000000) {
+        m.c_unit_ms = ms(m.grid);
+        m.c_int = true;
+    }
 
     glp_term_out(GLP_OFF);
     double tb = now_s();
@@ -2187,7 +2238,7 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
         glp_term_out(GLP_OFF);
         int src = glp_simplex(m.lp, &smcp);
         if (src == 0 && glp_get_status(m.lp) == GLP_OPT) {
-            double root = glp_get_obj_val(m.lp);
+            double root = glp_get_obj_val(m.lp) * m.c_unit_ms;
             if (root > so.best_bound)
                 so.best_bound = root;
             left = time_limit - (now_s() - t0);
@@ -2217,7 +2268,8 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     bool from_milp = false;
     if (rc == 0 || rc == GLP_ETMLIM || rc == GLP_ESTOP || rc == GLP_EMIPGAP) {
         int ms_st = glp_mip_status(m.lp);
-        if ((ms_st == GLP_OPT || ms_st == GLP_FEAS) && glp_mip_obj_val(m.lp) < ms(ub) - 1e-6) {
+        if ((ms_st == GLP_OPT || ms_st == GLP_FEAS) &&
+            glp_mip_obj_val(m.lp) * m.c_unit_ms < ms(ub) - 1e-6) {
             st = m.ti ? orders_ti(&m, s) : orders_from_solution(&m, s);
             if (st != PS_OK)
                 goto fail;
@@ -2241,9 +2293,11 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     if (!so.cancelled && rc == -1 && ms(lb) >= ms(ub) * (1 - 1e-9) && !cancel_now)
         proved = true; /* the incumbent meets the lower bound */
     int64_t bound = proved ? obj : (int64_t)floor(so.best_bound * 1e6 * (1 - 1e-9));
+    if (!proved && m.grid > 0) /* every makespan is a multiple of the grid */
+        bound = (int64_t)ceil(so.best_bound * 1e6 / (double)m.grid - 1e-6) * m.grid;
     if (rc == GLP_EMIPGAP && !so.cancelled) {
         /* stopped at the requested gap: GLPK's last bound */
-        double g2 = glp_mip_obj_val(m.lp) * (1 - gap);
+        double g2 = glp_mip_obj_val(m.lp) * m.c_unit_ms * (1 - gap);
         if (g2 * 1e6 > (double)bound)
             bound = (int64_t)floor(g2 * 1e6 * (1 - 1e-9));
     }
