@@ -184,6 +184,8 @@ static const char *format_of_path(const char *path)
     if (!path)
         return NULL;
     size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
+        return "svg";
     if (n > 5 && strcmp(path + n - 5, ".json") == 0)
         return "json";
     if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
@@ -216,6 +218,7 @@ static int write_rows(const char *format, const char *out, const struct ps_compa
 struct compare_opts {
     struct ps_cli_scenario so;
     const char *schedules, *format, *out;
+    int width;       /* svg figure width in px */
     char **param_kv; /* borrowed from argv */
     int n_param;
     char **vary; /* sweep only, borrowed from argv */
@@ -232,13 +235,15 @@ static int parse_compare_opts(const char *cmd, int argc, char **argv, struct com
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"vary", required_argument, NULL, 'v'},
+        {"width", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     bool sweep = strcmp(cmd, "sweep") == 0;
     int c;
     cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:" : ":hs:p:f:o:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:" : ":hs:p:f:o:w:", opts, NULL)) !=
+           -1) {
         int taken = ps_cli_scenario_opt(&o->so, c, optarg);
         if (taken < 0)
             return PS_EXIT_USAGE;
@@ -266,6 +271,17 @@ static int parse_compare_opts(const char *cmd, int argc, char **argv, struct com
                 return cli_usage(cmd, "%s: at most %d --vary", cmd, MAX_VARY);
             o->vary[o->n_vary++] = optarg;
             break;
+        case 'w': {
+            if (sweep)
+                return cli_getopt_error(cmd, '?', argv);
+            char *end;
+            long w = strtol(optarg, &end, 10);
+            if (*end || w < 320 || w > 100000)
+                return cli_usage(cmd, "%s: --width '%s': expected pixels, 320 to 100000", cmd,
+                                 optarg);
+            o->width = (int)w;
+            break;
+        }
         case 'h':
             return cli_print_help(cmd);
         default:
@@ -276,14 +292,16 @@ static int parse_compare_opts(const char *cmd, int argc, char **argv, struct com
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
     if (!o->format)
         o->format = format_of_path(o->out) ? format_of_path(o->out) : sweep ? "csv" : "table";
-    if (!cli_word_in(o->format, "table|csv|json"))
-        return cli_usage(cmd, "%s: --format '%s': expected table, csv or json", cmd, o->format);
+    if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))
+        return cli_usage(cmd, "%s: --format '%s': expected table, csv or json%s", cmd, o->format,
+                         sweep ? "" : " (or svg)");
     return -1;
 }
 
 static void compare_opts_init(struct compare_opts *o, int argc)
 {
     memset(o, 0, sizeof(*o));
+    o->width = 1000;
     ps_cli_scenario_init(&o->so);
     o->param_kv = calloc((size_t)argc + 1, sizeof(char *));
     o->vary = calloc(MAX_VARY, sizeof(char *));
@@ -298,7 +316,8 @@ static void compare_opts_fini(struct compare_opts *o)
 
 const char cli_help_compare[] =
     "Usage: pipescope compare [SCENARIO OPTIONS] [--schedules a,b,...|all]\n"
-    "                         [--param [NAME.]KEY=VALUE ...] [--format table|csv|json] [-o FILE]\n"
+    "                         [--param [NAME.]KEY=VALUE ...] [--format table|csv|json|svg]\n"
+    "                         [--width PX] [-o FILE]\n"
     "\n"
     "Runs every schedule on the scenario and prints them side by side with the lower bound:\n"
     "makespan, bubble ratio, peak memory (and whether it fits the limit), ratio to the\n"
@@ -309,9 +328,57 @@ const char cli_help_compare[] =
     "                         the slow ones) or 'all,optimal'\n"
     "  -p, --param NAME.KEY=VALUE  a parameter of one schedule; KEY=VALUE sets it on every\n"
     "                         compared schedule that has KEY (repeatable)\n"
-    "  -f, --format FORMAT    table (default), csv or json (SPEC 9); with -o FILE ending\n"
-    "                         in .csv or .json the format follows the file name\n"
+    "  -f, --format FORMAT    table (default), csv or json (SPEC 9), or svg: a figure with\n"
+    "                         the schedules stacked on one time axis; with -o FILE ending\n"
+    "                         in .csv, .json or .svg the format follows the file name\n"
+    "  -w, --width PX         width of the svg figure (default 1000, at least 320)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+
+/* compare --format svg: runs every schedule, keeps the ones that ran and draws them
+ * stacked on one time axis. A schedule that cannot run is reported on stderr and left
+ * out, as a table row would say "error". */
+static int write_svg(const struct sched_list *l, const struct ps_scenario *sc, const char *out,
+                     int width)
+{
+    struct ps_schedule **s = calloc(l->n ? l->n : 1, sizeof(*s));
+    if (!s)
+        return cli_fail("out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        struct ps_diag d;
+        ps_diag_clear(&d);
+        struct ps_schedule *one = NULL;
+        enum ps_status st = ps_solver_run(l->sv[i], sc, &l->params[i], NULL, &one, &d);
+        if (st == PS_OK && one) {
+            s[n++] = one;
+            continue;
+        }
+        ps_schedule_free(one);
+        char msg[1024];
+        if (!d.msg[0] && !d.path[0])
+            snprintf(d.msg, sizeof(d.msg), "%s", ps_status_str(st));
+        ps_diag_format(&d, l->sv[i]->name, msg, sizeof(msg));
+        fprintf(stderr, "pipescope: %s\n", msg);
+    }
+    int rc;
+    if (n == 0) {
+        rc = cli_fail("compare: no schedule could run on this scenario");
+    } else {
+        struct ps_buf buf;
+        ps_buf_init(&buf);
+        enum ps_status st =
+            ps_export_schedule_svg((const struct ps_schedule *const *)s, n, width, &buf);
+        if (st != PS_OK)
+            rc = cli_fail("cannot write the svg output: %s", ps_status_str(st));
+        else
+            rc = cli_write_output(out, buf.data ? buf.data : "", buf.len);
+        ps_buf_fini(&buf);
+    }
+    for (size_t i = 0; i < n; i++)
+        ps_schedule_free(s[i]);
+    free(s);
+    return rc;
+}
 
 int cli_cmd_compare(int argc, char **argv)
 {
@@ -337,6 +404,10 @@ int cli_cmd_compare(int argc, char **argv)
     if ((rc = ps_cli_scenario_resolve(&o.so, &sc, NULL, 0)) != PS_EXIT_OK)
         goto done;
     have_sc = true;
+    if (strcmp(o.format, "svg") == 0) {
+        rc = write_svg(l, &sc, o.out, o.width);
+        goto done;
+    }
     rows = calloc(l->n ? l->n : 1, sizeof(*rows));
     if (!rows) {
         rc = cli_fail("out of memory");

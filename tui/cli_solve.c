@@ -3,6 +3,7 @@
 #include "tui/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "export/export.h"
@@ -11,17 +12,20 @@
 
 const char cli_help_solve[] =
     "Usage: pipescope solve [SCENARIO OPTIONS] --schedule NAME [--param KEY=VALUE ...]\n"
-    "                       [--format text|json|csv] [-o FILE]\n"
+    "                       [--format text|json|csv|svg|trace] [--width PX] [-o FILE]\n"
     "\n"
     "Computes one schedule of the scenario. 'text' prints a summary and an ASCII Gantt\n"
     "chart as wide as the terminal ($COLUMNS, else the terminal, else 100; at least 60);\n"
-    "'json' and 'csv' print the schedule file (SPEC sections 7 and 8).\n"
+    "'json' and 'csv' print the schedule file (SPEC sections 7 and 8); 'svg' a Gantt\n"
+    "figure for papers; 'trace' a Chrome Trace Event file to open in ui.perfetto.dev.\n"
     "\n"
     "  -s, --schedule NAME    the schedule (see: pipescope schedules); may also be given\n"
     "                         as the only argument: pipescope solve 1f1b\n"
     "  -p, --param KEY=VALUE  a parameter of the schedule (repeatable)\n"
-    "  -f, --format FORMAT    text (default), json or csv; with -o FILE ending in .json\n"
-    "                         or .csv the format follows the file name\n"
+    "  -f, --format FORMAT    text (default), json, csv, svg or trace; with -o FILE\n"
+    "                         ending in .json, .csv, .svg or .trace.json the format\n"
+    "                         follows the file name\n"
+    "  -w, --width PX         width of the svg figure (default 1000, at least 320)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "\n"
     "Slow schedules (optimal) show their progress on stderr when it is a terminal; Ctrl-C\n"
@@ -33,6 +37,10 @@ static const char *format_of_path(const char *path)
     if (!path)
         return NULL;
     size_t n = strlen(path);
+    if (n > 11 && strcmp(path + n - 11, ".trace.json") == 0)
+        return "trace";
+    if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
+        return "svg";
     if (n > 5 && strcmp(path + n - 5, ".json") == 0)
         return "json";
     if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
@@ -48,6 +56,7 @@ int cli_cmd_solve(int argc, char **argv)
         {"param", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"width", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -56,7 +65,7 @@ int cli_cmd_solve(int argc, char **argv)
     struct ps_params params;
     memset(&params, 0, sizeof(params));
     const char *name = NULL, *format = NULL, *out = NULL;
-    int c, rc = PS_EXIT_OK;
+    int c, rc = PS_EXIT_OK, width = 1000;
     bool have_sc = false;
     struct ps_scenario sc;
     struct ps_schedule *sched = NULL;
@@ -64,7 +73,7 @@ int cli_cmd_solve(int argc, char **argv)
     ps_buf_init(&buf);
 
     cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, ":hs:p:f:o:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hs:p:f:o:w:", opts, NULL)) != -1) {
         int taken = ps_cli_scenario_opt(&so, c, optarg);
         if (taken < 0) {
             rc = PS_EXIT_USAGE;
@@ -87,6 +96,17 @@ int cli_cmd_solve(int argc, char **argv)
         case 'o':
             out = optarg;
             break;
+        case 'w': {
+            char *end;
+            long w = strtol(optarg, &end, 10);
+            if (*end || w < 320 || w > 100000) {
+                rc = cli_usage("solve", "solve: --width '%s': expected pixels, 320 to 100000",
+                               optarg);
+                goto done;
+            }
+            width = (int)w;
+            break;
+        }
         case 'h':
             rc = cli_print_help("solve");
             goto done;
@@ -111,8 +131,9 @@ int cli_cmd_solve(int argc, char **argv)
     }
     if (!format)
         format = format_of_path(out) ? format_of_path(out) : "text";
-    if (!cli_word_in(format, "text|json|csv")) {
-        rc = cli_usage("solve", "solve: --format '%s': expected text, json or csv", format);
+    if (!cli_word_in(format, "text|json|csv|svg|trace")) {
+        rc = cli_usage("solve", "solve: --format '%s': expected text, json, csv, svg or trace",
+                       format);
         goto done;
     }
     const struct ps_solver *sv = ps_solver_find(name);
@@ -162,6 +183,10 @@ int cli_cmd_solve(int argc, char **argv)
         st = ps_export_schedule_json(sched, &buf);
     else if (strcmp(format, "csv") == 0)
         st = ps_export_schedule_csv(sched, &buf);
+    else if (strcmp(format, "svg") == 0)
+        st = ps_export_schedule_svg((const struct ps_schedule *const *)&sched, 1, width, &buf);
+    else if (strcmp(format, "trace") == 0)
+        st = ps_export_schedule_trace(sched, &buf);
     else
         st = ps_export_schedule_text(sched, cli_term_width(), &buf);
     if (st != PS_OK) {
