@@ -314,6 +314,44 @@ static void test_explain_allgather(void **state)
     ps_scenario_fini(&sc);
 }
 
+static void test_critical_path_queues(void **state)
+{
+    (void)state;
+    /* with 2 ms transmissions GPipe's gradients queue on the link: the path still runs
+     * from time 0 to the makespan through the channel queue, every op on it */
+    for (int b = 0; b < 2; b++) {
+        struct ps_scenario sc;
+        assert_int_equal(ps_scenario_make_uniform(&sc, 2, 2, 8, 1, 2, 0), PS_OK);
+        sc.activation_mb = 1;
+        sc.inter_dc.bandwidth_gbps = 4;
+        struct ps_schedule *s = ps_schedule_new(&sc, "t", 1, PS_TRAVERSAL_LOOP, false);
+        assert_int_equal((b ? build_1f1b : build_gpipe)(s), 0);
+        struct ps_diag d;
+        assert_int_equal(ps_sim_run(s, &d), PS_OK);
+        assert_int_equal(s->makespan_ns, MS(b ? 49 : 44));
+        bool *rows[4];
+        for (int i = 0; i < 4; i++)
+            rows[i] = calloc(s->dev_n[i], sizeof *rows[i]);
+        size_t n = ps_sim_critical_path(s, rows);
+        int64_t first = INT64_MAX, last = 0;
+        for (int i = 0; i < 4; i++)
+            for (size_t j = 0; j < s->dev_n[i]; j++)
+                if (rows[i][j]) {
+                    if (s->dev_ops[i][j].start_ns < first)
+                        first = s->dev_ops[i][j].start_ns;
+                    if (s->dev_ops[i][j].end_ns > last)
+                        last = s->dev_ops[i][j].end_ns;
+                }
+        assert_true(n > 8);
+        assert_int_equal(first, 0);
+        assert_int_equal(last, s->makespan_ns);
+        for (int i = 0; i < 4; i++)
+            free(rows[i]);
+        ps_schedule_free(s);
+        ps_scenario_fini(&sc);
+    }
+}
+
 static void test_assign_channels(void **state)
 {
     (void)state;
@@ -360,7 +398,7 @@ int main(void)
         cmocka_unit_test(test_accepts_simulated),     cmocka_unit_test(test_rejects_tampered),
         cmocka_unit_test(test_channel_overlap),       cmocka_unit_test(test_explain),
         cmocka_unit_test(test_critical_path_no_comm), cmocka_unit_test(test_assign_channels),
-        cmocka_unit_test(test_explain_allgather),
+        cmocka_unit_test(test_explain_allgather),     cmocka_unit_test(test_critical_path_queues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
