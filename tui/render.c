@@ -312,12 +312,22 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
         x += 3;
         x += tui_canvas_text(c, x, 0, len, segs[i].st, segs[i].text);
     }
-    /* The focused pane's name on the right, if it fits. */
-    static const char *const names[] = {"[scenario]", "[chart]", "[schedules]"};
-    const char *fn = names[app->focus];
-    int fl = (int)strlen(fn);
-    if (x + fl + 2 <= lo->header.w)
-        tui_canvas_text(c, lo->header.w - fl - 1, 0, fl, TUI_S_HEADER, fn);
+    /* The panes as tabs on the right, the focused one lit (Tab moves), if they fit. */
+    static const char *const names[] = {"scenario", "chart", "schedules"};
+    int tw = 0;
+    for (int i = 0; i < TUI_FOCUS_COUNT; i++)
+        tw += (int)strlen(names[i]) + 2;
+    if (x + tw + 2 <= lo->header.w) {
+        int tx = lo->header.w - tw - 1;
+        for (int i = 0; i < TUI_FOCUS_COUNT; i++) {
+            enum tui_style st = i == (int)app->focus ? TUI_S_SEL : TUI_S_HEADER;
+            int len = (int)strlen(names[i]);
+            tui_canvas_put(c, tx, 0, ' ', st);
+            tui_canvas_text(c, tx + 1, 0, len, st, names[i]);
+            tui_canvas_put(c, tx + 1 + len, 0, ' ', st);
+            tx += len + 2;
+        }
+    }
 }
 
 /* ---- the scenario panel ------------------------------------------------------------------ */
@@ -1132,6 +1142,20 @@ static void render_detail(const struct tui_app *app, const struct tui_layout *lo
     tui_canvas_text(c, 0, y, lo->detail.w, TUI_S_DIM, buf);
 }
 
+/* "jk field  hl/+- step": each key in the key colour, its words dimmed. */
+static void render_hint(struct tui_canvas *c, int x, int y, int max_w, const char *hint)
+{
+    int end = x + max_w;
+    bool key = true;
+    for (const char *p = hint; *p && x < end; p++) {
+        if (p[0] == ' ' && p[1] == ' ')
+            key = true; /* the next pair starts */
+        else if (*p == ' ')
+            key = false;
+        tui_canvas_put(c, x++, y, (unsigned char)*p, key && *p != ' ' ? TUI_S_KEY : TUI_S_STATUS);
+    }
+}
+
 static void render_status(const struct tui_app *app, const struct tui_layout *lo,
                           struct tui_canvas *c)
 {
@@ -1157,25 +1181,33 @@ static void render_status(const struct tui_app *app, const struct tui_layout *lo
         return;
     }
     static const char *const hints[TUI_FOCUS_COUNT] = {
-        "jk field  hl/+- step  Enter type  Tab pane  1-9 sched  v A/B  r optimal  e export  ? help"
-        "  q quit",
-        "hjkl op  z/Z zoom  f fit  <> scroll  x critical  c links  Tab pane  e export  ? help  q "
-        "quit",
-        "jk row  Enter show  v A/B  r optimal  E export table  Tab pane  ? help  q quit",
+        "jk move  +- step  Enter type  Tab pane  1-9 show  v A/B  r optimal  e export  ? help",
+        "hjkl op  zZ zoom  f fit  <> scroll  x critical  c links  Tab pane  e export  ? help",
+        "jk move  Enter show  v A/B  r optimal  E export  Tab pane  ? help",
     };
     const char *hint = hints[app->focus];
     int hl = (int)strlen(hint);
+    int ml0 = (int)strlen(app->msg);
+    if (ml0 + hl + 4 > w && w - hl - 4 < 30) {
+        hint = "Tab pane  ? help  q quit"; /* a narrow terminal: the essentials */
+        hl = (int)strlen(hint);
+    }
     int ml = (int)strlen(app->msg);
     enum tui_style ms = app->msg_level == TUI_MSG_ERR  ? TUI_S_ERR
                         : app->msg_level == TUI_MSG_OK ? TUI_S_OK
                                                        : TUI_S_STATUS;
+    /* The message first; the hints on the right when they fit beside it. An error keeps
+     * the whole line; other messages give way to the hints down to 30 columns. */
+    int room = w - 2;
+    bool show_hints = ml + hl + 4 <= w;
+    if (!show_hints && app->msg_level != TUI_MSG_ERR && w - hl - 4 >= 30) {
+        room = w - hl - 4;
+        show_hints = true;
+    }
     if (ml > 0)
-        tui_canvas_text(c, 1, y, w - 2, ms, app->msg);
-    /* Hints on the right when they fit next to the message. */
-    if (ml + hl + 4 <= w)
-        tui_canvas_text(c, w - hl - 1, y, hl, TUI_S_DIM, hint);
-    else if (ml == 0)
-        tui_canvas_text(c, 1, y, w - 2, TUI_S_DIM, hint);
+        tui_canvas_text(c, 1, y, room, ms, app->msg);
+    if (show_hints || ml == 0)
+        render_hint(c, ml == 0 ? 1 : w - hl - 1, y, ml == 0 ? w - 2 : hl, hint);
 }
 
 /* ---- overlays ------------------------------------------------------------------------------ */
