@@ -33,8 +33,9 @@ enum ps_status ps_buf_printf(struct ps_buf *b, const char *fmt, ...)
  * path "-" writes to standard output. */
 enum ps_status ps_write_atomic(const char *path, const char *data, size_t len, struct ps_diag *d);
 
-/* Schedule file, JSON (SPEC 7). Appends to out. The schedule must be timed (or
- * infeasible, with no ops). */
+/* Schedule file, JSON (SPEC 7). Appends to out. A schedule without a timed result
+ * (infeasible, or cancelled before any schedule) is written with no ops, null results and
+ * its solver.error. Returns PS_ENOMEM (out keeps what was appended). */
 enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_buf *out);
 
 /* Schedule file, CSV (SPEC 8), RFC 4180 via libcsv. */

@@ -592,8 +592,10 @@ static enum ps_status import(const cJSON *root, const struct js_records *ops,
         (st = read_metrics(root, s, rec, d)) || (st = want_array(ops, "ops", d)) ||
         (st = want_array(xfers, "transfers", d)))
         return st;
+    /* No result: infeasible, or cancelled before any schedule was found. */
     bool infeasible = s->solver.status == PS_SOLVE_INFEASIBLE;
-    if (is_null && !infeasible)
+    bool cancelled = s->solver.status == PS_SOLVE_CANCELLED;
+    if (is_null && !infeasible && !cancelled)
         return ps_diag_set(d, PS_EINVAL, "makespan_ms", "must be a number (got null)");
     if (!is_null && (makespan < 0 || makespan > 1e12))
         return ps_diag_set(d, PS_EINVAL, "makespan_ms", "out of range");
@@ -607,7 +609,7 @@ static enum ps_status import(const cJSON *root, const struct js_records *ops,
     }
     if ((st = read_ops(ops, s, d)) || (st = read_transfers(xfers, s, d)))
         return st;
-    s->timed = !infeasible;
+    s->timed = !infeasible && !is_null;
     return PS_OK;
 }
 

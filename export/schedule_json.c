@@ -170,10 +170,9 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
 {
     struct w w = {out, PS_OK};
     const struct ps_scenario *sc = s->sc;
-    bool infeasible = s->solver.status == PS_SOLVE_INFEASIBLE;
-    bool have_ops = s->timed && !infeasible;
-    if (!s->timed && !infeasible)
-        return PS_EINVAL;
+    /* Without a timed result (infeasible, or cancelled before any schedule) the file has
+     * no ops and null results, and says why in "error". */
+    bool have_ops = s->timed && s->solver.status != PS_SOLVE_INFEASIBLE;
 
     size_t n_ops = have_ops ? ps_schedule_n_ops(s) : 0;
     size_t n_dp = 0;

@@ -216,6 +216,18 @@ static void test_infeasible_roundtrip(void **state)
     assert_string_equal(ls.sched->solver.error, s->solver.error);
     ps_loaded_schedule_fini(&ls);
 
+    /* a solve cancelled before any schedule: the same shape, and it reads back untimed */
+    s->solver.status = PS_SOLVE_CANCELLED;
+    char *cancelled = export_json(s);
+    assert_non_null(strstr(cancelled, "\"status\": \"cancelled\""));
+    assert_non_null(strstr(cancelled, "\"makespan_ms\": null"));
+    assert_int_equal(ps_import_schedule_json(cancelled, strlen(cancelled), &ls, NULL, &d), PS_OK);
+    assert_int_equal(ls.sched->solver.status, PS_SOLVE_CANCELLED);
+    assert_false(ls.sched->timed);
+    ps_loaded_schedule_fini(&ls);
+    free(cancelled);
+    s->solver.status = PS_SOLVE_INFEASIBLE;
+
     /* its CSV is the header alone */
     struct ps_buf b;
     ps_buf_init(&b);
