@@ -47,9 +47,14 @@ struct ps_loaded_schedule {
     struct ps_schedule *sched; /* sched->sc points at sc above */
 };
 
-/* Reads a schedule JSON file's text. All op and transfer times are taken from the file;
- * metrics recorded in the file are kept in `recorded` for comparison by validate. On
- * failure returns PS_EPARSE/PS_EINVAL with d filled (path like "ops[12].start_ms"). */
+/* Reads a schedule JSON file's text (len bytes, no NUL needed). All op and transfer times
+ * are taken from the file (an op's dur_ns is its end - start); metrics recorded in the file
+ * are kept in `recorded` (may be NULL; bubble_ratio NAN when null) for comparison by
+ * validate, and the schedule's own metric fields hold them until ps_sim_metrics
+ * recomputes them. On failure returns PS_EPARSE (d has line and column) or PS_EINVAL (d has
+ * a path like "ops[12].start_ms") and out is left empty. On success the caller owns out
+ * and frees it with ps_loaded_schedule_fini; out->sched->sc points into out, so out must
+ * not be moved or copied. */
 struct ps_recorded_metrics {
     double makespan_ms;
     double bubble_ratio;
