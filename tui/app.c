@@ -1218,10 +1218,8 @@ static void show_schedule(struct tui_app *app, int i)
     app->table_sel = i;
     if (app->split_b == i)
         app->split_b = -1;
-    if (!same) {
-        app->field_sel = app->field_sel; /* the panel keeps its place */
+    if (!same)
         clamp_cursor(app);
-    }
     const struct tui_result *r = &app->res[i];
     if (r->sched)
         tui_message(app, TUI_MSG_INFO, "showing %s: %s", r->sv->name, r->sv->summary);

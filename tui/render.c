@@ -419,10 +419,10 @@ static enum tui_style op_style(enum ps_op_kind k)
     }
 }
 
-/* Paints one bar [t0, t1) in a plot row with a label, returns false when off screen. */
+/* Paints one bar [t0, t1) in a plot row (its label comes later, paint_label); returns
+ * false when it is off screen. Every bar gets at least one cell. */
 static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, struct tui_canvas *c,
-                      int y, int64_t t0, int64_t t1, enum tui_style st, uint8_t flags,
-                      const char *label)
+                      int y, int64_t t0, int64_t t1, enum tui_style st, uint8_t flags)
 {
     bool half = (flags & TUI_F_HALF) != 0;
     int64_t npc = app->view_ns_per_col > 0 ? app->view_ns_per_col : 1;
@@ -448,8 +448,6 @@ static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, st
                                       .style = (uint8_t)st,
                                       .flags = flags};
     }
-    (void)label;
-    (void)half;
     return true;
 }
 
@@ -528,7 +526,7 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
     for (size_t i = 0; s->dp_ops && i < s->dp_n[st]; i++) {
         const struct ps_op *op = &s->dp_ops[st][i];
         paint_bar(app, lo, c, y, op->start_ns, op->end_ns, op_style((enum ps_op_kind)op->kind),
-                  (uint8_t)((crit ? TUI_F_FADED : 0) | half), "");
+                  (uint8_t)((crit ? TUI_F_FADED : 0) | half));
     }
     int64_t t_end = app->view_t0 + app->view_ns_per_col * lo->plot.w;
     for (size_t i = 0; i < s->dev_n[st]; i++) {
@@ -543,7 +541,7 @@ static void render_device_row(const struct tui_app *app, const struct tui_layout
         enum tui_style sty = op_style((enum ps_op_kind)op->kind);
         if (ri == app->shown && app->cursor_on && app->cur_stage == st && app->cur_index == i)
             sty = TUI_S_CURSOR;
-        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, (uint8_t)(flags | half), "");
+        paint_bar(app, lo, c, y, op->start_ns, op->end_ns, sty, (uint8_t)(flags | half));
     }
     if (!labelled)
         return;
@@ -601,14 +599,9 @@ static void render_channel_row(const struct tui_app *app, const struct tui_layou
         const struct ps_transfer *t = &s->transfers[i];
         if (t->channel != ch || t->end_ns <= t->start_ns)
             continue;
-        if (app->color)
-            snprintf(label, sizeof(label), "%d", (int)t->microbatch);
-        else
-            snprintf(label, sizeof(label), "%c%d", t->kind == PS_XFER_ACTIVATION ? '>' : '<',
-                     (int)t->microbatch);
         paint_bar(app, lo, c, y, t->start_ns, t->end_ns,
                   t->kind == PS_XFER_ACTIVATION ? TUI_S_XFER_ACT : TUI_S_XFER_GRAD,
-                  (t->microbatch & 1) ? TUI_F_ALT : 0, label);
+                  (t->microbatch & 1) ? TUI_F_ALT : 0);
     }
     int64_t last_end = -2;
     for (size_t i = 0; i < s->n_transfers; i++) {
