@@ -20,7 +20,8 @@
 enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenario *sc,
                                  struct ps_diag *d);
 
-/* Reads and parses a file. PS_EIO when it cannot be read (d says why). */
+/* Reads and parses a file ("-" = standard input). PS_EIO when it cannot be read (d says
+ * why). */
 enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct ps_diag *d);
 
 /* Serializes sc as a scenario file (pretty JSON with "format"). Returns a malloc'd

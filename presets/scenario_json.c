@@ -654,14 +654,16 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
 {
     ps_scenario_init(sc);
     ps_diag_clear(d);
-    FILE *f = fopen(path, "rb");
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
         return ps_diag_set(d, PS_EIO, "", "cannot open: %s", strerror(errno));
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
     for (;;) {
         if (buf == NULL) {
-            fclose(f);
+            if (!is_stdin)
+                fclose(f);
             return ps_diag_set(d, PS_ENOMEM, "", NULL);
         }
         size_t got = fread(buf + len, 1, cap - len, f);
@@ -671,7 +673,8 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
         if (len == cap) {
             if (cap > (size_t)1 << 30) {
                 free(buf);
-                fclose(f);
+                if (!is_stdin)
+                    fclose(f);
                 return ps_diag_set(d, PS_EIO, "", "file too large");
             }
             char *nb = realloc(buf, cap * 2);
@@ -682,7 +685,8 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
         }
     }
     bool failed = ferror(f) != 0;
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (failed) {
         free(buf);
         return ps_diag_set(d, PS_EIO, "", "cannot read: %s", strerror(errno));
