@@ -229,7 +229,8 @@ static bool same_group(const struct ps_compare_row *a, const struct ps_compare_r
     return true;
 }
 
-#define T_COLS 16
+/* scenario + 8 sweep keys + 7 fixed + LB_ms */
+#define T_COLS 17
 
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out)
@@ -237,6 +238,8 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
     const char *keys[8];
     int nk = extra_keys(rows, n, keys, 8);
     bool many_scenarios = false, many_groups = false;
+    if (n == 0)
+        return ps_buf_printf(out, "(no schedules)\n");
     for (size_t i = 1; i < n; i++) {
         many_scenarios |= strcmp(rows[i].scenario, rows[0].scenario) != 0;
         many_groups |= !same_group(&rows[i], &rows[0], keys, nk);

@@ -141,6 +141,26 @@ static void test_table(void **state)
                 "memory over the limit\n");
     ps_buf_fini(&b);
 
+    /* no rows; and the widest table: several scenarios, 8 sweep keys, per-row bounds */
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(rows, 0, &b), PS_OK);
+    assert_string_equal(b.data, "(no schedules)\n");
+    ps_buf_fini(&b);
+    struct ps_compare_row wide[2] = {row("a", 1, 1, true), row("b", 2, 1, true)};
+    snprintf(wide[1].scenario, sizeof wide[1].scenario, "other");
+    for (int i = 0; i < 2; i++) {
+        wide[i].n_extra = 8;
+        for (int k = 0; k < 8; k++) {
+            snprintf(wide[i].extra[k].key, sizeof wide[i].extra[k].key, "k%d", k);
+            snprintf(wide[i].extra[k].value, sizeof wide[i].extra[k].value, "%d", i + k);
+        }
+    }
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(wide, 2, &b), PS_OK);
+    assert_non_null(strstr(b.data, "scenario  k0  k1"));
+    assert_non_null(strstr(b.data, "LB_ms\n"));
+    ps_buf_fini(&b);
+
     /* a sweep: one best per group, the lower bound per row */
     for (int i = 0; i < 3; i++) {
         rows[i].n_extra = 1;
