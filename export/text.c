@@ -128,8 +128,9 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
                 ch = (char)(ch - 'A' + 'a');
             /* cells whose centre lies inside the op; a short op still shows in the cell
              * where it starts when that cell is idle */
-            double c0 = (double)op->start_ns * cols / (double)T;
-            double c1 = (double)op->end_ns * cols / (double)T;
+            /* clamped before any cast: a file read back may hold times past the makespan */
+            double c0 = fmin(fmax((double)op->start_ns * cols / (double)T, -1.0), cols + 1.0);
+            double c1 = fmin(fmax((double)op->end_ns * cols / (double)T, -1.0), cols + 1.0);
             int from = (int)ceil(c0 - 0.5), to = (int)ceil(c1 - 0.5);
             if (from < 0)
                 from = 0;
