@@ -256,10 +256,12 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
     if (sc->per_microbatch != NULL)
         for (int m = 0; m < sc->n_microbatches; m++)
             max_mb = fmax(max_mb, sc->per_microbatch[m].compute_scale);
+    double work = 0;
     for (int s = 0; s < sc->n_stages; s++) {
         struct ps_compute c = ps_scenario_stage_compute(sc, s);
         double worst = (c.forward_ms + c.backward_ms + c.weight_ms) * max_scale * max_mb *
                        (double)sc->n_microbatches;
+        work += worst;
         if (worst > 1e12) {
             snprintf(path, sizeof path, sc->per_stage != NULL ? "compute.per_stage.%d" : "compute",
                      s);
@@ -268,6 +270,36 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
                                "limit is 1e12 ms)",
                                worst);
         }
+    }
+    /* A simulation never idles while nothing is in flight, so its makespan is at most all
+     * the work plus every message's latency and transmission (each boundary is crossed
+     * at most 16 times per microbatch and direction). Keep that within 1e12 ms so that
+     * every time fits in int64_t nanoseconds. */
+    double max_act = 1.0;
+    if (sc->per_microbatch != NULL)
+        for (int m = 0; m < sc->n_microbatches; m++)
+            max_act = fmax(max_act, sc->per_microbatch[m].activation_scale);
+    double comm = 0, per = (double)PS_MAX_CHUNKS * (double)sc->n_microbatches;
+    for (int a = 0; a < sc->n_stages && sc->n_stages > 1; a++) {
+        int b = (a + 1) % sc->n_stages;
+        for (int dir = 0; dir < 2; dir++) {
+            struct ps_link l = dir == 0 ? ps_scenario_link(sc, a, b) : ps_scenario_link(sc, b, a);
+            double tx =
+                l.bandwidth_gbps > 0 ? sc->activation_mb * max_act * 8 / l.bandwidth_gbps : 0;
+            comm += per * (l.latency_ms + tx);
+        }
+    }
+    double dp = sc->has_data_parallel
+                    ? (double)sc->n_stages * (sc->allgather_ms + sc->reduce_scatter_ms)
+                    : 0;
+    if (!(work + comm + dp <= 1e12)) {
+        const char *where = work >= comm && work >= dp ? "compute"
+                            : comm >= dp               ? "network"
+                                                       : "data_parallel";
+        return ps_diag_set(d, PS_EINVAL, where,
+                           "times are too large to simulate (ops and messages could add up to "
+                           "%g ms; the limit is 1e12 ms)",
+                           work + comm + dp);
     }
     return PS_OK;
 }

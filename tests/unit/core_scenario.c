@@ -87,6 +87,9 @@ MUT(m_pm_cs0, sc->per_microbatch[2].compute_scale = 0)
 MUT(m_pm_as_neg, sc->per_microbatch[1].activation_scale = -1)
 MUT(m_pm_ms0, sc->per_microbatch[3].has_memory_scale = true; sc->per_microbatch[3].memory_scale = 0)
 MUT(m_huge, sc->compute.forward_ms = 1e300; sc->per_stage[0].forward_ms = 1e300)
+MUT(m_huge_latency, sc->inter_dc.latency_ms = 1e10)
+MUT(m_huge_message, sc->activation_mb = 1e12; sc->intra_dc.bandwidth_gbps = 1e-3)
+MUT(m_huge_dp, sc->allgather_ms = 1e12)
 
 static void m_pair_dup(struct ps_scenario *sc)
 {
@@ -130,6 +133,9 @@ static const struct bad_case bad_cases[] = {
     {"mb-activation-neg", m_pm_as_neg, "per_microbatch.1.activation_scale", "(got -1)"},
     {"mb-memory-0", m_pm_ms0, "per_microbatch.3.memory_scale", "must be > 0"},
     {"too-large", m_huge, "compute.per_stage.0", "too large"},
+    {"latency-too-large", m_huge_latency, "network", "too large to simulate"},
+    {"message-too-large", m_huge_message, "network", "too large to simulate"},
+    {"dp-too-large", m_huge_dp, "data_parallel", "too large to simulate"},
 };
 
 static void test_bad_scenarios(void **state)
