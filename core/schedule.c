@@ -351,7 +351,10 @@ enum ps_status ps_schedule_assign_channels(struct ps_schedule *s)
             c = -1;
         t->channel = c;
         if (c >= 0) {
-            s->channels[c].busy_ns += t->end_ns - t->start_ns;
+            /* ps_sim_metrics recomputes this with saturation; keep it from overflowing */
+            int64_t dt = t->end_ns - t->start_ns;
+            if (dt > 0 && s->channels[c].busy_ns <= INT64_MAX - dt)
+                s->channels[c].busy_ns += dt;
             s->channels[c].n_transfers++;
         }
     }

@@ -456,6 +456,17 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
 
 /* ---- metrics ---------------------------------------------------------------------------- */
 
+/* a + b, saturating: times read from files are bounded (|t| <= 1e12 ms) but a file may
+ * hold many long ops, and their sum must not overflow. */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+    if (b > 0 && a > INT64_MAX - b)
+        return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b)
+        return INT64_MIN;
+    return a + b;
+}
+
 static void compute_metrics(struct ps_schedule *s)
 {
     const struct ps_scenario *sc = s->sc;
@@ -468,7 +479,7 @@ static void compute_metrics(struct ps_schedule *s)
         bool has_w = ps_schedule_has_w(s, d);
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            busy += op->end_ns - op->start_ns;
+            busy = add_sat(busy, op->end_ns - op->start_ns);
             if (op->end_ns > makespan)
                 makespan = op->end_ns;
             if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
@@ -490,7 +501,7 @@ static void compute_metrics(struct ps_schedule *s)
             if (s->dp_ops[d][i].end_ns > makespan)
                 makespan = s->dp_ops[d][i].end_ns;
         s->busy_ns[d] = busy;
-        busy_total += busy;
+        busy_total = add_sat(busy_total, busy);
         s->peak_memory[d] = peak;
         if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9)
             ok = false;
@@ -506,7 +517,8 @@ static void compute_metrics(struct ps_schedule *s)
     for (size_t i = 0; i < s->n_transfers; i++) {
         const struct ps_transfer *x = &s->transfers[i];
         if (x->channel >= 0 && x->channel < s->n_channels) {
-            s->channels[x->channel].busy_ns += x->end_ns - x->start_ns;
+            s->channels[x->channel].busy_ns =
+                add_sat(s->channels[x->channel].busy_ns, x->end_ns - x->start_ns);
             s->channels[x->channel].n_transfers++;
         }
     }
