@@ -41,7 +41,7 @@ struct sim {
     struct event *heap;
     size_t hn, hcap;
 
-    /* per channel: a heap of ready transfer ids (in one flat block) */
+    /* per channel: the ready transfers waiting for it (one flat block, cq_off) */
     int32_t *cq;
     size_t *cq_off, *cq_n, *cq_head; /* FCFS: a FIFO q[head..n); ranked: a heap q[0..n) */
     uint8_t *ch_busy, *ch_dirty;
