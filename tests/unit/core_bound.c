@@ -214,6 +214,16 @@ static void test_bound_terms(void **state)
     assert_int_equal(ps_scenario_make_uniform(&sc, 1, 4, 8, 1, 2, 1), PS_OK);
     int64_t lb = ps_lower_bound_ns(&sc);
     assert_true(lb >= 32000000 && lb < 33000000);
+    /* tight on one device: the makespan is exactly its work */
+    ps_scenario_fini(&sc);
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 1, 5, 1.5, 2.25, 0.5), PS_OK);
+    struct ps_schedule *s = ps_schedule_new(&sc, "t", 1, PS_TRAVERSAL_LOOP, true);
+    assert_int_equal(build_1f1b(s), 0);
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_int_equal(s->lower_bound_ns, s->makespan_ns);
+    assert_int_equal(s->makespan_ns, 5 * INT64_C(4250000));
+    ps_schedule_free(s);
     /* latency-bound: one microbatch, 4 DCs, 10 ms between each: the round trip crosses
      * 3 boundaries twice: 6 * 10 + 4 * (1 + 2) = 72 ms */
     ps_scenario_fini(&sc);
