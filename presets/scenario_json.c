@@ -1135,6 +1135,107 @@ static cJSON *create_missing(cJSON *parent, const char *key, const struct ps_sce
     return c;
 }
 
+/* Resizes an optional per-item array (per_stage, per_microbatch) to n entries: extra
+ * entries are dropped, new ones copy `fill` (a template object). Absent arrays stay absent. */
+static void resize_array(cJSON *root, const char *key, int n, const cJSON *fill)
+{
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!cJSON_IsArray(arr))
+        return;
+    while (cJSON_GetArraySize(arr) > n)
+        cJSON_DeleteItemFromArray(arr, cJSON_GetArraySize(arr) - 1);
+    while (cJSON_GetArraySize(arr) < n) {
+        cJSON *o = cJSON_Duplicate(fill, 1);
+        if (o == NULL)
+            return;
+        cJSON_AddItemToArray(arr, o);
+    }
+}
+
+static int json_int(const cJSON *root, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+    return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 1e6 &&
+                   v->valuedouble == (double)(int)v->valuedouble
+               ? (int)v->valuedouble
+               : -1;
+}
+
+/* Keeps the counts that depend on each other consistent after one --set, as a user
+ * expects: "stages=N" spreads N over the datacenters (evenly, the first ones taking the
+ * remainder), "datacenters.K.stages=N" makes "stages" their sum, and both resize
+ * per_stage; "microbatches=N" resizes per_microbatch. Values the parser will refuse
+ * (not a count) are left for it to name. */
+static enum ps_status reconcile_counts(cJSON *root, const char *path, struct ps_diag *d)
+{
+    cJSON *dcs = cJSON_GetObjectItemCaseSensitive(root, "datacenters");
+    int n_dcs = cJSON_IsArray(dcs) ? cJSON_GetArraySize(dcs) : 0;
+    bool dc_stages = strncmp(path, "datacenters.", 12) == 0 && strlen(path) > 19 &&
+                     strcmp(path + strlen(path) - 7, ".stages") == 0;
+    if (strcmp(path, "stages") == 0 && n_dcs > 0) {
+        int s = json_int(root, "stages");
+        if (s < 1 || s > PS_MAX_STAGES)
+            return PS_OK;
+        if (s < n_dcs)
+            return ps_diag_set(d, PS_EINVAL, "stages",
+                               "%d stages cannot cover %d datacenters (every datacenter needs "
+                               "a stage; set datacenters=... first)",
+                               s, n_dcs);
+        for (int i = 0; i < n_dcs; i++) {
+            cJSON *dc = cJSON_GetArrayItem(dcs, i);
+            int share = s / n_dcs + (i < s % n_dcs ? 1 : 0);
+            cJSON *v = cJSON_CreateNumber(share);
+            if (v == NULL)
+                return ps_diag_set(d, PS_ENOMEM, path, NULL);
+            if (cJSON_GetObjectItemCaseSensitive(dc, "stages") != NULL)
+                cJSON_ReplaceItemInObjectCaseSensitive(dc, "stages", v);
+            else
+                cJSON_AddItemToObject(dc, "stages", v);
+        }
+    } else if (dc_stages) {
+        int total = 0;
+        for (int i = 0; i < n_dcs; i++) {
+            int k = json_int(cJSON_GetArrayItem(dcs, i), "stages");
+            if (k < 1)
+                return PS_OK;
+            total += k;
+        }
+        cJSON *v = cJSON_CreateNumber(total);
+        if (v == NULL)
+            return ps_diag_set(d, PS_ENOMEM, path, NULL);
+        cJSON_ReplaceItemInObjectCaseSensitive(root, "stages", v);
+    }
+    if (strcmp(path, "stages") == 0 || dc_stages || strcmp(path, "datacenters") == 0) {
+        int s = json_int(root, "stages");
+        cJSON *compute = cJSON_GetObjectItemCaseSensitive(root, "compute");
+        if (s >= 1 && s <= PS_MAX_STAGES && cJSON_IsObject(compute)) {
+            static const char *const keys[] = {"forward_ms", "backward_ms", "weight_ms"};
+            cJSON *fill = cJSON_CreateObject();
+            if (fill == NULL)
+                return ps_diag_set(d, PS_ENOMEM, path, NULL);
+            for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(compute, keys[i]);
+                if (cJSON_IsNumber(v))
+                    cJSON_AddNumberToObject(fill, keys[i], v->valuedouble);
+            }
+            resize_array(compute, "per_stage", s, fill);
+            cJSON_Delete(fill);
+        }
+    }
+    if (strcmp(path, "microbatches") == 0) {
+        int m = json_int(root, "microbatches");
+        cJSON *fill = cJSON_CreateObject();
+        if (fill == NULL)
+            return ps_diag_set(d, PS_ENOMEM, path, NULL);
+        cJSON_AddNumberToObject(fill, "compute_scale", 1);
+        cJSON_AddNumberToObject(fill, "activation_scale", 1);
+        if (m >= 1 && m <= PS_MAX_MICROBATCHES)
+            resize_array(root, "per_microbatch", m, fill);
+        cJSON_Delete(fill);
+    }
+    return PS_OK;
+}
+
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,
                                     struct ps_diag *d)
 {
@@ -1214,6 +1315,8 @@ enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, co
         }
     }
 
+    if (st == PS_OK)
+        st = reconcile_counts(root, path, d);
     if (st == PS_OK) {
         struct ps_scenario fresh;
         st = ps_scenario_from_cjson(root, "", true, &fresh, d);
