@@ -69,6 +69,7 @@ struct mop {
     int col;            /* GLPK column of its start time (time-indexed: of slot ws) */
     int local;          /* index among its device's ops */
     int ws, wl;         /* time-indexed: first start slot and number of slots */
+    long sd, sh, st;    /* time-indexed: duration, head and tail in slots */
 };
 
 /* One cross-device dependency. */
@@ -80,6 +81,7 @@ struct mxfer {
     int col;   /* transmission start column, 0 when tx == 0 */
     int local; /* index in its channel */
     int ws, wl;
+    long stx, slat; /* time-indexed: transmission and latency in slots */
 };
 
 struct edge {
@@ -139,8 +141,10 @@ struct model {
 
     /* time-indexed formulation: one binary per (op, start slot of `unit` ns) */
     bool ti;
+    bool relaxed; /* slots shorter than the times: every duration rounded down (a bound) */
     int64_t unit;
     int n_slots;
+    long ag_s[PS_MAX_STAGES][2], rs_s[PS_MAX_STAGES][2];
     int col_rs[PS_MAX_STAGES]; /* two chunks with DP: "chunk 0's last op ends first" */
 };
 
@@ -1174,33 +1178,95 @@ static bool is_last_of_chunk(const struct model *m, const struct mop *o)
            (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
 }
 
-/* Window of a start, in slots: [lo, hi] ns rounded down to slots. */
-static void ti_window(int64_t unit, int64_t lo, int64_t hi, int *ws, int *wl)
+/* Slot durations, heads and tails for a slot of `unit` ns: exact when the unit divides
+ * every time; otherwise every duration, transmission and latency is rounded down, which
+ * makes the slot model a relaxation (any schedule's orders, re-timed with the shorter
+ * times, start on the grid and end no later), so its optimum is a lower bound. */
+static void ti_prepare(struct model *m, int64_t unit, bool relaxed)
 {
-    *ws = (int)(lo / unit);
-    int we = (int)(hi / unit);
-    *wl = we >= *ws ? we - *ws + 1 : 1;
+    m->unit = unit;
+    m->relaxed = relaxed;
+    for (int i = 0; i < m->n_ops; i++)
+        m->ops[i].sd = (long)(m->ops[i].dur / unit);
+    for (int x = 0; x < m->n_xfers; x++) {
+        m->xfers[x].stx = (long)(m->xfers[x].tx / unit);
+        m->xfers[x].slat = (long)(m->xfers[x].lat / unit);
+    }
+    for (int d = 0; d < m->S; d++)
+        for (int c = 0; c < m->V; c++) {
+            /* AGs run back to back: the rounded lane end is the sum of rounded AGs */
+            int64_t prev = c > 0 ? m->ag_end[d][c - 1] : 0;
+            m->ag_s[d][c] =
+                (c > 0 ? m->ag_s[d][c - 1] : 0) + (long)((m->ag_end[d][c] - prev) / unit);
+            m->rs_s[d][c] = (long)(m->rs[d][c] / unit);
+        }
+    for (int k = 0; k < m->n_live; k++) {
+        struct mop *o = &m->ops[m->topo[k]];
+        o->sh = o->kind == PS_OP_F && o->mb == 0 ? m->ag_s[o->dev][o->chunk] : 0;
+    }
+    for (int k = 0; k < m->n_live; k++) {
+        int a = m->topo[k];
+        for (int e = 0; e < m->n_edges; e++) {
+            const struct edge *ed = &m->edges[e];
+            if (ed->from != a)
+                continue;
+            long dl = m->ops[a].sd;
+            if (ed->xfer >= 0)
+                dl += m->xfers[ed->xfer].stx + m->xfers[ed->xfer].slat;
+            if (m->ops[ed->to].sh < m->ops[a].sh + dl)
+                m->ops[ed->to].sh = m->ops[a].sh + dl;
+        }
+    }
+    for (int k = m->n_live - 1; k >= 0; k--) {
+        int a = m->topo[k];
+        struct mop *o = &m->ops[a];
+        o->st = is_last_of_chunk(m, o) ? m->rs_s[o->dev][o->chunk] : 0;
+        for (int e = 0; e < m->n_edges; e++) {
+            const struct edge *ed = &m->edges[e];
+            if (ed->from != a)
+                continue;
+            long dl = 0;
+            if (ed->xfer >= 0)
+                dl += m->xfers[ed->xfer].stx + m->xfers[ed->xfer].slat;
+            const struct mop *b = &m->ops[ed->to];
+            if (o->st < dl + b->sd + b->st)
+                o->st = dl + b->sd + b->st;
+        }
+    }
 }
 
-/* Counts the time-indexed binaries for an incumbent makespan ub (ns). */
-static long ti_count(const struct model *m, int64_t unit, int64_t ub)
+/* Window of an op in slots for an incumbent of ub_s slots. */
+static void op_window(const struct mop *o, long ub_s, int *ws, int *wl)
 {
-    long n = 0;
+    long we = ub_s - o->st - o->sd;
+    *ws = (int)o->sh;
+    *wl = we >= o->sh ? (int)(we - o->sh + 1) : 1;
+}
+
+static void xfer_window(const struct model *m, const struct mxfer *t, long ub_s, int *ws, int *wl)
+{
+    const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
+    long lo = a->sh + a->sd, we = ub_s - b->st - b->sd - t->stx - t->slat;
+    *ws = (int)lo;
+    *wl = we >= lo ? (int)(we - lo + 1) : 1;
+}
+
+/* Counts the time-indexed binaries (after ti_prepare) for an incumbent of ub ns. */
+static long ti_count(const struct model *m, int64_t ub)
+{
+    long n = 0, ub_s = (long)(ub / m->unit);
     for (int i = 0; i < m->n_ops; i++) {
-        const struct mop *o = &m->ops[i];
-        if (!o->present)
+        if (!m->ops[i].present)
             continue;
         int ws, wl;
-        ti_window(unit, o->head, ub - o->tail - o->dur, &ws, &wl);
+        op_window(&m->ops[i], ub_s, &ws, &wl);
         n += wl - 1;
     }
     for (int x = 0; x < m->n_xfers; x++) {
-        const struct mxfer *t = &m->xfers[x];
-        if (t->chan < 0)
+        if (m->xfers[x].chan < 0)
             continue;
-        const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
         int ws, wl;
-        ti_window(unit, a->head + a->dur, ub - b->tail - b->dur - t->tx - t->lat, &ws, &wl);
+        xfer_window(m, &m->xfers[x], ub_s, &ws, &wl);
         n += wl - 1;
     }
     return n;
@@ -1214,6 +1280,8 @@ static enum ps_status ti_capacity(struct model *m, const int *cols, const int *w
     for (int t = 0; t < m->n_slots; t++) {
         /* busy at t: started by t, not by t - dur */
         for (int i = 0; i < n; i++) {
+            if (dur[i] <= 0)
+                continue;
             row_add_started(&r, cols[i], ws[i], wl[i], t, 1);
             row_add_started(&r, cols[i], ws[i], wl[i], t - dur[i], -1);
         }
@@ -1234,14 +1302,22 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
     m->lp = glp_create_prob();
     glp_set_obj_dir(m->lp, GLP_MIN);
     m->ub_ms = ms(ub);
-    m->n_slots = (int)(ub / u);
+    long ub_s = (long)(ub / u);
+    m->n_slots = (int)ub_s;
     m->n_bin = 0;
+    if (m->relaxed) {
+        /* the relaxation may go below the true lower bound: its own heads and tails */
+        lb = 0;
+        for (int i = 0; i < m->n_ops; i++)
+            if (m->ops[i].present && (m->ops[i].sh + m->ops[i].sd + m->ops[i].st) * u > lb)
+                lb = (m->ops[i].sh + m->ops[i].sd + m->ops[i].st) * u;
+    }
     makespan_col(m, (m->tighten & T_LB) ? ms(lb) : 0, ms(ub), names);
     for (int i = 0; i < m->n_ops; i++) {
         struct mop *o = &m->ops[i];
         if (!o->present)
             continue;
-        ti_window(u, o->head, ub - o->tail - o->dur, &o->ws, &o->wl);
+        op_window(o, ub_s, &o->ws, &o->wl);
         o->col = o->wl > 1 ? glp_add_cols(m->lp, o->wl - 1) : 0;
         for (int k = 0; k < o->wl - 1; k++) {
             glp_set_col_kind(m->lp, o->col + k, GLP_BV);
@@ -1254,8 +1330,7 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
         struct mxfer *t = &m->xfers[x];
         if (t->chan < 0)
             continue;
-        const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
-        ti_window(u, a->head + a->dur, ub - b->tail - b->dur - t->tx - t->lat, &t->ws, &t->wl);
+        xfer_window(m, t, ub_s, &t->ws, &t->wl);
         t->col = t->wl > 1 ? glp_add_cols(m->lp, t->wl - 1) : 0;
         for (int k = 0; k < t->wl - 1; k++) {
             glp_set_col_kind(m->lp, t->col + k, GLP_BV);
@@ -1307,12 +1382,13 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
             const struct mxfer *t = &m->xfers[ed->xfer];
             hops = 2;
             c0[0] = a->col, w0[0] = a->ws, l0[0] = a->wl;
-            c1[0] = t->col, w1[0] = t->ws, l1[0] = t->wl, k[0] = (long)(a->dur / u);
+            c1[0] = t->col, w1[0] = t->ws, l1[0] = t->wl, k[0] = a->sd;
             c0[1] = t->col, w0[1] = t->ws, l0[1] = t->wl;
-            c1[1] = b->col, w1[1] = b->ws, l1[1] = b->wl, k[1] = (long)((t->tx + t->lat) / u);
+            c1[1] = b->col, w1[1] = b->ws, l1[1] = b->wl, k[1] = t->stx + t->slat;
         } else {
             c0[0] = a->col, w0[0] = a->ws, l0[0] = a->wl;
-            c1[0] = b->col, w1[0] = b->ws, l1[0] = b->wl, k[0] = (long)(ed->delay / u);
+            c1[0] = b->col, w1[0] = b->ws, l1[0] = b->wl;
+            k[0] = a->sd + (ed->xfer >= 0 ? m->xfers[ed->xfer].stx + m->xfers[ed->xfer].slat : 0);
         }
         for (int h = 0; h < hops; h++)
             for (long t = w1[h]; t < w1[h] + l1[h] - 1; t++) {
@@ -1344,14 +1420,14 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
     for (int d = 0; d < m->S && st == PS_OK; d++) {
         for (int i = 0; i < m->dev_n[d]; i++) {
             const struct mop *o = &m->ops[m->dev_op[d][i]];
-            cols[i] = o->col, wss[i] = o->ws, wls[i] = o->wl, dur[i] = (long)(o->dur / u);
+            cols[i] = o->col, wss[i] = o->ws, wls[i] = o->wl, dur[i] = o->sd;
         }
         st = ti_capacity(m, cols, wss, wls, dur, m->dev_n[d]);
     }
     for (int c = 0; c < m->n_chans && st == PS_OK; c++) {
         for (int i = 0; i < m->chan_n[c]; i++) {
             const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
-            cols[i] = x->col, wss[i] = x->ws, wls[i] = x->wl, dur[i] = (long)(x->tx / u);
+            cols[i] = x->col, wss[i] = x->ws, wls[i] = x->wl, dur[i] = x->stx;
         }
         st = ti_capacity(m, cols, wss, wls, dur, m->chan_n[c]);
     }
@@ -1374,7 +1450,7 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
                     continue;
                 for (int i = 0; i < m->dev_n[d]; i++) {
                     const struct mop *o = &m->ops[m->dev_op[d][i]];
-                    long at = o->alloc > 0 ? t : t - (long)(o->dur / u);
+                    long at = o->alloc > 0 ? t : t - o->sd;
                     row_add_started(&r, o->col, o->ws, o->wl, at, o->alloc);
                 }
                 if (r.n + r.xn == 0) {
@@ -1393,8 +1469,8 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
         row_add(&r, m->col_c, m->c_unit_ms);
         for (int k = 0; k < o->wl - 1; k++)
             row_add(&r, o->col + k, ms(u));
-        int64_t latest = (int64_t)(o->ws + o->wl - 1) * u;
-        if (row_end(m, &r, ms(latest + o->dur + m->rs[o->dev][o->chunk]), HUGE_VAL) != PS_OK)
+        int64_t end = (int64_t)(o->ws + o->wl - 1 + o->sd + m->rs_s[o->dev][o->chunk]) * u;
+        if (row_end(m, &r, ms(end), HUGE_VAL) != PS_OK)
             return PS_ENOMEM;
     }
     if (sc->has_data_parallel && m->V == 2)
@@ -1402,7 +1478,7 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
             int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
             int ids[2] = {op_id(m, kind0, ps_vstage_of(d, 0, m->S, 2, m->tr), m->M - 1),
                           op_id(m, kind0, ps_vstage_of(d, 1, m->S, 2, m->tr), m->M - 1)};
-            double both = ms(m->rs[d][0] + m->rs[d][1]), big = ms(ub) + both;
+            double both = ms((m->rs_s[d][0] + m->rs_s[d][1]) * u), big = ms(ub) + both;
             for (int h = 0; h < 2; h++) {
                 const struct mop *o = &m->ops[ids[h]];
                 /* chunk 0's op ends first when rs_first = 1: the lane then runs RS 0 and
@@ -1411,9 +1487,8 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
                 for (int k = 0; k < o->wl - 1; k++)
                     row_add(&r, o->col + k, ms(u));
                 row_add(&r, m->col_rs[d], h == 0 ? -big : big);
-                int64_t latest = (int64_t)(o->ws + o->wl - 1) * u;
-                if (row_end(m, &r, ms(latest + o->dur) + both - (h == 0 ? big : 0), HUGE_VAL) !=
-                    PS_OK)
+                int64_t latest = (int64_t)(o->ws + o->wl - 1 + o->sd) * u;
+                if (row_end(m, &r, ms(latest) + both - (h == 0 ? big : 0), HUGE_VAL) != PS_OK)
                     return PS_ENOMEM;
             }
         }
@@ -1421,49 +1496,174 @@ static enum ps_status build_ti(struct model *m, int64_t ub, int64_t lb, bool nam
     return PS_OK;
 }
 
+/* Start slots of a timed schedule's ops and transmissions in the slot model: its times
+ * divided by the unit (exact), or its orders re-timed with the rounded-down slot times
+ * (relaxed: a longest path over dependencies, device orders and channel orders). */
+static enum ps_status schedule_slots(const struct model *m, const struct ps_schedule *s, long *op_s,
+                                     long *x_s)
+{
+    size_t nk = ps_schedule_xfer_keys(s);
+    int *of_key = malloc((nk + 1) * sizeof *of_key);
+    int64_t *xstart = malloc(((size_t)m->n_xfers + 1) * sizeof *xstart);
+    if (of_key == NULL || xstart == NULL) {
+        free(of_key);
+        free(xstart);
+        return PS_ENOMEM;
+    }
+    for (int x = 0; x < m->n_xfers; x++) {
+        of_key[ps_xfer_key(s, (enum ps_xfer_kind)m->xfers[x].kind, m->xfers[x].from_v,
+                           m->xfers[x].mb)] = x;
+        xstart[x] = 0;
+    }
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        xstart[of_key[ps_xfer_key(s, (enum ps_xfer_kind)t->kind, t->from_vstage, t->microbatch)]] =
+            t->start_ns;
+    }
+    enum ps_status st = PS_OK;
+    if (!m->relaxed) {
+        for (int d = 0; d < m->S; d++)
+            for (size_t i = 0; i < s->dev_n[d]; i++) {
+                const struct ps_op *o = &s->dev_ops[d][i];
+                int v = ps_vstage_of(d, o->chunk, m->S, m->V, m->tr);
+                if (o->start_ns % m->unit != 0)
+                    st = PS_EINVAL;
+                op_s[op_id(m, o->kind, v, o->microbatch)] = (long)(o->start_ns / m->unit);
+            }
+        for (int x = 0; x < m->n_xfers; x++) {
+            if (xstart[x] % m->unit != 0)
+                st = PS_EINVAL;
+            x_s[x] = (long)(xstart[x] / m->unit);
+        }
+        free(of_key);
+        free(xstart);
+        return st;
+    }
+    /* relaxed: iterate the longest-path relaxation to a fixpoint (the constraint graph is
+     * acyclic for a schedule that simulated, so this ends after at most its depth) */
+    for (int i = 0; i < m->n_ops; i++)
+        op_s[i] = m->ops[i].present && m->ops[i].kind == PS_OP_F && m->ops[i].mb == 0
+                      ? m->ag_s[m->ops[i].dev][m->ops[i].chunk]
+                      : 0;
+    for (int x = 0; x < m->n_xfers; x++)
+        x_s[x] = 0;
+    int *chan_sorted = malloc(((size_t)m->n_xfers + 1) * sizeof *chan_sorted);
+    if (chan_sorted == NULL) {
+        free(of_key);
+        free(xstart);
+        return PS_ENOMEM;
+    }
+    bool changed = true;
+    int rounds = 0;
+    while (changed && rounds++ < m->n_live + m->n_xfers + 2) {
+        changed = false;
+#define RAISE(var, val)                                                                            \
+    do {                                                                                           \
+        long v_ = (val);                                                                           \
+        if ((var) < v_) {                                                                          \
+            (var) = v_;                                                                            \
+            changed = true;                                                                        \
+        }                                                                                          \
+    } while (0)
+        for (int e = 0; e < m->n_edges; e++) {
+            const struct edge *ed = &m->edges[e];
+            const struct mop *a = &m->ops[ed->from];
+            if (ed->xfer >= 0 && m->xfers[ed->xfer].chan >= 0) {
+                const struct mxfer *t = &m->xfers[ed->xfer];
+                RAISE(x_s[ed->xfer], op_s[ed->from] + a->sd);
+                RAISE(op_s[ed->to], x_s[ed->xfer] + t->stx + t->slat);
+            } else {
+                long dl = a->sd;
+                if (ed->xfer >= 0)
+                    dl += m->xfers[ed->xfer].stx + m->xfers[ed->xfer].slat;
+                RAISE(op_s[ed->to], op_s[ed->from] + dl);
+            }
+        }
+        for (int d = 0; d < m->S; d++)
+            for (size_t i = 1; i < s->dev_n[d]; i++) {
+                const struct ps_op *p0 = &s->dev_ops[d][i - 1], *p1 = &s->dev_ops[d][i];
+                int a = op_id(m, p0->kind, ps_vstage_of(d, p0->chunk, m->S, m->V, m->tr),
+                              p0->microbatch);
+                int b = op_id(m, p1->kind, ps_vstage_of(d, p1->chunk, m->S, m->V, m->tr),
+                              p1->microbatch);
+                RAISE(op_s[b], op_s[a] + m->ops[a].sd);
+            }
+        for (int c = 0; c < m->n_chans; c++) {
+            int n = m->chan_n[c];
+            for (int i = 0; i < n; i++)
+                chan_sorted[i] = m->chan_x[c][i];
+            /* the schedule's channel order: by transmission start (insertion sort) */
+            for (int i = 1; i < n; i++)
+                for (int j = i; j > 0 && xstart[chan_sorted[j]] < xstart[chan_sorted[j - 1]]; j--) {
+                    int tmp = chan_sorted[j];
+                    chan_sorted[j] = chan_sorted[j - 1];
+                    chan_sorted[j - 1] = tmp;
+                }
+            for (int i = 1; i < n; i++)
+                RAISE(x_s[chan_sorted[i]],
+                      x_s[chan_sorted[i - 1]] + m->xfers[chan_sorted[i - 1]].stx);
+        }
+#undef RAISE
+    }
+    if (changed)
+        st = PS_EINVAL;
+    free(chan_sorted);
+    free(of_key);
+    free(xstart);
+    return st;
+}
+
 /* Fills x with the slot model's values of a timed schedule; PS_EINVAL when a time is off
  * the grid or outside its window. */
 static enum ps_status incumbent_ti(const struct model *m, const struct ps_schedule *s, double *x)
 {
-    for (int d = 0; d < m->S; d++)
-        for (size_t i = 0; i < s->dev_n[d]; i++) {
-            const struct ps_op *o = &s->dev_ops[d][i];
-            int v = ps_vstage_of(d, o->chunk, m->S, m->V, m->tr);
-            const struct mop *mo = &m->ops[op_id(m, o->kind, v, o->microbatch)];
-            long k = (long)(o->start_ns / m->unit) - mo->ws;
-            if (o->start_ns % m->unit != 0 || k < 0 || k >= mo->wl)
-                return PS_EINVAL;
-            for (long q = k; q < mo->wl - 1; q++)
-                x[mo->col + q] = 1;
+    long *op_s = malloc(((size_t)m->n_ops + 1) * sizeof *op_s);
+    long *x_s = malloc(((size_t)m->n_xfers + 1) * sizeof *x_s);
+    enum ps_status st = op_s && x_s ? schedule_slots(m, s, op_s, x_s) : PS_ENOMEM;
+    long c_s = 0;
+    for (int i = 0; i < m->n_ops && st == PS_OK; i++) {
+        const struct mop *mo = &m->ops[i];
+        if (!mo->present)
+            continue;
+        long k = op_s[i] - mo->ws;
+        if (k < 0 || k >= mo->wl) {
+            st = PS_EINVAL;
+            break;
         }
-    for (size_t i = 0; i < s->n_transfers; i++) {
-        const struct ps_transfer *t = &s->transfers[i];
-        for (int j = 0; j < m->n_xfers; j++) {
-            const struct mxfer *mx = &m->xfers[j];
-            if (mx->chan >= 0 && mx->kind == t->kind && mx->from_v == t->from_vstage &&
-                mx->mb == t->microbatch) {
-                long k = (long)(t->start_ns / m->unit) - mx->ws;
-                if (t->start_ns % m->unit != 0 || k < 0 || k >= mx->wl)
-                    return PS_EINVAL;
-                for (long q = k; q < mx->wl - 1; q++)
-                    x[mx->col + q] = 1;
-                break;
-            }
-        }
+        for (long q = k; q < mo->wl - 1; q++)
+            x[mo->col + q] = 1;
+        if (is_last_of_chunk(m, mo) && op_s[i] + mo->sd + m->rs_s[mo->dev][mo->chunk] > c_s)
+            c_s = op_s[i] + mo->sd + m->rs_s[mo->dev][mo->chunk];
     }
-    x[m->col_c] = ms(s->makespan_ns) / m->c_unit_ms;
-    if (m->sc->has_data_parallel && m->V == 2)
+    for (int j = 0; j < m->n_xfers && st == PS_OK; j++) {
+        const struct mxfer *mx = &m->xfers[j];
+        if (mx->chan < 0)
+            continue;
+        long k = x_s[j] - mx->ws;
+        if (k < 0 || k >= mx->wl) {
+            st = PS_EINVAL;
+            break;
+        }
+        for (long q = k; q < mx->wl - 1; q++)
+            x[mx->col + q] = 1;
+    }
+    if (st == PS_OK && m->sc->has_data_parallel && m->V == 2)
         for (int d = 0; d < m->S; d++) {
             int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
-            int64_t end[2] = {0, 0};
-            for (size_t i = 0; i < s->dev_n[d]; i++) {
-                const struct ps_op *o = &s->dev_ops[d][i];
-                if (o->kind == kind0 && o->microbatch == m->M - 1)
-                    end[o->chunk] = o->end_ns;
+            long end[2];
+            for (int c = 0; c < 2; c++) {
+                int id = op_id(m, kind0, ps_vstage_of(d, c, m->S, 2, m->tr), m->M - 1);
+                end[c] = op_s[id] + m->ops[id].sd;
             }
             x[m->col_rs[d]] = end[0] <= end[1] ? 1 : 0;
+            long both = (end[0] <= end[1] ? end[0] : end[1]) + m->rs_s[d][0] + m->rs_s[d][1];
+            if (both > c_s)
+                c_s = both;
         }
-    return PS_OK;
+    x[m->col_c] = ms(c_s * m->unit) / m->c_unit_ms;
+    free(op_s);
+    free(x_s);
+    return st;
 }
 
 /* Start slot of a window in the MILP solution: the first slot started by. */
@@ -1749,7 +1949,7 @@ static void callback(glp_tree *tree, void *info)
         so->gave = true;
         glp_ios_heur_sol(tree, so->x0);
     }
-    if (reason == GLP_IBINGO) {
+    if (reason == GLP_IBINGO && !so->m->relaxed) {
         double obj = glp_mip_obj_val(glp_ios_get_prob(tree)) * so->m->c_unit_ms;
         if (obj < so->incumbent)
             so->incumbent = obj;
@@ -1869,9 +2069,10 @@ static const struct ps_param_def params[] = {
     {"write_model", PS_PARAM_STRING, "", "write the MILP in CPLEX LP format to this file", NULL, 0,
      0},
     {"formulation", PS_PARAM_CHOICE, "auto",
-     "time: one binary per op and start slot (needs a common time unit); order: order binaries "
-     "and big-M; auto: time when the slot model is small",
-     "auto|time|order", 0, 0},
+     "time: one binary per op and start slot (needs a common time unit); rounded: the same "
+     "on a coarser slot with times rounded down (a bound, and orders re-timed exactly); "
+     "order: order binaries and big-M; auto: time when the slot model is small, else order",
+     "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
      "model tightenings: all (window,lb,energy,warm,mempre), none, or a list of those and mono",
      NULL, 0, 0},
@@ -2134,19 +2335,43 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
      * the slot model small (its LP bound is far stronger), else order binaries */
     const char *form = ps_params_get(self, p, "formulation");
     bool names = model_path != NULL && model_path[0] != '\0';
-    if (form == NULL || strcmp(form, "order") != 0) {
+    bool want_time = form != NULL && strcmp(form, "time") == 0;
+    bool want_rounded = form != NULL && strcmp(form, "rounded") == 0;
+    bool want_auto = form == NULL || strcmp(form, "auto") == 0;
+    /* rounded is not in auto: rounding down every time along a path loses more than the
+     * order model's big-M does (S=4, M=8 off the grid: bound 27.7 vs 28.0, 28.3 vs 29.3) */
+    long cap = want_auto ? AUTO_TI_BINARIES : MAX_BINARIES;
+    if (want_time || want_auto) {
         int64_t unit = ti_unit(&m, ub);
-        long cap = form != NULL && strcmp(form, "time") == 0 ? MAX_BINARIES : AUTO_TI_BINARIES;
-        if (unit > 0 && ub / unit <= MAX_SLOTS && ti_count(&m, unit, ub) <= cap) {
-            m.ti = true;
-            m.unit = unit;
-        } else if (form != NULL && strcmp(form, "time") == 0) {
-            st = ps_diag_set(d, PS_EUNSUPPORTED, "param.formulation",
-                             "time: the durations have no common unit that keeps the slot model "
-                             "small (at most %d slots and %d binaries)",
-                             MAX_SLOTS, MAX_BINARIES);
-            goto fail;
+        if (unit > 0 && ub / unit <= MAX_SLOTS) {
+            ti_prepare(&m, unit, false);
+            m.ti = ti_count(&m, ub) <= cap;
         }
+    }
+    if (!m.ti && want_rounded) {
+        /* rounded slots: as fine as the binaries allow, never coarser than the shortest op
+         * (each op keeps at least one slot, or the bound would say little) */
+        int64_t shortest = INT64_MAX;
+        for (int i = 0; i < m.n_ops; i++)
+            if (m.ops[i].present && m.ops[i].dur > 0 && m.ops[i].dur < shortest)
+                shortest = m.ops[i].dur;
+        for (long slots = MAX_SLOTS; slots >= 8 && !m.ti; slots = slots * 2 / 3) {
+            int64_t unit = (ub + slots - 1) / slots;
+            if (unit > shortest)
+                break;
+            if (unit < 1)
+                continue;
+            ti_prepare(&m, unit, true);
+            m.ti = ti_count(&m, ub) <= AUTO_TI_BINARIES;
+        }
+    }
+    if (!m.ti && (want_time || want_rounded)) {
+        st = ps_diag_set(d, PS_EUNSUPPORTED, "param.formulation",
+                         "%s: the slot model would be too large (at most %d slots and %d "
+                         "binaries)%s",
+                         form, MAX_SLOTS, MAX_BINARIES,
+                         want_time ? ", or the durations have no common unit" : "");
+        goto fail;
     }
     if (!m.ti) {
         /* count the binaries before building anything big */
@@ -2167,7 +2392,11 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
             goto fail;
         }
     }
-    ps_schedule_set_param(s, "formulation", m.ti ? "time" : "order");
+    ps_schedule_set_param(s, "formulation", !m.ti ? "order" : m.relaxed ? "rounded" : "time");
+    if (m.ti) {
+        snprintf(buf, sizeof buf, "%.6g", ms(m.unit));
+        ps_schedule_set_param(s, "slot_ms", buf);
+    }
     /* every makespan is a sum of durations from 0: a multiple of their common divisor */
     m.grid = grid_of(&m, ub);
     m.c_unit_ms = 1;
@@ -2268,8 +2497,9 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     bool from_milp = false;
     if (rc == 0 || rc == GLP_ETMLIM || rc == GLP_ESTOP || rc == GLP_EMIPGAP) {
         int ms_st = glp_mip_status(m.lp);
+        /* a relaxed objective is not a makespan: re-time and compare */
         if ((ms_st == GLP_OPT || ms_st == GLP_FEAS) &&
-            glp_mip_obj_val(m.lp) * m.c_unit_ms < ms(ub) - 1e-6) {
+            (m.relaxed || glp_mip_obj_val(m.lp) * m.c_unit_ms < ms(ub) - 1e-6)) {
             st = m.ti ? orders_ti(&m, s) : orders_from_solution(&m, s);
             if (st != PS_OK)
                 goto fail;
@@ -2289,7 +2519,13 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     int64_t obj = s->makespan_ns;
     /* the proved bound: GLPK's best node (or the proof), never above the
      * objective */
-    bool proved = rc == 0 && !so.cancelled;
+    bool proved = rc == 0 && !so.cancelled && !m.relaxed;
+    if (rc == 0 && !so.cancelled && m.relaxed) {
+        /* the relaxation's optimum bounds every schedule */
+        double relaxed_opt = glp_mip_obj_val(m.lp) * m.c_unit_ms;
+        if (relaxed_opt > so.best_bound)
+            so.best_bound = relaxed_opt;
+    }
     if (!so.cancelled && rc == -1 && ms(lb) >= ms(ub) * (1 - 1e-9) && !cancel_now)
         proved = true; /* the incumbent meets the lower bound */
     int64_t bound = proved ? obj : (int64_t)floor(so.best_bound * 1e6 * (1 - 1e-9));
