@@ -162,7 +162,8 @@ static void table_big(double limit)
 
 static void table_ablation(void)
 {
-    printf("What each tightening buys (time limit 10 s; '-x' = everything but x)\n");
+    printf("What each tightening buys (time limit 10 s; all = window,lb,energy,warm,mempre; "
+           "'-x' = all but x)\n");
     printf("%-28s %-6s %-16s %8s %8s %-10s %8s\n", "scenario", "model", "tightenings", "binary",
            "bound", "status", "solve_s");
     struct variant {
@@ -170,29 +171,34 @@ static void table_ablation(void)
     };
     const struct variant vars[] = {
         {"all", "all"},
-        {"-mono", "window,lb,energy,warm,mempre"},
-        {"-window", "mono,lb,energy,warm,mempre"},
-        {"-lb", "mono,window,energy,warm,mempre"},
-        {"-energy", "mono,window,lb,warm,mempre"},
-        {"-mempre", "mono,window,lb,energy,warm"},
-        {"-warm", "mono,window,lb,energy,mempre"},
+        {"+mono", "all,mono"},
+        {"-window", "lb,energy,warm,mempre"},
+        {"-lb", "window,energy,warm,mempre"},
+        {"-energy", "window,lb,warm,mempre"},
+        {"-mempre", "window,lb,energy,warm"},
+        {"-warm", "window,lb,energy,mempre"},
         {"none", "none"},
         {"all+cuts", "all,mir,gmi,cov,clq"},
     };
     struct bench_case {
         const char *label;
         int S, M;
-        double lat, tx, limit;
+        double lat, tx, limit, f, b, w;
         const char *form;
     };
     const struct bench_case cases[] = {
-        {"S=4 M=6 lat 1 mem 4", 4, 6, 1, 0, 4, "order"},
-        {"S=4 M=8 lat 0.5 mem 4", 4, 8, 0.5, 0, 4, "time"},
-        {"S=4 M=8 tx 0.5 mem 4", 4, 8, 0, 0.5, 4, "time"},
+        {"S=4 M=6 lat 1 mem 4", 4, 6, 1, 0, 4, 1, 1, 1, "order"},
+        {"S=4 M=6 lat 2 mem 4", 4, 6, 2, 0, 4, 1, 1, 1, "order"},
+        {"S=4 M=5 off-grid lat 1.13", 4, 5, 1.13, 0, 4, 1.03, 0.97, 1.01, "order"},
+        {"S=4 M=8 lat 0.5 mem 4", 4, 8, 0.5, 0, 4, 1, 1, 1, "time"},
+        {"S=4 M=8 tx 0.5 mem 4", 4, 8, 0, 0.5, 4, 1, 1, 1, "time"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct ps_scenario sc;
         make_2dc(&sc, cases[c].S, cases[c].M, cases[c].lat, cases[c].tx, cases[c].limit);
+        sc.compute.forward_ms = cases[c].f;
+        sc.compute.backward_ms = cases[c].b;
+        sc.compute.weight_ms = cases[c].w;
         for (size_t v = 0; v < sizeof vars / sizeof vars[0]; v++) {
             char kv[160];
             snprintf(kv, sizeof kv, "time_limit=10 formulation=%s tighten=%s", cases[c].form,
