@@ -272,10 +272,10 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
         const struct ps_compare_row *r = &rows[i];
         int c = 0;
         if (many_scenarios)
-            snprintf(cells[i][c++], 48, "%s", r->scenario);
+            snprintf(cells[i][c++], 48, "%.47s", r->scenario);
         for (int k = 0; k < nk; k++) {
             const char *v = extra_value(r, keys[k]);
-            snprintf(cells[i][c++], 48, "%s", v != NULL ? v : "");
+            snprintf(cells[i][c++], 48, "%.47s", v != NULL ? v : "");
         }
         /* The best makespan of its group gets a star: among the rows within the memory
          * limit, or among all rows when none of the group fits. */

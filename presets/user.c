@@ -152,8 +152,9 @@ enum ps_status ps_user_preset_load(const char *name, struct ps_scenario *sc, str
         /* Name the file: "FILE:line:col: field" or "FILE: field", as the resolver does; a
          * long folder is elided so that the field still fits. */
         char file[80], where[sizeof d->path];
-        if (strlen(path) < sizeof file)
-            snprintf(file, sizeof file, "%s", path);
+        size_t len = strlen(path);
+        if (len < sizeof file)
+            memcpy(file, path, len + 1);
         else
             snprintf(file, sizeof file, ".../%.50s.json", name);
         if (d->line > 0)
