@@ -95,6 +95,7 @@ struct shape {
     double *msg_mb; /* per mb */
     bool has_dp;
     int64_t *ag, *rs; /* per device*V+chunk */
+    int64_t *work;    /* per device: all its compute */
 };
 
 struct dev_state {
@@ -109,7 +110,7 @@ struct dev_state {
 struct run {
     const struct shape *sh;
     const struct rules *r;
-    int n_sub;
+    int n_sub, max_sub;
     struct dev_state *ds;
     int64_t *avail[2]; /* F and B: [v*M+mb] */
     int64_t *seq[2];   /* when each became known (step number): arrival order */
@@ -119,9 +120,10 @@ struct run {
     int *tree; /* 2P: winning device per node, -1 none */
     int64_t *key;
     int *dec;          /* per device: the op it will run at key (kind * MAX_V + chunk) */
-    int64_t *slack_ns; /* per device: look-ahead window, NULL without */
+    int64_t *slack_ns; /* per device: look-ahead window (used when r->slack > 0) */
     int64_t *cav;      /* per device [3][MAX_V]: cand_avail as of its last tree_update */
     int64_t *part_ns;  /* [kind][v][part] durations, NULL when microbatches differ */
+    int64_t *rem;      /* per device: compute time not planned yet */
     int64_t floor_t;
 };
 
@@ -221,6 +223,7 @@ static void shape_fini(struct shape *sh)
     free(sh->msg_mb);
     free(sh->ag);
     free(sh->rs);
+    free(sh->work);
     memset(sh, 0, sizeof *sh);
 }
 
@@ -247,13 +250,14 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     sh->msg_mb = malloc((size_t)M * sizeof(double));
     sh->ag = calloc((size_t)SV, sizeof(int64_t));
     sh->rs = calloc((size_t)SV, sizeof(int64_t));
+    sh->work = calloc((size_t)S, sizeof(int64_t));
     for (int k = 0; k < 2; k++) {
         sh->lat[k] = calloc((size_t)SV, sizeof(int64_t));
         sh->bw[k] = calloc((size_t)SV, sizeof(double));
         sh->chan_id[k] = malloc((size_t)SV * sizeof(int));
     }
     if (sh->probe == NULL || !sh->dev_of_v || !sh->chunk_of_v || !sh->v_of || !sh->has_w ||
-        !sh->a || !sh->sufmax_a || !sh->msg_mb || !sh->ag || !sh->rs || !sh->lat[0] ||
+        !sh->a || !sh->sufmax_a || !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->lat[0] ||
         !sh->lat[1] || !sh->bw[0] || !sh->bw[1] || !sh->chan_id[0] || !sh->chan_id[1]) {
         shape_fini(sh);
         return PS_ENOMEM;
@@ -271,6 +275,11 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
         }
     }
     sh->has_dp = sc->has_data_parallel;
+    for (int v = 0; v < SV; v++)
+        for (int m = 0; m < M; m++)
+            for (int k = 0; k < 3; k++)
+                if (k != K_W || sh->has_w[sh->dev_of_v[v]])
+                    sh->work[sh->dev_of_v[v]] += op_ns(sh, k, v, m);
     for (int m = 0; m < M; m++) {
         sh->a[m] = ps_scenario_memory_scale(sc, m) / V;
         sh->msg_mb[m] = ps_scenario_message_mb(sc, m);
@@ -340,13 +349,13 @@ static void plan_free(struct plan *p, int S)
     free(p);
 }
 
-static struct plan *plan_new(const struct shape *sh, int n_sub, const struct rules *r)
+/* A plan with room for runs of up to max_sub sub-blocks (plan_reset readies it for one). */
+static struct plan *plan_new(const struct shape *sh, int max_sub)
 {
     struct plan *p = calloc(1, sizeof *p);
     if (p == NULL)
         return NULL;
-    p->n_sub = n_sub;
-    p->r = r;
+    int n_sub = max_sub;
     size_t nx = 2 * (size_t)sh->SV * (size_t)sh->M;
     p->dev = calloc((size_t)sh->S, sizeof *p->dev);
     p->n = calloc((size_t)sh->S, sizeof *p->n);
@@ -369,6 +378,32 @@ static struct plan *plan_new(const struct shape *sh, int n_sub, const struct rul
         p->cap[d] = per_dev;
     }
     return p;
+}
+
+static void plan_reset(struct plan *p, const struct shape *sh, int n_sub, const struct rules *r)
+{
+    p->n_sub = n_sub;
+    p->r = r;
+    p->makespan = NO_TIME;
+    for (int d = 0; d < sh->S; d++)
+        p->n[d] = 0;
+    size_t nx = 2 * (size_t)sh->SV * (size_t)sh->M;
+    for (size_t i = 0; i < nx; i++)
+        p->xfer_start[i] = NO_TIME;
+}
+
+/* Copies src (same shape) into dst, which must have room for src's parts. */
+static void plan_copy(struct plan *dst, const struct plan *src, const struct shape *sh)
+{
+    dst->n_sub = src->n_sub;
+    dst->r = src->r;
+    dst->makespan = src->makespan;
+    for (int d = 0; d < sh->S; d++) {
+        memcpy(dst->dev[d], src->dev[d], src->n[d] * sizeof *src->dev[d]);
+        dst->n[d] = src->n[d];
+    }
+    memcpy(dst->xfer_start, src->xfer_start,
+           2 * (size_t)sh->SV * (size_t)sh->M * sizeof *src->xfer_start);
 }
 
 static size_t xidx(const struct shape *sh, int kind, int v, int mb)
@@ -454,7 +489,7 @@ static void tree_update(struct run *g, int d)
         if (t < g->floor_t)
             t = g->floor_t;
         int c = 0;
-        int kind = choose(g, d, g->slack_ns != NULL ? t + g->slack_ns[d] : t, &c);
+        int kind = choose(g, d, g->r->slack > 0 ? t + g->slack_ns[d] : t, &c);
         assert(kind >= 0);
         g->dec[d] = kind * MAX_V + c;
         int64_t av = g->cav[((size_t)d * 3 + (size_t)kind) * MAX_V + (size_t)c];
@@ -636,6 +671,73 @@ static void run_free(struct run *g)
     free(g->dec);
     free(g->slack_ns);
     free(g->part_ns);
+    free(g->rem);
+    memset(g, 0, sizeof *g);
+}
+
+/* The buffers of one traversal's runs, allocated once for runs of up to max_sub parts. */
+static enum ps_status run_alloc(struct run *g, const struct shape *sh, int max_sub)
+{
+    memset(g, 0, sizeof *g);
+    g->sh = sh;
+    g->max_sub = max_sub;
+    int S = sh->S, SV = sh->SV;
+    size_t nav = (size_t)SV * (size_t)sh->M;
+    g->ds = malloc((size_t)S * sizeof *g->ds);
+    g->avail[0] = malloc(nav * sizeof(int64_t));
+    g->avail[1] = malloc(nav * sizeof(int64_t));
+    g->seq[0] = malloc(nav * sizeof(int64_t));
+    g->seq[1] = malloc(nav * sizeof(int64_t));
+    g->ch = calloc((size_t)sh->n_chan + 1, sizeof *g->ch);
+    for (g->P = 1; g->P < S; g->P *= 2)
+        ;
+    g->tree = malloc(2 * (size_t)g->P * sizeof(int));
+    g->key = malloc((size_t)S * sizeof(int64_t));
+    g->cav = malloc((size_t)S * 3 * MAX_V * sizeof(int64_t));
+    g->dec = malloc((size_t)S * sizeof(int));
+    g->slack_ns = malloc((size_t)S * sizeof(int64_t));
+    g->rem = malloc((size_t)S * sizeof(int64_t));
+    if (sh->sc->per_microbatch == NULL)
+        g->part_ns = malloc(3 * (size_t)SV * (size_t)max_sub * sizeof(int64_t));
+    if (!g->ds || !g->avail[0] || !g->avail[1] || !g->seq[0] || !g->seq[1] || !g->ch || !g->tree ||
+        !g->key || !g->cav || !g->dec || !g->slack_ns || !g->rem ||
+        (sh->sc->per_microbatch == NULL && !g->part_ns)) {
+        run_free(g);
+        return PS_ENOMEM;
+    }
+    return PS_OK;
+}
+
+/* Readies g for a run of n_sub parts under rules r. */
+static void run_reset(struct run *g, int n_sub, const struct rules *r)
+{
+    const struct shape *sh = g->sh;
+    int S = sh->S, M = sh->M, V = sh->V, SV = sh->SV;
+    g->r = r;
+    g->n_sub = n_sub;
+    g->step = 0;
+    g->floor_t = 0;
+    memset(g->ds, 0, (size_t)S * sizeof *g->ds);
+    size_t nav = (size_t)SV * (size_t)M;
+    for (size_t i = 0; i < nav; i++)
+        g->avail[0][i] = g->avail[1][i] = NO_TIME;
+    memset(g->seq[0], 0, nav * sizeof(int64_t));
+    memset(g->seq[1], 0, nav * sizeof(int64_t));
+    for (int i = 0; i < sh->n_chan; i++)
+        g->ch[i].n = g->ch[i].head = 0;
+    memset(g->dec, 0, (size_t)S * sizeof(int));
+    for (int d = 0; d < S; d++) {
+        g->rem[d] = sh->work[d];
+        g->slack_ns[d] =
+            r->slack > 0 ? (int64_t)(r->slack * (double)op_ns(sh, K_F, sh->v_of[d * V], 0) / n_sub)
+                         : 0;
+    }
+    if (g->part_ns != NULL)
+        for (int k = 0; k < 3; k++)
+            for (int v = 0; v < SV; v++)
+                for (int q = 0; q < n_sub; q++)
+                    g->part_ns[((size_t)k * (size_t)SV + (size_t)v) * (size_t)n_sub + (size_t)q] =
+                        ps_split_ns(op_ns(sh, k, v, 0), q, n_sub);
 }
 
 /* Planned makespan: the last compute end, or the data-parallel lane's last op (AGs run
@@ -675,50 +777,33 @@ static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
     return ms;
 }
 
-/* One greedy run. Returns PS_OK with *out, PS_ENOMEM, or PS_EDEADLOCK (a bug: the
- * memory rules are meant to make it impossible). */
-static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct rules *r,
-                                 struct plan **out)
+/* A bound no completion of the run so far can beat: every device still has its unplanned
+ * compute to do, from its last end or from the time of the search, whichever is later. */
+static int64_t run_bound(const struct run *g)
 {
-    struct run g = {.sh = sh, .r = r, .n_sub = n_sub};
+    int64_t lb = 0;
+    for (int d = 0; d < g->sh->S; d++) {
+        int64_t from = g->ds[d].end > g->floor_t ? g->ds[d].end : g->floor_t;
+        if (from + g->rem[d] > lb)
+            lb = from + g->rem[d];
+    }
+    return lb;
+}
+
+/* One greedy run into p (reset here), with g's buffers. cutoff: the run stops as soon as
+ * its plan cannot end before it (*pruned set, p incomplete); NO_TIME for none. Returns
+ * PS_OK, PS_ENOMEM, or PS_EDEADLOCK (a bug: the memory rules are meant to make it
+ * impossible). */
+static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, const struct rules *r,
+                                 int64_t cutoff, bool *pruned)
+{
+    struct run g = *g_;
+    const struct shape *sh = g.sh;
     int S = sh->S, M = sh->M, V = sh->V, SV = sh->SV;
     enum ps_status st = PS_ENOMEM;
-    struct plan *p = plan_new(sh, n_sub, r);
-    size_t nav = (size_t)SV * (size_t)M;
-    g.ds = calloc((size_t)S, sizeof *g.ds);
-    g.avail[0] = malloc(nav * sizeof(int64_t));
-    g.avail[1] = malloc(nav * sizeof(int64_t));
-    g.seq[0] = calloc(nav, sizeof(int64_t));
-    g.seq[1] = calloc(nav, sizeof(int64_t));
-    g.ch = calloc((size_t)sh->n_chan + 1, sizeof *g.ch);
-    for (g.P = 1; g.P < S; g.P *= 2)
-        ;
-    g.tree = malloc(2 * (size_t)g.P * sizeof(int));
-    g.key = malloc((size_t)S * sizeof(int64_t));
-    g.cav = malloc((size_t)S * 3 * MAX_V * sizeof(int64_t));
-    g.dec = calloc((size_t)S, sizeof(int));
-    if (r->slack > 0) {
-        g.slack_ns = malloc((size_t)S * sizeof(int64_t));
-        if (g.slack_ns != NULL)
-            for (int d = 0; d < S; d++)
-                g.slack_ns[d] =
-                    (int64_t)(r->slack * (double)op_ns(sh, K_F, sh->v_of[d * V], 0) / n_sub);
-    }
-    if (sh->sc->per_microbatch == NULL) {
-        g.part_ns = malloc(3 * (size_t)SV * (size_t)n_sub * sizeof(int64_t));
-        if (g.part_ns != NULL)
-            for (int k = 0; k < 3; k++)
-                for (int v = 0; v < SV; v++)
-                    for (int q = 0; q < n_sub; q++)
-                        g.part_ns[((size_t)k * (size_t)SV + (size_t)v) * (size_t)n_sub +
-                                  (size_t)q] = ps_split_ns(op_ns(sh, k, v, 0), q, n_sub);
-    }
-    if (p == NULL || !g.ds || !g.avail[0] || !g.avail[1] || !g.seq[0] || !g.seq[1] || !g.ch ||
-        !g.tree || !g.key || !g.cav || !g.dec || (r->slack > 0 && !g.slack_ns) ||
-        (sh->sc->per_microbatch == NULL && !g.part_ns))
-        goto done;
-    for (size_t i = 0; i < nav; i++)
-        g.avail[0][i] = g.avail[1][i] = NO_TIME;
+    *pruned = false;
+    run_reset(&g, n_sub, r);
+    plan_reset(p, sh, n_sub, r);
     for (int m = 0; m < M; m++)
         g.avail[K_F][m] = 0; /* virtual stage 0: every microbatch ready at time 0 */
     for (int d = 0; d < S; d++)
@@ -727,6 +812,8 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
         g.tree[i] = -1;
     for (int d = 0; d < S; d++)
         tree_update(&g, d);
+    int64_t lb = 0; /* max over devices of end + rem: only grows */
+    int check = 0;
 
     size_t remaining = 0;
     for (int d = 0; d < S; d++)
@@ -757,6 +844,16 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
         assert(p->n[d] < p->cap[d]);
         p->dev[d][p->n[d]++] = (struct entry){t, end, m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
         remaining--;
+        g.rem[d] -= dur;
+        if (end + g.rem[d] > lb)
+            lb = end + g.rem[d];
+        if (cutoff != NO_TIME && (lb >= cutoff || (++check >= S && run_bound(&g) >= cutoff))) {
+            *pruned = true;
+            st = PS_OK;
+            goto done;
+        }
+        if (check >= S)
+            check = 0;
         if (++ds->part[kind][c] == n_sub) {
             ds->part[kind][c] = 0;
             ds->next[kind][c]++;
@@ -802,12 +899,7 @@ static enum ps_status greedy_run(const struct shape *sh, int n_sub, const struct
     p->makespan = plan_makespan(sh, p);
     st = PS_OK;
 done:
-    run_free(&g);
-    if (st != PS_OK) {
-        plan_free(p, S);
-        p = NULL;
-    }
-    *out = p;
+    *g_ = g; /* the channels may have grown */
     return st;
 }
 
@@ -962,77 +1054,164 @@ static bool cancelled(const struct ps_solve_ctx *ctx)
     return ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel) != 0;
 }
 
-/* The best plan found so far across the portfolio. An adjacent-merged plan is not
- * simulated while searching: the simulator runs the same orders as soon as possible and
- * the plan starts every op and transmission as soon as its order allows, so the two
- * agree exactly (the tests check makespan <= plan on every output). The W move changes
- * the orders, so that form is simulated. */
-struct best {
-    struct plan *p; /* owned */
-    const struct shape *sh;
-    bool wmove;
-    int64_t makespan;
-    int n_tried;    /* schedules compared */
-    bool cancelled; /* the portfolio was cut short by the caller */
-    char variant[160];
+/* One variant of the portfolio: a traversal (index into the shapes), a sub-block count
+ * and a reading of the rules. `rank` orders variants for ties (lower wins): traversal,
+ * then n_sub as listed, then the rule table's order. */
+struct variant {
+    int tr, n_sub, rank;
+    const struct rules *r;
 };
 
-static void best_take(struct best *b, const struct shape *sh, struct plan *p, bool wmove,
-                      int64_t makespan)
+/* Per traversal: its shape and the reusable buffers of its runs. */
+struct lane {
+    struct shape sh;
+    struct run g;
+    struct plan *p;    /* scratch plan of the current run */
+    struct plan *best; /* best plan of this traversal, NULL until one */
+    bool ready;
+};
+
+/* The best plan found so far across the portfolio. Plans are compared by their planned
+ * makespan: the simulator runs the same orders as soon as possible and the plan starts
+ * every op and transmission as soon as its order allows, so the two agree exactly for the
+ * adjacent merge (the tests check makespan <= plan on every output). */
+struct best {
+    int tr; /* -1 none */
+    int rank;
+    int64_t makespan; /* planned, or simulated for merge=wmove */
+    int n_tried;      /* variants run to the end */
+    int n_pruned;     /* variants stopped early: they could not win */
+    bool cancelled;   /* the portfolio was cut short by the caller */
+};
+
+/* The default portfolio, in the order it runs: the variants that most often give the
+ * best makespan first (so the others are cut short early), then the rest. Measured on a
+ * sweep of scenarios (docs/model.md, Greedy). */
+static const struct {
+    int tr, n_sub;
+    const char *rule;
+} default_order[] = {
+    {1, 1, "btie"},  {0, 1, "btie"},  {0, 2, "btie"},  {0, 4, "look"},  {1, 1, "look"},
+    {1, 4, "look"},  {0, 1, "look"},  {1, 4, "avail"}, {0, 4, "paper"}, {1, 2, "look"},
+    {0, 2, "look"},  {0, 4, "avail"}, {0, 1, "paper"}, {1, 4, "prio"},  {1, 2, "btie"},
+    {1, 1, "hidev"}, {1, 4, "hidev"},
+};
+#define N_DEFAULT (sizeof default_order / sizeof default_order[0])
+
+static const struct rules *rule_find(const char *name)
 {
-    if (b->p != p)
-        plan_free(b->p, b->sh != NULL ? b->sh->S : 0);
-    b->p = p;
-    b->sh = sh;
-    b->wmove = wmove;
-    b->makespan = makespan;
-    snprintf(b->variant, sizeof b->variant, "traversal=%s n_sub=%d rules=%s merge=%s",
-             ps_traversal_str(sh->tr), p->n_sub, p->r->name, wmove ? "wmove" : "adjacent");
+    for (size_t i = 0; i < N_RULES; i++)
+        if (strcmp(rule_table[i].name, name) == 0)
+            return &rule_table[i];
+    return NULL;
 }
 
-/* Runs every (n_sub, rules, merge) of the portfolio on one traversal, keeping the best
- * makespan (ties: the W-moved form, which has fewer parts, else the earlier variant). */
-static enum ps_status search(const struct shape *sh, const int *subs, int n_subs,
-                             const struct rules *const *rl, int n_rl, const bool try_form[2],
-                             const struct ps_solve_ctx *ctx, struct best *b, struct ps_diag *d)
+static int rank_of(int tr, int sub_i, const struct rules *r)
 {
-    enum ps_status st = PS_OK;
-    for (int i = 0; i < n_subs && st == PS_OK; i++) {
-        for (int j = 0; j < n_rl && st == PS_OK; j++) {
-            if (b->p != NULL && cancelled(ctx)) {
-                b->cancelled = true;
-                return PS_OK;
-            }
-            struct plan *p = NULL;
-            st = greedy_run(sh, subs[i], rl[j], &p);
-            if (st != PS_OK)
-                return ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", subs[i],
-                                   rl[j]->name, ps_status_str(st));
-            bool kept = false;
-            b->n_tried += try_form[0] + (try_form[1] && !(subs[i] == 1 && try_form[0]));
-            if (try_form[0] && (b->p == NULL || p->makespan < b->makespan)) {
-                best_take(b, sh, p, false, p->makespan);
-                kept = true;
-            }
-            if (try_form[1] && !(subs[i] == 1 && try_form[0])) {
-                struct ps_schedule *s = NULL;
-                st = plan_to_schedule(sh, p, true, &s);
-                if (st == PS_OK)
-                    st = ps_sim_run(s, d);
-                else
-                    ps_diag_set(d, st, "", "out of memory");
-                if (st == PS_OK && s->memory_ok &&
-                    (b->p == NULL || s->makespan_ns <= b->makespan)) {
-                    best_take(b, sh, p, true, s->makespan_ns);
-                    kept = true;
-                }
-                ps_schedule_free(s);
-            }
-            if (!kept)
-                plan_free(p, sh->S);
+    return (tr * 64 + sub_i) * 16 + (int)(r - rule_table);
+}
+
+static int sub_index(int n_sub)
+{
+    return n_sub == 1 ? 0 : n_sub == 2 ? 1 : n_sub == 4 ? 2 : 3 + n_sub;
+}
+
+static enum ps_status lane_ready(struct lane *ln, const struct ps_scenario *sc,
+                                 enum ps_traversal tr, int max_sub)
+{
+    if (ln->ready)
+        return PS_OK;
+    enum ps_status st = shape_init(&ln->sh, sc, tr);
+    if (st != PS_OK)
+        return st;
+    st = run_alloc(&ln->g, &ln->sh, max_sub);
+    if (st == PS_OK) {
+        ln->p = plan_new(&ln->sh, max_sub);
+        if (ln->p == NULL) {
+            run_free(&ln->g);
+            st = PS_ENOMEM;
         }
     }
+    if (st != PS_OK) {
+        shape_fini(&ln->sh);
+        return st;
+    }
+    ln->ready = true;
+    return PS_OK;
+}
+
+static void lane_fini(struct lane *ln)
+{
+    if (!ln->ready)
+        return;
+    plan_free(ln->p, ln->sh.S);
+    plan_free(ln->best, ln->sh.S);
+    run_free(&ln->g);
+    shape_fini(&ln->sh);
+    ln->ready = false;
+}
+
+/* The simulated makespan of a plan's W-moved form (-1 when it breaks the memory limit). */
+static enum ps_status wmove_makespan(const struct shape *sh, const struct plan *p, int64_t *out,
+                                     struct ps_diag *d)
+{
+    struct ps_schedule *s = NULL;
+    enum ps_status st = plan_to_schedule(sh, p, true, &s);
+    if (st != PS_OK)
+        return ps_diag_set(d, st, "", "out of memory");
+    st = ps_sim_run(s, d);
+    *out = st == PS_OK && s->memory_ok ? s->makespan_ns : -1;
+    ps_schedule_free(s);
     return st;
+}
+
+/* Runs the variants in order, keeping the best (ties: the lower rank). With by_wmove the
+ * W-moved form of every plan is simulated and compared; else plans are compared and a
+ * run stops as soon as it cannot win. */
+static enum ps_status search(struct lane *lanes, const struct variant *vs, int n, bool by_wmove,
+                             const struct ps_solve_ctx *ctx, struct best *b, struct ps_diag *d)
+{
+    for (int i = 0; i < n; i++) {
+        if (b->tr >= 0 && cancelled(ctx)) {
+            b->cancelled = true;
+            return PS_OK;
+        }
+        const struct variant *v = &vs[i];
+        struct lane *ln = &lanes[v->tr];
+        int64_t cutoff = NO_TIME;
+        if (b->tr >= 0 && !by_wmove)
+            cutoff = v->rank < b->rank ? b->makespan + 1 : b->makespan;
+        bool pruned = false;
+        enum ps_status st = greedy_run(&ln->g, ln->p, v->n_sub, v->r, cutoff, &pruned);
+        if (st != PS_OK)
+            return ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", v->n_sub,
+                               v->r->name, ps_status_str(st));
+        if (pruned) {
+            b->n_pruned++;
+            continue;
+        }
+        b->n_tried++;
+        int64_t ms = ln->p->makespan;
+        if (by_wmove) {
+            st = wmove_makespan(&ln->sh, ln->p, &ms, d);
+            if (st != PS_OK)
+                return st;
+            if (ms < 0)
+                continue;
+        }
+        if (b->tr >= 0 && (ms > b->makespan || (ms == b->makespan && v->rank > b->rank)))
+            continue;
+        if (ln->best == NULL) {
+            ln->best = plan_new(&ln->sh, ln->g.max_sub);
+            if (ln->best == NULL)
+                return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
+        }
+        plan_copy(ln->best, ln->p, &ln->sh);
+        b->tr = v->tr;
+        b->rank = v->rank;
+        b->makespan = ms;
+    }
+    return PS_OK;
 }
 
 static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct ps_params *params,
@@ -1049,14 +1228,14 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
                            MAX_NSUB, ps_params_get(sv, params, "n_sub"));
     const char *rules = ps_params_get(sv, params, "rules");
     const char *merge = ps_params_get(sv, params, "merge");
-    bool try_form[2] = {merge == NULL || strcmp(merge, "wmove") != 0,
-                        merge == NULL || strcmp(merge, "adjacent") != 0};
+    bool auto_rules = rules == NULL || strcmp(rules, "auto") == 0;
+    bool auto_trav = trav == NULL || strcmp(trav, "auto") == 0;
+    bool by_wmove = merge != NULL && strcmp(merge, "wmove") == 0;
+    bool try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
     enum ps_traversal travs[2] = {PS_TRAVERSAL_LOOP, PS_TRAVERSAL_WAVE};
-    int n_travs = 2;
-    if (trav != NULL && strcmp(trav, "loop") == 0)
-        n_travs = 1;
-    else if (trav != NULL && strcmp(trav, "wave") == 0)
-        travs[0] = PS_TRAVERSAL_WAVE, n_travs = 1;
+    bool use_tr[2] = {auto_trav || strcmp(trav, "loop") == 0,
+                      auto_trav || strcmp(trav, "wave") == 0};
+    int first_tr = use_tr[0] ? 0 : 1;
 
     /* one microbatch needs its whole activations a on a device (one F per chunk) */
     double need = 0;
@@ -1064,8 +1243,8 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         if (ps_scenario_memory_scale(sc, m) > need)
             need = ps_scenario_memory_scale(sc, m);
     if (sc->has_memory_limit && need > sc->memory_limit + MEM_EPS) {
-        int V = travs[0] == PS_TRAVERSAL_WAVE ? 2 : 1;
-        struct ps_schedule *s = ps_schedule_new(sc, "greedy", V, travs[0], true);
+        int V = travs[first_tr] == PS_TRAVERSAL_WAVE ? 2 : 1;
+        struct ps_schedule *s = ps_schedule_new(sc, "greedy", V, travs[first_tr], true);
         if (s == NULL)
             return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
         s->solver.status = PS_SOLVE_INFEASIBLE;
@@ -1077,69 +1256,105 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         return PS_OK;
     }
 
-    int subs[3] = {1, 2, 4}, n_subs = 3;
-    if (n_sub > 0)
-        subs[0] = n_sub, n_subs = 1;
-    const struct rules *rl[N_RULES];
-    int n_rl = 0;
-    for (size_t i = 0; i < N_RULES; i++)
-        if (rules == NULL || strcmp(rules, "auto") == 0 || strcmp(rules, rule_table[i].name) == 0)
-            rl[n_rl++] = &rule_table[i];
-
-    /* Past S*M = 512 the full portfolio gets slow; there whole ops (n_sub 1, which win
-     * most often) try every rule and sub-blocks (n_sub 4) the authors' rules and look. */
-    bool big =
-        n_sub == 0 && n_rl == (int)N_RULES && (long)sc->n_stages * (long)sc->n_microbatches > 512;
-    if (big)
-        n_subs = 1;
-    const struct rules *big_rl[2] = {&rule_table[0], &rule_table[N_RULES - 1]};
-    struct shape shapes[2];
-    int n_shapes = 0;
-    struct best b = {0};
-    enum ps_status st = PS_OK;
-    for (int t = 0; t < n_travs && st == PS_OK && !b.cancelled; t++) {
-        st = shape_init(&shapes[t], sc, travs[t]);
-        if (st != PS_OK) {
-            ps_diag_set(d, st, "", "out of memory");
-            break;
+    /* the variants: the default portfolio when nothing is fixed, else every combination
+     * of what is allowed (n_sub auto: 1, 2, 4; past S*M = 512: 1 with every rule and 4
+     * with paper and look) */
+    struct variant vs[2 * 3 * N_RULES + N_DEFAULT];
+    int nv = 0;
+    if (auto_trav && auto_rules && n_sub == 0) {
+        for (size_t i = 0; i < N_DEFAULT; i++) {
+            const struct rules *r = rule_find(default_order[i].rule);
+            int k = default_order[i].n_sub;
+            vs[nv++] = (struct variant){default_order[i].tr, k,
+                                        rank_of(default_order[i].tr, sub_index(k), r), r};
         }
-        n_shapes++;
-        st = search(&shapes[t], subs, n_subs, rl, n_rl, try_form, ctx, &b, d);
-        if (big && st == PS_OK)
-            st = search(&shapes[t], &subs[2], 1, big_rl, 2, try_form, ctx, &b, d);
+    } else {
+        int subs[3] = {1, 2, 4}, n_subs = 3;
+        if (n_sub > 0)
+            subs[0] = n_sub, n_subs = 1;
+        bool big = n_sub == 0 && auto_rules && (long)sc->n_stages * (long)sc->n_microbatches > 512;
+        for (int t = 0; t < 2; t++) {
+            if (!use_tr[t])
+                continue;
+            for (int i = 0; i < n_subs; i++) {
+                if (big && i == 1)
+                    continue;
+                for (size_t j = 0; j < N_RULES; j++) {
+                    const struct rules *r = &rule_table[j];
+                    if (!auto_rules && strcmp(rules, r->name) != 0)
+                        continue;
+                    if (big && i == 2 && j != 0 && j != N_RULES - 1)
+                        continue;
+                    vs[nv++] = (struct variant){t, subs[i], rank_of(t, sub_index(subs[i]), r), r};
+                }
+            }
+        }
     }
-    struct ps_schedule *s = NULL;
-    if (st == PS_OK && b.p == NULL)
+    int max_sub = 1;
+    for (int i = 0; i < nv; i++)
+        if (vs[i].n_sub > max_sub)
+            max_sub = vs[i].n_sub;
+
+    struct lane lanes[2];
+    memset(lanes, 0, sizeof lanes);
+    struct best b = {.tr = -1};
+    enum ps_status st = PS_OK;
+    for (int t = 0; t < 2 && st == PS_OK; t++)
+        if (use_tr[t]) {
+            st = lane_ready(&lanes[t], sc, travs[t], max_sub);
+            if (st != PS_OK)
+                ps_diag_set(d, st, "", "out of memory");
+        }
+    if (st == PS_OK)
+        st = search(lanes, vs, nv, by_wmove, ctx, &b, d);
+    if (st == PS_OK && b.tr < 0)
         st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
+    struct ps_schedule *s = NULL;
+    bool wmove = by_wmove;
     if (st == PS_OK) {
-        st = plan_to_schedule(b.sh, b.p, b.wmove, &s);
+        const struct lane *ln = &lanes[b.tr];
+        /* the authors' W move on the winner: kept when not slower (it has fewer parts) */
+        if (!by_wmove && try_wmove && ln->best->n_sub > 1) {
+            int64_t ms = -1;
+            st = wmove_makespan(&ln->sh, ln->best, &ms, d);
+            wmove = st == PS_OK && ms >= 0 && ms <= b.makespan;
+            if (wmove)
+                b.makespan = ms;
+        }
+    }
+    if (st == PS_OK) {
+        const struct lane *ln = &lanes[b.tr];
+        st = plan_to_schedule(&ln->sh, ln->best, wmove, &s);
         if (st != PS_OK)
             ps_diag_set(d, st, "", "out of memory");
     }
     if (st == PS_OK) {
+        const struct plan *p = lanes[b.tr].best;
+        const char *tname = ps_traversal_str(lanes[b.tr].sh.tr);
         /* the winner's parameters replace "auto": running them again gives this schedule */
         char val[32];
-        ps_schedule_set_param(s, "traversal", ps_traversal_str(b.sh->tr));
-        snprintf(val, sizeof val, "%d", b.p->n_sub);
+        ps_schedule_set_param(s, "traversal", tname);
+        snprintf(val, sizeof val, "%d", p->n_sub);
         ps_schedule_set_param(s, "n_sub", val);
-        ps_schedule_set_param(s, "rules", b.p->r->name);
-        ps_schedule_set_param(s, "merge", b.wmove ? "wmove" : "adjacent");
+        ps_schedule_set_param(s, "rules", p->r->name);
+        ps_schedule_set_param(s, "merge", wmove ? "wmove" : "adjacent");
         char variant[200];
-        snprintf(variant, sizeof variant, "%s (best of %d)", b.variant, b.n_tried);
+        snprintf(variant, sizeof variant,
+                 "traversal=%s n_sub=%d rules=%s merge=%s (best of %d, %d more cut short)", tname,
+                 p->n_sub, p->r->name, wmove ? "wmove" : "adjacent", b.n_tried, b.n_pruned);
         ps_schedule_set_param(s, "variant", variant);
         char buf[64];
-        snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(b.p->makespan));
+        snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(p->makespan));
         ps_schedule_set_param(s, "planned_ms", buf);
         s->solver.status = b.cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_HEURISTIC;
         if (b.cancelled)
             snprintf(s->solver.error, sizeof s->solver.error,
-                     "cancelled: best of the %d variants tried so far", b.n_tried);
+                     "cancelled: best of the %d variants tried so far", b.n_tried + b.n_pruned);
         s->solver.objective_ns = b.makespan;
         s->solver.solve_ms = now_ms() - t0;
     }
-    plan_free(b.p, b.sh != NULL ? b.sh->S : 0);
-    for (int t = 0; t < n_shapes; t++)
-        shape_fini(&shapes[t]);
+    for (int t = 0; t < 2; t++)
+        lane_fini(&lanes[t]);
     *out = s;
     return st;
 }
