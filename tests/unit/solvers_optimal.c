@@ -240,6 +240,7 @@ static const struct small_case cases[] = {
     {"wave-s1m3", {1}, 3, 1, 1, 1, 0, 0, 0, 0, 1.5, 0.5, 0, 0, true},
     {"wave-s2m2-lat", {1, 1}, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0.5, 0, 0, true},
     {"wave-s2m2-mem", {1, 1}, 2, 2, 2, 1, 1, 0, 0, 0, 1.5, 0.5, 0, 0, true},
+    {"wave-s2m2-dp", {1, 1}, 2, 1, 2, 1, 1, 0, 0, 0, 1.5, 0.5, 0.5, 3, true},
 };
 
 static void make_case(struct ps_scenario *sc, const struct small_case *c)
