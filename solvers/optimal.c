@@ -104,6 +104,7 @@ struct model {
     int n_edges, edge_cap;
     struct edge *edges;
     int n_mem_edges; /* precedences the memory limit forces (presolve) */
+    bool oom;        /* an edge could not be added */
     int *topo;       /* ops in topological order */
     uint64_t *reach; /* reach[a*words + b/64]: a precedes b */
     size_t words;
@@ -129,7 +130,6 @@ struct model {
     double *ar;
     size_t nz, nz_cap;
     glp_prob *lp;
-    int row_start;
     double horizon; /* big-M scale in ms when windows are off */
     double ub_ms;
 
@@ -213,16 +213,17 @@ static int channel_group(const struct ps_scenario *sc, int a, int z)
     return a * PS_MAX_STAGES + z;
 }
 
-static enum ps_status add_edge(struct model *m, int a, int b, int cap)
+static enum ps_status add_edge(struct model *m, int a, int b)
 {
-    (void)cap;
     if (!m->ops[a].present || !m->ops[b].present)
         return PS_OK;
     if (m->n_edges == m->edge_cap) {
         int ncap = m->edge_cap ? 2 * m->edge_cap : 1024;
         struct edge *e = realloc(m->edges, (size_t)ncap * sizeof *e);
-        if (e == NULL)
+        if (e == NULL) {
+            m->oom = true;
             return PS_ENOMEM;
+        }
         m->edges = e;
         m->edge_cap = ncap;
     }
@@ -236,11 +237,11 @@ static enum ps_status add_edge(struct model *m, int a, int b, int cap)
 
 /* A dependency between virtual stages v (producer) and its consumer, with its
  * transfer when they sit on different devices. */
-static void add_dep(struct model *m, int a, int b, int kind, int cap, int *chan_ids, int *n_ids)
+static void add_dep(struct model *m, int a, int b, int kind, int *chan_ids, int *n_ids)
 {
     const struct mop *pa = &m->ops[a], *pb = &m->ops[b];
     int before = m->n_edges;
-    if (add_edge(m, a, b, cap) != PS_OK || m->n_edges == before || pa->dev == pb->dev)
+    if (add_edge(m, a, b) != PS_OK || m->n_edges == before || pa->dev == pb->dev)
         return;
     struct edge *e = &m->edges[m->n_edges - 1];
     struct ps_link link = ps_scenario_link(m->sc, pa->dev, pb->dev);
@@ -417,7 +418,7 @@ static int memory_precedences(struct model *m, enum ps_status *st)
                 without -= op->alloc;
             }
             if (without < need) {
-                if (add_edge(m, r, q, 0) != PS_OK) {
+                if (add_edge(m, r, q) != PS_OK) {
                     *st = PS_ENOMEM;
                     return added;
                 }
@@ -435,7 +436,6 @@ static enum ps_status build_graph(struct model *m)
     int S = m->S, M = m->M, SV = m->SV;
     m->n_ops = 3 * SV * M;
     m->ops = calloc((size_t)m->n_ops, sizeof *m->ops);
-    int cap = 0;
     m->xfers = calloc((size_t)(2 * SV * M + 1), sizeof *m->xfers);
     int *chan_ids = calloc((size_t)(2 * SV + 1), sizeof *chan_ids);
     if (m->ops == NULL || m->xfers == NULL || chan_ids == NULL) {
@@ -470,21 +470,23 @@ static enum ps_status build_graph(struct model *m)
     for (int mb = 0; mb < M; mb++) {
         for (int v = 1; v < SV; v++)
             add_dep(m, op_id(m, PS_OP_F, v - 1, mb), op_id(m, PS_OP_F, v, mb), PS_XFER_ACTIVATION,
-                    cap, chan_ids, &n_ids);
-        add_edge(m, op_id(m, PS_OP_F, SV - 1, mb), op_id(m, PS_OP_B, SV - 1, mb), cap);
+                    chan_ids, &n_ids);
+        add_edge(m, op_id(m, PS_OP_F, SV - 1, mb), op_id(m, PS_OP_B, SV - 1, mb));
         for (int v = SV - 1; v > 0; v--)
             add_dep(m, op_id(m, PS_OP_B, v, mb), op_id(m, PS_OP_B, v - 1, mb), PS_XFER_GRADIENT,
-                    cap, chan_ids, &n_ids);
+                    chan_ids, &n_ids);
         for (int v = 0; v < SV; v++)
-            add_edge(m, op_id(m, PS_OP_B, v, mb), op_id(m, PS_OP_W, v, mb), cap);
+            add_edge(m, op_id(m, PS_OP_B, v, mb), op_id(m, PS_OP_W, v, mb));
     }
     /* microbatch order of SPEC 3 as hard precedence */
     for (int kind = 0; kind < 3; kind++)
         for (int v = 0; v < SV; v++)
             for (int mb = 1; mb < M; mb++)
-                add_edge(m, op_id(m, kind, v, mb - 1), op_id(m, kind, v, mb), cap);
+                add_edge(m, op_id(m, kind, v, mb - 1), op_id(m, kind, v, mb));
     m->n_chans = n_ids;
     free(chan_ids);
+    if (m->oom)
+        return PS_ENOMEM;
 
     /* data-parallel lane: AGs from 0 in the order of the chunks' first F (which
      * the precedence fixes: chunk c's first F precedes chunk c+1's in both
@@ -1744,13 +1746,6 @@ static enum ps_status orders_ti(const struct model *m, struct ps_schedule *s)
 
 /* ---- incumbents ------------------------------------------------------------------------ */
 
-/* The value of the order literal "a before b" in a timed schedule's order. */
-static double sched_pos_before(const struct model *m, const int *pos, int a, int b)
-{
-    (void)m;
-    return pos[a] < pos[b] ? 1.0 : 0.0;
-}
-
 /* Fills x (1-based, n_cols) with the MILP values of a timed whole-op schedule.
  */
 static enum ps_status incumbent_from(const struct model *m, const struct ps_schedule *s, double *x)
@@ -1784,7 +1779,7 @@ static enum ps_status incumbent_from(const struct model *m, const struct ps_sche
             for (int j = i + 1; j < n; j++)
                 if (m->pair[d][i * n + j] > 0)
                     x[m->pair[d][i * n + j]] =
-                        sched_pos_before(m, pos, m->dev_op[d][i], m->dev_op[d][j]);
+                        pos[m->dev_op[d][i]] < pos[m->dev_op[d][j]] ? 1.0 : 0.0;
     }
     for (int c = 0; c < m->n_chans; c++) {
         int n = m->chan_n[c];
