@@ -53,6 +53,13 @@ static const struct rules rule_table[] = {
 };
 #define N_RULES (sizeof rule_table / sizeof rule_table[0])
 
+/* The hot path is written once for any chunk count and compiled for one and two. */
+#if defined(__GNUC__)
+#define INLINE static inline __attribute__((always_inline))
+#else
+#define INLINE static inline
+#endif
+
 /* One planned part on a device. */
 struct entry {
     int64_t start, end;
@@ -94,8 +101,11 @@ struct shape {
     int n_chan;
     double *msg_mb; /* per mb */
     bool has_dp;
-    int64_t *ag, *rs; /* per device*V+chunk */
-    int64_t *work;    /* per device: all its compute */
+    int64_t *ag, *rs;   /* per device*V+chunk */
+    int64_t *work;      /* per device: all its compute */
+    int64_t *workk;     /* [kind][v]: all the compute of a kind on a virtual stage */
+    int64_t *last_op;   /* [kind][v]: the last microbatch's op */
+    int64_t *last_link; /* [kind][v]: its message's latency + transmission to the next */
 };
 
 struct dev_state {
@@ -116,14 +126,16 @@ struct run {
     int64_t *seq[2];   /* when each became known (step number): arrival order */
     int64_t step;
     struct chan *ch;
-    int P;     /* leaves of the tournament tree */
-    int *tree; /* 2P: winning device per node, -1 none */
-    int64_t *key;
+    int P;             /* leaves of the tournament tree */
+    int *tree;         /* 2P: winning device per node, -1 none */
+    int64_t *tkey;     /* 2P: its key (NO_TIME none); ties: the lower device, or the higher */
     int *dec;          /* per device: the op it will run at key (kind * MAX_V + chunk) */
     int64_t *slack_ns; /* per device: look-ahead window (used when r->slack > 0) */
     int64_t *cav;      /* per device [3][MAX_V]: cand_avail as of its last tree_update */
     int64_t *part_ns;  /* [kind][v][part] durations, NULL when microbatches differ */
     int64_t *rem;      /* per device: compute time not planned yet */
+    int64_t *remk;     /* [kind][v]: the same per kind and virtual stage */
+    int64_t *last_end; /* [kind][v]: end of the last microbatch's F or B, NO_TIME before */
     int64_t floor_t;
 };
 
@@ -224,6 +236,9 @@ static void shape_fini(struct shape *sh)
     free(sh->ag);
     free(sh->rs);
     free(sh->work);
+    free(sh->workk);
+    free(sh->last_op);
+    free(sh->last_link);
     memset(sh, 0, sizeof *sh);
 }
 
@@ -251,14 +266,18 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     sh->ag = calloc((size_t)SV, sizeof(int64_t));
     sh->rs = calloc((size_t)SV, sizeof(int64_t));
     sh->work = calloc((size_t)S, sizeof(int64_t));
+    sh->workk = calloc(3 * (size_t)SV, sizeof(int64_t));
+    sh->last_op = calloc(3 * (size_t)SV, sizeof(int64_t));
+    sh->last_link = calloc(2 * (size_t)SV, sizeof(int64_t));
     for (int k = 0; k < 2; k++) {
         sh->lat[k] = calloc((size_t)SV, sizeof(int64_t));
         sh->bw[k] = calloc((size_t)SV, sizeof(double));
         sh->chan_id[k] = malloc((size_t)SV * sizeof(int));
     }
     if (sh->probe == NULL || !sh->dev_of_v || !sh->chunk_of_v || !sh->v_of || !sh->has_w ||
-        !sh->a || !sh->sufmax_a || !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->lat[0] ||
-        !sh->lat[1] || !sh->bw[0] || !sh->bw[1] || !sh->chan_id[0] || !sh->chan_id[1]) {
+        !sh->a || !sh->sufmax_a || !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->workk ||
+        !sh->last_op || !sh->last_link || !sh->lat[0] || !sh->lat[1] || !sh->bw[0] || !sh->bw[1] ||
+        !sh->chan_id[0] || !sh->chan_id[1]) {
         shape_fini(sh);
         return PS_ENOMEM;
     }
@@ -276,10 +295,14 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     }
     sh->has_dp = sc->has_data_parallel;
     for (int v = 0; v < SV; v++)
-        for (int m = 0; m < M; m++)
-            for (int k = 0; k < 3; k++)
-                if (k != K_W || sh->has_w[sh->dev_of_v[v]])
-                    sh->work[sh->dev_of_v[v]] += op_ns(sh, k, v, m);
+        for (int k = 0; k < 3; k++) {
+            if (k == K_W && !sh->has_w[sh->dev_of_v[v]])
+                continue;
+            for (int m = 0; m < M; m++)
+                sh->workk[k * SV + v] += op_ns(sh, k, v, m);
+            sh->work[sh->dev_of_v[v]] += sh->workk[k * SV + v];
+            sh->last_op[k * SV + v] = op_ns(sh, k, v, M - 1);
+        }
     for (int m = 0; m < M; m++) {
         sh->a[m] = ps_scenario_memory_scale(sc, m) / V;
         sh->msg_mb[m] = ps_scenario_message_mb(sc, m);
@@ -330,6 +353,11 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     }
     free(inter_idx);
     free(pair_idx);
+    for (int k = 0; k < 2; k++)
+        for (int v = 0; v < SV; v++)
+            if (sh->chan_id[k][v] >= 0)
+                sh->last_link[k * SV + v] =
+                    sh->lat[k][v] + ps_tx_ns(sh->msg_mb[M - 1], sh->bw[k][v]);
     return PS_OK;
 }
 
@@ -415,7 +443,7 @@ static size_t xidx(const struct shape *sh, int kind, int v, int mb)
 
 /* Availability of the next part of (kind, chunk) on device d, NO_TIME when there is none
  * or it does not fit in memory. */
-static int64_t cand_avail(const struct run *g, int d, int kind, int c)
+INLINE int64_t cand_avail(const struct run *g, int d, int kind, int c, const int V)
 {
     const struct shape *sh = g->sh;
     const struct dev_state *ds = &g->ds[d];
@@ -424,7 +452,7 @@ static int64_t cand_avail(const struct run *g, int d, int kind, int c)
         return NO_TIME;
     if (ds->part[kind][c] > 0)
         return ds->end; /* an op already under way: its previous part has ended */
-    int v = sh->v_of[d * sh->V + c];
+    int v = sh->v_of[d * V + c];
     if (kind == K_W)
         return m < ds->b_done[c] ? ds->end : NO_TIME;
     int64_t t = g->avail[kind][(size_t)v * (size_t)sh->M + (size_t)m];
@@ -433,7 +461,7 @@ static int64_t cand_avail(const struct run *g, int d, int kind, int c)
     /* F: memory allocated at start; with two chunks keep room for the next chunk-1 F
      * so that the device can always take it (no deadlock); all-gather before the first */
     double need = sh->a[m];
-    if (sh->V == 2 && c == 0) {
+    if (V == 2 && c == 0) {
         int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
         if (m1 < sh->M)
             need += sh->sufmax_a[m1];
@@ -441,7 +469,7 @@ static int64_t cand_avail(const struct run *g, int d, int kind, int c)
     if (ds->mem + need > sh->limit + MEM_EPS)
         return NO_TIME;
     if (sh->has_dp && m == 0) {
-        int64_t ag = ds->dp_free + sh->ag[d * sh->V + c];
+        int64_t ag = ds->dp_free + sh->ag[d * V + c];
         if (ag > t)
             t = ag;
     }
@@ -450,12 +478,12 @@ static int64_t cand_avail(const struct run *g, int d, int kind, int c)
 
 /* Device d's next schedulable time; caches its candidates' availability in g->cav
  * (every change of d's state is followed by a tree_update, so choose() can use it). */
-static int64_t dev_key(struct run *g, int d)
+INLINE int64_t dev_key(struct run *g, int d, const int V)
 {
     int64_t best = NO_TIME;
     for (int k = 0; k < 3; k++)
-        for (int c = 0; c < g->sh->V; c++) {
-            int64_t t = cand_avail(g, d, k, c);
+        for (int c = 0; c < V; c++) {
+            int64_t t = cand_avail(g, d, k, c, V);
             g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c] = t;
             if (t < best)
                 best = t;
@@ -463,50 +491,6 @@ static int64_t dev_key(struct run *g, int d)
     if (best == NO_TIME)
         return NO_TIME;
     return best > g->ds[d].end ? best : g->ds[d].end;
-}
-
-static bool dev_better(const struct run *g, int a, int b)
-{
-    if (b < 0)
-        return a >= 0;
-    if (a < 0)
-        return false;
-    if (g->key[a] != g->key[b])
-        return g->key[a] < g->key[b];
-    return g->r->high_dev ? a > b : a < b;
-}
-
-static int choose(const struct run *g, int d, int64_t t, int *chunk);
-
-/* Recomputes device d's decision (what it runs next, and when) and its place in the
- * tournament tree. A device never starts before the current time of the search, so
- * decisions are taken in time order (a look-ahead may have made it wait past a
- * candidate that is now being reconsidered). */
-static void tree_update(struct run *g, int d)
-{
-    int64_t t = dev_key(g, d);
-    if (t != NO_TIME) {
-        if (t < g->floor_t)
-            t = g->floor_t;
-        int c = 0;
-        int kind = choose(g, d, g->r->slack > 0 ? t + g->slack_ns[d] : t, &c);
-        assert(kind >= 0);
-        g->dec[d] = kind * MAX_V + c;
-        int64_t av = g->cav[((size_t)d * 3 + (size_t)kind) * MAX_V + (size_t)c];
-        if (av > t)
-            t = av;
-    }
-    g->key[d] = t;
-    int i = g->P + d;
-    g->tree[i] = g->key[d] == NO_TIME ? -1 : d;
-    for (i /= 2; i >= 1; i /= 2) {
-        int l = g->tree[2 * i], r = g->tree[2 * i + 1];
-        int w = dev_better(g, l, r) ? l : r;
-        /* an unchanged winner other than d leaves every node above unchanged */
-        if (w == g->tree[i] && w != d)
-            break;
-        g->tree[i] = w;
-    }
 }
 
 /* Closeness to the end of its microbatch's path: among ops of one kind, the one nearer
@@ -517,18 +501,18 @@ static int progress(const struct shape *sh, int kind, int v)
 }
 
 /* Whether device d's memory lets an F go now (an F under way needs nothing more). */
-static bool f_fits(const struct run *g, int d)
+INLINE bool f_fits(const struct run *g, int d, const int V)
 {
     const struct shape *sh = g->sh;
     const struct dev_state *ds = &g->ds[d];
-    for (int c = 0; c < sh->V; c++) {
+    for (int c = 0; c < V; c++) {
         int m = ds->next[K_F][c];
         if (m >= sh->M)
             continue;
         if (ds->part[K_F][c] > 0)
             return true;
         double need = sh->a[m];
-        if (sh->V == 2 && c == 0) {
+        if (V == 2 && c == 0) {
             int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
             if (m1 < sh->M)
                 need += sh->sufmax_a[m1];
@@ -540,7 +524,7 @@ static bool f_fits(const struct run *g, int d)
 }
 
 /* The op to run next on device d at time t (its key): returns the kind, sets *chunk. */
-static int choose(const struct run *g, int d, int64_t t, int *chunk)
+INLINE int choose(const struct run *g, int d, int64_t t, int *chunk, const int V)
 {
     const struct shape *sh = g->sh;
     const struct dev_state *ds = &g->ds[d];
@@ -550,10 +534,10 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
         int best_k = -1;
         int64_t best_seq = INT64_MAX;
         for (int k = 0; k < 2; k++)
-            for (int c = 0; c < sh->V; c++) {
+            for (int c = 0; c < V; c++) {
                 if (g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c] != t)
                     continue;
-                int v = sh->v_of[d * sh->V + c];
+                int v = sh->v_of[d * V + c];
                 int64_t q = g->seq[k][(size_t)v * (size_t)sh->M + (size_t)ds->next[k][c]];
                 if (q < best_seq) {
                     best_seq = q;
@@ -565,7 +549,7 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
             return best_k;
     }
     for (int k = 0; k < 3; k++) {
-        for (int c = 0; c < sh->V; c++) {
+        for (int c = 0; c < V; c++) {
             int64_t av = g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c];
             if (av == NO_TIME || av > t)
                 continue;
@@ -577,7 +561,7 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
             /* an op under way first, then the lower microbatch, then progress */
             bool cu = ds->part[k][c] > 0, pu = ds->part[k][p] > 0;
             int cm = ds->next[k][c], pm = ds->next[k][p];
-            int cv = sh->v_of[d * sh->V + c], pv = sh->v_of[d * sh->V + p];
+            int cv = sh->v_of[d * V + c], pv = sh->v_of[d * V + p];
             bool better;
             if (cu != pu)
                 better = cu;
@@ -590,11 +574,11 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
         }
     }
     bool teardown = true;
-    for (int c = 0; c < sh->V; c++)
+    for (int c = 0; c < V; c++)
         if (ds->next[K_F][c] < sh->M)
             teardown = false;
     bool fe = pick[K_F] >= 0, de = pick[K_B] >= 0;
-    bool f_ok = g->r->avail ? fe : f_fits(g, d);
+    bool f_ok = g->r->avail ? fe : f_fits(g, d, V);
     int order[3];
     if (g->r->avail && !fe && !de) {
         order[0] = K_W, order[1] = K_B, order[2] = K_F;
@@ -612,7 +596,7 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
         bool w_first = g->r->tie == TIE_W;
         int wc = pick[K_W], bc = pick[K_B];
         if (wc >= 0 && bc >= 0) {
-            int vw = sh->v_of[d * sh->V + wc], vb = sh->v_of[d * sh->V + bc];
+            int vw = sh->v_of[d * V + wc], vb = sh->v_of[d * V + bc];
             int mw = ds->next[K_W][wc], mb = ds->next[K_B][bc];
             double tw = (double)op_ns(sh, K_W, vw, mw);
             double tb = (double)op_ns(sh, K_B, vb, mb);
@@ -631,6 +615,48 @@ static int choose(const struct run *g, int d, int64_t t, int *chunk)
             return order[i];
         }
     return -1;
+}
+
+/* Recomputes device d's decision (what it runs next, and when) and its place in the
+ * tournament tree. A device never starts before the current time of the search, so
+ * decisions are taken in time order (a look-ahead may have made it wait past a
+ * candidate that is now being reconsidered). */
+INLINE void tree_update_v(struct run *g, int d, const int V)
+{
+    int64_t t = dev_key(g, d, V);
+    if (t != NO_TIME) {
+        if (t < g->floor_t)
+            t = g->floor_t;
+        int c = 0;
+        int kind = choose(g, d, g->r->slack > 0 ? t + g->slack_ns[d] : t, &c, V);
+        assert(kind >= 0);
+        g->dec[d] = kind * MAX_V + c;
+        int64_t av = g->cav[((size_t)d * 3 + (size_t)kind) * MAX_V + (size_t)c];
+        if (av > t)
+            t = av;
+    }
+    int i = g->P + d;
+    g->tree[i] = t == NO_TIME ? -1 : d;
+    g->tkey[i] = t;
+    /* the left subtree holds the lower devices: on equal keys it wins unless high_dev */
+    bool high = g->r->high_dev;
+    for (i /= 2; i >= 1; i /= 2) {
+        int64_t kl = g->tkey[2 * i], kr = g->tkey[2 * i + 1];
+        int w = kl < kr || (kl == kr && !high) ? 2 * i : 2 * i + 1;
+        /* an unchanged node leaves every node above unchanged */
+        if (g->tree[w] == g->tree[i] && g->tkey[w] == g->tkey[i])
+            break;
+        g->tree[i] = g->tree[w];
+        g->tkey[i] = g->tkey[w];
+    }
+}
+
+static void tree_update(struct run *g, int d)
+{
+    if (g->sh->V == 1)
+        tree_update_v(g, d, 1);
+    else
+        tree_update_v(g, d, 2);
 }
 
 /* Sends the output of (kind, v, mb), finished at `end`, to its consumer; returns the
@@ -666,12 +692,14 @@ static void run_free(struct run *g)
         }
     free(g->ch);
     free(g->tree);
-    free(g->key);
+    free(g->tkey);
     free(g->cav);
     free(g->dec);
     free(g->slack_ns);
     free(g->part_ns);
     free(g->rem);
+    free(g->remk);
+    free(g->last_end);
     memset(g, 0, sizeof *g);
 }
 
@@ -692,15 +720,17 @@ static enum ps_status run_alloc(struct run *g, const struct shape *sh, int max_s
     for (g->P = 1; g->P < S; g->P *= 2)
         ;
     g->tree = malloc(2 * (size_t)g->P * sizeof(int));
-    g->key = malloc((size_t)S * sizeof(int64_t));
+    g->tkey = malloc(2 * (size_t)g->P * sizeof(int64_t));
     g->cav = malloc((size_t)S * 3 * MAX_V * sizeof(int64_t));
     g->dec = malloc((size_t)S * sizeof(int));
     g->slack_ns = malloc((size_t)S * sizeof(int64_t));
     g->rem = malloc((size_t)S * sizeof(int64_t));
+    g->remk = malloc(3 * (size_t)SV * sizeof(int64_t));
+    g->last_end = malloc(2 * (size_t)SV * sizeof(int64_t));
     if (sh->sc->per_microbatch == NULL)
         g->part_ns = malloc(3 * (size_t)SV * (size_t)max_sub * sizeof(int64_t));
     if (!g->ds || !g->avail[0] || !g->avail[1] || !g->seq[0] || !g->seq[1] || !g->ch || !g->tree ||
-        !g->key || !g->cav || !g->dec || !g->slack_ns || !g->rem ||
+        !g->tkey || !g->cav || !g->dec || !g->slack_ns || !g->rem || !g->remk || !g->last_end ||
         (sh->sc->per_microbatch == NULL && !g->part_ns)) {
         run_free(g);
         return PS_ENOMEM;
@@ -726,6 +756,9 @@ static void run_reset(struct run *g, int n_sub, const struct rules *r)
     for (int i = 0; i < sh->n_chan; i++)
         g->ch[i].n = g->ch[i].head = 0;
     memset(g->dec, 0, (size_t)S * sizeof(int));
+    memcpy(g->remk, sh->workk, 3 * (size_t)SV * sizeof(int64_t));
+    for (int i = 0; i < 2 * SV; i++)
+        g->last_end[i] = NO_TIME;
     for (int d = 0; d < S; d++) {
         g->rem[d] = sh->work[d];
         g->slack_ns[d] =
@@ -777,15 +810,55 @@ static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
     return ms;
 }
 
-/* A bound no completion of the run so far can beat: every device still has its unplanned
- * compute to do, from its last end or from the time of the search, whichever is later. */
+/* A bound no completion of the run so far can beat. Every device still has its unplanned
+ * compute to do, from its last end or from the time of the search, whichever is later.
+ * And the last microbatch's F then B must cross every virtual stage in turn (each op
+ * after the arrival of its input, and after the ops of its kind before it on that
+ * stage: F and B run in microbatch order), then its W follows its B. */
 static int64_t run_bound(const struct run *g)
 {
+    const struct shape *sh = g->sh;
+    int SV = sh->SV, M = sh->M;
     int64_t lb = 0;
-    for (int d = 0; d < g->sh->S; d++) {
+    for (int d = 0; d < sh->S; d++) {
         int64_t from = g->ds[d].end > g->floor_t ? g->ds[d].end : g->floor_t;
         if (from + g->rem[d] > lb)
             lb = from + g->rem[d];
+    }
+    int64_t e = 0;
+    for (int v = 0; v < SV; v++) {
+        if (g->last_end[K_F * SV + v] != NO_TIME) {
+            e = g->last_end[K_F * SV + v];
+            continue;
+        }
+        const struct dev_state *ds = &g->ds[sh->dev_of_v[v]];
+        int64_t from = ds->end > g->floor_t ? ds->end : g->floor_t;
+        int64_t arr = v == 0 ? 0 : g->avail[K_F][(size_t)v * (size_t)M + (size_t)(M - 1)];
+        if (arr == NO_TIME)
+            arr = e + sh->last_link[K_F * SV + v - 1];
+        e = arr + sh->last_op[K_F * SV + v];
+        if (from + g->remk[K_F * SV + v] > e)
+            e = from + g->remk[K_F * SV + v];
+    }
+    for (int v = SV - 1; v >= 0; v--) {
+        if (g->last_end[K_B * SV + v] != NO_TIME) {
+            e = g->last_end[K_B * SV + v];
+        } else {
+            const struct dev_state *ds = &g->ds[sh->dev_of_v[v]];
+            int64_t from = ds->end > g->floor_t ? ds->end : g->floor_t;
+            int64_t arr = e;
+            if (v < SV - 1) {
+                arr = g->avail[K_B][(size_t)v * (size_t)M + (size_t)(M - 1)];
+                if (arr == NO_TIME)
+                    arr = e + sh->last_link[K_B * SV + v + 1];
+            }
+            e = arr + sh->last_op[K_B * SV + v];
+            int64_t own = from + g->remk[K_F * SV + v] + g->remk[K_B * SV + v];
+            if (own > e)
+                e = own;
+        }
+        if (e + sh->last_op[K_W * SV + v] > lb)
+            lb = e + sh->last_op[K_W * SV + v];
     }
     return lb;
 }
@@ -808,8 +881,10 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         g.avail[K_F][m] = 0; /* virtual stage 0: every microbatch ready at time 0 */
     for (int d = 0; d < S; d++)
         g.ds[d].last_full = K_F;
-    for (int i = 0; i < 2 * g.P; i++)
+    for (int i = 0; i < 2 * g.P; i++) {
         g.tree[i] = -1;
+        g.tkey[i] = NO_TIME;
+    }
     for (int d = 0; d < S; d++)
         tree_update(&g, d);
     int64_t lb = 0; /* max over devices of end + rem: only grows */
@@ -824,7 +899,7 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
             st = PS_EDEADLOCK;
             goto done;
         }
-        int64_t t = g.key[d];
+        int64_t t = g.tkey[1];
         g.floor_t = t;
         int kind = g.dec[d] / MAX_V, c = g.dec[d] % MAX_V;
         struct dev_state *ds = &g.ds[d];
@@ -845,6 +920,7 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         p->dev[d][p->n[d]++] = (struct entry){t, end, m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
         remaining--;
         g.rem[d] -= dur;
+        g.remk[kind * SV + v] -= dur;
         if (end + g.rem[d] > lb)
             lb = end + g.rem[d];
         if (cutoff != NO_TIME && (lb >= cutoff || (++check >= S && run_bound(&g) >= cutoff))) {
@@ -857,6 +933,8 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         if (++ds->part[kind][c] == n_sub) {
             ds->part[kind][c] = 0;
             ds->next[kind][c]++;
+            if (m == M - 1 && kind != K_W)
+                g.last_end[kind * SV + v] = end;
             size_t at = (size_t)v * (size_t)M + (size_t)m;
             if (kind == K_F) {
                 ds->last_full = K_F;
