@@ -2458,10 +2458,26 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
         glp_init_smcp(&smcp);
         smcp.msg_lev = GLP_MSG_OFF;
         smcp.presolve = GLP_OFF;
-        smcp.tm_lim = (int)(left * 1e3 > 2e9 ? 2e9 : left * 1e3);
-        glp_term_out(GLP_OFF);
-        int src = glp_simplex(m.lp, &smcp);
-        if (src == 0 && glp_get_status(m.lp) == GLP_OPT) {
+        /* the root LP in slices of 0.25 s (each resumes from the last basis), so that a
+         * cancel is seen and progress keeps coming while a large LP solves */
+        int src;
+        for (;;) {
+            double slice = left < 0.25 ? left : 0.25;
+            smcp.tm_lim = slice * 1e3 < 1 ? 1 : (int)(slice * 1e3);
+            glp_term_out(GLP_OFF);
+            src = glp_simplex(m.lp, &smcp);
+            if (src != GLP_ETMLIM)
+                break;
+            if (ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel)) {
+                so.cancelled = true;
+                break;
+            }
+            left = time_limit - (now_s() - t0);
+            if (left <= 0)
+                break;
+            report(&so, false);
+        }
+        if (src == 0 && glp_get_status(m.lp) == GLP_OPT && !so.cancelled) {
             double root = glp_get_obj_val(m.lp) * m.c_unit_ms;
             if (root > so.best_bound)
                 so.best_bound = root;
