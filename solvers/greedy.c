@@ -483,13 +483,18 @@ INLINE int64_t cand_avail(const struct run *g, int d, int kind, int c, const int
 INLINE int64_t dev_key(struct run *g, int d, const int V)
 {
     int64_t best = NO_TIME;
-    for (int k = 0; k < 3; k++)
-        for (int c = 0; c < V; c++) {
-            int64_t t = cand_avail(g, d, k, c, V);
-            g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c] = t;
-            if (t < best)
-                best = t;
-        }
+    int64_t *cav = &g->cav[(size_t)d * 3 * MAX_V];
+    for (int c = 0; c < V; c++) { /* kinds spelled out: each call specialises */
+        int64_t tf = cand_avail(g, d, K_F, c, V);
+        int64_t tb = cand_avail(g, d, K_B, c, V);
+        int64_t tw = cand_avail(g, d, K_W, c, V);
+        cav[K_F * MAX_V + c] = tf;
+        cav[K_B * MAX_V + c] = tb;
+        cav[K_W * MAX_V + c] = tw;
+        best = tf < best ? tf : best;
+        best = tb < best ? tb : best;
+        best = tw < best ? tw : best;
+    }
     if (best == NO_TIME)
         return NO_TIME;
     return best > g->ds[d].end ? best : g->ds[d].end;
@@ -553,7 +558,7 @@ INLINE int choose(const struct run *g, int d, int64_t t, int *chunk, const int V
     for (int k = 0; k < 3; k++) {
         for (int c = 0; c < V; c++) {
             int64_t av = g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c];
-            if (av == NO_TIME || av > t)
+            if (av > t) /* NO_TIME included */
                 continue;
             int p = pick[k];
             if (p < 0) {
@@ -644,7 +649,7 @@ INLINE void tree_update_v(struct run *g, int d, const int V)
     bool high = g->r->high_dev;
     for (i /= 2; i >= 1; i /= 2) {
         int64_t kl = g->tkey[2 * i], kr = g->tkey[2 * i + 1];
-        int w = kl < kr || (kl == kr && !high) ? 2 * i : 2 * i + 1;
+        int w = 2 * i + ((kr < kl) | ((kr == kl) & high));
         /* an unchanged node leaves every node above unchanged */
         if (g->tree[w] == g->tree[i] && g->tkey[w] == g->tkey[i])
             break;
