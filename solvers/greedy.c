@@ -555,30 +555,28 @@ INLINE int choose(const struct run *g, int d, int64_t t, int *chunk, const int V
         if (best_k >= 0)
             return best_k;
     }
+    const int64_t *cav = &g->cav[(size_t)d * 3 * MAX_V];
     for (int k = 0; k < 3; k++) {
-        for (int c = 0; c < V; c++) {
-            int64_t av = g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c];
-            if (av > t) /* NO_TIME included */
-                continue;
-            int p = pick[k];
-            if (p < 0) {
-                pick[k] = c;
-                continue;
-            }
-            /* an op under way first, then the lower microbatch, then progress */
-            bool cu = ds->part[k][c] > 0, pu = ds->part[k][p] > 0;
-            int cm = ds->next[k][c], pm = ds->next[k][p];
-            int cv = sh->v_of[d * V + c], pv = sh->v_of[d * V + p];
-            bool better;
-            if (cu != pu)
-                better = cu;
-            else if (cm != pm)
-                better = cm < pm;
-            else
-                better = progress(sh, k, cv) > progress(sh, k, pv);
-            if (better)
-                pick[k] = c;
+        bool a0 = cav[k * MAX_V] <= t; /* NO_TIME never is */
+        if (V == 1 || cav[k * MAX_V + 1] > t) {
+            pick[k] = a0 ? 0 : -1;
+            continue;
         }
+        if (!a0) {
+            pick[k] = 1;
+            continue;
+        }
+        /* both chunks: an op under way first, then the lower microbatch, then progress */
+        bool cu = ds->part[k][1] > 0, pu = ds->part[k][0] > 0;
+        int cm = ds->next[k][1], pm = ds->next[k][0];
+        bool better;
+        if (cu != pu)
+            better = cu;
+        else if (cm != pm)
+            better = cm < pm;
+        else
+            better = progress(sh, k, sh->v_of[d * V + 1]) > progress(sh, k, sh->v_of[d * V]);
+        pick[k] = better ? 1 : 0;
     }
     bool teardown = true;
     for (int c = 0; c < V; c++)
