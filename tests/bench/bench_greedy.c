@@ -2,7 +2,9 @@
  * M=1024 (two DCs, F = B = W = 1 ms, inter-DC latency = T_F, the 1F1B memory budget),
  * for single variants, for each traversal's full portfolio and for the default portfolio,
  * against ZB-H1 and 1F1B. Targets: the default under about 3 ms up to S=16, M=64, and
- * under 200 ms at S=64, M=1024. */
+ * under 200 ms at S=64, M=1024. `bench_greedy sweep N [SEED]` compares the default with
+ * the full portfolios on N random scenarios of the explorer's range instead. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +54,121 @@ static double run(const char *name, const struct ps_scenario *sc, const char *kv
     return makespan;
 }
 
+/* A small deterministic generator (xorshift) for the sweep. */
+static uint32_t rnd(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+static double rnd_unit(uint32_t *x)
+{
+    return (double)(rnd(x) % 100000) / 100000.0;
+}
+
+/* A random scenario of the explorer's range: S 2..16 over 1-4 DCs (uneven), M 4..64,
+ * latency and/or transmission 0..2 T_F, memory 1, 1.5, 2 x the 1F1B budget or none,
+ * sometimes uneven stage times or a different weight share. */
+static int random_scenario(struct ps_scenario *sc, uint32_t *x)
+{
+    static const int Ss[] = {2, 3, 4, 6, 8, 12, 16};
+    static const int Ms[] = {4, 6, 8, 12, 16, 24, 32, 48, 64};
+    static const double xs[] = {0, 0.1, 0.25, 0.5, 1, 1.5, 2};
+    static const double mems[] = {1, 1.5, 2, 0};
+    int S = Ss[rnd(x) % 7], M = Ms[rnd(x) % 9];
+    int nd = 1 + (int)(rnd(x) % 4);
+    if (nd > S)
+        nd = S;
+    if (ps_scenario_make_uniform(sc, nd, 1, M, 1, 1, 1) != PS_OK)
+        return -1;
+    sc->n_stages = S;
+    int left = S;
+    for (int i = 0; i < nd; i++) {
+        int k = i == nd - 1 ? left : S / nd + (rnd(x) % 3 == 0 && left - S / nd > nd - i - 1);
+        if (left - k < nd - i - 1)
+            k = left - (nd - i - 1);
+        sc->dcs[i].stages = k;
+        left -= k;
+    }
+    if (rnd(x) % 3 == 0) {
+        sc->per_stage = calloc((size_t)S, sizeof *sc->per_stage);
+        if (sc->per_stage == NULL)
+            return -1;
+        for (int s = 0; s < S; s++) {
+            double f = 0.6 + 0.8 * rnd_unit(x);
+            sc->per_stage[s].forward_ms = f;
+            sc->per_stage[s].backward_ms = f * (0.8 + 0.6 * rnd_unit(x));
+            sc->per_stage[s].weight_ms = f * (0.5 + 0.8 * rnd_unit(x));
+        }
+    }
+    double tf = ps_scenario_max_forward_ms(sc);
+    double lat = xs[rnd(x) % 7], tx = xs[rnd(x) % 7];
+    int kind = (int)(rnd(x) % 3); /* latency, transmission, both */
+    sc->inter_dc.latency_ms = kind != 1 ? lat * tf : 0;
+    if (kind != 0 && tx > 0) {
+        sc->activation_mb = 1;
+        sc->inter_dc.bandwidth_gbps = 8.0 / (tx * tf);
+    }
+    double mem = mems[rnd(x) % 4];
+    if (mem > 0) {
+        sc->has_memory_limit = true;
+        sc->memory_limit = mem * S;
+    }
+    if (rnd(x) % 4 == 0)
+        sc->weight_share = 0.2 + 0.6 * rnd_unit(x);
+    struct ps_diag d;
+    return ps_scenario_validate(sc, &d) == PS_OK ? 0 : -1;
+}
+
+/* `bench_greedy sweep N [SEED]`: the default portfolio against the best of each
+ * traversal's full portfolio (traversal=loop, traversal=wave) on N random scenarios:
+ * how many come out worse or better, by how much, and the default's CPU time. */
+static int sweep(int n, uint32_t seed)
+{
+    uint32_t x = seed != 0 ? seed : 4242;
+    int worse = 0, better = 0, done = 0;
+    double max_loss = 0, max_ms = 0, sum_ms = 0, max_full_ms = 0;
+    for (int i = 0; i < n; i++) {
+        struct ps_scenario sc;
+        if (random_scenario(&sc, &x) != 0) {
+            ps_scenario_fini(&sc);
+            continue;
+        }
+        double t, tl, tw;
+        double g = run("greedy", &sc, "", 3, &t);
+        double l = run("greedy", &sc, "traversal=loop", 1, &tl);
+        double w = run("greedy", &sc, "traversal=wave", 1, &tw);
+        double full = l < w ? l : w;
+        if (g > full + 1e-6) {
+            worse++;
+            if ((g - full) / full > max_loss)
+                max_loss = (g - full) / full;
+            printf("worse by %.3f%%: S=%d M=%d dcs=%d: %.3f vs %.3f ms\n", 100 * (g - full) / full,
+                   sc.n_stages, sc.n_microbatches, sc.n_dcs, g, full);
+        } else if (g < full - 1e-6) {
+            better++;
+        }
+        if (t > max_ms)
+            max_ms = t;
+        if (tl + tw > max_full_ms)
+            max_full_ms = tl + tw;
+        sum_ms += t;
+        done++;
+        ps_scenario_fini(&sc);
+    }
+    printf("%d scenarios: default worse than loop+wave full portfolios in %d (at most %.3f%%), "
+           "better in %d; default cpu max %.2f ms, mean %.2f ms (full: max %.2f ms)\n",
+           done, worse, 100 * max_loss, better, max_ms, done ? sum_ms / done : 0, max_full_ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "sweep") == 0)
+        return sweep(argc > 2 ? atoi(argv[2]) : 200,
+                     argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0);
     static const int sizes[][2] = {{4, 8},   {8, 16},  {8, 64},   {16, 16},
                                    {16, 32}, {16, 64}, {32, 256}, {64, 1024}};
     static const struct {
