@@ -1254,7 +1254,7 @@ static void lane_fini(struct lane *ln)
 
 /* The simulated makespan of a plan's W-moved form (-1 when it breaks the memory limit). */
 static enum ps_status wmove_makespan(const struct shape *sh, const struct plan *p, int64_t *out,
-                                     struct ps_diag *d)
+                                     struct ps_schedule **keep, struct ps_diag *d)
 {
     struct ps_schedule *s = NULL;
     enum ps_status st = plan_to_schedule(sh, p, true, &s);
@@ -1262,7 +1262,10 @@ static enum ps_status wmove_makespan(const struct shape *sh, const struct plan *
         return ps_diag_set(d, st, "", "out of memory");
     st = ps_sim_run(s, d);
     *out = st == PS_OK && s->memory_ok ? s->makespan_ns : -1;
-    ps_schedule_free(s);
+    if (keep != NULL && st == PS_OK)
+        *keep = s;
+    else
+        ps_schedule_free(s);
     return st;
 }
 
@@ -1300,7 +1303,7 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
         b->n_tried++;
         int64_t ms = ln->p->makespan;
         if (by_wmove) {
-            st = wmove_makespan(&ln->sh, ln->p, &ms, d);
+            st = wmove_makespan(&ln->sh, ln->p, &ms, NULL, d);
             if (st != PS_OK)
                 return st;
             if (ms < 0)
@@ -1428,13 +1431,18 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         /* the authors' W move on the winner: kept when not slower (it has fewer parts) */
         if (!by_wmove && try_wmove && ln->best->n_sub > 1) {
             int64_t ms = -1;
-            st = wmove_makespan(&ln->sh, ln->best, &ms, d);
+            struct ps_schedule *ws = NULL;
+            st = wmove_makespan(&ln->sh, ln->best, &ms, &ws, d);
             wmove = st == PS_OK && ms >= 0 && ms <= b.makespan;
-            if (wmove)
+            if (wmove) {
                 b.makespan = ms;
+                s = ws; /* already built: the caller times it again */
+            } else {
+                ps_schedule_free(ws);
+            }
         }
     }
-    if (st == PS_OK) {
+    if (st == PS_OK && s == NULL) {
         const struct lane *ln = &lanes[b.tr];
         st = plan_to_schedule(&ln->sh, ln->best, wmove, &s);
         if (st != PS_OK)
