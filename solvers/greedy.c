@@ -1108,7 +1108,8 @@ static const struct ps_param_def greedy_params[] = {
      "auto|loop|wave", 0, 0},
     {"n_sub", PS_PARAM_LIST, "auto",
      "sub-blocks per op, 1..32; auto tries 1, 2 and 4 (1 and 4 past S*M = 512) and keeps "
-     "the best",
+     "the best; with traversal and rules auto too, a fixed portfolio of 17 variants within "
+     "a work budget (docs/model.md)",
      NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
      "reading of the priority rules: paper (the authors' code), prio, avail, hidev, btie, look; "
