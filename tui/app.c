@@ -28,6 +28,28 @@ void tui_message(struct tui_app *app, enum tui_msg_level lv, const char *fmt, ..
     app->msg_level = lv;
 }
 
+/* The one refusal format: "refused: PATH: REASON (got TYPED)". A reason that already ends
+ * in "(got ...)" has it replaced by what was typed (the scenario may quote a clamped or
+ * reformatted value). typed NULL keeps the reason as it is. */
+static void refuse(struct tui_app *app, const char *path, const char *reason, const char *typed)
+{
+    char r[400];
+    snprintf(r, sizeof(r), "%s", reason);
+    char *got = strstr(r, " (got ");
+    if (typed != NULL && got != NULL)
+        *got = '\0';
+    if (typed != NULL)
+        tui_message(app, TUI_MSG_ERR, "refused: %s: %s (got %s)", path, r, typed);
+    else
+        tui_message(app, TUI_MSG_ERR, "refused: %s: %s", path, r);
+}
+
+static void refuse_diag(struct tui_app *app, const struct ps_diag *d, const char *path,
+                        enum ps_status st, const char *typed)
+{
+    refuse(app, d->path[0] ? d->path : path, d->msg[0] ? d->msg : ps_status_str(st), typed);
+}
+
 /* Trims "%.6g"-style zeros: 38.000 -> 38, 1.250 -> 1.25. */
 static void trim_zeros(char *buf)
 {
@@ -105,6 +127,7 @@ static void set_error(struct tui_result *r, enum ps_status st, const struct ps_d
     else
         snprintf(buf, sizeof(buf), "%s", ps_status_str(st));
     snprintf(r->error, sizeof(r->error), "%s", buf);
+    r->diag = *d;
 }
 
 static void nap(void)
@@ -113,20 +136,49 @@ static void nap(void)
     nanosleep(&ts, NULL);
 }
 
-/* Stops a lane's job (if any) and drops what it had. */
-static void lane_stop(struct tui_result *r)
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Frees the orphaned lanes whose job has ended (wait: all of them, waiting). */
+static void reap_orphans(struct tui_app *app, bool wait)
+{
+    int kept = 0;
+    for (int k = 0; k < app->n_orphans; k++) {
+        struct tui_worker *w = app->orphans[k];
+        struct tui_worker_state ws;
+        tui_worker_peek(w, &ws);
+        if (ws.running && !wait) {
+            app->orphans[kept++] = w;
+            continue;
+        }
+        tui_worker_free(w); /* cancels, joins and drops an untaken result */
+    }
+    app->n_orphans = kept;
+}
+
+/* Stops a lane's job (if any) and drops what it had. A job that is still running (the
+ * fixed families do not poll the cancel flag) is left to finish on its own: its lane is
+ * orphaned and reaped later, so an edit never waits for it. */
+static void lane_stop(struct tui_app *app, struct tui_result *r)
 {
     if (r->lane == NULL)
         return;
     struct tui_worker_state ws;
     tui_worker_peek(r->lane, &ws);
-    if (ws.running)
+    if (ws.running) {
         tui_worker_cancel(r->lane);
-    if (ws.running || ws.has_result) {
+        if (app->n_orphans == TUI_MAX_ORPHANS)
+            reap_orphans(app, true);
+        app->orphans[app->n_orphans++] = r->lane;
+        r->lane = NULL;
+    } else if (ws.has_result) {
         struct tui_worker_result res;
-        while (!tui_worker_take(r->lane, &res))
-            nap(); /* the solvers poll the cancel flag often: this is short */
-        tui_worker_result_fini(&res);
+        if (tui_worker_take(r->lane, &res))
+            tui_worker_result_fini(&res);
     }
     r->pending = false;
 }
@@ -134,7 +186,7 @@ static void lane_stop(struct tui_result *r)
 static void run_one(struct tui_app *app, size_t i)
 {
     struct tui_result *r = &app->res[i];
-    lane_stop(r);
+    lane_stop(app, r);
     drop_result(r);
     if (r->sv->slow)
         return; /* only on demand, in the background */
@@ -149,19 +201,24 @@ static void run_one(struct tui_app *app, size_t i)
     struct ps_diag d;
     ps_diag_clear(&d);
     struct ps_schedule *s = NULL;
+    double t0 = now_ms();
     enum ps_status st = ps_solver_run(r->sv, &app->sc, &r->params, NULL, &s, &d);
+    r->last_ms = now_ms() - t0;
     if (st != PS_OK) {
         ps_schedule_free(s);
         set_error(r, st, &d);
         return;
     }
     r->sched = s;
-    r->last_ms = s->solver.solve_ms;
 }
+
+static void undo_param(struct tui_app *app, struct tui_result *r);
+static bool failed_on_param(const struct tui_result *r, const char *key);
 
 /* Installs finished lane results. Returns true when one landed. */
 static bool poll_lanes(struct tui_app *app, bool wait)
 {
+    reap_orphans(app, false);
     bool changed = false;
     for (size_t i = 0; i < app->n_res; i++) {
         struct tui_result *r = &app->res[i];
@@ -180,14 +237,17 @@ static bool poll_lanes(struct tui_app *app, bool wait)
             continue;
         }
         drop_result(r);
+        r->last_ms = res.wall_ms;
         if (res.status != PS_OK) {
             set_error(r, res.status, &res.diag);
             tui_worker_result_fini(&res);
+            if (r->has_undo && failed_on_param(r, r->undo_key))
+                undo_param(app, r);
             continue;
         }
+        r->has_undo = false;
         r->sched = res.sched;
         r->own_sc = res.sc;
-        r->last_ms = r->sched->solver.solve_ms;
     }
     return changed;
 }
@@ -274,6 +334,15 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
         if (strcmp(app->res[i].sv->name, "1f1b") == 0)
             app->shown = (int)i;
     app->table_sel = app->shown;
+    /* The first frame waits for no slow generator: a guess of each run's time from the
+     * size of the scenario sends the slow ones to their lanes at once (rows "updating"),
+     * and their measured times decide from then on. */
+    double ops = 3.0 * app->sc.n_stages * app->sc.n_microbatches;
+    for (size_t i = 0; i < app->n_res; i++) {
+        const struct ps_solver *sv = app->res[i].sv;
+        double per_op_ms = strcmp(sv->name, "greedy") == 0 ? 1e-2 : 2e-4;
+        app->res[i].last_ms = ops * (sv->max_chunks > 1 ? 2 : 1) * per_op_ms;
+    }
     recompute_all(app);
     refit(app);
     tui_message(app, TUI_MSG_INFO, "%s: %d stages, %d microbatches, %d DC%s. Press ? for help.",
@@ -286,6 +355,7 @@ void tui_app_fini(struct tui_app *app)
 {
     tui_worker_free(app->worker);
     app->worker = NULL;
+    reap_orphans(app, true);
     for (size_t i = 0; i < app->n_res; i++) {
         tui_worker_free(app->res[i].lane);
         app->res[i].lane = NULL;
@@ -299,8 +369,10 @@ void tui_app_fini(struct tui_app *app)
 static void add_field(struct tui_field *out, int *n, int max, enum tui_field_kind k, int index,
                       int index2, const char *label, const char *value, const char *path)
 {
-    if (*n >= max)
+    if (out == NULL || *n >= max) {
+        (*n)++;
         return;
+    }
     struct tui_field *f = &out[(*n)++];
     f->kind = k;
     f->index = index;
@@ -455,6 +527,14 @@ int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
     return n;
 }
 
+struct tui_field *tui_fields_new(const struct tui_app *app, int *n)
+{
+    int count = tui_fields(app, NULL, 0);
+    struct tui_field *f = malloc((size_t)(count > 0 ? count : 1) * sizeof(*f));
+    *n = f ? tui_fields(app, f, count) : 0;
+    return f;
+}
+
 /* ---- changing the scenario ------------------------------------------------------------- */
 
 /* Replaces the scenario with tmp (validated first) and recomputes. Takes tmp's contents
@@ -463,10 +543,9 @@ static bool commit_scenario(struct tui_app *app, struct ps_scenario *tmp, const 
 {
     struct ps_diag d;
     ps_diag_clear(&d);
-    if (ps_scenario_validate(tmp, &d) != PS_OK) {
-        char buf[400];
-        ps_diag_format(&d, NULL, buf, sizeof(buf));
-        tui_message(app, TUI_MSG_ERR, "refused %s: %s", what, buf);
+    enum ps_status vst = ps_scenario_validate(tmp, &d);
+    if (vst != PS_OK) {
+        refuse_diag(app, &d, what, vst, app->typed[0] ? app->typed : NULL);
         ps_scenario_fini(tmp);
         return false;
     }
@@ -484,25 +563,13 @@ static bool commit_scenario(struct tui_app *app, struct ps_scenario *tmp, const 
 static bool reshape(struct tui_app *app, int n_dcs, const int *dc_stages, int m, const char *what)
 {
     const struct ps_scenario *old = &app->sc;
-    if (n_dcs < 1 || n_dcs > PS_MAX_DCS) {
-        tui_message(app, TUI_MSG_ERR, "refused %s: datacenters must be 1..%d (got %d)", what,
-                    PS_MAX_DCS, n_dcs);
-        return false;
-    }
+    /* set_count checks what the user typed; these only guard the arrays. */
     int s_total = 0;
-    for (int i = 0; i < n_dcs; i++) {
-        if (dc_stages[i] < 1) {
-            tui_message(app, TUI_MSG_ERR, "refused %s: datacenters.%d.stages must be >= 1", what,
-                        i);
-            return false;
-        }
-        s_total += dc_stages[i];
-    }
-    if (s_total > PS_MAX_STAGES || m < 1 || m > PS_MAX_MICROBATCHES) {
-        tui_message(app, TUI_MSG_ERR, "refused %s: %s must be 1..%d (got %d)", what,
-                    s_total > PS_MAX_STAGES ? "stages" : "microbatches",
-                    s_total > PS_MAX_STAGES ? PS_MAX_STAGES : PS_MAX_MICROBATCHES,
-                    s_total > PS_MAX_STAGES ? s_total : m);
+    for (int i = 0; i < n_dcs && n_dcs <= PS_MAX_DCS; i++)
+        s_total += dc_stages[i] < 1 ? PS_MAX_STAGES + 1 : dc_stages[i];
+    if (n_dcs < 1 || n_dcs > PS_MAX_DCS || s_total > PS_MAX_STAGES || m < 1 ||
+        m > PS_MAX_MICROBATCHES) {
+        refuse(app, what, "out of range", NULL);
         return false;
     }
     struct ps_scenario tmp;
@@ -579,12 +646,7 @@ static bool set_path(struct tui_app *app, const char *path, const char *value)
      * recompute right after a success, before anything draws. */
     enum ps_status st = ps_scenario_set_path(&app->sc, path, value, &d);
     if (st != PS_OK) {
-        char buf[400];
-        if (d.msg[0])
-            ps_diag_format(&d, NULL, buf, sizeof(buf));
-        else
-            snprintf(buf, sizeof(buf), "%s: %s", path, ps_status_str(st));
-        tui_message(app, TUI_MSG_ERR, "refused: %s", buf);
+        refuse_diag(app, &d, path, st, app->typed[0] ? app->typed : NULL);
         return false;
     }
     recompute_all(app);
@@ -666,14 +728,16 @@ static void set_number(struct tui_app *app, const struct tui_field *f, double v)
         set_path(app, f->path, buf);
 }
 
-static const struct tui_field *selected_field(const struct tui_app *app, struct tui_field *fields,
-                                              int *n_out)
+/* Copies the selected field into *out; NULL when there is none. */
+static const struct tui_field *selected_field(const struct tui_app *app, struct tui_field *out)
 {
-    int n = tui_fields(app, fields, TUI_MAX_FIELDS);
-    *n_out = n;
-    if (app->field_sel < 0 || app->field_sel >= n)
-        return NULL;
-    return &fields[app->field_sel];
+    int n;
+    struct tui_field *fields = tui_fields_new(app, &n);
+    bool ok = fields && app->field_sel >= 0 && app->field_sel < n;
+    if (ok)
+        *out = fields[app->field_sel];
+    free(fields);
+    return ok ? out : NULL;
 }
 
 /* Applies a structural count edit (DCs, DC stages, S, M) with the new value. */
@@ -685,33 +749,49 @@ static void set_count(struct tui_app *app, const struct tui_field *f, long v)
     for (int i = 0; i < n; i++)
         st[i] = sc->dcs[i].stages;
     int m = sc->n_microbatches;
+    char got[160];
+    snprintf(got, sizeof(got), "%s", app->typed[0] ? app->typed : "");
+    if (got[0] == '\0')
+        snprintf(got, sizeof(got), "%ld", v);
+    char why[160];
     switch (f->kind) {
     case TUI_FK_DCS:
         if (v < 1 || v > PS_MAX_DCS) {
-            tui_message(app, TUI_MSG_ERR, "refused: datacenters must be 1..%d (got %ld)",
-                        PS_MAX_DCS, v);
+            snprintf(why, sizeof(why), "must be between 1 and %d", PS_MAX_DCS);
+            refuse(app, "datacenters", why, got);
             return;
         }
         /* New DCs copy the last DC's stage count; removed ones take their stages away. */
         for (int i = n; i < v; i++)
             st[i] = st[n - 1];
+        if (sc->n_stages + (v > n ? (v - n) * st[n - 1] : 0) > PS_MAX_STAGES) {
+            snprintf(why, sizeof(why), "the stages would add up to more than %d", PS_MAX_STAGES);
+            refuse(app, "datacenters", why, got);
+            return;
+        }
         n = (int)v;
         reshape(app, n, st, m, "datacenters");
         return;
-    case TUI_FK_DC_STAGES:
-        st[f->index] = (int)(v < 0 ? 0 : v > PS_MAX_STAGES ? PS_MAX_STAGES + 1 : v);
-        reshape(app, n, st, m, "the DC's stages");
-        return;
-    case TUI_FK_STAGES: {
-        /* Spread S over the DCs as evenly as possible (earlier DCs get the rest). */
-        if (v < n) {
-            tui_message(app, TUI_MSG_ERR,
-                        "refused: stages must be >= the number of datacenters (%d)", n);
+    case TUI_FK_DC_STAGES: {
+        char path[64];
+        snprintf(path, sizeof(path), "datacenters.%d.stages", f->index);
+        long room = PS_MAX_STAGES - (sc->n_stages - st[f->index]);
+        if (v < 1 || v > room) {
+            snprintf(why, sizeof(why), "must be between 1 and %ld (S at most %d)", room,
+                     PS_MAX_STAGES);
+            refuse(app, path, why, got);
             return;
         }
-        if (v > PS_MAX_STAGES) {
-            tui_message(app, TUI_MSG_ERR, "refused: stages must be 1..%d (got %ld)", PS_MAX_STAGES,
-                        v);
+        st[f->index] = (int)v;
+        reshape(app, n, st, m, path);
+        return;
+    }
+    case TUI_FK_STAGES: {
+        /* Spread S over the DCs as evenly as possible (earlier DCs get the rest). */
+        if (v < n || v > PS_MAX_STAGES) {
+            snprintf(why, sizeof(why), "must be between %d (one per datacenter) and %d", n,
+                     PS_MAX_STAGES);
+            refuse(app, "stages", why, got);
             return;
         }
         for (int i = 0; i < n; i++)
@@ -720,11 +800,12 @@ static void set_count(struct tui_app *app, const struct tui_field *f, long v)
         return;
     }
     case TUI_FK_MICROBATCHES:
-        reshape(app, n, st,
-                (int)(v < 0                     ? 0
-                      : v > PS_MAX_MICROBATCHES ? PS_MAX_MICROBATCHES + 1
-                                                : v),
-                "microbatches");
+        if (v < 1 || v > PS_MAX_MICROBATCHES) {
+            snprintf(why, sizeof(why), "must be between 1 and %d", PS_MAX_MICROBATCHES);
+            refuse(app, "microbatches", why, got);
+            return;
+        }
+        reshape(app, n, st, (int)v, "microbatches");
         return;
     default:
         return;
@@ -753,6 +834,27 @@ static bool is_count(enum tui_field_kind k)
            k == TUI_FK_MICROBATCHES;
 }
 
+/* Did the latest run of r fail on its parameter key (a list the solver parses itself)? */
+static bool failed_on_param(const struct tui_result *r, const char *key)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "param.%s", key);
+    return r->sched == NULL && !r->pending && r->error[0] && strcmp(r->diag.path, path) == 0;
+}
+
+/* The latest run of r was refused on its new parameter: back to the old values. */
+static void undo_param(struct tui_app *app, struct tui_result *r)
+{
+    r->params = r->undo;
+    r->has_undo = false;
+    char reason[sizeof(r->diag.msg)];
+    char path[sizeof(r->diag.path)];
+    snprintf(reason, sizeof(reason), "%s", r->diag.msg);
+    snprintf(path, sizeof(path), "%s", r->diag.path);
+    run_one(app, (size_t)(r - app->res));
+    refuse(app, path, reason, r->undo_value);
+}
+
 static void rerun_param(struct tui_app *app, struct tui_result *r, const char *key,
                         const char *value)
 {
@@ -763,23 +865,33 @@ static void rerun_param(struct tui_app *app, struct tui_result *r, const char *k
     if (st == PS_OK)
         st = ps_params_check(r->sv, &p, &d);
     if (st != PS_OK) {
-        char buf[400];
-        if (d.msg[0])
-            ps_diag_format(&d, NULL, buf, sizeof(buf));
-        else
-            snprintf(buf, sizeof(buf), "param.%s: %s", key, ps_status_str(st));
-        tui_message(app, TUI_MSG_ERR, "refused: %s", buf);
+        char path[64];
+        snprintf(path, sizeof(path), "param.%s", key);
+        refuse_diag(app, &d, path, st, value);
         return;
     }
+    r->undo = r->params;
+    snprintf(r->undo_key, sizeof(r->undo_key), "%s", key);
+    snprintf(r->undo_value, sizeof(r->undo_value), "%s", value);
     r->params = p;
     size_t i = (size_t)(r - app->res);
     if (r->sv->slow) {
         drop_result(r); /* its parameters changed: solve again on demand */
         tui_message(app, TUI_MSG_INFO, "%s: %s = %s (press r to solve)", r->sv->name, key, value);
     } else {
+        /* A list parameter is parsed by the solver itself: a run that fails on it is a
+         * refusal, and the old value comes back. */
+        r->has_undo = true;
         run_one(app, i);
-        tui_message(app, r->sched ? TUI_MSG_OK : TUI_MSG_ERR, "%s: %s = %s%s%s", r->sv->name, key,
-                    value, r->sched ? "" : ": ", r->sched ? "" : r->error);
+        if (failed_on_param(r, key))
+            undo_param(app, r);
+        else if (r->pending)
+            tui_message(app, TUI_MSG_OK, "%s: %s = %s (updating)", r->sv->name, key, value);
+        else {
+            r->has_undo = false;
+            tui_message(app, r->sched ? TUI_MSG_OK : TUI_MSG_ERR, "%s: %s = %s%s%s", r->sv->name,
+                        key, value, r->sched ? "" : ": ", r->sched ? "" : r->error);
+        }
     }
     clamp_cursor(app);
 }
@@ -794,8 +906,11 @@ static void step_param(struct tui_app *app, const struct tui_field *f, int dir)
     case PS_PARAM_INT: {
         long v = cur ? strtol(cur, NULL, 10) + dir : 0;
         if (v < (long)pd->min || v > (long)pd->max) {
-            tui_message(app, TUI_MSG_ERR, "refused: param.%s must be %g..%g", pd->key, pd->min,
-                        pd->max);
+            char path[64], why[96], got[32];
+            snprintf(path, sizeof(path), "param.%s", pd->key);
+            snprintf(why, sizeof(why), "must be within %g..%g", pd->min, pd->max);
+            snprintf(got, sizeof(got), "%ld", v);
+            refuse(app, path, why, got);
             return;
         }
         snprintf(buf, sizeof(buf), "%ld", v);
@@ -844,9 +959,8 @@ static void step_param(struct tui_app *app, const struct tui_field *f, int dir)
 
 static void step_field(struct tui_app *app, int dir)
 {
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int n;
-    const struct tui_field *f = selected_field(app, fields, &n);
+    struct tui_field fbuf;
+    const struct tui_field *f = selected_field(app, &fbuf);
     if (f == NULL || f->kind == TUI_FK_SECTION)
         return;
     const struct ps_scenario *sc = &app->sc;
@@ -934,21 +1048,47 @@ static void step_field(struct tui_app *app, int dir)
     set_number(app, f, v);
 }
 
-/* A typed value for the selected field. */
-static void enter_value(struct tui_app *app, const char *text)
+/* The path a refusal names for a field. */
+static void field_path(const struct tui_app *app, const struct tui_field *f, char *buf, size_t size)
 {
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int n;
-    const struct tui_field *f = selected_field(app, fields, &n);
-    if (f == NULL || f->kind == TUI_FK_SECTION)
+    switch (f->kind) {
+    case TUI_FK_DCS:
+        snprintf(buf, size, "datacenters");
         return;
-    while (isspace((unsigned char)*text))
-        text++;
-    if (f->kind == TUI_FK_PARAM) {
-        struct tui_result *r = &app->res[app->shown];
-        rerun_param(app, r, r->sv->params[f->index].key, text);
+    case TUI_FK_DC_STAGES:
+        snprintf(buf, size, "datacenters.%d.stages", f->index);
+        return;
+    case TUI_FK_STAGES:
+        snprintf(buf, size, "stages");
+        return;
+    case TUI_FK_MICROBATCHES:
+        snprintf(buf, size, "microbatches");
+        return;
+    case TUI_FK_MEM_MULT:
+        snprintf(buf, size, "memory.limit");
+        return;
+    case TUI_FK_PAIR_LAT:
+    case TUI_FK_PAIR_BW:
+        snprintf(buf, size, "network.pairs %.20s->%.20s %s", app->sc.dcs[f->index].name,
+                 app->sc.dcs[f->index2].name,
+                 f->kind == TUI_FK_PAIR_LAT ? "latency_ms" : "bandwidth_gbps");
+        return;
+    default:
+        snprintf(buf, size, "%s", f->path[0] ? f->path : f->label);
         return;
     }
+}
+
+static bool is_time(enum tui_field_kind k)
+{
+    return k == TUI_FK_F || k == TUI_FK_B || k == TUI_FK_W || k == TUI_FK_INTRA_LAT ||
+           k == TUI_FK_INTER_LAT || k == TUI_FK_PAIR_LAT || k == TUI_FK_DP_AG || k == TUI_FK_DP_RS;
+}
+
+static void enter_field(struct tui_app *app, const struct tui_field *f, const char *text)
+{
+    char path[160];
+    field_path(app, f, path, sizeof(path));
     if (f->kind == TUI_FK_MEM_LIMIT || f->kind == TUI_FK_MEM_MULT) {
         if (*text == '\0' || strcmp(text, "none") == 0 || strcmp(text, "null") == 0 ||
             strcmp(text, "-") == 0) {
@@ -963,30 +1103,52 @@ static void enter_value(struct tui_app *app, const char *text)
     char *end;
     errno = 0;
     double v = strtod(text, &end);
+    bool num = end != text && errno == 0 && isfinite(v);
     while (isspace((unsigned char)*end))
         end++;
-    /* Units the panel shows are accepted back. */
-    if (*end && (strcmp(end, "ms") == 0 || strcmp(end, "MB") == 0 || strcmp(end, "Gb/s") == 0 ||
-                 strcmp(end, "units") == 0 || strcmp(end, "x") == 0))
-        end += strlen(end);
-    if (end == text || *end != '\0' || errno != 0 || !isfinite(v)) {
-        tui_message(app, TUI_MSG_ERR, "refused: %s: not a number (got \"%s\")",
-                    f->path[0] ? f->path : f->label, text);
+    /* Units: the ones the panel shows are accepted back; times also in s and us; the
+     * memory limit in units or as a multiple (x) of the 1F1B budget. */
+    const char *unit = end;
+    double budget = ps_scenario_1f1b_budget(&app->sc);
+    bool mem = f->kind == TUI_FK_MEM_LIMIT || f->kind == TUI_FK_MEM_MULT;
+    bool as_mult = f->kind == TUI_FK_MEM_MULT;
+    bool unit_ok = *unit == '\0';
+    if (is_time(f->kind) &&
+        (strcmp(unit, "ms") == 0 || strcmp(unit, "s") == 0 || strcmp(unit, "us") == 0)) {
+        v *= strcmp(unit, "s") == 0 ? 1000.0 : strcmp(unit, "us") == 0 ? 0.001 : 1.0;
+        unit_ok = true;
+    } else if (mem && (strcmp(unit, "units") == 0 || strcmp(unit, "unit") == 0)) {
+        as_mult = false;
+        unit_ok = true;
+    } else if (mem && strcmp(unit, "x") == 0) {
+        as_mult = true;
+        unit_ok = true;
+    } else if ((f->kind == TUI_FK_ACT_MB && strcmp(unit, "MB") == 0) ||
+               ((f->kind == TUI_FK_INTRA_BW || f->kind == TUI_FK_INTER_BW ||
+                 f->kind == TUI_FK_PAIR_BW) &&
+                strcmp(unit, "Gb/s") == 0))
+        unit_ok = true;
+    if (!num) {
+        refuse(app, path, "not a number", text);
+        return;
+    }
+    if (!unit_ok) {
+        char why[96];
+        snprintf(why, sizeof(why), "unknown unit '%.20s'", unit);
+        refuse(app, path, why, text);
         return;
     }
     if (is_count(f->kind)) {
         if (v != floor(v)) {
-            tui_message(app, TUI_MSG_ERR, "refused: %s: must be a whole number (got %s)", f->label,
-                        text);
+            refuse(app, path, "must be a whole number", text);
             return;
         }
-        set_count(app, f, (long)v);
+        set_count(app, f, v > 1e9 ? 1000000000L : v < -1e9 ? -1000000000L : (long)v);
         return;
     }
-    if (f->kind == TUI_FK_MEM_MULT) {
-        v *= ps_scenario_1f1b_budget(&app->sc);
-        char buf[32];
-        fmt_num(buf, sizeof(buf), v);
+    char buf[32];
+    if (mem) {
+        fmt_num(buf, sizeof(buf), as_mult ? v * budget : v);
         set_path(app, "memory.limit", buf);
         return;
     }
@@ -994,8 +1156,38 @@ static void enter_value(struct tui_app *app, const char *text)
         set_pair(app, f->index, f->index2, f->kind == TUI_FK_PAIR_LAT, v);
         return;
     }
+    fmt_num(buf, sizeof(buf), v);
     if (f->path[0])
-        set_path(app, f->path, text);
+        set_path(app, f->path, buf);
+}
+
+/* A typed value for the selected field. */
+static void enter_value(struct tui_app *app, const char *text)
+{
+    struct tui_field fbuf;
+    const struct tui_field *f = selected_field(app, &fbuf);
+    if (f == NULL || f->kind == TUI_FK_SECTION)
+        return;
+    while (isspace((unsigned char)*text))
+        text++;
+    if (f->kind == TUI_FK_PARAM) {
+        struct tui_result *r = &app->res[app->shown];
+        rerun_param(app, r, r->sv->params[f->index].key, text);
+        return;
+    }
+    snprintf(app->typed, sizeof(app->typed), "%s", text);
+    size_t tl = strlen(app->typed);
+    while (tl > 0 && isspace((unsigned char)app->typed[tl - 1]))
+        app->typed[--tl] = '\0';
+    if (tl == 0 && f->kind != TUI_FK_MEM_LIMIT && f->kind != TUI_FK_MEM_MULT) {
+        app->typed[0] = '\0';
+        char path[160];
+        field_path(app, f, path, sizeof(path));
+        refuse(app, path, "no value typed", NULL);
+        return;
+    }
+    enter_field(app, f, app->typed);
+    app->typed[0] = '\0';
 }
 
 /* ---- the Gantt view -------------------------------------------------------------------- */
@@ -1465,9 +1657,8 @@ static int64_t shown_makespan(const struct tui_app *app)
 /* "inter-DC latency = 2 ms: 1f1b 3702.8 -> 3800.1 ms" after a good edit. */
 static void edited_message(struct tui_app *app, int64_t before)
 {
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int nf;
-    const struct tui_field *f = selected_field(app, fields, &nf);
+    struct tui_field fbuf;
+    const struct tui_field *f = selected_field(app, &fbuf);
     char label[64] = "value", value[64] = "";
     if (f) {
         snprintf(label, sizeof(label), "%s", f->label[0] == ' ' ? f->label + 1 : f->label);
@@ -1553,8 +1744,10 @@ static void accept_picker(struct tui_app *app)
 
 static void move_field(struct tui_app *app, int dir, int count)
 {
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int n = tui_fields(app, fields, TUI_MAX_FIELDS);
+    int n;
+    struct tui_field *fields = tui_fields_new(app, &n);
+    if (fields == NULL)
+        return;
     int i = app->field_sel;
     for (int k = 0; k < count; k++) {
         int j = i + dir;
@@ -1565,12 +1758,15 @@ static void move_field(struct tui_app *app, int dir, int count)
         i = j;
     }
     app->field_sel = i;
+    free(fields);
 }
 
 static void fix_field_sel(struct tui_app *app)
 {
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int n = tui_fields(app, fields, TUI_MAX_FIELDS);
+    int n;
+    struct tui_field *fields = tui_fields_new(app, &n);
+    if (fields == NULL)
+        return;
     if (app->field_sel >= n)
         app->field_sel = n - 1;
     if (app->field_sel < 0)
@@ -1579,6 +1775,8 @@ static void fix_field_sel(struct tui_app *app)
         app->field_sel--;
     while (app->field_sel < n - 1 && fields[app->field_sel].kind == TUI_FK_SECTION)
         app->field_sel++;
+    bool after_section = app->field_sel > 0 && fields[app->field_sel - 1].kind == TUI_FK_SECTION;
+    free(fields);
     /* Keep the selection inside the panel's visible rows. */
     struct tui_layout lo;
     tui_layout(app, &lo);
@@ -1586,9 +1784,7 @@ static void fix_field_sel(struct tui_app *app)
     if (vis < 1)
         vis = 1;
     if (app->field_sel < app->field_scroll)
-        app->field_scroll = app->field_sel > 0 && fields[app->field_sel - 1].kind == TUI_FK_SECTION
-                                ? app->field_sel - 1
-                                : app->field_sel;
+        app->field_scroll = after_section ? app->field_sel - 1 : app->field_sel;
     if (app->field_sel >= app->field_scroll + vis)
         app->field_scroll = app->field_sel - vis + 1;
     if (app->field_scroll > n - vis)
@@ -1672,9 +1868,8 @@ static bool field_number(const struct tui_app *app, const struct tui_field *f, d
 
 static void start_edit(struct tui_app *app)
 {
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int n;
-    const struct tui_field *f = selected_field(app, fields, &n);
+    struct tui_field fbuf;
+    const struct tui_field *f = selected_field(app, &fbuf);
     if (f == NULL || f->kind == TUI_FK_SECTION)
         return;
     char label[96], initial[64];
@@ -1716,11 +1911,12 @@ static unsigned mouse(struct tui_app *app, const struct tui_event *ev)
             move_field(app, wheel, 3);
             return TUI_REDRAW;
         }
-        struct tui_field fields[TUI_MAX_FIELDS];
-        int n = tui_fields(app, fields, TUI_MAX_FIELDS);
+        int n;
+        struct tui_field *fields = tui_fields_new(app, &n);
         int i = app->field_scroll + (ev->y - lo.panel.y - 1);
-        if (i >= 0 && i < n && fields[i].kind != TUI_FK_SECTION)
+        if (fields && i >= 0 && i < n && fields[i].kind != TUI_FK_SECTION)
             app->field_sel = i;
+        free(fields);
         return TUI_REDRAW;
     }
     if (inside(&lo.table, ev->x, ev->y)) {
@@ -1953,7 +2149,7 @@ static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
     case TUI_A_END: {
         bool home = cmd->action == TUI_A_HOME;
         if (fo == TUI_FOCUS_PANEL)
-            move_field(app, home ? -1 : 1, TUI_MAX_FIELDS);
+            move_field(app, home ? -1 : 1, tui_fields(app, NULL, 0));
         else if (fo == TUI_FOCUS_GANTT)
             cursor_move(app, 0, home ? -1000000 : 1000000);
         else

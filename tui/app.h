@@ -15,7 +15,6 @@
 #include "tui/worker.h"
 
 #define TUI_MAX_SOLVERS 32
-#define TUI_MAX_FIELDS 160
 #define TUI_MIN_COLS 64
 #define TUI_MIN_ROWS 20
 
@@ -171,11 +170,20 @@ struct tui_result {
     double last_ms;             /* wall time of its latest run */
     bool pending;               /* being recomputed on its lane (below) */
     struct tui_worker *lane;    /* background lane of a fast solver that got slow */
+    struct ps_diag diag;        /* the failure behind error (its path names a parameter) */
+    /* A parameter change waiting for its run: refused (undo restored) when the run fails
+     * on that parameter. */
+    bool has_undo;
+    struct ps_params undo;
+    char undo_key[32];
+    char undo_value[128];
 };
 
 /* A fast solver whose latest run took longer than this many ms is recomputed on a
  * background lane after an edit, so the frame is not held up; it lands a moment later. */
 #define TUI_ASYNC_MS 4.0
+/* Lanes whose stale job still runs after an edit (reaped when it ends). */
+#define TUI_MAX_ORPHANS 64
 
 /* Screen regions, computed from the terminal size (render and mouse share them). */
 struct tui_rect {
@@ -241,7 +249,10 @@ struct tui_app {
     bool color, unicode;
 
     struct tui_worker *worker; /* the background solve thread */
-    bool sync_only;            /* never use the lanes (frames tests) */
+    struct tui_worker *orphans[TUI_MAX_ORPHANS];
+    int n_orphans;
+    char typed[128]; /* the value being entered at the prompt, quoted by refusals */
+    bool sync_only;  /* never use the lanes (frames tests) */
 };
 
 /* Sets up the app on sc (the app takes ownership of sc's contents: sc is left empty).
@@ -266,8 +277,13 @@ struct tui_cmd tui_key_lookup(const struct tui_app *app, const struct tui_event 
  * returns the number of lines (at most max). */
 int tui_help_lines(char lines[][96], int max);
 
-/* The rows of the left panel for the current scenario and shown schedule. */
+/* The rows of the left panel for the current scenario and shown schedule: fills at most
+ * max of them and returns how many there are (out NULL: only counts). */
 int tui_fields(const struct tui_app *app, struct tui_field *out, int max);
+
+/* All rows of the left panel in a new array (free it); *n their count. NULL on out of
+ * memory (then *n is 0). */
+struct tui_field *tui_fields_new(const struct tui_app *app, int *n);
 
 /* The rows of the Gantt plot (all of them; the plot shows gantt_scroll onwards).
  * Returns the count (at most max). */

@@ -653,7 +653,11 @@ static const char help_tui[] =
     "\n"
     "Opens the explorer (interactive, full screen) on a scenario. 'pipescope' with no\n"
     "command does the same on the default scenario. When the explorer is not built in,\n"
-    "prints the comparison of the scenario instead.\n";
+    "prints the comparison of the scenario instead.\n"
+    "\n"
+    "Explorer options:\n"
+    "  --mono                 draw without colour (so does a non-empty NO_COLOR)\n"
+    "  --ascii                draw without Unicode (so does a non-UTF-8 locale)\n";
 
 static const char help_help[] = "Usage: pipescope help [COMMAND]\n"
                                 "\n"
@@ -705,6 +709,8 @@ static void print_main_help(void)
            "Options:\n"
            "  -h, --help     this help ('pipescope help COMMAND' for a command's)\n"
            "  -V, --version  print the version\n"
+           "  --mono         the explorer without colour; --ascii: without Unicode\n"
+           "                 (with scenario options: pipescope --preset NAME --mono)\n"
            "\n"
            "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
@@ -808,7 +814,8 @@ int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
         return PS_EXIT_OK;
     }
     const struct cli_command *c = find_command(name);
-    if (!c && is_scenario_option(name))
+    if (!c && (is_scenario_option(name) || strcmp(name, "--mono") == 0 ||
+               strcmp(name, "--ascii") == 0))
         return tui_fallback(argc, argv); /* pipescope --preset NAME: the explorer on it */
     if (!c) {
         char names[512];

@@ -40,6 +40,7 @@ int ps_tui_main(int argc, char **argv)
     ps_cli_scenario_init(&so);
     bool mono = false, ascii = false;
     optind = 1;
+    opterr = 0; /* our own message, in the words of the other commands */
     int opt;
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         int taken = ps_cli_scenario_opt(&so, opt, optarg);
@@ -62,13 +63,17 @@ int ps_tui_main(int argc, char **argv)
             ps_cli_scenario_fini(&so);
             return PS_EXIT_OK;
         default:
-            fputs(usage, stderr);
+            if (optind > 0 && optind <= argc && argv[optind - 1][0] == '-')
+                fprintf(stderr, "pipescope: tui: unknown option '%s'\n", argv[optind - 1]);
+            fputs("Try 'pipescope help tui'\n", stderr);
             ps_cli_scenario_fini(&so);
             return PS_EXIT_USAGE;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "pipescope tui: unexpected argument '%s'\n%s", argv[optind], usage);
+        fprintf(stderr,
+                "pipescope: tui: unexpected argument '%s' (a preset? pipescope --preset %s)\n%s",
+                argv[optind], argv[optind], usage);
         ps_cli_scenario_fini(&so);
         return PS_EXIT_USAGE;
     }

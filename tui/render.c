@@ -4,8 +4,10 @@
  * and the overlays (help, pickers). No curses here. */
 #include "tui/app.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/sim.h"
@@ -84,6 +86,10 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
         /* Give the chart what it needs; the table takes the rest (up to its rows). */
         if (body_h - th > need)
             th = clampi(body_h - need, th, n_res + 3 > th ? n_res + 3 : th);
+        /* Rows the chart cannot use (its bars are at most three rows tall) go to the
+         * table and the memory pane. */
+        if (body_h - th > need + 2 * n_dev)
+            th = body_h - (need + 2 * n_dev);
         lo->panel = (struct tui_rect){0, body_y, pw, body_h};
         lo->gantt = (struct tui_rect){pw, body_y, cols - pw, body_h - th};
         lo->table = (struct tui_rect){pw, body_y + body_h - th, cols - pw, th};
@@ -96,8 +102,7 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
     } else {
         /* The chart takes what it needs with bars up to three rows tall; the panel and
          * the table below share the rest, up to what they can show. */
-        struct tui_field fields[TUI_MAX_FIELDS];
-        int n_fields = tui_fields(app, fields, TUI_MAX_FIELDS);
+        int n_fields = tui_fields(app, NULL, 0);
         int bh = body_h - (need + 2 * n_dev);
         int max_bh = n_res + 3 > n_fields + 2 ? n_res + 3 : n_fields + 2;
         bh = clampi(bh, 8, max_bh);
@@ -208,6 +213,35 @@ static double peak_memory(const struct ps_schedule *s)
 }
 
 /* Text for a result's status: solver status, error, or "press r". */
+/* The table's makespan: always one decimal, so the column lines up. */
+static void fmt_makespan(char *buf, size_t size, int64_t ns)
+{
+    snprintf(buf, size, "%.1f", ps_ns_to_ms(ns));
+}
+
+/* Memory in units: an integer as an integer (1024, not 1.02e+03), else up to 4 digits. */
+static void fmt_units(char *buf, size_t size, double v)
+{
+    if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
+        snprintf(buf, size, "%.0f", v);
+    else if (fabs(v) >= 1000)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.4g", v);
+}
+
+static void fmt_mem_cell(const struct tui_app *app, const struct ps_schedule *s, char *buf,
+                         size_t size)
+{
+    char a[24], b[24];
+    fmt_units(a, sizeof(a), peak_memory(s));
+    if (app->sc.has_memory_limit) {
+        fmt_units(b, sizeof(b), app->sc.memory_limit);
+        snprintf(buf, size, "%s/%s", a, b);
+    } else
+        snprintf(buf, size, "%s", a);
+}
+
 static const char *result_status(const struct tui_app *app, int i,
                                  const struct tui_worker_state *ws)
 {
@@ -228,6 +262,7 @@ static const char *result_status(const struct tui_app *app, int i,
 struct seg {
     char text[160];
     enum tui_style st;
+    int drop; /* 0: always shown; higher ones are left out first when short of room */
 };
 
 static void render_header(const struct tui_app *app, const struct tui_layout *lo,
@@ -237,6 +272,7 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
     const struct tui_result *r = &app->res[app->shown];
     const struct ps_schedule *s = r->sched;
     struct seg segs[10];
+    memset(segs, 0, sizeof(segs));
     int n = 0;
     char a[32], b[32];
     snprintf(segs[n].text, sizeof(segs[n].text), "%s", app->sc.name[0] ? app->sc.name : "scenario");
@@ -248,11 +284,13 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
         snprintf(segs[n].text, sizeof(segs[n].text), "makespan %s ms", a);
         segs[n++].st = TUI_S_HEADER_HI;
         snprintf(segs[n].text, sizeof(segs[n].text), "bubble %.1f%%", s->bubble_ratio * 100);
+        segs[n].drop = 4;
         segs[n++].st = TUI_S_HEADER;
         if (s->lower_bound_ns > 0) {
             fmt_ms(a, sizeof(a), s->lower_bound_ns);
             snprintf(segs[n].text, sizeof(segs[n].text), "%.2fx LB (%s ms)",
                      (double)s->makespan_ns / (double)s->lower_bound_ns, a);
+            segs[n].drop = 5;
             segs[n++].st = TUI_S_HEADER;
         }
         double pk = peak_memory(s);
@@ -265,6 +303,7 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
             snprintf(a, sizeof(a), "%.4g", pk);
             snprintf(segs[n].text, sizeof(segs[n].text), "mem %s (no limit)", a);
         }
+        segs[n].drop = s->memory_ok ? 3 : 1;
         segs[n++].st = s->memory_ok ? TUI_S_HEADER : TUI_S_ERR;
     } else if (s && s->solver.status == PS_SOLVE_INFEASIBLE) {
         snprintf(segs[n].text, sizeof(segs[n].text), "infeasible");
@@ -300,12 +339,30 @@ static void render_header(const struct tui_app *app, const struct tui_layout *lo
         } else
             snprintf(segs[n].text, sizeof(segs[n].text), "%s",
                      ps_solve_status_str(s->solver.status));
+        segs[n].drop = 6;
         segs[n++].st = s->solver.status == PS_SOLVE_OPTIMAL ? TUI_S_HEADER_HI : TUI_S_HEADER;
+    }
+    /* Short of room: the least important segments go first (memory stays longest). */
+    int total = 11;
+    for (int i = 0; i < n; i++)
+        total += 3 + (int)strlen(segs[i].text);
+    while (total > lo->header.w) {
+        int worst = -1;
+        for (int i = 0; i < n; i++)
+            if (segs[i].drop > 0 && segs[i].text[0] &&
+                (worst < 0 || segs[i].drop > segs[worst].drop))
+                worst = i;
+        if (worst < 0)
+            break;
+        total -= 3 + (int)strlen(segs[worst].text);
+        segs[worst].text[0] = '\0';
     }
     int x = 0;
     x += tui_canvas_text(c, x, 0, -1, TUI_S_HEADER_HI, " pipescope ");
     for (int i = 0; i < n; i++) {
         int len = (int)strlen(segs[i].text); /* ASCII text */
+        if (len == 0)
+            continue;
         if (x + 3 + len > lo->header.w)
             break;
         tui_canvas_glyph(c, x + 1, 0, TUI_G_VLINE, TUI_S_HEADER);
@@ -341,8 +398,10 @@ static void render_panel(const struct tui_app *app, const struct tui_layout *lo,
     snprintf(title, sizeof(title), "Scenario: %s", app->source[0] ? app->source : "edited");
     tui_canvas_box(c, p->x, p->y, p->w, p->h, focus ? TUI_S_BORDER_FOCUS : TUI_S_BORDER, title,
                    focus ? TUI_S_TITLE_FOCUS : TUI_S_TITLE);
-    struct tui_field fields[TUI_MAX_FIELDS];
-    int n = tui_fields(app, fields, TUI_MAX_FIELDS);
+    int n;
+    struct tui_field *fields = tui_fields_new(app, &n);
+    if (fields == NULL)
+        n = 0;
     int inner_w = p->w - 2, vis = p->h - 2;
     for (int row = 0; row < vis; row++) {
         int i = app->field_scroll + row;
@@ -399,6 +458,7 @@ static void render_panel(const struct tui_app *app, const struct tui_layout *lo,
         tui_canvas_glyph(c, p->x + p->w - 1, p->y + 1, TUI_G_ARROW_UP, TUI_S_TITLE);
     if (app->field_scroll + vis < n)
         tui_canvas_glyph(c, p->x + p->w - 1, p->y + p->h - 2, TUI_G_ARROW_DOWN, TUI_S_TITLE);
+    free(fields);
 }
 
 /* ---- the Gantt chart --------------------------------------------------------------------- */
@@ -663,12 +723,19 @@ static void render_axis(const struct tui_app *app, const struct tui_layout *lo,
     int64_t step = tick_step(npc, 10);
     int64_t t = (app->view_t0 + step - 1) / step * step;
     int last_end = -1;
+    /* The makespan mark: a label it would cut is left out. */
+    const struct ps_schedule *sm = tui_shown(app);
+    int mark = -1;
+    if (sm && sm->timed && sm->makespan_ns > app->view_t0)
+        mark = (int)((sm->makespan_ns - app->view_t0 - 1) / npc);
     for (; t < app->view_t0 + npc * lo->plot.w; t += step) {
         int col = (int)((t - app->view_t0) / npc);
         char lab[32];
         tui_fmt_ms(lab, sizeof(lab), ps_ns_to_ms(t));
         int len = (int)strlen(lab);
         if (col <= last_end || col + 1 + len > lo->plot.w)
+            continue;
+        if (mark >= 0 && mark >= col && mark <= col + len)
             continue;
         tui_canvas_glyph(c, lo->plot.x + col, y, TUI_G_TICK, TUI_S_BORDER);
         tui_canvas_text(c, lo->plot.x + col + 1, y, len, TUI_S_DIM, lab);
@@ -833,14 +900,31 @@ static void render_table(const struct tui_app *app, const struct tui_layout *lo,
     tui_canvas_box(c, t->x, t->y, t->w, t->h, focus ? TUI_S_BORDER_FOCUS : TUI_S_BORDER, title,
                    focus ? TUI_S_TITLE_FOCUS : TUI_S_TITLE);
     /* Columns in order of importance; the ones that do not fit are left out. */
-    struct col cols[] = {{"#", 3, false},      {"schedule", 13, false}, {"makespan", 10, true},
-                         {"xLB", 6, true},     {"bubble", 7, true},     {"memory", 11, true},
+    struct col cols[] = {{"#", 3, false},      {"schedule", 12, false}, {"makespan", 10, true},
+                         {"xLB", 6, true},     {"bubble", 7, true},     {"memory", 10, true},
                          {"status", 11, false}};
     enum { C_NUM, C_NAME, C_MS, C_LB, C_BUB, C_MEM, C_ST, C_N };
+    /* The makespan and memory columns are as wide as their widest value. */
+    for (size_t i = 0; i < app->n_res; i++) {
+        const struct ps_schedule *s = app->res[i].sched;
+        if (s == NULL || !s->timed)
+            continue;
+        char v[48];
+        fmt_makespan(v, sizeof(v), s->makespan_ns);
+        if ((int)strlen(v) + 2 > cols[C_MS].w)
+            cols[C_MS].w = (int)strlen(v) + 2;
+        fmt_mem_cell(app, s, v, sizeof(v));
+        if ((int)strlen(v) + 2 > cols[C_MEM].w)
+            cols[C_MEM].w = (int)strlen(v) + 2;
+    }
     int inner = t->w - 2;
     bool on[C_N];
     int used = 0;
-    for (int i = 0; i < C_N; i++) {
+    /* Columns by importance when they do not all fit: memory (over the limit or not)
+     * before the ratios. */
+    static const int order[C_N] = {C_NUM, C_NAME, C_MS, C_MEM, C_BUB, C_LB, C_ST};
+    for (int k = 0; k < C_N; k++) {
+        int i = order[k];
         on[i] = used + cols[i].w <= inner;
         if (on[i])
             used += cols[i].w;
@@ -879,15 +963,12 @@ static void render_table(const struct tui_app *app, const struct tui_layout *lo,
                  i + 1);
         snprintf(cell[C_NAME], 48, "%s", r->sv->name);
         if (ok) {
-            fmt_ms(cell[C_MS], 48, s->makespan_ns);
+            fmt_makespan(cell[C_MS], 48, s->makespan_ns);
             snprintf(cell[C_LB], 48, "%.2f",
                      s->lower_bound_ns > 0 ? (double)s->makespan_ns / (double)s->lower_bound_ns
                                            : 0.0);
             snprintf(cell[C_BUB], 48, "%.1f%%", s->bubble_ratio * 100);
-            if (app->sc.has_memory_limit)
-                snprintf(cell[C_MEM], 48, "%.3g/%.3g", peak_memory(s), app->sc.memory_limit);
-            else
-                snprintf(cell[C_MEM], 48, "%.3g", peak_memory(s));
+            fmt_mem_cell(app, s, cell[C_MEM], 48);
         } else {
             for (int k = C_MS; k <= C_MEM; k++)
                 snprintf(cell[k], 48, "-");
@@ -998,11 +1079,13 @@ static void render_memory(const struct tui_app *app, const struct tui_layout *lo
         }
         if (limit_col > 0 && limit_col < bw && limit_col >= filled)
             tui_canvas_glyph(c, x0 + limit_col, y, TUI_G_VLINE, TUI_S_WARN);
-        char val[32];
+        char val[80], pa[32], pb[32];
+        fmt_units(pa, sizeof(pa), peak);
+        fmt_units(pb, sizeof(pb), sc->memory_limit);
         if (sc->has_memory_limit)
-            snprintf(val, sizeof(val), "%.3g/%.3g", peak, sc->memory_limit);
+            snprintf(val, sizeof(val), "%s/%s", pa, pb);
         else
-            snprintf(val, sizeof(val), "%.3g", peak);
+            snprintf(val, sizeof(val), "%s", pa);
         int len = (int)strlen(val);
         tui_canvas_text(c, m->x + m->w - 1 - len - 1, y, len, over ? TUI_S_ERR : TUI_S_NORMAL, val);
     }
@@ -1076,21 +1159,58 @@ static void field_detail(const struct tui_app *app, const struct tui_field *f, c
     snprintf(buf, size, "%s = %s  |  %s, Enter types a value", path, f->value, step);
 }
 
+/* Rounds every decimal number of a sentence to the screen's format (686.500952 -> 686.5). */
+static void round_numbers(char *text, size_t size)
+{
+    char out[640];
+    size_t o = 0;
+    const char *p = text;
+    while (*p && o + 1 < sizeof(out)) {
+        bool starts = isdigit((unsigned char)*p) && (p == text || !isalnum((unsigned char)p[-1]));
+        if (starts) {
+            const char *q = p;
+            while (isdigit((unsigned char)*q))
+                q++;
+            if (*q == '.' && isdigit((unsigned char)q[1])) {
+                char *end;
+                double v = strtod(p, &end);
+                char num[32];
+                tui_fmt_ms(num, sizeof(num), v);
+                int k = snprintf(out + o, sizeof(out) - o, "%s", num);
+                if (k < 0 || (size_t)k >= sizeof(out) - o)
+                    break;
+                o += (size_t)k;
+                p = end;
+                continue;
+            }
+            while (p < q && o + 1 < sizeof(out))
+                out[o++] = *p++;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+    memcpy(text, out, o + 1 < size ? o + 1 : size);
+    text[size - 1] = '\0';
+}
+
 static void render_detail(const struct tui_app *app, const struct tui_layout *lo,
                           struct tui_canvas *c)
 {
     int y = lo->detail.y;
     if (app->focus == TUI_FOCUS_PANEL) {
-        struct tui_field fields[TUI_MAX_FIELDS];
-        int n = tui_fields(app, fields, TUI_MAX_FIELDS);
-        if (app->field_sel >= 0 && app->field_sel < n &&
+        int n;
+        struct tui_field *fields = tui_fields_new(app, &n);
+        if (fields && app->field_sel >= 0 && app->field_sel < n &&
             fields[app->field_sel].kind != TUI_FK_SECTION) {
             char buf[512];
             field_detail(app, &fields[app->field_sel], buf, sizeof(buf));
+            free(fields);
             int x = tui_canvas_text(c, 0, y, 2, TUI_S_KEY, " >");
             tui_canvas_text(c, x, y, lo->detail.w - x, TUI_S_NORMAL, buf);
             return;
         }
+        free(fields);
     }
     const struct ps_schedule *s = tui_shown(app);
     const struct tui_result *r = &app->res[app->shown];
@@ -1103,14 +1223,14 @@ static void render_detail(const struct tui_app *app, const struct tui_layout *lo
         fmt_ms(b, sizeof(b), op->end_ns);
         fmt_ms(d, sizeof(d), op->end_ns - op->start_ns);
         ps_sim_explain(s, app->cur_stage, app->cur_index, why, sizeof(why));
+        round_numbers(why, sizeof(why));
         char part[32] = "";
         if (op->parts > 1)
             snprintf(part, sizeof(part), " part %d/%d", op->part + 1, op->parts);
         bool on_crit = app->show_crit && r->crit && r->crit[app->cur_stage][app->cur_index];
-        snprintf(buf, sizeof(buf), "%s mb %d c%d%s on stage %d (%s): %s-%s ms (%s ms)%s | %s",
-                 ps_op_kind_str((enum ps_op_kind)op->kind), (int)op->microbatch, op->chunk, part,
-                 app->cur_stage, app->sc.dcs[ps_scenario_dc_of(&app->sc, app->cur_stage)].name, a,
-                 b, d, on_crit ? " critical" : "", why);
+        snprintf(buf, sizeof(buf), "%s%d s%d/c%d%s %s-%s ms (%s ms)%s | %s",
+                 ps_op_kind_str((enum ps_op_kind)op->kind), (int)op->microbatch, app->cur_stage,
+                 op->chunk, part, a, b, d, on_crit ? " critical" : "", why);
         int x = tui_canvas_text(c, 0, y, 2, TUI_S_KEY, " >");
         tui_canvas_text(c, x, y, lo->detail.w - x, TUI_S_NORMAL, buf);
         return;
@@ -1178,28 +1298,26 @@ static void render_status(const struct tui_app *app, const struct tui_layout *lo
         "hjkl op  zZ zoom  f fit  <> scroll  x critical  c links  Tab pane  e export  ? help",
         "jk move  Enter show  v A/B  r optimal  E export  Tab pane  ? help",
     };
-    const char *hint = hints[app->focus];
-    int hl = (int)strlen(hint);
-    int ml0 = (int)strlen(app->msg);
-    if (ml0 + hl + 4 > w && w - hl - 4 < 30) {
-        hint = "Tab pane  ? help  q quit"; /* a narrow terminal: the essentials */
-        hl = (int)strlen(hint);
-    }
     int ml = (int)strlen(app->msg);
     enum tui_style ms = app->msg_level == TUI_MSG_ERR  ? TUI_S_ERR
                         : app->msg_level == TUI_MSG_OK ? TUI_S_OK
                                                        : TUI_S_STATUS;
-    /* The message first; the hints on the right when they fit beside it. An error keeps
-     * the whole line; other messages give way to the hints down to 30 columns. */
-    int room = w - 2;
-    bool show_hints = ml + hl + 4 <= w;
-    if (!show_hints && app->msg_level != TUI_MSG_ERR && w - hl - 4 >= 30) {
-        room = w - hl - 4;
-        show_hints = true;
+    /* The message wins the line: the pane's hints stand beside it when they fit, else the
+     * essentials, else none. */
+    const char *hint = hints[app->focus];
+    int hl = (int)strlen(hint);
+    if (ml > 0 && ml + hl + 4 > w) {
+        hint = "Tab pane  ? help  q quit";
+        hl = (int)strlen(hint);
+        if (ml + hl + 4 > w)
+            hint = NULL;
+    } else if (ml == 0 && hl > w - 2) {
+        hint = "Tab pane  ? help  q quit";
+        hl = (int)strlen(hint);
     }
     if (ml > 0)
-        tui_canvas_text(c, 1, y, room, ms, app->msg);
-    if (show_hints || ml == 0)
+        tui_canvas_text(c, 1, y, w - 2, ms, app->msg);
+    if (hint)
         render_hint(c, ml == 0 ? 1 : w - hl - 1, y, ml == 0 ? w - 2 : hl, hint);
 }
 
@@ -1222,7 +1340,11 @@ static void render_help(const struct tui_app *app, struct tui_canvas *c)
     char lines[80][96];
     int n = tui_help_lines(lines, 80);
     struct tui_rect r;
-    overlay_box(c, 78, n + 4, "Keys (Esc or ? closes)", &r);
+    int w = 78; /* as wide as the longest line, when the screen has room */
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(lines[i]) + 4 > w)
+            w = (int)strlen(lines[i]) + 4;
+    overlay_box(c, w, n + 4, "Keys (Esc or ? closes)", &r);
     int vis = r.h - 4; /* less a blank line and the footer */
     int scroll = app->help_scroll;
     if (scroll > n - vis)

@@ -90,8 +90,11 @@ static void *run(void *arg)
     struct ps_schedule *sched = NULL;
     struct ps_diag d;
     ps_diag_clear(&d);
+    double t0 = now_ms();
     enum ps_status st = ps_solver_run(w->res.sv, w->res.sc, &w->params, &ctx, &sched, &d);
+    double t1 = now_ms();
     pthread_mutex_lock(&w->mu);
+    w->res.wall_ms = t1 - t0;
     w->res.status = st;
     w->res.diag = d;
     w->res.sched = st == PS_OK ? sched : NULL;

@@ -34,6 +34,7 @@ struct tui_worker_result {
     struct ps_schedule *sched; /* owned by the receiver; NULL on error */
     struct ps_scenario *sc;    /* owned by the receiver (heap, ps_scenario_fini + free);
                                   sched->sc points here */
+    double wall_ms;            /* wall time of the whole run (generate and simulate) */
 };
 
 /* Returns NULL on out of memory. */

@@ -18,6 +18,8 @@
 #include "tui/app.h"
 #include "tui/canvas.h"
 
+#define MAX_FIELDS 1024 /* more than the test scenarios have */
+
 static void setup_app(struct tui_app *app, const char *preset, int cols, int rows)
 {
     struct ps_scenario sc;
@@ -27,6 +29,7 @@ static void setup_app(struct tui_app *app, const char *preset, int cols, int row
     struct tui_cmd cmd = {.action = TUI_A_RESIZE,
                           .ev = {.type = TUI_EV_RESIZE, .cols = cols, .rows = rows}};
     tui_apply(app, &cmd);
+    tui_app_settle(app); /* generators the first frame did not wait for land */
 }
 
 static unsigned key(struct tui_app *app, int k)
@@ -53,8 +56,8 @@ static void clear_prompt(struct tui_app *app)
 /* Selects the first panel row of a kind. */
 static void select_field(struct tui_app *app, enum tui_field_kind k)
 {
-    struct tui_field f[TUI_MAX_FIELDS];
-    int n = tui_fields(app, f, TUI_MAX_FIELDS);
+    struct tui_field f[MAX_FIELDS];
+    int n = tui_fields(app, f, MAX_FIELDS);
     for (int i = 0; i < n; i++)
         if (f[i].kind == k) {
             app->field_sel = i;
@@ -137,6 +140,32 @@ static void test_invalid_value_refused(void **state)
     key(&app, TUI_KEY_ENTER);
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
     assert_non_null(strstr(app.msg, "not a number"));
+    assert_string_equal(app.msg, "refused: network.inter_dc.latency_ms: not a number (got fast)");
+    /* A time in seconds is converted. */
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "0.002 s");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_true(app.sc.inter_dc.latency_ms > 2 - 1e-9 && app.sc.inter_dc.latency_ms < 2 + 1e-9);
+    /* A count quotes what was typed, in the one refusal format. */
+    select_field(&app, TUI_FK_MICROBATCHES);
+    int m = app.sc.n_microbatches;
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "100000");
+    key(&app, TUI_KEY_ENTER);
+    assert_string_equal(app.msg, "refused: microbatches: must be between 1 and 16384 (got 100000)");
+    assert_int_equal(app.sc.n_microbatches, m);
+    select_field(&app, TUI_FK_DC_STAGES);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "2000");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_true(strncmp(app.msg, "refused: datacenters.0.stages: ", 31) == 0);
+    assert_non_null(strstr(app.msg, "(got 2000)"));
+    select_field(&app, TUI_FK_INTER_LAT);
     /* A good typed value is taken. */
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
@@ -183,8 +212,8 @@ static void test_counts_reshape(void **state)
     assert_int_equal(app.sc.n_stages, s + app.sc.dcs[1].stages);
     assert_int_equal(tui_shown(&app)->n_stages, app.sc.n_stages);
     /* Three DCs: the panel lists each neighbouring pair's link. */
-    struct tui_field f[TUI_MAX_FIELDS];
-    int n = tui_fields(&app, f, TUI_MAX_FIELDS), pairs = 0;
+    struct tui_field f[MAX_FIELDS];
+    int n = tui_fields(&app, f, MAX_FIELDS), pairs = 0;
     for (int i = 0; i < n; i++)
         pairs += f[i].kind == TUI_FK_PAIR_LAT;
     assert_int_equal(pairs, 4);
@@ -316,8 +345,8 @@ static void test_schedule_params(void **state)
         skip();
     app.shown = i;
     select_field(&app, TUI_FK_PARAM);
-    struct tui_field f[TUI_MAX_FIELDS];
-    int n = tui_fields(&app, f, TUI_MAX_FIELDS);
+    struct tui_field f[MAX_FIELDS];
+    int n = tui_fields(&app, f, MAX_FIELDS);
     int chunks_at = -1;
     for (int k = 0; k < n; k++)
         if (f[k].kind == TUI_FK_PARAM && strcmp(f[k].label, "chunks") == 0)
@@ -334,6 +363,60 @@ static void test_schedule_params(void **state)
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
     assert_non_null(strstr(app.msg, "chunks"));
     assert_int_equal(app.res[i].sched->chunks, before + 1);
+    /* A list parameter the solver itself refuses keeps the old value. */
+    int w = find_schedule(&app, "1f1b-warmup");
+    if (w >= 0) {
+        app.shown = w;
+        struct tui_field g[MAX_FIELDS];
+        int ng = tui_fields(&app, g, MAX_FIELDS);
+        for (int k = 0; k < ng; k++)
+            if (g[k].kind == TUI_FK_PARAM && strcmp(g[k].label, "extra_warmup") == 0)
+                app.field_sel = k;
+        const char *old = ps_params_get(app.res[w].sv, &app.res[w].params, "extra_warmup");
+        char was[64];
+        snprintf(was, sizeof(was), "%s", old ? old : "");
+        key(&app, TUI_KEY_ENTER);
+        clear_prompt(&app);
+        type(&app, "abc");
+        key(&app, TUI_KEY_ENTER);
+        assert_int_equal(app.msg_level, TUI_MSG_ERR);
+        assert_true(strncmp(app.msg, "refused: param.extra_warmup: ", 29) == 0);
+        assert_non_null(strstr(app.msg, "(got abc)"));
+        assert_string_equal(ps_params_get(app.res[w].sv, &app.res[w].params, "extra_warmup"), was);
+        assert_non_null(app.res[w].sched);
+    }
+    tui_app_fini(&app);
+}
+
+/* Many DCs: every field is listed (memory, data parallel and the schedule's parameters
+ * after the per-pair rows), and End reaches the last one. */
+static void test_many_dcs_fields(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    select_field(&app, TUI_FK_DCS);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "40");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.sc.n_dcs, 40);
+    int n;
+    struct tui_field *f = tui_fields_new(&app, &n);
+    assert_non_null(f);
+    assert_true(n > 200);
+    bool mem = false, dp = false;
+    for (int i = 0; i < n; i++) {
+        mem |= f[i].kind == TUI_FK_MEM_LIMIT;
+        dp |= f[i].kind == TUI_FK_DP_RS;
+    }
+    assert_true(mem && dp);
+    int last = n - 1;
+    while (last > 0 && f[last].kind == TUI_FK_SECTION)
+        last--;
+    free(f);
+    key(&app, TUI_KEY_END);
+    assert_int_equal(app.field_sel, last);
     tui_app_fini(&app);
 }
 
@@ -596,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_data_parallel),
         cmocka_unit_test(test_switch_and_split),
         cmocka_unit_test(test_schedule_params),
+        cmocka_unit_test(test_many_dcs_fields),
         cmocka_unit_test(test_gantt_cursor_zoom),
         cmocka_unit_test(test_export_and_files),
         cmocka_unit_test(test_background_solve_and_cancel),
