@@ -814,8 +814,8 @@ int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
         return PS_EXIT_OK;
     }
     const struct cli_command *c = find_command(name);
-    if (!c && (is_scenario_option(name) || strcmp(name, "--mono") == 0 ||
-               strcmp(name, "--ascii") == 0))
+    if (!c &&
+        (is_scenario_option(name) || strcmp(name, "--mono") == 0 || strcmp(name, "--ascii") == 0))
         return tui_fallback(argc, argv); /* pipescope --preset NAME: the explorer on it */
     if (!c) {
         char names[512];

@@ -114,7 +114,9 @@ int ps_tui_main(int argc, char **argv)
     int cols, rows;
     tui_term_size(term, &cols, &rows);
 
-    struct tui_app app;
+    /* Static: when q leaves a job running, the process exits without tui_app_fini, and
+     * everything stays reachable (no leak report) while the threads are torn down. */
+    static struct tui_app app;
     if (tui_app_init(&app, &sc, source, cols, rows) != PS_OK) {
         tui_term_close(term);
         fprintf(stderr, "pipescope: out of memory\n");

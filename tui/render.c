@@ -44,6 +44,13 @@ static int label_width(const struct tui_app *app)
     }
     name = clampi(name, 2, 8);
     int w = name + 1 + digits(app->sc.n_stages > 0 ? app->sc.n_stages - 1 : 0) + 1;
+    /* A wide terminal has room for the channel rows' full names ("east>west"). */
+    if (app->cols >= 140 && app->show_channels)
+        for (int i = 0; i + 1 < app->sc.n_dcs; i++) {
+            int n = (int)(strlen(app->sc.dcs[i].name) + strlen(app->sc.dcs[i + 1].name)) + 2;
+            if (n > w && n <= 20)
+                w = n;
+        }
     return w < 8 ? 8 : w;
 }
 
