@@ -132,6 +132,78 @@ static bool check_link(struct ps_diag *d, const char *prefix, const struct ps_li
     return check_num(d, path, l->bandwidth_gbps, 0, false);
 }
 
+/* The message for a scenario whose times add up past what the simulator can hold: names
+ * the field that contributes most and, when the rest fits, how large it may be. */
+static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d, double work,
+                                double comm, double dp, double per, double max_act)
+{
+    const double limit = 1e12, total = work + comm + dp;
+    char path[160], lim[96] = "";
+    /* Every link source: -2 intra_dc, -1 inter_dc, i >= 0 a pair (its own fields). */
+    double best = work > dp ? work : dp, best_coef = 0;
+    int best_src = -3, best_lat = 0;
+    for (int src = -2; src < sc->n_pairs; src++) {
+        double lat_coef = 0, tx_coef = 0; /* ms of the total per unit of the field */
+        for (int a = 0; a < sc->n_stages && sc->n_stages > 1; a++) {
+            int b = (a + 1) % sc->n_stages;
+            for (int dir = 0; dir < 2; dir++) {
+                int fa = ps_scenario_dc_of(sc, dir ? b : a),
+                    fb = ps_scenario_dc_of(sc, dir ? a : b);
+                int pi = fa != fb ? ps_scenario_find_pair(sc, fa, fb) : -1;
+                bool lat_here = src == -2   ? fa == fb
+                                : src == -1 ? fa != fb && (pi < 0 || !sc->pairs[pi].has_latency)
+                                            : pi == src && sc->pairs[pi].has_latency;
+                bool bw_here = src == -2   ? fa == fb
+                               : src == -1 ? fa != fb && (pi < 0 || !sc->pairs[pi].has_bandwidth)
+                                           : pi == src && sc->pairs[pi].has_bandwidth;
+                lat_coef += lat_here ? per : 0;
+                tx_coef += bw_here ? per * sc->activation_mb * max_act * 8 : 0;
+            }
+        }
+        const struct ps_link *l = src == -2   ? &sc->intra_dc
+                                  : src == -1 ? &sc->inter_dc
+                                              : &sc->pairs[src].link;
+        double lat_part = lat_coef * l->latency_ms;
+        double tx_part = l->bandwidth_gbps > 0 ? tx_coef / l->bandwidth_gbps : 0;
+        if (lat_part > best)
+            best = lat_part, best_src = src, best_lat = 1, best_coef = lat_coef;
+        if (tx_part > best)
+            best = tx_part, best_src = src, best_lat = 0, best_coef = tx_coef;
+    }
+    if (best_src == -3 && work >= dp) {
+        snprintf(path, sizeof path, "compute");
+    } else if (best_src == -3) {
+        snprintf(path, sizeof path, "data_parallel.%s",
+                 sc->allgather_ms >= sc->reduce_scatter_ms ? "allgather_ms" : "reduce_scatter_ms");
+        double room = (limit - (total - dp)) / (double)sc->n_stages -
+                      fmin(sc->allgather_ms, sc->reduce_scatter_ms);
+        if (room > 0)
+            snprintf(lim, sizeof lim, "; here it must be at most about %.3g ms", room);
+    } else if (!best_lat && sc->activation_mb * max_act > 1e6) {
+        snprintf(path, sizeof path, "activation_mb"); /* a message of more than 1 TB */
+    } else {
+        char src_path[64];
+        if (best_src == -2)
+            snprintf(src_path, sizeof src_path, "network.intra_dc");
+        else if (best_src == -1)
+            snprintf(src_path, sizeof src_path, "network.inter_dc");
+        else
+            snprintf(src_path, sizeof src_path, "network.pairs.%d", best_src);
+        snprintf(path, sizeof path, "%s.%s", src_path, best_lat ? "latency_ms" : "bandwidth_gbps");
+        double room = limit - (total - best); /* what the rest leaves to this field */
+        if (room > 0 && best_lat)
+            snprintf(lim, sizeof lim, "; here it must be at most about %.3g ms", room / best_coef);
+        else if (room > 0)
+            snprintf(lim, sizeof lim, "; here it must be at least about %.3g Gb/s",
+                     best_coef / room);
+    }
+    bool small = best_src != -3 && !best_lat && strcmp(path, "activation_mb") != 0;
+    return ps_diag_set(d, PS_EINVAL, path,
+                       "too %s to simulate: with %d stages and %d microbatches, ops and "
+                       "messages could add up to %.3g ms (the limit is 1e12 ms)%s",
+                       small ? "small" : "large", sc->n_stages, sc->n_microbatches, total, lim);
+}
+
 enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag *d)
 {
     char path[160];
@@ -216,8 +288,11 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
                                    sc->dcs[p->from].name, sc->dcs[p->to].name);
             }
         }
-        snprintf(path, sizeof path, "network.pairs.%d", i);
-        if (!check_link(d, path, &p->link))
+        snprintf(path, sizeof path, "network.pairs.%d.latency_ms", i);
+        if (p->has_latency && !check_num(d, path, p->link.latency_ms, 0, false))
+            return PS_EINVAL;
+        snprintf(path, sizeof path, "network.pairs.%d.bandwidth_gbps", i);
+        if (p->has_bandwidth && !check_num(d, path, p->link.bandwidth_gbps, 0, false))
             return PS_EINVAL;
     }
     if (sc->has_memory_limit && !check_num(d, "memory.limit", sc->memory_limit, 0, true))
@@ -292,15 +367,8 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
     double dp = sc->has_data_parallel
                     ? (double)sc->n_stages * (sc->allgather_ms + sc->reduce_scatter_ms)
                     : 0;
-    if (!(work + comm + dp <= 1e12)) {
-        const char *where = work >= comm && work >= dp ? "compute"
-                            : comm >= dp               ? "network"
-                                                       : "data_parallel";
-        return ps_diag_set(d, PS_EINVAL, where,
-                           "times are too large to simulate (ops and messages could add up to "
-                           "%g ms; the limit is 1e12 ms)",
-                           work + comm + dp);
-    }
+    if (!(work + comm + dp <= 1e12))
+        return too_large(sc, d, work, comm, dp, per, max_act);
     return PS_OK;
 }
 
@@ -325,15 +393,55 @@ int ps_scenario_dc_first_stage(const struct ps_scenario *sc, int dc)
     return first;
 }
 
+int ps_scenario_find_pair(const struct ps_scenario *sc, int from_dc, int to_dc)
+{
+    for (int i = 0; i < sc->n_pairs; i++)
+        if (sc->pairs[i].from == from_dc && sc->pairs[i].to == to_dc)
+            return i;
+    return -1;
+}
+
+struct ps_link ps_scenario_dc_link(const struct ps_scenario *sc, int from_dc, int to_dc)
+{
+    if (from_dc == to_dc)
+        return sc->intra_dc;
+    struct ps_link l = sc->inter_dc;
+    int i = ps_scenario_find_pair(sc, from_dc, to_dc);
+    if (i >= 0) {
+        if (sc->pairs[i].has_latency)
+            l.latency_ms = sc->pairs[i].link.latency_ms;
+        if (sc->pairs[i].has_bandwidth)
+            l.bandwidth_gbps = sc->pairs[i].link.bandwidth_gbps;
+    }
+    return l;
+}
+
+enum ps_status ps_scenario_set_pair(struct ps_scenario *sc, int from_dc, int to_dc, bool latency,
+                                    double value)
+{
+    int i = ps_scenario_find_pair(sc, from_dc, to_dc);
+    if (i < 0) {
+        struct ps_pair *p = realloc(sc->pairs, (size_t)(sc->n_pairs + 1) * sizeof *p);
+        if (p == NULL)
+            return PS_ENOMEM;
+        sc->pairs = p;
+        i = sc->n_pairs++;
+        p[i] = (struct ps_pair){.from = from_dc, .to = to_dc, .link = sc->inter_dc};
+    }
+    if (latency) {
+        sc->pairs[i].link.latency_ms = value;
+        sc->pairs[i].has_latency = true;
+    } else {
+        sc->pairs[i].link.bandwidth_gbps = value;
+        sc->pairs[i].has_bandwidth = true;
+    }
+    return PS_OK;
+}
+
 struct ps_link ps_scenario_link(const struct ps_scenario *sc, int from_stage, int to_stage)
 {
-    int a = ps_scenario_dc_of(sc, from_stage), b = ps_scenario_dc_of(sc, to_stage);
-    if (a == b)
-        return sc->intra_dc;
-    for (int i = 0; i < sc->n_pairs; i++)
-        if (sc->pairs[i].from == a && sc->pairs[i].to == b)
-            return sc->pairs[i].link;
-    return sc->inter_dc;
+    return ps_scenario_dc_link(sc, ps_scenario_dc_of(sc, from_stage),
+                               ps_scenario_dc_of(sc, to_stage));
 }
 
 struct ps_compute ps_scenario_stage_compute(const struct ps_scenario *sc, int stage)

@@ -33,10 +33,14 @@ struct ps_dc {
     double compute_scale; /* > 0, default 1 */
 };
 
-/* Override of inter_dc for one ordered DC pair (asymmetric links allowed). */
+/* Override of inter_dc for one ordered DC pair (asymmetric links allowed). Only the
+ * fields flagged has_* override; the others follow inter_dc whenever it changes (read the
+ * effective link with ps_scenario_dc_link, never pair.link directly). */
 struct ps_pair {
     int from, to; /* DC indices */
     struct ps_link link;
+    bool has_latency;   /* link.latency_ms overrides inter_dc's */
+    bool has_bandwidth; /* link.bandwidth_gbps overrides inter_dc's */
 };
 
 struct ps_mb_scale {
@@ -105,6 +109,19 @@ int ps_scenario_dc_first_stage(const struct ps_scenario *sc, int dc);
 
 /* Link parameters between two devices a != b (intra_dc, pair override, or inter_dc). */
 struct ps_link ps_scenario_link(const struct ps_scenario *sc, int from_stage, int to_stage);
+
+/* Link parameters from DC a to DC b: intra_dc when a == b, else inter_dc with the fields
+ * of the a -> b pair override (if any) put over it. */
+struct ps_link ps_scenario_dc_link(const struct ps_scenario *sc, int from_dc, int to_dc);
+
+/* Index in sc->pairs of the from -> to override, or -1. */
+int ps_scenario_find_pair(const struct ps_scenario *sc, int from_dc, int to_dc);
+
+/* Sets one field (latency_ms when `latency`, else bandwidth_gbps) of the from -> to pair
+ * override, adding the pair if there is none; the other field keeps following inter_dc
+ * unless the pair already set it. Does not validate. PS_ENOMEM on allocation failure. */
+enum ps_status ps_scenario_set_pair(struct ps_scenario *sc, int from_dc, int to_dc, bool latency,
+                                    double value);
 
 /* Effective compute of one stage (per-stage override if any), before scales. */
 struct ps_compute ps_scenario_stage_compute(const struct ps_scenario *sc, int stage);

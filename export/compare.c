@@ -237,7 +237,7 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
 {
     const char *keys[8];
     int nk = extra_keys(rows, n, keys, 8);
-    bool many_scenarios = false, many_groups = false;
+    bool many_scenarios = false, many_groups = false, any_star = false;
     if (n == 0)
         return ps_buf_printf(out, "(no schedules)\n");
     for (size_t i = 1; i < n; i++) {
@@ -277,17 +277,14 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
             const char *v = extra_value(r, keys[k]);
             snprintf(cells[i][c++], 48, "%.47s", v != NULL ? v : "");
         }
-        /* The best makespan of its group gets a star: among the rows within the memory
-         * limit, or among all rows when none of the group fits. */
-        bool group_fits = false;
-        for (size_t j = 0; j < n; j++)
-            group_fits |= same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
-                          rows[j].memory_ok;
-        bool best = isfinite(r->makespan_ms) && (r->memory_ok || !group_fits);
+        /* The best makespan of its group among the rows within the memory limit gets a
+         * star; when none of the group fits, no row does. */
+        bool best = isfinite(r->makespan_ms) && r->memory_ok;
         for (size_t j = 0; j < n && best; j++)
             if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
-                (rows[j].memory_ok || !group_fits) && rows[j].makespan_ms < r->makespan_ms)
+                rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
                 best = false;
+        any_star |= best;
         snprintf(cells[i][c++], 48, "%s%s", r->schedule, best ? " *" : "");
         snprintf(cells[i][c++], 48, "%s", r->status);
         short_ms(r->makespan_ms, cells[i][c++], 48);
@@ -339,8 +336,11 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
     } else {
         st = ps_buf_printf(out, "LB_ms: lower bound of each row's scenario");
     }
+    if (st == PS_OK && any_star)
+        st = ps_buf_printf(out, "; * best makespan within the memory limit");
+    else if (st == PS_OK && any_over)
+        st = ps_buf_printf(out, "; no schedule fits the memory limit");
     if (st == PS_OK)
-        st = ps_buf_printf(out, "; * best makespan within the memory limit%s\n",
-                           any_over ? "; ! peak memory over the limit" : "");
+        st = ps_buf_printf(out, "%s\n", any_over ? "; ! peak memory over the limit" : "");
     return st;
 }

@@ -5,6 +5,7 @@
 #include "presets/presets.h"
 
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 /* CrossPipe's headline setting (M70 on 8 stages over 2 DCs, 16 microbatches, T_F = 38 ms,
@@ -709,12 +710,63 @@ void ps_preset_list_names(char *buf, size_t size)
     if (size == 0)
         return;
     buf[0] = '\0';
-    for (size_t i = 0; i < ps_preset_count() && used < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", presets[i].name);
-        if (n < 0)
+    /* Whole names only: a list that does not fit ends with ", ..." (room for it is kept). */
+    for (size_t i = 0; i < ps_preset_count(); i++) {
+        size_t len = strlen(presets[i].name) + (i ? 2 : 0);
+        bool last = i + 1 == ps_preset_count();
+        if (used + len + (last ? 0 : 5) >= size) {
+            if (used + 5 < size)
+                snprintf(buf + used, size - used, "%s...", i ? ", " : "");
             break;
-        used += (size_t)n;
+        }
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", presets[i].name);
     }
+}
+
+/* Edit distance (insertions, deletions, substitutions, adjacent swaps) of two short
+ * names, capped at 9. */
+static int name_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 9;
+    int dp[64][64];
+    for (size_t i = 0; i <= la; i++)
+        for (size_t j = 0; j <= lb; j++) {
+            if (i == 0 || j == 0) {
+                dp[i][j] = (int)(i + j);
+                continue;
+            }
+            int sub = dp[i - 1][j - 1] +
+                      (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            int best = sub;
+            if (dp[i - 1][j] + 1 < best)
+                best = dp[i - 1][j] + 1;
+            if (dp[i][j - 1] + 1 < best)
+                best = dp[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                dp[i - 2][j - 2] + 1 < best)
+                best = dp[i - 2][j - 2] + 1;
+            dp[i][j] = best;
+        }
+    return dp[la][lb] < 9 ? dp[la][lb] : 9;
+}
+
+/* The built-in preset closest to a mistyped name, or NULL when none is close. */
+static const char *near_preset(const char *name)
+{
+    const char *best = NULL;
+    int best_d = (int)strlen(name) / 3 + 1; /* at most a third of the name wrong */
+    if (best_d > 3)
+        best_d = 3;
+    for (size_t i = 0; i < ps_preset_count(); i++) {
+        int dist = name_distance(name, presets[i].name);
+        if (dist <= best_d && (best == NULL || dist < best_d)) {
+            best = presets[i].name;
+            best_d = dist;
+        }
+    }
+    return best;
 }
 
 enum ps_status ps_preset_load(const char *name, struct ps_scenario *sc, struct ps_diag *d)
@@ -726,10 +778,14 @@ enum ps_status ps_preset_load(const char *name, struct ps_scenario *sc, struct p
     enum ps_status st = ps_user_preset_load(name, sc, d);
     if (st != PS_ENOTFOUND)
         return st;
-    char names[1024], dir[512];
-    ps_preset_list_names(names, sizeof(names));
+    char dir[160], hint[96] = "";
     if (ps_user_presets_dir(dir, sizeof dir) == NULL)
-        snprintf(dir, sizeof dir, "(none: HOME is not set)");
+        snprintf(dir, sizeof dir, "none: HOME is not set");
+    const char *near = near_preset(name);
+    if (near != NULL)
+        snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
     return ps_diag_set(d, PS_ENOTFOUND, "preset",
-                       "unknown preset '%s' (built in: %s; user presets: %s)", name, names, dir);
+                       "unknown preset '%.40s'%s (%zu built in, e.g. %s, %s; user presets: %s; "
+                       "see 'pipescope presets')",
+                       name, hint, ps_preset_count(), presets[0].name, presets[1].name, dir);
 }

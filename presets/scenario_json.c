@@ -318,12 +318,16 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
         char q[PATH_MAX_LEN];
         struct ps_pair *pr = &sc->pairs[i];
         path_index(q, p, i);
-        /* A pair overrides inter_dc; the fields it leaves out keep inter_dc's values. */
+        /* A pair overrides inter_dc; the fields it leaves out follow inter_dc. */
         if ((st = want_object(e, q, d)) || (st = check_keys(e, q, pair_keys, d)) ||
             (st = read_dc_ref(e, "from", q, sc, &pr->from, d)) ||
             (st = read_dc_ref(e, "to", q, sc, &pr->to, d)) ||
             (st = read_link(e, q, sc->inter_dc, false, &pr->link, d)))
             return st;
+        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(e, "latency_ms");
+        const cJSON *bw = cJSON_GetObjectItemCaseSensitive(e, "bandwidth_gbps");
+        pr->has_latency = lat != NULL && !cJSON_IsNull(lat);
+        pr->has_bandwidth = bw != NULL && !cJSON_IsNull(bw);
         if (pr->from == pr->to) {
             char r[PATH_MAX_LEN];
             path_key(r, q, "to");
@@ -781,8 +785,8 @@ static bool build(cJSON *root, const struct ps_scenario *sc)
             cJSON_AddItemToArray(arr, o);
             if (!cJSON_AddStringToObject(o, "from", sc->dcs[pr->from].name) ||
                 !cJSON_AddStringToObject(o, "to", sc->dcs[pr->to].name) ||
-                !add_num(o, "latency_ms", pr->link.latency_ms) ||
-                !add_num(o, "bandwidth_gbps", pr->link.bandwidth_gbps))
+                (pr->has_latency && !add_num(o, "latency_ms", pr->link.latency_ms)) ||
+                (pr->has_bandwidth && !add_num(o, "bandwidth_gbps", pr->link.bandwidth_gbps)))
                 return false;
         }
     }
@@ -1046,7 +1050,30 @@ static enum ps_status set_dc_shorthand(cJSON *root, const char *value, const cha
 {
     int counts[PS_MAX_DCS], n = 0;
     const char *p = value;
-    for (;;) {
+    bool lone = strchr(value, '+') == NULL;
+    if (lone) {
+        /* A lone number is the datacenter count (as in the explorer): the scenario's
+         * stages are spread over them as evenly as possible, earlier DCs get the rest. */
+        char *end;
+        errno = 0;
+        long want = strtol(value, &end, 10);
+        if (end == value || *end != '\0' || errno != 0 || want < 1 || want > PS_MAX_DCS)
+            return ps_diag_set(d, PS_EINVAL, path,
+                               "expected a datacenter count 1..%d, stage counts like 4+4, or a "
+                               "JSON array (got '%.40s')",
+                               PS_MAX_DCS, value);
+        const cJSON *cur = cJSON_GetObjectItemCaseSensitive(root, "stages");
+        int total = cJSON_IsNumber(cur) ? (int)cur->valuedouble : 0;
+        if (total < want)
+            return ps_diag_set(d, PS_EINVAL, path,
+                               "%ld datacenters need at least %ld stages (the scenario has %d; "
+                               "set stages first, or give stage counts like 4+4)",
+                               want, want, total);
+        n = (int)want;
+        for (int i = 0; i < n; i++)
+            counts[i] = total / n + (i < total % n ? 1 : 0);
+    }
+    while (!lone) {
         char *end;
         errno = 0;
         long v = strtol(p, &end, 10);
@@ -1091,6 +1118,29 @@ static enum ps_status set_dc_shorthand(cJSON *root, const char *value, const cha
         total += counts[i];
     }
     cJSON_ReplaceItemInObjectCaseSensitive(root, "datacenters", arr);
+    /* Pair overrides of datacenters that are gone go with them (as in the explorer). */
+    cJSON *net = cJSON_GetObjectItemCaseSensitive(root, "network");
+    cJSON *pairs = cJSON_IsObject(net) ? cJSON_GetObjectItemCaseSensitive(net, "pairs") : NULL;
+    for (int i = cJSON_IsArray(pairs) ? cJSON_GetArraySize(pairs) - 1 : -1; i >= 0; i--) {
+        const cJSON *pr = cJSON_GetArrayItem(pairs, i);
+        bool keep = true;
+        for (int e = 0; e < 2 && keep; e++) {
+            const cJSON *ref =
+                cJSON_IsObject(pr) ? cJSON_GetObjectItemCaseSensitive(pr, e ? "to" : "from") : NULL;
+            if (cJSON_IsNumber(ref)) {
+                keep = ref->valuedouble < n;
+            } else if (cJSON_IsString(ref)) {
+                bool found = false;
+                for (const cJSON *o = arr->child; o != NULL && !found; o = o->next) {
+                    const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
+                    found = cJSON_IsString(nm) && strcmp(nm->valuestring, ref->valuestring) == 0;
+                }
+                keep = found;
+            }
+        }
+        if (!keep)
+            cJSON_DeleteItemFromArray(pairs, i);
+    }
     cJSON *st = cJSON_CreateNumber(total);
     if (st == NULL)
         return ps_diag_set(d, PS_ENOMEM, path, NULL);

@@ -411,8 +411,7 @@ static int find_pair(const struct ps_scenario *sc, int from, int to)
 
 static struct ps_link pair_link(const struct ps_scenario *sc, int from, int to)
 {
-    int p = find_pair(sc, from, to);
-    return p >= 0 ? sc->pairs[p].link : sc->inter_dc;
+    return ps_scenario_dc_link(sc, from, to);
 }
 
 int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
@@ -470,15 +469,15 @@ int tui_fields(const struct tui_app *app, struct tui_field *out, int max)
             for (int dir = 0; dir < 2; dir++) {
                 int from = dir ? i + 1 : i, to = dir ? i : i + 1;
                 struct ps_link lk = pair_link(sc, from, to);
-                bool own = find_pair(sc, from, to) >= 0;
+                int pi = find_pair(sc, from, to);
                 snprintf(l, sizeof(l), " %.12s>%.12s lat", sc->dcs[from].name, sc->dcs[to].name);
                 fmt_ms_unit(v, sizeof(v), lk.latency_ms);
-                if (!own)
+                if (pi < 0 || !sc->pairs[pi].has_latency)
                     strncat(v, "*", sizeof(v) - strlen(v) - 1);
                 add_field(out, &n, max, TUI_FK_PAIR_LAT, from, to, l, v, NULL);
                 snprintf(l, sizeof(l), " %.12s>%.12s bw", sc->dcs[from].name, sc->dcs[to].name);
                 fmt_bw(v, sizeof(v), lk.bandwidth_gbps);
-                if (!own)
+                if (pi < 0 || !sc->pairs[pi].has_bandwidth)
                     strncat(v, "*", sizeof(v) - strlen(v) - 1);
                 add_field(out, &n, max, TUI_FK_PAIR_BW, from, to, l, v, NULL);
             }
@@ -658,21 +657,10 @@ static bool set_pair(struct tui_app *app, int from, int to, bool latency, double
     struct ps_scenario tmp;
     if (ps_scenario_copy(&tmp, &app->sc) != PS_OK)
         return false;
-    int p = find_pair(&tmp, from, to);
-    if (p < 0) {
-        struct ps_pair *pairs = realloc(tmp.pairs, (size_t)(tmp.n_pairs + 1) * sizeof(*pairs));
-        if (pairs == NULL) {
-            ps_scenario_fini(&tmp);
-            return false;
-        }
-        tmp.pairs = pairs;
-        p = tmp.n_pairs++;
-        pairs[p] = (struct ps_pair){.from = from, .to = to, .link = tmp.inter_dc};
+    if (ps_scenario_set_pair(&tmp, from, to, latency, v) != PS_OK) {
+        ps_scenario_fini(&tmp);
+        return false;
     }
-    if (latency)
-        tmp.pairs[p].link.latency_ms = v;
-    else
-        tmp.pairs[p].link.bandwidth_gbps = v;
     return commit_scenario(app, &tmp, latency ? "the pair latency" : "the pair bandwidth");
 }
 

@@ -40,6 +40,37 @@ static int parse_file_args(const char *cmd, int argc, char **argv, const char **
     return -1;
 }
 
+/* What a file that is not a schedule JSON looks like it is (another file pipescope
+ * writes), or NULL. */
+static const char *other_output_kind(const char *text, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    const char *t = text + i;
+    size_t n = len - i;
+#define STARTS(lit) (n >= sizeof(lit) - 1 && memcmp(t, lit, sizeof(lit) - 1) == 0)
+    if (STARTS("record,kind,stage"))
+        return "a schedule CSV";
+    if (STARTS("scenario,schedule,"))
+        return "a comparison CSV (compare or sweep)";
+    if (STARTS("<svg") || STARTS("<?xml"))
+        return "an SVG figure";
+    if (STARTS("{\"traceEvents\""))
+        return "a Perfetto/Chrome trace";
+    if (STARTS("[") && n > 1) {
+        size_t k = 1;
+        while (k < n && (t[k] == ' ' || t[k] == '\n' || t[k] == '\r' || t[k] == '\t'))
+            k++;
+        if (n - k >= 12 && memcmp(t + k, "{ \"scenario\"", 12) == 0)
+            return "a comparison JSON (compare or sweep)";
+    }
+#undef STARTS
+    return NULL;
+}
+
 /* Reads and imports a schedule file; prints why it cannot. */
 static int load_file(const char *file, struct ps_loaded_schedule *ls,
                      struct ps_recorded_metrics *rec)
@@ -54,7 +85,12 @@ static int load_file(const char *file, struct ps_loaded_schedule *ls,
     memset(ls, 0, sizeof(*ls));
     memset(rec, 0, sizeof(*rec));
     enum ps_status st = ps_import_schedule_json(text, len, ls, rec, &d);
+    const char *kind = st != PS_OK ? other_output_kind(text, len) : NULL;
     free(text);
+    if (kind != NULL)
+        return cli_fail("%s: this is %s; validate and replay read the schedule JSON (write it "
+                        "with: pipescope solve SCHEDULE ... -o FILE.json)",
+                        file, kind);
     if (st != PS_OK) {
         if (!d.msg[0] && !d.path[0])
             snprintf(d.msg, sizeof(d.msg), "%s", ps_status_str(st));

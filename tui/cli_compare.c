@@ -417,6 +417,11 @@ int cli_cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < l->n; i++)
         if (cli_run_row(l->sv[i], &sc, &l->params[i], &rows[i]))
             ran++;
+    if (ran == 0 && o.out != NULL && strcmp(o.out, "-") != 0) {
+        /* A failed run never replaces a good file with a table of errors. */
+        rc = cli_fail("compare: no schedule could run on this scenario (%s not written)", o.out);
+        goto done;
+    }
     rc = write_rows(o.format, o.out, rows, l->n);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("compare: no schedule could run on this scenario");
@@ -683,6 +688,10 @@ int cli_cmd_sweep(int argc, char **argv)
     }
     if (shown)
         fputs("\r\033[K", stderr);
+    if (ran == 0 && o.out != NULL && strcmp(o.out, "-") != 0) {
+        rc = cli_fail("sweep: no schedule could run at any point (%s not written)", o.out);
+        goto done;
+    }
     rc = write_rows(o.format, o.out, rows, n_rows);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("sweep: no schedule could run at any point");

@@ -67,7 +67,7 @@ static void random_scenario(struct ps_scenario *sc)
     if (n_dcs > 1 && rnd(2)) {
         sc->n_pairs = 1;
         sc->pairs = calloc(1, sizeof *sc->pairs);
-        sc->pairs[0] = (struct ps_pair){1, 0, {rndf(0, 5), rndf(0.5, 10)}};
+        sc->pairs[0] = (struct ps_pair){1, 0, {rndf(0, 5), rndf(0.5, 10)}, true, true};
     }
     if (rnd(3) == 0) {
         sc->has_data_parallel = true;

@@ -30,7 +30,7 @@ static void base(struct ps_scenario *sc)
         sc->per_microbatch[m] = (struct ps_mb_scale){1, 1, 1, false};
     sc->n_pairs = 1;
     sc->pairs = calloc(1, sizeof *sc->pairs);
-    sc->pairs[0] = (struct ps_pair){1, 0, {5, 10}};
+    sc->pairs[0] = (struct ps_pair){1, 0, {5, 10}, true, true};
     sc->inter_dc = (struct ps_link){2, 20};
     sc->intra_dc = (struct ps_link){0.01, 200};
     sc->activation_mb = 8;
@@ -90,6 +90,8 @@ MUT(m_huge, sc->compute.forward_ms = 1e300; sc->per_stage[0].forward_ms = 1e300)
 MUT(m_huge_latency, sc->inter_dc.latency_ms = 1e10)
 MUT(m_huge_message, sc->activation_mb = 1e12; sc->intra_dc.bandwidth_gbps = 1e-3)
 MUT(m_huge_dp, sc->allgather_ms = 1e12)
+MUT(m_tiny_bandwidth, sc->inter_dc.bandwidth_gbps = 1e-12)
+MUT(m_huge_pair_latency, sc->pairs[0].link.latency_ms = 1e11)
 
 static void m_pair_dup(struct ps_scenario *sc)
 {
@@ -133,9 +135,14 @@ static const struct bad_case bad_cases[] = {
     {"mb-activation-neg", m_pm_as_neg, "per_microbatch.1.activation_scale", "(got -1)"},
     {"mb-memory-0", m_pm_ms0, "per_microbatch.3.memory_scale", "must be > 0"},
     {"too-large", m_huge, "compute.per_stage.0", "too large"},
-    {"latency-too-large", m_huge_latency, "network", "too large to simulate"},
-    {"message-too-large", m_huge_message, "network", "too large to simulate"},
-    {"dp-too-large", m_huge_dp, "data_parallel", "too large to simulate"},
+    {"latency-too-large", m_huge_latency, "network.inter_dc.latency_ms",
+     "too large to simulate: with 4 stages and 4 microbatches"},
+    {"message-too-large", m_huge_message, "activation_mb", "too large to simulate"},
+    {"bandwidth-too-small", m_tiny_bandwidth, "network.inter_dc.bandwidth_gbps",
+     "must be at least about"},
+    {"pair-latency-too-large", m_huge_pair_latency, "network.pairs.0.latency_ms",
+     "must be at most about"},
+    {"dp-too-large", m_huge_dp, "data_parallel.allgather_ms", "too large to simulate"},
 };
 
 static void test_bad_scenarios(void **state)
@@ -195,6 +202,25 @@ static void test_durations(void **state)
     assert_true(l.latency_ms == 2 && l.bandwidth_gbps == 20);
     l = ps_scenario_link(&sc, 2, 1);
     assert_true(l.latency_ms == 5 && l.bandwidth_gbps == 10);
+    /* a pair that sets only its latency follows inter_dc's bandwidth, even a later one */
+    sc.pairs[0].has_bandwidth = false;
+    sc.inter_dc.bandwidth_gbps = 30;
+    l = ps_scenario_link(&sc, 2, 1);
+    assert_true(l.latency_ms == 5 && l.bandwidth_gbps == 30);
+    sc.pairs[0].has_latency = false;
+    sc.pairs[0].has_bandwidth = true;
+    l = ps_scenario_link(&sc, 2, 1);
+    assert_true(l.latency_ms == 2 && l.bandwidth_gbps == 10);
+    /* ps_scenario_set_pair adds a pair that sets one field */
+    assert_int_equal(ps_scenario_set_pair(&sc, 0, 1, true, 7), PS_OK);
+    assert_int_equal(sc.n_pairs, 2);
+    assert_int_equal(ps_scenario_find_pair(&sc, 0, 1), 1);
+    l = ps_scenario_link(&sc, 1, 2);
+    assert_true(l.latency_ms == 7 && l.bandwidth_gbps == 30);
+    assert_int_equal(ps_scenario_set_pair(&sc, 0, 1, false, 9), PS_OK);
+    assert_int_equal(sc.n_pairs, 2);
+    l = ps_scenario_link(&sc, 1, 2);
+    assert_true(l.latency_ms == 7 && l.bandwidth_gbps == 9);
     assert_int_equal(ps_scenario_dc_of(&sc, 2), 1);
     assert_int_equal(ps_scenario_dc_first_stage(&sc, 1), 2);
     /* messages and memory */

@@ -171,8 +171,18 @@ static void test_table(void **state)
     assert_int_equal(ps_export_compare_table(rows, 3, &b), PS_OK);
     assert_non_null(strstr(b.data, "latency_ms  schedule"));
     assert_non_null(strstr(b.data, "1f1b *"));
-    assert_non_null(strstr(b.data, "gpipe *"));
+    /* latency 2: gpipe is over the limit and optimal failed, so nothing fits: no star */
+    assert_null(strstr(b.data, "gpipe *"));
     assert_non_null(strstr(b.data, "LB_ms"));
+    ps_buf_fini(&b);
+
+    /* no row within the limit: no star, and the legend says so */
+    struct ps_compare_row over[2] = {row("1f1b", 150.25, 12, false), row("gpipe", 120, 16, false)};
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(over, 2, &b), PS_OK);
+    assert_null(strchr(b.data, '*'));
+    assert_non_null(strstr(b.data, "; no schedule fits the memory limit; ! peak memory over the "
+                                   "limit\n"));
     ps_buf_fini(&b);
 }
 

@@ -391,6 +391,22 @@ static void test_set_path(void **state)
     set_ok(&sc, "compute.per_stage", "null");
     set_ok(&sc, "per_microbatch", "null");
 
+    /* a lone number is the datacenter count: the stages spread, names are kept */
+    set_ok(&sc, "stages", "8");
+    set_ok(&sc, "datacenters", "3");
+    assert_int_equal(sc.n_dcs, 3);
+    assert_int_equal(sc.n_stages, 8);
+    assert_int_equal(sc.dcs[0].stages, 3);
+    assert_int_equal(sc.dcs[1].stages, 3);
+    assert_int_equal(sc.dcs[2].stages, 2);
+    assert_string_equal(sc.dcs[0].name, "east");
+    assert_int_equal(sc.n_pairs, 1); /* far -> east */
+    set_ok(&sc, "datacenters", "1");
+    assert_int_equal(sc.n_dcs, 1);
+    assert_int_equal(sc.n_pairs, 0); /* it went with "far" */
+    assert_int_equal(sc.dcs[0].stages, 8);
+    set_ok(&sc, "datacenters", "3");
+
     /* failures leave the scenario as it was and name the path */
     static const struct {
         const char *path, *value, *want_path, *msg;
@@ -406,6 +422,8 @@ static void test_set_path(void **state)
         {"compute.per_stage.x.forward_ms", "1", "compute.per_stage.x", "expected an index"},
         {"bogus.deep.path", "1", "bogus", "unknown field"},
         {"datacenters", "4+x", "datacenters", "4+4"},
+        {"datacenters", "9", "datacenters", "9 datacenters need at least 9 stages"},
+        {"datacenters", "0", "datacenters", "datacenter count"},
         {"memory.limit", "-1", "memory.limit", "> 0"},
         {"", "1", "", "empty"},
     };
@@ -422,6 +440,46 @@ static void test_set_path(void **state)
         free(before);
         free(after);
     }
+    ps_scenario_fini(&sc);
+}
+
+/* A pair that sets one field follows inter_dc for the other, through --set, files and
+ * round trips (the file keeps only the fields the pair sets). */
+static void test_partial_pair(void **state)
+{
+    (void)state;
+    struct ps_scenario sc, back;
+    struct ps_diag d;
+    assert_int_equal(ps_preset_load("default", &sc, &d), PS_OK);
+    set_ok(&sc, "network.pairs", "[{\"from\": \"east\", \"to\": \"west\", \"latency_ms\": 9}]");
+    set_ok(&sc, "network.inter_dc.bandwidth_gbps", "10");
+    set_ok(&sc, "network.inter_dc.latency_ms", "3");
+    struct ps_link l = ps_scenario_dc_link(&sc, 0, 1);
+    assert_true(l.latency_ms == 9 && l.bandwidth_gbps == 10);
+    l = ps_scenario_dc_link(&sc, 1, 0);
+    assert_true(l.latency_ms == 3 && l.bandwidth_gbps == 10);
+    l = ps_scenario_link(&sc, 3, 4);
+    assert_true(l.latency_ms == 9 && l.bandwidth_gbps == 10);
+    char *text = ps_scenario_to_json(&sc);
+    assert_non_null(strstr(text, "{ \"from\": \"east\", \"to\": \"west\", \"latency_ms\": 9 }"));
+    assert_int_equal(ps_scenario_parse(text, strlen(text), &back, &d), PS_OK);
+    free(text);
+    set_ok(&back, "network.inter_dc.bandwidth_gbps", "1");
+    l = ps_scenario_dc_link(&back, 0, 1);
+    assert_true(l.latency_ms == 9 && l.bandwidth_gbps == 1);
+    /* setting the other field of the pair makes it its own */
+    set_ok(&back, "network.pairs.0.bandwidth_gbps", "50");
+    set_ok(&back, "network.inter_dc.bandwidth_gbps", "2");
+    l = ps_scenario_dc_link(&back, 0, 1);
+    assert_true(l.latency_ms == 9 && l.bandwidth_gbps == 50);
+    ps_scenario_fini(&back);
+    /* the core helper used by the explorer */
+    assert_int_equal(ps_scenario_set_pair(&sc, 1, 0, false, 7), PS_OK);
+    assert_int_equal(sc.n_pairs, 2);
+    set_ok(&sc, "network.inter_dc.latency_ms", "4");
+    l = ps_scenario_dc_link(&sc, 1, 0);
+    assert_true(l.latency_ms == 4 && l.bandwidth_gbps == 7);
+    assert_int_equal(ps_scenario_validate(&sc, &d), PS_OK);
     ps_scenario_fini(&sc);
 }
 
@@ -537,13 +595,10 @@ static void test_resolve(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rich_values),
-        cmocka_unit_test(test_roundtrip),
-        cmocka_unit_test(test_writer_shape),
-        cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_broken_json_position),
-        cmocka_unit_test(test_set_path),
-        cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_rich_values),          cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_writer_shape),         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_broken_json_position), cmocka_unit_test(test_set_path),
+        cmocka_unit_test(test_partial_pair),         cmocka_unit_test(test_resolve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
