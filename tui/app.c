@@ -248,6 +248,15 @@ static bool poll_lanes(struct tui_app *app, bool wait)
         r->has_undo = false;
         r->sched = res.sched;
         r->own_sc = res.sc;
+        if ((int)i == app->shown && app->await_before >= 0 && app->await_gen == app->gen &&
+            r->sched->timed) {
+            char a[32], b[32];
+            tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(app->await_before));
+            tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(r->sched->makespan_ns));
+            tui_message(app, TUI_MSG_OK, "%s: %s makespan %s -> %s ms", app->await_prefix,
+                        r->sv->name, a, b);
+            app->await_before = -1;
+        }
     }
     return changed;
 }
@@ -322,6 +331,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
     app->show_channels = true;
     app->focus = TUI_FOCUS_PANEL;
     app->field_sel = 1;
+    app->await_before = -1;
     app->worker = tui_worker_new();
     if (app->worker == NULL)
         return PS_ENOMEM;
@@ -1374,6 +1384,10 @@ static void zoom(struct tui_app *app, int dir)
     app->view_ns_per_col = npc;
     app->view_t0 = centre - npc * w / 2;
     clamp_view(app);
+    char a[32], b[32];
+    tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(app->view_t0));
+    tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(app->view_t0 + app->view_ns_per_col * w));
+    tui_message(app, TUI_MSG_INFO, "showing %s-%s ms (z in, Z out, < > scroll, f fits)", a, b);
 }
 
 static void scroll_view(struct tui_app *app, int dir)
@@ -1660,6 +1674,13 @@ static void edited_message(struct tui_app *app, int64_t before)
         tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(before));
         tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(after));
         tui_message(app, TUI_MSG_OK, "%s = %s: %s makespan %s -> %s ms", label, value, name, a, b);
+    } else if (before >= 0 && app->res[app->shown].pending) {
+        /* The shown schedule lands later (poll_lanes finishes the message). */
+        snprintf(app->await_prefix, sizeof(app->await_prefix), "%s = %s", label, value);
+        app->await_before = before;
+        app->await_gen = app->gen;
+        tui_message(app, TUI_MSG_OK, "%s: %s updating...", app->await_prefix,
+                    app->res[app->shown].sv->name);
     } else
         tui_message(app, TUI_MSG_OK, "%s = %s", label, value);
 }
@@ -1679,6 +1700,14 @@ static void accept_prompt(struct tui_app *app)
     if (app->prompt_kind != TUI_PROMPT_VALUE && *t == '\0') {
         tui_message(app, TUI_MSG_INFO, "cancelled: no file name");
         return;
+    }
+    /* A file name may start with ~/ (the home folder), as in a shell. */
+    char home_path[sizeof(text) + 256];
+    const char *home = getenv("HOME");
+    if (app->prompt_kind != TUI_PROMPT_VALUE && t[0] == '~' && (t[1] == '/' || t[1] == '\0') &&
+        home != NULL && *home != '\0' && strlen(home) < 256) {
+        snprintf(home_path, sizeof(home_path), "%s%s", home, t + 1);
+        t = home_path;
     }
     switch (app->prompt_kind) {
     case TUI_PROMPT_VALUE: {

@@ -252,7 +252,12 @@ struct tui_app {
     struct tui_worker *orphans[TUI_MAX_ORPHANS];
     int n_orphans;
     char typed[128]; /* the value being entered at the prompt, quoted by refusals */
-    bool sync_only;  /* never use the lanes (frames tests) */
+    /* An edit whose shown schedule was still updating: its message gets the makespan
+     * change when that schedule lands (await_before < 0: none). */
+    int64_t await_before;
+    unsigned long await_gen;
+    char await_prefix[160];
+    bool sync_only; /* never use the lanes (frames tests) */
 };
 
 /* Sets up the app on sc (the app takes ownership of sc's contents: sc is left empty).

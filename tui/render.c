@@ -403,6 +403,8 @@ static void render_panel(const struct tui_app *app, const struct tui_layout *lo,
     bool focus = app->focus == TUI_FOCUS_PANEL;
     char title[300];
     snprintf(title, sizeof(title), "Scenario: %s", app->source[0] ? app->source : "edited");
+    if ((int)strlen(title) > p->w - 4) /* a narrow panel: the name matters more */
+        snprintf(title, sizeof(title), "%s", app->source[0] ? app->source : "edited");
     tui_canvas_box(c, p->x, p->y, p->w, p->h, focus ? TUI_S_BORDER_FOCUS : TUI_S_BORDER, title,
                    focus ? TUI_S_TITLE_FOCUS : TUI_S_TITLE);
     int n;

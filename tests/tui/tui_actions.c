@@ -478,6 +478,24 @@ static void test_export_and_files(void **state)
     assert_non_null(strstr(buf, "pipescope-schedule/1"));
     assert_non_null(strstr(buf, "\"1f1b\""));
 
+    /* ~/ is the home folder. */
+    const char *home = getenv("HOME");
+    char saved_home[256];
+    snprintf(saved_home, sizeof(saved_home), "%s", home ? home : "");
+    setenv("HOME", dir, 1);
+    key(&app, 'e');
+    clear_prompt(&app);
+    type(&app, "~/home.json");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    snprintf(path, sizeof(path), "%s/home.json", dir);
+    assert_int_equal(access(path, R_OK), 0);
+    remove(path);
+    if (home)
+        setenv("HOME", saved_home, 1);
+    else
+        unsetenv("HOME");
+
     snprintf(path, sizeof(path), "%s/s.csv", dir);
     key(&app, 'e');
     clear_prompt(&app);
