@@ -144,9 +144,12 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
     return st;
 }
 
-/* A JSON value from text: a number when it is one, otherwise a string. */
+/* A JSON value from text: a number when it is one, null/true/false as themselves (a sweep
+ * over memory.limit=null,4), otherwise a string. */
 static enum ps_status json_value_text(struct ps_buf *out, const char *v)
 {
+    if (strcmp(v, "null") == 0 || strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
+        return ps_buf_append(out, v, strlen(v));
     char *end;
     double x = strtod(v, &end);
     if (v[0] != '\0' && *end == '\0' && isfinite(x) && strspn(v, "-0123456789.eE") == strlen(v) &&

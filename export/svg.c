@@ -776,8 +776,8 @@ static enum ps_status draw_heading(struct ps_buf *b, const struct fig *f)
     char line[512];
     if (!title && f->common_sc) {
         const struct ps_scenario *sc = f->common_sc;
-        int n = snprintf(line, sizeof line, "%s: %d stages", sc->name[0] ? sc->name : "scenario",
-                         sc->n_stages);
+        int n = snprintf(line, sizeof line, "%s: %d stage%s", sc->name[0] ? sc->name : "scenario",
+                         sc->n_stages, sc->n_stages == 1 ? "" : "s");
         if (sc->n_dcs > 1 && n >= 0 && (size_t)n < sizeof line) {
             n += snprintf(line + n, sizeof line - (size_t)n, " in %d datacenters (", sc->n_dcs);
             for (int i = 0; i < sc->n_dcs && n >= 0 && (size_t)n < sizeof line; i++)
@@ -787,7 +787,8 @@ static enum ps_status draw_heading(struct ps_buf *b, const struct fig *f)
                 n += snprintf(line + n, sizeof line - (size_t)n, ")");
         }
         if (n >= 0 && (size_t)n < sizeof line)
-            snprintf(line + n, sizeof line - (size_t)n, ", %d microbatches", sc->n_microbatches);
+            snprintf(line + n, sizeof line - (size_t)n, ", %d microbatch%s", sc->n_microbatches,
+                     sc->n_microbatches == 1 ? "" : "es");
         title = line;
     }
     if (!title)

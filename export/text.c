@@ -28,13 +28,14 @@ static void eye_ms(int64_t ns, char *buf, size_t size)
 static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
 {
     const struct ps_scenario *sc = s->sc;
-    enum ps_status st = ps_buf_printf(out, "scenario  %s: %d stages in %d datacenter%s (",
-                                      sc->name[0] ? sc->name : "(unnamed)", sc->n_stages, sc->n_dcs,
-                                      sc->n_dcs == 1 ? "" : "s");
+    enum ps_status st = ps_buf_printf(
+        out, "scenario  %s: %d stage%s in %d datacenter%s (", sc->name[0] ? sc->name : "(unnamed)",
+        sc->n_stages, sc->n_stages == 1 ? "" : "s", sc->n_dcs, sc->n_dcs == 1 ? "" : "s");
     for (int i = 0; i < sc->n_dcs && st == PS_OK; i++)
         st = ps_buf_printf(out, "%s%s %d", i ? ", " : "", sc->dcs[i].name, sc->dcs[i].stages);
     if (st == PS_OK)
-        st = ps_buf_printf(out, "), %d microbatches\n", sc->n_microbatches);
+        st = ps_buf_printf(out, "), %d microbatch%s\n", sc->n_microbatches,
+                           sc->n_microbatches == 1 ? "" : "es");
     char a[32], b[32], c[32];
     snprintf(a, sizeof a, "%.1f", s->solver.solve_ms);
     if (st == PS_OK)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -235,12 +236,17 @@ int cli_param_add(const char *cmd, struct ps_params *p, const char *kv)
 /* ---- long solves ------------------------------------------------------------------- */
 
 static atomic_int solve_cancel;
+static volatile sig_atomic_t progress_on; /* a progress line is on stderr */
 
 static void on_interrupt(int sig)
 {
     (void)sig;
-    if (atomic_load(&solve_cancel))
-        _exit(130); /* the second Ctrl-C: quit now */
+    if (atomic_load(&solve_cancel)) {
+        /* the second Ctrl-C: quit now, ending the progress line first */
+        if (progress_on && write(STDERR_FILENO, "\n", 1) < 0)
+            _exit(130);
+        _exit(130);
+    }
     atomic_store(&solve_cancel, 1);
 }
 
@@ -257,6 +263,7 @@ static void show_progress(const struct ps_progress *p, void *user)
         return;
     ps->last_ms = p->elapsed_ms;
     ps->shown = true;
+    progress_on = 1;
     char best[32] = "-", bound[32] = "-", gap[32] = "-";
     if (p->incumbent_ns >= 0)
         snprintf(best, sizeof(best), "%.2f ms", ps_ns_to_ms(p->incumbent_ns));
@@ -288,6 +295,7 @@ enum ps_status cli_solver_run(const struct ps_solver *sv, const struct ps_scenar
     sigaction(SIGINT, &sa, &old);
     enum ps_status st = ps_solver_run(sv, sc, params, &ctx, out, d);
     sigaction(SIGINT, &old, NULL);
+    progress_on = 0;
     if (ps.shown)
         fputs("\r\033[K", stderr);
     if (st == PS_OK && *out && (*out)->solver.status == PS_SOLVE_CANCELLED)
@@ -394,6 +402,12 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
     const char *prefix = NULL;
     if (file && !strstr(d.msg, file) && !strstr(d.path, file) && strncmp(d.path, "--set", 5) != 0)
         prefix = file;
+    /* Likewise a model file's field (model.layers) gets the file's name. */
+    const char *model = o->src.model;
+    size_t ml = model ? strlen(model) : 0;
+    if (!file && ml > 5 && strcasecmp(model + ml - 5, ".json") == 0 &&
+        strncmp(d.path, "model", 5) == 0 && !strstr(d.msg, model))
+        prefix = model;
     char buf[1024];
     if (!d.msg[0] && !d.path[0])
         snprintf(buf, sizeof(buf), "%s%s%s", prefix ? prefix : "", prefix ? ": " : "",

@@ -143,7 +143,9 @@ int cli_cmd_validate(int argc, char **argv)
     struct ps_diag d;
     ps_diag_clear(&d);
     int n_viol = 0;
+    bool makespan_told = false; /* the validator's message already named makespan_ms */
     if (ps_schedule_validate(s, &d, &n_viol) != PS_OK) {
+        makespan_told = strcmp(d.path, "makespan_ms") == 0;
         char msg[1024];
         ps_diag_format(&d, NULL, msg, sizeof(msg));
         printf("%s: invalid: %s\n", file, msg);
@@ -166,7 +168,9 @@ int cli_cmd_validate(int argc, char **argv)
         ok = false;
     } else {
         double makespan = ps_ns_to_ms(s->makespan_ns), lb = ps_ns_to_ms(s->lower_bound_ns);
-        if (!same_ms(rec.makespan_ms, makespan)) {
+        if (!same_ms(rec.makespan_ms, makespan) && makespan_told) {
+            ok = false;
+        } else if (!same_ms(rec.makespan_ms, makespan)) {
             printf("%s: mismatch: makespan_ms recorded %.6f, recomputed %.6f\n", file,
                    rec.makespan_ms, makespan);
             ok = false;
@@ -187,10 +191,11 @@ int cli_cmd_validate(int argc, char **argv)
             ok = false;
         }
         if (ok)
-            printf("%s: valid: %s, %d microbatches x %d stages, %zu ops, %zu transfers, "
+            printf("%s: valid: %s, %d microbatch%s x %d stage%s, %zu ops, %zu transfers, "
                    "makespan %.1f ms (matches)%s\n",
-                   file, s->name, s->n_microbatches, s->n_stages, count_ops(s), s->n_transfers,
-                   makespan, s->memory_ok ? "" : ", over the memory limit");
+                   file, s->name, s->n_microbatches, s->n_microbatches == 1 ? "" : "es",
+                   s->n_stages, s->n_stages == 1 ? "" : "s", count_ops(s), s->n_transfers, makespan,
+                   s->memory_ok ? "" : ", over the memory limit");
     }
     rc = ok ? PS_EXIT_OK : PS_EXIT_FAILURE;
 done:

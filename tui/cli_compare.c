@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -184,11 +185,11 @@ static const char *format_of_path(const char *path)
     if (!path)
         return NULL;
     size_t n = strlen(path);
-    if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
+    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
         return "svg";
-    if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+    if (n > 5 && strcasecmp(path + n - 5, ".json") == 0)
         return "json";
-    if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
+    if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
         return "csv";
     return NULL;
 }

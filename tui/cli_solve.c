@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "export/export.h"
 #include "solvers/solver.h"
@@ -37,13 +38,13 @@ static const char *format_of_path(const char *path)
     if (!path)
         return NULL;
     size_t n = strlen(path);
-    if (n > 11 && strcmp(path + n - 11, ".trace.json") == 0)
+    if (n > 11 && strcasecmp(path + n - 11, ".trace.json") == 0)
         return "trace";
-    if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
+    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
         return "svg";
-    if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+    if (n > 5 && strcasecmp(path + n - 5, ".json") == 0)
         return "json";
-    if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
+    if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
         return "csv";
     return NULL;
 }

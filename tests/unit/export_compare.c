@@ -80,6 +80,10 @@ static void test_json(void **state)
     snprintf(rows[0].extra[0].value, sizeof rows[0].extra[0].value, "2.5");
     snprintf(rows[0].extra[1].key, sizeof rows[0].extra[1].key, "link");
     snprintf(rows[0].extra[1].value, sizeof rows[0].extra[1].value, "metro");
+    /* a sweep over memory.limit=null,4: null is JSON null, not a string */
+    rows[1].n_extra = 1;
+    snprintf(rows[1].extra[0].key, sizeof rows[1].extra[0].key, "link");
+    snprintf(rows[1].extra[0].value, sizeof rows[1].extra[0].value, "null");
     struct ps_buf b;
     ps_buf_init(&b);
     assert_int_equal(ps_export_compare_json(rows, 2, &b), PS_OK);
@@ -99,6 +103,7 @@ static void test_json(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r0, "memory_ok")));
     assert_true(cJSON_GetObjectItem(r0, "latency_ms")->valuedouble == 2.5);
     assert_string_equal(cJSON_GetObjectItem(r0, "link")->valuestring, "metro");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "link")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "makespan_ms")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "ratio_to_lower_bound")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "latency_ms")));
