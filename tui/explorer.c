@@ -117,6 +117,7 @@ int ps_tui_main(int argc, char **argv)
     /* Static: when q leaves a job running, the process exits without tui_app_fini, and
      * everything stays reachable (no leak report) while the threads are torn down. */
     static struct tui_app app;
+    bool interrupted = false; /* Ctrl-C or SIGTERM: exit 130, as a shell expects */
     if (tui_app_init(&app, &sc, source, cols, rows) != PS_OK) {
         tui_term_close(term);
         fprintf(stderr, "pipescope: out of memory\n");
@@ -140,8 +141,10 @@ int ps_tui_main(int argc, char **argv)
             tui_term_present(term, &canvas, app.unicode);
             dirty = false;
         }
-        if (tui_term_interrupted())
+        if (tui_term_interrupted()) {
+            interrupted = true;
             break;
+        }
         struct tui_worker_state ws;
         tui_worker_peek(app.worker, &ws);
         int timeout = tui_app_pending(&app) ? 2 : ws.running || ws.has_result ? TICK_MS : 1000;
@@ -162,8 +165,8 @@ int ps_tui_main(int argc, char **argv)
         /* A solve is still running: do not make q wait for it to notice the cancel; the
          * process exits and takes the thread with it. */
         tui_worker_cancel(app.worker);
-        return PS_EXIT_OK;
+        return interrupted ? 130 : PS_EXIT_OK;
     }
     tui_app_fini(&app);
-    return PS_EXIT_OK;
+    return interrupted ? 130 : PS_EXIT_OK;
 }
