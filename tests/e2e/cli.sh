@@ -276,6 +276,29 @@ else
     echo "python3 not found: JSON parse checks skipped"
 fi
 
+# ---- QA fixes: failing runs keep -o, messages that say what is wrong ----------------------
+run compare --preset teaching -o "$TMP/good.csv"
+expect "compare -o good.csv" 0
+lines=$(wc -l <"$TMP/good.csv")
+run compare --preset teaching --schedules greedy --param greedy.n_sub=99 -o "$TMP/good.csv"
+expect "a compare where nothing runs fails" 1 '' "no schedule could run.*not written"
+check "a failing compare leaves -o as it was" [ "$(wc -l <"$TMP/good.csv")" -eq "$lines" ]
+run validate "$TMP/1f1b.csv"
+expect "validate a schedule CSV says what it is" 1 '' "this is a schedule CSV; validate and replay read the schedule JSON"
+run replay "$TMP/good.csv"
+expect "replay a comparison CSV says what it is" 1 '' "this is a comparison CSV"
+run compare --preset teachng
+expect "unknown preset: did you mean" 2 '' "did you mean 'teaching'\\?.*see 'pipescope presets'\\)$"
+run scenario --set datacenters=3
+expect "datacenters=3 is three datacenters" 0 '"name": "dc2", "stages": 2'
+check "datacenters=3 keeps 8 stages as 3+3+2" grep -q '"stages": 8,' "$TMP/out"
+check "datacenters=3: east takes 3" grep -q '{ "name": "east", "stages": 3 }' "$TMP/out"
+run scenario --set 'network.pairs=[{"from":"east","to":"west","latency_ms":9}]' --set network.inter_dc.bandwidth_gbps=10
+expect "a pair keeps only the field it sets" 0 '"from": "east", "to": "west", "latency_ms": 9 }'
+run solve 1f1b --preset teaching -o "$TMP/upper.JSON"
+expect "solve -o FILE.JSON" 0
+check "-o .JSON (upper case) writes JSON" grep -q '"pipescope-schedule/1"' "$TMP/upper.JSON"
+
 # ---- the explorer's options -------------------------------------------------------------
 # (the explorer itself is tested by tests/tui and its tmux script; here only what needs no
 # terminal: its scenario options fail like the command line's)
