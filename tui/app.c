@@ -355,9 +355,11 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
     }
     recompute_all(app);
     refit(app);
-    tui_message(app, TUI_MSG_INFO, "%s: %d stages, %d microbatches, %d DC%s. Press ? for help.",
+    tui_message(app, TUI_MSG_INFO, "%s: %d stage%s, %d microbatch%s, %d DC%s. Press ? for help.",
                 app->sc.name[0] ? app->sc.name : "scenario", app->sc.n_stages,
-                app->sc.n_microbatches, app->sc.n_dcs, app->sc.n_dcs == 1 ? "" : "s");
+                app->sc.n_stages == 1 ? "" : "s", app->sc.n_microbatches,
+                app->sc.n_microbatches == 1 ? "" : "es", app->sc.n_dcs,
+                app->sc.n_dcs == 1 ? "" : "s");
     return PS_OK;
 }
 

@@ -384,6 +384,19 @@ static void test_schedule_params(void **state)
         assert_non_null(strstr(app.msg, "(got abc)"));
         assert_string_equal(ps_params_get(app.res[w].sv, &app.res[w].params, "extra_warmup"), was);
         assert_non_null(app.res[w].sched);
+        /* The same on a background lane (a run that was slow last time): the refusal comes
+         * when the lane lands. */
+        app.res[w].last_ms = 1000;
+        key(&app, TUI_KEY_ENTER);
+        clear_prompt(&app);
+        type(&app, "1,1");
+        key(&app, TUI_KEY_ENTER); /* key() waits for the lane */
+        assert_false(app.res[w].pending);
+        assert_int_equal(app.msg_level, TUI_MSG_ERR);
+        assert_true(strncmp(app.msg, "refused: param.extra_warmup: ", 29) == 0);
+        assert_non_null(strstr(app.msg, "(got 1,1)"));
+        assert_string_equal(ps_params_get(app.res[w].sv, &app.res[w].params, "extra_warmup"), was);
+        assert_non_null(app.res[w].sched);
     }
     tui_app_fini(&app);
 }
