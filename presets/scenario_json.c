@@ -1376,5 +1376,10 @@ enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, co
         }
     }
     cJSON_Delete(root);
+    /* Text that is not a number reads as a string: quote what was typed, not its type
+     * ("must be an integer (got 'abc')" rather than "(got string)"). */
+    char *got = st != PS_OK && strcmp(d->path, path) == 0 ? strstr(d->msg, "(got string)") : NULL;
+    if (got != NULL && got[12] == '\0')
+        snprintf(got, sizeof d->msg - (size_t)(got - d->msg), "(got '%.60s')", value);
     return st;
 }

@@ -413,7 +413,8 @@ static void test_set_path(void **state)
     } bad[] = {
         {"compute.forwrd_ms", "3", "compute.forwrd_ms", "unknown field"},
         {"network.inter_dc.latency_ms", "abc", "network.inter_dc.latency_ms",
-         "must be a number (got string)"},
+         "must be a number (got 'abc')"},
+        {"microbatches", "abc", "microbatches", "must be an integer (got 'abc')"},
         {"datacenters.1.stages", "0", "datacenters.1.stages", ">= 1"},
         {"stages", "2", "stages", "cannot cover 3 datacenters"},
         {"datacenters.7.stages", "1", "datacenters.7", "index out of range (0..2)"},
@@ -516,7 +517,7 @@ static void test_resolve(void **state)
     assert_int_equal(ps_scenario_resolve(&src, &sc, &d), PS_EINVAL);
     format_diag(&d, msg, sizeof msg);
     assert_string_equal(msg, "--set compute.forward_ms=abc: compute.forward_ms: must be a number "
-                             "(got string)");
+                             "(got 'abc')");
     assert_int_equal(sc.n_stages, 0);
 
     const char *no_eq[] = {"microbatches"};
