@@ -143,61 +143,44 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Frees the orphaned lanes whose job has ended (wait: all of them, waiting). */
-static void reap_orphans(struct tui_app *app, bool wait)
-{
-    int kept = 0;
-    for (int k = 0; k < app->n_orphans; k++) {
-        struct tui_worker *w = app->orphans[k];
-        struct tui_worker_state ws;
-        tui_worker_peek(w, &ws);
-        if (ws.running && !wait) {
-            app->orphans[kept++] = w;
-            continue;
-        }
-        tui_worker_free(w); /* cancels, joins and drops an untaken result */
-    }
-    app->n_orphans = kept;
-}
-
-/* Stops a lane's job (if any) and drops what it had. A job that is still running (the
- * fixed families do not poll the cancel flag) is left to finish on its own: its lane is
- * orphaned and reaped later, so an edit never waits for it. */
-static void lane_stop(struct tui_app *app, struct tui_result *r)
+/* Starts r's job on its lane for the current scenario and parameters. */
+static bool lane_start(struct tui_app *app, struct tui_result *r)
 {
     if (r->lane == NULL)
-        return;
-    struct tui_worker_state ws;
-    tui_worker_peek(r->lane, &ws);
-    if (ws.running) {
-        tui_worker_cancel(r->lane);
-        if (app->n_orphans == TUI_MAX_ORPHANS)
-            reap_orphans(app, true);
-        app->orphans[app->n_orphans++] = r->lane;
-        r->lane = NULL;
-    } else if (ws.has_result) {
-        struct tui_worker_result res;
-        if (tui_worker_take(r->lane, &res))
-            tui_worker_result_fini(&res);
-    }
-    r->pending = false;
+        r->lane = tui_worker_new();
+    if (r->lane == NULL || tui_worker_start(r->lane, r->sv, &app->sc, &r->params, r->job) != PS_OK)
+        return false;
+    r->pending = true;
+    return true;
 }
 
 static void run_one(struct tui_app *app, size_t i)
 {
     struct tui_result *r = &app->res[i];
-    lane_stop(app, r);
     drop_result(r);
+    r->job = ++app->jobs; /* a result of an older job is stale */
     if (r->sv->slow)
         return; /* only on demand, in the background */
-    if (!app->sync_only && r->last_ms > TUI_ASYNC_MS) {
-        if (r->lane == NULL)
-            r->lane = tui_worker_new();
-        if (r->lane && tui_worker_start(r->lane, r->sv, &app->sc, &r->params, app->gen) == PS_OK) {
+    if (r->lane) {
+        struct tui_worker_state ws;
+        tui_worker_peek(r->lane, &ws);
+        if (ws.running) {
+            /* A stale job still runs (the fixed families do not poll the cancel flag):
+             * never wait for it; when it ends, poll_lanes drops it and starts this one.
+             * So an edit never blocks, and each schedule has at most one job. */
+            tui_worker_cancel(r->lane);
             r->pending = true;
             return;
         }
+        if (ws.has_result) {
+            struct tui_worker_result res;
+            if (tui_worker_take(r->lane, &res))
+                tui_worker_result_fini(&res);
+        }
     }
+    r->pending = false;
+    if (!app->sync_only && r->last_ms > TUI_ASYNC_MS && lane_start(app, r))
+        return;
     struct ps_diag d;
     ps_diag_clear(&d);
     struct ps_schedule *s = NULL;
@@ -218,7 +201,6 @@ static bool failed_on_param(const struct tui_result *r, const char *key);
 /* Installs finished lane results. Returns true when one landed. */
 static bool poll_lanes(struct tui_app *app, bool wait)
 {
-    reap_orphans(app, false);
     bool changed = false;
     for (size_t i = 0; i < app->n_res; i++) {
         struct tui_result *r = &app->res[i];
@@ -230,12 +212,21 @@ static bool poll_lanes(struct tui_app *app, bool wait)
             nap();
         if (!got)
             continue;
-        r->pending = false;
-        changed = true;
-        if (res.gen != app->gen) {
+        if (res.gen != r->job) {
+            /* A stale job ended: now the current one. */
             tui_worker_result_fini(&res);
+            if (lane_start(app, r)) {
+                if (wait)
+                    i--; /* wait for it too */
+                continue;
+            }
+            r->pending = false;
+            snprintf(r->error, sizeof(r->error), "could not start a background run");
+            changed = true;
             continue;
         }
+        r->pending = false;
+        changed = true;
         drop_result(r);
         r->last_ms = res.wall_ms;
         if (res.status != PS_OK) {
@@ -367,7 +358,6 @@ void tui_app_fini(struct tui_app *app)
 {
     tui_worker_free(app->worker);
     app->worker = NULL;
-    reap_orphans(app, true);
     for (size_t i = 0; i < app->n_res; i++) {
         tui_worker_free(app->res[i].lane);
         app->res[i].lane = NULL;

@@ -170,6 +170,7 @@ struct tui_result {
     double last_ms;             /* wall time of its latest run */
     bool pending;               /* being recomputed on its lane (below) */
     struct tui_worker *lane;    /* background lane of a fast solver that got slow */
+    unsigned long job;          /* its latest run's number: a lane result of another is stale */
     struct ps_diag diag;        /* the failure behind error (its path names a parameter) */
     /* A parameter change waiting for its run: refused (undo restored) when the run fails
      * on that parameter. */
@@ -182,8 +183,6 @@ struct tui_result {
 /* A fast solver whose latest run took longer than this many ms is recomputed on a
  * background lane after an edit, so the frame is not held up; it lands a moment later. */
 #define TUI_ASYNC_MS 4.0
-/* Lanes whose stale job still runs after an edit (reaped when it ends). */
-#define TUI_MAX_ORPHANS 64
 
 /* Screen regions, computed from the terminal size (render and mouse share them). */
 struct tui_rect {
@@ -249,9 +248,8 @@ struct tui_app {
     bool color, unicode;
 
     struct tui_worker *worker; /* the background solve thread */
-    struct tui_worker *orphans[TUI_MAX_ORPHANS];
-    int n_orphans;
-    char typed[128]; /* the value being entered at the prompt, quoted by refusals */
+    unsigned long jobs;        /* the last job number given to a result */
+    char typed[128];           /* the value being entered at the prompt, quoted by refusals */
     /* An edit whose shown schedule was still updating: its message gets the makespan
      * change when that schedule lands (await_before < 0: none). */
     int64_t await_before;
