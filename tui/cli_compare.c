@@ -293,6 +293,9 @@ static int parse_compare_opts(const char *cmd, int argc, char **argv, struct com
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
     if (!o->format)
         o->format = format_of_path(o->out) ? format_of_path(o->out) : sweep ? "csv" : "table";
+    else if (format_of_path(o->out) && strcmp(format_of_path(o->out), o->format) != 0)
+        fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
+                cmd, o->format, o->out);
     if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))
         return cli_usage(cmd, "%s: --format '%s': expected table, csv or json%s", cmd, o->format,
                          sweep ? "" : " (or svg)");
@@ -572,6 +575,29 @@ static int parse_vary(const char *cmd, const char *arg, double t_f_ms, struct va
 }
 
 /* Builds the scenario of point `point` (mixed-radix index over the varies). */
+/* Which part of the pipeline's shape a --vary path changes: 1 the stage layout, 2 the
+ * microbatches, 0 neither. */
+static int vary_shape(const char *p)
+{
+    if (strcmp(p, "stages") == 0 || strcmp(p, "datacenters") == 0 ||
+        (strncmp(p, "datacenters.", 12) == 0 && ends_with(p, ".stages")) ||
+        strncmp(p, "compute.per_stage", 17) == 0)
+        return 1;
+    if (strcmp(p, "microbatches") == 0 || strncmp(p, "per_microbatch", 14) == 0)
+        return 2;
+    return 0;
+}
+
+/* Two --vary paths where the later can rewrite what the earlier set. */
+static bool vary_overlap(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la < lb && strncmp(a, b, la) == 0 && b[la] == '.') ||
+        (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '.'))
+        return true;
+    return vary_shape(a) != 0 && vary_shape(a) == vary_shape(b);
+}
+
 static int build_point(const struct ps_scenario *base, const struct vary *vs, int n_vary,
                        long point, struct ps_scenario *out, int *idx)
 {
@@ -635,11 +661,17 @@ int cli_cmd_sweep(int argc, char **argv)
     for (int k = 0; k < o.n_vary; k++) {
         if ((rc = parse_vary("sweep", o.vary[k], t_f, &vs[k])) != PS_EXIT_OK)
             goto done;
-        for (int j = 0; j < k; j++)
+        for (int j = 0; j < k; j++) {
             if (strcmp(vs[j].path, vs[k].path) == 0) {
                 rc = cli_usage("sweep", "sweep: --vary %s given twice", vs[k].path);
                 goto done;
             }
+            if (vary_overlap(vs[j].path, vs[k].path))
+                fprintf(stderr,
+                        "pipescope: sweep: note: --vary %s is applied after --vary %s and may "
+                        "change what it set; the %s column shows the value asked for\n",
+                        vs[k].path, vs[j].path, vs[j].path);
+        }
         points *= vs[k].n;
         if (points > MAX_POINTS) {
             rc = cli_usage("sweep", "sweep: more than %d points", MAX_POINTS);

@@ -132,6 +132,9 @@ int cli_cmd_solve(int argc, char **argv)
     }
     if (!format)
         format = format_of_path(out) ? format_of_path(out) : "text";
+    else if (format_of_path(out) && strcmp(format_of_path(out), format) != 0)
+        fprintf(stderr, "pipescope: solve: note: writing %s to %s (--format wins over the name)\n",
+                format, out);
     if (!cli_word_in(format, "text|json|csv|svg|trace")) {
         rc = cli_usage("solve", "solve: --format '%s': expected text, json, csv, svg or trace",
                        format);
