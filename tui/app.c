@@ -1495,9 +1495,15 @@ static bool poll_worker(struct tui_app *app)
     tui_fmt_ms(ms, sizeof(ms), ps_ns_to_ms(s->makespan_ns));
     if (s->solver.status == PS_SOLVE_INFEASIBLE)
         tui_message(app, TUI_MSG_ERR, "%s: infeasible: %s", res.sv->name, s->solver.error);
-    else
-        tui_message(app, TUI_MSG_OK, "%s: %s, makespan %s ms", res.sv->name,
-                    ps_solve_status_str(s->solver.status), ms);
+    else if (s->solver.status == PS_SOLVE_OPTIMAL)
+        tui_message(app, TUI_MSG_OK, "%s solver: makespan %s ms, proven optimal", res.sv->name, ms);
+    else {
+        char bnd[32] = "-";
+        if (s->solver.bound_ns >= 0)
+            tui_fmt_ms(bnd, sizeof(bnd), ps_ns_to_ms(s->solver.bound_ns));
+        tui_message(app, TUI_MSG_OK, "%s solver: makespan %s ms (%s; bound %s ms)", res.sv->name,
+                    ms, ps_solve_status_str(s->solver.status), bnd);
+    }
     clamp_cursor(app);
     return true;
 }
