@@ -771,6 +771,8 @@ static void render_gantt(const struct tui_app *app, const struct tui_layout *lo,
     if (app->split_b >= 0)
         snprintf(title, sizeof(title), "Timeline A/B %s | %s  %s-%s ms%s", r->sv->name,
                  app->res[app->split_b].sv->name, a, b, app->fit ? "" : " (zoomed)");
+    else if (tui_shown(app) == NULL || !tui_shown(app)->timed)
+        snprintf(title, sizeof(title), "Timeline %s", r->sv->name); /* no time range yet */
     else
         snprintf(title, sizeof(title), "Timeline %s  %s-%s ms%s", r->sv->name, a, b,
                  app->fit ? "" : " (zoomed)");
