@@ -680,12 +680,21 @@ int cli_cmd_sweep(int argc, char **argv)
     }
 
     /* Every point first, so that an invalid one fails before any work or output. */
+    bool any_multi_dc = false;
     for (long pt = 0; pt < points; pt++) {
         struct ps_scenario sc;
         if ((rc = build_point(&base, vs, o.n_vary, pt, &sc, idx)) != PS_EXIT_OK)
             goto done;
+        any_multi_dc |= sc.n_dcs > 1;
         ps_scenario_fini(&sc);
     }
+    for (int k = 0; k < o.n_vary && !any_multi_dc; k++)
+        if (strncmp(vs[k].path, "network.inter_dc", 16) == 0 ||
+            strncmp(vs[k].path, "network.pairs", 13) == 0)
+            fprintf(stderr,
+                    "pipescope: sweep: note: every point has one datacenter, so no message "
+                    "crosses an inter-DC link and --vary %s changes nothing\n",
+                    vs[k].path);
 
     size_t n_rows = (size_t)points * l->n, r = 0, ran = 0;
     rows = calloc(n_rows ? n_rows : 1, sizeof(*rows));
