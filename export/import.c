@@ -17,23 +17,6 @@
 
 #define P 160
 
-static const char *type_name(const cJSON *v)
-{
-    if (v == NULL)
-        return "nothing";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsArray(v))
-        return "array";
-    return "object";
-}
-
 /* ps_diag_set with a "base.key" or "base[i].key" path built on the fly. */
 static enum ps_status fail_at(struct ps_diag *d, enum ps_status st, const char *base,
                               const char *key, const char *msg)
@@ -63,7 +46,7 @@ static enum ps_status get_num(const cJSON *obj, const char *key, const char *bas
         return PS_OK;
     }
     if (!cJSON_IsNumber(v)) {
-        snprintf(msg, sizeof msg, "must be a number (got %s)", type_name(v));
+        snprintf(msg, sizeof msg, "must be a number (got %s)", ps_json_type_name(v));
         return fail_at(d, PS_EINVAL, base, key, msg);
     }
     if (!isfinite(v->valuedouble))
@@ -85,7 +68,7 @@ static enum ps_status get_int(const cJSON *obj, const char *key, const char *bas
     if (v == NULL)
         return fail_at(d, PS_EINVAL, base, key, "missing (required)");
     if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble)) {
-        snprintf(msg, sizeof msg, "must be an integer (got %s)", type_name(v));
+        snprintf(msg, sizeof msg, "must be an integer (got %s)", ps_json_type_name(v));
         return fail_at(d, PS_EINVAL, base, key, msg);
     }
     if (!(v->valuedouble >= lo && v->valuedouble <= hi)) {
@@ -104,7 +87,7 @@ static enum ps_status get_str(const cJSON *obj, const char *key, const char *bas
     if (v == NULL)
         return fail_at(d, PS_EINVAL, base, key, "missing (required)");
     if (!cJSON_IsString(v)) {
-        snprintf(msg, sizeof msg, "must be a string (got %s)", type_name(v));
+        snprintf(msg, sizeof msg, "must be a string (got %s)", ps_json_type_name(v));
         return fail_at(d, PS_EINVAL, base, key, msg);
     }
     *out = v->valuestring;
@@ -119,7 +102,7 @@ static enum ps_status get_bool(const cJSON *obj, const char *key, const char *ba
     if (v == NULL)
         return fail_at(d, PS_EINVAL, base, key, "missing (required)");
     if (!cJSON_IsBool(v)) {
-        snprintf(msg, sizeof msg, "must be true or false (got %s)", type_name(v));
+        snprintf(msg, sizeof msg, "must be true or false (got %s)", ps_json_type_name(v));
         return fail_at(d, PS_EINVAL, base, key, msg);
     }
     *out = cJSON_IsTrue(v);
@@ -134,7 +117,7 @@ static enum ps_status get_object(const cJSON *obj, const char *key, const char *
     if (v == NULL)
         return fail_at(d, PS_EINVAL, base, key, "missing (required)");
     if (!cJSON_IsObject(v)) {
-        snprintf(msg, sizeof msg, "must be an object (got %s)", type_name(v));
+        snprintf(msg, sizeof msg, "must be an object (got %s)", ps_json_type_name(v));
         return fail_at(d, PS_EINVAL, base, key, msg);
     }
     *out = v;
@@ -557,7 +540,7 @@ static enum ps_status import(const cJSON *root, const struct js_records *ops,
     enum ps_status st;
     if (!cJSON_IsObject(root))
         return ps_diag_set(d, PS_EINVAL, "(top level)", "must be an object (got %s)",
-                           type_name(root));
+                           ps_json_type_name(root));
     if ((st = get_str(root, "format", "", &format, d)))
         return st;
     if (strcmp(format, PS_SCHEDULE_FORMAT) != 0)

@@ -37,4 +37,8 @@ enum ps_status ps_json_parse_text(const char *text, size_t len, cJSON **out, str
  * numbers as ps_json_number, a final newline. malloc'd, NULL on out of memory. */
 char *ps_json_pretty(const cJSON *v);
 
+/* The JSON type of a value for messages: "null", "boolean", "number", "string", "array",
+ * "object"; "nothing" for NULL (an absent member). Static string. */
+const char *ps_json_type_name(const cJSON *v);
+
 #endif

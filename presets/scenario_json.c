@@ -42,8 +42,10 @@ static void path_index(char *out, const char *base, int i)
     path_key(out, base, num);
 }
 
-static const char *type_name(const cJSON *v)
+const char *ps_json_type_name(const cJSON *v)
 {
+    if (v == NULL)
+        return "nothing";
     if (cJSON_IsNull(v))
         return "null";
     if (cJSON_IsBool(v))
@@ -113,7 +115,7 @@ static enum ps_status check_keys(const cJSON *obj, const char *path, const char 
 static enum ps_status want_object(const cJSON *v, const char *path, struct ps_diag *d)
 {
     if (!cJSON_IsObject(v))
-        return ps_diag_set(d, PS_EINVAL, path, "must be an object (got %s)", type_name(v));
+        return ps_diag_set(d, PS_EINVAL, path, "must be an object (got %s)", ps_json_type_name(v));
     return PS_OK;
 }
 
@@ -132,7 +134,7 @@ static enum ps_status get_number(const cJSON *obj, const char *key, const char *
         return PS_OK;
     }
     if (!cJSON_IsNumber(v))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a number (got %s)", type_name(v));
+        return ps_diag_set(d, PS_EINVAL, p, "must be a number (got %s)", ps_json_type_name(v));
     if (!isfinite(v->valuedouble))
         return ps_diag_set(d, PS_EINVAL, p, "must be a finite number");
     *out = v->valuedouble;
@@ -142,7 +144,7 @@ static enum ps_status get_number(const cJSON *obj, const char *key, const char *
 static enum ps_status as_int(const cJSON *v, const char *p, int *out, struct ps_diag *d)
 {
     if (!cJSON_IsNumber(v))
-        return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", type_name(v));
+        return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_type_name(v));
     double x = v->valuedouble;
     if (!isfinite(x) || x != floor(x) || x < INT_MIN || x > INT_MAX) {
         char num[32];
@@ -176,7 +178,7 @@ static enum ps_status get_string(const cJSON *obj, const char *key, const char *
         return PS_OK;
     }
     if (!cJSON_IsString(v))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)", type_name(v));
+        return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)", ps_json_type_name(v));
     if (strlen(v->valuestring) >= size)
         return ps_diag_set(d, PS_EINVAL, p, "too long (at most %zu characters)", size - 1);
     memcpy(out, v->valuestring, strlen(v->valuestring) + 1);
@@ -213,7 +215,7 @@ static enum ps_status read_dcs(const cJSON *v, const char *path, struct ps_scena
     if (v == NULL)
         return ps_diag_set(d, PS_EINVAL, path, "missing (required)");
     if (!cJSON_IsArray(v))
-        return ps_diag_set(d, PS_EINVAL, path, "must be an array (got %s)", type_name(v));
+        return ps_diag_set(d, PS_EINVAL, path, "must be an array (got %s)", ps_json_type_name(v));
     int n = cJSON_GetArraySize(v);
     if (n < 1 || n > PS_MAX_DCS)
         return ps_diag_set(d, PS_EINVAL, path, "must have 1 to %d datacenters (got %d)", PS_MAX_DCS,
@@ -267,7 +269,7 @@ static enum ps_status read_dc_ref(const cJSON *obj, const char *key, const char 
     }
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be a datacenter name or index (got %s)",
-                           type_name(v));
+                           ps_json_type_name(v));
     enum ps_status st = as_int(v, p, out, d);
     if (st)
         return st;
@@ -303,7 +305,7 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
     if (pairs == NULL || cJSON_IsNull(pairs))
         return PS_OK;
     if (!cJSON_IsArray(pairs))
-        return ps_diag_set(d, PS_EINVAL, p, "must be an array (got %s)", type_name(pairs));
+        return ps_diag_set(d, PS_EINVAL, p, "must be an array (got %s)", ps_json_type_name(pairs));
     int n = cJSON_GetArraySize(pairs);
     if (n > PS_MAX_DCS * PS_MAX_DCS)
         return ps_diag_set(d, PS_EINVAL, p, "too many pairs (%d)", n);
@@ -359,7 +361,7 @@ static enum ps_status read_compute(const cJSON *v, const char *path, struct ps_s
     if (ps == NULL || cJSON_IsNull(ps))
         return PS_OK;
     if (!cJSON_IsArray(ps))
-        return ps_diag_set(d, PS_EINVAL, p, "must be an array (got %s)", type_name(ps));
+        return ps_diag_set(d, PS_EINVAL, p, "must be an array (got %s)", ps_json_type_name(ps));
     int n = cJSON_GetArraySize(ps);
     if (n != sc->n_stages)
         return ps_diag_set(d, PS_EINVAL, p, "must have one entry per stage (%d), got %d",
@@ -429,7 +431,7 @@ static enum ps_status read_per_microbatch(const cJSON *v, const char *path, stru
     if (v == NULL || cJSON_IsNull(v))
         return PS_OK;
     if (!cJSON_IsArray(v))
-        return ps_diag_set(d, PS_EINVAL, path, "must be an array (got %s)", type_name(v));
+        return ps_diag_set(d, PS_EINVAL, path, "must be an array (got %s)", ps_json_type_name(v));
     int n = cJSON_GetArraySize(v);
     if (n != sc->n_microbatches)
         return ps_diag_set(d, PS_EINVAL, path, "must have one entry per microbatch (%d), got %d",
@@ -472,7 +474,7 @@ static enum ps_status read_scenario(const cJSON *obj, const char *prefix, bool r
     char p[PATH_MAX_LEN];
     if (!cJSON_IsObject(obj))
         return ps_diag_set(d, PS_EINVAL, prefix[0] ? prefix : "(top level)",
-                           "must be an object (got %s)", type_name(obj));
+                           "must be an object (got %s)", ps_json_type_name(obj));
     if ((st = check_keys(obj, prefix, keys, d)))
         return st;
 
@@ -482,7 +484,7 @@ static enum ps_status read_scenario(const cJSON *obj, const char *prefix, bool r
         if (require_format)
             return ps_diag_set(d, PS_EINVAL, p, "missing (required: \"%s\")", PS_SCENARIO_FORMAT);
     } else if (!cJSON_IsString(fmt)) {
-        return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)", type_name(fmt));
+        return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)", ps_json_type_name(fmt));
     } else if (strcmp(fmt->valuestring, PS_SCENARIO_FORMAT) != 0) {
         return ps_diag_set(d, PS_EINVAL, p, "unsupported format '%.64s' (expected \"%s\")",
                            fmt->valuestring, PS_SCENARIO_FORMAT);
@@ -494,7 +496,8 @@ static enum ps_status read_scenario(const cJSON *obj, const char *prefix, bool r
     path_key(p, prefix, "description");
     if (desc != NULL && !cJSON_IsNull(desc)) {
         if (!cJSON_IsString(desc))
-            return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)", type_name(desc));
+            return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)",
+                               ps_json_type_name(desc));
         sc->description = strdup(desc->valuestring);
         if (sc->description == NULL)
             return ps_diag_set(d, PS_ENOMEM, p, NULL);
@@ -1357,7 +1360,7 @@ enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, co
                 cur = child;
             } else {
                 st = ps_diag_set(d, PS_EINVAL, here, "unknown field (%s is a %s)", sofar,
-                                 type_name(cur));
+                                 ps_json_type_name(cur));
                 break;
             }
             memcpy(sofar, here, sizeof sofar);
