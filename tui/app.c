@@ -1165,7 +1165,7 @@ static void enter_value(struct tui_app *app, const char *text)
         rerun_param(app, r, r->sv->params[f->index].key, text);
         return;
     }
-    snprintf(app->typed, sizeof(app->typed), "%s", text);
+    snprintf(app->typed, sizeof(app->typed), "%.*s", (int)sizeof(app->typed) - 1, text);
     size_t tl = strlen(app->typed);
     while (tl > 0 && isspace((unsigned char)app->typed[tl - 1]))
         app->typed[--tl] = '\0';
