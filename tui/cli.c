@@ -840,3 +840,19 @@ int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
     }
     return c->run(argc - 1, argv + 1);
 }
+
+const char *cli_format_of_path(const char *path, bool trace_ok)
+{
+    if (path == NULL)
+        return NULL;
+    size_t n = strlen(path);
+    if (trace_ok && n > 11 && strcasecmp(path + n - 11, ".trace.json") == 0)
+        return "trace";
+    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
+        return "svg";
+    if (n > 5 && strcasecmp(path + n - 5, ".json") == 0)
+        return "json";
+    if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
+        return "csv";
+    return NULL;
+}

@@ -180,20 +180,6 @@ bool cli_run_row(const struct ps_solver *sv, const struct ps_scenario *sc,
     return false;
 }
 
-static const char *format_of_path(const char *path)
-{
-    if (!path)
-        return NULL;
-    size_t n = strlen(path);
-    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
-        return "svg";
-    if (n > 5 && strcasecmp(path + n - 5, ".json") == 0)
-        return "json";
-    if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
-        return "csv";
-    return NULL;
-}
-
 static int write_rows(const char *format, const char *out, const struct ps_compare_row *rows,
                       size_t n)
 {
@@ -292,8 +278,11 @@ static int parse_compare_opts(const char *cmd, int argc, char **argv, struct com
     if (optind < argc)
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
     if (!o->format)
-        o->format = format_of_path(o->out) ? format_of_path(o->out) : sweep ? "csv" : "table";
-    else if (format_of_path(o->out) && strcmp(format_of_path(o->out), o->format) != 0)
+        o->format = cli_format_of_path(o->out, false) ? cli_format_of_path(o->out, false)
+                    : sweep                           ? "csv"
+                                                      : "table";
+    else if (cli_format_of_path(o->out, false) &&
+             strcmp(cli_format_of_path(o->out, false), o->format) != 0)
         fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
                 cmd, o->format, o->out);
     if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))

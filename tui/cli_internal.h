@@ -65,6 +65,10 @@ int cli_read_file(const char *path, char **text, size_t *len);
 /* True when s is exactly one of the '|'-separated words of choices. */
 bool cli_word_in(const char *s, const char *choices);
 
+/* The output format a file name implies ("svg", "json", "csv", and "trace" for
+ * NAME.trace.json when trace_ok), matched in any case; NULL when none. */
+const char *cli_format_of_path(const char *path, bool trace_ok);
+
 /* Parses "KEY=VALUE" into a params set for solver sv (NULL: no check of the key) and
  * reports a bad one. Returns PS_EXIT_OK or PS_EXIT_USAGE (message printed). */
 int cli_param_add(const char *cmd, struct ps_params *p, const char *kv);

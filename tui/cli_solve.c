@@ -32,23 +32,6 @@ const char cli_help_solve[] =
     "Slow schedules (optimal) show their progress on stderr when it is a terminal; Ctrl-C\n"
     "stops them with the best schedule found so far (a second Ctrl-C quits).\n";
 
-/* The format implied by a file name, or NULL. */
-static const char *format_of_path(const char *path)
-{
-    if (!path)
-        return NULL;
-    size_t n = strlen(path);
-    if (n > 11 && strcasecmp(path + n - 11, ".trace.json") == 0)
-        return "trace";
-    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
-        return "svg";
-    if (n > 5 && strcasecmp(path + n - 5, ".json") == 0)
-        return "json";
-    if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
-        return "csv";
-    return NULL;
-}
-
 int cli_cmd_solve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -131,8 +114,8 @@ int cli_cmd_solve(int argc, char **argv)
         goto done;
     }
     if (!format)
-        format = format_of_path(out) ? format_of_path(out) : "text";
-    else if (format_of_path(out) && strcmp(format_of_path(out), format) != 0)
+        format = cli_format_of_path(out, true) ? cli_format_of_path(out, true) : "text";
+    else if (cli_format_of_path(out, true) && strcmp(cli_format_of_path(out, true), format) != 0)
         fprintf(stderr, "pipescope: solve: note: writing %s to %s (--format wins over the name)\n",
                 format, out);
     if (!cli_word_in(format, "text|json|csv|svg|trace")) {
