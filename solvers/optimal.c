@@ -1685,9 +1685,8 @@ struct keyed {
 
 static int cmp_keyed(const void *pa, const void *pb);
 
-/* Device orders by start slot (ties cannot happen: every op occupies its slots), channel
- * ranks by transmission start. */
-static enum ps_status orders_ti(const struct model *m, struct ps_schedule *s)
+/* Key buffer large enough for the longest device or channel of the model (free()). */
+static struct keyed *keys_new(const struct model *m)
 {
     int maxn = 1;
     for (int d = 0; d < m->S; d++)
@@ -1696,11 +1695,53 @@ static enum ps_status orders_ti(const struct model *m, struct ps_schedule *s)
     for (int c = 0; c < m->n_chans; c++)
         if (m->chan_n[c] > maxn)
             maxn = m->chan_n[c];
-    struct keyed *k = malloc((size_t)maxn * sizeof *k);
+    return malloc((size_t)maxn * sizeof(struct keyed));
+}
+
+/* Sorts device d's keyed ops and appends them to its order in s. */
+static enum ps_status push_keyed(const struct model *m, struct ps_schedule *s, int d,
+                                 struct keyed *k, int n)
+{
+    qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+    for (int j = 0; j < n; j++) {
+        const struct mop *o = &m->ops[k[j].id];
+        enum ps_status st = ps_schedule_push(s, d, (enum ps_op_kind)o->kind, o->chunk, o->mb);
+        if (st != PS_OK)
+            return st;
+    }
+    return PS_OK;
+}
+
+/* Makes s carry explicit channel ranks, every transfer unranked for now. */
+static enum ps_status ranks_begin(struct ps_schedule *s)
+{
+    if (s->xfer_rank == NULL && ps_schedule_enable_ranks(s) != PS_OK)
+        return PS_ENOMEM;
+    for (size_t i = 0; i < ps_schedule_xfer_keys(s); i++)
+        s->xfer_rank[i] = INT64_MAX;
+    return PS_OK;
+}
+
+/* Sorts one channel's keyed transfers and ranks them in that order. */
+static void rank_keyed(const struct model *m, struct ps_schedule *s, struct keyed *k, int n)
+{
+    qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+    for (int j = 0; j < n; j++) {
+        const struct mxfer *x = &m->xfers[k[j].id];
+        s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)x->kind, x->from_v, x->mb)] = j;
+    }
+}
+
+/* Device orders by start slot (ties cannot happen: every op occupies its slots), channel
+ * ranks by transmission start. */
+static enum ps_status orders_ti(const struct model *m, struct ps_schedule *s)
+{
+    struct keyed *k = keys_new(m);
     if (k == NULL)
         return PS_ENOMEM;
+    enum ps_status st = PS_OK;
     ps_schedule_clear(s);
-    for (int d = 0; d < m->S; d++) {
+    for (int d = 0; d < m->S && st == PS_OK; d++) {
         int n = m->dev_n[d];
         for (int j = 0; j < n; j++) {
             const struct mop *o = &m->ops[m->dev_op[d][j]];
@@ -1708,40 +1749,22 @@ static enum ps_status orders_ti(const struct model *m, struct ps_schedule *s)
             k[j].tie = j; /* topological */
             k[j].id = m->dev_op[d][j];
         }
-        qsort(k, (size_t)n, sizeof *k, cmp_keyed);
-        for (int j = 0; j < n; j++) {
-            const struct mop *o = &m->ops[k[j].id];
-            enum ps_status st = ps_schedule_push(s, d, (enum ps_op_kind)o->kind, o->chunk, o->mb);
-            if (st != PS_OK) {
-                free(k);
-                return st;
-            }
-        }
+        st = push_keyed(m, s, d, k, n);
     }
-    if (m->n_chans > 0) {
-        if (s->xfer_rank == NULL && ps_schedule_enable_ranks(s) != PS_OK) {
-            free(k);
-            return PS_ENOMEM;
+    if (st == PS_OK && m->n_chans > 0)
+        st = ranks_begin(s);
+    for (int c = 0; st == PS_OK && c < m->n_chans; c++) {
+        int n = m->chan_n[c];
+        for (int j = 0; j < n; j++) {
+            const struct mxfer *x = &m->xfers[m->chan_x[c][j]];
+            k[j].t = ti_start(m->lp, x->col, x->ws, x->wl);
+            k[j].tie = x->mb;
+            k[j].id = m->chan_x[c][j];
         }
-        for (size_t i = 0; i < ps_schedule_xfer_keys(s); i++)
-            s->xfer_rank[i] = INT64_MAX;
-        for (int c = 0; c < m->n_chans; c++) {
-            int n = m->chan_n[c];
-            for (int j = 0; j < n; j++) {
-                const struct mxfer *x = &m->xfers[m->chan_x[c][j]];
-                k[j].t = ti_start(m->lp, x->col, x->ws, x->wl);
-                k[j].tie = x->mb;
-                k[j].id = m->chan_x[c][j];
-            }
-            qsort(k, (size_t)n, sizeof *k, cmp_keyed);
-            for (int j = 0; j < n; j++) {
-                const struct mxfer *x = &m->xfers[k[j].id];
-                s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)x->kind, x->from_v, x->mb)] = j;
-            }
-        }
+        rank_keyed(m, s, k, n);
     }
     free(k);
-    return PS_OK;
+    return st;
 }
 
 /* ---- incumbents ------------------------------------------------------------------------ */
@@ -1981,18 +2004,12 @@ static int cmp_keyed(const void *pa, const void *pb)
 static enum ps_status orders_from_solution(const struct model *m, struct ps_schedule *s)
 {
     glp_prob *lp = m->lp;
-    int maxn = 1;
-    for (int d = 0; d < m->S; d++)
-        if (m->dev_n[d] > maxn)
-            maxn = m->dev_n[d];
-    for (int c = 0; c < m->n_chans; c++)
-        if (m->chan_n[c] > maxn)
-            maxn = m->chan_n[c];
-    struct keyed *k = malloc((size_t)maxn * sizeof *k);
+    struct keyed *k = keys_new(m);
     if (k == NULL)
         return PS_ENOMEM;
+    enum ps_status st = PS_OK;
     ps_schedule_clear(s);
-    for (int d = 0; d < m->S; d++) {
+    for (int d = 0; d < m->S && st == PS_OK; d++) {
         int n = m->dev_n[d];
         for (int j = 0; j < n; j++) {
             int b = m->dev_op[d][j];
@@ -2013,40 +2030,22 @@ static enum ps_status orders_from_solution(const struct model *m, struct ps_sche
             k[j].tie = (int)llround(glp_mip_col_val(lp, m->ops[b].col) * 1e6);
             k[j].id = b;
         }
-        qsort(k, (size_t)n, sizeof *k, cmp_keyed);
-        for (int j = 0; j < n; j++) {
-            const struct mop *o = &m->ops[k[j].id];
-            enum ps_status st = ps_schedule_push(s, d, (enum ps_op_kind)o->kind, o->chunk, o->mb);
-            if (st != PS_OK) {
-                free(k);
-                return st;
-            }
-        }
+        st = push_keyed(m, s, d, k, n);
     }
-    if (m->n_chans > 0) {
-        if (s->xfer_rank == NULL && ps_schedule_enable_ranks(s) != PS_OK) {
-            free(k);
-            return PS_ENOMEM;
+    if (st == PS_OK && m->n_chans > 0)
+        st = ranks_begin(s);
+    for (int c = 0; st == PS_OK && c < m->n_chans; c++) {
+        int n = m->chan_n[c];
+        for (int j = 0; j < n; j++) {
+            int b = m->chan_x[c][j];
+            k[j].t = glp_mip_col_val(lp, m->xfers[b].col);
+            k[j].tie = m->xfers[b].mb;
+            k[j].id = b;
         }
-        for (size_t i = 0; i < ps_schedule_xfer_keys(s); i++)
-            s->xfer_rank[i] = INT64_MAX;
-        for (int c = 0; c < m->n_chans; c++) {
-            int n = m->chan_n[c];
-            for (int j = 0; j < n; j++) {
-                int b = m->chan_x[c][j];
-                k[j].t = glp_mip_col_val(lp, m->xfers[b].col);
-                k[j].tie = m->xfers[b].mb;
-                k[j].id = b;
-            }
-            qsort(k, (size_t)n, sizeof *k, cmp_keyed);
-            for (int j = 0; j < n; j++) {
-                const struct mxfer *x = &m->xfers[k[j].id];
-                s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)x->kind, x->from_v, x->mb)] = j;
-            }
-        }
+        rank_keyed(m, s, k, n);
     }
     free(k);
-    return PS_OK;
+    return st;
 }
 
 /* ---- the generator --------------------------------------------------------------------- */
