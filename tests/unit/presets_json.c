@@ -372,15 +372,20 @@ static void test_set_path(void **state)
     assert_string_equal(sc.dcs[2].name, "dc2");
 
     /* counts that depend on each other follow an edit: stages spread over the DCs,
-     * a DC's stages make the total, per_stage and per_microbatch are resized */
+     * a DC's stages make the total, per_stage and per_microbatch are resized by the one
+     * rule: a stage keeps its times within its DC, a new stage copies its DC's last one */
     set_ok(&sc, "compute.per_stage.9.forward_ms", "50");
+    set_ok(&sc, "compute.per_stage.2.forward_ms", "30");
     set_ok(&sc, "stages", "13");
     assert_int_equal(sc.n_stages, 13);
     assert_int_equal(sc.dcs[0].stages + sc.dcs[1].stages + sc.dcs[2].stages, 13);
     assert_int_equal(sc.dcs[0].stages, 5);
     assert_int_equal(sc.dcs[2].stages, 4);
-    assert_true(sc.per_stage[9].forward_ms == 50);
-    assert_true(sc.per_stage[12].forward_ms == sc.compute.forward_ms);
+    assert_true(sc.per_stage[2].forward_ms == 30);
+    assert_true(sc.per_stage[3].forward_ms == 30 && sc.per_stage[4].forward_ms == 30);
+    assert_true(sc.per_stage[5].forward_ms == sc.compute.forward_ms);
+    assert_true(sc.per_stage[9].forward_ms == sc.compute.forward_ms);
+    assert_true(sc.per_stage[10].forward_ms == 50 && sc.per_stage[12].forward_ms == 50);
     set_ok(&sc, "datacenters.1.stages", "1");
     assert_int_equal(sc.n_stages, 10);
     set_ok(&sc, "per_microbatch.3.compute_scale", "2");
@@ -414,9 +419,9 @@ static void test_set_path(void **state)
         {"compute.forwrd_ms", "3", "compute.forwrd_ms", "unknown field"},
         {"network.inter_dc.latency_ms", "abc", "network.inter_dc.latency_ms",
          "must be a number (got 'abc')"},
-        {"microbatches", "abc", "microbatches", "must be an integer (got 'abc')"},
-        {"datacenters.1.stages", "0", "datacenters.1.stages", ">= 1"},
-        {"stages", "2", "stages", "cannot cover 3 datacenters"},
+        {"microbatches", "abc", "microbatches", "must be a whole number (got 'abc')"},
+        {"datacenters.1.stages", "0", "datacenters.1.stages", "between 1 and"},
+        {"stages", "2", "stages", "between 3 (one per datacenter)"},
         {"datacenters.7.stages", "1", "datacenters.7", "index out of range (0..2)"},
         {"stages.x", "1", "stages.x", "unknown field"},
         {"microbatches", "0", "microbatches", "between 1 and 16384"},
