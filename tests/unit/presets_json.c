@@ -319,6 +319,11 @@ static void test_broken_json_position(void **state)
     ps_scenario_fini(&sc);
 }
 
+static void take_note(void *user, const char *set, const char *note)
+{
+    snprintf(user, 300, "%s: %s", set, note);
+}
+
 /* ---- --set -------------------------------------------------------------------------------- */
 
 static void set_ok(struct ps_scenario *sc, const char *path, const char *value)
@@ -516,6 +521,19 @@ static void test_resolve(void **state)
     assert_int_equal(sc.n_microbatches, 4);
     assert_true(sc.inter_dc.latency_ms == 5);
     ps_scenario_fini(&sc);
+
+    /* An edit that does more than its field reaches the caller as a note. */
+    const char *scaled[] = {"compute.per_stage.0.forward_ms=2", "compute.forward_ms=2"};
+    char got_note[300] = "";
+    src.sets = scaled;
+    src.on_note = take_note;
+    src.note_user = got_note;
+    assert_int_equal(ps_scenario_resolve(&src, &sc, &d), PS_OK);
+    assert_string_equal(got_note, "compute.forward_ms=2: per-stage times override "
+                                  "compute.forward_ms: the 4 per-stage forward times were scaled "
+                                  "by 2");
+    ps_scenario_fini(&sc);
+    src.on_note = NULL;
 
     const char *bad_sets[] = {"microbatches=4", "compute.forward_ms=abc"};
     src.sets = bad_sets;
