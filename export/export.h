@@ -8,11 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/io/io.h"
 #include "core/schedule.h"
 #include "core/status.h"
-
-#define PS_SCHEDULE_FORMAT "pipescope-schedule/1"
-#define PS_VERSION "0.1.0"
 
 /* Growable byte buffer for the writers. */
 struct ps_buf {

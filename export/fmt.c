@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "presets/scenario_cjson.h"
+#include "core/io/json.h"
 
 size_t ps_out_i64(char *buf, int64_t v)
 {

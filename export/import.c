@@ -12,8 +12,7 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/json_scan.h"
-#include "presets/presets.h"
-#include "presets/scenario_cjson.h"
+#include "core/io/json.h"
 
 #define P 160
 

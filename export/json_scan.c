@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "presets/scenario_cjson.h"
+#include "core/io/json.h"
 
 #define MAX_DEPTH 1000
 

@@ -10,7 +10,6 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/export_internal.h"
-#include "presets/presets.h"
 
 /* A writer that remembers the first failure, so the code below reads as the format. */
 struct w {

@@ -1,5 +1,6 @@
-/* Scenario files (JSON, "format": "pipescope-scenario/1") and the built-in presets. The
- * JSON mapping is the one of SPEC section 2; --set edits any field by its path. */
+/* The built-in presets, user presets, the model calculator's front and where a scenario
+ * comes from (a file, a preset or a model, then --set edits). Scenario files themselves are
+ * core/io's (included here for the front ends). */
 #ifndef PS_PRESETS_PRESETS_H
 #define PS_PRESETS_PRESETS_H
 
@@ -7,33 +8,11 @@
 #include <stddef.h>
 
 #include "core/calc.h"
+#include "core/io/io.h"
 #include "core/scenario.h"
 #include "core/status.h"
 
-#define PS_SCENARIO_FORMAT "pipescope-scenario/1"
 #define PS_DEFAULT_PRESET "default"
-
-/* Parses a scenario from JSON text (a scenario file, or the "scenario" object of a
- * schedule file when it has no "format" key). sc is initialized by the call; on failure
- * it is left empty and d has the field path, or line/column for broken JSON. The result
- * is validated (ps_scenario_validate). */
-enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenario *sc,
-                                 struct ps_diag *d);
-
-/* Reads and parses a file ("-" = standard input). PS_EIO when it cannot be read (d says
- * why). */
-enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct ps_diag *d);
-
-/* Serializes sc as a scenario file (pretty JSON with "format"). Returns a malloc'd
- * NUL-terminated string owned by the caller, NULL on out of memory. Parsing it back gives
- * an identical scenario. */
-char *ps_scenario_to_json(const struct ps_scenario *sc);
-
-/* Sets one field by its path ("network.inter_dc.latency_ms", "compute.per_stage.3.forward_ms",
- * "datacenters.1.stages", "memory.limit" (null allowed), "microbatches") from text, then
- * validates the whole scenario. On failure sc is unchanged and d names the path. */
-enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,
-                                    struct ps_diag *d);
 
 /* Built-in presets, in display order. */
 struct ps_preset {

@@ -68,7 +68,8 @@ check() {
 
 # ---- version, help ----------------------------------------------------------------------
 run --version
-expect "--version" 0 '^pipescope 0\.1\.0$'
+VERSION=$(sed -n 's/^#define PS_VERSION "\(.*\)"$/\1/p' "$PS_SOURCE_DIR/core/version.h")
+expect "--version" 0 "^pipescope ${VERSION//./\\.}\$"
 run --help
 expect "--help" 0 'Commands:'
 for cmd in tui solve compare sweep validate replay presets schedules scenario help; do

@@ -1,8 +1,8 @@
-/* The scenario <-> cJSON mapping behind presets.h, shared with the schedule file reader in
- * export/ (a schedule file carries its scenario as a nested object). Internal: only
- * presets/ and export/ include it, since both link cJSON privately. */
-#ifndef PS_PRESETS_SCENARIO_CJSON_H
-#define PS_PRESETS_SCENARIO_CJSON_H
+/* The cJSON-level API of core/io for the other codecs: the scenario <-> cJSON mapping (a
+ * schedule file carries its scenario as a nested object) and the JSON helpers every format
+ * shares. Only libraries that link cJSON themselves (io, presets, export) include it. */
+#ifndef PS_CORE_IO_JSON_H
+#define PS_CORE_IO_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
