@@ -12,20 +12,14 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/export_internal.h"
-
-/* Okabe-Ito, a palette that colour-blind readers tell apart; indexed by enum ps_op_kind. */
-static const char *const kind_fill[PS_OP_KIND_COUNT] = {
-    "#0072B2", /* F: blue */
-    "#E69F00", /* B: orange */
-    "#009E73", /* W: bluish green */
-    "#CC79A7", /* AG: reddish purple */
-    "#D55E00", /* RS: vermillion */
-};
-static const char *const xfer_fill[2] = {"#56B4E9", "#F0E442"}; /* activation, gradient */
+#include "export/palette.h"
 
 #define FONT "Helvetica, Arial, sans-serif"
 #define PAD 10.0
 #define IDLE_FILL "#EFEFEF"
+/* Fills lighter than this (relative luminance) get a grey outline instead of a white one,
+ * so that they stand out from the white page and the light idle band. */
+#define LIGHT 0.75
 #define MIN_WIDTH 320
 #define DEFAULT_WIDTH 1000
 
@@ -147,22 +141,10 @@ static double text_w(size_t chars, double fs, bool bold)
     return (double)chars * fs * (bold ? 0.61 : 0.56);
 }
 
-/* "#RRGGBB" mixed with white: t = 0 keeps the colour, 1 gives white. */
-static void tint(const char *hex, double t, char out[8])
-{
-    unsigned rgb = (unsigned)strtoul(hex + 1, NULL, 16);
-    unsigned c[3] = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF};
-    for (int i = 0; i < 3; i++)
-        c[i] = (unsigned)lround((double)c[i] + ((double)(255 - c[i])) * t);
-    snprintf(out, 8, "#%02X%02X%02X", c[0] & 0xFF, c[1] & 0xFF, c[2] & 0xFF);
-}
-
 /* Black or white, whichever reads better on the fill. */
 static const char *ink_on(const char *hex)
 {
-    unsigned rgb = (unsigned)strtoul(hex + 1, NULL, 16);
-    double lum = 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
-    return lum > 140 ? "#000000" : "#FFFFFF";
+    return ps_rgb_wants_dark_ink((uint32_t)strtoul(hex + 1, NULL, 16)) ? "#000000" : "#FFFFFF";
 }
 
 /* Milliseconds for a reader: four significant digits or so. */
@@ -399,7 +381,10 @@ static enum ps_status block(struct ps_buf *b, const struct fig *f, const char *c
     enum ps_status st = ps_buf_printf(
         b, "<rect class=\"%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s>", cls,
         num(a, x0), num(c, y), num(d, w), num(e, h), fill,
-        w >= 3 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\"" : "");
+        ps_rgb_luminance((uint32_t)strtoul(fill + 1, NULL, 16)) > LIGHT
+            ? " stroke=\"#8C8C8C\" stroke-width=\"0.5\""
+        : w >= 3 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\""
+                 : "");
     if (st == PS_OK)
         st = ps_buf_printf(b, "<title>");
     if (st == PS_OK)
@@ -437,14 +422,16 @@ static enum ps_status op_tip(char *buf, size_t size, const struct ps_op *op)
     return PS_OK;
 }
 
+/* The palette's colour of the op's kind; later chunks in lighter shades of it. */
 static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char tmp[8])
 {
-    const char *base = kind_fill[op->kind < PS_OP_KIND_COUNT ? op->kind : 0];
-    if (s->chunks <= 1 || op->chunk == 0)
-        return base;
-    /* Later chunks in lighter shades of the same colour. */
-    tint(base, 0.45 * op->chunk / (s->chunks - 1), tmp);
-    return tmp;
+    return ps_rgb_hex(ps_paint_rgb(ps_paint_of_op((enum ps_op_kind)op->kind), op->chunk, s->chunks),
+                      tmp);
+}
+
+static const char *paint_hex(enum ps_paint p, char tmp[8])
+{
+    return ps_rgb_hex(ps_palette(p)->rgb, tmp);
 }
 
 static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const struct panel *p)
@@ -647,9 +634,10 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         snprintf(tip, sizeof tip,
                  "%s of microbatch %d, stage %d to %d: sent %s to %s ms, arrives %s ms",
                  ps_xfer_kind_str(t->kind), t->microbatch, t->from_stage, t->to_stage, t0, t1, t2);
-        st = block(b, f, t->kind == PS_XFER_ACTIVATION ? "xfer activation" : "xfer gradient",
-                   t->start_ns, t->end_ns, p->ch_y[k], f->chh, xfer_fill[t->kind ? 1 : 0],
-                   t->microbatch, tip);
+        st =
+            block(b, f, t->kind == PS_XFER_ACTIVATION ? "xfer activation" : "xfer gradient",
+                  t->start_ns, t->end_ns, p->ch_y[k], f->chh,
+                  paint_hex(ps_paint_of_xfer((enum ps_xfer_kind)t->kind), tmp), t->microbatch, tip);
     }
     /* The critical path's outlines go over every block, so that no neighbour hides them. */
     for (int dv = 0; crit && dv < s->n_stages && st == PS_OK; dv++)
@@ -715,18 +703,24 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         const char *label;
         bool on;
     } items[] = {
-        {kind_fill[PS_OP_F], NULL, "forward (F)", true},
-        {kind_fill[PS_OP_B], NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
-        {kind_fill[PS_OP_W], NULL, "weight gradient (W)", f->any_w},
-        {kind_fill[PS_OP_AG], NULL, "all-gather (AG)", f->any_dp},
-        {kind_fill[PS_OP_RS], NULL, "reduce-scatter (RS)", f->any_dp},
-        {xfer_fill[0], NULL, "activation sent", f->any_ch},
-        {xfer_fill[1], thin, "gradient sent", f->any_ch},
+        {NULL, NULL, "forward (F)", true},
+        {NULL, NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
+        {NULL, NULL, "weight gradient (W)", f->any_w},
+        {NULL, NULL, "all-gather (AG)", f->any_dp},
+        {NULL, NULL, "reduce-scatter (RS)", f->any_dp},
+        {NULL, NULL, "activation sent", f->any_ch},
+        {NULL, NULL, "gradient sent", f->any_ch},
         {IDLE_FILL, thin, "idle", true},
         {NULL, NULL, "lower bound", !f->opt->hide_lower_bound},
         {"none", " stroke=\"#000000\" stroke-width=\"1.2\"", "critical path",
          f->opt->critical_path},
     };
+    /* The first seven are the palette's, in its order; light ones get an outline. */
+    char hexes[PS_PAINT_COUNT][8];
+    for (int i = 0; i < PS_PAINT_COUNT; i++) {
+        items[i].fill = paint_hex((enum ps_paint)i, hexes[i]);
+        items[i].stroke = ps_rgb_luminance(ps_palette((enum ps_paint)i)->rgb) > LIGHT ? thin : NULL;
+    }
     if (f->any_split && f->any_combined)
         items[1].label = "backward, or input gradient (B)";
     double x = f->left, y = f->legend_y;
