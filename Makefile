@@ -3,8 +3,10 @@ BUILD ?= build
 # CI=true (set by CI) turns warnings into errors.
 CMAKE_FLAGS ?= $(if $(CI),-DPS_WERROR=ON,)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# librsvg2-dev and libcairo2-dev render the figures as PDF and PNG; poppler-utils (pdfinfo)
+# lets the tests check those PDFs.
 PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
-           libcmocka-dev tmux clang-format
+           libcmocka-dev tmux clang-format librsvg2-dev libcairo2-dev poppler-utils
 
 .PHONY: all deps build build-release run test test-asan bench clean
 

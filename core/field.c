@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/units.h"
 
 /* ---- ladders --------------------------------------------------------------------------- */
@@ -350,6 +351,11 @@ enum ps_status ps_field_resolve(const struct ps_scenario *sc, const char *path,
                          : ps_diag_set(d, PS_EINVAL, at_path, "expected an index (%.*s is empty)",
                                        (int)(ps.seg[best] - path) - 1, path);
         }
+        char typed[64], near[64];
+        snprintf(typed, sizeof typed, "%.*s", (int)ps.len[best], ps.seg[best]);
+        if (ps_suggest_in_list(typed, known, near, sizeof near))
+            return ps_diag_set(d, PS_EINVAL, at_path,
+                               "unknown field (known: %s); did you mean '%s'?", known, near);
         return ps_diag_set(d, PS_EINVAL, at_path, "unknown field (known: %s)", known);
     }
     int index = -1, k_index = -1;

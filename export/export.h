@@ -99,6 +99,49 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
  * row per device, DC boundaries marked. */
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
 
+/* ---- Formats (export/format.c) ---- */
+
+/* Every output format pipescope writes. */
+enum ps_format {
+    PS_FMT_NONE = 0, /* no format named (a file name without extension) */
+    PS_FMT_UNKNOWN,  /* a file name whose extension is none of ours */
+    PS_FMT_TEXT,     /* solve's summary and ASCII chart */
+    PS_FMT_TABLE,    /* compare's aligned text table */
+    PS_FMT_JSON,     /* schedule file (SPEC 7) or comparison (SPEC 9) */
+    PS_FMT_CSV,      /* schedule file (SPEC 8) or comparison (SPEC 9) */
+    PS_FMT_SVG,      /* the figure */
+    PS_FMT_PDF,      /* the figure, rendered (export/raster.c) */
+    PS_FMT_PNG,      /* the figure, rendered */
+    PS_FMT_TRACE,    /* Chrome Trace Event JSON */
+    PS_FMT_LATEX,    /* comparison as a booktabs table */
+    PS_FMT_MARKDOWN, /* comparison as a Markdown table */
+    PS_FMT_TORCH,    /* torch.distributed.pipelining's per-rank action CSV */
+};
+
+struct ps_format_def {
+    enum ps_format format;
+    const char *name; /* "json", as --format takes it */
+    const char *ext;  /* the extension a name gets (".trace.json") */
+    bool binary;      /* not text: never written to a terminal */
+};
+
+/* The row of a format (NULL for NONE and UNKNOWN). */
+const struct ps_format_def *ps_format_def(enum ps_format f);
+/* A format by its --format name; PS_FMT_NONE when there is none. */
+enum ps_format ps_format_parse(const char *name);
+/* The --format name ("none" for NONE and UNKNOWN). */
+const char *ps_format_name(enum ps_format f);
+
+/* The one rule that turns a file name into a format, for the command line and the
+ * explorer alike: the end of the name, in any case: .json, .csv, .svg, .pdf, .png,
+ * .trace.json, .tex (latex), .md (markdown), .txt (text). PS_FMT_NONE for NULL, "-" and a
+ * name without an extension (/dev/stdout); PS_FMT_UNKNOWN for any other extension, which
+ * callers refuse rather than guess. A schedule's .csv is the schedule CSV; the torch CSV is
+ * only ever asked for by name. */
+enum ps_format ps_format_of_path(const char *path);
+/* ".trace.json, .json, .csv, ..." into buf. */
+void ps_format_extensions(char *buf, size_t size);
+
 /* ---- Figures and traces (export/svg.c, export/trace.c) ---- */
 
 /* Options of the SVG figure; all-zero means the defaults. */
@@ -123,6 +166,23 @@ enum ps_status ps_export_schedule_svg(const struct ps_schedule *const *scheds, s
 /* Same, with options (opt NULL = defaults). */
 enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
                                            const struct ps_svg_options *opt, struct ps_buf *out);
+
+/* What a rendered figure carries besides the drawing: the PDF's Title and Subject, the
+ * PNG's Title and Description (iTXt). Both also name pipescope and its version. */
+struct ps_render_info {
+    const char *title;       /* NULL: none */
+    const char *description; /* the provenance (NULL: none) */
+};
+
+/* Renders a figure (an SVG document, as ps_export_schedule_svg* writes it) as PDF or PNG in
+ * process, with librsvg and cairo: the same drawing as the SVG. PDF: one vector page of the
+ * figure's size (a px is 0.75 pt, CSS's 96 per inch), text kept as text. PNG: 2 pixels per
+ * px (192 dpi; less when a side would pass 16384 pixels), on white. Appends to out.
+ * Returns PS_EINVAL (fmt is neither PDF nor PNG, or librsvg or cairo refused the drawing;
+ * d says why) or PS_ENOMEM. */
+enum ps_status ps_export_render(const char *svg, size_t len, enum ps_format fmt,
+                                const struct ps_render_info *info, struct ps_buf *out,
+                                struct ps_diag *d);
 
 /* A Chrome Trace Event JSON file that Perfetto (ui.perfetto.dev) and chrome://tracing
  * open: a process per datacenter, a thread per device, per data-parallel lane and per

@@ -191,7 +191,8 @@ int cli_cmd_solve(const struct cli_env *env, int argc, char **argv)
     if (!sv) {
         char names[512];
         ps_solver_list_names(names, sizeof(names));
-        rc = cli_usage("solve", "solve: unknown schedule '%s' (known: %s)", o.name, names);
+        rc = cli_usage("solve", "solve: unknown schedule '%s' (known: %s)%s", o.name, names,
+                       cli_hint(ps_solver_suggest(o.name)));
         goto done;
     }
     struct ps_diag d;

@@ -55,6 +55,10 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Prints a diagnostic as "pipescope: PREFIX: path: msg"; returns PS_EXIT_FAILURE. */
 int cli_fail_diag(const struct ps_diag *d, const char *prefix);
 
+/* "; did you mean 'NEAR'?" (a static buffer, valid until the next call), or "" when near
+ * is NULL: the tail of every "unknown NAME" message. */
+const char *cli_hint(const char *near);
+
 /* The message for a getopt_long error ('?' or ':'); returns PS_EXIT_USAGE. */
 int cli_getopt_error(const char *cmd, int opt, char **argv);
 

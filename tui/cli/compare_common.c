@@ -45,8 +45,8 @@ int cli_parse_schedules(const char *cmd, const char *text, struct cli_sched_list
             if (!sv) {
                 char names[512];
                 ps_solver_list_names(names, sizeof(names));
-                return cli_usage(cmd, "%s: unknown schedule '%s' (known: %s, or all)", cmd, name,
-                                 names);
+                return cli_usage(cmd, "%s: unknown schedule '%s' (known: %s, or all)%s", cmd, name,
+                                 names, cli_hint(ps_solver_suggest(name)));
             }
             list_add(l, sv);
         }

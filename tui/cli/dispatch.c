@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/version.h"
 #include "tui/cli/common.h"
 
@@ -73,7 +74,12 @@ int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
         cli_command_names(&env, names, sizeof(names));
         if (name[0] == '-')
             return cli_usage(NULL, "unknown option '%s'", name);
-        return cli_usage(NULL, "unknown command '%s' (commands: %s)", name, names);
+        struct ps_suggest sg;
+        ps_suggest_init(&sg, name);
+        for (size_t i = 0; i < env.n_commands; i++)
+            ps_suggest_offer(&sg, env.commands[i].name);
+        return cli_usage(NULL, "unknown command '%s' (commands: %s)%s", name, names,
+                         cli_hint(sg.best));
     }
     return c->run(&env, argc - 1, argv + 1);
 }
