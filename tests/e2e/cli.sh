@@ -242,7 +242,7 @@ expect "solve unknown schedule" 2 '' "unknown schedule 'nosuch' \(known: "
 run sweep --schedules gpipe,1f1b --vary network.inter_dc.latency_ms=1,10,100
 expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,network.inter_dc.latency_ms$'
 check "sweep: 1 + 3x2 lines" [ "$(wc -l <"$TMP/out")" -eq 7 ]
-check "sweep: value column" grep -qE '^default,1f1b,.*,100$' "$TMP/out"
+check "sweep: value column" grep -qE '^default \(edited\),1f1b,.*,100$' "$TMP/out"
 run sweep --schedules 1f1b --vary microbatches=8:32:8 --vary network.inter_dc.latency_ms=1x,2x
 expect "sweep range and xT_F" 0 ',microbatches,network.inter_dc.latency_ms$'
 check "sweep: 4x2 points" [ "$(wc -l <"$TMP/out")" -eq 9 ]

@@ -220,8 +220,9 @@ static void test_row_and_text(void **state)
     ps_buf_init(&b);
     assert_int_equal(ps_export_schedule_text(s, 72, &b), PS_OK);
     /* header lines, one row per device, a DC boundary, an axis; ASCII, at most 72 wide */
-    assert_true(
-        strncmp(b.data, "scenario  default: 8 stages in 2 datacenters (east 4, west 4)", 61) == 0);
+    assert_true(strncmp(b.data,
+                        "scenario  default (edited): 8 stages in 2 datacenters (east 4, west 4)",
+                        70) == 0);
     assert_non_null(strstr(b.data, "\nmakespan  "));
     assert_non_null(strstr(b.data, "\nmemory    peak 4.00 units (stage 0), limit 8: ok\n"));
     assert_non_null(strstr(b.data, "\neast s0 |F"));
