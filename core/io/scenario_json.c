@@ -95,8 +95,9 @@ static enum ps_status get_number(const cJSON *obj, const char *key, const char *
     }
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be a number (got %s)", ps_json_type_name(v));
-    if (!isfinite(v->valuedouble))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a finite number");
+    if (!isfinite(v->valuedouble)) /* 1e999: strtod's infinity, not a number we can use */
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "must be a finite number (got a number too large to represent)");
     *out = v->valuedouble;
     return PS_OK;
 }
@@ -106,7 +107,10 @@ static enum ps_status as_int(const cJSON *v, const char *p, int *out, struct ps_
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_type_name(v));
     double x = v->valuedouble;
-    if (!isfinite(x) || x != floor(x) || x < INT_MIN || x > INT_MAX) {
+    if (!isfinite(x))
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "must be an integer (got a number too large to represent)");
+    if (x != floor(x) || x < INT_MIN || x > INT_MAX) {
         char num[32];
         return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_number(x, num));
     }

@@ -48,12 +48,12 @@ static bool parse_index(const char *tok, int *out)
  * otherwise a string (so name=east needs no quotes). */
 static cJSON *value_from_text(const char *text, const cJSON *old)
 {
-    const char *end = NULL;
     /* A field that holds a string takes the text as it is (name=2024 is a name). */
     if (cJSON_IsString(old) && text[0] != '"')
         return cJSON_CreateString(text);
-    cJSON *v = cJSON_ParseWithOpts(text, &end, 1);
-    if (v != NULL)
+    cJSON *v = NULL;
+    /* strict JSON, as in files: 007 or 1. are text (refused by a number field), not 7 */
+    if (ps_json_parse_text(text, strlen(text), &v, NULL) == PS_OK)
         return v;
     return cJSON_CreateString(text);
 }
@@ -309,6 +309,9 @@ enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, co
         return ps_diag_set(d, PS_EINVAL, "", "empty field path");
     if (strlen(path) >= PATH_MAX_LEN)
         return ps_diag_set(d, PS_EINVAL, "", "field path too long");
+    /* "datacenters.0..name": strtok would skip the empty part and take the path it isn't */
+    if (path[0] == '.' || path[strlen(path) - 1] == '.' || strstr(path, "..") != NULL)
+        return ps_diag_set(d, PS_EINVAL, path, "empty part in the field path");
     cJSON *root = ps_scenario_to_cjson(sc);
     if (root == NULL)
         return ps_diag_set(d, PS_ENOMEM, path, NULL);
