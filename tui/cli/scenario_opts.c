@@ -90,6 +90,13 @@ int ps_cli_scenario_opt(struct ps_cli_scenario *o, int opt, const char *arg)
     }
 }
 
+/* An edit that did more than its field says ("per-stage times override ..."). */
+static void print_note(void *user, const char *set, const char *note)
+{
+    (void)user;
+    fprintf(stderr, "pipescope: note: --set %s: %s\n", set, note);
+}
+
 int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario *sc, char *err,
                             size_t err_size)
 {
@@ -104,7 +111,9 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
             cli_usage(NULL, "%s", msg);
         return PS_EXIT_USAGE;
     }
-    enum ps_status st = ps_scenario_resolve(&o->src, sc, &d);
+    struct ps_scenario_source src = o->src;
+    src.on_note = print_note;
+    enum ps_status st = ps_scenario_resolve(&src, sc, &d);
     if (st == PS_OK)
         return PS_EXIT_OK;
 
