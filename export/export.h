@@ -117,6 +117,25 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
  * row per device, DC boundaries marked. */
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
 
+/* ---- Provenance (export/provenance.c; docs/formats.md, "Provenance") ---- */
+
+/* The solver's outcome in words: "heuristic", "optimal", "feasible, bound 57 ms, gap 5.0%",
+ * "cancelled (best so far), bound ..., gap ...", "infeasible: why". */
+void ps_solve_status_text(const struct ps_schedule *s, char *buf, size_t size);
+
+/* Appends the provenance object on one line: { "pipescope", "scenario", "scenario_hash",
+ * "origin", "edits": [...] } and, when s is not NULL, "schedule", "params", "status",
+ * "status_text", "bound_ms", "gap". */
+enum ps_status ps_buf_provenance_json(struct ps_buf *b, const struct ps_scenario *sc,
+                                      const struct ps_schedule *s);
+
+/* The same as text: "pipescope 0.2.0; scenario NAME (hash H, from preset P); edits: --set
+ * A=1 --set B=2", then per schedule "; schedule NAME (k=v, ...): STATUS"; a scenario
+ * shared by consecutive schedules is named once. Cut at size. */
+void ps_provenance_scenario_line(const struct ps_scenario *sc, char *buf, size_t size);
+void ps_provenance_schedule_line(const struct ps_schedule *s, char *buf, size_t size);
+void ps_provenance_line(const struct ps_schedule *const *scheds, size_t n, char *buf, size_t size);
+
 /* ---- Formats (export/format.c) ---- */
 
 /* Every output format pipescope writes. */

@@ -118,12 +118,12 @@ run solve --schedule 1f1b -o "$TMP/1f1b.json"
 expect "solve -o FILE.json picks json" 0
 check "solve -o .json: format tag" grep -q '"pipescope-schedule/1"' "$TMP/1f1b.json"
 run solve --schedule 1f1b --format csv
-expect "solve csv" 0 '^record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms$'
+expect "solve csv" 0 '^record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms,value$'
 check "solve csv has compute rows" grep -q '^compute,F,0,0,0,' "$TMP/out"
 check "solve csv has transfer rows" grep -q '^transfer,activation,' "$TMP/out"
 run solve --schedule 1f1b --format csv -o "$TMP/1f1b.csv"
 expect "solve csv -o" 0
-check "solve csv -o header" grep -qx $'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms\r' "$TMP/1f1b.csv"
+check "solve csv -o header" grep -qx $'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms,value\r' "$TMP/1f1b.csv"
 run solve --schedule 1f1b --format yaml
 expect "solve bad format" 2 '' "format 'yaml'"
 run solve
