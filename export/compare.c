@@ -11,22 +11,73 @@
 #include "core/sim.h"
 #include "core/text.h"
 #include "core/units.h"
+#include "core/io/io.h"
+#include "core/version.h"
 #include "export/export_internal.h"
 
-static const char *const columns[] = {
-    "scenario",    "schedule",  "status",         "makespan_ms",          "bubble_ratio",
-    "peak_memory", "memory_ok", "lower_bound_ms", "ratio_to_lower_bound", "solve_ms"};
+/* SPEC 9's ten columns, then the provenance (docs/formats.md). */
+static const char *const columns[] = {"scenario",    "schedule",       "status",
+                                      "makespan_ms", "bubble_ratio",   "peak_memory",
+                                      "memory_ok",   "lower_bound_ms", "ratio_to_lower_bound",
+                                      "solve_ms",    "bound_ms",       "gap",
+                                      "status_text", "params",         "scenario_hash",
+                                      "origin",      "edits",          "pipescope"};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
+/* Columns whose JSON value is text (the others are numbers, booleans or null). */
+static bool text_column(size_t c)
+{
+    return c < 3 || c >= 12;
+}
+
+/* The scenario's part of a row: name, limit, lower bound, provenance. */
+static void row_scenario(struct ps_compare_row *row, const struct ps_scenario *sc)
+{
+    snprintf(row->scenario, sizeof row->scenario, "%s", sc->name);
+    row->has_memory_limit = sc->has_memory_limit;
+    row->memory_limit = sc->memory_limit;
+    row->bound_ms = NAN;
+    row->gap = NAN;
+    ps_scenario_hash(sc, row->scenario_hash);
+    snprintf(row->origin, sizeof row->origin, "%s", sc->origin ? sc->origin : "");
+    snprintf(row->edits, sizeof row->edits, "%s", sc->edits ? sc->edits : "");
+}
+
+void ps_compare_row_error(struct ps_compare_row *row, const struct ps_scenario *sc,
+                          const char *schedule, const char *why)
+{
+    memset(row, 0, sizeof *row);
+    row_scenario(row, sc);
+    snprintf(row->schedule, sizeof row->schedule, "%s", schedule);
+    snprintf(row->status, sizeof row->status, "error");
+    snprintf(row->status_text, sizeof row->status_text, "%s", why ? why : "error");
+    row->makespan_ms = NAN;
+    row->bubble_ratio = NAN;
+    row->peak_memory = NAN;
+    row->ratio_to_lower_bound = NAN;
+    row->lower_bound_ms = ps_ns_to_ms(ps_lower_bound_ns(sc));
+}
 
 void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s)
 {
     const struct ps_scenario *sc = s->sc;
     memset(row, 0, sizeof *row);
-    snprintf(row->scenario, sizeof row->scenario, "%s", sc->name);
+    row_scenario(row, sc);
     snprintf(row->schedule, sizeof row->schedule, "%s", s->name);
     snprintf(row->status, sizeof row->status, "%s", ps_solve_status_str(s->solver.status));
-    row->has_memory_limit = sc->has_memory_limit;
-    row->memory_limit = sc->memory_limit;
+    ps_solve_status_text(s, row->status_text, sizeof row->status_text);
+    size_t used = 0;
+    for (int i = 0; i < s->solver.n_params && used + 1 < sizeof row->params; i++) {
+        char canon[32];
+        int n = snprintf(row->params + used, sizeof row->params - used, "%s%s=%s", i ? "; " : "",
+                         s->solver.params[i].key, ps_param_text(s->solver.params[i].value, canon));
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    if (s->solver.bound_ns >= 0)
+        row->bound_ms = ps_ns_to_ms(s->solver.bound_ns);
+    if (s->solver.gap >= 0)
+        row->gap = s->solver.gap;
     row->solve_ms = s->solver.solve_ms;
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
     row->lower_bound_ms = ps_ns_to_ms(lb);
@@ -80,19 +131,23 @@ static void ms_text(double ms, char *buf)
         ps_out_num(ms, buf);
 }
 
-/* The ten SPEC 9 values of a row as text; "" for a missing number. */
-static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][160])
+#define VAL_SIZE 1100
+
+/* The values of a row as text; "" for a missing number. Edits are joined with "; " (JSON
+ * writes them as an array). */
+static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][VAL_SIZE])
 {
-    snprintf(vals[0], 160, "%s", r->scenario);
-    snprintf(vals[1], 160, "%s", r->schedule);
-    snprintf(vals[2], 160, "%s", r->status);
-    const double nums[] = {r->makespan_ms,    r->bubble_ratio,         r->peak_memory, NAN,
-                           r->lower_bound_ms, r->ratio_to_lower_bound, r->solve_ms};
-    const bool is_ms[] = {true, false, false, false, true, false, true};
-    for (int i = 0; i < 7; i++) {
+    snprintf(vals[0], VAL_SIZE, "%s", r->scenario);
+    snprintf(vals[1], VAL_SIZE, "%s", r->schedule);
+    snprintf(vals[2], VAL_SIZE, "%s", r->status);
+    const double nums[] = {
+        r->makespan_ms,          r->bubble_ratio, r->peak_memory, NAN,   r->lower_bound_ms,
+        r->ratio_to_lower_bound, r->solve_ms,     r->bound_ms,    r->gap};
+    const bool is_ms[] = {true, false, false, false, true, false, true, true, false};
+    for (int i = 0; i < 9; i++) {
         char *v = vals[3 + i];
         if (i == 3)
-            snprintf(v, 160, "%s", r->memory_ok ? "true" : "false");
+            snprintf(v, VAL_SIZE, "%s", r->memory_ok ? "true" : "false");
         else if (!isfinite(nums[i]))
             v[0] = '\0';
         else if (is_ms[i])
@@ -100,6 +155,38 @@ static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][160]
         else
             ps_out_num(nums[i], v);
     }
+    snprintf(vals[12], VAL_SIZE, "%s", r->status_text);
+    snprintf(vals[13], VAL_SIZE, "%s", r->params);
+    snprintf(vals[14], VAL_SIZE, "%s", r->scenario_hash);
+    snprintf(vals[15], VAL_SIZE, "%s", r->origin);
+    size_t k = 0;
+    for (const char *p = r->edits; *p && k + 3 < VAL_SIZE; p++) {
+        if (*p == '\n') {
+            vals[16][k++] = ';';
+            vals[16][k++] = ' ';
+        } else {
+            vals[16][k++] = *p;
+        }
+    }
+    vals[16][k] = '\0';
+    snprintf(vals[17], VAL_SIZE, "%s", PS_VERSION);
+}
+
+/* A row's edits as a JSON array of strings. */
+static enum ps_status edits_array(struct ps_buf *out, const char *edits)
+{
+    enum ps_status st = ps_buf_append(out, "[", 1);
+    for (const char *p = edits; st == PS_OK && *p;) {
+        size_t n = strcspn(p, "\n");
+        char one[1024];
+        snprintf(one, sizeof one, "%.*s", (int)n, p);
+        if (p != edits)
+            st = ps_buf_append(out, ", ", 2);
+        if (st == PS_OK)
+            st = ps_buf_json_string(out, one);
+        p += n + (p[n] == '\n');
+    }
+    return st == PS_OK ? ps_buf_append(out, "]", 1) : st;
 }
 
 static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
@@ -136,10 +223,13 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
     for (int k = 0; k < nk && st == PS_OK; k++)
         st = csv_field(out, keys[k], k + 1 == nk);
     for (size_t i = 0; i < n && st == PS_OK; i++) {
-        char vals[N_COLUMNS][160];
+        char(*vals)[VAL_SIZE] = malloc(N_COLUMNS * VAL_SIZE);
+        if (vals == NULL)
+            return PS_ENOMEM;
         row_values(&rows[i], vals);
         for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++)
             st = csv_field(out, vals[c], c + 1 == N_COLUMNS && nk == 0);
+        free(vals);
         for (int k = 0; k < nk && st == PS_OK; k++) {
             const char *v = extra_value(&rows[i], keys[k]);
             st = csv_field(out, v != NULL ? v : "", k + 1 == nk);
@@ -169,7 +259,9 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
     int nk = extra_keys(rows, n, keys, 64);
     enum ps_status st = ps_buf_append(out, "[", 1);
     for (size_t i = 0; i < n && st == PS_OK; i++) {
-        char vals[N_COLUMNS][160];
+        char(*vals)[VAL_SIZE] = malloc(N_COLUMNS * VAL_SIZE);
+        if (vals == NULL)
+            return PS_ENOMEM;
         row_values(&rows[i], vals);
         st = ps_buf_append(out, i ? ",\n  { " : "\n  { ", i ? 6 : 5);
         for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++) {
@@ -181,7 +273,9 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
                 st = ps_buf_append(out, ": ", 2);
             if (st != PS_OK)
                 break;
-            if (c < 3)
+            if (c == 16)
+                st = edits_array(out, rows[i].edits);
+            else if (text_column(c))
                 st = ps_buf_json_string(out, vals[c]);
             else if (vals[c][0] == '\0')
                 st = ps_buf_append(out, "null", 4);
@@ -200,6 +294,7 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
         }
         if (st == PS_OK)
             st = ps_buf_append(out, " }", 2);
+        free(vals);
     }
     if (st == PS_OK)
         st = ps_buf_append(out, n > 0 ? "\n]\n" : "]\n", n > 0 ? 3 : 2);

@@ -100,10 +100,22 @@ struct ps_compare_row {
      * column: a zeroed row reads as unlimited). */
     bool has_memory_limit;
     double memory_limit;
+    /* Provenance (docs/formats.md), the columns after SPEC 9's: */
+    double bound_ms, gap;  /* the solver's proved bound and gap, NAN when none */
+    char status_text[256]; /* ps_solve_status_text, or why the row has no schedule */
+    char params[512];      /* "key=value; key=value" as the solver resolved them */
+    char scenario_hash[PS_SCENARIO_HASH_LEN + 1];
+    char origin[256]; /* where the scenario came from */
+    char edits[1024]; /* its edits, one "PATH=VALUE" per line */
 };
 
 /* Fills a row from a (timed or infeasible) schedule. */
 void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s);
+
+/* Fills a row for a schedule that could not run on sc: status "error", no numbers, the
+ * scenario's lower bound and provenance, `why` in status_text. */
+void ps_compare_row_error(struct ps_compare_row *row, const struct ps_scenario *sc,
+                          const char *schedule, const char *why);
 
 enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n,
                                      struct ps_buf *out);

@@ -107,8 +107,9 @@ enum ps_status ps_buf_provenance_json(struct ps_buf *b, const struct ps_scenario
                 st = ps_buf_json_string(b, s->solver.params[i].key);
             if (st == PS_OK)
                 st = ps_buf_append(b, ": ", 2);
+            char canon[32];
             if (st == PS_OK)
-                st = ps_buf_json_string(b, s->solver.params[i].value);
+                st = ps_buf_json_string(b, ps_param_text(s->solver.params[i].value, canon));
         }
         ps_solve_status_text(s, status, sizeof status);
         if (st == PS_OK)
@@ -177,9 +178,11 @@ void ps_provenance_schedule_line(const struct ps_schedule *s, char *buf, size_t 
         return;
     buf[0] = '\0';
     add(buf, size, &used, "%s", s->name);
-    for (int i = 0; i < s->solver.n_params; i++)
+    for (int i = 0; i < s->solver.n_params; i++) {
+        char canon[32];
         add(buf, size, &used, "%s%s=%s", i ? ", " : " (", s->solver.params[i].key,
-            s->solver.params[i].value);
+            ps_param_text(s->solver.params[i].value, canon));
+    }
     if (s->solver.n_params)
         add(buf, size, &used, ")");
     ps_solve_status_text(s, status, sizeof status);

@@ -170,7 +170,9 @@ static void put_provenance(struct w *w, const struct ps_schedule *s)
     }
     put_meta(w, "schedule", s->name);
     for (int i = 0; i < s->solver.n_params; i++) {
-        snprintf(buf, sizeof buf, "%s=%s", s->solver.params[i].key, s->solver.params[i].value);
+        char canon[32];
+        snprintf(buf, sizeof buf, "%s=%s", s->solver.params[i].key,
+                 ps_param_text(s->solver.params[i].value, canon));
         put_meta(w, "param", buf);
     }
     ps_solve_status_text(s, buf, sizeof buf);

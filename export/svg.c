@@ -791,6 +791,45 @@ static enum ps_status draw_heading(struct ps_buf *b, const struct fig *f)
     return text(b, PAD, PAD + 10, 11, "start", " fill=\"#555555\"", title, max_chars);
 }
 
+/* The provenance (docs/formats.md): the line as the document's description, the objects
+ * (one per schedule) as JSON in its metadata. */
+static enum ps_status write_provenance(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                       size_t n)
+{
+    char *line = malloc(8192);
+    if (line == NULL)
+        return PS_ENOMEM;
+    ps_provenance_line(scheds, n, line, 8192);
+    enum ps_status st = ps_buf_printf(b, "<desc>");
+    if (st == PS_OK)
+        st = xml_text(b, line, 8192);
+    free(line);
+    if (st == PS_OK)
+        st = ps_buf_printf(b, "</desc>\n<metadata>");
+    struct ps_buf json;
+    ps_buf_init(&json);
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        st = ps_buf_printf(&json, "%s", i ? ", " : "{ \"provenance\": [");
+        if (st == PS_OK)
+            st = ps_buf_provenance_json(&json, scheds[i]->sc, scheds[i]);
+    }
+    if (st == PS_OK)
+        st = ps_buf_append(&json, "] }", 4); /* with the NUL */
+    /* Element content: only &, < and > need escaping, so the JSON stays readable. */
+    for (size_t i = 0, run = 0; st == PS_OK && i < json.len; i++) {
+        char c = json.data[i];
+        const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+        if (c == '\0' || rep) {
+            st = ps_buf_append(b, json.data + run, i - run);
+            if (st == PS_OK && rep)
+                st = ps_buf_printf(b, "%s", rep);
+            run = i + 1;
+        }
+    }
+    ps_buf_fini(&json);
+    return st == PS_OK ? ps_buf_printf(b, "</metadata>\n") : st;
+}
+
 enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
                                            const struct ps_svg_options *opt, struct ps_buf *out)
 {
@@ -829,8 +868,9 @@ enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *sche
             st = xml_text(out, scheds[i]->name, PS_SCHED_NAME_MAX);
     }
     if (st == PS_OK)
-        st =
-            ps_buf_printf(out, "</title>\n<desc>pipescope %s schedule figure</desc>\n", PS_VERSION);
+        st = ps_buf_printf(out, "</title>\n");
+    if (st == PS_OK)
+        st = write_provenance(out, scheds, n);
     if (st == PS_OK)
         st = rect(out, 0, 0, f.width, ceil(f.height), "#FFFFFF", NULL);
     if (st == PS_OK)

@@ -10,6 +10,7 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/export_internal.h"
+#include "export/palette.h"
 
 /* Thread ids are unique across the whole trace (viewers key threads by tid): devices first,
  * then the data-parallel lanes, then the links. */
@@ -334,14 +335,17 @@ static enum ps_status write_op(struct out *o, const struct ps_schedule *s, const
         snprintf(name, sizeof name, "%s", ps_op_kind_str(op->kind));
     int v = ps_vstage_of(op->stage, op->chunk, s->n_stages, s->chunks, s->traversal);
     return ps_buf_printf(o->b,
-                         "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,"
+                         "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"cname\":\"%s\","
+                         "\"pid\":%d,\"tid\":%d,"
                          "\"ts\":%s,\"dur\":%s,\"args\":{\"kind\":\"%s\",\"stage\":%d,"
                          "\"microbatch\":%d,\"chunk\":%d,\"vstage\":%d,\"part\":%d,\"parts\":%d,"
                          "\"start_ms\":%s,\"end_ms\":%s}}",
-                         dp ? "dp" : "compute", name, pid, tid, us(t0, op->start_ns),
-                         us(t1, op->end_ns - op->start_ns), ps_op_kind_str(op->kind), op->stage,
-                         op->microbatch, op->chunk, v, op->part, op->parts,
-                         ps_out_ms_str(op->start_ns, a), ps_out_ms_str(op->end_ns, c));
+                         dp ? "dp" : "compute", name,
+                         ps_palette(ps_paint_of_op((enum ps_op_kind)op->kind))->trace_cname, pid,
+                         tid, us(t0, op->start_ns), us(t1, op->end_ns - op->start_ns),
+                         ps_op_kind_str(op->kind), op->stage, op->microbatch, op->chunk, v,
+                         op->part, op->parts, ps_out_ms_str(op->start_ns, a),
+                         ps_out_ms_str(op->end_ns, c));
 }
 
 /* A point strictly inside [start, end) (when it has a length), away from both ends by up
@@ -384,12 +388,14 @@ static enum ps_status write_transfer(struct out *b, const struct ps_schedule *s,
         return st;
     st = ps_buf_printf(
         b->b,
-        "{\"ph\":\"X\",\"cat\":\"transfer\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%s,"
+        "{\"ph\":\"X\",\"cat\":\"transfer\",\"name\":\"%s\",\"cname\":\"%s\",\"pid\":%d,"
+        "\"tid\":%d,\"ts\":%s,"
         "\"dur\":%s,\"args\":{\"kind\":\"%s\",\"microbatch\":%d,\"chunk\":%d,\"from_stage\":%d,"
         "\"to_stage\":%d,\"size_mb\":%s,\"ready_ms\":%s,\"start_ms\":%s,\"end_ms\":%s,"
         "\"arrive_ms\":%s}}",
-        name, pid, tid, us(t0, t->start_ns), us(t1, t->end_ns - t->start_ns), kind, t->microbatch,
-        t->chunk, t->from_stage, t->to_stage, mbs, ps_out_ms_str(t->ready_ns, r),
+        name, ps_palette(ps_paint_of_xfer((enum ps_xfer_kind)t->kind))->trace_cname, pid, tid,
+        us(t0, t->start_ns), us(t1, t->end_ns - t->start_ns), kind, t->microbatch, t->chunk,
+        t->from_stage, t->to_stage, mbs, ps_out_ms_str(t->ready_ns, r),
         ps_out_ms_str(t->start_ns, a), ps_out_ms_str(t->end_ns, c), ps_out_ms_str(t->arrive_ns, e));
     if (st != PS_OK)
         return st;
@@ -480,6 +486,34 @@ static enum ps_status write_memory(struct out *o, const struct ps_schedule *s, i
     return st;
 }
 
+/* ",\"provenance\":{...}" (docs/formats.md), without \u escapes like every string here: a
+ * control character is dropped. */
+static enum ps_status write_provenance(struct ps_buf *b, const struct ps_schedule *s)
+{
+    struct ps_buf p;
+    ps_buf_init(&p);
+    enum ps_status st = ps_buf_provenance_json(&p, s->sc, s);
+    if (st == PS_OK)
+        st = ps_buf_append(b, ",\"provenance\":", 14);
+    size_t run = 0;
+    for (size_t i = 0; st == PS_OK && i < p.len; i++) {
+        bool esc = p.data[i] == '\\' && i + 1 < p.len && p.data[i + 1] == 'u' && i + 5 < p.len;
+        if (p.data[i] == '\\' && !esc) {
+            i++; /* another escape (\" \\ \n \t): kept as it is */
+            continue;
+        }
+        if (!esc)
+            continue;
+        st = ps_buf_append(b, p.data + run, i - run);
+        i += 5;
+        run = i + 1;
+    }
+    if (st == PS_OK)
+        st = ps_buf_append(b, p.data + run, p.len - run);
+    ps_buf_fini(&p);
+    return st;
+}
+
 static enum ps_status write_other(struct ps_buf *b, const struct ps_schedule *s)
 {
     char a[32], c[32], e[32];
@@ -498,6 +532,8 @@ static enum ps_status write_other(struct ps_buf *b, const struct ps_schedule *s)
         st = ps_buf_printf(b, ",\"makespan_ms\":%s,\"bubble_ratio\":%s,\"lower_bound_ms\":%s",
                            ps_out_ms_str(s->makespan_ns, a), ps_out_num(s->bubble_ratio, c),
                            ps_out_ms_str(s->lower_bound_ns, e));
+    if (st == PS_OK)
+        st = write_provenance(b, s);
     if (st == PS_OK)
         st = ps_buf_printf(b, "}");
     return st;

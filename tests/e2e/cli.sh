@@ -181,7 +181,7 @@ expect "compare" 0 'gpipe'
 check "compare shows 1f1b" grep -q '1f1b' "$TMP/out"
 check "compare shows the lower bound" grep -qi 'lower bound' "$TMP/out"
 run compare --schedules gpipe,1f1b --format csv
-expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms$'
+expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bound_ms,gap,status_text,params,scenario_hash,origin,edits,pipescope$'
 check "compare csv: 3 lines" [ "$(wc -l <"$TMP/out")" -eq 3 ]
 run compare --schedules gpipe,1f1b -o "$TMP/cmp.json"
 expect "compare -o .json" 0
@@ -240,7 +240,7 @@ expect "solve unknown schedule" 2 '' "unknown schedule 'nosuch' \(known: "
 
 # ---- sweep --------------------------------------------------------------------------------
 run sweep --schedules gpipe,1f1b --vary network.inter_dc.latency_ms=1,10,100
-expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,network.inter_dc.latency_ms$'
+expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bound_ms,gap,status_text,params,scenario_hash,origin,edits,pipescope,network.inter_dc.latency_ms$'
 check "sweep: 1 + 3x2 lines" [ "$(wc -l <"$TMP/out")" -eq 7 ]
 check "sweep: value column" grep -qE '^default \(edited\),1f1b,.*,100$' "$TMP/out"
 run sweep --schedules 1f1b --vary microbatches=8:32:8 --vary network.inter_dc.latency_ms=1x,2x
