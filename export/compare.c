@@ -193,7 +193,7 @@ static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
 {
     enum ps_status st;
     /* a CSV file is often looked at with cat: names keep no control characters */
-    char safe[4 * 160 + 1];
+    char safe[4 * 1100 + 1];
     const char *s = ps_text_safe(text, safe, sizeof safe);
     size_t len = strlen(s);
     if (strpbrk(s, ",\"\r\n") != NULL) {
@@ -334,116 +334,376 @@ static bool same_group(const struct ps_compare_row *a, const struct ps_compare_r
 /* scenario + 8 sweep keys + 7 fixed + LB_ms */
 #define T_COLS 17
 
-enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
-                                       struct ps_buf *out)
+/* A comparison laid out for the eye: titles, cells, which rows are best and over the limit,
+ * and what the legend says. Built once, drawn as text, LaTeX or Markdown. */
+struct table {
+    int nc;
+    const char *titles[T_COLS];
+    bool right[T_COLS];
+    int sched_col; /* the column of the schedule's name */
+    char (*cells)[T_COLS][48];
+    bool *best, *over;
+    bool many_groups, any_star, any_over;
+    char lb[32]; /* the one lower bound, when there is one */
+};
+
+/* The best rows: within the memory limit, the smallest makespan of their group (rows of one
+ * scenario and sweep point); when none of a group fits, none of it is best. The one rule
+ * of every view (the explorer's table uses ps_compare_best too). */
+void ps_compare_best(const struct ps_compare_row *rows, size_t n, bool *best)
 {
     const char *keys[8];
     int nk = extra_keys(rows, n, keys, 8);
-    bool many_scenarios = false, many_groups = false, any_star = false;
-    if (n == 0)
-        return ps_buf_printf(out, "(no schedules)\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct ps_compare_row *r = &rows[i];
+        best[i] = isfinite(r->makespan_ms) && r->memory_ok;
+        for (size_t j = 0; j < n && best[i]; j++)
+            if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
+                rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
+                best[i] = false;
+    }
+}
+
+static bool over_limit(const struct ps_compare_row *r)
+{
+    return r->has_memory_limit && isfinite(r->peak_memory) &&
+           r->peak_memory > r->memory_limit + 1e-9;
+}
+
+static void table_fini(struct table *t)
+{
+    free(t->cells);
+    free(t->best);
+    free(t->over);
+}
+
+static enum ps_status table_build(struct table *t, const struct ps_compare_row *rows, size_t n)
+{
+    memset(t, 0, sizeof *t);
+    const char *keys[8];
+    int nk = extra_keys(rows, n, keys, 8);
+    bool many_scenarios = false;
     for (size_t i = 1; i < n; i++) {
         many_scenarios |= strcmp(rows[i].scenario, rows[0].scenario) != 0;
-        many_groups |= !same_group(&rows[i], &rows[0], keys, nk);
+        t->many_groups |= !same_group(&rows[i], &rows[0], keys, nk);
     }
-
-    /* Column titles: [scenario] [sweep keys] schedule status makespan bubble mem ratio
-     * solve [lower bound when it differs between rows]. */
-    const char *titles[T_COLS];
-    bool right[T_COLS];
-    int nc = 0;
     if (many_scenarios)
-        titles[nc] = "scenario", right[nc++] = false;
+        t->titles[t->nc] = "scenario", t->right[t->nc++] = false;
     for (int k = 0; k < nk; k++)
-        titles[nc] = keys[k], right[nc++] = true;
+        t->titles[t->nc] = keys[k], t->right[t->nc++] = true;
     const char *fixed[] = {"schedule",       "status",   "makespan_ms", "bubble",
                            "peak_mem/limit", "ratio_LB", "solve_ms"};
     const bool fixed_right[] = {false, false, true, true, true, true, true};
+    t->sched_col = t->nc;
     for (int i = 0; i < 7; i++)
-        titles[nc] = fixed[i], right[nc++] = fixed_right[i];
-    if (many_groups)
-        titles[nc] = "LB_ms", right[nc++] = true;
+        t->titles[t->nc] = fixed[i], t->right[t->nc++] = fixed_right[i];
+    if (t->many_groups)
+        t->titles[t->nc] = "LB_ms", t->right[t->nc++] = true;
 
-    char(*cells)[T_COLS][48] = calloc(n > 0 ? n : 1, sizeof *cells);
-    if (cells == NULL)
+    t->cells = calloc(n > 0 ? n : 1, sizeof *t->cells);
+    t->best = calloc(n > 0 ? n : 1, sizeof *t->best);
+    t->over = calloc(n > 0 ? n : 1, sizeof *t->over);
+    if (t->cells == NULL || t->best == NULL || t->over == NULL)
         return PS_ENOMEM;
-    int width[T_COLS];
-    for (int c = 0; c < nc; c++)
-        width[c] = (int)strlen(titles[c]);
+    ps_compare_best(rows, n, t->best);
     for (size_t i = 0; i < n; i++) {
         const struct ps_compare_row *r = &rows[i];
+        char(*cell)[48] = t->cells[i];
         int c = 0;
+        /* Names from files are shown with their control characters escaped. */
         if (many_scenarios)
-            ps_text_safe(r->scenario, cells[i][c++], 48);
+            ps_text_safe(r->scenario, cell[c++], 48);
         for (int k = 0; k < nk; k++) {
             const char *v = extra_value(r, keys[k]);
-            ps_text_safe(v != NULL ? v : "", cells[i][c++], 48);
+            ps_text_safe(v != NULL ? v : "", cell[c++], 48);
         }
-        /* The best makespan of its group among the rows within the memory limit gets a
-         * star; when none of the group fits, no row does. */
-        bool best = isfinite(r->makespan_ms) && r->memory_ok;
-        for (size_t j = 0; j < n && best; j++)
-            if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
-                rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
-                best = false;
-        any_star |= best;
-        char name[48];
-        snprintf(cells[i][c++], 48, "%s%s", ps_text_safe(r->schedule, name, 44), best ? " *" : "");
-        ps_text_safe(r->status, cells[i][c++], 48);
-        short_ms(r->makespan_ms, cells[i][c++], 48);
+        t->any_star |= t->best[i];
+        t->over[i] = over_limit(r);
+        t->any_over |= t->over[i];
+        ps_text_safe(r->schedule, cell[c++], 44);
+        ps_text_safe(r->status, cell[c++], 48);
+        short_ms(r->makespan_ms, cell[c++], 48);
         if (isfinite(r->bubble_ratio))
-            snprintf(cells[i][c++], 48, "%.1f%%", 100.0 * r->bubble_ratio);
+            snprintf(cell[c++], 48, "%.1f%%", 100.0 * r->bubble_ratio);
         else
-            snprintf(cells[i][c++], 48, "-");
-        bool over = r->has_memory_limit && isfinite(r->peak_memory) &&
-                    r->peak_memory > r->memory_limit + 1e-9;
+            snprintf(cell[c++], 48, "-");
         char lim[32] = "-";
         if (r->has_memory_limit)
             snprintf(lim, sizeof lim, "%g", r->memory_limit);
         if (isfinite(r->peak_memory))
-            snprintf(cells[i][c++], 48, "%.1f/%s%s", r->peak_memory, lim, over ? " !" : "");
+            snprintf(cell[c++], 48, "%.1f/%s", r->peak_memory, lim);
         else
-            snprintf(cells[i][c++], 48, "-/%s", lim);
+            snprintf(cell[c++], 48, "-/%s", lim);
         if (isfinite(r->ratio_to_lower_bound))
-            snprintf(cells[i][c++], 48, "%.3f", r->ratio_to_lower_bound);
+            snprintf(cell[c++], 48, "%.3f", r->ratio_to_lower_bound);
         else
-            snprintf(cells[i][c++], 48, "-");
-        short_ms(r->solve_ms, cells[i][c++], 48);
-        if (many_groups)
-            short_ms(r->lower_bound_ms, cells[i][c++], 48);
-        for (int k = 0; k < c; k++)
-            if ((int)strlen(cells[i][k]) > width[k])
-                width[k] = (int)strlen(cells[i][k]);
+            snprintf(cell[c++], 48, "-");
+        short_ms(r->solve_ms, cell[c++], 48);
+        if (t->many_groups)
+            short_ms(r->lower_bound_ms, cell[c++], 48);
     }
+    if (n > 0 && !t->many_groups)
+        short_ms(rows[0].lower_bound_ms, t->lb, sizeof t->lb);
+    return PS_OK;
+}
 
-    enum ps_status st = PS_OK;
-    for (int c = 0; c < nc && st == PS_OK; c++)
-        st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
-                           titles[c], c + 1 == nc ? "\n" : "");
+/* The cell as the text table shows it: the star and the "!" beside their values. */
+static void text_cell(const struct table *t, size_t i, int c, char *buf, size_t size)
+{
+    const char *v = t->cells[i][c];
+    if (c == t->sched_col && t->best[i])
+        snprintf(buf, size, "%s *", v);
+    else if (c == t->sched_col + 4 && t->over[i])
+        snprintf(buf, size, "%s !", v);
+    else
+        snprintf(buf, size, "%s", v);
+}
+
+enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
+                                       struct ps_buf *out)
+{
+    if (n == 0)
+        return ps_buf_printf(out, "(no schedules)\n");
+    struct table t;
+    enum ps_status st = table_build(&t, rows, n);
+    int width[T_COLS];
+    char cell[64];
+    for (int c = 0; c < t.nc; c++)
+        width[c] = (int)strlen(t.titles[c]);
     for (size_t i = 0; i < n && st == PS_OK; i++)
-        for (int c = 0; c < nc && st == PS_OK; c++)
-            st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
-                               cells[i][c], c + 1 == nc ? "\n" : "");
-    free(cells);
-    if (st != PS_OK)
-        return st;
-
-    bool any_over = false;
-    for (size_t i = 0; i < n; i++)
-        any_over |= rows[i].has_memory_limit && isfinite(rows[i].peak_memory) &&
-                    rows[i].peak_memory > rows[i].memory_limit + 1e-9;
-    if (n > 0 && !many_groups) {
-        char lb[32];
-        short_ms(rows[0].lower_bound_ms, lb, sizeof lb);
-        st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", lb);
-    } else {
+        for (int c = 0; c < t.nc; c++) {
+            text_cell(&t, i, c, cell, sizeof cell);
+            if ((int)strlen(cell) > width[c])
+                width[c] = (int)strlen(cell);
+        }
+    for (int c = 0; c < t.nc && st == PS_OK; c++)
+        st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", t.right[c] ? width[c] : -width[c],
+                           t.titles[c], c + 1 == t.nc ? "\n" : "");
+    for (size_t i = 0; i < n && st == PS_OK; i++)
+        for (int c = 0; c < t.nc && st == PS_OK; c++) {
+            text_cell(&t, i, c, cell, sizeof cell);
+            st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", t.right[c] ? width[c] : -width[c],
+                               cell, c + 1 == t.nc ? "\n" : "");
+        }
+    if (st == PS_OK && !t.many_groups)
+        st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", t.lb);
+    else if (st == PS_OK)
         st = ps_buf_printf(out, "LB_ms: lower bound of each row's scenario");
-    }
-    if (st == PS_OK && any_star)
+    if (st == PS_OK && t.any_star)
         st = ps_buf_printf(out, "; * best makespan within the memory limit");
-    else if (st == PS_OK && any_over)
+    else if (st == PS_OK && t.any_over)
         st = ps_buf_printf(out, "; no schedule fits the memory limit");
     if (st == PS_OK)
-        st = ps_buf_printf(out, "%s\n", any_over ? "; ! peak memory over the limit" : "");
+        st = ps_buf_printf(out, "%s\n", t.any_over ? "; ! peak memory over the limit" : "");
+    table_fini(&t);
+    return st;
+}
+
+/* ---- tables for papers: LaTeX (booktabs) and Markdown ------------------------------------- */
+
+/* The provenance of a comparison, one line per scenario (rows of one scenario share it). */
+static enum ps_status table_provenance(struct ps_buf *out, const struct ps_compare_row *rows,
+                                       size_t n, const char *open, const char *close)
+{
+    enum ps_status st = PS_OK;
+    /* Names and edits come from users and files: control characters escaped. */
+    char a[4 * 256 + 1], b[4 * 256 + 1], c[4 * 1024 + 1], e[4 * 512 + 1];
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(rows[j].scenario_hash, rows[i].scenario_hash) == 0 &&
+                   strcmp(rows[j].edits, rows[i].edits) == 0;
+        if (seen)
+            continue;
+        st = ps_buf_printf(out, "%spipescope %s; scenario %s (hash %s%s%s)", open, PS_VERSION,
+                           ps_text_safe(rows[i].scenario, a, sizeof a), rows[i].scenario_hash,
+                           rows[i].origin[0] ? ", from " : "",
+                           ps_text_safe(rows[i].origin, b, sizeof b));
+        for (const char *p = rows[i].edits; st == PS_OK && *p;) {
+            size_t k = strcspn(p, "\n");
+            char one[1024];
+            snprintf(one, sizeof one, "%.*s", (int)k, p);
+            st = ps_buf_printf(out, "%s --set %s", p == rows[i].edits ? "; edits:" : "",
+                               ps_text_safe(one, c, sizeof c));
+            p += k + (p[k] == '\n');
+        }
+        if (st == PS_OK)
+            st = ps_buf_printf(out, "%s\n", close);
+    }
+    for (size_t i = 0; i < n && st == PS_OK; i++)
+        if (rows[i].params[0] || strcmp(rows[i].status_text, rows[i].status) != 0)
+            st = ps_buf_printf(out, "%s%s: %s%s%s%s%s\n", open,
+                               ps_text_safe(rows[i].schedule, a, sizeof a),
+                               ps_text_safe(rows[i].status_text, b, sizeof b),
+                               rows[i].params[0] ? " (" : "",
+                               ps_text_safe(rows[i].params, e, sizeof e),
+                               rows[i].params[0] ? ")" : "", close);
+    return st;
+}
+
+/* Appends text with LaTeX's special characters escaped. */
+static enum ps_status latex_text(struct ps_buf *out, const char *s)
+{
+    enum ps_status st = PS_OK;
+    for (; *s && st == PS_OK; s++) {
+        switch (*s) {
+        case '&':
+        case '%':
+        case '$':
+        case '#':
+        case '_':
+        case '{':
+        case '}':
+            st = ps_buf_printf(out, "\\%c", *s);
+            break;
+        case '~':
+            st = ps_buf_printf(out, "\\textasciitilde{}");
+            break;
+        case '^':
+            st = ps_buf_printf(out, "\\textasciicircum{}");
+            break;
+        case '\\':
+            st = ps_buf_printf(out, "\\textbackslash{}");
+            break;
+        default:
+            st = ps_buf_append(out, s, 1);
+        }
+    }
+    return st;
+}
+
+/* Column titles for papers. */
+static const char *paper_title(const char *title, bool latex)
+{
+    static const struct {
+        const char *key, *latex, *md;
+    } names[] = {
+        {"schedule", "Schedule", "Schedule"},
+        {"status", "Status", "Status"},
+        {"makespan_ms", "Makespan (ms)", "Makespan (ms)"},
+        {"bubble", "Bubble", "Bubble"},
+        {"peak_mem/limit", "Peak memory / limit", "Peak memory / limit"},
+        {"ratio_LB", "$\\times$ lower bound", "× lower bound"},
+        {"solve_ms", "Solve (ms)", "Solve (ms)"},
+        {"LB_ms", "Lower bound (ms)", "Lower bound (ms)"},
+        {"scenario", "Scenario", "Scenario"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(title, names[i].key) == 0)
+            return latex ? names[i].latex : names[i].md;
+    return title;
+}
+
+enum ps_status ps_export_compare_latex(const struct ps_compare_row *rows, size_t n,
+                                       struct ps_buf *out)
+{
+    struct table t;
+    enum ps_status st = table_build(&t, rows, n);
+    if (st == PS_OK)
+        st = table_provenance(out, rows, n, "% ", "");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "%% needs \\usepackage{booktabs}\n\\begin{tabular}{");
+    for (int c = 0; c < t.nc && st == PS_OK; c++)
+        st = ps_buf_printf(out, "%c", t.right[c] ? 'r' : 'l');
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "}\n\\toprule\n");
+    for (int c = 0; c < t.nc && st == PS_OK; c++) {
+        const char *title = paper_title(t.titles[c], true);
+        st = c ? ps_buf_printf(out, " & ") : PS_OK;
+        /* Our own titles hold math on purpose; a sweep's field path is escaped. */
+        if (st == PS_OK)
+            st = title != t.titles[c] ? ps_buf_printf(out, "%s", title) : latex_text(out, title);
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, " \\\\\n\\midrule\n");
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        for (int c = 0; c < t.nc && st == PS_OK; c++) {
+            if (c)
+                st = ps_buf_printf(out, " & ");
+            bool bold = c == t.sched_col + 2 && t.best[i];
+            if (st == PS_OK && bold)
+                st = ps_buf_printf(out, "\\textbf{");
+            if (st == PS_OK)
+                st = latex_text(out, t.cells[i][c]);
+            if (st == PS_OK && bold)
+                st = ps_buf_printf(out, "}");
+            if (st == PS_OK && c == t.sched_col && t.best[i])
+                st = ps_buf_printf(out, "$^{*}$");
+            if (st == PS_OK && c == t.sched_col + 4 && t.over[i])
+                st = ps_buf_printf(out, "$^{\\dagger}$");
+        }
+        if (st == PS_OK)
+            st = ps_buf_printf(out, " \\\\\n");
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "\\bottomrule\n\\multicolumn{%d}{l}{\\footnotesize ", t.nc);
+    if (st == PS_OK && !t.many_groups)
+        st = ps_buf_printf(out, "Lower bound %s~ms", t.lb);
+    else if (st == PS_OK)
+        st = ps_buf_printf(out, "Lower bound of each row's scenario");
+    if (st == PS_OK && t.any_star)
+        st = ps_buf_printf(out, "; $^{*}$ best makespan within the memory limit (bold)");
+    if (st == PS_OK && t.any_over)
+        st = ps_buf_printf(out, "; $^{\\dagger}$ peak memory over the limit");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ".}\n\\end{tabular}\n");
+    table_fini(&t);
+    return st;
+}
+
+/* Appends text with Markdown table cells' special characters escaped. */
+static enum ps_status md_text(struct ps_buf *out, const char *s)
+{
+    enum ps_status st = PS_OK;
+    for (; *s && st == PS_OK; s++)
+        st = strchr("|*_`\\<>[]", *s) ? ps_buf_printf(out, "\\%c", *s) : ps_buf_append(out, s, 1);
+    return st;
+}
+
+enum ps_status ps_export_compare_markdown(const struct ps_compare_row *rows, size_t n,
+                                          struct ps_buf *out)
+{
+    struct table t;
+    enum ps_status st = table_build(&t, rows, n);
+    if (st == PS_OK)
+        st = table_provenance(out, rows, n, "<!-- ", " -->");
+    for (int c = 0; c < t.nc && st == PS_OK; c++) {
+        st = ps_buf_printf(out, "| ");
+        if (st == PS_OK)
+            st = md_text(out, paper_title(t.titles[c], false));
+        if (st == PS_OK)
+            st = ps_buf_printf(out, " ");
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "|\n");
+    for (int c = 0; c < t.nc && st == PS_OK; c++)
+        st = ps_buf_printf(out, "|%s", t.right[c] ? "---:" : ":---");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "|\n");
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        for (int c = 0; c < t.nc && st == PS_OK; c++) {
+            bool bold = c == t.sched_col + 2 && t.best[i];
+            st = ps_buf_printf(out, "| %s", bold ? "**" : "");
+            if (st == PS_OK)
+                st = md_text(out, t.cells[i][c]);
+            if (st == PS_OK)
+                st = ps_buf_printf(out, "%s%s%s ", bold ? "**" : "",
+                                   c == t.sched_col && t.best[i] ? " \\*" : "",
+                                   c == t.sched_col + 4 && t.over[i] ? " !" : "");
+        }
+        if (st == PS_OK)
+            st = ps_buf_printf(out, "|\n");
+    }
+    if (st == PS_OK && !t.many_groups)
+        st = ps_buf_printf(out, "\nLower bound %s ms", t.lb);
+    else if (st == PS_OK)
+        st = ps_buf_printf(out, "\nLower bound of each row's scenario");
+    if (st == PS_OK && t.any_star)
+        st = ps_buf_printf(out, "; \\* best makespan within the memory limit (bold)");
+    if (st == PS_OK && t.any_over)
+        st = ps_buf_printf(out, "; ! peak memory over the limit");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ".\n");
+    table_fini(&t);
     return st;
 }

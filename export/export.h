@@ -125,9 +125,28 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out);
 
+/* The comparison as a LaTeX tabular for papers (booktabs: \toprule, \midrule, \bottomrule),
+ * and as a Markdown table; both open with the provenance as comments, mark the best row
+ * (bold makespan and a star) and peaks over the memory limit, and end with the lower
+ * bound. Text is escaped for each. */
+enum ps_status ps_export_compare_latex(const struct ps_compare_row *rows, size_t n,
+                                       struct ps_buf *out);
+enum ps_status ps_export_compare_markdown(const struct ps_compare_row *rows, size_t n,
+                                          struct ps_buf *out);
+
+/* The one "best" rule of every view: best[i] is true for the rows within the memory limit
+ * with the smallest makespan of their group (one scenario and sweep point; ties share it);
+ * when no row of a group fits the limit, none of it is best. */
+void ps_compare_best(const struct ps_compare_row *rows, size_t n, bool *best);
+
 /* Readable summary of one schedule and an ASCII Gantt chart `width` columns wide: one
  * row per device, DC boundaries marked. */
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
+
+/* The A/B difference in one line, B minus A: "d greedy - 1f1b: makespan -1259.8 ms
+ * (-34.0%), bubble -25.4 points, peak memory +0 units" (with a Greek delta when unicode). */
+void ps_schedule_diff_text(const struct ps_schedule *a, const struct ps_schedule *b, bool unicode,
+                           char *buf, size_t size);
 
 /* ---- Provenance (export/provenance.c; docs/formats.md, "Provenance") ---- */
 
@@ -191,6 +210,45 @@ enum ps_format ps_format_of_path(const char *path);
 /* ".trace.json, .json, .csv, ..." into buf. */
 void ps_format_extensions(char *buf, size_t size);
 
+/* ---- PyTorch (export/torch.c, export/torch_read.c; docs/formats.md, "PyTorch") ---- */
+
+/* The schedule as torch.distributed.pipelining's per-rank action CSV: row r is rank r,
+ * actions "0F1" (stage 0, forward, microbatch 1), "2I3" and "2W3" for a split backward,
+ * "2B3" for the full one; stage = the virtual stage (chunk x ranks + rank for loops, the V
+ * order for waves). Compute-only: PyTorch's time steps, idle steps empty. lowered: with
+ * SEND_F/RECV_F/SEND_B/RECV_B in pipescope's order and REDUCE_GRAD. An op cut into parts is
+ * one action at its last part's place (*had_parts says so; NULL allowed). The file has no
+ * room for provenance: PyTorch reads every row as a rank. PS_EINVAL for an untimed or
+ * infeasible schedule. */
+enum ps_status ps_export_schedule_torch(const struct ps_schedule *s, bool lowered,
+                                        struct ps_buf *out, bool *had_parts);
+
+/* What a torch CSV held. */
+struct ps_torch_info {
+    bool lowered;        /* it has SEND/RECV actions */
+    int n_ranks, chunks; /* rows, and stage indices per rank */
+    enum ps_traversal traversal;
+    bool split;           /* I and W actions */
+    size_t n_actions;     /* compute actions placed */
+    size_t skipped;       /* UNSHARD, RESHARD, REDUCE_GRAD */
+    size_t dropped_w;     /* W on stages whose weight_ms is 0 */
+    int ordered_channels; /* channels ordered by one rank's sends (lowered) */
+    int fcfs_channels;    /* channels left first-come-first-served */
+};
+
+/* Reads a torch CSV (pipescope's, or PyTorch's _dump_csv, compute-only or lowered) into an
+ * untimed schedule of sc (borrowed; it must outlive *out) named `name`: each rank's compute
+ * actions become its device order, a lowered file's sends order the channels one rank
+ * feeds. ps_sim_run times it. Errors name the rank and step: PS_EPARSE (not an action),
+ * PS_EINVAL (rows are not the scenario's stages, a microbatch it does not have, a
+ * placement neither loop nor V, an action twice). *out owned by the caller. */
+enum ps_status ps_import_torch_csv(const char *text, size_t len, const struct ps_scenario *sc,
+                                   const char *name, struct ps_schedule **out,
+                                   struct ps_torch_info *info, struct ps_diag *d);
+
+/* True when text starts like a torch CSV (its first cell is an action). */
+bool ps_torch_csv_looks_like(const char *text, size_t len);
+
 /* ---- Figures and traces (export/svg.c, export/trace.c) ---- */
 
 /* Options of the SVG figure; all-zero means the defaults. */
@@ -240,5 +298,9 @@ enum ps_status ps_export_render(const char *svg, size_t len, enum ps_format fmt,
  * The schedule must be timed (or infeasible: then only the names). Appends to out;
  * returns PS_EINVAL or PS_ENOMEM. */
 enum ps_status ps_export_schedule_trace(const struct ps_schedule *s, struct ps_buf *out);
+/* Several schedules in one trace (the A/B view): each its own processes, named "A NAME: DC
+ * east", "B NAME: DC east", ...; otherData lists the schedules and their provenance. */
+enum ps_status ps_export_schedules_trace(const struct ps_schedule *const *scheds, size_t n,
+                                         struct ps_buf *out);
 
 #endif

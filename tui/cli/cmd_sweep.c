@@ -19,7 +19,7 @@
 const char cli_help_sweep[] =
     "Usage: pipescope sweep [SCENARIO OPTIONS] --vary PATH=V1,V2,... [--vary ...]\n"
     "                       [--schedules a,b,...|all] [--param [NAME.]KEY=VALUE ...]\n"
-    "                       [--format csv|json|table] [-o FILE]\n"
+    "                       [--format csv|json|table|latex|markdown] [-o FILE]\n"
     "\n"
     "Compares the schedules at every point of the cartesian product of the --vary values\n"
     "(each applied to the scenario like --set, in the order given), one row per (point,\n"
@@ -33,7 +33,7 @@ const char cli_help_sweep[] =
     "                         fields only)\n"
     "  -s, --schedules LIST   as in compare (default: all)\n"
     "  -p, --param ...        as in compare\n"
-    "  -f, --format FORMAT    csv (default), json or table\n"
+    "  -f, --format FORMAT    csv (default), json, table, latex or markdown\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "\n"
     "Every point is built before any schedule runs: an invalid point fails the sweep\n"
@@ -310,7 +310,7 @@ int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv)
         rc = cli_fail("sweep: no schedule could run at any point (%s not written)", o.out);
         goto done;
     }
-    rc = cli_write_rows(o.format, o.out, rows, n_rows);
+    rc = cli_write_rows(o.fmt, o.out, rows, n_rows);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("sweep: no schedule could run at any point");
 done:

@@ -124,25 +124,32 @@ int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int 
     return PS_EXIT_OK;
 }
 
-int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n)
+int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_row *rows, size_t n)
 {
     struct ps_buf buf;
     ps_buf_init(&buf);
     enum ps_status st;
-    if (strcmp(format, "csv") == 0)
+    if (fmt == PS_FMT_CSV)
         st = ps_export_compare_csv(rows, n, &buf);
-    else if (strcmp(format, "json") == 0)
+    else if (fmt == PS_FMT_JSON)
         st = ps_export_compare_json(rows, n, &buf);
+    else if (fmt == PS_FMT_LATEX)
+        st = ps_export_compare_latex(rows, n, &buf);
+    else if (fmt == PS_FMT_MARKDOWN)
+        st = ps_export_compare_markdown(rows, n, &buf);
     else
         st = ps_export_compare_table(rows, n, &buf);
     int rc;
     if (st != PS_OK)
-        rc = cli_fail("cannot write the %s output: %s", format, ps_status_str(st));
+        rc = cli_fail("cannot write the %s output: %s", ps_format_name(fmt), ps_status_str(st));
     else
         rc = cli_write_output(out, buf.data ? buf.data : "", buf.len);
     ps_buf_fini(&buf);
     return rc;
 }
+
+#define COMPARE_FORMATS "table|csv|json|svg|pdf|png|latex|markdown"
+#define SWEEP_FORMATS "csv|json|table|latex|markdown"
 
 /* Parses compare's or sweep's options; returns -1 to go on, else an exit code. */
 int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc, char **argv,
@@ -155,7 +162,7 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"vary", required_argument, NULL, 'v'},
-        {"width", required_argument, NULL, 'w'},
+        CLI_FIGURE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -169,6 +176,11 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             return PS_EXIT_USAGE;
         if (taken)
             continue;
+        if (!sweep && (taken = cli_figure_opt(cmd, &o->fig, c, optarg)) != 0) {
+            if (taken < 0)
+                return PS_EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case 's':
             o->schedules = optarg;
@@ -191,17 +203,6 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
                 return cli_usage(cmd, "%s: at most %d --vary", cmd, CLI_MAX_VARY);
             o->vary[o->n_vary++] = optarg;
             break;
-        case 'w': {
-            if (sweep)
-                return cli_getopt_error(cmd, '?', argv);
-            char *end;
-            long w = strtol(optarg, &end, 10);
-            if (*end || w < 320 || w > 100000)
-                return cli_usage(cmd, "%s: --width '%s': expected pixels, 320 to 100000", cmd,
-                                 optarg);
-            o->width = (int)w;
-            break;
-        }
         case 'h':
             return cli_print_help(env, cmd);
         default:
@@ -210,24 +211,17 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
     }
     if (optind < argc)
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
-    if (!o->format)
-        o->format = cli_format_of_path(o->out, false) ? cli_format_of_path(o->out, false)
-                    : sweep                           ? "csv"
-                                                      : "table";
-    else if (cli_format_of_path(o->out, false) &&
-             strcmp(cli_format_of_path(o->out, false), o->format) != 0)
-        fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
-                cmd, o->format, o->out);
-    if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))
-        return cli_usage(cmd, "%s: --format '%s': expected table, csv or json%s", cmd, o->format,
-                         sweep ? "" : " (or svg)");
+    int rc = cli_output_format(cmd, o->format, o->out, sweep ? SWEEP_FORMATS : COMPARE_FORMATS,
+                               sweep ? PS_FMT_CSV : PS_FMT_TABLE, &o->fmt);
+    if (rc != PS_EXIT_OK)
+        return rc;
     return -1;
 }
 
 void cli_compare_opts_init(struct cli_compare_opts *o, int argc)
 {
     memset(o, 0, sizeof(*o));
-    o->width = 1000;
+    o->fig.width_px = 1000;
     ps_cli_scenario_init(&o->so);
     o->param_kv = calloc((size_t)argc + 1, sizeof(char *));
     o->vary = calloc(CLI_MAX_VARY, sizeof(char *));
