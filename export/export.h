@@ -195,7 +195,7 @@ struct ps_format_def {
 
 /* The row of a format (NULL for NONE and UNKNOWN). */
 const struct ps_format_def *ps_format_def(enum ps_format f);
-/* A format by its --format name; PS_FMT_NONE when there is none. */
+/* A format by its --format name ("tex" and "md" too); PS_FMT_NONE when there is none. */
 enum ps_format ps_format_parse(const char *name);
 /* The --format name ("none" for NONE and UNKNOWN). */
 const char *ps_format_name(enum ps_format f);

@@ -28,6 +28,11 @@ enum ps_format ps_format_parse(const char *name)
     for (size_t i = 0; name && i < sizeof formats / sizeof formats[0]; i++)
         if (strcmp(formats[i].name, name) == 0)
             return formats[i].format;
+    /* The short names of the endings are the formats too. */
+    if (name && strcmp(name, "tex") == 0)
+        return PS_FMT_LATEX;
+    if (name && strcmp(name, "md") == 0)
+        return PS_FMT_MARKDOWN;
     return PS_FMT_NONE;
 }
 

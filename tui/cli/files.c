@@ -176,14 +176,14 @@ int cli_output_format(const char *cmd, const char *given, const char *out, const
         by_name = PS_FMT_TABLE;
     if (given != NULL) {
         *fmt = ps_format_parse(given);
-        if (*fmt == PS_FMT_NONE || !cli_word_in(given, allowed)) {
+        if (*fmt == PS_FMT_NONE || !cli_word_in(ps_format_name(*fmt), allowed)) {
             char near[64];
             return cli_usage(cmd, "%s: --format '%s': expected %s%s", cmd, given, words,
                              cli_hint(ps_suggest_in_list(given, allowed, near, sizeof near)));
         }
         if (by_name > PS_FMT_UNKNOWN && by_name != *fmt)
             fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
-                    cmd, given, out);
+                    cmd, ps_format_name(*fmt), out);
     } else if (by_name == PS_FMT_UNKNOWN) {
         ps_format_extensions(exts, sizeof exts);
         return cli_usage(cmd,
