@@ -3,6 +3,7 @@
  * presets in docs/presets.md). */
 #include "presets/cluster.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,9 @@ enum ps_status ps_cluster_resolve_models(struct ps_cluster *c, struct ps_diag *d
         if (st != PS_OK) {
             char path[64];
             snprintf(path, sizeof path, "jobs.%d.model", i);
-            return ps_diag_set(d, st, path, "%s%s%s", inner.path, inner.path[0] != '\0' ? ": " : "",
+            /* The calculator's own "model" path is this field's; deeper ones stay. */
+            bool own = inner.path[0] == '\0' || strcmp(inner.path, "model") == 0;
+            return ps_diag_set(d, st, path, "%s%s%s", own ? "" : inner.path, own ? "" : ": ",
                                inner.msg);
         }
         j->has_calc = true;

@@ -190,10 +190,10 @@ static enum ps_status read_links(const cJSON *root, struct ps_cluster *c, struct
         return PS_OK;
     if ((st = want(v, true, "links", d)))
         return st;
-    int n = cJSON_GetArraySize(v), max = c->n_regions * (c->n_regions - 1) / 2;
+    /* Duplicates are named by the validator; this only bounds the allocation. */
+    int n = cJSON_GetArraySize(v), max = PS_CLUSTER_MAX_REGIONS * PS_CLUSTER_MAX_REGIONS;
     if (n > max)
-        return ps_diag_set(d, PS_EINVAL, "links", "more links (%d) than pairs of regions (%d)", n,
-                           max);
+        return ps_diag_set(d, PS_EINVAL, "links", "too many links (%d)", n);
     if (n == 0)
         return PS_OK;
     c->links = calloc((size_t)n, sizeof *c->links);
@@ -507,6 +507,29 @@ char *ps_cluster_to_json(const struct ps_cluster *c)
     return text;
 }
 
+/* After "regions.N.name=NEW", links that named the region by its old name follow it. */
+static void rename_links(cJSON *root, const struct ps_cluster *c, const char *path)
+{
+    int r;
+    char tail[16];
+    if (sscanf(path, "regions.%d.%15s", &r, tail) != 2 || strcmp(tail, "name") != 0 || r < 0 ||
+        r >= c->n_regions)
+        return;
+    const cJSON *regions = cJSON_GetObjectItemCaseSensitive(root, "regions");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(regions, r), "name");
+    cJSON *links = cJSON_GetObjectItemCaseSensitive(root, "links");
+    if (!cJSON_IsString(name) || !cJSON_IsArray(links))
+        return;
+    for (cJSON *l = links->child; l != NULL; l = l->next)
+        for (int e = 0; e < 2; e++) {
+            const char *key = e ? "to" : "from";
+            const cJSON *ref = cJSON_GetObjectItemCaseSensitive(l, key);
+            if (cJSON_IsString(ref) && strcmp(ref->valuestring, c->regions[r].name) == 0)
+                cJSON_ReplaceItemInObjectCaseSensitive(l, key,
+                                                       cJSON_CreateString(name->valuestring));
+        }
+}
+
 enum ps_status ps_cluster_set_path(struct ps_cluster *c, const char *path, const char *value,
                                    struct ps_diag *d)
 {
@@ -514,7 +537,14 @@ enum ps_status ps_cluster_set_path(struct ps_cluster *c, const char *path, const
     cJSON *root = to_cjson(c);
     if (root == NULL)
         return ps_diag_set(d, PS_ENOMEM, path != NULL ? path : "", "out of memory");
+    /* policy.alpha is a number or "adaptive": the old value's type must not decide how
+     * the text reads (a string field would keep "0.3" as text). */
+    cJSON *policy = cJSON_GetObjectItemCaseSensitive(root, "policy");
+    if (path != NULL && strcmp(path, "policy.alpha") == 0 && cJSON_IsObject(policy))
+        cJSON_DeleteItemFromObjectCaseSensitive(policy, "alpha");
     enum ps_status st = ps_json_set_path(root, path, value, d);
+    if (st == PS_OK)
+        rename_links(root, c, path);
     if (st == PS_OK) {
         struct ps_cluster fresh;
         st = from_cjson(root, &fresh, d);
