@@ -48,8 +48,9 @@ static void explain_cannot(const struct ps_cluster *c, int j, struct ps_job_plan
         snprintf(pl->why, sizeof pl->why, "model '%.80s' is not resolved", job->model);
     else if (job->model[0] != '\0' && pl->k_min > job->calc.layers + job->calc.extra_layers)
         snprintf(pl->why, sizeof pl->why,
-                 "its model states do not fit in %g GB per GPU even with one layer per stage",
-                 c->gpu.memory_gb);
+                 "does not fit in %g GB per GPU even with one layer per stage (model states "
+                 "and the activations 1F1B keeps%s)",
+                 c->gpu.memory_gb, job->recompute ? "" : "; recompute would help");
     else if (pl->k_min > PS_MAX_STAGES)
         snprintf(pl->why, sizeof pl->why, "needs more than %d GPUs (stages)", PS_MAX_STAGES);
     else if (pl->k_min > total)

@@ -41,6 +41,30 @@ enum ps_status ps_export_cluster_table(const struct ps_cluster *c,
 enum ps_status ps_export_cluster_allocation_json(const struct ps_cluster *c, int job,
                                                  const struct ps_placement *p, struct ps_buf *out);
 
+/* One link as `cluster path` shows it, for one job: the bandwidth it would get, its
+ * communication and computation times per microbatch, their ratio, and feasibility. */
+struct ps_cluster_link_row {
+    int a, b; /* regions */
+    double bandwidth_gbps, comm_ms, comp_ms, ratio;
+    bool feasible;
+};
+
+/* `cluster path` as JSON: { "job", "k_star", "t_stage_ms", "seed", "path": [...], "found",
+ * "bottleneck": { "from", "to", "ratio" } or null, "links": [...] }. path has n regions;
+ * bottleneck_a < 0 means none. */
+struct ps_cluster_path_out {
+    int job, k_star, seed, n;
+    const int *path;
+    bool found;
+    double t_stage_ms;
+    int bottleneck_a, bottleneck_b;
+    double bottleneck_ratio;
+    const struct ps_cluster_link_row *links;
+    int n_links;
+};
+enum ps_status ps_export_cluster_path_json(const struct ps_cluster *c,
+                                           const struct ps_cluster_path_out *p, struct ps_buf *out);
+
 /* Marks the Pareto front of n points (x, y both to minimise): on_front[i] is true when no
  * other point is at least as good in both and better in one. */
 void ps_cluster_pareto(const double *x, const double *y, size_t n, bool *on_front);

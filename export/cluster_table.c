@@ -247,6 +247,69 @@ enum ps_status ps_export_cluster_allocation_json(const struct ps_cluster *c, int
     return st;
 }
 
+static enum ps_status json_region(struct ps_buf *out, const struct ps_cluster *c, const char *key,
+                                  int r)
+{
+    enum ps_status st = ps_buf_printf(out, "\"%s\": ", key);
+    return st == PS_OK ? ps_buf_json_string(out, c->regions[r].name) : st;
+}
+
+enum ps_status ps_export_cluster_path_json(const struct ps_cluster *c,
+                                           const struct ps_cluster_path_out *p, struct ps_buf *out)
+{
+    char a[32], b[32], e[32], f[32], g[32];
+    enum ps_status st = ps_buf_printf(out, "{ \"job\": ");
+    if (st == PS_OK)
+        st = ps_buf_json_string(out, c->jobs[p->job].name);
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ", \"k_star\": %d, \"t_stage_ms\": %s, ", p->k_star,
+                           num_text(p->t_stage_ms, a));
+    if (st == PS_OK)
+        st = json_region(out, c, "seed", p->seed);
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ", \"path\": [");
+    for (int i = 0; i < p->n && st == PS_OK; i++) {
+        st = ps_buf_printf(out, "%s", i ? ", " : "");
+        if (st == PS_OK)
+            st = ps_buf_json_string(out, c->regions[p->path[i]].name);
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "], \"found\": %s, \"bottleneck\": ", p->found ? "true" : "false");
+    if (st == PS_OK && p->bottleneck_a >= 0) {
+        st = ps_buf_printf(out, "{ ");
+        if (st == PS_OK)
+            st = json_region(out, c, "from", p->bottleneck_a);
+        if (st == PS_OK)
+            st = ps_buf_printf(out, ", ");
+        if (st == PS_OK)
+            st = json_region(out, c, "to", p->bottleneck_b);
+        if (st == PS_OK)
+            st = ps_buf_printf(out, ", \"ratio\": %s }", num_text(p->bottleneck_ratio, a));
+    } else if (st == PS_OK) {
+        st = ps_buf_printf(out, "null");
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ",\n  \"links\": [");
+    for (int i = 0; i < p->n_links && st == PS_OK; i++) {
+        const struct ps_cluster_link_row *l = &p->links[i];
+        st = ps_buf_printf(out, "%s\n    { ", i ? "," : "");
+        if (st == PS_OK)
+            st = json_region(out, c, "from", l->a);
+        if (st == PS_OK)
+            st = ps_buf_printf(out, ", ");
+        if (st == PS_OK)
+            st = json_region(out, c, "to", l->b);
+        if (st == PS_OK)
+            st = ps_buf_printf(out,
+                               ", \"bandwidth_gbps\": %s, \"comm_ms\": %s, \"comp_ms\": %s, "
+                               "\"ratio\": %s, \"feasible\": %s }",
+                               num_text(l->bandwidth_gbps, b), num_text(l->comm_ms, e),
+                               num_text(l->comp_ms, f), num_text(l->ratio, g),
+                               l->feasible ? "true" : "false");
+    }
+    return st == PS_OK ? ps_buf_printf(out, "\n  ] }\n") : st;
+}
+
 /* ---- text ---------------------------------------------------------------------------- */
 
 void ps_cluster_pareto(const double *x, const double *y, size_t n, bool *on_front)

@@ -68,7 +68,7 @@ static int make_big(struct ps_cluster *c)
         job->microbatches = 32;
         double u = uniform();
         /* Alpaca, WikiText-103 or OpenWebText at 4096 tokens x 32 microbatches a step */
-        job->iterations = u < 0.4 ? 95 : u < 0.8 ? 954 : 72480;
+        job->iterations = u < 0.4 ? 95 : u < 0.8 ? 954 : 72479;
         job->submit_s = t;
         t += -9000.0 * log(1.0 - uniform()); /* mean 2.5 h between arrivals */
     }
