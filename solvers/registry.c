@@ -16,9 +16,9 @@ extern const struct ps_solver ps_solver_greedy;
 extern const struct ps_solver ps_solver_optimal;
 
 static const struct ps_solver *const table[] = {
-    &ps_solver_gpipe,       &ps_solver_1f1b,   &ps_solver_interleaved,
-    &ps_solver_zb_h1,       &ps_solver_zb_h2,  &ps_solver_zb_v,
-    &ps_solver_1f1b_warmup, &ps_solver_greedy, &ps_solver_optimal,
+    &ps_solver_gpipe,  &ps_solver_1f1b,    &ps_solver_interleaved, &ps_solver_zb_h1,
+    &ps_solver_zb_h2,  &ps_solver_zb_v,    &ps_solver_1f1b_warmup, &ps_solver_geopipe,
+    &ps_solver_greedy, &ps_solver_optimal,
 };
 
 #define TABLE_LEN (sizeof table / sizeof table[0])
