@@ -523,6 +523,8 @@ static void compute_metrics(struct ps_schedule *s)
         }
     }
     s->lower_bound_ns = ps_lower_bound_ns(sc);
+    if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
+        memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
 }
 
 enum ps_status ps_sim_metrics(struct ps_schedule *s)
