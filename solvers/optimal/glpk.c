@@ -60,6 +60,10 @@ static void callback(glp_tree *tree, void *info)
     if (so->ctx != NULL && so->ctx->cancel != NULL && atomic_load(so->ctx->cancel)) {
         so->cancelled = true;
         glp_ios_terminate(tree);
+    } else if (so->node_limit > 0 && t_cnt >= so->node_limit && !so->node_capped) {
+        /* a deterministic limit on the work, unlike the time limit */
+        so->node_capped = true;
+        glp_ios_terminate(tree);
     }
     opt_report(so, false);
 }
@@ -133,8 +137,11 @@ static bool cancel_requested(const struct solve *so)
     return so->ctx != NULL && so->ctx->cancel != NULL && atomic_load(so->ctx->cancel);
 }
 
-/* The root LP in slices of 0.25 s (each resumes from the last basis), so that a cancel is
- * seen and progress keeps coming while a large LP solves. True when it is optimal. */
+/* The root LP in slices (each resumes from the last basis), so that a cancel is seen and
+ * progress keeps coming while a large LP solves. A slice is a number of simplex iterations
+ * scaled to the LP's size (about 0.1 s here), not a time, so the path of the simplex and
+ * hence the whole solve is the same on every machine unless the time limit ends it. True
+ * when the LP is optimal. */
 static bool root_lp(struct solve *so, double time_limit)
 {
     struct model *m = so->m;
@@ -143,13 +150,15 @@ static bool root_lp(struct solve *so, double time_limit)
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
     smcp.presolve = GLP_OFF;
+    double size = (double)glp_get_num_nz(m->lp) + glp_get_num_rows(m->lp) + glp_get_num_cols(m->lp);
+    double iters = 1e7 / (size > 1 ? size : 1);
+    smcp.it_lim = iters < 50 ? 50 : iters > 100000 ? 100000 : (int)iters;
     int src;
     for (;;) {
-        double slice = left < 0.25 ? left : 0.25;
-        smcp.tm_lim = slice * 1e3 < 1 ? 1 : (int)(slice * 1e3);
+        smcp.tm_lim = left * 1e3 < 1 ? 1 : left * 1e3 > 2e9 ? 2000000000 : (int)(left * 1e3);
         glp_term_out(GLP_OFF);
         src = glp_simplex(m->lp, &smcp);
-        if (src != GLP_ETMLIM)
+        if (src != GLP_EITLIM)
             break;
         if (cancel_requested(so)) {
             so->cancelled = true;

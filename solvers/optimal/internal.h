@@ -268,13 +268,15 @@ struct solve {
     double best_bound; /* ms, -inf when none */
     double incumbent;  /* ms */
     long nodes;
+    long node_limit;  /* stop after this many nodes, 0: none */
+    bool node_capped; /* stopped by node_limit */
     bool cancelled;
 };
 
 /* Sends progress to the caller's callback (at most every 0.1 s unless forced). */
 void opt_report(struct solve *so, bool force);
-/* The root LP in slices, then branch-and-cut until time_limit (s, from so->t0) or the
- * relative gap. Returns glp_intopt's code, or -1 when it did not run. */
+/* The root LP in slices, then branch-and-cut until time_limit (s, from so->t0), the
+ * relative gap or so->node_limit. Returns glp_intopt's code, or -1 when it did not run. */
 int opt_glpk_solve(struct solve *so, double time_limit, double gap);
 /* Largest violation of a row or column bound by x (the incumbent's self-check). */
 double opt_max_violation(glp_prob *lp, const double *x);

@@ -32,6 +32,10 @@ static const struct ps_param_def params[] = {
     {"time_limit", PS_PARAM_FLOAT, "10", "stop after this many seconds with the best so far", NULL,
      0, 86400},
     {"gap", PS_PARAM_FLOAT, "0", "stop at this relative gap (0: prove optimal)", NULL, 0, 1},
+    {"node_limit", PS_PARAM_INT, "0",
+     "stop after this many branch-and-bound nodes (0: no limit); unlike the time limit, the "
+     "same result on every machine",
+     NULL, 0, 1e9},
     {"traversal", PS_PARAM_CHOICE, "loop", "loop (one chunk per device) or wave (V-shape, two)",
      "loop|wave", 0, 0},
     {"write_model", PS_PARAM_STRING, "", "write the MILP in CPLEX LP format to this file", NULL, 0,
@@ -85,6 +89,7 @@ struct job {
     const struct ps_scenario *sc;
     const struct ps_solve_ctx *ctx;
     double t0, time_limit, gap;
+    long node_limit;
     const char *form, *model_path;
     struct ps_schedule *s; /* the answer */
     struct model m;
@@ -101,6 +106,7 @@ static enum ps_status read_params(struct job *j, const struct ps_params *p, stru
     const struct ps_scenario *sc = j->sc;
     j->time_limit = ps_params_get_float(self, p, "time_limit");
     j->gap = ps_params_get_float(self, p, "gap");
+    j->node_limit = ps_params_get_int(self, p, "node_limit");
     int tr = ps_traversal_parse(ps_params_get(self, p, "traversal"));
     j->model_path = ps_params_get(self, p, "write_model");
     j->form = ps_params_get(self, p, "formulation");
@@ -409,6 +415,9 @@ static enum ps_status finish(struct job *j, struct solve *so, int rc, bool cance
     }
     so->incumbent = ms(obj);
     so->best_bound = ms(s->solver.bound_ns);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", so->nodes);
+    ps_schedule_set_param(s, "nodes", buf);
     opt_report(so, true);
     return PS_OK;
 }
@@ -434,6 +443,7 @@ static enum ps_status solve(struct job *j, struct ps_diag *d)
     so.t0 = j->t0;
     so.best_bound = ms(j->lb);
     so.incumbent = ms(j->w.ub);
+    so.node_limit = j->node_limit;
     so.last_report = opt_now_s();
     int rc = -1;
     const struct ps_solve_ctx *ctx = j->ctx;
