@@ -232,6 +232,10 @@ void tui_field_exact(const struct tui_app *app, const struct tui_field *f, char 
         snprintf(buf, size, "%d", app->sc.n_dcs);
         return;
     }
+    if (def->type == PS_FIELD_CHOICE) {
+        ps_field_format(&app->sc, &f->ref, buf, size); /* its word */
+        return;
+    }
     bool none = false;
     double v = ps_field_get(&app->sc, &f->ref, &none);
     if (def->type == PS_FIELD_LIMIT && none && def->unit == PS_UNIT_MEMORY)
@@ -259,6 +263,9 @@ static void step_text(const struct ps_field_def *def, char *buf, size_t size)
         snprintf(buf, size, "+/- shows or hides its rows, Enter types none to remove it");
     else if (def->type == PS_FIELD_LAYOUT)
         snprintf(buf, size, "+/- adds or removes a DC (S stays), Enter types a count or 4+4");
+    else if (def->type == PS_FIELD_CHOICE && l && l->words)
+        snprintf(buf, size, "+/- goes round %s, %s, ...; Enter types one", l->words[0],
+                 l->words[1] ? l->words[1] : "");
     else if (def->type == PS_FIELD_COUNT)
         snprintf(buf, size, "+/- by 1%s, Enter types a value",
                  def->scope == PS_SCOPE_DC ? " (S follows)" : "");
