@@ -107,6 +107,9 @@ struct ps_compare_row {
     char scenario_hash[PS_SCENARIO_HASH_LEN + 1];
     char origin[256]; /* where the scenario came from */
     char edits[1024]; /* its edits, one "PATH=VALUE" per line */
+    /* The solver's "note" parameter (what it did beyond its name, e.g. a cap), "" when none;
+     * for the command line to show, not a file column. */
+    char note[sizeof(((struct ps_kv *)0)->value)];
 };
 
 /* Fills a row from a (timed or infeasible) schedule. */
