@@ -535,12 +535,10 @@ static enum ps_status table_provenance(struct ps_buf *out, const struct ps_compa
     }
     for (size_t i = 0; i < n && st == PS_OK; i++)
         if (rows[i].params[0] || strcmp(rows[i].status_text, rows[i].status) != 0)
-            st = ps_buf_printf(out, "%s%s: %s%s%s%s%s\n", open,
-                               ps_text_safe(rows[i].schedule, a, sizeof a),
-                               ps_text_safe(rows[i].status_text, b, sizeof b),
-                               rows[i].params[0] ? " (" : "",
-                               ps_text_safe(rows[i].params, e, sizeof e),
-                               rows[i].params[0] ? ")" : "", close);
+            st = ps_buf_printf(
+                out, "%s%s: %s%s%s%s%s\n", open, ps_text_safe(rows[i].schedule, a, sizeof a),
+                ps_text_safe(rows[i].status_text, b, sizeof b), rows[i].params[0] ? " (" : "",
+                ps_text_safe(rows[i].params, e, sizeof e), rows[i].params[0] ? ")" : "", close);
     return st;
 }
 
