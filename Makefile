@@ -8,7 +8,10 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
            libcmocka-dev tmux clang-format librsvg2-dev libcairo2-dev poppler-utils
 
-.PHONY: all deps build build-release run test test-asan bench clean
+# Where `make install` puts bin/pipescope and share/doc/pipescope.
+PREFIX ?= /usr/local
+
+.PHONY: all deps build build-release run test test-asan bench install uninstall clean
 
 all: build
 
@@ -39,6 +42,13 @@ test-asan: deps
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+uninstall:
+	rm -f $(PREFIX)/bin/pipescope
+	rm -rf $(PREFIX)/share/doc/pipescope
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-release

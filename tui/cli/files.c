@@ -181,7 +181,9 @@ int cli_output_format(const char *cmd, const char *given, const char *out, const
             return cli_usage(cmd, "%s: --format '%s': expected %s%s", cmd, given, words,
                              cli_hint(ps_suggest_in_list(given, allowed, near, sizeof near)));
         }
-        if (by_name > PS_FMT_UNKNOWN && by_name != *fmt)
+        /* A torch file is a CSV by name: no note for that. */
+        if (by_name > PS_FMT_UNKNOWN && by_name != *fmt &&
+            !(*fmt == PS_FMT_TORCH && by_name == PS_FMT_CSV))
             fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
                     cmd, ps_format_name(*fmt), out);
     } else if (by_name == PS_FMT_UNKNOWN) {
