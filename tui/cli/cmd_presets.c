@@ -1,5 +1,7 @@
 /* `pipescope presets`: the built-in scenarios, the user presets (with why one does not
  * load), and the models and link classes of the calculator. */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,6 @@
 
 #include "presets/presets.h"
 #include "core/text.h"
-#include "tui/cli/common.h"
 
 const char cli_help_presets[] =
     "Usage: pipescope presets\n"

@@ -1,6 +1,8 @@
 /* Files and the terminal for the command line: the -o check before any work, atomic
  * output (or standard output), whole-file input, the format a file name implies, and the
  * width text output wraps at. */
+#include "tui/cli/common.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +15,6 @@
 #include <unistd.h>
 
 #include "export/export.h"
-#include "tui/cli/common.h"
 
 static bool force; /* --force: replace a read-only file */
 

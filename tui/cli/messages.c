@@ -1,12 +1,13 @@
 /* The command line's messages: "pipescope: ..." on stderr, usage errors with the hint to
  * the command's help, diagnostics, and getopt's errors in our own words. */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/text.h"
-#include "tui/cli/common.h"
 
 /* Prints "pipescope: MESSAGE" with its control characters escaped: messages quote file
  * names, values and names from files, and none of them may drive the terminal. */
