@@ -30,6 +30,7 @@ const char cli_help_compare[] =
     "                         .pdf, .png; in any case); other names are refused unless\n"
     "                         --format is given\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "  --force                replace FILE even when it is read-only\n"
     "\n"
     "The best makespan within the memory limit is starred (bold in latex and markdown);\n"
     "'!' marks a peak over the limit. FIGURE OPTIONS: see below.\n";

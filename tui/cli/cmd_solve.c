@@ -37,6 +37,7 @@ const char cli_help_solve[] =
     "  --lowered              torch: the lowered form, with SEND/RECV actions in\n"
     "                         pipescope's order (replays the channel order exactly)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "  --force                replace FILE even when it is read-only\n"
     "\n"
     "FIGURE OPTIONS: --width PX, --title TEXT, --critical-path, --hide-channels,\n"
     "--hide-numbers, --hide-lower-bound (see below).\n"
@@ -68,22 +69,21 @@ static int take_option(const struct cli_env *env, int c, char **argv, struct sol
         return taken > 0 ? -1 : PS_EXIT_USAGE;
     switch (c) {
     case 's':
-        o->name = optarg;
-        return -1;
+        return cli_once("solve", &o->name, "--schedule", optarg);
     case 'c':
-        o->with = optarg;
-        return -1;
+        return cli_once("solve", &o->with, "--compare-with", optarg);
     case 'p':
         /* Keys are checked against the schedule once it is known. */
         return cli_param_add("solve", &o->params, optarg) == PS_EXIT_OK ? -1 : PS_EXIT_USAGE;
     case 'f':
-        o->format = optarg;
-        return -1;
+        return cli_once("solve", &o->format, "--format", optarg);
     case 'o':
-        o->out = optarg;
-        return -1;
+        return cli_once("solve", &o->out, "--output", optarg);
     case OPT_LOWERED:
         o->lowered = true;
+        return -1;
+    case 'F':
+        cli_set_force(true);
         return -1;
     case 'h':
         return cli_print_help(env, "solve");
@@ -104,6 +104,7 @@ static int parse_solve_opts(const struct cli_env *env, int argc, char **argv, st
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"lowered", no_argument, NULL, OPT_LOWERED},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -160,8 +161,11 @@ static int write_result(const struct ps_schedule *const *s, size_t n, const stru
 {
     if (o->fmt == PS_FMT_SVG || o->fmt == PS_FMT_PDF || o->fmt == PS_FMT_PNG)
         return cli_write_figure("solve", o->fmt, o->out, s, n, &o->fig);
+    /* streamed: the file fills as the writer goes, in constant memory */
     struct ps_buf buf;
-    ps_buf_init(&buf);
+    int rc = cli_output_open(o->out, &buf);
+    if (rc != PS_EXIT_OK)
+        return rc;
     enum ps_status st = PS_OK;
     struct ps_compare_row rows[2];
     switch (o->fmt) {
@@ -197,13 +201,11 @@ static int write_result(const struct ps_schedule *const *s, size_t n, const stru
         }
         break;
     }
-    int rc;
-    if (st != PS_OK)
+    bool writer_failed = st != PS_OK && buf.sink_st == PS_OK;
+    rc = cli_output_finish(o->out, &buf, st);
+    if (writer_failed)
         rc = cli_fail("%s: cannot write the %s output: %s", s[0]->name, ps_format_name(o->fmt),
                       ps_status_str(st));
-    else
-        rc = cli_write_output(o->out, buf.data ? buf.data : "", buf.len);
-    ps_buf_fini(&buf);
     return rc;
 }
 

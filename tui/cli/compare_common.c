@@ -161,13 +161,14 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {"param", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
         {"vary", required_argument, NULL, 'v'},
         CLI_FIGURE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     bool sweep = strcmp(cmd, "sweep") == 0;
-    int c;
+    int c, rc;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:" : ":hs:p:f:o:w:", opts, NULL)) !=
            -1) {
@@ -183,7 +184,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         }
         switch (c) {
         case 's':
-            o->schedules = optarg;
+            if ((rc = cli_once(cmd, &o->schedules, "--schedules", optarg)) >= 0)
+                return rc;
             break;
         case 'p':
             /* optind - 1 is the value's own slot when given as a separate argument;
@@ -191,10 +193,12 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             o->param_kv[o->n_param++] = optarg;
             break;
         case 'f':
-            o->format = optarg;
+            if ((rc = cli_once(cmd, &o->format, "--format", optarg)) >= 0)
+                return rc;
             break;
         case 'o':
-            o->out = optarg;
+            if ((rc = cli_once(cmd, &o->out, "--output", optarg)) >= 0)
+                return rc;
             break;
         case 'v':
             if (!sweep)
@@ -202,6 +206,9 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             if (o->n_vary == CLI_MAX_VARY)
                 return cli_usage(cmd, "%s: at most %d --vary", cmd, CLI_MAX_VARY);
             o->vary[o->n_vary++] = optarg;
+            break;
+        case 'F':
+            cli_set_force(true);
             break;
         case 'h':
             return cli_print_help(env, cmd);
@@ -211,8 +218,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
     }
     if (optind < argc)
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
-    int rc = cli_output_format(cmd, o->format, o->out, sweep ? SWEEP_FORMATS : COMPARE_FORMATS,
-                               sweep ? PS_FMT_CSV : PS_FMT_TABLE, &o->fmt);
+    rc = cli_output_format(cmd, o->format, o->out, sweep ? SWEEP_FORMATS : COMPARE_FORMATS,
+                           sweep ? PS_FMT_CSV : PS_FMT_TABLE, &o->fmt);
     if (rc != PS_EXIT_OK)
         return rc;
     return -1;
