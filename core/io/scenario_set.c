@@ -301,6 +301,35 @@ static enum ps_status reconcile_counts(cJSON *root, const char *path, struct ps_
     return PS_OK;
 }
 
+/* With a workload, these fields are planned from it (docs/formats.md). */
+static bool is_derived(const char *path)
+{
+    static const char *const roots[] = {"microbatches", "compute", "activation_mb",
+                                        "per_microbatch", "memory.limit"};
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        size_t n = strlen(roots[i]);
+        if (strncmp(path, roots[i], n) == 0 && (path[n] == '\0' || path[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+/* After an edit of a scenario with a workload, its derived fields go: the parser derives
+ * the unplanned view again, and the front end plans it (any edit can change the plan). */
+static void drop_derived(cJSON *root)
+{
+    const cJSON *wl = cJSON_GetObjectItemCaseSensitive(root, "workload");
+    if (wl == NULL || cJSON_IsNull(wl))
+        return;
+    static const char *const keys[] = {"microbatches", "compute", "activation_mb",
+                                       "per_microbatch"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(root, keys[i]);
+    cJSON *mem = cJSON_GetObjectItemCaseSensitive(root, "memory");
+    if (cJSON_IsObject(mem))
+        cJSON_DeleteItemFromObjectCaseSensitive(mem, "limit");
+}
+
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,
                                     struct ps_diag *d)
 {
@@ -314,6 +343,12 @@ enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, co
         return ps_diag_set(d, PS_ENOMEM, path, NULL);
 
     enum ps_status st = PS_OK;
+    if (sc->workload != NULL && is_derived(path)) {
+        cJSON_Delete(root);
+        return ps_diag_set(d, PS_EINVAL, path,
+                           "derived from the workload; edit workload.* instead (or remove it: "
+                           "workload=null)");
+    }
     char toks[PATH_MAX_LEN];
     snprintf(toks, sizeof toks, "%s", path);
     if (strcmp(path, "datacenters") == 0 && value[0] >= '0' && value[0] <= '9') {
@@ -382,6 +417,8 @@ enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, co
 
     if (st == PS_OK)
         st = reconcile_counts(root, path, d);
+    if (st == PS_OK)
+        drop_derived(root);
     if (st == PS_OK) {
         struct ps_scenario fresh;
         st = ps_scenario_from_cjson(root, "", true, &fresh, d);
