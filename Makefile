@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
            libcmocka-dev tmux clang-format
 
-.PHONY: all deps build run test test-asan bench clean
+.PHONY: all deps build build-release run test test-asan bench clean
 
 all: build
 
@@ -18,6 +18,11 @@ $(BUILD)/CMakeCache.txt:
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The Release build (-O3, other warnings than -O2 shows); CI builds it with -Werror.
+build-release: deps
+	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-release -j $(JOBS)
 
 run: build
 	./$(BUILD)/pipescope
@@ -34,4 +39,4 @@ bench: build
 	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-release

@@ -204,8 +204,8 @@ static enum ps_status want_array(const struct js_records *a, const char *key, st
 
 static enum ps_status read_solver(const cJSON *root, struct ps_schedule *s, struct ps_diag *d)
 {
-    const cJSON *so, *params;
-    const char *status;
+    const cJSON *so = NULL, *params = NULL;
+    const char *status = NULL;
     double x;
     bool is_null;
     enum ps_status st;
@@ -500,7 +500,7 @@ static enum ps_status read_transfers(const struct js_records *arr, struct ps_sch
 static enum ps_status read_metrics(const cJSON *root, struct ps_schedule *s,
                                    struct ps_recorded_metrics *rec, struct ps_diag *d)
 {
-    const cJSON *me;
+    const cJSON *me = NULL;
     bool is_null;
     enum ps_status st;
     if ((st = get_object(root, "metrics", "", &me, d)) ||
@@ -533,7 +533,7 @@ static enum ps_status import(const cJSON *root, const struct js_records *ops,
                              const struct js_records *xfers, struct ps_loaded_schedule *out,
                              struct ps_recorded_metrics *rec, struct ps_diag *d)
 {
-    const char *format, *name, *trav;
+    const char *format = NULL, *name = NULL, *trav = NULL;
     int chunks = 1;
     bool split, is_null;
     enum ps_status st;

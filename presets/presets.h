@@ -40,6 +40,10 @@ struct ps_scenario_source {
     const char *cluster;       /* NULL, or the calculator's cluster/layout spec */
     int n_sets;
     const char *const *sets; /* "PATH=VALUE" strings */
+    /* Called for an edit that did more than its field says (ps_scenario_edit's note), with
+     * the "PATH=VALUE" text; NULL: notes are dropped. */
+    void (*on_note)(void *user, const char *set, const char *note);
+    void *note_user;
 };
 
 /* Builds the scenario described by src (sc initialized by the call). Errors name the

@@ -33,7 +33,8 @@ static void prefix_diag(struct ps_diag *d, const char *source)
     d->column = 0;
 }
 
-static enum ps_status apply_set(struct ps_scenario *sc, const char *set, struct ps_diag *d)
+static enum ps_status apply_set(const struct ps_scenario_source *src, struct ps_scenario *sc,
+                                const char *set, struct ps_diag *d)
 {
     const char *eq = strchr(set, '=');
     char source[192];
@@ -49,8 +50,11 @@ static enum ps_status apply_set(struct ps_scenario *sc, const char *set, struct 
         return ps_diag_set(d, PS_ENOMEM, "", NULL);
     memcpy(path, set, plen);
     path[plen] = '\0';
-    enum ps_status st = ps_scenario_set_path(sc, path, eq + 1, d);
+    char note[256];
+    enum ps_status st = ps_scenario_edit(sc, path, eq + 1, note, sizeof note, d);
     free(path);
+    if (st == PS_OK && note[0] != '\0' && src->on_note != NULL)
+        src->on_note(src->note_user, set, note);
     if (st != PS_OK)
         prefix_diag(d, source);
     return st;
@@ -94,7 +98,7 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
         return st;
 
     for (int i = 0; i < src->n_sets; i++) {
-        st = apply_set(sc, src->sets[i], d);
+        st = apply_set(src, sc, src->sets[i], d);
         if (st != PS_OK) {
             ps_scenario_fini(sc);
             return st;

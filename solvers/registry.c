@@ -10,7 +10,7 @@
 
 #include "core/sim.h"
 
-/* The greedy and optimal solvers (solvers/greedy.c, solvers/optimal.c). Declared here too
+/* The greedy and optimal solvers (solvers/greedy.c, solvers/optimal/). Declared here too
  * so that the registry does not depend on the order in which solver.h lists them. */
 extern const struct ps_solver ps_solver_greedy;
 extern const struct ps_solver ps_solver_optimal;

@@ -1592,7 +1592,7 @@ static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const 
     ps_scenario_fini(&app->sc);
     app->sc = *sc;
     ps_scenario_init(sc);
-    snprintf(app->source, sizeof(app->source), "%s", source);
+    snprintf(app->source, sizeof(app->source), "%.*s", (int)sizeof(app->source) - 1, source);
     app->field_sel = 1;
     app->field_scroll = 0;
     app->cursor_on = false;

@@ -13,7 +13,7 @@
 
 #include "tui/app.h"
 #include "tui/canvas.h"
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 #include "tui/term.h"
 
 #define TICK_MS 100 /* input timeout while a background solve runs */

@@ -2,7 +2,7 @@
  * (tui/explorer.c) when it is part of the build. */
 #include <stddef.h>
 
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 
 /* The explorer lives in the ps_tui static library. A weak reference alone would never
  * pull it out of the archive (the linker extracts members only for strong undefined

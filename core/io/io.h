@@ -32,8 +32,15 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
 char *ps_scenario_to_json(const struct ps_scenario *sc);
 
 /* Sets one field by its path ("network.inter_dc.latency_ms", "compute.per_stage.3.forward_ms",
- * "datacenters.1.stages", "memory.limit" (null allowed), "microbatches") from text, then
- * validates the whole scenario. On failure sc is unchanged and d names the path. */
+ * "datacenters.1.stages", "memory.limit", "microbatches") from text, then validates the
+ * whole scenario: --set PATH=VALUE. A plain value goes through the core table of fields
+ * (core/field.h: units, none, layouts like 4+4); a JSON array or object replaces that part
+ * as if the file said so. On failure sc is unchanged and d names the path. note (may be
+ * NULL) gets a line when the edit did more than the field alone says ("" otherwise). */
+enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const char *value,
+                                char *note, size_t note_size, struct ps_diag *d);
+
+/* ps_scenario_edit without the note. */
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,
                                     struct ps_diag *d);
 

@@ -319,6 +319,11 @@ static void test_broken_json_position(void **state)
     ps_scenario_fini(&sc);
 }
 
+static void take_note(void *user, const char *set, const char *note)
+{
+    snprintf(user, 300, "%s: %s", set, note);
+}
+
 /* ---- --set -------------------------------------------------------------------------------- */
 
 static void set_ok(struct ps_scenario *sc, const char *path, const char *value)
@@ -372,15 +377,20 @@ static void test_set_path(void **state)
     assert_string_equal(sc.dcs[2].name, "dc2");
 
     /* counts that depend on each other follow an edit: stages spread over the DCs,
-     * a DC's stages make the total, per_stage and per_microbatch are resized */
+     * a DC's stages make the total, per_stage and per_microbatch are resized by the one
+     * rule: a stage keeps its times within its DC, a new stage copies its DC's last one */
     set_ok(&sc, "compute.per_stage.9.forward_ms", "50");
+    set_ok(&sc, "compute.per_stage.2.forward_ms", "30");
     set_ok(&sc, "stages", "13");
     assert_int_equal(sc.n_stages, 13);
     assert_int_equal(sc.dcs[0].stages + sc.dcs[1].stages + sc.dcs[2].stages, 13);
     assert_int_equal(sc.dcs[0].stages, 5);
     assert_int_equal(sc.dcs[2].stages, 4);
-    assert_true(sc.per_stage[9].forward_ms == 50);
-    assert_true(sc.per_stage[12].forward_ms == sc.compute.forward_ms);
+    assert_true(sc.per_stage[2].forward_ms == 30);
+    assert_true(sc.per_stage[3].forward_ms == 30 && sc.per_stage[4].forward_ms == 30);
+    assert_true(sc.per_stage[5].forward_ms == sc.compute.forward_ms);
+    assert_true(sc.per_stage[9].forward_ms == sc.compute.forward_ms);
+    assert_true(sc.per_stage[10].forward_ms == 50 && sc.per_stage[12].forward_ms == 50);
     set_ok(&sc, "datacenters.1.stages", "1");
     assert_int_equal(sc.n_stages, 10);
     set_ok(&sc, "per_microbatch.3.compute_scale", "2");
@@ -414,9 +424,9 @@ static void test_set_path(void **state)
         {"compute.forwrd_ms", "3", "compute.forwrd_ms", "unknown field"},
         {"network.inter_dc.latency_ms", "abc", "network.inter_dc.latency_ms",
          "must be a number (got 'abc')"},
-        {"microbatches", "abc", "microbatches", "must be an integer (got 'abc')"},
-        {"datacenters.1.stages", "0", "datacenters.1.stages", ">= 1"},
-        {"stages", "2", "stages", "cannot cover 3 datacenters"},
+        {"microbatches", "abc", "microbatches", "must be a whole number (got 'abc')"},
+        {"datacenters.1.stages", "0", "datacenters.1.stages", "between 1 and"},
+        {"stages", "2", "stages", "between 3 (one per datacenter)"},
         {"datacenters.7.stages", "1", "datacenters.7", "index out of range (0..2)"},
         {"stages.x", "1", "stages.x", "unknown field"},
         {"microbatches", "0", "microbatches", "between 1 and 16384"},
@@ -511,6 +521,19 @@ static void test_resolve(void **state)
     assert_int_equal(sc.n_microbatches, 4);
     assert_true(sc.inter_dc.latency_ms == 5);
     ps_scenario_fini(&sc);
+
+    /* An edit that does more than its field reaches the caller as a note. */
+    const char *scaled[] = {"compute.per_stage.0.forward_ms=2", "compute.forward_ms=2"};
+    char got_note[300] = "";
+    src.sets = scaled;
+    src.on_note = take_note;
+    src.note_user = got_note;
+    assert_int_equal(ps_scenario_resolve(&src, &sc, &d), PS_OK);
+    assert_string_equal(got_note, "compute.forward_ms=2: per-stage times override "
+                                  "compute.forward_ms: the 4 per-stage forward times were scaled "
+                                  "by 2");
+    ps_scenario_fini(&sc);
+    src.on_note = NULL;
 
     const char *bad_sets[] = {"microbatches=4", "compute.forward_ms=abc"};
     src.sets = bad_sets;

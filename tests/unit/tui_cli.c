@@ -1,4 +1,4 @@
-/* The scenario options the command line and the explorer share (tui/cli.h): option
+/* The scenario options the command line and the explorer share (tui/cli/cli.h): option
  * parsing, conflicts, --set edits and the messages and exit codes of resolve. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 
 static void test_default_preset(void **state)
 {

@@ -1,8 +1,9 @@
 /* The command line: pipescope's subcommands (solve, compare, sweep, validate, replay,
- * presets, schedules, scenario), and the scenario options that the command line and the
- * explorer share (--scenario, --preset, --model, --cluster, --set). */
-#ifndef PS_TUI_CLI_H
-#define PS_TUI_CLI_H
+ * presets, schedules, scenario; one file each in tui/cli/), and the scenario options that
+ * the command line and the explorer share (--scenario, --preset, --model, --cluster,
+ * --set). The only header of tui/cli/ for use outside it. */
+#ifndef PS_TUI_CLI_CLI_H
+#define PS_TUI_CLI_CLI_H
 
 #include <getopt.h>
 #include <stdbool.h>

@@ -1,7 +1,9 @@
-/* Helpers shared by the command line's files (cli*.c): messages, option errors, output
- * files, the terminal width, schedule lists. Not for use outside the command line. */
-#ifndef PS_TUI_CLI_INTERNAL_H
-#define PS_TUI_CLI_INTERNAL_H
+/* What the files of the command line (tui/cli/) share: the command table's row, the
+ * context a command runs in, and the helpers every command uses (messages and help texts,
+ * files and formats, long solves). Helpers never call commands. Not for use outside
+ * tui/cli/. */
+#ifndef PS_TUI_CLI_COMMON_H
+#define PS_TUI_CLI_COMMON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,15 +11,31 @@
 #include "core/status.h"
 #include "export/export.h"
 #include "solvers/solver.h"
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 
-/* One subcommand: its entry point gets argv[0] = the command name. */
+struct cli_command;
+
+/* What a command runs with: the command table (the one in dispatch.c, for the help texts)
+ * and the explorer's entry point. */
+struct cli_env {
+    const struct cli_command *commands;
+    size_t n_commands;
+    int (*explorer)(int argc, char **argv); /* NULL when the explorer is not built in */
+};
+
+/* A command's entry point: argv[0] is the command's name. Returns the exit code. */
+typedef int (*cli_command_fn)(const struct cli_env *env, int argc, char **argv);
+
+/* One row of the command table: `pipescope help` lists name and summary, `pipescope help
+ * NAME` and `NAME --help` print help, the dispatcher calls run. */
 struct cli_command {
     const char *name;
     const char *summary;
     const char *help; /* full --help text (usage line first) */
-    int (*run)(int argc, char **argv);
+    cli_command_fn run;
 };
+
+/* ---- messages (messages.c) ---------------------------------------------------------- */
 
 /* Prints "pipescope: MESSAGE" on stderr; returns PS_EXIT_FAILURE. */
 int cli_fail(const char *fmt, ...)
@@ -40,11 +58,25 @@ int cli_fail_diag(const struct ps_diag *d, const char *prefix);
 /* The message for a getopt_long error ('?' or ':'); returns PS_EXIT_USAGE. */
 int cli_getopt_error(const char *cmd, int opt, char **argv);
 
-/* Prints the help of a command on stdout; returns PS_EXIT_OK. */
-int cli_print_help(const char *cmd);
-
 /* Resets getopt for a new parse (glibc: optind = 0 re-initializes). */
 void cli_getopt_reset(void);
+
+/* ---- help texts (usage.c), read from the table in env ------------------------------- */
+
+/* The row of the command called name, NULL when there is none. */
+const struct cli_command *cli_find_command(const struct cli_env *env, const char *name);
+
+/* Prints the help of a command on stdout (the main help when cmd is no command); returns
+ * PS_EXIT_OK. */
+int cli_print_help(const struct cli_env *env, const char *cmd);
+
+/* Prints the main help: usage, the commands and their summaries, the options. */
+void cli_print_main_help(const struct cli_env *env);
+
+/* "tui, solve, compare, ..." into buf (cut at size). */
+void cli_command_names(const struct cli_env *env, char *buf, size_t size);
+
+/* ---- files, formats and the terminal (files.c) -------------------------------------- */
 
 /* Writes data to path atomically (ps_write_atomic), or to stdout when path is NULL or
  * "-". Returns PS_EXIT_OK or PS_EXIT_FAILURE (message printed). */
@@ -69,6 +101,8 @@ bool cli_word_in(const char *s, const char *choices);
  * NAME.trace.json when trace_ok), matched in any case; NULL when none. */
 const char *cli_format_of_path(const char *path, bool trace_ok);
 
+/* ---- schedules (solve_run.c) --------------------------------------------------------- */
+
 /* Parses "KEY=VALUE" into a params set for solver sv (NULL: no check of the key) and
  * reports a bad one. Returns PS_EXIT_OK or PS_EXIT_USAGE (message printed). */
 int cli_param_add(const char *cmd, struct ps_params *p, const char *kv);
@@ -86,17 +120,28 @@ enum ps_status cli_solver_run(const struct ps_solver *sv, const struct ps_scenar
 bool cli_run_row(const struct ps_solver *sv, const struct ps_scenario *sc,
                  const struct ps_params *params, struct ps_compare_row *row);
 
-/* The commands (one file each, or grouped). */
-int cli_cmd_solve(int argc, char **argv);
-int cli_cmd_compare(int argc, char **argv);
-int cli_cmd_sweep(int argc, char **argv);
-int cli_cmd_validate(int argc, char **argv);
-int cli_cmd_replay(int argc, char **argv);
+/* ---- the commands (cmd_NAME.c: its entry point and its help text) ------------------- */
 
+int cli_cmd_tui(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_solve(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_compare(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_validate(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_replay(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_presets(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_schedules(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_scenario(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_help(const struct cli_env *env, int argc, char **argv);
+
+extern const char cli_help_tui[];
 extern const char cli_help_solve[];
 extern const char cli_help_compare[];
 extern const char cli_help_sweep[];
 extern const char cli_help_validate[];
 extern const char cli_help_replay[];
+extern const char cli_help_presets[];
+extern const char cli_help_schedules[];
+extern const char cli_help_scenario[];
+extern const char cli_help_help[];
 
 #endif

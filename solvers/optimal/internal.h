@@ -1,0 +1,286 @@
+/* The optimal solver's rooms share this header (not part of the public API): the model of
+ * ops, transfers and precedences (graph.c), the GLPK row builder (rows.c), the two
+ * formulations (order.c, time.c), turning orders into schedules (retime.c), the starting
+ * schedule (warm.c), and the GLPK run with its progress (glpk.c). solvers/optimal/optimal.c
+ * is the entry point. Model and tightenings: docs/model.md. */
+#ifndef PS_SOLVERS_OPTIMAL_INTERNAL_H
+#define PS_SOLVERS_OPTIMAL_INTERNAL_H
+
+#include <glpk.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/schedule.h"
+#include "solvers/solver.h"
+
+/* Refuse models past these sizes rather than hang (GLPK builds dense work arrays). */
+#define OPT_MAX_BINARIES 40000
+#define OPT_MAX_OPS 6000
+#define OPT_MAX_SLOTS 4000
+/* "auto" takes the slot model up to this many binaries: its LP bound is far stronger, but
+ * its LP grows slow past it (S=8, M=16: 7k binaries, 20 s for the root LP alone) */
+#define OPT_AUTO_TI_BINARIES 4000
+
+/* Tightenings, each can be switched off with the "tighten" parameter (for measurement). */
+enum {
+    T_MONO = 1u << 0,   /* monotonicity rows between the order binaries of a device */
+    T_WINDOW = 1u << 1, /* time windows and pair-wise big-M from the incumbent's makespan */
+    T_LB = 1u << 2,     /* lower bound on the makespan variable */
+    T_ENERGY = 1u << 3, /* per-op rows: work that must follow (precede) an op */
+    T_WARM = 1u << 4,   /* the greedy's schedule as GLPK's first incumbent */
+    T_MIR = 1u << 5,    /* GLPK's cut generators */
+    T_GMI = 1u << 6,
+    T_COV = 1u << 7,
+    T_CLQ = 1u << 8,
+    T_PCH = 1u << 9,     /* pseudocost branching instead of Driebeck-Tomlin */
+    T_DFS = 1u << 10,    /* depth-first backtracking instead of best bound */
+    T_MEMPRE = 1u << 11, /* precedences the memory limit forces, found before solving */
+    T_CINT = 1u << 12,   /* the makespan as an integer number of grid units */
+    /* the default: mono is left out, it slowed GLPK's search more often than it helped
+     * (docs/model.md has the measurements) */
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE,
+};
+
+/* One compute op of the model. */
+struct mop {
+    int dev, v, chunk, kind, mb;
+    bool present;
+    int64_t dur;        /* ns */
+    int64_t head, tail; /* earliest start, least time from end to the makespan */
+    double alloc;       /* memory: + at start (F), - at end (B, W) */
+    int col;            /* GLPK column of its start time (time-indexed: of slot ws) */
+    int local;          /* index among its device's ops */
+    int ws, wl;         /* time-indexed: first start slot and number of slots */
+    long sd, sh, st;    /* time-indexed: duration, head and tail in slots */
+};
+
+/* One cross-device dependency. */
+struct mxfer {
+    int from, to; /* op ids */
+    int kind, from_v, mb;
+    int64_t tx, lat;
+    int chan;  /* channel group, -1 when the transmission takes no time */
+    int col;   /* transmission start column, 0 when tx == 0 */
+    int local; /* index in its channel */
+    int ws, wl;
+    long stx, slat; /* time-indexed: transmission and latency in slots */
+};
+
+struct edge {
+    int from, to;
+    int64_t delay; /* from's end to to's start, at least */
+    int xfer;      /* -1 for same-device edges */
+};
+
+struct model {
+    const struct ps_scenario *sc;
+    struct ps_schedule *shape; /* for durations and keys */
+    int S, M, V, SV;
+    enum ps_traversal tr;
+    unsigned tighten;
+
+    int n_ops, n_live; /* op slots, ops present */
+    struct mop *ops;
+    int n_xfers;
+    struct mxfer *xfers;
+    int n_edges, edge_cap;
+    struct edge *edges;
+    int n_mem_edges; /* precedences the memory limit forces (presolve) */
+    bool oom;        /* an edge could not be added */
+    int *topo;       /* ops in topological order */
+    uint64_t *reach; /* reach[a*words + b/64]: a precedes b */
+    size_t words;
+
+    int *dev_n;   /* ops per device */
+    int **dev_op; /* op ids per device */
+    int **pair;   /* per device: n*n matrix of columns (+col: x = "i before j"), 0 fixed */
+
+    int n_chans;
+    int *chan_n;
+    int **chan_x; /* transfer ids per channel */
+    int **chan_pair;
+
+    int64_t ag_end[PS_MAX_STAGES][2]; /* AG lane: F of chunk c waits for this */
+    int64_t rs[PS_MAX_STAGES][2];     /* RS durations */
+    int n_bin;
+
+    /* GLPK matrix under construction */
+    int n_cols;
+    int col_c; /* makespan */
+    int *ia, *ja;
+    double *ar;
+    size_t nz, nz_cap;
+    glp_prob *lp;
+    double horizon; /* big-M scale in ms when windows are off */
+    double ub_ms;
+
+    /* the makespan column counts units of c_unit_ms; an integer when every time is a
+     * multiple of `grid` ns (then GLPK rounds its bounds up to the grid) */
+    double c_unit_ms;
+    bool c_int;
+    int64_t grid;
+
+    /* time-indexed formulation: one binary per (op, start slot of `unit` ns) */
+    bool ti;
+    bool relaxed; /* slots shorter than the times: every duration rounded down (a bound) */
+    int64_t unit;
+    int n_slots;
+    long ag_s[PS_MAX_STAGES][2], rs_s[PS_MAX_STAGES][2];
+    int col_rs[PS_MAX_STAGES]; /* two chunks with DP: "chunk 0's last op ends first" */
+};
+
+static inline int op_id(const struct model *m, int kind, int v, int mb)
+{
+    return (kind * m->SV + v) * m->M + mb;
+}
+
+static inline bool reaches(const struct model *m, int a, int b)
+{
+    return (m->reach[(size_t)a * m->words + (size_t)b / 64] >> (b % 64)) & 1u;
+}
+
+static inline double ms(int64_t ns)
+{
+    return (double)ns / 1e6;
+}
+
+/* ---- graph.c: the model's ops, transfers and precedence graph ------------------------- */
+
+/* Fills m's ops, transfers and edges for m->sc in m->shape's shape (S, M, V, tr and
+ * tighten set by the caller), with heads, tails and the reachability closure, and the
+ * memory presolve when T_MEMPRE. Returns PS_ENOMEM or PS_EINVAL (a cycle: a bug). */
+enum ps_status opt_build_graph(struct model *m);
+/* Frees everything m owns (the GLPK problem included) and zeroes it. */
+void opt_model_free(struct model *m);
+/* Transfer a is sent before transfer b on their channel whatever the schedule. */
+bool opt_xfer_fixed_before(const struct model *m, int a, int b, bool uniform);
+/* The last op of its chunk on its device (W of the last microbatch, or B without W). */
+bool opt_is_last_of_chunk(const struct model *m, const struct mop *o);
+/* The common divisor of every time of the model (zero durations aside) and ub. */
+int64_t opt_grid_of(const struct model *m, int64_t ub);
+/* The static bound: the core's lower bound, each device's work between its earliest head
+ * and least tail, each op's head + duration + tail. */
+int64_t opt_static_bound(const struct model *m);
+/* Wall-clock seconds (monotonic). */
+double opt_now_s(void);
+
+/* ---- rows.c: GLPK rows collected as triplets and loaded at once ----------------------- */
+
+struct row {
+    int cols[64];
+    double vals[64];
+    int n;
+    int *xcols; /* overflow for long rows */
+    double *xvals;
+    int xn, xcap;
+    double rhs_shift; /* constants moved to the right-hand side */
+    bool oom;
+};
+
+extern const char opt_kind_ch[3]; /* 'F', 'B', 'W' */
+
+void opt_row_add(struct row *r, int col, double v);
+/* Adds coef x "a before b" (a constant by precedence, or an order binary). */
+void opt_row_add_order(const struct model *m, struct row *r, int a, int b, double coef);
+/* Adds sum(row) + rhs_shift in [lo, hi] (either may be +-HUGE_VAL); resets r. */
+enum ps_status opt_row_end(struct model *m, struct row *r, double lo, double hi);
+void opt_row_drop(struct row *r);
+void opt_col_name(struct model *m, int col, bool names, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The makespan column, between lo and hi ms (grid units when m->c_int). */
+void opt_makespan_col(struct model *m, double lo, double hi, bool names);
+
+/* ---- order.c: start times, order binaries and big-M ----------------------------------- */
+
+/* The binaries the order model would need (pairs no precedence orders). */
+long opt_order_count(const struct model *m);
+/* Builds the order MILP in m->lp. ub_ms: the incumbent's makespan, lb_ms: a lower bound. */
+enum ps_status opt_order_build(struct model *m, double ub_ms, double lb_ms, bool uniform_msgs,
+                               bool names);
+/* Fills x (1-based, n_cols) with the order model's values of a timed whole-op schedule. */
+enum ps_status opt_order_incumbent(const struct model *m, const struct ps_schedule *s, double *x);
+/* The MILP solution's device orders and channel ranks into s. */
+enum ps_status opt_order_orders(const struct model *m, struct ps_schedule *s);
+
+/* ---- time.c: one binary per op and start slot ----------------------------------------- */
+
+/* The time unit dividing every duration, transmission, latency and DP op, or 0 when a
+ * compute op takes no time. */
+int64_t opt_time_unit(const struct model *m, int64_t ub);
+/* Slot durations, heads and tails for a slot of `unit` ns (relaxed: rounded down). */
+void opt_time_prepare(struct model *m, int64_t unit, bool relaxed);
+/* The binaries of the slot model for an incumbent of ub ns (after opt_time_prepare). */
+long opt_time_count(const struct model *m, int64_t ub);
+enum ps_status opt_time_build(struct model *m, int64_t ub, int64_t lb, bool names);
+/* x from a timed schedule; PS_EINVAL when a time is off the grid or its window. */
+enum ps_status opt_time_incumbent(const struct model *m, const struct ps_schedule *s, double *x);
+enum ps_status opt_time_orders(const struct model *m, struct ps_schedule *s);
+
+/* ---- retime.c: orders into schedules --------------------------------------------------- */
+
+struct keyed {
+    double t;
+    int tie;
+    int id;
+};
+
+/* Key buffer large enough for the longest device or channel of the model (free()). */
+struct keyed *opt_keys_new(const struct model *m);
+/* Sorts device d's keyed ops and appends them to its order in s. */
+enum ps_status opt_push_keyed(const struct model *m, struct ps_schedule *s, int d, struct keyed *k,
+                              int n);
+/* Makes s carry explicit channel ranks, every transfer unranked for now. */
+enum ps_status opt_ranks_begin(struct ps_schedule *s);
+/* Sorts one channel's keyed transfers and ranks them in that order. */
+void opt_rank_keyed(const struct model *m, struct ps_schedule *s, struct keyed *k, int n);
+/* Whole ops of src (parts: at the place of their last part) into dst. */
+enum ps_status opt_copy_orders(struct ps_schedule *dst, const struct ps_schedule *src);
+/* src's orders (parts included) and channel ranks into dst (same shape). */
+enum ps_status opt_copy_exact(struct ps_schedule *dst, const struct ps_schedule *src);
+/* Simulates s; true when it completed and meets the memory limit. */
+bool opt_sim_ok(struct ps_schedule *s);
+
+/* ---- warm.c: the starting schedule ------------------------------------------------------ */
+
+struct warm {
+    struct ps_schedule *inc;    /* the best whole-op schedule within memory (owned) */
+    struct ps_schedule *parted; /* the greedy's schedule with parts, when it has any */
+    int64_t ub;                 /* inc's makespan */
+};
+
+/* The greedy's schedules (whole ops, and its default taken whole), else one microbatch at
+ * a time. Returns PS_ENOMEM, or PS_EINVAL with d filled when nothing simulates (a bug). */
+enum ps_status opt_warm_start(const struct model *m, struct warm *w, struct ps_diag *d);
+void opt_warm_fini(struct warm *w);
+
+/* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
+
+struct solve {
+    struct model *m;
+    const struct ps_solve_ctx *ctx;
+    const double *x0; /* the incumbent to hand over, NULL when none */
+    bool gave;
+    double t0, last_report;
+    double best_bound; /* ms, -inf when none */
+    double incumbent;  /* ms */
+    long nodes;
+    long node_limit;  /* stop after this many nodes, 0: none */
+    bool node_capped; /* stopped by node_limit */
+    bool cancelled;
+};
+
+/* Sends progress to the caller's callback (at most every 0.1 s unless forced). */
+void opt_report(struct solve *so, bool force);
+/* The root LP in slices, then branch-and-cut until time_limit (s, from so->t0), the
+ * relative gap or so->node_limit. Returns glp_intopt's code, or -1 when it did not run. */
+int opt_glpk_solve(struct solve *so, double time_limit, double gap);
+/* Largest violation of a row or column bound by x (the incumbent's self-check). */
+double opt_max_violation(glp_prob *lp, const double *x);
+/* Writes the model in CPLEX LP format atomically. PS_EIO with d on failure. */
+enum ps_status opt_write_model(glp_prob *lp, const char *path, struct ps_diag *d);
+
+#endif

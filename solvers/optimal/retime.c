@@ -1,0 +1,113 @@
+/* Orders into schedules for the optimal solver: keyed sorts of a solution's ops and
+ * transmissions into device orders and channel ranks, copies between schedules of one
+ * shape, and the simulator's check that a schedule completes within memory. */
+#include "solvers/optimal/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+    const struct keyed *a = pa, *b = pb;
+    if (a->t != b->t)
+        return a->t < b->t ? -1 : 1;
+    return (a->tie > b->tie) - (a->tie < b->tie);
+}
+
+/* Key buffer large enough for the longest device or channel of the model (free()). */
+struct keyed *opt_keys_new(const struct model *m)
+{
+    int maxn = 1;
+    for (int d = 0; d < m->S; d++)
+        if (m->dev_n[d] > maxn)
+            maxn = m->dev_n[d];
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > maxn)
+            maxn = m->chan_n[c];
+    return malloc((size_t)maxn * sizeof(struct keyed));
+}
+
+/* Sorts device d's keyed ops and appends them to its order in s. */
+enum ps_status opt_push_keyed(const struct model *m, struct ps_schedule *s, int d, struct keyed *k,
+                              int n)
+{
+    qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+    for (int j = 0; j < n; j++) {
+        const struct mop *o = &m->ops[k[j].id];
+        enum ps_status st = ps_schedule_push(s, d, (enum ps_op_kind)o->kind, o->chunk, o->mb);
+        if (st != PS_OK)
+            return st;
+    }
+    return PS_OK;
+}
+
+/* Makes s carry explicit channel ranks, every transfer unranked for now. */
+enum ps_status opt_ranks_begin(struct ps_schedule *s)
+{
+    if (s->xfer_rank == NULL && ps_schedule_enable_ranks(s) != PS_OK)
+        return PS_ENOMEM;
+    for (size_t i = 0; i < ps_schedule_xfer_keys(s); i++)
+        s->xfer_rank[i] = INT64_MAX;
+    return PS_OK;
+}
+
+/* Sorts one channel's keyed transfers and ranks them in that order. */
+void opt_rank_keyed(const struct model *m, struct ps_schedule *s, struct keyed *k, int n)
+{
+    qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+    for (int j = 0; j < n; j++) {
+        const struct mxfer *x = &m->xfers[k[j].id];
+        s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)x->kind, x->from_v, x->mb)] = j;
+    }
+}
+
+/* Pushes the whole ops of `src` (a schedule of the same shape, maybe with
+ * parts: an op goes where its last part was, which keeps every precedence and
+ * never raises memory) into `dst`. */
+enum ps_status opt_copy_orders(struct ps_schedule *dst, const struct ps_schedule *src)
+{
+    ps_schedule_clear(dst);
+    for (int d = 0; d < src->n_stages; d++)
+        for (size_t i = 0; i < src->dev_n[d]; i++) {
+            const struct ps_op *o = &src->dev_ops[d][i];
+            if (o->part != o->parts - 1)
+                continue;
+            enum ps_status st =
+                ps_schedule_push(dst, d, (enum ps_op_kind)o->kind, o->chunk, o->microbatch);
+            if (st != PS_OK)
+                return st;
+        }
+    return PS_OK;
+}
+
+/* Copies src's orders (parts included) and channel ranks into dst (same shape).
+ */
+enum ps_status opt_copy_exact(struct ps_schedule *dst, const struct ps_schedule *src)
+{
+    ps_schedule_clear(dst);
+    for (int d = 0; d < src->n_stages; d++)
+        for (size_t i = 0; i < src->dev_n[d]; i++) {
+            const struct ps_op *o = &src->dev_ops[d][i];
+            enum ps_status st = ps_schedule_push_part(dst, d, (enum ps_op_kind)o->kind, o->chunk,
+                                                      o->microbatch, o->part, o->parts);
+            if (st != PS_OK)
+                return st;
+        }
+    free(dst->xfer_rank);
+    dst->xfer_rank = NULL;
+    if (src->xfer_rank != NULL) {
+        if (ps_schedule_enable_ranks(dst) != PS_OK)
+            return PS_ENOMEM;
+        memcpy(dst->xfer_rank, src->xfer_rank, ps_schedule_xfer_keys(dst) * sizeof *dst->xfer_rank);
+    }
+    return PS_OK;
+}
+
+/* Simulates s; true when it completed and meets the memory limit. */
+bool opt_sim_ok(struct ps_schedule *s)
+{
+    struct ps_diag dd;
+    return ps_sim_run(s, &dd) == PS_OK && s->memory_ok;
+}

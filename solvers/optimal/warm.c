@@ -1,0 +1,137 @@
+/* The optimal solver's starting schedule: the greedy with the same traversal, once with
+ * whole ops and once with its defaults (its parts taken as whole ops at the place of their
+ * last part), each re-timed with the greedy's channel ranks and with first-come-first-served
+ * channels; the shortest within memory is the first incumbent. Without one, one microbatch
+ * at a time. The greedy's schedule with parts is kept aside in case it stays shorter. */
+#include "solvers/optimal/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+
+/* One microbatch at a time through the whole pipeline: always within the memory
+ * limit when any schedule is (it holds one microbatch's activations per device
+ * at most). */
+static enum ps_status sequential_orders(struct ps_schedule *s, const struct model *m)
+{
+    ps_schedule_clear(s);
+    for (int mb = 0; mb < m->M; mb++) {
+        /* F forward through the vstages, then B and W backward */
+        for (int v = 0; v < m->SV; v++) {
+            const struct mop *o = &m->ops[op_id(m, PS_OP_F, v, mb)];
+            enum ps_status st = ps_schedule_push(s, o->dev, PS_OP_F, o->chunk, mb);
+            if (st != PS_OK)
+                return st;
+        }
+        for (int v = m->SV - 1; v >= 0; v--) {
+            const struct mop *o = &m->ops[op_id(m, PS_OP_B, v, mb)];
+            enum ps_status st = ps_schedule_push(s, o->dev, PS_OP_B, o->chunk, mb);
+            if (st == PS_OK && m->ops[op_id(m, PS_OP_W, v, mb)].present)
+                st = ps_schedule_push(s, o->dev, PS_OP_W, o->chunk, mb);
+            if (st != PS_OK)
+                return st;
+        }
+    }
+    return PS_OK;
+}
+
+/* Takes g's orders as whole ops, with g's channel ranks and with
+ * first-come-first-served channels, and keeps the shorter in *best when it
+ * beats *ub and meets the memory limit. */
+static enum ps_status try_incumbent(struct ps_schedule **best, int64_t *ub,
+                                    const struct ps_schedule *g)
+{
+    for (int ranked = 0; ranked < 2; ranked++) {
+        if (ranked && g->xfer_rank == NULL)
+            continue;
+        struct ps_schedule *c =
+            ps_schedule_new(g->sc, "optimal", g->chunks, g->traversal, g->split_backward);
+        if (c == NULL)
+            return PS_ENOMEM;
+        enum ps_status st = opt_copy_orders(c, g);
+        if (st == PS_OK && ranked) {
+            st = ps_schedule_enable_ranks(c);
+            if (st == PS_OK)
+                memcpy(c->xfer_rank, g->xfer_rank, ps_schedule_xfer_keys(c) * sizeof *c->xfer_rank);
+        }
+        if (st != PS_OK) {
+            ps_schedule_free(c);
+            return st;
+        }
+        if (opt_sim_ok(c) && c->makespan_ns < *ub) {
+            ps_schedule_free(*best);
+            *best = c;
+            *ub = c->makespan_ns;
+        } else {
+            ps_schedule_free(c);
+        }
+    }
+    return PS_OK;
+}
+
+/* The greedy's two passes (n_sub=1, then its defaults) into w. */
+static enum ps_status warm_from_greedy(const struct model *m, struct warm *w)
+{
+    const struct ps_solver *greedy = ps_solver_find("greedy");
+    if (greedy == NULL)
+        return PS_OK;
+    /* whole ops (n_sub=1) fit the model; the default may cut ops into parts, its orders are
+     * taken whole and it is kept aside in case it stays shorter */
+    for (int pass = 0; pass < 2; pass++) {
+        struct ps_params gp = {0};
+        if (ps_params_get(greedy, &gp, "traversal") != NULL)
+            ps_params_set(&gp, "traversal", ps_traversal_str(m->tr));
+        if (pass == 0 && ps_params_get(greedy, &gp, "n_sub") != NULL)
+            ps_params_set(&gp, "n_sub", "1");
+        struct ps_schedule *g = NULL;
+        struct ps_diag gd;
+        if (ps_solver_run(greedy, m->sc, &gp, NULL, &g, &gd) != PS_OK || g == NULL ||
+            g->chunks != m->V || g->traversal != m->tr || !g->split_backward ||
+            g->solver.status == PS_SOLVE_INFEASIBLE || !g->memory_ok) {
+            ps_schedule_free(g);
+            continue;
+        }
+        enum ps_status st = try_incumbent(&w->inc, &w->ub, g);
+        if (st != PS_OK) {
+            ps_schedule_free(g);
+            return st;
+        }
+        if (pass == 1 && ps_schedule_n_ops(g) != (size_t)m->n_live) {
+            ps_schedule_free(w->parted);
+            w->parted = g;
+        } else {
+            ps_schedule_free(g);
+        }
+    }
+    return PS_OK;
+}
+
+enum ps_status opt_warm_start(const struct model *m, struct warm *w, struct ps_diag *d)
+{
+    w->inc = NULL;
+    w->parted = NULL;
+    w->ub = INT64_MAX;
+    if (m->tighten & T_WARM) {
+        enum ps_status st = warm_from_greedy(m, w);
+        if (st != PS_OK)
+            return st;
+    }
+    if (w->ub != INT64_MAX)
+        return PS_OK;
+    struct ps_schedule *q = ps_schedule_new(m->sc, "optimal", m->V, m->tr, true);
+    if (q == NULL || sequential_orders(q, m) != PS_OK || !opt_sim_ok(q)) {
+        ps_schedule_free(q);
+        return ps_diag_set(d, PS_EINVAL, "", "internal: the sequential schedule does not simulate");
+    }
+    w->inc = q;
+    w->ub = q->makespan_ns;
+    return PS_OK;
+}
+
+void opt_warm_fini(struct warm *w)
+{
+    ps_schedule_free(w->inc);
+    ps_schedule_free(w->parted);
+    w->inc = w->parted = NULL;
+}

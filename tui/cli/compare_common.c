@@ -1,0 +1,241 @@
+/* What compare and sweep share: the list of schedules and their parameters, the options
+ * of both commands, and the writer of their rows (table, csv, json). */
+#include "tui/cli/compare_common.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool list_has(const struct cli_sched_list *l, const struct ps_solver *sv)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->sv[i] == sv)
+            return true;
+    return false;
+}
+
+static void list_add(struct cli_sched_list *l, const struct ps_solver *sv)
+{
+    if (!list_has(l, sv) && l->n < CLI_MAX_SCHEDULES)
+        l->sv[l->n++] = sv;
+}
+
+/* "all", "all,optimal", "gpipe,1f1b", ...; NULL means "all". */
+int cli_parse_schedules(const char *cmd, const char *text, struct cli_sched_list *l)
+{
+    l->n = 0;
+    if (!text)
+        text = "all";
+    const char *p = text;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char name[64];
+        if (len == 0 || len >= sizeof(name))
+            return cli_usage(cmd, "%s: --schedules '%s': expected NAME,NAME,... or all", cmd, text);
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (strcmp(name, "all") == 0) {
+            for (size_t i = 0; i < ps_solver_count(); i++)
+                if (!ps_solver_at(i)->slow)
+                    list_add(l, ps_solver_at(i));
+        } else {
+            const struct ps_solver *sv = ps_solver_find(name);
+            if (!sv) {
+                char names[512];
+                ps_solver_list_names(names, sizeof(names));
+                return cli_usage(cmd, "%s: unknown schedule '%s' (known: %s, or all)", cmd, name,
+                                 names);
+            }
+            list_add(l, sv);
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return PS_EXIT_OK;
+}
+
+static bool solver_has_param(const struct ps_solver *sv, const char *key)
+{
+    for (size_t i = 0; i < sv->n_params; i++)
+        if (strcmp(sv->params[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+/* --param NAME.KEY=VALUE (that schedule) or KEY=VALUE (every listed schedule having
+ * KEY), then each schedule's parameters are checked. */
+int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int n_kv)
+{
+    for (int i = 0; i < n_kv; i++) {
+        const char *kv = kvs[i];
+        const char *eq = strchr(kv, '=');
+        if (!eq || eq == kv)
+            return cli_usage(cmd, "%s: --param '%s': expected NAME.KEY=VALUE or KEY=VALUE", cmd,
+                             kv);
+        char key[96];
+        size_t klen = (size_t)(eq - kv);
+        if (klen >= sizeof(key))
+            return cli_usage(cmd, "%s: --param '%s': key too long", cmd, kv);
+        memcpy(key, kv, klen);
+        key[klen] = '\0';
+        const char *dot = strchr(key, '.');
+        const struct ps_solver *only = NULL;
+        const char *pkey = key;
+        if (dot) {
+            char sname[96];
+            memcpy(sname, key, (size_t)(dot - key));
+            sname[dot - key] = '\0';
+            only = ps_solver_find(sname);
+            if (only) {
+                pkey = dot + 1;
+                if (!*pkey)
+                    return cli_usage(cmd, "%s: --param '%s': expected NAME.KEY=VALUE", cmd, kv);
+                if (!list_has(l, only))
+                    return cli_usage(cmd, "%s: --param '%s': schedule %s is not compared", cmd, kv,
+                                     only->name);
+            }
+        }
+        int applied = 0;
+        for (size_t k = 0; k < l->n; k++) {
+            if (only ? l->sv[k] != only : !solver_has_param(l->sv[k], pkey))
+                continue;
+            if (ps_params_set(&l->params[k], pkey, eq + 1) != PS_OK)
+                return cli_usage(cmd, "%s: --param '%s': too many parameters", cmd, kv);
+            applied++;
+        }
+        if (!applied)
+            return cli_usage(cmd,
+                             "%s: --param '%s': no compared schedule has a parameter '%s' "
+                             "(see: pipescope schedules)",
+                             cmd, kv, pkey);
+    }
+    for (size_t k = 0; k < l->n; k++) {
+        struct ps_diag d;
+        ps_diag_clear(&d);
+        if (ps_params_check(l->sv[k], &l->params[k], &d) != PS_OK) {
+            char msg[1024];
+            ps_diag_format(&d, l->sv[k]->name, msg, sizeof(msg));
+            return cli_usage(cmd, "%s: %s", cmd, msg);
+        }
+    }
+    return PS_EXIT_OK;
+}
+
+int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n)
+{
+    struct ps_buf buf;
+    ps_buf_init(&buf);
+    enum ps_status st;
+    if (strcmp(format, "csv") == 0)
+        st = ps_export_compare_csv(rows, n, &buf);
+    else if (strcmp(format, "json") == 0)
+        st = ps_export_compare_json(rows, n, &buf);
+    else
+        st = ps_export_compare_table(rows, n, &buf);
+    int rc;
+    if (st != PS_OK)
+        rc = cli_fail("cannot write the %s output: %s", format, ps_status_str(st));
+    else
+        rc = cli_write_output(out, buf.data ? buf.data : "", buf.len);
+    ps_buf_fini(&buf);
+    return rc;
+}
+
+/* Parses compare's or sweep's options; returns -1 to go on, else an exit code. */
+int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc, char **argv,
+                           struct cli_compare_opts *o)
+{
+    static const struct option opts[] = {
+        PS_CLI_SCENARIO_LONG_OPTIONS,
+        {"schedules", required_argument, NULL, 's'},
+        {"param", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"vary", required_argument, NULL, 'v'},
+        {"width", required_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    bool sweep = strcmp(cmd, "sweep") == 0;
+    int c;
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:" : ":hs:p:f:o:w:", opts, NULL)) !=
+           -1) {
+        int taken = ps_cli_scenario_opt(&o->so, c, optarg);
+        if (taken < 0)
+            return PS_EXIT_USAGE;
+        if (taken)
+            continue;
+        switch (c) {
+        case 's':
+            o->schedules = optarg;
+            break;
+        case 'p':
+            /* optind - 1 is the value's own slot when given as a separate argument;
+             * store the pointer itself, argv outlives the command. */
+            o->param_kv[o->n_param++] = optarg;
+            break;
+        case 'f':
+            o->format = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'v':
+            if (!sweep)
+                return cli_getopt_error(cmd, '?', argv);
+            if (o->n_vary == CLI_MAX_VARY)
+                return cli_usage(cmd, "%s: at most %d --vary", cmd, CLI_MAX_VARY);
+            o->vary[o->n_vary++] = optarg;
+            break;
+        case 'w': {
+            if (sweep)
+                return cli_getopt_error(cmd, '?', argv);
+            char *end;
+            long w = strtol(optarg, &end, 10);
+            if (*end || w < 320 || w > 100000)
+                return cli_usage(cmd, "%s: --width '%s': expected pixels, 320 to 100000", cmd,
+                                 optarg);
+            o->width = (int)w;
+            break;
+        }
+        case 'h':
+            return cli_print_help(env, cmd);
+        default:
+            return cli_getopt_error(cmd, c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
+    if (!o->format)
+        o->format = cli_format_of_path(o->out, false) ? cli_format_of_path(o->out, false)
+                    : sweep                           ? "csv"
+                                                      : "table";
+    else if (cli_format_of_path(o->out, false) &&
+             strcmp(cli_format_of_path(o->out, false), o->format) != 0)
+        fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
+                cmd, o->format, o->out);
+    if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))
+        return cli_usage(cmd, "%s: --format '%s': expected table, csv or json%s", cmd, o->format,
+                         sweep ? "" : " (or svg)");
+    return -1;
+}
+
+void cli_compare_opts_init(struct cli_compare_opts *o, int argc)
+{
+    memset(o, 0, sizeof(*o));
+    o->width = 1000;
+    ps_cli_scenario_init(&o->so);
+    o->param_kv = calloc((size_t)argc + 1, sizeof(char *));
+    o->vary = calloc(CLI_MAX_VARY, sizeof(char *));
+}
+
+void cli_compare_opts_fini(struct cli_compare_opts *o)
+{
+    ps_cli_scenario_fini(&o->so);
+    free(o->param_kv);
+    free(o->vary);
+}
