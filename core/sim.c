@@ -50,7 +50,23 @@ struct sim {
     int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
     size_t *ch_sent;
     int32_t *ch_cur; /* the transfer on the channel when its arrival rides on the free event */
+    /* token slices (docs/model.md): B and W run in backward rank, rank[mb] and its inverse;
+     * NULL without slices (rank = microbatch). The slice dependencies themselves (F(v,m-1)
+     * before F(v,m), B(v,m) before B(v,m-1), both on one device) follow from that order. */
+    int *rank, *by_rank;
 };
+
+/* Position of an op's microbatch in its kind's order on a device (SPEC 3 generalised). */
+static inline int order_pos(const struct sim *m, int kind, int mb)
+{
+    return kind == PS_OP_F || m->rank == NULL ? mb : m->rank[mb];
+}
+
+/* The microbatch at position pos of a kind's order. */
+static inline int order_mb(const struct sim *m, int kind, int pos)
+{
+    return kind == PS_OP_F || m->by_rank == NULL ? pos : m->by_rank[pos];
+}
 
 static inline size_t key3(const struct sim *m, int kind, int v, int mb)
 {
@@ -406,11 +422,18 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                 continue;
             }
             int *c = &cnt[((size_t)dv * 3 + op->kind) * (size_t)V + op->chunk];
-            if (op->microbatch != *c) {
+            int at = order_pos(m, op->kind, op->microbatch);
+            if (at != *c) {
                 op_name(op, what, sizeof what);
                 snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                if (op->microbatch < *c)
+                if (at < *c)
                     st = ps_diag_set(d, PS_EINVAL, path, "%s appears twice or out of order", what);
+                else if (op->kind != PS_OP_F && m->rank != NULL)
+                    st = ps_diag_set(d, PS_EINVAL, path,
+                                     "%s comes before microbatch %d: backward ops of one kind "
+                                     "and chunk run in increasing backward rank (the slices of a "
+                                     "sequence last to first)",
+                                     what, order_mb(m, op->kind, *c));
                 else
                     st = ps_diag_set(d, PS_EINVAL, path,
                                      "%s comes before microbatch %d: ops of one kind and chunk "
@@ -443,7 +466,7 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                     snprintf(path, sizeof path, "stage %d", dv);
                     st =
                         ps_diag_set(d, PS_EINVAL, path, "%s of microbatch %d (chunk %d) is missing",
-                                    ps_op_kind_str((enum ps_op_kind)kk), have, c);
+                                    ps_op_kind_str((enum ps_op_kind)kk), order_mb(m, kk, have), c);
                 }
             }
         }
@@ -577,7 +600,8 @@ static void plan_reduce_scatters(struct sim *m)
         int64_t lane = s->dp_n[d] > 0 ? s->dp_ops[d][s->dp_n[d] - 1].end_ns : 0;
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            if (op->kind != last_kind || op->microbatch != m->M - 1 || op->part != op->parts - 1)
+            if (op->kind != last_kind || op->microbatch != order_mb(m, last_kind, m->M - 1) ||
+                op->part != op->parts - 1)
                 continue;
             struct ps_op *rs = &s->dp_ops[d][s->dp_n[d]++];
             memset(rs, 0, sizeof *rs);
@@ -622,6 +646,8 @@ static void sim_free(struct sim *m)
     free(m->ch_ranks);
     free(m->ch_sent);
     free(m->ch_cur);
+    free(m->rank);
+    free(m->by_rank);
 }
 
 static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
@@ -662,6 +688,13 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
         m->has_w[d] = ps_schedule_has_w(s, d);
     for (int i = 0; i < m->M; i++)
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
+    if (ps_scenario_has_slices(m->sc)) {
+        m->rank = malloc(M * sizeof *m->rank);
+        m->by_rank = malloc(M * sizeof *m->by_rank);
+        if (m->rank == NULL || m->by_rank == NULL)
+            return PS_ENOMEM;
+        ps_scenario_bwd_ranks(m->sc, m->rank, m->by_rank);
+    }
     memset(m->pos, 0xff, nkeys * sizeof *m->pos);
     /* pending inputs: F needs F(v-1); B needs B(v+1) or, last, F(v); W needs B */
     for (int v = 0; v < m->SV; v++) {

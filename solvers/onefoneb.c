@@ -35,7 +35,12 @@ enum ps_status ps_fixed_push_w(struct ps_schedule *s, int stage, int chunk, int 
 
 void ps_1f1b_events(int n, const bool *cont, int warmup, int *ev)
 {
-    /* backward ranks walk each run of slices a..b from b down to a */
+    /* the warm-up covers the first sequence's slices: a window of warmup + N_first chunks
+     * (Eq. 7-8); a later sequence with more slices forces extra forwards when its
+     * backward comes (the penalty bubbles of an order that is not longest first) */
+    int n_first = 1;
+    while (n_first < n && cont[n_first])
+        n_first++;
     int nev = 0, fdone = 0, need_f = 0;
     for (int a = 0; a < n;) {
         int b = a;
@@ -45,7 +50,7 @@ void ps_1f1b_events(int n, const bool *cont, int warmup, int *ev)
             need_f = b + 1;
         for (int k = a; k <= b; k++) {
             /* the k-th backward (rank k) is microbatch a + b - k */
-            int want = (k + 1 > need_f ? k + 1 : need_f) + warmup;
+            int want = (k + n_first > need_f ? k + n_first : need_f) + warmup;
             if (want > n)
                 want = n;
             while (fdone < want)

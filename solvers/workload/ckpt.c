@@ -12,6 +12,7 @@
 
 #define TOL_GB 1e-9
 #define MAX_ILP_VARS 4000
+#define ILP_GAP 0.02 /* InfiniPipe solves to a 2 % gap */
 
 /* One memory row: sum over terms of coef x var >= rhs (GB), at one event of one stage. */
 struct row {
@@ -94,37 +95,39 @@ static bool push_term(struct model *md, int var, double coef)
 /* The rows of one stage: at every F start (the window with the new chunk) and every R
  * start (the window with the replayed chunk at full size). */
 static enum ps_status stage_rows(struct model *md, enum ps_ckpt_policy p, int s, const bool *cont,
-                                 int *ev, bool *resident)
+                                 int *ev, int *resident)
 {
     const struct ps_cost_ctx *cx = md->cx;
-    int n = md->n;
+    int n = md->n, nres = 0;
     ps_1f1b_events(n, cont, md->S - s - 1, ev);
-    memset(resident, 0, (size_t)n * sizeof *resident);
     for (int i = 0; i < 2 * n; i++) {
         int m = ev[i] >= 0 ? ev[i] : -1 - ev[i];
         bool is_f = ev[i] >= 0;
         if (is_f)
-            resident[m] = true;
+            resident[nres++] = m;
         int r = push_row(md, s);
         if (r < 0)
             return PS_ENOMEM;
         double full = 0;
-        int win = 0;
-        for (int j = 0; j < n; j++) {
-            if (!resident[j])
-                continue;
+        for (int k = 0; k < nres; k++) {
+            int j = resident[k];
             full += ps_cost_full_gb(cx, md->chunk[j], s);
-            win++;
             if (!is_f && j == m)
                 continue; /* replayed: at full size */
             if (!push_term(md, var_of(md, p, j, s), md->chunk[j]->save_gb))
                 return PS_ENOMEM;
         }
         md->rows[r].full = full;
-        md->rows[r].window = win;
+        md->rows[r].window = nres;
         md->rows[r].rhs = full - cx->limit_gb;
-        if (!is_f)
-            resident[m] = false;
+        if (!is_f) {
+            for (int k = 0; k < nres; k++) {
+                if (resident[k] == m) {
+                    resident[k] = resident[--nres];
+                    break;
+                }
+            }
+        }
         if (md->rows[r].rhs <= TOL_GB) { /* always satisfied: drop it */
             md->n_terms = md->rows[r].first;
             md->n_rows--;
@@ -181,61 +184,94 @@ static void explain_misfit(const struct model *md, const int *x, const char *how
 
 /* ---- adaptive: greedy and GLPK ------------------------------------------------------------ */
 
+/* Column view of the rows: for each variable, the (row, coef) pairs it appears in. */
+struct columns {
+    int *start; /* n_vars + 1 */
+    int *row;
+    double *coef;
+};
+
+static bool columns_build(const struct model *md, struct columns *c)
+{
+    c->start = calloc((size_t)md->n_vars + 1, sizeof *c->start);
+    c->row = malloc((size_t)(md->n_terms > 0 ? md->n_terms : 1) * sizeof *c->row);
+    c->coef = malloc((size_t)(md->n_terms > 0 ? md->n_terms : 1) * sizeof *c->coef);
+    if (c->start == NULL || c->row == NULL || c->coef == NULL)
+        return false;
+    for (int t = 0; t < md->n_terms; t++)
+        c->start[md->terms[t].var + 1]++;
+    for (int j = 0; j < md->n_vars; j++)
+        c->start[j + 1] += c->start[j];
+    int *fill = malloc((size_t)(md->n_vars > 0 ? md->n_vars : 1) * sizeof *fill);
+    if (fill == NULL)
+        return false;
+    memcpy(fill, c->start, (size_t)md->n_vars * sizeof *fill);
+    for (int i = 0; i < md->n_rows; i++) {
+        const struct row *r = &md->rows[i];
+        for (int t = r->first; t < r->first + r->n; t++) {
+            int k = fill[md->terms[t].var]++;
+            c->row[k] = i;
+            c->coef[k] = md->terms[t].coef;
+        }
+    }
+    free(fill);
+    return true;
+}
+
+static void columns_free(struct columns *c)
+{
+    free(c->start);
+    free(c->row);
+    free(c->coef);
+}
+
 /* Raises, one layer at a time, the variable that removes the most violated memory. Then
  * lowers every variable that can go down without breaking a row. */
 static void greedy(const struct model *md, int *x)
 {
-    double *slack = malloc((size_t)md->n_rows * sizeof *slack);
-    double *gain = malloc((size_t)md->n_vars * sizeof *gain);
-    if (slack == NULL || gain == NULL) {
+    double *slack = malloc((size_t)(md->n_rows > 0 ? md->n_rows : 1) * sizeof *slack);
+    double *gain = malloc((size_t)(md->n_vars > 0 ? md->n_vars : 1) * sizeof *gain);
+    struct columns col = {0};
+    if (slack == NULL || gain == NULL || !columns_build(md, &col)) {
         for (int j = 0; j < md->n_vars; j++)
             x[j] = md->lmax;
-        free(slack);
-        free(gain);
-        return;
+        goto done;
     }
     for (int i = 0; i < md->n_rows; i++)
         slack[i] = row_value(md, &md->rows[i], x) - md->rows[i].rhs;
     for (;;) {
-        memset(gain, 0, (size_t)md->n_vars * sizeof *gain);
-        bool violated = false;
-        for (int i = 0; i < md->n_rows; i++) {
-            if (slack[i] >= -TOL_GB)
-                continue;
-            violated = true;
-            const struct row *r = &md->rows[i];
-            for (int t = r->first; t < r->first + r->n; t++) {
-                int j = md->terms[t].var;
-                if (x[j] < md->lmax)
-                    gain[j] += fmin(md->terms[t].coef, -slack[i]);
-            }
-        }
-        if (!violated)
-            break;
         int best = -1;
-        for (int j = 0; j < md->n_vars; j++)
+        for (int j = 0; j < md->n_vars; j++) {
+            gain[j] = 0;
+            if (x[j] >= md->lmax)
+                continue;
+            for (int k = col.start[j]; k < col.start[j + 1]; k++)
+                if (slack[col.row[k]] < -TOL_GB)
+                    gain[j] += fmin(col.coef[k], -slack[col.row[k]]);
             if (gain[j] > 0 && (best < 0 || gain[j] > gain[best]))
                 best = j;
-        if (best < 0)
-            break; /* nothing left to raise: does not fit */
-        x[best]++;
-        for (int i = 0; i < md->n_rows; i++) {
-            const struct row *r = &md->rows[i];
-            for (int t = r->first; t < r->first + r->n; t++)
-                if (md->terms[t].var == best)
-                    slack[i] += md->terms[t].coef;
         }
+        if (best < 0)
+            break; /* every row holds, or nothing is left to raise */
+        x[best]++;
+        for (int k = col.start[best]; k < col.start[best + 1]; k++)
+            slack[col.row[k]] += col.coef[k];
     }
     /* clean-up: a layer raised early may have become unnecessary */
     for (int j = md->n_vars - 1; j >= 0; j--) {
         while (x[j] > 0) {
+            bool ok = true;
+            for (int k = col.start[j]; k < col.start[j + 1] && ok; k++)
+                ok = slack[col.row[k]] - col.coef[k] >= -TOL_GB;
+            if (!ok)
+                break;
             x[j]--;
-            if (all_fit(md, x))
-                continue;
-            x[j]++;
-            break;
+            for (int k = col.start[j]; k < col.start[j + 1]; k++)
+                slack[col.row[k]] -= col.coef[k];
         }
     }
+done:
+    columns_free(&col);
     free(slack);
     free(gain);
 }
@@ -245,25 +281,52 @@ struct ilp_out {
     double gap;
 };
 
-static struct ilp_out solve_ilp(const struct model *md, double time_limit_s, int *x)
+struct ilp_cb {
+    const double *start; /* the greedy's solution, 1-based, offered once */
+    bool offered;
+    double bound; /* the best bound GLPK proved so far */
+};
+
+/* GLPK's branch-and-cut callback: the greedy's assignment is the first incumbent, so the
+ * answer is never worse than the greedy's. */
+static void ilp_callback(glp_tree *tree, void *info)
+{
+    struct ilp_cb *cb = info;
+    if (glp_ios_reason(tree) == GLP_IHEUR && !cb->offered) {
+        cb->offered = true;
+        glp_ios_heur_sol(tree, cb->start);
+    }
+    int best = glp_ios_best_node(tree);
+    if (best != 0) {
+        double b = glp_ios_node_bound(tree, best);
+        if (b > cb->bound)
+            cb->bound = b;
+    }
+}
+
+/* Solves the ILP to `gap` (relative, 0.02 as InfiniPipe) within the time limit, from the
+ * greedy's assignment x (on return: the best assignment found). */
+static struct ilp_out solve_ilp(const struct model *md, double time_limit_s, double gap, int *x)
 {
     struct ilp_out o = {0};
+    int nv = md->n_vars, nz = md->n_terms;
+    int *ia = malloc((size_t)(nz + 1) * sizeof *ia), *ja = malloc((size_t)(nz + 1) * sizeof *ja);
+    double *ar = malloc((size_t)(nz + 1) * sizeof *ar);
+    double *start = malloc((size_t)(nv + 1) * sizeof *start);
     glp_term_out(GLP_OFF);
     glp_prob *lp = glp_create_prob();
+    if (ia == NULL || ja == NULL || ar == NULL || start == NULL)
+        goto done;
     glp_set_obj_dir(lp, GLP_MIN);
-    glp_add_cols(lp, md->n_vars);
-    for (int j = 1; j <= md->n_vars; j++) {
+    glp_add_cols(lp, nv);
+    for (int j = 1; j <= nv; j++) {
         glp_set_col_kind(lp, j, GLP_IV);
         glp_set_col_bnds(lp, j, md->lmax > 0 ? GLP_DB : GLP_FX, 0, md->lmax);
         glp_set_obj_coef(lp, j, 1.0);
+        start[j] = x[j - 1];
     }
     if (md->n_rows > 0)
         glp_add_rows(lp, md->n_rows);
-    int nz = md->n_terms;
-    int *ia = malloc((size_t)(nz + 1) * sizeof *ia), *ja = malloc((size_t)(nz + 1) * sizeof *ja);
-    double *ar = malloc((size_t)(nz + 1) * sizeof *ar);
-    if (ia == NULL || ja == NULL || ar == NULL)
-        goto done;
     int k = 0;
     for (int i = 0; i < md->n_rows; i++) {
         const struct row *r = &md->rows[i];
@@ -276,32 +339,51 @@ static struct ilp_out solve_ilp(const struct model *md, double time_limit_s, int
         }
     }
     glp_load_matrix(lp, k, ia, ja, ar);
+    /* the LP relaxation first: its value is the bound the gap is measured against */
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.tm_lim = (int)fmin(time_limit_s * 1e3, 2e9);
+    if (glp_simplex(lp, &sm) != 0 || glp_get_status(lp) != GLP_OPT)
+        goto done;
+    struct ilp_cb cb = {.start = start, .bound = glp_get_obj_val(lp)};
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_ON;
     parm.tm_lim = (int)fmin(time_limit_s * 1e3, 2e9);
-    parm.mip_gap = 0.0;
+    parm.mip_gap = gap;
+    parm.gmi_cuts = GLP_ON;
+    parm.mir_cuts = GLP_ON;
+    parm.cb_func = ilp_callback;
+    parm.cb_info = &cb;
     int rc = glp_intopt(lp, &parm);
     int status = glp_mip_status(lp);
-    if ((rc == 0 || rc == GLP_ETMLIM) && (status == GLP_OPT || status == GLP_FEAS)) {
-        for (int j = 0; j < md->n_vars; j++)
-            x[j] = (int)llround(glp_mip_col_val(lp, j + 1));
-        o.solved = all_fit(md, x);
-        o.proved = rc == 0 && status == GLP_OPT;
-        if (!o.proved) {
-            /* the bound of the best open node is not exposed after glp_intopt; report the
-             * gap against the LP relaxation's value */
-            double obj = glp_mip_obj_val(lp), lpv = glp_get_obj_val(lp);
-            o.gap = obj > 0 ? (obj - ceil(lpv - 1e-9)) / obj : 0;
-            if (o.gap < 0)
-                o.gap = 0;
+    if ((rc == 0 || rc == GLP_ETMLIM || rc == GLP_EMIPGAP) &&
+        (status == GLP_OPT || status == GLP_FEAS)) {
+        int *y = malloc((size_t)(nv > 0 ? nv : 1) * sizeof *y);
+        if (y != NULL) {
+            for (int j = 0; j < nv; j++)
+                y[j] = (int)llround(glp_mip_col_val(lp, j + 1));
+            if (all_fit(md, y)) {
+                memcpy(x, y, (size_t)nv * sizeof *y);
+                o.solved = true;
+            }
+            free(y);
         }
+        /* a closed tree proves its incumbent; else the best open node bounds it (the
+         * objective is a whole number of layers, so the bound rounds up) */
+        double obj = glp_mip_obj_val(lp);
+        double bound = rc == 0 && status == GLP_OPT ? obj : ceil(cb.bound - 1e-6);
+        if (rc == 0 && status == GLP_OPT && gap > 0)
+            bound = ceil(fmax(cb.bound, obj * (1 - gap)) - 1e-6);
+        o.gap = o.solved && obj > 0 ? fmax(0, (obj - bound) / obj) : 0;
+        o.proved = o.solved && o.gap == 0;
     }
 done:
     free(ia);
     free(ja);
     free(ar);
+    free(start);
     glp_delete_prob(lp);
     return o;
 }
@@ -330,7 +412,8 @@ static enum ps_status model_build(struct model *md, const struct ps_cost_ctx *cx
     md->n_vars = p == PS_CKPT_ADAPTIVE ? n + md->S - 1 : p == PS_CKPT_NONE ? 0 : 1;
     md->chunk = malloc((size_t)n * sizeof *md->chunk);
     md->brank = malloc((size_t)n * sizeof *md->brank);
-    bool *cont = malloc((size_t)n * sizeof *cont), *resident = malloc((size_t)n * sizeof *resident);
+    bool *cont = malloc((size_t)n * sizeof *cont);
+    int *resident = malloc((size_t)n * sizeof *resident);
     int *ev = malloc(2 * (size_t)n * sizeof *ev);
     enum ps_status st = PS_OK;
     if (md->chunk == NULL || md->brank == NULL || cont == NULL || resident == NULL || ev == NULL) {
@@ -433,17 +516,13 @@ enum ps_status ps_wl_checkpoint(const struct ps_cost_ctx *cx, const struct ps_ch
             x[0]++;
         break;
     case PS_CKPT_ADAPTIVE: {
-        bool big = md.n_vars > MAX_ILP_VARS || !ilp;
-        struct ilp_out o = {0};
-        if (!big)
-            o = solve_ilp(&md, time_limit_s, x);
-        if (o.solved) {
-            out->used_ilp = true;
+        /* the greedy first: GLPK's first incumbent, and the answer for big instances */
+        greedy(&md, x);
+        if (md.n_vars <= MAX_ILP_VARS && ilp) {
+            struct ilp_out o = solve_ilp(&md, time_limit_s, ILP_GAP, x);
+            out->used_ilp = o.solved;
             out->proved = o.proved;
             out->gap = o.gap;
-        } else {
-            memset(x, 0, (size_t)md.n_vars * sizeof *x);
-            greedy(&md, x);
         }
         break;
     }

@@ -22,9 +22,10 @@ enum ps_status ps_wl_chunk(const struct ps_cost_ctx *cx, enum ps_granularity g, 
 
 /* The op sequence of one stage in a slice-aware 1F1B over n microbatches (local 0..n-1),
  * cont[i] true when microbatch i continues i-1: F in microbatch order, B in backward rank,
- * and before its k-th backward the stage has run min(n, max(k+1, f(k)) + warmup)
- * forwards, f(k) = one more than the last slice of every sequence whose backward started
- * by rank k (plain 1F1B: warmup = S-s-1). ev[0..2n-1]: i >= 0 is F(i), -1-i is B(i). */
+ * and before its k-th backward the stage has run min(n, max(k + N_first, f(k)) + warmup)
+ * forwards, N_first = the slices of the first sequence, f(k) = one more than the last
+ * slice of every sequence whose backward started by rank k (plain 1F1B: warmup = S-s-1,
+ * N_first = 1). ev[0..2n-1]: i >= 0 is F(i), -1-i is B(i). */
 void ps_1f1b_events(int n, const bool *cont, int warmup, int *ev);
 
 /* ---- checkpoint policies (ckpt.c) -------------------------------------------------------- */
