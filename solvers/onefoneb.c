@@ -108,6 +108,11 @@ enum ps_status ps_fixed_push_1f1b(struct ps_schedule *s, const int *warmup, cons
 
 enum ps_status ps_fixed_push_backward(struct ps_schedule *s, int stage, int chunk, int microbatch)
 {
+    if (ps_schedule_has_r(s, stage, microbatch)) {
+        enum ps_status st = ps_schedule_push(s, stage, PS_OP_R, chunk, microbatch);
+        if (st != PS_OK)
+            return st;
+    }
     return ps_schedule_push(s, stage, PS_OP_B, chunk, microbatch);
 }
 

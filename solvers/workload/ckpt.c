@@ -225,40 +225,66 @@ static void columns_free(struct columns *c)
     free(c->coef);
 }
 
-/* Raises, one layer at a time, the variable that removes the most violated memory. Then
- * lowers every variable that can go down without breaking a row. */
+/* Raises the variable whose layers remove the most violated memory (summed over the
+ * violated rows it enters, each row counted up to its excess), by as many layers as it takes
+ * to satisfy the least violated of those rows; repeats until every row holds. Then lowers
+ * every variable that can go down without breaking a row (a layer raised early may have
+ * become unnecessary). */
 static void greedy(const struct model *md, int *x)
 {
-    double *slack = malloc((size_t)(md->n_rows > 0 ? md->n_rows : 1) * sizeof *slack);
-    double *gain = malloc((size_t)(md->n_vars > 0 ? md->n_vars : 1) * sizeof *gain);
+    int nr = md->n_rows, nv = md->n_vars;
+    double *slack = malloc((size_t)(nr > 0 ? nr : 1) * sizeof *slack);
+    double *gain = calloc((size_t)(nv > 0 ? nv : 1), sizeof *gain);
     struct columns col = {0};
     if (slack == NULL || gain == NULL || !columns_build(md, &col)) {
-        for (int j = 0; j < md->n_vars; j++)
+        for (int j = 0; j < nv; j++)
             x[j] = md->lmax;
         goto done;
     }
-    for (int i = 0; i < md->n_rows; i++)
-        slack[i] = row_value(md, &md->rows[i], x) - md->rows[i].rhs;
+    /* gain[j] = sum over the violated rows of min(coef, excess), kept up to date row by
+     * row as the excesses change */
+    for (int i = 0; i < nr; i++) {
+        const struct row *r = &md->rows[i];
+        slack[i] = row_value(md, r, x) - r->rhs;
+        if (slack[i] < -TOL_GB)
+            for (int t = r->first; t < r->first + r->n; t++)
+                gain[md->terms[t].var] += fmin(md->terms[t].coef, -slack[i]);
+    }
     for (;;) {
         int best = -1;
-        for (int j = 0; j < md->n_vars; j++) {
-            gain[j] = 0;
-            if (x[j] >= md->lmax)
-                continue;
-            for (int k = col.start[j]; k < col.start[j + 1]; k++)
-                if (slack[col.row[k]] < -TOL_GB)
-                    gain[j] += fmin(col.coef[k], -slack[col.row[k]]);
-            if (gain[j] > 0 && (best < 0 || gain[j] > gain[best]))
+        for (int j = 0; j < nv; j++)
+            if (x[j] < md->lmax && gain[j] > TOL_GB && (best < 0 || gain[j] > gain[best]))
                 best = j;
-        }
         if (best < 0)
             break; /* every row holds, or nothing is left to raise */
-        x[best]++;
-        for (int k = col.start[best]; k < col.start[best + 1]; k++)
-            slack[col.row[k]] += col.coef[k];
+        /* layers to satisfy the least violated row it enters */
+        int step = md->lmax - x[best];
+        for (int k = col.start[best]; k < col.start[best + 1]; k++) {
+            int i = col.row[k];
+            if (slack[i] < -TOL_GB) {
+                int need = (int)ceil((-slack[i] - TOL_GB) / col.coef[k]);
+                if (need >= 1 && need < step)
+                    step = need;
+            }
+        }
+        x[best] += step;
+        for (int k = col.start[best]; k < col.start[best + 1]; k++) {
+            int i = col.row[k];
+            double before = slack[i] < -TOL_GB ? -slack[i] : 0;
+            slack[i] += step * col.coef[k];
+            double after = slack[i] < -TOL_GB ? -slack[i] : 0;
+            if (before == after)
+                continue;
+            const struct row *r = &md->rows[i];
+            for (int t = r->first; t < r->first + r->n; t++) {
+                double c = md->terms[t].coef;
+                gain[md->terms[t].var] += fmin(c, after) - fmin(c, before);
+            }
+        }
+        if (x[best] >= md->lmax)
+            gain[best] = 0;
     }
-    /* clean-up: a layer raised early may have become unnecessary */
-    for (int j = md->n_vars - 1; j >= 0; j--) {
+    for (int j = nv - 1; j >= 0; j--) {
         while (x[j] > 0) {
             bool ok = true;
             for (int k = col.start[j]; k < col.start[j + 1] && ok; k++)

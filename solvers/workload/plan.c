@@ -16,6 +16,7 @@
 
 #define MAX_CLASSES 32
 #define MIN_SLICE_TOKENS 512
+#define FINALISTS 2
 
 /* A unit: a sliced sequence with all its chunks, or one batched chunk. */
 struct unit {
@@ -28,6 +29,7 @@ struct work {
     const struct ps_cost_ctx *cx;
     const struct ps_chunking *ch;
     enum ps_ckpt_policy policy;
+    bool ilp; /* adaptive: GLPK for the final checkpoint (else its greedy) */
     double time_limit_s;
     struct unit *units;
     int n_units;
@@ -244,7 +246,7 @@ static enum ps_status realize(const struct work *wk, const struct ps_scenario *i
     at->proved = at->used_ilp;
     for (int g = 0, a = 0; g < n_groups && st == PS_OK && at->fits; a = ends[g++]) {
         struct ps_ckpt_result r;
-        st = ps_wl_checkpoint(cx, wk->ch, wk->mbs + a, ends[g] - a, wk->policy, true,
+        st = ps_wl_checkpoint(cx, wk->ch, wk->mbs + a, ends[g] - a, wk->policy, wk->ilp,
                               wk->time_limit_s, &r);
         if (st != PS_OK)
             break;
@@ -298,7 +300,7 @@ static enum ps_status simulate(const struct ps_scenario *sc, double *ms, struct 
 }
 
 static enum ps_status try_k(const struct ps_cost_ctx *cx, const struct ps_scenario *in,
-                            enum ps_granularity g, enum ps_ckpt_policy p, int K,
+                            enum ps_granularity g, enum ps_ckpt_policy p, int K, bool ilp,
                             struct ps_chunking *ch, struct attempt *at, struct ps_diag *d)
 {
     const struct ps_wl_plan *pl = &cx->w->plan;
@@ -311,7 +313,8 @@ static enum ps_status try_k(const struct ps_cost_ctx *cx, const struct ps_scenar
                  PS_MAX_MICROBATCHES);
         return PS_OK;
     }
-    struct work wk = {.cx = cx, .ch = ch, .policy = p, .time_limit_s = pl->ckpt_time_limit_s};
+    struct work wk = {
+        .cx = cx, .ch = ch, .policy = p, .ilp = ilp, .time_limit_s = pl->ckpt_time_limit_s};
     int *ends = malloc((size_t)ch->n * sizeof *ends), n_groups = 0;
     st = ends != NULL ? build_units(&wk, pl->order) : PS_ENOMEM;
     if (st == PS_OK)
@@ -353,6 +356,50 @@ static double imbalance(const struct ps_chunking *ch)
         max = fmax(max, t);
     }
     return ch->n > 0 && sum > 0 ? max / (sum / ch->n) : 0;
+}
+
+/* Keeps the FINALISTS fastest Ks (ties: the smaller K, which came first). */
+static void keep_finalist(int *k, double *ms, int *n, int K, double t)
+{
+    int i = *n < FINALISTS ? (*n)++ : FINALISTS;
+    if (i == FINALISTS) {
+        if (!(t < ms[FINALISTS - 1]))
+            return;
+        i = FINALISTS - 1;
+    }
+    while (i > 0 && t < ms[i - 1]) {
+        k[i] = k[i - 1];
+        ms[i] = ms[i - 1];
+        i--;
+    }
+    k[i] = K;
+    ms[i] = t;
+}
+
+/* at becomes the best when it is faster (ties keep the earlier, smaller K); the loser's
+ * scenario is freed and the chunkings swap so that best_ch holds the best's. */
+static void take_if_better(struct attempt *best, bool *have, struct attempt *at,
+                           struct ps_chunking *best_ch, struct ps_chunking *ch)
+{
+    if (*have && !(at->iteration_ms < best->iteration_ms)) {
+        ps_scenario_fini(&at->sc);
+        return;
+    }
+    if (*have)
+        ps_scenario_fini(&best->sc);
+    *best = *at;
+    *have = true;
+    struct ps_chunking t = *best_ch;
+    *best_ch = *ch;
+    *ch = t;
+}
+
+/* The search's table shows the final (GLPK) time of a finalist. */
+static void update_try(struct ps_wl_report *rep, int K, double ms)
+{
+    for (int i = 0; rep != NULL && i < rep->n_tries; i++)
+        if (rep->tries[i].slices == K)
+            rep->tries[i].iteration_ms = ms;
 }
 
 static void record(struct ps_wl_report *rep, const struct attempt *at, int K, int chunks)
@@ -399,8 +446,13 @@ enum ps_status ps_workload_plan_with(const struct ps_scenario *in, enum ps_granu
     struct attempt best = {0}, at;
     bool have = false;
     char why[320] = "";
+    /* Every K with the adaptive policy's greedy (fast), then GLPK on the FINALISTS best Ks:
+     * the ILP's answer for the K that it makes fastest is the plan. */
+    double fin_ms[FINALISTS];
+    int fin_k[FINALISTS], n_fin = 0;
+    bool two_phase = p == PS_CKPT_ADAPTIVE && k_hi > k_lo;
     for (int K = k_lo; K <= k_hi && st == PS_OK; K++) {
-        st = try_k(&cx, in, g, p, K, &ch, &at, d);
+        st = try_k(&cx, in, g, p, K, !two_phase, &ch, &at, d);
         if (st != PS_OK)
             break;
         record(rep, &at, K, ch.n);
@@ -409,16 +461,18 @@ enum ps_status ps_workload_plan_with(const struct ps_scenario *in, enum ps_granu
                 snprintf(why, sizeof why, "%s", at.why);
             continue;
         }
-        if (!have || at.iteration_ms < best.iteration_ms) {
-            if (have)
-                ps_scenario_fini(&best.sc);
-            best = at;
-            have = true;
-            struct ps_chunking t = best_ch;
-            best_ch = ch;
-            ch = t;
-        } else {
+        if (two_phase) {
+            keep_finalist(fin_k, fin_ms, &n_fin, K, at.iteration_ms);
             ps_scenario_fini(&at.sc);
+            continue;
+        }
+        take_if_better(&best, &have, &at, &best_ch, &ch);
+    }
+    for (int i = 0; i < n_fin && st == PS_OK; i++) {
+        st = try_k(&cx, in, g, p, fin_k[i], true, &ch, &at, d);
+        if (st == PS_OK && at.fits) {
+            update_try(rep, fin_k[i], at.iteration_ms);
+            take_if_better(&best, &have, &at, &best_ch, &ch);
         }
     }
     if (st == PS_OK && !have) {
