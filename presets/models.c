@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/io/file.h"
+
 /* Llama 3: "The Llama 3 Herd of Models" (Table 3); Llama 2: its model cards; M8 and M70:
  * CrossPipe Table 4 (Llama-style, Llama 2 tokenizer, s = 4096). Every model counts its
  * embedding and output as two more layers, as CrossPipe does. */
@@ -148,44 +150,17 @@ static bool is_json_file(const char *spec)
            stat(spec, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A model file is small: 16 MB is far more than any model description needs. */
 static char *read_text(const char *path, const char *what, struct ps_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        ps_diag_set(d, PS_EIO, what, "%s: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    struct ps_diag fd;
+    if (ps_file_read(path, (size_t)1 << 24, &text, &len, &fd) != PS_OK) {
+        ps_diag_set(d, PS_EIO, what, "%s: %s", path, fd.msg);
         return NULL;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len + 1 == cap) {
-            char *nb = cap > (1u << 24) ? NULL : realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool err = ferror(f) != 0;
-    fclose(f);
-    if (buf == NULL) {
-        ps_diag_set(d, PS_ENOMEM, what, "%s: out of memory or file too large", path);
-        return NULL;
-    }
-    if (err) {
-        free(buf);
-        ps_diag_set(d, PS_EIO, what, "%s: read error", path);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
+    return text;
 }
 
 static enum ps_status kv_add(struct kv_list *l, const char *key, size_t klen, const char *value,

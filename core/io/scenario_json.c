@@ -1,6 +1,7 @@
 /* Scenario files: the JSON mapping of SPEC section 2 (strict: unknown keys and wrong types
  * are errors that name the field) and the writer that gives the same scenario back. */
 #include "core/io/io.h"
+#include "core/io/file.h"
 #include "core/io/json.h"
 #include "core/io/strict.h"
 
@@ -551,7 +552,7 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
     ps_diag_clear(d);
     char *buf;
     size_t len;
-    enum ps_status st = ps_io_read_file(path, &buf, &len, d);
+    enum ps_status st = ps_file_read(path, PS_FILE_MAX, &buf, &len, d);
     if (st != PS_OK)
         return st;
     char dir[PS_IO_PATH_MAX * 2];

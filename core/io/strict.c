@@ -1,6 +1,7 @@
 /* The strict reading helpers every JSON codec of core/io shares: field paths for
  * messages, unknown and duplicate keys refused, typed getters that name the field. */
 #include "core/io/strict.h"
+#include "core/io/file.h"
 #include "core/io/json.h"
 
 #include <errno.h>
@@ -90,8 +91,9 @@ enum ps_status ps_io_get_number(const cJSON *obj, const char *key, const char *b
     }
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be a number (got %s)", ps_json_type_name(v));
-    if (!isfinite(v->valuedouble))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a finite number");
+    if (!isfinite(v->valuedouble)) /* 1e999: strtod's infinity, not a number we can use */
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "must be a finite number (got a number too large to represent)");
     *out = v->valuedouble;
     return PS_OK;
 }
@@ -101,7 +103,10 @@ enum ps_status ps_io_as_int(const cJSON *v, const char *p, int *out, struct ps_d
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_type_name(v));
     double x = v->valuedouble;
-    if (!isfinite(x) || x != floor(x) || x < INT_MIN || x > INT_MAX) {
+    if (!isfinite(x))
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "must be an integer (got a number too large to represent)");
+    if (x != floor(x) || x < INT_MIN || x > INT_MAX) {
         char num[32];
         return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_number(x, num));
     }
@@ -140,50 +145,9 @@ enum ps_status ps_io_get_string(const cJSON *obj, const char *key, const char *b
     return PS_OK;
 }
 
-enum ps_status ps_io_read_file(const char *path, char **out, size_t *out_len, struct ps_diag *d)
+enum ps_status ps_io_read_file(const char *path, char **out, size_t *len, struct ps_diag *d)
 {
-    *out = NULL;
-    *out_len = 0;
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return ps_diag_set(d, PS_EIO, "", "cannot open: %s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL) {
-            if (!is_stdin)
-                fclose(f);
-            return ps_diag_set(d, PS_ENOMEM, "", NULL);
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len == cap) {
-            if (cap > (size_t)1 << 30) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                return ps_diag_set(d, PS_EIO, "", "file too large");
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL)
-                free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool failed = ferror(f) != 0;
-    if (!is_stdin)
-        fclose(f);
-    if (failed) {
-        free(buf);
-        return ps_diag_set(d, PS_EIO, "", "cannot read: %s", strerror(errno));
-    }
-    *out = buf;
-    *out_len = len;
-    return PS_OK;
+    return ps_file_read(path, PS_FILE_MAX, out, len, d);
 }
 
 void ps_io_dirname(const char *path, char *out, size_t size)

@@ -8,8 +8,12 @@
 #include <time.h>
 
 #include "core/scenario.h"
-#include "tui/app.h"
-#include "tui/canvas.h"
+#include "tui/explorer/app.h"
+#include "tui/explorer/fields.h"
+#include "tui/explorer/keys.h"
+#include "tui/explorer/render.h"
+#include "tui/explorer/results.h"
+#include "tui/explorer/canvas.h"
 
 #define MAX_FIELDS 1024 /* more than the benchmark scenarios have */
 

@@ -15,8 +15,12 @@
 
 #include "export/export.h"
 #include "presets/presets.h"
-#include "tui/app.h"
-#include "tui/canvas.h"
+#include "tui/explorer/app.h"
+#include "tui/explorer/fields.h"
+#include "tui/explorer/keys.h"
+#include "tui/explorer/layout.h"
+#include "tui/explorer/render.h"
+#include "tui/explorer/canvas.h"
 
 #define MAX_FIELDS 1024 /* more than the test scenarios have */
 

@@ -1,11 +1,12 @@
 /* `pipescope compare`: every schedule of one scenario side by side with the lower bound,
  * as a table, csv, json or an svg figure of the schedules on one time axis. */
+#include "tui/cli/common.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "export/export.h"
-#include "tui/cli/common.h"
 #include "tui/cli/compare_common.h"
 
 const char cli_help_compare[] =

@@ -1,5 +1,7 @@
 /* `pipescope solve`: one schedule of one scenario, as a readable summary with an ASCII
  * Gantt chart or as a schedule file (JSON, CSV). */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +10,6 @@
 
 #include "export/export.h"
 #include "solvers/solver.h"
-#include "tui/cli/common.h"
 
 const char cli_help_solve[] =
     "Usage: pipescope solve [SCENARIO OPTIONS] --schedule NAME [--param KEY=VALUE ...]\n"

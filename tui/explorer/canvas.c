@@ -1,6 +1,6 @@
 /* The cell grid the explorer renders into: clipping writes, boxes, text with UTF-8
  * decoding, and the text dump the snapshot tests compare. */
-#include "tui/canvas.h"
+#include "tui/explorer/canvas.h"
 
 #include <stdarg.h>
 #include <stdio.h>
