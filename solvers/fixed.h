@@ -33,6 +33,10 @@ enum ps_status ps_fixed_push_backward(struct ps_schedule *s, int stage, int chun
  * (ps_1f1b_events), which is 1F1B without slices. */
 enum ps_status ps_fixed_push_1f1b(struct ps_schedule *s, const int *warmup, const int *w_delay);
 
+/* The refusal of a family whose order has no rule for token slices (a sliced workload,
+ * docs/model.md): PS_EUNSUPPORTED with a message naming the families that have one. */
+enum ps_status ps_fixed_no_slices(const char *name, struct ps_diag *d);
+
 /* Formats a list of S integers as "1,1,0,0" into buf (ending in "..." when it does not
  * fit). */
 void ps_fixed_format_list(const int *v, int n, char *buf, size_t size);

@@ -116,6 +116,15 @@ enum ps_status ps_fixed_push_backward(struct ps_schedule *s, int stage, int chun
     return ps_schedule_push(s, stage, PS_OP_B, chunk, microbatch);
 }
 
+enum ps_status ps_fixed_no_slices(const char *name, struct ps_diag *d)
+{
+    return ps_diag_set(d, PS_EUNSUPPORTED, "",
+                       "no order for token slices (a sequence split over several "
+                       "microbatches); use gpipe, 1f1b, 1f1b-warmup, zb-h1, zb-h2, greedy or "
+                       "optimal (%s)",
+                       name);
+}
+
 void ps_fixed_format_list(const int *v, int n, char *buf, size_t size)
 {
     size_t used = 0;
