@@ -12,7 +12,8 @@
 
 #define TOL_GB 1e-9
 #define MAX_ILP_VARS 4000
-#define ILP_GAP 0.02 /* InfiniPipe solves to a 2 % gap */
+#define ILP_GAP 0.02  /* InfiniPipe solves to a 2 % gap */
+#define ILP_NODES 500 /* branch-and-bound nodes before GLPK stops with its best */
 
 /* One memory row: sum over terms of coef x var >= rhs (GB), at one event of one stage. */
 struct row {
@@ -311,6 +312,7 @@ struct ilp_cb {
     const double *start; /* the greedy's solution, 1-based, offered once */
     bool offered;
     double bound; /* the best bound GLPK proved so far */
+    int node_limit;
 };
 
 /* GLPK's branch-and-cut callback: the greedy's assignment is the first incumbent, so the
@@ -328,6 +330,12 @@ static void ilp_callback(glp_tree *tree, void *info)
         if (b > cb->bound)
             cb->bound = b;
     }
+    /* a deterministic work limit: the same plan whatever the machine's load (the time
+     * limit is only a safety net) */
+    int a_cnt, n_cnt, t_cnt;
+    glp_ios_tree_size(tree, &a_cnt, &n_cnt, &t_cnt);
+    if (t_cnt >= cb->node_limit)
+        glp_ios_terminate(tree);
 }
 
 /* Solves the ILP to `gap` (relative, 0.02 as InfiniPipe) within the time limit, from the
@@ -372,7 +380,7 @@ static struct ilp_out solve_ilp(const struct model *md, double time_limit_s, dou
     sm.tm_lim = (int)fmin(time_limit_s * 1e3, 2e9);
     if (glp_simplex(lp, &sm) != 0 || glp_get_status(lp) != GLP_OPT)
         goto done;
-    struct ilp_cb cb = {.start = start, .bound = glp_get_obj_val(lp)};
+    struct ilp_cb cb = {.start = start, .bound = glp_get_obj_val(lp), .node_limit = ILP_NODES};
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
@@ -384,7 +392,7 @@ static struct ilp_out solve_ilp(const struct model *md, double time_limit_s, dou
     parm.cb_info = &cb;
     int rc = glp_intopt(lp, &parm);
     int status = glp_mip_status(lp);
-    if ((rc == 0 || rc == GLP_ETMLIM || rc == GLP_EMIPGAP) &&
+    if ((rc == 0 || rc == GLP_ETMLIM || rc == GLP_EMIPGAP || rc == GLP_ESTOP) &&
         (status == GLP_OPT || status == GLP_FEAS)) {
         int *y = malloc((size_t)(nv > 0 ? nv : 1) * sizeof *y);
         if (y != NULL) {
@@ -399,9 +407,8 @@ static struct ilp_out solve_ilp(const struct model *md, double time_limit_s, dou
         /* a closed tree proves its incumbent; else the best open node bounds it (the
          * objective is a whole number of layers, so the bound rounds up) */
         double obj = glp_mip_obj_val(lp);
-        double bound = rc == 0 && status == GLP_OPT ? obj : ceil(cb.bound - 1e-6);
-        if (rc == 0 && status == GLP_OPT && gap > 0)
-            bound = ceil(fmax(cb.bound, obj * (1 - gap)) - 1e-6);
+        bool closed = rc == 0 && status == GLP_OPT;
+        double bound = closed ? obj : fmin(obj, ceil(cb.bound - 1e-6));
         o.gap = o.solved && obj > 0 ? fmax(0, (obj - bound) / obj) : 0;
         o.proved = o.solved && o.gap == 0;
     }

@@ -160,62 +160,76 @@ static enum ps_status group_cost(const struct work *wk, int a, int b, double *co
     return PS_OK;
 }
 
-/* Cuts the classes into pipelines: dp[g][i] = the cheapest way to put classes 0..i-1 in g
- * pipelines. `want` 0: any number (auto), else exactly that many (fewer when there are
- * not enough classes). Fills ends[] (microbatch end of each pipeline), returns how many. */
+/* Cuts the classes into pipelines with the pure DP (ps_wl_partition_dp) over the costs of
+ * every contiguous run of classes. Fills ends[] (microbatch end of each pipeline) and
+ * *n_groups (0 when nothing fits). */
 static enum ps_status group_dp(const struct work *wk, int want, int *ends, int *n_groups)
 {
-    int C = wk->n_classes, G = want > 0 ? (want < C ? want : C) : C;
-    size_t cc = (size_t)(C + 1) * (size_t)(C + 1), gg = (size_t)(G + 1) * (size_t)(C + 1);
-    double *cost = malloc(cc * sizeof *cost), *dp = malloc(gg * sizeof *dp);
-    int *from = malloc(gg * sizeof *from);
-    enum ps_status st = PS_OK;
-    if (cost == NULL || dp == NULL || from == NULL) {
-        st = PS_ENOMEM;
-        goto done;
-    }
+    int C = wk->n_classes;
+    double *cost = malloc((size_t)(C + 1) * (size_t)(C + 1) * sizeof *cost);
+    int *cls = malloc((size_t)(C > 0 ? C : 1) * sizeof *cls);
+    enum ps_status st = cost != NULL && cls != NULL ? PS_OK : PS_ENOMEM;
     for (int k = 0; k < C && st == PS_OK; k++) {
         int a = k > 0 ? wk->class_end[k - 1] : 0;
         for (int i = k + 1; i <= C && st == PS_OK; i++)
             st = group_cost(wk, a, wk->class_end[i - 1], &cost[(size_t)k * (size_t)(C + 1) + i]);
     }
-    if (st != PS_OK)
-        goto done;
+    if (st == PS_OK) {
+        st = ps_wl_partition_dp(C, cost, want, cls, n_groups);
+        for (int g = 0; st == PS_OK && g < *n_groups; g++)
+            ends[g] = wk->class_end[cls[g] - 1];
+    }
+    free(cost);
+    free(cls);
+    return st;
+}
+
+enum ps_status ps_wl_partition_dp(int C, const double *cost, int want, int *ends, int *n_groups)
+{
+    *n_groups = 0;
+    if (C < 1)
+        return PS_OK;
+    int G = want > 0 ? (want < C ? want : C) : C;
+    size_t gg = (size_t)(G + 1) * (size_t)(C + 1);
+    double *dp = malloc(gg * sizeof *dp);
+    int *from = malloc(gg * sizeof *from);
+    if (dp == NULL || from == NULL) {
+        free(dp);
+        free(from);
+        return PS_ENOMEM;
+    }
     for (size_t i = 0; i < gg; i++) {
         dp[i] = HUGE_VAL;
         from[i] = -1;
     }
     dp[0] = 0;
+    /* dp[g][i]: the cheapest way to put classes 0..i-1 in g pipelines (Eq. 14) */
     for (int g = 1; g <= G; g++)
         for (int i = 1; i <= C; i++)
             for (int k = g - 1; k < i; k++) {
-                double prev = dp[(size_t)(g - 1) * (size_t)(C + 1) + k];
-                double v = prev + cost[(size_t)k * (size_t)(C + 1) + i];
+                double v = dp[(size_t)(g - 1) * (size_t)(C + 1) + k] +
+                           cost[(size_t)k * (size_t)(C + 1) + i];
                 if (v < dp[(size_t)g * (size_t)(C + 1) + i]) {
                     dp[(size_t)g * (size_t)(C + 1) + i] = v;
                     from[(size_t)g * (size_t)(C + 1) + i] = k;
                 }
             }
     int best_g = G;
-    if (want == 0)
+    if (want == 0) /* auto: the fewest pipelines among the cheapest */
         for (int g = 1; g <= G; g++)
             if (dp[(size_t)g * (size_t)(C + 1) + C] < dp[(size_t)best_g * (size_t)(C + 1) + C])
                 best_g = g;
-    if (!(dp[(size_t)best_g * (size_t)(C + 1) + C] < HUGE_VAL)) {
-        *n_groups = 0; /* nothing fits */
-        goto done;
+    if (dp[(size_t)best_g * (size_t)(C + 1) + C] < HUGE_VAL) {
+        int i = C;
+        for (int g = best_g; g >= 1; g--) {
+            ends[g - 1] = i;
+            i = from[(size_t)g * (size_t)(C + 1) + i];
+        }
+        *n_groups = best_g;
     }
-    int i = C;
-    for (int g = best_g; g >= 1; g--) {
-        ends[g - 1] = wk->class_end[i - 1];
-        i = from[(size_t)g * (size_t)(C + 1) + i];
-    }
-    *n_groups = best_g;
-done:
-    free(cost);
     free(dp);
     free(from);
-    return st;
+    return PS_OK;
 }
 
 /* ---- one K ---------------------------------------------------------------------------------- */

@@ -55,6 +55,13 @@ enum ps_status ps_wl_checkpoint(const struct ps_cost_ctx *cx, const struct ps_ch
 /* ---- planning (plan.c) ------------------------------------------------------------------------
  */
 
+/* Eq. 14's DP over C classes (runs of units with the same number of chunks, in order):
+ * cost[k * (C+1) + i] is the cost (delta + T_ckpt; HUGE_VAL when it does not fit) of one
+ * pipeline holding classes k..i-1. want 0: any number of pipelines (ties: the fewest), else
+ * exactly min(want, C). Fills ends[g] = the class index where pipeline g ends (exclusive)
+ * and *n_groups (0 when no partition fits). PS_ENOMEM. */
+enum ps_status ps_wl_partition_dp(int C, const double *cost, int want, int *ends, int *n_groups);
+
 /* What one K of the search gave. */
 struct ps_wl_try {
     int slices, chunks, pipelines;
