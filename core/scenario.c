@@ -245,6 +245,22 @@ static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d,
                        small ? "small" : "large", sc->n_stages, sc->n_microbatches, total, lim);
 }
 
+static const char *const arrangement_words[PS_ARRANGE_COUNT] = {"decoupled", "rendezvous",
+                                                                "blocking"};
+
+const char *ps_arrangement_str(enum ps_arrangement a)
+{
+    return (unsigned)a < PS_ARRANGE_COUNT ? arrangement_words[a] : "?";
+}
+
+int ps_arrangement_parse(const char *word)
+{
+    for (int i = 0; i < PS_ARRANGE_COUNT; i++)
+        if (strcmp(word, arrangement_words[i]) == 0)
+            return i;
+    return -1;
+}
+
 /* The field to blame for a stage whose whole work is too large: the largest of its
  * factors (its largest time, its datacenter's scale, the largest microbatch scale). */
 static void blame_work(const struct ps_scenario *sc, int stage, int max_m, char *path, size_t size)
@@ -526,6 +542,10 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
         if (p->has_bandwidth && !check_num(d, path, p->link.bandwidth_gbps, 0, false))
             return PS_EINVAL;
     }
+    if ((unsigned)sc->arrangement >= PS_ARRANGE_COUNT)
+        return ps_diag_set(d, PS_EINVAL, "network.arrangement",
+                           "must be decoupled, rendezvous or blocking (got %d)",
+                           (int)sc->arrangement);
     if (sc->has_memory_limit && !check_num(d, "memory.limit", sc->memory_limit, 0, true))
         return PS_EINVAL;
     if (!check_num(d, "memory.weight_share", sc->weight_share, 0, false))

@@ -55,6 +55,16 @@ struct sim {
      * NULL without slices (rank = microbatch). The slice dependencies themselves (F(v,m-1)
      * before F(v,m), B(v,m) before B(v,m-1), both on one device) follow from that order. */
     int *rank, *by_rank;
+
+    /* Communication arrangement (docs/model.md): with a rendezvous a transfer is released to
+     * its channel only once its receiver has posted the receive; blocking also holds the
+     * sender until it has been transmitted. Unused (NULL) when decoupled. */
+    bool rendezvous, blocking;
+    int64_t *rel;     /* per transfer: when it was released to its channel (FCFS order) */
+    int32_t *parked;  /* 3*SV*M: the transfer waiting for that consumer's post, -1 none */
+    int32_t *ch_x;    /* per channel: the transfer being transmitted (blocking) */
+    int *hold;        /* S: transmissions the device waits for (blocking) */
+    int32_t *held_by; /* S: the last transfer a held device waits for, for the report */
 };
 
 /* Position of an op's microbatch in its kind's order on a device (SPEC 3 generalised). */
@@ -128,14 +138,16 @@ static struct event heap_pop(struct sim *m)
 static bool xfer_before(const struct sim *m, int32_t a, int32_t b)
 {
     const struct ps_transfer *x = &m->s->transfers[a], *y = &m->s->transfers[b];
-    if (m->s->xfer_rank != NULL) {
+    if (m->ch_ranks != NULL) {
         int64_t ra = m->s->xfer_rank[ps_xfer_key(m->s, x->kind, x->from_vstage, x->microbatch)];
         int64_t rb = m->s->xfer_rank[ps_xfer_key(m->s, y->kind, y->from_vstage, y->microbatch)];
         if (ra != rb)
             return ra < rb;
     }
-    if (x->ready_ns != y->ready_ns)
-        return x->ready_ns < y->ready_ns;
+    int64_t rx = m->rel != NULL ? m->rel[a] : x->ready_ns;
+    int64_t ry = m->rel != NULL ? m->rel[b] : y->ready_ns;
+    if (rx != ry)
+        return rx < ry;
     if (x->from_stage != y->from_stage)
         return x->from_stage < y->from_stage;
     if (x->kind != y->kind)
@@ -216,7 +228,7 @@ static void mark_dirty(struct sim *m, int c)
 
 static void try_start(struct sim *m, int d, int64_t t)
 {
-    if (m->busy[d] || m->next[d] >= m->s->dev_n[d])
+    if (m->busy[d] || m->next[d] >= m->s->dev_n[d] || (m->hold != NULL && m->hold[d] > 0))
         return;
     struct ps_op *op = &m->s->dev_ops[d][m->next[d]];
     if (op->part == 0 && m->pend[key3(m, op->kind, m->vtab[d * m->V + op->chunk], op->microbatch)])
@@ -250,6 +262,44 @@ static void deliver(struct sim *m, const struct ps_transfer *x)
             x->microbatch, x->arrive_ns);
 }
 
+/* A blocking sender's transmission of x has ended at t. */
+static void sent(struct sim *m, const struct ps_transfer *x, int64_t t)
+{
+    if (m->blocking && --m->hold[x->from_stage] == 0)
+        try_start(m, x->from_stage, t);
+}
+
+/* Transfer id goes to its channel at t (its producer has ended, and with a rendezvous its
+ * receiver has posted). */
+static void release(struct sim *m, int32_t id, int64_t t)
+{
+    struct ps_transfer *x = &m->s->transfers[id];
+    int b = ps_boundary(m->s, x->kind, x->from_vstage);
+    int c = m->bch[b];
+    int64_t tx = 0;
+    if (m->rel != NULL)
+        m->rel[id] = t;
+    if (c >= 0)
+        tx = m->btx[b] >= 0 ? m->btx[b]
+                            : ps_tx_ns(m->msg_mb[x->microbatch], m->blink[b].bandwidth_gbps);
+    if (tx == 0) {
+        x->channel = -1;
+        x->start_ns = x->end_ns = t;
+        x->arrive_ns = t + m->blat[b];
+        if (x->arrive_ns == t)
+            deliver(m, x);
+        else
+            heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
+        sent(m, x, t);
+        return;
+    }
+    x->channel = c;
+    x->end_ns = tx; /* the transmission time, until the channel sends it */
+    cq_push(m, c, id);
+    if (!m->ch_busy[c])
+        mark_dirty(m, c);
+}
+
 /* Op (F or B) of vstage v, microbatch mb ended at t: send its output along boundary. */
 static void send(struct sim *m, int kind, int v, int mb, int chunk, int64_t t)
 {
@@ -269,25 +319,20 @@ static void send(struct sim *m, int kind, int v, int mb, int chunk, int64_t t)
     x->from_vstage = (int16_t)v;
     x->kind = (uint8_t)kind;
     x->chunk = (uint8_t)chunk;
-    int c = m->bch[b];
-    int64_t tx = 0;
-    if (c >= 0)
-        tx = m->btx[b] >= 0 ? m->btx[b] : ps_tx_ns(m->msg_mb[mb], m->blink[b].bandwidth_gbps);
-    if (tx == 0) {
-        x->channel = -1;
-        x->start_ns = x->end_ns = t;
-        x->arrive_ns = t + m->blat[b];
-        if (x->arrive_ns == t)
-            deliver(m, x);
-        else
-            heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
-        return;
+    if (m->blocking) {
+        m->hold[x->from_stage]++;
+        m->held_by[x->from_stage] = id;
     }
-    x->channel = c;
-    x->end_ns = tx; /* the transmission time, until the channel sends it */
-    cq_push(m, c, id);
-    if (!m->ch_busy[c])
-        mark_dirty(m, c);
+    if (m->rendezvous) {
+        /* posted once the op before the consumer's first part has ended */
+        size_t k = key3(m, consumer, to, mb);
+        int rd = m->dev_of_v[to];
+        if (m->pos[k] > 0 && m->next[rd] < (size_t)m->pos[k]) {
+            m->parked[k] = id;
+            return;
+        }
+    }
+    release(m, id, t);
 }
 
 static void op_end(struct sim *m, int d, int64_t t)
@@ -297,6 +342,18 @@ static void op_end(struct sim *m, int d, int64_t t)
     m->busy[d] = 0;
     m->next[d]++;
     m->remaining--;
+    if (m->rendezvous && m->next[d] < m->s->dev_n[d]) {
+        /* the next op's receive is posted now: a message parked for it may go */
+        const struct ps_op *nx = &m->s->dev_ops[d][m->next[d]];
+        if (nx->part == 0 && nx->kind <= PS_OP_B) {
+            size_t k = key3(m, nx->kind, m->vtab[d * m->V + nx->chunk], nx->microbatch);
+            int32_t id = m->parked[k];
+            if (id >= 0) {
+                m->parked[k] = -1;
+                release(m, id, t);
+            }
+        }
+    }
     if (op->part == op->parts - 1) {
         int v = m->vtab[d * m->V + op->chunk], mb = op->microbatch;
         if (op->kind == PS_OP_F) {
@@ -332,6 +389,8 @@ static void dispatch(struct sim *m, int c, int64_t t)
     }
     cq_pop(m, c);
     m->ch_sent[c]++;
+    if (m->ch_x != NULL)
+        m->ch_x[c] = id;
     int64_t tx = x->end_ns;
     x->start_ns = t;
     x->end_ns = t + tx;
@@ -591,6 +650,8 @@ static void compute_metrics(struct ps_schedule *s)
         }
     }
     s->lower_bound_ns = ps_lower_bound_ns(sc);
+    if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
+        memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
 }
 
 enum ps_status ps_sim_metrics(struct ps_schedule *s)
@@ -694,6 +755,11 @@ static void sim_free(struct sim *m)
     free(m->rank);
     free(m->by_rank);
     free(m->has_r);
+    free(m->rel);
+    free(m->parked);
+    free(m->ch_x);
+    free(m->hold);
+    free(m->held_by);
 }
 
 static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
@@ -816,7 +882,24 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
     m->cq = malloc((m->cq_off[nc] + 1) * sizeof *m->cq);
     if (m->cq == NULL)
         return PS_ENOMEM;
-    if (s->xfer_rank != NULL && nc > 0) {
+    m->rendezvous = m->sc->arrangement != PS_ARRANGE_DECOUPLED;
+    m->blocking = m->sc->arrangement == PS_ARRANGE_BLOCKING;
+    if (m->rendezvous) {
+        m->rel = malloc((nx + 1) * sizeof *m->rel);
+        m->parked = malloc(nkeys * sizeof *m->parked);
+        m->ch_x = malloc((nc + 1) * sizeof *m->ch_x);
+        m->hold = calloc(S, sizeof *m->hold);
+        m->held_by = malloc(S * sizeof *m->held_by);
+        if (m->rel == NULL || m->parked == NULL || m->ch_x == NULL || m->hold == NULL ||
+            m->held_by == NULL)
+            return PS_ENOMEM;
+        memset(m->parked, 0xff, nkeys * sizeof *m->parked);
+        for (int d = 0; d < m->S; d++)
+            m->held_by[d] = -1;
+    }
+    /* Explicit channel orders are plans for pre-posted receives: with a rendezvous the
+     * channels serve transfers in the order they are released (docs/model.md). */
+    if (s->xfer_rank != NULL && nc > 0 && !m->rendezvous) {
         /* ranked mode: every channel's ranks, sorted, tell which transfer may go next */
         m->ch_ranks = malloc((m->cq_off[nc] + 1) * sizeof *m->ch_ranks);
         if (m->ch_ranks == NULL)
@@ -860,10 +943,39 @@ static size_t last_part(const struct ps_schedule *s, int d, size_t first)
     return i;
 }
 
+/* Blocking: a device held by a send whose receiver never posts (docs/model.md). */
+static bool report_held(const struct sim *m, struct ps_diag *d)
+{
+    for (int dv = 0; dv < m->S; dv++) {
+        int32_t id = m->held_by[dv];
+        if (m->hold[dv] == 0 || id < 0)
+            continue;
+        const struct ps_transfer *x = &m->s->transfers[id];
+        int to = ps_boundary_to(m->s, x->kind, x->from_vstage), rd = m->dev_of_v[to];
+        size_t k = key3(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch);
+        if (m->parked[k] != id)
+            continue;
+        char path[32], pred[96], stuck[96] = "the end of its order";
+        op_name(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
+        if (m->next[rd] < m->s->dev_n[rd])
+            op_name(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
+        snprintf(path, sizeof path, "stage %d", dv);
+        ps_diag_set(d, PS_EDEADLOCK, path,
+                    "held by its blocking send of the %s of microbatch %d to stage %d, which "
+                    "posts that receive only after %s, but stage %d is stuck at %s "
+                    "(network.arrangement=blocking)",
+                    ps_xfer_kind_str(x->kind), (int)x->microbatch, rd, pred, rd, stuck);
+        return true;
+    }
+    return false;
+}
+
 /* Names one stuck op and what it waits for. Follows the waits from device to device
  * until one repeats, so the op reported is on the cycle that blocks the orders. */
 static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
 {
+    if (m->blocking && report_held(m, d))
+        return PS_EDEADLOCK;
     const struct ps_schedule *s = m->s;
     int dv = 0;
     while (dv < m->S && m->next[dv] >= s->dev_n[dv])
@@ -977,6 +1089,8 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
             case EV_CHAN_FREE:
                 m.ch_busy[id] = 0;
                 mark_dirty(&m, (int)id);
+                if (m.ch_x != NULL)
+                    sent(&m, &s->transfers[m.ch_x[id]], e.t);
                 if (m.ch_cur[id] >= 0) {
                     deliver(&m, &s->transfers[m.ch_cur[id]]);
                     m.ch_cur[id] = -1;

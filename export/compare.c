@@ -28,6 +28,9 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
     row->has_memory_limit = sc->has_memory_limit;
     row->memory_limit = sc->memory_limit;
     row->solve_ms = s->solver.solve_ms;
+    for (int i = 0; i < s->solver.n_params; i++)
+        if (strcmp(s->solver.params[i].key, "note") == 0)
+            snprintf(row->note, sizeof row->note, "%s", s->solver.params[i].value);
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
     row->lower_bound_ms = ps_ns_to_ms(lb);
     if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {

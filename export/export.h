@@ -100,6 +100,9 @@ struct ps_compare_row {
      * column: a zeroed row reads as unlimited). */
     bool has_memory_limit;
     double memory_limit;
+    /* The solver's "note" parameter (what it did beyond its name, e.g. a cap), "" when none;
+     * for the command line to show, not a file column. */
+    char note[sizeof(((struct ps_kv *)0)->value)];
 };
 
 /* Fills a row from a (timed or infeasible) schedule. */

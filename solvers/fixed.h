@@ -36,6 +36,22 @@ enum ps_status ps_fixed_push_1f1b(struct ps_schedule *s, const int *warmup, cons
 /* The refusal of a family whose order has no rule for token slices (a sliced workload,
  * docs/model.md): PS_EUNSUPPORTED with a message naming the families that have one. */
 enum ps_status ps_fixed_no_slices(const char *name, struct ps_diag *d);
+/* The most warm-up forwards (forwards before the first B) a one-chunk 1F1B-shaped stage may
+ * run within sc's memory limit. Such a stage holds at its peak the w+1 consecutive
+ * microbatches k..k+w (fewer at the end), so its peak is the largest sum of memory scales
+ * over w+1 consecutive microbatches; the same for every stage. Returns M-1 without a limit
+ * and -1 when not even one microbatch fits. */
+int ps_fixed_warmup_cap(const struct ps_scenario *sc);
+
+/* GeoPipe's automatic extra warm-up (docs/model.md, 1f1b-warmup): fills extra[S] with, per
+ * stage, the sum over the slow links downstream of it (between DCs, or every link with a
+ * delay when all_links) of ceil(round trip / 1F1B period of the slowest stage). */
+void ps_fixed_auto_extra(const struct ps_scenario *sc, bool all_links, int *extra);
+
+/* Turns per-stage extra warm-up counts into warm-up forwards (S-s-1+extra[s]), raised so that
+ * no stage runs fewer than the next one (otherwise the orders deadlock), and writes the
+ * resolved extras back into extra. */
+void ps_fixed_warmup_resolve(int S, int *extra, int *warmup);
 
 /* Formats a list of S integers as "1,1,0,0" into buf (ending in "..." when it does not
  * fit). */

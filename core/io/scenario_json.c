@@ -113,7 +113,7 @@ static enum ps_status read_dc_ref(const cJSON *obj, const char *key, const char 
 static enum ps_status read_network(const cJSON *v, const char *path, struct ps_scenario *sc,
                                    struct ps_diag *d)
 {
-    static const char *const keys[] = {"intra_dc", "inter_dc", "pairs", NULL};
+    static const char *const keys[] = {"intra_dc", "inter_dc", "pairs", "arrangement", NULL};
     static const char *const pair_keys[] = {"from", "to", "latency_ms", "bandwidth_gbps", NULL};
     const struct ps_link free_link = {0.0, 0.0};
     enum ps_status st;
@@ -132,6 +132,19 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
     if ((st = read_link(cJSON_GetObjectItemCaseSensitive(v, "inter_dc"), p, free_link, true,
                         &sc->inter_dc, d)))
         return st;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(v, "arrangement");
+    ps_io_path_key(p, path, "arrangement");
+    if (arr != NULL && !cJSON_IsNull(arr)) {
+        if (!cJSON_IsString(arr))
+            return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)",
+                               ps_json_type_name(arr));
+        int a = ps_arrangement_parse(arr->valuestring);
+        if (a < 0)
+            return ps_diag_set(d, PS_EINVAL, p,
+                               "must be decoupled, rendezvous or blocking (got '%.40s')",
+                               arr->valuestring);
+        sc->arrangement = (enum ps_arrangement)a;
+    }
     const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(v, "pairs");
     ps_io_path_key(p, path, "pairs");
     if (pairs == NULL || cJSON_IsNull(pairs))
@@ -688,6 +701,10 @@ static bool build(cJSON *root, const struct ps_scenario *sc)
                 return false;
         }
     }
+    /* Written only when not the default, so files from before the field stay the same. */
+    if (sc->arrangement != PS_ARRANGE_DECOUPLED &&
+        !cJSON_AddStringToObject(net, "arrangement", ps_arrangement_str(sc->arrangement)))
+        return false;
     cJSON *mem = cJSON_AddObjectToObject(root, "memory");
     if (mem == NULL)
         return false;

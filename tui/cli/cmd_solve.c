@@ -177,6 +177,9 @@ static int solve_and_write(const struct ps_solver *sv, const struct ps_scenario 
                 sched->solver.error[0] ? sched->solver.error : "no schedule meets the limits");
     else if (!sched->memory_ok)
         fprintf(stderr, "pipescope: %s: over the memory limit (shown anyway)\n", sv->name);
+    for (int i = 0; i < sched->solver.n_params; i++)
+        if (strcmp(sched->solver.params[i].key, "note") == 0)
+            fprintf(stderr, "pipescope: %s: note: %s\n", sv->name, sched->solver.params[i].value);
     rc = write_schedule(sv, sched, o);
     ps_schedule_free(sched);
     return rc;

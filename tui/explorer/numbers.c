@@ -5,38 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Trims "%.6g"-style zeros: 38.000 -> 38, 1.250 -> 1.25. */
-static void trim_zeros(char *buf)
-{
-    if (strchr(buf, '.') == NULL || strchr(buf, 'e') != NULL)
-        return;
-    size_t n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0')
-        buf[--n] = '\0';
-    if (n > 0 && buf[n - 1] == '.')
-        buf[--n] = '\0';
-}
+#include "core/field.h"
 
 void tui_fmt_ms(char *buf, size_t size, double ms)
 {
-    double a = fabs(ms);
-    if (a >= 100)
-        snprintf(buf, size, "%.1f", ms);
-    else if (a >= 1)
-        snprintf(buf, size, "%.2f", ms);
-    else
-        snprintf(buf, size, "%.3g", ms);
-    trim_zeros(buf);
+    ps_fmt_ms_short(buf, size, ms);
 }
 
 void tui_fmt_num(char *buf, size_t size, double v)
 {
     snprintf(buf, size, "%.10g", v);
-}
-
-void tui_fmt_show(char *buf, size_t size, double v)
-{
-    snprintf(buf, size, "%.4g", v);
 }
 
 void tui_fmt_units(char *buf, size_t size, double v)

@@ -6,14 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A duration in ms for the screen ("38", "1.25", "0.013"). */
+/* A duration in ms for the screen ("38", "1.25", "0.013"): core's one rounding rule,
+ * ps_fmt_ms_short. */
 void tui_fmt_ms(char *buf, size_t size, double ms);
 
 /* Full precision ("%.10g"), for values handed to the scenario. */
 void tui_fmt_num(char *buf, size_t size, double v);
-
-/* Four significant digits ("%.4g"), for values on the screen. */
-void tui_fmt_show(char *buf, size_t size, double v);
 
 /* Memory in units: an integer as an integer (1024, not 1.02e+03), else up to 4 digits. */
 void tui_fmt_units(char *buf, size_t size, double v);

@@ -86,24 +86,32 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
             break;
         const struct tui_field *f = &fields[i];
         int y = p->y + 1 + row, x = p->x + 1;
+        char label[128], value[64];
+        tui_field_label(app, f, label, sizeof(label));
         if (f->kind == TUI_FK_SECTION) {
-            if (f->index == 1) { /* a note */
-                tui_canvas_text(c, x + 1, y, inner_w - 1, TUI_S_DIM, f->label);
+            if (f->index == TUI_SECTION_NOTE) {
+                tui_canvas_text(c, x + 1, y, inner_w - 1, TUI_S_DIM, label);
                 continue;
             }
-            int len = tui_canvas_text(c, x, y, inner_w, TUI_S_BOLD, f->label);
+            int len = tui_canvas_text(c, x, y, inner_w, TUI_S_BOLD, label);
             tui_canvas_hline(c, x + len + 1, y, inner_w - len - 1, TUI_G_HLINE, TUI_S_DIM);
             continue;
         }
+        tui_field_value(app, f, value, sizeof(value));
         bool sel = i == app->field_sel;
         enum tui_style st = sel ? (focus ? TUI_S_SEL : TUI_S_SEL_DIM) : TUI_S_NORMAL;
         if (sel)
             tui_canvas_fill(c, x, y, inner_w, 1, st);
-        int vlen = (int)strlen(f->value);
+        int vlen = (int)strlen(value);
         if (vlen > inner_w - 6)
             vlen = inner_w - 6;
-        tui_canvas_text(c, x + 1, y, inner_w - vlen - 3, st, f->label);
-        tui_canvas_text(c, x + inner_w - vlen - 1, y, vlen, sel ? st : TUI_S_BOLD, f->value);
+        tui_canvas_text(c, x + 1, y, inner_w - vlen - 3, st, label);
+        if (f->kind == TUI_FK_GROUP) /* open or closed */
+            tui_canvas_glyph(c, x + 1, y,
+                             tui_field_expanded(app, f->ref.def) ? TUI_G_TRIANGLE_DOWN
+                                                                 : TUI_G_TRIANGLE,
+                             sel ? st : TUI_S_TITLE);
+        tui_canvas_text(c, x + inner_w - vlen - 1, y, vlen, sel ? st : TUI_S_BOLD, value);
     }
     /* Spare rows under the fields: what the scenario is (its description), wrapped. */
     int used = n - app->field_scroll;

@@ -161,8 +161,8 @@ bool tui_results_poll(struct tui_app *app, bool wait)
             char a[32], b[32];
             tui_fmt_ms(a, sizeof(a), ps_ns_to_ms(app->await_before));
             tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(r->sched->makespan_ns));
-            tui_message(app, TUI_MSG_OK, "%s: %s makespan %s -> %s ms", app->await_prefix,
-                        r->sv->name, a, b);
+            tui_message(app, TUI_MSG_OK, "%s: %s makespan %s -> %s ms%s%s", app->await_prefix,
+                        r->sv->name, a, b, app->edit_note[0] ? "; " : "", app->edit_note);
             app->await_before = -1;
         }
     }

@@ -75,6 +75,8 @@ struct tui_app {
     enum tui_focus focus;
     enum tui_mode mode;
     int field_sel, field_scroll;
+    uint64_t expanded;   /* the panel's open groups: bit i for row i of core's field table */
+    char edit_note[256]; /* what core said the latest edit did beyond its field ("" none) */
     int table_sel;
 
     /* Gantt view: time at the left edge and time per column. fit: follow the makespan. */
