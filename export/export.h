@@ -222,7 +222,8 @@ void ps_format_extensions(char *buf, size_t size);
  * SEND_F/RECV_F/SEND_B/RECV_B in pipescope's order and REDUCE_GRAD. An op cut into parts is
  * one action at its last part's place (*had_parts says so; NULL allowed). The file has no
  * room for provenance: PyTorch reads every row as a rank. PS_EINVAL for an untimed or
- * infeasible schedule. */
+ * infeasible schedule, PS_EUNSUPPORTED for one with recomputation (R) ops, which PyTorch's
+ * actions cannot say. */
 enum ps_status ps_export_schedule_torch(const struct ps_schedule *s, bool lowered,
                                         struct ps_buf *out, bool *had_parts);
 

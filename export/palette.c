@@ -9,11 +9,14 @@
  * terminal colours keep the order and the 0.2 steps (AG 0.03, F 0.25, B 0.52, W 0.76, RS
  * 0.96). The transmissions, on rows of their own: activation 0.43 (F's hue), gradient 0.65
  * (B's hue). shade_max lifts the last chunk's luminance by less than 0.09, so a shade
- * stays nearer its own kind than any other (tests/unit/export_palette.c). */
+ * stays nearer its own kind than any other (tests/unit/export_palette.c). R replays the
+ * forward: F's colour, hatched in figures and drawn with a shade glyph in the explorer, so
+ * it needs no sixth lightness. */
 static const struct ps_paint_def palette[PS_PAINT_COUNT] = {
     [PS_PAINT_F] = {"F", 0x4887D9, 68, 105, "rail_response", 0.18},
     [PS_PAINT_B] = {"B", 0xEDA300, 214, 179, "thread_state_iowait", 0.22},
     [PS_PAINT_W] = {"W", 0x9DE2C1, 84, 157, "cq_build_passed", 0.28},
+    [PS_PAINT_R] = {"R", 0x4887D9, 68, 105, "vsync_highlight_color", 0.18, true},
     [PS_PAINT_AG] = {"AG", 0x501B49, 53, 127, "detailed_memory_dump", 0.25},
     [PS_PAINT_RS] = {"RS", 0xF8F2A3, 229, 193, "cq_build_running", 0.5},
     [PS_PAINT_ACTIVATION] = {"activation", 0x61B8EA, 74, 31, "thread_state_runnable", 0.2},

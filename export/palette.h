@@ -3,22 +3,25 @@
  * terminals) and in the trace (the reserved colour names trace viewers take). Chosen for
  * readers with colour blindness and for grayscale print: any two op kinds differ by at
  * least 0.2 in relative luminance (tested), so F, B, W, AG and RS stay apart when hue is
- * lost. Later chunks of a V > 1 schedule are lighter shades of their kind, never as far
+ * lost; R (recomputation, a replay of the forward) is F's colour hatched, told apart by its
+ * stripes. Later chunks of a V > 1 schedule are lighter shades of their kind, never as far
  * from it as the next kind. */
 #ifndef PS_EXPORT_PALETTE_H
 #define PS_EXPORT_PALETTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/schedule.h"
 
-/* What gets a colour: the five op kinds (indexed like enum ps_op_kind) and the two kinds
- * of transmission. */
+/* What gets a colour: the op kinds (indexed like enum ps_op_kind) and the two kinds of
+ * transmission. */
 enum ps_paint {
     PS_PAINT_F = 0,
     PS_PAINT_B,
     PS_PAINT_W,
+    PS_PAINT_R, /* recomputation: F's colour, hatched (told apart by its stripes) */
     PS_PAINT_AG,
     PS_PAINT_RS,
     PS_PAINT_ACTIVATION,
@@ -33,6 +36,7 @@ struct ps_paint_def {
     uint8_t xterm_alt;       /* its second shade (later chunks, odd microbatches) */
     const char *trace_cname; /* the nearest colour name trace viewers reserve */
     double shade_max;        /* mix with white of the last chunk (chunk V-1) */
+    bool hatched;            /* drawn with white stripes: told apart by pattern, not lightness */
 };
 
 /* The row of a paint. p must be < PS_PAINT_COUNT. */

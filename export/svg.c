@@ -141,10 +141,17 @@ static double text_w(size_t chars, double fs, bool bold)
     return (double)chars * fs * (bold ? 0.61 : 0.56);
 }
 
-/* Black or white, whichever reads better on the fill. */
-static const char *ink_on(const char *hex)
+/* The colour behind a fill: "#RRGGBB", or a hatch pattern's base colour. */
+static uint32_t fill_rgb(const char *fill)
 {
-    return ps_rgb_wants_dark_ink((uint32_t)strtoul(hex + 1, NULL, 16)) ? "#000000" : "#FFFFFF";
+    const char *hex = strncmp(fill, "url(#hatch-", 11) == 0 ? fill + 10 : fill;
+    return (uint32_t)strtoul(hex + 1, NULL, 16);
+}
+
+/* Black or white, whichever reads better on the fill. */
+static const char *ink_on(const char *fill)
+{
+    return ps_rgb_wants_dark_ink(fill_rgb(fill)) ? "#000000" : "#FFFFFF";
 }
 
 /* Milliseconds for a reader: four significant digits or so. */
@@ -195,7 +202,7 @@ struct fig {
     size_t n;
     struct panel *p;
     double axis_y, legend_y;
-    bool any_split, any_combined, any_w, any_dp, any_ch, any_chunks;
+    bool any_split, any_combined, any_w, any_r, any_dp, any_ch, any_chunks;
     const struct ps_scenario *common_sc; /* every schedule shares it, else NULL */
 };
 
@@ -269,8 +276,10 @@ static enum ps_status layout(struct fig *f, const struct ps_schedule *const *sch
         f->any_combined |= !s->split_backward;
         f->any_chunks |= s->chunks > 1;
         for (int d = 0; d < s->n_stages; d++)
-            for (size_t k = 0; k < s->dev_n[d]; k++)
+            for (size_t k = 0; k < s->dev_n[d]; k++) {
                 f->any_w |= s->dev_ops[d][k].kind == PS_OP_W;
+                f->any_r |= s->dev_ops[d][k].kind == PS_OP_R;
+            }
         if (!opt->hide_channels) {
             p->ch = calloc((size_t)s->n_channels + 1, sizeof(int));
             p->ch_y = calloc((size_t)s->n_channels + 1, sizeof(double));
@@ -381,10 +390,9 @@ static enum ps_status block(struct ps_buf *b, const struct fig *f, const char *c
     enum ps_status st = ps_buf_printf(
         b, "<rect class=\"%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s>", cls,
         num(a, x0), num(c, y), num(d, w), num(e, h), fill,
-        ps_rgb_luminance((uint32_t)strtoul(fill + 1, NULL, 16)) > LIGHT
-            ? " stroke=\"#8C8C8C\" stroke-width=\"0.5\""
-        : w >= 3 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\""
-                 : "");
+        ps_rgb_luminance(fill_rgb(fill)) > LIGHT ? " stroke=\"#8C8C8C\" stroke-width=\"0.5\""
+        : w >= 3                                 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\""
+                                                 : "");
     if (st == PS_OK)
         st = ps_buf_printf(b, "<title>");
     if (st == PS_OK)
@@ -422,11 +430,22 @@ static enum ps_status op_tip(char *buf, size_t size, const struct ps_op *op)
     return PS_OK;
 }
 
-/* The palette's colour of the op's kind; later chunks in lighter shades of it. */
-static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char tmp[8])
+/* A paint's fill for chunk c of V: its colour, or for a hatched paint (R) the pattern that
+ * draw_patterns defines for that colour ("url(#hatch-RRGGBB)"). tmp holds 40 bytes. */
+static const char *paint_fill(enum ps_paint p, int chunk, int chunks, char *tmp)
 {
-    return ps_rgb_hex(ps_paint_rgb(ps_paint_of_op((enum ps_op_kind)op->kind), op->chunk, s->chunks),
-                      tmp);
+    uint32_t rgb = ps_paint_rgb(p, chunk, chunks);
+    if (ps_palette(p)->hatched)
+        snprintf(tmp, 40, "url(#hatch-%06X)", (unsigned)rgb);
+    else
+        ps_rgb_hex(rgb, tmp);
+    return tmp;
+}
+
+/* The palette's fill of the op's kind; later chunks in lighter shades of it. */
+static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char *tmp)
+{
+    return paint_fill(ps_paint_of_op((enum ps_op_kind)op->kind), op->chunk, s->chunks, tmp);
 }
 
 static const char *paint_hex(enum ps_paint p, char tmp[8])
@@ -599,7 +618,7 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         else if (st == PS_OK)
             ps_sim_critical_path(s, crit);
     }
-    char tip[256], tmp[8];
+    char tip[256], tmp[40];
     for (int dv = 0; dv < s->n_stages && st == PS_OK; dv++) {
         for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
             const struct ps_op *op = &s->dev_ops[dv][k];
@@ -706,6 +725,7 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         {NULL, NULL, "forward (F)", true},
         {NULL, NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
         {NULL, NULL, "weight gradient (W)", f->any_w},
+        {NULL, NULL, "recomputation (R)", f->any_r},
         {NULL, NULL, "all-gather (AG)", f->any_dp},
         {NULL, NULL, "reduce-scatter (RS)", f->any_dp},
         {NULL, NULL, "activation sent", f->any_ch},
@@ -716,9 +736,9 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
          f->opt->critical_path},
     };
     /* The first seven are the palette's, in its order; light ones get an outline. */
-    char hexes[PS_PAINT_COUNT][8];
+    char hexes[PS_PAINT_COUNT][40];
     for (int i = 0; i < PS_PAINT_COUNT; i++) {
-        items[i].fill = paint_hex((enum ps_paint)i, hexes[i]);
+        items[i].fill = paint_fill((enum ps_paint)i, 0, 1, hexes[i]);
         items[i].stroke = ps_rgb_luminance(ps_palette((enum ps_paint)i)->rgb) > LIGHT ? thin : NULL;
     }
     if (f->any_split && f->any_combined)
@@ -789,6 +809,36 @@ static enum ps_status draw_heading(struct ps_buf *b, const struct fig *f)
         return PS_OK;
     size_t max_chars = (size_t)fmax(10, floor((f->width - 2 * PAD) / (11 * 0.56)));
     return text(b, PAD, PAD + 10, 11, "start", " fill=\"#555555\"", title, max_chars);
+}
+
+/* The hatch patterns of the hatched paint (R, recomputation: grayscale tells it from the
+ * other kinds by its stripes, not its lightness): one per colour the figure uses. */
+static enum ps_status draw_patterns(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                    size_t n)
+{
+    uint32_t seen[PS_MAX_CHUNKS + 1];
+    int n_seen = 0;
+    seen[n_seen++] = ps_paint_rgb(PS_PAINT_R, 0, 1); /* the legend's */
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < scheds[i]->chunks && n_seen <= PS_MAX_CHUNKS; c++) {
+            uint32_t rgb = ps_paint_rgb(PS_PAINT_R, c, scheds[i]->chunks);
+            bool have = false;
+            for (int k = 0; k < n_seen; k++)
+                have |= seen[k] == rgb;
+            if (!have)
+                seen[n_seen++] = rgb;
+        }
+    enum ps_status st = ps_buf_printf(b, "<defs>\n");
+    for (int k = 0; k < n_seen && st == PS_OK; k++) {
+        char hex[8];
+        st = ps_buf_printf(b,
+                           "<pattern id=\"hatch-%06X\" patternUnits=\"userSpaceOnUse\" width=\"4\" "
+                           "height=\"4\" patternTransform=\"rotate(45)\"><rect width=\"4\" "
+                           "height=\"4\" fill=\"%s\"/><rect width=\"1.5\" height=\"4\" "
+                           "fill=\"#FFFFFF\"/></pattern>\n",
+                           (unsigned)seen[k], ps_rgb_hex(seen[k], hex));
+    }
+    return st == PS_OK ? ps_buf_printf(b, "</defs>\n") : st;
 }
 
 /* The provenance (docs/formats.md): the line as the document's description, the objects
@@ -871,6 +921,8 @@ enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *sche
         st = ps_buf_printf(out, "</title>\n");
     if (st == PS_OK)
         st = write_provenance(out, scheds, n);
+    if (st == PS_OK && f.any_r)
+        st = draw_patterns(out, scheds, n);
     if (st == PS_OK)
         st = rect(out, 0, 0, f.width, ceil(f.height), "#FFFFFF", NULL);
     if (st == PS_OK)

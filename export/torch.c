@@ -195,6 +195,12 @@ enum ps_status ps_export_schedule_torch(const struct ps_schedule *s, bool lowere
 {
     if (!s || !out || !s->timed || s->solver.status == PS_SOLVE_INFEASIBLE)
         return PS_EINVAL;
+    /* PyTorch has no recomputation action (activation checkpointing lives inside a stage's
+     * module and its backward): a schedule with R ops is not one it can run as written. */
+    for (int d = 0; d < s->n_stages; d++)
+        for (size_t i = 0; i < s->dev_n[d]; i++)
+            if (s->dev_ops[d][i].kind == PS_OP_R)
+                return PS_EUNSUPPORTED;
     size_t cap = ps_schedule_n_ops(s) + 2 * s->n_transfers + 1;
     struct act *a = malloc(cap * sizeof *a);
     if (!a)

@@ -38,11 +38,14 @@ static void test_luminance_formula(void **state)
     assert_int_equal(ps_xterm_rgb(232), 0x080808);
 }
 
-/* Every pair of [lo, hi) differs by at least MIN_STEP, with lum(p) giving the luminance. */
+/* Every pair of [lo, hi) differs by at least MIN_STEP, with lum(p) giving the luminance;
+ * a hatched paint is told apart by its stripes instead. */
 static void assert_steps(int lo, int hi, double (*lum)(enum ps_paint), const char *what)
 {
     for (int a = lo; a < hi; a++)
         for (int b = a + 1; b < hi; b++) {
+            if (ps_palette((enum ps_paint)a)->hatched || ps_palette((enum ps_paint)b)->hatched)
+                continue;
             double d = fabs(lum((enum ps_paint)a) - lum((enum ps_paint)b));
             if (d < MIN_STEP)
                 fprintf(stderr, "%s: %s and %s differ by %.3f in luminance\n", what,
@@ -79,20 +82,34 @@ static void test_op_kinds_apart_in_grayscale(void **state)
     assert_steps(PS_PAINT_ACTIVATION, PS_PAINT_GRADIENT + 1, term_lum, "terminal transmissions");
 }
 
-/* The nearest base (by luminance) of y among [lo, hi). */
+/* The nearest base (by luminance) of y among the plain paints of [lo, hi). */
 static int nearest(double y, int lo, int hi, double (*lum)(enum ps_paint))
 {
-    int best = lo;
+    int best = -1;
     for (int p = lo; p < hi; p++)
-        if (fabs(lum((enum ps_paint)p) - y) < fabs(lum((enum ps_paint)best) - y))
+        if (!ps_palette((enum ps_paint)p)->hatched &&
+            (best < 0 || fabs(lum((enum ps_paint)p) - y) < fabs(lum((enum ps_paint)best) - y)))
             best = p;
     return best;
+}
+
+/* R, recomputation, is the one hatched paint: a replay of the forward, in F's colour. */
+static void test_hatched_recomputation(void **state)
+{
+    (void)state;
+    for (int p = 0; p < PS_PAINT_COUNT; p++)
+        assert_int_equal(ps_palette((enum ps_paint)p)->hatched, p == PS_PAINT_R);
+    assert_int_equal(ps_palette(PS_PAINT_R)->rgb, ps_palette(PS_PAINT_F)->rgb);
+    assert_int_equal(ps_paint_of_op(PS_OP_R), PS_PAINT_R);
+    assert_int_equal(ps_paint_of_op(PS_OP_AG), PS_PAINT_AG);
 }
 
 static void test_shades_stay_with_their_kind(void **state)
 {
     (void)state;
     for (int p = 0; p < PS_PAINT_COUNT; p++) {
+        if (ps_palette((enum ps_paint)p)->hatched)
+            continue; /* its shades are F's, hatched */
         int lo = p <= PS_PAINT_RS ? PS_PAINT_F : PS_PAINT_ACTIVATION;
         int hi = p <= PS_PAINT_RS ? PS_PAINT_RS + 1 : PS_PAINT_COUNT;
         for (int chunks = 2; chunks <= 16; chunks++)
@@ -150,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_luminance_formula),
         cmocka_unit_test(test_op_kinds_apart_in_grayscale),
         cmocka_unit_test(test_shades_stay_with_their_kind),
+        cmocka_unit_test(test_hatched_recomputation),
         cmocka_unit_test(test_svg_uses_the_palette),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

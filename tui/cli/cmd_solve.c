@@ -73,6 +73,9 @@ static int take_option(const struct cli_env *env, int c, char **argv, struct sol
     case 'c':
         return cli_once("solve", &o->with, "--compare-with", optarg);
     case 'p':
+        /* a workload planning setting is an edit of the scenario's workload */
+        if (ps_cli_is_plan_param(optarg))
+            return ps_cli_scenario_plan_param(&o->so, optarg) < 0 ? PS_EXIT_USAGE : -1;
         /* Keys are checked against the schedule once it is known. */
         return cli_param_add("solve", &o->params, optarg) == PS_EXIT_OK ? -1 : PS_EXIT_USAGE;
     case 'f':
@@ -142,6 +145,11 @@ static enum ps_status write_torch(const struct ps_schedule *s, const struct solv
 {
     bool parts = false;
     enum ps_status st = ps_export_schedule_torch(s, o->lowered, buf, &parts);
+    if (st == PS_EUNSUPPORTED)
+        fprintf(stderr,
+                "pipescope: solve: %s recomputes activations (R ops), which PyTorch's actions "
+                "cannot say (its checkpointing runs inside a stage's backward)\n",
+                s->name);
     if (st == PS_OK && parts)
         fprintf(stderr,
                 "pipescope: solve: note: %s cuts ops into parts; PyTorch runs each op whole, at "
