@@ -93,6 +93,11 @@ static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const 
     tui_results_recompute(app);
 }
 
+void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source)
+{
+    replace_scenario(app, sc, source);
+}
+
 void tui_files_open(struct tui_app *app, const char *path)
 {
     struct ps_scenario sc;

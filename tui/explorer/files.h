@@ -18,6 +18,10 @@ void tui_files_open(struct tui_app *app, const char *path);
 /* A preset replaces the scenario (the old one stays when it fails). */
 void tui_files_load_preset(struct tui_app *app, const char *name);
 
+/* sc replaces the scenario (the app takes sc's contents); source says where it came
+ * from (the cluster screen's jobs). */
+void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source);
+
 /* The scenario as a scenario file to path. */
 void tui_files_save(struct tui_app *app, const char *path);
 
