@@ -366,19 +366,6 @@ void tui_cluster_open_job(struct tui_app *app, int j)
                 cl->eff.schedule, (double)jr->first_iter_ns / 1e9);
 }
 
-static void write_out(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
-{
-    struct ps_diag d;
-    ps_diag_clear(&d);
-    if (ps_write_atomic(path, b->data ? b->data : "", b->len, &d) != PS_OK) {
-        char buf[400];
-        tui_message(app, TUI_MSG_ERR, "could not write %s: %s", what,
-                    ps_diag_format(&d, NULL, buf, sizeof buf));
-        return;
-    }
-    tui_message(app, TUI_MSG_OK, "wrote %s to %s (%zu bytes)", what, path, b->len);
-}
-
 static bool ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);
@@ -398,6 +385,14 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
         tui_message(app, TUI_MSG_ERR, "nothing to export: %s", cl->error[0] ? cl->error : "no run");
         return;
     }
+    if (!pareto && !ends_with(path, ".svg") && !ends_with(path, ".csv") &&
+        !ends_with(path, ".json")) {
+        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .csv, .json or .svg");
+        return;
+    }
+    if (tui_files_ask_first(app, pareto ? TUI_PROMPT_CLUSTER_PARETO : TUI_PROMPT_CLUSTER_EXPORT,
+                            path))
+        return;
     struct ps_buf b;
     ps_buf_init(&b);
     enum ps_status st;
@@ -418,18 +413,20 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
     if (st != PS_OK)
         tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
     else
-        write_out(app, path, &b, what);
+        tui_files_write(app, path, &b, what);
     ps_buf_fini(&b);
 }
 
 void tui_cluster_save(struct tui_app *app, const char *path)
 {
+    if (tui_files_ask_first(app, TUI_PROMPT_CLUSTER_SAVE, path))
+        return;
     char *json = ps_cluster_to_json(&app->cluster->file);
     if (json == NULL) {
         tui_message(app, TUI_MSG_ERR, "save failed: out of memory");
         return;
     }
     struct ps_buf b = {.data = json, .len = strlen(json), .cap = strlen(json) + 1};
-    write_out(app, path, &b, "the cluster");
+    tui_files_write(app, path, &b, "the cluster");
     free(json);
 }

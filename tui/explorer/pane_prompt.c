@@ -25,6 +25,10 @@ static void accept_prompt(struct tui_app *app)
     size_t n = strlen(t);
     while (n > 0 && isspace((unsigned char)t[n - 1]))
         t[--n] = '\0';
+    if (app->prompt_kind == TUI_PROMPT_CONFIRM) {
+        tui_files_confirm(app, t);
+        return;
+    }
     bool value =
         app->prompt_kind == TUI_PROMPT_VALUE || app->prompt_kind == TUI_PROMPT_CLUSTER_VALUE;
     if (!value && *t == '\0') {
@@ -72,6 +76,8 @@ static void accept_prompt(struct tui_app *app)
         break;
     case TUI_PROMPT_CLUSTER_SAVE:
         tui_cluster_save(app, t);
+        break;
+    case TUI_PROMPT_CONFIRM:
         break;
     }
 }
