@@ -959,7 +959,10 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
                            "the schedule has %d stages and %d microbatches, "
                            "its scenario %d and %d",
                            s->n_stages, s->n_microbatches, s->sc->n_stages, s->sc->n_microbatches);
-    enum ps_status st = sim_setup(&m, s);
+    enum ps_status st = ps_schedule_precheck(s, d, NULL);
+    if (st != PS_OK)
+        return st;
+    st = sim_setup(&m, s);
     if (st == PS_ENOMEM)
         ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
     else if (st != PS_OK)

@@ -19,7 +19,8 @@ const char cli_help_merge[] =
     "same sweep must be given once, in any order.\n"
     "\n"
     "  -f, --format FORMAT    csv, json or table (default: the sweep's --format)\n"
-    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n";
 
 struct shard_file {
     const char *path;
@@ -76,17 +77,22 @@ int cli_cmd_merge(const struct cli_env *env, int argc, char **argv)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     const char *format = NULL, *out = NULL;
-    int c;
+    int c, rc;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":hf:o:", opts, NULL)) != -1) {
-        if (c == 'f')
-            format = optarg;
-        else if (c == 'o')
-            out = optarg;
+        if (c == 'f' && (rc = cli_once("merge", &format, "--format", optarg)) >= 0)
+            return rc;
+        else if (c == 'o' && (rc = cli_once("merge", &out, "--output", optarg)) >= 0)
+            return rc;
+        else if (c == 'F')
+            cli_set_force(true);
+        else if (c == 'f' || c == 'o')
+            continue;
         else if (c == 'h')
             return cli_print_help(env, "merge");
         else
@@ -99,7 +105,7 @@ int cli_cmd_merge(const struct cli_env *env, int argc, char **argv)
         return cli_usage("merge", "merge: at most 256 shards");
     if (format && !cli_word_in(format, "table|csv|json"))
         return cli_usage("merge", "merge: --format '%s': expected table, csv or json", format);
-    int rc = cli_check_output_path(out);
+    rc = cli_check_output_path(out);
     if (rc != PS_EXIT_OK)
         return rc;
     struct shard_file *f = calloc((size_t)n, sizeof(*f));

@@ -157,6 +157,7 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {"param", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
         {"vary", required_argument, NULL, 'v'},
         {"width", required_argument, NULL, 'w'},
         {"baseline", required_argument, NULL, 'b'},
@@ -168,7 +169,7 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {0, 0, 0, 0},
     };
     bool sweep = strcmp(cmd, "sweep") == 0;
-    int c;
+    int c, rc;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:b:" : ":hs:p:f:o:w:b:", opts, NULL)) !=
            -1) {
@@ -179,7 +180,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             continue;
         switch (c) {
         case 's':
-            o->schedules = optarg;
+            if ((rc = cli_once(cmd, &o->schedules, "--schedules", optarg)) >= 0)
+                return rc;
             break;
         case 'p':
             /* optind - 1 is the value's own slot when given as a separate argument;
@@ -187,10 +189,12 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             o->param_kv[o->n_param++] = optarg;
             break;
         case 'f':
-            o->format = optarg;
+            if ((rc = cli_once(cmd, &o->format, "--format", optarg)) >= 0)
+                return rc;
             break;
         case 'o':
-            o->out = optarg;
+            if ((rc = cli_once(cmd, &o->out, "--output", optarg)) >= 0)
+                return rc;
             break;
         case 'v':
             if (!sweep)
@@ -211,7 +215,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             break;
         }
         case 'b':
-            o->baseline = optarg;
+            if ((rc = cli_once(cmd, &o->baseline, "--baseline", optarg)) >= 0)
+                return rc;
             break;
         case 'a':
             if (sweep)
@@ -219,7 +224,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
                                  "%s: --arrangement is compare's; sweep takes --vary "
                                  "network.arrangement=decoupled,rendezvous",
                                  cmd);
-            o->arrangements = optarg;
+            if ((rc = cli_once(cmd, &o->arrangements, "--arrangement", optarg)) >= 0)
+                return rc;
             break;
         case 'k':
         case 'S':
@@ -229,7 +235,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             if (c == 'T') {
                 o->no_timing = true;
             } else if (c == 'S') {
-                o->shard = optarg;
+                if ((rc = cli_once(cmd, &o->shard, "--shard", optarg)) >= 0)
+                    return rc;
             } else {
                 char *end;
                 double e = strtod(optarg, &end);
@@ -238,6 +245,9 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
                                      optarg);
                 o->knee_eps = e;
             }
+            break;
+        case 'F':
+            cli_set_force(true);
             break;
         case 'h':
             return cli_print_help(env, cmd);
