@@ -29,8 +29,8 @@ int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int 
 /* Writes rows as a table, csv, json, latex or markdown to out (NULL or "-": standard
  * output); a table ends with `trailer` (may be NULL: none). Returns PS_EXIT_OK or
  * PS_EXIT_FAILURE (message printed). */
-int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_row *rows,
-                   size_t n, const char *trailer);
+int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_row *rows, size_t n,
+                   const char *trailer);
 
 /* Options common to compare and sweep. */
 struct cli_compare_opts {
