@@ -97,21 +97,12 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
     bool sane = op->chunk < V && op->microbatch >= 0 && op->microbatch < s->n_microbatches;
     if (op->part == 0 && op->kind <= PS_OP_W && sane) {
         int v = ps_vstage_of(stage, op->chunk, S, V, tr), mb = op->microbatch;
-        /* the main input: F(v-1), B(v+1) or F(v) on the last vstage, B(v) for W */
-        int pk = -1, pv = -1;
-        if (op->kind == PS_OP_F && v > 0) {
-            pk = PS_OP_F;
-            pv = v - 1;
-        } else if (op->kind == PS_OP_B) {
-            pk = v < SV - 1 ? PS_OP_B : PS_OP_F;
-            pv = v < SV - 1 ? v + 1 : v;
-        } else if (op->kind == PS_OP_W) {
-            pk = PS_OP_B;
-            pv = v;
-        }
+        /* the main input, by the dependency rules */
+        int pk = -1, pv = -1, xk = -1;
+        if (!ps_dep_input(op->kind, v, SV, &pk, &pv, &xk))
+            pk = pv = -1;
         int pd = pv >= 0 ? ps_vstage_device(pv, S, V, tr) : -1;
-        if (pk >= 0 && pd != stage) {
-            int xk = pk == PS_OP_F ? PS_XFER_ACTIVATION : PS_XFER_GRADIENT;
+        if (pk >= 0 && pd != stage && xk >= 0) {
             long xi = find_xfer(s, xk, pv, mb);
             if (xi >= 0) {
                 const struct ps_transfer *x = &s->transfers[xi];

@@ -23,6 +23,41 @@ enum ps_status ps_build_channels(struct ps_schedule *s, int *bch);
 /* Destination virtual stage of a boundary, or -1 when there is none. */
 int ps_boundary_to(const struct ps_schedule *s, int kind, int from_vstage);
 
+/* The dependency rules (SPEC 3), one row per kind of edge: an op of kind `from` on virtual
+ * stage v feeds the op of kind `to` of the same microbatch on stage v + dv, when `when`
+ * holds; across devices through a transfer of kind `xfer`. The simulator compiles them
+ * into per-(kind, vstage) output lists and initial input counts, and ps_input_of reads
+ * them backwards; a new kind of op or edge is a new row here. */
+enum ps_dep_when {
+    PS_DEP_NOT_LAST_V = 0, /* v < SV-1 */
+    PS_DEP_LAST_V,         /* v == SV-1 */
+    PS_DEP_NOT_FIRST_V,    /* v > 0 */
+    PS_DEP_HAS_W,          /* the stage has W ops */
+};
+
+struct ps_dep_rule {
+    uint8_t from, to; /* enum ps_op_kind */
+    int8_t dv;        /* consumer vstage - producer vstage */
+    int8_t xfer;      /* enum ps_xfer_kind when the edge crosses devices, -1: never does */
+    uint8_t when;     /* enum ps_dep_when */
+};
+
+extern const struct ps_dep_rule ps_dep_rules[];
+extern const size_t ps_n_dep_rules;
+
+/* True when rule r gives producer vstage v (of SV) an output; has_w: v's device has W. */
+bool ps_dep_applies(const struct ps_dep_rule *r, int v, int SV, bool has_w);
+
+/* The main input of op (kind, vstage v) by the rules: its producer's kind and vstage, and
+ * the transfer kind the edge takes when it crosses devices (-1: it never does). False when
+ * the op has none (F of vstage 0). */
+bool ps_dep_input(int kind, int v, int SV, int *pkind, int *pv, int *xkind);
+
+/* ps_sim_run with options, for tests: PS_SIM_ALL_GENERAL puts every channel on the
+ * general (event-ordered) path, which must give the same times. */
+#define PS_SIM_ALL_GENERAL 1u
+enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigned mode);
+
 /* Where each op and transfer of a (timed) schedule sits, by model key. */
 struct ps_lookup {
     int S, V, SV, M;
