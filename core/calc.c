@@ -186,3 +186,33 @@ double ps_calc_memory_limit(const struct ps_calc_stage *st, int pp, double hbm_g
     }
     return floor(best * 1000.0) / 1000.0;
 }
+
+/* Bytes over a link of bandwidth_gbps, in ms; 0 when unlimited. */
+static double tx_ms(double bytes, double bandwidth_gbps)
+{
+    return bandwidth_gbps > 0 ? bytes * 8.0 / (bandwidth_gbps * 1e6) : 0.0;
+}
+
+double ps_calc_dp_ms(const struct ps_calc_dp *dp, const struct ps_calc_stage *st, int first,
+                     int count)
+{
+    if (dp->dp <= 1 || count < 1)
+        return 0.0;
+    int D = dp->span_dcs > 1 ? dp->span_dcs : 1, n = dp->dp / D;
+    double inter = 0.0, dc_bytes = 0.0;
+    for (int s = first; s < first + count; s++)
+        dc_bytes += st[s].params * dp->bytes_per_element;
+    if (D > 1)
+        inter = (double)(D - 1) / D * tx_ms(dc_bytes, dp->inter_bandwidth_gbps) +
+                (D - 1) * dp->inter_latency_ms;
+    double worst = 0.0;
+    for (int s = first; s < first + count; s++) {
+        double p = st[s].params / dp->tp * dp->bytes_per_element, t = inter;
+        if (n > 1)
+            t += (double)(n - 1) / n * tx_ms(p, dp->intra_bandwidth_gbps) +
+                 (n - 1) * dp->intra_latency_ms;
+        if (t > worst)
+            worst = t;
+    }
+    return worst;
+}

@@ -91,6 +91,22 @@ enum ps_status ps_calc_stages(const struct ps_calc_model *m, const struct ps_cal
                               const struct ps_calc_hw *hw, struct ps_calc_stage *out,
                               struct ps_diag *d);
 
+/* The data-parallel (ZeRO-1) communication of one DC's stages (docs/presets.md 3.4). */
+struct ps_calc_dp {
+    int tp, dp;   /* tensor parallel size, replicas */
+    int span_dcs; /* D >= 1: groups of DCs a DP group spans; divides dp */
+    double bytes_per_element;
+    double intra_latency_ms, intra_bandwidth_gbps; /* per GPU inside a DC; 0 = unlimited */
+    double inter_latency_ms, inter_bandwidth_gbps; /* the DC's inter-DC link; 0 = unlimited */
+};
+
+/* All-gather (= reduce-scatter) time in ms of the slowest of the `count` stages st[first..]
+ * that one DC holds: a ring over the dp/D replicas inside the DC, plus, when D > 1, the DC's
+ * share of the D-group ring over its inter-DC link, which all its stages use at once.
+ * Returns 0 when dp == 1. */
+double ps_calc_dp_ms(const struct ps_calc_dp *dp, const struct ps_calc_stage *st, int first,
+                     int count);
+
 /* Memory limit in activation units (1 unit = one microbatch through a whole stage) that
  * hbm_gb (10^9 bytes) per GPU allows: min over stages of (hbm - static) / act, rounded
  * down to 1/1000. Returns a negative number when the static memory alone does not fit. */

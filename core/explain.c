@@ -79,6 +79,60 @@ static const struct ps_op *find_last(const struct ps_schedule *s, int d, int kin
     return NULL;
 }
 
+/* When the receiver of x posted its receive (the end of the op before the consumer's first
+ * part), -1 when it cannot be found. */
+static int64_t post_of(const struct ps_schedule *s, const struct ps_transfer *x)
+{
+    int to = ps_boundary_to(s, x->kind, x->from_vstage);
+    if (to < 0 || x->to_stage < 0 || x->to_stage >= s->n_stages)
+        return -1;
+    int kind = x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+    int chunk = ps_vstage_chunk(to, s->n_stages, s->chunks, s->traversal);
+    for (size_t i = 0; i < s->dev_n[x->to_stage]; i++) {
+        const struct ps_op *o = &s->dev_ops[x->to_stage][i];
+        if (o->kind == kind && o->chunk == chunk && o->microbatch == x->microbatch && o->part == 0)
+            return i > 0 ? s->dev_ops[x->to_stage][i - 1].end_ns : 0;
+    }
+    return -1;
+}
+
+/* The transfer the last part `op` (on device d) sends to another device, or NULL. */
+static const struct ps_transfer *sent_by(const struct ps_schedule *s, int d, const struct ps_op *op)
+{
+    if (op->kind > PS_OP_B || op->part + 1 != op->parts || op->chunk >= s->chunks)
+        return NULL;
+    int v = ps_vstage_of(d, op->chunk, s->n_stages, s->chunks, s->traversal);
+    int kind = op->kind == PS_OP_F ? PS_XFER_ACTIVATION : PS_XFER_GRADIENT;
+    long xi = find_xfer(s, kind, v, op->microbatch);
+    return xi >= 0 ? &s->transfers[xi] : NULL;
+}
+
+/* ", after N ms waiting for stage K to post the receive (rendezvous) and M ms queuing for the
+ * link" for a transfer that did not start when its producer ended. */
+static void delay_text(const struct ps_schedule *s, const struct ps_transfer *x, char *buf,
+                       size_t size)
+{
+    char a[32], b[32];
+    buf[0] = '\0';
+    if (x->start_ns <= x->ready_ns)
+        return;
+    int64_t post = s->sc->arrangement != PS_ARRANGE_DECOUPLED ? post_of(s, x) : -1;
+    int64_t held = post > x->ready_ns ? (post < x->start_ns ? post : x->start_ns) - x->ready_ns : 0;
+    int64_t queued = x->start_ns - x->ready_ns - held;
+    ps_fmt_ms(held, a, sizeof a);
+    ps_fmt_ms(queued, b, sizeof b);
+    if (held > 0 && queued > 0)
+        snprintf(buf, size,
+                 ", after %s ms waiting for stage %d to post the receive (rendezvous) and %s ms "
+                 "queuing for the link",
+                 a, x->to_stage, b);
+    else if (held > 0)
+        snprintf(buf, size, ", after %s ms waiting for stage %d to post the receive (rendezvous)",
+                 a, x->to_stage);
+    else
+        snprintf(buf, size, ", after queuing %s ms for the link", b);
+}
+
 void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *buf, size_t size)
 {
     if (size == 0)
@@ -91,7 +145,7 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
     enum ps_traversal tr = s->traversal;
     const struct ps_op *op = &s->dev_ops[stage][index];
     int64_t prev_end = index > 0 ? s->dev_ops[stage][index - 1].end_ns : 0;
-    char what[400] = "", ms[32], ms2[32];
+    char what[640] = "", ms[32], ms2[32];
     /* the latest input: its time and a description */
     int64_t in_t = -1;
     bool sane = op->chunk < V && op->microbatch >= 0 && op->microbatch < s->n_microbatches;
@@ -115,11 +169,8 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
                     snprintf(ch, sizeof ch, "%s",
                              x->arrive_ns > x->end_ns ? " (latency only)" : "");
                 }
-                char queued[64] = "";
-                if (x->start_ns > x->ready_ns) {
-                    ps_fmt_ms(x->start_ns - x->ready_ns, ms2, sizeof ms2);
-                    snprintf(queued, sizeof queued, ", after queuing %s ms for the link", ms2);
-                }
+                char queued[200];
+                delay_text(s, x, queued, sizeof queued);
                 in_t = x->arrive_ns;
                 snprintf(what, sizeof what, "%s of microbatch %d from stage %d%s%s",
                          ps_xfer_kind_str((enum ps_xfer_kind)xk), mb, x->from_stage, ch, queued);
@@ -139,6 +190,23 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
                 in_t = ag->end_ns;
                 snprintf(what, sizeof what, "the all-gather of chunk %d", op->chunk);
             }
+        }
+    }
+    /* blocking: the previous op's send held the device */
+    const struct ps_transfer *held = index > 0 && s->sc->arrangement == PS_ARRANGE_BLOCKING
+                                         ? sent_by(s, stage, &s->dev_ops[stage][index - 1])
+                                         : NULL;
+    if (held != NULL && held->end_ns > prev_end) {
+        prev_end = held->end_ns;
+        if (op->start_ns == prev_end && in_t < prev_end) {
+            char delay[200];
+            delay_text(s, held, delay, sizeof delay);
+            ps_fmt_ms(held->end_ns - s->dev_ops[stage][index - 1].end_ns, ms, sizeof ms);
+            snprintf(buf, size,
+                     "held %s ms by its blocking send of the %s of microbatch %d to stage %d%s", ms,
+                     ps_xfer_kind_str((enum ps_xfer_kind)held->kind), (int)held->microbatch,
+                     held->to_stage, delay);
+            return;
         }
     }
     int64_t ready = in_t > prev_end ? in_t : prev_end;
@@ -193,8 +261,43 @@ static int32_t channel_pred(const struct by_end *v, size_t n, int32_t channel, i
     return lo < n && v[lo].channel == channel && v[lo].end == t ? v[lo].id : -1;
 }
 
+/* The op a transfer waited on: walking back along its channel while each transfer waited for
+ * the one before, then (with a rendezvous) the receiver's op whose end posted the receive,
+ * or the producer. Sets *pd, *pi (-1 when none has zero slack). */
+static void follow_transfer(const struct ps_schedule *s, const struct ps_lookup *L,
+                            const struct by_end *ends, const struct ps_transfer *x, int *pd,
+                            int32_t *pi)
+{
+    bool rendezvous = s->sc->arrangement != PS_ARRANGE_DECOUPLED;
+    for (size_t guard = 0; guard <= s->n_transfers; guard++) {
+        if (x->start_ns <= x->ready_ns)
+            break;
+        int32_t q =
+            x->channel >= 0 ? channel_pred(ends, s->n_transfers, x->channel, x->start_ns) : -1;
+        if (q >= 0) {
+            x = &s->transfers[q];
+            continue;
+        }
+        if (rendezvous && post_of(s, x) == x->start_ns) {
+            int to = ps_boundary_to(s, x->kind, x->from_vstage);
+            int32_t ci = L->first[ps_op_key(L, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B,
+                                            to, x->microbatch)];
+            *pd = L->dev_of_v[to];
+            *pi = ci > 0 ? ci - 1 : -1;
+            return;
+        }
+        break;
+    }
+    int xpk = x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+    *pi = L->last[ps_op_key(L, xpk, x->from_vstage, x->microbatch)];
+    *pd = L->dev_of_v[x->from_vstage];
+    if (*pi >= 0 && s->dev_ops[*pd][*pi].end_ns != x->ready_ns)
+        *pi = -1;
+}
+
 size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
 {
+    bool blocking = s->sc->arrangement == PS_ARRANGE_BLOCKING;
     if (!s->timed)
         return 0;
     int d = -1;
@@ -246,26 +349,23 @@ size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
                 } else if (xi >= 0 && s->transfers[xi].arrive_ns == op->start_ns) {
                     /* walk back along the channel while each transfer waited for the
                      * previous one, then to the producer of the first */
-                    const struct ps_transfer *x = &s->transfers[xi];
-                    for (size_t guard = 0; guard <= s->n_transfers; guard++) {
-                        if (x->start_ns <= x->ready_ns || x->channel < 0)
-                            break;
-                        int32_t q = channel_pred(ends, s->n_transfers, x->channel, x->start_ns);
-                        if (q < 0)
-                            break;
-                        x = &s->transfers[q];
-                    }
-                    int xpk = x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
-                    pm = x->microbatch;
-                    pi = L.last[ps_op_key(&L, xpk, x->from_vstage, pm)];
-                    pd = L.dev_of_v[x->from_vstage];
-                    if (pi >= 0 && s->dev_ops[pd][pi].end_ns != x->ready_ns)
-                        pi = -1;
+                    follow_transfer(s, &L, ends, &s->transfers[xi], &pd, &pi);
                 }
                 if (pi >= 0) {
                     nd = pd;
                     ni = (size_t)pi;
                 }
+            }
+        }
+        const struct ps_transfer *held =
+            nd < 0 && i > 0 && blocking ? sent_by(s, d, &s->dev_ops[d][i - 1]) : NULL;
+        if (held != NULL && held->end_ns == op->start_ns && held->end_ns > held->ready_ns) {
+            int pd = -1;
+            int32_t pi = -1;
+            follow_transfer(s, &L, ends, held, &pd, &pi);
+            if (pi >= 0) {
+                nd = pd;
+                ni = (size_t)pi;
             }
         }
         if (nd < 0 && i > 0 && s->dev_ops[d][i - 1].end_ns == op->start_ns) {

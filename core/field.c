@@ -18,19 +18,19 @@ static const double coarse[] = {1, 2, 5};
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static const struct ps_ladder step_count = {.linear = 1};
-static const struct ps_ladder step_scale = {fine, N(fine), 0, 0.1, false, 0};
-static const struct ps_ladder step_time = {fine, N(fine), 0, 0.01, false, 0};
-static const struct ps_ladder step_time0 = {fine, N(fine), 0, 0.01, true, 0};
-static const struct ps_ladder step_size = {coarse, N(coarse), 0, 1, true, 0};
-static const struct ps_ladder step_intra_lat = {coarse, N(coarse), 0, 0.001, true, 0};
-static const struct ps_ladder step_lat = {coarse, N(coarse), 0, 0.01, true, 0};
-static const struct ps_ladder step_bw = {coarse, N(coarse), 0, 1, false, 1000};
+static const struct ps_ladder step_scale = {fine, N(fine), 0, 0.1, false, 0, NULL};
+static const struct ps_ladder step_time = {fine, N(fine), 0, 0.01, false, 0, NULL};
+static const struct ps_ladder step_time0 = {fine, N(fine), 0, 0.01, true, 0, NULL};
+static const struct ps_ladder step_size = {coarse, N(coarse), 0, 1, true, 0, NULL};
+static const struct ps_ladder step_intra_lat = {coarse, N(coarse), 0, 0.001, true, 0, NULL};
+static const struct ps_ladder step_lat = {coarse, N(coarse), 0, 0.01, true, 0, NULL};
+static const struct ps_ladder step_bw = {coarse, N(coarse), 0, 1, false, 1000, NULL};
 static const struct ps_ladder step_memory = {.linear = 1};
 static const struct ps_ladder step_budget = {.linear = 0.25};
 static const struct ps_ladder step_share = {.linear = 0.05};
-static const struct ps_ladder step_dp = {fine, N(fine), 0, 1, true, 0};
-static const struct ps_ladder step_mb_scale = {fine, N(fine), 0, 0.1, false, 0};
-static const struct ps_ladder step_mb_scale0 = {fine, N(fine), 0, 0.1, true, 0};
+static const struct ps_ladder step_dp = {fine, N(fine), 0, 1, true, 0, NULL};
+static const struct ps_ladder step_mb_scale = {fine, N(fine), 0, 0.1, false, 0, NULL};
+static const struct ps_ladder step_mb_scale0 = {fine, N(fine), 0, 0.1, true, 0, NULL};
 
 /* ---- the table ------------------------------------------------------------------------- */
 
@@ -40,6 +40,9 @@ static const struct ps_ladder step_mb_scale0 = {fine, N(fine), 0, 0.1, true, 0};
 #define LK(member) offsetof(struct ps_link, member)
 #define MB(member) offsetof(struct ps_mb_scale, member)
 #define BIG 1e12
+
+static const char *const arrangement_words[] = {"decoupled", "rendezvous", "blocking", NULL};
+static const struct ps_ladder step_arrangement = {.words = arrangement_words};
 
 /* Adding a field: one row here, and its rule in ps_scenario_validate. A NUMBER row of a
  * generic scope needs nothing else: its value is the double at `offset`. */
@@ -100,6 +103,11 @@ static const struct ps_field_def fields[] = {
     {"network.inter_dc.bandwidth_gbps", "inter-DC bandwidth", "Network", "0 = unlimited",
      PS_FIELD_NUMBER, PS_SCOPE_SCENARIO, PS_UNIT_GBPS, 0, BIG, false, &step_bw,
      SC(inter_dc.bandwidth_gbps), PS_FIELD_MULTI_DC | PS_FIELD_OVERRIDEN},
+    {"network.arrangement", "arrangement", "Network",
+     "decoupled: receives posted ahead; rendezvous: a send waits for its receive; blocking: and "
+     "holds the sender",
+     PS_FIELD_CHOICE, PS_SCOPE_SCENARIO, PS_UNIT_NONE, 0, PS_ARRANGE_COUNT - 1, false,
+     &step_arrangement, SC(arrangement), 0},
     {"network.pairs", "DC pairs", "Network", "none: every pair follows inter_dc", PS_FIELD_PART,
      PS_SCOPE_SCENARIO, PS_UNIT_NONE, 0, 0, false, NULL, 0, PS_FIELD_MULTI_DC},
     {"network.pairs.#.latency_ms", "lat", "Network", "this ordered pair's latency", PS_FIELD_NUMBER,
@@ -425,6 +433,16 @@ void ps_field_label(const struct ps_scenario *sc, const struct ps_field_ref *r, 
 
 /* ---- values ---------------------------------------------------------------------------- */
 
+/* A CHOICE's index: an enum stored as an int at its offset. */
+_Static_assert(sizeof(enum ps_arrangement) == sizeof(int), "CHOICE fields are int-sized enums");
+
+static int choice_at(const void *base, size_t offset)
+{
+    int v;
+    memcpy(&v, (const char *)base + offset, sizeof v);
+    return v;
+}
+
 static double at(const void *base, size_t offset)
 {
     double v;
@@ -457,6 +475,8 @@ double ps_field_get(const struct ps_scenario *sc, const struct ps_field_ref *r, 
             return budget > 0 ? sc->memory_limit / budget : NAN;
         }
         return sc->memory_limit;
+    case PS_FIELD_CHOICE:
+        return choice_at(sc, f->offset);
     case PS_FIELD_COUNT:
         if (f->scope == PS_SCOPE_DC)
             return sc->dcs[r->index].stages;
@@ -566,6 +586,9 @@ void ps_field_format(const struct ps_scenario *sc, const struct ps_field_ref *r,
         return;
     case PS_FIELD_COUNT:
         snprintf(buf, size, "%d", (int)v);
+        return;
+    case PS_FIELD_CHOICE:
+        snprintf(buf, size, "%s", f->ladder->words[(int)v]);
         return;
     case PS_FIELD_LIMIT:
         if (f->unit == PS_UNIT_BUDGET)

@@ -20,6 +20,7 @@ enum ps_field_type {
     PS_FIELD_DC_REF, /* a datacenter, by name or index */
     PS_FIELD_LAYOUT, /* the datacenters: a count (3) or stage counts (4+4) */
     PS_FIELD_PART,   /* an optional part that can only be removed (none) */
+    PS_FIELD_CHOICE, /* one of fixed words (its ladder's); an int at `offset` holds the index */
 };
 
 /* What one index of a field counts. */
@@ -46,10 +47,12 @@ enum ps_unit {
 struct ps_ladder {
     const double *mantissas;
     int n_mantissas;
-    double linear; /* > 0: step by this much instead (counts, shares) */
-    double lo;     /* the smallest positive value a step gives */
-    bool zero_ok;  /* stepping below lo gives 0 */
-    double top;    /* > 0: one step above top is 0, meaning unlimited (bandwidth) */
+    double linear;            /* > 0: step by this much instead (counts, shares) */
+    double lo;                /* the smallest positive value a step gives */
+    bool zero_ok;             /* stepping below lo gives 0 */
+    double top;               /* > 0: one step above top is 0, meaning unlimited (bandwidth) */
+    const char *const *words; /* CHOICE: its words, NULL-terminated, in index order; + and -
+                                 go round them */
 };
 
 /* Flags of a field. */
@@ -69,7 +72,8 @@ struct ps_field_def {
     double min, max; /* the range a value must be in (the validator has the last word) */
     bool min_open;   /* the value must be > min rather than >= min */
     const struct ps_ladder *ladder;
-    size_t offset; /* of the double in its struct (NUMBER fields of the generic kinds) */
+    size_t offset; /* of the double in its struct (NUMBER fields of the generic kinds), or of
+                      the int index of a CHOICE */
     unsigned flags;
 };
 
@@ -109,8 +113,9 @@ void ps_field_label(const struct ps_scenario *sc, const struct ps_field_ref *r, 
                     size_t size);
 
 /* The value as the model uses it (a per-stage time without per_stage is the global one; a
- * pair field it does not set follows inter_dc). *is_none (may be NULL) is set for a LIMIT
- * that is unlimited or a part that is absent. TEXT, DC_REF, LAYOUT: NAN. */
+ * pair field it does not set follows inter_dc; a CHOICE gives the index of its word).
+ * *is_none (may be NULL) is set for a LIMIT that is unlimited or a part that is absent.
+ * TEXT, DC_REF, LAYOUT: NAN. */
 double ps_field_get(const struct ps_scenario *sc, const struct ps_field_ref *r, bool *is_none);
 
 /* True when the item has no value of its own and shows an inherited one (a pair field
@@ -135,18 +140,20 @@ void ps_fmt_ms_short(char *buf, size_t size, double ms);
  * with a global time, pairs that keep their own value, a count that reshaped the
  * datacenters); "" otherwise. */
 
-/* Sets a NUMBER, COUNT or LIMIT field. For a LIMIT, NAN means none (unlimited). */
+/* Sets a NUMBER, COUNT or LIMIT field (for a LIMIT, NAN means none: unlimited), or a CHOICE
+ * by the index of its word. */
 enum ps_status ps_field_set(struct ps_scenario *sc, const struct ps_field_ref *r, double v,
                             char *note, size_t note_size, struct ps_diag *d);
 
 /* Sets a field from text as a user types it: a number with an optional unit of the field's
  * kind ("20", "20ms", "0.02 s", "2x", "10 Gbps", "1.25 GB/s", "unlimited", "none"), a name, a
- * datacenter, or a layout ("3", "4+4"). Refusals quote the text. */
+ * datacenter, a layout ("3", "4+4") or one of a CHOICE's words (in any case). Refusals quote
+ * the text. */
 enum ps_status ps_field_set_text(struct ps_scenario *sc, const struct ps_field_ref *r,
                                  const char *text, char *note, size_t note_size, struct ps_diag *d);
 
-/* One step up (dir > 0) or down on the field's ladder. A refusal says why (below the
- * minimum, already unlimited). */
+/* One step up (dir > 0) or down on the field's ladder; a CHOICE goes to the next or
+ * previous word, round. A refusal says why (below the minimum, already unlimited). */
 enum ps_status ps_field_step(struct ps_scenario *sc, const struct ps_field_ref *r, int dir,
                              char *note, size_t note_size, struct ps_diag *d);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SC(member) offsetof(struct ps_scenario, member)
 
@@ -381,6 +382,54 @@ static enum ps_status put_number(struct ps_scenario *tmp, const struct ps_field_
     return PS_OK;
 }
 
+/* ---- choices -------------------------------------------------------------------------- */
+
+static int choice_count(const struct ps_field_def *f)
+{
+    int n = 0;
+    while (f->ladder->words[n] != NULL)
+        n++;
+    return n;
+}
+
+static void choice_list(const struct ps_field_def *f, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; f->ladder->words[i] != NULL && used < size; i++)
+        used +=
+            (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", f->ladder->words[i]);
+}
+
+static enum ps_status set_choice(struct ps_scenario *sc, const struct ps_field_ref *r, int index,
+                                 struct ps_diag *d)
+{
+    struct ps_scenario tmp;
+    if (ps_scenario_copy(&tmp, sc) != PS_OK)
+        return ps_diag_set(d, PS_ENOMEM, r->def->path, NULL);
+    memcpy((char *)&tmp + r->def->offset, &index, sizeof index);
+    return commit(sc, &tmp, d);
+}
+
+/* A CHOICE from text: one of its words in any case (a JSON string loses its quotes). */
+static enum ps_status set_choice_text(struct ps_scenario *sc, const struct ps_field_ref *r,
+                                      const char *path, const char *text, struct ps_diag *d)
+{
+    size_t len = strlen(text);
+    if (len >= 2 && text[0] == '"' && text[len - 1] == '"') {
+        text++;
+        len -= 2;
+    }
+    for (int i = 0; r->def->ladder->words[i] != NULL; i++)
+        if (strlen(r->def->ladder->words[i]) == len &&
+            strncasecmp(r->def->ladder->words[i], text, len) == 0)
+            return set_choice(sc, r, i, d);
+    char list[160];
+    choice_list(r->def, list, sizeof list);
+    return ps_diag_set(d, PS_EINVAL, path, "must be one of %s (got '%.*s')", list,
+                       (int)(len > 60 ? 60 : len), text);
+}
+
 enum ps_status ps_field_set(struct ps_scenario *sc, const struct ps_field_ref *r, double v,
                             char *note, size_t note_size, struct ps_diag *d)
 {
@@ -397,6 +446,15 @@ enum ps_status ps_field_set(struct ps_scenario *sc, const struct ps_field_ref *r
                          : v < -1e9 ? -1000000000L
                                     : (long)v,
                          note, note_size, d);
+    }
+    if (f->type == PS_FIELD_CHOICE) {
+        if (!(v >= 0 && v < choice_count(f) && v == floor(v))) {
+            char list[160];
+            choice_list(f, list, sizeof list);
+            return ps_diag_set(d, PS_EINVAL, path, "must be one of %s (index 0..%d, got %g)", list,
+                               choice_count(f) - 1, v);
+        }
+        return set_choice(sc, r, (int)v, d);
     }
     if (f->type != PS_FIELD_NUMBER && f->type != PS_FIELD_LIMIT)
         return ps_diag_set(d, PS_EINVAL, path, "takes text, not a number");
@@ -654,6 +712,8 @@ enum ps_status ps_field_set_text(struct ps_scenario *sc, const struct ps_field_r
         return set_layout(sc, trimmed, note, note_size, d);
     case PS_FIELD_PART:
         return remove_part(sc, r, path, trimmed, d);
+    case PS_FIELD_CHOICE:
+        return set_choice_text(sc, r, path, trimmed, d);
     case PS_FIELD_LIMIT:
         if (is_word(trimmed, none_words))
             return ps_field_set(sc, r, NAN, note, note_size, d);
@@ -752,6 +812,11 @@ enum ps_status ps_field_step(struct ps_scenario *sc, const struct ps_field_ref *
     }
     if (f->type == PS_FIELD_LIMIT)
         return step_limit(sc, r, dir, note, note_size, d);
+    if (f->type == PS_FIELD_CHOICE) {
+        int n = choice_count(f), i = (int)ps_field_get(sc, r, NULL);
+        note_set(note, note_size, "%s", "");
+        return set_choice(sc, r, ((i + dir) % n + n) % n, d);
+    }
     if (f->ladder == NULL)
         return ps_diag_set(d, PS_EINVAL, path, "has no steps: type a value");
     double v = ps_field_get(sc, r, NULL);

@@ -109,24 +109,39 @@ static bool check_num(struct ps_diag *d, const char *path, double x, double min,
     return true;
 }
 
+/* A time in ms: as check_num, and 0 or at least 1 ns, the model's time step (a positive
+ * time that rounds to 0 ns would be a zero-length op the user did not ask for). */
+static bool check_time(struct ps_diag *d, const char *path, double x, bool strict)
+{
+    if (!check_num(d, path, x, 0, strict))
+        return false;
+    if (x * 1e6 < 0.5 && x > 0) {
+        ps_diag_set(d, PS_EINVAL, path,
+                    "must be %sat least 0.000001 (1 ns), the model's time step (got %g)",
+                    strict ? "" : "0 or ", x);
+        return false;
+    }
+    return true;
+}
+
 static bool check_compute(struct ps_diag *d, const char *prefix, const struct ps_compute *c)
 {
     char path[160];
     snprintf(path, sizeof path, "%s.forward_ms", prefix);
-    if (!check_num(d, path, c->forward_ms, 0, true))
+    if (!check_time(d, path, c->forward_ms, true))
         return false;
     snprintf(path, sizeof path, "%s.backward_ms", prefix);
-    if (!check_num(d, path, c->backward_ms, 0, true))
+    if (!check_time(d, path, c->backward_ms, true))
         return false;
     snprintf(path, sizeof path, "%s.weight_ms", prefix);
-    return check_num(d, path, c->weight_ms, 0, false);
+    return check_time(d, path, c->weight_ms, false);
 }
 
 static bool check_link(struct ps_diag *d, const char *prefix, const struct ps_link *l)
 {
     char path[160];
     snprintf(path, sizeof path, "%s.latency_ms", prefix);
-    if (!check_num(d, path, l->latency_ms, 0, false))
+    if (!check_time(d, path, l->latency_ms, false))
         return false;
     snprintf(path, sizeof path, "%s.bandwidth_gbps", prefix);
     return check_num(d, path, l->bandwidth_gbps, 0, false);
@@ -134,10 +149,20 @@ static bool check_link(struct ps_diag *d, const char *prefix, const struct ps_li
 
 /* The message for a scenario whose times add up past what the simulator can hold: names
  * the field that contributes most and, when the rest fits, how large it may be. */
-static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d, double work,
-                                double comm, double dp, double per, double max_act)
+/* What check_times_fit found: the sums of work, messages and data parallelism, the
+ * crossings per boundary, the largest activation scale (and its microbatch, -1 when none
+ * above 1), and the field to blame for the work. */
+struct too_large_why {
+    double work, comm, dp, per, max_act;
+    int act_m;
+    char work_path[160];
+};
+
+static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d,
+                                const struct too_large_why *why)
 {
-    const double limit = 1e12, total = work + comm + dp;
+    const double limit = 1e12, work = why->work, dp = why->dp, per = why->per;
+    const double max_act = why->max_act, total = work + why->comm + dp;
     char path[160], lim[96] = "";
     /* Every link source: -2 intra_dc, -1 inter_dc, i >= 0 a pair (its own fields). */
     double best = work > dp ? work : dp, best_coef = 0;
@@ -171,7 +196,7 @@ static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d,
             best = tx_part, best_src = src, best_lat = 0, best_coef = tx_coef;
     }
     if (best_src == -3 && work >= dp) {
-        snprintf(path, sizeof path, "compute");
+        snprintf(path, sizeof path, "%s", why->work_path);
     } else if (best_src == -3) {
         snprintf(path, sizeof path, "data_parallel.%s",
                  sc->allgather_ms >= sc->reduce_scatter_ms ? "allgather_ms" : "reduce_scatter_ms");
@@ -180,7 +205,11 @@ static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d,
         if (room > 0)
             snprintf(lim, sizeof lim, "; here it must be at most about %.3g ms", room);
     } else if (!best_lat && sc->activation_mb * max_act > 1e6) {
-        snprintf(path, sizeof path, "activation_mb"); /* a message of more than 1 TB */
+        /* a message of more than 1 TB: the larger of the size and its scale */
+        if (why->act_m >= 0 && max_act > sc->activation_mb)
+            snprintf(path, sizeof path, "per_microbatch.%d.activation_scale", why->act_m);
+        else
+            snprintf(path, sizeof path, "activation_mb");
     } else {
         char src_path[64];
         if (best_src == -2)
@@ -197,11 +226,139 @@ static enum ps_status too_large(const struct ps_scenario *sc, struct ps_diag *d,
             snprintf(lim, sizeof lim, "; here it must be at least about %.3g Gb/s",
                      best_coef / room);
     }
-    bool small = best_src != -3 && !best_lat && strcmp(path, "activation_mb") != 0;
+    bool small = best_src != -3 && !best_lat && strcmp(path, "activation_mb") != 0 &&
+                 strstr(path, "activation_scale") == NULL;
     return ps_diag_set(d, PS_EINVAL, path,
                        "too %s to simulate: with %d stages and %d microbatches, ops and "
                        "messages could add up to %.3g ms (the limit is 1e12 ms)%s",
                        small ? "small" : "large", sc->n_stages, sc->n_microbatches, total, lim);
+}
+
+static const char *const arrangement_words[PS_ARRANGE_COUNT] = {"decoupled", "rendezvous",
+                                                                "blocking"};
+
+const char *ps_arrangement_str(enum ps_arrangement a)
+{
+    return (unsigned)a < PS_ARRANGE_COUNT ? arrangement_words[a] : "?";
+}
+
+int ps_arrangement_parse(const char *word)
+{
+    for (int i = 0; i < PS_ARRANGE_COUNT; i++)
+        if (strcmp(word, arrangement_words[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The field to blame for a stage whose whole work is too large: the largest of its
+ * factors (its largest time, its datacenter's scale, the largest microbatch scale). */
+static void blame_work(const struct ps_scenario *sc, int stage, int max_m, char *path, size_t size)
+{
+    struct ps_compute c = ps_scenario_stage_compute(sc, stage);
+    int dc = ps_scenario_dc_of(sc, stage);
+    double dcs = sc->dcs[dc].compute_scale;
+    double mbs = max_m >= 0 ? sc->per_microbatch[max_m].compute_scale : 1.0;
+    double base = fmax(c.forward_ms, fmax(c.backward_ms, c.weight_ms));
+    const char *key = c.forward_ms == base    ? "forward_ms"
+                      : c.backward_ms == base ? "backward_ms"
+                                              : "weight_ms";
+    if (dcs > 1 && dcs >= base && dcs >= mbs)
+        snprintf(path, size, "datacenters.%d.compute_scale", dc);
+    else if (mbs > 1 && mbs >= base)
+        snprintf(path, size, "per_microbatch.%d.compute_scale", max_m);
+    else if (sc->per_stage != NULL)
+        snprintf(path, size, "compute.per_stage.%d.%s", stage, key);
+    else
+        snprintf(path, size, "compute.%s", key);
+}
+
+/* Scales that make a time round to 0 ns: the smallest microbatch scale on each stage's
+ * times, blaming the datacenter's scale when it alone does it. */
+static enum ps_status check_scaled_times(const struct ps_scenario *sc, int min_m, struct ps_diag *d)
+{
+    double mbs = min_m >= 0 ? sc->per_microbatch[min_m].compute_scale : 1.0;
+    static const char *const names[] = {"forward", "backward", "weight"};
+    for (int s = 0; s < sc->n_stages; s++) {
+        struct ps_compute c = ps_scenario_stage_compute(sc, s);
+        int dc = ps_scenario_dc_of(sc, s);
+        double dcs = sc->dcs[dc].compute_scale;
+        double t[3] = {c.forward_ms, c.backward_ms, c.weight_ms};
+        for (int k = 0; k < 3; k++) {
+            if (t[k] == 0 || t[k] * dcs * mbs * 1e6 >= 0.5)
+                continue;
+            char path[160];
+            if (t[k] * dcs * 1e6 < 0.5 || min_m < 0)
+                snprintf(path, sizeof path, "datacenters.%d.compute_scale", dc);
+            else
+                snprintf(path, sizeof path, "per_microbatch.%d.compute_scale", min_m);
+            return ps_diag_set(d, PS_EINVAL, path,
+                               "makes a time shorter than 1 ns, the model's time step (the %s "
+                               "time of stage %d: %g ms)",
+                               names[k], s, t[k] * dcs * mbs);
+        }
+    }
+    return PS_OK;
+}
+
+/* Every time must fit the integer nanosecond model (about 292 years), and every positive
+ * time must last at least 1 ns once scaled. */
+static enum ps_status check_times_fit(const struct ps_scenario *sc, struct ps_diag *d)
+{
+    char path[160];
+    int max_m = -1, min_m = -1, act_m = -1;
+    double max_mb = 1.0, min_mb = 1.0, max_act = 1.0;
+    for (int m = 0; sc->per_microbatch != NULL && m < sc->n_microbatches; m++) {
+        const struct ps_mb_scale *ms = &sc->per_microbatch[m];
+        if (ms->compute_scale > max_mb)
+            max_mb = ms->compute_scale, max_m = m;
+        if (ms->compute_scale < min_mb)
+            min_mb = ms->compute_scale, min_m = m;
+        if (ms->activation_scale > max_act)
+            max_act = ms->activation_scale, act_m = m;
+    }
+    if (check_scaled_times(sc, min_m, d) != PS_OK)
+        return PS_EINVAL;
+    double work = 0, most = -1;
+    int most_stage = 0;
+    for (int s = 0; s < sc->n_stages; s++) {
+        struct ps_compute c = ps_scenario_stage_compute(sc, s);
+        double worst = (c.forward_ms + c.backward_ms + c.weight_ms) *
+                       sc->dcs[ps_scenario_dc_of(sc, s)].compute_scale * max_mb *
+                       (double)sc->n_microbatches;
+        work += worst;
+        if (worst > most)
+            most = worst, most_stage = s;
+        if (worst > 1e12) {
+            blame_work(sc, s, max_m, path, sizeof path);
+            return ps_diag_set(d, PS_EINVAL, path,
+                               "times are too large (a stage would work %g ms in total; the "
+                               "limit is 1e12 ms)",
+                               worst);
+        }
+    }
+    /* A simulation never idles while nothing is in flight, so its makespan is at most all
+     * the work plus every message's latency and transmission (each boundary is crossed
+     * at most 16 times per microbatch and direction). Keep that within 1e12 ms so that
+     * every time fits in int64_t nanoseconds. */
+    double comm = 0, per = (double)PS_MAX_CHUNKS * (double)sc->n_microbatches;
+    for (int a = 0; a < sc->n_stages && sc->n_stages > 1; a++) {
+        int b = (a + 1) % sc->n_stages;
+        for (int dir = 0; dir < 2; dir++) {
+            struct ps_link l = dir == 0 ? ps_scenario_link(sc, a, b) : ps_scenario_link(sc, b, a);
+            double tx =
+                l.bandwidth_gbps > 0 ? sc->activation_mb * max_act * 8 / l.bandwidth_gbps : 0;
+            comm += per * (l.latency_ms + tx);
+        }
+    }
+    double dp = sc->has_data_parallel
+                    ? (double)sc->n_stages * (sc->allgather_ms + sc->reduce_scatter_ms)
+                    : 0;
+    if (!(work + comm + dp <= 1e12)) {
+        struct too_large_why why = {work, comm, dp, per, max_act, act_m, ""};
+        blame_work(sc, most_stage, max_m, why.work_path, sizeof why.work_path);
+        return too_large(sc, d, &why);
+    }
+    return PS_OK;
 }
 
 enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag *d)
@@ -289,12 +446,16 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
             }
         }
         snprintf(path, sizeof path, "network.pairs.%d.latency_ms", i);
-        if (p->has_latency && !check_num(d, path, p->link.latency_ms, 0, false))
+        if (p->has_latency && !check_time(d, path, p->link.latency_ms, false))
             return PS_EINVAL;
         snprintf(path, sizeof path, "network.pairs.%d.bandwidth_gbps", i);
         if (p->has_bandwidth && !check_num(d, path, p->link.bandwidth_gbps, 0, false))
             return PS_EINVAL;
     }
+    if ((unsigned)sc->arrangement >= PS_ARRANGE_COUNT)
+        return ps_diag_set(d, PS_EINVAL, "network.arrangement",
+                           "must be decoupled, rendezvous or blocking (got %d)",
+                           (int)sc->arrangement);
     if (sc->has_memory_limit && !check_num(d, "memory.limit", sc->memory_limit, 0, true))
         return PS_EINVAL;
     if (!check_num(d, "memory.weight_share", sc->weight_share, 0, false))
@@ -303,8 +464,8 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
         return ps_diag_set(d, PS_EINVAL, "memory.weight_share", "must be <= 1 (got %g)",
                            sc->weight_share);
     if (sc->has_data_parallel) {
-        if (!check_num(d, "data_parallel.allgather_ms", sc->allgather_ms, 0, false) ||
-            !check_num(d, "data_parallel.reduce_scatter_ms", sc->reduce_scatter_ms, 0, false))
+        if (!check_time(d, "data_parallel.allgather_ms", sc->allgather_ms, false) ||
+            !check_time(d, "data_parallel.reduce_scatter_ms", sc->reduce_scatter_ms, false))
             return PS_EINVAL;
     }
     if (sc->per_microbatch != NULL) {
@@ -323,53 +484,7 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
             }
         }
     }
-    /* Whole-stage times must fit the integer nanosecond model (about 292 years). */
-    double max_scale = 1.0;
-    for (int i = 0; i < sc->n_dcs; i++)
-        max_scale = fmax(max_scale, sc->dcs[i].compute_scale);
-    double max_mb = 1.0;
-    if (sc->per_microbatch != NULL)
-        for (int m = 0; m < sc->n_microbatches; m++)
-            max_mb = fmax(max_mb, sc->per_microbatch[m].compute_scale);
-    double work = 0;
-    for (int s = 0; s < sc->n_stages; s++) {
-        struct ps_compute c = ps_scenario_stage_compute(sc, s);
-        double worst = (c.forward_ms + c.backward_ms + c.weight_ms) * max_scale * max_mb *
-                       (double)sc->n_microbatches;
-        work += worst;
-        if (worst > 1e12) {
-            snprintf(path, sizeof path, sc->per_stage != NULL ? "compute.per_stage.%d" : "compute",
-                     s);
-            return ps_diag_set(d, PS_EINVAL, path,
-                               "times are too large (a stage would work %g ms in total; the "
-                               "limit is 1e12 ms)",
-                               worst);
-        }
-    }
-    /* A simulation never idles while nothing is in flight, so its makespan is at most all
-     * the work plus every message's latency and transmission (each boundary is crossed
-     * at most 16 times per microbatch and direction). Keep that within 1e12 ms so that
-     * every time fits in int64_t nanoseconds. */
-    double max_act = 1.0;
-    if (sc->per_microbatch != NULL)
-        for (int m = 0; m < sc->n_microbatches; m++)
-            max_act = fmax(max_act, sc->per_microbatch[m].activation_scale);
-    double comm = 0, per = (double)PS_MAX_CHUNKS * (double)sc->n_microbatches;
-    for (int a = 0; a < sc->n_stages && sc->n_stages > 1; a++) {
-        int b = (a + 1) % sc->n_stages;
-        for (int dir = 0; dir < 2; dir++) {
-            struct ps_link l = dir == 0 ? ps_scenario_link(sc, a, b) : ps_scenario_link(sc, b, a);
-            double tx =
-                l.bandwidth_gbps > 0 ? sc->activation_mb * max_act * 8 / l.bandwidth_gbps : 0;
-            comm += per * (l.latency_ms + tx);
-        }
-    }
-    double dp = sc->has_data_parallel
-                    ? (double)sc->n_stages * (sc->allgather_ms + sc->reduce_scatter_ms)
-                    : 0;
-    if (!(work + comm + dp <= 1e12))
-        return too_large(sc, d, work, comm, dp, per, max_act);
-    return PS_OK;
+    return check_times_fit(sc, d);
 }
 
 /* ---- accessors ------------------------------------------------------------------------ */

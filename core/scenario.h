@@ -43,6 +43,14 @@ struct ps_pair {
     bool has_bandwidth; /* link.bandwidth_gbps overrides inter_dc's */
 };
 
+/* How sends and receives are posted (docs/model.md, "Communication arrangement"). */
+enum ps_arrangement {
+    PS_ARRANGE_DECOUPLED = 0, /* receives pre-posted: a transfer is ready at its producer's end */
+    PS_ARRANGE_RENDEZVOUS,    /* it starts only once the receiver has posted its receive */
+    PS_ARRANGE_BLOCKING,      /* rendezvous, and the sender is held until it has sent */
+    PS_ARRANGE_COUNT
+};
+
 struct ps_mb_scale {
     double compute_scale;    /* > 0, default 1 */
     double activation_scale; /* >= 0, default 1 */
@@ -68,7 +76,8 @@ struct ps_scenario {
     struct ps_link intra_dc;
     struct ps_link inter_dc;
     int n_pairs;
-    struct ps_pair *pairs; /* NULL when n_pairs == 0 */
+    struct ps_pair *pairs;           /* NULL when n_pairs == 0 */
+    enum ps_arrangement arrangement; /* default PS_ARRANGE_DECOUPLED */
 
     bool has_memory_limit;
     double memory_limit; /* activation units; meaningful when has_memory_limit */
@@ -153,6 +162,10 @@ int64_t ps_scenario_dp_ns(const struct ps_scenario *sc, int stage, bool allgathe
 
 /* The 1F1B memory budget in units: S (stage 0 keeps S microbatches in flight). */
 double ps_scenario_1f1b_budget(const struct ps_scenario *sc);
+
+/* "decoupled", "rendezvous", "blocking"; and back (-1 when unknown). */
+const char *ps_arrangement_str(enum ps_arrangement a);
+int ps_arrangement_parse(const char *word);
 
 /* The largest per-stage forward time in ms, with scales (CrossPipe's T_F). */
 double ps_scenario_max_forward_ms(const struct ps_scenario *sc);

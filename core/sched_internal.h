@@ -56,6 +56,8 @@ bool ps_dep_input(int kind, int v, int SV, int *pkind, int *pv, int *xkind);
 /* ps_sim_run with options, for tests: PS_SIM_ALL_GENERAL puts every channel on the
  * general (event-ordered) path, which must give the same times. */
 #define PS_SIM_ALL_GENERAL 1u
+/* ps_sim_time: no lower bound, no bubble breakdown */
+#define PS_SIM_TIMES_ONLY 2u
 enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigned mode);
 
 /* Where each op and transfer of a (timed) schedule sits, by model key. */
@@ -77,6 +79,10 @@ static inline size_t ps_op_key(const struct ps_lookup *L, int kind, int v, int m
  * Returns PS_ENOMEM. */
 enum ps_status ps_lookup_build(struct ps_lookup *L, const struct ps_schedule *s);
 void ps_lookup_fini(struct ps_lookup *L);
+
+/* ps_bubble_compute with the tables already built (the simulator fills them while it
+ * times the ops, which saves a pass over the whole schedule). */
+void ps_bubble_compute_with(const struct ps_schedule *s, const struct ps_lookup *L, int64_t *out);
 
 /* The producer of op (kind, v) for its main input: F(v-1), B(v+1) or, on the last
  * vstage, F(v), B(v) for W. Returns false when there is none (F of vstage 0). Sets

@@ -62,9 +62,11 @@ struct ps_schedule *ps_schedule_new(const struct ps_scenario *sc, const char *na
     s->dp_n = calloc(n, sizeof *s->dp_n);
     s->busy_ns = calloc(n, sizeof *s->busy_ns);
     s->peak_memory = calloc(n, sizeof *s->peak_memory);
+    s->bubble_ns = calloc(n * PS_BUBBLE_COUNT, sizeof *s->bubble_ns);
     struct ps_op *dp = calloc(n * 2 * (size_t)chunks, sizeof *dp);
     if (s->dev_ops == NULL || s->dev_n == NULL || s->dev_cap == NULL || s->dp_ops == NULL ||
-        s->dp_n == NULL || s->busy_ns == NULL || s->peak_memory == NULL || dp == NULL) {
+        s->dp_n == NULL || s->busy_ns == NULL || s->peak_memory == NULL || s->bubble_ns == NULL ||
+        dp == NULL) {
         free(dp);
         ps_schedule_free(s);
         return NULL;
@@ -98,6 +100,7 @@ void ps_schedule_free(struct ps_schedule *s)
     free(s->channels);
     free(s->busy_ns);
     free(s->peak_memory);
+    free(s->bubble_ns);
     free(s);
 }
 
@@ -405,6 +408,22 @@ const char *ps_xfer_kind_str(enum ps_xfer_kind k)
 const char *ps_solve_status_str(enum ps_solve_status st)
 {
     return (int)st >= 0 && (int)st < N_OF(solve_status_names) ? solve_status_names[st] : "?";
+}
+
+static const char *const bubble_names[PS_BUBBLE_COUNT] = {
+    "fill", "cross_dc", "intra_dc", "memory", "rendezvous", "dp", "end"};
+static const char *const bubble_labels[PS_BUBBLE_COUNT] = {
+    "warm-up/cool-down", "cross-DC transfer", "intra-DC transfer", "memory",
+    "rendezvous",        "all-gather",        "idle at the end"};
+
+const char *ps_bubble_cause_str(enum ps_bubble_cause c)
+{
+    return (unsigned)c < PS_BUBBLE_COUNT ? bubble_names[c] : "?";
+}
+
+const char *ps_bubble_cause_label(enum ps_bubble_cause c)
+{
+    return (unsigned)c < PS_BUBBLE_COUNT ? bubble_labels[c] : "?";
 }
 
 static int parse_name(const char *str, const char *const *names, int n)

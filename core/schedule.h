@@ -24,6 +24,19 @@ enum ps_solve_status {
     PS_SOLVE_CANCELLED,     /* stopped by the user; holds the best schedule found, if any */
 };
 
+/* Why a device is idle (docs/model.md, "Bubble breakdown"): each idle instant of a device is
+ * charged to exactly one cause, in this order in files and on screen. */
+enum ps_bubble_cause {
+    PS_BUBBLE_FILL = 0,   /* waiting on another device's compute: warm-up, cool-down, imbalance */
+    PS_BUBBLE_CROSS_DC,   /* on a transfer over a link between datacenters */
+    PS_BUBBLE_INTRA_DC,   /* on a transfer inside a datacenter */
+    PS_BUBBLE_MEMORY,     /* a forward was ready but did not fit the memory limit */
+    PS_BUBBLE_RENDEZVOUS, /* a message held back until its receive was posted */
+    PS_BUBBLE_DP,         /* the first forward of a chunk waiting for its all-gather */
+    PS_BUBBLE_END,        /* after the device's last op, up to the makespan */
+    PS_BUBBLE_COUNT
+};
+
 /* One compute (F/B/W) or data-parallel (AG/RS) op, or one part of a split op. */
 struct ps_op {
     int64_t start_ns; /* set by the simulator or read from a file */
@@ -115,6 +128,9 @@ struct ps_schedule {
     int64_t *busy_ns;    /* per device: compute busy time */
     double *peak_memory; /* per device, activation units */
     bool memory_ok;      /* peak <= limit on every device (true when unlimited) */
+    /* Idle time per device and cause, bubble_ns[d * PS_BUBBLE_COUNT + cause]; the causes of
+     * a device add up to makespan - busy_ns[d]. */
+    int64_t *bubble_ns;
 
     struct ps_solver_info solver;
 };
@@ -195,6 +211,10 @@ const char *ps_op_kind_str(enum ps_op_kind k);
 const char *ps_traversal_str(enum ps_traversal t);
 const char *ps_xfer_kind_str(enum ps_xfer_kind k);
 const char *ps_solve_status_str(enum ps_solve_status st);
+/* "fill", "cross_dc", "intra_dc", "memory", "rendezvous", "dp", "end" (file names); and a
+ * label for screens ("warm-up/cool-down", "cross-DC transfer", ...). */
+const char *ps_bubble_cause_str(enum ps_bubble_cause c);
+const char *ps_bubble_cause_label(enum ps_bubble_cause c);
 /* Parses those names back; return -1 when unknown. */
 int ps_op_kind_parse(const char *str);
 int ps_traversal_parse(const char *str);

@@ -48,6 +48,12 @@ static void sim_free(struct sim *m)
     free(m->x_seq);
     free(m->x_waiting);
     free(m->heap);
+    ps_lookup_fini(&m->L);
+    free(m->pos);
+    free(m->parked);
+    free(m->rel);
+    free(m->hold);
+    free(m->held_by);
     free(m->cq);
     free(m->cq_n);
     free(m->cq_head);
@@ -307,6 +313,73 @@ static enum ps_status setup_ranked(struct sim *m, int64_t *pairs)
     return PS_OK;
 }
 
+/* The tables the bubble breakdown reads (core/bubble.c): the engine fills first and last
+ * positions as it times the ops; transfer slots follow from the boundaries. */
+static enum ps_status setup_lookup(struct sim *m)
+{
+    if (m->mode & PS_SIM_TIMES_ONLY)
+        return PS_OK;
+    struct ps_lookup *L = &m->L;
+    L->S = m->S;
+    L->V = m->V;
+    L->SV = m->SV;
+    L->M = m->M;
+    size_t nk = 3 * (size_t)m->SV * (size_t)m->M, nx = 2 * (size_t)m->SV * (size_t)m->M;
+    L->dev_of_v = malloc((size_t)m->SV * sizeof *L->dev_of_v);
+    L->vtab = malloc((size_t)m->SV * sizeof *L->vtab);
+    L->first = malloc(nk * sizeof *L->first);
+    L->last = malloc(nk * sizeof *L->last);
+    L->xfer = malloc(nx * sizeof *L->xfer);
+    if (L->dev_of_v == NULL || L->vtab == NULL || L->first == NULL || L->last == NULL ||
+        L->xfer == NULL)
+        return PS_ENOMEM;
+    memcpy(L->dev_of_v, m->dev_of_v, (size_t)m->SV * sizeof *L->dev_of_v);
+    memcpy(L->vtab, m->vtab, (size_t)m->SV * sizeof *L->vtab);
+    for (int b = 0; b < 2 * m->SV; b++) {
+        int32_t *x = L->xfer + (size_t)b * (size_t)m->M;
+        for (int mb = 0; mb < m->M; mb++)
+            x[mb] = m->bslot[b] < 0 ? -1 : m->bslot[b] * m->M + mb;
+    }
+    return PS_OK;
+}
+
+/* The arrangement's state: where each op's part 0 sits (the receiver's post is the end of
+ * the op before it), parked transfers, release times, the blocking holds. */
+static enum ps_status setup_arrangement(struct sim *m)
+{
+    struct ps_schedule *s = m->s;
+    m->rendezvous = m->sc->arrangement != PS_ARRANGE_DECOUPLED;
+    m->blocking = m->sc->arrangement == PS_ARRANGE_BLOCKING;
+    m->ranked = s->xfer_rank != NULL && !m->rendezvous;
+    if (!m->rendezvous)
+        return PS_OK;
+    size_t nkeys = 3 * (size_t)m->SV * (size_t)m->M, nx = s->n_transfers;
+    m->pos = malloc(nkeys * sizeof *m->pos);
+    m->parked = malloc(nkeys * sizeof *m->parked);
+    m->rel = calloc(nx + 1, sizeof *m->rel);
+    m->hold = calloc((size_t)m->S, sizeof *m->hold);
+    m->held_by = malloc((size_t)m->S * sizeof *m->held_by);
+    if (m->pos == NULL || m->parked == NULL || m->rel == NULL || m->hold == NULL ||
+        m->held_by == NULL)
+        return PS_ENOMEM;
+    memset(m->pos, 0xff, nkeys * sizeof *m->pos);
+    memset(m->parked, 0xff, nkeys * sizeof *m->parked);
+    for (int d = 0; d < m->S; d++) {
+        m->held_by[d] = -1;
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            /* a malformed op is the engine's to report */
+            if (op->part != 0 || op->kind > PS_OP_W || op->chunk >= m->V || op->microbatch < 0 ||
+                op->microbatch >= m->M)
+                continue;
+            size_t k = sim_key(m, op->kind, m->vtab[d * m->V + op->chunk], op->microbatch);
+            if (m->pos[k] < 0)
+                m->pos[k] = (int32_t)i;
+        }
+    }
+    return PS_OK;
+}
+
 /* How each channel orders its transmissions, and the general path's queues and events. */
 static enum ps_status setup_channels(struct sim *m)
 {
@@ -338,12 +411,14 @@ static enum ps_status setup_channels(struct sim *m)
         m->ch_off[c + 1] += m->ch_off[c];
     bool any_general = false;
     for (size_t c = 0; c < nc; c++) {
-        bool inorder = producer[c] >= 0 && !m->zero_ops && !(m->mode & PS_SIM_ALL_GENERAL);
+        /* with a rendezvous the release order is not the sender's order */
+        bool inorder =
+            producer[c] >= 0 && !m->zero_ops && !(m->mode & PS_SIM_ALL_GENERAL) && !m->rendezvous;
         m->ch_mode[c] = inorder ? CH_INORDER : CH_GENERAL;
     }
     free(producer);
     enum ps_status st = PS_OK;
-    if (m->s->xfer_rank != NULL && nc > 0) {
+    if (m->ranked && nc > 0) {
         int64_t *pairs = malloc(2 * (m->ch_off[nc] + 1) * sizeof *pairs);
         m->ch_seq = malloc((m->ch_off[nc] + 1) * sizeof *m->ch_seq);
         m->ch_ranks = malloc((m->ch_off[nc] + 1) * sizeof *m->ch_ranks);
@@ -462,10 +537,39 @@ static size_t last_part(const struct ps_schedule *s, int d, size_t first)
     return i;
 }
 
+/* Blocking: a device held by a send whose receiver never posts (docs/model.md). */
+static bool report_held(const struct sim *m, struct ps_diag *d)
+{
+    for (int dv = 0; dv < m->S; dv++) {
+        int32_t id = m->held_by[dv];
+        if (m->hold[dv] == 0 || id < 0)
+            continue;
+        const struct ps_transfer *x = &m->s->transfers[id];
+        int to = ps_boundary_to(m->s, x->kind, x->from_vstage), rd = m->dev_of_v[to];
+        size_t k = sim_key(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch);
+        if (m->parked[k] != id)
+            continue;
+        char path[32], pred[96], stuck[96] = "the end of its order";
+        sim_op_name(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
+        if (m->next[rd] < m->s->dev_n[rd])
+            sim_op_name(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
+        snprintf(path, sizeof path, "stage %d", dv);
+        ps_diag_set(d, PS_EDEADLOCK, path,
+                    "held by its blocking send of the %s of microbatch %d to stage %d, which "
+                    "posts that receive only after %s, but stage %d is stuck at %s "
+                    "(network.arrangement=blocking)",
+                    ps_xfer_kind_str(x->kind), (int)x->microbatch, rd, pred, rd, stuck);
+        return true;
+    }
+    return false;
+}
+
 /* Names one stuck op and what it waits for. Follows the waits from device to device
  * until one repeats, so the op reported is on the cycle that blocks the orders. */
 static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
 {
+    if (m->blocking && report_held(m, d))
+        return PS_EDEADLOCK;
     const struct ps_schedule *s = m->s;
     int dv = 0;
     while (dv < m->S && m->next[dv] >= s->dev_n[dv])
@@ -551,6 +655,10 @@ enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigne
         ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
     else if (st != PS_OK)
         ps_diag_set(d, st, "", "the schedule is too large to simulate");
+    if (st == PS_OK)
+        st = setup_arrangement(&m);
+    if (st == PS_OK)
+        st = setup_lookup(&m);
     if (st == PS_OK) {
         st = setup_channels(&m);
         if (st != PS_OK)
@@ -583,4 +691,9 @@ enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigne
 enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
 {
     return ps_sim_run_mode(s, d, 0);
+}
+
+enum ps_status ps_sim_time(struct ps_schedule *s, struct ps_diag *d)
+{
+    return ps_sim_run_mode(s, d, PS_SIM_TIMES_ONLY);
 }

@@ -22,9 +22,24 @@
  * Can be called again after the orders change. */
 enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d);
 
+/* Times s as ps_sim_run does, with the metrics a solver compares candidates by (makespan,
+ * busy time, peak memory, memory_ok, channel use) but not the lower bound nor the bubble
+ * breakdown (s->lower_bound_ns and s->bubble_ns are left as they were): for generators that
+ * time many candidate orders. Same return values as ps_sim_run. */
+enum ps_status ps_sim_time(struct ps_schedule *s, struct ps_diag *d);
+
 /* Recomputes only the metrics of an already timed schedule (used after loading a file):
  * makespan, bubble, busy, peak memory, memory_ok, lower bound, channel busy. */
 enum ps_status ps_sim_metrics(struct ps_schedule *s);
+
+/* The bubble breakdown of a timed schedule (docs/model.md, "Bubble breakdown"): fills
+ * out[d * PS_BUBBLE_COUNT + cause] with device d's idle nanoseconds charged to each cause,
+ * from the recorded times alone; a device's causes add up to makespan - its busy time.
+ * The metrics (ps_sim_run, ps_sim_metrics) fill s->bubble_ns with it. PS_ENOMEM. */
+enum ps_status ps_bubble_compute(const struct ps_schedule *s, int64_t *out);
+
+/* The breakdown summed over the devices (from s->bubble_ns). */
+void ps_bubble_totals(const struct ps_schedule *s, int64_t out[PS_BUBBLE_COUNT]);
 
 /* A number no schedule of this scenario can beat, whatever its chunks, traversal or
  * split (SPEC 6): the max of per-device work, one microbatch's round trip with its

@@ -65,6 +65,69 @@ static void ranked_send(struct sim *m, int c, int32_t id)
     }
 }
 
+/* ---- communication arrangements (docs/model.md) ---------------------------------------- */
+
+void sim_sent(struct sim *m, int d, int64_t t)
+{
+    if (m->free_at[d] < t)
+        m->free_at[d] = t;
+    if (--m->hold[d] == 0 && m->wait_key[d] == SIM_HELD)
+        m->work[m->n_work++] = d;
+}
+
+void sim_release(struct sim *m, int32_t id, int64_t rel)
+{
+    struct ps_transfer *x = &m->s->transfers[id];
+    m->rel[id] = rel;
+    if (x->channel < 0) {
+        x->start_ns = x->end_ns = rel;
+        x->arrive_ns = rel + m->blat[ps_boundary(m->s, x->kind, x->from_vstage)];
+        sim_deliver(m, id);
+        if (m->blocking)
+            sim_sent(m, x->from_stage, rel);
+        return;
+    }
+    sim_event_push(m, rel, (uint32_t)id, 0);
+}
+
+/* Rendezvous: transfer id, whose producer on device d ended at t, goes to its channel once
+ * its receiver rd has posted the receive of consumer key kc; blocking holds d until then. */
+static void rendezvous_send(struct sim *m, int d, int32_t id, size_t kc, int rd, int64_t t)
+{
+    if (m->blocking) {
+        m->hold[d]++;
+        m->held_by[d] = id;
+    }
+    int32_t p = m->pos[kc];
+    if (p > 0 && m->next[rd] < (size_t)p) {
+        m->parked[kc] = id;
+        return;
+    }
+    int64_t post = p > 0 ? m->s->dev_ops[rd][p - 1].end_ns : 0;
+    sim_release(m, id, t > post ? t : post);
+}
+
+/* Rendezvous: device d's op at index i has ended at t, which posts the receive of the next
+ * op's input: a transfer parked for it goes. */
+static void rendezvous_post(struct sim *m, int d, size_t i, int64_t t)
+{
+    if (i + 1 >= m->s->dev_n[d])
+        return;
+    const struct ps_op *nx = &m->s->dev_ops[d][i + 1];
+    if (nx->part != 0 || nx->kind > PS_OP_B || nx->chunk >= m->V || nx->microbatch < 0 ||
+        nx->microbatch >= m->M)
+        return;
+    size_t k = sim_key(m, nx->kind, m->vtab[d * m->V + nx->chunk], nx->microbatch);
+    int32_t id = m->parked[k];
+    if (id >= 0) {
+        m->parked[k] = -1;
+        int64_t ready = m->s->transfers[id].ready_ns;
+        sim_release(m, id, ready > t ? ready : t);
+    }
+}
+
+/* ---- the engine ------------------------------------------------------------------------- */
+
 /* A transfer that does not go in the sender's order: ranked or general channel. */
 static void send_other(struct sim *m, int c, int32_t id, int64_t t)
 {
@@ -86,10 +149,11 @@ static void send_other(struct sim *m, int c, int32_t id, int64_t t)
 static void run_work(struct sim *m)
 {
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
-    const bool by_mb = m->mt > 1;
+    const bool by_mb = m->mt > 1, rendezvous = m->rendezvous;
     const struct sim_out *outs = m->outs;
     struct sim_in *in = m->in;
     uint8_t *seen = m->seen, *partsof = m->partsof;
+    int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
     const double *amb = m->amb, *msg_mb = m->msg_mb;
     struct ps_transfer *xs = m->s->transfers;
     const uint8_t *ch_mode = m->ch_mode;
@@ -135,6 +199,8 @@ static void run_work(struct sim *m)
                 if (in[k].ready > t)
                     t = in[k].ready;
                 PREFETCH_W(&in[k + 8]);
+                if (first_at != NULL)
+                    first_at[k] = (int32_t)i;
                 dk->next++;
                 firsts++;
                 if (kind == PS_OP_F) {
@@ -161,9 +227,17 @@ static void run_work(struct sim *m)
             op->end_ns = t;
             busy += dur;
             i++;
+            if (rendezvous) {
+                /* the arrangement's hooks may raise this device's free time (a blocking
+                 * send released at once) and hold it */
+                m->free_at[d] = t;
+                rendezvous_post(m, d, i - 1, t);
+            }
             if (part + 1 != parts)
                 continue;
             lasts++;
+            if (last_at != NULL)
+                last_at[k] = (int32_t)(i - 1);
             if (kind != PS_OP_F)
                 mem -= dk->free_fac * amb[mb];
             const struct sim_out *o = &outs[dk->out];
@@ -183,6 +257,19 @@ static void run_work(struct sim *m)
                 int c = o->chan;
                 int64_t tx = o->tx >= 0 ? o->tx : ps_tx_ns(msg_mb[mb], o->bw);
                 c = tx > 0 ? c : -1;
+                if (rendezvous) {
+                    x->ready_ns = t;
+                    x->microbatch = (int32_t)mb;
+                    x->channel = c;
+                    x->from_stage = (int16_t)d;
+                    x->to_stage = (int16_t)o->to_dev;
+                    x->from_vstage = o->from_v;
+                    x->kind = o->xkind;
+                    x->chunk = (uint8_t)ch;
+                    x->end_ns = tx; /* the transmission time, until the channel sends it */
+                    rendezvous_send(m, d, id, kc, o->to_dev, t);
+                    continue;
+                }
                 x->ready_ns = t;
                 x->microbatch = (int32_t)mb;
                 x->channel = c;
@@ -209,6 +296,13 @@ static void run_work(struct sim *m)
                     ic->ready = x->arrive_ns;
                 if (--ic->pend == 0 && wait_key[o->to_dev] == (int32_t)kc)
                     work[m->n_work++] = o->to_dev;
+            }
+            if (rendezvous) {
+                t = m->free_at[d];
+                if (m->blocking && m->hold[d] > 0) {
+                    wait_key[d] = SIM_HELD; /* sim_sent wakes it */
+                    break;
+                }
             }
         }
         timed += i - first;

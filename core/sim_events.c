@@ -3,8 +3,9 @@
  * instant before it chooses. Their ready and free events go through one binary heap, an
  * instant at a time: every event at t first, then each free channel picks among what is
  * ready at or before t (explicit rank first, then ready time, lower sending device,
- * activation before gradient, lower microbatch). The engine has timed every op that
- * could end by then, since a transmission takes time. */
+ * activation before gradient, lower microbatch; with a rendezvous, first come is first
+ * released). The engine has timed every op that could end by then, since a transmission
+ * takes time. */
 #include "core/sim_internal.h"
 
 #include <assert.h>
@@ -57,13 +58,16 @@ static int64_t rank_of(const struct sim *m, const struct ps_transfer *x)
 static bool xfer_before(const struct sim *m, int32_t a, int32_t b)
 {
     const struct ps_transfer *x = &m->s->transfers[a], *y = &m->s->transfers[b];
-    if (m->s->xfer_rank != NULL) {
+    if (m->ranked) {
         int64_t ra = rank_of(m, x), rb = rank_of(m, y);
         if (ra != rb)
             return ra < rb;
     }
-    if (x->ready_ns != y->ready_ns)
-        return x->ready_ns < y->ready_ns;
+    /* first come: ready, or released to the channel with a rendezvous */
+    int64_t rx = m->rel != NULL ? m->rel[a] : x->ready_ns;
+    int64_t ry = m->rel != NULL ? m->rel[b] : y->ready_ns;
+    if (rx != ry)
+        return rx < ry;
     if (x->from_stage != y->from_stage)
         return x->from_stage < y->from_stage;
     if (x->kind != y->kind)
@@ -77,7 +81,7 @@ static void cq_push(struct sim *m, int c, int32_t id)
 {
     int32_t *q = m->cq + m->ch_off[c];
     size_t i = m->cq_n[c]++;
-    if (m->s->xfer_rank == NULL) {
+    if (!m->ranked) {
         /* FCFS: transfers become ready in time order, so the queue is a FIFO; only ties
          * at one instant need sorting */
         while (i > m->cq_head[c] && xfer_before(m, id, q[i - 1])) {
@@ -100,7 +104,7 @@ static void cq_push(struct sim *m, int c, int32_t id)
 static int32_t cq_pop(struct sim *m, int c)
 {
     int32_t *q = m->cq + m->ch_off[c];
-    if (m->s->xfer_rank == NULL)
+    if (!m->ranked)
         return q[m->cq_head[c]++];
     int32_t top = q[0];
     size_t n = --m->cq_n[c];
@@ -145,7 +149,7 @@ static void dispatch(struct sim *m, int c, int64_t t)
         return;
     int32_t id = m->cq[m->ch_off[c] + m->cq_head[c]];
     struct ps_transfer *x = &m->s->transfers[id];
-    if (m->s->xfer_rank != NULL && rank_of(m, x) != m->ch_ranks[m->ch_off[c] + m->ch_pos[c]])
+    if (m->ranked && rank_of(m, x) != m->ch_ranks[m->ch_off[c] + m->ch_pos[c]])
         return;
     cq_pop(m, c);
     m->ch_pos[c]++;
@@ -157,6 +161,8 @@ static void dispatch(struct sim *m, int c, int64_t t)
     m->ch_busy[c] = 1;
     sim_event_push(m, x->end_ns, (uint32_t)c, EV_FREE);
     sim_deliver(m, id);
+    if (m->blocking)
+        sim_sent(m, x->from_stage, x->end_ns);
 }
 
 bool sim_general_step(struct sim *m)

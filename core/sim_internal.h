@@ -120,6 +120,23 @@ struct sim {
     int *dirty;
     int n_dirty;
 
+    /* Communication arrangement (docs/model.md): with a rendezvous a transfer goes to its
+     * channel only once its receiver has posted (the end of the op before the consumer in
+     * the receiver's order), every channel is first-come-first-served by that release and
+     * ranks are not used; blocking also holds the sender until its transmission has ended.
+     * NULL arrays when decoupled. */
+    bool rendezvous, blocking;
+    bool ranked;      /* channels follow s->xfer_rank (not with a rendezvous) */
+    int32_t *pos;     /* per key: index of the op's part 0 in its device's order, -1 */
+    int32_t *parked;  /* per key: the transfer waiting for that consumer's post, -1 */
+    int64_t *rel;     /* per transfer: when it was released to its channel */
+    int *hold;        /* per device: its transmissions not yet ended (blocking) */
+    int32_t *held_by; /* per device: the last transfer it was held by, for the report */
+
+    /* for the bubble breakdown: where each op and transfer sits, filled while timing (NULL
+     * tables with PS_SIM_TIMES_ONLY) */
+    struct ps_lookup L;
+
     size_t remaining;     /* ops not yet timed */
     size_t firsts, lasts; /* parts 0 and last parts timed */
     bool bad;             /* the engine met an op out of place: sim_check_orders says why */
@@ -143,6 +160,14 @@ void sim_op_name(const struct ps_op *op, char *buf, size_t size);
 void sim_run_engine(struct sim *m);
 /* A transfer's consumer learns its arrival (general channels call it at dispatch). */
 void sim_deliver(struct sim *m, int32_t id);
+
+/* Rendezvous: transfer id (its producer ended at x->ready_ns) goes to its channel at rel. */
+void sim_release(struct sim *m, int32_t id, int64_t rel);
+/* Blocking: sender d's transmission ended at t. */
+void sim_sent(struct sim *m, int d, int64_t t);
+
+/* A device that waits for no key: held by its blocking sends. */
+#define SIM_HELD (-2)
 
 /* sim_events.c: the general channels. */
 void sim_event_push(struct sim *m, int64_t t, uint32_t id, unsigned type);

@@ -4,6 +4,7 @@
 #include "core/sim_internal.h"
 
 #include <assert.h>
+#include <string.h>
 
 #include "core/units.h"
 
@@ -74,6 +75,8 @@ void sim_compute_metrics(struct ps_schedule *s)
         }
     }
     s->lower_bound_ns = ps_lower_bound_ns(sc);
+    if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
+        memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
 }
 
 void sim_engine_metrics(struct sim *m)
@@ -113,7 +116,10 @@ void sim_engine_metrics(struct sim *m)
             for (int mb = 0; mb < m->M; mb++)
                 s->channels[c].n_transfers += ps_tx_ns(m->msg_mb[mb], m->bbw[b]) > 0;
     }
+    if (m->mode & PS_SIM_TIMES_ONLY)
+        return;
     s->lower_bound_ns = ps_lower_bound_ns(sc);
+    ps_bubble_compute_with(s, &m->L, s->bubble_ns);
 }
 
 enum ps_status ps_sim_metrics(struct ps_schedule *s)

@@ -428,6 +428,52 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
     return PS_OK;
 }
 
+/* The communication arrangement (docs/model.md): with a rendezvous no transfer starts before
+ * its receiver posted the receive (the end of the op before the consumer); blocking, the
+ * sender starts nothing else until its message has been transmitted. */
+static void check_arrangement(struct checker *ck, struct tables *T)
+{
+    const struct ps_schedule *s = ck->s;
+    enum ps_arrangement arr = s->sc->arrangement;
+    struct ps_lookup *L = &T->L;
+    char what[96], a[32], b[32];
+    if (arr == PS_ARRANGE_DECOUPLED)
+        return;
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        if (x->kind > 1 || x->from_vstage < 0 || x->from_vstage >= L->SV || x->microbatch < 0 ||
+            x->microbatch >= L->M ||
+            L->xfer[ps_xfer_key(s, x->kind, x->from_vstage, x->microbatch)] != (int32_t)i)
+            continue; /* reported by check_transfers */
+        int to = ps_boundary_to(s, x->kind, x->from_vstage);
+        int fd = L->dev_of_v[x->from_vstage], td = L->dev_of_v[to];
+        int32_t ci = L->first[ps_op_key(L, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to,
+                                        x->microbatch)];
+        if (ci > 0 && x->start_ns < s->dev_ops[td][ci - 1].end_ns - TOL_NS) {
+            at(ck, AT_XFER, 0, i);
+            if (ck->n == 0)
+                op_text(&s->dev_ops[td][ci - 1], what, sizeof what);
+            violation(ck,
+                      "starts at %s ms, before stage %d posts its receive at %s ms (after %s; "
+                      "network.arrangement=%s)",
+                      ms(x->start_ns, a), td, ms(s->dev_ops[td][ci - 1].end_ns, b), what,
+                      ps_arrangement_str(arr));
+        }
+        int32_t pi = L->last[ps_op_key(L, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B,
+                                       x->from_vstage, x->microbatch)];
+        if (arr != PS_ARRANGE_BLOCKING || pi < 0 || (size_t)pi + 1 >= s->dev_n[fd])
+            continue;
+        const struct ps_op *nx = &s->dev_ops[fd][pi + 1];
+        if (nx->start_ns < x->end_ns - TOL_NS) {
+            NAME_OP(fd, pi + 1, nx);
+            violation(ck,
+                      "%s starts at %s ms while its device's blocking send (transfers[%zu]) is "
+                      "on the wire until %s ms",
+                      what, ms(nx->start_ns, a), i, ms(x->end_ns, b));
+        }
+    }
+}
+
 /* The data-parallel lane: one AG and one RS per chunk, serial, AG before the chunk's
  * first F, RS after its last W (or B). */
 static void check_lanes(struct checker *ck, struct tables *T)
@@ -561,6 +607,7 @@ enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag 
     check_complete(&ck, &T);
     if ((st = check_transfers(&ck, &T)) != PS_OK)
         goto out;
+    check_arrangement(&ck, &T);
     check_lanes(&ck, &T);
     int64_t maxend = 0;
     for (int i = 0; i < s->n_stages; i++) {

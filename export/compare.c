@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/sim.h"
+#include "core/text.h"
 #include "core/units.h"
 #include "export/export_internal.h"
 
@@ -27,6 +28,9 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
     row->has_memory_limit = sc->has_memory_limit;
     row->memory_limit = sc->memory_limit;
     row->solve_ms = s->solver.solve_ms;
+    for (int i = 0; i < s->solver.n_params; i++)
+        if (strcmp(s->solver.params[i].key, "note") == 0)
+            snprintf(row->note, sizeof row->note, "%s", s->solver.params[i].value);
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
     row->lower_bound_ms = ps_ns_to_ms(lb);
     if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {
@@ -101,9 +105,12 @@ static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][160]
     }
 }
 
-static enum ps_status csv_field(struct ps_buf *out, const char *s, bool last)
+static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
 {
     enum ps_status st;
+    /* a CSV file is often looked at with cat: names keep no control characters */
+    char safe[4 * 160 + 1];
+    const char *s = ps_text_safe(text, safe, sizeof safe);
     size_t len = strlen(s);
     if (strpbrk(s, ",\"\r\n") != NULL) {
         size_t need = csv_write(NULL, 0, s, len);
@@ -275,10 +282,10 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
         const struct ps_compare_row *r = &rows[i];
         int c = 0;
         if (many_scenarios)
-            snprintf(cells[i][c++], 48, "%.47s", r->scenario);
+            ps_text_safe(r->scenario, cells[i][c++], 48);
         for (int k = 0; k < nk; k++) {
             const char *v = extra_value(r, keys[k]);
-            snprintf(cells[i][c++], 48, "%.47s", v != NULL ? v : "");
+            ps_text_safe(v != NULL ? v : "", cells[i][c++], 48);
         }
         /* The best makespan of its group among the rows within the memory limit gets a
          * star; when none of the group fits, no row does. */
@@ -288,8 +295,9 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
                 rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
                 best = false;
         any_star |= best;
-        snprintf(cells[i][c++], 48, "%s%s", r->schedule, best ? " *" : "");
-        snprintf(cells[i][c++], 48, "%s", r->status);
+        char name[48];
+        snprintf(cells[i][c++], 48, "%s%s", ps_text_safe(r->schedule, name, 44), best ? " *" : "");
+        ps_text_safe(r->status, cells[i][c++], 48);
         short_ms(r->makespan_ms, cells[i][c++], 48);
         if (isfinite(r->bubble_ratio))
             snprintf(cells[i][c++], 48, "%.1f%%", 100.0 * r->bubble_ratio);

@@ -8,27 +8,45 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/io/file.h"
 #include "core/io/io.h"
 #include "core/schedule.h"
 #include "core/status.h"
 
-/* Growable byte buffer for the writers. */
+/* The byte buffer every writer appends to. In memory (ps_buf_init) it grows to hold the
+ * whole text; with a sink (ps_buf_init_sink) it is handed to the file in 64 KB pieces as it
+ * fills, so a writer's memory does not depend on the size of what it writes. Writers only
+ * append: they never read back what they wrote. */
 struct ps_buf {
     char *data;
     size_t len, cap;
+    struct ps_out *sink;    /* NULL: in memory */
+    enum ps_status sink_st; /* the sink's first failure */
+    size_t flushed;         /* bytes handed to the sink so far */
 };
 void ps_buf_init(struct ps_buf *b);
+/* A streaming buffer that writes to sink (core/io/file.h; borrowed until ps_buf_finish). */
+void ps_buf_init_sink(struct ps_buf *b, struct ps_out *sink);
 void ps_buf_fini(struct ps_buf *b);
+/* Returns PS_ENOMEM, or PS_EIO once the sink has failed (later appends are dropped). */
 enum ps_status ps_buf_append(struct ps_buf *b, const char *data, size_t len);
 enum ps_status ps_buf_printf(struct ps_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Total bytes appended (flushed and still held). */
+size_t ps_buf_total(const struct ps_buf *b);
 
-/* Writes data to path atomically: a temporary file in the same folder, fsync, rename.
- * A missing folder or any error leaves the old file (if any) untouched; d says why.
- * path "-" writes to standard output. */
+/* Ends a streaming buffer: when the writer succeeded (`st` PS_OK), the rest goes to the sink
+ * and the sink is committed (the file appears whole, or standard output is flushed and
+ * checked); when it failed, the sink is abandoned (the target keeps its old contents). A
+ * write error of the sink wins over st. Frees the buffer and the sink. d says why. */
+enum ps_status ps_buf_finish(struct ps_buf *b, enum ps_status st, struct ps_diag *d);
+
+/* Writes data to path with the safe write (ps_file_write, core/io/file.h): a regular file
+ * atomically, a device or FIFO written to, "-" standard output; a read-only file refused.
+ * d says why on failure. */
 enum ps_status ps_write_atomic(const char *path, const char *data, size_t len, struct ps_diag *d);
 
 /* Schedule file, JSON (SPEC 7). Appends to out. A schedule without a timed result
@@ -82,6 +100,9 @@ struct ps_compare_row {
      * column: a zeroed row reads as unlimited). */
     bool has_memory_limit;
     double memory_limit;
+    /* The solver's "note" parameter (what it did beyond its name, e.g. a cap), "" when none;
+     * for the command line to show, not a file column. */
+    char note[sizeof(((struct ps_kv *)0)->value)];
 };
 
 /* Fills a row from a (timed or infeasible) schedule. */

@@ -63,7 +63,10 @@ enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s)
     enum ps_status st = ps_buf_append(b, "\"", 1);
     const char *run = s;
     for (const unsigned char *p = (const unsigned char *)s; st == PS_OK && *p; p++) {
-        if (*p >= 0x20 && *p != '"' && *p != '\\')
+        /* DEL and the C1 controls (U+0080..U+009F) are escaped too: a file shown with cat
+         * must not drive the terminal */
+        bool c1 = p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+        if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7F && !c1)
             continue;
         st = ps_buf_append(b, run, (size_t)((const char *)p - run));
         char esc[8];
@@ -76,10 +79,11 @@ enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s)
         } else if (*p == '\t') {
             memcpy(esc, "\\t", 3);
         } else {
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            snprintf(esc, sizeof esc, "\\u%04x", c1 ? p[1] : *p);
         }
         if (st == PS_OK)
             st = ps_buf_append(b, esc, strlen(esc));
+        p += c1;
         run = (const char *)p + 1;
     }
     if (st == PS_OK)

@@ -11,7 +11,7 @@
 
 #include "core/sim.h"
 #include "core/units.h"
-#include "export/json_scan.h"
+#include "core/io/json_scan.h"
 #include "core/io/json.h"
 
 #define P 160

@@ -143,15 +143,6 @@ enum ps_status ps_export_schedule_csv(const struct ps_schedule *s, struct ps_buf
     put(&w, CSV_HEADER);
     if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE)
         return w.st;
-    size_t rows = ps_schedule_n_ops(s) + s->n_transfers + 4 * (size_t)s->n_stages;
-    size_t want = out->len + 64 * rows + 256;
-    if (want > out->cap) {
-        char *nd = realloc(out->data, want);
-        if (nd == NULL)
-            return PS_ENOMEM;
-        out->data = nd;
-        out->cap = want;
-    }
     for (int d = 0; d < s->n_stages; d++)
         for (size_t i = 0; i < s->dev_n[d]; i++)
             put_op(&w, &s->dev_ops[d][i], false);

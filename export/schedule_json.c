@@ -1,6 +1,7 @@
 /* The schedule file, JSON (SPEC 7). The scenario goes through the scenario writer; ops and
- * transfers (hundreds of thousands of them) are formatted straight into the buffer, one
- * object per line, so a large schedule writes in a fraction of a second. */
+ * transfers (millions of them) are formatted straight into the buffer, one object per line,
+ * so a large schedule writes in a fraction of a second, and streams to its file in constant
+ * memory when the buffer has a sink. */
 #include "export/export.h"
 
 #include <math.h>
@@ -173,20 +174,7 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
      * no ops and null results, and says why in "error". */
     bool have_ops = s->timed && s->solver.status != PS_SOLVE_INFEASIBLE;
 
-    size_t n_ops = have_ops ? ps_schedule_n_ops(s) : 0;
-    size_t n_dp = 0;
-    for (int d = 0; have_ops && d < s->n_stages; d++)
-        n_dp += s->dp_n[d];
     size_t n_xfers = have_ops ? s->n_transfers : 0;
-    /* Reserve once: about 150 bytes per op line and 190 per transfer line. */
-    size_t want = out->len + 8192 + 150 * (n_ops + n_dp) + 190 * n_xfers;
-    if (want > out->cap) {
-        char *nd = realloc(out->data, want);
-        if (nd == NULL)
-            return PS_ENOMEM;
-        out->data = nd;
-        out->cap = want;
-    }
 
     put(&w, "{\n  \"format\": \"" PS_SCHEDULE_FORMAT "\",\n");
     put(&w, "  \"generator\": { \"name\": \"pipescope\", \"version\": \"" PS_VERSION "\" },\n");

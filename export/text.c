@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/sim.h"
+#include "core/text.h"
 #include "core/units.h"
 #include "export/export_internal.h"
 
@@ -28,11 +29,16 @@ static void eye_ms(int64_t ns, char *buf, size_t size)
 static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
 {
     const struct ps_scenario *sc = s->sc;
-    enum ps_status st = ps_buf_printf(
-        out, "scenario  %s: %d stage%s in %d datacenter%s (", sc->name[0] ? sc->name : "(unnamed)",
-        sc->n_stages, sc->n_stages == 1 ? "" : "s", sc->n_dcs, sc->n_dcs == 1 ? "" : "s");
+    /* names and messages may come from a file: shown with their control characters
+     * escaped (core/text.h) */
+    char name[4 * sizeof sc->name], err[4 * sizeof s->solver.error];
+    ps_text_safe(sc->name[0] ? sc->name : "(unnamed)", name, sizeof name);
+    enum ps_status st =
+        ps_buf_printf(out, "scenario  %s: %d stage%s in %d datacenter%s (", name, sc->n_stages,
+                      sc->n_stages == 1 ? "" : "s", sc->n_dcs, sc->n_dcs == 1 ? "" : "s");
     for (int i = 0; i < sc->n_dcs && st == PS_OK; i++)
-        st = ps_buf_printf(out, "%s%s %d", i ? ", " : "", sc->dcs[i].name, sc->dcs[i].stages);
+        st = ps_buf_printf(out, "%s%s %d", i ? ", " : "",
+                           ps_text_safe(sc->dcs[i].name, name, sizeof name), sc->dcs[i].stages);
     if (st == PS_OK)
         st = ps_buf_printf(out, "), %d microbatch%s\n", sc->n_microbatches,
                            sc->n_microbatches == 1 ? "" : "es");
@@ -40,8 +46,9 @@ static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
     snprintf(a, sizeof a, "%.1f", s->solver.solve_ms);
     if (st == PS_OK)
         st = ps_buf_printf(out, "schedule  %s: %d chunk%s, %s, %s backward; %s, solved in %s ms\n",
-                           s->name, s->chunks, s->chunks == 1 ? "" : "s",
-                           ps_traversal_str(s->traversal), s->split_backward ? "split" : "combined",
+                           ps_text_safe(s->name, name, sizeof name), s->chunks,
+                           s->chunks == 1 ? "" : "s", ps_traversal_str(s->traversal),
+                           s->split_backward ? "split" : "combined",
                            ps_solve_status_str(s->solver.status), a);
     if (st != PS_OK)
         return st;
@@ -49,7 +56,8 @@ static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
     eye_ms(lb, b, sizeof b);
     if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {
         return ps_buf_printf(out, "result    no schedule%s%s\nbound     lower bound %s ms\n",
-                             s->solver.error[0] ? ": " : "", s->solver.error, b);
+                             s->solver.error[0] ? ": " : "",
+                             ps_text_safe(s->solver.error, err, sizeof err), b);
     }
     eye_ms(s->makespan_ns, a, sizeof a);
     snprintf(c, sizeof c, "%.3f", lb > 0 ? (double)s->makespan_ns / (double)lb : NAN);
@@ -90,7 +98,7 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
     int S = s->n_stages;
     int dcw = 0;
     for (int i = 0; i < sc->n_dcs; i++) {
-        int l = (int)strlen(sc->dcs[i].name);
+        int l = (int)ps_text_safe_len(sc->dcs[i].name);
         if (l > dcw)
             dcw = l;
     }
@@ -146,7 +154,9 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
             for (int cell = from; cell < to; cell++)
                 row[cell] = ch;
         }
-        st = ps_buf_printf(out, "%-*.*s s%-*d |%s\n", dcw, dcw, sc->dcs[dc].name, sw, d, row);
+        char label[LABEL_DC_MAX + 1];
+        ps_text_safe(sc->dcs[dc].name, label, sizeof label);
+        st = ps_buf_printf(out, "%-*s s%-*d |%s\n", dcw, label, sw, d, row);
     }
 
     /* Time axis: ticks at a round step, at least 10 columns apart; a label only where it

@@ -18,8 +18,8 @@ struct ids {
     int n_links;        /* channels, then latency-only links */
     struct link *links; /* sorted by (from_stage, to_stage) for the latency-only ones */
     size_t n_free_links;
-    int64_t *first_part; /* [kind F/B][vstage][microbatch]: index of part 0 in dev_ops */
-    int64_t *last_part;  /* same, last part */
+    int32_t *first_part; /* [kind F/B][vstage][microbatch]: index of part 0 in dev_ops */
+    int32_t *last_part;  /* same, last part */
 };
 
 /* A link without a channel (its transmissions take no time): one per ordered DC pair
@@ -172,15 +172,24 @@ static void ids_fini(struct ids *ids)
     free(ids->last_part);
 }
 
+/* Drops the duplicates of a sorted list; returns the new length. */
+static size_t unique_links(struct link *l, size_t n)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || link_cmp(&l[u - 1], &l[i]) != 0)
+            l[u++] = l[i];
+    return u;
+}
+
 static enum ps_status ids_init(struct ids *ids, const struct ps_schedule *s)
 {
     memset(ids, 0, sizeof(*ids));
     ids->n_stages = s->n_stages;
     size_t n_slots = 2 * (size_t)ps_schedule_vstages(s) * (size_t)s->n_microbatches;
-    ids->first_part = malloc((n_slots ? n_slots : 1) * sizeof(int64_t));
-    ids->last_part = malloc((n_slots ? n_slots : 1) * sizeof(int64_t));
-    ids->links = malloc((s->n_transfers ? s->n_transfers : 1) * sizeof(struct link));
-    if (!ids->first_part || !ids->last_part || !ids->links) {
+    ids->first_part = malloc((n_slots ? n_slots : 1) * sizeof(int32_t));
+    ids->last_part = malloc((n_slots ? n_slots : 1) * sizeof(int32_t));
+    if (!ids->first_part || !ids->last_part) {
         ids_fini(ids);
         return PS_ENOMEM;
     }
@@ -196,44 +205,81 @@ static enum ps_status ids_init(struct ids *ids, const struct ps_schedule *s)
                 continue;
             size_t slot = op_slot(s, op->kind, v, op->microbatch);
             if (op->part == 0)
-                ids->first_part[slot] = (int64_t)k;
+                ids->first_part[slot] = (int32_t)k;
             if (op->part + 1 == op->parts)
-                ids->last_part[slot] = (int64_t)k;
+                ids->last_part[slot] = (int32_t)k;
         }
     }
-    for (size_t i = 0; i < s->n_transfers; i++)
-        if (s->transfers[i].channel < 0)
-            ids->links[ids->n_free_links++] = free_link_of(s, &s->transfers[i]);
-    qsort(ids->links, ids->n_free_links, sizeof(struct link), link_cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < ids->n_free_links; i++)
-        if (u == 0 || link_cmp(&ids->links[u - 1], &ids->links[i]) != 0)
-            ids->links[u++] = ids->links[i];
-    ids->n_free_links = u;
-    ids->n_links = s->n_channels + (int)u;
+    /* The distinct latency-only links: few (at most one per DC pair and per neighbouring
+     * device pair), so the list is kept sorted and unique as it fills, never one entry per
+     * transfer. */
+    size_t cap = 0;
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        if (s->transfers[i].channel >= 0)
+            continue;
+        if (ids->n_free_links == cap) {
+            if (cap > 0)
+                qsort(ids->links, ids->n_free_links, sizeof(struct link), link_cmp);
+            ids->n_free_links = unique_links(ids->links, ids->n_free_links);
+            if (ids->n_free_links * 2 >= cap) {
+                size_t ncap = cap ? 2 * cap : 64;
+                struct link *nl = realloc(ids->links, ncap * sizeof *nl);
+                if (nl == NULL) {
+                    ids_fini(ids);
+                    return PS_ENOMEM;
+                }
+                ids->links = nl;
+                cap = ncap;
+            }
+        }
+        ids->links[ids->n_free_links++] = free_link_of(s, &s->transfers[i]);
+    }
+    if (ids->n_free_links > 0)
+        qsort(ids->links, ids->n_free_links, sizeof(struct link), link_cmp);
+    ids->n_free_links = unique_links(ids->links, ids->n_free_links);
+    ids->n_links = s->n_channels + (int)ids->n_free_links;
     return PS_OK;
 }
 
 /* ---- metadata ------------------------------------------------------------------------ */
 
-static enum ps_status meta(struct ps_buf *b, const char *what, int pid, int tid, const char *name,
+/* The events go out one after the other, separated by ",\n": the separator is written
+ * before each event but the first, so that a streamed file needs no trailing comma taken
+ * back (JSON allows none). */
+struct out {
+    struct ps_buf *b;
+    bool first;
+};
+
+static enum ps_status event(struct out *o)
+{
+    if (o->first) {
+        o->first = false;
+        return PS_OK;
+    }
+    return ps_buf_append(o->b, ",\n", 2);
+}
+
+static enum ps_status meta(struct out *o, const char *what, int pid, int tid, const char *name,
                            int sort_index)
 {
-    enum ps_status st = ps_buf_printf(
-        b, "{\"ph\":\"M\",\"name\":\"%s_name\",\"pid\":%d,\"tid\":%d,\"args\":{\"name\":", what,
-        pid, tid);
+    enum ps_status st = event(o);
     if (st == PS_OK)
-        st = json_str(b, name);
+        st = ps_buf_printf(o->b,
+                           "{\"ph\":\"M\",\"name\":\"%s_name\",\"pid\":%d,\"tid\":%d,"
+                           "\"args\":{\"name\":",
+                           what, pid, tid);
     if (st == PS_OK)
-        st = ps_buf_printf(b,
+        st = json_str(o->b, name);
+    if (st == PS_OK)
+        st = ps_buf_printf(o->b,
                            "}},\n{\"ph\":\"M\",\"name\":\"%s_sort_index\",\"pid\":%d,\"tid\":%d,"
-                           "\"args\":{\"sort_index\":%d}},\n",
+                           "\"args\":{\"sort_index\":%d}}",
                            what, pid, tid, sort_index);
     return st;
 }
 
-static enum ps_status write_meta(struct ps_buf *b, const struct ps_schedule *s,
-                                 const struct ids *ids)
+static enum ps_status write_meta(struct out *b, const struct ps_schedule *s, const struct ids *ids)
 {
     const struct ps_scenario *sc = s->sc;
     enum ps_status st = PS_OK;
@@ -275,20 +321,23 @@ static enum ps_status write_meta(struct ps_buf *b, const struct ps_schedule *s,
 
 /* ---- events -------------------------------------------------------------------------- */
 
-static enum ps_status write_op(struct ps_buf *b, const struct ps_schedule *s,
-                               const struct ps_op *op, int pid, int tid, bool dp)
+static enum ps_status write_op(struct out *o, const struct ps_schedule *s, const struct ps_op *op,
+                               int pid, int tid, bool dp)
 {
+    enum ps_status st = event(o);
+    if (st != PS_OK)
+        return st;
     char name[48], t0[32], t1[32], a[32], c[32];
     if (op->microbatch >= 0)
         snprintf(name, sizeof name, "%s %d", ps_op_kind_str(op->kind), op->microbatch);
     else
         snprintf(name, sizeof name, "%s", ps_op_kind_str(op->kind));
     int v = ps_vstage_of(op->stage, op->chunk, s->n_stages, s->chunks, s->traversal);
-    return ps_buf_printf(b,
+    return ps_buf_printf(o->b,
                          "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,"
                          "\"ts\":%s,\"dur\":%s,\"args\":{\"kind\":\"%s\",\"stage\":%d,"
                          "\"microbatch\":%d,\"chunk\":%d,\"vstage\":%d,\"part\":%d,\"parts\":%d,"
-                         "\"start_ms\":%s,\"end_ms\":%s}},\n",
+                         "\"start_ms\":%s,\"end_ms\":%s}}",
                          dp ? "dp" : "compute", name, pid, tid, us(t0, op->start_ns),
                          us(t1, op->end_ns - op->start_ns), ps_op_kind_str(op->kind), op->stage,
                          op->microbatch, op->chunk, v, op->part, op->parts,
@@ -306,17 +355,20 @@ static int64_t inside(int64_t start, int64_t end, bool near_end)
     return near_end ? end - m : start + m;
 }
 
-static enum ps_status write_flow(struct ps_buf *b, char ph, const char *name, size_t id, int pid,
+static enum ps_status write_flow(struct out *o, char ph, const char *name, size_t id, int pid,
                                  int tid, int64_t ts)
 {
     char t[32];
-    return ps_buf_printf(b,
+    enum ps_status st = event(o);
+    if (st != PS_OK)
+        return st;
+    return ps_buf_printf(o->b,
                          "{\"ph\":\"%c\",\"cat\":\"transfer\",\"name\":\"%s\",\"id\":%zu,"
-                         "\"pid\":%d,\"tid\":%d,\"ts\":%s%s},\n",
+                         "\"pid\":%d,\"tid\":%d,\"ts\":%s%s}",
                          ph, name, id, pid, tid, us(t, ts), ph == 'f' ? ",\"bp\":\"e\"" : "");
 }
 
-static enum ps_status write_transfer(struct ps_buf *b, const struct ps_schedule *s,
+static enum ps_status write_transfer(struct out *b, const struct ps_schedule *s,
                                      const struct ids *ids, size_t i)
 {
     const struct ps_transfer *t = &s->transfers[i];
@@ -327,12 +379,15 @@ static enum ps_status write_transfer(struct ps_buf *b, const struct ps_schedule 
     double mb = ps_scenario_message_mb(s->sc, t->microbatch);
     char mbs[32];
     ps_out_num(mb, mbs);
-    enum ps_status st = ps_buf_printf(
-        b,
+    enum ps_status st = event(b);
+    if (st != PS_OK)
+        return st;
+    st = ps_buf_printf(
+        b->b,
         "{\"ph\":\"X\",\"cat\":\"transfer\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%s,"
         "\"dur\":%s,\"args\":{\"kind\":\"%s\",\"microbatch\":%d,\"chunk\":%d,\"from_stage\":%d,"
         "\"to_stage\":%d,\"size_mb\":%s,\"ready_ms\":%s,\"start_ms\":%s,\"end_ms\":%s,"
-        "\"arrive_ms\":%s}},\n",
+        "\"arrive_ms\":%s}}",
         name, pid, tid, us(t0, t->start_ns), us(t1, t->end_ns - t->start_ns), kind, t->microbatch,
         t->chunk, t->from_stage, t->to_stage, mbs, ps_out_ms_str(t->ready_ns, r),
         ps_out_ms_str(t->start_ns, a), ps_out_ms_str(t->end_ns, c), ps_out_ms_str(t->arrive_ns, e));
@@ -378,7 +433,7 @@ static int mem_step_cmp(const void *a, const void *b)
 
 /* Counter events of one device's allocated activations (SPEC 5), one per instant where it
  * changes, after every change of that instant: so the largest value is the peak. */
-static enum ps_status write_memory(struct ps_buf *b, const struct ps_schedule *s, int d)
+static enum ps_status write_memory(struct out *o, const struct ps_schedule *s, int d)
 {
     const struct ps_scenario *sc = s->sc;
     size_t n = 0;
@@ -403,10 +458,11 @@ static enum ps_status write_memory(struct ps_buf *b, const struct ps_schedule *s
     double level = 0;
     enum ps_status st = PS_OK;
     if (n == 0 || steps[0].t > 0) /* the device starts empty */
-        st = ps_buf_printf(b,
-                           "{\"ph\":\"C\",\"name\":\"stage %d memory\",\"pid\":%d,\"tid\":%d,"
-                           "\"ts\":0,\"args\":{\"activations\":0}},\n",
-                           d, pid, tid_device(d));
+        if ((st = event(o)) == PS_OK)
+            st = ps_buf_printf(o->b,
+                               "{\"ph\":\"C\",\"name\":\"stage %d memory\",\"pid\":%d,"
+                               "\"tid\":%d,\"ts\":0,\"args\":{\"activations\":0}}",
+                               d, pid, tid_device(d));
     for (size_t i = 0; i < n && st == PS_OK; i++) {
         level += steps[i].delta;
         if (i + 1 < n && steps[i + 1].t == steps[i].t)
@@ -414,10 +470,11 @@ static enum ps_status write_memory(struct ps_buf *b, const struct ps_schedule *s
         /* Sums of thirds and halves drift by ulps; a level of 1e-12 is an empty device. */
         if (level < 1e-9 && level > -1e-9)
             level = 0;
-        st = ps_buf_printf(b,
-                           "{\"ph\":\"C\",\"name\":\"stage %d memory\",\"pid\":%d,\"tid\":%d,"
-                           "\"ts\":%s,\"args\":{\"activations\":%s}},\n",
-                           d, pid, tid_device(d), us(t, steps[i].t), ps_out_num(level, val));
+        if ((st = event(o)) == PS_OK)
+            st = ps_buf_printf(o->b,
+                               "{\"ph\":\"C\",\"name\":\"stage %d memory\",\"pid\":%d,"
+                               "\"tid\":%d,\"ts\":%s,\"args\":{\"activations\":%s}}",
+                               d, pid, tid_device(d), us(t, steps[i].t), ps_out_num(level, val));
     }
     free(steps);
     return st;
@@ -458,27 +515,24 @@ enum ps_status ps_export_schedule_trace(const struct ps_schedule *s, struct ps_b
     if (st != PS_OK)
         return st;
     /* No "displayTimeUnit": Perfetto reads "ms" there as the unit of every ts. */
+    struct out o = {out, true};
     st = ps_buf_printf(out, "{\"traceEvents\":[\n");
     if (st == PS_OK)
-        st = write_meta(out, s, &ids);
+        st = write_meta(&o, s, &ids);
     bool timed = s->timed && !infeasible;
     for (int d = 0; timed && d < s->n_stages && st == PS_OK; d++) {
         int pid = pid_dc(ps_scenario_dc_of(s->sc, d));
         for (size_t k = 0; k < s->dev_n[d] && st == PS_OK; k++)
-            st = write_op(out, s, &s->dev_ops[d][k], pid, tid_device(d), false);
+            st = write_op(&o, s, &s->dev_ops[d][k], pid, tid_device(d), false);
         for (size_t k = 0; s->dp_n && k < s->dp_n[d] && st == PS_OK; k++)
-            st = write_op(out, s, &s->dp_ops[d][k], pid, tid_dp(&ids, d), true);
+            st = write_op(&o, s, &s->dp_ops[d][k], pid, tid_dp(&ids, d), true);
         if (st == PS_OK)
-            st = write_memory(out, s, d);
+            st = write_memory(&o, s, d);
     }
     for (size_t i = 0; timed && i < s->n_transfers && st == PS_OK; i++)
-        st = write_transfer(out, s, &ids, i);
-    /* Every event above ends in ",\n"; JSON allows no trailing comma. */
-    if (st == PS_OK && out->len >= 2 && out->data[out->len - 2] == ',') {
-        out->len -= 2;
-        out->data[out->len] = '\0';
+        st = write_transfer(&o, s, &ids, i);
+    if (st == PS_OK && !o.first)
         st = ps_buf_printf(out, "\n");
-    }
     if (st == PS_OK)
         st = ps_buf_printf(out, "],\n");
     if (st == PS_OK)

@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/io/file.h"
+
 /* Llama 3: "The Llama 3 Herd of Models" (Table 3); Llama 2: its model cards; M8 and M70:
  * CrossPipe Table 4 (Llama-style, Llama 2 tokenizer, s = 4096). Every model counts its
  * embedding and output as two more layers, as CrossPipe does. */
@@ -148,44 +150,17 @@ static bool is_json_file(const char *spec)
            stat(spec, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A model file is small: 16 MB is far more than any model description needs. */
 static char *read_text(const char *path, const char *what, struct ps_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        ps_diag_set(d, PS_EIO, what, "%s: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    struct ps_diag fd;
+    if (ps_file_read(path, (size_t)1 << 24, &text, &len, &fd) != PS_OK) {
+        ps_diag_set(d, PS_EIO, what, "%s: %s", path, fd.msg);
         return NULL;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len + 1 == cap) {
-            char *nb = cap > (1u << 24) ? NULL : realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool err = ferror(f) != 0;
-    fclose(f);
-    if (buf == NULL) {
-        ps_diag_set(d, PS_ENOMEM, what, "%s: out of memory or file too large", path);
-        return NULL;
-    }
-    if (err) {
-        free(buf);
-        ps_diag_set(d, PS_EIO, what, "%s: read error", path);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
+    return text;
 }
 
 static enum ps_status kv_add(struct kv_list *l, const char *key, size_t klen, const char *value,
@@ -547,7 +522,11 @@ struct cluster {
     struct ps_link inter, intra;
     bool has_lat, has_bw, has_latr, has_bwr;
     double lat, bw, latr, bwr;
-    double w; /* weight_share override, < 0 = calculator's */
+    double w;         /* weight_share override, < 0 = calculator's */
+    long tokens;      /* > 0: tokens per iteration, fixed (microbatches follow) */
+    int gpus;         /* > 0: GPUs per DC (a layout that needs more is refused) */
+    int pipeline_dcs; /* DCs one pipeline spans; 0 = all */
+    int dpcomm;       /* -1 auto, 0 off, 1 on */
 };
 
 static enum ps_status parse_link(const char *key, const char *v, struct ps_link *out,
@@ -705,10 +684,34 @@ static enum ps_status cluster_set(struct cluster *c, const struct kv *e, struct 
             return ps_diag_set(d, PS_EINVAL, "cluster.w", "must be in [0, 1] (got %g)", c->w);
         return st;
     }
+    if (!strcmp(k, "tokens")) {
+        int t;
+        enum ps_status st = parse_int("cluster", k, v, 1, 2000000000, &t, d);
+        c->tokens = t;
+        return st;
+    }
+    if (!strcmp(k, "gpus"))
+        return parse_int("cluster", k, v, 1, 1 << 30, &c->gpus, d);
+    if (!strcmp(k, "pipeline_dcs"))
+        return parse_int("cluster", k, v, 1, PS_MAX_DCS, &c->pipeline_dcs, d);
+    if (!strcmp(k, "dpcomm")) {
+        if (!strcmp(v, "auto")) {
+            c->dpcomm = -1;
+            return PS_OK;
+        }
+        bool on;
+        enum ps_status st = parse_bool("cluster", k, v, &on, d);
+        c->dpcomm = on ? 1 : 0;
+        if (st != PS_OK && d != NULL)
+            snprintf(d->msg, sizeof d->msg, "cluster.dpcomm: must be auto, on or off (got '%.60s')",
+                     v);
+        return st;
+    }
     return ps_diag_set(d, PS_EINVAL, "",
                        "cluster.%s: unknown key (known: dcs, split, names, pp, "
-                       "tp, dp, mbs, seq, mb, gbs, layers, gpu, util, bytes, tf, "
-                       "recompute, mem, hbm, link, intra, lat, bw, latr, bwr, w)",
+                       "tp, dp, mbs, seq, mb, gbs, tokens, layers, gpu, util, bytes, tf, "
+                       "recompute, mem, hbm, gpus, pipeline_dcs, dpcomm, link, intra, lat, bw, "
+                       "latr, bwr, w)",
                        k);
 }
 
@@ -745,30 +748,34 @@ static void describe(char *buf, size_t size, const char *model_name, const char 
              model_spec, named, cluster_spec, tf_ms, msg_mb, shared, act / 1e9, stat / 1e9);
 }
 
-enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
-                                      struct ps_scenario *sc, struct ps_diag *d)
+/* Applies "KEY=VALUE" overrides to a parsed model (after its spec's own keys). */
+static enum ps_status model_override(struct ps_calc_model *m, const char *const *over, int n,
+                                     struct ps_diag *d)
 {
-    struct ps_calc_model m;
-    char model_name[PS_NAME_MAX];
-    struct cluster *c = NULL;
-    struct kv_list *l = NULL;
-    struct ps_calc_stage *st = NULL;
-    enum ps_status rc;
-
-    ps_scenario_init(sc);
-    ps_diag_clear(d);
-    if (model == NULL || model[0] == '\0')
-        return ps_diag_set(d, PS_EINVAL, "model", "no model given");
-    rc = ps_model_parse(model, &m, model_name, sizeof model_name, d);
-    if (rc != PS_OK)
-        return rc;
-
-    c = calloc(1, sizeof *c);
-    l = calloc(1, sizeof *l);
-    if (c == NULL || l == NULL) {
-        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
-        goto fail;
+    bool seen[8];
+    for (int i = 0; i < n; i++) {
+        const char *eq = strchr(over[i], '=');
+        struct kv e;
+        size_t kn = eq != NULL ? (size_t)(eq - over[i]) : 0;
+        if (eq == NULL || kn == 0 || kn >= sizeof e.key || strlen(eq + 1) >= sizeof e.value)
+            return ps_diag_set(d, PS_EINVAL, "model", "'%.60s' is not KEY=VALUE", over[i]);
+        memcpy(e.key, over[i], kn);
+        e.key[kn] = '\0';
+        snprintf(e.value, sizeof e.value, "%s", eq + 1);
+        enum ps_status st = fix_diag(model_set(m, &e, seen, d), d);
+        if (st != PS_OK)
+            return st;
     }
+    return PS_OK;
+}
+
+/* The cluster: defaults, then the spec's keys, then the overrides (last one wins). */
+static enum ps_status cluster_parse(const char *cluster, const char *const *over, int n_over,
+                                    struct cluster *c, struct ps_diag *d)
+{
+    struct kv_list *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
     /* Defaults: two DCs over a metro link, one GPU per stage at CrossPipe's simulated
      * 500 TFLOP/s, BF16, 2 x pp microbatches (CrossPipe's default GBS), no memory limit. */
     c->dcs = 2;
@@ -778,169 +785,161 @@ enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
     c->inter = link_classes[1].link;
     c->intra = link_classes[0].link;
     c->w = -1;
-    if (cluster != NULL && cluster[0] != '\0') {
-        if (is_json_file(cluster))
-            rc = kv_parse_json_file(cluster, l, "cluster", d);
-        else
-            rc = kv_parse_spec(cluster, l, NULL, 0, "cluster", d);
-        if (rc != PS_OK)
-            goto fail;
+    c->dpcomm = -1;
+    enum ps_status rc = PS_OK;
+    if (cluster != NULL && cluster[0] != '\0')
+        rc = is_json_file(cluster) ? kv_parse_json_file(cluster, l, "cluster", d)
+                                   : kv_parse_spec(cluster, l, NULL, 0, "cluster", d);
+    for (int i = 0; i < n_over && rc == PS_OK; i++) {
+        const char *eq = strchr(over[i], '=');
+        rc = eq != NULL
+                 ? kv_add(l, over[i], (size_t)(eq - over[i]), eq + 1, strlen(eq + 1), "cluster", d)
+                 : ps_diag_set(d, PS_EINVAL, "cluster", "'%.60s' is not KEY=VALUE", over[i]);
     }
-    for (int i = 0; i < l->n; i++) {
+    for (int i = 0; i < l->n && rc == PS_OK; i++)
         rc = fix_diag(cluster_set(c, &l->kv[i], d), d);
-        if (rc != PS_OK)
-            goto fail;
-    }
+    free(l);
+    return rc;
+}
+
+/* Stages, DCs and names: the checks between keys. */
+static enum ps_status cluster_shape(struct cluster *c, struct ps_diag *d)
+{
     if (c->pp == 0)
         c->pp = c->n_layers;
+    int K = c->pipeline_dcs > 0 ? c->pipeline_dcs : c->dcs;
     if (c->n_split > 0) {
         int sum = 0;
         for (int i = 0; i < c->n_split; i++)
             sum += c->split[i];
         if (c->pp == 0)
             c->pp = sum;
-        if (c->has_dcs && c->n_split != c->dcs) {
-            rc = ps_diag_set(d, PS_EINVAL, "cluster.split", "has %d DCs but dcs=%d", c->n_split,
-                             c->dcs);
-            goto fail;
-        }
-        c->dcs = c->n_split;
-        if (sum != c->pp) {
-            rc = ps_diag_set(d, PS_EINVAL, "cluster.split",
-                             "the DCs' stages add up to %d, but pp=%d", sum, c->pp);
-            goto fail;
-        }
+        if (c->pipeline_dcs > 0 ? c->n_split != K : c->has_dcs && c->n_split != c->dcs)
+            return ps_diag_set(d, PS_EINVAL, "cluster.split", "has %d DCs but %s=%d", c->n_split,
+                               c->pipeline_dcs > 0 ? "pipeline_dcs" : "dcs",
+                               c->pipeline_dcs > 0 ? K : c->dcs);
+        if (c->pipeline_dcs == 0)
+            c->dcs = K = c->n_split;
+        if (sum != c->pp)
+            return ps_diag_set(d, PS_EINVAL, "cluster.split",
+                               "the DCs' stages add up to %d, but pp=%d", sum, c->pp);
     }
-    if (c->pp == 0) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.pp", "missing: how many pipeline stages?");
-        goto fail;
-    }
-    if (c->pp > PS_MAX_STAGES) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.pp", "at most %d stages (got %d)", PS_MAX_STAGES,
-                         c->pp);
-        goto fail;
-    }
-    if (c->dcs > c->pp) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.dcs", "%d DCs need at least %d stages (pp=%d)",
-                         c->dcs, c->dcs, c->pp);
-        goto fail;
-    }
-    if (c->n_layers > 0 && c->n_layers != c->pp) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.layers", "has %d stages but pp=%d", c->n_layers,
-                         c->pp);
-        goto fail;
-    }
-    if (c->n_names > 0 && c->n_names != c->dcs) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.names", "has %d names for %d DCs", c->n_names,
-                         c->dcs);
-        goto fail;
-    }
-    if (c->has_lat && c->has_latr) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.latr", "give lat (ms) or latr (x T_F), not both");
-        goto fail;
-    }
-    if (c->has_bw && c->has_bwr) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.bwr", "give bw (Gb/s) or bwr (x T_F), not both");
-        goto fail;
-    }
-    if (c->seq > 0)
-        m.seq = c->seq;
-    int mb = c->mb > 0 ? c->mb : 2 * c->pp;
+    if (c->pp == 0)
+        return ps_diag_set(d, PS_EINVAL, "cluster.pp", "missing: how many pipeline stages?");
+    if (c->pp > PS_MAX_STAGES)
+        return ps_diag_set(d, PS_EINVAL, "cluster.pp", "at most %d stages (got %d)", PS_MAX_STAGES,
+                           c->pp);
+    if (K > c->dcs || c->dcs % K != 0)
+        return ps_diag_set(d, PS_EINVAL, "cluster.pipeline_dcs", "must divide the %d DCs (got %d)",
+                           c->dcs, K);
+    if (c->dp % (c->dcs / K) != 0)
+        return ps_diag_set(d, PS_EINVAL, "cluster.dp",
+                           "the replicas must spread evenly over the %d DC groups a DP group "
+                           "spans (got dp=%d)",
+                           c->dcs / K, c->dp);
+    if (K > c->pp)
+        return ps_diag_set(d, PS_EINVAL,
+                           c->pipeline_dcs > 0 ? "cluster.pipeline_dcs" : "cluster.dcs",
+                           "%d DCs need at least %d stages (pp=%d)", K, K, c->pp);
+    if (c->n_layers > 0 && c->n_layers != c->pp)
+        return ps_diag_set(d, PS_EINVAL, "cluster.layers", "has %d stages but pp=%d", c->n_layers,
+                           c->pp);
+    if (c->n_names > 0 && c->n_names != K && c->n_names != c->dcs)
+        return ps_diag_set(d, PS_EINVAL, "cluster.names", "has %d names for %d DCs", c->n_names, K);
+    if (c->has_lat && c->has_latr)
+        return ps_diag_set(d, PS_EINVAL, "cluster.latr", "give lat (ms) or latr (x T_F), not both");
+    if (c->has_bw && c->has_bwr)
+        return ps_diag_set(d, PS_EINVAL, "cluster.bwr", "give bw (Gb/s) or bwr (x T_F), not both");
+    c->pipeline_dcs = K;
+    return PS_OK;
+}
+
+/* Microbatches per replica: mb, gbs / (dp x mbs), tokens / (seq x mbs x dp), or 2 x pp. */
+static enum ps_status cluster_microbatches(const struct cluster *c, int seq, int *mb,
+                                           struct ps_diag *d)
+{
+    int given = (c->mb > 0) + (c->gbs > 0) + (c->tokens > 0);
+    if (given > 1)
+        return ps_diag_set(d, PS_EINVAL, c->tokens > 0 ? "cluster.tokens" : "cluster.gbs",
+                           "give one of mb, gbs and tokens");
+    *mb = c->mb > 0 ? c->mb : 2 * c->pp;
     if (c->gbs > 0) {
-        if (c->mb > 0) {
-            rc = ps_diag_set(d, PS_EINVAL, "cluster.gbs", "give mb or gbs, not both");
-            goto fail;
-        }
-        if (c->gbs % (c->dp * c->mbs) != 0 || c->gbs / (c->dp * c->mbs) > PS_MAX_MICROBATCHES) {
-            rc = ps_diag_set(d, PS_EINVAL, "cluster.gbs",
-                             "must be a multiple of dp x mbs = %d giving at most %d microbatches "
-                             "(got %d)",
-                             c->dp * c->mbs, PS_MAX_MICROBATCHES, c->gbs);
-            goto fail;
-        }
-        mb = c->gbs / (c->dp * c->mbs);
+        if (c->gbs % (c->dp * c->mbs) != 0 || c->gbs / (c->dp * c->mbs) > PS_MAX_MICROBATCHES)
+            return ps_diag_set(d, PS_EINVAL, "cluster.gbs",
+                               "must be a multiple of dp x mbs = %d giving at most %d "
+                               "microbatches (got %d)",
+                               c->dp * c->mbs, PS_MAX_MICROBATCHES, c->gbs);
+        *mb = c->gbs / (c->dp * c->mbs);
     }
-    if (mb > PS_MAX_MICROBATCHES) {
-        rc = ps_diag_set(d, PS_EINVAL, "cluster.mb", "at most %d microbatches (got %d)",
-                         PS_MAX_MICROBATCHES, mb);
-        goto fail;
+    if (c->tokens > 0) {
+        long per = (long)seq * c->mbs * c->dp;
+        if (c->tokens % per != 0 || c->tokens / per > PS_MAX_MICROBATCHES)
+            return ps_diag_set(d, PS_EINVAL, "cluster.tokens",
+                               "%ld tokens are not a whole number of microbatches of seq x mbs x "
+                               "dp = %d x %d x %d tokens (at most %d)",
+                               c->tokens, seq, c->mbs, c->dp, PS_MAX_MICROBATCHES);
+        *mb = (int)(c->tokens / per);
     }
+    if (*mb > PS_MAX_MICROBATCHES)
+        return ps_diag_set(d, PS_EINVAL, "cluster.mb", "at most %d microbatches (got %d)",
+                           PS_MAX_MICROBATCHES, *mb);
+    return PS_OK;
+}
 
-    struct ps_calc_layout lay = {
-        c->tp, c->pp, c->dp, c->mbs, c->n_layers > 0 ? c->layers : NULL, c->recompute};
-    st = calloc((size_t)c->pp, sizeof *st);
-    if (st == NULL) {
-        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
-        goto fail;
-    }
-    rc = ps_calc_stages(&m, &lay, &c->hw, st, d);
-    if (rc != PS_OK)
-        goto fail;
+/* The stages of the pipeline's DC i. */
+static int dc_stages(const struct cluster *c, int i)
+{
+    int K = c->pipeline_dcs;
+    return c->n_split > 0 ? c->split[i] : c->pp / K + (i < c->pp % K ? 1 : 0);
+}
 
-    double tf = 0;
-    for (int s = 0; s < c->pp; s++)
-        if (st[s].forward_ms > tf)
-            tf = st[s].forward_ms;
-    if (c->tf > 0) {
-        /* Calibrate to a measured T_F: the achieved throughput, not the FLOPs, is unknown. */
-        double k = c->tf / tf;
-        for (int s = 0; s < c->pp; s++) {
-            st[s].forward_ms *= k;
-            st[s].backward_ms *= k;
-            st[s].weight_ms *= k;
+/* GPUs per DC (against gpus=) and model states against HBM (hbm=): the layout fits or d says
+ * why not ("too few GPUs", "out of HBM"). Fills the report's counts. */
+static enum ps_status cluster_fit(const struct cluster *c, const struct ps_calc_stage *st,
+                                  struct ps_calc_report *rep, struct ps_diag *d)
+{
+    int D = c->dcs / c->pipeline_dcs, need = 0, busiest = 0;
+    for (int i = 0; i < c->pipeline_dcs; i++) {
+        long g = (long)c->tp * dc_stages(c, i) * (c->dp / D);
+        if (g > need) {
+            need = g > INT32_MAX ? INT32_MAX : (int)g;
+            busiest = i;
         }
-        tf = c->tf;
     }
-    /* Delay ratios refer to the T_F written into the scenario, so that a preset's latency
-     * is exactly its ratio times its own T_F. */
-    tf = round6(tf);
-    double msg_mb = round6(ps_calc_message_bytes(&m, &lay, &c->hw) / 1e6);
+    double states = 0, act = 0;
+    for (int s = 0; s < c->pp; s++) {
+        if (st[s].static_bytes > states)
+            states = st[s].static_bytes;
+        if (st[s].act_bytes > act)
+            act = st[s].act_bytes;
+    }
+    if (rep != NULL) {
+        rep->gpus_per_dc = need;
+        rep->gpus_total = (long)c->tp * c->pp * c->dp;
+        rep->static_gb = states / 1e9;
+        rep->act_gb = act / 1e9;
+    }
+    if (c->gpus > 0 && need > c->gpus)
+        return ps_diag_set(d, PS_EINVAL, "cluster.gpus",
+                           "too few GPUs: DC %d needs %d (tp %d x %d stages x %d replicas), it "
+                           "has %d",
+                           busiest, need, c->tp, dc_stages(c, busiest), c->dp / D, c->gpus);
+    if (c->mem == MEM_HBM && states >= c->mem_value * 1e9)
+        return ps_diag_set(d, PS_EINVAL, "cluster.hbm",
+                           "out of HBM: model states take %.4g GB per GPU, more than %g GB; "
+                           "raise tp, pp or dp",
+                           states / 1e9, c->mem_value);
+    return PS_OK;
+}
 
-    /* Fill the scenario. */
-    sc->n_stages = c->pp;
-    sc->n_microbatches = mb;
-    sc->n_dcs = c->dcs;
-    sc->dcs = calloc((size_t)c->dcs, sizeof *sc->dcs);
-    if (sc->dcs == NULL) {
-        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
-        goto fail;
-    }
-    for (int i = 0; i < c->dcs; i++) {
-        /* Even split, the first DCs taking one more stage when it does not divide. */
-        int n = c->n_split > 0 ? c->split[i] : c->pp / c->dcs + (i < c->pp % c->dcs ? 1 : 0);
-        sc->dcs[i].stages = n;
-        sc->dcs[i].compute_scale = 1;
-        if (c->n_names > 0)
-            snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "%s", c->names[i]);
-        else
-            snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "dc%d", i);
-    }
-    bool uniform = true;
-    for (int s = 1; s < c->pp; s++)
-        if (st[s].forward_ms != st[0].forward_ms || st[s].backward_ms != st[0].backward_ms ||
-            st[s].weight_ms != st[0].weight_ms)
-            uniform = false;
-    int big = 0;
-    for (int s = 1; s < c->pp; s++)
-        if (st[s].forward_ms > st[big].forward_ms)
-            big = s;
-    sc->compute.forward_ms = round6(st[big].forward_ms);
-    sc->compute.backward_ms = round6(st[big].backward_ms);
-    sc->compute.weight_ms = round6(st[big].weight_ms);
-    if (!uniform) {
-        sc->per_stage = calloc((size_t)c->pp, sizeof *sc->per_stage);
-        if (sc->per_stage == NULL) {
-            rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
-            goto fail;
-        }
-        for (int s = 0; s < c->pp; s++)
-            sc->per_stage[s] = (struct ps_compute){
-                round6(st[s].forward_ms), round6(st[s].backward_ms), round6(st[s].weight_ms)};
-    }
-    sc->activation_mb = msg_mb;
-
-    /* Links. Inside a DC every replica has its own links, so the dp-fold message of one
-     * channel crosses dp links at once: bandwidth x dp gives each its true time. */
+/* The scenario's links, memory limit and data-parallel times from the cluster. */
+static enum ps_status fill_network(const struct cluster *c, const struct ps_calc_model *m,
+                                   const struct ps_calc_stage *st, double tf, double msg_mb,
+                                   struct ps_scenario *sc, struct ps_calc_report *rep,
+                                   struct ps_diag *d)
+{
+    /* Inside a DC every replica has its own links, so the dp-fold message of one channel
+     * crosses dp links at once: bandwidth x dp gives each its true time. */
     sc->intra_dc = c->intra;
     sc->intra_dc.bandwidth_gbps = round6(c->intra.bandwidth_gbps * c->dp);
     sc->inter_dc = c->inter;
@@ -954,7 +953,7 @@ enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
         sc->inter_dc.bandwidth_gbps =
             c->bwr > 0 && msg_mb > 0 ? round6(msg_mb * 8.0 / (c->bwr * tf)) : 0.0;
 
-    sc->weight_share = c->w >= 0 ? c->w : round6(ps_calc_weight_share(&m));
+    sc->weight_share = c->w >= 0 ? c->w : round6(ps_calc_weight_share(m));
     switch (c->mem) {
     case MEM_NONE:
         sc->has_memory_limit = false;
@@ -973,41 +972,204 @@ enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
         for (int s = 0; s < c->pp; s++)
             if (st[s].static_bytes > need)
                 need = st[s].static_bytes;
-        if (lim < 1.0) {
-            rc = ps_diag_set(d, PS_EINVAL, "cluster.hbm",
-                             "%g GB per GPU leaves room for %s microbatch (model states alone take "
-                             "%.4g GB); raise tp, pp or dp",
-                             c->mem_value, lim < 0 ? "not even one" : "less than one", need / 1e9);
-            goto fail;
-        }
+        if (lim < 1.0)
+            return ps_diag_set(d, PS_EINVAL, "cluster.hbm",
+                               "out of HBM: %g GB per GPU leaves room for %s microbatch (model "
+                               "states alone take %.4g GB); raise tp, pp or dp",
+                               c->mem_value, lim < 0 ? "not even one" : "less than one",
+                               need / 1e9);
         sc->has_memory_limit = true;
         sc->memory_limit = lim;
         break;
     }
     }
 
+    int D = c->dcs / c->pipeline_dcs;
+    bool dpcomm = c->dpcomm < 0 ? D > 1 : c->dpcomm == 1;
+    if (dpcomm && c->dp > 1) {
+        /* The DP link between DC groups is the cross-DC link (with lat/bw overrides). */
+        struct ps_calc_dp net = {c->tp,
+                                 c->dp,
+                                 D,
+                                 c->hw.bytes_per_element,
+                                 c->intra.latency_ms,
+                                 c->intra.bandwidth_gbps,
+                                 sc->inter_dc.latency_ms,
+                                 sc->inter_dc.bandwidth_gbps};
+        double worst = 0;
+        for (int i = 0, first = 0; i < c->pipeline_dcs; first += dc_stages(c, i), i++) {
+            double t = ps_calc_dp_ms(&net, st, first, dc_stages(c, i));
+            if (t > worst)
+                worst = t;
+        }
+        sc->has_data_parallel = true;
+        sc->allgather_ms = sc->reduce_scatter_ms = round6(worst);
+        if (rep != NULL)
+            rep->dp_ms = sc->allgather_ms;
+    }
+    return PS_OK;
+}
+
+/* Names, stages and per-stage times of the pipeline's DCs. */
+static enum ps_status fill_stages(const struct cluster *c, const struct ps_calc_stage *st, int mb,
+                                  struct ps_scenario *sc)
+{
+    int K = c->pipeline_dcs;
+    sc->n_stages = c->pp;
+    sc->n_microbatches = mb;
+    sc->n_dcs = K;
+    sc->dcs = calloc((size_t)K, sizeof *sc->dcs);
+    if (sc->dcs == NULL)
+        return PS_ENOMEM;
+    for (int i = 0; i < K; i++) {
+        /* Even split, the first DCs taking one more stage when it does not divide. */
+        sc->dcs[i].stages = dc_stages(c, i);
+        sc->dcs[i].compute_scale = 1;
+        if (c->n_names > 0)
+            snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "%s", c->names[i]);
+        else
+            snprintf(sc->dcs[i].name, sizeof sc->dcs[i].name, "dc%d", i);
+    }
+    bool uniform = true;
+    int big = 0;
+    for (int s = 1; s < c->pp; s++) {
+        if (st[s].forward_ms != st[0].forward_ms || st[s].backward_ms != st[0].backward_ms ||
+            st[s].weight_ms != st[0].weight_ms)
+            uniform = false;
+        if (st[s].forward_ms > st[big].forward_ms)
+            big = s;
+    }
+    sc->compute.forward_ms = round6(st[big].forward_ms);
+    sc->compute.backward_ms = round6(st[big].backward_ms);
+    sc->compute.weight_ms = round6(st[big].weight_ms);
+    if (!uniform) {
+        sc->per_stage = calloc((size_t)c->pp, sizeof *sc->per_stage);
+        if (sc->per_stage == NULL)
+            return PS_ENOMEM;
+        for (int s = 0; s < c->pp; s++)
+            sc->per_stage[s] = (struct ps_compute){
+                round6(st[s].forward_ms), round6(st[s].backward_ms), round6(st[s].weight_ms)};
+    }
+    return PS_OK;
+}
+
+/* The recipe's cluster text: the spec and the overrides after it. */
+static void recipe_cluster(const char *cluster, const char *const *over, int n, char *buf,
+                           size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "%s", cluster != NULL ? cluster : "(defaults)");
+    for (int i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, ",%s", over[i]);
+}
+
+enum ps_status ps_scenario_from_model_ex(const struct ps_model_source *src, struct ps_scenario *sc,
+                                         struct ps_calc_report *rep, struct ps_diag *d)
+{
+    struct ps_calc_model m;
+    char model_name[PS_NAME_MAX];
+    struct cluster *c = NULL;
+    struct ps_calc_stage *st = NULL;
+    enum ps_status rc;
+
+    ps_scenario_init(sc);
+    ps_diag_clear(d);
+    if (rep != NULL)
+        memset(rep, 0, sizeof *rep);
+    if (src->model == NULL || src->model[0] == '\0')
+        return ps_diag_set(d, PS_EINVAL, "model", "no model given");
+    rc = ps_model_parse(src->model, &m, model_name, sizeof model_name, d);
+    if (rc == PS_OK)
+        rc = model_override(&m, src->model_over, src->n_model_over, d);
+    if (rc != PS_OK)
+        return rc;
+    c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+    rc = cluster_parse(src->cluster, src->cluster_over, src->n_cluster_over, c, d);
+    if (rc == PS_OK)
+        rc = cluster_shape(c, d);
+    if (rc != PS_OK)
+        goto fail;
+    if (c->seq > 0)
+        m.seq = c->seq;
+    int mb = 0;
+    if ((rc = cluster_microbatches(c, m.seq, &mb, d)) != PS_OK)
+        goto fail;
+
+    struct ps_calc_layout lay = {
+        c->tp, c->pp, c->dp, c->mbs, c->n_layers > 0 ? c->layers : NULL, c->recompute};
+    st = calloc((size_t)c->pp, sizeof *st);
+    if (st == NULL) {
+        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+        goto fail;
+    }
+    if ((rc = ps_calc_stages(&m, &lay, &c->hw, st, d)) != PS_OK ||
+        (rc = cluster_fit(c, st, rep, d)) != PS_OK)
+        goto fail;
+    double tf = 0;
+    for (int s = 0; s < c->pp; s++)
+        if (st[s].forward_ms > tf)
+            tf = st[s].forward_ms;
+    if (c->tf > 0) {
+        /* Calibrate to a measured T_F: the achieved throughput, not the FLOPs, is unknown. */
+        double k = c->tf / tf;
+        for (int s = 0; s < c->pp; s++) {
+            st[s].forward_ms *= k;
+            st[s].backward_ms *= k;
+            st[s].weight_ms *= k;
+        }
+        tf = c->tf;
+    }
+    /* Delay ratios refer to the T_F written into the scenario, so that a preset's latency
+     * is exactly its ratio times its own T_F. */
+    tf = round6(tf);
+    double msg_mb = round6(ps_calc_message_bytes(&m, &lay, &c->hw) / 1e6);
+    if (fill_stages(c, st, mb, sc) != PS_OK) {
+        rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
+        goto fail;
+    }
+    sc->activation_mb = msg_mb;
+    if ((rc = fill_network(c, &m, st, tf, msg_mb, sc, rep, d)) != PS_OK)
+        goto fail;
+
     snprintf(sc->name, sizeof sc->name, "%s pp%d tp%d dp%d, %d DC%s", model_name, c->pp, c->tp,
-             c->dp, c->dcs, c->dcs == 1 ? "" : "s");
-    char desc[1024];
-    describe(desc, sizeof desc, model_name, model, cluster != NULL ? cluster : "(defaults)", st,
-             c->pp, tf, msg_mb, c->dp);
+             c->dp, c->pipeline_dcs, c->pipeline_dcs == 1 ? "" : "s");
+    char desc[1024], recipe[600];
+    recipe_cluster(src->cluster, src->cluster_over, src->n_cluster_over, recipe, sizeof recipe);
+    describe(desc, sizeof desc, model_name, src->model, recipe, st, c->pp, tf, msg_mb, c->dp);
     sc->description = strdup(desc);
     if (sc->description == NULL) {
         rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
         goto fail;
     }
+    if (rep != NULL) {
+        rep->pp = c->pp;
+        rep->tp = c->tp;
+        rep->dp = c->dp;
+        rep->mbs = c->mbs;
+        rep->seq = m.seq;
+        rep->microbatches = mb;
+        rep->dcs = c->dcs;
+        rep->pipeline_dcs = c->pipeline_dcs;
+        rep->tokens = (double)mb * c->mbs * m.seq * c->dp;
+    }
     rc = ps_scenario_validate(sc, d);
     if (rc != PS_OK)
         goto fail;
     free(st);
-    free(l);
     free(c);
     return PS_OK;
 
 fail:
     ps_scenario_fini(sc);
     free(st);
-    free(l);
     free(c);
     return rc;
+}
+
+enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
+                                      struct ps_scenario *sc, struct ps_diag *d)
+{
+    struct ps_model_source src = {.model = model, .cluster = cluster};
+    return ps_scenario_from_model_ex(&src, sc, NULL, d);
 }

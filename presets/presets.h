@@ -56,6 +56,36 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
 enum ps_status ps_scenario_from_model(const char *model, const char *cluster,
                                       struct ps_scenario *sc, struct ps_diag *d);
 
+/* A model and a cluster for the calculator, with KEY=VALUE overrides applied after each
+ * spec's own keys (a sweep or a search point: "mbs=2", "pp=16"; model keys go to model_over,
+ * cluster keys to cluster_over). The override lists may be NULL when their count is 0. */
+struct ps_model_source {
+    const char *model, *cluster;
+    const char *const *model_over;
+    int n_model_over;
+    const char *const *cluster_over;
+    int n_cluster_over;
+};
+
+/* What the calculator worked out besides the scenario (for the layout search). */
+struct ps_calc_report {
+    int pp, tp, dp, mbs, seq, microbatches;
+    int dcs, pipeline_dcs; /* the cluster's DCs; those one pipeline spans */
+    int gpus_per_dc;       /* GPUs the busiest DC needs */
+    long gpus_total;       /* tp x pp x dp */
+    double static_gb;      /* model states per GPU, largest stage */
+    double act_gb;         /* activations of one microbatch per GPU, largest stage */
+    double tokens;         /* per iteration: microbatches x mbs x seq x dp */
+    double dp_ms;          /* the data-parallel collective's time, 0 when not modelled */
+};
+
+/* ps_scenario_from_model with overrides, filling *rep (may be NULL; also filled as far as it
+ * got when the layout does not fit). A layout that does not fit is PS_EINVAL with the path
+ * "cluster.gpus" (too few GPUs), "cluster.hbm" (out of HBM) or "cluster.tokens" (tokens not a
+ * whole number of microbatches). */
+enum ps_status ps_scenario_from_model_ex(const struct ps_model_source *src, struct ps_scenario *sc,
+                                         struct ps_calc_report *rep, struct ps_diag *d);
+
 /* The calculator's spec strings, models and link classes are described in docs/presets.md.
  * model: a built-in name ("llama3-70b"), optionally followed by ",key=value" overrides
  * ("llama3-70b,seq=4096"), or a JSON model file. cluster: "key=value,..." (e.g.

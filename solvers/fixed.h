@@ -25,6 +25,23 @@ enum ps_status ps_fixed_push_w(struct ps_schedule *s, int stage, int chunk, int 
  * warmup[s] >= warmup[s+1] for every s (callers make sure of it). Returns PS_ENOMEM. */
 enum ps_status ps_fixed_push_1f1b(struct ps_schedule *s, const int *warmup, const int *w_delay);
 
+/* The most warm-up forwards (forwards before the first B) a one-chunk 1F1B-shaped stage may
+ * run within sc's memory limit. Such a stage holds at its peak the w+1 consecutive
+ * microbatches k..k+w (fewer at the end), so its peak is the largest sum of memory scales
+ * over w+1 consecutive microbatches; the same for every stage. Returns M-1 without a limit
+ * and -1 when not even one microbatch fits. */
+int ps_fixed_warmup_cap(const struct ps_scenario *sc);
+
+/* GeoPipe's automatic extra warm-up (docs/model.md, 1f1b-warmup): fills extra[S] with, per
+ * stage, the sum over the slow links downstream of it (between DCs, or every link with a
+ * delay when all_links) of ceil(round trip / 1F1B period of the slowest stage). */
+void ps_fixed_auto_extra(const struct ps_scenario *sc, bool all_links, int *extra);
+
+/* Turns per-stage extra warm-up counts into warm-up forwards (S-s-1+extra[s]), raised so that
+ * no stage runs fewer than the next one (otherwise the orders deadlock), and writes the
+ * resolved extras back into extra. */
+void ps_fixed_warmup_resolve(int S, int *extra, int *warmup);
+
 /* Formats a list of S integers as "1,1,0,0" into buf (ending in "..." when it does not
  * fit). */
 void ps_fixed_format_list(const int *v, int n, char *buf, size_t size);

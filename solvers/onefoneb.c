@@ -222,7 +222,7 @@ static enum ps_status parse_extra(const char *text, int S, int *extra, bool *is_
  * downstream of s, of ceil(round trip / cycle), with round trip = the link's one-way
  * delay (latency + transmission of one message) forward plus backward, and cycle = the
  * 1F1B steady-state period T_F + T_B (+ T_W) of the slowest stage. */
-static void auto_extra(const struct ps_scenario *sc, bool all_links, int *extra)
+void ps_fixed_auto_extra(const struct ps_scenario *sc, bool all_links, int *extra)
 {
     int S = sc->n_stages;
     int64_t cycle = 0;
@@ -251,6 +251,85 @@ static void auto_extra(const struct ps_scenario *sc, bool all_links, int *extra)
     }
 }
 
+/* The peak of w+1 consecutive microbatches (the sliding window's largest sum). */
+static double window_peak(const struct ps_scenario *sc, int w)
+{
+    int M = sc->n_microbatches, n = w + 1 < M ? w + 1 : M;
+    double sum = 0, best = 0;
+    for (int m = 0; m < M; m++) {
+        sum += ps_scenario_memory_scale(sc, m);
+        if (m >= n)
+            sum -= ps_scenario_memory_scale(sc, m - n);
+        if (m >= n - 1 && sum > best)
+            best = sum;
+    }
+    return best;
+}
+
+int ps_fixed_warmup_cap(const struct ps_scenario *sc)
+{
+    int M = sc->n_microbatches;
+    if (!sc->has_memory_limit)
+        return M - 1;
+    const double tol = 1e-9; /* as the metrics compare a peak with the limit */
+    if (window_peak(sc, 0) > sc->memory_limit + tol)
+        return -1;
+    int lo = 0, hi = M - 1; /* the peak grows with w: the largest w that fits */
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        if (window_peak(sc, mid) <= sc->memory_limit + tol)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+void ps_fixed_warmup_resolve(int S, int *extra, int *warmup)
+{
+    for (int s = S - 1; s >= 0; s--) {
+        warmup[s] = S - s - 1 + extra[s];
+        if (warmup[s] > EXTRA_MAX)
+            warmup[s] = EXTRA_MAX;
+        if (s + 1 < S && warmup[s] < warmup[s + 1])
+            warmup[s] = warmup[s + 1];
+        extra[s] = warmup[s] - (S - s - 1);
+    }
+}
+
+/* extra_warmup=auto under a memory limit: each stage's extra is cut so that its warm-up stays
+ * within ps_fixed_warmup_cap (never below plain 1F1B's), and never above the extra of the
+ * stage before it, as the rule makes them: a stage cannot use extra forwards that its
+ * upstream does not send early (cutting stage 0 alone and leaving 1..3 their extras is
+ * slower than plain 1F1B on the default preset). Says what it cut in note ("" when nothing). */
+static void cap_auto_extra(const struct ps_scenario *sc, int *extra, char *note, size_t size)
+{
+    int S = sc->n_stages, cap = ps_fixed_warmup_cap(sc), cut = 0;
+    note[0] = '\0';
+    if (!sc->has_memory_limit)
+        return;
+    char before[40];
+    ps_fixed_format_list(extra, S, before, sizeof before);
+    for (int s = 0; s < S; s++) {
+        int room = cap - (S - s - 1); /* extra forwards that still fit */
+        if (room < 0)
+            room = 0;
+        if (s > 0 && room > extra[s - 1])
+            room = extra[s - 1];
+        if (extra[s] > room) {
+            extra[s] = room;
+            cut++;
+        }
+    }
+    if (cut == 0)
+        return;
+    char after[40];
+    ps_fixed_format_list(extra, S, after, sizeof after);
+    snprintf(note, size,
+             "auto capped by the memory limit (%g units, %d warm-up) on %d of %d: %s -> %s",
+             sc->memory_limit, cap < 0 ? 0 : cap, cut, S, before, after);
+}
+
 static enum ps_status gen_warmup(const struct ps_scenario *sc, const struct ps_params *params,
                                  const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                  struct ps_diag *d)
@@ -273,21 +352,18 @@ static enum ps_status gen_warmup(const struct ps_scenario *sc, const struct ps_p
     st = parse_extra(ps_params_get(sv, params, "extra_warmup"), S, extra, &is_auto, d);
     if (st != PS_OK)
         goto done;
-    if (is_auto)
-        auto_extra(sc, all_links, extra);
+    char note[256] = ""; /* the param keeps what fits */
+    if (is_auto) {
+        ps_fixed_auto_extra(sc, all_links, extra);
+        cap_auto_extra(sc, extra, note, sizeof note);
+    }
 
     /* A stage never runs fewer warm-up forwards than the next one: stage s+1's B(k)
      * waits for F(warmup[s+1]+k) from stage s, which stage s must run before its own
      * B(k). So a list like 0,0,2,0 is raised to 2,2,2,0 (recorded as resolved). */
-    for (int s = S - 1; s >= 0; s--) {
-        warmup[s] = S - s - 1 + extra[s];
-        if (warmup[s] > EXTRA_MAX)
-            warmup[s] = EXTRA_MAX;
-        if (s + 1 < S && warmup[s] < warmup[s + 1])
-            warmup[s] = warmup[s + 1];
-        extra[s] = warmup[s] - (S - s - 1);
+    ps_fixed_warmup_resolve(S, extra, warmup);
+    for (int s = 0; s < S; s++)
         in_flight[s] = warmup[s] + 1 < M ? warmup[s] + 1 : M;
-    }
 
     st = ps_fixed_new(sc, "1f1b-warmup", 1, PS_TRAVERSAL_LOOP, split, &sched, d);
     if (st != PS_OK)
@@ -305,6 +381,8 @@ static enum ps_status gen_warmup(const struct ps_scenario *sc, const struct ps_p
     /* The memory it costs: microbatches in flight per stage at the peak (1F1B: S-s). */
     ps_fixed_format_list(in_flight, S, buf, sizeof buf);
     ps_schedule_set_param(sched, "in_flight", buf);
+    if (note[0] != '\0')
+        ps_schedule_set_param(sched, "note", note);
     *out = sched;
 done:
     free(in_flight);

@@ -122,6 +122,7 @@ extern const struct ps_solver ps_solver_zb_h1;
 extern const struct ps_solver ps_solver_zb_h2;
 extern const struct ps_solver ps_solver_zb_v;
 extern const struct ps_solver ps_solver_1f1b_warmup;
+extern const struct ps_solver ps_solver_geopipe;
 extern const struct ps_solver ps_solver_greedy;
 extern const struct ps_solver ps_solver_optimal;
 

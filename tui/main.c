@@ -1,17 +1,17 @@
-/* pipescope's entry point: the command line's subcommands (tui/cli.c), and the explorer
- * (tui/explorer.c) when it is part of the build. */
+/* pipescope's entry point: the command line's subcommands (tui/cli/), and the explorer
+ * (tui/explorer/) when it is part of the build. */
 #include <stddef.h>
 
 #include "tui/cli/cli.h"
 
-/* The explorer lives in the ps_tui static library. A weak reference alone would never
+/* The explorer lives in the ps_explorer static library. A weak reference alone would never
  * pull it out of the archive (the linker extracts members only for strong undefined
  * symbols), so the explorer's header, when present, makes the reference strong; without
  * it (a build of the command line alone) the weak one lets the program fall back to
  * printing a comparison. */
 #if defined(__has_include)
-#if __has_include("tui/explorer.h")
-#include "tui/explorer.h"
+#if __has_include("tui/explorer/explorer.h")
+#include "tui/explorer/explorer.h"
 #define PS_HAVE_EXPLORER 1
 #endif
 #endif

@@ -2,6 +2,7 @@
  * line and column on errors, exact locale-independent numbers, the pretty writer, and type
  * names for messages. */
 #include "core/io/json.h"
+#include "core/io/json_scan.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -94,6 +95,11 @@ enum ps_status ps_json_parse_text(const char *text, size_t len, cJSON **out, str
         }
         return PS_EPARSE;
     }
+    /* The strict grammar first: cJSON takes 007, 1. and +1, cuts strings at \u0000, and
+     * says nothing useful about nesting that is too deep. */
+    enum ps_status st = ps_json_check(text, len, d);
+    if (st != PS_OK)
+        return st;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     size_t off;
@@ -180,9 +186,15 @@ static void sb_quoted(struct sb *b, const char *s)
             sb_add(b, "\\r", 2);
             break;
         default:
-            if (*p < 0x20) {
+            /* DEL and the C1 controls too: a file shown with cat must not drive the
+             * terminal */
+            if (*p < 0x20 || *p == 0x7F) {
                 snprintf(esc, sizeof esc, "\\u%04x", *p);
                 sb_add(b, esc, 6);
+            } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+                snprintf(esc, sizeof esc, "\\u%04x", p[1]);
+                sb_add(b, esc, 6);
+                p++;
             } else {
                 sb_add(b, (const char *)p, 1);
             }

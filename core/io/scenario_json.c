@@ -1,6 +1,7 @@
 /* Scenario files: the JSON mapping of SPEC section 2 (strict: unknown keys and wrong types
  * are errors that name the field) and the writer that gives the same scenario back. */
 #include "core/io/io.h"
+#include "core/io/file.h"
 #include "core/io/json.h"
 
 #include <errno.h>
@@ -94,8 +95,9 @@ static enum ps_status get_number(const cJSON *obj, const char *key, const char *
     }
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be a number (got %s)", ps_json_type_name(v));
-    if (!isfinite(v->valuedouble))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a finite number");
+    if (!isfinite(v->valuedouble)) /* 1e999: strtod's infinity, not a number we can use */
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "must be a finite number (got a number too large to represent)");
     *out = v->valuedouble;
     return PS_OK;
 }
@@ -105,7 +107,10 @@ static enum ps_status as_int(const cJSON *v, const char *p, int *out, struct ps_
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_type_name(v));
     double x = v->valuedouble;
-    if (!isfinite(x) || x != floor(x) || x < INT_MIN || x > INT_MAX) {
+    if (!isfinite(x))
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "must be an integer (got a number too large to represent)");
+    if (x != floor(x) || x < INT_MIN || x > INT_MAX) {
         char num[32];
         return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_number(x, num));
     }
@@ -240,7 +245,7 @@ static enum ps_status read_dc_ref(const cJSON *obj, const char *key, const char 
 static enum ps_status read_network(const cJSON *v, const char *path, struct ps_scenario *sc,
                                    struct ps_diag *d)
 {
-    static const char *const keys[] = {"intra_dc", "inter_dc", "pairs", NULL};
+    static const char *const keys[] = {"intra_dc", "inter_dc", "pairs", "arrangement", NULL};
     static const char *const pair_keys[] = {"from", "to", "latency_ms", "bandwidth_gbps", NULL};
     const struct ps_link free_link = {0.0, 0.0};
     enum ps_status st;
@@ -259,6 +264,19 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
     if ((st = read_link(cJSON_GetObjectItemCaseSensitive(v, "inter_dc"), p, free_link, true,
                         &sc->inter_dc, d)))
         return st;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(v, "arrangement");
+    path_key(p, path, "arrangement");
+    if (arr != NULL && !cJSON_IsNull(arr)) {
+        if (!cJSON_IsString(arr))
+            return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)",
+                               ps_json_type_name(arr));
+        int a = ps_arrangement_parse(arr->valuestring);
+        if (a < 0)
+            return ps_diag_set(d, PS_EINVAL, p,
+                               "must be decoupled, rendezvous or blocking (got '%.40s')",
+                               arr->valuestring);
+        sc->arrangement = (enum ps_arrangement)a;
+    }
     const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(v, "pairs");
     path_key(p, path, "pairs");
     if (pairs == NULL || cJSON_IsNull(pairs))
@@ -541,45 +559,12 @@ enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenari
 enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct ps_diag *d)
 {
     ps_scenario_init(sc);
-    ps_diag_clear(d);
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return ps_diag_set(d, PS_EIO, "", "cannot open: %s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL) {
-            if (!is_stdin)
-                fclose(f);
-            return ps_diag_set(d, PS_ENOMEM, "", NULL);
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len == cap) {
-            if (cap > (size_t)1 << 30) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                return ps_diag_set(d, PS_EIO, "", "file too large");
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL)
-                free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool failed = ferror(f) != 0;
-    if (!is_stdin)
-        fclose(f);
-    if (failed) {
-        free(buf);
-        return ps_diag_set(d, PS_EIO, "", "cannot read: %s", strerror(errno));
-    }
-    enum ps_status st = ps_scenario_parse(buf, len, sc, d);
+    char *buf;
+    size_t len;
+    enum ps_status st = ps_file_read(path, PS_FILE_MAX, &buf, &len, d);
+    if (st != PS_OK)
+        return st;
+    st = ps_scenario_parse(buf, len, sc, d);
     free(buf);
     return st;
 }
@@ -674,6 +659,10 @@ static bool build(cJSON *root, const struct ps_scenario *sc)
                 return false;
         }
     }
+    /* Written only when not the default, so files from before the field stay the same. */
+    if (sc->arrangement != PS_ARRANGE_DECOUPLED &&
+        !cJSON_AddStringToObject(net, "arrangement", ps_arrangement_str(sc->arrangement)))
+        return false;
     cJSON *mem = cJSON_AddObjectToObject(root, "memory");
     if (mem == NULL)
         return false;

@@ -1,7 +1,8 @@
 /* Simulator throughput: 1F1B orders (split backward: W right after B) on growing
  * pipelines up to S = 64, M = 1024, 2 DCs with shared channels (latency and bandwidth),
- * timed by ps_sim_run; and the same orders with every channel on the general
- * (event-ordered) path. Prints a table; best of a few runs; times are this thread's CPU
+ * timed by ps_sim_time (the simulator and its metrics), by ps_sim_run (also the lower
+ * bound and the bubble breakdown), and with every channel on the general (event-ordered)
+ * path. Prints a table; best of a few runs; times are this thread's CPU
  * time (the machine is shared). Memory per op: the schedule's ops (allocated capacity)
  * and transfers, and the simulator's 16-byte input record per op key.
  *   bench_sim               the table
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
     if (argc == 5) {
         struct ps_scenario sc;
         struct ps_schedule *s = make(&sc, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]) != 0);
-        if (s == NULL || best_ms(s, atoi(argv[4]), 0) < 0)
+        if (s == NULL || best_ms(s, atoi(argv[4]), PS_SIM_TIMES_ONLY) < 0)
             return 1;
         printf("%zu ops, %d runs\n", ps_schedule_n_ops(s), atoi(argv[4]));
         ps_schedule_free(s);
@@ -91,8 +92,8 @@ int main(int argc, char **argv)
     }
     static const int shapes[][2] = {{4, 16},   {8, 64},   {16, 128}, {32, 256},
                                     {32, 512}, {64, 512}, {64, 1024}};
-    printf("%5s %6s %6s %9s %9s %8s %7s %8s %10s\n", "S", "M", "split", "ops", "cpu_ms", "Mops/s",
-           "ns/op", "bytes/op", "general/s");
+    printf("%5s %6s %6s %9s %9s %8s %7s %8s %10s %10s\n", "S", "M", "split", "ops", "cpu_ms",
+           "Mops/s", "ns/op", "bytes/op", "sim_run/s", "general/s");
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         for (int split = 0; split < 2; split++) {
             int S = shapes[i][0], M = shapes[i][1];
@@ -101,8 +102,9 @@ int main(int argc, char **argv)
             if (s == NULL)
                 return 1;
             int runs = S * M >= 16384 ? 7 : 15;
-            double best = best_ms(s, runs, 0), general = best_ms(s, runs, PS_SIM_ALL_GENERAL);
-            if (best < 0 || general < 0)
+            double best = best_ms(s, runs, PS_SIM_TIMES_ONLY), full = best_ms(s, runs, 0),
+                   general = best_ms(s, runs, PS_SIM_TIMES_ONLY | PS_SIM_ALL_GENERAL);
+            if (best < 0 || full < 0 || general < 0)
                 return 1;
             size_t ops = ps_schedule_n_ops(s), cap = 0;
             for (int d = 0; d < S; d++)
@@ -111,8 +113,9 @@ int main(int argc, char **argv)
             double bytes = (double)(cap * sizeof(struct ps_op) +
                                     s->n_transfers * sizeof(struct ps_transfer) + keys * 16) /
                            (double)ops;
-            printf("%5d %6d %6s %9zu %9.2f %8.2f %7.1f %8.1f %10.2f\n", S, M, split ? "yes" : "no",
-                   ops, best, (double)ops / best / 1e3, best * 1e6 / (double)ops, bytes,
+            printf("%5d %6d %6s %9zu %9.2f %8.2f %7.1f %8.1f %10.2f %10.2f\n", S, M,
+                   split ? "yes" : "no", ops, best, (double)ops / best / 1e3,
+                   best * 1e6 / (double)ops, bytes, (double)ops / full / 1e3,
                    (double)ops / general / 1e3);
             ps_schedule_free(s);
             ps_scenario_fini(&sc);

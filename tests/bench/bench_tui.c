@@ -8,8 +8,12 @@
 #include <time.h>
 
 #include "core/scenario.h"
-#include "tui/app.h"
-#include "tui/canvas.h"
+#include "tui/explorer/app.h"
+#include "tui/explorer/fields.h"
+#include "tui/explorer/keys.h"
+#include "tui/explorer/render.h"
+#include "tui/explorer/results.h"
+#include "tui/explorer/canvas.h"
 
 #define MAX_FIELDS 1024 /* more than the benchmark scenarios have */
 
@@ -46,15 +50,19 @@ static double pct(struct stats *s, double p)
     return s->v[i];
 }
 
-static void select_kind(struct tui_app *app, enum tui_field_kind k)
+/* Selects the panel row of a scenario field by its --set path. */
+static void select_path(struct tui_app *app, const char *path)
 {
     struct tui_field f[MAX_FIELDS];
     int n = tui_fields(app, f, MAX_FIELDS);
-    for (int i = 0; i < n; i++)
-        if (f[i].kind == k) {
+    for (int i = 0; i < n && i < MAX_FIELDS; i++) {
+        char p[160];
+        tui_field_path(app, &f[i], p, sizeof(p));
+        if (f[i].kind == TUI_FK_FIELD && strcmp(p, path) == 0) {
             app->field_sel = i;
             return;
         }
+    }
 }
 
 /* One key: apply and render; returns the elapsed ms to that frame, and in *settled_ms
@@ -111,12 +119,13 @@ int main(void)
             tui_render(&app, &c);
             struct stats edit = {0}, view = {0}, fixed = {0}, greedy = {0}, full = {0};
             /* Edits: inter-DC latency up and down, microbatches down and up, F up/down. */
-            static const enum tui_field_kind kinds[] = {TUI_FK_INTER_LAT, TUI_FK_MICROBATCHES,
-                                                        TUI_FK_F, TUI_FK_INTER_BW};
+            static const char *const kinds[] = {"network.inter_dc.latency_ms", "microbatches",
+                                                "compute.forward_ms",
+                                                "network.inter_dc.bandwidth_gbps"};
             for (int rep = 0; rep < 3; rep++)
                 for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
                     app.focus = TUI_FOCUS_PANEL;
-                    select_kind(&app, kinds[k]);
+                    select_path(&app, kinds[k]);
                     for (int dir = 0; dir < 2; dir++) {
                         double settled;
                         add(&edit, press(&app, &c, dir ? '-' : '+', &settled));

@@ -13,10 +13,15 @@
 
 #include <cmocka.h>
 
+#include "core/field.h"
 #include "export/export.h"
 #include "presets/presets.h"
-#include "tui/app.h"
-#include "tui/canvas.h"
+#include "tui/explorer/app.h"
+#include "tui/explorer/fields.h"
+#include "tui/explorer/keys.h"
+#include "tui/explorer/layout.h"
+#include "tui/explorer/render.h"
+#include "tui/explorer/canvas.h"
 
 #define MAX_FIELDS 1024 /* more than the test scenarios have */
 
@@ -53,18 +58,60 @@ static void clear_prompt(struct tui_app *app)
         key(app, TUI_KEY_BACKSPACE);
 }
 
-/* Selects the first panel row of a kind. */
-static void select_field(struct tui_app *app, enum tui_field_kind k)
+/* Selects the first panel row whose --set path (or parameter path) is path. */
+static void select_path(struct tui_app *app, const char *path)
 {
     struct tui_field f[MAX_FIELDS];
     int n = tui_fields(app, f, MAX_FIELDS);
-    for (int i = 0; i < n; i++)
-        if (f[i].kind == k) {
+    for (int i = 0; i < n && i < MAX_FIELDS; i++) {
+        char p[160];
+        tui_field_path(app, &f[i], p, sizeof(p));
+        if (f[i].kind != TUI_FK_SECTION && strcmp(p, path) == 0) {
             app->field_sel = i;
             app->focus = TUI_FOCUS_PANEL;
             return;
         }
-    fail_msg("no field of kind %d", (int)k);
+    }
+    fail_msg("no field %s", path);
+}
+
+/* The index of the first panel row labelled label (indent aside), -1 when none. */
+static int find_label(const struct tui_app *app, const char *label)
+{
+    struct tui_field f[MAX_FIELDS];
+    int n = tui_fields(app, f, MAX_FIELDS);
+    for (int i = 0; i < n && i < MAX_FIELDS; i++) {
+        char l[128];
+        tui_field_label(app, &f[i], l, sizeof(l));
+        const char *p = l;
+        while (*p == ' ')
+            p++;
+        if (f[i].kind != TUI_FK_SECTION && strcmp(p, label) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static void select_label(struct tui_app *app, const char *label)
+{
+    int i = find_label(app, label);
+    if (i < 0)
+        fail_msg("no field labelled %s", label);
+    app->field_sel = i;
+    app->focus = TUI_FOCUS_PANEL;
+}
+
+/* How many panel rows are of the core field with this path template. */
+static int count_def(const struct tui_app *app, const char *template_path)
+{
+    int n;
+    struct tui_field *f = tui_fields_new(app, &n);
+    assert_non_null(f);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += f[i].kind == TUI_FK_FIELD && strcmp(f[i].ref.def->path, template_path) == 0;
+    free(f);
+    return k;
 }
 
 static int find_schedule(const struct tui_app *app, const char *name)
@@ -98,7 +145,7 @@ static void test_latency_step_changes_makespan(void **state)
     setup_app(&app, "default", 160, 48);
     int64_t before = tui_shown(&app)->makespan_ns;
     double lat = app.sc.inter_dc.latency_ms;
-    select_field(&app, TUI_FK_INTER_LAT);
+    select_path(&app, "network.inter_dc.latency_ms");
     for (int i = 0; i < 4; i++)
         assert_true(key(&app, '+') & TUI_REDRAW);
     assert_true(app.sc.inter_dc.latency_ms > lat);
@@ -122,7 +169,7 @@ static void test_invalid_value_refused(void **state)
     setup_app(&app, "default", 160, 48);
     double lat = app.sc.inter_dc.latency_ms;
     int64_t before = tui_shown(&app)->makespan_ns;
-    select_field(&app, TUI_FK_INTER_LAT);
+    select_path(&app, "network.inter_dc.latency_ms");
     key(&app, TUI_KEY_ENTER);
     assert_int_equal(app.mode, TUI_MODE_PROMPT);
     clear_prompt(&app);
@@ -139,8 +186,9 @@ static void test_invalid_value_refused(void **state)
     type(&app, "fast");
     key(&app, TUI_KEY_ENTER);
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
-    assert_non_null(strstr(app.msg, "not a number"));
-    assert_string_equal(app.msg, "refused: network.inter_dc.latency_ms: not a number (got fast)");
+    assert_non_null(strstr(app.msg, "must be a number"));
+    assert_string_equal(app.msg,
+                        "refused: network.inter_dc.latency_ms: must be a number (got fast)");
     /* A time in seconds is converted. */
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
@@ -149,7 +197,7 @@ static void test_invalid_value_refused(void **state)
     assert_int_equal(app.msg_level, TUI_MSG_OK);
     assert_true(app.sc.inter_dc.latency_ms > 2 - 1e-9 && app.sc.inter_dc.latency_ms < 2 + 1e-9);
     /* A count quotes what was typed, in the one refusal format. */
-    select_field(&app, TUI_FK_MICROBATCHES);
+    select_path(&app, "microbatches");
     int m = app.sc.n_microbatches;
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
@@ -157,7 +205,7 @@ static void test_invalid_value_refused(void **state)
     key(&app, TUI_KEY_ENTER);
     assert_string_equal(app.msg, "refused: microbatches: must be between 1 and 16384 (got 100000)");
     assert_int_equal(app.sc.n_microbatches, m);
-    select_field(&app, TUI_FK_DC_STAGES);
+    select_path(&app, "datacenters.0.stages");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "2000");
@@ -165,7 +213,7 @@ static void test_invalid_value_refused(void **state)
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
     assert_true(strncmp(app.msg, "refused: datacenters.0.stages: ", 31) == 0);
     assert_non_null(strstr(app.msg, "(got 2000)"));
-    select_field(&app, TUI_FK_INTER_LAT);
+    select_path(&app, "network.inter_dc.latency_ms");
     /* A good typed value is taken. */
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
@@ -183,7 +231,7 @@ static void test_enter_keeps_exact_value(void **state)
     (void)state;
     struct tui_app app;
     setup_app(&app, "default", 160, 48);
-    select_field(&app, TUI_FK_ACT_MB);
+    select_path(&app, "activation_mb");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "67.108864");
@@ -202,24 +250,26 @@ static void test_counts_reshape(void **state)
     struct tui_app app;
     setup_app(&app, "default", 160, 48);
     int m = app.sc.n_microbatches, s = app.sc.n_stages;
-    select_field(&app, TUI_FK_MICROBATCHES);
+    select_path(&app, "microbatches");
     key(&app, '+');
     assert_int_equal(app.sc.n_microbatches, m + 1);
     assert_int_equal(tui_shown(&app)->n_microbatches, m + 1);
-    select_field(&app, TUI_FK_DCS);
+    select_path(&app, "datacenters");
     key(&app, '+');
+    /* One rule with --set datacenters=3: S stays and is spread over the DCs (3+3+2). */
     assert_int_equal(app.sc.n_dcs, 3);
-    assert_int_equal(app.sc.n_stages, s + app.sc.dcs[1].stages);
+    assert_int_equal(app.sc.n_stages, s);
+    assert_int_equal(app.sc.dcs[0].stages, 3);
+    assert_int_equal(app.sc.dcs[2].stages, 2);
     assert_int_equal(tui_shown(&app)->n_stages, app.sc.n_stages);
     /* Three DCs: the panel lists each neighbouring pair's link. */
-    struct tui_field f[MAX_FIELDS];
-    int n = tui_fields(&app, f, MAX_FIELDS), pairs = 0;
-    for (int i = 0; i < n; i++)
-        pairs += f[i].kind == TUI_FK_PAIR_LAT;
-    assert_int_equal(pairs, 4);
+    assert_int_equal(count_def(&app, "network.pairs.#.latency_ms"), 4);
     /* A pair's latency is its own override. */
+    struct tui_field f[MAX_FIELDS];
+    int n = tui_fields(&app, f, MAX_FIELDS);
     for (int i = 0; i < n; i++)
-        if (f[i].kind == TUI_FK_PAIR_LAT) {
+        if (f[i].kind == TUI_FK_FIELD &&
+            strcmp(f[i].ref.def->path, "network.pairs.#.latency_ms") == 0) {
             app.field_sel = i;
             break;
         }
@@ -227,7 +277,7 @@ static void test_counts_reshape(void **state)
     assert_int_equal(app.sc.n_pairs, 1);
     assert_true(app.sc.pairs[0].link.latency_ms > app.sc.inter_dc.latency_ms);
     /* Stages spread over the DCs; too few stages are refused. */
-    select_field(&app, TUI_FK_STAGES);
+    select_path(&app, "stages");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "2");
@@ -241,7 +291,7 @@ static void test_counts_reshape(void **state)
     assert_int_equal(app.sc.n_stages, 9);
     assert_int_equal(app.sc.dcs[0].stages + app.sc.dcs[1].stages + app.sc.dcs[2].stages, 9);
     /* Back to one DC. */
-    select_field(&app, TUI_FK_DCS);
+    select_path(&app, "datacenters");
     key(&app, '-');
     key(&app, '-');
     assert_int_equal(app.sc.n_dcs, 1);
@@ -256,7 +306,7 @@ static void test_memory_limit(void **state)
     (void)state;
     struct tui_app app;
     setup_app(&app, "default", 160, 48);
-    select_field(&app, TUI_FK_MEM_MULT);
+    select_label(&app, "limit / 1F1B budget");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "0.5");
@@ -269,7 +319,7 @@ static void test_memory_limit(void **state)
         assert_non_null(app.res[g].sched);
         assert_false(app.res[g].sched->memory_ok);
     }
-    select_field(&app, TUI_FK_MEM_LIMIT);
+    select_path(&app, "memory.limit");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "none");
@@ -285,7 +335,7 @@ static void test_data_parallel(void **state)
     struct tui_app app;
     setup_app(&app, "teaching", 160, 48);
     assert_false(app.sc.has_data_parallel);
-    select_field(&app, TUI_FK_DP_AG);
+    select_path(&app, "data_parallel.allgather_ms");
     key(&app, '+');
     assert_true(app.sc.has_data_parallel);
     assert_true(app.sc.allgather_ms > 0);
@@ -344,13 +394,7 @@ static void test_schedule_params(void **state)
     if (i < 0)
         skip();
     app.shown = i;
-    select_field(&app, TUI_FK_PARAM);
-    struct tui_field f[MAX_FIELDS];
-    int n = tui_fields(&app, f, MAX_FIELDS);
-    int chunks_at = -1;
-    for (int k = 0; k < n; k++)
-        if (f[k].kind == TUI_FK_PARAM && strcmp(f[k].label, "chunks") == 0)
-            chunks_at = k;
+    int chunks_at = find_label(&app, "chunks");
     assert_true(chunks_at >= 0);
     app.field_sel = chunks_at;
     int before = app.res[i].sched->chunks;
@@ -367,11 +411,7 @@ static void test_schedule_params(void **state)
     int w = find_schedule(&app, "1f1b-warmup");
     if (w >= 0) {
         app.shown = w;
-        struct tui_field g[MAX_FIELDS];
-        int ng = tui_fields(&app, g, MAX_FIELDS);
-        for (int k = 0; k < ng; k++)
-            if (g[k].kind == TUI_FK_PARAM && strcmp(g[k].label, "extra_warmup") == 0)
-                app.field_sel = k;
+        select_label(&app, "extra_warmup");
         const char *old = ps_params_get(app.res[w].sv, &app.res[w].params, "extra_warmup");
         char was[64];
         snprintf(was, sizeof(was), "%s", old ? old : "");
@@ -408,7 +448,13 @@ static void test_many_dcs_fields(void **state)
     (void)state;
     struct tui_app app;
     setup_app(&app, "default", 160, 48);
-    select_field(&app, TUI_FK_DCS);
+    /* 40 datacenters need 40 stages first (datacenters=N keeps S). */
+    select_path(&app, "stages");
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "40");
+    key(&app, TUI_KEY_ENTER);
+    select_path(&app, "datacenters");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "40");
@@ -418,12 +464,8 @@ static void test_many_dcs_fields(void **state)
     struct tui_field *f = tui_fields_new(&app, &n);
     assert_non_null(f);
     assert_true(n > 200);
-    bool mem = false, dp = false;
-    for (int i = 0; i < n; i++) {
-        mem |= f[i].kind == TUI_FK_MEM_LIMIT;
-        dp |= f[i].kind == TUI_FK_DP_RS;
-    }
-    assert_true(mem && dp);
+    assert_int_equal(count_def(&app, "memory.limit"), 2);
+    assert_int_equal(count_def(&app, "data_parallel.reduce_scatter_ms"), 1);
     int last = n - 1;
     while (last > 0 && f[last].kind == TUI_FK_SECTION)
         last--;
@@ -538,7 +580,7 @@ static void test_export_and_files(void **state)
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
 
     /* Save the edited scenario, then open it again. */
-    select_field(&app, TUI_FK_MICROBATCHES);
+    select_path(&app, "microbatches");
     key(&app, '+');
     int m = app.sc.n_microbatches;
     snprintf(path, sizeof(path), "%s/sc.json", dir);
@@ -609,7 +651,7 @@ static void test_background_solve_and_cancel(void **state)
     if (o < 0)
         skip();
     /* Small: it finishes; the UI stays responsive meanwhile (keys apply). */
-    select_field(&app, TUI_FK_MICROBATCHES);
+    select_path(&app, "microbatches");
     key(&app, TUI_KEY_ENTER);
     clear_prompt(&app);
     type(&app, "3");
@@ -620,7 +662,7 @@ static void test_background_solve_and_cancel(void **state)
     assert_true(wait_solve(&app, 60));
     assert_non_null(app.res[o].sched);
     /* An edit makes it stale: dropped, fast ones recomputed. */
-    select_field(&app, TUI_FK_MICROBATCHES);
+    select_path(&app, "microbatches");
     key(&app, '+');
     assert_null(app.res[o].sched);
     /* Big: Esc cancels, and the app gets its answer quickly. */
@@ -698,6 +740,144 @@ static void test_help_and_quit(void **state)
     tui_app_fini(&app);
 }
 
+/* The value a panel row shows (the row of a concrete --set path). */
+static void row_value(struct tui_app *app, const char *path, char *buf, size_t size)
+{
+    select_path(app, path);
+    struct tui_field f;
+    assert_true(tui_field_selected(app, &f));
+    tui_field_value(app, &f, buf, size);
+}
+
+static void type_value(struct tui_app *app, const char *text)
+{
+    key(app, TUI_KEY_ENTER);
+    assert_int_equal(app->mode, TUI_MODE_PROMPT);
+    clear_prompt(app);
+    type(app, text);
+    key(app, TUI_KEY_ENTER);
+}
+
+/* Per-stage times: a group that opens; each stage's time shows (* while it follows the
+ * global one) and is edited on its own; a global time then scales them and says so;
+ * none removes them. */
+static void test_per_stage_rows(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    assert_int_equal(count_def(&app, "compute.per_stage.#.forward_ms"), 0);
+    select_path(&app, "compute.per_stage");
+    key(&app, '+');
+    assert_int_equal(count_def(&app, "compute.per_stage.#.forward_ms"), app.sc.n_stages);
+    char v[64];
+    row_value(&app, "compute.per_stage.3.forward_ms", v, sizeof(v));
+    assert_string_equal(v, "38 ms*");
+    int64_t before = tui_shown(&app)->makespan_ns;
+    type_value(&app, "60");
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_non_null(app.sc.per_stage);
+    assert_true(app.sc.per_stage[3].forward_ms == 60);
+    assert_true(app.sc.per_stage[2].forward_ms == 38);
+    assert_true(tui_shown(&app)->makespan_ns > before);
+    row_value(&app, "compute.per_stage.3.forward_ms", v, sizeof(v));
+    assert_string_equal(v, "60 ms");
+    /* The global forward time now scales every stage, and the message says so. */
+    select_path(&app, "compute.forward_ms");
+    type_value(&app, "76");
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_non_null(strstr(app.msg, "scaled by 2"));
+    assert_true(app.sc.per_stage[3].forward_ms == 120);
+    assert_true(app.sc.per_stage[2].forward_ms == 76);
+    /* So does the detail line, before any edit. */
+    struct tui_field f;
+    assert_true(tui_field_selected(&app, &f));
+    char detail[512];
+    tui_field_detail(&app, &f, detail, sizeof(detail));
+    assert_non_null(strstr(detail, "per-stage times override it"));
+    /* none removes them; - hides the rows. */
+    select_path(&app, "compute.per_stage");
+    type_value(&app, "none");
+    assert_null(app.sc.per_stage);
+    key(&app, '-');
+    assert_int_equal(count_def(&app, "compute.per_stage.#.forward_ms"), 0);
+    tui_app_fini(&app);
+}
+
+/* The issue's silent no-op: a preset whose per-stage times override F/B/W. + on weight W
+ * changes the schedules and says why the per-stage times moved. */
+static void test_global_time_over_per_stage(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "geopipe-llama2-72b", 160, 48);
+    assert_non_null(app.sc.per_stage);
+    double w0 = app.sc.per_stage[0].weight_ms;
+    int64_t before = tui_shown(&app)->makespan_ns;
+    select_path(&app, "compute.weight_ms");
+    key(&app, '+');
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_true(app.sc.per_stage[0].weight_ms > w0);
+    assert_true(tui_shown(&app)->makespan_ns != before);
+    assert_non_null(strstr(app.msg, "per-stage times override compute.weight_ms"));
+    tui_app_fini(&app);
+}
+
+/* Per-microbatch scales: a group; a scale set on one microbatch creates the others at 1. */
+static void test_per_microbatch_rows(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 48);
+    select_path(&app, "per_microbatch");
+    key(&app, '+');
+    assert_int_equal(count_def(&app, "per_microbatch.#.compute_scale"), app.sc.n_microbatches);
+    int64_t before = tui_shown(&app)->makespan_ns;
+    select_path(&app, "per_microbatch.2.compute_scale");
+    type_value(&app, "3x");
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_non_null(app.sc.per_microbatch);
+    assert_true(app.sc.per_microbatch[2].compute_scale == 3);
+    assert_true(app.sc.per_microbatch[1].compute_scale == 1);
+    assert_true(tui_shown(&app)->makespan_ns > before);
+    /* The memory scale follows the compute scale until it is set. */
+    char v[64];
+    row_value(&app, "per_microbatch.2.memory_scale", v, sizeof(v));
+    assert_string_equal(v, "3*");
+    tui_app_fini(&app);
+}
+
+/* One resize rule: the explorer's + on stages and typed datacenters give the scenario
+ * that --set gives (core's ps_field_set_path), per-stage times included. */
+static void test_one_resize_rule(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "geopipe-llama2-72b", 160, 48);
+    struct ps_scenario want;
+    struct ps_diag d;
+    char note[256];
+    assert_int_equal(ps_scenario_copy(&want, &app.sc), PS_OK);
+    assert_int_equal(ps_field_set_path(&want, "stages", "9", note, sizeof(note), &d), PS_OK);
+    assert_int_equal(ps_field_set_path(&want, "datacenters", "2", note, sizeof(note), &d), PS_OK);
+    select_path(&app, "stages");
+    key(&app, '+');
+    select_path(&app, "datacenters");
+    type_value(&app, "2");
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_int_equal(app.sc.n_stages, want.n_stages);
+    assert_int_equal(app.sc.n_dcs, want.n_dcs);
+    for (int i = 0; i < want.n_dcs; i++)
+        assert_int_equal(app.sc.dcs[i].stages, want.dcs[i].stages);
+    assert_non_null(app.sc.per_stage);
+    for (int s = 0; s < want.n_stages; s++) {
+        assert_true(app.sc.per_stage[s].forward_ms == want.per_stage[s].forward_ms);
+        assert_true(app.sc.per_stage[s].weight_ms == want.per_stage[s].weight_ms);
+    }
+    ps_scenario_fini(&want);
+    tui_app_fini(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +891,10 @@ int main(void)
         cmocka_unit_test(test_switch_and_split),
         cmocka_unit_test(test_schedule_params),
         cmocka_unit_test(test_many_dcs_fields),
+        cmocka_unit_test(test_per_stage_rows),
+        cmocka_unit_test(test_global_time_over_per_stage),
+        cmocka_unit_test(test_per_microbatch_rows),
+        cmocka_unit_test(test_one_resize_rule),
         cmocka_unit_test(test_gantt_cursor_zoom),
         cmocka_unit_test(test_export_and_files),
         cmocka_unit_test(test_background_solve_and_cancel),

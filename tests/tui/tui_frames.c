@@ -12,8 +12,10 @@
 #include <cmocka.h>
 
 #include "presets/presets.h"
-#include "tui/app.h"
-#include "tui/canvas.h"
+#include "tui/explorer/app.h"
+#include "tui/explorer/keys.h"
+#include "tui/explorer/render.h"
+#include "tui/explorer/canvas.h"
 
 static char *read_all(const char *path)
 {

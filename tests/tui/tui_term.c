@@ -13,9 +13,10 @@
 #include <cmocka.h>
 
 #include "presets/presets.h"
-#include "tui/app.h"
-#include "tui/canvas.h"
-#include "tui/term.h"
+#include "tui/explorer/app.h"
+#include "tui/explorer/render.h"
+#include "tui/explorer/canvas.h"
+#include "tui/explorer/term.h"
 
 static void test_newterm_on_a_pipe(void **state)
 {

@@ -177,6 +177,31 @@ static void test_memory_limit(void **state)
     assert_true(ps_calc_memory_limit(st, 2, 15) < 0);
 }
 
+/* Data parallel (docs/presets.md 3.4) on round numbers: stages of 1e9 parameters, TP 2, BF16
+ * (1 GB per GPU), 8 Gb/s links (1 GB = 1000 ms), latencies 1 and 10 ms. */
+static void test_dp_times(void **state)
+{
+    (void)state;
+    struct ps_calc_stage st[3];
+    memset(st, 0, sizeof st);
+    st[0].params = st[1].params = 1e9;
+    st[2].params = 2e9; /* the output stage */
+    struct ps_calc_dp dp = {2, 1, 1, 2, 1, 8, 10, 8};
+    assert_true(ps_calc_dp_ms(&dp, st, 0, 3) == 0); /* no replicas, no communication */
+    /* 4 replicas in one DC: 3/4 x 1000 ms + 3 x 1 ms; the 2e9 stage: 3/4 x 2000 + 3 */
+    dp.dp = 4;
+    assert_true(fabs(ps_calc_dp_ms(&dp, st, 0, 2) - 753) < 1e-9);
+    assert_true(fabs(ps_calc_dp_ms(&dp, st, 0, 3) - 1503) < 1e-9);
+    /* across 2 DC groups, 2 replicas in each: the DC's link carries 1/2 of all its stages'
+     * bytes (2 GB + 2 GB = 4 GB at 8 Gb/s: 4000 ms, half 2000) + 1 x 10 ms, then the ring
+     * inside (1/2 x 1000 + 1) */
+    dp.span_dcs = 2;
+    assert_true(fabs(ps_calc_dp_ms(&dp, st, 0, 2) - (2010 + 501)) < 1e-9);
+    /* unlimited links cost only their latency */
+    dp.intra_bandwidth_gbps = dp.inter_bandwidth_gbps = 0;
+    assert_true(fabs(ps_calc_dp_ms(&dp, st, 0, 2) - 11) < 1e-9);
+}
+
 static void test_checks(void **state)
 {
     (void)state;
@@ -224,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_recompute),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_dp_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

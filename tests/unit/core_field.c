@@ -177,6 +177,47 @@ static void test_refusals(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* A CHOICE field (network.arrangement): its words in any case, a JSON string, an index, a
+ * refusal that lists the words and changes nothing, and +/- going round the words. */
+static void test_choice(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    make(&sc);
+    struct ps_field_ref r = ref(&sc, "network.arrangement");
+    assert_int_equal(r.def->type, PS_FIELD_CHOICE);
+    char text[64], note[256];
+    struct ps_diag d;
+    ps_field_format(&sc, &r, text, sizeof text);
+    assert_string_equal(text, "decoupled");
+    assert_true(ps_field_get(&sc, &r, NULL) == 0);
+    set_ok(&sc, "network.arrangement", "rendezvous", NULL);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_RENDEZVOUS);
+    set_ok(&sc, "network.arrangement", "BLOCKING", NULL);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_BLOCKING);
+    set_ok(&sc, "network.arrangement", "\"decoupled\"", NULL);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_DECOUPLED);
+    assert_int_equal(ps_field_set(&sc, &r, 2, note, sizeof note, &d), PS_OK);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_BLOCKING);
+    assert_int_equal(ps_field_set(&sc, &r, 3, note, sizeof note, &d), PS_EINVAL);
+    assert_int_equal(ps_field_set_path(&sc, "network.arrangement", "eager", note, sizeof note, &d),
+                     PS_EINVAL);
+    assert_string_equal(d.path, "network.arrangement");
+    assert_non_null(strstr(d.msg, "must be one of decoupled, rendezvous, blocking (got 'eager')"));
+    assert_int_equal(sc.arrangement, PS_ARRANGE_BLOCKING); /* unchanged */
+    assert_int_equal(ps_field_step(&sc, &r, +1, note, sizeof note, &d), PS_OK);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_DECOUPLED); /* round */
+    assert_int_equal(ps_field_step(&sc, &r, -1, note, sizeof note, &d), PS_OK);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_BLOCKING);
+    assert_int_equal(ps_field_step(&sc, &r, -1, note, sizeof note, &d), PS_OK);
+    ps_field_format(&sc, &r, text, sizeof text);
+    assert_string_equal(text, "rendezvous");
+    sc.arrangement = (enum ps_arrangement)7; /* the validator has the last word */
+    assert_int_equal(ps_scenario_validate(&sc, &d), PS_EINVAL);
+    assert_string_equal(d.path, "network.arrangement");
+    ps_scenario_fini(&sc);
+}
+
 /* One meaning everywhere: datacenters=N keeps S and spreads it; stages=N spreads N over
  * the datacenters; a DC's stages make the total. */
 static void test_resize_rule(void **state)
@@ -244,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_rows),        cmocka_unit_test(test_steps),
         cmocka_unit_test(test_units),       cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_resize_rule), cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,7 +134,7 @@ static const struct bad_case bad_cases[] = {
     {"mb-compute-0", m_pm_cs0, "per_microbatch.2.compute_scale", "must be > 0"},
     {"mb-activation-neg", m_pm_as_neg, "per_microbatch.1.activation_scale", "(got -1)"},
     {"mb-memory-0", m_pm_ms0, "per_microbatch.3.memory_scale", "must be > 0"},
-    {"too-large", m_huge, "compute.per_stage.0", "too large"},
+    {"too-large", m_huge, "compute.per_stage.0.forward_ms", "too large"},
     {"latency-too-large", m_huge_latency, "network.inter_dc.latency_ms",
      "too large to simulate: with 4 stages and 4 microbatches"},
     {"message-too-large", m_huge_message, "activation_mb", "too large to simulate"},

@@ -443,6 +443,113 @@ static void test_determinism(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* The first op of kind k and microbatch mb on device d. */
+static const struct ps_op *op_of(const struct ps_schedule *s, int d, int kind, int mb)
+{
+    for (size_t i = 0; i < s->dev_n[d]; i++)
+        if (s->dev_ops[d][i].kind == kind && s->dev_ops[d][i].microbatch == mb)
+            return &s->dev_ops[d][i];
+    fail_msg("no %d/%d on %d", kind, mb, d);
+    return NULL;
+}
+
+/* Communication arrangements (docs/model.md) on 1F1B over two DCs, S=2, M=2, F=1, B=2.
+ * Latency 3: decoupled 15. With a rendezvous, stage 1 posts the receive of F1 only when its
+ * B0 ends (7), so the activation ready at 2 leaves at 7 and arrives at 10: F1 [10,11], B1
+ * [11,13], and the gradient of B1 reaches stage 0 at 16: 18. Stage 1's wait [7,10) is the
+ * rendezvous's (decoupled, it would have had no wait). */
+static void test_rendezvous(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    struct ps_schedule *s = make(&sc, 2, 1, 2, false, NULL);
+    sc.inter_dc.latency_ms = 3;
+    assert_int_equal(run(s, build_1f1b), MS(15));
+    sc.arrangement = PS_ARRANGE_RENDEZVOUS;
+    assert_int_equal(run(s, build_1f1b), MS(18));
+    const struct ps_transfer *x = &s->transfers[1]; /* activation of microbatch 1 */
+    assert_int_equal(x->kind, PS_XFER_ACTIVATION);
+    assert_int_equal(x->microbatch, 1);
+    assert_int_equal(x->ready_ns, MS(2));
+    assert_int_equal(x->start_ns, MS(7));
+    assert_int_equal(x->arrive_ns, MS(10));
+    const int64_t *b1 = s->bubble_ns + PS_BUBBLE_COUNT;
+    assert_int_equal(b1[PS_BUBBLE_RENDEZVOUS], MS(3));
+    assert_int_equal(b1[PS_BUBBLE_FILL], MS(1));
+    assert_int_equal(b1[PS_BUBBLE_CROSS_DC], MS(3));
+    assert_int_equal(b1[PS_BUBBLE_END], MS(5));
+    assert_int_equal(s->bubble_ns[PS_BUBBLE_FILL], MS(6));
+    assert_int_equal(s->bubble_ns[PS_BUBBLE_CROSS_DC], MS(6));
+    assert_int_equal(s->bubble_ns[PS_BUBBLE_RENDEZVOUS], 0);
+    /* Without bandwidth limits a blocking send holds nothing: same times. */
+    sc.arrangement = PS_ARRANGE_BLOCKING;
+    assert_int_equal(run(s, build_1f1b), MS(18));
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+/* Transmission 1 ms (1 MB at 8 Gb/s), no latency: decoupled 11; rendezvous 12 (the
+ * activation of microbatch 1 waits for stage 1's B0); blocking 12 too, but stage 0 is held
+ * while its first activation is on the wire, so its F1 starts at 2 instead of 1, and the hold
+ * shows in the breakdown as cross-DC time of stage 0. */
+static void test_blocking(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    struct ps_schedule *s = make(&sc, 2, 1, 2, false, NULL);
+    sc.activation_mb = 1;
+    sc.inter_dc.bandwidth_gbps = 8;
+    assert_int_equal(run(s, build_1f1b), MS(11));
+    sc.arrangement = PS_ARRANGE_RENDEZVOUS;
+    assert_int_equal(run(s, build_1f1b), MS(12));
+    assert_int_equal(op_of(s, 0, PS_OP_F, 1)->start_ns, MS(1));
+    sc.arrangement = PS_ARRANGE_BLOCKING;
+    assert_int_equal(run(s, build_1f1b), MS(12));
+    assert_int_equal(op_of(s, 0, PS_OP_F, 1)->start_ns, MS(2));
+    /* stage 0 is held [1,2) while act 0 is on the wire, and [3,6) for act 1 (parked until
+     * stage 1's B0 ends at 5: rendezvous, then on the wire [5,6)); it then waits [8,10) for
+     * the gradient of microbatch 1 (B1 on stage 1 ends at 9: fill, then the wire) */
+    assert_int_equal(s->bubble_ns[PS_BUBBLE_RENDEZVOUS], MS(2));
+    assert_int_equal(s->bubble_ns[PS_BUBBLE_CROSS_DC], MS(3));
+    assert_int_equal(s->bubble_ns[PS_BUBBLE_FILL], MS(1));
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+/* A blocking send whose receiver posts only after an op that waits for the sender: ZB-H2's
+ * order for S=2, M=4 (no communication cost) completes decoupled and deadlocks blocking. */
+static int build_zbh2_2x4(struct ps_schedule *s)
+{
+    static const char *const orders[2] = {"F0F1F2B0W0F3B1W1B2W2B3W3", "F0B0F1B1F2B2W0F3B3W1W2W3"};
+    for (int d = 0; d < 2; d++)
+        for (const char *p = orders[d]; *p; p += 2) {
+            int kind = *p == 'F' ? PS_OP_F : *p == 'B' ? PS_OP_B : PS_OP_W;
+            if (ps_schedule_push(s, d, kind, 0, p[1] - '0') != PS_OK)
+                return -1;
+        }
+    return 0;
+}
+
+static void test_blocking_deadlock(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 2, 4, 1, 1, 1), PS_OK);
+    struct ps_schedule *s = ps_schedule_new(&sc, "zb-h2", 1, PS_TRAVERSAL_LOOP, true);
+    assert_int_equal(run(s, build_zbh2_2x4), MS(13));
+    sc.arrangement = PS_ARRANGE_RENDEZVOUS;
+    assert_true(run(s, build_zbh2_2x4) >= MS(13));
+    sc.arrangement = PS_ARRANGE_BLOCKING;
+    ps_schedule_clear(s);
+    assert_int_equal(build_zbh2_2x4(s), 0);
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_EDEADLOCK);
+    assert_non_null(strstr(d.msg, "held by its blocking send"));
+    assert_non_null(strstr(d.msg, "network.arrangement=blocking"));
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +567,9 @@ int main(void)
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_split_memory),
         cmocka_unit_test(test_interleaved_parts),
+        cmocka_unit_test(test_rendezvous),
+        cmocka_unit_test(test_blocking),
+        cmocka_unit_test(test_blocking_deadlock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

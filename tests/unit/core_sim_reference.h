@@ -1,8 +1,9 @@
-/* The previous event-driven simulator, kept for the tests as an independent oracle: one
- * binary heap of every event (op ends, arrivals, channel frees, all-gather ends), processed
- * an instant at a time. tests/unit/core_sim_random.c times random orders with it and with
- * ps_sim_run and compares every op and transfer. It assumes valid orders (ops pushed with
- * their model durations; no checks) and fills no metrics (ps_sim_metrics does). */
+/* The previous event-driven simulator (with the communication arrangements), kept for the
+ * tests as an independent oracle: one binary heap of every event (op ends, arrivals,
+ * channel frees, all-gather ends), processed an instant at a time.
+ * tests/unit/core_sim_random.c times random orders with it and with ps_sim_run and
+ * compares every op and transfer. It assumes valid orders (ops pushed with their model
+ * durations; no checks) and fills no metrics (ps_sim_metrics does). */
 #ifndef PS_TESTS_CORE_SIM_REFERENCE_H
 #define PS_TESTS_CORE_SIM_REFERENCE_H
 
@@ -54,6 +55,16 @@ struct ref_sim {
     int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
     size_t *ch_sent;
     int32_t *ch_cur; /* the transfer on the channel when its arrival rides on the free ref_event */
+
+    /* Communication arrangement (docs/model.md): with a rendezvous a transfer is released to
+     * its channel only once its receiver has posted the receive; blocking also holds the
+     * sender until it has been transmitted. Unused (NULL) when decoupled. */
+    bool rendezvous, blocking;
+    int64_t *rel;     /* per transfer: when it was released to its channel (FCFS order) */
+    int32_t *parked;  /* 3*SV*M: the transfer waiting for that consumer's post, -1 none */
+    int32_t *ch_x;    /* per channel: the transfer being transmitted (blocking) */
+    int *hold;        /* S: transmissions the device waits for (blocking) */
+    int32_t *held_by; /* S: the last transfer a held device waits for, for the report */
 };
 
 static inline size_t ref_key3(const struct ref_sim *m, int kind, int v, int mb)
@@ -106,14 +117,16 @@ static inline struct ref_event ref_heap_pop(struct ref_sim *m)
 static inline bool ref_xfer_before(const struct ref_sim *m, int32_t a, int32_t b)
 {
     const struct ps_transfer *x = &m->s->transfers[a], *y = &m->s->transfers[b];
-    if (m->s->xfer_rank != NULL) {
+    if (m->ch_ranks != NULL) {
         int64_t ra = m->s->xfer_rank[ps_xfer_key(m->s, x->kind, x->from_vstage, x->microbatch)];
         int64_t rb = m->s->xfer_rank[ps_xfer_key(m->s, y->kind, y->from_vstage, y->microbatch)];
         if (ra != rb)
             return ra < rb;
     }
-    if (x->ready_ns != y->ready_ns)
-        return x->ready_ns < y->ready_ns;
+    int64_t rx = m->rel != NULL ? m->rel[a] : x->ready_ns;
+    int64_t ry = m->rel != NULL ? m->rel[b] : y->ready_ns;
+    if (rx != ry)
+        return rx < ry;
     if (x->from_stage != y->from_stage)
         return x->from_stage < y->from_stage;
     if (x->kind != y->kind)
@@ -194,7 +207,7 @@ static inline void ref_mark_dirty(struct ref_sim *m, int c)
 
 static inline void ref_try_start(struct ref_sim *m, int d, int64_t t)
 {
-    if (m->busy[d] || m->next[d] >= m->s->dev_n[d])
+    if (m->busy[d] || m->next[d] >= m->s->dev_n[d] || (m->hold != NULL && m->hold[d] > 0))
         return;
     struct ps_op *op = &m->s->dev_ops[d][m->next[d]];
     if (op->part == 0 &&
@@ -229,6 +242,44 @@ static inline void ref_deliver(struct ref_sim *m, const struct ps_transfer *x)
                 x->arrive_ns);
 }
 
+/* A blocking sender's transmission of x has ended at t. */
+static inline void ref_sent(struct ref_sim *m, const struct ps_transfer *x, int64_t t)
+{
+    if (m->blocking && --m->hold[x->from_stage] == 0)
+        ref_try_start(m, x->from_stage, t);
+}
+
+/* Transfer id goes to its channel at t (its producer has ended, and with a rendezvous its
+ * receiver has posted). */
+static inline void ref_release(struct ref_sim *m, int32_t id, int64_t t)
+{
+    struct ps_transfer *x = &m->s->transfers[id];
+    int b = ps_boundary(m->s, x->kind, x->from_vstage);
+    int c = m->bch[b];
+    int64_t tx = 0;
+    if (m->rel != NULL)
+        m->rel[id] = t;
+    if (c >= 0)
+        tx = m->btx[b] >= 0 ? m->btx[b]
+                            : ps_tx_ns(m->msg_mb[x->microbatch], m->blink[b].bandwidth_gbps);
+    if (tx == 0) {
+        x->channel = -1;
+        x->start_ns = x->end_ns = t;
+        x->arrive_ns = t + m->blat[b];
+        if (x->arrive_ns == t)
+            ref_deliver(m, x);
+        else
+            ref_heap_push(m, x->arrive_ns, (uint32_t)id, REF_EV_ARRIVE);
+        ref_sent(m, x, t);
+        return;
+    }
+    x->channel = c;
+    x->end_ns = tx; /* the transmission time, until the channel sends it */
+    ref_cq_push(m, c, id);
+    if (!m->ch_busy[c])
+        ref_mark_dirty(m, c);
+}
+
 /* Op (F or B) of vstage v, microbatch mb ended at t: ref_send its output along boundary. */
 static inline void ref_send(struct ref_sim *m, int kind, int v, int mb, int chunk, int64_t t)
 {
@@ -248,25 +299,20 @@ static inline void ref_send(struct ref_sim *m, int kind, int v, int mb, int chun
     x->from_vstage = (int16_t)v;
     x->kind = (uint8_t)kind;
     x->chunk = (uint8_t)chunk;
-    int c = m->bch[b];
-    int64_t tx = 0;
-    if (c >= 0)
-        tx = m->btx[b] >= 0 ? m->btx[b] : ps_tx_ns(m->msg_mb[mb], m->blink[b].bandwidth_gbps);
-    if (tx == 0) {
-        x->channel = -1;
-        x->start_ns = x->end_ns = t;
-        x->arrive_ns = t + m->blat[b];
-        if (x->arrive_ns == t)
-            ref_deliver(m, x);
-        else
-            ref_heap_push(m, x->arrive_ns, (uint32_t)id, REF_EV_ARRIVE);
-        return;
+    if (m->blocking) {
+        m->hold[x->from_stage]++;
+        m->held_by[x->from_stage] = id;
     }
-    x->channel = c;
-    x->end_ns = tx; /* the transmission time, until the channel sends it */
-    ref_cq_push(m, c, id);
-    if (!m->ch_busy[c])
-        ref_mark_dirty(m, c);
+    if (m->rendezvous) {
+        /* posted once the op before the consumer's first part has ended */
+        size_t k = ref_key3(m, consumer, to, mb);
+        int rd = m->dev_of_v[to];
+        if (m->pos[k] > 0 && m->next[rd] < (size_t)m->pos[k]) {
+            m->parked[k] = id;
+            return;
+        }
+    }
+    ref_release(m, id, t);
 }
 
 static inline void ref_op_end(struct ref_sim *m, int d, int64_t t)
@@ -290,6 +336,21 @@ static inline void ref_op_end(struct ref_sim *m, int d, int64_t t)
                 ref_satisfy(m, PS_OP_W, v, mb, t);
         }
     }
+    /* After the sends (a correction to the code this oracle was taken from, which posted
+     * first): the post may deliver the next op's input at once, and the device must not
+     * start that op before its blocking sends have let it go (docs/model.md). */
+    if (m->rendezvous && m->next[d] < m->s->dev_n[d]) {
+        /* the next op's receive is posted now: a message parked for it may go */
+        const struct ps_op *nx = &m->s->dev_ops[d][m->next[d]];
+        if (nx->part == 0 && nx->kind <= PS_OP_B) {
+            size_t k = ref_key3(m, nx->kind, m->vtab[d * m->V + nx->chunk], nx->microbatch);
+            int32_t id = m->parked[k];
+            if (id >= 0) {
+                m->parked[k] = -1;
+                ref_release(m, id, t);
+            }
+        }
+    }
     ref_try_start(m, d, t);
 }
 
@@ -307,6 +368,8 @@ static inline void ref_dispatch(struct ref_sim *m, int c, int64_t t)
     }
     ref_cq_pop(m, c);
     m->ch_sent[c]++;
+    if (m->ch_x != NULL)
+        m->ch_x[c] = id;
     int64_t tx = x->end_ns;
     x->start_ns = t;
     x->end_ns = t + tx;
@@ -416,6 +479,11 @@ static inline void ref_sim_free(struct ref_sim *m)
     free(m->ch_ranks);
     free(m->ch_sent);
     free(m->ch_cur);
+    free(m->rel);
+    free(m->parked);
+    free(m->ch_x);
+    free(m->hold);
+    free(m->held_by);
 }
 
 static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule *s)
@@ -520,7 +588,24 @@ static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule
     m->cq = malloc((m->cq_off[nc] + 1) * sizeof *m->cq);
     if (m->cq == NULL)
         return PS_ENOMEM;
-    if (s->xfer_rank != NULL && nc > 0) {
+    m->rendezvous = m->sc->arrangement != PS_ARRANGE_DECOUPLED;
+    m->blocking = m->sc->arrangement == PS_ARRANGE_BLOCKING;
+    if (m->rendezvous) {
+        m->rel = malloc((nx + 1) * sizeof *m->rel);
+        m->parked = malloc(nkeys * sizeof *m->parked);
+        m->ch_x = malloc((nc + 1) * sizeof *m->ch_x);
+        m->hold = calloc(S, sizeof *m->hold);
+        m->held_by = malloc(S * sizeof *m->held_by);
+        if (m->rel == NULL || m->parked == NULL || m->ch_x == NULL || m->hold == NULL ||
+            m->held_by == NULL)
+            return PS_ENOMEM;
+        memset(m->parked, 0xff, nkeys * sizeof *m->parked);
+        for (int d = 0; d < m->S; d++)
+            m->held_by[d] = -1;
+    }
+    /* Explicit channel orders are plans for pre-posted receives: with a rendezvous the
+     * channels serve transfers in the order they are released (docs/model.md). */
+    if (s->xfer_rank != NULL && nc > 0 && !m->rendezvous) {
         /* ranked mode: every channel's ranks, sorted, tell which transfer may go next */
         m->ch_ranks = malloc((m->cq_off[nc] + 1) * sizeof *m->ch_ranks);
         if (m->ch_ranks == NULL)
@@ -544,7 +629,7 @@ static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule
         }
     }
     /* events in flight: one op end per device, one all-gather per chunk, one free per
-     * channel, and the arrivals of transfers already sent */
+     * channel, and the arrivals of transfers already ref_sent */
     m->hcap = S + S * (size_t)m->V + nc + nx + 1;
     m->heap = malloc(m->hcap * sizeof *m->heap);
     if (m->heap == NULL)
@@ -552,6 +637,19 @@ static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule
     return PS_OK;
 }
 
+/* Index of the last part of the op whose part 0 is at `first` on device d. */
+static inline size_t ref_last_part(const struct ps_schedule *s, int d, size_t first)
+{
+    const struct ps_op *p = &s->dev_ops[d][first];
+    size_t i = first;
+    while (i < s->dev_n[d] &&
+           !(s->dev_ops[d][i].kind == p->kind && s->dev_ops[d][i].chunk == p->chunk &&
+             s->dev_ops[d][i].microbatch == p->microbatch && s->dev_ops[d][i].part == p->parts - 1))
+        i++;
+    return i;
+}
+
+/* Blocking: a device held by a ref_send whose receiver never posts (docs/model.md). */
 /* Times s like ps_sim_run (same transfers, channels, lanes), then ps_sim_metrics. Returns
  * PS_OK, PS_EDEADLOCK or PS_ENOMEM. */
 static inline enum ps_status ref_sim_run(struct ps_schedule *s)
@@ -590,6 +688,8 @@ static inline enum ps_status ref_sim_run(struct ps_schedule *s)
             case REF_EV_CHAN_FREE:
                 m.ch_busy[id] = 0;
                 ref_mark_dirty(&m, (int)id);
+                if (m.ch_x != NULL)
+                    ref_sent(&m, &s->transfers[m.ch_x[id]], e.t);
                 if (m.ch_cur[id] >= 0) {
                     ref_deliver(&m, &s->transfers[m.ch_cur[id]]);
                     m.ch_cur[id] = -1;

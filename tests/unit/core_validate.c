@@ -352,6 +352,77 @@ static void test_critical_path_queues(void **state)
     }
 }
 
+/* Ops of the critical path: the earliest start and the latest end on it. */
+static void path_span(const struct ps_schedule *s, int64_t *first, int64_t *last)
+{
+    bool *rows[PS_MAX_STAGES];
+    for (int i = 0; i < s->n_stages; i++)
+        rows[i] = calloc(s->dev_n[i] + 1, sizeof *rows[i]);
+    ps_sim_critical_path(s, rows);
+    *first = INT64_MAX;
+    *last = 0;
+    for (int i = 0; i < s->n_stages; i++) {
+        for (size_t j = 0; j < s->dev_n[i]; j++)
+            if (rows[i][j]) {
+                if (s->dev_ops[i][j].start_ns < *first)
+                    *first = s->dev_ops[i][j].start_ns;
+                if (s->dev_ops[i][j].end_ns > *last)
+                    *last = s->dev_ops[i][j].end_ns;
+            }
+        free(rows[i]);
+    }
+}
+
+/* Arrangements (docs/model.md): the checker, the explanations and the critical path. S=2 over
+ * two DCs, M=2, 1F1B, F=1, B=2. */
+static void test_arrangements(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 2, 1, 2, 1, 2, 0), PS_OK);
+    sc.inter_dc.latency_ms = 3;
+    struct ps_schedule *s = ps_schedule_new(&sc, "t", 1, PS_TRAVERSAL_LOOP, false);
+    assert_int_equal(build_1f1b(s), 0);
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK); /* decoupled */
+    sc.arrangement = PS_ARRANGE_RENDEZVOUS;     /* the same times, checked as a rendezvous */
+    expect_bad(s, "transfers[1]", "before stage 1 posts its receive at 7.0 ms");
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    expect_ok(s);
+    char buf[640];
+    /* stage 1's F1 (F0 B0 F1 B1): the activation ready at 2 left at 7 and arrived at 10 */
+    ps_sim_explain(s, 1, 2, buf, sizeof buf);
+    assert_string_equal(buf, "waited 3.0 ms for activation of microbatch 1 from stage 0 (latency "
+                             "only), after 5.0 ms waiting for stage 1 to post the receive "
+                             "(rendezvous)");
+    int64_t first, last;
+    path_span(s, &first, &last);
+    assert_int_equal(first, 0);
+    assert_int_equal(last, s->makespan_ns);
+    sc.arrangement = PS_ARRANGE_DECOUPLED; /* fewer rules: still valid */
+    expect_ok(s);
+
+    /* blocking, 1 ms transmissions, no latency: stage 0 is held [1,2) by its first send */
+    sc.arrangement = PS_ARRANGE_BLOCKING;
+    sc.inter_dc.latency_ms = 0;
+    sc.activation_mb = 1;
+    sc.inter_dc.bandwidth_gbps = 8;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    expect_ok(s);
+    ps_sim_explain(s, 0, 1, buf, sizeof buf);
+    assert_string_equal(buf, "held 1.0 ms by its blocking send of the activation of microbatch 0 "
+                             "to stage 1");
+    path_span(s, &first, &last);
+    assert_int_equal(first, 0);
+    assert_int_equal(last, s->makespan_ns);
+    s->dev_ops[0][1].start_ns -= MS(1); /* F1 during the send */
+    s->dev_ops[0][1].end_ns -= MS(1);
+    expect_bad(s, "stage 0, op 1",
+               "while its device's blocking send (transfers[0]) is on the wire");
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 static void test_assign_channels(void **state)
 {
     (void)state;
@@ -399,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_channel_overlap),       cmocka_unit_test(test_explain),
         cmocka_unit_test(test_critical_path_no_comm), cmocka_unit_test(test_assign_channels),
         cmocka_unit_test(test_explain_allgather),     cmocka_unit_test(test_critical_path_queues),
+        cmocka_unit_test(test_arrangements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

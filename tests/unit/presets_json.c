@@ -27,7 +27,8 @@ static const char rich_json[] =
     "  \"activation_mb\": 12.5,\n"
     "  \"network\": { \"intra_dc\": {\"latency_ms\": 0.01},\n"
     "               \"inter_dc\": {\"latency_ms\": 2, \"bandwidth_gbps\": 50},\n"
-    "               \"pairs\": [ {\"from\": 1, \"to\": \"east\", \"bandwidth_gbps\": 25} ] },\n"
+    "               \"pairs\": [ {\"from\": 1, \"to\": \"east\", \"bandwidth_gbps\": 25} ],\n"
+    "               \"arrangement\": \"rendezvous\" },\n"
     "  \"memory\": { \"limit\": 4.5, \"weight_share\": 0.25 },\n"
     "  \"data_parallel\": { \"allgather_ms\": 0.5, \"reduce_scatter_ms\": 0.7 },\n"
     "  \"per_microbatch\": [ {}, {\"compute_scale\": 1.5, \"activation_scale\": 0},\n"
@@ -68,6 +69,7 @@ static void assert_same_scenario(const struct ps_scenario *a, const struct ps_sc
         assert_int_equal(a->pairs[i].to, b->pairs[i].to);
         assert_memory_equal(&a->pairs[i].link, &b->pairs[i].link, sizeof a->pairs[i].link);
     }
+    assert_int_equal(a->arrangement, b->arrangement);
     assert_int_equal(a->has_memory_limit, b->has_memory_limit);
     if (a->has_memory_limit)
         assert_true(a->memory_limit == b->memory_limit);
@@ -109,6 +111,14 @@ static void test_rich_values(void **state)
     assert_false(sc.per_microbatch[1].has_memory_scale);
     assert_true(sc.per_microbatch[2].memory_scale == 2);
     assert_true(sc.per_microbatch[2].has_memory_scale);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_RENDEZVOUS);
+    ps_scenario_fini(&sc);
+    /* The default arrangement is not written: files from before the field stay the same. */
+    parse_ok(ps_preset_find("default")->json, &sc);
+    assert_int_equal(sc.arrangement, PS_ARRANGE_DECOUPLED);
+    char *json = ps_scenario_to_json(&sc);
+    assert_null(strstr(json, "arrangement"));
+    free(json);
     ps_scenario_fini(&sc);
 }
 
@@ -140,11 +150,11 @@ static void test_writer_shape(void **state)
     parse_ok(rich_json, &sc);
     char *json = ps_scenario_to_json(&sc);
     /* SPEC key order, format first, limit null when unlimited, names for pair ends */
-    const char *order[] = {"\"format\"",        "\"name\"",          "\"description\"",
-                           "\"stages\"",        "\"microbatches\"",  "\"datacenters\"",
-                           "\"compute\"",       "\"per_stage\"",     "\"activation_mb\"",
-                           "\"network\"",       "\"pairs\"",         "\"memory\"",
-                           "\"data_parallel\"", "\"per_microbatch\""};
+    const char *order[] = {"\"format\"",  "\"name\"",          "\"description\"",
+                           "\"stages\"",  "\"microbatches\"",  "\"datacenters\"",
+                           "\"compute\"", "\"per_stage\"",     "\"activation_mb\"",
+                           "\"network\"", "\"pairs\"",         "\"arrangement\"",
+                           "\"memory\"",  "\"data_parallel\"", "\"per_microbatch\""};
     const char *at = json;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const char *next = strstr(at, order[i]);
@@ -228,6 +238,10 @@ static void test_bad_input(void **state)
          "\"compute\": {\"forward_ms\": 1, \"backward_ms\": 2, \"weight_ms\": 1, \"per_stage\": "
          "[{}, {}, {\"forward_ms\": true}, {}]}, \"activation_mb\": 1 }",
          "compute.per_stage.2.forward_ms", "must be a number (got boolean)"},
+        {"arrangement-word", BASE_HEAD VALID_BODY ", \"network\": {\"arrangement\": \"eager\"} }",
+         "network.arrangement", "must be decoupled, rendezvous or blocking (got 'eager')"},
+        {"arrangement-type", BASE_HEAD VALID_BODY ", \"network\": {\"arrangement\": 1} }",
+         "network.arrangement", "must be a string (got number)"},
         {"pair-unknown-dc",
          BASE_HEAD VALID_BODY ", \"network\": {\"pairs\": [{\"from\": \"a\", \"to\": \"zz\"}]} }",
          "network.pairs.0.to", "unknown datacenter 'zz'"},

@@ -326,6 +326,91 @@ static void test_1f1b_warmup_two_links(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* extra_warmup=auto under a memory limit (GeoPipe's HBM cap, seeds-others.md G3): S=8, M=32,
+ * c=3 on both slow links; the auto rule wants 4,4,4,2,2,2,0,0 (12 units on stage 0). A limit
+ * of L units allows L-1 warm-up forwards, so stage 0 keeps L-8 extra and no stage more than
+ * the one before it: exactly the seeds' "cap on dN" of 1, 2, 3 and uncapped. */
+static void test_1f1b_warmup_memory_cap(void **state)
+{
+    (void)state;
+    static const struct {
+        double limit, makespan;
+        const char *extra;
+    } cases[] =
+        {
+            {9, 210, "1,1,1,1,1,1,0,0"},  {10, 201, "2,2,2,2,2,2,0,0"},
+            {11, 153, "3,3,3,2,2,2,0,0"}, {12, 129, "4,4,4,2,2,2,0,0"},
+            {8, 219, "0,0,0,0,0,0,0,0"}, /* the 1F1B budget leaves no room: plain 1F1B */
+        };
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 3, 3, 32, 1, 2, 0), PS_OK);
+    sc.dcs[2].stages = 2;
+    sc.n_stages = 8;
+    sc.inter_dc.latency_ms = 3;
+    sc.has_memory_limit = true;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sc.memory_limit = cases[i].limit;
+        struct ps_schedule *s = run(&sc, "1f1b-warmup", NULL);
+        assert_string_equal(param_of(s, "extra_warmup"), cases[i].extra);
+        assert_int_equal(s->makespan_ns, MS(cases[i].makespan));
+        assert_true(s->memory_ok);
+        /* it says what it cut, and only when it cut something */
+        const char *note = param_of(s, "note");
+        if (cases[i].limit < 12)
+            assert_non_null(strstr(note, "capped by the memory limit"));
+        else
+            assert_null(note);
+        ps_schedule_free(s);
+        /* the search never does worse than the rule, and stays within memory too */
+        s = run(&sc, "geopipe", NULL);
+        assert_true(s->memory_ok);
+        assert_true(s->makespan_ns <= MS(cases[i].makespan));
+        ps_schedule_free(s);
+    }
+    /* An explicit list is the user's: never capped, flagged when over. */
+    sc.memory_limit = 9;
+    struct ps_schedule *s = run(&sc, "1f1b-warmup", "extra_warmup=4,4,4,2,2,2,0,0", NULL);
+    assert_false(s->memory_ok);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+/* geopipe on random scenarios: within memory whenever plain 1F1B is, never slower than
+ * 1F1B nor than the capped rule, and deterministic. */
+static void test_geopipe_random(void **state)
+{
+    (void)state;
+    unsigned seed = 7;
+    for (int iter = 0; iter < 40; iter++) {
+        struct ps_scenario sc;
+        seed = seed * 1103515245u + 12345u;
+        int dcs = 1 + (int)(seed >> 16) % 3, per = 1 + (int)(seed >> 20) % 3;
+        int M = 2 + (int)(seed >> 8) % 12;
+        assert_int_equal(
+            ps_scenario_make_uniform(&sc, dcs, per, M, 1, 1 + (seed >> 4) % 2, (seed >> 6) % 2),
+            PS_OK);
+        sc.inter_dc.latency_ms = (double)((seed >> 12) % 5);
+        sc.has_memory_limit = (seed >> 3) % 4 != 0;
+        sc.memory_limit = sc.n_stages + (double)((seed >> 24) % 5);
+        struct ps_schedule *plain = run(&sc, "1f1b", NULL);
+        struct ps_schedule *rule = run(&sc, "1f1b-warmup", NULL);
+        struct ps_schedule *g = run(&sc, "geopipe", NULL);
+        struct ps_schedule *again = run(&sc, "geopipe", NULL);
+        if (plain->memory_ok)
+            assert_true(g->memory_ok);
+        assert_true(g->makespan_ns <= plain->makespan_ns);
+        if (rule->memory_ok)
+            assert_true(g->makespan_ns <= rule->makespan_ns);
+        assert_int_equal(g->makespan_ns, again->makespan_ns);
+        assert_string_equal(param_of(g, "extra_warmup"), param_of(again, "extra_warmup"));
+        ps_schedule_free(plain);
+        ps_schedule_free(rule);
+        ps_schedule_free(g);
+        ps_schedule_free(again);
+        ps_scenario_fini(&sc);
+    }
+}
+
 /* A list that grows along the pipeline would deadlock; it is raised, not refused. */
 static void test_1f1b_warmup_monotone(void **state)
 {
@@ -527,11 +612,12 @@ static void test_random_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_zb_paper_example),      cmocka_unit_test(test_unit_times),
-        cmocka_unit_test(test_gpipe_1f1b_delays),     cmocka_unit_test(test_1f1b_warmup_one_link),
-        cmocka_unit_test(test_1f1b_warmup_two_links), cmocka_unit_test(test_1f1b_warmup_monotone),
-        cmocka_unit_test(test_memory_limit_flags),    cmocka_unit_test(test_no_weight_ops),
-        cmocka_unit_test(test_random_valid),          cmocka_unit_test(test_latency_effects),
+        cmocka_unit_test(test_zb_paper_example),       cmocka_unit_test(test_unit_times),
+        cmocka_unit_test(test_gpipe_1f1b_delays),      cmocka_unit_test(test_1f1b_warmup_one_link),
+        cmocka_unit_test(test_1f1b_warmup_two_links),  cmocka_unit_test(test_1f1b_warmup_monotone),
+        cmocka_unit_test(test_1f1b_warmup_memory_cap), cmocka_unit_test(test_geopipe_random),
+        cmocka_unit_test(test_memory_limit_flags),     cmocka_unit_test(test_no_weight_ops),
+        cmocka_unit_test(test_random_valid),           cmocka_unit_test(test_latency_effects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,10 +30,11 @@ static void test_order_and_find(void **state)
         assert_non_null(sv->generate);
         assert_false(sv->slow);
     }
-    /* greedy and optimal follow, in that order, once they are linked in. */
+    /* the searches follow: geopipe, greedy and optimal, in that order. */
     for (size_t i = N_FIXED; i < ps_solver_count(); i++) {
         const char *n = ps_solver_at(i)->name;
-        assert_true(strcmp(n, "greedy") == 0 || strcmp(n, "optimal") == 0);
+        assert_true(strcmp(n, "geopipe") == 0 || strcmp(n, "greedy") == 0 ||
+                    strcmp(n, "optimal") == 0);
     }
     assert_null(ps_solver_at(ps_solver_count()));
     assert_null(ps_solver_find("zb-h3"));

@@ -1,11 +1,12 @@
 /* `pipescope compare`: every schedule of one scenario side by side with the lower bound,
  * as a table, csv, json or an svg figure of the schedules on one time axis. */
+#include "tui/cli/common.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "export/export.h"
-#include "tui/cli/common.h"
 #include "tui/cli/compare_common.h"
 
 const char cli_help_compare[] =
@@ -108,9 +109,12 @@ int cli_cmd_compare(const struct cli_env *env, int argc, char **argv)
         goto done;
     }
     size_t ran = 0;
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         if (cli_run_row(l->sv[i], &sc, &l->params[i], &rows[i]))
             ran++;
+        if (rows[i].note[0])
+            fprintf(stderr, "pipescope: %s: note: %s\n", rows[i].schedule, rows[i].note);
+    }
     if (ran == 0 && o.out != NULL && strcmp(o.out, "-") != 0) {
         /* A failed run never replaces a good file with a table of errors. */
         rc = cli_fail("compare: no schedule could run on this scenario (%s not written)", o.out);

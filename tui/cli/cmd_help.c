@@ -1,8 +1,8 @@
 /* `pipescope help [COMMAND]`: the list of commands, or one command's help. */
+#include "tui/cli/common.h"
+
 #include <stdio.h>
 #include <string.h>
-
-#include "tui/cli/common.h"
 
 const char cli_help_help[] = "Usage: pipescope help [COMMAND]\n"
                              "\n"

@@ -1,12 +1,13 @@
 /* `pipescope presets`: the built-in scenarios, the user presets (with why one does not
  * load), and the models and link classes of the calculator. */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "presets/presets.h"
-#include "tui/cli/common.h"
 
 const char cli_help_presets[] =
     "Usage: pipescope presets\n"

@@ -1,5 +1,7 @@
 /* `pipescope replay`: re-simulates a schedule file's orders (by their start times) and
  * compares the times with the file's, naming the earliest difference. */
+#include "tui/cli/common.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,6 @@
 
 #include "core/sim.h"
 #include "core/units.h"
-#include "tui/cli/common.h"
 #include "tui/cli/schedule_file.h"
 
 const char cli_help_replay[] =

@@ -1,11 +1,12 @@
 /* `pipescope scenario`: the resolved scenario (after every --set) as a scenario file. */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/io/io.h"
-#include "tui/cli/common.h"
 
 const char cli_help_scenario[] =
     "Usage: pipescope scenario [SCENARIO OPTIONS] [-o FILE]\n"

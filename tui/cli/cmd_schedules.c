@@ -1,11 +1,12 @@
 /* `pipescope schedules`: the schedule generators, their shapes and speeds, and their
  * parameters with defaults, wrapped to the terminal's width. */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "solvers/solver.h"
-#include "tui/cli/common.h"
 
 const char cli_help_schedules[] =
     "Usage: pipescope schedules\n"

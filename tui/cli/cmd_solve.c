@@ -1,5 +1,7 @@
 /* `pipescope solve`: one schedule of one scenario, as a readable summary with an ASCII
  * Gantt chart or as a schedule file (JSON, CSV). */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +10,6 @@
 
 #include "export/export.h"
 #include "solvers/solver.h"
-#include "tui/cli/common.h"
 
 const char cli_help_solve[] =
     "Usage: pipescope solve [SCENARIO OPTIONS] --schedule NAME [--param KEY=VALUE ...]\n"
@@ -173,6 +174,9 @@ static int solve_and_write(const struct ps_solver *sv, const struct ps_scenario 
                 sched->solver.error[0] ? sched->solver.error : "no schedule meets the limits");
     else if (!sched->memory_ok)
         fprintf(stderr, "pipescope: %s: over the memory limit (shown anyway)\n", sv->name);
+    for (int i = 0; i < sched->solver.n_params; i++)
+        if (strcmp(sched->solver.params[i].key, "note") == 0)
+            fprintf(stderr, "pipescope: %s: note: %s\n", sv->name, sched->solver.params[i].value);
     rc = write_schedule(sv, sched, o);
     ps_schedule_free(sched);
     return rc;

@@ -1,5 +1,7 @@
 /* `pipescope sweep`: compare over the cartesian product of scenario values, one extra
  * column per varied field; every point is built before any schedule runs. */
+#include "tui/cli/common.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +11,6 @@
 #include <unistd.h>
 
 #include "presets/presets.h"
-#include "tui/cli/common.h"
 #include "tui/cli/compare_common.h"
 
 #define MAX_VALUES 10000

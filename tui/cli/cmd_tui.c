@@ -1,9 +1,9 @@
 /* `pipescope tui`: the explorer on a scenario when it is built in, else the comparison
  * of that scenario. */
+#include "tui/cli/common.h"
+
 #include <stdio.h>
 #include <string.h>
-
-#include "tui/cli/common.h"
 
 const char cli_help_tui[] =
     "Usage: pipescope tui [SCENARIO OPTIONS]\n"

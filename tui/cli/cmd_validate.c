@@ -1,12 +1,13 @@
 /* `pipescope validate`: re-checks a schedule file against the model without trusting it,
  * and the recorded metrics against the ones recomputed. */
+#include "tui/cli/common.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/sim.h"
 #include "core/units.h"
-#include "tui/cli/common.h"
 #include "tui/cli/schedule_file.h"
 
 const char cli_help_validate[] =

@@ -1,6 +1,8 @@
 /* Files and the terminal for the command line: the -o check before any work, atomic
  * output (or standard output), whole-file input, the format a file name implies, and the
  * width text output wraps at. */
+#include "tui/cli/common.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,8 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "tui/cli/common.h"
 
 int cli_check_output_path(const char *path)
 {

@@ -1,11 +1,11 @@
 /* The command line's messages: "pipescope: ..." on stderr, usage errors with the hint to
  * the command's help, diagnostics, and getopt's errors in our own words. */
+#include "tui/cli/common.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "tui/cli/common.h"
 
 int cli_fail(const char *fmt, ...)
 {

@@ -1,6 +1,8 @@
 /* Running schedules for the command line: --param KEY=VALUE, a solve that Ctrl-C stops
  * with the best schedule so far (progress on a terminal's stderr), and one comparison
  * row per schedule (compare, sweep). */
+#include "tui/cli/common.h"
+
 #include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -10,7 +12,6 @@
 
 #include "core/sim.h"
 #include "core/units.h"
-#include "tui/cli/common.h"
 
 int cli_param_add(const char *cmd, struct ps_params *p, const char *kv)
 {

@@ -1,11 +1,12 @@
 /* The help texts of the command line, read from the command table the dispatcher passes
  * in: a command's help (with the scenario options when it takes them), the main help and
  * the list of command names. */
+#include "tui/cli/common.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "core/version.h"
-#include "tui/cli/common.h"
 
 const struct cli_command *cli_find_command(const struct cli_env *env, const char *name)
 {

@@ -1,8 +1,11 @@
-/* A streaming reader for the large arrays of a schedule file: "ops" and "transfers" are
- * read straight into compact records (no tree, no per-value allocation), the other members
- * go through cJSON as usual. Internal to export/. */
-#ifndef PS_EXPORT_JSON_SCAN_H
-#define PS_EXPORT_JSON_SCAN_H
+/* The strict JSON scanner of core/io (RFC 8259 grammar: no leading zeros, no '+', no bare
+ * '.5'; strings without control characters or NUL; nesting limited). Every JSON text
+ * pipescope reads goes through it before cJSON (which is laxer): ps_json_check for whole
+ * texts, and js_scan_top, the streaming reader for the large arrays of a schedule file
+ * ("ops" and "transfers" read straight into compact records, no tree, no per-value
+ * allocation; the other members go through cJSON). For the codecs (io, export). */
+#ifndef PS_CORE_IO_JSON_SCAN_H
+#define PS_CORE_IO_JSON_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +14,14 @@
 #include <cjson/cJSON.h>
 
 #include "core/status.h"
+
+/* Nesting deeper than this is refused ("nested too deep"): pipescope's files nest at most
+ * six levels, and the limit keeps every reader's recursion shallow. */
+#define PS_JSON_MAX_DEPTH 512
+
+/* Checks that text (len bytes) is one strict JSON value followed only by blanks.
+ * PS_EPARSE with the reason, line and column (1-based, in bytes) in d; PS_ENOMEM. */
+enum ps_status ps_json_check(const char *text, size_t len, struct ps_diag *d);
 
 enum js_type { JS_MISSING = 0, JS_NULL, JS_BOOL, JS_NUMBER, JS_STRING, JS_ARRAY, JS_OBJECT };
 

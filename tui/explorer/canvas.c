@@ -1,6 +1,6 @@
 /* The cell grid the explorer renders into: clipping writes, boxes, text with UTF-8
  * decoding, and the text dump the snapshot tests compare. */
-#include "tui/canvas.h"
+#include "tui/explorer/canvas.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -210,17 +210,23 @@ const char *tui_glyph_str(enum tui_glyph g, bool unicode)
         [TUI_G_ELLIPSIS] = "\u2026",
         [TUI_G_MIDDOT] = "\u00b7",
         [TUI_G_TRIANGLE] = "\u25b8",
+        [TUI_G_TRIANGLE_DOWN] = "\u25be",
     };
     static const char *const ascii[TUI_G_COUNT] = {
-        [TUI_G_NONE] = " ",        [TUI_G_HLINE] = "-",       [TUI_G_VLINE] = "|",
-        [TUI_G_TL] = "+",          [TUI_G_TR] = "+",          [TUI_G_BL] = "+",
-        [TUI_G_BR] = "+",          [TUI_G_TEE_L] = "+",       [TUI_G_TEE_R] = "+",
-        [TUI_G_TEE_T] = "+",       [TUI_G_TEE_B] = "+",       [TUI_G_CROSS] = "+",
-        [TUI_G_HLINE_HEAVY] = "=", [TUI_G_FULL] = "#",        [TUI_G_SHADE_DARK] = "#",
-        [TUI_G_SHADE_MED] = "=",   [TUI_G_SHADE_LIGHT] = ".", [TUI_G_LOWER_HALF] = "_",
-        [TUI_G_TICK] = "+",        [TUI_G_ARROW_UP] = "^",    [TUI_G_ARROW_DOWN] = "v",
-        [TUI_G_ARROW_LEFT] = "<",  [TUI_G_ARROW_RIGHT] = ">", [TUI_G_BULLET] = "*",
-        [TUI_G_ELLIPSIS] = "~",    [TUI_G_MIDDOT] = ".",      [TUI_G_TRIANGLE] = ">",
+        [TUI_G_NONE] = " ",        [TUI_G_HLINE] = "-",
+        [TUI_G_VLINE] = "|",       [TUI_G_TL] = "+",
+        [TUI_G_TR] = "+",          [TUI_G_BL] = "+",
+        [TUI_G_BR] = "+",          [TUI_G_TEE_L] = "+",
+        [TUI_G_TEE_R] = "+",       [TUI_G_TEE_T] = "+",
+        [TUI_G_TEE_B] = "+",       [TUI_G_CROSS] = "+",
+        [TUI_G_HLINE_HEAVY] = "=", [TUI_G_FULL] = "#",
+        [TUI_G_SHADE_DARK] = "#",  [TUI_G_SHADE_MED] = "=",
+        [TUI_G_SHADE_LIGHT] = ".", [TUI_G_LOWER_HALF] = "_",
+        [TUI_G_TICK] = "+",        [TUI_G_ARROW_UP] = "^",
+        [TUI_G_ARROW_DOWN] = "v",  [TUI_G_ARROW_LEFT] = "<",
+        [TUI_G_ARROW_RIGHT] = ">", [TUI_G_BULLET] = "*",
+        [TUI_G_ELLIPSIS] = "~",    [TUI_G_MIDDOT] = ".",
+        [TUI_G_TRIANGLE] = ">",    [TUI_G_TRIANGLE_DOWN] = "v",
     };
     if ((unsigned)g >= TUI_G_COUNT)
         g = TUI_G_NONE;

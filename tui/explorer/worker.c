@@ -1,6 +1,6 @@
 /* The background solve thread: one job at a time, a copy of the scenario so the UI can
  * keep editing, a cancel flag the solver polls, and progress behind a mutex. */
-#include "tui/worker.h"
+#include "tui/explorer/worker.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "tui/app.h"
-#include "tui/canvas.h"
+#include "tui/explorer/event.h"
+#include "tui/explorer/canvas.h"
 
 struct tui_term;
 

@@ -1,6 +1,6 @@
 /* The one key table of the explorer: every binding, the modes it applies in, and the
  * help text that the help screen (?) is generated from. */
-#include "tui/app.h"
+#include "tui/explorer/keys.h"
 
 #include <stdio.h>
 #include <string.h>

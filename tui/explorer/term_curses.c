@@ -1,6 +1,6 @@
 /* The curses backend: newterm, colours (256, 8 or none; NO_COLOR), mouse and keys, and
  * the restore-on-exit and fatal-signal handlers. Nothing else in pipescope calls curses. */
-#include "tui/term.h"
+#include "tui/explorer/term.h"
 
 #include <curses.h>
 #include <signal.h>

@@ -71,8 +71,9 @@ enum tui_glyph {
     TUI_G_ARROW_RIGHT,
     TUI_G_BULLET, /* • */
     TUI_G_ELLIPSIS,
-    TUI_G_MIDDOT,   /* · idle time */
-    TUI_G_TRIANGLE, /* ▸ selection marker */
+    TUI_G_MIDDOT,        /* · idle time */
+    TUI_G_TRIANGLE,      /* ▸ selection marker; a closed group */
+    TUI_G_TRIANGLE_DOWN, /* ▾ an open group */
     TUI_G_COUNT
 };
 

@@ -1,15 +1,14 @@
-/* The streaming reader behind schedule import: a strict JSON scanner (RFC 8259 grammar,
- * nesting limited like cJSON) that fills flat records for the big arrays, so that reading
- * a 200k-op schedule takes a fraction of what a cJSON tree would (time and memory). */
-#include "export/json_scan.h"
+/* The strict JSON scanner (RFC 8259 grammar, nesting limited): the check every JSON text
+ * passes before cJSON reads it, and the streaming reader behind schedule import that fills
+ * flat records for the big arrays, so that reading a 200k-op schedule takes a fraction of
+ * what a cJSON tree would (time and memory). */
+#include "core/io/json_scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/io/json.h"
-
-#define MAX_DEPTH 1000
 
 struct scan {
     const char *text, *p, *end;
@@ -136,6 +135,8 @@ static bool scan_string(struct scan *s, char *out, size_t cap, size_t *full)
             if (s->end - s->p < 4 || hex4(s->p) < 0)
                 return fail(s, "bad \\u escape");
             long cp = hex4(s->p);
+            if (cp == 0) /* C strings would end there: a name cut short without a word */
+                return fail(s, "a string holds a NUL character (\\u0000)");
             s->p += 4;
             if (cp >= 0xDC00 && cp <= 0xDFFF)
                 return fail(s, "bad \\u escape");
@@ -191,9 +192,13 @@ static bool scan_number(struct scan *s, double *out)
         q++;
     if (q >= s->end || !is_digit(*q))
         return fail(s, NULL);
-    if (*q == '0')
+    if (*q == '0') {
         q++;
-    else
+        if (q < s->end && is_digit(*q)) {
+            s->p = q - 1;
+            return fail(s, "a number with a leading zero");
+        }
+    } else
         while (q < s->end && is_digit(*q))
             q++;
     if (q < s->end && *q == '.') {
@@ -274,8 +279,8 @@ static bool skip_value(struct scan *s);
 
 static bool skip_container(struct scan *s, char open, char close)
 {
-    if (++s->depth > MAX_DEPTH)
-        return fail(s, "nested too deeply");
+    if (++s->depth > PS_JSON_MAX_DEPTH)
+        return fail(s, "nested too deep (more than 512 levels of arrays and objects)");
     s->p++; /* the open bracket */
     (void)open;
     skip_ws(s);
@@ -481,6 +486,26 @@ static enum ps_status report(const struct scan *s, struct ps_diag *d)
     d->line = line;
     d->column = col;
     return PS_EPARSE;
+}
+
+enum ps_status ps_json_check(const char *text, size_t len, struct ps_diag *d)
+{
+    struct scan s = {text, text, text + len, 0, false, NULL, NULL};
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        s.p += 3; /* a UTF-8 byte order mark, as cJSON allows */
+    bool ok = skip_value(&s);
+    if (ok) {
+        while (s.p < s.end &&
+               (*s.p == ' ' || *s.p == '\t' || *s.p == '\n' || *s.p == '\r' || *s.p == '\0'))
+            s.p++;
+        if (s.p < s.end)
+            ok = fail(&s, "unexpected text after the JSON value");
+    }
+    if (ok)
+        return PS_OK;
+    if (s.why != NULL && strcmp(s.why, "out of memory") == 0)
+        return ps_diag_set(d, PS_ENOMEM, "", NULL);
+    return report(&s, d);
 }
 
 enum ps_status js_scan_top(const char *text, size_t len, const struct js_array_spec *specs,

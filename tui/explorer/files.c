@@ -1,0 +1,142 @@
+/* The explorer's files: the shown schedule and the comparison exported (JSON or CSV),
+ * a scenario opened from a file or a preset, the edited scenario saved. Every file is
+ * written atomically; every failure is a message, never a half-written file. */
+#include "tui/explorer/files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export/export.h"
+#include "presets/presets.h"
+#include "tui/explorer/results.h"
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void write_out(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
+{
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    if (ps_write_atomic(path, b->data ? b->data : "", b->len, &d) != PS_OK) {
+        char buf[400];
+        ps_diag_format(&d, NULL, buf, sizeof(buf));
+        tui_message(app, TUI_MSG_ERR, "could not write %s: %s", what, buf);
+        return;
+    }
+    tui_message(app, TUI_MSG_OK, "wrote %s to %s (%zu bytes)", what, path, b->len);
+}
+
+void tui_files_export_schedule(struct tui_app *app, const char *path)
+{
+    const struct ps_schedule *s = tui_shown(app);
+    if (s == NULL) {
+        const struct tui_result *r = &app->res[app->shown];
+        tui_message(app, TUI_MSG_ERR, "nothing to export: %s %s", r->sv->name,
+                    r->pending ? "is updating; try again in a moment" : "has no schedule");
+        return;
+    }
+    bool csv = ends_with(path, ".csv");
+    if (!csv && !ends_with(path, ".json")) {
+        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .json or .csv");
+        return;
+    }
+    struct ps_buf b;
+    ps_buf_init(&b);
+    enum ps_status st = csv ? ps_export_schedule_csv(s, &b) : ps_export_schedule_json(s, &b);
+    if (st != PS_OK)
+        tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
+    else
+        write_out(app, path, &b, csv ? "the schedule (CSV)" : "the schedule (JSON)");
+    ps_buf_fini(&b);
+}
+
+void tui_files_export_compare(struct tui_app *app, const char *path)
+{
+    bool csv = ends_with(path, ".csv");
+    if (!csv && !ends_with(path, ".json")) {
+        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .csv or .json");
+        return;
+    }
+    struct ps_compare_row rows[TUI_MAX_SOLVERS];
+    size_t n = 0;
+    for (size_t i = 0; i < app->n_res; i++)
+        if (app->res[i].sched)
+            ps_compare_row_from(&rows[n++], app->res[i].sched);
+    struct ps_buf b;
+    ps_buf_init(&b);
+    enum ps_status st =
+        csv ? ps_export_compare_csv(rows, n, &b) : ps_export_compare_json(rows, n, &b);
+    if (st != PS_OK)
+        tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
+    else
+        write_out(app, path, &b, csv ? "the comparison (CSV)" : "the comparison (JSON)");
+    ps_buf_fini(&b);
+}
+
+/* Loads a new scenario into the app; the old one stays when it fails. */
+static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source)
+{
+    tui_results_drop_all(app);
+    ps_scenario_fini(&app->sc);
+    app->sc = *sc;
+    ps_scenario_init(sc);
+    /* A longer file path is cut on screen (a precision, so the cut is no warning). */
+    snprintf(app->source, sizeof(app->source), "%.*s", (int)sizeof(app->source) - 1, source);
+    app->field_sel = 1;
+    app->field_scroll = 0;
+    app->cursor_on = false;
+    app->fit = true;
+    tui_results_recompute(app);
+}
+
+void tui_files_open(struct tui_app *app, const char *path)
+{
+    struct ps_scenario sc;
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    if (ps_scenario_load(path, &sc, &d) != PS_OK) {
+        char buf[400];
+        ps_diag_format(&d, path, buf, sizeof(buf));
+        tui_message(app, TUI_MSG_ERR, "could not open: %s", buf);
+        ps_scenario_fini(&sc);
+        return;
+    }
+    replace_scenario(app, &sc, path);
+    tui_message(app, TUI_MSG_OK, "opened %s: %d stages, %d microbatches, %d DC%s", path,
+                app->sc.n_stages, app->sc.n_microbatches, app->sc.n_dcs,
+                app->sc.n_dcs == 1 ? "" : "s");
+}
+
+void tui_files_load_preset(struct tui_app *app, const char *name)
+{
+    struct ps_scenario sc;
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    if (ps_preset_load(name, &sc, &d) != PS_OK) {
+        char buf[400];
+        ps_diag_format(&d, NULL, buf, sizeof(buf));
+        tui_message(app, TUI_MSG_ERR, "could not load preset: %s", buf);
+        ps_scenario_fini(&sc);
+        return;
+    }
+    char src[128];
+    snprintf(src, sizeof(src), "preset %s", name);
+    replace_scenario(app, &sc, src);
+    tui_message(app, TUI_MSG_OK, "loaded preset %s", name);
+}
+
+void tui_files_save(struct tui_app *app, const char *path)
+{
+    char *json = ps_scenario_to_json(&app->sc);
+    if (json == NULL) {
+        tui_message(app, TUI_MSG_ERR, "save failed: out of memory");
+        return;
+    }
+    struct ps_buf b = {.data = json, .len = strlen(json), .cap = strlen(json) + 1};
+    write_out(app, path, &b, "the scenario");
+    free(json);
+}

@@ -1,0 +1,16 @@
+/* The one key table of the explorer: the command of an event in the app's mode, and the
+ * help screen's lines generated from the same table. */
+#ifndef PS_TUI_EXPLORER_KEYS_H
+#define PS_TUI_EXPLORER_KEYS_H
+
+#include "tui/explorer/state.h"
+#include "tui/explorer/event.h"
+
+/* The command of an event in the app's current mode. */
+struct tui_cmd tui_key_lookup(const struct tui_app *app, const struct tui_event *ev);
+
+/* The help screen's lines: n lines of "KEYS  text"; returns the number of lines (at most
+ * max). */
+int tui_help_lines(char lines[][96], int max);
+
+#endif

@@ -1,0 +1,57 @@
+/* The core of the explorer's state that every file may use: the status line's messages
+ * and refusals, the shown schedule, and opening the prompt line. */
+#include "tui/explorer/state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void tui_message(struct tui_app *app, enum tui_msg_level lv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->msg, sizeof(app->msg), fmt, ap);
+    va_end(ap);
+    app->msg_level = lv;
+}
+
+void tui_refuse(struct tui_app *app, const char *path, const char *reason, const char *typed)
+{
+    char r[400];
+    snprintf(r, sizeof(r), "%s", reason);
+    char *got = strstr(r, " (got ");
+    if (typed != NULL && got != NULL)
+        *got = '\0';
+    if (typed != NULL)
+        tui_message(app, TUI_MSG_ERR, "refused: %s: %s (got %s)", path, r, typed);
+    else
+        tui_message(app, TUI_MSG_ERR, "refused: %s: %s", path, r);
+}
+
+void tui_refuse_diag(struct tui_app *app, const struct ps_diag *d, const char *path,
+                     enum ps_status st, const char *typed)
+{
+    tui_refuse(app, d->path[0] ? d->path : path, d->msg[0] ? d->msg : ps_status_str(st), typed);
+}
+
+const struct ps_schedule *tui_shown(const struct tui_app *app)
+{
+    if (app->shown < 0 || (size_t)app->shown >= app->n_res)
+        return NULL;
+    return app->res[app->shown].sched;
+}
+
+int64_t tui_shown_makespan(const struct tui_app *app)
+{
+    const struct ps_schedule *s = tui_shown(app);
+    return s && s->timed ? s->makespan_ns : -1;
+}
+
+void tui_prompt_open(struct tui_app *app, enum tui_prompt_kind k, const char *label,
+                     const char *initial)
+{
+    app->mode = TUI_MODE_PROMPT;
+    app->prompt_kind = k;
+    snprintf(app->prompt_label, sizeof(app->prompt_label), "%s", label);
+    snprintf(app->prompt_buf, sizeof(app->prompt_buf), "%s", initial ? initial : "");
+}
