@@ -26,4 +26,12 @@ char *ps_out_num(double x, char *buf);
 /* Appends s as a JSON string literal (quoted and escaped). */
 enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s);
 
+/* The SVG figures' text and numbers (export/svg.c): s as XML text (markup escaped, control
+ * characters dropped, invalid UTF-8 as '?', at most max_chars characters, a longer text
+ * cut with an ellipsis); a coordinate with at most two decimals ('.' whatever the locale;
+ * buf holds 32 bytes); a tick step of 1, 2 or 5 x 10^k at least min_step. */
+enum ps_status ps_svg_text(struct ps_buf *b, const char *s, size_t max_chars);
+const char *ps_svg_num(char *buf, double v);
+double ps_svg_nice_step(double min_step);
+
 #endif

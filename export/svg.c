@@ -861,3 +861,20 @@ enum ps_status ps_export_schedule_svg(const struct ps_schedule *const *scheds, s
     opt.width_px = width_px;
     return ps_export_schedule_svg_opts(scheds, n, &opt, out);
 }
+
+/* ---- shared with the other figures (export_internal.h) ------------------------------- */
+
+enum ps_status ps_svg_text(struct ps_buf *b, const char *s, size_t max_chars)
+{
+    return xml_text(b, s, max_chars);
+}
+
+const char *ps_svg_num(char *buf, double v)
+{
+    return num(buf, v);
+}
+
+double ps_svg_nice_step(double min_step)
+{
+    return nice_step(min_step);
+}

@@ -40,6 +40,27 @@ static const struct ps_model_info models[] = {
     {"llama2-70b",
      "Llama 2 70B: 80 layers, d 8192, FFN 28672, 64/8 heads, vocab 32000, s 4096",
      {80, 2, 8192, 28672, 64, 8, 32000, 4096}},
+    /* The BACE-Pipe paper's jobs (docs/cluster.md). Falcon and FLM have a GELU MLP of 4d
+     * (two matrices): their FFN here is the SwiGLU size with the same parameters and FLOPs,
+     * 2/3 x 4d. Gemma 3's heads are 128 wide (32 x 128 < d); the calculator's d x d
+     * attention counts a little more than it has. */
+    {"qwen2.5-14b",
+     "Qwen2.5 14B: 48 layers, d 5120, FFN 13824, 40/8 heads, vocab 152064, s 4096",
+     {48, 2, 5120, 13824, 40, 8, 152064, 4096}},
+    {"qwen2.5-32b",
+     "Qwen2.5 32B: 64 layers, d 5120, FFN 27648, 40/8 heads, vocab 152064, s 4096",
+     {64, 2, 5120, 27648, 40, 8, 152064, 4096}},
+    {"gemma3-27b",
+     "Gemma 3 27B: 62 layers, d 5376, FFN 21504, 32/16 heads, vocab 262208, s 4096",
+     {62, 2, 5376, 21504, 32, 16, 262208, 4096}},
+    {"falcon-40b",
+     "Falcon 40B: 60 layers, d 8192, GELU MLP 4d (SwiGLU-equivalent 21845), 128/8 heads, "
+     "vocab 65024, s 2048",
+     {60, 2, 8192, 21845, 128, 8, 65024, 2048}},
+    {"flm-101b",
+     "FLM-101B: 80 layers, d 10240, GELU MLP 4d (SwiGLU-equivalent 27307), 80/80 heads, "
+     "vocab 100352, s 2048",
+     {80, 2, 10240, 27307, 80, 80, 100352, 2048}},
 };
 
 /* CrossPipe section 2.3, one value per class (the upper end of a range for latency, its

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -40,5 +41,39 @@ char *ps_json_pretty(const cJSON *v);
 /* The JSON type of a value for messages: "null", "boolean", "number", "string", "array",
  * "object"; "nothing" for NULL (an absent member). Static string. */
 const char *ps_json_type_name(const cJSON *v);
+
+/* ---- strict readers for the other codecs (core/io/json_field.c) ---- */
+
+/* Field paths for messages: "base.key" / "base.N" (base may be ""), truncated to 160
+ * bytes. out must hold 160 bytes. */
+void ps_json_path_key(char *out, const char *base, const char *key);
+void ps_json_path_index(char *out, const char *base, int i);
+
+/* Refuses keys of obj not in `known` (NULL-terminated) and keys given twice; "comment" and
+ * "_comment" are always allowed. PS_EINVAL with "unknown field (known: ...)". */
+enum ps_status ps_json_check_keys(const cJSON *obj, const char *path, const char *const *known,
+                                  struct ps_diag *d);
+
+/* obj[key] as a finite number. Absent or null: an error when required, else *out = def. */
+enum ps_status ps_json_get_number(const cJSON *obj, const char *key, const char *base,
+                                  bool required, double def, double *out, struct ps_diag *d);
+
+/* obj[key] as an integer in [min, max]. Absent or null: an error when required, else
+ * *out = def. */
+enum ps_status ps_json_get_int64(const cJSON *obj, const char *key, const char *base, bool required,
+                                 int64_t def, int64_t min, int64_t max, int64_t *out,
+                                 struct ps_diag *d);
+
+/* obj[key] as a string shorter than size. Absent or null: an error when required, else "". */
+enum ps_status ps_json_get_string(const cJSON *obj, const char *key, const char *base,
+                                  bool required, char *out, size_t size, struct ps_diag *d);
+
+/* Sets the value at a dotted field path ("regions.2.gpus") in root from text, as --set
+ * does: the text is JSON when it parses as JSON, otherwise a string, and a field holding a
+ * string takes the text as it is (quote it to force JSON). Missing objects on the way are
+ * created; array indices must exist. PS_EINVAL names the path. The caller re-reads the tree
+ * to validate it. */
+enum ps_status ps_json_set_path(cJSON *root, const char *path, const char *value,
+                                struct ps_diag *d);
 
 #endif

@@ -88,7 +88,7 @@ static void test_link_classes(void **state)
 static void test_models(void **state)
 {
     (void)state;
-    assert_int_equal(ps_model_count(), 7);
+    assert_int_equal(ps_model_count(), 12);
     const struct ps_model_info *mi = ps_model_find("m70");
     assert_non_null(mi);
     assert_int_equal(mi->model.layers + mi->model.extra_layers, 64); /* "62+2" */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "presets/cluster.h"
 #include "presets/presets.h"
 
 const char cli_help_presets[] =
@@ -15,7 +16,8 @@ const char cli_help_presets[] =
     "Lists the built-in scenarios (use one with --preset NAME), the user presets (scenario\n"
     "files NAME.json in $PIPESCOPE_PRESETS, else $XDG_CONFIG_HOME/pipescope/presets or\n"
     "~/.config/pipescope/presets; also --preset NAME), and the models and link classes of\n"
-    "the calculator (--model NAME --cluster dcs=2,pp=8,...,link=CLASS).\n";
+    "the calculator (--model NAME --cluster dcs=2,pp=8,...,link=CLASS), and the clusters of\n"
+    "the cluster planner (pipescope cluster --preset NAME).\n";
 
 int cli_cmd_presets(const struct cli_env *env, int argc, char **argv)
 {
@@ -70,6 +72,10 @@ int cli_cmd_presets(const struct cli_env *env, int argc, char **argv)
     printf("\nModels for --model:\n");
     for (size_t i = 0; i < ps_model_count(); i++)
         printf("%-*s  %s\n", width, ps_model_at(i)->name, ps_model_at(i)->summary);
+    printf("\nClusters for pipescope cluster --preset NAME:\n");
+    for (size_t i = 0; i < ps_cluster_preset_count(); i++)
+        printf("%-*s  %s\n", width, ps_cluster_preset_at(i)->name,
+               ps_cluster_preset_at(i)->summary);
     printf("\nLink classes for --cluster link=CLASS:\n");
     for (size_t i = 0; i < ps_link_class_count(); i++)
         printf("%-*s  %s\n", width, ps_link_class_at(i)->name, ps_link_class_at(i)->summary);

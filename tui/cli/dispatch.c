@@ -23,6 +23,8 @@ static const struct cli_command commands[] = {
     {"schedules", "list the schedule generators and their parameters", cli_help_schedules,
      cli_cmd_schedules},
     {"scenario", "print the resolved scenario as JSON", cli_help_scenario, cli_cmd_scenario},
+    {"cluster", "plan a queue of jobs over regions: policies, JCT and electricity cost",
+     cli_help_cluster, cli_cmd_cluster},
     {"help", "help on a command", cli_help_help, cli_cmd_help},
 };
 
