@@ -568,6 +568,8 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
  * until one repeats, so the op reported is on the cycle that blocks the orders. */
 static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
 {
+    if (d == NULL) /* nobody reads the message (searches over many orders) */
+        return PS_EDEADLOCK;
     if (m->blocking && report_held(m, d))
         return PS_EDEADLOCK;
     const struct ps_schedule *s = m->s;
