@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
            libcmocka-dev tmux clang-format
 
-.PHONY: all deps build build-release run test test-asan bench clean
+.PHONY: all deps build build-release run test test-asan test-tsan bench clean
 
 all: build
 
@@ -35,8 +35,18 @@ test-asan: deps
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --no-tests=error -j $(JOBS)
 
+# The threaded code under ThreadSanitizer: the solver tests, the explorer's (background
+# lanes and solves) and the explorer end to end (quit with jobs running, signals). A data
+# race or a thread left neither joined nor detached fails the run.
+test-tsan: deps
+	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPS_TSAN=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-tsan -j $(JOBS)
+	cd $(BUILD)-tsan && TSAN_OPTIONS="halt_on_error=1 report_thread_leaks=1 exitcode=66" \
+	  ctest --output-on-failure --no-tests=error -j $(JOBS) --timeout 1500 \
+	  -R '^(solvers|tui)[.]|^e2e[.]explorer'
+
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-release
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-release $(BUILD)-tsan

@@ -450,3 +450,52 @@ int ps_solve_status_parse(const char *str)
 {
     return parse_name(str, solve_status_names, N_OF(solve_status_names));
 }
+
+enum ps_status ps_schedule_precheck(const struct ps_schedule *s, struct ps_diag *d,
+                                    size_t *n_missing)
+{
+    size_t V = (size_t)s->chunks, M = (size_t)s->n_microbatches, S = (size_t)s->n_stages;
+    size_t need = 0, have = 0, missing = 0;
+    for (size_t dv = 0; dv < S; dv++) {
+        need += V * M * (ps_schedule_has_w(s, (int)dv) ? 3 : 2);
+        have += s->dev_n[dv];
+    }
+    if (n_missing != NULL)
+        *n_missing = 0;
+    /* small tables, or enough ops: the full check is cheap, or needed */
+    if (3 * S * V * M < ((size_t)1 << 20) || have >= need)
+        return PS_OK;
+    uint8_t *bits = malloc((3 * V * M + 7) / 8);
+    if (bits == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
+    bool named = false;
+    for (size_t dv = 0; dv < S; dv++) {
+        size_t kinds = ps_schedule_has_w(s, (int)dv) ? 3 : 2, total = kinds * V * M, distinct = 0;
+        if (s->dev_n[dv] >= total)
+            continue;
+        memset(bits, 0, (total + 7) / 8);
+        for (size_t i = 0; i < s->dev_n[dv]; i++) {
+            const struct ps_op *op = &s->dev_ops[dv][i];
+            if (op->part != 0 || op->kind >= kinds || op->chunk >= V || op->microbatch < 0 ||
+                (size_t)op->microbatch >= M)
+                continue;
+            size_t k = ((size_t)op->kind * V + op->chunk) * M + (size_t)op->microbatch;
+            distinct += !(bits[k / 8] & (1u << (k % 8)));
+            bits[k / 8] |= (uint8_t)(1u << (k % 8));
+        }
+        missing += total - distinct;
+        for (size_t k = 0; !named && k < total; k++) {
+            if (bits[k / 8] & (1u << (k % 8)))
+                continue;
+            named = true;
+            char path[32];
+            snprintf(path, sizeof path, "stage %zu", dv);
+            ps_diag_set(d, PS_EINVAL, path, "%s of microbatch %zu (chunk %zu) is missing",
+                        ps_op_kind_str((enum ps_op_kind)(k / (V * M))), k % M, k / M % V);
+        }
+    }
+    free(bits);
+    if (n_missing != NULL)
+        *n_missing = missing;
+    return named ? PS_EINVAL : PS_OK;
+}

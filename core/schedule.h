@@ -176,6 +176,16 @@ bool ps_schedule_has_w(const struct ps_schedule *s, int stage);
 /* Number of ops (parts) across all devices. */
 size_t ps_schedule_n_ops(const struct ps_schedule *s);
 
+/* A budget before work: the checks of ps_sim_run and ps_schedule_validate use tables of
+ * 3 x S x V x M entries, which a small file claiming a large scenario (S = 1024,
+ * M = 16384, no ops) would make gigabytes. When those tables would be large and some
+ * device holds fewer ops than the model needs there, this names the first missing op the
+ * way the full check does ("stage 3": "F of microbatch 0 (chunk 0) is missing"), using one
+ * bitmap of one device at a time, and returns PS_EINVAL; *n_missing (may be NULL) gets the
+ * number of missing ops. PS_OK when the counts could be complete (the full check decides). */
+enum ps_status ps_schedule_precheck(const struct ps_schedule *s, struct ps_diag *d,
+                                    size_t *n_missing);
+
 /* Empties every device order (keeps the buffers) and marks the schedule untimed, so a
  * generator can rebuild it. */
 void ps_schedule_clear(struct ps_schedule *s);

@@ -647,10 +647,13 @@ enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigne
                            "the schedule has %d stages and %d microbatches, "
                            "its scenario %d and %d",
                            s->n_stages, s->n_microbatches, s->sc->n_stages, s->sc->n_microbatches);
+    enum ps_status st = ps_schedule_precheck(s, d, NULL);
+    if (st != PS_OK)
+        return st;
     struct sim m;
     memset(&m, 0, sizeof m);
     m.mode = mode;
-    enum ps_status st = setup_shape(&m, s);
+    st = setup_shape(&m, s);
     if (st == PS_OK)
         st = setup_boundaries(&m);
     if (st == PS_ENOMEM)

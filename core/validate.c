@@ -581,9 +581,16 @@ enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag 
                            s->n_stages, s->n_microbatches, s->chunks,
                            ps_traversal_str(s->traversal));
     }
+    size_t missing = 0;
+    enum ps_status st = ps_schedule_precheck(s, d, &missing);
+    if (st != PS_OK) {
+        if (n_violations != NULL)
+            *n_violations = missing > INT32_MAX ? INT32_MAX : (int)missing;
+        return st;
+    }
     struct tables T;
     memset(&T, 0, sizeof T);
-    enum ps_status st = ps_lookup_build(&T.L, s);
+    st = ps_lookup_build(&T.L, s);
     if (st != PS_OK)
         return ps_diag_set(d, st, "", "out of memory");
     /* the walk below fills first/last/xfer itself, in time order and with checks */

@@ -1,6 +1,9 @@
 /* pipescope's entry point: the command line's subcommands (tui/cli/), and the explorer
  * (tui/explorer/) when it is part of the build. */
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "tui/cli/cli.h"
 
@@ -21,5 +24,12 @@ extern int ps_tui_main(int argc, char **argv) __attribute__((weak));
 
 int main(int argc, char **argv)
 {
-    return ps_cli_main(argc, argv, ps_tui_main);
+    int rc = ps_cli_main(argc, argv, ps_tui_main);
+    /* The last write error of standard output shows only when it is closed (a file system
+     * that reports errors on close): checked, like every other write. */
+    if (fclose(stdout) != 0 && errno != EPIPE && errno != EBADF && rc == 0) {
+        fprintf(stderr, "pipescope: cannot write to standard output: %s\n", strerror(errno));
+        rc = 1;
+    }
+    return rc;
 }

@@ -2,6 +2,7 @@
  * wrong types are errors that name the field), the writer that gives the same cluster back,
  * and --set edits by field path. */
 #include "core/io/cluster_io.h"
+#include "core/io/file.h"
 #include "core/io/json.h"
 
 #include <errno.h>
@@ -359,38 +360,13 @@ enum ps_status ps_cluster_parse(const char *text, size_t len, struct ps_cluster 
 enum ps_status ps_cluster_load(const char *path, struct ps_cluster *c, struct ps_diag *d)
 {
     ps_cluster_init(c);
-    ps_diag_clear(d);
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return ps_diag_set(d, PS_EIO, "", "cannot open: %s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    enum ps_status st = PS_OK;
-    while (buf != NULL) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len == cap) {
-            char *nb = cap > (size_t)1 << 30 ? NULL : realloc(buf, cap * 2);
-            if (nb == NULL) {
-                st = cap > (size_t)1 << 30 ? ps_diag_set(d, PS_EIO, "", "file too large")
-                                           : ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (buf == NULL)
-        st = ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-    else if (st == PS_OK && ferror(f))
-        st = ps_diag_set(d, PS_EIO, "", "cannot read: %s", strerror(errno));
-    if (!is_stdin)
-        fclose(f);
-    if (st == PS_OK)
-        st = ps_cluster_parse(buf, len, c, d);
+    /* the bounded reader: a FIFO or a device is refused at once, the size checked first */
+    char *buf;
+    size_t len;
+    enum ps_status st = ps_file_read(path, PS_FILE_MAX, &buf, &len, d);
+    if (st != PS_OK)
+        return st;
+    st = ps_cluster_parse(buf, len, c, d);
     free(buf);
     return st;
 }

@@ -184,6 +184,8 @@ static enum ps_status closure(struct model *m)
         return PS_ENOMEM;
     }
     for (int k = nt - 1; k >= 0; k--) {
+        if (k % 64 == 0 && opt_out_of_budget(m)) /* 64 rows of n bits: far below 100 ms */
+            break;
         int a = m->topo[k];
         uint64_t *ra = m->reach + (size_t)a * m->words;
         for (int j = first[a]; j < first[a + 1]; j++) {
@@ -193,6 +195,11 @@ static enum ps_status closure(struct model *m)
                 ra[wi] |= rb[wi];
             ra[b / 64] |= UINT64_C(1) << (b % 64);
         }
+    }
+    if (m->out != 0) { /* out of budget: the caller drops the model */
+        free(first);
+        free(succ);
+        return PS_OK;
     }
 
     /* heads forward, tails backward */
@@ -246,6 +253,8 @@ static int memory_precedences(struct model *m, enum ps_status *st)
         const struct mop *oq = &m->ops[q];
         if (!oq->present || oq->kind != PS_OP_F)
             continue;
+        if (opt_out_of_budget(m)) /* one F: a few passes over the ops */
+            return 0;
         double need = oq->alloc - sc->memory_limit - 1e-9;
         for (int p = 0; p < m->n_ops; p++)
             if (p != q && m->ops[p].present && m->ops[p].dev == oq->dev && reaches(m, p, q))
@@ -357,10 +366,11 @@ enum ps_status opt_build_graph(struct model *m)
         st = closure(m);
         if (st != PS_OK)
             return st;
-        if ((m->tighten & T_MEMPRE) == 0 || memory_precedences(m, &st) == 0 || st != PS_OK)
+        if (m->out != 0 || (m->tighten & T_MEMPRE) == 0 || memory_precedences(m, &st) == 0 ||
+            st != PS_OK)
             break;
     }
-    if (st != PS_OK)
+    if (st != PS_OK || m->out != 0)
         return st;
     int n = m->n_ops, nt = m->n_live;
     /* device and channel membership */

@@ -7,6 +7,7 @@
 #define PS_SOLVERS_OPTIMAL_INTERNAL_H
 
 #include <glpk.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,7 +129,32 @@ struct model {
     int n_slots;
     long ag_s[PS_MAX_STAGES][2], rs_s[PS_MAX_STAGES][2];
     int col_rs[PS_MAX_STAGES]; /* two chunks with DP: "chunk 0's last op ends first" */
+
+    /* The budget while the model is built (before GLPK's own limits take over): the time
+     * limit's deadline (opt_now_s; 0: none) and the caller's cancel flag, looked at by
+     * opt_out_of_budget in every long loop, at least every 100 ms. */
+    double deadline;
+    atomic_int *cancel;
+    int out; /* 0: within the budget; OPT_OUT_TIME or OPT_OUT_CANCEL once out */
 };
+
+#define OPT_OUT_TIME 1
+#define OPT_OUT_CANCEL 2
+
+/* Wall-clock seconds (monotonic). */
+double opt_now_s(void);
+
+/* True once the time limit has passed or the solve was cancelled (m->out says which). A
+ * loop that builds the model calls it once per step of well under 100 ms and stops early;
+ * what it built is then thrown away. */
+static inline bool opt_out_of_budget(struct model *m)
+{
+    if (m->out == 0 && m->cancel != NULL && atomic_load(m->cancel))
+        m->out = OPT_OUT_CANCEL;
+    if (m->out == 0 && m->deadline > 0 && opt_now_s() > m->deadline)
+        m->out = OPT_OUT_TIME;
+    return m->out != 0;
+}
 
 static inline int op_id(const struct model *m, int kind, int v, int mb)
 {
@@ -162,9 +188,6 @@ int64_t opt_grid_of(const struct model *m, int64_t ub);
 /* The static bound: the core's lower bound, each device's work between its earliest head
  * and least tail, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);
-/* Wall-clock seconds (monotonic). */
-double opt_now_s(void);
-
 /* ---- rows.c: GLPK rows collected as triplets and loaded at once ----------------------- */
 
 struct row {

@@ -423,17 +423,52 @@ static enum ps_status finish(struct job *j, struct solve *so, int rc, bool cance
 }
 
 /* Model, start, formulation, GLPK, answer. */
+/* The time limit ran out or the solve was cancelled while the model was being built: the
+ * answer is the greedy's schedule (what the optimal solver starts from), status feasible
+ * (time limit) or cancelled, with the static bound when there is one. */
+static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
+{
+    struct ps_params gp = {0};
+    ps_params_set(&gp, "traversal", ps_traversal_str(j->m.tr));
+    struct ps_schedule *g = NULL;
+    enum ps_status st = ps_solver_run(&ps_solver_greedy, j->sc, &gp, NULL, &g, d);
+    if (st != PS_OK)
+        return st;
+    snprintf(g->name, sizeof g->name, "optimal");
+    g->solver = j->s->solver; /* the optimal solver's parameters */
+    bool cancelled = j->m.out == OPT_OUT_CANCEL;
+    g->solver.status = cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_FEASIBLE;
+    g->solver.bound_ns = j->lb > 0 ? j->lb : -1;
+    g->solver.gap = -1;
+    snprintf(g->solver.error, sizeof g->solver.error,
+             "%s while the model was being built (%.1f s): the greedy's schedule",
+             cancelled ? "cancelled" : "the time limit ran out", opt_now_s() - j->t0);
+    ps_schedule_free(j->s);
+    j->s = g;
+    return PS_OK;
+}
+
 static enum ps_status solve(struct job *j, struct ps_diag *d)
 {
+    /* the budget holds from the start: the graph, the warm start and the rows can each
+     * take seconds on a large scenario (the GLPK run has its own limits) */
+    j->m.deadline = j->time_limit > 0 ? j->t0 + j->time_limit : 0;
+    j->m.cancel = j->ctx != NULL ? j->ctx->cancel : NULL;
     enum ps_status st = opt_build_graph(&j->m);
+    if (st == PS_OK && j->m.out != 0)
+        return out_of_budget(j, d);
     if (st == PS_OK)
         st = opt_warm_start(&j->m, &j->w, d);
     if (st != PS_OK)
         return st;
     start_bound(j);
     st = choose_formulation(j, d);
+    if (st == PS_OK && opt_out_of_budget(&j->m))
+        return out_of_budget(j, d);
     if (st == PS_OK)
         st = build_model(j, d);
+    if (st == PS_OK && j->m.out != 0)
+        return out_of_budget(j, d);
     if (st != PS_OK)
         return st;
     struct solve so = {0};

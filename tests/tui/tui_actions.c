@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -550,6 +551,56 @@ static void test_export_and_files(void **state)
         setenv("HOME", saved_home, 1);
     else
         unsetenv("HOME");
+
+    /* The same name again: the explorer asks before replacing the file; n keeps it, y
+     * replaces it (the safe write keeps its mode). */
+    snprintf(path, sizeof(path), "%s/s.json", dir);
+    FILE *keep = fopen(path, "w");
+    assert_non_null(keep);
+    fputs("keep me", keep);
+    fclose(keep);
+    chmod(path, 0600);
+    key(&app, 'e');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_CONFIRM);
+    assert_non_null(strstr(app.prompt_label, "s.json exists. Replace it?"));
+    type(&app, "n");
+    key(&app, TUI_KEY_ENTER);
+    f = fopen(path, "rb");
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_string_equal(buf, "keep me");
+    key(&app, 'e');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    type(&app, "y");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    f = fopen(path, "rb");
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "pipescope-schedule/1"));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* the scenario (w) asks too */
+    key(&app, 'w');
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_CONFIRM);
+    key(&app, TUI_KEY_ESC);
+    f = fopen(path, "rb");
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "pipescope-schedule/1"));
 
     snprintf(path, sizeof(path), "%s/s.csv", dir);
     key(&app, 'e');

@@ -64,8 +64,14 @@ static void test_usage_errors(void **state)
     assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_MODEL, "m70"), -1);
     assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_SET, "microbatches"), -1);
     assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_SET, "=3"), -1);
-    /* the same source twice: the last one counts */
-    assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_PRESET, "default"), 1);
+    /* the same source twice is refused (the last one silently winning hid mistakes), and
+     * so is an empty file name */
+    assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_PRESET, "default"), -1);
+    assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_CLUSTER, "dcs=2,pp=8"), 1);
+    assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_CLUSTER, "dcs=2,pp=4"), -1);
+    ps_cli_scenario_fini(&o);
+    ps_cli_scenario_init(&o);
+    assert_int_equal(ps_cli_scenario_opt(&o, PS_CLI_OPT_SCENARIO, ""), -1);
     ps_cli_scenario_fini(&o);
 }
 

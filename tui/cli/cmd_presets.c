@@ -9,6 +9,7 @@
 
 #include "presets/cluster.h"
 #include "presets/presets.h"
+#include "core/text.h"
 
 const char cli_help_presets[] =
     "Usage: pipescope presets\n"
@@ -56,17 +57,23 @@ int cli_cmd_presets(const struct cli_env *env, int argc, char **argv)
 
     char dir[1024];
     const char *folder = ps_user_presets_dir(dir, sizeof(dir));
-    printf("\nUser presets (%s):\n", folder ? folder : "no folder: set PIPESCOPE_PRESETS");
+    /* user presets are files: their names, descriptions, folder and errors are shown with
+     * their control characters escaped */
+    char safe[4 * 1024], safe2[4 * 1024];
+    printf("\nUser presets (%s):\n",
+           folder ? ps_text_safe(folder, safe, sizeof safe) : "no folder: set PIPESCOPE_PRESETS");
     if (ust != PS_OK) {
         char msg[1024];
         ps_diag_format(&d, NULL, msg, sizeof(msg));
-        printf("  cannot list them: %s\n", msg);
+        printf("  cannot list them: %s\n", ps_text_safe(msg, safe, sizeof safe));
     } else if (n_user == 0) {
         printf("  none\n");
     }
     for (size_t i = 0; i < n_user; i++)
-        printf("%-*s  %s%s%s\n", width, user[i].name, user[i].valid ? "" : "(does not load) ",
-               user[i].summary, user[i].shadowed ? " (hidden by the built-in preset)" : "");
+        printf("%-*s  %s%s%s\n", width, ps_text_safe(user[i].name, safe, sizeof safe),
+               user[i].valid ? "" : "(does not load) ",
+               ps_text_safe(user[i].summary, safe2, sizeof safe2),
+               user[i].shadowed ? " (hidden by the built-in preset)" : "");
     free(user);
 
     printf("\nModels for --model:\n");

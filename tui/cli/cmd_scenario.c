@@ -20,6 +20,7 @@ int cli_cmd_scenario(const struct cli_env *env, int argc, char **argv)
     static const struct option opts[] = {
         PS_CLI_SCENARIO_LONG_OPTIONS,
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -37,7 +38,11 @@ int cli_cmd_scenario(const struct cli_env *env, int argc, char **argv)
         if (taken)
             continue;
         if (c == 'o') {
-            out = optarg;
+            if ((rc = cli_once("scenario", &out, "--output", optarg)) >= 0)
+                goto done;
+            rc = PS_EXIT_OK;
+        } else if (c == 'F') {
+            cli_set_force(true);
         } else if (c == 'h') {
             rc = cli_print_help(env, "scenario");
             goto done;

@@ -46,17 +46,14 @@ static int take_option(const struct cli_env *env, int c, char **argv, struct sol
 {
     switch (c) {
     case 's':
-        o->name = optarg;
-        return -1;
+        return cli_once("solve", &o->name, "--schedule", optarg);
     case 'p':
         /* Keys are checked against the schedule once it is known. */
         return cli_param_add("solve", &o->params, optarg) == PS_EXIT_OK ? -1 : PS_EXIT_USAGE;
     case 'f':
-        o->format = optarg;
-        return -1;
+        return cli_once("solve", &o->format, "--format", optarg);
     case 'o':
-        o->out = optarg;
-        return -1;
+        return cli_once("solve", &o->out, "--output", optarg);
     case 'w': {
         char *end;
         long w = strtol(optarg, &end, 10);
@@ -66,6 +63,9 @@ static int take_option(const struct cli_env *env, int c, char **argv, struct sol
         o->width = (int)w;
         return -1;
     }
+    case 'F':
+        cli_set_force(true);
+        return -1;
     case 'h':
         return cli_print_help(env, "solve");
     default:
@@ -82,6 +82,7 @@ static int parse_solve_opts(const struct cli_env *env, int argc, char **argv, st
         {"param", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
         {"width", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
@@ -122,8 +123,11 @@ static int parse_solve_opts(const struct cli_env *env, int argc, char **argv, st
 static int write_schedule(const struct ps_solver *sv, const struct ps_schedule *sched,
                           const struct solve_opts *o)
 {
+    /* streamed: the file fills as the writer goes, in constant memory */
     struct ps_buf buf;
-    ps_buf_init(&buf);
+    int rc = cli_output_open(o->out, &buf);
+    if (rc != PS_EXIT_OK)
+        return rc;
     enum ps_status st;
     if (strcmp(o->format, "json") == 0)
         st = ps_export_schedule_json(sched, &buf);
@@ -135,12 +139,10 @@ static int write_schedule(const struct ps_solver *sv, const struct ps_schedule *
         st = ps_export_schedule_trace(sched, &buf);
     else
         st = ps_export_schedule_text(sched, cli_term_width(), &buf);
-    int rc;
-    if (st != PS_OK)
+    bool writer_failed = st != PS_OK && buf.sink_st == PS_OK;
+    rc = cli_output_finish(o->out, &buf, st);
+    if (writer_failed)
         rc = cli_fail("%s: cannot write the %s output: %s", sv->name, o->format, ps_status_str(st));
-    else
-        rc = cli_write_output(o->out, buf.data ? buf.data : "", buf.len);
-    ps_buf_fini(&buf);
     return rc;
 }
 

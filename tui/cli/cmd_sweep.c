@@ -190,7 +190,8 @@ static int build_point(const struct ps_scenario *base, const struct vary *vs, in
         if (ps_scenario_set_path(out, vs[k].path, vs[k].values[idx[k]], &d) != PS_OK) {
             char where[512] = "", msg[1024];
             size_t used = 0;
-            for (int j = 0; j < n_vary; j++)
+            /* snprintf returns what it would have written: stop at the end of where */
+            for (int j = 0; j < n_vary && used < sizeof(where); j++)
                 used += (size_t)snprintf(where + used, sizeof(where) - used, "%s%s=%s",
                                          j ? ", " : "", vs[j].path, vs[j].values[idx[j]]);
             ps_diag_format(&d, NULL, msg, sizeof(msg));

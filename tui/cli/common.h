@@ -55,6 +55,11 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Prints a diagnostic as "pipescope: PREFIX: path: msg"; returns PS_EXIT_FAILURE. */
 int cli_fail_diag(const struct ps_diag *d, const char *prefix);
 
+/* Takes the value of an option that may be given once: stores arg in *slot and returns -1,
+ * or, when *slot is already set, says "OPTION given twice" and returns PS_EXIT_USAGE (the
+ * last one silently winning would hide a mistake). cmd may be NULL. */
+int cli_once(const char *cmd, const char **slot, const char *option, const char *arg);
+
 /* The message for a getopt_long error ('?' or ':'); returns PS_EXIT_USAGE. */
 int cli_getopt_error(const char *cmd, int opt, char **argv);
 
@@ -81,6 +86,21 @@ void cli_command_names(const struct cli_env *env, char *buf, size_t size);
 /* Writes data to path atomically (ps_write_atomic), or to stdout when path is NULL or
  * "-". Returns PS_EXIT_OK or PS_EXIT_FAILURE (message printed). */
 int cli_write_output(const char *path, const char *data, size_t len);
+
+/* Streaming output: opens path (NULL or "-": standard output) with the safe write and makes
+ * buf a streaming buffer on it (the writers append, the file fills 64 KB at a time). Returns
+ * PS_EXIT_OK, or the exit code with the message printed. cli_output_finish commits (or,
+ * when the writer's status st is not PS_OK, abandons: the old file stays) and returns the
+ * exit code; a writer's own failure (st) returns PS_EXIT_FAILURE without a message. */
+int cli_output_open(const char *path, struct ps_buf *buf);
+int cli_output_finish(const char *path, struct ps_buf *buf, enum ps_status st);
+
+/* --force: the safe write replaces a read-only file. */
+void cli_set_force(bool on);
+
+/* True when standard output is a pipe (or socket) whose reader has gone: what was left to
+ * write has no one to read it, and the command ends normally. */
+bool cli_stdout_gone(void);
 
 /* Checks, before any work, that -o's folder exists, so a long run does not end in a
  * failed write. Returns PS_EXIT_OK or PS_EXIT_FAILURE (message printed). */

@@ -154,13 +154,14 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {"param", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
         {"vary", required_argument, NULL, 'v'},
         {"width", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     bool sweep = strcmp(cmd, "sweep") == 0;
-    int c;
+    int c, rc;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:" : ":hs:p:f:o:w:", opts, NULL)) !=
            -1) {
@@ -171,7 +172,8 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             continue;
         switch (c) {
         case 's':
-            o->schedules = optarg;
+            if ((rc = cli_once(cmd, &o->schedules, "--schedules", optarg)) >= 0)
+                return rc;
             break;
         case 'p':
             /* optind - 1 is the value's own slot when given as a separate argument;
@@ -179,10 +181,12 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             o->param_kv[o->n_param++] = optarg;
             break;
         case 'f':
-            o->format = optarg;
+            if ((rc = cli_once(cmd, &o->format, "--format", optarg)) >= 0)
+                return rc;
             break;
         case 'o':
-            o->out = optarg;
+            if ((rc = cli_once(cmd, &o->out, "--output", optarg)) >= 0)
+                return rc;
             break;
         case 'v':
             if (!sweep)
@@ -202,6 +206,9 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             o->width = (int)w;
             break;
         }
+        case 'F':
+            cli_set_force(true);
+            break;
         case 'h':
             return cli_print_help(env, cmd);
         default:

@@ -2,6 +2,8 @@
  * point) that the help texts read too, and pipescope's arguments to a command. */
 #include "tui/cli/cli.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +41,43 @@ static bool is_scenario_option(const char *arg)
     return false;
 }
 
+static int dispatch(const struct cli_env *env, int argc, char **argv)
+{
+    int (*tui_main)(int, char **) = env->explorer;
+    if (argc < 2) {
+        if (tui_main)
+            return tui_main(argc, argv);
+        static char arg0[] = "compare";
+        char *args[] = {arg0, NULL};
+        return cli_cmd_compare(env, 1, args);
+    }
+    const char *name = argv[1];
+    bool version = strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0;
+    bool help = strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0;
+    if ((version || help) && argc > 2)
+        return cli_usage(NULL, "%s: unexpected argument '%s'", name, argv[2]);
+    if (version) {
+        printf("pipescope %s\n", PS_VERSION);
+        return PS_EXIT_OK;
+    }
+    if (help) {
+        cli_print_main_help(env);
+        return PS_EXIT_OK;
+    }
+    const struct cli_command *c = cli_find_command(env, name);
+    if (!c &&
+        (is_scenario_option(name) || strcmp(name, "--mono") == 0 || strcmp(name, "--ascii") == 0))
+        return cli_cmd_tui(env, argc, argv); /* pipescope --preset NAME: the explorer on it */
+    if (!c) {
+        char names[512];
+        cli_command_names(env, names, sizeof(names));
+        if (name[0] == '-')
+            return cli_usage(NULL, "unknown option '%s'", name);
+        return cli_usage(NULL, "unknown command '%s' (commands: %s)", name, names);
+    }
+    return c->run(env, argc - 1, argv + 1);
+}
+
 int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
 {
     const struct cli_env env = {
@@ -50,32 +89,22 @@ int ps_cli_main(int argc, char **argv, int (*tui_main)(int argc, char **argv))
     static char program[] = "pipescope";
     if (argc > 0)
         argv[0] = program;
-    if (argc < 2) {
-        if (tui_main)
-            return tui_main(argc, argv);
-        static char arg0[] = "compare";
-        char *args[] = {arg0, NULL};
-        return cli_cmd_compare(&env, 1, args);
+    /* A reader that leaves early (`pipescope presets | head -1`) is a normal end: writes
+     * fail with EPIPE instead of killing the program, and the check below lets it go. */
+    void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+    cli_set_force(false);
+    int rc = dispatch(&env, argc, argv);
+    /* Every command's output, printed or written: a full disk behind standard output is a
+     * failure, not a success with a truncated result. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int err = errno ? errno : EIO;
+        clearerr(stdout);
+        if (!cli_stdout_gone()) {
+            cli_fail("cannot write to standard output: %s", strerror(err));
+            if (rc == PS_EXIT_OK)
+                rc = PS_EXIT_FAILURE;
+        }
     }
-    const char *name = argv[1];
-    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-        printf("pipescope %s\n", PS_VERSION);
-        return PS_EXIT_OK;
-    }
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
-        cli_print_main_help(&env);
-        return PS_EXIT_OK;
-    }
-    const struct cli_command *c = cli_find_command(&env, name);
-    if (!c &&
-        (is_scenario_option(name) || strcmp(name, "--mono") == 0 || strcmp(name, "--ascii") == 0))
-        return cli_cmd_tui(&env, argc, argv); /* pipescope --preset NAME: the explorer on it */
-    if (!c) {
-        char names[512];
-        cli_command_names(&env, names, sizeof(names));
-        if (name[0] == '-')
-            return cli_usage(NULL, "unknown option '%s'", name);
-        return cli_usage(NULL, "unknown command '%s' (commands: %s)", name, names);
-    }
-    return c->run(&env, argc - 1, argv + 1);
+    signal(SIGPIPE, old_pipe);
+    return rc;
 }

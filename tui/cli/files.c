@@ -9,16 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "export/export.h"
+
+static bool force; /* --force: replace a read-only file */
+
+void cli_set_force(bool on)
+{
+    force = on;
+}
+
+bool cli_stdout_gone(void)
+{
+    /* a pipe or socket whose reader has gone reports POLLERR when polled for writing */
+    struct stat st;
+    struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
+    return fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+           poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
 
 int cli_check_output_path(const char *path)
 {
     if (!path || strcmp(path, "-") == 0)
         return PS_EXIT_OK;
     if (!*path)
-        return cli_fail("-o: empty file name");
+        return cli_usage(NULL, "--output '': an empty file name ('-' is standard output)");
     const char *slash = strrchr(path, '/');
     if (!slash)
         return PS_EXIT_OK;
@@ -43,27 +62,53 @@ int cli_check_output_path(const char *path)
     return PS_EXIT_OK;
 }
 
+/* The exit code of a finished write: a message naming the file once, nothing when standard
+ * output is a pipe whose reader left early (`| head`: a normal end). */
+static int write_result(const char *path, enum ps_status st, const struct ps_diag *d)
+{
+    if (st == PS_OK)
+        return PS_EXIT_OK;
+    bool to_stdout = !path || strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0;
+    if (to_stdout && cli_stdout_gone())
+        return PS_EXIT_OK;
+    if (d->msg[0])
+        return cli_fail_diag(d,
+                             !path || strstr(d->path, path) || strstr(d->msg, path) ? NULL : path);
+    return cli_fail("cannot write %s: %s", path ? path : "standard output", ps_status_str(st));
+}
+
 int cli_write_output(const char *path, const char *data, size_t len)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        if (len && fwrite(data, 1, len, stdout) != len)
-            return cli_fail("cannot write to standard output: %s", strerror(errno));
-        if (fflush(stdout) != 0)
-            return cli_fail("cannot write to standard output: %s", strerror(errno));
-        return PS_EXIT_OK;
-    }
     int rc = cli_check_output_path(path);
     if (rc != PS_EXIT_OK)
         return rc;
     struct ps_diag d;
-    ps_diag_clear(&d);
-    enum ps_status st = ps_write_atomic(path, data, len, &d);
-    if (st != PS_OK) {
-        if (d.msg[0]) /* name the file once */
-            return cli_fail_diag(&d, strstr(d.path, path) || strstr(d.msg, path) ? NULL : path);
-        return cli_fail("cannot write %s: %s", path, ps_status_str(st));
-    }
+    enum ps_status st = ps_file_write(path ? path : "-", data, len, force ? PS_OUT_FORCE : 0, &d);
+    return write_result(path, st, &d);
+}
+
+int cli_output_open(const char *path, struct ps_buf *buf)
+{
+    int rc = cli_check_output_path(path);
+    if (rc != PS_EXIT_OK)
+        return rc;
+    struct ps_out *o;
+    struct ps_diag d;
+    enum ps_status st = ps_out_open(path ? path : "-", force ? PS_OUT_FORCE : 0, &o, &d);
+    if (st != PS_OK)
+        return write_result(path, st, &d);
+    ps_buf_init_sink(buf, o);
     return PS_EXIT_OK;
+}
+
+int cli_output_finish(const char *path, struct ps_buf *buf, enum ps_status st)
+{
+    struct ps_diag d;
+    bool writer_failed = st != PS_OK && buf->sink_st == PS_OK;
+    enum ps_status wst = ps_buf_finish(buf, st, &d);
+    if (writer_failed)
+        return PS_EXIT_FAILURE; /* not the file's fault: the caller says why */
+    return write_result(path, wst, &d);
 }
 
 int cli_term_width(void)
@@ -92,43 +137,10 @@ int cli_term_width(void)
 
 int cli_read_file(const char *path, char **text, size_t *len)
 {
-    *text = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cli_fail("%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        fclose(f);
-        return cli_fail("%s: out of memory", path);
-    }
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (n == cap) {
-            char *bigger = cap > (SIZE_MAX - 1) / 2 ? NULL : realloc(buf, cap * 2 + 1);
-            if (!bigger) {
-                free(buf);
-                fclose(f);
-                return cli_fail("%s: out of memory", path);
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    bool failed = ferror(f);
-    int err = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return cli_fail("%s: cannot read: %s", path, strerror(err));
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
+    /* the bounded reader: a FIFO or a device is refused at once, a size checked first */
+    struct ps_diag d;
+    if (ps_file_read(path, PS_FILE_MAX, text, len, &d) != PS_OK)
+        return cli_fail("%s: %s", path, d.msg);
     return PS_EXIT_OK;
 }
 

@@ -7,25 +7,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
+
+/* Prints "pipescope: MESSAGE" with its control characters escaped: messages quote file
+ * names, values and names from files, and none of them may drive the terminal. */
+static void say(const char *fmt, va_list ap)
+{
+    char raw[2048], safe[4 * sizeof raw];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    fprintf(stderr, "pipescope: %s\n", ps_text_safe(raw, safe, sizeof safe));
+}
+
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    fputs("pipescope: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return PS_EXIT_FAILURE;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("pipescope: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     if (cmd)
         fprintf(stderr, "Try 'pipescope help %s'.\n", cmd);
     else
@@ -38,6 +45,15 @@ int cli_fail_diag(const struct ps_diag *d, const char *prefix)
     char buf[1024];
     ps_diag_format(d, prefix, buf, sizeof(buf));
     return cli_fail("%s", buf);
+}
+
+int cli_once(const char *cmd, const char **slot, const char *option, const char *arg)
+{
+    if (*slot != NULL)
+        return cli_usage(cmd, "%s%s%s given twice ('%s', then '%s'): give it once", cmd ? cmd : "",
+                         cmd ? ": " : "", option, *slot, arg);
+    *slot = arg;
+    return -1;
 }
 
 void cli_getopt_reset(void)

@@ -50,21 +50,21 @@ int ps_cli_scenario_opt(struct ps_cli_scenario *o, int opt, const char *arg)
     case PS_CLI_OPT_SCENARIO:
         if (scenario_source_conflict(o, "--scenario"))
             return -1;
-        o->src.scenario_file = arg;
-        return 1;
+        if (arg[0] == '\0') {
+            cli_usage(NULL, "--scenario '': an empty file name ('-' reads standard input)");
+            return -1;
+        }
+        return cli_once(NULL, &o->src.scenario_file, "--scenario", arg) < 0 ? 1 : -1;
     case PS_CLI_OPT_PRESET:
         if (scenario_source_conflict(o, "--preset"))
             return -1;
-        o->src.preset = arg;
-        return 1;
+        return cli_once(NULL, &o->src.preset, "--preset", arg) < 0 ? 1 : -1;
     case PS_CLI_OPT_MODEL:
         if (scenario_source_conflict(o, "--model"))
             return -1;
-        o->src.model = arg;
-        return 1;
+        return cli_once(NULL, &o->src.model, "--model", arg) < 0 ? 1 : -1;
     case PS_CLI_OPT_CLUSTER:
-        o->src.cluster = arg;
-        return 1;
+        return cli_once(NULL, &o->src.cluster, "--cluster", arg) < 0 ? 1 : -1;
     case PS_CLI_OPT_SET: {
         const char *eq = strchr(arg, '=');
         if (!eq || eq == arg) {
@@ -102,9 +102,11 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
 {
     struct ps_diag d;
     ps_diag_clear(&d);
-    if (o->src.cluster && !o->src.model) {
+    if ((o->src.cluster != NULL) != (o->src.model != NULL)) {
+        /* the two go together: either one alone is a mistake on the command line */
         ps_scenario_init(sc);
-        const char *msg = "--cluster needs --model";
+        const char *msg = o->src.model ? "--model needs --cluster (e.g. --cluster dcs=2,pp=8)"
+                                       : "--cluster needs --model";
         if (err)
             snprintf(err, err_size, "%s", msg);
         else
@@ -117,7 +119,12 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
     if (st == PS_OK)
         return PS_EXIT_OK;
 
-    bool unknown_preset = st == PS_ENOTFOUND && strcmp(d.path, "preset") == 0;
+    /* An unknown preset or model name is a mistake on the command line, like an unknown
+     * schedule: usage. A model file whose base is unknown is a failure of the file. */
+    size_t mlen = o->src.model ? strlen(o->src.model) : 0;
+    bool model_name = mlen > 0 && !(mlen > 5 && strcasecmp(o->src.model + mlen - 5, ".json") == 0);
+    bool unknown_preset = st == PS_ENOTFOUND && (strcmp(d.path, "preset") == 0 ||
+                                                 (strcmp(d.path, "model") == 0 && model_name));
     if (unknown_preset)
         d.path[0] = '\0'; /* "unknown preset 'x' (known: ...)" says it already */
     /* Name the file when the diagnostic does not already (a --set edit names itself). */
@@ -141,7 +148,5 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
         snprintf(err, err_size, "%s", buf);
     else
         cli_fail("%s", buf);
-    /* An unknown preset name is a mistake on the command line, like an unknown schedule;
-     * everything else (files, values) is a failure of the input. */
     return unknown_preset ? PS_EXIT_USAGE : PS_EXIT_FAILURE;
 }

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,13 @@ static bool run_loop(struct tui_app *app, struct tui_term *term, struct tui_canv
     }
 }
 
+/* The exit code after the loop: 130 after Ctrl-C, SIGTERM or SIGHUP, as a shell expects;
+ * 0 after q, or after SIGPIPE (a pipe closed early is a normal end). */
+static int exit_code(bool interrupted)
+{
+    return interrupted && tui_term_quit_signal() != SIGPIPE ? 130 : PS_EXIT_OK;
+}
+
 /* The explorer on a terminal for the scenario sc (taken); returns the exit code. */
 static int explore(struct ps_scenario *sc, const char *source, const struct options *o)
 {
@@ -168,12 +176,15 @@ static int explore(struct ps_scenario *sc, const char *source, const struct opti
     tui_worker_peek(app.worker, &ws);
     if (ws.running || tui_app_pending(&app)) {
         /* A solve is still running: do not make q wait for it to notice the cancel; the
-         * process exits and takes the thread with it. */
-        tui_worker_cancel(app.worker);
-        return interrupted ? 130 : PS_EXIT_OK;
+         * process exits and takes the thread with it. Every thread is joined (finished)
+         * or detached (running), never left behind unjoined. */
+        tui_worker_release(app.worker);
+        for (size_t i = 0; i < app.n_res; i++)
+            tui_worker_release(app.res[i].lane);
+        return exit_code(interrupted);
     }
     tui_app_fini(&app);
-    return interrupted ? 130 : PS_EXIT_OK;
+    return exit_code(interrupted);
 }
 
 int ps_tui_main(int argc, char **argv)

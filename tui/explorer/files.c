@@ -1,9 +1,11 @@
 /* The explorer's files: the shown schedule and the comparison exported (JSON or CSV),
- * a scenario opened from a file or a preset, the edited scenario saved. Every file is
- * written atomically; every failure is a message, never a half-written file. */
+ * a scenario opened from a file or a preset, the edited scenario saved. Every file goes
+ * through the safe write, an existing file is replaced only once the user says so, and
+ * every failure is a message, never a half-written file. */
 #include "tui/explorer/files.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,17 +19,59 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* The safe write (core/io/file.h): a regular file replaced whole with its mode kept, a
+ * read-only one refused, a device or FIFO written to (a FIFO without a reader is an error,
+ * not a frozen screen). */
 static void write_out(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
 {
     struct ps_diag d;
     ps_diag_clear(&d);
-    if (ps_write_atomic(path, b->data ? b->data : "", b->len, &d) != PS_OK) {
+    if (ps_file_write(path, b->data ? b->data : "", b->len, PS_OUT_NOBLOCK, &d) != PS_OK) {
         char buf[400];
         ps_diag_format(&d, NULL, buf, sizeof(buf));
         tui_message(app, TUI_MSG_ERR, "could not write %s: %s", what, buf);
         return;
     }
     tui_message(app, TUI_MSG_OK, "wrote %s to %s (%zu bytes)", what, path, b->len);
+}
+
+/* True when path is an existing file the user has not agreed to replace yet: asks
+ * instead ("replace it? y/n"); the answer comes back through tui_files_confirm. */
+static bool ask_first(struct tui_app *app, enum tui_prompt_kind k, const char *path)
+{
+    if (app->confirmed && strcmp(app->confirm_path, path) == 0) {
+        app->confirmed = false;
+        return false;
+    }
+    app->confirmed = false;
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false; /* new, or a device or FIFO: written to, nothing is replaced */
+    app->confirm_kind = k;
+    snprintf(app->confirm_path, sizeof(app->confirm_path), "%s", path);
+    const char *base = strrchr(path, '/');
+    char label[96];
+    snprintf(label, sizeof(label), "%.60s exists. Replace it? (y/n)", base ? base + 1 : path);
+    tui_prompt_open(app, TUI_PROMPT_CONFIRM, label, "");
+    return true;
+}
+
+void tui_files_confirm(struct tui_app *app, const char *answer)
+{
+    if (strcmp(answer, "y") != 0 && strcmp(answer, "yes") != 0 && strcmp(answer, "Y") != 0) {
+        tui_message(app, TUI_MSG_INFO, "not replaced: %s", app->confirm_path);
+        return;
+    }
+    char path[sizeof(app->confirm_path)];
+    snprintf(path, sizeof(path), "%s", app->confirm_path);
+    app->confirmed = true;
+    if (app->confirm_kind == TUI_PROMPT_EXPORT)
+        tui_files_export_schedule(app, path);
+    else if (app->confirm_kind == TUI_PROMPT_EXPORT_CMP)
+        tui_files_export_compare(app, path);
+    else
+        tui_files_save(app, path);
+    app->confirmed = false;
 }
 
 void tui_files_export_schedule(struct tui_app *app, const char *path)
@@ -44,6 +88,8 @@ void tui_files_export_schedule(struct tui_app *app, const char *path)
         tui_message(app, TUI_MSG_ERR, "export: the file name must end in .json or .csv");
         return;
     }
+    if (ask_first(app, TUI_PROMPT_EXPORT, path))
+        return;
     struct ps_buf b;
     ps_buf_init(&b);
     enum ps_status st = csv ? ps_export_schedule_csv(s, &b) : ps_export_schedule_json(s, &b);
@@ -61,6 +107,8 @@ void tui_files_export_compare(struct tui_app *app, const char *path)
         tui_message(app, TUI_MSG_ERR, "export: the file name must end in .csv or .json");
         return;
     }
+    if (ask_first(app, TUI_PROMPT_EXPORT_CMP, path))
+        return;
     struct ps_compare_row rows[TUI_MAX_SOLVERS];
     size_t n = 0;
     for (size_t i = 0; i < app->n_res; i++)
@@ -131,6 +179,8 @@ void tui_files_load_preset(struct tui_app *app, const char *name)
 
 void tui_files_save(struct tui_app *app, const char *path)
 {
+    if (ask_first(app, TUI_PROMPT_SAVE, path))
+        return;
     char *json = ps_scenario_to_json(&app->sc);
     if (json == NULL) {
         tui_message(app, TUI_MSG_ERR, "save failed: out of memory");

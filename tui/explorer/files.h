@@ -21,4 +21,8 @@ void tui_files_load_preset(struct tui_app *app, const char *name);
 /* The scenario as a scenario file to path. */
 void tui_files_save(struct tui_app *app, const char *path);
 
+/* The answer to "replace it? (y/n)": y or yes does the write that asked, anything else
+ * keeps the file. */
+void tui_files_confirm(struct tui_app *app, const char *answer);
+
 #endif

@@ -24,6 +24,10 @@ static void accept_prompt(struct tui_app *app)
     size_t n = strlen(t);
     while (n > 0 && isspace((unsigned char)t[n - 1]))
         t[--n] = '\0';
+    if (app->prompt_kind == TUI_PROMPT_CONFIRM) {
+        tui_files_confirm(app, t);
+        return;
+    }
     if (app->prompt_kind != TUI_PROMPT_VALUE && *t == '\0') {
         tui_message(app, TUI_MSG_INFO, "cancelled: no file name");
         return;
@@ -56,6 +60,8 @@ static void accept_prompt(struct tui_app *app)
         break;
     case TUI_PROMPT_SAVE:
         tui_files_save(app, t);
+        break;
+    case TUI_PROMPT_CONFIRM:
         break;
     }
 }

@@ -33,6 +33,7 @@ enum tui_prompt_kind {
     TUI_PROMPT_EXPORT_CMP,
     TUI_PROMPT_OPEN,
     TUI_PROMPT_SAVE,
+    TUI_PROMPT_CONFIRM, /* y/n: replace the existing file of the prompt before */
 };
 enum tui_picker_kind { TUI_PICK_SCHEDULE = 0, TUI_PICK_PRESET };
 enum tui_msg_level { TUI_MSG_INFO = 0, TUI_MSG_OK, TUI_MSG_ERR };
@@ -94,6 +95,10 @@ struct tui_app {
     enum tui_prompt_kind prompt_kind;
     char prompt_label[96];
     char prompt_buf[512];
+    /* A write that waits for "replace it?" (TUI_PROMPT_CONFIRM): what and where. */
+    enum tui_prompt_kind confirm_kind;
+    char confirm_path[512];
+    bool confirmed; /* the next write of confirm_path may replace it */
     enum tui_picker_kind picker_kind;
     int picker_sel;
     int help_scroll;

@@ -45,4 +45,7 @@ void tui_term_read_row(struct tui_term *t, int y, char *buf, size_t size);
 /* True once SIGINT/SIGTERM/SIGHUP arrived: the loop should quit cleanly. */
 bool tui_term_interrupted(void);
 
+/* The signal that asked the program to end (SIGINT, SIGTERM, SIGHUP, SIGPIPE), 0 when none. */
+int tui_term_quit_signal(void);
+
 #endif

@@ -33,8 +33,7 @@ static void restore_terminal(void)
 
 static void on_quit_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    interrupted = sig;
 }
 
 static void on_fatal_signal(int sig)
@@ -50,6 +49,11 @@ bool tui_term_interrupted(void)
     return interrupted != 0;
 }
 
+int tui_term_quit_signal(void)
+{
+    return (int)interrupted;
+}
+
 static void install_handlers(void)
 {
     if (handlers_installed)
@@ -59,16 +63,33 @@ static void install_handlers(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sigemptyset(&sa.sa_mask);
+    /* Signals that ask the program to end: the loop ends and the terminal is put back as
+     * on q (SIGPIPE too: a pipe closed early is a normal end). */
+    static const int quit[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    /* Every other signal whose default is to end the program: the terminal is put back,
+     * then the program dies of the signal as it would have (a core where one is due). */
+    static const int fatal[] = {
+        SIGQUIT,   SIGILL,  SIGTRAP, SIGABRT, SIGBUS,  SIGFPE,  SIGSEGV,   SIGSYS,
+        SIGXCPU,   SIGXFSZ, SIGUSR1, SIGUSR2, SIGALRM, SIGPROF, SIGVTALRM, SIGPOLL,
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+#ifdef SIGPWR
+        SIGPWR,
+#endif
+    };
     sa.sa_handler = on_quit_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    for (size_t i = 0; i < sizeof quit / sizeof quit[0]; i++)
+        sigaction(quit[i], &sa, NULL);
     sa.sa_handler = on_fatal_signal;
     sa.sa_flags = (int)SA_RESETHAND;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGABRT, &sa, NULL);
-    sigaction(SIGFPE, &sa, NULL);
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        /* a signal the caller ignores stays ignored (nohup, a shell's background job) */
+        struct sigaction old;
+        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(fatal[i], &sa, NULL);
+    }
 }
 
 struct tui_term *tui_term_open(FILE *out, FILE *in, const char *term_type, bool mono, char *err,

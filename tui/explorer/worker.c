@@ -157,6 +157,23 @@ void tui_worker_cancel(struct tui_worker *w)
     atomic_store(&w->cancel, 1);
 }
 
+void tui_worker_release(struct tui_worker *w)
+{
+    if (w == NULL)
+        return;
+    atomic_store(&w->cancel, 1);
+    if (!w->thread_live)
+        return;
+    pthread_mutex_lock(&w->mu);
+    bool finished = !w->running;
+    pthread_mutex_unlock(&w->mu);
+    if (finished)
+        pthread_join(w->thread, NULL); /* it is only returning */
+    else
+        pthread_detach(w->thread);
+    w->thread_live = false;
+}
+
 void tui_worker_peek(struct tui_worker *w, struct tui_worker_state *out)
 {
     pthread_mutex_lock(&w->mu);

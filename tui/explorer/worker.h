@@ -54,6 +54,12 @@ enum ps_status tui_worker_start(struct tui_worker *w, const struct ps_solver *sv
 /* Asks the running solve to stop (it returns its best schedule so far, if any). */
 void tui_worker_cancel(struct tui_worker *w);
 
+/* For a process about to exit with a job still running (q does not wait for a solver that
+ * does not poll the flag): cancels the job, joins the thread when it has finished and
+ * detaches it when it has not (the exit ends it), so that no thread is ever left neither
+ * joined nor detached. w stays allocated (a running thread still uses it); NULL is a no-op. */
+void tui_worker_release(struct tui_worker *w);
+
 void tui_worker_peek(struct tui_worker *w, struct tui_worker_state *out);
 
 /* Moves a finished result into *out and joins the thread. Returns false when there is
