@@ -149,14 +149,15 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
     /* the latest input: its time and a description */
     int64_t in_t = -1;
     bool sane = op->chunk < V && op->microbatch >= 0 && op->microbatch < s->n_microbatches;
-    if (op->part == 0 && op->kind <= PS_OP_W && sane) {
+    if (op->part == 0 && op->kind <= PS_OP_R && sane) {
         int v = ps_vstage_of(stage, op->chunk, S, V, tr), mb = op->microbatch;
         /* the main input, by the dependency rules */
-        int pk = -1, pv = -1, xk = -1;
-        if (!ps_dep_input(op->kind, v, SV, &pk, &pv, &xk))
+        int pk = -1, pv = -1, xk_rule = -1;
+        if (!ps_dep_input(op->kind, v, SV, ps_schedule_has_r(s, stage, mb), &pk, &pv, &xk_rule))
             pk = pv = -1;
         int pd = pv >= 0 ? ps_vstage_device(pv, S, V, tr) : -1;
-        if (pk >= 0 && pd != stage && xk >= 0) {
+        if (pk >= 0 && pd != stage && xk_rule >= 0) {
+            int xk = xk_rule;
             long xi = find_xfer(s, xk, pv, mb);
             if (xi >= 0) {
                 const struct ps_transfer *x = &s->transfers[xi];
@@ -334,10 +335,10 @@ size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
         int nd = -1;
         size_t ni = 0;
         /* an input with zero slack, followed through its transfer and channel queue */
-        if (op->part == 0 && op->kind <= PS_OP_W && op->chunk < L.V && op->microbatch >= 0 &&
+        if (op->part == 0 && op->kind <= PS_OP_R && op->chunk < L.V && op->microbatch >= 0 &&
             op->microbatch < L.M) {
             int v = L.vtab[d * L.V + op->chunk], pk, pv, xk;
-            if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
+            if (ps_input_of(&L, op->kind, v, op->microbatch, &pk, &pv, &xk)) {
                 int32_t xi = xk >= 0 ? L.xfer[ps_xfer_key(s, xk, pv, op->microbatch)] : -1;
                 int32_t pi = -1;
                 int pd = -1, pm = op->microbatch;

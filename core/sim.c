@@ -24,6 +24,13 @@ static void sim_free(struct sim *m)
     free(m->outs);
     free(m->dks);
     free(m->amb);
+    free(m->f_alloc);
+    free(m->a_free);
+    free(m->r_alloc);
+    free(m->has_r);
+    free(m->rank);
+    free(m->by_rank);
+    free(m->n_r);
     free(m->busy);
     free(m->mem);
     free(m->peak);
@@ -37,6 +44,7 @@ static void sim_free(struct sim *m)
     free(m->btx);
     free(m->bbw);
     free(m->bbase);
+    free(m->brbase);
     free(m->bto_dev);
     free(m->msg_mb);
     free(m->ch_mode);
@@ -70,17 +78,19 @@ static enum ps_status whole_times(struct sim *m)
 {
     int mt = m->sc->per_microbatch != NULL ? m->M : 1;
     m->mt = mt;
-    m->whole = malloc((size_t)m->S * 3 * (size_t)mt * sizeof *m->whole);
+    m->whole = malloc((size_t)m->S * PS_COMPUTE_KINDS * (size_t)mt * sizeof *m->whole);
     if (m->whole == NULL)
         return PS_ENOMEM;
     int64_t least = INT64_MAX;
     for (int d = 0; d < m->S; d++) {
         for (int mb = 0; mb < mt; mb++) {
-            int64_t *w = &m->whole[((size_t)d * 3) * (size_t)mt + (size_t)mb];
+            int64_t *w = &m->whole[((size_t)d * PS_COMPUTE_KINDS) * (size_t)mt + (size_t)mb];
             w[0] = ps_scenario_stage_time_ns(m->sc, d, mb, PS_TIME_F);
             w[(size_t)mt] = ps_scenario_stage_time_ns(
                 m->sc, d, mb, m->s->split_backward ? PS_TIME_B : PS_TIME_B_COMBINED);
             w[2 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, d, mb, PS_TIME_W);
+            w[3 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, d, mb, PS_TIME_R);
+            /* R ops (zero-length ones too) exist only where the stage replays */
             for (int kind = 0; kind < (m->has_w[d] ? 3 : 2); kind++)
                 for (int c = 0; c < m->V; c++) {
                     int64_t t = ps_split_ns(w[(size_t)kind * (size_t)mt], c, m->V);
@@ -88,7 +98,54 @@ static enum ps_status whole_times(struct sim *m)
                 }
         }
     }
-    m->zero_ops = least < 256; /* parts are at most 255 */
+    m->zero_ops = least < 256 || m->has_r != NULL; /* parts are at most 255 */
+    return PS_OK;
+}
+
+/* Recomputation, token slices and per-stage memory (docs/model.md): which microbatches a
+ * device replays, the backward rank, and what each op allocates and frees. */
+static enum ps_status setup_workload(struct sim *m)
+{
+    const struct ps_scenario *sc = m->sc;
+    size_t S = (size_t)m->S, M = (size_t)m->M;
+    m->n_r = calloc(S, sizeof *m->n_r);
+    if (m->n_r == NULL)
+        return PS_ENOMEM;
+    if (ps_scenario_has_slices(sc)) {
+        m->rank = malloc(M * sizeof *m->rank);
+        m->by_rank = malloc(M * sizeof *m->by_rank);
+        if (m->rank == NULL || m->by_rank == NULL)
+            return PS_ENOMEM;
+        ps_scenario_bwd_ranks(sc, m->rank, m->by_rank);
+    }
+    if (ps_scenario_has_recompute(sc)) {
+        m->has_r = malloc(S * M);
+        m->r_alloc = malloc(S * M * sizeof *m->r_alloc);
+        if (m->has_r == NULL || m->r_alloc == NULL)
+            return PS_ENOMEM;
+        for (int d = 0; d < m->S; d++)
+            for (int i = 0; i < m->M; i++) {
+                bool r = ps_scenario_recompute(sc, d, i) > 0;
+                m->has_r[(size_t)d * M + (size_t)i] = r;
+                m->n_r[d] += r;
+                m->r_alloc[(size_t)d * M + (size_t)i] =
+                    ps_scenario_recompute_memory(sc, d, i) / m->V;
+            }
+    }
+    if (sc->mb_stage != NULL) {
+        m->f_alloc = malloc(S * M * sizeof *m->f_alloc);
+        m->a_free = malloc(S * M * sizeof *m->a_free);
+        if (m->f_alloc == NULL || m->a_free == NULL)
+            return PS_ENOMEM;
+        for (int d = 0; d < m->S; d++)
+            for (int i = 0; i < m->M; i++) {
+                /* as the metrics of a file do: F keeps what is not replayed */
+                double a = ps_scenario_stage_memory(sc, d, i) / m->V;
+                double r = ps_scenario_recompute_memory(sc, d, i) / m->V;
+                m->f_alloc[(size_t)d * M + (size_t)i] = a - r;
+                m->a_free[(size_t)d * M + (size_t)i] = a;
+            }
+    }
     return PS_OK;
 }
 
@@ -102,7 +159,7 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
     m->SV = m->S * m->V;
     m->M = s->n_microbatches;
     size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
-    size_t nkeys = 3 * SV * M;
+    size_t nkeys = PS_COMPUTE_KINDS * SV * M;
     m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
     m->vtab = malloc(SV * sizeof *m->vtab);
     m->has_w = malloc(S * sizeof *m->has_w);
@@ -110,8 +167,8 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
     /* zeroed pages cost nothing until touched: only ops cut into parts touch these */
     m->seen = calloc(nkeys, 1);
     m->partsof = calloc(nkeys, 1);
-    m->outs = calloc(3 * SV * ps_n_dep_rules + 1, sizeof *m->outs);
-    m->dks = calloc(3 * SV, sizeof *m->dks);
+    m->outs = calloc(PS_COMPUTE_KINDS * SV * ps_n_dep_rules + 1, sizeof *m->outs);
+    m->dks = calloc(PS_COMPUTE_KINDS * SV, sizeof *m->dks);
     m->amb = malloc(M * sizeof *m->amb);
     m->busy = calloc(S, sizeof *m->busy);
     m->mem = calloc(S, sizeof *m->mem);
@@ -139,7 +196,8 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
         m->amb[i] = ps_scenario_memory_scale(m->sc, i) / m->V;
     }
-    return whole_times(m);
+    enum ps_status st = setup_workload(m);
+    return st == PS_OK ? whole_times(m) : st;
 }
 
 /* The boundaries: channel, transfer slot, latency and transmission; the channels. */
@@ -153,9 +211,10 @@ static enum ps_status setup_boundaries(struct sim *m)
     m->btx = calloc(2 * SV, sizeof *m->btx);
     m->bbw = calloc(2 * SV, sizeof *m->bbw);
     m->bbase = calloc(2 * SV, sizeof *m->bbase);
+    m->brbase = calloc(2 * SV, sizeof *m->brbase);
     m->bto_dev = calloc(2 * SV, sizeof *m->bto_dev);
     if (m->bch == NULL || m->bslot == NULL || m->blat == NULL || m->btx == NULL || m->bbw == NULL ||
-        m->bbase == NULL || m->bto_dev == NULL)
+        m->bbase == NULL || m->brbase == NULL || m->bto_dev == NULL)
         return PS_ENOMEM;
     enum ps_status st = ps_build_channels(s, m->bch);
     if (st != PS_OK)
@@ -202,7 +261,13 @@ static void compile_out(struct sim *m, const struct ps_dep_rule *r, int v, struc
     int d = m->dev_of_v[v], to_v = v + r->dv, to_dev = m->dev_of_v[to_v];
     int b = r->xfer >= 0 && to_dev != d ? ps_boundary(m->s, r->xfer, v) : -1;
     memset(o, 0, sizeof *o);
-    o->base = (int32_t)sim_key(m, r->to, to_v, 0);
+    /* without recomputation the backward's entry is B */
+    o->sel = m->has_r == NULL      ? SEL_FIXED
+             : r->to == PS_DEP_BWD ? SEL_BWD
+             : r->if_r             ? SEL_IF_R
+                                   : SEL_FIXED;
+    o->base = (int32_t)sim_key(m, r->to == PS_DEP_BWD ? PS_OP_B : r->to, to_v, 0);
+    o->rbase = (int32_t)sim_key(m, PS_OP_R, to_v, 0);
     o->to_dev = to_dev;
     o->slot0 = -1;
     if (b < 0)
@@ -215,48 +280,67 @@ static void compile_out(struct sim *m, const struct ps_dep_rule *r, int v, struc
     o->from_v = (int16_t)v;
     o->xkind = (uint8_t)r->xfer;
     m->bbase[b] = o->base;
+    m->brbase[b] = o->sel == SEL_BWD ? o->rbase : -1;
     m->bto_dev[b] = to_dev;
+}
+
+/* Every key starts with no input known and the number of inputs its rules give it (which
+ * depends on whether its device replays the microbatch). */
+static void init_inputs(struct sim *m, const int *cnt0, const int *cnt1)
+{
+    for (int kind = 0; kind < PS_COMPUTE_KINDS; kind++)
+        for (int v = 0; v < m->SV; v++) {
+            size_t kv = (size_t)kind * (size_t)m->SV + (size_t)v;
+            struct sim_in *p = &m->in[sim_key(m, kind, v, 0)];
+            const uint8_t *hr = m->has_r != NULL ? m->has_r + (size_t)m->dev_of_v[v] * m->M : NULL;
+            for (int mb = 0; mb < m->M; mb++) {
+                p[mb].ready = 0;
+                p[mb].pend = hr != NULL && hr[mb] ? cnt1[kv] : cnt0[kv];
+            }
+        }
 }
 
 /* The dependency rules compiled per (kind, vstage): outputs and initial input counts;
  * and per (device, kind, chunk): keys, outputs, the memory an op frees. */
-static void compile_rules(struct sim *m)
+static enum ps_status compile_rules(struct sim *m)
 {
     int SV = m->SV, V = m->V;
     double w = m->sc->weight_share;
+    size_t nkv = PS_COMPUTE_KINDS * (size_t)SV;
+    int *cnt = calloc(2 * nkv, sizeof *cnt); /* inputs per (kind, vstage): not / replayed */
+    if (cnt == NULL)
+        return PS_ENOMEM;
     m->n_outs = 0;
-    for (int kind = 0; kind < 3; kind++)
-        for (int v = 0; v < SV; v++)
-            m->in[sim_key(m, kind, v, 0)].pend = 0;
-    for (int kind = 0; kind < 3; kind++)
+    for (int kind = 0; kind < PS_COMPUTE_KINDS; kind++)
         for (int v = 0; v < SV; v++) {
             int d = m->dev_of_v[v], chunk = ps_vstage_chunk(v, m->S, V, m->s->traversal);
-            struct sim_dk *dk = &m->dks[((size_t)d * 3 + (size_t)kind) * (size_t)V + chunk];
-            bool exists = kind != PS_OP_W || m->has_w[d];
+            struct sim_dk *dk =
+                &m->dks[((size_t)d * PS_COMPUTE_KINDS + (size_t)kind) * (size_t)V + chunk];
+            bool exists = kind == PS_OP_W ? m->has_w[d] : kind != PS_OP_R || m->has_r != NULL;
             dk->kbase = exists ? (int32_t)sim_key(m, kind, v, 0) : -1;
             dk->out = m->n_outs;
             dk->next = 0;
+            dk->count = 0;
             dk->dur = sim_op_ns(m, d, kind, chunk, 0, 0, 1);
             dk->free_fac = kind == PS_OP_B ? (m->has_w[d] ? 1 - w : 1) : w;
             for (size_t i = 0; i < ps_n_dep_rules; i++) {
                 const struct ps_dep_rule *r = &ps_dep_rules[i];
-                int to_v = v + r->dv;
-                if (r->from != kind || !ps_dep_applies(r, v, SV, m->has_w[d]) || to_v < 0 ||
-                    to_v >= SV)
+                if (r->from != kind || !ps_dep_applies(r, v, SV, m->has_w[d]) ||
+                    (r->if_r && m->has_r == NULL))
                     continue;
-                struct sim_out *o = &m->outs[m->n_outs++];
-                compile_out(m, r, v, o);
-                m->in[o->base].pend++; /* microbatch 0 counts for all, below */
+                compile_out(m, r, v, &m->outs[m->n_outs++]);
+                int to_v = v + r->dv;
+                for (int f = 0; f < 2; f++) {
+                    int to = ps_dep_target(r, f);
+                    if (to >= 0)
+                        cnt[(size_t)f * nkv + (size_t)to * (size_t)SV + (size_t)to_v]++;
+                }
             }
             dk->n_out = m->n_outs - dk->out;
         }
-    /* every key starts with no input known and its (kind, vstage)'s count of inputs */
-    for (int kind = 0; kind < 3; kind++)
-        for (int v = 0; v < SV; v++) {
-            struct sim_in *p = &m->in[sim_key(m, kind, v, 0)], first = {0, p->pend, 0};
-            for (int mb = 0; mb < m->M; mb++)
-                p[mb] = first;
-        }
+    init_inputs(m, cnt, cnt + nkv);
+    free(cnt);
+    return PS_OK;
 }
 
 static int cmp_rank(const void *pa, const void *pb)
@@ -324,7 +408,8 @@ static enum ps_status setup_lookup(struct sim *m)
     L->V = m->V;
     L->SV = m->SV;
     L->M = m->M;
-    size_t nk = 3 * (size_t)m->SV * (size_t)m->M, nx = 2 * (size_t)m->SV * (size_t)m->M;
+    size_t nk = PS_COMPUTE_KINDS * (size_t)m->SV * (size_t)m->M;
+    size_t nx = 2 * (size_t)m->SV * (size_t)m->M;
     L->dev_of_v = malloc((size_t)m->SV * sizeof *L->dev_of_v);
     L->vtab = malloc((size_t)m->SV * sizeof *L->vtab);
     L->first = malloc(nk * sizeof *L->first);
@@ -333,6 +418,13 @@ static enum ps_status setup_lookup(struct sim *m)
     if (L->dev_of_v == NULL || L->vtab == NULL || L->first == NULL || L->last == NULL ||
         L->xfer == NULL)
         return PS_ENOMEM;
+    L->rank = malloc((size_t)m->M * sizeof *L->rank);
+    L->has_r = m->has_r != NULL ? malloc((size_t)m->S * (size_t)m->M) : NULL;
+    if (L->rank == NULL || (m->has_r != NULL && L->has_r == NULL))
+        return PS_ENOMEM;
+    ps_scenario_bwd_ranks(m->sc, L->rank, NULL);
+    if (m->has_r != NULL)
+        memcpy(L->has_r, m->has_r, (size_t)m->S * (size_t)m->M);
     memcpy(L->dev_of_v, m->dev_of_v, (size_t)m->SV * sizeof *L->dev_of_v);
     memcpy(L->vtab, m->vtab, (size_t)m->SV * sizeof *L->vtab);
     for (int b = 0; b < 2 * m->SV; b++) {
@@ -353,7 +445,7 @@ static enum ps_status setup_arrangement(struct sim *m)
     m->ranked = s->xfer_rank != NULL && !m->rendezvous;
     if (!m->rendezvous)
         return PS_OK;
-    size_t nkeys = 3 * (size_t)m->SV * (size_t)m->M, nx = s->n_transfers;
+    size_t nkeys = PS_COMPUTE_KINDS * (size_t)m->SV * (size_t)m->M, nx = s->n_transfers;
     m->pos = malloc(nkeys * sizeof *m->pos);
     m->parked = malloc(nkeys * sizeof *m->parked);
     m->rel = calloc(nx + 1, sizeof *m->rel);
@@ -369,7 +461,7 @@ static enum ps_status setup_arrangement(struct sim *m)
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
             /* a malformed op is the engine's to report */
-            if (op->part != 0 || op->kind > PS_OP_W || op->chunk >= m->V || op->microbatch < 0 ||
+            if (op->part != 0 || op->kind > PS_OP_R || op->chunk >= m->V || op->microbatch < 0 ||
                 op->microbatch >= m->M)
                 continue;
             size_t k = sim_key(m, op->kind, m->vtab[d * m->V + op->chunk], op->microbatch);
@@ -495,7 +587,9 @@ static void plan_reduce_scatters(struct sim *m)
         int64_t lane = s->dp_n[d] > 0 ? s->dp_ops[d][s->dp_n[d] - 1].end_ns : 0;
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            if (op->kind != last_kind || op->microbatch != m->M - 1 || op->part != op->parts - 1)
+            /* the last in backward rank with token slices */
+            int last_mb = m->by_rank != NULL ? m->by_rank[m->M - 1] : m->M - 1;
+            if (op->kind != last_kind || op->microbatch != last_mb || op->part != op->parts - 1)
                 continue;
             struct ps_op *rs = &s->dp_ops[d][s->dp_n[d]++];
             memset(rs, 0, sizeof *rs);
@@ -546,7 +640,10 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
             continue;
         const struct ps_transfer *x = &m->s->transfers[id];
         int to = ps_boundary_to(m->s, x->kind, x->from_vstage), rd = m->dev_of_v[to];
-        size_t k = sim_key(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch);
+        int ck = x->kind == PS_XFER_ACTIVATION       ? PS_OP_F
+                 : sim_replays(m, rd, x->microbatch) ? PS_OP_R /* the gradient feeds R */
+                                                     : PS_OP_B;
+        size_t k = sim_key(m, ck, to, x->microbatch);
         if (m->parked[k] != id)
             continue;
         char path[32], pred[96], stuck[96] = "the end of its order";
@@ -587,8 +684,14 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         snprintf(path, sizeof path, "stage %d", dv);
         int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
         int pk = -1, pv = -1, xk;
-        if (op->part > 0 || !ps_dep_input(op->kind, v, m->SV, &pk, &pv, &xk))
+        if (op->part > 0 ||
+            !ps_dep_input(op->kind, v, m->SV, sim_replays(m, dv, mb), &pk, &pv, &xk))
             break;
+        /* an R also waits for its own forward, later in the same order */
+        if (op->kind == PS_OP_R && find_first(s, dv, PS_OP_F, op->chunk, mb) > m->next[dv]) {
+            pk = PS_OP_F;
+            pv = v;
+        }
         int pd = m->dev_of_v[pv];
         size_t pi = find_first(s, pd, pk, ps_vstage_chunk(pv, m->S, m->V, s->traversal), mb);
         sim_op_name(&s->dev_ops[pd][pi], pname, sizeof pname);
@@ -625,9 +728,13 @@ static bool complete(const struct sim *m)
 {
     if (m->firsts != m->lasts)
         return false;
-    for (size_t i = 0; i < (size_t)m->S * 3 * (size_t)m->V; i++)
-        if (m->dks[i].kbase >= 0 && m->dks[i].next != m->M)
-            return false;
+    for (int d = 0; d < m->S; d++)
+        for (int i = 0; i < PS_COMPUTE_KINDS * m->V; i++) {
+            const struct sim_dk *dk = &m->dks[(size_t)d * PS_COMPUTE_KINDS * (size_t)m->V + i];
+            int want = i / m->V == PS_OP_R ? m->n_r[d] : m->M;
+            if (dk->kbase >= 0 && dk->count != want)
+                return false;
+        }
     return true;
 }
 
@@ -673,7 +780,11 @@ enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigne
         sim_free(&m);
         return st;
     }
-    compile_rules(&m);
+    st = compile_rules(&m);
+    if (st != PS_OK) {
+        sim_free(&m);
+        return ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
+    }
     m.remaining = ps_schedule_n_ops(s);
     plan_allgathers(&m);
     sim_run_engine(&m);

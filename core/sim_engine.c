@@ -34,8 +34,10 @@ static inline void satisfy(struct sim *m, size_t k, int dev, int64_t t)
 void sim_deliver(struct sim *m, int32_t id)
 {
     const struct ps_transfer *x = &m->s->transfers[id];
-    int b = ps_boundary(m->s, x->kind, x->from_vstage);
-    satisfy(m, (size_t)m->bbase[b] + (size_t)x->microbatch, m->bto_dev[b], x->arrive_ns);
+    int b = ps_boundary(m->s, x->kind, x->from_vstage), to = m->bto_dev[b];
+    int32_t base =
+        m->brbase[b] >= 0 && sim_replays(m, to, x->microbatch) ? m->brbase[b] : m->bbase[b];
+    satisfy(m, (size_t)base + (size_t)x->microbatch, to, x->arrive_ns);
 }
 
 /* Transmission of transfer x (its transmission time parked in end_ns) on channel c from
@@ -114,8 +116,9 @@ static void rendezvous_post(struct sim *m, int d, size_t i, int64_t t)
     if (i + 1 >= m->s->dev_n[d])
         return;
     const struct ps_op *nx = &m->s->dev_ops[d][i + 1];
-    if (nx->part != 0 || nx->kind > PS_OP_B || nx->chunk >= m->V || nx->microbatch < 0 ||
-        nx->microbatch >= m->M)
+    /* the kinds that take an input from another device (R: the backward's, when replayed) */
+    if (nx->part != 0 || nx->kind == PS_OP_W || nx->kind > PS_OP_R || nx->chunk >= m->V ||
+        nx->microbatch < 0 || nx->microbatch >= m->M)
         return;
     size_t k = sim_key(m, nx->kind, m->vtab[d * m->V + nx->chunk], nx->microbatch);
     int32_t id = m->parked[k];
@@ -150,6 +153,7 @@ static void run_work(struct sim *m)
 {
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
     const bool by_mb = m->mt > 1, rendezvous = m->rendezvous;
+    const int *rank = m->rank;
     const struct sim_out *outs = m->outs;
     struct sim_in *in = m->in;
     uint8_t *seen = m->seen, *partsof = m->partsof;
@@ -169,7 +173,10 @@ static void run_work(struct sim *m)
         size_t i = first;
         int64_t t = m->free_at[d], busy = m->busy[d];
         double mem = m->mem[d], peak = m->peak[d];
-        struct sim_dk *dks = m->dks + (size_t)d * 3 * V;
+        struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
+        /* memory per microbatch: the same on every stage unless stages differ */
+        const double *fa = m->f_alloc != NULL ? m->f_alloc + (size_t)d * M : amb;
+        const double *af = m->a_free != NULL ? m->a_free + (size_t)d * M : amb;
         wait_key[d] = -1;
         while (i < n) {
             struct ps_op *op = &ops[i];
@@ -177,7 +184,7 @@ static void run_work(struct sim *m)
             unsigned kind = op->kind, ch = op->chunk, part = op->part, parts = op->parts;
             uint32_t mb = (uint32_t)op->microbatch;
             /* one branch for the fields (the check in device order says which is wrong) */
-            if ((kind > PS_OP_W) | (ch >= V) | (mb >= M) | (part >= parts) | (op->stage != d)) {
+            if ((kind > PS_OP_R) | (ch >= V) | (mb >= M) | (part >= parts) | (op->stage != d)) {
                 m->bad = true;
                 break;
             }
@@ -188,7 +195,11 @@ static void run_work(struct sim *m)
                 break;
             }
             if (part == 0) {
-                if ((int32_t)mb != dk->next) {
+                /* SPEC 3: microbatch order; backward kinds in backward rank with token
+                 * slices; R only where the stage replays, gaps allowed */
+                int32_t at = rank != NULL && kind != PS_OP_F ? rank[mb] : (int32_t)mb;
+                if (kind == PS_OP_R ? !sim_replays(m, d, (int)mb) || at < dk->next
+                                    : at != dk->next) {
                     m->bad = true;
                     break;
                 }
@@ -201,10 +212,12 @@ static void run_work(struct sim *m)
                 PREFETCH_W(&in[k + 8]);
                 if (first_at != NULL)
                     first_at[k] = (int32_t)i;
-                dk->next++;
+                dk->next = at + 1;
+                dk->count++;
                 firsts++;
-                if (kind == PS_OP_F) {
-                    mem += amb[mb];
+                if (kind == PS_OP_F || kind == PS_OP_R) {
+                    /* F keeps what R does not replay; R allocates that again */
+                    mem += kind == PS_OP_F ? fa[mb] : m->r_alloc[(size_t)d * M + mb];
                     if (mem > peak)
                         peak = mem;
                 }
@@ -238,11 +251,17 @@ static void run_work(struct sim *m)
             lasts++;
             if (last_at != NULL)
                 last_at[k] = (int32_t)(i - 1);
-            if (kind != PS_OP_F)
-                mem -= dk->free_fac * amb[mb];
+            if (kind == PS_OP_B || kind == PS_OP_W)
+                mem -= dk->free_fac * af[mb];
             const struct sim_out *o = &outs[dk->out];
             for (int j = dk->n_out; j > 0; j--, o++) {
                 size_t kc = (size_t)o->base + mb;
+                if (o->sel != SEL_FIXED) { /* recomputation: the consumer depends on mb */
+                    int64_t kr = sim_consumer(m, o, mb);
+                    if (kr < 0)
+                        continue;
+                    kc = (size_t)kr;
+                }
                 struct sim_in *ic = &in[kc];
                 PREFETCH_W(ic + 8);
                 if (o->slot0 < 0) { /* same device: this loop will see it */

@@ -20,9 +20,19 @@ enum sim_chan_mode {
     CH_GENERAL,     /* FCFS among several senders, ties or equal ranks: in time order */
 };
 
+/* How an output picks its consumer (recomputation makes it depend on the microbatch). */
+enum sim_sel {
+    SEL_FIXED = 0, /* base */
+    SEL_BWD,       /* the backward's entry: rbase (R) when the consumer's device replays the
+                      microbatch, else base (B) */
+    SEL_IF_R,      /* base, only when the consumer's device replays the microbatch */
+};
+
 /* One output of an op, compiled from ps_dep_rules for one (kind, vstage). */
 struct sim_out {
     int32_t base;   /* the consumer's key for microbatch 0 */
+    int32_t rbase;  /* SEL_BWD: the R consumer's key for microbatch 0 */
+    int32_t sel;    /* enum sim_sel */
     int32_t to_dev; /* the consumer's device */
     int32_t slot0;  /* the first transfer slot of the boundary, -1: same device */
     int32_t chan;   /* the channel, -1: none (the transmission takes no time) */
@@ -35,12 +45,15 @@ struct sim_out {
 
 /* What the engine needs of one (device, kind, chunk), compiled at setup. */
 struct sim_dk {
-    int32_t kbase;   /* the op's key for microbatch 0; -1: no such op (W without W) */
-    int32_t out;     /* its first output in sim.outs */
-    int32_t n_out;   /* its number of outputs */
-    int32_t next;    /* the microbatch its next part 0 must have (SPEC 3) */
+    int32_t kbase; /* the op's key for microbatch 0; -1: no such op (W without W) */
+    int32_t out;   /* its first output in sim.outs */
+    int32_t n_out; /* its number of outputs */
+    int32_t next;  /* the position its next part 0 must have (SPEC 3): the microbatch, or
+                      with token slices the backward rank for B, W and R (R: at least) */
+    int32_t count; /* parts 0 seen */
+    int32_t pad;
     int64_t dur;     /* its duration when it does not depend on the microbatch */
-    double free_fac; /* B and W: the share of a/V they free at their end (SPEC 5) */
+    double free_fac; /* B and W: the share of a they free at their end (SPEC 5) */
 };
 
 /* The inputs of one op key (kind, vstage, microbatch). */
@@ -69,14 +82,22 @@ struct sim {
     struct sim_in *in;
     uint8_t *seen;    /* ops cut into parts: parts seen so far */
     uint8_t *partsof; /* ops cut into parts: their part count, 0 before part 0 */
-    int64_t *whole;   /* (stage, kind, microbatch column): whole-stage durations */
+    int64_t *whole;   /* (stage, kind F/B/W/R, microbatch column): whole-stage durations */
     int mt;           /* columns of whole: M with per-microbatch scales, else 1 */
 
     /* the compiled rules: outputs, and per (device, kind, chunk) where they are */
     struct sim_out *outs; /* at most 3*SV*ps_n_dep_rules */
     int n_outs;
-    struct sim_dk *dks; /* S*3*V */
+    struct sim_dk *dks; /* S*4*V (F, B, W, R) */
     double *amb;        /* M: a/V of each microbatch (SPEC 5) */
+    /* memory per (device, microbatch) when stages differ (sc->mb_stage): what F allocates
+     * (a - r: it keeps what is not replayed) and what B and W free from (a); NULL: amb */
+    double *f_alloc, *a_free;
+    double *r_alloc; /* S*M: what R allocates again (r/V), NULL without recomputation */
+    uint8_t *has_r;  /* S*M: the device replays the microbatch (R ops), NULL: none */
+    int *rank;       /* M: backward rank with token slices, NULL: the microbatch */
+    int *by_rank;    /* M: the microbatch of a rank */
+    int *n_r;        /* S: microbatches a device replays (R ops per chunk) */
 
     /* per device */
     size_t *next;     /* the first op not yet timed */
@@ -95,6 +116,7 @@ struct sim {
     int64_t *btx;     /* transmission, ns; -1: depends on the microbatch */
     double *bbw;      /* bandwidth */
     int32_t *bbase;   /* the consumer's key for microbatch 0 */
+    int32_t *brbase;  /* the R consumer's key when the receiver replays the mb, -1: none */
     int32_t *bto_dev; /* the consumer's device */
     double *msg_mb;   /* M: message size */
     bool zero_ops;    /* an op may take no time: FCFS ties possible, no CH_INORDER */
@@ -145,6 +167,23 @@ struct sim {
 static inline size_t sim_key(const struct sim *m, int kind, int v, int mb)
 {
     return ((size_t)kind * (size_t)m->SV + (size_t)v) * (size_t)m->M + (size_t)mb;
+}
+
+/* True when device d replays microbatch mb (an R op per chunk). */
+static inline bool sim_replays(const struct sim *m, int d, int mb)
+{
+    return m->has_r != NULL && m->has_r[(size_t)d * (size_t)m->M + (size_t)mb];
+}
+
+/* The consumer key of output o for microbatch mb, or -1 when it has none for it. */
+static inline int64_t sim_consumer(const struct sim *m, const struct sim_out *o, size_t mb)
+{
+    if (o->sel == SEL_FIXED)
+        return (int64_t)o->base + (int64_t)mb;
+    bool r = sim_replays(m, o->to_dev, (int)mb);
+    if (o->sel == SEL_BWD)
+        return (int64_t)(r ? o->rbase : o->base) + (int64_t)mb;
+    return r ? (int64_t)o->base + (int64_t)mb : -1;
 }
 
 /* sim_check.c: every op of the model exactly once, parts in order, microbatch order, W

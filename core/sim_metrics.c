@@ -36,9 +36,11 @@ void sim_compute_metrics(struct ps_schedule *s)
                 makespan = op->end_ns;
             if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
                 continue; /* a malformed op read from a file: validate reports it */
-            double a = ps_scenario_memory_scale(sc, op->microbatch) / s->chunks;
-            if (op->kind == PS_OP_F && op->part == 0) {
-                cur += a;
+            double a = ps_scenario_stage_memory(sc, d, op->microbatch) / s->chunks;
+            double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / s->chunks;
+            /* F keeps what is not replayed; R allocates the rest again (docs/model.md) */
+            if ((op->kind == PS_OP_F || op->kind == PS_OP_R) && op->part == 0) {
+                cur += op->kind == PS_OP_F ? a - r : r;
                 if (cur > peak)
                     peak = cur;
             }

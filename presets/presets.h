@@ -38,6 +38,9 @@ struct ps_scenario_source {
     const char *preset;        /* NULL, or a preset name */
     const char *model;         /* NULL, or a model name/file for the calculator */
     const char *cluster;       /* NULL, or the calculator's cluster/layout spec */
+    /* NULL, or a workload file (--workload: JSON workload or lengths) put on the scenario
+     * before the edits; a lengths file keeps the scenario's own workload settings. */
+    const char *workload_file;
     int n_sets;
     const char *const *sets; /* "PATH=VALUE" strings */
     /* Called for an edit that did more than its field says (ps_scenario_edit's note), with

@@ -81,6 +81,37 @@ static void random_scenario(struct ps_scenario *sc, int *V, enum ps_traversal *t
             sc->per_microbatch[m].memory_scale = sc->per_microbatch[m].compute_scale;
         }
     }
+    if (rnd_int(0, 2) == 0) {
+        /* a workload: token slices (a microbatch continues its predecessor's sequence),
+         * per-stage memory and recomputation (an R op before B) */
+        if (sc->per_microbatch == NULL) {
+            sc->per_microbatch = calloc((size_t)M, sizeof *sc->per_microbatch);
+            assert_non_null(sc->per_microbatch);
+            for (int m = 0; m < M; m++) {
+                sc->per_microbatch[m].compute_scale = 1;
+                sc->per_microbatch[m].activation_scale = 1;
+                sc->per_microbatch[m].memory_scale = 1;
+            }
+        }
+        for (int m = 1; m < M; m++)
+            sc->per_microbatch[m].continues = rnd_int(0, 2) == 0;
+        sc->mb_stage = calloc((size_t)M * (size_t)S, sizeof *sc->mb_stage);
+        assert_non_null(sc->mb_stage);
+        for (int m = 0; m < M; m++)
+            for (int st = 0; st < S; st++) {
+                struct ps_mb_stage *e = &sc->mb_stage[(size_t)m * (size_t)S + (size_t)st];
+                if (rnd_int(0, 3) == 0) {
+                    e->has_memory_scale = true;
+                    e->memory_scale = rnd_int(1, 3) * 0.5;
+                }
+                if (rnd_int(0, 2) == 0) {
+                    e->recompute = rnd_int(1, 4) * 0.25;
+                    double a =
+                        e->has_memory_scale ? e->memory_scale : sc->per_microbatch[m].memory_scale;
+                    e->recompute_memory = a * rnd_int(0, 2) * 0.5;
+                }
+            }
+    }
     if (rnd_int(0, 3) == 0) {
         sc->has_data_parallel = true;
         sc->allgather_ms = rnd_pick(times, 5);
@@ -109,24 +140,53 @@ struct item {
     int16_t mb;
 };
 
-/* A random topological order of every op part: part j+1 after part j, a consumer after its
- * producer's last part, each (kind, vstage) in microbatch order (SPEC 3). The device orders
- * are its subsequences, so they can never deadlock. Returns the number of items. */
+/* The key of op (kind, v, mb). */
+static size_t okey(int SV, int M, int kind, int v, int mb)
+{
+    return ((size_t)kind * (size_t)SV + (size_t)v) * (size_t)M + (size_t)mb;
+}
+
+/* Whether part 0 of op (kind, v, mb) may come now in its kind's order: forwards in
+ * microbatch order, backward kinds in backward rank (token slices), R only where it exists
+ * (gaps allowed). */
+static bool order_ok(const uint8_t *done, const uint8_t *parts, const int *rank, const int *by_rank,
+                     int SV, int M, int kind, int v, int mb)
+{
+    if (kind == PS_OP_F)
+        return mb == 0 || done[okey(SV, M, kind, v, mb - 1)] > 0;
+    for (int r = rank[mb] - 1; r >= 0; r--) {
+        size_t k = okey(SV, M, kind, v, by_rank[r]);
+        if (parts[k] != 0)
+            return done[k] > 0;
+    }
+    return true;
+}
+
+/* A random topological order of every op part: part j+1 after part j, a consumer after
+ * its producers' last parts (the rules, with R where the stage replays), each kind of one
+ * vstage in its order (SPEC 3, token slices). The device orders are its subsequences, so
+ * they can never deadlock. Returns the number of items. */
 static size_t random_order(const struct ps_schedule *s, struct item *out, size_t cap)
 {
     int S = s->n_stages, V = s->chunks, SV = S * V, M = s->n_microbatches;
-    size_t nk = 3 * (size_t)SV * (size_t)M;
+    size_t nk = PS_COMPUTE_KINDS * (size_t)SV * (size_t)M;
     uint8_t *parts = calloc(nk, 1), *done = calloc(nk, 1); /* done: parts placed */
+    int *rank = malloc((size_t)M * sizeof *rank), *by_rank = malloc((size_t)M * sizeof *rank);
     assert_non_null(parts);
     assert_non_null(done);
+    assert_non_null(rank);
+    assert_non_null(by_rank);
+    ps_scenario_bwd_ranks(s->sc, rank, by_rank);
     size_t total = 0;
-    for (int kind = 0; kind < 3; kind++)
+    for (int kind = 0; kind < PS_COMPUTE_KINDS; kind++)
         for (int v = 0; v < SV; v++) {
             int d = ps_vstage_device(v, S, V, s->traversal);
             if (kind == PS_OP_W && !ps_schedule_has_w(s, d))
                 continue;
             for (int mb = 0; mb < M; mb++) {
-                size_t k = ((size_t)kind * (size_t)SV + (size_t)v) * (size_t)M + (size_t)mb;
+                if (kind == PS_OP_R && !ps_schedule_has_r(s, d, mb))
+                    continue;
+                size_t k = okey(SV, M, kind, v, mb);
                 parts[k] = (uint8_t)(rnd_int(0, 3) == 0 ? rnd_int(2, 4) : 1);
                 total += parts[k];
             }
@@ -142,22 +202,22 @@ static size_t random_order(const struct ps_schedule *s, struct item *out, size_t
                 continue;
             int mb = (int)(k % (size_t)M), v = (int)(k / (size_t)M % (size_t)SV);
             int kind = (int)(k / (size_t)M / (size_t)SV);
-            bool ok = true;
             if (done[k] == 0) {
-                if (mb > 0 && done[k - 1] == 0)
-                    ok = false; /* microbatch order of part 0 */
-                size_t p = SIZE_MAX;
-                if (kind == PS_OP_F && v > 0)
-                    p = k - (size_t)M;
-                else if (kind == PS_OP_B)
-                    p = v < SV - 1 ? k + (size_t)M : ((size_t)PS_OP_F * SV + v) * M + mb;
-                else if (kind == PS_OP_W)
-                    p = ((size_t)PS_OP_B * SV + v) * M + mb;
-                if (p != SIZE_MAX && done[p] != parts[p])
-                    ok = false;
+                int d = ps_vstage_device(v, S, V, s->traversal);
+                bool r = ps_schedule_has_r(s, d, mb);
+                size_t p[2] = {SIZE_MAX, SIZE_MAX}; /* producers */
+                int pk, pv, xk;
+                if (ps_dep_input(kind, v, SV, r, &pk, &pv, &xk))
+                    p[0] = okey(SV, M, pk, pv, mb);
+                if (kind == PS_OP_R)
+                    p[1] = okey(SV, M, PS_OP_F, v, mb); /* its own forward */
+                bool ok = order_ok(done, parts, rank, by_rank, SV, M, kind, v, mb);
+                for (int i = 0; i < 2 && ok; i++)
+                    ok = p[i] == SIZE_MAX || done[p[i]] == parts[p[i]];
+                if (!ok)
+                    continue;
             }
-            if (ok)
-                cand[nc++] = k;
+            cand[nc++] = k;
         }
         assert_true(nc > 0);
         size_t k = cand[rnd() % nc];
@@ -174,6 +234,8 @@ static size_t random_order(const struct ps_schedule *s, struct item *out, size_t
     free(cand);
     free(parts);
     free(done);
+    free(rank);
+    free(by_rank);
     return n;
 }
 
@@ -279,7 +341,7 @@ static void test_random_orders(void **state)
         for (size_t k = 0; k < nk; k++)
             ranks[k] = INT64_MAX;
         for (size_t i = 0; i < n; i++) {
-            if (items[i].part + 1 != items[i].parts || items[i].kind == PS_OP_W)
+            if (items[i].part + 1 != items[i].parts || items[i].kind >= PS_OP_W)
                 continue;
             int v = ps_vstage_of(items[i].dev, items[i].chunk, a->n_stages, V, tr);
             int xk = items[i].kind == PS_OP_F ? PS_XFER_ACTIVATION : PS_XFER_GRADIENT;

@@ -1,6 +1,6 @@
-/* The previous event-driven simulator (with the communication arrangements), kept for the
- * tests as an independent oracle: one binary heap of every event (op ends, arrivals,
- * channel frees, all-gather ends), processed an instant at a time.
+/* The previous event-driven simulator (communication arrangements, recomputation, token
+ * slices), kept for the tests as an independent oracle: one binary heap of every event (op
+ * ends, arrivals, channel frees, all-gather ends), processed an instant at a time.
  * tests/unit/core_sim_random.c times random orders with it and with ps_sim_run and
  * compares every op and transfer. It assumes valid orders (ops pushed with their model
  * durations; no checks) and fills no metrics (ps_sim_metrics does). */
@@ -28,15 +28,16 @@ struct ref_sim {
     struct ps_schedule *s;
     const struct ps_scenario *sc;
     int S, V, SV, M;
-    int *dev_of_v; /* SV */
-    int *vtab;     /* S*V: (stage, chunk) -> vstage */
-    bool *has_w;   /* S */
-    int32_t *pos;  /* 3*SV*M: index of part 0 in its device's order */
-    uint8_t *pend; /* 3*SV*M: inputs not yet arrived (part 0 only) */
-    size_t *next;  /* S: index of the running or next op */
-    uint8_t *busy; /* S */
-    int *bch;      /* 2*SV: channel per boundary, -1 none */
-    int *bslot;    /* 2*SV: first transfer slot / M, -1 when same device */
+    int *dev_of_v;  /* SV */
+    int *vtab;      /* S*V: (stage, chunk) -> vstage */
+    bool *has_w;    /* S */
+    int32_t *pos;   /* 4*SV*M (F, B, W, R): index of part 0 in its device's order */
+    uint8_t *pend;  /* 4*SV*M: inputs not yet arrived (part 0 only) */
+    uint8_t *has_r; /* S*M: the device replays that microbatch (an R op per chunk), NULL: none */
+    size_t *next;   /* S: index of the running or next op */
+    uint8_t *busy;  /* S */
+    int *bch;       /* 2*SV: channel per boundary, -1 none */
+    int *bslot;     /* 2*SV: first transfer slot / M, -1 when same device */
     struct ps_link *blink;
     int64_t *blat;  /* 2*SV: latency per boundary, ns */
     int64_t *btx;   /* 2*SV: transmission per boundary, ns; -1 = depends on microbatch */
@@ -55,6 +56,10 @@ struct ref_sim {
     int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
     size_t *ch_sent;
     int32_t *ch_cur; /* the transfer on the channel when its arrival rides on the free ref_event */
+    /* token slices (docs/model.md): B and W run in backward rank, rank[mb] and its inverse;
+     * NULL without slices (rank = microbatch). The slice dependencies themselves (F(v,m-1)
+     * before F(v,m), B(v,m) before B(v,m-1), both on one device) follow from that order. */
+    int *rank, *by_rank;
 
     /* Communication arrangement (docs/model.md): with a rendezvous a transfer is released to
      * its channel only once its receiver has posted the receive; blocking also holds the
@@ -66,6 +71,27 @@ struct ref_sim {
     int *hold;        /* S: transmissions the device waits for (blocking) */
     int32_t *held_by; /* S: the last transfer a held device waits for, for the report */
 };
+
+/* Position of an op's microbatch in its kind's order on a device (SPEC 3 generalised). */
+static inline int ref_order_pos(const struct ref_sim *m, int kind, int mb)
+{
+    return kind == PS_OP_F || m->rank == NULL ? mb : m->rank[mb];
+}
+
+/* The microbatch at position pos of a kind's order. */
+static inline int ref_order_mb(const struct ref_sim *m, int kind, int pos)
+{
+    return kind == PS_OP_F || m->by_rank == NULL ? pos : m->by_rank[pos];
+}
+
+/* The op that receives the backward's input of (v, mb): its R when the device replays that
+ * microbatch, else its B (docs/model.md, recomputation). */
+static inline int ref_bwd_entry(const struct ref_sim *m, int v, int mb)
+{
+    return m->has_r != NULL && m->has_r[(size_t)m->dev_of_v[v] * (size_t)m->M + (size_t)mb]
+               ? PS_OP_R
+               : PS_OP_B;
+}
 
 static inline size_t ref_key3(const struct ref_sim *m, int kind, int v, int mb)
 {
@@ -238,8 +264,8 @@ static inline void ref_satisfy(struct ref_sim *m, int kind, int v, int mb, int64
 static inline void ref_deliver(struct ref_sim *m, const struct ps_transfer *x)
 {
     int to = ps_boundary_to(m->s, x->kind, x->from_vstage);
-    ref_satisfy(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch,
-                x->arrive_ns);
+    ref_satisfy(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : ref_bwd_entry(m, to, x->microbatch),
+                to, x->microbatch, x->arrive_ns);
 }
 
 /* A blocking sender's transmission of x has ended at t. */
@@ -285,7 +311,7 @@ static inline void ref_send(struct ref_sim *m, int kind, int v, int mb, int chun
 {
     int b = ps_boundary(m->s, kind, v);
     int to = ps_boundary_to(m->s, kind, v);
-    int consumer = kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+    int consumer = kind == PS_XFER_ACTIVATION ? PS_OP_F : ref_bwd_entry(m, to, mb);
     if (m->bslot[b] < 0) {
         ref_satisfy(m, consumer, to, mb, t);
         return;
@@ -328,7 +354,11 @@ static inline void ref_op_end(struct ref_sim *m, int d, int64_t t)
             if (v < m->SV - 1)
                 ref_send(m, PS_XFER_ACTIVATION, v, mb, op->chunk, t);
             else
-                ref_satisfy(m, PS_OP_B, v, mb, t);
+                ref_satisfy(m, ref_bwd_entry(m, v, mb), v, mb, t);
+            if (v < m->SV - 1 && ref_bwd_entry(m, v, mb) == PS_OP_R)
+                ref_satisfy(m, PS_OP_R, v, mb, t); /* R replays this forward */
+        } else if (op->kind == PS_OP_R) {
+            ref_satisfy(m, PS_OP_B, v, mb, t);
         } else if (op->kind == PS_OP_B) {
             if (v > 0)
                 ref_send(m, PS_XFER_GRADIENT, v, mb, op->chunk, t);
@@ -336,13 +366,14 @@ static inline void ref_op_end(struct ref_sim *m, int d, int64_t t)
                 ref_satisfy(m, PS_OP_W, v, mb, t);
         }
     }
-    /* After the sends (a correction to the code this oracle was taken from, which posted
-     * first): the post may deliver the next op's input at once, and the device must not
-     * start that op before its blocking sends have let it go (docs/model.md). */
+    /* Two corrections to the code this oracle was taken from: the post comes after the
+     * sends (it may deliver the next op's input at once, and the device must not start
+     * that op before its blocking sends let it go), and an R posts its receive too (the
+     * gradient feeds it when the stage replays). docs/model.md. */
     if (m->rendezvous && m->next[d] < m->s->dev_n[d]) {
         /* the next op's receive is posted now: a message parked for it may go */
         const struct ps_op *nx = &m->s->dev_ops[d][m->next[d]];
-        if (nx->part == 0 && nx->kind <= PS_OP_B) {
+        if (nx->part == 0 && nx->kind != PS_OP_W) {
             size_t k = ref_key3(m, nx->kind, m->vtab[d * m->V + nx->chunk], nx->microbatch);
             int32_t id = m->parked[k];
             if (id >= 0) {
@@ -434,7 +465,8 @@ static inline void ref_plan_reduce_scatters(struct ref_sim *m)
         int64_t lane = s->dp_n[d] > 0 ? s->dp_ops[d][s->dp_n[d] - 1].end_ns : 0;
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            if (op->kind != last_kind || op->microbatch != m->M - 1 || op->part != op->parts - 1)
+            if (op->kind != last_kind || op->microbatch != ref_order_mb(m, last_kind, m->M - 1) ||
+                op->part != op->parts - 1)
                 continue;
             struct ps_op *rs = &s->dp_ops[d][s->dp_n[d]++];
             memset(rs, 0, sizeof *rs);
@@ -479,6 +511,9 @@ static inline void ref_sim_free(struct ref_sim *m)
     free(m->ch_ranks);
     free(m->ch_sent);
     free(m->ch_cur);
+    free(m->rank);
+    free(m->by_rank);
+    free(m->has_r);
     free(m->rel);
     free(m->parked);
     free(m->ch_x);
@@ -496,7 +531,7 @@ static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule
     m->SV = m->S * m->V;
     m->M = s->n_microbatches;
     size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
-    size_t nkeys = 3 * SV * M;
+    size_t nkeys = PS_COMPUTE_KINDS * SV * M;
     m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
     m->vtab = malloc(SV * sizeof *m->vtab);
     m->has_w = malloc(S * sizeof *m->has_w);
@@ -524,12 +559,30 @@ static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule
         m->has_w[d] = ps_schedule_has_w(s, d);
     for (int i = 0; i < m->M; i++)
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
+    if (ps_scenario_has_slices(m->sc)) {
+        m->rank = malloc(M * sizeof *m->rank);
+        m->by_rank = malloc(M * sizeof *m->by_rank);
+        if (m->rank == NULL || m->by_rank == NULL)
+            return PS_ENOMEM;
+        ps_scenario_bwd_ranks(m->sc, m->rank, m->by_rank);
+    }
     memset(m->pos, 0xff, nkeys * sizeof *m->pos);
     /* pending inputs: F needs F(v-1); B needs B(v+1) or, last, F(v); W needs B */
     for (int v = 0; v < m->SV; v++) {
         memset(m->pend + ref_key3(m, PS_OP_F, v, 0), v > 0 ? 1 : 0, M);
         memset(m->pend + ref_key3(m, PS_OP_B, v, 0), 1, M);
         memset(m->pend + ref_key3(m, PS_OP_W, v, 0), 1, M);
+        /* R waits for its forward and for the backward's input (on the last vstage that
+         * is the same forward) */
+        memset(m->pend + ref_key3(m, PS_OP_R, v, 0), v < m->SV - 1 ? 2 : 1, M);
+    }
+    if (ps_scenario_has_recompute(m->sc)) {
+        m->has_r = malloc(S * M);
+        if (m->has_r == NULL)
+            return PS_ENOMEM;
+        for (int d = 0; d < m->S; d++)
+            for (int i = 0; i < m->M; i++)
+                m->has_r[(size_t)d * M + (size_t)i] = ps_scenario_recompute(m->sc, d, i) > 0;
     }
     enum ps_status st = ps_build_channels(s, m->bch);
     if (st != PS_OK)
@@ -638,18 +691,6 @@ static inline enum ps_status ref_sim_setup(struct ref_sim *m, struct ps_schedule
 }
 
 /* Index of the last part of the op whose part 0 is at `first` on device d. */
-static inline size_t ref_last_part(const struct ps_schedule *s, int d, size_t first)
-{
-    const struct ps_op *p = &s->dev_ops[d][first];
-    size_t i = first;
-    while (i < s->dev_n[d] &&
-           !(s->dev_ops[d][i].kind == p->kind && s->dev_ops[d][i].chunk == p->chunk &&
-             s->dev_ops[d][i].microbatch == p->microbatch && s->dev_ops[d][i].part == p->parts - 1))
-        i++;
-    return i;
-}
-
-/* Blocking: a device held by a ref_send whose receiver never posts (docs/model.md). */
 /* Times s like ps_sim_run (same transfers, channels, lanes), then ps_sim_metrics. Returns
  * PS_OK, PS_EDEADLOCK or PS_ENOMEM. */
 static inline enum ps_status ref_sim_run(struct ps_schedule *s)

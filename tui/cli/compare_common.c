@@ -176,6 +176,12 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
                 return rc;
             break;
         case 'p':
+            /* a workload planning setting is an edit of the scenario's workload */
+            if (ps_cli_is_plan_param(optarg)) {
+                if (ps_cli_scenario_plan_param(&o->so, optarg) < 0)
+                    return PS_EXIT_USAGE;
+                break;
+            }
             /* optind - 1 is the value's own slot when given as a separate argument;
              * store the pointer itself, argv outlives the command. */
             o->param_kv[o->n_param++] = optarg;
