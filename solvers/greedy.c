@@ -1590,6 +1590,7 @@ const struct ps_solver ps_solver_greedy = {
     .min_chunks = 1,
     .max_chunks = 2,
     .slow = false,
+    .adaptive = true,
     .params = greedy_params,
     .n_params = sizeof greedy_params / sizeof greedy_params[0],
     .generate = greedy_generate,
