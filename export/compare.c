@@ -105,7 +105,7 @@ static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][160]
     }
 }
 
-static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
+enum ps_status ps_csv_field(struct ps_buf *out, const char *text, bool last)
 {
     enum ps_status st;
     /* a CSV file is often looked at with cat: names keep no control characters */
@@ -135,17 +135,17 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
     int nk = extra_keys(rows, n, keys, 64);
     enum ps_status st = PS_OK;
     for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++)
-        st = csv_field(out, columns[c], c + 1 == N_COLUMNS && nk == 0);
+        st = ps_csv_field(out, columns[c], c + 1 == N_COLUMNS && nk == 0);
     for (int k = 0; k < nk && st == PS_OK; k++)
-        st = csv_field(out, keys[k], k + 1 == nk);
+        st = ps_csv_field(out, keys[k], k + 1 == nk);
     for (size_t i = 0; i < n && st == PS_OK; i++) {
         char vals[N_COLUMNS][160];
         row_values(&rows[i], vals);
         for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++)
-            st = csv_field(out, vals[c], c + 1 == N_COLUMNS && nk == 0);
+            st = ps_csv_field(out, vals[c], c + 1 == N_COLUMNS && nk == 0);
         for (int k = 0; k < nk && st == PS_OK; k++) {
             const char *v = extra_value(&rows[i], keys[k]);
-            st = csv_field(out, v != NULL ? v : "", k + 1 == nk);
+            st = ps_csv_field(out, v != NULL ? v : "", k + 1 == nk);
         }
     }
     return st;
