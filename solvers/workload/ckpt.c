@@ -12,8 +12,8 @@
 
 #define TOL_GB 1e-9
 #define MAX_ILP_VARS 4000
-#define ILP_GAP 0.02  /* InfiniPipe solves to a 2 % gap */
-#define ILP_NODES 150 /* branch-and-bound nodes: a deterministic work limit */
+#define ILP_GAP 0.02   /* InfiniPipe solves to a 2 % gap */
+#define ILP_NODES 1000 /* branch-and-bound nodes: a deterministic work limit */
 
 /* One memory row: sum over terms of coef x var >= rhs (GB), at one event of one stage. */
 struct row {
