@@ -154,7 +154,9 @@ static enum ps_status stage_rows(struct model *md, enum ps_ckpt_policy p, int s,
              * chunks over the same window): keep only this one */
             struct row keep = md->rows[r];
             int from = md->rows[r - 1].first;
-            memmove(&md->terms[from], &md->terms[keep.first], (size_t)keep.n * sizeof *md->terms);
+            if (keep.n > 0)
+                memmove(&md->terms[from], &md->terms[keep.first],
+                        (size_t)keep.n * sizeof *md->terms);
             keep.first = from;
             md->rows[r - 1] = keep;
             md->n_terms = from + keep.n;
