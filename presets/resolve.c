@@ -105,7 +105,9 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
         /* A plain (not weak) reference: a weak one alone would never pull presets/models.c
          * out of the static library, and the calculator would look absent. */
         /* Its paths already say where ("model", "cluster.pp"). */
-        st = ps_scenario_from_model(src->model, src->cluster, sc, d);
+        struct ps_model_source ms = {src->model,        src->cluster,      src->model_over,
+                                     src->n_model_over, src->cluster_over, src->n_cluster_over};
+        st = ps_scenario_from_model_ex(&ms, sc, src->report, d);
     } else {
         const char *name = src->preset != NULL ? src->preset : PS_DEFAULT_PRESET;
         st = ps_preset_load(name, sc, d);

@@ -69,7 +69,7 @@ static bool evaluate(struct search *x, const int *w, bool forced)
     ps_schedule_clear(x->s);
     enum ps_status st = ps_fixed_push_1f1b(x->s, w, NULL);
     if (st == PS_OK)
-        st = ps_sim_run(x->s, NULL);
+        st = ps_sim_time(x->s, NULL); /* candidates: the makespan is what counts */
     if (st != PS_OK) {
         x->err = st;
         return false;
@@ -264,6 +264,7 @@ const struct ps_solver ps_solver_geopipe = {
     .min_chunks = 1,
     .max_chunks = 1,
     .slow = false,
+    .adaptive = true,
     .params = geopipe_params,
     .n_params = sizeof geopipe_params / sizeof geopipe_params[0],
     .generate = gen_geopipe,

@@ -548,6 +548,7 @@ const struct ps_solver ps_solver_optimal = {
     .min_chunks = 1,
     .max_chunks = 2,
     .slow = true,
+    .adaptive = true,
     .params = params,
     .n_params = sizeof params / sizeof params[0],
     .generate = generate,

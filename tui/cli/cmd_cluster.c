@@ -71,12 +71,13 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
     int c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":c:p:s:jf:w:o:h", opts, NULL)) != -1) {
+        int rc = -1;
         switch (c) {
         case 'c':
-            o->src.file = optarg;
+            rc = cli_once("cluster", &o->src.file, "--cluster", optarg);
             break;
         case OPT_PRESET:
-            o->src.preset = optarg;
+            rc = cli_once("cluster", &o->src.preset, "--preset", optarg);
             break;
         case OPT_SET:
             if (strchr(optarg, '=') == NULL)
@@ -84,22 +85,22 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
             o->sets[o->src.n_sets++] = optarg;
             break;
         case 'p':
-            o->policies = optarg;
+            rc = cli_once("cluster", &o->policies, "--policy", optarg);
             break;
         case 's':
-            o->schedule = optarg;
+            rc = cli_once("cluster", &o->schedule, "--schedule", optarg);
             break;
         case 'j':
             o->jobs = true;
             break;
         case OPT_JOB:
-            o->job = optarg;
+            rc = cli_once("cluster", &o->job, "--job", optarg);
             break;
         case 'f':
-            o->format = optarg;
+            rc = cli_once("cluster", &o->format, "--format", optarg);
             break;
         case OPT_FIGURE:
-            o->figure = optarg;
+            rc = cli_once("cluster", &o->figure, "--figure", optarg);
             break;
         case 'w': {
             char *end;
@@ -111,13 +112,15 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
             break;
         }
         case 'o':
-            o->out = optarg;
+            rc = cli_once("cluster", &o->out, "--output", optarg);
             break;
         case 'h':
             return cli_print_help(env, "cluster");
         default:
             return cli_getopt_error("cluster", c, argv);
         }
+        if (rc >= 0)
+            return rc;
     }
     if (optind < argc)
         o->step = argv[optind++];
