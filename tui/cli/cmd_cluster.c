@@ -44,7 +44,8 @@ const char cli_help_cluster[] =
     "                         or pareto (cost against average JCT); default gantt for one\n"
     "                         policy, pareto for several\n"
     "  -w, --width PX         width of the svg figure\n"
-    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n";
 
 static void opts_fini(struct cli_cluster_opts *o)
 {
@@ -66,17 +67,20 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
                                          {"figure", required_argument, NULL, OPT_FIGURE},
                                          {"width", required_argument, NULL, 'w'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"force", no_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    int c;
+    int c, rc;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":c:p:s:jf:w:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
-            o->src.file = optarg;
+            if ((rc = cli_once("cluster", &o->src.file, "--cluster", optarg)) >= 0)
+                return rc;
             break;
         case OPT_PRESET:
-            o->src.preset = optarg;
+            if ((rc = cli_once("cluster", &o->src.preset, "--preset", optarg)) >= 0)
+                return rc;
             break;
         case OPT_SET:
             if (strchr(optarg, '=') == NULL)
@@ -84,22 +88,27 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
             o->sets[o->src.n_sets++] = optarg;
             break;
         case 'p':
-            o->policies = optarg;
+            if ((rc = cli_once("cluster", &o->policies, "--policy", optarg)) >= 0)
+                return rc;
             break;
         case 's':
-            o->schedule = optarg;
+            if ((rc = cli_once("cluster", &o->schedule, "--schedule", optarg)) >= 0)
+                return rc;
             break;
         case 'j':
             o->jobs = true;
             break;
         case OPT_JOB:
-            o->job = optarg;
+            if ((rc = cli_once("cluster", &o->job, "--job", optarg)) >= 0)
+                return rc;
             break;
         case 'f':
-            o->format = optarg;
+            if ((rc = cli_once("cluster", &o->format, "--format", optarg)) >= 0)
+                return rc;
             break;
         case OPT_FIGURE:
-            o->figure = optarg;
+            if ((rc = cli_once("cluster", &o->figure, "--figure", optarg)) >= 0)
+                return rc;
             break;
         case 'w': {
             char *end;
@@ -111,7 +120,11 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
             break;
         }
         case 'o':
-            o->out = optarg;
+            if ((rc = cli_once("cluster", &o->out, "--output", optarg)) >= 0)
+                return rc;
+            break;
+        case 'F':
+            cli_set_force(true);
             break;
         case 'h':
             return cli_print_help(env, "cluster");

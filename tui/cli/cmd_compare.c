@@ -27,7 +27,8 @@ const char cli_help_compare[] =
     "                         the schedules stacked on one time axis; with -o FILE ending\n"
     "                         in .csv, .json or .svg the format follows the file name\n"
     "  -w, --width PX         width of the svg figure (default 1000, at least 320)\n"
-    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n";
 
 /* compare --format svg: runs every schedule, keeps the ones that ran and draws them
  * stacked on one time axis. A schedule that cannot run is reported on stderr and left
