@@ -4,7 +4,7 @@ BUILD ?= build
 CMAKE_FLAGS ?= $(if $(CI),-DPS_WERROR=ON,)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
-           libcmocka-dev tmux clang-format
+           libcmocka-dev tmux clang-format parallel
 
 .PHONY: all deps build build-release run test test-asan test-tsan bench clean
 

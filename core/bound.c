@@ -52,10 +52,13 @@ int64_t ps_lower_bound_ns(const struct ps_scenario *sc)
     for (int d = 0; d < S; d++) {
         for (int m = 0; m < t.mt; m++) {
             size_t i = (size_t)d * (size_t)t.mt + (size_t)m;
+            /* an R op (recomputation) sits on the backward's path of every schedule: it
+             * counts with B */
+            int64_t r = ps_scenario_stage_time_ns(sc, d, m, PS_TIME_R);
             t.f[i] = ps_scenario_stage_time_ns(sc, d, m, PS_TIME_F);
-            t.b[i] = ps_scenario_stage_time_ns(sc, d, m, PS_TIME_B);
+            t.b[i] = ps_scenario_stage_time_ns(sc, d, m, PS_TIME_B) + r;
             int64_t split = t.b[i] + ps_scenario_stage_time_ns(sc, d, m, PS_TIME_W);
-            int64_t comb = ps_scenario_stage_time_ns(sc, d, m, PS_TIME_B_COMBINED);
+            int64_t comb = ps_scenario_stage_time_ns(sc, d, m, PS_TIME_B_COMBINED) + r;
             t.bw[i] = split < comb ? split : comb;
             t.up[i] = d + 1 < S ? link_cost(sc, d, d + 1, m) : 0;
             t.down[i] = d + 1 < S ? link_cost(sc, d + 1, d, m) : 0;

@@ -38,8 +38,10 @@ static int64_t post_time(const struct acct *A, const struct ps_transfer *x)
     int to = ps_boundary_to(A->s, x->kind, x->from_vstage);
     if (to < 0)
         return 0;
-    int32_t i = L->first[ps_op_key(L, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to,
-                                   x->microbatch)];
+    int ckind = x->kind == PS_XFER_ACTIVATION           ? PS_OP_F
+                : ps_lookup_has_r(L, to, x->microbatch) ? PS_OP_R /* the gradient feeds R */
+                                                        : PS_OP_B;
+    int32_t i = L->first[ps_op_key(L, ckind, to, x->microbatch)];
     return i > 0 ? A->s->dev_ops[L->dev_of_v[to]][i - 1].end_ns : 0;
 }
 
@@ -77,7 +79,7 @@ static void charge_receive(struct acct *A, const struct ps_transfer *x, int64_t 
 static const struct ps_transfer *input_xfer(const struct acct *A, int kind, int v, int mb)
 {
     int pkind, pv, xkind;
-    if (!ps_input_of(A->L, kind, v, &pkind, &pv, &xkind) || xkind < 0)
+    if (!ps_input_of(A->L, kind, v, mb, &pkind, &pv, &xkind) || xkind < 0)
         return NULL;
     int32_t t = A->L->xfer[ps_xfer_key(A->s, (enum ps_xfer_kind)xkind, pv, mb)];
     return t >= 0 ? &A->s->transfers[t] : NULL;
@@ -123,7 +125,9 @@ static void charge_gap(struct acct *A, int d, size_t i, int64_t a, int64_t b, do
     if (sc->has_memory_limit && next_f >= 0) {
         /* a later forward could have run but did not fit: memory, from its input on */
         const struct ps_op *f = &s->dev_ops[d][next_f];
-        double a_f = ps_scenario_memory_scale(sc, f->microbatch) / s->chunks;
+        double a_f = (ps_scenario_stage_memory(sc, d, f->microbatch) -
+                      ps_scenario_recompute_memory(sc, d, f->microbatch)) /
+                     s->chunks;
         if (held + a_f > sc->memory_limit + 1e-9) {
             int64_t r = f_ready(A, d, (size_t)next_f, next_f_first);
             if (r < b) {
@@ -136,7 +140,7 @@ static void charge_gap(struct acct *A, int d, size_t i, int64_t a, int64_t b, do
     if (b <= a)
         return;
     int64_t x_end = a, g_end = first_of_chunk && o->kind == PS_OP_F ? ag_end(s, d, o->chunk) : a;
-    if (o->part == 0 && o->kind <= PS_OP_W) {
+    if (o->part == 0 && o->kind <= PS_OP_R) {
         const struct ps_transfer *x =
             input_xfer(A, o->kind, A->L->vtab[d * A->L->V + o->chunk], o->microbatch);
         if (x != NULL) {
@@ -194,7 +198,7 @@ static void device(struct acct *A, int d, long *next_f)
     int64_t cursor = 0;
     for (size_t i = 0; i < n; i++) {
         const struct ps_op *o = &ops[i];
-        if (o->kind > PS_OP_W || o->chunk >= A->L->V || o->microbatch < 0 ||
+        if (o->kind > PS_OP_R || o->chunk >= A->L->V || o->microbatch < 0 ||
             o->microbatch >= s->n_microbatches)
             continue; /* a malformed op read from a file: validate reports it */
         bool first = o->kind == PS_OP_F && o->part == 0 && !(seen >> o->chunk & 1u);
@@ -206,9 +210,12 @@ static void device(struct acct *A, int d, long *next_f)
         if (o->start_ns > cursor)
             charge_gap(A, d, i, cursor, o->start_ns, held, next_f[i], nf_first, first);
         cursor = o->end_ns > cursor ? o->end_ns : cursor;
-        double a = ps_scenario_memory_scale(s->sc, o->microbatch) / s->chunks;
+        double a = ps_scenario_stage_memory(s->sc, d, o->microbatch) / s->chunks;
+        double r = ps_scenario_recompute_memory(s->sc, d, o->microbatch) / s->chunks;
         if (o->kind == PS_OP_F && o->part == 0)
-            held += a;
+            held += a - r; /* F keeps what R does not replay */
+        if (o->kind == PS_OP_R && o->part == 0)
+            held += r;
         if (o->part + 1 == o->parts && o->kind == PS_OP_B)
             held -= has_w ? (1 - w) * a : a;
         if (o->part + 1 == o->parts && o->kind == PS_OP_W)

@@ -149,14 +149,18 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
     /* the latest input: its time and a description */
     int64_t in_t = -1;
     bool sane = op->chunk < V && op->microbatch >= 0 && op->microbatch < s->n_microbatches;
-    if (op->part == 0 && op->kind <= PS_OP_W && sane) {
+    if (op->part == 0 && op->kind <= PS_OP_R && sane) {
         int v = ps_vstage_of(stage, op->chunk, S, V, tr), mb = op->microbatch;
-        /* the main input: F(v-1), B(v+1) or F(v) on the last vstage, B(v) for W */
+        /* the main input: F(v-1), B(v+1) or F(v) on the last vstage (for R, and for B
+         * without R), R(v) for B with R, B(v) for W */
         int pk = -1, pv = -1;
         if (op->kind == PS_OP_F && v > 0) {
             pk = PS_OP_F;
             pv = v - 1;
-        } else if (op->kind == PS_OP_B) {
+        } else if (op->kind == PS_OP_B && ps_schedule_has_r(s, stage, mb)) {
+            pk = PS_OP_R;
+            pv = v;
+        } else if (op->kind == PS_OP_B || op->kind == PS_OP_R) {
             pk = v < SV - 1 ? PS_OP_B : PS_OP_F;
             pv = v < SV - 1 ? v + 1 : v;
         } else if (op->kind == PS_OP_W) {
@@ -343,10 +347,10 @@ size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
         int nd = -1;
         size_t ni = 0;
         /* an input with zero slack, followed through its transfer and channel queue */
-        if (op->part == 0 && op->kind <= PS_OP_W && op->chunk < L.V && op->microbatch >= 0 &&
+        if (op->part == 0 && op->kind <= PS_OP_R && op->chunk < L.V && op->microbatch >= 0 &&
             op->microbatch < L.M) {
             int v = L.vtab[d * L.V + op->chunk], pk, pv, xk;
-            if (ps_input_of(&L, op->kind, v, &pk, &pv, &xk)) {
+            if (ps_input_of(&L, op->kind, v, op->microbatch, &pk, &pv, &xk)) {
                 int32_t xi = xk >= 0 ? L.xfer[ps_xfer_key(s, xk, pv, op->microbatch)] : -1;
                 int32_t pi = -1;
                 int pd = -1, pm = op->microbatch;

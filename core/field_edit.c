@@ -129,7 +129,9 @@ enum ps_status ps_scenario_reshape(struct ps_scenario *sc, int n_dcs, const int 
         if (pm != NULL)
             for (int i = 0; i < m; i++)
                 pm[i] = i < sc->n_microbatches ? sc->per_microbatch[i]
-                                               : (struct ps_mb_scale){1.0, 1.0, 1.0, false};
+                                               : (struct ps_mb_scale){.compute_scale = 1.0,
+                                                                      .activation_scale = 1.0,
+                                                                      .memory_scale = 1.0};
     }
     if (dcs == NULL || (sc->per_stage != NULL && ps == NULL) ||
         (sc->per_microbatch != NULL && pm == NULL)) {
@@ -151,6 +153,20 @@ enum ps_status ps_scenario_reshape(struct ps_scenario *sc, int n_dcs, const int 
     free(tmp.dcs);
     free(tmp.per_stage);
     free(tmp.per_microbatch);
+    /* per-stage memory and recomputation of microbatches: kept where the shape holds (the
+     * same stages), dropped otherwise (a workload derives them again) */
+    if (tmp.mb_stage != NULL && ((int)s_total != sc->n_stages || pm == NULL)) {
+        free(tmp.mb_stage);
+        tmp.mb_stage = NULL;
+    } else if (tmp.mb_stage != NULL && m != sc->n_microbatches) {
+        struct ps_mb_stage *e = calloc((size_t)m * (size_t)s_total, sizeof *e);
+        if (e != NULL) {
+            int keep = m < sc->n_microbatches ? m : sc->n_microbatches;
+            memcpy(e, tmp.mb_stage, (size_t)keep * (size_t)s_total * sizeof *e);
+        }
+        free(tmp.mb_stage);
+        tmp.mb_stage = e;
+    }
     tmp.dcs = dcs;
     tmp.n_dcs = n_dcs;
     tmp.per_stage = ps;
@@ -336,7 +352,8 @@ static enum ps_status ensure_per_microbatch(struct ps_scenario *tmp)
     if (tmp->per_microbatch == NULL)
         return PS_ENOMEM;
     for (int m = 0; m < tmp->n_microbatches; m++)
-        tmp->per_microbatch[m] = (struct ps_mb_scale){1.0, 1.0, 1.0, false};
+        tmp->per_microbatch[m] = (struct ps_mb_scale){
+            .compute_scale = 1.0, .activation_scale = 1.0, .memory_scale = 1.0};
     return PS_OK;
 }
 

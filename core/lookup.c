@@ -13,20 +13,28 @@ enum ps_status ps_lookup_build(struct ps_lookup *L, const struct ps_schedule *s)
     L->V = s->chunks;
     L->SV = L->S * L->V;
     L->M = s->n_microbatches;
-    size_t nk = 3 * (size_t)L->SV * (size_t)L->M, nx = 2 * (size_t)L->SV * (size_t)L->M;
+    size_t nk = PS_COMPUTE_KINDS * (size_t)L->SV * (size_t)L->M;
+    size_t nx = 2 * (size_t)L->SV * (size_t)L->M;
     L->dev_of_v = malloc((size_t)L->SV * sizeof *L->dev_of_v);
     L->vtab = malloc((size_t)L->SV * sizeof *L->vtab);
     L->first = malloc(nk * sizeof *L->first);
     L->last = malloc(nk * sizeof *L->last);
     L->xfer = malloc(nx * sizeof *L->xfer);
+    L->rank = malloc((size_t)L->M * sizeof *L->rank);
+    bool any_r = ps_scenario_has_recompute(s->sc);
+    L->has_r = any_r ? malloc((size_t)L->S * (size_t)L->M) : NULL;
     if (L->dev_of_v == NULL || L->vtab == NULL || L->first == NULL || L->last == NULL ||
-        L->xfer == NULL) {
+        L->xfer == NULL || L->rank == NULL || (any_r && L->has_r == NULL)) {
         ps_lookup_fini(L);
         return PS_ENOMEM;
     }
     memset(L->first, 0xff, nk * sizeof *L->first);
     memset(L->last, 0xff, nk * sizeof *L->last);
     memset(L->xfer, 0xff, nx * sizeof *L->xfer);
+    ps_scenario_bwd_ranks(s->sc, L->rank, NULL);
+    for (int d = 0; any_r && d < L->S; d++)
+        for (int m = 0; m < L->M; m++)
+            L->has_r[(size_t)d * (size_t)L->M + (size_t)m] = ps_schedule_has_r(s, d, m);
     for (int v = 0; v < L->SV; v++) {
         int d = ps_vstage_device(v, L->S, L->V, s->traversal);
         L->dev_of_v[v] = d;
@@ -35,7 +43,7 @@ enum ps_status ps_lookup_build(struct ps_lookup *L, const struct ps_schedule *s)
     for (int d = 0; d < L->S; d++) {
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            if (op->kind > PS_OP_W || op->chunk >= L->V || op->microbatch < 0 ||
+            if (op->kind > PS_OP_R || op->chunk >= L->V || op->microbatch < 0 ||
                 op->microbatch >= L->M)
                 continue;
             size_t k = ps_op_key(L, op->kind, L->vtab[d * L->V + op->chunk], op->microbatch);
@@ -64,11 +72,22 @@ void ps_lookup_fini(struct ps_lookup *L)
     free(L->first);
     free(L->last);
     free(L->xfer);
+    free(L->rank);
+    free(L->has_r);
     memset(L, 0, sizeof *L);
 }
 
-bool ps_input_of(const struct ps_lookup *L, int kind, int v, int *pkind, int *pv, int *xkind)
+bool ps_input_of(const struct ps_lookup *L, int kind, int v, int mb, int *pkind, int *pv,
+                 int *xkind)
 {
+    if (kind == PS_OP_B && ps_lookup_has_r(L, v, mb)) {
+        *xkind = -1;
+        *pkind = PS_OP_R;
+        *pv = v;
+        return true;
+    }
+    if (kind == PS_OP_R)
+        kind = PS_OP_B; /* R takes the backward's input */
     *xkind = -1;
     if (kind == PS_OP_F) {
         if (v == 0)

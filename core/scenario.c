@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/units.h"
+#include "core/workload.h"
 
 void ps_scenario_init(struct ps_scenario *sc)
 {
@@ -26,6 +27,8 @@ void ps_scenario_fini(struct ps_scenario *sc)
     free(sc->per_stage);
     free(sc->pairs);
     free(sc->per_microbatch);
+    free(sc->mb_stage);
+    ps_workload_free(sc->workload);
     ps_scenario_init(sc);
 }
 
@@ -61,6 +64,14 @@ enum ps_status ps_scenario_copy(struct ps_scenario *dst, const struct ps_scenari
     dst->per_microbatch =
         dup_array(src->per_microbatch, (size_t)(src->n_microbatches > 0 ? src->n_microbatches : 0),
                   sizeof *src->per_microbatch, &failed);
+    dst->mb_stage = NULL;
+    if (src->mb_stage != NULL && src->per_microbatch != NULL)
+        dst->mb_stage =
+            dup_array(src->mb_stage, (size_t)src->n_microbatches * (size_t)src->n_stages,
+                      sizeof *src->mb_stage, &failed);
+    dst->workload = NULL;
+    if (src->workload != NULL && (dst->workload = ps_workload_dup(src->workload)) == NULL)
+        failed = true;
     if (failed) {
         ps_scenario_fini(dst);
         return PS_ENOMEM;
@@ -309,8 +320,13 @@ static enum ps_status check_times_fit(const struct ps_scenario *sc, struct ps_di
     double max_mb = 1.0, min_mb = 1.0, max_act = 1.0;
     for (int m = 0; sc->per_microbatch != NULL && m < sc->n_microbatches; m++) {
         const struct ps_mb_scale *ms = &sc->per_microbatch[m];
-        if (ms->compute_scale > max_mb)
-            max_mb = ms->compute_scale, max_m = m;
+        double top = ms->compute_scale;
+        if (ms->has_backward_scale && ms->backward_scale > top)
+            top = ms->backward_scale;
+        if (ms->has_weight_scale && ms->weight_scale > top)
+            top = ms->weight_scale;
+        if (top > max_mb)
+            max_mb = top, max_m = m;
         if (ms->compute_scale < min_mb)
             min_mb = ms->compute_scale, min_m = m;
         if (ms->activation_scale > max_act)
@@ -318,11 +334,13 @@ static enum ps_status check_times_fit(const struct ps_scenario *sc, struct ps_di
     }
     if (check_scaled_times(sc, min_m, d) != PS_OK)
         return PS_EINVAL;
+    double r_factor = ps_scenario_has_recompute(sc) ? 2.0 : 1.0;
     double work = 0, most = -1;
     int most_stage = 0;
     for (int s = 0; s < sc->n_stages; s++) {
         struct ps_compute c = ps_scenario_stage_compute(sc, s);
-        double worst = (c.forward_ms + c.backward_ms + c.weight_ms) *
+        /* an R op replays at most the whole forward: count it twice when any */
+        double worst = (c.forward_ms * r_factor + c.backward_ms + c.weight_ms) *
                        sc->dcs[ps_scenario_dc_of(sc, s)].compute_scale * max_mb *
                        (double)sc->n_microbatches;
         work += worst;
@@ -359,6 +377,78 @@ static enum ps_status check_times_fit(const struct ps_scenario *sc, struct ps_di
         return too_large(sc, d, &why);
     }
     return PS_OK;
+}
+
+/* The workload fields of one per_microbatch entry: B/W scales, the slice and pipeline
+ * structure, the per-stage memory and recomputation. */
+static bool check_mb_extra(const struct ps_scenario *sc, int m, struct ps_diag *d)
+{
+    char path[160];
+    const struct ps_mb_scale *ms = &sc->per_microbatch[m];
+    snprintf(path, sizeof path, "per_microbatch.%d.backward_scale", m);
+    if (ms->has_backward_scale && !check_num(d, path, ms->backward_scale, 0, true))
+        return false;
+    snprintf(path, sizeof path, "per_microbatch.%d.weight_scale", m);
+    if (ms->has_weight_scale && !check_num(d, path, ms->weight_scale, 0, true))
+        return false;
+    snprintf(path, sizeof path, "per_microbatch.%d.continues", m);
+    if (ms->continues && m == 0) {
+        ps_diag_set(d, PS_EINVAL, path, "the first microbatch cannot continue a sequence");
+        return false;
+    }
+    snprintf(path, sizeof path, "per_microbatch.%d.pipeline", m);
+    int prev = m > 0 ? sc->per_microbatch[m - 1].pipeline : 0;
+    if (ms->pipeline < 0 || ms->pipeline < prev || ms->pipeline > prev + 1 ||
+        (m == 0 && ms->pipeline != 0)) {
+        ps_diag_set(d, PS_EINVAL, path,
+                    "must be %s (got %d): pipelines are numbered from 0 in microbatch order",
+                    m == 0 ? "0" : "the previous entry's or one more", ms->pipeline);
+        return false;
+    }
+    if (ms->continues && ms->pipeline != prev) {
+        ps_diag_set(d, PS_EINVAL, path,
+                    "must equal the previous entry's (%d): slices of one sequence run in one "
+                    "pipeline",
+                    prev);
+        return false;
+    }
+    snprintf(path, sizeof path, "per_microbatch.%d.tokens", m);
+    if (ms->tokens < 0 || ms->context < 0) {
+        ps_diag_set(d, PS_EINVAL, path, "must be >= 0");
+        return false;
+    }
+    if (sc->mb_stage == NULL)
+        return true;
+    for (int s = 0; s < sc->n_stages; s++) {
+        const struct ps_mb_stage *e = &sc->mb_stage[(size_t)m * (size_t)sc->n_stages + (size_t)s];
+        snprintf(path, sizeof path, "per_microbatch.%d.per_stage.%d.memory_scale", m, s);
+        if (e->has_memory_scale && !check_num(d, path, e->memory_scale, 0, true))
+            return false;
+        snprintf(path, sizeof path, "per_microbatch.%d.per_stage.%d.recompute", m, s);
+        if (!check_num(d, path, e->recompute, 0, false))
+            return false;
+        if (e->recompute > 1) {
+            ps_diag_set(d, PS_EINVAL, path, "must be <= 1 (got %g)", e->recompute);
+            return false;
+        }
+        snprintf(path, sizeof path, "per_microbatch.%d.per_stage.%d.recompute_memory", m, s);
+        if (!check_num(d, path, e->recompute_memory, 0, false))
+            return false;
+        double a = ps_scenario_stage_memory(sc, s, m);
+        if (e->recompute_memory > a * (1 + 1e-12)) {
+            ps_diag_set(d, PS_EINVAL, path,
+                        "must be at most the microbatch's memory on that stage (%g, got %g)", a,
+                        e->recompute_memory);
+            return false;
+        }
+        if (e->recompute_memory > 0 && e->recompute == 0) {
+            ps_diag_set(d, PS_EINVAL, path,
+                        "needs a recompute > 0 (the memory comes back only when R replays "
+                        "the forward)");
+            return false;
+        }
+    }
+    return true;
 }
 
 enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag *d)
@@ -482,7 +572,16 @@ enum ps_status ps_scenario_validate(const struct ps_scenario *sc, struct ps_diag
                 if (!check_num(d, path, ms->memory_scale, 0, true))
                     return PS_EINVAL;
             }
+            if (!check_mb_extra(sc, m, d))
+                return PS_EINVAL;
         }
+    } else if (sc->mb_stage != NULL) {
+        return ps_diag_set(d, PS_EINVAL, "per_microbatch", "per-stage entries need per_microbatch");
+    }
+    if (sc->workload != NULL) {
+        enum ps_status wst = ps_workload_validate(sc->workload, sc->n_stages, d);
+        if (wst != PS_OK)
+            return wst;
     }
     return check_times_fit(sc, d);
 }
@@ -566,11 +665,24 @@ struct ps_compute ps_scenario_stage_compute(const struct ps_scenario *sc, int st
     return sc->compute;
 }
 
-static double mb_compute_scale(const struct ps_scenario *sc, int microbatch)
+static double mb_scale(const struct ps_scenario *sc, int microbatch, enum ps_time_kind kind)
 {
     if (sc->per_microbatch == NULL || microbatch < 0)
         return 1.0;
-    return sc->per_microbatch[microbatch].compute_scale;
+    const struct ps_mb_scale *m = &sc->per_microbatch[microbatch];
+    if (kind == PS_TIME_B && m->has_backward_scale)
+        return m->backward_scale;
+    if (kind == PS_TIME_W && m->has_weight_scale)
+        return m->weight_scale;
+    return m->compute_scale;
+}
+
+static const struct ps_mb_stage *mb_stage(const struct ps_scenario *sc, int stage, int microbatch)
+{
+    if (sc->mb_stage == NULL || sc->per_microbatch == NULL || microbatch < 0 || stage < 0 ||
+        microbatch >= sc->n_microbatches || stage >= sc->n_stages)
+        return NULL;
+    return &sc->mb_stage[(size_t)microbatch * (size_t)sc->n_stages + (size_t)stage];
 }
 
 int64_t ps_scenario_stage_time_ns(const struct ps_scenario *sc, int stage, int microbatch,
@@ -580,20 +692,26 @@ int64_t ps_scenario_stage_time_ns(const struct ps_scenario *sc, int stage, int m
     double ms = 0;
     switch (kind) {
     case PS_TIME_F:
-        ms = c.forward_ms;
+        ms = c.forward_ms * mb_scale(sc, microbatch, PS_TIME_F);
         break;
     case PS_TIME_B:
-        ms = c.backward_ms;
+        ms = c.backward_ms * mb_scale(sc, microbatch, PS_TIME_B);
         break;
     case PS_TIME_W:
-        ms = c.weight_ms;
+        ms = c.weight_ms * mb_scale(sc, microbatch, PS_TIME_W);
         break;
     case PS_TIME_B_COMBINED:
-        ms = c.backward_ms + c.weight_ms;
+        /* one rounding for the sum (docs/model.md, Time) */
+        ms = c.backward_ms * mb_scale(sc, microbatch, PS_TIME_B) +
+             c.weight_ms * mb_scale(sc, microbatch, PS_TIME_W);
+        break;
+    case PS_TIME_R:
+        ms = c.forward_ms * mb_scale(sc, microbatch, PS_TIME_F) *
+             ps_scenario_recompute(sc, stage, microbatch);
         break;
     }
     double scale = sc->dcs[ps_scenario_dc_of(sc, stage)].compute_scale;
-    return ps_ms_to_ns(ms * scale * mb_compute_scale(sc, microbatch));
+    return ps_ms_to_ns(ms * scale);
 }
 
 int64_t ps_split_ns(int64_t total_ns, int part, int parts)
@@ -626,6 +744,77 @@ double ps_scenario_memory_scale(const struct ps_scenario *sc, int microbatch)
         return 1.0;
     const struct ps_mb_scale *m = &sc->per_microbatch[microbatch];
     return m->has_memory_scale ? m->memory_scale : m->compute_scale;
+}
+
+double ps_scenario_stage_memory(const struct ps_scenario *sc, int stage, int microbatch)
+{
+    const struct ps_mb_stage *e = mb_stage(sc, stage, microbatch);
+    if (e != NULL && e->has_memory_scale)
+        return e->memory_scale;
+    return ps_scenario_memory_scale(sc, microbatch);
+}
+
+double ps_scenario_recompute(const struct ps_scenario *sc, int stage, int microbatch)
+{
+    const struct ps_mb_stage *e = mb_stage(sc, stage, microbatch);
+    return e != NULL ? e->recompute : 0.0;
+}
+
+double ps_scenario_recompute_memory(const struct ps_scenario *sc, int stage, int microbatch)
+{
+    const struct ps_mb_stage *e = mb_stage(sc, stage, microbatch);
+    return e != NULL ? e->recompute_memory : 0.0;
+}
+
+bool ps_scenario_has_recompute(const struct ps_scenario *sc)
+{
+    if (sc->mb_stage == NULL || sc->per_microbatch == NULL)
+        return false;
+    size_t n = (size_t)sc->n_microbatches * (size_t)sc->n_stages;
+    for (size_t i = 0; i < n; i++)
+        if (sc->mb_stage[i].recompute > 0)
+            return true;
+    return false;
+}
+
+bool ps_scenario_continues(const struct ps_scenario *sc, int microbatch)
+{
+    if (sc->per_microbatch == NULL || microbatch <= 0 || microbatch >= sc->n_microbatches)
+        return false;
+    return sc->per_microbatch[microbatch].continues;
+}
+
+bool ps_scenario_has_slices(const struct ps_scenario *sc)
+{
+    if (sc->per_microbatch == NULL)
+        return false;
+    for (int m = 1; m < sc->n_microbatches; m++)
+        if (sc->per_microbatch[m].continues)
+            return true;
+    return false;
+}
+
+int ps_scenario_pipeline(const struct ps_scenario *sc, int microbatch)
+{
+    if (sc->per_microbatch == NULL || microbatch < 0 || microbatch >= sc->n_microbatches)
+        return 0;
+    return sc->per_microbatch[microbatch].pipeline;
+}
+
+void ps_scenario_bwd_ranks(const struct ps_scenario *sc, int *rank, int *order)
+{
+    int M = sc->n_microbatches;
+    for (int a = 0; a < M;) {
+        int b = a;
+        while (b + 1 < M && ps_scenario_continues(sc, b + 1))
+            b++;
+        for (int m = a; m <= b; m++) {
+            rank[m] = a + b - m;
+            if (order != NULL)
+                order[a + b - m] = m;
+        }
+        a = b + 1;
+    }
 }
 
 int64_t ps_scenario_dp_ns(const struct ps_scenario *sc, int stage, bool allgather, int chunk,

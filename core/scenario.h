@@ -51,12 +51,32 @@ enum ps_arrangement {
     PS_ARRANGE_COUNT
 };
 
+/* One microbatch's scales and, for workloads, its place in a sequence (docs/model.md,
+ * Workloads). All-zero optional fields mean "not given", so a zeroed entry with
+ * compute_scale = activation_scale = 1 is a plain microbatch. */
 struct ps_mb_scale {
     double compute_scale;    /* > 0, default 1 */
     double activation_scale; /* >= 0, default 1 */
     double memory_scale;     /* > 0; equals compute_scale unless has_memory_scale */
     bool has_memory_scale;
+    bool has_backward_scale, has_weight_scale;
+    double backward_scale; /* > 0 when given: scales B instead of compute_scale */
+    double weight_scale;   /* > 0 when given: scales W instead of compute_scale */
+    bool continues;        /* holds the next token slice of microbatch m-1's sequence */
+    int pipeline;          /* 1F1B pipeline (gradient-accumulation round), 0.. */
+    int tokens;            /* information only: tokens of the chunk, 0 = not given */
+    int context;           /* information only: context C of its slice (with tokens) */
 };
+
+/* One microbatch on one stage (workloads: per-stage memory and recomputation). */
+struct ps_mb_stage {
+    double memory_scale; /* > 0 when has_memory_scale; else the microbatch's */
+    bool has_memory_scale;
+    double recompute;        /* 0..1: share of the forward replayed (op R) before B */
+    double recompute_memory; /* 0..memory: units F does not keep and R allocates again */
+};
+
+struct ps_workload; /* core/workload.h */
 
 struct ps_scenario {
     char name[128];
@@ -88,6 +108,11 @@ struct ps_scenario {
     double reduce_scatter_ms; /* per stage */
 
     struct ps_mb_scale *per_microbatch; /* NULL, or n_microbatches entries */
+    /* NULL, or n_microbatches x n_stages entries (microbatch-major): per-stage memory and
+     * recomputation; only with per_microbatch. */
+    struct ps_mb_stage *mb_stage;
+
+    struct ps_workload *workload; /* NULL, or the sequences the microbatches come from */
 };
 
 /* Initializes sc to an empty-but-valid-shaped scenario (0 stages; not yet valid). */
@@ -135,7 +160,7 @@ enum ps_status ps_scenario_set_pair(struct ps_scenario *sc, int from_dc, int to_
 /* Effective compute of one stage (per-stage override if any), before scales. */
 struct ps_compute ps_scenario_stage_compute(const struct ps_scenario *sc, int stage);
 
-enum ps_time_kind { PS_TIME_F = 0, PS_TIME_B, PS_TIME_W, PS_TIME_B_COMBINED };
+enum ps_time_kind { PS_TIME_F = 0, PS_TIME_B, PS_TIME_W, PS_TIME_B_COMBINED, PS_TIME_R };
 
 /* Whole-stage (all chunks together) duration in ns of one microbatch's op kind on a
  * stage, with the DC and microbatch compute scales applied, rounded to nearest ns. */
@@ -155,6 +180,31 @@ double ps_scenario_message_mb(const struct ps_scenario *sc, int microbatch);
 
 /* Memory scale `a` of a microbatch (SPEC 5). */
 double ps_scenario_memory_scale(const struct ps_scenario *sc, int microbatch);
+
+/* Memory `a` of a microbatch on one stage: the per-stage override, else the microbatch's. */
+double ps_scenario_stage_memory(const struct ps_scenario *sc, int stage, int microbatch);
+
+/* Share of the forward a stage replays before the microbatch's backward (0: no R op), and
+ * the units that R allocates again (F keeps the rest). */
+double ps_scenario_recompute(const struct ps_scenario *sc, int stage, int microbatch);
+double ps_scenario_recompute_memory(const struct ps_scenario *sc, int stage, int microbatch);
+
+/* True when some microbatch has an R op on some stage. */
+bool ps_scenario_has_recompute(const struct ps_scenario *sc);
+
+/* True when microbatch m holds the next token slice of microbatch m-1's sequence. */
+bool ps_scenario_continues(const struct ps_scenario *sc, int microbatch);
+
+/* True when some microbatch continues its predecessor (a sliced workload). */
+bool ps_scenario_has_slices(const struct ps_scenario *sc);
+
+/* The 1F1B pipeline (gradient-accumulation group) of a microbatch, 0 without. */
+int ps_scenario_pipeline(const struct ps_scenario *sc, int microbatch);
+
+/* Backward ranks (docs/model.md, token slices): rank[m] = m, except inside a run a..b of
+ * continued slices, where rank[m] = a + b - m. Fills rank[M] and, when order is not NULL,
+ * order[r] = the microbatch of rank r. */
+void ps_scenario_bwd_ranks(const struct ps_scenario *sc, int *rank, int *order);
 
 /* Data-parallel op duration for one chunk of V on a stage (0 when no data parallel). */
 int64_t ps_scenario_dp_ns(const struct ps_scenario *sc, int stage, bool allgather, int chunk,

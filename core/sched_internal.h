@@ -26,10 +26,12 @@ int ps_boundary_to(const struct ps_schedule *s, int kind, int from_vstage);
 /* Where each op and transfer of a (timed) schedule sits, by model key. */
 struct ps_lookup {
     int S, V, SV, M;
+    uint8_t *has_r; /* S*M: the device replays that microbatch (R ops), NULL: none */
+    int *rank;      /* M: backward rank (docs/model.md, token slices) */
     int *dev_of_v;  /* SV */
     int *vtab;      /* S*V: (stage, chunk) -> vstage */
-    int32_t *first; /* 3*SV*M: index in dev_ops[device] of part 0, -1 when absent */
-    int32_t *last;  /* 3*SV*M: index of the last part */
+    int32_t *first; /* 4*SV*M (F, B, W, R): index in dev_ops[device] of part 0, -1 absent */
+    int32_t *last;  /* 4*SV*M: index of the last part */
     int32_t *xfer;  /* 2*SV*M (ps_xfer_key): index in s->transfers, -1 */
 };
 
@@ -43,10 +45,19 @@ static inline size_t ps_op_key(const struct ps_lookup *L, int kind, int v, int m
 enum ps_status ps_lookup_build(struct ps_lookup *L, const struct ps_schedule *s);
 void ps_lookup_fini(struct ps_lookup *L);
 
-/* The producer of op (kind, v) for its main input: F(v-1), B(v+1) or, on the last
- * vstage, F(v), B(v) for W. Returns false when there is none (F of vstage 0). Sets
- * *xkind to the transfer kind when the edge crosses devices (else -1). */
-bool ps_input_of(const struct ps_lookup *L, int kind, int v, int *pkind, int *pv, int *xkind);
+/* The producer of op (kind, v, mb) for its main input: F(v-1); the backward's input
+ * B(v+1) or, on the last vstage, F(v) for R, and for B without R; R(v) for B with R; B(v)
+ * for W. (R's other input, F(v) on its own device, is checked apart.) Returns false when
+ * there is none (F of vstage 0). Sets *xkind to the transfer kind when the edge crosses
+ * devices (else -1). */
+bool ps_input_of(const struct ps_lookup *L, int kind, int v, int mb, int *pkind, int *pv,
+                 int *xkind);
+
+/* True when (device of v, mb) has an R op. */
+static inline bool ps_lookup_has_r(const struct ps_lookup *L, int v, int mb)
+{
+    return L->has_r != NULL && L->has_r[(size_t)L->dev_of_v[v] * (size_t)L->M + (size_t)mb];
+}
 
 /* "12.5" style milliseconds: ns precision, trailing zeros trimmed, one decimal kept. */
 void ps_fmt_ms(int64_t ns, char *buf, size_t size);

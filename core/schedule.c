@@ -104,6 +104,11 @@ void ps_schedule_free(struct ps_schedule *s)
     free(s);
 }
 
+bool ps_schedule_has_r(const struct ps_schedule *s, int stage, int microbatch)
+{
+    return ps_scenario_recompute(s->sc, stage, microbatch) > 0;
+}
+
 bool ps_schedule_has_w(const struct ps_schedule *s, int stage)
 {
     return s->split_backward && ps_scenario_stage_compute(s->sc, stage).weight_ms > 0;
@@ -135,6 +140,8 @@ int64_t ps_schedule_op_ns(const struct ps_schedule *s, int stage, enum ps_op_kin
         tk = s->split_backward ? PS_TIME_B : PS_TIME_B_COMBINED;
     else if (kind == PS_OP_W)
         tk = PS_TIME_W;
+    else if (kind == PS_OP_R)
+        tk = PS_TIME_R;
     return ps_scenario_chunk_time_ns(s->sc, stage, microbatch, tk, chunk, s->chunks);
 }
 
@@ -145,7 +152,9 @@ static enum ps_status grow(struct ps_schedule *s, int stage)
         return PS_OK;
     if (cap == 0) {
         /* the usual size: every op of the device once, unsplit */
-        cap = (size_t)s->chunks * (size_t)s->n_microbatches * (s->split_backward ? 3 : 2);
+        cap =
+            (size_t)s->chunks * (size_t)s->n_microbatches * (s->split_backward ? 3 : 2) +
+            (ps_scenario_has_recompute(s->sc) ? (size_t)s->chunks * (size_t)s->n_microbatches : 0);
         if (cap < 16)
             cap = 16;
     } else {
@@ -165,9 +174,11 @@ enum ps_status ps_schedule_push_part(struct ps_schedule *s, int stage, enum ps_o
     if (stage < 0 || stage >= s->n_stages || chunk < 0 || chunk >= s->chunks || microbatch < 0 ||
         microbatch >= s->n_microbatches || parts < 1 || parts > 255 || part < 0 || part >= parts)
         return PS_EINVAL;
-    if (kind != PS_OP_F && kind != PS_OP_B && kind != PS_OP_W)
+    if (kind != PS_OP_F && kind != PS_OP_B && kind != PS_OP_W && kind != PS_OP_R)
         return PS_EINVAL;
     if (kind == PS_OP_W && !ps_schedule_has_w(s, stage))
+        return PS_EINVAL;
+    if (kind == PS_OP_R && !ps_schedule_has_r(s, stage, microbatch))
         return PS_EINVAL;
     size_t n = s->dev_n[stage];
     if (grow(s, stage) != PS_OK)
@@ -382,7 +393,7 @@ void ps_channel_name(const struct ps_schedule *s, int channel, char *buf, size_t
 
 /* ---- names ------------------------------------------------------------------------------ */
 
-static const char *const op_kind_names[] = {"F", "B", "W", "AG", "RS"};
+static const char *const op_kind_names[] = {"F", "B", "W", "R", "AG", "RS"};
 static const char *const traversal_names[] = {"loop", "wave"};
 static const char *const xfer_kind_names[] = {"activation", "gradient"};
 static const char *const solve_status_names[] = {"heuristic", "optimal", "feasible", "infeasible",

@@ -12,7 +12,10 @@
 #include "core/scenario.h"
 #include "core/status.h"
 
-enum ps_op_kind { PS_OP_F = 0, PS_OP_B, PS_OP_W, PS_OP_AG, PS_OP_RS, PS_OP_KIND_COUNT };
+/* Compute ops first (F, B, W and R, the recomputation that replays part of a forward
+ * before its backward, docs/model.md), then the data-parallel ops. */
+enum ps_op_kind { PS_OP_F = 0, PS_OP_B, PS_OP_W, PS_OP_R, PS_OP_AG, PS_OP_RS, PS_OP_KIND_COUNT };
+#define PS_COMPUTE_KINDS 4 /* F, B, W, R: the kinds that have a microbatch */
 enum ps_traversal { PS_TRAVERSAL_LOOP = 0, PS_TRAVERSAL_WAVE };
 enum ps_xfer_kind { PS_XFER_ACTIVATION = 0, PS_XFER_GRADIENT };
 
@@ -167,6 +170,10 @@ enum ps_status ps_schedule_push(struct ps_schedule *s, int stage, enum ps_op_kin
 enum ps_status ps_schedule_push_part(struct ps_schedule *s, int stage, enum ps_op_kind kind,
                                      int chunk, int microbatch, int part, int parts);
 
+/* True when stage's ops include R(chunk, microbatch): the scenario has it replay part of
+ * that microbatch's forward before its backward (every chunk of the device does). */
+bool ps_schedule_has_r(const struct ps_schedule *s, int stage, int microbatch);
+
 /* True when stage's ops include W ops: the schedule splits the backward and the stage's
  * weight_ms is > 0 (SPEC 3: "when weight_ms is 0, no schedule emits W ops"; a split stage
  * without W frees all of B's memory at B's end). Generators must test this before
@@ -195,7 +202,7 @@ void ps_schedule_clear(struct ps_schedule *s);
  * Returns PS_ENOMEM or PS_EINVAL (a transfer between invalid stages). */
 enum ps_status ps_schedule_assign_channels(struct ps_schedule *s);
 
-/* Model duration of a whole op (F, B, W; B is combined B+W in a combined schedule). */
+/* Model duration of a whole op (F, B, W, R; B is combined B+W in a combined schedule). */
 int64_t ps_schedule_op_ns(const struct ps_schedule *s, int stage, enum ps_op_kind kind, int chunk,
                           int microbatch);
 
@@ -215,7 +222,7 @@ void ps_schedule_set_param(struct ps_schedule *s, const char *key, const char *v
 /* Human-readable name of a channel, e.g. "east->west" or "stage 2->3". */
 void ps_channel_name(const struct ps_schedule *s, int channel, char *buf, size_t size);
 
-/* Static names: "F", "B", "W", "AG", "RS"; "loop"/"wave"; "activation"/"gradient";
+/* Static names: "F", "B", "W", "R", "AG", "RS"; "loop"/"wave"; "activation"/"gradient";
  * "heuristic", "optimal", "feasible", "infeasible", "cancelled". */
 const char *ps_op_kind_str(enum ps_op_kind k);
 const char *ps_traversal_str(enum ps_traversal t);

@@ -23,15 +23,16 @@ struct sim {
     struct ps_schedule *s;
     const struct ps_scenario *sc;
     int S, V, SV, M;
-    int *dev_of_v; /* SV */
-    int *vtab;     /* S*V: (stage, chunk) -> vstage */
-    bool *has_w;   /* S */
-    int32_t *pos;  /* 3*SV*M: index of part 0 in its device's order */
-    uint8_t *pend; /* 3*SV*M: inputs not yet arrived (part 0 only) */
-    size_t *next;  /* S: index of the running or next op */
-    uint8_t *busy; /* S */
-    int *bch;      /* 2*SV: channel per boundary, -1 none */
-    int *bslot;    /* 2*SV: first transfer slot / M, -1 when same device */
+    int *dev_of_v;  /* SV */
+    int *vtab;      /* S*V: (stage, chunk) -> vstage */
+    bool *has_w;    /* S */
+    int32_t *pos;   /* 4*SV*M (F, B, W, R): index of part 0 in its device's order */
+    uint8_t *pend;  /* 4*SV*M: inputs not yet arrived (part 0 only) */
+    uint8_t *has_r; /* S*M: the device replays that microbatch (an R op per chunk), NULL: none */
+    size_t *next;   /* S: index of the running or next op */
+    uint8_t *busy;  /* S */
+    int *bch;       /* 2*SV: channel per boundary, -1 none */
+    int *bslot;     /* 2*SV: first transfer slot / M, -1 when same device */
     struct ps_link *blink;
     int64_t *blat;  /* 2*SV: latency per boundary, ns */
     int64_t *btx;   /* 2*SV: transmission per boundary, ns; -1 = depends on microbatch */
@@ -50,6 +51,10 @@ struct sim {
     int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
     size_t *ch_sent;
     int32_t *ch_cur; /* the transfer on the channel when its arrival rides on the free event */
+    /* token slices (docs/model.md): B and W run in backward rank, rank[mb] and its inverse;
+     * NULL without slices (rank = microbatch). The slice dependencies themselves (F(v,m-1)
+     * before F(v,m), B(v,m) before B(v,m-1), both on one device) follow from that order. */
+    int *rank, *by_rank;
 
     /* Communication arrangement (docs/model.md): with a rendezvous a transfer is released to
      * its channel only once its receiver has posted the receive; blocking also holds the
@@ -61,6 +66,27 @@ struct sim {
     int *hold;        /* S: transmissions the device waits for (blocking) */
     int32_t *held_by; /* S: the last transfer a held device waits for, for the report */
 };
+
+/* Position of an op's microbatch in its kind's order on a device (SPEC 3 generalised). */
+static inline int order_pos(const struct sim *m, int kind, int mb)
+{
+    return kind == PS_OP_F || m->rank == NULL ? mb : m->rank[mb];
+}
+
+/* The microbatch at position pos of a kind's order. */
+static inline int order_mb(const struct sim *m, int kind, int pos)
+{
+    return kind == PS_OP_F || m->by_rank == NULL ? pos : m->by_rank[pos];
+}
+
+/* The op that receives the backward's input of (v, mb): its R when the device replays that
+ * microbatch, else its B (docs/model.md, recomputation). */
+static inline int bwd_entry(const struct sim *m, int v, int mb)
+{
+    return m->has_r != NULL && m->has_r[(size_t)m->dev_of_v[v] * (size_t)m->M + (size_t)mb]
+               ? PS_OP_R
+               : PS_OP_B;
+}
 
 static inline size_t key3(const struct sim *m, int kind, int v, int mb)
 {
@@ -232,7 +258,8 @@ static void satisfy(struct sim *m, int kind, int v, int mb, int64_t t)
 static void deliver(struct sim *m, const struct ps_transfer *x)
 {
     int to = ps_boundary_to(m->s, x->kind, x->from_vstage);
-    satisfy(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch, x->arrive_ns);
+    satisfy(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : bwd_entry(m, to, x->microbatch), to,
+            x->microbatch, x->arrive_ns);
 }
 
 /* A blocking sender's transmission of x has ended at t. */
@@ -278,7 +305,7 @@ static void send(struct sim *m, int kind, int v, int mb, int chunk, int64_t t)
 {
     int b = ps_boundary(m->s, kind, v);
     int to = ps_boundary_to(m->s, kind, v);
-    int consumer = kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B;
+    int consumer = kind == PS_XFER_ACTIVATION ? PS_OP_F : bwd_entry(m, to, mb);
     if (m->bslot[b] < 0) {
         satisfy(m, consumer, to, mb, t);
         return;
@@ -333,7 +360,11 @@ static void op_end(struct sim *m, int d, int64_t t)
             if (v < m->SV - 1)
                 send(m, PS_XFER_ACTIVATION, v, mb, op->chunk, t);
             else
-                satisfy(m, PS_OP_B, v, mb, t);
+                satisfy(m, bwd_entry(m, v, mb), v, mb, t);
+            if (v < m->SV - 1 && bwd_entry(m, v, mb) == PS_OP_R)
+                satisfy(m, PS_OP_R, v, mb, t); /* R replays this forward */
+        } else if (op->kind == PS_OP_R) {
+            satisfy(m, PS_OP_B, v, mb, t);
         } else if (op->kind == PS_OP_B) {
             if (v > 0)
                 send(m, PS_XFER_GRADIENT, v, mb, op->chunk, t);
@@ -397,8 +428,9 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
 {
     struct ps_schedule *s = m->s;
     int V = m->V;
-    int *cnt = calloc((size_t)m->S * 3 * (size_t)V, sizeof *cnt);
-    uint8_t *seen = calloc(3 * (size_t)m->SV * (size_t)m->M, 1); /* parts seen so far */
+    int *cnt = calloc((size_t)m->S * PS_COMPUTE_KINDS * (size_t)V, sizeof *cnt);
+    /* parts seen so far */
+    uint8_t *seen = calloc(PS_COMPUTE_KINDS * (size_t)m->SV * (size_t)m->M, 1);
     if (cnt == NULL || seen == NULL) {
         free(cnt);
         free(seen);
@@ -407,7 +439,7 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
     /* whole-stage durations per (stage, kind, microbatch): every op's duration comes
      * from the model, even if the scenario changed since the op was pushed */
     int mt = m->sc->per_microbatch != NULL ? m->M : 1;
-    int64_t *whole = malloc((size_t)m->S * 3 * (size_t)mt * sizeof *whole);
+    int64_t *whole = malloc((size_t)m->S * PS_COMPUTE_KINDS * (size_t)mt * sizeof *whole);
     if (whole == NULL) {
         free(cnt);
         free(seen);
@@ -415,11 +447,12 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
     }
     for (int dv = 0; dv < m->S; dv++) {
         for (int mb = 0; mb < mt; mb++) {
-            int64_t *w = &whole[((size_t)dv * 3) * (size_t)mt + (size_t)mb];
+            int64_t *w = &whole[((size_t)dv * PS_COMPUTE_KINDS) * (size_t)mt + (size_t)mb];
             w[0] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_F);
             w[(size_t)mt] = ps_scenario_stage_time_ns(
                 m->sc, dv, mb, s->split_backward ? PS_TIME_B : PS_TIME_B_COMBINED);
             w[2 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_W);
+            w[3 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_R);
         }
     }
     char path[64], what[96];
@@ -429,7 +462,7 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
         size_t n = s->dev_n[dv];
         for (size_t i = 0; i < n; i++) {
             struct ps_op *op = &ops[i];
-            if (op->kind > PS_OP_W || op->chunk >= V || op->microbatch < 0 ||
+            if (op->kind > PS_OP_R || op->chunk >= V || op->microbatch < 0 ||
                 op->microbatch >= m->M || op->parts < 1 || op->part >= op->parts ||
                 op->stage != dv) {
                 snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
@@ -440,6 +473,14 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                                  op->stage);
                 break;
             }
+            if (op->kind == PS_OP_R && !ps_schedule_has_r(s, dv, op->microbatch)) {
+                op_name(op, what, sizeof what);
+                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
+                st = ps_diag_set(d, PS_EINVAL, path,
+                                 "%s: stage %d does not replay microbatch %d (its recompute is 0)",
+                                 what, dv, (int)op->microbatch);
+                break;
+            }
             if (op->kind == PS_OP_W && !m->has_w[dv]) {
                 op_name(op, what, sizeof what);
                 snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
@@ -447,7 +488,7 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                                  what, dv);
                 break;
             }
-            int64_t t = whole[((size_t)dv * 3 + op->kind) * (size_t)mt +
+            int64_t t = whole[((size_t)dv * PS_COMPUTE_KINDS + op->kind) * (size_t)mt +
                               (size_t)(mt == 1 ? 0 : op->microbatch)];
             if (V > 1)
                 t = ps_split_ns(t, op->chunk, V);
@@ -464,12 +505,22 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
                 seen[k]++;
                 continue;
             }
-            int *c = &cnt[((size_t)dv * 3 + op->kind) * (size_t)V + op->chunk];
-            if (op->microbatch != *c) {
+            int *c = &cnt[((size_t)dv * PS_COMPUTE_KINDS + op->kind) * (size_t)V + op->chunk];
+            int at = order_pos(m, op->kind, op->microbatch);
+            /* R exists for some microbatches only: increasing backward rank, gaps allowed */
+            if (op->kind == PS_OP_R && at > *c)
+                *c = at;
+            if (at != *c) {
                 op_name(op, what, sizeof what);
                 snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                if (op->microbatch < *c)
+                if (at < *c)
                     st = ps_diag_set(d, PS_EINVAL, path, "%s appears twice or out of order", what);
+                else if (op->kind != PS_OP_F && m->rank != NULL)
+                    st = ps_diag_set(d, PS_EINVAL, path,
+                                     "%s comes before microbatch %d: backward ops of one kind "
+                                     "and chunk run in increasing backward rank (the slices of a "
+                                     "sequence last to first)",
+                                     what, order_mb(m, op->kind, *c));
                 else
                     st = ps_diag_set(d, PS_EINVAL, path,
                                      "%s comes before microbatch %d: ops of one kind and chunk "
@@ -497,13 +548,28 @@ static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
             if (kk == PS_OP_W && !m->has_w[dv])
                 continue;
             for (int c = 0; c < V && st == PS_OK; c++) {
-                int have = cnt[((size_t)dv * 3 + kk) * (size_t)V + c];
+                int have = cnt[((size_t)dv * PS_COMPUTE_KINDS + kk) * (size_t)V + c];
                 if (have < m->M) {
                     snprintf(path, sizeof path, "stage %d", dv);
                     st =
                         ps_diag_set(d, PS_EINVAL, path, "%s of microbatch %d (chunk %d) is missing",
-                                    ps_op_kind_str((enum ps_op_kind)kk), have, c);
+                                    ps_op_kind_str((enum ps_op_kind)kk), order_mb(m, kk, have), c);
                 }
+            }
+        }
+    }
+    for (int dv = 0; dv < m->S && st == PS_OK && m->has_r != NULL; dv++) {
+        for (int c = 0; c < V && st == PS_OK; c++) {
+            int v = m->vtab[dv * V + c];
+            for (int mb = 0; mb < m->M && st == PS_OK; mb++) {
+                if (!m->has_r[(size_t)dv * (size_t)m->M + (size_t)mb] ||
+                    m->pos[key3(m, PS_OP_R, v, mb)] >= 0)
+                    continue;
+                snprintf(path, sizeof path, "stage %d", dv);
+                st = ps_diag_set(d, PS_EINVAL, path,
+                                 "R of microbatch %d (chunk %d) is missing (the stage replays "
+                                 "part of its forward before the backward)",
+                                 mb, c);
             }
         }
     }
@@ -543,9 +609,11 @@ static void compute_metrics(struct ps_schedule *s)
                 makespan = op->end_ns;
             if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
                 continue; /* a malformed op read from a file: validate reports it */
-            double a = ps_scenario_memory_scale(sc, op->microbatch) / s->chunks;
-            if (op->kind == PS_OP_F && op->part == 0) {
-                cur += a;
+            double a = ps_scenario_stage_memory(sc, d, op->microbatch) / s->chunks;
+            double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / s->chunks;
+            /* F keeps what is not replayed; R allocates the rest again (docs/model.md) */
+            if ((op->kind == PS_OP_F || op->kind == PS_OP_R) && op->part == 0) {
+                cur += op->kind == PS_OP_F ? a - r : r;
                 if (cur > peak)
                     peak = cur;
             }
@@ -638,7 +706,8 @@ static void plan_reduce_scatters(struct sim *m)
         int64_t lane = s->dp_n[d] > 0 ? s->dp_ops[d][s->dp_n[d] - 1].end_ns : 0;
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            if (op->kind != last_kind || op->microbatch != m->M - 1 || op->part != op->parts - 1)
+            if (op->kind != last_kind || op->microbatch != order_mb(m, last_kind, m->M - 1) ||
+                op->part != op->parts - 1)
                 continue;
             struct ps_op *rs = &s->dp_ops[d][s->dp_n[d]++];
             memset(rs, 0, sizeof *rs);
@@ -683,6 +752,9 @@ static void sim_free(struct sim *m)
     free(m->ch_ranks);
     free(m->ch_sent);
     free(m->ch_cur);
+    free(m->rank);
+    free(m->by_rank);
+    free(m->has_r);
     free(m->rel);
     free(m->parked);
     free(m->ch_x);
@@ -700,7 +772,7 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
     m->SV = m->S * m->V;
     m->M = s->n_microbatches;
     size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
-    size_t nkeys = 3 * SV * M;
+    size_t nkeys = PS_COMPUTE_KINDS * SV * M;
     m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
     m->vtab = malloc(SV * sizeof *m->vtab);
     m->has_w = malloc(S * sizeof *m->has_w);
@@ -728,12 +800,30 @@ static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
         m->has_w[d] = ps_schedule_has_w(s, d);
     for (int i = 0; i < m->M; i++)
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
+    if (ps_scenario_has_slices(m->sc)) {
+        m->rank = malloc(M * sizeof *m->rank);
+        m->by_rank = malloc(M * sizeof *m->by_rank);
+        if (m->rank == NULL || m->by_rank == NULL)
+            return PS_ENOMEM;
+        ps_scenario_bwd_ranks(m->sc, m->rank, m->by_rank);
+    }
     memset(m->pos, 0xff, nkeys * sizeof *m->pos);
     /* pending inputs: F needs F(v-1); B needs B(v+1) or, last, F(v); W needs B */
     for (int v = 0; v < m->SV; v++) {
         memset(m->pend + key3(m, PS_OP_F, v, 0), v > 0 ? 1 : 0, M);
         memset(m->pend + key3(m, PS_OP_B, v, 0), 1, M);
         memset(m->pend + key3(m, PS_OP_W, v, 0), 1, M);
+        /* R waits for its forward and for the backward's input (on the last vstage that
+         * is the same forward) */
+        memset(m->pend + key3(m, PS_OP_R, v, 0), v < m->SV - 1 ? 2 : 1, M);
+    }
+    if (ps_scenario_has_recompute(m->sc)) {
+        m->has_r = malloc(S * M);
+        if (m->has_r == NULL)
+            return PS_ENOMEM;
+        for (int d = 0; d < m->S; d++)
+            for (int i = 0; i < m->M; i++)
+                m->has_r[(size_t)d * M + (size_t)i] = ps_scenario_recompute(m->sc, d, i) > 0;
     }
     enum ps_status st = ps_build_channels(s, m->bch);
     if (st != PS_OK)
@@ -904,9 +994,17 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         if (op->kind == PS_OP_F && v > 0) {
             pk = PS_OP_F;
             pv = v - 1;
-        } else if (op->kind == PS_OP_B) {
+        } else if (op->kind == PS_OP_B && bwd_entry(m, v, mb) == PS_OP_R) {
+            pk = PS_OP_R;
+            pv = v;
+        } else if (op->kind == PS_OP_B || op->kind == PS_OP_R) {
             pk = v < m->SV - 1 ? PS_OP_B : PS_OP_F;
             pv = v < m->SV - 1 ? v + 1 : v;
+            /* an R also waits for its own forward, earlier in the same order */
+            if (op->kind == PS_OP_R && m->pos[key3(m, PS_OP_F, v, mb)] > (int32_t)m->next[dv]) {
+                pk = PS_OP_F;
+                pv = v;
+            }
         } else if (op->kind == PS_OP_W) {
             pk = PS_OP_B;
             pv = v;

@@ -145,7 +145,7 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
         if (s->dev_n[d] > maxn)
             maxn = s->dev_n[d];
     struct slot *sl = malloc(maxn * sizeof *sl);
-    int *lastmb = malloc(3 * (size_t)L->V * sizeof *lastmb);
+    int *lastmb = malloc(PS_COMPUTE_KINDS * (size_t)L->V * sizeof *lastmb);
     if (sl == NULL || lastmb == NULL) {
         free(sl);
         free(lastmb);
@@ -158,14 +158,14 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
         for (size_t i = 0; i < n; i++)
             sl[i] = (struct slot){ops[i].start_ns, ops[i].end_ns, (int32_t)i};
         qsort(sl, n, sizeof *sl, cmp_slot);
-        for (int k = 0; k < 3 * L->V; k++)
+        for (int k = 0; k < PS_COMPUTE_KINDS * L->V; k++)
             lastmb[k] = -1;
         int64_t prev_end = 0;
         int32_t prev = -1;
         double cur = 0, peak = 0;
         for (size_t j = 0; j < n; j++) {
             const struct ps_op *op = &ops[sl[j].idx];
-            if (op->kind > PS_OP_W || op->chunk >= L->V || op->microbatch < 0 ||
+            if (op->kind > PS_OP_R || op->chunk >= L->V || op->microbatch < 0 ||
                 op->microbatch >= L->M || op->parts < 1 || op->part >= op->parts ||
                 op->stage != d) {
                 NAME_OP(d, sl[j].idx, op);
@@ -179,6 +179,12 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
             if (op->kind == PS_OP_W && !T->has_w[d]) {
                 NAME_OP(d, sl[j].idx, op);
                 violation(ck, "%s: this schedule has no W ops on stage %d", what, d);
+                continue;
+            }
+            if (op->kind == PS_OP_R && !ps_schedule_has_r(s, d, (int)op->microbatch)) {
+                NAME_OP(d, sl[j].idx, op);
+                violation(ck, "%s: stage %d does not replay microbatch %d (its recompute is 0)",
+                          what, d, (int)op->microbatch);
                 continue;
             }
             if (op->start_ns < 0) {
@@ -218,20 +224,24 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
                 continue;
             }
             T->np[key]++;
-            double mem = ps_scenario_memory_scale(sc, (int)op->microbatch) / L->V;
+            double mem = ps_scenario_stage_memory(sc, d, (int)op->microbatch) / L->V;
+            double remat = ps_scenario_recompute_memory(sc, d, (int)op->microbatch) / L->V;
             if (op->part == 0) {
                 L->first[key] = sl[j].idx;
                 int *lm = &lastmb[op->kind * L->V + op->chunk];
-                if ((int)op->microbatch < *lm) {
+                /* F in microbatch order; B, W and R in backward rank (docs/model.md) */
+                int pos = op->kind == PS_OP_F ? (int)op->microbatch : L->rank[op->microbatch];
+                if (*lm >= 0 && pos < (op->kind == PS_OP_F ? *lm : L->rank[*lm])) {
                     NAME_OP(d, sl[j].idx, op);
                     violation(ck,
                               "%s runs after microbatch %d: ops of one kind and chunk must "
-                              "run in increasing microbatch order",
+                              "run in increasing microbatch order (backward ops: in backward "
+                              "rank, the slices of a sequence last to first)",
                               what, *lm);
                 }
                 *lm = (int)op->microbatch;
-                if (op->kind == PS_OP_F) {
-                    cur += mem;
+                if (op->kind == PS_OP_F || op->kind == PS_OP_R) {
+                    cur += op->kind == PS_OP_F ? mem - remat : remat;
                     if (cur > peak)
                         peak = cur;
                 }
@@ -266,10 +276,12 @@ static void check_complete(struct checker *ck, struct tables *T)
     for (int v = 0; v < L->SV; v++) {
         int d = L->dev_of_v[v];
         int c = ps_vstage_chunk(v, L->S, L->V, s->traversal);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < PS_COMPUTE_KINDS; k++) {
             if (k == PS_OP_W && !T->has_w[d])
                 continue;
             for (int m = 0; m < L->M; m++) {
+                if (k == PS_OP_R && !ps_lookup_has_r(L, v, m))
+                    continue;
                 size_t key = ps_op_key(L, k, v, m);
                 at(ck, AT_STAGE, d, 0);
                 if (L->first[key] < 0) {
@@ -301,6 +313,8 @@ static void channel_text(const struct ps_schedule *s, const struct tables *T, in
     else
         snprintf(buf, size, "stage %d->%d", a, b);
 }
+
+static void check_same_device(struct checker *ck, struct tables *T);
 
 /* Transfers: one per cross-device dependency, each timed as the model says; consumers
  * start after their inputs; channels send one message at a time. */
@@ -386,11 +400,11 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
     /* every dependency: the consumer starts after its input */
     for (int v = 0; v < L->SV; v++) {
         int d = L->dev_of_v[v];
-        for (int k = 0; k < 3; k++) {
-            int pk, pv, xk;
-            if (!ps_input_of(L, k, v, &pk, &pv, &xk))
-                continue;
+        for (int k = 0; k < PS_COMPUTE_KINDS; k++) {
             for (int m = 0; m < L->M; m++) {
+                int pk, pv, xk;
+                if (!ps_input_of(L, k, v, m, &pk, &pv, &xk))
+                    continue;
                 int32_t ci = L->first[ps_op_key(L, k, v, m)];
                 int32_t pi = L->last[ps_op_key(L, pk, pv, m)];
                 if (ci < 0 || pi < 0)
@@ -425,7 +439,47 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
             }
         }
     }
+    check_same_device(ck, T);
     return PS_OK;
+}
+
+/* The dependencies that stay on one device: R after its own forward; the token slices
+ * (docs/model.md): F(v,m) after F(v,m-1) and B(v,m-1) after B(v,m) when m continues m-1. */
+static void check_same_device(struct checker *ck, struct tables *T)
+{
+    const struct ps_schedule *s = ck->s;
+    struct ps_lookup *L = &T->L;
+    char what[96], pw[96], a[32], b[32];
+    for (int v = 0; v < L->SV; v++) {
+        int d = L->dev_of_v[v];
+        for (int m = 0; m < L->M; m++) {
+            int edges[3][4] = {{PS_OP_F, m, PS_OP_R, m}, {-1}, {-1}}; /* producer, consumer */
+            if (!ps_lookup_has_r(L, v, m))
+                edges[0][0] = -1;
+            if (ps_scenario_continues(s->sc, m)) {
+                int e1[4] = {PS_OP_F, m - 1, PS_OP_F, m}, e2[4] = {PS_OP_B, m, PS_OP_B, m - 1};
+                memcpy(edges[1], e1, sizeof e1);
+                memcpy(edges[2], e2, sizeof e2);
+            }
+            for (int e = 0; e < 3; e++) {
+                if (edges[e][0] < 0)
+                    continue;
+                int32_t pi = L->last[ps_op_key(L, edges[e][0], v, edges[e][1])];
+                int32_t ci = L->first[ps_op_key(L, edges[e][2], v, edges[e][3])];
+                if (pi < 0 || ci < 0)
+                    continue; /* reported as missing */
+                const struct ps_op *p = &s->dev_ops[d][pi], *c = &s->dev_ops[d][ci];
+                if (c->start_ns >= p->end_ns - TOL_NS)
+                    continue;
+                NAME_OP(d, ci, c);
+                op_text(p, pw, sizeof pw);
+                violation(ck, "%s starts at %s ms, before %s ends at %s ms (%s)", what,
+                          ms(c->start_ns, a), pw, ms(p->end_ns, b),
+                          e == 0 ? "R replays that forward"
+                                 : "a later token slice of its sequence");
+            }
+        }
+    }
 }
 
 /* The communication arrangement (docs/model.md): with a rendezvous no transfer starts before
@@ -447,8 +501,10 @@ static void check_arrangement(struct checker *ck, struct tables *T)
             continue; /* reported by check_transfers */
         int to = ps_boundary_to(s, x->kind, x->from_vstage);
         int fd = L->dev_of_v[x->from_vstage], td = L->dev_of_v[to];
-        int32_t ci = L->first[ps_op_key(L, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to,
-                                        x->microbatch)];
+        int ck_kind = x->kind == PS_XFER_ACTIVATION           ? PS_OP_F
+                      : ps_lookup_has_r(L, to, x->microbatch) ? PS_OP_R
+                                                              : PS_OP_B;
+        int32_t ci = L->first[ps_op_key(L, ck_kind, to, x->microbatch)];
         if (ci > 0 && x->start_ns < s->dev_ops[td][ci - 1].end_ns - TOL_NS) {
             at(ck, AT_XFER, 0, i);
             if (ck->n == 0)
@@ -522,7 +578,11 @@ static void check_lanes(struct checker *ck, struct tables *T)
                               op->chunk, ms(op->end_ns, a), ms(s->dev_ops[d][fi].start_ns, b));
             } else {
                 int lk = T->has_w[d] ? PS_OP_W : PS_OP_B;
-                int32_t li = L->last[ps_op_key(L, lk, v, L->M - 1)];
+                int last_mb = L->M - 1; /* the microbatch of the last backward rank */
+                for (int m = 0; m < L->M; m++)
+                    if (L->rank[m] == L->M - 1)
+                        last_mb = m;
+                int32_t li = L->last[ps_op_key(L, lk, v, last_mb)];
                 if (li >= 0 && op->start_ns < s->dev_ops[d][li].end_ns - TOL_NS)
                     violation(ck,
                               "reduce-scatter of chunk %d starts at %s ms, before the chunk's "
@@ -594,7 +654,7 @@ enum ps_status ps_schedule_validate(const struct ps_schedule *s, struct ps_diag 
     if (st != PS_OK)
         return ps_diag_set(d, st, "", "out of memory");
     /* the walk below fills first/last/xfer itself, in time order and with checks */
-    size_t nk = 3 * (size_t)T.L.SV * (size_t)T.L.M;
+    size_t nk = PS_COMPUTE_KINDS * (size_t)T.L.SV * (size_t)T.L.M;
     memset(T.L.first, 0xff, nk * sizeof *T.L.first);
     memset(T.L.last, 0xff, nk * sizeof *T.L.last);
     memset(T.L.xfer, 0xff, 2 * (size_t)T.L.SV * (size_t)T.L.M * sizeof *T.L.xfer);

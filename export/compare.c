@@ -33,6 +33,9 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
             snprintf(row->note, sizeof row->note, "%s", s->solver.params[i].value);
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
     row->lower_bound_ms = ps_ns_to_ms(lb);
+    row->bubble_reduction = row->makespan_reduction = NAN;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        row->bubble_by[c] = NAN;
     if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {
         row->makespan_ms = NAN;
         row->bubble_ratio = NAN;
@@ -49,6 +52,11 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
             row->peak_memory = s->peak_memory[d];
     row->memory_ok = s->memory_ok;
     row->ratio_to_lower_bound = lb > 0 ? (double)s->makespan_ns / (double)lb : NAN;
+    int64_t by[PS_BUBBLE_COUNT];
+    ps_bubble_totals(s, by);
+    double whole = (double)s->n_stages * (double)s->makespan_ns;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        row->bubble_by[c] = whole > 0 ? (double)by[c] / whole : 0;
 }
 
 /* The extra column names over all rows, in order of first appearance. */
@@ -83,25 +91,119 @@ static void ms_text(double ms, char *buf)
         ps_out_num(ms, buf);
 }
 
-/* The ten SPEC 9 values of a row as text; "" for a missing number. */
-static void row_values(const struct ps_compare_row *r, char vals[N_COLUMNS][160])
+/* The columns of a comparison file: the ten of SPEC 9, the bubble by cause, the baseline's
+ * three when a row has one, the sweep's keys, and a knee per swept key that has one. */
+enum col_kind { COL_SPEC, COL_BUBBLE, COL_BASELINE, COL_EXTRA, COL_KNEE };
+
+struct col {
+    enum col_kind kind;
+    int index; /* in its kind */
+    const char *key;
+    char name[48];
+};
+
+struct layout {
+    struct col cols[N_COLUMNS + PS_BUBBLE_COUNT + 3 + 2 * 64];
+    int n;
+};
+
+static const char *const baseline_columns[] = {"baseline", "bubble_reduction",
+                                               "makespan_reduction"};
+
+static void add_col(struct layout *L, enum col_kind kind, int index, const char *key,
+                    const char *prefix, const char *name)
 {
-    snprintf(vals[0], 160, "%s", r->scenario);
-    snprintf(vals[1], 160, "%s", r->schedule);
-    snprintf(vals[2], 160, "%s", r->status);
-    const double nums[] = {r->makespan_ms,    r->bubble_ratio,         r->peak_memory, NAN,
-                           r->lower_bound_ms, r->ratio_to_lower_bound, r->solve_ms};
-    const bool is_ms[] = {true, false, false, false, true, false, true};
-    for (int i = 0; i < 7; i++) {
-        char *v = vals[3 + i];
-        if (i == 3)
+    struct col *c = &L->cols[L->n++];
+    c->kind = kind;
+    c->index = index;
+    c->key = key;
+    snprintf(c->name, sizeof c->name, "%s%s", prefix, name);
+}
+
+static void make_layout(const struct ps_compare_row *rows, size_t n, struct layout *L)
+{
+    const char *keys[64];
+    int nk = extra_keys(rows, n, keys, 64);
+    bool baseline = false;
+    L->n = 0;
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        add_col(L, COL_SPEC, (int)c, NULL, "", columns[c]);
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        add_col(L, COL_BUBBLE, c, NULL, "bubble_", ps_bubble_cause_str((enum ps_bubble_cause)c));
+    for (size_t i = 0; i < n; i++)
+        baseline |= rows[i].baseline[0] != '\0';
+    for (int c = 0; c < 3 && baseline; c++)
+        add_col(L, COL_BASELINE, c, NULL, "", baseline_columns[c]);
+    for (int k = 0; k < nk; k++)
+        add_col(L, COL_EXTRA, k, keys[k], "", keys[k]);
+    for (int k = 0; k < nk; k++) {
+        bool any = false;
+        for (size_t i = 0; i < n && !any; i++)
+            for (int j = 0; j < rows[i].n_extra && j < 8; j++)
+                any |= rows[i].has_knee[j] && strcmp(rows[i].extra[j].key, keys[k]) == 0;
+        if (any)
+            add_col(L, COL_KNEE, k, keys[k], "knee:", keys[k]);
+    }
+}
+
+static const char *knee_value(const struct ps_compare_row *r, const char *key)
+{
+    for (int j = 0; j < r->n_extra && j < 8; j++)
+        if (strcmp(r->extra[j].key, key) == 0)
+            return r->has_knee[j] ? r->knee[j] : NULL;
+    return NULL;
+}
+
+/* One cell as text ("" for a missing value); *quoted when JSON writes it as a string. */
+static void cell(const struct ps_compare_row *r, const struct col *c, char *v, bool *quoted)
+{
+    *quoted = false;
+    v[0] = '\0';
+    switch (c->kind) {
+    case COL_SPEC: {
+        if (c->index < 3) {
+            snprintf(v, 160, "%s",
+                     c->index == 0   ? r->scenario
+                     : c->index == 1 ? r->schedule
+                                     : r->status);
+            *quoted = true;
+            return;
+        }
+        if (c->index == 6) {
             snprintf(v, 160, "%s", r->memory_ok ? "true" : "false");
-        else if (!isfinite(nums[i]))
-            v[0] = '\0';
-        else if (is_ms[i])
-            ms_text(nums[i], v);
-        else
-            ps_out_num(nums[i], v);
+            return;
+        }
+        const double nums[] = {r->makespan_ms,    r->bubble_ratio,         r->peak_memory, NAN,
+                               r->lower_bound_ms, r->ratio_to_lower_bound, r->solve_ms};
+        double x = nums[c->index - 3];
+        if (isfinite(x) && (c->index == 3 || c->index == 7 || c->index == 9))
+            ms_text(x, v);
+        else if (isfinite(x))
+            ps_out_num(x, v);
+        return;
+    }
+    case COL_BUBBLE:
+        if (isfinite(r->bubble_by[c->index]))
+            ps_out_num(r->bubble_by[c->index], v);
+        return;
+    case COL_BASELINE:
+        if (c->index == 0) {
+            snprintf(v, 160, "%s", r->baseline);
+            *quoted = true;
+        } else {
+            double x = c->index == 1 ? r->bubble_reduction : r->makespan_reduction;
+            if (isfinite(x))
+                ps_out_num(x, v);
+        }
+        return;
+    case COL_EXTRA:
+    case COL_KNEE: {
+        const char *t = c->kind == COL_EXTRA ? extra_value(r, c->key) : knee_value(r, c->key);
+        if (t != NULL)
+            snprintf(v, 160, "%s", t);
+        *quoted = t != NULL; /* as json_value_text decides */
+        return;
+    }
     }
 }
 
@@ -131,23 +233,21 @@ static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
 enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n,
                                      struct ps_buf *out)
 {
-    const char *keys[64];
-    int nk = extra_keys(rows, n, keys, 64);
+    struct layout *L = malloc(sizeof *L);
+    if (L == NULL)
+        return PS_ENOMEM;
+    make_layout(rows, n, L);
     enum ps_status st = PS_OK;
-    for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++)
-        st = csv_field(out, columns[c], c + 1 == N_COLUMNS && nk == 0);
-    for (int k = 0; k < nk && st == PS_OK; k++)
-        st = csv_field(out, keys[k], k + 1 == nk);
-    for (size_t i = 0; i < n && st == PS_OK; i++) {
-        char vals[N_COLUMNS][160];
-        row_values(&rows[i], vals);
-        for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++)
-            st = csv_field(out, vals[c], c + 1 == N_COLUMNS && nk == 0);
-        for (int k = 0; k < nk && st == PS_OK; k++) {
-            const char *v = extra_value(&rows[i], keys[k]);
-            st = csv_field(out, v != NULL ? v : "", k + 1 == nk);
+    for (int c = 0; c < L->n && st == PS_OK; c++)
+        st = csv_field(out, L->cols[c].name, c + 1 == L->n);
+    for (size_t i = 0; i < n && st == PS_OK; i++)
+        for (int c = 0; c < L->n && st == PS_OK; c++) {
+            char v[160];
+            bool quoted;
+            cell(&rows[i], &L->cols[c], v, &quoted);
+            st = csv_field(out, v, c + 1 == L->n);
         }
-    }
+    free(L);
     return st;
 }
 
@@ -168,44 +268,41 @@ static enum ps_status json_value_text(struct ps_buf *out, const char *v)
 enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t n,
                                       struct ps_buf *out)
 {
-    const char *keys[64];
-    int nk = extra_keys(rows, n, keys, 64);
+    struct layout *L = malloc(sizeof *L);
+    if (L == NULL)
+        return PS_ENOMEM;
+    make_layout(rows, n, L);
     enum ps_status st = ps_buf_append(out, "[", 1);
     for (size_t i = 0; i < n && st == PS_OK; i++) {
-        char vals[N_COLUMNS][160];
-        row_values(&rows[i], vals);
         st = ps_buf_append(out, i ? ",\n  { " : "\n  { ", i ? 6 : 5);
-        for (size_t c = 0; c < N_COLUMNS && st == PS_OK; c++) {
+        for (int c = 0; c < L->n && st == PS_OK; c++) {
+            const struct col *col = &L->cols[c];
+            char v[160];
+            bool quoted;
+            cell(&rows[i], col, v, &quoted);
             if (c > 0)
                 st = ps_buf_append(out, ", ", 2);
             if (st == PS_OK)
-                st = ps_buf_json_string(out, columns[c]);
+                st = ps_buf_json_string(out, col->name);
             if (st == PS_OK)
                 st = ps_buf_append(out, ": ", 2);
             if (st != PS_OK)
                 break;
-            if (c < 3)
-                st = ps_buf_json_string(out, vals[c]);
-            else if (vals[c][0] == '\0')
+            if (col->kind == COL_EXTRA || col->kind == COL_KNEE)
+                st = quoted ? json_value_text(out, v) : ps_buf_append(out, "null", 4);
+            else if (quoted)
+                st = ps_buf_json_string(out, v);
+            else if (v[0] == '\0')
                 st = ps_buf_append(out, "null", 4);
             else
-                st = ps_buf_append(out, vals[c], strlen(vals[c]));
-        }
-        for (int k = 0; k < nk && st == PS_OK; k++) {
-            const char *v = extra_value(&rows[i], keys[k]);
-            st = ps_buf_append(out, ", ", 2);
-            if (st == PS_OK)
-                st = ps_buf_json_string(out, keys[k]);
-            if (st == PS_OK)
-                st = ps_buf_append(out, ": ", 2);
-            if (st == PS_OK)
-                st = v != NULL ? json_value_text(out, v) : ps_buf_append(out, "null", 4);
+                st = ps_buf_append(out, v, strlen(v));
         }
         if (st == PS_OK)
             st = ps_buf_append(out, " }", 2);
     }
     if (st == PS_OK)
         st = ps_buf_append(out, n > 0 ? "\n]\n" : "]\n", n > 0 ? 3 : 2);
+    free(L);
     return st;
 }
 
@@ -227,7 +324,7 @@ static void short_ms(double ms, char *buf, size_t size)
 /* Rows of one group (same scenario and the same sweep values) share a best makespan and a
  * lower bound. */
 static bool same_group(const struct ps_compare_row *a, const struct ps_compare_row *b,
-                       const char **keys, int nk)
+                       const char *const *keys, int nk)
 {
     if (strcmp(a->scenario, b->scenario) != 0)
         return false;
@@ -239,108 +336,152 @@ static bool same_group(const struct ps_compare_row *a, const struct ps_compare_r
     return true;
 }
 
-/* scenario + 8 sweep keys + 7 fixed + LB_ms */
-#define T_COLS 17
+/* scenario + 8 sweep keys + 8 fixed + 2 baseline + LB_ms + 8 knees */
+#define T_COLS 28
 
-enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
-                                       struct ps_buf *out)
+/* The bubble by cause as a bar of 10 letters, each about a tenth of the bubble (largest
+ * remainders, so the letters add up to 10): f fill, x cross-DC, i intra-DC, m memory,
+ * r rendezvous, d all-gather, e end. "-" without a bubble. */
+static void cause_bar(const struct ps_compare_row *r, char *buf)
 {
+    static const char letters[PS_BUBBLE_COUNT] = {'f', 'x', 'i', 'm', 'r', 'd', 'e'};
+    double total = 0;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        total += isfinite(r->bubble_by[c]) ? r->bubble_by[c] : 0;
+    if (!(total > 0)) {
+        snprintf(buf, 48, "-");
+        return;
+    }
+    int count[PS_BUBBLE_COUNT], used = 0;
+    double rest[PS_BUBBLE_COUNT];
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
+        double share = isfinite(r->bubble_by[c]) ? 10 * r->bubble_by[c] / total : 0;
+        count[c] = (int)floor(share);
+        rest[c] = share - count[c];
+        used += count[c];
+    }
+    for (; used < 10; used++) {
+        int best = 0;
+        for (int c = 1; c < PS_BUBBLE_COUNT; c++)
+            if (rest[c] > rest[best])
+                best = c;
+        count[best]++;
+        rest[best] = -1;
+    }
+    int at = 0;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        for (int k = 0; k < count[c]; k++)
+            buf[at++] = letters[c];
+    buf[at] = '\0';
+}
+
+static void percent_change(double reduction, char *buf)
+{
+    if (isfinite(reduction) && fabs(reduction) < 5e-4)
+        snprintf(buf, 48, "0.0%%");
+    else if (isfinite(reduction))
+        snprintf(buf, 48, "%+.1f%%", -100.0 * reduction);
+    else
+        snprintf(buf, 48, "-");
+}
+
+struct table {
     const char *keys[8];
-    int nk = extra_keys(rows, n, keys, 8);
-    bool many_scenarios = false, many_groups = false, any_star = false;
-    if (n == 0)
-        return ps_buf_printf(out, "(no schedules)\n");
-    for (size_t i = 1; i < n; i++) {
-        many_scenarios |= strcmp(rows[i].scenario, rows[0].scenario) != 0;
-        many_groups |= !same_group(&rows[i], &rows[0], keys, nk);
-    }
+    int nk;
+    bool many_scenarios, many_groups, baseline, knee[8];
+    char base_titles[2][48], knee_titles[8][48];
+};
 
-    /* Column titles: [scenario] [sweep keys] schedule status makespan bubble mem ratio
-     * solve [lower bound when it differs between rows]. */
-    const char *titles[T_COLS];
-    bool right[T_COLS];
+/* Column titles: [scenario] [sweep keys] schedule status makespan bubble by-cause mem ratio
+ * solve [against the baseline] [lower bound when it differs between rows] [knees]. */
+static int table_titles(const struct table *t, const char **titles, bool *right)
+{
     int nc = 0;
-    if (many_scenarios)
+    if (t->many_scenarios)
         titles[nc] = "scenario", right[nc++] = false;
-    for (int k = 0; k < nk; k++)
-        titles[nc] = keys[k], right[nc++] = true;
-    const char *fixed[] = {"schedule",       "status",   "makespan_ms", "bubble",
-                           "peak_mem/limit", "ratio_LB", "solve_ms"};
-    const bool fixed_right[] = {false, false, true, true, true, true, true};
-    for (int i = 0; i < 7; i++)
+    for (int k = 0; k < t->nk; k++)
+        titles[nc] = t->keys[k], right[nc++] = true;
+    static const char *const fixed[] = {"schedule", "status",         "makespan_ms", "bubble",
+                                        "by cause", "peak_mem/limit", "ratio_LB",    "solve_ms"};
+    static const bool fixed_right[] = {false, false, true, true, false, true, true, true};
+    for (int i = 0; i < 8; i++)
         titles[nc] = fixed[i], right[nc++] = fixed_right[i];
-    if (many_groups)
+    for (int i = 0; i < 2 && t->baseline; i++)
+        titles[nc] = t->base_titles[i], right[nc++] = true;
+    if (t->many_groups)
         titles[nc] = "LB_ms", right[nc++] = true;
+    for (int k = 0; k < t->nk; k++)
+        if (t->knee[k])
+            titles[nc] = t->knee_titles[k], right[nc++] = true;
+    return nc;
+}
 
-    char(*cells)[T_COLS][48] = calloc(n > 0 ? n : 1, sizeof *cells);
-    if (cells == NULL)
-        return PS_ENOMEM;
-    int width[T_COLS];
-    for (int c = 0; c < nc; c++)
-        width[c] = (int)strlen(titles[c]);
-    for (size_t i = 0; i < n; i++) {
-        const struct ps_compare_row *r = &rows[i];
-        int c = 0;
-        if (many_scenarios)
-            ps_text_safe(r->scenario, cells[i][c++], 48);
-        for (int k = 0; k < nk; k++) {
-            const char *v = extra_value(r, keys[k]);
-            ps_text_safe(v != NULL ? v : "", cells[i][c++], 48);
-        }
-        /* The best makespan of its group among the rows within the memory limit gets a
-         * star; when none of the group fits, no row does. */
-        bool best = isfinite(r->makespan_ms) && r->memory_ok;
-        for (size_t j = 0; j < n && best; j++)
-            if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
-                rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
-                best = false;
-        any_star |= best;
-        char name[48];
-        snprintf(cells[i][c++], 48, "%s%s", ps_text_safe(r->schedule, name, 44), best ? " *" : "");
-        ps_text_safe(r->status, cells[i][c++], 48);
-        short_ms(r->makespan_ms, cells[i][c++], 48);
-        if (isfinite(r->bubble_ratio))
-            snprintf(cells[i][c++], 48, "%.1f%%", 100.0 * r->bubble_ratio);
-        else
-            snprintf(cells[i][c++], 48, "-");
-        bool over = r->has_memory_limit && isfinite(r->peak_memory) &&
-                    r->peak_memory > r->memory_limit + 1e-9;
-        char lim[32] = "-";
-        if (r->has_memory_limit)
-            snprintf(lim, sizeof lim, "%g", r->memory_limit);
-        if (isfinite(r->peak_memory))
-            snprintf(cells[i][c++], 48, "%.1f/%s%s", r->peak_memory, lim, over ? " !" : "");
-        else
-            snprintf(cells[i][c++], 48, "-/%s", lim);
-        if (isfinite(r->ratio_to_lower_bound))
-            snprintf(cells[i][c++], 48, "%.3f", r->ratio_to_lower_bound);
-        else
-            snprintf(cells[i][c++], 48, "-");
-        short_ms(r->solve_ms, cells[i][c++], 48);
-        if (many_groups)
-            short_ms(r->lower_bound_ms, cells[i][c++], 48);
-        for (int k = 0; k < c; k++)
-            if ((int)strlen(cells[i][k]) > width[k])
-                width[k] = (int)strlen(cells[i][k]);
+/* The cells of row i; returns how many; *star when it is the best of its group. */
+static int table_row(const struct table *t, const struct ps_compare_row *rows, size_t n, size_t i,
+                     char (*cells)[48], bool *star)
+{
+    const struct ps_compare_row *r = &rows[i];
+    int c = 0;
+    if (t->many_scenarios)
+        ps_text_safe(r->scenario, cells[c++], 48);
+    for (int k = 0; k < t->nk; k++) {
+        const char *v = extra_value(r, t->keys[k]);
+        ps_text_safe(v != NULL ? v : "", cells[c++], 48);
     }
+    /* The best makespan of its group among the rows within the memory limit gets a star;
+     * when none of the group fits, no row does. */
+    bool best = isfinite(r->makespan_ms) && r->memory_ok;
+    for (size_t j = 0; j < n && best; j++)
+        if (same_group(&rows[j], r, t->keys, t->nk) && isfinite(rows[j].makespan_ms) &&
+            rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
+            best = false;
+    *star = best;
+    char name[48];
+    snprintf(cells[c++], 48, "%s%s", ps_text_safe(r->schedule, name, 44), best ? " *" : "");
+    ps_text_safe(r->status, cells[c++], 48);
+    short_ms(r->makespan_ms, cells[c++], 48);
+    if (isfinite(r->bubble_ratio))
+        snprintf(cells[c++], 48, "%.1f%%", 100.0 * r->bubble_ratio);
+    else
+        snprintf(cells[c++], 48, "-");
+    cause_bar(r, cells[c++]);
+    bool over =
+        r->has_memory_limit && isfinite(r->peak_memory) && r->peak_memory > r->memory_limit + 1e-9;
+    char lim[32] = "-";
+    if (r->has_memory_limit)
+        snprintf(lim, sizeof lim, "%g", r->memory_limit);
+    if (isfinite(r->peak_memory))
+        snprintf(cells[c++], 48, "%.1f/%s%s", r->peak_memory, lim, over ? " !" : "");
+    else
+        snprintf(cells[c++], 48, "-/%s", lim);
+    if (isfinite(r->ratio_to_lower_bound))
+        snprintf(cells[c++], 48, "%.3f", r->ratio_to_lower_bound);
+    else
+        snprintf(cells[c++], 48, "-");
+    short_ms(r->solve_ms, cells[c++], 48);
+    if (t->baseline) {
+        percent_change(r->bubble_reduction, cells[c++]);
+        percent_change(r->makespan_reduction, cells[c++]);
+    }
+    if (t->many_groups)
+        short_ms(r->lower_bound_ms, cells[c++], 48);
+    for (int k = 0; k < t->nk; k++)
+        if (t->knee[k]) {
+            const char *v = knee_value(r, t->keys[k]);
+            ps_text_safe(v != NULL ? v : "-", cells[c++], 48);
+        }
+    return c;
+}
 
-    enum ps_status st = PS_OK;
-    for (int c = 0; c < nc && st == PS_OK; c++)
-        st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
-                           titles[c], c + 1 == nc ? "\n" : "");
-    for (size_t i = 0; i < n && st == PS_OK; i++)
-        for (int c = 0; c < nc && st == PS_OK; c++)
-            st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
-                               cells[i][c], c + 1 == nc ? "\n" : "");
-    free(cells);
-    if (st != PS_OK)
-        return st;
-
+static enum ps_status table_legend(const struct table *t, const struct ps_compare_row *rows,
+                                   size_t n, bool any_star, struct ps_buf *out)
+{
     bool any_over = false;
+    enum ps_status st;
     for (size_t i = 0; i < n; i++)
         any_over |= rows[i].has_memory_limit && isfinite(rows[i].peak_memory) &&
                     rows[i].peak_memory > rows[i].memory_limit + 1e-9;
-    if (n > 0 && !many_groups) {
+    if (n > 0 && !t->many_groups) {
         char lb[32];
         short_ms(rows[0].lower_bound_ms, lb, sizeof lb);
         st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", lb);
@@ -353,5 +494,164 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
         st = ps_buf_printf(out, "; no schedule fits the memory limit");
     if (st == PS_OK)
         st = ps_buf_printf(out, "%s\n", any_over ? "; ! peak memory over the limit" : "");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "by cause: tenths of the bubble: f fill (warm-up, cool-down), x "
+                                "cross-DC, i intra-DC, m memory, r rendezvous, d all-gather, e "
+                                "idle at the end\n");
+    if (st == PS_OK && t->baseline)
+        st = ps_buf_printf(out,
+                           "vs %s: change of the bubble ratio and of the makespan against %s "
+                           "(negative: less)\n",
+                           rows[0].baseline, rows[0].baseline);
+    bool knees = false;
+    for (int k = 0; k < t->nk; k++)
+        knees |= t->knee[k];
+    if (st == PS_OK && knees)
+        st = ps_buf_printf(out, "knee:KEY: the smallest KEY at which that schedule's makespan is "
+                                "within the sweep's margin of its best over the range\n");
     return st;
+}
+
+enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
+                                       struct ps_buf *out)
+{
+    struct table t;
+    memset(&t, 0, sizeof t);
+    t.nk = extra_keys(rows, n, t.keys, 8);
+    bool any_star = false;
+    if (n == 0)
+        return ps_buf_printf(out, "(no schedules)\n");
+    for (size_t i = 0; i < n; i++) {
+        t.many_scenarios |= strcmp(rows[i].scenario, rows[0].scenario) != 0;
+        t.many_groups |= !same_group(&rows[i], &rows[0], t.keys, t.nk);
+        t.baseline |= rows[i].baseline[0] != '\0';
+        for (int k = 0; k < t.nk; k++)
+            t.knee[k] |= knee_value(&rows[i], t.keys[k]) != NULL;
+    }
+    snprintf(t.base_titles[0], 48, "bubble vs %.30s", rows[0].baseline);
+    snprintf(t.base_titles[1], 48, "time vs %.30s", rows[0].baseline);
+    for (int k = 0; k < t.nk; k++)
+        snprintf(t.knee_titles[k], 48, "knee:%.40s", t.keys[k]);
+    const char *titles[T_COLS];
+    bool right[T_COLS];
+    int nc = table_titles(&t, titles, right);
+
+    char(*cells)[T_COLS][48] = calloc(n, sizeof *cells);
+    if (cells == NULL)
+        return PS_ENOMEM;
+    int width[T_COLS];
+    for (int c = 0; c < nc; c++)
+        width[c] = (int)strlen(titles[c]);
+    for (size_t i = 0; i < n; i++) {
+        bool star;
+        int c = table_row(&t, rows, n, i, cells[i], &star);
+        any_star |= star;
+        for (int k = 0; k < c; k++)
+            if ((int)strlen(cells[i][k]) > width[k])
+                width[k] = (int)strlen(cells[i][k]);
+    }
+    enum ps_status st = PS_OK;
+    for (int c = 0; c < nc && st == PS_OK; c++)
+        st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
+                           titles[c], c + 1 == nc ? "\n" : "");
+    for (size_t i = 0; i < n && st == PS_OK; i++)
+        for (int c = 0; c < nc && st == PS_OK; c++)
+            st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
+                               cells[i][c], c + 1 == nc ? "\n" : "");
+    free(cells);
+    return st == PS_OK ? table_legend(&t, rows, n, any_star, out) : st;
+}
+
+/* ---- baselines and knees ---------------------------------------------------------------- */
+
+void ps_compare_baseline(struct ps_compare_row *rows, size_t n, const char *baseline)
+{
+    const char *keys[8];
+    int nk = extra_keys(rows, n, keys, 8);
+    for (size_t i = 0; i < n; i++) {
+        struct ps_compare_row *r = &rows[i];
+        snprintf(r->baseline, sizeof r->baseline, "%s", baseline);
+        r->bubble_reduction = r->makespan_reduction = NAN;
+        for (size_t j = 0; j < n; j++) {
+            const struct ps_compare_row *b = &rows[j];
+            if (strcmp(b->schedule, baseline) != 0 || !same_group(b, r, keys, nk))
+                continue;
+            if (isfinite(b->bubble_ratio) && isfinite(r->bubble_ratio) && b->bubble_ratio > 0)
+                r->bubble_reduction = (b->bubble_ratio - r->bubble_ratio) / b->bubble_ratio;
+            if (isfinite(b->makespan_ms) && isfinite(r->makespan_ms) && b->makespan_ms > 0)
+                r->makespan_reduction = (b->makespan_ms - r->makespan_ms) / b->makespan_ms;
+            break;
+        }
+    }
+}
+
+static bool number_text(const char *v, double *x)
+{
+    char *end;
+    *x = strtod(v, &end);
+    return v[0] != '\0' && *end == '\0' && isfinite(*x);
+}
+
+/* Rows a and b agree on the scenario, the schedule and every key but `skip`. */
+static bool same_line(const struct ps_compare_row *a, const struct ps_compare_row *b,
+                      const char **keys, int nk, int skip)
+{
+    if (strcmp(a->scenario, b->scenario) != 0 || strcmp(a->schedule, b->schedule) != 0)
+        return false;
+    for (int k = 0; k < nk; k++) {
+        if (k == skip)
+            continue;
+        const char *x = extra_value(a, keys[k]), *y = extra_value(b, keys[k]);
+        if ((x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0))
+            return false;
+    }
+    return true;
+}
+
+static int extra_index(const struct ps_compare_row *r, const char *key)
+{
+    for (int j = 0; j < r->n_extra && j < 8; j++)
+        if (strcmp(r->extra[j].key, key) == 0)
+            return j;
+    return -1;
+}
+
+void ps_compare_knees(struct ps_compare_row *rows, size_t n, double eps)
+{
+    const char *keys[8];
+    int nk = extra_keys(rows, n, keys, 8);
+    for (int k = 0; k < nk; k++) {
+        bool numeric = true;
+        double x;
+        for (size_t i = 0; i < n && numeric; i++) {
+            const char *v = extra_value(&rows[i], keys[k]);
+            numeric = v == NULL || number_text(v, &x);
+        }
+        if (!numeric)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            int j = extra_index(&rows[i], keys[k]);
+            if (j < 0)
+                continue;
+            /* the best over this row's line, then the smallest value within eps of it */
+            double best = INFINITY, knee = INFINITY;
+            for (size_t o = 0; o < n; o++)
+                if (same_line(&rows[o], &rows[i], keys, nk, k) && isfinite(rows[o].makespan_ms) &&
+                    rows[o].makespan_ms < best)
+                    best = rows[o].makespan_ms;
+            const char *text = NULL;
+            for (size_t o = 0; o < n && isfinite(best); o++) {
+                const char *v = extra_value(&rows[o], keys[k]);
+                if (v == NULL || !same_line(&rows[o], &rows[i], keys, nk, k) ||
+                    !isfinite(rows[o].makespan_ms) || rows[o].makespan_ms > best * (1 + eps) ||
+                    !number_text(v, &x) || x >= knee)
+                    continue;
+                knee = x;
+                text = v;
+            }
+            rows[i].has_knee[j] = text != NULL;
+            if (text != NULL)
+                snprintf(rows[i].knee[j], sizeof rows[i].knee[j], "%s", text);
+        }
+    }
 }

@@ -103,7 +103,27 @@ struct ps_compare_row {
     /* The solver's "note" parameter (what it did beyond its name, e.g. a cap), "" when none;
      * for the command line to show, not a file column. */
     char note[sizeof(((struct ps_kv *)0)->value)];
+    /* The bubble by cause (docs/model.md), as shares of S x makespan; NAN without a schedule. */
+    double bubble_by[PS_BUBBLE_COUNT];
+    /* Against a baseline schedule of the same group (ps_compare_baseline): its name ("" when
+     * none), and how much less bubble ratio and makespan this row has, as fractions of the
+     * baseline's (GeoPipe's "bubble ratio reduced by X%"); NAN when either has no value. */
+    char baseline[PS_SCHED_NAME_MAX];
+    double bubble_reduction, makespan_reduction;
+    /* Knees of a sweep (ps_compare_knees): for extra[k], the smallest value at which this
+     * row's schedule is within eps of its best over that key's range. */
+    bool has_knee[8];
+    char knee[8][64];
 };
+
+/* Compares every row with the row of schedule `baseline` in its group (same scenario and
+ * sweep values); rows of a group without it get NAN. */
+void ps_compare_baseline(struct ps_compare_row *rows, size_t n, const char *baseline);
+
+/* Sets the knees of a sweep: for each extra key whose values are all numbers, and each
+ * group of rows that agree on the scenario, the schedule and every other key, the smallest
+ * value whose makespan is within eps (0.05 = 5%) of the group's best. */
+void ps_compare_knees(struct ps_compare_row *rows, size_t n, double eps);
 
 /* Fills a row from a (timed or infeasible) schedule. */
 void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s);
@@ -115,6 +135,29 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
 /* Aligned text table for a terminal, with the lower bound line. */
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out);
+
+/* A sweep shard's header (docs/formats.md, "Sweep shards"): which share of which sweep. */
+struct ps_sweep_shard {
+    char sweep[17]; /* the whole sweep's fingerprint (hex): shards of one sweep share it */
+    int shard, shards;
+    long points;    /* points of the whole sweep */
+    int per_point;  /* rows per point (the schedules) */
+    char output[8]; /* the format merge writes: csv, json or table */
+    double knee_eps;
+    char baseline[PS_SCHED_NAME_MAX]; /* "" when none */
+};
+
+/* Writes a shard: its header and its rows, each with its point (0..points-1), every number
+ * exact. Returns PS_ENOMEM. */
+enum ps_status ps_export_sweep_shard(const struct ps_sweep_shard *info,
+                                     const struct ps_compare_row *rows, const long *points,
+                                     size_t n, struct ps_buf *out);
+
+/* Reads a shard back: *rows and *points (malloc'd, n entries, the caller frees both) as
+ * written. PS_EPARSE for broken JSON, PS_EINVAL (d names the member) for anything else. */
+enum ps_status ps_import_sweep_shard(const char *text, size_t len, struct ps_sweep_shard *info,
+                                     struct ps_compare_row **rows, long **points, size_t *n,
+                                     struct ps_diag *d);
 
 /* Readable summary of one schedule and an ASCII Gantt chart `width` columns wide: one
  * row per device, DC boundaries marked. */

@@ -292,7 +292,7 @@ static enum ps_status read_ops(const struct js_records *arr, struct ps_schedule 
             break;
         int k = ps_op_kind_parse(kind);
         if (k < 0) {
-            st = fail_at(d, PS_EINVAL, base, "kind", "unknown op kind (F, B, W, AG, RS)");
+            st = fail_at(d, PS_EINVAL, base, "kind", "unknown op kind (F, B, W, R, AG, RS)");
             break;
         }
         bool dp = k == PS_OP_AG || k == PS_OP_RS;

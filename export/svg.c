@@ -18,6 +18,7 @@ static const char *const kind_fill[PS_OP_KIND_COUNT] = {
     "#0072B2", /* F: blue */
     "#E69F00", /* B: orange */
     "#009E73", /* W: bluish green */
+    "#8F6A1F", /* R: dark orange, the backward's own replay (not in Okabe-Ito: its shade) */
     "#CC79A7", /* AG: reddish purple */
     "#D55E00", /* RS: vermillion */
 };
@@ -213,7 +214,7 @@ struct fig {
     size_t n;
     struct panel *p;
     double axis_y, legend_y;
-    bool any_split, any_combined, any_w, any_dp, any_ch, any_chunks;
+    bool any_split, any_combined, any_w, any_r, any_dp, any_ch, any_chunks;
     const struct ps_scenario *common_sc; /* every schedule shares it, else NULL */
 };
 
@@ -287,8 +288,10 @@ static enum ps_status layout(struct fig *f, const struct ps_schedule *const *sch
         f->any_combined |= !s->split_backward;
         f->any_chunks |= s->chunks > 1;
         for (int d = 0; d < s->n_stages; d++)
-            for (size_t k = 0; k < s->dev_n[d]; k++)
+            for (size_t k = 0; k < s->dev_n[d]; k++) {
                 f->any_w |= s->dev_ops[d][k].kind == PS_OP_W;
+                f->any_r |= s->dev_ops[d][k].kind == PS_OP_R;
+            }
         if (!opt->hide_channels) {
             p->ch = calloc((size_t)s->n_channels + 1, sizeof(int));
             p->ch_y = calloc((size_t)s->n_channels + 1, sizeof(double));
@@ -718,6 +721,7 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         {kind_fill[PS_OP_F], NULL, "forward (F)", true},
         {kind_fill[PS_OP_B], NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
         {kind_fill[PS_OP_W], NULL, "weight gradient (W)", f->any_w},
+        {kind_fill[PS_OP_R], NULL, "recomputation (R)", f->any_r},
         {kind_fill[PS_OP_AG], NULL, "all-gather (AG)", f->any_dp},
         {kind_fill[PS_OP_RS], NULL, "reduce-scatter (RS)", f->any_dp},
         {xfer_fill[0], NULL, "activation sent", f->any_ch},

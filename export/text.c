@@ -201,11 +201,18 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
     /* The legend, wrapped at its "; " separators to the chart's width. */
     char scale[64];
     snprintf(scale, sizeof scale, "one column = %.3g ms", tms / cols);
+    bool any_r = ps_scenario_has_recompute(s->sc);
     const char *items[] = {s->split_backward ? "F forward, B input gradient, W weight gradient"
                                              : "F forward, B backward",
-                           "lower case: odd microbatches", ". idle", "axis in ms", scale};
+                           any_r ? "R recomputation (replayed forward)" : NULL,
+                           "lower case: odd microbatches",
+                           ". idle",
+                           "axis in ms",
+                           scale};
     int used = 0;
     for (size_t i = 0; i < sizeof items / sizeof items[0] && st == PS_OK; i++) {
+        if (items[i] == NULL)
+            continue;
         int len = (int)strlen(items[i]);
         if (used > 0 && used + 2 + len <= cols) {
             st = ps_buf_printf(out, "; %s", items[i]);

@@ -158,10 +158,15 @@ static int transfer_pid(const struct ps_schedule *s, const struct ps_transfer *t
     return pid_dc(ps_scenario_dc_of(s->sc, t->from_stage));
 }
 
+/* Slots of the ops transfers leave and reach: F, B and R (the gradient reaches R when the
+ * device replays that microbatch). */
 static size_t op_slot(const struct ps_schedule *s, int kind, int vstage, int microbatch)
 {
     size_t per_kind = (size_t)ps_schedule_vstages(s) * (size_t)s->n_microbatches;
-    return (size_t)(kind == PS_OP_F ? 0 : 1) * per_kind +
+    return (size_t)(kind == PS_OP_F   ? 0
+                    : kind == PS_OP_B ? 1
+                                      : 2) *
+               per_kind +
            (size_t)vstage * (size_t)s->n_microbatches + (size_t)microbatch;
 }
 
@@ -186,7 +191,7 @@ static enum ps_status ids_init(struct ids *ids, const struct ps_schedule *s)
 {
     memset(ids, 0, sizeof(*ids));
     ids->n_stages = s->n_stages;
-    size_t n_slots = 2 * (size_t)ps_schedule_vstages(s) * (size_t)s->n_microbatches;
+    size_t n_slots = 3 * (size_t)ps_schedule_vstages(s) * (size_t)s->n_microbatches;
     ids->first_part = malloc((n_slots ? n_slots : 1) * sizeof(int32_t));
     ids->last_part = malloc((n_slots ? n_slots : 1) * sizeof(int32_t));
     if (!ids->first_part || !ids->last_part) {
@@ -198,7 +203,7 @@ static enum ps_status ids_init(struct ids *ids, const struct ps_schedule *s)
     for (int d = 0; d < s->n_stages; d++) {
         for (size_t k = 0; k < s->dev_n[d]; k++) {
             const struct ps_op *op = &s->dev_ops[d][k];
-            if (op->kind != PS_OP_F && op->kind != PS_OP_B)
+            if (op->kind != PS_OP_F && op->kind != PS_OP_B && op->kind != PS_OP_R)
                 continue;
             int v = ps_vstage_of(d, op->chunk, s->n_stages, s->chunks, s->traversal);
             if (v < 0 || op->microbatch < 0 || op->microbatch >= s->n_microbatches)
@@ -402,6 +407,8 @@ static enum ps_status write_transfer(struct out *b, const struct ps_schedule *s,
         return PS_OK;
     int64_t from_k = ids->last_part[op_slot(s, op_kind, t->from_vstage, t->microbatch)];
     int64_t to_k = ids->first_part[op_slot(s, op_kind, to_v, t->microbatch)];
+    if (op_kind == PS_OP_B && ps_schedule_has_r(s, t->to_stage, t->microbatch))
+        to_k = ids->first_part[op_slot(s, PS_OP_R, to_v, t->microbatch)];
     if (from_k < 0 || to_k < 0)
         return PS_OK;
     const struct ps_op *from = &s->dev_ops[t->from_stage][from_k];
@@ -444,9 +451,12 @@ static enum ps_status write_memory(struct out *o, const struct ps_schedule *s, i
     double w = sc->weight_share, v = s->chunks;
     for (size_t k = 0; k < s->dev_n[d]; k++) {
         const struct ps_op *op = &s->dev_ops[d][k];
-        double a = ps_scenario_memory_scale(sc, op->microbatch) / v;
-        if (op->kind == PS_OP_F && op->part == 0)
-            steps[n++] = (struct mem_step){op->start_ns, a};
+        double a = ps_scenario_stage_memory(sc, d, op->microbatch) / v;
+        double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / v;
+        if (op->kind == PS_OP_F && op->part == 0) /* F keeps what R does not replay */
+            steps[n++] = (struct mem_step){op->start_ns, a - r};
+        else if (op->kind == PS_OP_R && op->part == 0)
+            steps[n++] = (struct mem_step){op->start_ns, r};
         else if (op->kind == PS_OP_B && op->part + 1 == op->parts)
             steps[n++] = (struct mem_step){op->end_ns, has_w ? -(1 - w) * a : -a};
         else if (op->kind == PS_OP_W && op->part + 1 == op->parts)

@@ -412,6 +412,16 @@ static enum ps_status fix_diag(enum ps_status st, struct ps_diag *d)
 
 /* ---- models ---- */
 
+bool ps_model_is_key(const char *key)
+{
+    static const char *const keys[] = {"layers", "extra_layers", "hidden", "ffn",
+                                       "heads",  "kv_heads",     "vocab",  "seq"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return true;
+    return false;
+}
+
 static enum ps_status model_set(struct ps_calc_model *m, const struct kv *e, bool *seen,
                                 struct ps_diag *d)
 {

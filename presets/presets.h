@@ -30,6 +30,8 @@ void ps_preset_list_names(char *buf, size_t size);
  * known names in d. */
 enum ps_status ps_preset_load(const char *name, struct ps_scenario *sc, struct ps_diag *d);
 
+struct ps_calc_report;
+
 /* Where a scenario comes from, as the command line and the explorer take it:
  * one of a file, a preset (default: PS_DEFAULT_PRESET) or a model description, then
  * `--set PATH=VALUE` edits applied in order. */
@@ -38,12 +40,23 @@ struct ps_scenario_source {
     const char *preset;        /* NULL, or a preset name */
     const char *model;         /* NULL, or a model name/file for the calculator */
     const char *cluster;       /* NULL, or the calculator's cluster/layout spec */
+    /* NULL, or a workload file (--workload: JSON workload or lengths) put on the scenario
+     * before the edits; a lengths file keeps the scenario's own workload settings. */
+    const char *workload_file;
     int n_sets;
     const char *const *sets; /* "PATH=VALUE" strings */
     /* Called for an edit that did more than its field says (ps_scenario_edit's note), with
      * the "PATH=VALUE" text; NULL: notes are dropped. */
     void (*on_note)(void *user, const char *set, const char *note);
     void *note_user;
+    /* With a model: KEY=VALUE overrides of the model and cluster specs (a sweep's or a
+     * search's point; see struct ps_model_source), and where the calculator reports what it
+     * worked out (may be NULL). */
+    const char *const *model_over;
+    int n_model_over;
+    const char *const *cluster_over;
+    int n_cluster_over;
+    struct ps_calc_report *report;
 };
 
 /* Builds the scenario described by src (sc initialized by the call). Errors name the
@@ -102,6 +115,10 @@ struct ps_model_info {
 size_t ps_model_count(void);
 const struct ps_model_info *ps_model_at(size_t i);
 const struct ps_model_info *ps_model_find(const char *name);
+
+/* True when key is one of a model's sizes (layers, hidden, seq, ...), as opposed to a
+ * cluster key (pp, mbs, ...). */
+bool ps_model_is_key(const char *key);
 
 /* Fills *out from a model spec (see above). PS_ENOTFOUND lists the built-in names in d. */
 enum ps_status ps_model_parse(const char *spec, struct ps_calc_model *out, char *name,

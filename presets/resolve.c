@@ -2,6 +2,9 @@
  * --set edits in order. Every error names its source ("FILE: field.path: reason"). */
 #include "presets/presets.h"
 
+#include "core/io/io.h"
+#include "core/workload.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,24 @@ static enum ps_status apply_set(const struct ps_scenario_source *src, struct ps_
     return st;
 }
 
+/* --workload FILE: the file's workload replaces the scenario's (a lengths file takes the
+ * scenario's other workload settings), and the scenario holds its unplanned view. */
+static enum ps_status attach_workload(const char *file, struct ps_scenario *sc, struct ps_diag *d)
+{
+    struct ps_workload *w = NULL;
+    enum ps_status st = ps_workload_load(file, sc->workload, &w, d);
+    if (st == PS_OK) {
+        ps_workload_free(sc->workload);
+        sc->workload = w;
+        st = ps_workload_validate(w, sc->n_stages, d);
+    }
+    if (st == PS_OK)
+        st = ps_workload_apply_raw(sc, d);
+    if (st != PS_OK)
+        prefix_diag(d, file);
+    return st;
+}
+
 enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct ps_scenario *sc,
                                    struct ps_diag *d)
 {
@@ -84,7 +105,9 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
         /* A plain (not weak) reference: a weak one alone would never pull presets/models.c
          * out of the static library, and the calculator would look absent. */
         /* Its paths already say where ("model", "cluster.pp"). */
-        st = ps_scenario_from_model(src->model, src->cluster, sc, d);
+        struct ps_model_source ms = {src->model,        src->cluster,      src->model_over,
+                                     src->n_model_over, src->cluster_over, src->n_cluster_over};
+        st = ps_scenario_from_model_ex(&ms, sc, src->report, d);
     } else {
         const char *name = src->preset != NULL ? src->preset : PS_DEFAULT_PRESET;
         st = ps_preset_load(name, sc, d);
@@ -96,6 +119,10 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
     }
     if (st != PS_OK)
         return st;
+    if (src->workload_file != NULL && (st = attach_workload(src->workload_file, sc, d)) != PS_OK) {
+        ps_scenario_fini(sc);
+        return st;
+    }
 
     for (int i = 0; i < src->n_sets; i++) {
         st = apply_set(src, sc, src->sets[i], d);

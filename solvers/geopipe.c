@@ -264,6 +264,7 @@ const struct ps_solver ps_solver_geopipe = {
     .min_chunks = 1,
     .max_chunks = 1,
     .slow = false,
+    .adaptive = true,
     .params = geopipe_params,
     .n_params = sizeof geopipe_params / sizeof geopipe_params[0],
     .generate = gen_geopipe,

@@ -17,12 +17,20 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     if (st != PS_OK)
         return st;
     int M = sc->n_microbatches;
+    /* backwards in backward rank: the token slices of a sequence last to first */
+    int *rank = malloc((size_t)M * sizeof *rank), *order = malloc((size_t)M * sizeof *order);
+    if (rank == NULL || order == NULL)
+        st = PS_ENOMEM;
+    else
+        ps_scenario_bwd_ranks(sc, rank, order);
     for (int dev = 0; dev < sc->n_stages && st == PS_OK; dev++) {
         for (int m = 0; m < M && st == PS_OK; m++)
             st = ps_schedule_push(s, dev, PS_OP_F, 0, m);
-        for (int m = 0; m < M && st == PS_OK; m++)
-            st = ps_schedule_push(s, dev, PS_OP_B, 0, m);
+        for (int k = 0; k < M && st == PS_OK; k++)
+            st = ps_fixed_push_backward(s, dev, 0, order[k]);
     }
+    free(rank);
+    free(order);
     if (st != PS_OK) {
         ps_schedule_free(s);
         return ps_diag_set(d, st, "", "gpipe: %s", ps_status_str(st));

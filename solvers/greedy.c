@@ -95,11 +95,17 @@ struct shape {
     double limit, w;
     int *dev_of_v, *chunk_of_v, *v_of; /* v_of[d*V+c] */
     bool *has_w;                       /* per device */
-    double *a;                         /* per mb: memory scale / V */
-    double *sufmax_a;                  /* per mb: max a over mb..M-1 */
-    int64_t *lat[2];                   /* per vstage boundary (kind, from v): latency */
-    double *bw[2];                     /* bandwidth, 0 = no occupancy */
-    int *chan_id[2];                   /* channel index, -1 when same device */
+    /* memory per (device, mb), / V: all of it (freed by B and W), what F keeps and what
+     * the device's R allocates again at the B's start (docs/model.md, recomputation) */
+    double *a, *keep, *remat;
+    double *sufmax_a; /* per (device, mb): max keep over mb..M-1 */
+    double *rmax;     /* per device: the largest remat, kept free for the next B */
+    int *bwd_mb;      /* per backward position: its microbatch (token
+                         slices run backward last slice first) */
+    int last_b;       /* the microbatch of the last backward position */
+    int64_t *lat[2];  /* per vstage boundary (kind, from v): latency */
+    double *bw[2];    /* bandwidth, 0 = no occupancy */
+    int *chan_id[2];  /* channel index, -1 when same device */
     int n_chan;
     double *msg_mb; /* per mb */
     bool has_dp;
@@ -143,10 +149,22 @@ struct run {
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
+/* The duration of an op; a B of a microbatch its device replays includes that R (the
+ * greedy plans them as one block, R first: docs/model.md, greedy). */
 static int64_t op_ns(const struct shape *sh, int kind, int v, int mb)
 {
     static const enum ps_op_kind map[3] = {PS_OP_F, PS_OP_B, PS_OP_W};
-    return ps_schedule_op_ns(sh->probe, sh->dev_of_v[v], map[kind], sh->chunk_of_v[v], mb);
+    int d = sh->dev_of_v[v], c = sh->chunk_of_v[v];
+    int64_t t = ps_schedule_op_ns(sh->probe, d, map[kind], c, mb);
+    if (kind == K_B && ps_schedule_has_r(sh->probe, d, mb))
+        t += ps_schedule_op_ns(sh->probe, d, PS_OP_R, c, mb);
+    return t;
+}
+
+/* The microbatch at position pos of a kind's order on a device (B and W: backward rank). */
+static inline int mb_at(const struct shape *sh, int kind, int pos)
+{
+    return kind == K_F ? pos : sh->bwd_mb[pos];
 }
 
 static double now_ms(void)
@@ -228,7 +246,11 @@ static void shape_fini(struct shape *sh)
     free(sh->v_of);
     free(sh->has_w);
     free(sh->a);
+    free(sh->keep);
+    free(sh->remat);
+    free(sh->rmax);
     free(sh->sufmax_a);
+    free(sh->bwd_mb);
     for (int k = 0; k < 2; k++) {
         free(sh->lat[k]);
         free(sh->bw[k]);
@@ -262,8 +284,13 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     sh->chunk_of_v = malloc((size_t)SV * sizeof(int));
     sh->v_of = malloc((size_t)SV * sizeof(int));
     sh->has_w = malloc((size_t)S * sizeof(bool));
-    sh->a = malloc((size_t)M * sizeof(double));
-    sh->sufmax_a = malloc((size_t)M * sizeof(double));
+    size_t SM = (size_t)S * (size_t)M;
+    sh->a = malloc(SM * sizeof(double));
+    sh->keep = malloc(SM * sizeof(double));
+    sh->remat = malloc(SM * sizeof(double));
+    sh->rmax = calloc((size_t)S, sizeof(double));
+    sh->sufmax_a = malloc(SM * sizeof(double));
+    sh->bwd_mb = malloc((size_t)M * sizeof(int));
     sh->msg_mb = malloc((size_t)M * sizeof(double));
     sh->ag = calloc((size_t)SV, sizeof(int64_t));
     sh->rs = calloc((size_t)SV, sizeof(int64_t));
@@ -277,8 +304,9 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
         sh->chan_id[k] = malloc((size_t)SV * sizeof(int));
     }
     if (sh->probe == NULL || !sh->dev_of_v || !sh->chunk_of_v || !sh->v_of || !sh->has_w ||
-        !sh->a || !sh->sufmax_a || !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->workk ||
-        !sh->last_op || !sh->last_link || !sh->lat[0] || !sh->lat[1] || !sh->bw[0] || !sh->bw[1] ||
+        !sh->a || !sh->keep || !sh->remat || !sh->rmax || !sh->sufmax_a || !sh->bwd_mb ||
+        !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->workk || !sh->last_op ||
+        !sh->last_link || !sh->lat[0] || !sh->lat[1] || !sh->bw[0] || !sh->bw[1] ||
         !sh->chan_id[0] || !sh->chan_id[1]) {
         shape_fini(sh);
         return PS_ENOMEM;
@@ -296,6 +324,14 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
         }
     }
     sh->has_dp = sc->has_data_parallel;
+    int *rank = malloc((size_t)M * sizeof(int));
+    if (rank == NULL) {
+        shape_fini(sh);
+        return PS_ENOMEM;
+    }
+    ps_scenario_bwd_ranks(sc, rank, sh->bwd_mb);
+    free(rank);
+    sh->last_b = sh->bwd_mb[M - 1];
     for (int v = 0; v < SV; v++)
         for (int k = 0; k < 3; k++) {
             if (k == K_W && !sh->has_w[sh->dev_of_v[v]])
@@ -303,14 +339,23 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
             for (int m = 0; m < M; m++)
                 sh->workk[k * SV + v] += op_ns(sh, k, v, m);
             sh->work[sh->dev_of_v[v]] += sh->workk[k * SV + v];
-            sh->last_op[k * SV + v] = op_ns(sh, k, v, M - 1);
+            sh->last_op[k * SV + v] = op_ns(sh, k, v, k == K_F ? M - 1 : sh->last_b);
         }
-    for (int m = 0; m < M; m++) {
-        sh->a[m] = ps_scenario_memory_scale(sc, m) / V;
+    for (int m = 0; m < M; m++)
         sh->msg_mb[m] = ps_scenario_message_mb(sc, m);
+    for (int d = 0; d < S; d++) {
+        for (int m = 0; m < M; m++) {
+            size_t i = (size_t)d * (size_t)M + (size_t)m;
+            sh->a[i] = ps_scenario_stage_memory(sc, d, m) / V;
+            sh->remat[i] = ps_scenario_recompute_memory(sc, d, m) / V;
+            sh->keep[i] = sh->a[i] - sh->remat[i];
+            sh->rmax[d] = fmax(sh->rmax[d], sh->remat[i]);
+        }
+        for (int m = M - 1; m >= 0; m--) {
+            size_t i = (size_t)d * (size_t)M + (size_t)m;
+            sh->sufmax_a[i] = m == M - 1 ? sh->keep[i] : fmax(sh->keep[i], sh->sufmax_a[i + 1]);
+        }
     }
-    for (int m = M - 1; m >= 0; m--)
-        sh->sufmax_a[m] = m == M - 1 ? sh->a[m] : fmax(sh->a[m], sh->sufmax_a[m + 1]);
     /* channels: inter-DC per ordered DC pair, intra-DC per ordered device pair */
     int nd = sc->n_dcs;
     sh->n_chan = 0;
@@ -359,7 +404,7 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
         for (int v = 0; v < SV; v++)
             if (sh->chan_id[k][v] >= 0)
                 sh->last_link[k * SV + v] =
-                    sh->lat[k][v] + ps_tx_ns(sh->msg_mb[M - 1], sh->bw[k][v]);
+                    sh->lat[k][v] + ps_tx_ns(sh->msg_mb[k == 0 ? M - 1 : sh->last_b], sh->bw[k][v]);
     return PS_OK;
 }
 
@@ -449,24 +494,32 @@ INLINE int64_t cand_avail(const struct run *g, int d, int kind, int c, const int
 {
     const struct shape *sh = g->sh;
     const struct dev_state *ds = &g->ds[d];
-    int m = ds->next[kind][c];
-    if (m >= sh->M)
+    int pos = ds->next[kind][c];
+    if (pos >= sh->M)
         return NO_TIME;
+    int m = mb_at(sh, kind, pos);
     if (ds->part[kind][c] > 0)
         return ds->end; /* an op already under way: its previous part has ended */
     int v = sh->v_of[d * V + c];
     if (kind == K_W)
-        return m < ds->b_done[c] ? ds->end : NO_TIME;
+        return pos < ds->b_done[c] ? ds->end : NO_TIME;
     int64_t t = g->avail[kind][(size_t)v * (size_t)sh->M + (size_t)m];
-    if (t == NO_TIME || kind == K_B)
+    size_t dm = (size_t)d * (size_t)sh->M;
+    if (t == NO_TIME)
         return t;
-    /* F: memory allocated at start; with two chunks keep room for the next chunk-1 F
-     * so that the device can always take it (no deadlock); all-gather before the first */
-    double need = sh->a[m];
+    if (kind == K_B) {
+        /* a replayed microbatch's B allocates its R's memory at its start */
+        return ds->mem + sh->remat[dm + (size_t)m] > sh->limit + MEM_EPS ? NO_TIME : t;
+    }
+    /* F: memory (what it keeps) allocated at start, with the room of the largest replay
+     * kept free so that a B can always start; with two chunks keep room for the next
+     * chunk-1 F so that the device can always take it (no deadlock); all-gather before
+     * the first */
+    double need = sh->keep[dm + (size_t)m] + sh->rmax[d];
     if (V == 2 && c == 0) {
         int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
         if (m1 < sh->M)
-            need += sh->sufmax_a[m1];
+            need += sh->sufmax_a[dm + (size_t)m1];
     }
     if (ds->mem + need > sh->limit + MEM_EPS)
         return NO_TIME;
@@ -518,11 +571,12 @@ INLINE bool f_fits(const struct run *g, int d, const int V)
             continue;
         if (ds->part[K_F][c] > 0)
             return true;
-        double need = sh->a[m];
+        size_t dm = (size_t)d * (size_t)sh->M;
+        double need = sh->keep[dm + (size_t)m] + sh->rmax[d];
         if (V == 2 && c == 0) {
             int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
             if (m1 < sh->M)
-                need += sh->sufmax_a[m1];
+                need += sh->sufmax_a[dm + (size_t)m1];
         }
         if (ds->mem + need <= sh->limit + MEM_EPS)
             return true;
@@ -545,7 +599,8 @@ INLINE int choose(const struct run *g, int d, int64_t t, int *chunk, const int V
                 if (g->cav[((size_t)d * 3 + (size_t)k) * MAX_V + (size_t)c] != t)
                     continue;
                 int v = sh->v_of[d * V + c];
-                int64_t q = g->seq[k][(size_t)v * (size_t)sh->M + (size_t)ds->next[k][c]];
+                int64_t q =
+                    g->seq[k][(size_t)v * (size_t)sh->M + (size_t)mb_at(sh, k, ds->next[k][c])];
                 if (q < best_seq) {
                     best_seq = q;
                     best_k = k;
@@ -602,11 +657,13 @@ INLINE int choose(const struct run *g, int d, int64_t t, int *chunk, const int V
         int wc = pick[K_W], bc = pick[K_B];
         if (wc >= 0 && bc >= 0) {
             int vw = sh->v_of[d * V + wc], vb = sh->v_of[d * V + bc];
-            int mw = ds->next[K_W][wc], mb = ds->next[K_B][bc];
+            int mw = mb_at(sh, K_W, ds->next[K_W][wc]), mb = mb_at(sh, K_B, ds->next[K_B][bc]);
             double tw = (double)op_ns(sh, K_W, vw, mw);
             double tb = (double)op_ns(sh, K_B, vb, mb);
-            double rw = sh->w * sh->a[mw] / (tw > 0 ? tw : 1);
-            double rb = (1 - sh->w) * sh->a[mb] / (tb > 0 ? tb : 1);
+            size_t dm = (size_t)d * (size_t)sh->M;
+            double rw = sh->w * sh->a[dm + (size_t)mw] / (tw > 0 ? tw : 1);
+            double rb = ((1 - sh->w) * sh->a[dm + (size_t)mb] - sh->remat[dm + (size_t)mb]) /
+                        (tb > 0 ? tb : 1);
             if (rw != rb)
                 w_first = rw > rb;
             else if (g->r->tie == TIE_MB)
@@ -791,7 +848,7 @@ static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
             if (e->end > ms)
                 ms = e->end;
             bool closes = e->part == p->n_sub - 1 &&
-                          (sh->has_w[d] ? e->kind == K_W : e->kind == K_B) && e->mb == sh->M - 1;
+                          (sh->has_w[d] ? e->kind == K_W : e->kind == K_B) && e->mb == sh->last_b;
             if (closes) {
                 last_end[e->chunk] = e->end;
                 last_pos[e->chunk] = i;
@@ -853,7 +910,7 @@ static int64_t run_bound(const struct run *g)
             int64_t from = ds->end > g->floor_t ? ds->end : g->floor_t;
             int64_t arr = e;
             if (v < SV - 1) {
-                arr = g->avail[K_B][(size_t)v * (size_t)M + (size_t)(M - 1)];
+                arr = g->avail[K_B][(size_t)v * (size_t)M + (size_t)sh->last_b];
                 if (arr == NO_TIME)
                     arr = e + sh->last_link[K_B * SV + v + 1];
             }
@@ -908,13 +965,17 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         g.floor_t = t;
         int kind = g.dec[d] / MAX_V, c = g.dec[d] % MAX_V;
         struct dev_state *ds = &g.ds[d];
-        int v = sh->v_of[d * V + c], m = ds->next[kind][c], part = ds->part[kind][c];
+        int v = sh->v_of[d * V + c], pos = ds->next[kind][c], part = ds->part[kind][c];
+        int m = mb_at(sh, kind, pos);
         int64_t dur =
             g.part_ns != NULL
                 ? g.part_ns[((size_t)kind * (size_t)SV + (size_t)v) * (size_t)n_sub + (size_t)part]
                 : ps_split_ns(op_ns(sh, kind, v, m), part, n_sub);
+        size_t dmm = (size_t)d * (size_t)M + (size_t)m;
+        if (kind == K_B && part == 0)
+            ds->mem += sh->remat[dmm]; /* its R replays the forward */
         if (kind == K_F && part == 0) {
-            ds->mem += sh->a[m];
+            ds->mem += sh->keep[dmm];
             if (sh->has_dp && m == 0)
                 ds->dp_free += sh->ag[d * V + c];
         }
@@ -938,7 +999,7 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         if (++ds->part[kind][c] == n_sub) {
             ds->part[kind][c] = 0;
             ds->next[kind][c]++;
-            if (m == M - 1 && kind != K_W)
+            if (pos == M - 1 && kind != K_W)
                 g.last_end[kind * SV + v] = end;
             size_t at = (size_t)v * (size_t)M + (size_t)m;
             if (kind == K_F) {
@@ -959,9 +1020,9 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
                 ds->last_full = K_B;
                 ds->b_done[c]++;
                 if (sh->has_w[d]) {
-                    ds->mem -= (1 - sh->w) * sh->a[m];
+                    ds->mem -= (1 - sh->w) * sh->a[dmm];
                 } else {
-                    ds->mem -= sh->a[m];
+                    ds->mem -= sh->a[dmm];
                     ds->next[K_W][c]++; /* no W op: keep the W cursor in step */
                 }
                 if (v > 0) {
@@ -974,7 +1035,7 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
                         tree_update(&g, sh->dev_of_v[v - 1]);
                 }
             } else {
-                ds->mem -= sh->w * sh->a[m];
+                ds->mem -= sh->w * sh->a[dmm];
             }
         }
         tree_update(&g, d);
@@ -1043,6 +1104,11 @@ static enum ps_status push_merged(struct ps_schedule *s, const struct shape *sh,
         if (e->part % gg != 0)
             continue;
         int parts = n_sub / gg;
+        if (e->kind == K_B && e->part == 0 && ps_schedule_has_r(s, d, e->mb)) {
+            enum ps_status st = ps_schedule_push(s, d, PS_OP_R, e->chunk, e->mb);
+            if (st != PS_OK)
+                return st;
+        }
         enum ps_status st = parts == 1 ? ps_schedule_push(s, d, map[e->kind], e->chunk, e->mb)
                                        : ps_schedule_push_part(s, d, map[e->kind], e->chunk, e->mb,
                                                                e->part / gg, parts);
@@ -1325,6 +1391,32 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
     return PS_OK;
 }
 
+/* The memory the greedy needs to make progress on a device: one microbatch at a time (its
+ * whole activations, one F per chunk), or for a sequence cut into token slices all of its
+ * slices (its first B needs every one forwarded), each as much as its F keeps, plus the
+ * room kept for the largest replay (R). */
+static double one_unit_need(const struct ps_scenario *sc)
+{
+    double need = 0;
+    int M = sc->n_microbatches;
+    for (int d = 0; d < sc->n_stages; d++) {
+        double rmax = 0;
+        for (int m = 0; m < M; m++)
+            rmax = fmax(rmax, ps_scenario_recompute_memory(sc, d, m));
+        for (int a = 0; a < M;) {
+            double unit = 0;
+            int b = a;
+            do {
+                unit += ps_scenario_stage_memory(sc, d, b) - ps_scenario_recompute_memory(sc, d, b);
+                b++;
+            } while (b < M && ps_scenario_continues(sc, b));
+            need = fmax(need, unit + rmax);
+            a = b;
+        }
+    }
+    return need;
+}
+
 static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct ps_params *params,
                                       const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                       struct ps_diag *d)
@@ -1346,13 +1438,18 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
     enum ps_traversal travs[2] = {PS_TRAVERSAL_LOOP, PS_TRAVERSAL_WAVE};
     bool use_tr[2] = {auto_trav || strcmp(trav, "loop") == 0,
                       auto_trav || strcmp(trav, "wave") == 0};
+    if (ps_scenario_has_slices(sc)) {
+        /* the wave's memory rule keeps room for one chunk-1 F; a sliced sequence needs all
+         * of its slices' through both chunks on device 0, so only the loop is safe */
+        if (!use_tr[0])
+            return ps_diag_set(d, PS_EUNSUPPORTED, "param.traversal",
+                               "wave has no deadlock-free memory rule for token slices (a "
+                               "sliced workload): use loop or auto");
+        use_tr[1] = false;
+    }
     int first_tr = use_tr[0] ? 0 : 1;
 
-    /* one microbatch needs its whole activations a on a device (one F per chunk) */
-    double need = 0;
-    for (int m = 0; m < sc->n_microbatches; m++)
-        if (ps_scenario_memory_scale(sc, m) > need)
-            need = ps_scenario_memory_scale(sc, m);
+    double need = one_unit_need(sc);
     if (sc->has_memory_limit && need > sc->memory_limit + MEM_EPS) {
         int V = travs[first_tr] == PS_TRAVERSAL_WAVE ? 2 : 1;
         struct ps_schedule *s = ps_schedule_new(sc, "greedy", V, travs[first_tr], true);
@@ -1361,7 +1458,8 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         s->solver.status = PS_SOLVE_INFEASIBLE;
         snprintf(s->solver.error, sizeof s->solver.error,
                  "memory limit %g units is below the %g units one microbatch needs on a device "
-                 "(its activations from one F per chunk)",
+                 "(its activations from one F per chunk; a sliced sequence: all its slices, "
+                 "and room for the largest replay)",
                  sc->memory_limit, need);
         *out = s;
         return PS_OK;
@@ -1374,6 +1472,8 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
     int nv = 0;
     if (auto_trav && auto_rules && n_sub == 0) {
         for (size_t i = 0; i < N_DEFAULT; i++) {
+            if (!use_tr[default_order[i].tr])
+                continue; /* sliced workloads: loop only */
             const struct rules *r = rule_find(default_order[i].rule);
             int k = default_order[i].n_sub;
             vs[nv++] = (struct variant){default_order[i].tr, k,
@@ -1490,6 +1590,7 @@ const struct ps_solver ps_solver_greedy = {
     .min_chunks = 1,
     .max_chunks = 2,
     .slow = false,
+    .adaptive = true,
     .params = greedy_params,
     .n_params = sizeof greedy_params / sizeof greedy_params[0],
     .generate = greedy_generate,

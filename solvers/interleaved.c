@@ -29,6 +29,8 @@ static enum ps_status push_if_real(struct ps_schedule *s, int dev, enum ps_op_ki
 {
     if (sl.microbatch >= s->n_microbatches)
         return PS_OK; /* a padding microbatch */
+    if (kind == PS_OP_B)
+        return ps_fixed_push_backward(s, dev, sl.chunk, sl.microbatch);
     return ps_schedule_push(s, dev, kind, sl.chunk, sl.microbatch);
 }
 
@@ -36,6 +38,8 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
                                const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                struct ps_diag *d)
 {
+    if (ps_scenario_has_slices(sc))
+        return ps_fixed_no_slices("interleaved", d);
     (void)ctx;
     int V = (int)ps_params_get_int(&ps_solver_interleaved, params, "chunks");
     int S = sc->n_stages, M = sc->n_microbatches;

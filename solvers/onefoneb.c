@@ -12,6 +12,7 @@
 
 #include "core/units.h"
 #include "solvers/fixed.h"
+#include "solvers/workload/plan.h"
 
 /* ---- helpers shared by the fixed families (solvers/fixed.h) --------------------------- */
 
@@ -32,29 +33,96 @@ enum ps_status ps_fixed_push_w(struct ps_schedule *s, int stage, int chunk, int 
     return ps_schedule_push(s, stage, PS_OP_W, chunk, microbatch);
 }
 
+void ps_1f1b_events(int n, const bool *cont, int warmup, int *ev)
+{
+    /* the warm-up covers the first sequence's slices: a window of warmup + N_first chunks
+     * (Eq. 7-8); a later sequence with more slices forces extra forwards when its
+     * backward comes (the penalty bubbles of an order that is not longest first) */
+    int n_first = 1;
+    while (n_first < n && cont[n_first])
+        n_first++;
+    int nev = 0, fdone = 0, need_f = 0;
+    for (int a = 0; a < n;) {
+        int b = a;
+        while (b + 1 < n && cont[b + 1])
+            b++;
+        if (b + 1 > need_f)
+            need_f = b + 1;
+        for (int k = a; k <= b; k++) {
+            /* the k-th backward (rank k) is microbatch a + b - k */
+            int want = (k + n_first > need_f ? k + n_first : need_f) + warmup;
+            if (want > n)
+                want = n;
+            while (fdone < want)
+                ev[nev++] = fdone++;
+            ev[nev++] = -1 - (a + b - k);
+        }
+        a = b + 1;
+    }
+}
+
 enum ps_status ps_fixed_push_1f1b(struct ps_schedule *s, const int *warmup, const int *w_delay)
 {
+    const struct ps_scenario *sc = s->sc;
     int M = s->n_microbatches;
     bool split = s->split_backward;
-    enum ps_status st = PS_OK;
-    for (int dev = 0; dev < s->n_stages && st == PS_OK; dev++) {
-        int w = warmup[dev] < M ? warmup[dev] : M;
-        int delay = w_delay != NULL ? w_delay[dev] : 0;
-        int next_w = 0; /* next microbatch whose W is still to be pushed */
-        for (int m = 0; m < w && st == PS_OK; m++)
-            st = ps_schedule_push(s, dev, PS_OP_F, 0, m);
-        for (int k = 0; k < M && st == PS_OK; k++) {
-            if (w + k < M)
-                st = ps_schedule_push(s, dev, PS_OP_F, 0, w + k);
-            if (st == PS_OK)
-                st = ps_schedule_push(s, dev, PS_OP_B, 0, k);
-            for (; split && next_w <= k - delay && st == PS_OK; next_w++)
-                st = ps_fixed_push_w(s, dev, 0, next_w);
+    bool *cont = malloc((size_t)M * sizeof *cont);
+    int *ev = malloc(2 * (size_t)M * sizeof *ev);
+    int *bwd = malloc((size_t)M * sizeof *bwd);
+    enum ps_status st = cont != NULL && ev != NULL && bwd != NULL ? PS_OK : PS_ENOMEM;
+    for (int m = 0; m < M && st == PS_OK; m++)
+        cont[m] = ps_scenario_continues(sc, m);
+    /* each pipeline (gradient-accumulation group) is a 1F1B of its own, one after the
+     * other on every device */
+    for (int g0 = 0; g0 < M && st == PS_OK;) {
+        int g1 = g0 + 1;
+        while (g1 < M && ps_scenario_pipeline(sc, g1) == ps_scenario_pipeline(sc, g0))
+            g1++;
+        int n = g1 - g0;
+        cont[g0] = false;
+        for (int dev = 0; dev < s->n_stages && st == PS_OK; dev++) {
+            int delay = w_delay != NULL ? w_delay[dev] : 0;
+            int next_w = 0, nb = 0; /* W in the order of the backwards, `delay` behind */
+            ps_1f1b_events(n, cont + g0, warmup[dev], ev);
+            for (int i = 0; i < 2 * n && st == PS_OK; i++) {
+                if (ev[i] >= 0) {
+                    st = ps_schedule_push(s, dev, PS_OP_F, 0, g0 + ev[i]);
+                    continue;
+                }
+                int m = g0 - 1 - ev[i];
+                bwd[nb++] = m;
+                st = ps_fixed_push_backward(s, dev, 0, m);
+                for (; split && next_w <= nb - 1 - delay && st == PS_OK; next_w++)
+                    st = ps_fixed_push_w(s, dev, 0, bwd[next_w]);
+            }
+            for (; split && next_w < nb && st == PS_OK; next_w++)
+                st = ps_fixed_push_w(s, dev, 0, bwd[next_w]);
         }
-        for (; split && next_w < M && st == PS_OK; next_w++)
-            st = ps_fixed_push_w(s, dev, 0, next_w);
+        g0 = g1;
     }
+    free(cont);
+    free(ev);
+    free(bwd);
     return st;
+}
+
+enum ps_status ps_fixed_push_backward(struct ps_schedule *s, int stage, int chunk, int microbatch)
+{
+    if (ps_schedule_has_r(s, stage, microbatch)) {
+        enum ps_status st = ps_schedule_push(s, stage, PS_OP_R, chunk, microbatch);
+        if (st != PS_OK)
+            return st;
+    }
+    return ps_schedule_push(s, stage, PS_OP_B, chunk, microbatch);
+}
+
+enum ps_status ps_fixed_no_slices(const char *name, struct ps_diag *d)
+{
+    return ps_diag_set(d, PS_EUNSUPPORTED, "",
+                       "no order for token slices (a sequence split over several "
+                       "microbatches); use gpipe, 1f1b, 1f1b-warmup, zb-h1, zb-h2, greedy or "
+                       "optimal (%s)",
+                       name);
 }
 
 void ps_fixed_format_list(const int *v, int n, char *buf, size_t size)
@@ -251,17 +319,28 @@ void ps_fixed_auto_extra(const struct ps_scenario *sc, bool all_links, int *extr
     }
 }
 
-/* The peak of w+1 consecutive microbatches (the sliding window's largest sum). */
+/* What F of microbatch m keeps on a stage (its memory less what an R replays). */
+static double kept(const struct ps_scenario *sc, int stage, int m)
+{
+    return ps_scenario_stage_memory(sc, stage, m) - ps_scenario_recompute_memory(sc, stage, m);
+}
+
+/* The peak of w+1 consecutive microbatches (the sliding window's largest sum), on the
+ * stage where it is largest. */
 static double window_peak(const struct ps_scenario *sc, int w)
 {
     int M = sc->n_microbatches, n = w + 1 < M ? w + 1 : M;
-    double sum = 0, best = 0;
-    for (int m = 0; m < M; m++) {
-        sum += ps_scenario_memory_scale(sc, m);
-        if (m >= n)
-            sum -= ps_scenario_memory_scale(sc, m - n);
-        if (m >= n - 1 && sum > best)
-            best = sum;
+    int stages = sc->mb_stage != NULL ? sc->n_stages : 1; /* else every stage is alike */
+    double best = 0;
+    for (int st = 0; st < stages; st++) {
+        double sum = 0;
+        for (int m = 0; m < M; m++) {
+            sum += kept(sc, st, m);
+            if (m >= n)
+                sum -= kept(sc, st, m - n);
+            if (m >= n - 1 && sum > best)
+                best = sum;
+        }
     }
     return best;
 }

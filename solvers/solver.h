@@ -74,6 +74,9 @@ struct ps_solver {
     unsigned traversals; /* PS_TRAV_*_BIT */
     int min_chunks, max_chunks;
     bool slow; /* may take seconds (optimal): background in the explorer, not in "all" */
+    /* its order adapts to the delays (greedy, optimal, geopipe): not a static schedule in
+     * CrossPipe's sense (compare's headline) */
+    bool adaptive;
     const struct ps_param_def *params;
     size_t n_params;
     ps_generate_fn generate;

@@ -19,6 +19,8 @@ static enum ps_status emit(struct ps_schedule *s, int dev, enum ps_op_kind kind,
         return PS_OK; /* a padding microbatch */
     if (kind == PS_OP_W)
         return ps_fixed_push_w(s, dev, chunk, mb);
+    if (kind == PS_OP_B)
+        return ps_fixed_push_backward(s, dev, chunk, mb);
     return ps_schedule_push(s, dev, kind, chunk, mb);
 }
 
@@ -78,6 +80,8 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
 {
     (void)params;
     (void)ctx;
+    if (ps_scenario_has_slices(sc))
+        return ps_fixed_no_slices("zb-v", d);
     struct ps_schedule *s;
     enum ps_status st = ps_fixed_new(sc, "zb-v", 2, PS_TRAVERSAL_WAVE, true, &s, d);
     if (st != PS_OK)

@@ -13,6 +13,7 @@
 
 #define PS_SCENARIO_FORMAT "pipescope-scenario/1"
 #define PS_SCHEDULE_FORMAT "pipescope-schedule/1"
+#define PS_WORKLOAD_FORMAT "pipescope-workload/1"
 
 /* Parses a scenario from JSON text (a scenario file, or a schedule file whose "scenario"
  * member is read). sc is initialized by the call; on failure it is left empty and d has the
@@ -42,5 +43,26 @@ enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const 
 /* ps_scenario_edit without the note. */
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,
                                     struct ps_diag *d);
+
+/* Reads a file of sequence lengths: one whole number per line, or CSV (the first field of
+ * each row; a first row that is not a number is a header). Blank lines and lines starting
+ * with '#' are skipped. *lengths is malloc'd (caller frees), *n >= 1. Errors: PS_EIO
+ * (cannot read), PS_EINVAL with the path "LINE" ("line 5: not a whole number of tokens
+ * ('12.5')"); an empty file is an error. Lengths are not range-checked here. */
+enum ps_status ps_lengths_parse(const char *text, size_t len, int **lengths, int *n,
+                                struct ps_diag *d);
+enum ps_status ps_lengths_load(const char *path, int **lengths, int *n, struct ps_diag *d);
+
+/* Reads a workload file (--workload FILE): a JSON object with "format":
+ * "pipescope-workload/1" and the fields of a scenario's workload section, or a file of
+ * lengths (ps_lengths_parse: then the other fields take their defaults, or those of
+ * `base` when it is not NULL). *out is new, owned by the caller. Paths start with
+ * "workload." for JSON files. */
+enum ps_status ps_workload_load(const char *path, const struct ps_workload *base,
+                                struct ps_workload **out, struct ps_diag *d);
+
+/* A workload as a workload file (pretty JSON with "format"); malloc'd, NULL on out of
+ * memory. */
+char *ps_workload_to_json(const struct ps_workload *w);
 
 #endif

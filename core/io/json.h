@@ -12,6 +12,7 @@
 
 #include "core/scenario.h"
 #include "core/status.h"
+#include "core/workload.h"
 
 /* Reads a scenario from a parsed JSON object. `prefix` ("" or e.g. "scenario") starts every
  * field path in d. When require_format is true the "format" key must be present; when
@@ -23,6 +24,18 @@ enum ps_status ps_scenario_from_cjson(const cJSON *obj, const char *prefix, bool
 /* Builds the JSON object of a scenario (SPEC 2 key order, "format" first). Returns NULL on
  * out of memory; the caller owns the tree (cJSON_Delete). */
 cJSON *ps_scenario_to_cjson(const struct ps_scenario *sc);
+
+/* Reads a scenario's `workload` section (docs/formats.md) from a parsed object; `path`
+ * ("workload" or "scenario.workload") starts every field path in d; a `file` is read
+ * relative to base_dir (NULL: the working folder). *out is a new workload (lengths drawn
+ * when it has a generator), NULL on failure. Not validated against a pipeline: the
+ * scenario's validation does that (ps_workload_validate). */
+enum ps_status ps_workload_from_cjson(const cJSON *obj, const char *path, const char *base_dir,
+                                      struct ps_workload **out, struct ps_diag *d);
+
+/* The JSON object of a workload section (a file's lengths written inline). NULL on out of
+ * memory; the caller owns the tree. */
+cJSON *ps_workload_to_cjson(const struct ps_workload *w);
 
 /* Formats a double so that strtod gives it back exactly, with '.' as the decimal point
  * whatever the locale: integers without a fraction, others in the shortest of %.15g and

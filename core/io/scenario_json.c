@@ -3,6 +3,7 @@
 #include "core/io/io.h"
 #include "core/io/file.h"
 #include "core/io/json.h"
+#include "core/io/strict.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,143 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATH_MAX_LEN 160
-
-/* ---- paths ---------------------------------------------------------------------------- */
-
-/* Appends src to out (PATH_MAX_LEN bytes), truncating: paths are for messages only. */
-static void path_cat(char *out, const char *src)
-{
-    size_t n = strlen(out);
-    while (*src != '\0' && n + 1 < PATH_MAX_LEN)
-        out[n++] = *src++;
-    out[n] = '\0';
-}
-
-static void path_key(char *out, const char *base, const char *key)
-{
-    char tmp[PATH_MAX_LEN] = "";
-    path_cat(tmp, base);
-    if (base[0] != '\0')
-        path_cat(tmp, ".");
-    path_cat(tmp, key);
-    memcpy(out, tmp, PATH_MAX_LEN);
-}
-
-static void path_index(char *out, const char *base, int i)
-{
-    char num[16];
-    snprintf(num, sizeof num, "%d", i);
-    path_key(out, base, num);
-}
+#define PATH_MAX_LEN PS_IO_PATH_MAX
 
 /* ---- reading ----------------------------------------------------------------------------- */
-
-/* Rejects keys that are not in `known` (NULL-terminated), and duplicates. "comment" and
- * "_comment" are always allowed. */
-static enum ps_status check_keys(const cJSON *obj, const char *path, const char *const *known,
-                                 struct ps_diag *d)
-{
-    for (const cJSON *c = obj->child; c != NULL; c = c->next) {
-        char p[PATH_MAX_LEN];
-        path_key(p, path, c->string);
-        bool ok = strcmp(c->string, "comment") == 0 || strcmp(c->string, "_comment") == 0;
-        for (size_t i = 0; !ok && known[i] != NULL; i++)
-            ok = strcmp(c->string, known[i]) == 0;
-        if (!ok) {
-            char list[256] = "";
-            size_t used = 0;
-            for (size_t i = 0; known[i] != NULL && used < sizeof list; i++) {
-                int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", known[i]);
-                if (n < 0)
-                    break;
-                used += (size_t)n;
-            }
-            return ps_diag_set(d, PS_EINVAL, p, "unknown field (known: %s)", list);
-        }
-        for (const cJSON *e = obj->child; e != c; e = e->next)
-            if (strcmp(e->string, c->string) == 0)
-                return ps_diag_set(d, PS_EINVAL, p, "duplicate field");
-    }
-    return PS_OK;
-}
-
-static enum ps_status want_object(const cJSON *v, const char *path, struct ps_diag *d)
-{
-    if (!cJSON_IsObject(v))
-        return ps_diag_set(d, PS_EINVAL, path, "must be an object (got %s)", ps_json_type_name(v));
-    return PS_OK;
-}
-
-/* A number field. Absent: an error when required, else *out = def. null is not a number
- * (only memory.limit and the optional objects take null, and read it themselves). */
-static enum ps_status get_number(const cJSON *obj, const char *key, const char *base, bool required,
-                                 double def, double *out, struct ps_diag *d)
-{
-    char p[PATH_MAX_LEN];
-    path_key(p, base, key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL) {
-        if (required)
-            return ps_diag_set(d, PS_EINVAL, p, "missing (required)");
-        *out = def;
-        return PS_OK;
-    }
-    if (!cJSON_IsNumber(v))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a number (got %s)", ps_json_type_name(v));
-    if (!isfinite(v->valuedouble)) /* 1e999: strtod's infinity, not a number we can use */
-        return ps_diag_set(d, PS_EINVAL, p,
-                           "must be a finite number (got a number too large to represent)");
-    *out = v->valuedouble;
-    return PS_OK;
-}
-
-static enum ps_status as_int(const cJSON *v, const char *p, int *out, struct ps_diag *d)
-{
-    if (!cJSON_IsNumber(v))
-        return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_type_name(v));
-    double x = v->valuedouble;
-    if (!isfinite(x))
-        return ps_diag_set(d, PS_EINVAL, p,
-                           "must be an integer (got a number too large to represent)");
-    if (x != floor(x) || x < INT_MIN || x > INT_MAX) {
-        char num[32];
-        return ps_diag_set(d, PS_EINVAL, p, "must be an integer (got %s)", ps_json_number(x, num));
-    }
-    *out = (int)x;
-    return PS_OK;
-}
-
-static enum ps_status get_int(const cJSON *obj, const char *key, const char *base, int *out,
-                              struct ps_diag *d)
-{
-    char p[PATH_MAX_LEN];
-    path_key(p, base, key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return ps_diag_set(d, PS_EINVAL, p, "missing (required)");
-    return as_int(v, p, out, d);
-}
-
-static enum ps_status get_string(const cJSON *obj, const char *key, const char *base, bool required,
-                                 char *out, size_t size, struct ps_diag *d)
-{
-    char p[PATH_MAX_LEN];
-    path_key(p, base, key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL || cJSON_IsNull(v)) {
-        if (required)
-            return ps_diag_set(d, PS_EINVAL, p, "missing (required)");
-        out[0] = '\0';
-        return PS_OK;
-    }
-    if (!cJSON_IsString(v))
-        return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)", ps_json_type_name(v));
-    if (strlen(v->valuestring) >= size)
-        return ps_diag_set(d, PS_EINVAL, p, "too long (at most %zu characters)", size - 1);
-    memcpy(out, v->valuestring, strlen(v->valuestring) + 1);
-    return PS_OK;
-}
 
 static const char *const link_keys[] = {"latency_ms", "bandwidth_gbps", NULL};
 
@@ -161,11 +28,12 @@ static enum ps_status read_link(const cJSON *v, const char *path, struct ps_link
         *out = def;
         return PS_OK;
     }
-    if ((st = want_object(v, path, d)) ||
-        (check_fields && (st = check_keys(v, path, link_keys, d))) ||
-        (st = get_number(v, "latency_ms", path, false, def.latency_ms, &out->latency_ms, d)) ||
-        (st = get_number(v, "bandwidth_gbps", path, false, def.bandwidth_gbps, &out->bandwidth_gbps,
-                         d)))
+    if ((st = ps_io_want_object(v, path, d)) ||
+        (check_fields && (st = ps_io_check_keys(v, path, link_keys, d))) ||
+        (st =
+             ps_io_get_number(v, "latency_ms", path, false, def.latency_ms, &out->latency_ms, d)) ||
+        (st = ps_io_get_number(v, "bandwidth_gbps", path, false, def.bandwidth_gbps,
+                               &out->bandwidth_gbps, d)))
         return st;
     return PS_OK;
 }
@@ -193,21 +61,21 @@ static enum ps_status read_dcs(const cJSON *v, const char *path, struct ps_scena
         char p[PATH_MAX_LEN];
         enum ps_status st;
         struct ps_dc *dc = &sc->dcs[i];
-        path_index(p, path, i);
-        if ((st = want_object(e, p, d)) || (st = check_keys(e, p, keys, d)) ||
-            (st = get_string(e, "name", p, true, dc->name, sizeof dc->name, d)) ||
-            (st = get_int(e, "stages", p, &dc->stages, d)) ||
-            (st = get_number(e, "compute_scale", p, false, 1.0, &dc->compute_scale, d)))
+        ps_io_path_index(p, path, i);
+        if ((st = ps_io_want_object(e, p, d)) || (st = ps_io_check_keys(e, p, keys, d)) ||
+            (st = ps_io_get_string(e, "name", p, true, dc->name, sizeof dc->name, d)) ||
+            (st = ps_io_get_int(e, "stages", p, &dc->stages, d)) ||
+            (st = ps_io_get_number(e, "compute_scale", p, false, 1.0, &dc->compute_scale, d)))
             return st;
         if (dc->name[0] == '\0') {
             char q[PATH_MAX_LEN];
-            path_key(q, p, "name");
+            ps_io_path_key(q, p, "name");
             return ps_diag_set(d, PS_EINVAL, q, "must not be empty");
         }
         for (int j = 0; j < i; j++)
             if (strcmp(sc->dcs[j].name, dc->name) == 0) {
                 char q[PATH_MAX_LEN];
-                path_key(q, p, "name");
+                ps_io_path_key(q, p, "name");
                 return ps_diag_set(d, PS_EINVAL, q, "duplicate datacenter name '%s'", dc->name);
             }
     }
@@ -219,7 +87,7 @@ static enum ps_status read_dc_ref(const cJSON *obj, const char *key, const char 
                                   const struct ps_scenario *sc, int *out, struct ps_diag *d)
 {
     char p[PATH_MAX_LEN];
-    path_key(p, base, key);
+    ps_io_path_key(p, base, key);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (v == NULL)
         return ps_diag_set(d, PS_EINVAL, p, "missing (required)");
@@ -234,7 +102,7 @@ static enum ps_status read_dc_ref(const cJSON *obj, const char *key, const char 
     if (!cJSON_IsNumber(v))
         return ps_diag_set(d, PS_EINVAL, p, "must be a datacenter name or index (got %s)",
                            ps_json_type_name(v));
-    enum ps_status st = as_int(v, p, out, d);
+    enum ps_status st = ps_io_as_int(v, p, out, d);
     if (st)
         return st;
     if (*out < 0 || *out >= sc->n_dcs)
@@ -254,18 +122,18 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
         sc->intra_dc = sc->inter_dc = free_link;
         return PS_OK;
     }
-    if ((st = want_object(v, path, d)) || (st = check_keys(v, path, keys, d)))
+    if ((st = ps_io_want_object(v, path, d)) || (st = ps_io_check_keys(v, path, keys, d)))
         return st;
-    path_key(p, path, "intra_dc");
+    ps_io_path_key(p, path, "intra_dc");
     if ((st = read_link(cJSON_GetObjectItemCaseSensitive(v, "intra_dc"), p, free_link, true,
                         &sc->intra_dc, d)))
         return st;
-    path_key(p, path, "inter_dc");
+    ps_io_path_key(p, path, "inter_dc");
     if ((st = read_link(cJSON_GetObjectItemCaseSensitive(v, "inter_dc"), p, free_link, true,
                         &sc->inter_dc, d)))
         return st;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(v, "arrangement");
-    path_key(p, path, "arrangement");
+    ps_io_path_key(p, path, "arrangement");
     if (arr != NULL && !cJSON_IsNull(arr)) {
         if (!cJSON_IsString(arr))
             return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)",
@@ -278,7 +146,7 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
         sc->arrangement = (enum ps_arrangement)a;
     }
     const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(v, "pairs");
-    path_key(p, path, "pairs");
+    ps_io_path_key(p, path, "pairs");
     if (pairs == NULL || cJSON_IsNull(pairs))
         return PS_OK;
     if (!cJSON_IsArray(pairs))
@@ -296,9 +164,9 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
     for (const cJSON *e = pairs->child; e != NULL; e = e->next, i++) {
         char q[PATH_MAX_LEN];
         struct ps_pair *pr = &sc->pairs[i];
-        path_index(q, p, i);
+        ps_io_path_index(q, p, i);
         /* A pair overrides inter_dc; the fields it leaves out follow inter_dc. */
-        if ((st = want_object(e, q, d)) || (st = check_keys(e, q, pair_keys, d)) ||
+        if ((st = ps_io_want_object(e, q, d)) || (st = ps_io_check_keys(e, q, pair_keys, d)) ||
             (st = read_dc_ref(e, "from", q, sc, &pr->from, d)) ||
             (st = read_dc_ref(e, "to", q, sc, &pr->to, d)) ||
             (st = read_link(e, q, sc->inter_dc, false, &pr->link, d)))
@@ -309,7 +177,7 @@ static enum ps_status read_network(const cJSON *v, const char *path, struct ps_s
         pr->has_bandwidth = bw != NULL && !cJSON_IsNull(bw);
         if (pr->from == pr->to) {
             char r[PATH_MAX_LEN];
-            path_key(r, q, "to");
+            ps_io_path_key(r, q, "to");
             return ps_diag_set(d, PS_EINVAL, r, "must differ from \"from\"");
         }
         for (int j = 0; j < i; j++)
@@ -328,13 +196,13 @@ static enum ps_status read_compute(const cJSON *v, const char *path, struct ps_s
     char p[PATH_MAX_LEN];
     if (v == NULL)
         return ps_diag_set(d, PS_EINVAL, path, "missing (required)");
-    if ((st = want_object(v, path, d)) || (st = check_keys(v, path, keys, d)) ||
-        (st = get_number(v, "forward_ms", path, true, 0, &sc->compute.forward_ms, d)) ||
-        (st = get_number(v, "backward_ms", path, true, 0, &sc->compute.backward_ms, d)) ||
-        (st = get_number(v, "weight_ms", path, true, 0, &sc->compute.weight_ms, d)))
+    if ((st = ps_io_want_object(v, path, d)) || (st = ps_io_check_keys(v, path, keys, d)) ||
+        (st = ps_io_get_number(v, "forward_ms", path, true, 0, &sc->compute.forward_ms, d)) ||
+        (st = ps_io_get_number(v, "backward_ms", path, true, 0, &sc->compute.backward_ms, d)) ||
+        (st = ps_io_get_number(v, "weight_ms", path, true, 0, &sc->compute.weight_ms, d)))
         return st;
     const cJSON *ps = cJSON_GetObjectItemCaseSensitive(v, "per_stage");
-    path_key(p, path, "per_stage");
+    ps_io_path_key(p, path, "per_stage");
     if (ps == NULL || cJSON_IsNull(ps))
         return PS_OK;
     if (!cJSON_IsArray(ps))
@@ -350,14 +218,15 @@ static enum ps_status read_compute(const cJSON *v, const char *path, struct ps_s
     for (const cJSON *e = ps->child; e != NULL; e = e->next, i++) {
         char q[PATH_MAX_LEN];
         struct ps_compute *c = &sc->per_stage[i];
-        path_index(q, p, i);
+        ps_io_path_index(q, p, i);
         /* An entry overrides only the keys it has; the others keep the defaults. */
-        if ((st = want_object(e, q, d)) || (st = check_keys(e, q, compute_keys, d)) ||
-            (st = get_number(e, "forward_ms", q, false, sc->compute.forward_ms, &c->forward_ms,
-                             d)) ||
-            (st = get_number(e, "backward_ms", q, false, sc->compute.backward_ms, &c->backward_ms,
-                             d)) ||
-            (st = get_number(e, "weight_ms", q, false, sc->compute.weight_ms, &c->weight_ms, d)))
+        if ((st = ps_io_want_object(e, q, d)) || (st = ps_io_check_keys(e, q, compute_keys, d)) ||
+            (st = ps_io_get_number(e, "forward_ms", q, false, sc->compute.forward_ms,
+                                   &c->forward_ms, d)) ||
+            (st = ps_io_get_number(e, "backward_ms", q, false, sc->compute.backward_ms,
+                                   &c->backward_ms, d)) ||
+            (st = ps_io_get_number(e, "weight_ms", q, false, sc->compute.weight_ms, &c->weight_ms,
+                                   d)))
             return st;
     }
     return PS_OK;
@@ -373,13 +242,13 @@ static enum ps_status read_memory(const cJSON *v, const char *path, struct ps_sc
     sc->weight_share = 0.5;
     if (v == NULL || cJSON_IsNull(v))
         return PS_OK;
-    if ((st = want_object(v, path, d)) || (st = check_keys(v, path, keys, d)) ||
-        (st = get_number(v, "weight_share", path, false, 0.5, &sc->weight_share, d)))
+    if ((st = ps_io_want_object(v, path, d)) || (st = ps_io_check_keys(v, path, keys, d)) ||
+        (st = ps_io_get_number(v, "weight_share", path, false, 0.5, &sc->weight_share, d)))
         return st;
     const cJSON *lim = cJSON_GetObjectItemCaseSensitive(v, "limit");
     if (lim == NULL || cJSON_IsNull(lim))
         return PS_OK;
-    if ((st = get_number(v, "limit", path, true, 0, &sc->memory_limit, d)))
+    if ((st = ps_io_get_number(v, "limit", path, true, 0, &sc->memory_limit, d)))
         return st;
     sc->has_memory_limit = true;
     return PS_OK;
@@ -392,18 +261,83 @@ static enum ps_status read_data_parallel(const cJSON *v, const char *path, struc
     enum ps_status st;
     if (v == NULL || cJSON_IsNull(v))
         return PS_OK;
-    if ((st = want_object(v, path, d)) || (st = check_keys(v, path, keys, d)) ||
-        (st = get_number(v, "allgather_ms", path, false, 0, &sc->allgather_ms, d)) ||
-        (st = get_number(v, "reduce_scatter_ms", path, false, 0, &sc->reduce_scatter_ms, d)))
+    if ((st = ps_io_want_object(v, path, d)) || (st = ps_io_check_keys(v, path, keys, d)) ||
+        (st = ps_io_get_number(v, "allgather_ms", path, false, 0, &sc->allgather_ms, d)) ||
+        (st = ps_io_get_number(v, "reduce_scatter_ms", path, false, 0, &sc->reduce_scatter_ms, d)))
         return st;
     sc->has_data_parallel = true;
     return PS_OK;
 }
 
+/* One entry's per_stage array (per-stage memory and recomputation). */
+static enum ps_status read_mb_stages(const cJSON *v, const char *path, struct ps_scenario *sc,
+                                     int m, struct ps_diag *d)
+{
+    static const char *const keys[] = {"memory_scale", "recompute", "recompute_memory", NULL};
+    enum ps_status st;
+    if (v == NULL || cJSON_IsNull(v))
+        return PS_OK;
+    if (!cJSON_IsArray(v))
+        return ps_diag_set(d, PS_EINVAL, path, "must be an array (got %s)", ps_json_type_name(v));
+    int n = cJSON_GetArraySize(v), S = sc->n_stages;
+    if (n != S)
+        return ps_diag_set(d, PS_EINVAL, path, "must have one entry per stage (%d), got %d", S, n);
+    if (sc->mb_stage == NULL) {
+        sc->mb_stage = calloc((size_t)sc->n_microbatches * (size_t)S, sizeof *sc->mb_stage);
+        if (sc->mb_stage == NULL)
+            return ps_diag_set(d, PS_ENOMEM, path, NULL);
+    }
+    int s = 0;
+    for (const cJSON *e = v->child; e != NULL; e = e->next, s++) {
+        char q[PATH_MAX_LEN];
+        struct ps_mb_stage *ms = &sc->mb_stage[(size_t)m * (size_t)S + (size_t)s];
+        ps_io_path_index(q, path, s);
+        if ((st = ps_io_want_object(e, q, d)) || (st = ps_io_check_keys(e, q, keys, d)) ||
+            (st = ps_io_get_number(e, "recompute", q, false, 0, &ms->recompute, d)) ||
+            (st = ps_io_get_number(e, "recompute_memory", q, false, 0, &ms->recompute_memory, d)))
+            return st;
+        ms->has_memory_scale = cJSON_GetObjectItemCaseSensitive(e, "memory_scale") != NULL;
+        if ((st = ps_io_get_number(e, "memory_scale", q, false, 0, &ms->memory_scale, d)))
+            return st;
+    }
+    return PS_OK;
+}
+
+/* An optional scale: has = given. */
+static enum ps_status opt_scale(const cJSON *e, const char *key, const char *q, double *out,
+                                bool *has, struct ps_diag *d)
+{
+    *has = cJSON_GetObjectItemCaseSensitive(e, key) != NULL;
+    return ps_io_get_number(e, key, q, false, 0, out, d);
+}
+
+/* An optional integer, 0 when absent. */
+static enum ps_status opt_count(const cJSON *e, const char *key, const char *q, int *out,
+                                struct ps_diag *d)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key);
+    char p[PATH_MAX_LEN];
+    *out = 0;
+    if (v == NULL)
+        return PS_OK;
+    ps_io_path_key(p, q, key);
+    return ps_io_as_int(v, p, out, d);
+}
+
 static enum ps_status read_per_microbatch(const cJSON *v, const char *path, struct ps_scenario *sc,
                                           struct ps_diag *d)
 {
-    static const char *const keys[] = {"compute_scale", "activation_scale", "memory_scale", NULL};
+    static const char *const keys[] = {"compute_scale",
+                                       "activation_scale",
+                                       "memory_scale",
+                                       "backward_scale",
+                                       "weight_scale",
+                                       "continues",
+                                       "pipeline",
+                                       "tokens",
+                                       "context",
+                                       "per_stage",
+                                       NULL};
     enum ps_status st;
     if (v == NULL || cJSON_IsNull(v))
         return PS_OK;
@@ -418,15 +352,33 @@ static enum ps_status read_per_microbatch(const cJSON *v, const char *path, stru
         return ps_diag_set(d, PS_ENOMEM, path, NULL);
     int i = 0;
     for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
-        char q[PATH_MAX_LEN];
+        char q[PATH_MAX_LEN], r[PATH_MAX_LEN];
         struct ps_mb_scale *m = &sc->per_microbatch[i];
-        path_index(q, path, i);
-        if ((st = want_object(e, q, d)) || (st = check_keys(e, q, keys, d)) ||
-            (st = get_number(e, "compute_scale", q, false, 1.0, &m->compute_scale, d)) ||
-            (st = get_number(e, "activation_scale", q, false, 1.0, &m->activation_scale, d)))
+        ps_io_path_index(q, path, i);
+        if ((st = ps_io_want_object(e, q, d)) || (st = ps_io_check_keys(e, q, keys, d)) ||
+            (st = ps_io_get_number(e, "compute_scale", q, false, 1.0, &m->compute_scale, d)) ||
+            (st = ps_io_get_number(e, "activation_scale", q, false, 1.0, &m->activation_scale, d)))
             return st;
         m->has_memory_scale = cJSON_GetObjectItemCaseSensitive(e, "memory_scale") != NULL;
-        if ((st = get_number(e, "memory_scale", q, false, m->compute_scale, &m->memory_scale, d)))
+        if ((st = ps_io_get_number(e, "memory_scale", q, false, m->compute_scale, &m->memory_scale,
+                                   d)) ||
+            (st = opt_scale(e, "backward_scale", q, &m->backward_scale, &m->has_backward_scale,
+                            d)) ||
+            (st = opt_scale(e, "weight_scale", q, &m->weight_scale, &m->has_weight_scale, d)) ||
+            (st = opt_count(e, "pipeline", q, &m->pipeline, d)) ||
+            (st = opt_count(e, "tokens", q, &m->tokens, d)) ||
+            (st = opt_count(e, "context", q, &m->context, d)))
+            return st;
+        const cJSON *cont = cJSON_GetObjectItemCaseSensitive(e, "continues");
+        if (cont != NULL) {
+            ps_io_path_key(r, q, "continues");
+            if (!cJSON_IsBool(cont))
+                return ps_diag_set(d, PS_EINVAL, r, "must be true or false (got %s)",
+                                   ps_json_type_name(cont));
+            m->continues = cJSON_IsTrue(cont);
+        }
+        ps_io_path_key(r, q, "per_stage");
+        if ((st = read_mb_stages(cJSON_GetObjectItemCaseSensitive(e, "per_stage"), r, sc, i, d)))
             return st;
     }
     return PS_OK;
@@ -441,22 +393,22 @@ static enum ps_status check_count(int value, int max, const char *path, struct p
 }
 
 static enum ps_status read_scenario(const cJSON *obj, const char *prefix, bool require_format,
-                                    struct ps_scenario *sc, struct ps_diag *d)
+                                    const char *base_dir, struct ps_scenario *sc, struct ps_diag *d)
 {
     static const char *const keys[] = {
-        "format",  "name",          "description", "stages", "microbatches",  "datacenters",
-        "compute", "activation_mb", "network",     "memory", "data_parallel", "per_microbatch",
-        NULL};
+        "format",        "name",           "description",   "stages",  "microbatches",
+        "datacenters",   "compute",        "activation_mb", "network", "memory",
+        "data_parallel", "per_microbatch", "workload",      NULL};
     enum ps_status st;
     char p[PATH_MAX_LEN];
     if (!cJSON_IsObject(obj))
         return ps_diag_set(d, PS_EINVAL, prefix[0] ? prefix : "(top level)",
                            "must be an object (got %s)", ps_json_type_name(obj));
-    if ((st = check_keys(obj, prefix, keys, d)))
+    if ((st = ps_io_check_keys(obj, prefix, keys, d)))
         return st;
 
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(obj, "format");
-    path_key(p, prefix, "format");
+    ps_io_path_key(p, prefix, "format");
     if (fmt == NULL) {
         if (require_format)
             return ps_diag_set(d, PS_EINVAL, p, "missing (required: \"%s\")", PS_SCENARIO_FORMAT);
@@ -467,10 +419,10 @@ static enum ps_status read_scenario(const cJSON *obj, const char *prefix, bool r
                            fmt->valuestring, PS_SCENARIO_FORMAT);
     }
 
-    if ((st = get_string(obj, "name", prefix, false, sc->name, sizeof sc->name, d)))
+    if ((st = ps_io_get_string(obj, "name", prefix, false, sc->name, sizeof sc->name, d)))
         return st;
     const cJSON *desc = cJSON_GetObjectItemCaseSensitive(obj, "description");
-    path_key(p, prefix, "description");
+    ps_io_path_key(p, prefix, "description");
     if (desc != NULL && !cJSON_IsNull(desc)) {
         if (!cJSON_IsString(desc))
             return ps_diag_set(d, PS_EINVAL, p, "must be a string (got %s)",
@@ -480,44 +432,89 @@ static enum ps_status read_scenario(const cJSON *obj, const char *prefix, bool r
             return ps_diag_set(d, PS_ENOMEM, p, NULL);
     }
 
-    path_key(p, prefix, "stages");
-    if ((st = get_int(obj, "stages", prefix, &sc->n_stages, d)) ||
+    ps_io_path_key(p, prefix, "stages");
+    if ((st = ps_io_get_int(obj, "stages", prefix, &sc->n_stages, d)) ||
         (st = check_count(sc->n_stages, PS_MAX_STAGES, p, d)))
         return st;
-    path_key(p, prefix, "microbatches");
-    if ((st = get_int(obj, "microbatches", prefix, &sc->n_microbatches, d)) ||
-        (st = check_count(sc->n_microbatches, PS_MAX_MICROBATCHES, p, d)))
+    /* With a workload the microbatches are derived: a file may leave them out (they are
+     * then the unplanned view, one per sequence). */
+    const cJSON *wl = cJSON_GetObjectItemCaseSensitive(obj, "workload");
+    bool derived = wl != NULL && !cJSON_IsNull(wl) &&
+                   cJSON_GetObjectItemCaseSensitive(obj, "microbatches") == NULL;
+    if (wl != NULL && !cJSON_IsNull(wl)) {
+        ps_io_path_key(p, prefix, "workload");
+        if ((st = ps_workload_from_cjson(wl, p, base_dir, &sc->workload, d)))
+            return st;
+    }
+    ps_io_path_key(p, prefix, "microbatches");
+    if (derived) {
+        sc->n_microbatches = 1;
+    } else if ((st = ps_io_get_int(obj, "microbatches", prefix, &sc->n_microbatches, d)) ||
+               (st = check_count(sc->n_microbatches, PS_MAX_MICROBATCHES, p, d))) {
         return st;
+    }
 
-    path_key(p, prefix, "datacenters");
+    ps_io_path_key(p, prefix, "datacenters");
     if ((st = read_dcs(cJSON_GetObjectItemCaseSensitive(obj, "datacenters"), p, sc, d)))
         return st;
-    path_key(p, prefix, "compute");
-    if ((st = read_compute(cJSON_GetObjectItemCaseSensitive(obj, "compute"), p, sc, d)))
+    ps_io_path_key(p, prefix, "compute");
+    if (derived) {
+        static const char *const made[] = {"compute", "activation_mb", "per_microbatch"};
+        for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+            if (cJSON_GetObjectItemCaseSensitive(obj, made[i]) != NULL) {
+                ps_io_path_key(p, prefix, made[i]);
+                return ps_diag_set(d, PS_EINVAL, p,
+                                   "derived from the workload: give microbatches too, or leave "
+                                   "them all out");
+            }
+        }
+        sc->compute = (struct ps_compute){1, 1, 0};
+    } else if ((st = read_compute(cJSON_GetObjectItemCaseSensitive(obj, "compute"), p, sc, d))) {
         return st;
-    if ((st = get_number(obj, "activation_mb", prefix, true, 0, &sc->activation_mb, d)))
+    }
+    if (!derived &&
+        (st = ps_io_get_number(obj, "activation_mb", prefix, true, 0, &sc->activation_mb, d)))
         return st;
-    path_key(p, prefix, "network");
+    ps_io_path_key(p, prefix, "network");
     if ((st = read_network(cJSON_GetObjectItemCaseSensitive(obj, "network"), p, sc, d)))
         return st;
-    path_key(p, prefix, "memory");
+    ps_io_path_key(p, prefix, "memory");
     if ((st = read_memory(cJSON_GetObjectItemCaseSensitive(obj, "memory"), p, sc, d)))
         return st;
-    path_key(p, prefix, "data_parallel");
+    const cJSON *mem = cJSON_GetObjectItemCaseSensitive(obj, "memory");
+    if (derived && cJSON_IsObject(mem) && cJSON_GetObjectItemCaseSensitive(mem, "limit") != NULL) {
+        ps_io_path_key(p, prefix, "memory.limit");
+        return ps_diag_set(d, PS_EINVAL, p,
+                           "derived from the workload (memory.hbm_gb and reserve_gb): leave it "
+                           "out");
+    }
+    ps_io_path_key(p, prefix, "data_parallel");
     if ((st = read_data_parallel(cJSON_GetObjectItemCaseSensitive(obj, "data_parallel"), p, sc, d)))
         return st;
-    path_key(p, prefix, "per_microbatch");
-    if ((st = read_per_microbatch(cJSON_GetObjectItemCaseSensitive(obj, "per_microbatch"), p, sc,
-                                  d)))
+    ps_io_path_key(p, prefix, "per_microbatch");
+    if (!derived && (st = read_per_microbatch(
+                         cJSON_GetObjectItemCaseSensitive(obj, "per_microbatch"), p, sc, d)))
         return st;
+    if (derived) {
+        /* the workload is checked before anything is derived from it */
+        struct ps_diag wd;
+        ps_diag_clear(&wd);
+        if ((st = ps_workload_validate(sc->workload, sc->n_stages, &wd)) == PS_OK)
+            st = ps_workload_apply_raw(sc, &wd);
+        if (st != PS_OK) {
+            char q[PATH_MAX_LEN];
+            ps_io_path_key(q, prefix, wd.path);
+            return ps_diag_set(d, st, q, "%s", wd.msg);
+        }
+    }
 
     struct ps_diag vd;
     ps_diag_clear(&vd);
     if ((st = ps_scenario_validate(sc, &vd)) != PS_OK) {
         char q[PATH_MAX_LEN];
-        path_key(q, prefix, vd.path);
+        ps_io_path_key(q, prefix, vd.path);
         if (vd.path[0] == '\0')
-            path_key(q, "", prefix);
+            ps_io_path_key(q, "", prefix);
         return ps_diag_set(d, st, q, "%s", vd.msg);
     }
     return PS_OK;
@@ -528,14 +525,14 @@ enum ps_status ps_scenario_from_cjson(const cJSON *obj, const char *prefix, bool
 {
     ps_scenario_init(sc);
     ps_diag_clear(d);
-    enum ps_status st = read_scenario(obj, prefix ? prefix : "", require_format, sc, d);
+    enum ps_status st = read_scenario(obj, prefix ? prefix : "", require_format, NULL, sc, d);
     if (st != PS_OK)
         ps_scenario_fini(sc);
     return st;
 }
 
-enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenario *sc,
-                                 struct ps_diag *d)
+static enum ps_status parse_at(const char *text, size_t len, const char *base_dir,
+                               struct ps_scenario *sc, struct ps_diag *d)
 {
     cJSON *root;
     ps_scenario_init(sc);
@@ -547,24 +544,33 @@ enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenari
      * run's scenario. */
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     const cJSON *inner = cJSON_GetObjectItemCaseSensitive(root, "scenario");
-    if (cJSON_IsString(fmt) && strcmp(fmt->valuestring, PS_SCHEDULE_FORMAT) == 0 &&
-        cJSON_IsObject(inner))
-        st = ps_scenario_from_cjson(inner, "scenario", false, sc, d);
-    else
-        st = ps_scenario_from_cjson(root, "", true, sc, d);
+    bool sched = cJSON_IsString(fmt) && strcmp(fmt->valuestring, PS_SCHEDULE_FORMAT) == 0 &&
+                 cJSON_IsObject(inner);
+    st = read_scenario(sched ? inner : root, sched ? "scenario" : "", !sched, base_dir, sc, d);
+    if (st != PS_OK)
+        ps_scenario_fini(sc);
     cJSON_Delete(root);
     return st;
+}
+
+enum ps_status ps_scenario_parse(const char *text, size_t len, struct ps_scenario *sc,
+                                 struct ps_diag *d)
+{
+    return parse_at(text, len, NULL, sc, d);
 }
 
 enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct ps_diag *d)
 {
     ps_scenario_init(sc);
+    ps_diag_clear(d);
     char *buf;
     size_t len;
     enum ps_status st = ps_file_read(path, PS_FILE_MAX, &buf, &len, d);
     if (st != PS_OK)
         return st;
-    st = ps_scenario_parse(buf, len, sc, d);
+    char dir[PS_IO_PATH_MAX * 2];
+    ps_io_dirname(path, dir, sizeof dir);
+    st = parse_at(buf, len, dir, sc, d);
     free(buf);
     return st;
 }
@@ -585,6 +591,42 @@ static cJSON *link_obj(struct ps_link l)
         return NULL;
     }
     return o;
+}
+
+/* The workload fields of a per_microbatch entry, each only when given. */
+static bool add_mb_extra(cJSON *o, const struct ps_scenario *sc, int i)
+{
+    const struct ps_mb_scale *m = &sc->per_microbatch[i];
+    if ((m->has_backward_scale && !add_num(o, "backward_scale", m->backward_scale)) ||
+        (m->has_weight_scale && !add_num(o, "weight_scale", m->weight_scale)) ||
+        (m->continues && cJSON_AddTrueToObject(o, "continues") == NULL) ||
+        (m->pipeline != 0 && !add_num(o, "pipeline", m->pipeline)) ||
+        (m->tokens > 0 && !add_num(o, "tokens", m->tokens)) ||
+        (m->tokens > 0 && !add_num(o, "context", m->context)))
+        return false;
+    if (sc->mb_stage == NULL)
+        return true;
+    int S = sc->n_stages;
+    const struct ps_mb_stage *e = &sc->mb_stage[(size_t)i * (size_t)S];
+    bool any = false;
+    for (int s = 0; s < S; s++)
+        any |= e[s].has_memory_scale || e[s].recompute != 0 || e[s].recompute_memory != 0;
+    if (!any)
+        return true;
+    cJSON *arr = cJSON_AddArrayToObject(o, "per_stage");
+    if (arr == NULL)
+        return false;
+    for (int s = 0; s < S; s++) {
+        cJSON *x = cJSON_CreateObject();
+        if (x == NULL)
+            return false;
+        cJSON_AddItemToArray(arr, x);
+        if ((e[s].has_memory_scale && !add_num(x, "memory_scale", e[s].memory_scale)) ||
+            (e[s].recompute != 0 && !add_num(x, "recompute", e[s].recompute)) ||
+            (e[s].recompute_memory != 0 && !add_num(x, "recompute_memory", e[s].recompute_memory)))
+            return false;
+    }
+    return true;
 }
 
 static bool build(cJSON *root, const struct ps_scenario *sc)
@@ -692,7 +734,15 @@ static bool build(cJSON *root, const struct ps_scenario *sc)
                 return false;
             if (m->has_memory_scale && !add_num(o, "memory_scale", m->memory_scale))
                 return false;
+            if (!add_mb_extra(o, sc, i))
+                return false;
         }
+    }
+    if (sc->workload != NULL) {
+        cJSON *w = ps_workload_to_cjson(sc->workload);
+        if (w == NULL)
+            return false;
+        cJSON_AddItemToObject(root, "workload", w);
     }
     return true;
 }

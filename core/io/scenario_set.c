@@ -108,6 +108,9 @@ static enum ps_status after_datacenters(cJSON *root, const struct ps_scenario *s
     return PS_OK;
 }
 
+static enum ps_status edit(struct ps_scenario *sc, const char *path, const char *value, char *note,
+                           size_t note_size, struct ps_diag *d);
+
 static enum ps_status set_json(struct ps_scenario *sc, const char *path, const char *value,
                                struct ps_diag *d)
 {
@@ -157,8 +160,50 @@ static enum ps_status set_json(struct ps_scenario *sc, const char *path, const c
     return st;
 }
 
+/* With a workload, these fields are planned from it (docs/formats.md). */
+static bool is_derived(const char *path)
+{
+    static const char *const roots[] = {"microbatches", "compute", "activation_mb",
+                                        "per_microbatch", "memory.limit"};
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        size_t n = strlen(roots[i]);
+        if (strncmp(path, roots[i], n) == 0 && (path[n] == '\0' || path[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+/* A field of the workload section: the value is JSON when it reads as JSON, else a string
+ * (granularity=token needs no quotes), set in the tree and read back like a file. */
+static enum ps_status set_workload(struct ps_scenario *sc, const char *path, const char *value,
+                                   struct ps_diag *d)
+{
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithOpts(value, &end, 1);
+    if (v == NULL)
+        v = cJSON_CreateString(value);
+    char *text = v != NULL ? cJSON_PrintUnformatted(v) : NULL;
+    cJSON_Delete(v);
+    if (text == NULL)
+        return ps_diag_set(d, PS_ENOMEM, path, NULL);
+    enum ps_status st = set_json(sc, path, text, d);
+    free(text);
+    return st;
+}
+
 enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const char *value,
                                 char *note, size_t note_size, struct ps_diag *d)
+{
+    enum ps_status st = edit(sc, path, value, note, note_size, d);
+    /* an edited workload scenario holds the unplanned view until a front end plans it:
+     * any edit can change the plan */
+    if (st == PS_OK && sc->workload != NULL && (st = ps_workload_apply_raw(sc, d)) != PS_OK)
+        ps_diag_set(d, st, "workload", "%s", d->msg);
+    return st;
+}
+
+static enum ps_status edit(struct ps_scenario *sc, const char *path, const char *value, char *note,
+                           size_t note_size, struct ps_diag *d)
 {
     ps_diag_clear(d);
     if (note != NULL && note_size > 0)
@@ -167,6 +212,12 @@ enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const 
         return ps_diag_set(d, PS_EINVAL, "", "empty field path");
     if (strlen(path) >= PATH_MAX_LEN - 1)
         return ps_diag_set(d, PS_EINVAL, "", "field path too long");
+    if (sc->workload != NULL && is_derived(path))
+        return ps_diag_set(d, PS_EINVAL, path,
+                           "derived from the workload; edit workload.* instead (or remove it: "
+                           "workload=null)");
+    if (strncmp(path, "workload", 8) == 0 && (path[8] == '.' || path[8] == '\0'))
+        return set_workload(sc, path, value, d);
     const char *p = value;
     while (*p == ' ')
         p++;

@@ -21,6 +21,8 @@ double opt_now_s(void)
 void opt_model_free(struct model *m)
 {
     free(m->ops);
+    free(m->brank);
+    free(m->border);
     free(m->xfers);
     free(m->edges);
     free(m->topo);
@@ -120,7 +122,6 @@ static void add_dep(struct model *m, int a, int b, int kind, int *chan_ids, int 
  * the memory presolve adds edges). */
 static enum ps_status closure(struct model *m)
 {
-    int M = m->M;
     /* topological order (Kahn) */
     int n = m->n_ops;
     free(m->topo);
@@ -221,7 +222,7 @@ static enum ps_status closure(struct model *m)
     for (int k = nt - 1; k >= 0; k--) {
         struct mop *o = &m->ops[m->topo[k]];
         bool last =
-            o->mb == M - 1 &&
+            o->mb == opt_last_mb(m, PS_OP_B) &&
             (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
         o->tail = last ? m->rs[o->dev][o->chunk] : 0;
         for (int j = first[m->topo[k]]; j < first[m->topo[k] + 1]; j++) {
@@ -315,7 +316,7 @@ enum ps_status opt_build_graph(struct model *m)
                     continue;
                 m->n_live++;
                 o->dur = ps_schedule_op_ns(m->shape, o->dev, (enum ps_op_kind)kind, o->chunk, mb);
-                double a = ps_scenario_memory_scale(sc, mb) / m->V;
+                double a = ps_scenario_stage_memory(sc, o->dev, mb) / m->V;
                 if (kind == PS_OP_F)
                     o->alloc = a;
                 else if (kind == PS_OP_B)
@@ -335,11 +336,15 @@ enum ps_status opt_build_graph(struct model *m)
         for (int v = 0; v < SV; v++)
             add_edge(m, op_id(m, PS_OP_B, v, mb), op_id(m, PS_OP_W, v, mb));
     }
-    /* microbatch order of SPEC 3 as hard precedence */
+    /* microbatch order of SPEC 3 as hard precedence (B and W: backward rank, which also
+     * carries the token slices' dependencies) */
     for (int kind = 0; kind < 3; kind++)
         for (int v = 0; v < SV; v++)
-            for (int mb = 1; mb < M; mb++)
-                add_edge(m, op_id(m, kind, v, mb - 1), op_id(m, kind, v, mb));
+            for (int mb = 0; mb < M; mb++) {
+                int next = opt_next_mb(m, kind, mb);
+                if (next >= 0)
+                    add_edge(m, op_id(m, kind, v, mb), op_id(m, kind, v, next));
+            }
     m->n_chans = n_ids;
     free(chan_ids);
     if (m->oom)
@@ -427,7 +432,10 @@ bool opt_xfer_fixed_before(const struct model *m, int a, int b, bool uniform)
     if (x->to == y->from || reaches(m, x->to, y->from))
         return true;
     if (x->from == y->from || reaches(m, x->from, y->from)) {
-        if (x->kind == y->kind && x->from_v == y->from_v && x->mb < y->mb && uniform)
+        /* first in first out in the producers' order (gradients: backward rank) */
+        int px = x->kind == PS_XFER_GRADIENT ? m->brank[x->mb] : x->mb;
+        int py = y->kind == PS_XFER_GRADIENT ? m->brank[y->mb] : y->mb;
+        if (x->kind == y->kind && x->from_v == y->from_v && px < py && uniform)
             return true;
     }
     return false;
@@ -435,7 +443,7 @@ bool opt_xfer_fixed_before(const struct model *m, int a, int b, bool uniform)
 
 bool opt_is_last_of_chunk(const struct model *m, const struct mop *o)
 {
-    return o->mb == m->M - 1 &&
+    return o->mb == opt_last_mb(m, PS_OP_B) &&
            (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
 }
 

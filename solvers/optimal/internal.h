@@ -78,6 +78,10 @@ struct model {
     const struct ps_scenario *sc;
     struct ps_schedule *shape; /* for durations and keys */
     int S, M, V, SV;
+    /* token slices (docs/model.md): B and W run in backward rank; brank[mb], border[rank],
+     * and the microbatch whose B and W come last */
+    int *brank, *border;
+    int last_b;
     enum ps_traversal tr;
     unsigned tighten;
 
@@ -305,5 +309,21 @@ int opt_glpk_solve(struct solve *so, double time_limit, double gap);
 double opt_max_violation(glp_prob *lp, const double *x);
 /* Writes the model in CPLEX LP format atomically. PS_EIO with d on failure. */
 enum ps_status opt_write_model(glp_prob *lp, const char *path, struct ps_diag *d);
+
+/* The microbatch after mb in its kind's order on a stage (F: mb + 1; B and W: the next
+ * backward rank), -1 after the last. */
+static inline int opt_next_mb(const struct model *m, int kind, int mb)
+{
+    if (kind == PS_OP_F)
+        return mb + 1 < m->M ? mb + 1 : -1;
+    int r = m->brank[mb] + 1;
+    return r < m->M ? m->border[r] : -1;
+}
+
+/* The last microbatch of a kind's order (F: M-1; B and W: the last backward rank). */
+static inline int opt_last_mb(const struct model *m, int kind)
+{
+    return kind == PS_OP_F ? m->M - 1 : m->last_b;
+}
 
 #endif

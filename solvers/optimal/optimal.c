@@ -122,6 +122,11 @@ static enum ps_status read_params(struct job *j, const struct ps_params *p, stru
     if (!(j->time_limit >= 0) || !(j->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
     int V = tr == PS_TRAVERSAL_WAVE ? 2 : 1;
+    if (ps_scenario_has_recompute(sc))
+        return ps_diag_set(d, PS_EUNSUPPORTED, "",
+                           "the optimal solver does not model recomputation (R ops, which "
+                           "allocate memory at a backward's start); plan the workload with "
+                           "checkpoint=none, or use the greedy");
     if ((long)sc->n_stages * V * sc->n_microbatches * 3 > OPT_MAX_OPS)
         return ps_diag_set(d, PS_EUNSUPPORTED, "",
                            "the optimal solver takes at most %d ops (this scenario has %ld); "
@@ -145,6 +150,12 @@ static enum ps_status read_params(struct job *j, const struct ps_params *p, stru
     m->SV = m->S * V;
     m->tr = (enum ps_traversal)tr;
     m->tighten = tighten;
+    m->brank = malloc((size_t)m->M * sizeof *m->brank);
+    m->border = malloc((size_t)m->M * sizeof *m->border);
+    if (m->brank == NULL || m->border == NULL)
+        return PS_ENOMEM;
+    ps_scenario_bwd_ranks(sc, m->brank, m->border);
+    m->last_b = m->border[m->M - 1];
     return PS_OK;
 }
 
@@ -154,15 +165,24 @@ static bool memory_infeasible(const struct ps_scenario *sc, struct ps_schedule *
 {
     if (!sc->has_memory_limit)
         return false;
-    for (int mb = 0; mb < sc->n_microbatches; mb++) {
-        double a = ps_scenario_memory_scale(sc, mb);
-        if (a > sc->memory_limit + 1e-9) {
-            s->solver.status = PS_SOLVE_INFEASIBLE;
-            snprintf(s->solver.error, sizeof s->solver.error,
-                     "memory limit %g is below one microbatch's activations (%g) of "
-                     "microbatch %d on stage 0: no schedule fits",
-                     sc->memory_limit, a, mb);
-            return true;
+    /* a sequence cut into token slices goes through whole: all its slices at once */
+    for (int d = 0; d < sc->n_stages; d++) {
+        for (int mb = 0; mb < sc->n_microbatches;) {
+            int first = mb;
+            double a = 0;
+            do {
+                a += ps_scenario_stage_memory(sc, d, mb);
+                mb++;
+            } while (mb < sc->n_microbatches && ps_scenario_continues(sc, mb));
+            if (a > sc->memory_limit + 1e-9) {
+                s->solver.status = PS_SOLVE_INFEASIBLE;
+                snprintf(s->solver.error, sizeof s->solver.error,
+                         "memory limit %g is below one microbatch's activations (%g) of "
+                         "microbatch %d%s on stage %d: no schedule fits",
+                         sc->memory_limit, a, first,
+                         mb - first > 1 ? " and the token slices that continue it" : "", d);
+                return true;
+            }
         }
     }
     return false;
@@ -528,6 +548,7 @@ const struct ps_solver ps_solver_optimal = {
     .min_chunks = 1,
     .max_chunks = 2,
     .slow = true,
+    .adaptive = true,
     .params = params,
     .n_params = sizeof params / sizeof params[0],
     .generate = generate,

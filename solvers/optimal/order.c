@@ -206,7 +206,7 @@ static enum ps_status order_makespan_rows(struct model *m)
         if (!o->present)
             continue;
         bool last_of_chunk =
-            o->mb == m->M - 1 &&
+            o->mb == opt_last_mb(m, PS_OP_B) &&
             (o->kind == PS_OP_W || (o->kind == PS_OP_B && !ps_schedule_has_w(m->shape, o->dev)));
         if (!last_of_chunk)
             continue;
@@ -223,7 +223,7 @@ static enum ps_status order_makespan_rows(struct model *m)
             int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
             int v0 = ps_vstage_of(d, 0, m->S, m->V, m->tr),
                 v1 = ps_vstage_of(d, 1, m->S, m->V, m->tr);
-            int a = op_id(m, kind0, v0, m->M - 1), b = op_id(m, kind0, v1, m->M - 1);
+            int a = op_id(m, kind0, v0, m->last_b), b = op_id(m, kind0, v1, m->last_b);
             double both = ms(m->rs[d][0] + m->rs[d][1]);
             /* C >= t_a + d_a + both - big (1 - [a before b]) */
             double big = m->horizon + both;
@@ -301,8 +301,8 @@ static enum ps_status order_mono_rows(struct model *m)
                  * chunk's next microbatch, and W after its B */
                 const struct mop *ob = &m->ops[b];
                 int succ[2], ns = 0;
-                if (ob->mb + 1 < m->M)
-                    succ[ns++] = op_id(m, ob->kind, ob->v, ob->mb + 1);
+                if (opt_next_mb(m, ob->kind, ob->mb) >= 0)
+                    succ[ns++] = op_id(m, ob->kind, ob->v, opt_next_mb(m, ob->kind, ob->mb));
                 if (ob->kind == PS_OP_B && m->ops[op_id(m, PS_OP_W, ob->v, ob->mb)].present)
                     succ[ns++] = op_id(m, PS_OP_W, ob->v, ob->mb);
                 for (int k = 0; k < ns; k++) {

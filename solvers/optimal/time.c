@@ -381,8 +381,8 @@ static enum ps_status time_makespan_rows(struct model *m, int64_t ub)
     if (sc->has_data_parallel && m->V == 2)
         for (int d = 0; d < m->S; d++) {
             int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
-            int ids[2] = {op_id(m, kind0, ps_vstage_of(d, 0, m->S, 2, m->tr), m->M - 1),
-                          op_id(m, kind0, ps_vstage_of(d, 1, m->S, 2, m->tr), m->M - 1)};
+            int ids[2] = {op_id(m, kind0, ps_vstage_of(d, 0, m->S, 2, m->tr), m->last_b),
+                          op_id(m, kind0, ps_vstage_of(d, 1, m->S, 2, m->tr), m->last_b)};
             double both = ms((m->rs_s[d][0] + m->rs_s[d][1]) * u), big = ms(ub) + both;
             for (int h = 0; h < 2; h++) {
                 const struct mop *o = &m->ops[ids[h]];
@@ -577,7 +577,7 @@ enum ps_status opt_time_incumbent(const struct model *m, const struct ps_schedul
             int kind0 = ps_schedule_has_w(m->shape, d) ? PS_OP_W : PS_OP_B;
             long end[2];
             for (int c = 0; c < 2; c++) {
-                int id = op_id(m, kind0, ps_vstage_of(d, c, m->S, 2, m->tr), m->M - 1);
+                int id = op_id(m, kind0, ps_vstage_of(d, c, m->S, 2, m->tr), m->last_b);
                 end[c] = op_s[id] + m->ops[id].sd;
             }
             x[m->col_rs[d]] = end[0] <= end[1] ? 1 : 0;

@@ -16,22 +16,33 @@
 static enum ps_status sequential_orders(struct ps_schedule *s, const struct model *m)
 {
     ps_schedule_clear(s);
-    for (int mb = 0; mb < m->M; mb++) {
-        /* F forward through the vstages, then B and W backward */
-        for (int v = 0; v < m->SV; v++) {
-            const struct mop *o = &m->ops[op_id(m, PS_OP_F, v, mb)];
-            enum ps_status st = ps_schedule_push(s, o->dev, PS_OP_F, o->chunk, mb);
-            if (st != PS_OK)
-                return st;
+    /* a sequence cut into token slices goes through whole: its slices forward in order,
+     * then backward last to first */
+    for (int a = 0; a < m->M;) {
+        int b = a;
+        while (b + 1 < m->M && ps_scenario_continues(m->sc, b + 1))
+            b++;
+        for (int mb = a; mb <= b; mb++) {
+            /* F forward through the vstages */
+            for (int v = 0; v < m->SV; v++) {
+                const struct mop *o = &m->ops[op_id(m, PS_OP_F, v, mb)];
+                enum ps_status st = ps_schedule_push(s, o->dev, PS_OP_F, o->chunk, mb);
+                if (st != PS_OK)
+                    return st;
+            }
         }
-        for (int v = m->SV - 1; v >= 0; v--) {
-            const struct mop *o = &m->ops[op_id(m, PS_OP_B, v, mb)];
-            enum ps_status st = ps_schedule_push(s, o->dev, PS_OP_B, o->chunk, mb);
-            if (st == PS_OK && m->ops[op_id(m, PS_OP_W, v, mb)].present)
-                st = ps_schedule_push(s, o->dev, PS_OP_W, o->chunk, mb);
-            if (st != PS_OK)
-                return st;
+        for (int mb = b; mb >= a; mb--) {
+            /* then B and W backward */
+            for (int v = m->SV - 1; v >= 0; v--) {
+                const struct mop *o = &m->ops[op_id(m, PS_OP_B, v, mb)];
+                enum ps_status st = ps_schedule_push(s, o->dev, PS_OP_B, o->chunk, mb);
+                if (st == PS_OK && m->ops[op_id(m, PS_OP_W, v, mb)].present)
+                    st = ps_schedule_push(s, o->dev, PS_OP_W, o->chunk, mb);
+                if (st != PS_OK)
+                    return st;
+            }
         }
+        a = b + 1;
     }
     return PS_OK;
 }

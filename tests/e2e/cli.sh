@@ -181,8 +181,18 @@ expect "compare" 0 'gpipe'
 check "compare shows 1f1b" grep -q '1f1b' "$TMP/out"
 check "compare shows the lower bound" grep -qi 'lower bound' "$TMP/out"
 run compare --schedules gpipe,1f1b --format csv
-expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms$'
+expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,bubble_rendezvous,bubble_dp,bubble_end$'
 check "compare csv: 3 lines" [ "$(wc -l <"$TMP/out")" -eq 3 ]
+run compare --arrangement rendezvous,decoupled --schedules 1f1b,zb-h1,greedy --baseline 1f1b
+expect "compare: CrossPipe's headline" 0 'under rendezvous .*: zb-h1 3520.0 ms, 30.6% less time \(CrossPipe: 33.6%\)'
+check "compare: headline, decoupled" grep -qE 'under decoupled .*: zb-h1 3019.9 ms, 19.1% less time \(CrossPipe: 21.9%\)' "$TMP/out"
+check "compare: baseline columns" grep -q 'bubble vs 1f1b  time vs 1f1b' "$TMP/out"
+run compare --arrangement blocking --schedules zb-h2,1f1b
+expect "compare: a blocking deadlock is an error row" 0 'zb-h2 +error' 'held by its blocking send'
+run compare --arrangement eager
+expect "compare: bad arrangement" 2 '' "expected decoupled, rendezvous, blocking"
+run compare --baseline zb-v --schedules 1f1b
+expect "compare: baseline not compared" 2 '' "add it to --schedules"
 run compare --schedules gpipe,1f1b -o "$TMP/cmp.json"
 expect "compare -o .json" 0
 check "compare json rows" grep -q '"schedule":[[:space:]]*"1f1b"' "$TMP/cmp.json"
@@ -240,13 +250,13 @@ expect "solve unknown schedule" 2 '' "unknown schedule 'nosuch' \(known: "
 
 # ---- sweep --------------------------------------------------------------------------------
 run sweep --schedules gpipe,1f1b --vary network.inter_dc.latency_ms=1,10,100
-expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,network.inter_dc.latency_ms$'
+expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,bubble_rendezvous,bubble_dp,bubble_end,network.inter_dc.latency_ms,knee:network.inter_dc.latency_ms$'
 check "sweep: 1 + 3x2 lines" [ "$(wc -l <"$TMP/out")" -eq 7 ]
-check "sweep: value column" grep -qE '^default,1f1b,.*,100$' "$TMP/out"
+check "sweep: value column and its knee" grep -qE '^default,1f1b,.*,100,1$' "$TMP/out"
 run sweep --schedules 1f1b --vary microbatches=8:32:8 --vary network.inter_dc.latency_ms=1x,2x
-expect "sweep range and xT_F" 0 ',microbatches,network.inter_dc.latency_ms$'
+expect "sweep range and xT_F" 0 ',microbatches,network.inter_dc.latency_ms,knee:microbatches,knee:network.inter_dc.latency_ms$'
 check "sweep: 4x2 points" [ "$(wc -l <"$TMP/out")" -eq 9 ]
-check "sweep: 2x is 2 T_F" grep -qE ',32,76$' "$TMP/out"
+check "sweep: 2x is 2 T_F" grep -qE ',32,76,[0-9]+,[0-9.]+$' "$TMP/out"
 run sweep --vary microbatches=4,abc
 expect "sweep invalid point" 1 '' "point microbatches=abc"
 run sweep --schedules gpipe

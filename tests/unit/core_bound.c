@@ -59,7 +59,9 @@ static void random_scenario(struct ps_scenario *sc)
         sc->per_microbatch = calloc((size_t)M, sizeof *sc->per_microbatch);
         for (int m = 0; m < M; m++)
             sc->per_microbatch[m] =
-                (struct ps_mb_scale){rndf(0.3, 2), rnd(4) == 0 ? 0 : rndf(0.2, 2), 1, false};
+                (struct ps_mb_scale){.compute_scale = rndf(0.3, 2),
+                                     .activation_scale = rnd(4) == 0 ? 0 : rndf(0.2, 2),
+                                     .memory_scale = 1};
     }
     sc->activation_mb = rnd(4) == 0 ? 0 : rndf(0.1, 4);
     sc->intra_dc = (struct ps_link){rnd(2) ? 0 : rndf(0, 0.5), rnd(2) ? 0 : rndf(5, 100)};

@@ -27,7 +27,8 @@ static void base(struct ps_scenario *sc)
         sc->per_stage[s] = (struct ps_compute){1, 2, 1};
     sc->per_microbatch = calloc(4, sizeof *sc->per_microbatch);
     for (int m = 0; m < 4; m++)
-        sc->per_microbatch[m] = (struct ps_mb_scale){1, 1, 1, false};
+        sc->per_microbatch[m] =
+            (struct ps_mb_scale){.compute_scale = 1, .activation_scale = 1, .memory_scale = 1};
     sc->n_pairs = 1;
     sc->pairs = calloc(1, sizeof *sc->pairs);
     sc->pairs[0] = (struct ps_pair){1, 0, {5, 10}, true, true};

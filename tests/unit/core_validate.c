@@ -75,7 +75,9 @@ static void test_accepts_simulated(void **state)
             sc.intra_dc = (struct ps_link){0.1, 100};
             sc.per_microbatch = calloc(6, sizeof *sc.per_microbatch);
             for (int m = 0; m < 6; m++)
-                sc.per_microbatch[m] = (struct ps_mb_scale){1 + 0.1 * m, m % 3 * 0.5, 1, false};
+                sc.per_microbatch[m] = (struct ps_mb_scale){.compute_scale = 1 + 0.1 * m,
+                                                            .activation_scale = m % 3 * 0.5,
+                                                            .memory_scale = 1};
             for (int tr = 0; tr < 2; tr++) {
                 s = ps_schedule_new(&sc, "t", 2, (enum ps_traversal)tr, split);
                 assert_int_equal(build_gpipe_chunks(s), 0);

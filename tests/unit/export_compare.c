@@ -33,12 +33,23 @@ static struct ps_compare_row row(const char *sched, double makespan, double peak
     r.solve_ms = 1.5;
     r.has_memory_limit = true;
     r.memory_limit = 8;
+    /* the bubble by cause: 0.15 fill, 0.1 cross-DC */
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        r.bubble_by[c] = isnan(makespan) ? NAN : 0;
+    if (!isnan(makespan)) {
+        r.bubble_by[PS_BUBBLE_FILL] = 0.15;
+        r.bubble_by[PS_BUBBLE_CROSS_DC] = 0.1;
+    }
+    r.bubble_reduction = r.makespan_reduction = NAN;
     return r;
 }
 
 #define HEADER                                                                                     \
     "scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,"      \
-    "ratio_to_lower_bound,solve_ms"
+    "ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,"     \
+    "bubble_rendezvous,bubble_dp,bubble_end"
+#define BY ",0.15,0.1,0,0,0,0,0"
+#define NO_BY ",,,,,,,"
 
 static void test_csv(void **state)
 {
@@ -49,11 +60,12 @@ static void test_csv(void **state)
     struct ps_buf b;
     ps_buf_init(&b);
     assert_int_equal(ps_export_compare_csv(rows, 3, &b), PS_OK);
-    assert_string_equal(b.data, HEADER "\r\n"
-                                       "\"a, \"\"b\"\"\",1f1b,heuristic,150.25,0.25,8,true,100,"
-                                       "1.5025,1.5\r\n"
-                                       "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5\r\n"
-                                       "default,optimal,infeasible,,,,false,100,,1.5\r\n");
+    assert_string_equal(b.data,
+                        HEADER "\r\n"
+                               "\"a, \"\"b\"\"\",1f1b,heuristic,150.25,0.25,8,true,100,"
+                               "1.5025,1.5" BY "\r\n"
+                               "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5" BY "\r\n"
+                               "default,optimal,infeasible,,,,false,100,,1.5" NO_BY "\r\n");
     ps_buf_fini(&b);
 
     /* sweep columns after the fixed ones */
@@ -66,8 +78,8 @@ static void test_csv(void **state)
     assert_int_equal(ps_export_compare_csv(rows + 1, 2, &b), PS_OK);
     assert_string_equal(b.data,
                         HEADER ",latency_ms\r\n"
-                               "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5,20\r\n"
-                               "default,optimal,infeasible,,,,false,100,,1.5,\r\n");
+                               "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5" BY ",20\r\n"
+                               "default,optimal,infeasible,,,,false,100,,1.5" NO_BY ",\r\n");
     ps_buf_fini(&b);
 }
 
@@ -133,17 +145,20 @@ static void test_table(void **state)
     ps_buf_init(&b);
     assert_int_equal(ps_export_compare_table(rows, 3, &b), PS_OK);
     assert_string_equal(
-        b.data, "schedule  status      makespan_ms  bubble  peak_mem/limit  ratio_LB  "
-                "solve_ms\n"
-                "1f1b *    heuristic        150.25   25.0%           8.0/8     1.502     "
-                "1.500\n"
-                "gpipe     heuristic        180.00   25.0%        12.0/8 !     1.800     "
-                "1.500\n"
-                "optimal   infeasible            -       -             -/8         -     "
-                "1.500\n"
-                "lower bound 100.00 ms (no schedule can beat it); * best makespan within the "
-                "memory limit; ! peak "
-                "memory over the limit\n");
+        b.data,
+        "schedule  status      makespan_ms  bubble  by cause    peak_mem/limit  ratio_LB  "
+        "solve_ms\n"
+        "1f1b *    heuristic        150.25   25.0%  ffffffxxxx           8.0/8     1.502     "
+        "1.500\n"
+        "gpipe     heuristic        180.00   25.0%  ffffffxxxx        12.0/8 !     1.800     "
+        "1.500\n"
+        "optimal   infeasible            -       -  -                      -/8         -     "
+        "1.500\n"
+        "lower bound 100.00 ms (no schedule can beat it); * best makespan within the "
+        "memory limit; ! peak "
+        "memory over the limit\n"
+        "by cause: tenths of the bubble: f fill (warm-up, cool-down), x cross-DC, i "
+        "intra-DC, m memory, r rendezvous, d all-gather, e idle at the end\n");
     ps_buf_fini(&b);
 
     /* no rows; and the widest table: several scenarios, 8 sweep keys, per-row bounds */
@@ -262,13 +277,75 @@ static void test_row_and_text(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* GeoPipe's "bubble ratio reduced by X%" against a baseline, per group. */
+static void test_baseline(void **state)
+{
+    (void)state;
+    struct ps_compare_row rows[3] = {row("1f1b", 200, 8, true), row("greedy", 150, 8, true),
+                                     row("optimal", NAN, NAN, false)};
+    rows[0].bubble_ratio = 0.5;
+    ps_compare_baseline(rows, 3, "1f1b");
+    assert_true(fabs(rows[1].bubble_reduction - 0.5) < 1e-15);
+    assert_true(fabs(rows[1].makespan_reduction - 0.25) < 1e-15);
+    assert_true(rows[0].bubble_reduction == 0 && rows[0].makespan_reduction == 0);
+    assert_true(isnan(rows[2].bubble_reduction));
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(rows, 3, &b), PS_OK);
+    assert_non_null(strstr(b.data, "bubble vs 1f1b  time vs 1f1b"));
+    assert_non_null(strstr(b.data, "-50.0%        -25.0%"));
+    ps_buf_fini(&b);
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_csv(rows, 3, &b), PS_OK);
+    assert_non_null(strstr(b.data, ",baseline,bubble_reduction,makespan_reduction\r\n"));
+    assert_non_null(strstr(b.data, BY ",1f1b,0.5,0.25\r\n"));
+    ps_buf_fini(&b);
+}
+
+/* Knees (seeds-others.md G5): bandwidths 50..800 with makespans 195, 147, 123, 121, 120: the
+ * best is 120, within 5% means at most 126, reached first at 200. A flat line's knee is its
+ * first value; a key that is not a number has none. */
+static void test_knees(void **state)
+{
+    (void)state;
+    static const double bw[] = {50, 100, 200, 400, 800}, ms[] = {195, 147, 123, 121, 120};
+    struct ps_compare_row rows[10];
+    for (int i = 0; i < 10; i++) {
+        rows[i] = row(i < 5 ? "1f1b" : "gpipe", i < 5 ? ms[i] : 100, 1, true);
+        rows[i].n_extra = 2;
+        snprintf(rows[i].extra[0].key, sizeof rows[i].extra[0].key, "bw");
+        snprintf(rows[i].extra[0].value, sizeof rows[i].extra[0].value, "%g", bw[i % 5]);
+        snprintf(rows[i].extra[1].key, sizeof rows[i].extra[1].key, "link");
+        snprintf(rows[i].extra[1].value, sizeof rows[i].extra[1].value, "metro");
+    }
+    ps_compare_knees(rows, 10, 0.05);
+    for (int i = 0; i < 10; i++) {
+        assert_true(rows[i].has_knee[0]);
+        assert_string_equal(rows[i].knee[0], i < 5 ? "200" : "50");
+        assert_false(rows[i].has_knee[1]);
+    }
+    ps_compare_knees(rows, 10, 0.2); /* within 20%: 147 <= 144 fails, so 200 still */
+    assert_string_equal(rows[0].knee[0], "200");
+    ps_compare_knees(rows, 10, 0.25); /* 147 <= 150 */
+    assert_string_equal(rows[0].knee[0], "100");
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_csv(rows, 10, &b), PS_OK);
+    assert_non_null(strstr(b.data, ",bw,link,knee:bw\r\n"));
+    assert_non_null(strstr(b.data, ",50,metro,100\r\n"));
+    ps_buf_fini(&b);
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_compare_table(rows, 10, &b), PS_OK);
+    assert_non_null(strstr(b.data, "knee:bw\n"));
+    ps_buf_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_row_and_text),
+        cmocka_unit_test(test_csv),   cmocka_unit_test(test_json),
+        cmocka_unit_test(test_table), cmocka_unit_test(test_baseline),
+        cmocka_unit_test(test_knees), cmocka_unit_test(test_row_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

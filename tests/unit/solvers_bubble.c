@@ -159,7 +159,9 @@ static void test_random(void **state)
             sc.per_microbatch = calloc((size_t)M, sizeof *sc.per_microbatch);
             for (int m = 0; m < M; m++)
                 sc.per_microbatch[m] =
-                    (struct ps_mb_scale){0.5 + rnd(&seed, 3) * 0.5, rnd(&seed, 3) * 0.5, 1, false};
+                    (struct ps_mb_scale){.compute_scale = 0.5 + rnd(&seed, 3) * 0.5,
+                                         .activation_scale = rnd(&seed, 3) * 0.5,
+                                         .memory_scale = 1};
             for (int m = 0; m < M; m++)
                 sc.per_microbatch[m].memory_scale = sc.per_microbatch[m].compute_scale;
         }

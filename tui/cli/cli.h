@@ -26,6 +26,7 @@ enum {
     PS_CLI_OPT_MODEL,
     PS_CLI_OPT_CLUSTER,
     PS_CLI_OPT_SET,
+    PS_CLI_OPT_WORKLOAD,
 };
 
 /* The scenario options as `struct option` initializers, to put in a getopt_long table:
@@ -41,6 +42,7 @@ enum {
         {"preset", required_argument, NULL, PS_CLI_OPT_PRESET},                                    \
         {"model", required_argument, NULL, PS_CLI_OPT_MODEL},                                      \
         {"cluster", required_argument, NULL, PS_CLI_OPT_CLUSTER},                                  \
+        {"workload", required_argument, NULL, PS_CLI_OPT_WORKLOAD},                                \
     {                                                                                              \
         "set", required_argument, NULL, PS_CLI_OPT_SET                                             \
     }
@@ -54,7 +56,18 @@ struct ps_cli_scenario {
     struct ps_scenario_source src; /* what ps_scenario_resolve takes */
     const char **sets;             /* owned array of "PATH=VALUE", src.sets points here */
     int cap_sets;
+    char **owned; /* the texts of the workload --param edits (owned) */
+    int n_owned;
+    bool no_plan; /* keep a workload's unplanned view (one microbatch per sequence) */
 };
+
+/* The --param keys that are workload planning settings rather than a schedule's
+ * (granularity, checkpoint, slices, ...): true for "granularity=elastic". */
+bool ps_cli_is_plan_param(const char *kv);
+
+/* Takes a workload --param ("checkpoint=full") as the edit workload.plan.KEY=VALUE, after
+ * the --set edits given before it. Returns 1, or -1 on out of memory (message printed). */
+int ps_cli_scenario_plan_param(struct ps_cli_scenario *o, const char *kv);
 
 /* Empty options: the default preset, no edits. */
 void ps_cli_scenario_init(struct ps_cli_scenario *o);
@@ -68,7 +81,9 @@ void ps_cli_scenario_fini(struct ps_cli_scenario *o);
  * already on stderr and the caller should exit with PS_EXIT_USAGE. */
 int ps_cli_scenario_opt(struct ps_cli_scenario *o, int opt, const char *arg);
 
-/* Builds the scenario (sc initialized by the call; on failure it is left empty).
+/* Builds the scenario (sc initialized by the call; on failure it is left empty). A
+ * scenario with a workload is planned (solvers/workload/plan.h): its microbatches are the
+ * plan's chunks, unless o->no_plan. A workload that no plan fits is a failure of the input.
  * Returns PS_EXIT_OK, PS_EXIT_FAILURE (unreadable or invalid file, a --set path or value
  * the scenario rejects) or PS_EXIT_USAGE (unknown preset). On failure the message is
  * written into err (when err is not NULL, "FILE: field.path: reason", no newline) or

@@ -49,6 +49,9 @@ static int take_option(const struct cli_env *env, int c, char **argv, struct sol
     case 's':
         return cli_once("solve", &o->name, "--schedule", optarg);
     case 'p':
+        /* a workload planning setting is an edit of the scenario's workload */
+        if (ps_cli_is_plan_param(optarg))
+            return ps_cli_scenario_plan_param(&o->so, optarg) < 0 ? PS_EXIT_USAGE : -1;
         /* Keys are checked against the schedule once it is known. */
         return cli_param_add("solve", &o->params, optarg) == PS_EXIT_OK ? -1 : PS_EXIT_USAGE;
     case 'f':

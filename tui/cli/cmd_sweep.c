@@ -1,8 +1,7 @@
-/* `pipescope sweep`: compare over the cartesian product of scenario values, one extra
- * column per varied field; every point is built before any schedule runs. */
-#include "tui/cli/common.h"
-
-#include <errno.h>
+/* `pipescope sweep`: compare over the cartesian product of --vary values (scenario fields,
+ * calculator settings, schedule parameters), one extra column per varied path and a knee
+ * per numeric one; every point is built before any schedule runs. With --shard I/N it
+ * computes its share of the points and writes a shard for `pipescope merge`. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,28 +10,40 @@
 #include <unistd.h>
 
 #include "presets/presets.h"
+#include "tui/cli/common.h"
 #include "tui/cli/compare_common.h"
-
-#define MAX_VALUES 10000
-#define MAX_POINTS 10000
+#include "tui/cli/sweep.h"
 
 const char cli_help_sweep[] =
     "Usage: pipescope sweep [SCENARIO OPTIONS] --vary PATH=V1,V2,... [--vary ...]\n"
     "                       [--schedules a,b,...|all] [--param [NAME.]KEY=VALUE ...]\n"
-    "                       [--format csv|json|table] [-o FILE]\n"
+    "                       [--baseline NAME] [--knee-eps E] [--no-timing]\n"
+    "                       [--shard I/N] [--format csv|json|table] [-o FILE]\n"
     "\n"
     "Compares the schedules at every point of the cartesian product of the --vary values\n"
-    "(each applied to the scenario like --set, in the order given), one row per (point,\n"
-    "schedule), with one extra column per varied PATH holding the value set.\n"
+    "(applied in the order given), one row per (point, schedule), with one extra column per\n"
+    "varied PATH holding the value set, and for each numeric PATH a column knee:PATH.\n"
     "\n"
-    "  -v, --vary PATH=VALUES  values of one scenario field (at most 8 --vary, at most\n"
-    "                         10000 points). VALUES is a comma-separated list whose items\n"
-    "                         are a value (20, null), a range START:STOP:STEP (0:100:25 is\n"
-    "                         0,25,50,75,100), or a multiple of the scenario's largest\n"
-    "                         forward time T_F written NUMx (2x is 2 x T_F ms; for _ms\n"
-    "                         fields only)\n"
+    "  -v, --vary PATH=VALUES  what to vary (at most 8 --vary, at most 10000 points):\n"
+    "                         a scenario field (any --set path: network.inter_dc.latency_ms);\n"
+    "                         a calculator setting with --model/--cluster (model.seq,\n"
+    "                         model.microbatch_size, cluster.pp, cluster.dp, ...); a schedule\n"
+    "                         parameter (greedy.n_sub, or KEY for every schedule that has it).\n"
+    "                         VALUES is a comma-separated list whose items are a value (20,\n"
+    "                         null), a range START:STOP:STEP (0:100:25 is 0,25,50,75,100), or\n"
+    "                         NUMx, a multiple of the scenario's largest forward time T_F\n"
+    "                         (for _ms fields)\n"
     "  -s, --schedules LIST   as in compare (default: all)\n"
     "  -p, --param ...        as in compare\n"
+    "  -b, --baseline NAME    as in compare, per point\n"
+    "      --knee-eps E       the knee of PATH is the smallest value at which a schedule's\n"
+    "                         makespan is within E of its best over PATH's range, the other\n"
+    "                         paths fixed (default 0.05)\n"
+    "      --no-timing        leave solve_ms empty, so that two runs of one sweep write the\n"
+    "                         same bytes\n"
+    "      --shard I/N        compute only the points p with p mod N = I (0 <= I < N) and\n"
+    "                         write a shard (JSON) for `pipescope merge`, which writes what one\n"
+    "                         run would have, in --format\n"
     "  -f, --format FORMAT    csv (default), json or table\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "      --force            replace FILE even when it is read-only\n"
@@ -47,160 +58,117 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* One varied field and its values (expanded to plain text). */
-struct vary {
-    char path[sizeof(((struct ps_kv *)0)->key)];
-    int n;
-    char (*values)[64];
-};
-
-static bool ends_with(const char *s, const char *suffix)
+/* "I/N" -> shard I of N. */
+static int parse_shard(const char *text, int *shard, int *shards)
 {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static bool parse_number(const char *s, size_t len, double *out)
-{
-    char tmp[64];
-    if (len == 0 || len >= sizeof(tmp))
-        return false;
-    memcpy(tmp, s, len);
-    tmp[len] = '\0';
     char *end;
-    errno = 0;
-    double v = strtod(tmp, &end);
-    if (*end != '\0' || errno || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-static int vary_push(const char *cmd, struct vary *v, double num, const char *text)
-{
-    if (v->n == MAX_VALUES)
-        return cli_usage(cmd, "%s: --vary %s: more than %d values", cmd, v->path, MAX_VALUES);
-    if (text)
-        snprintf(v->values[v->n], sizeof(v->values[0]), "%s", text);
-    else
-        snprintf(v->values[v->n], sizeof(v->values[0]), "%.10g", num);
-    v->n++;
+    long i = strtol(text, &end, 10), n = -1;
+    if (end != text && *end == '/')
+        n = strtol(end + 1, &end, 10);
+    if (*end != '\0' || n < 1 || n > 100000 || i < 0 || i >= n)
+        return cli_usage("sweep", "sweep: --shard '%s': expected I/N with 0 <= I < N", text);
+    *shard = (int)i;
+    *shards = (int)n;
     return PS_EXIT_OK;
 }
 
-/* Expands "PATH=a,b,START:STOP:STEP,2x". */
-static int parse_vary(const char *cmd, const char *arg, double t_f_ms, struct vary *v)
+/* Every point once, before anything runs; notes what cannot matter. */
+static int check_points(const struct sweep *w, struct ps_params *params, int *idx)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg || !eq[1])
-        return cli_usage(cmd, "%s: --vary '%s': expected PATH=V1,V2,...", cmd, arg);
-    size_t plen = (size_t)(eq - arg);
-    /* The path becomes a column name: struct ps_kv keys hold 31 characters. */
-    if (plen >= sizeof(((struct ps_kv *)0)->key))
-        return cli_usage(cmd, "%s: --vary '%s': path longer than %zu characters", cmd, arg,
-                         sizeof(((struct ps_kv *)0)->key) - 1);
-    memcpy(v->path, arg, plen);
-    v->path[plen] = '\0';
-    v->values = calloc(MAX_VALUES, sizeof(*v->values));
-    if (!v->values)
-        return cli_fail("out of memory");
-    const char *p = eq + 1;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0)
-            return cli_usage(cmd, "%s: --vary '%s': empty value", cmd, arg);
-        if (len >= 64)
-            return cli_usage(cmd, "%s: --vary '%s': value too long", cmd, arg);
-        const char *c1 = memchr(p, ':', len);
-        double a, b, step, x;
-        int rc;
-        if (c1) {
-            const char *c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - p));
-            if (!c2 || !parse_number(p, (size_t)(c1 - p), &a) ||
-                !parse_number(c1 + 1, (size_t)(c2 - c1 - 1), &b) ||
-                !parse_number(c2 + 1, len - (size_t)(c2 + 1 - p), &step) || step <= 0 || b < a)
-                return cli_usage(cmd,
-                                 "%s: --vary %s: range '%.*s': expected START:STOP:STEP with "
-                                 "STEP > 0 and STOP >= START",
-                                 cmd, v->path, (int)len, p);
-            double count = floor((b - a) / step + 1e-9) + 1;
-            if (count > MAX_VALUES)
-                return cli_usage(cmd, "%s: --vary %s: more than %d values", cmd, v->path,
-                                 MAX_VALUES);
-            for (int i = 0; i < (int)count; i++)
-                if ((rc = vary_push(cmd, v, a + i * step, NULL)) != PS_EXIT_OK)
-                    return rc;
-        } else if (p[len - 1] == 'x' && parse_number(p, len - 1, &x)) {
-            if (!ends_with(v->path, "_ms"))
-                return cli_usage(cmd, "%s: --vary %s: '%.*s' (times T_F) is for _ms fields only",
-                                 cmd, v->path, (int)len, p);
-            if ((rc = vary_push(cmd, v, x * t_f_ms, NULL)) != PS_EXIT_OK)
-                return rc;
-        } else {
-            char text[64];
-            memcpy(text, p, len);
-            text[len] = '\0';
-            if ((rc = vary_push(cmd, v, 0, text)) != PS_EXIT_OK)
-                return rc;
+    bool any_multi_dc = false;
+    for (long pt = 0; pt < w->points; pt++) {
+        struct ps_scenario sc;
+        int rc = sweep_point(w, pt, &sc, params, idx);
+        if (rc != PS_EXIT_OK)
+            return rc;
+        any_multi_dc |= sc.n_dcs > 1;
+        ps_scenario_fini(&sc);
+    }
+    for (int k = 0; k < w->n_vary && !any_multi_dc; k++)
+        if (strncmp(w->vs[k].path, "network.inter_dc", 16) == 0 ||
+            strncmp(w->vs[k].path, "network.pairs", 13) == 0)
+            fprintf(stderr,
+                    "pipescope: sweep: note: every point has one datacenter, so no message "
+                    "crosses an inter-DC link and --vary %s changes nothing\n",
+                    w->vs[k].path);
+    return PS_EXIT_OK;
+}
+
+/* Runs the points p = shard, shard + shards, ... into rows (l->n per point); *ran counts the
+ * schedules that ran. */
+static int run_points(const struct sweep *w, int shard, int shards, struct ps_compare_row *rows,
+                      long *points, struct ps_params *params, int *idx, size_t *ran)
+{
+    const struct cli_sched_list *l = w->l;
+    bool show = isatty(STDERR_FILENO) && w->points > 1, shown = false;
+    double last = now_ms();
+    size_t r = 0;
+    for (long pt = shard; pt < w->points; pt += shards) {
+        if (show && now_ms() - last >= 200) {
+            /* Long sweeps say where they are (a terminal only; scripts get no noise). */
+            fprintf(stderr, "\r\033[Kpipescope: sweep: point %ld of %ld", pt + 1, w->points);
+            fflush(stderr);
+            last = now_ms();
+            shown = true;
         }
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    return PS_EXIT_OK;
-}
-
-/* Builds the scenario of point `point` (mixed-radix index over the varies). */
-/* Which part of the pipeline's shape a --vary path changes: 1 the stage layout, 2 the
- * microbatches, 0 neither. */
-static int vary_shape(const char *p)
-{
-    if (strcmp(p, "stages") == 0 || strcmp(p, "datacenters") == 0 ||
-        (strncmp(p, "datacenters.", 12) == 0 && ends_with(p, ".stages")) ||
-        strncmp(p, "compute.per_stage", 17) == 0)
-        return 1;
-    if (strcmp(p, "microbatches") == 0 || strncmp(p, "per_microbatch", 14) == 0)
-        return 2;
-    return 0;
-}
-
-/* Two --vary paths where the later can rewrite what the earlier set. */
-static bool vary_overlap(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if ((la < lb && strncmp(a, b, la) == 0 && b[la] == '.') ||
-        (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '.'))
-        return true;
-    return vary_shape(a) != 0 && vary_shape(a) == vary_shape(b);
-}
-
-static int build_point(const struct ps_scenario *base, const struct vary *vs, int n_vary,
-                       long point, struct ps_scenario *out, int *idx)
-{
-    long rest = point;
-    for (int k = n_vary - 1; k >= 0; k--) {
-        idx[k] = (int)(rest % vs[k].n);
-        rest /= vs[k].n;
-    }
-    if (ps_scenario_copy(out, base) != PS_OK)
-        return cli_fail("out of memory");
-    for (int k = 0; k < n_vary; k++) {
-        struct ps_diag d;
-        ps_diag_clear(&d);
-        if (ps_scenario_set_path(out, vs[k].path, vs[k].values[idx[k]], &d) != PS_OK) {
-            char where[512] = "", msg[1024];
-            size_t used = 0;
-            /* snprintf returns what it would have written: stop at the end of where */
-            for (int j = 0; j < n_vary && used < sizeof(where); j++)
-                used += (size_t)snprintf(where + used, sizeof(where) - used, "%s%s=%s",
-                                         j ? ", " : "", vs[j].path, vs[j].values[idx[j]]);
-            ps_diag_format(&d, NULL, msg, sizeof(msg));
-            ps_scenario_fini(out);
-            return cli_fail("sweep: point %s: %s", where, msg);
+        struct ps_scenario sc;
+        int rc = sweep_point(w, pt, &sc, params, idx);
+        if (rc != PS_EXIT_OK)
+            return rc;
+        for (size_t i = 0; i < l->n; i++, r++) {
+            if (cli_run_row(l->sv[i], &sc, &params[i], &rows[r]))
+                (*ran)++;
+            if (w->o->no_timing)
+                rows[r].solve_ms = NAN;
+            points[r] = pt;
+            rows[r].n_extra = w->n_vary;
+            for (int k = 0; k < w->n_vary; k++) {
+                /* Same size: the path was checked to fit a column name. */
+                memcpy(rows[r].extra[k].key, w->vs[k].path, sizeof(rows[r].extra[k].key));
+                snprintf(rows[r].extra[k].value, sizeof(rows[r].extra[k].value), "%s",
+                         w->vs[k].values[idx[k]]);
+            }
         }
+        ps_scenario_fini(&sc);
     }
+    if (shown)
+        fputs("\r\033[K", stderr);
     return PS_EXIT_OK;
+}
+
+static int write_shard(const struct sweep *w, int shard, int shards,
+                       const struct ps_compare_row *rows, const long *points, size_t n)
+{
+    struct ps_sweep_shard info;
+    memset(&info, 0, sizeof(info));
+    sweep_fingerprint(w, info.sweep);
+    info.shard = shard;
+    info.shards = shards;
+    info.points = w->points;
+    info.per_point = (int)w->l->n;
+    snprintf(info.output, sizeof(info.output), "%s", w->o->format);
+    info.knee_eps = w->o->knee_eps;
+    if (w->o->baseline)
+        snprintf(info.baseline, sizeof(info.baseline), "%s", ps_solver_find(w->o->baseline)->name);
+    struct ps_buf buf;
+    ps_buf_init(&buf);
+    enum ps_status st = ps_export_sweep_shard(&info, rows, points, n, &buf);
+    int rc = st == PS_OK ? cli_write_output(w->o->out, buf.data ? buf.data : "", buf.len)
+                         : cli_fail("cannot write the shard: %s", ps_status_str(st));
+    ps_buf_fini(&buf);
+    return rc;
+}
+
+static int check_baseline(const struct cli_compare_opts *o, const struct cli_sched_list *l)
+{
+    if (!o->baseline)
+        return PS_EXIT_OK;
+    const struct ps_solver *b = ps_solver_find(o->baseline);
+    for (size_t i = 0; i < l->n && b; i++)
+        if (l->sv[i] == b)
+            return PS_EXIT_OK;
+    return cli_usage("sweep", "sweep: --baseline %s: %s", o->baseline,
+                     b ? "add it to --schedules" : "not a schedule");
 }
 
 int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv)
@@ -208,13 +176,13 @@ int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv)
     struct cli_compare_opts o;
     cli_compare_opts_init(&o, argc);
     struct cli_sched_list *l = calloc(1, sizeof(*l));
-    struct vary vs[CLI_MAX_VARY];
-    memset(vs, 0, sizeof(vs));
+    struct ps_params *params = calloc(CLI_MAX_SCHEDULES, sizeof(*params));
     struct ps_compare_row *rows = NULL;
-    struct ps_scenario base;
-    bool have_base = false;
-    int rc, idx[CLI_MAX_VARY];
-    if (!o.param_kv || !o.vary || !l) {
+    long *points = NULL;
+    struct sweep w;
+    memset(&w, 0, sizeof(w));
+    int rc, idx[CLI_MAX_VARY], shard = 0, shards = 1;
+    if (!o.param_kv || !o.vary || !l || !params) {
         rc = cli_fail("out of memory");
         goto done;
     }
@@ -224,104 +192,44 @@ int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv)
         rc = cli_usage("sweep", "sweep: nothing to vary: --vary PATH=V1,V2,...");
         goto done;
     }
-    if ((rc = cli_parse_schedules("sweep", o.schedules, l)) != PS_EXIT_OK)
+    if ((rc = cli_parse_schedules("sweep", o.schedules, l)) != PS_EXIT_OK ||
+        (rc = cli_apply_params("sweep", l, o.param_kv, o.n_param)) != PS_EXIT_OK ||
+        (rc = check_baseline(&o, l)) != PS_EXIT_OK ||
+        (o.shard && (rc = parse_shard(o.shard, &shard, &shards)) != PS_EXIT_OK) ||
+        (rc = cli_check_output_path(o.out)) != PS_EXIT_OK ||
+        (rc = sweep_setup(&w, &o, l)) != PS_EXIT_OK ||
+        (rc = check_points(&w, params, idx)) != PS_EXIT_OK)
         goto done;
-    if ((rc = cli_apply_params("sweep", l, o.param_kv, o.n_param)) != PS_EXIT_OK)
-        goto done;
-    if ((rc = cli_check_output_path(o.out)) != PS_EXIT_OK)
-        goto done;
-    if ((rc = ps_cli_scenario_resolve(&o.so, &base, NULL, 0)) != PS_EXIT_OK)
-        goto done;
-    have_base = true;
 
-    double t_f = ps_scenario_max_forward_ms(&base);
-    long points = 1;
-    for (int k = 0; k < o.n_vary; k++) {
-        if ((rc = parse_vary("sweep", o.vary[k], t_f, &vs[k])) != PS_EXIT_OK)
-            goto done;
-        for (int j = 0; j < k; j++) {
-            if (strcmp(vs[j].path, vs[k].path) == 0) {
-                rc = cli_usage("sweep", "sweep: --vary %s given twice", vs[k].path);
-                goto done;
-            }
-            if (vary_overlap(vs[j].path, vs[k].path))
-                fprintf(stderr,
-                        "pipescope: sweep: note: --vary %s is applied after --vary %s and may "
-                        "change what it set; the %s column shows the value asked for\n",
-                        vs[k].path, vs[j].path, vs[j].path);
-        }
-        points *= vs[k].n;
-        if (points > MAX_POINTS) {
-            rc = cli_usage("sweep", "sweep: more than %d points", MAX_POINTS);
-            goto done;
-        }
-    }
-
-    /* Every point first, so that an invalid one fails before any work or output. */
-    bool any_multi_dc = false;
-    for (long pt = 0; pt < points; pt++) {
-        struct ps_scenario sc;
-        if ((rc = build_point(&base, vs, o.n_vary, pt, &sc, idx)) != PS_EXIT_OK)
-            goto done;
-        any_multi_dc |= sc.n_dcs > 1;
-        ps_scenario_fini(&sc);
-    }
-    for (int k = 0; k < o.n_vary && !any_multi_dc; k++)
-        if (strncmp(vs[k].path, "network.inter_dc", 16) == 0 ||
-            strncmp(vs[k].path, "network.pairs", 13) == 0)
-            fprintf(stderr,
-                    "pipescope: sweep: note: every point has one datacenter, so no message "
-                    "crosses an inter-DC link and --vary %s changes nothing\n",
-                    vs[k].path);
-
-    size_t n_rows = (size_t)points * l->n, r = 0, ran = 0;
-    rows = calloc(n_rows ? n_rows : 1, sizeof(*rows));
-    if (!rows) {
+    size_t mine = (size_t)((w.points - shard + shards - 1) / shards) * l->n, ran = 0;
+    rows = calloc(mine ? mine : 1, sizeof(*rows));
+    points = calloc(mine ? mine : 1, sizeof(*points));
+    if (!rows || !points) {
         rc = cli_fail("out of memory");
         goto done;
     }
-    bool show = isatty(STDERR_FILENO) && points > 1, shown = false;
-    double last = now_ms();
-    for (long pt = 0; pt < points; pt++) {
-        struct ps_scenario sc;
-        if (show && now_ms() - last >= 200) {
-            /* Long sweeps say where they are (a terminal only; scripts get no noise). */
-            fprintf(stderr, "\r\033[Kpipescope: sweep: point %ld of %ld", pt + 1, points);
-            fflush(stderr);
-            last = now_ms();
-            shown = true;
-        }
-        if ((rc = build_point(&base, vs, o.n_vary, pt, &sc, idx)) != PS_EXIT_OK)
-            goto done;
-        for (size_t i = 0; i < l->n; i++, r++) {
-            if (cli_run_row(l->sv[i], &sc, &l->params[i], &rows[r]))
-                ran++;
-            rows[r].n_extra = o.n_vary;
-            for (int k = 0; k < o.n_vary; k++) {
-                /* Same size: the path was checked to fit a column name. */
-                memcpy(rows[r].extra[k].key, vs[k].path, sizeof(rows[r].extra[k].key));
-                snprintf(rows[r].extra[k].value, sizeof(rows[r].extra[k].value), "%s",
-                         vs[k].values[idx[k]]);
-            }
-        }
-        ps_scenario_fini(&sc);
+    if ((rc = run_points(&w, shard, shards, rows, points, params, idx, &ran)) != PS_EXIT_OK)
+        goto done;
+    if (o.shard) {
+        rc = write_shard(&w, shard, shards, rows, points, mine);
+        goto done;
     }
-    if (shown)
-        fputs("\r\033[K", stderr);
     if (ran == 0 && o.out != NULL && strcmp(o.out, "-") != 0) {
         rc = cli_fail("sweep: no schedule could run at any point (%s not written)", o.out);
         goto done;
     }
-    rc = cli_write_rows(o.format, o.out, rows, n_rows);
+    if (o.baseline)
+        ps_compare_baseline(rows, mine, ps_solver_find(o.baseline)->name);
+    ps_compare_knees(rows, mine, o.knee_eps);
+    rc = cli_write_rows(o.format, o.out, rows, mine, NULL);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("sweep: no schedule could run at any point");
 done:
-    for (int k = 0; k < CLI_MAX_VARY; k++)
-        free(vs[k].values);
+    sweep_fini(&w);
     free(rows);
+    free(points);
+    free(params);
     free(l);
-    if (have_base)
-        ps_scenario_fini(&base);
     cli_compare_opts_fini(&o);
     return rc;
 }

@@ -124,7 +124,8 @@ int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int 
     return PS_EXIT_OK;
 }
 
-int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n)
+int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n,
+                   const char *trailer)
 {
     struct ps_buf buf;
     ps_buf_init(&buf);
@@ -135,6 +136,8 @@ int cli_write_rows(const char *format, const char *out, const struct ps_compare_
         st = ps_export_compare_json(rows, n, &buf);
     else
         st = ps_export_compare_table(rows, n, &buf);
+    if (st == PS_OK && trailer != NULL && strcmp(format, "table") == 0)
+        st = ps_buf_append(&buf, trailer, strlen(trailer));
     int rc;
     if (st != PS_OK)
         rc = cli_fail("cannot write the %s output: %s", format, ps_status_str(st));
@@ -157,13 +160,18 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {"force", no_argument, NULL, 'F'},
         {"vary", required_argument, NULL, 'v'},
         {"width", required_argument, NULL, 'w'},
+        {"baseline", required_argument, NULL, 'b'},
+        {"arrangement", required_argument, NULL, 'a'},
+        {"knee-eps", required_argument, NULL, 'k'},
+        {"shard", required_argument, NULL, 'S'},
+        {"no-timing", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     bool sweep = strcmp(cmd, "sweep") == 0;
     int c, rc;
     cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:" : ":hs:p:f:o:w:", opts, NULL)) !=
+    while ((c = getopt_long(argc, argv, sweep ? ":hs:p:f:o:v:b:" : ":hs:p:f:o:w:b:", opts, NULL)) !=
            -1) {
         int taken = ps_cli_scenario_opt(&o->so, c, optarg);
         if (taken < 0)
@@ -176,6 +184,12 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
                 return rc;
             break;
         case 'p':
+            /* a workload planning setting is an edit of the scenario's workload */
+            if (ps_cli_is_plan_param(optarg)) {
+                if (ps_cli_scenario_plan_param(&o->so, optarg) < 0)
+                    return PS_EXIT_USAGE;
+                break;
+            }
             /* optind - 1 is the value's own slot when given as a separate argument;
              * store the pointer itself, argv outlives the command. */
             o->param_kv[o->n_param++] = optarg;
@@ -206,6 +220,38 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             o->width = (int)w;
             break;
         }
+        case 'b':
+            if ((rc = cli_once(cmd, &o->baseline, "--baseline", optarg)) >= 0)
+                return rc;
+            break;
+        case 'a':
+            if (sweep)
+                return cli_usage(cmd,
+                                 "%s: --arrangement is compare's; sweep takes --vary "
+                                 "network.arrangement=decoupled,rendezvous",
+                                 cmd);
+            if ((rc = cli_once(cmd, &o->arrangements, "--arrangement", optarg)) >= 0)
+                return rc;
+            break;
+        case 'k':
+        case 'S':
+        case 'T':
+            if (!sweep)
+                return cli_getopt_error(cmd, '?', argv);
+            if (c == 'T') {
+                o->no_timing = true;
+            } else if (c == 'S') {
+                if ((rc = cli_once(cmd, &o->shard, "--shard", optarg)) >= 0)
+                    return rc;
+            } else {
+                char *end;
+                double e = strtod(optarg, &end);
+                if (*end || !(e >= 0 && e < 10))
+                    return cli_usage(cmd, "%s: --knee-eps '%s': expected a fraction like 0.05", cmd,
+                                     optarg);
+                o->knee_eps = e;
+            }
+            break;
         case 'F':
             cli_set_force(true);
             break;
@@ -217,7 +263,11 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
     }
     if (optind < argc)
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
-    if (!o->format)
+    if (o->shard) {
+        /* a shard is a shard file whatever its name; --format names what merge writes */
+        if (!o->format)
+            o->format = "csv";
+    } else if (!o->format)
         o->format = cli_format_of_path(o->out, false) ? cli_format_of_path(o->out, false)
                     : sweep                           ? "csv"
                                                       : "table";
@@ -235,6 +285,7 @@ void cli_compare_opts_init(struct cli_compare_opts *o, int argc)
 {
     memset(o, 0, sizeof(*o));
     o->width = 1000;
+    o->knee_eps = 0.05;
     ps_cli_scenario_init(&o->so);
     o->param_kv = calloc((size_t)argc + 1, sizeof(char *));
     o->vary = calloc(CLI_MAX_VARY, sizeof(char *));

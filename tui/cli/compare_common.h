@@ -26,10 +26,11 @@ int cli_parse_schedules(const char *cmd, const char *text, struct cli_sched_list
  * PS_EXIT_USAGE (message printed). */
 int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int n_kv);
 
-/* Writes rows as a table, csv or json to out (NULL or "-": standard output). Returns
- * PS_EXIT_OK or PS_EXIT_FAILURE (message printed). */
-int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows,
-                   size_t n);
+/* Writes rows as a table, csv or json to out (NULL or "-": standard output); a table ends
+ * with `trailer` (may be NULL: none). Returns PS_EXIT_OK or PS_EXIT_FAILURE (message
+ * printed). */
+int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n,
+                   const char *trailer);
 
 /* Options common to compare and sweep. */
 struct cli_compare_opts {
@@ -40,6 +41,11 @@ struct cli_compare_opts {
     int n_param;
     char **vary; /* sweep only, borrowed from argv */
     int n_vary;
+    const char *baseline;     /* --baseline NAME, or NULL */
+    const char *arrangements; /* compare --arrangement LIST, or NULL */
+    double knee_eps;          /* sweep --knee-eps (default 0.05) */
+    const char *shard;        /* sweep --shard I/N, or NULL */
+    bool no_timing;           /* sweep --no-timing: solve_ms left empty */
 };
 
 /* Sets up empty options for an argv of argc arguments (its lists may be NULL on out of

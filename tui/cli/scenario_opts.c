@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "presets/presets.h"
+#include "solvers/workload/plan.h"
 #include "tui/cli/common.h"
 
 const char ps_cli_scenario_help[] =
@@ -18,7 +19,10 @@ const char ps_cli_scenario_help[] =
     "  --model M --cluster C  a model and a cluster for the calculator\n"
     "  --set PATH=VALUE       edit one field by its path, applied in order (repeatable),\n"
     "                         e.g. network.inter_dc.latency_ms=20,\n"
-    "                         compute.per_stage.3.forward_ms=40, memory.limit=null\n";
+    "                         compute.per_stage.3.forward_ms=40, memory.limit=null\n"
+    "  --workload FILE        variable-length sequences: a workload file (JSON) or a file\n"
+    "                         of lengths; planned into chunks (--param granularity=...,\n"
+    "                         checkpoint=..., see docs/cli.md)\n";
 
 void ps_cli_scenario_init(struct ps_cli_scenario *o)
 {
@@ -27,6 +31,9 @@ void ps_cli_scenario_init(struct ps_cli_scenario *o)
 
 void ps_cli_scenario_fini(struct ps_cli_scenario *o)
 {
+    for (int i = 0; i < o->n_owned; i++)
+        free(o->owned[i]);
+    free(o->owned);
     free(o->sets);
     memset(o, 0, sizeof(*o));
 }
@@ -65,6 +72,8 @@ int ps_cli_scenario_opt(struct ps_cli_scenario *o, int opt, const char *arg)
         return cli_once(NULL, &o->src.model, "--model", arg) < 0 ? 1 : -1;
     case PS_CLI_OPT_CLUSTER:
         return cli_once(NULL, &o->src.cluster, "--cluster", arg) < 0 ? 1 : -1;
+    case PS_CLI_OPT_WORKLOAD:
+        return cli_once(NULL, &o->src.workload_file, "--workload", arg) < 0 ? 1 : -1;
     case PS_CLI_OPT_SET: {
         const char *eq = strchr(arg, '=');
         if (!eq || eq == arg) {
@@ -88,6 +97,38 @@ int ps_cli_scenario_opt(struct ps_cli_scenario *o, int opt, const char *arg)
     default:
         return 0;
     }
+}
+
+static const char *const plan_keys[] = {"granularity",  "checkpoint",     "slices",
+                                        "max_slices",   "order",          "pipelines",
+                                        "slice_tokens", "token_capacity", "ckpt_time_limit_s"};
+
+bool ps_cli_is_plan_param(const char *kv)
+{
+    const char *eq = strchr(kv, '=');
+    size_t n = eq != NULL ? (size_t)(eq - kv) : strlen(kv);
+    for (size_t i = 0; i < sizeof plan_keys / sizeof plan_keys[0]; i++)
+        if (strlen(plan_keys[i]) == n && strncmp(kv, plan_keys[i], n) == 0)
+            return true;
+    return false;
+}
+
+int ps_cli_scenario_plan_param(struct ps_cli_scenario *o, const char *kv)
+{
+    size_t len = strlen("workload.plan.") + strlen(kv) + 1;
+    char *text = malloc(len);
+    char **owned = realloc(o->owned, (size_t)(o->n_owned + 1) * sizeof *owned);
+    if (text == NULL || owned == NULL) {
+        free(text);
+        if (owned != NULL)
+            o->owned = owned;
+        cli_fail("out of memory");
+        return -1;
+    }
+    o->owned = owned;
+    snprintf(text, len, "workload.plan.%s", kv);
+    o->owned[o->n_owned++] = text;
+    return ps_cli_scenario_opt(o, PS_CLI_OPT_SET, text);
 }
 
 /* An edit that did more than its field says ("per-stage times override ..."). */
@@ -116,6 +157,14 @@ int ps_cli_scenario_resolve(const struct ps_cli_scenario *o, struct ps_scenario 
     struct ps_scenario_source src = o->src;
     src.on_note = print_note;
     enum ps_status st = ps_scenario_resolve(&src, sc, &d);
+    if (st == PS_OK && sc->workload != NULL && !o->no_plan) {
+        /* the workload's microbatches: the plan's chunks */
+        struct ps_scenario planned;
+        st = ps_workload_plan(sc, &planned, NULL, &d);
+        ps_scenario_fini(sc);
+        if (st == PS_OK)
+            *sc = planned;
+    }
     if (st == PS_OK)
         return PS_EXIT_OK;
 

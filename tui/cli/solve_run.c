@@ -125,6 +125,9 @@ bool cli_run_row(const struct ps_solver *sv, const struct ps_scenario *sc,
     row->memory_ok = false;
     row->lower_bound_ms = ps_ns_to_ms(ps_lower_bound_ns(sc));
     row->ratio_to_lower_bound = NAN;
+    row->bubble_reduction = row->makespan_reduction = NAN;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        row->bubble_by[c] = NAN;
     row->solve_ms = 0;
     char msg[1024];
     if (!d.msg[0] && !d.path[0])
