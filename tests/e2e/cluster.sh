@@ -130,6 +130,8 @@ run cluster path --job nobody
 expect "unknown job" 2 "" "no job named 'nobody'"
 run cluster path
 expect "path without job" 2 "" "which job"
+run cluster --policy bace --policy ldf
+expect "an option given twice" 2 "" "--policy given twice"
 run cluster --schedule nope
 expect "unknown schedule" 2 "" "unknown schedule 'nope'"
 run cluster --set regions.0.gpus=-2

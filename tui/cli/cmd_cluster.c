@@ -70,17 +70,16 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
                                          {"force", no_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    int c, rc;
+    int c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":c:p:s:jf:w:o:h", opts, NULL)) != -1) {
+        int rc = -1;
         switch (c) {
         case 'c':
-            if ((rc = cli_once("cluster", &o->src.file, "--cluster", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->src.file, "--cluster", optarg);
             break;
         case OPT_PRESET:
-            if ((rc = cli_once("cluster", &o->src.preset, "--preset", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->src.preset, "--preset", optarg);
             break;
         case OPT_SET:
             if (strchr(optarg, '=') == NULL)
@@ -88,27 +87,22 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
             o->sets[o->src.n_sets++] = optarg;
             break;
         case 'p':
-            if ((rc = cli_once("cluster", &o->policies, "--policy", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->policies, "--policy", optarg);
             break;
         case 's':
-            if ((rc = cli_once("cluster", &o->schedule, "--schedule", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->schedule, "--schedule", optarg);
             break;
         case 'j':
             o->jobs = true;
             break;
         case OPT_JOB:
-            if ((rc = cli_once("cluster", &o->job, "--job", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->job, "--job", optarg);
             break;
         case 'f':
-            if ((rc = cli_once("cluster", &o->format, "--format", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->format, "--format", optarg);
             break;
         case OPT_FIGURE:
-            if ((rc = cli_once("cluster", &o->figure, "--figure", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->figure, "--figure", optarg);
             break;
         case 'w': {
             char *end;
@@ -120,8 +114,7 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
             break;
         }
         case 'o':
-            if ((rc = cli_once("cluster", &o->out, "--output", optarg)) >= 0)
-                return rc;
+            rc = cli_once("cluster", &o->out, "--output", optarg);
             break;
         case 'F':
             cli_set_force(true);
@@ -131,6 +124,8 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
         default:
             return cli_getopt_error("cluster", c, argv);
         }
+        if (rc >= 0)
+            return rc;
     }
     if (optind < argc)
         o->step = argv[optind++];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/units.h"
+#include "tui/explorer/cluster.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
@@ -73,6 +74,8 @@ void tui_app_fini(struct tui_app *app)
 {
     tui_worker_free(app->worker);
     app->worker = NULL;
+    tui_cluster_free(app->cluster);
+    app->cluster = NULL;
     tui_results_fini(app);
     ps_scenario_fini(&app->sc);
 }
@@ -208,6 +211,9 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
     case TUI_A_SAVE:
         file_prompt(app, cmd->action);
         break;
+    case TUI_A_CLUSTER:
+        tui_cluster_toggle(app);
+        break;
     case TUI_A_REDRAW:
         break;
     default:
@@ -220,6 +226,10 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
  * the keys every pane shares. */
 static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
 {
+    if (app->cluster_screen) { /* its pane takes every key but quit, help and redraw */
+        unsigned r = tui_pane_cluster.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
     unsigned r = focus_panes[app->focus]->key(app, cmd);
     if (r == 0)
         r = tui_pane_split.key(app, cmd);
@@ -235,6 +245,8 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
     tui_layout(app, &lo);
     if (lo.too_small || app->mode != TUI_MODE_NORMAL)
         return 0;
+    if (app->cluster_screen)
+        return tui_pane_cluster.mouse(app, &lo, ev);
     for (size_t i = 0; i < sizeof(mouse_panes) / sizeof(mouse_panes[0]); i++) {
         unsigned r = mouse_panes[i]->mouse(app, &lo, ev);
         if (r)

@@ -11,6 +11,7 @@
 
 #include "export/export.h"
 #include "presets/presets.h"
+#include "tui/explorer/cluster.h"
 #include "tui/explorer/results.h"
 
 static bool ends_with(const char *s, const char *suffix)
@@ -22,7 +23,7 @@ static bool ends_with(const char *s, const char *suffix)
 /* The safe write (core/io/file.h): a regular file replaced whole with its mode kept, a
  * read-only one refused, a device or FIFO written to (a FIFO without a reader is an error,
  * not a frozen screen). */
-static void write_out(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
+void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
 {
     struct ps_diag d;
     ps_diag_clear(&d);
@@ -37,7 +38,7 @@ static void write_out(struct tui_app *app, const char *path, struct ps_buf *b, c
 
 /* True when path is an existing file the user has not agreed to replace yet: asks
  * instead ("replace it? y/n"); the answer comes back through tui_files_confirm. */
-static bool ask_first(struct tui_app *app, enum tui_prompt_kind k, const char *path)
+bool tui_files_ask_first(struct tui_app *app, enum tui_prompt_kind k, const char *path)
 {
     if (app->confirmed && strcmp(app->confirm_path, path) == 0) {
         app->confirmed = false;
@@ -69,6 +70,11 @@ void tui_files_confirm(struct tui_app *app, const char *answer)
         tui_files_export_schedule(app, path);
     else if (app->confirm_kind == TUI_PROMPT_EXPORT_CMP)
         tui_files_export_compare(app, path);
+    else if (app->confirm_kind == TUI_PROMPT_CLUSTER_EXPORT ||
+             app->confirm_kind == TUI_PROMPT_CLUSTER_PARETO)
+        tui_cluster_export(app, path, app->confirm_kind == TUI_PROMPT_CLUSTER_PARETO);
+    else if (app->confirm_kind == TUI_PROMPT_CLUSTER_SAVE)
+        tui_cluster_save(app, path);
     else
         tui_files_save(app, path);
     app->confirmed = false;
@@ -88,7 +94,7 @@ void tui_files_export_schedule(struct tui_app *app, const char *path)
         tui_message(app, TUI_MSG_ERR, "export: the file name must end in .json or .csv");
         return;
     }
-    if (ask_first(app, TUI_PROMPT_EXPORT, path))
+    if (tui_files_ask_first(app, TUI_PROMPT_EXPORT, path))
         return;
     struct ps_buf b;
     ps_buf_init(&b);
@@ -96,7 +102,7 @@ void tui_files_export_schedule(struct tui_app *app, const char *path)
     if (st != PS_OK)
         tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
     else
-        write_out(app, path, &b, csv ? "the schedule (CSV)" : "the schedule (JSON)");
+        tui_files_write(app, path, &b, csv ? "the schedule (CSV)" : "the schedule (JSON)");
     ps_buf_fini(&b);
 }
 
@@ -107,7 +113,7 @@ void tui_files_export_compare(struct tui_app *app, const char *path)
         tui_message(app, TUI_MSG_ERR, "export: the file name must end in .csv or .json");
         return;
     }
-    if (ask_first(app, TUI_PROMPT_EXPORT_CMP, path))
+    if (tui_files_ask_first(app, TUI_PROMPT_EXPORT_CMP, path))
         return;
     struct ps_compare_row rows[TUI_MAX_SOLVERS];
     size_t n = 0;
@@ -121,7 +127,7 @@ void tui_files_export_compare(struct tui_app *app, const char *path)
     if (st != PS_OK)
         tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
     else
-        write_out(app, path, &b, csv ? "the comparison (CSV)" : "the comparison (JSON)");
+        tui_files_write(app, path, &b, csv ? "the comparison (CSV)" : "the comparison (JSON)");
     ps_buf_fini(&b);
 }
 
@@ -139,6 +145,11 @@ static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const 
     app->cursor_on = false;
     app->fit = true;
     tui_results_recompute(app);
+}
+
+void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source)
+{
+    replace_scenario(app, sc, source);
 }
 
 void tui_files_open(struct tui_app *app, const char *path)
@@ -179,7 +190,7 @@ void tui_files_load_preset(struct tui_app *app, const char *name)
 
 void tui_files_save(struct tui_app *app, const char *path)
 {
-    if (ask_first(app, TUI_PROMPT_SAVE, path))
+    if (tui_files_ask_first(app, TUI_PROMPT_SAVE, path))
         return;
     char *json = ps_scenario_to_json(&app->sc);
     if (json == NULL) {
@@ -187,6 +198,6 @@ void tui_files_save(struct tui_app *app, const char *path)
         return;
     }
     struct ps_buf b = {.data = json, .len = strlen(json), .cap = strlen(json) + 1};
-    write_out(app, path, &b, "the scenario");
+    tui_files_write(app, path, &b, "the scenario");
     free(json);
 }

@@ -4,6 +4,7 @@
 #ifndef PS_TUI_EXPLORER_FILES_H
 #define PS_TUI_EXPLORER_FILES_H
 
+#include "export/export.h"
 #include "tui/explorer/state.h"
 
 /* The shown schedule to path (.json or .csv). */
@@ -18,11 +19,23 @@ void tui_files_open(struct tui_app *app, const char *path);
 /* A preset replaces the scenario (the old one stays when it fails). */
 void tui_files_load_preset(struct tui_app *app, const char *name);
 
+/* sc replaces the scenario (the app takes sc's contents); source says where it came
+ * from (the cluster screen's jobs). */
+void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source);
+
 /* The scenario as a scenario file to path. */
 void tui_files_save(struct tui_app *app, const char *path);
 
 /* The answer to "replace it? (y/n)": y or yes does the write that asked, anything else
  * keeps the file. */
 void tui_files_confirm(struct tui_app *app, const char *answer);
+
+/* True when path is an existing regular file the user has not agreed to replace yet: the
+ * y/n prompt opens instead, and its yes comes back to the writer of kind k (files.c or
+ * cluster.c) through tui_files_confirm. */
+bool tui_files_ask_first(struct tui_app *app, enum tui_prompt_kind k, const char *path);
+
+/* The safe write of b to path, and what it did on the status line ("wrote WHAT to ..."). */
+void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what);
 
 #endif

@@ -71,6 +71,9 @@ static const struct tui_binding bindings[] = {
     {'o', TUI_A_OPEN, 0, N, "o", "open a scenario file"},
     {'p', TUI_A_PICK_PRESET, 0, N, "p", "preset picker"},
     {'w', TUI_A_SAVE, 0, N, "w", "save the edited scenario"},
+    {'C', TUI_A_CLUSTER, 0, N, "C",
+     "cluster planner screen (C or Esc: back): regions, jobs, policies; Enter on a job's "
+     "name opens its pipeline here"},
     {TUI_KEY_CTRL_L, TUI_A_REDRAW, 0, N | P | K | H, "C-l", "redraw the screen"},
     {'?', TUI_A_HELP, 0, N | H, "? F1", "this help"},
     {TUI_KEY_F1, TUI_A_HELP, 0, N | H, NULL, NULL},

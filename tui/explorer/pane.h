@@ -45,6 +45,7 @@ extern const struct tui_pane tui_pane_status;   /* pane_status.c: detail and sta
 extern const struct tui_pane tui_pane_prompt;   /* pane_prompt.c: the prompt line */
 extern const struct tui_pane tui_pane_picker;   /* pane_picker.c: schedule / preset pickers */
 extern const struct tui_pane tui_pane_help;     /* pane_help.c: the keys overlay */
+extern const struct tui_pane tui_pane_cluster;  /* pane_cluster.c: the cluster screen (C) */
 
 /* ---- what the panes offer the dispatcher (app.c) ------------------------------------- */
 

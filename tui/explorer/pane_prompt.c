@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/explorer/cluster.h"
 #include "tui/explorer/edit.h"
 #include "tui/explorer/files.h"
 
@@ -28,15 +29,17 @@ static void accept_prompt(struct tui_app *app)
         tui_files_confirm(app, t);
         return;
     }
-    if (app->prompt_kind != TUI_PROMPT_VALUE && *t == '\0') {
+    bool value =
+        app->prompt_kind == TUI_PROMPT_VALUE || app->prompt_kind == TUI_PROMPT_CLUSTER_VALUE;
+    if (!value && *t == '\0') {
         tui_message(app, TUI_MSG_INFO, "cancelled: no file name");
         return;
     }
     /* A file name may start with ~/ (the home folder), as in a shell. */
     char home_path[sizeof(text) + 256];
     const char *home = getenv("HOME");
-    if (app->prompt_kind != TUI_PROMPT_VALUE && t[0] == '~' && (t[1] == '/' || t[1] == '\0') &&
-        home != NULL && *home != '\0' && strlen(home) < 256) {
+    if (!value && t[0] == '~' && (t[1] == '/' || t[1] == '\0') && home != NULL && *home != '\0' &&
+        strlen(home) < 256) {
         snprintf(home_path, sizeof(home_path), "%s%s", home, t + 1);
         t = home_path;
     }
@@ -60,6 +63,19 @@ static void accept_prompt(struct tui_app *app)
         break;
     case TUI_PROMPT_SAVE:
         tui_files_save(app, t);
+        break;
+    case TUI_PROMPT_CLUSTER_VALUE:
+        tui_cluster_edit_enter(app, t);
+        break;
+    case TUI_PROMPT_CLUSTER_OPEN:
+        tui_cluster_open_file(app, t);
+        break;
+    case TUI_PROMPT_CLUSTER_EXPORT:
+    case TUI_PROMPT_CLUSTER_PARETO:
+        tui_cluster_export(app, t, app->prompt_kind == TUI_PROMPT_CLUSTER_PARETO);
+        break;
+    case TUI_PROMPT_CLUSTER_SAVE:
+        tui_cluster_save(app, t);
         break;
     case TUI_PROMPT_CONFIRM:
         break;

@@ -50,6 +50,12 @@ void tui_render(const struct tui_app *app, struct tui_canvas *c)
         tui_canvas_text(c, 1, 1, app->cols - 2, TUI_S_ERR, "no schedules are registered");
         return;
     }
+    if (app->cluster_screen) { /* the cluster screen (C) replaces the pipeline's panes */
+        tui_pane_cluster.draw(app, &fr, c);
+        if (overlays[app->mode])
+            overlays[app->mode]->draw(app, &fr, c);
+        return;
+    }
     if (app->worker)
         tui_worker_peek(app->worker, &fr.ws);
     fr.rows = tui_rows_new(app, fr.lo.dev_h, &fr.n_rows);

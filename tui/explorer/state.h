@@ -33,7 +33,12 @@ enum tui_prompt_kind {
     TUI_PROMPT_EXPORT_CMP,
     TUI_PROMPT_OPEN,
     TUI_PROMPT_SAVE,
-    TUI_PROMPT_CONFIRM, /* y/n: replace the existing file of the prompt before */
+    TUI_PROMPT_CONFIRM,        /* y/n: replace the existing file of the prompt before */
+    TUI_PROMPT_CLUSTER_VALUE,  /* a cell of the cluster screen's tables */
+    TUI_PROMPT_CLUSTER_OPEN,   /* a cluster file */
+    TUI_PROMPT_CLUSTER_EXPORT, /* the cluster runs (.csv/.json/.svg) */
+    TUI_PROMPT_CLUSTER_PARETO, /* the cost-vs-JCT scatter (.svg) */
+    TUI_PROMPT_CLUSTER_SAVE,   /* the edited cluster file */
 };
 enum tui_picker_kind { TUI_PICK_SCHEDULE = 0, TUI_PICK_PRESET };
 enum tui_msg_level { TUI_MSG_INFO = 0, TUI_MSG_OK, TUI_MSG_ERR };
@@ -62,6 +67,8 @@ struct tui_result {
 /* A fast solver whose latest run took longer than this many ms is recomputed on a
  * background lane after an edit, so the frame is not held up; it lands a moment later. */
 #define TUI_ASYNC_MS 4.0
+
+struct tui_cluster; /* the cluster screen's state (cluster.h) */
 
 struct tui_app {
     struct ps_scenario sc; /* the last good scenario */
@@ -118,6 +125,10 @@ struct tui_app {
     unsigned long await_gen;
     char await_prefix[160];
     bool sync_only; /* never use the lanes (frames tests) */
+
+    /* The cluster screen (C): NULL until first opened; cluster_screen while shown. */
+    struct tui_cluster *cluster;
+    bool cluster_screen;
 };
 
 /* ---- the core every file may use (state.c) ------------------------------------------- */
