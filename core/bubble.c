@@ -180,7 +180,13 @@ static const struct ps_transfer *output_xfer(const struct acct *A, int d, const 
     return t >= 0 ? &A->s->transfers[t] : NULL;
 }
 
-static void device(struct acct *A, int d, long *next_f)
+static bool is_f0(const struct acct *A, const struct ps_op *o)
+{
+    return o->kind == PS_OP_F && o->part == 0 && o->chunk < A->L->V && o->microbatch >= 0 &&
+           o->microbatch < A->s->n_microbatches;
+}
+
+static void device(struct acct *A, int d)
 {
     const struct ps_schedule *s = A->s;
     const struct ps_op *ops = s->dev_ops[d];
@@ -188,16 +194,13 @@ static void device(struct acct *A, int d, long *next_f)
     bool blocking = s->sc->arrangement == PS_ARRANGE_BLOCKING, has_w = ps_schedule_has_w(s, d);
     double w = s->sc->weight_share, held = 0;
     uint32_t seen = 0; /* chunks whose first forward has been met */
-    /* next_f[i]: the first forward (part 0) after op i */
-    for (long i = (long)n - 1, nf = -1; i >= 0; i--) {
-        next_f[i] = nf;
-        if (ops[i].kind == PS_OP_F && ops[i].part == 0 && ops[i].chunk < A->L->V &&
-            ops[i].microbatch >= 0 && ops[i].microbatch < s->n_microbatches)
-            nf = i;
-    }
     int64_t cursor = 0;
+    size_t nf = 0; /* the first forward (part 0) after op i */
     for (size_t i = 0; i < n; i++) {
         const struct ps_op *o = &ops[i];
+        while (nf < n && (nf <= i || !is_f0(A, &ops[nf])))
+            nf++;
+        long next_f = nf < n ? (long)nf : -1;
         if (o->kind > PS_OP_R || o->chunk >= A->L->V || o->microbatch < 0 ||
             o->microbatch >= s->n_microbatches)
             continue; /* a malformed op read from a file: validate reports it */
@@ -206,9 +209,9 @@ static void device(struct acct *A, int d, long *next_f)
             seen |= 1u << o->chunk;
         /* no forward starts between op i and next_f[i], so seen now tells whether it is the
          * first of its chunk */
-        bool nf_first = next_f[i] >= 0 && !(seen >> ops[next_f[i]].chunk & 1u);
+        bool nf_first = next_f >= 0 && !(seen >> ops[next_f].chunk & 1u);
         if (o->start_ns > cursor)
-            charge_gap(A, d, i, cursor, o->start_ns, held, next_f[i], nf_first, first);
+            charge_gap(A, d, i, cursor, o->start_ns, held, next_f, nf_first, first);
         cursor = o->end_ns > cursor ? o->end_ns : cursor;
         double a = ps_scenario_stage_memory(s->sc, d, o->microbatch) / s->chunks;
         double r = ps_scenario_recompute_memory(s->sc, d, o->microbatch) / s->chunks;
@@ -237,23 +240,21 @@ enum ps_status ps_bubble_compute(const struct ps_schedule *s, int64_t *out)
     struct ps_lookup L;
     if (ps_lookup_build(&L, s) != PS_OK)
         return PS_ENOMEM;
-    size_t most = 1;
-    for (int d = 0; d < s->n_stages; d++)
-        if (s->dev_n[d] > most)
-            most = s->dev_n[d];
-    long *next_f = malloc(most * sizeof *next_f);
-    if (next_f == NULL) {
-        ps_lookup_fini(&L);
-        return PS_ENOMEM;
-    }
-    struct acct A = {s, &L, s->sc->arrangement != PS_ARRANGE_DECOUPLED, NULL};
-    for (int d = 0; d < s->n_stages; d++) {
-        A.out = out + (size_t)d * PS_BUBBLE_COUNT;
-        device(&A, d, next_f);
-    }
-    free(next_f);
+    ps_bubble_compute_with(s, &L, out);
     ps_lookup_fini(&L);
     return PS_OK;
+}
+
+void ps_bubble_compute_with(const struct ps_schedule *s, const struct ps_lookup *L, int64_t *out)
+{
+    memset(out, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *out);
+    if (s->makespan_ns <= 0)
+        return;
+    struct acct A = {s, L, s->sc->arrangement != PS_ARRANGE_DECOUPLED, NULL};
+    for (int d = 0; d < s->n_stages; d++) {
+        A.out = out + (size_t)d * PS_BUBBLE_COUNT;
+        device(&A, d);
+    }
 }
 
 void ps_bubble_totals(const struct ps_schedule *s, int64_t out[PS_BUBBLE_COUNT])

@@ -151,25 +151,13 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
     bool sane = op->chunk < V && op->microbatch >= 0 && op->microbatch < s->n_microbatches;
     if (op->part == 0 && op->kind <= PS_OP_R && sane) {
         int v = ps_vstage_of(stage, op->chunk, S, V, tr), mb = op->microbatch;
-        /* the main input: F(v-1), B(v+1) or F(v) on the last vstage (for R, and for B
-         * without R), R(v) for B with R, B(v) for W */
-        int pk = -1, pv = -1;
-        if (op->kind == PS_OP_F && v > 0) {
-            pk = PS_OP_F;
-            pv = v - 1;
-        } else if (op->kind == PS_OP_B && ps_schedule_has_r(s, stage, mb)) {
-            pk = PS_OP_R;
-            pv = v;
-        } else if (op->kind == PS_OP_B || op->kind == PS_OP_R) {
-            pk = v < SV - 1 ? PS_OP_B : PS_OP_F;
-            pv = v < SV - 1 ? v + 1 : v;
-        } else if (op->kind == PS_OP_W) {
-            pk = PS_OP_B;
-            pv = v;
-        }
+        /* the main input, by the dependency rules */
+        int pk = -1, pv = -1, xk_rule = -1;
+        if (!ps_dep_input(op->kind, v, SV, ps_schedule_has_r(s, stage, mb), &pk, &pv, &xk_rule))
+            pk = pv = -1;
         int pd = pv >= 0 ? ps_vstage_device(pv, S, V, tr) : -1;
-        if (pk >= 0 && pd != stage) {
-            int xk = pk == PS_OP_F ? PS_XFER_ACTIVATION : PS_XFER_GRADIENT;
+        if (pk >= 0 && pd != stage && xk_rule >= 0) {
+            int xk = xk_rule;
             long xi = find_xfer(s, xk, pv, mb);
             if (xi >= 0) {
                 const struct ps_transfer *x = &s->transfers[xi];

@@ -80,42 +80,14 @@ void ps_lookup_fini(struct ps_lookup *L)
 bool ps_input_of(const struct ps_lookup *L, int kind, int v, int mb, int *pkind, int *pv,
                  int *xkind)
 {
-    if (kind == PS_OP_B && ps_lookup_has_r(L, v, mb)) {
-        *xkind = -1;
-        *pkind = PS_OP_R;
-        *pv = v;
-        return true;
-    }
-    if (kind == PS_OP_R)
-        kind = PS_OP_B; /* R takes the backward's input */
+    int xk;
     *xkind = -1;
-    if (kind == PS_OP_F) {
-        if (v == 0)
-            return false;
-        *pkind = PS_OP_F;
-        *pv = v - 1;
-        if (L->dev_of_v[v - 1] != L->dev_of_v[v])
-            *xkind = PS_XFER_ACTIVATION;
-        return true;
-    }
-    if (kind == PS_OP_B) {
-        if (v == L->SV - 1) {
-            *pkind = PS_OP_F;
-            *pv = v;
-            return true;
-        }
-        *pkind = PS_OP_B;
-        *pv = v + 1;
-        if (L->dev_of_v[v + 1] != L->dev_of_v[v])
-            *xkind = PS_XFER_GRADIENT;
-        return true;
-    }
-    if (kind == PS_OP_W) {
-        *pkind = PS_OP_B;
-        *pv = v;
-        return true;
-    }
-    return false;
+    if (kind < 0 || kind > PS_OP_R || v < 0 || v >= L->SV ||
+        !ps_dep_input(kind, v, L->SV, ps_lookup_has_r(L, v, mb), pkind, pv, &xk))
+        return false;
+    if (xk >= 0 && L->dev_of_v[*pv] != L->dev_of_v[v])
+        *xkind = xk;
+    return true;
 }
 
 void ps_fmt_ms(int64_t ns, char *buf, size_t size)

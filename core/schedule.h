@@ -180,6 +180,12 @@ bool ps_schedule_has_r(const struct ps_schedule *s, int stage, int microbatch);
  * pushing W: pushing W where it is false returns PS_EINVAL. */
 bool ps_schedule_has_w(const struct ps_schedule *s, int stage);
 
+/* The peak activation memory of each device's order (SPEC 5: F allocates at the start of
+ * its first part, B and W free at the end of their last part), which does not depend on the
+ * times, since a device runs its ops one after another: fills peak[d] for every device
+ * (peak may be NULL) and returns the largest. The simulator's metrics give the same. */
+double ps_schedule_order_peak(const struct ps_schedule *s, double *peak);
+
 /* Number of ops (parts) across all devices. */
 size_t ps_schedule_n_ops(const struct ps_schedule *s);
 

@@ -1,669 +1,549 @@
-/* The discrete-event simulator (SPEC 6, docs/model.md): per-device orders in, exact
- * integer times out. Ops are looked up through flat (kind, vstage, microbatch) tables,
- * transfers get fixed slots by (kind, boundary, microbatch), and one binary heap orders
- * the events (op ends, arrivals, channel frees, all-gather ends). */
-#include "core/sim.h"
+/* The simulator (SPEC 6, docs/model.md "The simulator"): per-device orders in, exact integer
+ * times out. This file sets it up: the dependency rules compiled per (kind, vstage), the
+ * boundaries and their transfer slots, each channel's way of ordering its transmissions,
+ * the data-parallel lanes; then runs the engine (sim_engine.c) and names a stuck op when
+ * the orders deadlock. */
+#include "core/sim_internal.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sched_internal.h"
 #include "core/units.h"
 
-enum ev_type { EV_OP_END = 0, EV_ARRIVE, EV_CHAN_FREE, EV_AG_END };
-
-struct event {
-    int64_t t;
-    uint32_t x; /* id << 2 | type */
-};
-
-struct sim {
-    struct ps_schedule *s;
-    const struct ps_scenario *sc;
-    int S, V, SV, M;
-    int *dev_of_v;  /* SV */
-    int *vtab;      /* S*V: (stage, chunk) -> vstage */
-    bool *has_w;    /* S */
-    int32_t *pos;   /* 4*SV*M (F, B, W, R): index of part 0 in its device's order */
-    uint8_t *pend;  /* 4*SV*M: inputs not yet arrived (part 0 only) */
-    uint8_t *has_r; /* S*M: the device replays that microbatch (an R op per chunk), NULL: none */
-    size_t *next;   /* S: index of the running or next op */
-    uint8_t *busy;  /* S */
-    int *bch;       /* 2*SV: channel per boundary, -1 none */
-    int *bslot;     /* 2*SV: first transfer slot / M, -1 when same device */
-    struct ps_link *blink;
-    int64_t *blat;  /* 2*SV: latency per boundary, ns */
-    int64_t *btx;   /* 2*SV: transmission per boundary, ns; -1 = depends on microbatch */
-    double *msg_mb; /* M */
-    size_t remaining;
-
-    struct event *heap;
-    size_t hn, hcap;
-
-    /* per channel: the ready transfers waiting for it (one flat block, cq_off) */
-    int32_t *cq;
-    size_t *cq_off, *cq_n, *cq_head; /* FCFS: a FIFO q[head..n); ranked: a heap q[0..n) */
-    uint8_t *ch_busy, *ch_dirty;
-    int *dirty;
-    int n_dirty;
-    int64_t *ch_ranks; /* ranked mode: each channel's ranks sorted (flat, cq_off) */
-    size_t *ch_sent;
-    int32_t *ch_cur; /* the transfer on the channel when its arrival rides on the free event */
-    /* token slices (docs/model.md): B and W run in backward rank, rank[mb] and its inverse;
-     * NULL without slices (rank = microbatch). The slice dependencies themselves (F(v,m-1)
-     * before F(v,m), B(v,m) before B(v,m-1), both on one device) follow from that order. */
-    int *rank, *by_rank;
-
-    /* Communication arrangement (docs/model.md): with a rendezvous a transfer is released to
-     * its channel only once its receiver has posted the receive; blocking also holds the
-     * sender until it has been transmitted. Unused (NULL) when decoupled. */
-    bool rendezvous, blocking;
-    int64_t *rel;     /* per transfer: when it was released to its channel (FCFS order) */
-    int32_t *parked;  /* 3*SV*M: the transfer waiting for that consumer's post, -1 none */
-    int32_t *ch_x;    /* per channel: the transfer being transmitted (blocking) */
-    int *hold;        /* S: transmissions the device waits for (blocking) */
-    int32_t *held_by; /* S: the last transfer a held device waits for, for the report */
-};
-
-/* Position of an op's microbatch in its kind's order on a device (SPEC 3 generalised). */
-static inline int order_pos(const struct sim *m, int kind, int mb)
+static void sim_free(struct sim *m)
 {
-    return kind == PS_OP_F || m->rank == NULL ? mb : m->rank[mb];
+    free(m->dev_of_v);
+    free(m->vtab);
+    free(m->has_w);
+    free(m->in);
+    free(m->seen);
+    free(m->partsof);
+    free(m->whole);
+    free(m->outs);
+    free(m->dks);
+    free(m->amb);
+    free(m->f_alloc);
+    free(m->a_free);
+    free(m->r_alloc);
+    free(m->has_r);
+    free(m->rank);
+    free(m->by_rank);
+    free(m->n_r);
+    free(m->busy);
+    free(m->mem);
+    free(m->peak);
+    free(m->next);
+    free(m->free_at);
+    free(m->work);
+    free(m->wait_key);
+    free(m->bch);
+    free(m->bslot);
+    free(m->blat);
+    free(m->btx);
+    free(m->bbw);
+    free(m->bbase);
+    free(m->brbase);
+    free(m->bto_dev);
+    free(m->msg_mb);
+    free(m->ch_mode);
+    free(m->ch_free);
+    free(m->ch_busy_ns);
+    free(m->ch_off);
+    free(m->ch_seq);
+    free(m->ch_pos);
+    free(m->x_seq);
+    free(m->x_waiting);
+    free(m->heap);
+    ps_lookup_fini(&m->L);
+    free(m->pos);
+    free(m->parked);
+    free(m->rel);
+    free(m->hold);
+    free(m->held_by);
+    free(m->cq);
+    free(m->cq_n);
+    free(m->cq_head);
+    free(m->ch_ranks);
+    free(m->ch_busy);
+    free(m->ch_dirty);
+    free(m->dirty);
 }
 
-/* The microbatch at position pos of a kind's order. */
-static inline int order_mb(const struct sim *m, int kind, int pos)
+/* Whole-stage durations per (stage, kind, microbatch column): every op's duration comes
+ * from the model, even if the scenario changed since the op was pushed. Also whether an
+ * op may take no time (a part of a chunk shorter than 256 ns may), which allows ties. */
+static enum ps_status whole_times(struct sim *m)
 {
-    return kind == PS_OP_F || m->by_rank == NULL ? pos : m->by_rank[pos];
-}
-
-/* The op that receives the backward's input of (v, mb): its R when the device replays that
- * microbatch, else its B (docs/model.md, recomputation). */
-static inline int bwd_entry(const struct sim *m, int v, int mb)
-{
-    return m->has_r != NULL && m->has_r[(size_t)m->dev_of_v[v] * (size_t)m->M + (size_t)mb]
-               ? PS_OP_R
-               : PS_OP_B;
-}
-
-static inline size_t key3(const struct sim *m, int kind, int v, int mb)
-{
-    return ((size_t)kind * (size_t)m->SV + (size_t)v) * (size_t)m->M + (size_t)mb;
-}
-
-/* ---- event heap ---------------------------------------------------------------------- */
-
-static void heap_push(struct sim *m, int64_t t, uint32_t id, enum ev_type type)
-{
-    assert(m->hn < m->hcap);
-    struct event e = {t, id << 2 | (uint32_t)type};
-    size_t i = m->hn++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (m->heap[p].t <= t)
-            break;
-        m->heap[i] = m->heap[p];
-        i = p;
-    }
-    m->heap[i] = e;
-}
-
-static struct event heap_pop(struct sim *m)
-{
-    struct event top = m->heap[0];
-    struct event last = m->heap[--m->hn];
-    size_t i = 0, n = m->hn;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && m->heap[c + 1].t < m->heap[c].t)
-            c++;
-        if (m->heap[c].t >= last.t)
-            break;
-        m->heap[i] = m->heap[c];
-        i = c;
-    }
-    if (n > 0)
-        m->heap[i] = last;
-    return top;
-}
-
-/* ---- channel queues -------------------------------------------------------------------- */
-
-/* FCFS order (SPEC 6): explicit rank first when ranked, then ready time, lower sending
- * device, activation before gradient, lower microbatch; the slot breaks what is left. */
-static bool xfer_before(const struct sim *m, int32_t a, int32_t b)
-{
-    const struct ps_transfer *x = &m->s->transfers[a], *y = &m->s->transfers[b];
-    if (m->ch_ranks != NULL) {
-        int64_t ra = m->s->xfer_rank[ps_xfer_key(m->s, x->kind, x->from_vstage, x->microbatch)];
-        int64_t rb = m->s->xfer_rank[ps_xfer_key(m->s, y->kind, y->from_vstage, y->microbatch)];
-        if (ra != rb)
-            return ra < rb;
-    }
-    int64_t rx = m->rel != NULL ? m->rel[a] : x->ready_ns;
-    int64_t ry = m->rel != NULL ? m->rel[b] : y->ready_ns;
-    if (rx != ry)
-        return rx < ry;
-    if (x->from_stage != y->from_stage)
-        return x->from_stage < y->from_stage;
-    if (x->kind != y->kind)
-        return x->kind < y->kind;
-    if (x->microbatch != y->microbatch)
-        return x->microbatch < y->microbatch;
-    return a < b;
-}
-
-static void cq_push(struct sim *m, int c, int32_t id)
-{
-    int32_t *q = m->cq + m->cq_off[c];
-    size_t i = m->cq_n[c]++;
-    if (m->ch_ranks == NULL) {
-        /* FCFS: transfers become ready in time order, so the queue is a FIFO; only ties
-         * at one instant need sorting */
-        while (i > m->cq_head[c] && xfer_before(m, id, q[i - 1])) {
-            q[i] = q[i - 1];
-            i--;
-        }
-        q[i] = id;
-        return;
-    }
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!xfer_before(m, id, q[p]))
-            break;
-        q[i] = q[p];
-        i = p;
-    }
-    q[i] = id;
-}
-
-static bool cq_empty(const struct sim *m, int c)
-{
-    return m->cq_n[c] == m->cq_head[c];
-}
-
-static int32_t cq_top(const struct sim *m, int c)
-{
-    return m->cq[m->cq_off[c] + m->cq_head[c]];
-}
-
-static int32_t cq_pop(struct sim *m, int c)
-{
-    int32_t *q = m->cq + m->cq_off[c];
-    if (m->ch_ranks == NULL)
-        return q[m->cq_head[c]++];
-    int32_t top = q[0];
-    size_t n = --m->cq_n[c];
-    int32_t last = q[n];
-    size_t i = 0;
-    for (;;) {
-        size_t k = 2 * i + 1;
-        if (k >= n)
-            break;
-        if (k + 1 < n && xfer_before(m, q[k + 1], q[k]))
-            k++;
-        if (!xfer_before(m, q[k], last))
-            break;
-        q[i] = q[k];
-        i = k;
-    }
-    if (n > 0)
-        q[i] = last;
-    return top;
-}
-
-static void mark_dirty(struct sim *m, int c)
-{
-    if (!m->ch_dirty[c]) {
-        m->ch_dirty[c] = 1;
-        m->dirty[m->n_dirty++] = c;
-    }
-}
-
-/* ---- the simulation proper ----------------------------------------------------------- */
-
-static void try_start(struct sim *m, int d, int64_t t)
-{
-    if (m->busy[d] || m->next[d] >= m->s->dev_n[d] || (m->hold != NULL && m->hold[d] > 0))
-        return;
-    struct ps_op *op = &m->s->dev_ops[d][m->next[d]];
-    if (op->part == 0 && m->pend[key3(m, op->kind, m->vtab[d * m->V + op->chunk], op->microbatch)])
-        return;
-    op->start_ns = t;
-    m->busy[d] = 1;
-    heap_push(m, t + op->dur_ns, (uint32_t)d, EV_OP_END);
-#if defined(__GNUC__)
-    /* 64 devices walk 64 streams of ops: fetch the next one while this one runs */
-    __builtin_prefetch(op + 1, 1);
-    __builtin_prefetch((const char *)(op + 2) - 1, 1); /* a 40-byte op may span two lines */
-#endif
-}
-
-/* One input of op (kind, v, mb) has arrived at t. */
-static void satisfy(struct sim *m, int kind, int v, int mb, int64_t t)
-{
-    size_t k = key3(m, kind, v, mb);
-    assert(m->pend[k] > 0);
-    if (--m->pend[k] == 0) {
-        int d = m->dev_of_v[v];
-        if (m->next[d] == (size_t)m->pos[k])
-            try_start(m, d, t);
-    }
-}
-
-static void deliver(struct sim *m, const struct ps_transfer *x)
-{
-    int to = ps_boundary_to(m->s, x->kind, x->from_vstage);
-    satisfy(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : bwd_entry(m, to, x->microbatch), to,
-            x->microbatch, x->arrive_ns);
-}
-
-/* A blocking sender's transmission of x has ended at t. */
-static void sent(struct sim *m, const struct ps_transfer *x, int64_t t)
-{
-    if (m->blocking && --m->hold[x->from_stage] == 0)
-        try_start(m, x->from_stage, t);
-}
-
-/* Transfer id goes to its channel at t (its producer has ended, and with a rendezvous its
- * receiver has posted). */
-static void release(struct sim *m, int32_t id, int64_t t)
-{
-    struct ps_transfer *x = &m->s->transfers[id];
-    int b = ps_boundary(m->s, x->kind, x->from_vstage);
-    int c = m->bch[b];
-    int64_t tx = 0;
-    if (m->rel != NULL)
-        m->rel[id] = t;
-    if (c >= 0)
-        tx = m->btx[b] >= 0 ? m->btx[b]
-                            : ps_tx_ns(m->msg_mb[x->microbatch], m->blink[b].bandwidth_gbps);
-    if (tx == 0) {
-        x->channel = -1;
-        x->start_ns = x->end_ns = t;
-        x->arrive_ns = t + m->blat[b];
-        if (x->arrive_ns == t)
-            deliver(m, x);
-        else
-            heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
-        sent(m, x, t);
-        return;
-    }
-    x->channel = c;
-    x->end_ns = tx; /* the transmission time, until the channel sends it */
-    cq_push(m, c, id);
-    if (!m->ch_busy[c])
-        mark_dirty(m, c);
-}
-
-/* Op (F or B) of vstage v, microbatch mb ended at t: send its output along boundary. */
-static void send(struct sim *m, int kind, int v, int mb, int chunk, int64_t t)
-{
-    int b = ps_boundary(m->s, kind, v);
-    int to = ps_boundary_to(m->s, kind, v);
-    int consumer = kind == PS_XFER_ACTIVATION ? PS_OP_F : bwd_entry(m, to, mb);
-    if (m->bslot[b] < 0) {
-        satisfy(m, consumer, to, mb, t);
-        return;
-    }
-    int32_t id = m->bslot[b] * m->M + mb;
-    struct ps_transfer *x = &m->s->transfers[id];
-    x->ready_ns = t;
-    x->microbatch = mb;
-    x->from_stage = (int16_t)m->dev_of_v[v];
-    x->to_stage = (int16_t)m->dev_of_v[to];
-    x->from_vstage = (int16_t)v;
-    x->kind = (uint8_t)kind;
-    x->chunk = (uint8_t)chunk;
-    if (m->blocking) {
-        m->hold[x->from_stage]++;
-        m->held_by[x->from_stage] = id;
-    }
-    if (m->rendezvous) {
-        /* posted once the op before the consumer's first part has ended */
-        size_t k = key3(m, consumer, to, mb);
-        int rd = m->dev_of_v[to];
-        if (m->pos[k] > 0 && m->next[rd] < (size_t)m->pos[k]) {
-            m->parked[k] = id;
-            return;
-        }
-    }
-    release(m, id, t);
-}
-
-static void op_end(struct sim *m, int d, int64_t t)
-{
-    struct ps_op *op = &m->s->dev_ops[d][m->next[d]];
-    op->end_ns = t;
-    m->busy[d] = 0;
-    m->next[d]++;
-    m->remaining--;
-    if (m->rendezvous && m->next[d] < m->s->dev_n[d]) {
-        /* the next op's receive is posted now: a message parked for it may go */
-        const struct ps_op *nx = &m->s->dev_ops[d][m->next[d]];
-        if (nx->part == 0 && nx->kind <= PS_OP_B) {
-            size_t k = key3(m, nx->kind, m->vtab[d * m->V + nx->chunk], nx->microbatch);
-            int32_t id = m->parked[k];
-            if (id >= 0) {
-                m->parked[k] = -1;
-                release(m, id, t);
-            }
-        }
-    }
-    if (op->part == op->parts - 1) {
-        int v = m->vtab[d * m->V + op->chunk], mb = op->microbatch;
-        if (op->kind == PS_OP_F) {
-            if (v < m->SV - 1)
-                send(m, PS_XFER_ACTIVATION, v, mb, op->chunk, t);
-            else
-                satisfy(m, bwd_entry(m, v, mb), v, mb, t);
-            if (v < m->SV - 1 && bwd_entry(m, v, mb) == PS_OP_R)
-                satisfy(m, PS_OP_R, v, mb, t); /* R replays this forward */
-        } else if (op->kind == PS_OP_R) {
-            satisfy(m, PS_OP_B, v, mb, t);
-        } else if (op->kind == PS_OP_B) {
-            if (v > 0)
-                send(m, PS_XFER_GRADIENT, v, mb, op->chunk, t);
-            if (m->has_w[d])
-                satisfy(m, PS_OP_W, v, mb, t);
-        }
-    }
-    try_start(m, d, t);
-}
-
-static void dispatch(struct sim *m, int c, int64_t t)
-{
-    if (m->ch_busy[c] || cq_empty(m, c))
-        return;
-    int32_t id = cq_top(m, c);
-    struct ps_transfer *x = &m->s->transfers[id];
-    if (m->ch_ranks != NULL) {
-        /* explicit order: only the lowest unsent rank may go */
-        int64_t r = m->s->xfer_rank[ps_xfer_key(m->s, x->kind, x->from_vstage, x->microbatch)];
-        if (r != m->ch_ranks[m->cq_off[c] + m->ch_sent[c]])
-            return;
-    }
-    cq_pop(m, c);
-    m->ch_sent[c]++;
-    if (m->ch_x != NULL)
-        m->ch_x[c] = id;
-    int64_t tx = x->end_ns;
-    x->start_ns = t;
-    x->end_ns = t + tx;
-    x->arrive_ns = x->end_ns + m->blat[ps_boundary(m->s, x->kind, x->from_vstage)];
-    m->ch_busy[c] = 1;
-    heap_push(m, x->end_ns, (uint32_t)c, EV_CHAN_FREE);
-    /* without latency the arrival is the channel's free event itself: one event less */
-    if (x->arrive_ns == x->end_ns)
-        m->ch_cur[c] = id;
-    else
-        heap_push(m, x->arrive_ns, (uint32_t)id, EV_ARRIVE);
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* ---- checks before simulating ----------------------------------------------------------- */
-
-static void op_name(const struct ps_op *op, char *buf, size_t size)
-{
-    if (op->parts > 1)
-        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
-                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
-    else
-        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
-                 (int)op->microbatch, op->chunk);
-}
-
-/* Every op of the model exactly once, on its device, its parts in order (SPEC 4), and
- * each (kind, chunk) in increasing microbatch order (SPEC 3). Fills m->pos. */
-static enum ps_status check_orders(struct sim *m, struct ps_diag *d)
-{
-    struct ps_schedule *s = m->s;
-    int V = m->V;
-    int *cnt = calloc((size_t)m->S * PS_COMPUTE_KINDS * (size_t)V, sizeof *cnt);
-    /* parts seen so far */
-    uint8_t *seen = calloc(PS_COMPUTE_KINDS * (size_t)m->SV * (size_t)m->M, 1);
-    if (cnt == NULL || seen == NULL) {
-        free(cnt);
-        free(seen);
-        return PS_ENOMEM;
-    }
-    /* whole-stage durations per (stage, kind, microbatch): every op's duration comes
-     * from the model, even if the scenario changed since the op was pushed */
     int mt = m->sc->per_microbatch != NULL ? m->M : 1;
-    int64_t *whole = malloc((size_t)m->S * PS_COMPUTE_KINDS * (size_t)mt * sizeof *whole);
-    if (whole == NULL) {
-        free(cnt);
-        free(seen);
+    m->mt = mt;
+    m->whole = malloc((size_t)m->S * PS_COMPUTE_KINDS * (size_t)mt * sizeof *m->whole);
+    if (m->whole == NULL)
         return PS_ENOMEM;
-    }
-    for (int dv = 0; dv < m->S; dv++) {
+    int64_t least = INT64_MAX;
+    for (int d = 0; d < m->S; d++) {
         for (int mb = 0; mb < mt; mb++) {
-            int64_t *w = &whole[((size_t)dv * PS_COMPUTE_KINDS) * (size_t)mt + (size_t)mb];
-            w[0] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_F);
+            int64_t *w = &m->whole[((size_t)d * PS_COMPUTE_KINDS) * (size_t)mt + (size_t)mb];
+            w[0] = ps_scenario_stage_time_ns(m->sc, d, mb, PS_TIME_F);
             w[(size_t)mt] = ps_scenario_stage_time_ns(
-                m->sc, dv, mb, s->split_backward ? PS_TIME_B : PS_TIME_B_COMBINED);
-            w[2 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_W);
-            w[3 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, dv, mb, PS_TIME_R);
-        }
-    }
-    char path[64], what[96];
-    enum ps_status st = PS_OK;
-    for (int dv = 0; dv < m->S && st == PS_OK; dv++) {
-        struct ps_op *ops = s->dev_ops[dv];
-        size_t n = s->dev_n[dv];
-        for (size_t i = 0; i < n; i++) {
-            struct ps_op *op = &ops[i];
-            if (op->kind > PS_OP_R || op->chunk >= V || op->microbatch < 0 ||
-                op->microbatch >= m->M || op->parts < 1 || op->part >= op->parts ||
-                op->stage != dv) {
-                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                st = ps_diag_set(d, PS_EINVAL, path,
-                                 "malformed op (kind %d, chunk %d, microbatch %d, part %d of %d, "
-                                 "stage %d)",
-                                 op->kind, op->chunk, (int)op->microbatch, op->part, op->parts,
-                                 op->stage);
-                break;
-            }
-            if (op->kind == PS_OP_R && !ps_schedule_has_r(s, dv, op->microbatch)) {
-                op_name(op, what, sizeof what);
-                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                st = ps_diag_set(d, PS_EINVAL, path,
-                                 "%s: stage %d does not replay microbatch %d (its recompute is 0)",
-                                 what, dv, (int)op->microbatch);
-                break;
-            }
-            if (op->kind == PS_OP_W && !m->has_w[dv]) {
-                op_name(op, what, sizeof what);
-                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                st = ps_diag_set(d, PS_EINVAL, path, "%s: this schedule has no W ops on stage %d",
-                                 what, dv);
-                break;
-            }
-            int64_t t = whole[((size_t)dv * PS_COMPUTE_KINDS + op->kind) * (size_t)mt +
-                              (size_t)(mt == 1 ? 0 : op->microbatch)];
-            if (V > 1)
-                t = ps_split_ns(t, op->chunk, V);
-            op->dur_ns = op->parts > 1 ? ps_split_ns(t, op->part, op->parts) : t;
-            size_t k = key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
-            if (op->part > 0) {
-                if (m->pos[k] < 0 || seen[k] != op->part || ops[m->pos[k]].parts != op->parts) {
-                    op_name(op, what, sizeof what);
-                    snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                    st = ps_diag_set(d, PS_EINVAL, path,
-                                     "%s does not follow its earlier parts in order", what);
-                    break;
+                m->sc, d, mb, m->s->split_backward ? PS_TIME_B : PS_TIME_B_COMBINED);
+            w[2 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, d, mb, PS_TIME_W);
+            w[3 * (size_t)mt] = ps_scenario_stage_time_ns(m->sc, d, mb, PS_TIME_R);
+            /* R ops (zero-length ones too) exist only where the stage replays */
+            for (int kind = 0; kind < (m->has_w[d] ? 3 : 2); kind++)
+                for (int c = 0; c < m->V; c++) {
+                    int64_t t = ps_split_ns(w[(size_t)kind * (size_t)mt], c, m->V);
+                    least = t < least ? t : least;
                 }
-                seen[k]++;
-                continue;
-            }
-            int *c = &cnt[((size_t)dv * PS_COMPUTE_KINDS + op->kind) * (size_t)V + op->chunk];
-            int at = order_pos(m, op->kind, op->microbatch);
-            /* R exists for some microbatches only: increasing backward rank, gaps allowed */
-            if (op->kind == PS_OP_R && at > *c)
-                *c = at;
-            if (at != *c) {
-                op_name(op, what, sizeof what);
-                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                if (at < *c)
-                    st = ps_diag_set(d, PS_EINVAL, path, "%s appears twice or out of order", what);
-                else if (op->kind != PS_OP_F && m->rank != NULL)
-                    st = ps_diag_set(d, PS_EINVAL, path,
-                                     "%s comes before microbatch %d: backward ops of one kind "
-                                     "and chunk run in increasing backward rank (the slices of a "
-                                     "sequence last to first)",
-                                     what, order_mb(m, op->kind, *c));
-                else
-                    st = ps_diag_set(d, PS_EINVAL, path,
-                                     "%s comes before microbatch %d: ops of one kind and chunk "
-                                     "must run in increasing microbatch order",
-                                     what, *c);
-                break;
-            }
-            (*c)++;
-            m->pos[k] = (int32_t)i;
-            seen[k] = 1;
-        }
-        for (size_t i = 0; i < n && st == PS_OK; i++) {
-            const struct ps_op *op = &ops[i];
-            if (op->part != 0)
-                continue;
-            size_t k = key3(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
-            if (seen[k] != op->parts) {
-                op_name(op, what, sizeof what);
-                snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-                st = ps_diag_set(d, PS_EINVAL, path, "%s has %d of its %d parts", what, seen[k],
-                                 op->parts);
-            }
-        }
-        for (int kk = 0; kk < 3 && st == PS_OK; kk++) {
-            if (kk == PS_OP_W && !m->has_w[dv])
-                continue;
-            for (int c = 0; c < V && st == PS_OK; c++) {
-                int have = cnt[((size_t)dv * PS_COMPUTE_KINDS + kk) * (size_t)V + c];
-                if (have < m->M) {
-                    snprintf(path, sizeof path, "stage %d", dv);
-                    st =
-                        ps_diag_set(d, PS_EINVAL, path, "%s of microbatch %d (chunk %d) is missing",
-                                    ps_op_kind_str((enum ps_op_kind)kk), order_mb(m, kk, have), c);
-                }
-            }
         }
     }
-    for (int dv = 0; dv < m->S && st == PS_OK && m->has_r != NULL; dv++) {
-        for (int c = 0; c < V && st == PS_OK; c++) {
-            int v = m->vtab[dv * V + c];
-            for (int mb = 0; mb < m->M && st == PS_OK; mb++) {
-                if (!m->has_r[(size_t)dv * (size_t)m->M + (size_t)mb] ||
-                    m->pos[key3(m, PS_OP_R, v, mb)] >= 0)
-                    continue;
-                snprintf(path, sizeof path, "stage %d", dv);
-                st = ps_diag_set(d, PS_EINVAL, path,
-                                 "R of microbatch %d (chunk %d) is missing (the stage replays "
-                                 "part of its forward before the backward)",
-                                 mb, c);
-            }
-        }
-    }
-    free(cnt);
-    free(seen);
-    free(whole);
-    return st;
-}
-
-/* ---- metrics ---------------------------------------------------------------------------- */
-
-/* a + b, saturating: times read from files are bounded (|t| <= 1e12 ms) but a file may
- * hold many long ops, and their sum must not overflow. */
-static int64_t add_sat(int64_t a, int64_t b)
-{
-    if (b > 0 && a > INT64_MAX - b)
-        return INT64_MAX;
-    if (b < 0 && a < INT64_MIN - b)
-        return INT64_MIN;
-    return a + b;
-}
-
-static void compute_metrics(struct ps_schedule *s)
-{
-    const struct ps_scenario *sc = s->sc;
-    int64_t makespan = 0, busy_total = 0;
-    double w = sc->weight_share;
-    bool ok = true;
-    for (int d = 0; d < s->n_stages; d++) {
-        int64_t busy = 0;
-        double cur = 0, peak = 0;
-        bool has_w = ps_schedule_has_w(s, d);
-        for (size_t i = 0; i < s->dev_n[d]; i++) {
-            const struct ps_op *op = &s->dev_ops[d][i];
-            busy = add_sat(busy, op->end_ns - op->start_ns);
-            if (op->end_ns > makespan)
-                makespan = op->end_ns;
-            if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
-                continue; /* a malformed op read from a file: validate reports it */
-            double a = ps_scenario_stage_memory(sc, d, op->microbatch) / s->chunks;
-            double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / s->chunks;
-            /* F keeps what is not replayed; R allocates the rest again (docs/model.md) */
-            if ((op->kind == PS_OP_F || op->kind == PS_OP_R) && op->part == 0) {
-                cur += op->kind == PS_OP_F ? a - r : r;
-                if (cur > peak)
-                    peak = cur;
-            }
-            if (op->part == op->parts - 1) {
-                if (op->kind == PS_OP_B)
-                    cur -= has_w ? (1 - w) * a : a;
-                else if (op->kind == PS_OP_W)
-                    cur -= w * a;
-            }
-        }
-        for (size_t i = 0; i < s->dp_n[d]; i++)
-            if (s->dp_ops[d][i].end_ns > makespan)
-                makespan = s->dp_ops[d][i].end_ns;
-        s->busy_ns[d] = busy;
-        busy_total = add_sat(busy_total, busy);
-        s->peak_memory[d] = peak;
-        if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9)
-            ok = false;
-    }
-    s->makespan_ns = makespan;
-    s->bubble_ratio =
-        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
-    s->memory_ok = ok;
-    for (int c = 0; c < s->n_channels; c++) {
-        s->channels[c].busy_ns = 0;
-        s->channels[c].n_transfers = 0;
-    }
-    for (size_t i = 0; i < s->n_transfers; i++) {
-        const struct ps_transfer *x = &s->transfers[i];
-        if (x->channel >= 0 && x->channel < s->n_channels) {
-            s->channels[x->channel].busy_ns =
-                add_sat(s->channels[x->channel].busy_ns, x->end_ns - x->start_ns);
-            s->channels[x->channel].n_transfers++;
-        }
-    }
-    s->lower_bound_ns = ps_lower_bound_ns(sc);
-    if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
-        memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
-}
-
-enum ps_status ps_sim_metrics(struct ps_schedule *s)
-{
-    assert(s != NULL);
-    compute_metrics(s);
+    m->zero_ops = least < 256 || m->has_r != NULL; /* parts are at most 255 */
     return PS_OK;
 }
 
-/* ---- data-parallel lane ----------------------------------------------------------------- */
+/* Recomputation, token slices and per-stage memory (docs/model.md): which microbatches a
+ * device replays, the backward rank, and what each op allocates and frees. */
+static enum ps_status setup_workload(struct sim *m)
+{
+    const struct ps_scenario *sc = m->sc;
+    size_t S = (size_t)m->S, M = (size_t)m->M;
+    m->n_r = calloc(S, sizeof *m->n_r);
+    if (m->n_r == NULL)
+        return PS_ENOMEM;
+    if (ps_scenario_has_slices(sc)) {
+        m->rank = malloc(M * sizeof *m->rank);
+        m->by_rank = malloc(M * sizeof *m->by_rank);
+        if (m->rank == NULL || m->by_rank == NULL)
+            return PS_ENOMEM;
+        ps_scenario_bwd_ranks(sc, m->rank, m->by_rank);
+    }
+    if (ps_scenario_has_recompute(sc)) {
+        m->has_r = malloc(S * M);
+        m->r_alloc = malloc(S * M * sizeof *m->r_alloc);
+        if (m->has_r == NULL || m->r_alloc == NULL)
+            return PS_ENOMEM;
+        for (int d = 0; d < m->S; d++)
+            for (int i = 0; i < m->M; i++) {
+                bool r = ps_scenario_recompute(sc, d, i) > 0;
+                m->has_r[(size_t)d * M + (size_t)i] = r;
+                m->n_r[d] += r;
+                m->r_alloc[(size_t)d * M + (size_t)i] =
+                    ps_scenario_recompute_memory(sc, d, i) / m->V;
+            }
+    }
+    if (sc->mb_stage != NULL) {
+        m->f_alloc = malloc(S * M * sizeof *m->f_alloc);
+        m->a_free = malloc(S * M * sizeof *m->a_free);
+        if (m->f_alloc == NULL || m->a_free == NULL)
+            return PS_ENOMEM;
+        for (int d = 0; d < m->S; d++)
+            for (int i = 0; i < m->M; i++) {
+                /* as the metrics of a file do: F keeps what is not replayed */
+                double a = ps_scenario_stage_memory(sc, d, i) / m->V;
+                double r = ps_scenario_recompute_memory(sc, d, i) / m->V;
+                m->f_alloc[(size_t)d * M + (size_t)i] = a - r;
+                m->a_free[(size_t)d * M + (size_t)i] = a;
+            }
+    }
+    return PS_OK;
+}
 
-/* AG ops run serially from 0 in the order of the chunks' first F. */
+/* Shape tables and the per-key state. */
+static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
+{
+    m->s = s;
+    m->sc = s->sc;
+    m->S = s->n_stages;
+    m->V = s->chunks;
+    m->SV = m->S * m->V;
+    m->M = s->n_microbatches;
+    size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
+    size_t nkeys = PS_COMPUTE_KINDS * SV * M;
+    m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
+    m->vtab = malloc(SV * sizeof *m->vtab);
+    m->has_w = malloc(S * sizeof *m->has_w);
+    m->in = malloc(nkeys * sizeof *m->in);
+    /* zeroed pages cost nothing until touched: only ops cut into parts touch these */
+    m->seen = calloc(nkeys, 1);
+    m->partsof = calloc(nkeys, 1);
+    m->outs = calloc(PS_COMPUTE_KINDS * SV * ps_n_dep_rules + 1, sizeof *m->outs);
+    m->dks = calloc(PS_COMPUTE_KINDS * SV, sizeof *m->dks);
+    m->amb = malloc(M * sizeof *m->amb);
+    m->busy = calloc(S, sizeof *m->busy);
+    m->mem = calloc(S, sizeof *m->mem);
+    m->peak = calloc(S, sizeof *m->peak);
+    m->next = calloc(S, sizeof *m->next);
+    m->free_at = calloc(S, sizeof *m->free_at);
+    m->work = malloc(S * sizeof *m->work);
+    m->wait_key = malloc(S * sizeof *m->wait_key);
+    m->msg_mb = malloc(M * sizeof *m->msg_mb);
+    if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->in == NULL ||
+        m->seen == NULL || m->partsof == NULL || m->outs == NULL || m->dks == NULL ||
+        m->amb == NULL || m->busy == NULL || m->mem == NULL || m->peak == NULL || m->next == NULL ||
+        m->free_at == NULL || m->work == NULL || m->wait_key == NULL || m->msg_mb == NULL)
+        return PS_ENOMEM;
+    for (int v = 0; v < m->SV; v++) {
+        int d = ps_vstage_device(v, m->S, m->V, s->traversal);
+        m->dev_of_v[v] = d;
+        m->vtab[d * m->V + ps_vstage_chunk(v, m->S, m->V, s->traversal)] = v;
+    }
+    for (int d = 0; d < m->S; d++) {
+        m->has_w[d] = ps_schedule_has_w(s, d);
+        m->wait_key[d] = -1; /* on the stack */
+    }
+    for (int i = 0; i < m->M; i++) {
+        m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
+        m->amb[i] = ps_scenario_memory_scale(m->sc, i) / m->V;
+    }
+    enum ps_status st = setup_workload(m);
+    return st == PS_OK ? whole_times(m) : st;
+}
+
+/* The boundaries: channel, transfer slot, latency and transmission; the channels. */
+static enum ps_status setup_boundaries(struct sim *m)
+{
+    struct ps_schedule *s = m->s;
+    size_t SV = (size_t)m->SV, M = (size_t)m->M;
+    m->bch = malloc(2 * SV * sizeof *m->bch);
+    m->bslot = malloc(2 * SV * sizeof *m->bslot);
+    m->blat = calloc(2 * SV, sizeof *m->blat);
+    m->btx = calloc(2 * SV, sizeof *m->btx);
+    m->bbw = calloc(2 * SV, sizeof *m->bbw);
+    m->bbase = calloc(2 * SV, sizeof *m->bbase);
+    m->brbase = calloc(2 * SV, sizeof *m->brbase);
+    m->bto_dev = calloc(2 * SV, sizeof *m->bto_dev);
+    if (m->bch == NULL || m->bslot == NULL || m->blat == NULL || m->btx == NULL || m->bbw == NULL ||
+        m->bbase == NULL || m->brbase == NULL || m->bto_dev == NULL)
+        return PS_ENOMEM;
+    enum ps_status st = ps_build_channels(s, m->bch);
+    if (st != PS_OK)
+        return st;
+    m->n_ch = s->n_channels;
+    int n_cross = 0;
+    for (int kind = 0; kind < 2; kind++) {
+        for (int v = 0; v < m->SV; v++) {
+            int b = kind * m->SV + v, to = ps_boundary_to(s, kind, v);
+            m->bslot[b] = -1;
+            if (to < 0 || m->dev_of_v[to] == m->dev_of_v[v])
+                continue;
+            m->bslot[b] = n_cross++;
+            struct ps_link link = ps_scenario_link(m->sc, m->dev_of_v[v], m->dev_of_v[to]);
+            m->bbw[b] = link.bandwidth_gbps;
+            m->blat[b] = ps_ms_to_ns(link.latency_ms);
+            /* without per-microbatch scales every message has the same size */
+            m->btx[b] = m->sc->per_microbatch != NULL
+                            ? -1
+                            : ps_tx_ns(m->sc->activation_mb, link.bandwidth_gbps);
+        }
+    }
+    size_t nx = (size_t)n_cross * M;
+    /* event ids keep 1 bit for the type */
+    if (nx >= (size_t)1 << 30 || ps_schedule_n_ops(s) > INT32_MAX)
+        return PS_EUNSUPPORTED;
+    if (nx != s->n_transfers || s->transfers == NULL) {
+        free(s->transfers);
+        s->transfers = NULL;
+        s->n_transfers = 0;
+        if (nx > 0) {
+            s->transfers = calloc(nx, sizeof *s->transfers);
+            if (s->transfers == NULL)
+                return PS_ENOMEM;
+        }
+        s->n_transfers = nx;
+    }
+    return PS_OK;
+}
+
+/* One output of rule r for producer vstage v. */
+static void compile_out(struct sim *m, const struct ps_dep_rule *r, int v, struct sim_out *o)
+{
+    int d = m->dev_of_v[v], to_v = v + r->dv, to_dev = m->dev_of_v[to_v];
+    int b = r->xfer >= 0 && to_dev != d ? ps_boundary(m->s, r->xfer, v) : -1;
+    memset(o, 0, sizeof *o);
+    /* without recomputation the backward's entry is B */
+    o->sel = m->has_r == NULL      ? SEL_FIXED
+             : r->to == PS_DEP_BWD ? SEL_BWD
+             : r->if_r             ? SEL_IF_R
+                                   : SEL_FIXED;
+    o->base = (int32_t)sim_key(m, r->to == PS_DEP_BWD ? PS_OP_B : r->to, to_v, 0);
+    o->rbase = (int32_t)sim_key(m, PS_OP_R, to_v, 0);
+    o->to_dev = to_dev;
+    o->slot0 = -1;
+    if (b < 0)
+        return;
+    o->slot0 = m->bslot[b] * m->M;
+    o->chan = m->bch[b];
+    o->lat = m->blat[b];
+    o->bw = m->bbw[b];
+    o->tx = o->chan < 0 ? 0 : m->btx[b];
+    o->from_v = (int16_t)v;
+    o->xkind = (uint8_t)r->xfer;
+    m->bbase[b] = o->base;
+    m->brbase[b] = o->sel == SEL_BWD ? o->rbase : -1;
+    m->bto_dev[b] = to_dev;
+}
+
+/* Every key starts with no input known and the number of inputs its rules give it (which
+ * depends on whether its device replays the microbatch). */
+static void init_inputs(struct sim *m, const int *cnt0, const int *cnt1)
+{
+    for (int kind = 0; kind < PS_COMPUTE_KINDS; kind++)
+        for (int v = 0; v < m->SV; v++) {
+            size_t kv = (size_t)kind * (size_t)m->SV + (size_t)v;
+            struct sim_in *p = &m->in[sim_key(m, kind, v, 0)];
+            const uint8_t *hr = m->has_r != NULL ? m->has_r + (size_t)m->dev_of_v[v] * m->M : NULL;
+            for (int mb = 0; mb < m->M; mb++) {
+                p[mb].ready = 0;
+                p[mb].pend = hr != NULL && hr[mb] ? cnt1[kv] : cnt0[kv];
+            }
+        }
+}
+
+/* The dependency rules compiled per (kind, vstage): outputs and initial input counts;
+ * and per (device, kind, chunk): keys, outputs, the memory an op frees. */
+static enum ps_status compile_rules(struct sim *m)
+{
+    int SV = m->SV, V = m->V;
+    double w = m->sc->weight_share;
+    size_t nkv = PS_COMPUTE_KINDS * (size_t)SV;
+    int *cnt = calloc(2 * nkv, sizeof *cnt); /* inputs per (kind, vstage): not / replayed */
+    if (cnt == NULL)
+        return PS_ENOMEM;
+    m->n_outs = 0;
+    for (int kind = 0; kind < PS_COMPUTE_KINDS; kind++)
+        for (int v = 0; v < SV; v++) {
+            int d = m->dev_of_v[v], chunk = ps_vstage_chunk(v, m->S, V, m->s->traversal);
+            struct sim_dk *dk =
+                &m->dks[((size_t)d * PS_COMPUTE_KINDS + (size_t)kind) * (size_t)V + chunk];
+            bool exists = kind == PS_OP_W ? m->has_w[d] : kind != PS_OP_R || m->has_r != NULL;
+            dk->kbase = exists ? (int32_t)sim_key(m, kind, v, 0) : -1;
+            dk->out = m->n_outs;
+            dk->next = 0;
+            dk->count = 0;
+            dk->dur = sim_op_ns(m, d, kind, chunk, 0, 0, 1);
+            dk->free_fac = kind == PS_OP_B ? (m->has_w[d] ? 1 - w : 1) : w;
+            for (size_t i = 0; i < ps_n_dep_rules; i++) {
+                const struct ps_dep_rule *r = &ps_dep_rules[i];
+                if (r->from != kind || !ps_dep_applies(r, v, SV, m->has_w[d]) ||
+                    (r->if_r && m->has_r == NULL))
+                    continue;
+                compile_out(m, r, v, &m->outs[m->n_outs++]);
+                int to_v = v + r->dv;
+                for (int f = 0; f < 2; f++) {
+                    int to = ps_dep_target(r, f);
+                    if (to >= 0)
+                        cnt[(size_t)f * nkv + (size_t)to * (size_t)SV + (size_t)to_v]++;
+                }
+            }
+            dk->n_out = m->n_outs - dk->out;
+        }
+    init_inputs(m, cnt, cnt + nkv);
+    free(cnt);
+    return PS_OK;
+}
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+    const int64_t *a = pa, *b = pb; /* (rank, slot) pairs */
+    if (a[0] != b[0])
+        return (a[0] > b[0]) - (a[0] < b[0]);
+    return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* Each channel's transfer slots with a transmission, and its rank order when ranked:
+ * distinct ranks make it CH_RANKED, ties CH_GENERAL. pairs: (rank, slot), n_x x 2. */
+static enum ps_status setup_ranked(struct sim *m, int64_t *pairs)
+{
+    struct ps_schedule *s = m->s;
+    size_t *fill = calloc((size_t)m->n_ch + 1, sizeof *fill);
+    if (fill == NULL)
+        return PS_ENOMEM;
+    for (int b = 0; b < 2 * m->SV; b++) {
+        int c = m->bch[b];
+        if (c < 0 || m->bslot[b] < 0)
+            continue;
+        for (int i = 0; i < m->M; i++) {
+            if (ps_tx_ns(m->msg_mb[i], m->bbw[b]) == 0)
+                continue;
+            int64_t *p = &pairs[2 * (m->ch_off[c] + fill[c]++)];
+            p[0] = s->xfer_rank[ps_xfer_key(s, (enum ps_xfer_kind)(b / m->SV), b % m->SV, i)];
+            p[1] = (int64_t)m->bslot[b] * m->M + i;
+        }
+    }
+    for (int c = 0; c < m->n_ch; c++) {
+        int64_t *p = &pairs[2 * m->ch_off[c]];
+        size_t n = fill[c];
+        qsort(p, n, 2 * sizeof *p, cmp_rank);
+        bool distinct = true;
+        for (size_t i = 1; i < n && distinct; i++)
+            distinct = p[2 * i] != p[2 * (i - 1)];
+        if (!distinct || (m->mode & PS_SIM_ALL_GENERAL)) {
+            m->ch_mode[c] = CH_GENERAL;
+            for (size_t i = 0; i < n; i++)
+                m->ch_ranks[m->ch_off[c] + i] = p[2 * i];
+            continue;
+        }
+        m->ch_mode[c] = CH_RANKED;
+        for (size_t i = 0; i < n; i++) {
+            int32_t slot = (int32_t)p[2 * i + 1];
+            m->ch_seq[m->ch_off[c] + i] = slot;
+            m->x_seq[slot] = (int32_t)i;
+        }
+        /* past the end: no transfer left to wait for */
+        m->ch_seq[m->ch_off[c] + n] = -1;
+    }
+    free(fill);
+    return PS_OK;
+}
+
+/* The tables the bubble breakdown reads (core/bubble.c): the engine fills first and last
+ * positions as it times the ops; transfer slots follow from the boundaries. */
+static enum ps_status setup_lookup(struct sim *m)
+{
+    if (m->mode & PS_SIM_TIMES_ONLY)
+        return PS_OK;
+    struct ps_lookup *L = &m->L;
+    L->S = m->S;
+    L->V = m->V;
+    L->SV = m->SV;
+    L->M = m->M;
+    size_t nk = PS_COMPUTE_KINDS * (size_t)m->SV * (size_t)m->M;
+    size_t nx = 2 * (size_t)m->SV * (size_t)m->M;
+    L->dev_of_v = malloc((size_t)m->SV * sizeof *L->dev_of_v);
+    L->vtab = malloc((size_t)m->SV * sizeof *L->vtab);
+    L->first = malloc(nk * sizeof *L->first);
+    L->last = malloc(nk * sizeof *L->last);
+    L->xfer = malloc(nx * sizeof *L->xfer);
+    if (L->dev_of_v == NULL || L->vtab == NULL || L->first == NULL || L->last == NULL ||
+        L->xfer == NULL)
+        return PS_ENOMEM;
+    L->rank = malloc((size_t)m->M * sizeof *L->rank);
+    L->has_r = m->has_r != NULL ? malloc((size_t)m->S * (size_t)m->M) : NULL;
+    if (L->rank == NULL || (m->has_r != NULL && L->has_r == NULL))
+        return PS_ENOMEM;
+    ps_scenario_bwd_ranks(m->sc, L->rank, NULL);
+    if (m->has_r != NULL)
+        memcpy(L->has_r, m->has_r, (size_t)m->S * (size_t)m->M);
+    memcpy(L->dev_of_v, m->dev_of_v, (size_t)m->SV * sizeof *L->dev_of_v);
+    memcpy(L->vtab, m->vtab, (size_t)m->SV * sizeof *L->vtab);
+    for (int b = 0; b < 2 * m->SV; b++) {
+        int32_t *x = L->xfer + (size_t)b * (size_t)m->M;
+        for (int mb = 0; mb < m->M; mb++)
+            x[mb] = m->bslot[b] < 0 ? -1 : m->bslot[b] * m->M + mb;
+    }
+    return PS_OK;
+}
+
+/* The arrangement's state: where each op's part 0 sits (the receiver's post is the end of
+ * the op before it), parked transfers, release times, the blocking holds. */
+static enum ps_status setup_arrangement(struct sim *m)
+{
+    struct ps_schedule *s = m->s;
+    m->rendezvous = m->sc->arrangement != PS_ARRANGE_DECOUPLED;
+    m->blocking = m->sc->arrangement == PS_ARRANGE_BLOCKING;
+    m->ranked = s->xfer_rank != NULL && !m->rendezvous;
+    if (!m->rendezvous)
+        return PS_OK;
+    size_t nkeys = PS_COMPUTE_KINDS * (size_t)m->SV * (size_t)m->M, nx = s->n_transfers;
+    m->pos = malloc(nkeys * sizeof *m->pos);
+    m->parked = malloc(nkeys * sizeof *m->parked);
+    m->rel = calloc(nx + 1, sizeof *m->rel);
+    m->hold = calloc((size_t)m->S, sizeof *m->hold);
+    m->held_by = malloc((size_t)m->S * sizeof *m->held_by);
+    if (m->pos == NULL || m->parked == NULL || m->rel == NULL || m->hold == NULL ||
+        m->held_by == NULL)
+        return PS_ENOMEM;
+    memset(m->pos, 0xff, nkeys * sizeof *m->pos);
+    memset(m->parked, 0xff, nkeys * sizeof *m->parked);
+    for (int d = 0; d < m->S; d++) {
+        m->held_by[d] = -1;
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            /* a malformed op is the engine's to report */
+            if (op->part != 0 || op->kind > PS_OP_R || op->chunk >= m->V || op->microbatch < 0 ||
+                op->microbatch >= m->M)
+                continue;
+            size_t k = sim_key(m, op->kind, m->vtab[d * m->V + op->chunk], op->microbatch);
+            if (m->pos[k] < 0)
+                m->pos[k] = (int32_t)i;
+        }
+    }
+    return PS_OK;
+}
+
+/* How each channel orders its transmissions, and the general path's queues and events. */
+static enum ps_status setup_channels(struct sim *m)
+{
+    size_t nc = (size_t)m->n_ch, nx = m->s->n_transfers;
+    m->ch_mode = calloc(nc + 1, 1);
+    m->ch_free = calloc(nc + 1, sizeof *m->ch_free);
+    m->ch_busy_ns = calloc(nc + 1, sizeof *m->ch_busy_ns);
+    m->ch_off = calloc(nc + 1, sizeof *m->ch_off);
+    m->ch_pos = calloc(nc + 1, sizeof *m->ch_pos);
+    int *producer = malloc((nc + 1) * sizeof *producer);
+    if (m->ch_mode == NULL || m->ch_free == NULL || m->ch_busy_ns == NULL || m->ch_off == NULL ||
+        m->ch_pos == NULL || producer == NULL) {
+        free(producer);
+        return PS_ENOMEM;
+    }
+    for (size_t c = 0; c < nc; c++)
+        producer[c] = -1;
+    for (int b = 0; b < 2 * m->SV; b++) {
+        int c = m->bch[b];
+        if (c < 0)
+            continue;
+        /* a channel's block holds one slot per microbatch of each of its boundaries, plus
+         * one sentinel */
+        m->ch_off[c + 1] += (size_t)m->M + 1;
+        int d = m->dev_of_v[b % m->SV];
+        producer[c] = producer[c] == -1 || producer[c] == d ? d : -2;
+    }
+    for (size_t c = 0; c < nc; c++)
+        m->ch_off[c + 1] += m->ch_off[c];
+    bool any_general = false;
+    for (size_t c = 0; c < nc; c++) {
+        /* with a rendezvous the release order is not the sender's order */
+        bool inorder =
+            producer[c] >= 0 && !m->zero_ops && !(m->mode & PS_SIM_ALL_GENERAL) && !m->rendezvous;
+        m->ch_mode[c] = inorder ? CH_INORDER : CH_GENERAL;
+    }
+    free(producer);
+    enum ps_status st = PS_OK;
+    if (m->ranked && nc > 0) {
+        int64_t *pairs = malloc(2 * (m->ch_off[nc] + 1) * sizeof *pairs);
+        m->ch_seq = malloc((m->ch_off[nc] + 1) * sizeof *m->ch_seq);
+        m->ch_ranks = malloc((m->ch_off[nc] + 1) * sizeof *m->ch_ranks);
+        m->x_seq = malloc((nx + 1) * sizeof *m->x_seq);
+        m->x_waiting = calloc(nx + 1, sizeof *m->x_waiting);
+        if (pairs == NULL || m->ch_seq == NULL || m->ch_ranks == NULL || m->x_seq == NULL ||
+            m->x_waiting == NULL)
+            st = PS_ENOMEM;
+        else
+            st = setup_ranked(m, pairs);
+        free(pairs);
+    }
+    for (size_t c = 0; c < nc; c++)
+        any_general |= m->ch_mode[c] == CH_GENERAL;
+    if (st != PS_OK || !any_general)
+        return st;
+    m->cq = malloc((m->ch_off[nc] + 1) * sizeof *m->cq);
+    m->cq_n = calloc(nc + 1, sizeof *m->cq_n);
+    m->cq_head = calloc(nc + 1, sizeof *m->cq_head);
+    m->ch_busy = calloc(nc + 1, 1);
+    m->ch_dirty = calloc(nc + 1, 1);
+    m->dirty = malloc((nc + 1) * sizeof *m->dirty);
+    /* events in flight: one ready event per transfer, one free event per channel */
+    m->hcap = nx + nc + 1;
+    m->heap = malloc(m->hcap * sizeof *m->heap);
+    if (m->cq == NULL || m->cq_n == NULL || m->cq_head == NULL || m->ch_busy == NULL ||
+        m->ch_dirty == NULL || m->dirty == NULL || m->heap == NULL)
+        return PS_ENOMEM;
+    return PS_OK;
+}
+
+/* AG ops run serially from 0 in the order of the chunks' first F; each F of microbatch 0
+ * of a chunk waits for its chunk's AG. */
 static void plan_allgathers(struct sim *m)
 {
     struct ps_schedule *s = m->s;
@@ -689,8 +569,9 @@ static void plan_allgathers(struct sim *m)
             ag->start_ns = lane;
             ag->end_ns = lane + ag->dur_ns;
             lane = ag->end_ns;
-            m->pend[key3(m, PS_OP_F, m->vtab[d * m->V + op->chunk], 0)]++;
-            heap_push(m, ag->end_ns, (uint32_t)(d * m->V + op->chunk), EV_AG_END);
+            size_t k = sim_key(m, PS_OP_F, m->vtab[d * m->V + op->chunk], 0);
+            if (m->in[k].ready < ag->end_ns)
+                m->in[k].ready = ag->end_ns;
         }
     }
 }
@@ -706,8 +587,9 @@ static void plan_reduce_scatters(struct sim *m)
         int64_t lane = s->dp_n[d] > 0 ? s->dp_ops[d][s->dp_n[d] - 1].end_ns : 0;
         for (size_t i = 0; i < s->dev_n[d]; i++) {
             const struct ps_op *op = &s->dev_ops[d][i];
-            if (op->kind != last_kind || op->microbatch != order_mb(m, last_kind, m->M - 1) ||
-                op->part != op->parts - 1)
+            /* the last in backward rank with token slices */
+            int last_mb = m->by_rank != NULL ? m->by_rank[m->M - 1] : m->M - 1;
+            if (op->kind != last_kind || op->microbatch != last_mb || op->part != op->parts - 1)
                 continue;
             struct ps_op *rs = &s->dp_ops[d][s->dp_n[d]++];
             memset(rs, 0, sizeof *rs);
@@ -724,211 +606,17 @@ static void plan_reduce_scatters(struct sim *m)
     }
 }
 
-/* ---- setup and run ---------------------------------------------------------------------- */
+/* ---- deadlocks ------------------------------------------------------------------------- */
 
-static void sim_free(struct sim *m)
+/* Index of part 0 of op (kind, chunk, mb) in device d's order (valid orders have it). */
+static size_t find_first(const struct ps_schedule *s, int d, int kind, int chunk, int mb)
 {
-    free(m->dev_of_v);
-    free(m->vtab);
-    free(m->has_w);
-    free(m->pos);
-    free(m->pend);
-    free(m->next);
-    free(m->busy);
-    free(m->bch);
-    free(m->bslot);
-    free(m->blink);
-    free(m->blat);
-    free(m->btx);
-    free(m->msg_mb);
-    free(m->heap);
-    free(m->cq);
-    free(m->cq_off);
-    free(m->cq_n);
-    free(m->cq_head);
-    free(m->ch_busy);
-    free(m->ch_dirty);
-    free(m->dirty);
-    free(m->ch_ranks);
-    free(m->ch_sent);
-    free(m->ch_cur);
-    free(m->rank);
-    free(m->by_rank);
-    free(m->has_r);
-    free(m->rel);
-    free(m->parked);
-    free(m->ch_x);
-    free(m->hold);
-    free(m->held_by);
-}
-
-static enum ps_status sim_setup(struct sim *m, struct ps_schedule *s)
-{
-    memset(m, 0, sizeof *m);
-    m->s = s;
-    m->sc = s->sc;
-    m->S = s->n_stages;
-    m->V = s->chunks;
-    m->SV = m->S * m->V;
-    m->M = s->n_microbatches;
-    size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
-    size_t nkeys = PS_COMPUTE_KINDS * SV * M;
-    m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
-    m->vtab = malloc(SV * sizeof *m->vtab);
-    m->has_w = malloc(S * sizeof *m->has_w);
-    m->pos = malloc(nkeys * sizeof *m->pos);
-    m->pend = malloc(nkeys * sizeof *m->pend);
-    m->next = calloc(S, sizeof *m->next);
-    m->busy = calloc(S, sizeof *m->busy);
-    m->bch = malloc(2 * SV * sizeof *m->bch);
-    m->bslot = malloc(2 * SV * sizeof *m->bslot);
-    m->blink = calloc(2 * SV, sizeof *m->blink);
-    m->blat = calloc(2 * SV, sizeof *m->blat);
-    m->btx = calloc(2 * SV, sizeof *m->btx);
-    m->msg_mb = malloc(M * sizeof *m->msg_mb);
-    if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->pos == NULL ||
-        m->pend == NULL || m->next == NULL || m->busy == NULL || m->bch == NULL ||
-        m->bslot == NULL || m->blink == NULL || m->blat == NULL || m->btx == NULL ||
-        m->msg_mb == NULL)
-        return PS_ENOMEM;
-    for (int v = 0; v < m->SV; v++) {
-        int d = ps_vstage_device(v, m->S, m->V, s->traversal);
-        m->dev_of_v[v] = d;
-        m->vtab[d * m->V + ps_vstage_chunk(v, m->S, m->V, s->traversal)] = v;
+    for (size_t i = 0; i < s->dev_n[d]; i++) {
+        const struct ps_op *p = &s->dev_ops[d][i];
+        if (p->kind == kind && p->chunk == chunk && p->microbatch == mb && p->part == 0)
+            return i;
     }
-    for (int d = 0; d < m->S; d++)
-        m->has_w[d] = ps_schedule_has_w(s, d);
-    for (int i = 0; i < m->M; i++)
-        m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
-    if (ps_scenario_has_slices(m->sc)) {
-        m->rank = malloc(M * sizeof *m->rank);
-        m->by_rank = malloc(M * sizeof *m->by_rank);
-        if (m->rank == NULL || m->by_rank == NULL)
-            return PS_ENOMEM;
-        ps_scenario_bwd_ranks(m->sc, m->rank, m->by_rank);
-    }
-    memset(m->pos, 0xff, nkeys * sizeof *m->pos);
-    /* pending inputs: F needs F(v-1); B needs B(v+1) or, last, F(v); W needs B */
-    for (int v = 0; v < m->SV; v++) {
-        memset(m->pend + key3(m, PS_OP_F, v, 0), v > 0 ? 1 : 0, M);
-        memset(m->pend + key3(m, PS_OP_B, v, 0), 1, M);
-        memset(m->pend + key3(m, PS_OP_W, v, 0), 1, M);
-        /* R waits for its forward and for the backward's input (on the last vstage that
-         * is the same forward) */
-        memset(m->pend + key3(m, PS_OP_R, v, 0), v < m->SV - 1 ? 2 : 1, M);
-    }
-    if (ps_scenario_has_recompute(m->sc)) {
-        m->has_r = malloc(S * M);
-        if (m->has_r == NULL)
-            return PS_ENOMEM;
-        for (int d = 0; d < m->S; d++)
-            for (int i = 0; i < m->M; i++)
-                m->has_r[(size_t)d * M + (size_t)i] = ps_scenario_recompute(m->sc, d, i) > 0;
-    }
-    enum ps_status st = ps_build_channels(s, m->bch);
-    if (st != PS_OK)
-        return st;
-    int n_cross = 0;
-    for (int kind = 0; kind < 2; kind++) {
-        for (int v = 0; v < m->SV; v++) {
-            int b = kind * m->SV + v, to = ps_boundary_to(s, kind, v);
-            m->bslot[b] = -1;
-            if (to < 0 || m->dev_of_v[to] == m->dev_of_v[v])
-                continue;
-            m->bslot[b] = n_cross++;
-            m->blink[b] = ps_scenario_link(m->sc, m->dev_of_v[v], m->dev_of_v[to]);
-            m->blat[b] = ps_ms_to_ns(m->blink[b].latency_ms);
-            /* without per-microbatch scales every message has the same size */
-            m->btx[b] = m->sc->per_microbatch != NULL
-                            ? -1
-                            : ps_tx_ns(m->sc->activation_mb, m->blink[b].bandwidth_gbps);
-        }
-    }
-    size_t nx = (size_t)n_cross * M;
-    /* event ids keep 2 bits for the type */
-    if (nx >= (size_t)1 << 30 || ps_schedule_n_ops(s) > INT32_MAX)
-        return PS_EUNSUPPORTED;
-    if (nx != s->n_transfers || s->transfers == NULL) {
-        free(s->transfers);
-        s->transfers = NULL;
-        s->n_transfers = 0;
-        if (nx > 0) {
-            s->transfers = calloc(nx, sizeof *s->transfers);
-            if (s->transfers == NULL)
-                return PS_ENOMEM;
-        }
-        s->n_transfers = nx;
-    }
-    /* channel queues: each channel holds at most its boundaries' transfers */
-    size_t nc = (size_t)s->n_channels;
-    m->cq_off = calloc(nc + 1, sizeof *m->cq_off);
-    m->cq_n = calloc(nc + 1, sizeof *m->cq_n);
-    m->cq_head = calloc(nc + 1, sizeof *m->cq_head);
-    m->ch_busy = calloc(nc + 1, 1);
-    m->ch_dirty = calloc(nc + 1, 1);
-    m->dirty = malloc((nc + 1) * sizeof *m->dirty);
-    m->ch_sent = calloc(nc + 1, sizeof *m->ch_sent);
-    m->ch_cur = malloc((nc + 1) * sizeof *m->ch_cur);
-    if (m->cq_off == NULL || m->cq_n == NULL || m->cq_head == NULL || m->ch_busy == NULL ||
-        m->ch_dirty == NULL || m->dirty == NULL || m->ch_sent == NULL || m->ch_cur == NULL)
-        return PS_ENOMEM;
-    for (size_t c = 0; c < nc; c++)
-        m->ch_cur[c] = -1;
-    for (int b = 0; b < 2 * m->SV; b++)
-        if (m->bch[b] >= 0)
-            m->cq_off[m->bch[b] + 1] += M;
-    for (size_t c = 0; c < nc; c++)
-        m->cq_off[c + 1] += m->cq_off[c];
-    m->cq = malloc((m->cq_off[nc] + 1) * sizeof *m->cq);
-    if (m->cq == NULL)
-        return PS_ENOMEM;
-    m->rendezvous = m->sc->arrangement != PS_ARRANGE_DECOUPLED;
-    m->blocking = m->sc->arrangement == PS_ARRANGE_BLOCKING;
-    if (m->rendezvous) {
-        m->rel = malloc((nx + 1) * sizeof *m->rel);
-        m->parked = malloc(nkeys * sizeof *m->parked);
-        m->ch_x = malloc((nc + 1) * sizeof *m->ch_x);
-        m->hold = calloc(S, sizeof *m->hold);
-        m->held_by = malloc(S * sizeof *m->held_by);
-        if (m->rel == NULL || m->parked == NULL || m->ch_x == NULL || m->hold == NULL ||
-            m->held_by == NULL)
-            return PS_ENOMEM;
-        memset(m->parked, 0xff, nkeys * sizeof *m->parked);
-        for (int d = 0; d < m->S; d++)
-            m->held_by[d] = -1;
-    }
-    /* Explicit channel orders are plans for pre-posted receives: with a rendezvous the
-     * channels serve transfers in the order they are released (docs/model.md). */
-    if (s->xfer_rank != NULL && nc > 0 && !m->rendezvous) {
-        /* ranked mode: every channel's ranks, sorted, tell which transfer may go next */
-        m->ch_ranks = malloc((m->cq_off[nc] + 1) * sizeof *m->ch_ranks);
-        if (m->ch_ranks == NULL)
-            return PS_ENOMEM;
-        for (int kind = 0; kind < 2; kind++) {
-            for (int v = 0; v < m->SV; v++) {
-                int b = kind * m->SV + v, c = m->bch[b];
-                if (c < 0)
-                    continue;
-                for (int i = 0; i < m->M; i++) {
-                    if (ps_tx_ns(m->msg_mb[i], m->blink[b].bandwidth_gbps) == 0)
-                        continue;
-                    m->ch_ranks[m->cq_off[c] + m->cq_n[c]++] =
-                        s->xfer_rank[ps_xfer_key(s, kind, v, i)];
-                }
-            }
-        }
-        for (size_t c = 0; c < nc; c++) {
-            qsort(m->ch_ranks + m->cq_off[c], m->cq_n[c], sizeof *m->ch_ranks, cmp_i64);
-            m->cq_n[c] = 0;
-        }
-    }
-    /* events in flight: one op end per device, one all-gather per chunk, one free per
-     * channel, and the arrivals of transfers already sent */
-    m->hcap = S + S * (size_t)m->V + nc + nx + 1;
-    m->heap = malloc(m->hcap * sizeof *m->heap);
-    if (m->heap == NULL)
-        return PS_ENOMEM;
-    return PS_OK;
+    return s->dev_n[d];
 }
 
 /* Index of the last part of the op whose part 0 is at `first` on device d. */
@@ -952,13 +640,16 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
             continue;
         const struct ps_transfer *x = &m->s->transfers[id];
         int to = ps_boundary_to(m->s, x->kind, x->from_vstage), rd = m->dev_of_v[to];
-        size_t k = key3(m, x->kind == PS_XFER_ACTIVATION ? PS_OP_F : PS_OP_B, to, x->microbatch);
+        int ck = x->kind == PS_XFER_ACTIVATION       ? PS_OP_F
+                 : sim_replays(m, rd, x->microbatch) ? PS_OP_R /* the gradient feeds R */
+                                                     : PS_OP_B;
+        size_t k = sim_key(m, ck, to, x->microbatch);
         if (m->parked[k] != id)
             continue;
         char path[32], pred[96], stuck[96] = "the end of its order";
-        op_name(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
+        sim_op_name(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
         if (m->next[rd] < m->s->dev_n[rd])
-            op_name(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
+            sim_op_name(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
         snprintf(path, sizeof path, "stage %d", dv);
         ps_diag_set(d, PS_EDEADLOCK, path,
                     "held by its blocking send of the %s of microbatch %d to stage %d, which "
@@ -974,6 +665,8 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
  * until one repeats, so the op reported is on the cycle that blocks the orders. */
 static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
 {
+    if (d == NULL) /* nobody reads the message (searches over many orders) */
+        return PS_EDEADLOCK;
     if (m->blocking && report_held(m, d))
         return PS_EDEADLOCK;
     const struct ps_schedule *s = m->s;
@@ -987,33 +680,21 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
     for (;;) {
         seen[dv / 64] |= UINT64_C(1) << (dv % 64);
         const struct ps_op *op = &s->dev_ops[dv][m->next[dv]];
-        op_name(op, what, sizeof what);
+        sim_op_name(op, what, sizeof what);
         snprintf(path, sizeof path, "stage %d", dv);
         int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
-        int pk = -1, pv = -1;
-        if (op->kind == PS_OP_F && v > 0) {
+        int pk = -1, pv = -1, xk;
+        if (op->part > 0 ||
+            !ps_dep_input(op->kind, v, m->SV, sim_replays(m, dv, mb), &pk, &pv, &xk))
+            break;
+        /* an R also waits for its own forward, later in the same order */
+        if (op->kind == PS_OP_R && find_first(s, dv, PS_OP_F, op->chunk, mb) > m->next[dv]) {
             pk = PS_OP_F;
-            pv = v - 1;
-        } else if (op->kind == PS_OP_B && bwd_entry(m, v, mb) == PS_OP_R) {
-            pk = PS_OP_R;
-            pv = v;
-        } else if (op->kind == PS_OP_B || op->kind == PS_OP_R) {
-            pk = v < m->SV - 1 ? PS_OP_B : PS_OP_F;
-            pv = v < m->SV - 1 ? v + 1 : v;
-            /* an R also waits for its own forward, earlier in the same order */
-            if (op->kind == PS_OP_R && m->pos[key3(m, PS_OP_F, v, mb)] > (int32_t)m->next[dv]) {
-                pk = PS_OP_F;
-                pv = v;
-            }
-        } else if (op->kind == PS_OP_W) {
-            pk = PS_OP_B;
             pv = v;
         }
-        if (op->part > 0 || pk < 0)
-            break;
         int pd = m->dev_of_v[pv];
-        size_t pi = (size_t)m->pos[key3(m, pk, pv, mb)];
-        op_name(&s->dev_ops[pd][pi], pname, sizeof pname);
+        size_t pi = find_first(s, pd, pk, ps_vstage_chunk(pv, m->S, m->V, s->traversal), mb);
+        sim_op_name(&s->dev_ops[pd][pi], pname, sizeof pname);
         if (last_part(s, pd, pi) < m->next[pd]) {
             snprintf(why, sizeof why,
                      "the %s of microbatch %d from stage %d, held back by its channel's explicit "
@@ -1027,7 +708,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         }
         const struct ps_op *stuck = &s->dev_ops[pd][m->next[pd]];
         if (m->next[pd] != pi) {
-            op_name(stuck, sname, sizeof sname);
+            sim_op_name(stuck, sname, sizeof sname);
             snprintf(why, sizeof why, "%s on stage %d, but stage %d is stuck earlier at %s", pname,
                      pd, pd, sname);
         } else {
@@ -1040,11 +721,27 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
     return ps_diag_set(d, PS_EDEADLOCK, path, "%s waits for %s", what, why);
 }
 
-enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
+/* ---- the entry point -------------------------------------------------------------------- */
+
+/* Every op that was timed had all its parts, and every (kind, chunk) all its microbatches. */
+static bool complete(const struct sim *m)
+{
+    if (m->firsts != m->lasts)
+        return false;
+    for (int d = 0; d < m->S; d++)
+        for (int i = 0; i < PS_COMPUTE_KINDS * m->V; i++) {
+            const struct sim_dk *dk = &m->dks[(size_t)d * PS_COMPUTE_KINDS * (size_t)m->V + i];
+            int want = i / m->V == PS_OP_R ? m->n_r[d] : m->M;
+            if (dk->kbase >= 0 && dk->count != want)
+                return false;
+        }
+    return true;
+}
+
+enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigned mode)
 {
     assert(s != NULL && s->sc != NULL);
     ps_diag_clear(d);
-    struct sim m;
     s->timed = false;
     struct ps_diag sd;
     if (ps_scenario_validate(s->sc, &sd) != PS_OK) {
@@ -1060,66 +757,59 @@ enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
     enum ps_status st = ps_schedule_precheck(s, d, NULL);
     if (st != PS_OK)
         return st;
-    st = sim_setup(&m, s);
+    struct sim m;
+    memset(&m, 0, sizeof m);
+    m.mode = mode;
+    st = setup_shape(&m, s);
+    if (st == PS_OK)
+        st = setup_boundaries(&m);
     if (st == PS_ENOMEM)
         ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
     else if (st != PS_OK)
         ps_diag_set(d, st, "", "the schedule is too large to simulate");
     if (st == PS_OK)
-        st = check_orders(&m, d);
+        st = setup_arrangement(&m);
+    if (st == PS_OK)
+        st = setup_lookup(&m);
+    if (st == PS_OK) {
+        st = setup_channels(&m);
+        if (st != PS_OK)
+            ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
+    }
     if (st != PS_OK) {
         sim_free(&m);
         return st;
     }
+    st = compile_rules(&m);
+    if (st != PS_OK) {
+        sim_free(&m);
+        return ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
+    }
     m.remaining = ps_schedule_n_ops(s);
     plan_allgathers(&m);
-    for (int dv = 0; dv < m.S; dv++)
-        try_start(&m, dv, 0);
-    /* One instant at a time: every event at t (op ends, arrivals, frees) first, then the
-     * channels choose among everything that became ready at or before t. */
-    while (m.hn > 0) {
-        int64_t t = m.heap[0].t;
-        while (m.hn > 0 && m.heap[0].t == t) {
-            struct event e = heap_pop(&m);
-            uint32_t id = e.x >> 2;
-            switch ((enum ev_type)(e.x & 3u)) {
-            case EV_OP_END:
-                op_end(&m, (int)id, e.t);
-                break;
-            case EV_ARRIVE:
-                deliver(&m, &s->transfers[id]);
-                break;
-            case EV_CHAN_FREE:
-                m.ch_busy[id] = 0;
-                mark_dirty(&m, (int)id);
-                if (m.ch_x != NULL)
-                    sent(&m, &s->transfers[m.ch_x[id]], e.t);
-                if (m.ch_cur[id] >= 0) {
-                    deliver(&m, &s->transfers[m.ch_cur[id]]);
-                    m.ch_cur[id] = -1;
-                }
-                break;
-            case EV_AG_END: {
-                int dv = (int)id / m.V, c = (int)id % m.V;
-                satisfy(&m, PS_OP_F, m.vtab[dv * m.V + c], 0, e.t);
-                break;
-            }
-            }
-        }
-        for (int i = 0; i < m.n_dirty; i++) {
-            m.ch_dirty[m.dirty[i]] = 0;
-            dispatch(&m, m.dirty[i], t);
-        }
-        m.n_dirty = 0;
-    }
-    if (m.remaining > 0) {
-        st = report_deadlock(&m, d);
+    sim_run_engine(&m);
+    if (m.bad || m.remaining > 0 || !complete(&m)) {
+        /* an op out of place (the check in device order names the first), else the
+         * orders deadlock */
+        st = sim_check_orders(&m, d);
+        if (st == PS_OK)
+            st = report_deadlock(&m, d);
         sim_free(&m);
         return st;
     }
     plan_reduce_scatters(&m);
+    sim_engine_metrics(&m);
     sim_free(&m);
-    compute_metrics(s);
     s->timed = true;
     return PS_OK;
+}
+
+enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d)
+{
+    return ps_sim_run_mode(s, d, 0);
+}
+
+enum ps_status ps_sim_time(struct ps_schedule *s, struct ps_diag *d)
+{
+    return ps_sim_run_mode(s, d, PS_SIM_TIMES_ONLY);
 }

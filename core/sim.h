@@ -22,6 +22,12 @@
  * Can be called again after the orders change. */
 enum ps_status ps_sim_run(struct ps_schedule *s, struct ps_diag *d);
 
+/* Times s as ps_sim_run does, with the metrics a solver compares candidates by (makespan,
+ * busy time, peak memory, memory_ok, channel use) but not the lower bound nor the bubble
+ * breakdown (s->lower_bound_ns and s->bubble_ns are left as they were): for generators that
+ * time many candidate orders. Same return values as ps_sim_run. */
+enum ps_status ps_sim_time(struct ps_schedule *s, struct ps_diag *d);
+
 /* Recomputes only the metrics of an already timed schedule (used after loading a file):
  * makespan, bubble, busy, peak memory, memory_ok, lower bound, channel busy. */
 enum ps_status ps_sim_metrics(struct ps_schedule *s);

@@ -136,6 +136,36 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out);
 
+/* One point of a layout search (pipescope search, docs/cli.md): the layout, what it needs,
+ * and its best schedule within memory, or why it is infeasible. */
+struct ps_search_row {
+    int pp, tp, dp, mbs, seq;
+    int dcs, pipeline_dcs; /* the cluster's DCs; those one pipeline spans */
+    char dn[16];           /* the extra warm-up asked for ("" when not an axis) */
+    int microbatches;      /* per replica */
+    int gpus_per_dc;       /* GPUs the busiest DC needs */
+    long gpus;             /* tp x pp x dp */
+    bool feasible;
+    char why[200]; /* when infeasible: "out of HBM: ...", "too few GPUs: ...", ... */
+    char schedule[PS_SCHED_NAME_MAX];
+    double makespan_ms;  /* one iteration; NAN when infeasible */
+    double tokens_per_s; /* tokens per iteration / makespan */
+    double bubble_ratio, peak_memory;
+    bool has_memory_limit;
+    double memory_limit; /* activation units the HBM leaves */
+    double static_gb;    /* model states per GPU */
+    double dp_ms;        /* the data-parallel collective, 0 when none */
+    bool best;           /* the most tokens per second of the feasible points */
+};
+
+/* The search's rows as CSV, JSON (one object per point) or an aligned table (the best
+ * marked, infeasible points with their reason). Return PS_ENOMEM. */
+enum ps_status ps_export_search_csv(const struct ps_search_row *rows, size_t n, struct ps_buf *out);
+enum ps_status ps_export_search_json(const struct ps_search_row *rows, size_t n,
+                                     struct ps_buf *out);
+enum ps_status ps_export_search_table(const struct ps_search_row *rows, size_t n,
+                                      struct ps_buf *out);
+
 /* A sweep shard's header (docs/formats.md, "Sweep shards"): which share of which sweep. */
 struct ps_sweep_shard {
     char sweep[17]; /* the whole sweep's fingerprint (hex): shards of one sweep share it */

@@ -1327,7 +1327,7 @@ static enum ps_status wmove_makespan(const struct shape *sh, const struct plan *
     enum ps_status st = plan_to_schedule(sh, p, true, &s);
     if (st != PS_OK)
         return ps_diag_set(d, st, "", "out of memory");
-    st = ps_sim_run(s, d);
+    st = ps_sim_time(s, d);
     *out = st == PS_OK && s->memory_ok ? s->makespan_ns : -1;
     if (keep != NULL && st == PS_OK)
         *keep = s;

@@ -109,5 +109,5 @@ enum ps_status opt_copy_exact(struct ps_schedule *dst, const struct ps_schedule 
 bool opt_sim_ok(struct ps_schedule *s)
 {
     struct ps_diag dd;
-    return ps_sim_run(s, &dd) == PS_OK && s->memory_ok;
+    return ps_sim_time(s, &dd) == PS_OK && s->memory_ok;
 }

@@ -20,6 +20,8 @@ static const struct cli_command commands[] = {
      cli_help_sweep, cli_cmd_sweep},
     {"merge", "join the shards of a sweep (sweep --shard I/N) into the sweep's file",
      cli_help_merge, cli_cmd_merge},
+    {"search", "the layouts of a model on a cluster: the best within memory, why the rest fail",
+     cli_help_search, cli_cmd_search},
     {"validate", "re-check a schedule file against the model", cli_help_validate, cli_cmd_validate},
     {"replay", "re-simulate a schedule file's orders and compare the times", cli_help_replay,
      cli_cmd_replay},

@@ -1,0 +1,132 @@
+/* The metrics of a timed schedule (SPEC 6): makespan, bubble, busy time and peak memory
+ * per device, whether memory fits, channel use and the lower bound. The simulator calls it
+ * after timing; loaders call ps_sim_metrics on times read from a file. */
+#include "core/sim_internal.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "core/units.h"
+
+/* a + b, saturating: times read from files are bounded (|t| <= 1e12 ms) but a file may
+ * hold many long ops, and their sum must not overflow. */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+    if (b > 0 && a > INT64_MAX - b)
+        return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b)
+        return INT64_MIN;
+    return a + b;
+}
+
+void sim_compute_metrics(struct ps_schedule *s)
+{
+    const struct ps_scenario *sc = s->sc;
+    int64_t makespan = 0, busy_total = 0;
+    double w = sc->weight_share;
+    bool ok = true;
+    for (int d = 0; d < s->n_stages; d++) {
+        int64_t busy = 0;
+        double cur = 0, peak = 0;
+        bool has_w = ps_schedule_has_w(s, d);
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            busy = add_sat(busy, op->end_ns - op->start_ns);
+            if (op->end_ns > makespan)
+                makespan = op->end_ns;
+            if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
+                continue; /* a malformed op read from a file: validate reports it */
+            double a = ps_scenario_stage_memory(sc, d, op->microbatch) / s->chunks;
+            double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / s->chunks;
+            /* F keeps what is not replayed; R allocates the rest again (docs/model.md) */
+            if ((op->kind == PS_OP_F || op->kind == PS_OP_R) && op->part == 0) {
+                cur += op->kind == PS_OP_F ? a - r : r;
+                if (cur > peak)
+                    peak = cur;
+            }
+            if (op->part == op->parts - 1) {
+                if (op->kind == PS_OP_B)
+                    cur -= has_w ? (1 - w) * a : a;
+                else if (op->kind == PS_OP_W)
+                    cur -= w * a;
+            }
+        }
+        for (size_t i = 0; i < s->dp_n[d]; i++)
+            if (s->dp_ops[d][i].end_ns > makespan)
+                makespan = s->dp_ops[d][i].end_ns;
+        s->busy_ns[d] = busy;
+        busy_total = add_sat(busy_total, busy);
+        s->peak_memory[d] = peak;
+        if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9)
+            ok = false;
+    }
+    s->makespan_ns = makespan;
+    s->bubble_ratio =
+        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
+    s->memory_ok = ok;
+    for (int c = 0; c < s->n_channels; c++) {
+        s->channels[c].busy_ns = 0;
+        s->channels[c].n_transfers = 0;
+    }
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        if (x->channel >= 0 && x->channel < s->n_channels) {
+            s->channels[x->channel].busy_ns =
+                add_sat(s->channels[x->channel].busy_ns, x->end_ns - x->start_ns);
+            s->channels[x->channel].n_transfers++;
+        }
+    }
+    s->lower_bound_ns = ps_lower_bound_ns(sc);
+    if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
+        memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
+}
+
+void sim_engine_metrics(struct sim *m)
+{
+    struct ps_schedule *s = m->s;
+    const struct ps_scenario *sc = s->sc;
+    int64_t makespan = 0, busy_total = 0;
+    bool ok = true;
+    for (int d = 0; d < s->n_stages; d++) {
+        if (m->free_at[d] > makespan)
+            makespan = m->free_at[d];
+        for (size_t i = 0; i < s->dp_n[d]; i++)
+            if (s->dp_ops[d][i].end_ns > makespan)
+                makespan = s->dp_ops[d][i].end_ns;
+        s->busy_ns[d] = m->busy[d];
+        busy_total = add_sat(busy_total, m->busy[d]);
+        s->peak_memory[d] = m->peak[d];
+        if (sc->has_memory_limit && m->peak[d] > sc->memory_limit + 1e-9)
+            ok = false;
+    }
+    s->makespan_ns = makespan;
+    s->bubble_ratio =
+        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
+    s->memory_ok = ok;
+    /* channels: their transmission time, and how many transfers they carried */
+    for (int c = 0; c < s->n_channels; c++) {
+        s->channels[c].busy_ns = m->ch_busy_ns[c];
+        s->channels[c].n_transfers = 0;
+    }
+    for (int b = 0; b < 2 * m->SV; b++) {
+        int c = m->bch[b];
+        if (c < 0 || m->bslot[b] < 0)
+            continue;
+        if (m->btx[b] >= 0) /* every message has the same size */
+            s->channels[c].n_transfers += m->btx[b] > 0 ? m->M : 0;
+        else
+            for (int mb = 0; mb < m->M; mb++)
+                s->channels[c].n_transfers += ps_tx_ns(m->msg_mb[mb], m->bbw[b]) > 0;
+    }
+    if (m->mode & PS_SIM_TIMES_ONLY)
+        return;
+    s->lower_bound_ns = ps_lower_bound_ns(sc);
+    ps_bubble_compute_with(s, &m->L, s->bubble_ns);
+}
+
+enum ps_status ps_sim_metrics(struct ps_schedule *s)
+{
+    assert(s != NULL);
+    sim_compute_metrics(s);
+    return PS_OK;
+}
