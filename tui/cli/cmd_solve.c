@@ -37,7 +37,7 @@ const char cli_help_solve[] =
     "  --lowered              torch: the lowered form, with SEND/RECV actions in\n"
     "                         pipescope's order (replays the channel order exactly)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
-    "  --force                replace FILE even when it is read-only\n"
+    "      --force            replace FILE even when it is read-only\n"
     "\n"
     "FIGURE OPTIONS: --width PX, --title TEXT, --critical-path, --hide-channels,\n"
     "--hide-numbers, --hide-lower-bound (see below).\n"
