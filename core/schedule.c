@@ -114,6 +114,32 @@ bool ps_schedule_has_w(const struct ps_schedule *s, int stage)
     return s->split_backward && ps_scenario_stage_compute(s->sc, stage).weight_ms > 0;
 }
 
+double ps_schedule_order_peak(const struct ps_schedule *s, double *peak)
+{
+    double w = s->sc->weight_share, most = 0;
+    for (int d = 0; d < s->n_stages; d++) {
+        bool has_w = ps_schedule_has_w(s, d);
+        double cur = 0, top = 0;
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
+                continue;
+            double a = ps_scenario_memory_scale(s->sc, op->microbatch) / s->chunks;
+            if (op->kind == PS_OP_F && op->part == 0 && (cur += a) > top)
+                top = cur;
+            if (op->part == op->parts - 1 && op->kind == PS_OP_B)
+                cur -= has_w ? (1 - w) * a : a;
+            else if (op->part == op->parts - 1 && op->kind == PS_OP_W)
+                cur -= w * a;
+        }
+        if (peak != NULL)
+            peak[d] = top;
+        if (top > most)
+            most = top;
+    }
+    return most;
+}
+
 size_t ps_schedule_n_ops(const struct ps_schedule *s)
 {
     size_t n = 0;
@@ -509,4 +535,14 @@ enum ps_status ps_schedule_precheck(const struct ps_schedule *s, struct ps_diag 
     if (n_missing != NULL)
         *n_missing = missing;
     return named ? PS_EINVAL : PS_OK;
+}
+
+void ps_op_describe(const struct ps_op *op, char *buf, size_t size)
+{
+    if (op->parts > 1)
+        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
+                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
+    else
+        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
+                 (int)op->microbatch, op->chunk);
 }

@@ -181,6 +181,12 @@ bool ps_schedule_has_r(const struct ps_schedule *s, int stage, int microbatch);
  * pushing W: pushing W where it is false returns PS_EINVAL. */
 bool ps_schedule_has_w(const struct ps_schedule *s, int stage);
 
+/* The peak activation memory of each device's order (SPEC 5: F allocates at the start of
+ * its first part, B and W free at the end of their last part), which does not depend on the
+ * times, since a device runs its ops one after another: fills peak[d] for every device
+ * (peak may be NULL) and returns the largest. The simulator's metrics give the same. */
+double ps_schedule_order_peak(const struct ps_schedule *s, double *peak);
+
 /* Number of ops (parts) across all devices. */
 size_t ps_schedule_n_ops(const struct ps_schedule *s);
 
@@ -219,6 +225,10 @@ enum ps_status ps_schedule_enable_ranks(struct ps_schedule *s);
 
 /* Sets a solver parameter to report in s->solver.params (replaces an existing key). */
 void ps_schedule_set_param(struct ps_schedule *s, const char *key, const char *value);
+
+/* An op for messages: "F of microbatch 3 (chunk 0)", "B of microbatch 3 (chunk 1, part 2 of
+ * 4)". */
+void ps_op_describe(const struct ps_op *op, char *buf, size_t size);
 
 /* Human-readable name of a channel, e.g. "east->west" or "stage 2->3". */
 void ps_channel_name(const struct ps_schedule *s, int channel, char *buf, size_t size);

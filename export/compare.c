@@ -214,7 +214,7 @@ static void cell(const struct ps_compare_row *r, const struct col *c, char *v, b
     }
 }
 
-static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
+enum ps_status ps_csv_field(struct ps_buf *out, const char *text, bool last)
 {
     enum ps_status st;
     /* a CSV file is often looked at with cat: names keep no control characters */
@@ -246,13 +246,13 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
     make_layout(rows, n, L);
     enum ps_status st = PS_OK;
     for (int c = 0; c < L->n && st == PS_OK; c++)
-        st = csv_field(out, L->cols[c].name, c + 1 == L->n);
+        st = ps_csv_field(out, L->cols[c].name, c + 1 == L->n);
     for (size_t i = 0; i < n && st == PS_OK; i++)
         for (int c = 0; c < L->n && st == PS_OK; c++) {
             char v[160];
             bool quoted;
             cell(&rows[i], &L->cols[c], v, &quoted);
-            st = csv_field(out, v, c + 1 == L->n);
+            st = ps_csv_field(out, v, c + 1 == L->n);
         }
     free(L);
     return st;

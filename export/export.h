@@ -139,6 +139,36 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out);
 
+/* One point of a layout search (pipescope search, docs/cli.md): the layout, what it needs,
+ * and its best schedule within memory, or why it is infeasible. */
+struct ps_search_row {
+    int pp, tp, dp, mbs, seq;
+    int dcs, pipeline_dcs; /* the cluster's DCs; those one pipeline spans */
+    char dn[16];           /* the extra warm-up asked for ("" when not an axis) */
+    int microbatches;      /* per replica */
+    int gpus_per_dc;       /* GPUs the busiest DC needs */
+    long gpus;             /* tp x pp x dp */
+    bool feasible;
+    char why[200]; /* when infeasible: "out of HBM: ...", "too few GPUs: ...", ... */
+    char schedule[PS_SCHED_NAME_MAX];
+    double makespan_ms;  /* one iteration; NAN when infeasible */
+    double tokens_per_s; /* tokens per iteration / makespan */
+    double bubble_ratio, peak_memory;
+    bool has_memory_limit;
+    double memory_limit; /* activation units the HBM leaves */
+    double static_gb;    /* model states per GPU */
+    double dp_ms;        /* the data-parallel collective, 0 when none */
+    bool best;           /* the most tokens per second of the feasible points */
+};
+
+/* The search's rows as CSV, JSON (one object per point) or an aligned table (the best
+ * marked, infeasible points with their reason). Return PS_ENOMEM. */
+enum ps_status ps_export_search_csv(const struct ps_search_row *rows, size_t n, struct ps_buf *out);
+enum ps_status ps_export_search_json(const struct ps_search_row *rows, size_t n,
+                                     struct ps_buf *out);
+enum ps_status ps_export_search_table(const struct ps_search_row *rows, size_t n,
+                                      struct ps_buf *out);
+
 /* A sweep shard's header (docs/formats.md, "Sweep shards"): which share of which sweep. */
 struct ps_sweep_shard {
     char sweep[17]; /* the whole sweep's fingerprint (hex): shards of one sweep share it */
@@ -165,6 +195,38 @@ enum ps_status ps_import_sweep_shard(const char *text, size_t len, struct ps_swe
 /* Readable summary of one schedule and an ASCII Gantt chart `width` columns wide: one
  * row per device, DC boundaries marked. */
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
+
+/* ---- The workload panel (export/workload.c) ---- */
+
+#define PS_WL_PANEL_STAGES 64
+
+/* One variant of a workload's comparison (docs/formats.md, "Workload panel"): a
+ * granularity and a checkpoint policy, planned and run as 1F1B. */
+struct ps_wl_panel_row {
+    char scenario[128];
+    char variant[32]; /* "elastic", "w/o wbc", ... or "elastic+adaptive" */
+    char granularity[16], checkpoint[16];
+    bool fits;                    /* a plan fits the memory */
+    char why[320];                /* when not: the stages and their need */
+    double iteration_ms, vs_best; /* NAN when it does not fit; vs_best: 0.05 = 5 % slower */
+    double bubble_ratio, recompute_share;
+    int n_stages; /* peak_gb holds min(n_stages, PS_WL_PANEL_STAGES) */
+    double peak_gb[PS_WL_PANEL_STAGES];
+    double limit_gb;
+    int pipelines, chunks, slices;
+    bool best; /* the fastest that fits (ties share it) */
+};
+
+/* Sets vs_best and best over rows that fit. */
+void ps_wl_panel_rank(struct ps_wl_panel_row *rows, size_t n);
+
+enum ps_status ps_export_wl_panel_csv(const struct ps_wl_panel_row *rows, size_t n,
+                                      struct ps_buf *out);
+enum ps_status ps_export_wl_panel_json(const struct ps_wl_panel_row *rows, size_t n,
+                                       struct ps_buf *out);
+/* Aligned text table: the best marked with *, variants that do not fit say why. */
+enum ps_status ps_export_wl_panel_table(const struct ps_wl_panel_row *rows, size_t n,
+                                        struct ps_buf *out);
 
 /* ---- Figures and traces (export/svg.c, export/trace.c) ---- */
 

@@ -1123,9 +1123,20 @@ enum ps_status ps_scenario_from_model_ex(const struct ps_model_source *src, stru
         goto fail;
     if (c->seq > 0)
         m.seq = c->seq;
+    if (rep != NULL) { /* the layout, also for a point that turns out not to fit */
+        rep->pp = c->pp;
+        rep->tp = c->tp;
+        rep->dp = c->dp;
+        rep->mbs = c->mbs;
+        rep->seq = m.seq;
+        rep->dcs = c->dcs;
+        rep->pipeline_dcs = c->pipeline_dcs;
+    }
     int mb = 0;
     if ((rc = cluster_microbatches(c, m.seq, &mb, d)) != PS_OK)
         goto fail;
+    if (rep != NULL)
+        rep->microbatches = mb;
 
     struct ps_calc_layout lay = {
         c->tp, c->pp, c->dp, c->mbs, c->n_layers > 0 ? c->layers : NULL, c->recompute};
@@ -1173,17 +1184,8 @@ enum ps_status ps_scenario_from_model_ex(const struct ps_model_source *src, stru
         rc = ps_diag_set(d, PS_ENOMEM, "cluster", "out of memory");
         goto fail;
     }
-    if (rep != NULL) {
-        rep->pp = c->pp;
-        rep->tp = c->tp;
-        rep->dp = c->dp;
-        rep->mbs = c->mbs;
-        rep->seq = m.seq;
-        rep->microbatches = mb;
-        rep->dcs = c->dcs;
-        rep->pipeline_dcs = c->pipeline_dcs;
+    if (rep != NULL)
         rep->tokens = (double)mb * c->mbs * m.seq * c->dp;
-    }
     rc = ps_scenario_validate(sc, d);
     if (rc != PS_OK)
         goto fail;

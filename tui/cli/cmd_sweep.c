@@ -46,6 +46,7 @@ const char cli_help_sweep[] =
     "                         run would have, in --format\n"
     "  -f, --format FORMAT    csv (default), json or table\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n"
     "\n"
     "Every point is built before any schedule runs: an invalid point fails the sweep\n"
     "(naming the point) and writes nothing.\n";

@@ -147,12 +147,14 @@ int cli_cmd_solve(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_compare(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_merge(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_search(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_validate(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_replay(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_presets(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_schedules(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_scenario(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_cluster(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_workload(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_help(const struct cli_env *env, int argc, char **argv);
 
 extern const char cli_help_tui[];
@@ -160,12 +162,14 @@ extern const char cli_help_solve[];
 extern const char cli_help_compare[];
 extern const char cli_help_sweep[];
 extern const char cli_help_merge[];
+extern const char cli_help_search[];
 extern const char cli_help_validate[];
 extern const char cli_help_replay[];
 extern const char cli_help_presets[];
 extern const char cli_help_schedules[];
 extern const char cli_help_scenario[];
 extern const char cli_help_cluster[];
+extern const char cli_help_workload[];
 extern const char cli_help_help[];
 
 #endif

@@ -20,6 +20,8 @@ static const struct cli_command commands[] = {
      cli_help_sweep, cli_cmd_sweep},
     {"merge", "join the shards of a sweep (sweep --shard I/N) into the sweep's file",
      cli_help_merge, cli_cmd_merge},
+    {"search", "the layouts of a model on a cluster: the best within memory, why the rest fail",
+     cli_help_search, cli_cmd_search},
     {"validate", "re-check a schedule file against the model", cli_help_validate, cli_cmd_validate},
     {"replay", "re-simulate a schedule file's orders and compare the times", cli_help_replay,
      cli_cmd_replay},
@@ -29,12 +31,15 @@ static const struct cli_command commands[] = {
     {"scenario", "print the resolved scenario as JSON", cli_help_scenario, cli_cmd_scenario},
     {"cluster", "plan a queue of jobs over regions: policies, JCT and electricity cost",
      cli_help_cluster, cli_cmd_cluster},
+    {"workload", "variable-length sequences: lengths, the plan, chunks; --compare the panel",
+     cli_help_workload, cli_cmd_workload},
     {"help", "help on a command", cli_help_help, cli_cmd_help},
 };
 
 static bool is_scenario_option(const char *arg)
 {
-    static const char *const names[] = {"--scenario", "--preset", "--model", "--cluster", "--set"};
+    static const char *const names[] = {"--scenario", "--preset", "--model",
+                                        "--cluster",  "--set",    "--workload"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         size_t n = strlen(names[i]);
         if (strncmp(arg, names[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
