@@ -509,6 +509,16 @@ static void test_gantt_cursor_zoom(void **state)
     tui_app_fini(&app);
 }
 
+/* Whether the n bytes at buf hold text (binary files may hold NULs). */
+static bool has_bytes(const char *buf, size_t n, const char *text)
+{
+    size_t k = strlen(text);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(buf + i, text, k) == 0)
+            return true;
+    return false;
+}
+
 static void test_export_and_files(void **state)
 {
     (void)state;
@@ -618,12 +628,65 @@ static void test_export_and_files(void **state)
     assert_int_equal(app.msg_level, TUI_MSG_OK);
     assert_int_equal(access(path, R_OK), 0);
 
+    /* The comparison as a paper's tables: the name's ending decides. */
+    static const char *const tables[] = {"cmp.tex", "cmp.md", "cmp.txt", "cmp.JSON"};
+    static const char *const table_marks[] = {"\\toprule", "| ", "makespan", "\"scenario_hash\""};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, tables[i]);
+        key(&app, 'E');
+        clear_prompt(&app);
+        type(&app, path);
+        key(&app, TUI_KEY_ENTER);
+        assert_int_equal(app.msg_level, TUI_MSG_OK);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        if (strstr(buf, table_marks[i]) == NULL)
+            fail_msg("%s lacks %s:\n%s", tables[i], table_marks[i], buf);
+    }
+
+    /* What is on screen: the A/B pair with its critical path, as a figure (SVG, PDF,
+     * PNG: one drawing), a trace and a pair of comparison rows; the message says where. */
+    key(&app, 'v');
+    assert_true(app.split_b >= 0);
+    key(&app, 'x');
+    assert_true(app.show_crit);
+    static const char *const views[] = {"ab.svg",        "ab.pdf", "ab.png",
+                                        "ab.trace.json", "ab.csv", "ab.txt"};
+    static const char *const view_marks[] = {"critical path", "%PDF",          "PNG",
+                                             "otherData",     "scenario_hash", "makespan"};
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, views[i]);
+        key(&app, 'e');
+        assert_non_null(strstr(app.prompt_label, "A/B"));
+        clear_prompt(&app);
+        type(&app, path);
+        key(&app, TUI_KEY_ENTER);
+        if (app.msg_level != TUI_MSG_OK)
+            fail_msg("%s: %s", views[i], app.msg);
+        assert_non_null(strstr(app.msg, path));
+        assert_non_null(strstr(app.msg, " vs "));
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        static char whole[1 << 22];
+        n = fread(whole, 1, sizeof(whole), f);
+        fclose(f);
+        assert_true(n > 100);
+        if (!has_bytes(whole, n, view_marks[i]))
+            fail_msg("%s lacks %s", views[i], view_marks[i]);
+    }
+    key(&app, 'x');
+    key(&app, TUI_KEY_ESC); /* the split closes */
+
     /* A bad extension and a missing folder are refused with a reason. */
     key(&app, 'e');
     clear_prompt(&app);
-    type(&app, "out.txt");
+    type(&app, "out.xyz");
     key(&app, TUI_KEY_ENTER);
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_non_null(strstr(app.msg, ".pdf"));
     key(&app, 'e');
     clear_prompt(&app);
     type(&app, "/nonexistent-dir/x.json");

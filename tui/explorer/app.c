@@ -9,6 +9,7 @@
 
 #include "core/units.h"
 #include "tui/explorer/cluster.h"
+#include "tui/explorer/files.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
@@ -134,13 +135,24 @@ static void file_prompt(struct tui_app *app, enum tui_action a)
 {
     char def[160];
     switch (a) {
-    case TUI_A_EXPORT:
-        snprintf(def, sizeof(def), "pipescope-%s.json", app->res[app->shown].sv->name);
-        tui_prompt_open(app, TUI_PROMPT_EXPORT, "Export schedule to (.json/.csv):", def);
+    case TUI_A_EXPORT: {
+        /* What is on screen: A, or the A/B pair; the name's ending picks the format. */
+        const struct ps_schedule *s[2];
+        size_t n;
+        tui_files_view(app, s, &n);
+        if (n == 2)
+            snprintf(def, sizeof(def), "pipescope-%s-vs-%s.svg", s[0]->name, s[1]->name);
+        else
+            snprintf(def, sizeof(def), "pipescope-%s.json", app->res[app->shown].sv->name);
+        tui_prompt_open(app, TUI_PROMPT_EXPORT,
+                        n == 2 ? "Export A/B (.json .csv .svg .pdf .png .trace.json .txt):"
+                               : "Export (.json .csv .svg .pdf .png .trace.json .txt):",
+                        def);
         return;
+    }
     case TUI_A_EXPORT_CMP:
         tui_prompt_open(app, TUI_PROMPT_EXPORT_CMP,
-                        "Export comparison to (.csv/.json):", "pipescope-compare.csv");
+                        "Export comparison (.csv .json .tex .md .txt):", "pipescope-compare.csv");
         return;
     case TUI_A_OPEN:
         tui_prompt_open(app, TUI_PROMPT_OPEN, "Open scenario file:", "");

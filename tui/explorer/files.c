@@ -8,17 +8,12 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export/export.h"
 #include "presets/presets.h"
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/results.h"
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
 
 /* The safe write (core/io/file.h): a regular file replaced whole with its mode kept, a
  * read-only one refused, a device or FIFO written to (a FIFO without a reader is an error,
@@ -33,7 +28,13 @@ void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, co
         tui_message(app, TUI_MSG_ERR, "could not write %s: %s", what, buf);
         return;
     }
-    tui_message(app, TUI_MSG_OK, "wrote %s to %s (%zu bytes)", what, path, b->len);
+    /* Where, in full: the explorer may have been started anywhere. */
+    char cwd[4096];
+    bool rel = path[0] != '/' && getcwd(cwd, sizeof cwd) != NULL;
+    if (rel && strncmp(path, "./", 2) == 0)
+        path += 2;
+    tui_message(app, TUI_MSG_OK, "wrote %s to %s%s%s (%zu bytes)", what, rel ? cwd : "",
+                rel ? "/" : "", path, b->len);
 }
 
 /* True when path is an existing file the user has not agreed to replace yet: asks
@@ -67,7 +68,7 @@ void tui_files_confirm(struct tui_app *app, const char *answer)
     snprintf(path, sizeof(path), "%s", app->confirm_path);
     app->confirmed = true;
     if (app->confirm_kind == TUI_PROMPT_EXPORT)
-        tui_files_export_schedule(app, path);
+        tui_files_export_view(app, path);
     else if (app->confirm_kind == TUI_PROMPT_EXPORT_CMP)
         tui_files_export_compare(app, path);
     else if (app->confirm_kind == TUI_PROMPT_CLUSTER_EXPORT ||
@@ -80,39 +81,101 @@ void tui_files_confirm(struct tui_app *app, const char *answer)
     app->confirmed = false;
 }
 
-void tui_files_export_schedule(struct tui_app *app, const char *path)
+bool tui_files_format(struct tui_app *app, const char *path, const enum ps_format *allowed,
+                      const char *what, enum ps_format *fmt)
 {
-    const struct ps_schedule *s = tui_shown(app);
-    if (s == NULL) {
+    *fmt = ps_format_of_path(path);
+    char list[160] = "";
+    size_t used = 0;
+    for (size_t i = 0; allowed[i] != PS_FMT_NONE; i++) {
+        if (allowed[i] == *fmt)
+            return true;
+        const struct ps_format_def *fd = ps_format_def(allowed[i]);
+        int k = snprintf(list + used, sizeof list - used, "%s%s", i ? " " : "", fd ? fd->ext : "");
+        if (k > 0 && (size_t)k < sizeof list - used)
+            used += (size_t)k;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (*fmt == PS_FMT_NONE)
+        tui_message(app, TUI_MSG_ERR, "refused: %s: the name has no ending; %s go to %s", base,
+                    what, list);
+    else
+        tui_message(app, TUI_MSG_ERR,
+                    "refused: %s: %s are written as %s (the name's ending "
+                    "decides)",
+                    base, what, list);
+    return false;
+}
+
+void tui_files_view(const struct tui_app *app, const struct ps_schedule **s, size_t *n)
+{
+    *n = 0;
+    const struct ps_schedule *a = tui_shown(app);
+    if (a == NULL)
+        return;
+    s[(*n)++] = a;
+    if (app->split_b >= 0 && (size_t)app->split_b < app->n_res && app->split_b != app->shown &&
+        app->res[app->split_b].sched != NULL)
+        s[(*n)++] = app->res[app->split_b].sched;
+}
+
+void tui_files_export_view(struct tui_app *app, const char *path)
+{
+    const struct ps_schedule *s[2];
+    size_t n;
+    tui_files_view(app, s, &n);
+    if (n == 0) {
         const struct tui_result *r = &app->res[app->shown];
         tui_message(app, TUI_MSG_ERR, "nothing to export: %s %s", r->sv->name,
                     r->pending ? "is updating; try again in a moment" : "has no schedule");
         return;
     }
-    bool csv = ends_with(path, ".csv");
-    if (!csv && !ends_with(path, ".json")) {
-        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .json or .csv");
+    static const enum ps_format allowed[] = {PS_FMT_JSON, PS_FMT_CSV,   PS_FMT_SVG,  PS_FMT_PDF,
+                                             PS_FMT_PNG,  PS_FMT_TRACE, PS_FMT_TEXT, PS_FMT_NONE};
+    enum ps_format fmt;
+    if (!tui_files_format(app, path, allowed, "the view's files", &fmt))
         return;
-    }
     if (tui_files_ask_first(app, TUI_PROMPT_EXPORT, path))
         return;
+    /* What is on screen: A (and B in the split), the critical path when it is lit, the
+     * channel rows when they show. */
+    struct ps_view_options vo = {.text_width = 100, .unicode = app->unicode};
+    vo.fig.critical_path = app->show_crit;
+    vo.fig.hide_channels = !app->show_channels;
     struct ps_buf b;
     ps_buf_init(&b);
-    enum ps_status st = csv ? ps_export_schedule_csv(s, &b) : ps_export_schedule_json(s, &b);
-    if (st != PS_OK)
-        tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
-    else
-        tui_files_write(app, path, &b, csv ? "the schedule (CSV)" : "the schedule (JSON)");
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    enum ps_status st = ps_export_view(s, n, fmt, &vo, &b, &d);
+    char what[300];
+    const struct ps_format_def *fd = ps_format_def(fmt);
+    int k = n == 2 ? snprintf(what, sizeof what, "A/B %s vs %s", s[0]->name, s[1]->name)
+                   : snprintf(what, sizeof what, "%s", s[0]->name);
+    bool figure = fmt == PS_FMT_SVG || fmt == PS_FMT_PDF || fmt == PS_FMT_PNG;
+    if (k > 0 && (size_t)k < sizeof what)
+        snprintf(what + k, sizeof what - (size_t)k, "%s (%s)",
+                 figure && vo.fig.critical_path ? " with its critical path" : "",
+                 fd ? fd->name : "?");
+    if (st != PS_OK) {
+        char buf[400];
+        if (d.msg[0])
+            ps_diag_format(&d, NULL, buf, sizeof buf);
+        else
+            snprintf(buf, sizeof buf, "%s", ps_status_str(st));
+        tui_message(app, TUI_MSG_ERR, "could not export %s: %s", what, buf);
+    } else
+        tui_files_write(app, path, &b, what);
     ps_buf_fini(&b);
 }
 
 void tui_files_export_compare(struct tui_app *app, const char *path)
 {
-    bool csv = ends_with(path, ".csv");
-    if (!csv && !ends_with(path, ".json")) {
-        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .csv or .json");
+    static const enum ps_format allowed[] = {PS_FMT_CSV,      PS_FMT_JSON, PS_FMT_LATEX,
+                                             PS_FMT_MARKDOWN, PS_FMT_TEXT, PS_FMT_NONE};
+    enum ps_format fmt;
+    if (!tui_files_format(app, path, allowed, "comparisons", &fmt))
         return;
-    }
     if (tui_files_ask_first(app, TUI_PROMPT_EXPORT_CMP, path))
         return;
     struct ps_compare_row rows[TUI_MAX_SOLVERS];
@@ -122,12 +185,31 @@ void tui_files_export_compare(struct tui_app *app, const char *path)
             ps_compare_row_from(&rows[n++], app->res[i].sched);
     struct ps_buf b;
     ps_buf_init(&b);
-    enum ps_status st =
-        csv ? ps_export_compare_csv(rows, n, &b) : ps_export_compare_json(rows, n, &b);
+    enum ps_status st;
+    switch (fmt) {
+    case PS_FMT_CSV:
+        st = ps_export_compare_csv(rows, n, &b);
+        break;
+    case PS_FMT_JSON:
+        st = ps_export_compare_json(rows, n, &b);
+        break;
+    case PS_FMT_LATEX:
+        st = ps_export_compare_latex(rows, n, &b);
+        break;
+    case PS_FMT_MARKDOWN:
+        st = ps_export_compare_markdown(rows, n, &b);
+        break;
+    default:
+        st = ps_export_compare_table(rows, n, &b);
+        break;
+    }
+    char what[96];
+    const struct ps_format_def *fd = ps_format_def(fmt);
+    snprintf(what, sizeof what, "the comparison of %zu schedules (%s)", n, fd ? fd->name : "?");
     if (st != PS_OK)
-        tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
+        tui_message(app, TUI_MSG_ERR, "could not export %s: %s", what, ps_status_str(st));
     else
-        tui_files_write(app, path, &b, csv ? "the comparison (CSV)" : "the comparison (JSON)");
+        tui_files_write(app, path, &b, what);
     ps_buf_fini(&b);
 }
 

@@ -7,10 +7,23 @@
 #include "export/export.h"
 #include "tui/explorer/state.h"
 
-/* The shown schedule to path (.json or .csv). */
-void tui_files_export_schedule(struct tui_app *app, const char *path);
+/* The schedules on screen: A, and B when the split view shows one; *n is 0, 1 or 2. */
+void tui_files_view(const struct tui_app *app, const struct ps_schedule **s, size_t *n);
 
-/* The comparison of every computed schedule to path (.csv or .json). */
+/* What is on screen to path, in the format its name says (the command line's rule): the
+ * shown schedule or the A/B pair as a schedule file (.json, .csv; a pair: its comparison
+ * rows), a figure (.svg, .pdf, .png) with the critical path when it is lit and the channel
+ * rows when they show, a trace (.trace.json) or text (.txt). */
+void tui_files_export_view(struct tui_app *app, const char *path);
+
+/* The format of an export's file name by the one rule (ps_format_of_path): true when it is
+ * one of allowed (a list ending in PS_FMT_NONE); else false, with a refusal on the status
+ * line that lists the endings allowed for what ("the view's files"). */
+bool tui_files_format(struct tui_app *app, const char *path, const enum ps_format *allowed,
+                      const char *what, enum ps_format *fmt);
+
+/* The comparison of every computed schedule to path: .csv, .json, .tex (booktabs), .md or
+ * .txt (the text table). */
 void tui_files_export_compare(struct tui_app *app, const char *path);
 
 /* A scenario file replaces the scenario (the old one stays when it fails). */

@@ -66,8 +66,10 @@ static const struct tui_binding bindings[] = {
     {'.', TUI_A_SCROLL_RIGHT, 0, N, NULL, NULL},
     {'x', TUI_A_CRIT, 0, N, "x", "highlight the critical path"},
     {'c', TUI_A_CHANNELS, 0, N, "c", "show / hide the inter-DC channel rows"},
-    {'e', TUI_A_EXPORT, 0, N, "e", "export the shown schedule (.json or .csv)"},
-    {'E', TUI_A_EXPORT_CMP, 0, N, "E", "export the comparison table (.csv or .json)"},
+    {'e', TUI_A_EXPORT, 0, N, "e",
+     "export what is shown: A or A/B, critical path (.json .csv .svg .pdf .png "
+     ".trace.json .txt)"},
+    {'E', TUI_A_EXPORT_CMP, 0, N, "E", "export the comparison table (.csv .json .tex .md .txt)"},
     {'o', TUI_A_OPEN, 0, N, "o", "open a scenario file"},
     {'p', TUI_A_PICK_PRESET, 0, N, "p", "preset picker"},
     {'w', TUI_A_SAVE, 0, N, "w", "save the edited scenario"},

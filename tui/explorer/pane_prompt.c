@@ -53,7 +53,7 @@ static void accept_prompt(struct tui_app *app)
         break;
     }
     case TUI_PROMPT_EXPORT:
-        tui_files_export_schedule(app, t);
+        tui_files_export_view(app, t);
         break;
     case TUI_PROMPT_EXPORT_CMP:
         tui_files_export_compare(app, t);
