@@ -22,6 +22,7 @@
 #include "tui/explorer/keys.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/render.h"
+#include "tui/explorer/undo.h"
 #include "tui/explorer/canvas.h"
 
 #define MAX_FIELDS 1024 /* more than the test scenarios have */
@@ -726,12 +727,120 @@ static void test_export_and_files(void **state)
     key(&app, TUI_KEY_ESC);
     assert_int_equal(app.mode, TUI_MODE_NORMAL);
     tui_app_fini(&app);
-    static const char *const files[] = {"s.json", "s.csv", "cmp.csv", "sc.json"};
+    static const char *const files[] = {
+        "s.json", "s.csv",  "cmp.csv", "sc.json", "cmp.tex",       "cmp.md", "cmp.txt",
+        "cmp.JSON", "ab.svg", "ab.pdf",  "ab.png",  "ab.trace.json", "ab.csv", "ab.txt"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);
     }
     rmdir(dir);
+}
+
+/* u and U walk the scenario's edits back and forth, provenance and all; a refused edit
+ * leaves no step; loading a preset over unsaved edits asks first and can be undone; w saves
+ * under the file's name; q asks before losing edits. */
+static void test_undo_save_discard(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 120, 40);
+    assert_false(tui_unsaved(&app));
+    assert_int_equal(key(&app, 'q'), TUI_QUIT); /* nothing to lose */
+    int m = app.sc.n_microbatches;
+    select_path(&app, "microbatches");
+    key(&app, '+');
+    key(&app, '+');
+    assert_int_equal(app.sc.n_microbatches, m + 2);
+    assert_string_equal(app.sc.name, "default (edited)");
+    assert_true(tui_unsaved(&app));
+    key(&app, 'u');
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_non_null(strstr(app.msg, "undone: microbatches="));
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    key(&app, 'u');
+    assert_int_equal(app.sc.n_microbatches, m);
+    assert_string_equal(app.sc.name, "default");
+    assert_null(app.sc.edits);
+    assert_false(tui_unsaved(&app));
+    key(&app, 'u');
+    assert_non_null(strstr(app.msg, "nothing to undo"));
+    key(&app, 'U');
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    assert_non_null(strstr(app.msg, "redone: microbatches="));
+    assert_string_equal(app.sc.name, "default (edited)");
+    /* A refused value leaves nothing to undo. */
+    int depth = tui_undo_depth(&app);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "lots");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_int_equal(tui_undo_depth(&app), depth);
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+
+    /* A preset over unsaved edits: asked; n keeps them, y loads, u comes back. */
+    key(&app, 'p');
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_DISCARD);
+    assert_non_null(strstr(app.prompt_label, "Lose them and load the preset?"));
+    type(&app, "n");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    key(&app, 'p');
+    key(&app, TUI_KEY_ENTER);
+    type(&app, "y");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_false(tui_unsaved(&app));
+    assert_non_null(app.sc.origin);
+    assert_non_null(strstr(app.sc.origin, "preset "));
+    key(&app, 'u');
+    assert_non_null(strstr(app.msg, "undone: loading preset "));
+    assert_non_null(strstr(app.msg, "back to default (edited)"));
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    assert_string_equal(app.sc.name, "default (edited)");
+
+    /* w offers NAME-edited.json and saves under the file's name, with what it was made
+     * from in its description; the scenario is then clean. */
+    char dir[] = "/tmp/pstui-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    key(&app, 'w');
+    assert_string_equal(app.prompt_buf, "default-edited.json");
+    char path[256];
+    snprintf(path, sizeof(path), "%s/mine.json", dir);
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_string_equal(app.sc.name, "mine");
+    assert_null(app.sc.edits);
+    assert_false(tui_unsaved(&app));
+    assert_non_null(strstr(app.sc.origin, "mine.json"));
+    struct ps_scenario back;
+    struct ps_diag d;
+    assert_int_equal(ps_scenario_load(path, &back, &d), PS_OK);
+    assert_string_equal(back.name, "mine");
+    assert_int_equal(back.n_microbatches, m + 1);
+    assert_non_null(back.description);
+    char want[64];
+    snprintf(want, sizeof want, "Made from preset default with: --set microbatches=%d", m + 1);
+    if (strstr(back.description, want) == NULL)
+        fail_msg("description: %s", back.description);
+    ps_scenario_fini(&back);
+    unlink(path);
+    rmdir(dir);
+
+    /* q over unsaved edits asks; y quits. */
+    key(&app, '-');
+    assert_true(tui_unsaved(&app));
+    assert_int_equal(key(&app, 'q'), TUI_REDRAW);
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_DISCARD);
+    assert_non_null(strstr(app.prompt_label, "Lose them and quit?"));
+    type(&app, "y");
+    assert_int_equal(key(&app, TUI_KEY_ENTER) & TUI_QUIT, TUI_QUIT);
+    tui_app_fini(&app);
 }
 
 /* Ticks the app until the background solve is done (or the deadline passes). */
@@ -1011,6 +1120,7 @@ int main(void)
         cmocka_unit_test(test_one_resize_rule),
         cmocka_unit_test(test_gantt_cursor_zoom),
         cmocka_unit_test(test_export_and_files),
+        cmocka_unit_test(test_undo_save_discard),
         cmocka_unit_test(test_background_solve_and_cancel),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_help_and_quit),

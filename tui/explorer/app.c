@@ -5,6 +5,7 @@
 #include "tui/explorer/app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/units.h"
@@ -14,6 +15,7 @@
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/undo.h"
 #include "tui/explorer/view.h"
 
 /* The panes that set up state, in order (the table's selection follows the shown
@@ -58,6 +60,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
     app->worker = tui_worker_new();
     if (app->worker == NULL)
         return PS_ENOMEM;
+    tui_mark_clean(app);
     tui_results_init(app);
     for (size_t i = 0; i < sizeof(init_panes) / sizeof(init_panes[0]); i++)
         init_panes[i]->init(app);
@@ -78,6 +81,9 @@ void tui_app_fini(struct tui_app *app)
     tui_cluster_free(app->cluster);
     app->cluster = NULL;
     tui_results_fini(app);
+    tui_undo_fini(app);
+    free(app->clean);
+    app->clean = NULL;
     ps_scenario_fini(&app->sc);
 }
 
@@ -158,7 +164,7 @@ static void file_prompt(struct tui_app *app, enum tui_action a)
         tui_prompt_open(app, TUI_PROMPT_OPEN, "Open scenario file:", "");
         return;
     default:
-        snprintf(def, sizeof(def), "%s.json", app->sc.name[0] ? app->sc.name : "scenario");
+        tui_files_save_name(app, def, sizeof(def));
         tui_prompt_open(app, TUI_PROMPT_SAVE, "Save scenario to:", def);
         return;
     }
@@ -169,7 +175,14 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
 {
     switch (cmd->action) {
     case TUI_A_QUIT:
-        return TUI_QUIT;
+        /* Unsaved edits are asked about first. */
+        return tui_files_ask_discard(app, TUI_THEN_QUIT, NULL) ? TUI_REDRAW : TUI_QUIT;
+    case TUI_A_UNDO:
+        tui_undo(app);
+        break;
+    case TUI_A_REDO:
+        tui_redo(app);
+        break;
     case TUI_A_HELP:
         app->mode = TUI_MODE_HELP;
         app->help_scroll = 0;

@@ -75,7 +75,9 @@ enum tui_action {
     TUI_A_SCROLL_RIGHT,
     TUI_A_REDRAW,
     TUI_A_CLUSTER, /* the cluster screen and back */
-    TUI_A_TEXT,    /* arg: code point typed into a prompt */
+    TUI_A_UNDO,    /* the scenario before the latest edit */
+    TUI_A_REDO,
+    TUI_A_TEXT, /* arg: code point typed into a prompt */
     TUI_A_BACKSPACE,
     TUI_A_MOUSE,
     TUI_A_RESIZE,

@@ -8,17 +8,19 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "export/export.h"
 #include "presets/presets.h"
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/undo.h"
 
 /* The safe write (core/io/file.h): a regular file replaced whole with its mode kept, a
  * read-only one refused, a device or FIFO written to (a FIFO without a reader is an error,
  * not a frozen screen). */
-void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
+bool tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what)
 {
     struct ps_diag d;
     ps_diag_clear(&d);
@@ -26,7 +28,7 @@ void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, co
         char buf[400];
         ps_diag_format(&d, NULL, buf, sizeof(buf));
         tui_message(app, TUI_MSG_ERR, "could not write %s: %s", what, buf);
-        return;
+        return false;
     }
     /* Where, in full: the explorer may have been started anywhere. */
     char cwd[4096];
@@ -35,6 +37,7 @@ void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, co
         path += 2;
     tui_message(app, TUI_MSG_OK, "wrote %s to %s%s%s (%zu bytes)", what, rel ? cwd : "",
                 rel ? "/" : "", path, b->len);
+    return true;
 }
 
 /* True when path is an existing file the user has not agreed to replace yet: asks
@@ -213,9 +216,11 @@ void tui_files_export_compare(struct tui_app *app, const char *path)
     ps_buf_fini(&b);
 }
 
-/* Loads a new scenario into the app; the old one stays when it fails. */
+/* Loads a new scenario into the app (u brings the old one back); the old one stays when
+ * loading fails. */
 static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source)
 {
+    tui_undo_push(app);
     tui_results_drop_all(app);
     ps_scenario_fini(&app->sc);
     app->sc = *sc;
@@ -226,6 +231,7 @@ static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const 
     app->field_scroll = 0;
     app->cursor_on = false;
     app->fit = true;
+    tui_mark_clean(app);
     tui_results_recompute(app);
 }
 
@@ -234,8 +240,49 @@ void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const c
     replace_scenario(app, sc, source);
 }
 
+bool tui_files_ask_discard(struct tui_app *app, enum tui_discard_then then, const char *arg)
+{
+    if (app->discard_ok || !tui_unsaved(app)) {
+        app->discard_ok = false;
+        return false;
+    }
+    app->discard_then = then;
+    snprintf(app->discard_arg, sizeof app->discard_arg, "%s", arg ? arg : "");
+    static const char *const verbs[] = {"quit", "load the preset", "open the file"};
+    char label[96];
+    snprintf(label, sizeof label, "Unsaved edits (w saves, u undoes). Lose them and %s? (y/n)",
+             verbs[then]);
+    tui_prompt_open(app, TUI_PROMPT_DISCARD, label, "");
+    return true;
+}
+
+unsigned tui_files_discard_answer(struct tui_app *app, const char *answer)
+{
+    if (strcmp(answer, "y") != 0 && strcmp(answer, "yes") != 0 && strcmp(answer, "Y") != 0) {
+        tui_message(app, TUI_MSG_INFO, "kept the edits (w saves them)");
+        return TUI_REDRAW;
+    }
+    char arg[sizeof app->discard_arg];
+    snprintf(arg, sizeof arg, "%s", app->discard_arg);
+    app->discard_ok = true;
+    switch (app->discard_then) {
+    case TUI_THEN_QUIT:
+        return TUI_QUIT;
+    case TUI_THEN_PRESET:
+        tui_files_load_preset(app, arg);
+        break;
+    case TUI_THEN_OPEN:
+        tui_files_open(app, arg);
+        break;
+    }
+    app->discard_ok = false;
+    return TUI_REDRAW;
+}
+
 void tui_files_open(struct tui_app *app, const char *path)
 {
+    if (tui_files_ask_discard(app, TUI_THEN_OPEN, path))
+        return;
     struct ps_scenario sc;
     struct ps_diag d;
     ps_diag_clear(&d);
@@ -247,13 +294,15 @@ void tui_files_open(struct tui_app *app, const char *path)
         return;
     }
     replace_scenario(app, &sc, path);
-    tui_message(app, TUI_MSG_OK, "opened %s: %d stages, %d microbatches, %d DC%s", path,
+    tui_message(app, TUI_MSG_OK, "opened %s: %d stages, %d microbatches, %d DC%s (u: back)", path,
                 app->sc.n_stages, app->sc.n_microbatches, app->sc.n_dcs,
                 app->sc.n_dcs == 1 ? "" : "s");
 }
 
 void tui_files_load_preset(struct tui_app *app, const char *name)
 {
+    if (tui_files_ask_discard(app, TUI_THEN_PRESET, name))
+        return;
     struct ps_scenario sc;
     struct ps_diag d;
     ps_diag_clear(&d);
@@ -267,19 +316,94 @@ void tui_files_load_preset(struct tui_app *app, const char *name)
     char src[128];
     snprintf(src, sizeof(src), "preset %s", name);
     replace_scenario(app, &sc, src);
-    tui_message(app, TUI_MSG_OK, "loaded preset %s", name);
+    tui_message(app, TUI_MSG_OK, "loaded preset %s (u: back)", name);
+}
+
+void tui_files_save_name(const struct tui_app *app, char *buf, size_t size)
+{
+    char base[sizeof app->sc.name];
+    ps_scenario_base_name(&app->sc, base, sizeof base);
+    if (base[0] == '\0')
+        snprintf(base, sizeof base, "scenario");
+    /* A file name without spaces or slashes. */
+    for (char *p = base; *p; p++)
+        if (*p == ' ' || *p == '/')
+            *p = '-';
+    snprintf(buf, size, "%s%s.json", base, app->sc.edits ? "-edited" : "");
+}
+
+/* The name a scenario saved to path gets: the file's name without .json. */
+static void name_of_path(const char *path, char *buf, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && strcasecmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    snprintf(buf, size, "%.*s", (int)n, base);
 }
 
 void tui_files_save(struct tui_app *app, const char *path)
 {
     if (tui_files_ask_first(app, TUI_PROMPT_SAVE, path))
         return;
-    char *json = ps_scenario_to_json(&app->sc);
+    /* Saved under a new name: the file's; an edited scenario's description says what it was
+     * made from (a scenario file holds no other provenance). */
+    struct ps_scenario out;
+    if (ps_scenario_copy(&out, &app->sc) != PS_OK) {
+        ps_scenario_fini(&out);
+        tui_message(app, TUI_MSG_ERR, "save failed: out of memory");
+        return;
+    }
+    name_of_path(path, out.name, sizeof out.name);
+    if (out.name[0] == '\0')
+        ps_scenario_base_name(&app->sc, out.name, sizeof out.name);
+    if (app->sc.edits != NULL) {
+        const char *old = app->sc.description ? app->sc.description : "";
+        size_t size = strlen(old) + strlen(app->sc.edits) + 600;
+        char *desc = malloc(size);
+        if (desc != NULL) {
+            int k = snprintf(desc, size, "%s%sMade from %s with:", old, *old ? "\n" : "",
+                             app->sc.origin ? app->sc.origin : "a scenario");
+            for (const char *p = app->sc.edits; *p && k > 0 && (size_t)k < size;) {
+                size_t l = strcspn(p, "\n");
+                k += snprintf(desc + k, size - (size_t)k, " --set %.*s", (int)l, p);
+                p += l + (p[l] == '\n');
+            }
+            free(out.description);
+            out.description = desc;
+        }
+    }
+    char *json = ps_scenario_to_json(&out);
     if (json == NULL) {
+        ps_scenario_fini(&out);
         tui_message(app, TUI_MSG_ERR, "save failed: out of memory");
         return;
     }
     struct ps_buf b = {.data = json, .len = strlen(json), .cap = strlen(json) + 1};
-    tui_files_write(app, path, &b, "the scenario");
+    bool wrote = tui_files_write(app, path, &b, "the scenario");
     free(json);
+    if (!wrote) {
+        ps_scenario_fini(&out);
+        return;
+    }
+    /* The scenario on screen is now the file: its name, and no unsaved edits. */
+    char origin[sizeof app->discard_arg + 8];
+    snprintf(origin, sizeof origin, "file %.*s", (int)sizeof app->discard_arg, path);
+    if (ps_scenario_set_origin(&out, origin) == PS_OK) {
+        /* The schedules point at app->sc: the name moves in, the model is the same. */
+        snprintf(app->sc.name, sizeof app->sc.name, "%s", out.name);
+        char *t = app->sc.description;
+        app->sc.description = out.description;
+        out.description = t;
+        t = app->sc.origin;
+        app->sc.origin = out.origin;
+        out.origin = t;
+        t = app->sc.edits;
+        app->sc.edits = out.edits;
+        out.edits = t;
+        snprintf(app->source, sizeof(app->source), "%.*s", (int)sizeof(app->source) - 1, path);
+        tui_mark_clean(app);
+    }
+    ps_scenario_fini(&out);
 }

@@ -36,7 +36,22 @@ void tui_files_load_preset(struct tui_app *app, const char *name);
  * from (the cluster screen's jobs). */
 void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source);
 
-/* The scenario as a scenario file to path. */
+/* True when the scenario has unsaved edits (sc.edits) and the user has not yet agreed to
+ * lose them: asks instead ("Lose them and quit? y/n"); the answer comes back through
+ * tui_files_discard_answer, which then does then (with arg: a preset, a file). */
+bool tui_files_ask_discard(struct tui_app *app, enum tui_discard_then then, const char *arg);
+
+/* The answer to "lose the edits?": y or yes does what waited (TUI_QUIT for quit), anything
+ * else keeps the edits. Returns TUI_REDRAW and/or TUI_QUIT. */
+unsigned tui_files_discard_answer(struct tui_app *app, const char *answer);
+
+/* The file name the save prompt offers: the scenario's name without "(edited)", and
+ * "-edited" when it has unsaved edits ("default-edited.json"). */
+void tui_files_save_name(const struct tui_app *app, char *buf, size_t size);
+
+/* The scenario as a scenario file to path, under the file's name (an edited scenario's
+ * description says what it was made from); it is then the scenario on screen's origin,
+ * with no unsaved edits. */
 void tui_files_save(struct tui_app *app, const char *path);
 
 /* The answer to "replace it? (y/n)": y or yes does the write that asked, anything else
@@ -48,7 +63,8 @@ void tui_files_confirm(struct tui_app *app, const char *answer);
  * cluster.c) through tui_files_confirm. */
 bool tui_files_ask_first(struct tui_app *app, enum tui_prompt_kind k, const char *path);
 
-/* The safe write of b to path, and what it did on the status line ("wrote WHAT to ..."). */
-void tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what);
+/* The safe write of b to path, and what it did on the status line ("wrote WHAT to ..."
+ * with the full path); false when it could not. */
+bool tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what);
 
 #endif

@@ -13,7 +13,7 @@
 #include "tui/explorer/edit.h"
 #include "tui/explorer/files.h"
 
-static void accept_prompt(struct tui_app *app)
+static unsigned accept_prompt(struct tui_app *app)
 {
     char text[sizeof(app->prompt_buf)];
     snprintf(text, sizeof(text), "%s", app->prompt_buf);
@@ -27,13 +27,15 @@ static void accept_prompt(struct tui_app *app)
         t[--n] = '\0';
     if (app->prompt_kind == TUI_PROMPT_CONFIRM) {
         tui_files_confirm(app, t);
-        return;
+        return TUI_REDRAW;
     }
+    if (app->prompt_kind == TUI_PROMPT_DISCARD)
+        return tui_files_discard_answer(app, t);
     bool value =
         app->prompt_kind == TUI_PROMPT_VALUE || app->prompt_kind == TUI_PROMPT_CLUSTER_VALUE;
     if (!value && *t == '\0') {
         tui_message(app, TUI_MSG_INFO, "cancelled: no file name");
-        return;
+        return TUI_REDRAW;
     }
     /* A file name may start with ~/ (the home folder), as in a shell. */
     char home_path[sizeof(text) + 256];
@@ -78,8 +80,10 @@ static void accept_prompt(struct tui_app *app)
         tui_cluster_save(app, t);
         break;
     case TUI_PROMPT_CONFIRM:
+    case TUI_PROMPT_DISCARD:
         break;
     }
+    return TUI_REDRAW;
 }
 
 static unsigned key(struct tui_app *app, const struct tui_cmd *cmd)
@@ -87,8 +91,7 @@ static unsigned key(struct tui_app *app, const struct tui_cmd *cmd)
     size_t len = strlen(app->prompt_buf);
     switch (cmd->action) {
     case TUI_A_ENTER:
-        accept_prompt(app);
-        return TUI_REDRAW;
+        return accept_prompt(app);
     case TUI_A_ESC:
         app->mode = TUI_MODE_NORMAL;
         tui_message(app, TUI_MSG_INFO, "cancelled");
