@@ -727,9 +727,9 @@ static void test_export_and_files(void **state)
     key(&app, TUI_KEY_ESC);
     assert_int_equal(app.mode, TUI_MODE_NORMAL);
     tui_app_fini(&app);
-    static const char *const files[] = {
-        "s.json", "s.csv",  "cmp.csv", "sc.json", "cmp.tex",       "cmp.md", "cmp.txt",
-        "cmp.JSON", "ab.svg", "ab.pdf",  "ab.png",  "ab.trace.json", "ab.csv", "ab.txt"};
+    static const char *const files[] = {"s.json", "s.csv",         "cmp.csv",  "sc.json", "cmp.tex",
+                                        "cmp.md", "cmp.txt",       "cmp.JSON", "ab.svg",  "ab.pdf",
+                                        "ab.png", "ab.trace.json", "ab.csv",   "ab.txt"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);
