@@ -843,6 +843,80 @@ static void test_undo_save_discard(void **state)
     tui_app_fini(&app);
 }
 
+/* The prompt is a line editor: the cursor moves by characters (UTF-8 whole), text goes in
+ * at the cursor, C-u C-k C-w delete as in a shell, and Up and Down walk the values typed
+ * before (file names have their own history). */
+static void test_line_editor(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 120, 40);
+    select_path(&app, "microbatches");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    assert_int_equal(app.prompt_cur, strlen(app.prompt_buf)); /* at the end */
+    key(&app, TUI_CTRL('u'));
+    assert_string_equal(app.prompt_buf, "");
+    type(&app, "24");
+    key(&app, TUI_KEY_HOME);
+    type(&app, "1");
+    assert_string_equal(app.prompt_buf, "124");
+    key(&app, TUI_KEY_RIGHT);
+    key(&app, TUI_KEY_DELETE);
+    assert_string_equal(app.prompt_buf, "12");
+    key(&app, TUI_KEY_LEFT);
+    key(&app, TUI_KEY_BACKSPACE);
+    assert_string_equal(app.prompt_buf, "2");
+    key(&app, TUI_CTRL('e'));
+    type(&app, "0");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.sc.n_microbatches, 20);
+    /* Up brings back what was typed; Down past the newest returns to the line typed. */
+    key(&app, TUI_KEY_ENTER);
+    key(&app, TUI_CTRL('u'));
+    type(&app, "3");
+    key(&app, TUI_KEY_UP);
+    assert_string_equal(app.prompt_buf, "20");
+    key(&app, TUI_KEY_UP); /* nothing older */
+    assert_string_equal(app.prompt_buf, "20");
+    key(&app, TUI_KEY_DOWN);
+    assert_string_equal(app.prompt_buf, "3");
+    key(&app, TUI_KEY_ESC);
+    /* UTF-8 is moved over and deleted whole; C-w takes a path back one folder at a time;
+     * C-k cuts to the end. */
+    key(&app, 'o');
+    key(&app, TUI_CTRL('u'));
+    type(&app, "/tmp/d");
+    key(&app, 0xe9); /* é */
+    type(&app, "j");
+    key(&app, TUI_KEY_LEFT);
+    key(&app, TUI_KEY_LEFT);
+    key(&app, TUI_KEY_BACKSPACE);
+    assert_string_equal(app.prompt_buf, "/tmp/\xc3\xa9j");
+    key(&app, TUI_KEY_END);
+    type(&app, "/x.json");
+    key(&app, TUI_CTRL('w'));
+    assert_string_equal(app.prompt_buf, "/tmp/\xc3\xa9j/");
+    key(&app, TUI_CTRL('w'));
+    assert_string_equal(app.prompt_buf, "/tmp/");
+    key(&app, TUI_KEY_HOME);
+    key(&app, TUI_KEY_RIGHT);
+    key(&app, TUI_CTRL('k'));
+    assert_string_equal(app.prompt_buf, "/");
+    key(&app, TUI_KEY_UP); /* the file history is not the value history */
+    assert_string_equal(app.prompt_buf, "/");
+    /* The frame shows the cursor. */
+    struct tui_canvas c;
+    assert_true(tui_canvas_init(&c, app.cols, app.rows));
+    tui_render(&app, &c);
+    /* " LABEL /" and the cursor after the slash */
+    assert_int_equal(tui_canvas_at(&c, (int)strlen("Open scenario file:") + 3, app.rows - 1)->style,
+                     TUI_S_CURSOR);
+    tui_canvas_fini(&c);
+    key(&app, TUI_KEY_ESC);
+    tui_app_fini(&app);
+}
+
 /* Ticks the app until the background solve is done (or the deadline passes). */
 static bool wait_solve(struct tui_app *app, double seconds)
 {
@@ -1121,6 +1195,7 @@ int main(void)
         cmocka_unit_test(test_gantt_cursor_zoom),
         cmocka_unit_test(test_export_and_files),
         cmocka_unit_test(test_undo_save_discard),
+        cmocka_unit_test(test_line_editor),
         cmocka_unit_test(test_background_solve_and_cancel),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_help_and_quit),

@@ -84,6 +84,8 @@ void tui_app_fini(struct tui_app *app)
     tui_undo_fini(app);
     free(app->clean);
     app->clean = NULL;
+    for (int i = 0; i < 2; i++)
+        tui_line_history_fini(&app->prompt_hist[i]);
     ps_scenario_fini(&app->sc);
 }
 

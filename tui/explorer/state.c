@@ -82,4 +82,7 @@ void tui_prompt_open(struct tui_app *app, enum tui_prompt_kind k, const char *la
     app->prompt_kind = k;
     snprintf(app->prompt_label, sizeof(app->prompt_label), "%s", label);
     snprintf(app->prompt_buf, sizeof(app->prompt_buf), "%s", initial ? initial : "");
+    app->prompt_cur = strlen(app->prompt_buf);
+    for (int i = 0; i < 2; i++)
+        tui_line_history_reset(&app->prompt_hist[i]);
 }

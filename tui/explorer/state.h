@@ -13,6 +13,7 @@
 #include "core/schedule.h"
 #include "solvers/solver.h"
 #include "tui/explorer/event.h"
+#include "tui/explorer/lineedit.h"
 #include "tui/explorer/worker.h"
 
 #define TUI_MAX_SOLVERS 32
@@ -107,6 +108,9 @@ struct tui_app {
     enum tui_prompt_kind prompt_kind;
     char prompt_label[96];
     char prompt_buf[512];
+    size_t prompt_cur; /* the cursor in prompt_buf (a byte offset; lineedit.c) */
+    /* The accepted lines of the value prompts [0] and of the file prompts [1]. */
+    struct tui_line_history prompt_hist[2];
     /* A write that waits for "replace it?" (TUI_PROMPT_CONFIRM): what and where. */
     enum tui_prompt_kind confirm_kind;
     char confirm_path[512];
@@ -178,7 +182,8 @@ bool tui_unsaved(const struct tui_app *app);
 /* Marks the scenario as it is now as loaded or saved (no unsaved edits). */
 void tui_mark_clean(struct tui_app *app);
 
-/* Opens the prompt line: label, then the text being typed (initial, may be NULL). */
+/* Opens the prompt line: label, then the text being typed (initial, may be NULL), the
+ * cursor at its end. */
 void tui_prompt_open(struct tui_app *app, enum tui_prompt_kind k, const char *label,
                      const char *initial);
 
