@@ -203,6 +203,7 @@ struct ps_svg_options {
     bool hide_lower_bound; /* no dashed lower-bound line */
     const char *title;     /* heading line; NULL: the scenario's name and shape */
     bool critical_path;    /* outline the ops of one critical path (ps_sim_critical_path) */
+    bool hide_bubble;      /* no bar of each device's idle time by cause at the right */
 };
 
 /* A publication-quality SVG Gantt chart of n >= 1 schedules stacked on one shared time
