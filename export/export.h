@@ -219,6 +219,14 @@ enum ps_status ps_export_schedule_svg(const struct ps_schedule *const *scheds, s
 enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
                                            const struct ps_svg_options *opt, struct ps_buf *out);
 
+/* A sweep plot: makespan and bubble ratio against the swept value `key` (its values must be
+ * numbers; a log scale when they span 16x or more), one line per schedule and combination of
+ * the other swept values, the knees (ps_compare_knees) ringed; title is the heading (may be
+ * NULL). width_px < 320: 800. Appends a self-contained SVG to out; PS_EINVAL (no rows, no
+ * key) or PS_ENOMEM. */
+enum ps_status ps_export_sweep_svg(const struct ps_compare_row *rows, size_t n, const char *key,
+                                   const char *title, int width_px, struct ps_buf *out);
+
 /* A Chrome Trace Event JSON file that Perfetto (ui.perfetto.dev) and chrome://tracing
  * open: a process per datacenter, a thread per device, per data-parallel lane and per
  * link; an "X" event per op (part) and per transfer, flow arrows from each transfer's

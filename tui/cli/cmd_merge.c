@@ -18,7 +18,7 @@ const char cli_help_merge[] =
     "--no-timing; otherwise each row keeps its own solve time). Every shard 0..N-1 of the\n"
     "same sweep must be given once, in any order.\n"
     "\n"
-    "  -f, --format FORMAT    csv, json or table (default: the sweep's --format)\n"
+    "  -f, --format FORMAT    csv, json, table or svg (default: the sweep's --format)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "      --force            replace FILE even when it is read-only\n";
 
@@ -103,8 +103,8 @@ int cli_cmd_merge(const struct cli_env *env, int argc, char **argv)
         return cli_usage("merge", "merge: no shards given");
     if (n > 256)
         return cli_usage("merge", "merge: at most 256 shards");
-    if (format && !cli_word_in(format, "table|csv|json"))
-        return cli_usage("merge", "merge: --format '%s': expected table, csv or json", format);
+    if (format && !cli_word_in(format, "table|csv|json|svg"))
+        return cli_usage("merge", "merge: --format '%s': expected table, csv, json or svg", format);
     rc = cli_check_output_path(out);
     if (rc != PS_EXIT_OK)
         return rc;

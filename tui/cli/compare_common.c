@@ -124,6 +124,29 @@ int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int 
     return PS_EXIT_OK;
 }
 
+/* A sweep's svg: the plot against the first swept path whose values are all numbers. */
+static enum ps_status sweep_plot(const struct ps_compare_row *rows, size_t n, struct ps_buf *buf)
+{
+    for (int k = 0; n > 0 && k < rows[0].n_extra; k++) {
+        const char *key = rows[0].extra[k].key;
+        bool numeric = true;
+        for (size_t i = 0; i < n && numeric; i++)
+            for (int j = 0; j < rows[i].n_extra; j++)
+                if (strcmp(rows[i].extra[j].key, key) == 0) {
+                    char *end;
+                    strtod(rows[i].extra[j].value, &end);
+                    numeric = end != rows[i].extra[j].value && *end == '\0';
+                }
+        if (!numeric)
+            continue;
+        char title[256];
+        snprintf(title, sizeof title, "%.100s: makespan and bubble against %.60s", rows[0].scenario,
+                 key);
+        return ps_export_sweep_svg(rows, n, key, title, 900, buf);
+    }
+    return PS_EINVAL;
+}
+
 int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n,
                    const char *trailer)
 {
@@ -134,6 +157,8 @@ int cli_write_rows(const char *format, const char *out, const struct ps_compare_
         st = ps_export_compare_csv(rows, n, &buf);
     else if (strcmp(format, "json") == 0)
         st = ps_export_compare_json(rows, n, &buf);
+    else if (strcmp(format, "svg") == 0)
+        st = sweep_plot(rows, n, &buf);
     else
         st = ps_export_compare_table(rows, n, &buf);
     if (st == PS_OK && trailer != NULL && strcmp(format, "table") == 0)
@@ -275,9 +300,9 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
              strcmp(cli_format_of_path(o->out, false), o->format) != 0)
         fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
                 cmd, o->format, o->out);
-    if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))
-        return cli_usage(cmd, "%s: --format '%s': expected table, csv or json%s", cmd, o->format,
-                         sweep ? "" : " (or svg)");
+    if (!cli_word_in(o->format, "table|csv|json|svg"))
+        return cli_usage(cmd, "%s: --format '%s': expected table, csv, json or svg", cmd,
+                         o->format);
     return -1;
 }
 
