@@ -214,6 +214,7 @@ static enum ps_status x_axis(struct ps_buf *b, const struct ps_compare_row *rows
 {
     enum ps_status st = PS_OK;
     char a[32], c[32], d[32], e[32];
+    double last_end = -INFINITY; /* a label that would overlap the one before is left out */
     for (size_t i = 0; i < n && st == PS_OK; i++) {
         double x = x_value(&rows[i], key);
         bool seen = false;
@@ -227,11 +228,15 @@ static enum ps_status x_axis(struct ps_buf *b, const struct ps_compare_row *rows
                            "stroke-width=\"0.8\"/>\n",
                            ps_out_num(xx, a), ps_out_num(y, c), ps_out_num(xx, d),
                            ps_out_num(y + 4, e));
-        if (st == PS_OK)
+        char label[32];
+        double half = 3.1 * snprintf(label, sizeof label, "%g", x);
+        if (st == PS_OK && xx - half > last_end + 4) {
             st = ps_buf_printf(b,
                                "<text x=\"%s\" y=\"%s\" font-size=\"10\" "
-                               "text-anchor=\"middle\">%g</text>\n",
-                               ps_out_num(xx, a), ps_out_num(y + 15, c), x);
+                               "text-anchor=\"middle\">%s</text>\n",
+                               ps_out_num(xx, a), ps_out_num(y + 15, c), label);
+            last_end = xx + half;
+        }
     }
     if (st == PS_OK)
         st = ps_buf_printf(b,

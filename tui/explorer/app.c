@@ -9,6 +9,7 @@
 
 #include "core/units.h"
 #include "tui/explorer/cluster.h"
+#include "tui/explorer/sweep.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
@@ -76,6 +77,8 @@ void tui_app_fini(struct tui_app *app)
     app->worker = NULL;
     tui_cluster_free(app->cluster);
     app->cluster = NULL;
+    tui_sweep_free(app->sweep);
+    app->sweep = NULL;
     tui_results_fini(app);
     ps_scenario_fini(&app->sc);
 }
@@ -214,6 +217,15 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
     case TUI_A_CLUSTER:
         tui_cluster_toggle(app);
         break;
+    case TUI_A_SWEEP:
+        tui_sweep_toggle(app);
+        break;
+    case TUI_A_BUBBLE:
+        app->show_bubble = !app->show_bubble;
+        tui_message(app, TUI_MSG_INFO, "%s",
+                    app->show_bubble ? "idle time by cause beside each device (b hides it)"
+                                     : "idle bars hidden");
+        break;
     case TUI_A_REDRAW:
         break;
     default:
@@ -228,6 +240,10 @@ static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
 {
     if (app->cluster_screen) { /* its pane takes every key but quit, help and redraw */
         unsigned r = tui_pane_cluster.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
+    if (app->sweep_screen) { /* likewise the sweep plot's */
+        unsigned r = tui_pane_sweep.key(app, cmd);
         return r != 0 ? r : apply_global(app, cmd);
     }
     unsigned r = focus_panes[app->focus]->key(app, cmd);
@@ -247,6 +263,8 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
         return 0;
     if (app->cluster_screen)
         return tui_pane_cluster.mouse(app, &lo, ev);
+    if (app->sweep_screen)
+        return 0;
     for (size_t i = 0; i < sizeof(mouse_panes) / sizeof(mouse_panes[0]); i++) {
         unsigned r = mouse_panes[i]->mouse(app, &lo, ev);
         if (r)

@@ -4,6 +4,8 @@
  * every failure is a message, never a half-written file. */
 #include "tui/explorer/files.h"
 
+#include "tui/explorer/sweep.h"
+
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -75,6 +77,8 @@ void tui_files_confirm(struct tui_app *app, const char *answer)
         tui_cluster_export(app, path, app->confirm_kind == TUI_PROMPT_CLUSTER_PARETO);
     else if (app->confirm_kind == TUI_PROMPT_CLUSTER_SAVE)
         tui_cluster_save(app, path);
+    else if (app->confirm_kind == TUI_PROMPT_SWEEP_EXPORT)
+        tui_sweep_export(app, path);
     else
         tui_files_save(app, path);
     app->confirmed = false;

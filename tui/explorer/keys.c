@@ -71,6 +71,12 @@ static const struct tui_binding bindings[] = {
     {'o', TUI_A_OPEN, 0, N, "o", "open a scenario file"},
     {'p', TUI_A_PICK_PRESET, 0, N, "p", "preset picker"},
     {'w', TUI_A_SAVE, 0, N, "w", "save the edited scenario"},
+    {'b', TUI_A_BUBBLE, 0, N, "b",
+     "bars of each device's idle time by cause beside the timeline (f fill, x cross-DC, i "
+     "intra-DC, m memory, r rendezvous, d all-gather, e end)"},
+    {'S', TUI_A_SWEEP, 0, N, "S",
+     "sweep plot (S or Esc: back): makespan and bubble of every schedule against the "
+     "selected field, knees marked; e exports it as .svg"},
     {'C', TUI_A_CLUSTER, 0, N, "C",
      "cluster planner screen (C or Esc: back): regions, jobs, policies; Enter on a job's "
      "name opens its pipeline here"},

@@ -12,6 +12,7 @@
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/edit.h"
 #include "tui/explorer/files.h"
+#include "tui/explorer/sweep.h"
 
 static void accept_prompt(struct tui_app *app)
 {
@@ -76,6 +77,9 @@ static void accept_prompt(struct tui_app *app)
         break;
     case TUI_PROMPT_CLUSTER_SAVE:
         tui_cluster_save(app, t);
+        break;
+    case TUI_PROMPT_SWEEP_EXPORT:
+        tui_sweep_export(app, t);
         break;
     case TUI_PROMPT_CONFIRM:
         break;

@@ -39,6 +39,7 @@ enum tui_prompt_kind {
     TUI_PROMPT_CLUSTER_EXPORT, /* the cluster runs (.csv/.json/.svg) */
     TUI_PROMPT_CLUSTER_PARETO, /* the cost-vs-JCT scatter (.svg) */
     TUI_PROMPT_CLUSTER_SAVE,   /* the edited cluster file */
+    TUI_PROMPT_SWEEP_EXPORT,   /* the sweep plot (.svg) or its rows (.csv/.json) */
 };
 enum tui_picker_kind { TUI_PICK_SCHEDULE = 0, TUI_PICK_PRESET };
 enum tui_msg_level { TUI_MSG_INFO = 0, TUI_MSG_OK, TUI_MSG_ERR };
@@ -69,6 +70,7 @@ struct tui_result {
 #define TUI_ASYNC_MS 4.0
 
 struct tui_cluster; /* the cluster screen's state (cluster.h) */
+struct tui_sweep;   /* the sweep plot screen's state (sweep.h) */
 
 struct tui_app {
     struct ps_scenario sc; /* the last good scenario */
@@ -95,6 +97,7 @@ struct tui_app {
     size_t cur_index; /* valid when cursor_on */
     bool cursor_on;
     bool show_channels, show_crit;
+    bool show_bubble; /* the bars of idle time by cause beside the timeline (b) */
     int gantt_scroll; /* first plot row shown when the rows do not fit */
     int table_scroll;
 
@@ -129,6 +132,9 @@ struct tui_app {
     /* The cluster screen (C): NULL until first opened; cluster_screen while shown. */
     struct tui_cluster *cluster;
     bool cluster_screen;
+    /* The sweep plot screen (S): NULL until first opened; sweep_screen while shown. */
+    struct tui_sweep *sweep;
+    bool sweep_screen;
 };
 
 /* ---- the core every file may use (state.c) ------------------------------------------- */
