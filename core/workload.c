@@ -46,7 +46,7 @@ struct ps_workload *ps_workload_new(void)
                                   .order = PS_ORDER_LONGEST_FIRST,
                                   .pipelines = 0,
                                   .checkpoint = PS_CKPT_ADAPTIVE,
-                                  .ckpt_time_limit_s = 1.0};
+                                  .ckpt_time_limit_s = 10.0};
     return w;
 }
 

@@ -32,7 +32,14 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
         if (strcmp(s->solver.params[i].key, "note") == 0)
             snprintf(row->note, sizeof row->note, "%s", s->solver.params[i].value);
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
+    enum ps_bound_part binds = (enum ps_bound_part)s->lower_bound_binds;
+    if (!(s->timed && s->lower_bound_ns > 0)) {
+        struct ps_bound b;
+        ps_lower_bound(sc, &b);
+        binds = b.binds;
+    }
     row->lower_bound_ms = ps_ns_to_ms(lb);
+    snprintf(row->bound_binds, sizeof row->bound_binds, "%s", ps_bound_part_str(binds));
     row->bubble_reduction = row->makespan_reduction = NAN;
     for (int c = 0; c < PS_BUBBLE_COUNT; c++)
         row->bubble_by[c] = NAN;
@@ -207,7 +214,7 @@ static void cell(const struct ps_compare_row *r, const struct col *c, char *v, b
     }
 }
 
-static enum ps_status csv_field(struct ps_buf *out, const char *text, bool last)
+enum ps_status ps_csv_field(struct ps_buf *out, const char *text, bool last)
 {
     enum ps_status st;
     /* a CSV file is often looked at with cat: names keep no control characters */
@@ -239,13 +246,13 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
     make_layout(rows, n, L);
     enum ps_status st = PS_OK;
     for (int c = 0; c < L->n && st == PS_OK; c++)
-        st = csv_field(out, L->cols[c].name, c + 1 == L->n);
+        st = ps_csv_field(out, L->cols[c].name, c + 1 == L->n);
     for (size_t i = 0; i < n && st == PS_OK; i++)
         for (int c = 0; c < L->n && st == PS_OK; c++) {
             char v[160];
             bool quoted;
             cell(&rows[i], &L->cols[c], v, &quoted);
-            st = csv_field(out, v, c + 1 == L->n);
+            st = ps_csv_field(out, v, c + 1 == L->n);
         }
     free(L);
     return st;
@@ -484,7 +491,12 @@ static enum ps_status table_legend(const struct table *t, const struct ps_compar
     if (n > 0 && !t->many_groups) {
         char lb[32];
         short_ms(rows[0].lower_bound_ms, lb, sizeof lb);
-        st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", lb);
+        if (rows[0].bound_binds[0] != '\0')
+            st = ps_buf_printf(out, "lower bound %s ms (%s; no schedule%s can beat it)", lb,
+                               rows[0].bound_binds,
+                               rows[0].has_memory_limit ? " within the memory limit" : "");
+        else
+            st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", lb);
     } else {
         st = ps_buf_printf(out, "LB_ms: lower bound of each row's scenario");
     }

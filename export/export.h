@@ -93,6 +93,9 @@ struct ps_compare_row {
     double lower_bound_ms;
     double ratio_to_lower_bound;
     double solve_ms;
+    /* The part of the lower bound that binds ("work", "memory", ...: ps_bound_part_str), for
+     * the command line to say; not a file column. */
+    char bound_binds[16];
     /* Extra columns (a sweep's parameters): n_extra pairs. */
     int n_extra;
     struct ps_kv extra[8];
@@ -192,6 +195,38 @@ enum ps_status ps_import_sweep_shard(const char *text, size_t len, struct ps_swe
 /* Readable summary of one schedule and an ASCII Gantt chart `width` columns wide: one
  * row per device, DC boundaries marked. */
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out);
+
+/* ---- The workload panel (export/workload.c) ---- */
+
+#define PS_WL_PANEL_STAGES 64
+
+/* One variant of a workload's comparison (docs/formats.md, "Workload panel"): a
+ * granularity and a checkpoint policy, planned and run as 1F1B. */
+struct ps_wl_panel_row {
+    char scenario[128];
+    char variant[32]; /* "elastic", "w/o wbc", ... or "elastic+adaptive" */
+    char granularity[16], checkpoint[16];
+    bool fits;                    /* a plan fits the memory */
+    char why[320];                /* when not: the stages and their need */
+    double iteration_ms, vs_best; /* NAN when it does not fit; vs_best: 0.05 = 5 % slower */
+    double bubble_ratio, recompute_share;
+    int n_stages; /* peak_gb holds min(n_stages, PS_WL_PANEL_STAGES) */
+    double peak_gb[PS_WL_PANEL_STAGES];
+    double limit_gb;
+    int pipelines, chunks, slices;
+    bool best; /* the fastest that fits (ties share it) */
+};
+
+/* Sets vs_best and best over rows that fit. */
+void ps_wl_panel_rank(struct ps_wl_panel_row *rows, size_t n);
+
+enum ps_status ps_export_wl_panel_csv(const struct ps_wl_panel_row *rows, size_t n,
+                                      struct ps_buf *out);
+enum ps_status ps_export_wl_panel_json(const struct ps_wl_panel_row *rows, size_t n,
+                                       struct ps_buf *out);
+/* Aligned text table: the best marked with *, variants that do not fit say why. */
+enum ps_status ps_export_wl_panel_table(const struct ps_wl_panel_row *rows, size_t n,
+                                        struct ps_buf *out);
 
 /* ---- Figures and traces (export/svg.c, export/trace.c) ---- */
 

@@ -23,6 +23,10 @@ char *ps_out_ms_str(int64_t ns, char *buf);
  * buf holds 32 bytes. Returns buf. */
 char *ps_out_num(double x, char *buf);
 
+/* Appends one CSV field (RFC 4180 quoting by libcsv, control characters dropped), then a
+ * comma, or CRLF when it is the row's last. */
+enum ps_status ps_csv_field(struct ps_buf *out, const char *text, bool last);
+
 /* Appends s as a JSON string literal (quoted and escaped). */
 enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s);
 

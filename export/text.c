@@ -91,12 +91,15 @@ static enum ps_status summary(const struct ps_schedule *s, int width, struct ps_
     for (int d = 0; d < s->n_stages; d++)
         if (s->peak_memory[d] > peak)
             peak = s->peak_memory[d], at = d;
+    /* a workload's activation unit is 1 GB (docs/model.md, Workloads) */
+    const char *unit = sc->workload != NULL ? "GB" : "units";
     if (st == PS_OK) {
         if (sc->has_memory_limit)
-            st = ps_buf_printf(out, "memory    peak %.2f units (stage %d), limit %g: %s\n", peak,
+            st = ps_buf_printf(out, "memory    peak %.2f %s (stage %d), limit %g: %s\n", peak, unit,
                                at, sc->memory_limit, s->memory_ok ? "ok" : "OVER THE LIMIT");
         else
-            st = ps_buf_printf(out, "memory    peak %.2f units (stage %d), no limit\n", peak, at);
+            st =
+                ps_buf_printf(out, "memory    peak %.2f %s (stage %d), no limit\n", peak, unit, at);
     }
     return st;
 }

@@ -3,6 +3,7 @@
  * ps_scenario_from_model from the recipe at the end of their description, which the tests
  * rerun; the others are the papers' abstract settings. */
 #include "presets/presets.h"
+#include "presets/workloads.h"
 
 #include <stdio.h>
 #include <ctype.h>
@@ -684,6 +685,15 @@ static const struct ps_preset presets[] = {
     {"geopipe-llama2-72b",
      "GeoPipe-like: Llama-2 72B class, 8 stages (TP 8) over 3 regions, 64 GB HBM -> memory limit",
      geopipe_llama2_72b_json},
+    {"infinipipe-13b-cc48k",
+     "InfiniPipe-like: 13B-class, 4 stages x 8 GPUs, 512 CommonCrawl-like sequences, 48K cap",
+     ps_preset_ip13_cc48k_json},
+    {"infinipipe-30b-gh96k",
+     "InfiniPipe-like: 30B-class, 4 stages x 8 GPUs, 512 GitHub-like sequences, 96K cap",
+     ps_preset_ip30_gh96k_json},
+    {"infinipipe-30b-2dc",
+     "InfiniPipe-like 30B over two DCs (2+2, 200 Gb/s, 10 ms): the cross-DC hide ratio",
+     ps_preset_ip30_2dc_json},
 };
 
 size_t ps_preset_count(void)

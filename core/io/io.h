@@ -44,9 +44,11 @@ enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const 
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,
                                     struct ps_diag *d);
 
-/* Reads a file of sequence lengths: one whole number per line, or CSV (the first field of
- * each row; a first row that is not a number is a header). Blank lines and lines starting
- * with '#' are skipped. *lengths is malloc'd (caller frees), *n >= 1. Errors: PS_EIO
+/* Reads a file of sequence lengths: one whole number per line, or CSV (comma, semicolon or
+ * tab): the first field of each row, or, when a first row that is not a number (a header)
+ * names a column length, lengths, len, tokens, num_tokens, n_tokens, seq_len,
+ * sequence_length or token_count, that column. Blank lines and lines starting with '#'
+ * are skipped. *lengths is malloc'd (caller frees), *n >= 1. Errors: PS_EIO
  * (cannot read), PS_EINVAL with the path "LINE" ("line 5: not a whole number of tokens
  * ('12.5')"); an empty file is an error. Lengths are not range-checked here. */
 enum ps_status ps_lengths_parse(const char *text, size_t len, int **lengths, int *n,

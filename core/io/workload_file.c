@@ -8,14 +8,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/io/json.h"
 #include "core/io/strict.h"
 
-/* The first field of a line (up to a comma, semicolon or tab), trimmed. */
-static void first_field(const char *line, size_t n, const char **start, size_t *len)
+/* Field `col` of a line (fields end at a comma, semicolon or tab), trimmed and unquoted;
+ * *len 0 when the line has fewer fields. */
+static void field_at(const char *line, size_t n, int col, const char **start, size_t *len)
 {
     size_t i = 0;
+    for (int c = 0; c < col; c++) {
+        while (i < n && line[i] != ',' && line[i] != ';' && line[i] != '\t')
+            i++;
+        if (i == n) {
+            *start = line + n;
+            *len = 0;
+            return;
+        }
+        i++;
+    }
     while (i < n && isspace((unsigned char)line[i]))
         i++;
     size_t j = i;
@@ -30,6 +42,26 @@ static void first_field(const char *line, size_t n, const char **start, size_t *
         (*start)++;
         *len -= 2;
     }
+}
+
+/* In a header row, the column named like a length (length, tokens, seq_len, ...); 0 when
+ * none is. */
+static int length_column(const char *line, size_t n)
+{
+    static const char *const names[] = {"length",  "lengths",         "len",
+                                        "tokens",  "num_tokens",      "n_tokens",
+                                        "seq_len", "sequence_length", "token_count"};
+    for (int col = 0; col < 64; col++) {
+        const char *f;
+        size_t fl;
+        field_at(line, n, col, &f, &fl);
+        if (fl == 0 && f == line + n)
+            break;
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strlen(names[k]) == fl && strncasecmp(f, names[k], fl) == 0)
+                return col;
+    }
+    return 0;
 }
 
 /* A whole number of tokens; "1024" and "1024.0" are, "12.5", "x" and "" are not. */
@@ -57,6 +89,7 @@ enum ps_status ps_lengths_parse(const char *text, size_t len, int **lengths, int
     int cap = 0, count = 0, line_no = 0;
     int *out = NULL;
     size_t i = 0;
+    int col = 0; /* the column of the lengths */
     bool seen_row = false;
     while (i < len) {
         size_t j = i;
@@ -66,16 +99,19 @@ enum ps_status ps_lengths_parse(const char *text, size_t len, int **lengths, int
         if (e > i && text[e - 1] == '\r')
             e--;
         line_no++;
-        const char *f;
-        size_t fl;
-        first_field(text + i, e - i, &f, &fl);
+        const char *f, *line = text + i;
+        size_t fl, ll = e - i;
+        field_at(line, ll, 0, &f, &fl);
         i = j + 1;
         if (fl == 0 || f[0] == '#')
             continue; /* blank lines, comments */
+        if (col > 0)
+            field_at(line, ll, col, &f, &fl);
         long long v;
         if (!parse_whole(f, fl, &v)) {
             if (!seen_row) {
-                seen_row = true; /* a header row */
+                seen_row = true; /* a header row: it may name the length column */
+                col = length_column(line, ll);
                 continue;
             }
             char path[32];

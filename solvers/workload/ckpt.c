@@ -12,8 +12,8 @@
 
 #define TOL_GB 1e-9
 #define MAX_ILP_VARS 4000
-#define ILP_GAP 0.02  /* InfiniPipe solves to a 2 % gap */
-#define ILP_NODES 500 /* branch-and-bound nodes before GLPK stops with its best */
+#define ILP_GAP 0.02   /* InfiniPipe solves to a 2 % gap */
+#define ILP_NODES 1000 /* branch-and-bound nodes: a deterministic work limit */
 
 /* One memory row: sum over terms of coef x var >= rhs (GB), at one event of one stage. */
 struct row {
@@ -93,6 +93,23 @@ static bool push_term(struct model *md, int var, double coef)
     return true;
 }
 
+/* Row a implies row b (b redundant): every term of a is in b with the same coefficient,
+ * and a asks at least as much. Both are "sum coef x var >= rhs" with coef, var >= 0. */
+static bool implies(const struct model *md, int a, int b)
+{
+    const struct row *ra = &md->rows[a], *rb = &md->rows[b];
+    if (ra->rhs < rb->rhs - TOL_GB || ra->n > rb->n)
+        return false;
+    for (int i = ra->first; i < ra->first + ra->n; i++) {
+        bool found = false;
+        for (int j = rb->first; j < rb->first + rb->n && !found; j++)
+            found = md->terms[j].var == md->terms[i].var && md->terms[j].coef == md->terms[i].coef;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 /* The rows of one stage: at every F start (the window with the new chunk) and every R
  * start (the window with the replayed chunk at full size). */
 static enum ps_status stage_rows(struct model *md, enum ps_ckpt_policy p, int s, const bool *cont,
@@ -131,6 +148,18 @@ static enum ps_status stage_rows(struct model *md, enum ps_ckpt_policy p, int s,
         }
         if (md->rows[r].rhs <= TOL_GB) { /* always satisfied: drop it */
             md->n_terms = md->rows[r].first;
+            md->n_rows--;
+        } else if (r > 0 && md->rows[r - 1].stage == s && implies(md, r, r - 1)) {
+            /* the previous row says nothing more (an F's window, then the R of one of its
+             * chunks over the same window): keep only this one */
+            struct row keep = md->rows[r];
+            int from = md->rows[r - 1].first;
+            if (keep.n > 0)
+                memmove(&md->terms[from], &md->terms[keep.first],
+                        (size_t)keep.n * sizeof *md->terms);
+            keep.first = from;
+            md->rows[r - 1] = keep;
+            md->n_terms = from + keep.n;
             md->n_rows--;
         }
     }

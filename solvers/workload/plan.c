@@ -243,7 +243,15 @@ struct attempt {
     double gap, delta_ms, ckpt_ms;
     long layers_sum;
     char why[320];
+    int *order; /* the chunk of each microbatch (owned), when fits */
 };
+
+static void attempt_fini(struct attempt *at)
+{
+    ps_scenario_fini(&at->sc);
+    free(at->order);
+    at->order = NULL;
+}
 
 /* Checkpoints each pipeline with the real policy (GLPK for adaptive) and writes the
  * microbatches into a copy of `in`. */
@@ -345,8 +353,12 @@ static enum ps_status try_k(const struct ps_cost_ctx *cx, const struct ps_scenar
         st = realize(&wk, in, ends, n_groups, K, at, d);
         if (st == PS_OK && at->fits) {
             st = simulate(&at->sc, &at->iteration_ms, d);
-            if (st != PS_OK)
+            if (st != PS_OK) {
                 ps_scenario_fini(&at->sc);
+            } else {
+                at->order = wk.mbs; /* the attempt keeps its order */
+                wk.mbs = NULL;
+            }
         }
     }
     if (st == PS_ENOMEM)
@@ -396,11 +408,11 @@ static void take_if_better(struct attempt *best, bool *have, struct attempt *at,
                            struct ps_chunking *best_ch, struct ps_chunking *ch)
 {
     if (*have && !(at->iteration_ms < best->iteration_ms)) {
-        ps_scenario_fini(&at->sc);
+        attempt_fini(at);
         return;
     }
     if (*have)
-        ps_scenario_fini(&best->sc);
+        attempt_fini(best);
     *best = *at;
     *have = true;
     struct ps_chunking t = *best_ch;
@@ -477,7 +489,7 @@ enum ps_status ps_workload_plan_with(const struct ps_scenario *in, enum ps_granu
         }
         if (two_phase) {
             keep_finalist(fin_k, fin_ms, &n_fin, K, at.iteration_ms);
-            ps_scenario_fini(&at.sc);
+            attempt_fini(&at);
             continue;
         }
         take_if_better(&best, &have, &at, &best_ch, &ch);
@@ -511,13 +523,27 @@ enum ps_status ps_workload_plan_with(const struct ps_scenario *in, enum ps_granu
             rep->proved = best.proved;
             rep->gap = best.gap;
             rep->layers_sum = best.layers_sum;
+            rep->chunking = best_ch; /* the report owns them now */
+            ps_chunking_init(&best_ch);
+            rep->order = best.order;
+            best.order = NULL;
         }
+        free(best.order);
     } else if (have) {
-        ps_scenario_fini(&best.sc);
+        attempt_fini(&best);
     }
     ps_chunking_fini(&ch);
     ps_chunking_fini(&best_ch);
     return st;
+}
+
+void ps_wl_report_fini(struct ps_wl_report *rep)
+{
+    if (rep == NULL)
+        return;
+    ps_chunking_fini(&rep->chunking);
+    free(rep->order);
+    rep->order = NULL;
 }
 
 enum ps_status ps_workload_plan(const struct ps_scenario *in, struct ps_scenario *out,

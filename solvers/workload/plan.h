@@ -81,7 +81,13 @@ struct ps_wl_report {
     double gap;                    /* worst group gap */
     long layers_sum;
     char why[320]; /* why no plan fits, when none does */
+    /* The chosen chunks and the chunk of each microbatch (owned: ps_wl_report_fini). */
+    struct ps_chunking chunking;
+    int *order;
 };
+
+/* Frees what a report owns (the chunks); a zeroed report is fine. */
+void ps_wl_report_fini(struct ps_wl_report *rep);
 
 /* Plans in's workload with its plan settings (in->workload->plan) and writes the planned
  * scenario to out (initialized by the call): microbatches from the chosen chunks, in

@@ -44,7 +44,8 @@ const char cli_help_cluster[] =
     "                         or pareto (cost against average JCT); default gantt for one\n"
     "                         policy, pareto for several\n"
     "  -w, --width PX         width of the svg figure\n"
-    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n";
 
 static void opts_fini(struct cli_cluster_opts *o)
 {
@@ -66,6 +67,7 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
                                          {"figure", required_argument, NULL, OPT_FIGURE},
                                          {"width", required_argument, NULL, 'w'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"force", no_argument, NULL, 'F'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     int c;
@@ -113,6 +115,9 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
         }
         case 'o':
             rc = cli_once("cluster", &o->out, "--output", optarg);
+            break;
+        case 'F':
+            cli_set_force(true);
             break;
         case 'h':
             return cli_print_help(env, "cluster");

@@ -36,6 +36,7 @@ const char cli_help_compare[] =
     "                         decoupled and rendezvous the table ends with CrossPipe's headline:\n"
     "                         the greedy against the best static schedule under each\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n"
     "\n"
     "Files carry the bubble by cause (bubble_fill, bubble_cross_dc, ...: shares of S x\n"
     "makespan that add up to bubble_ratio); the table shows it as a bar of tenths.\n";

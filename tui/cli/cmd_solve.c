@@ -28,6 +28,7 @@ const char cli_help_solve[] =
     "                         follows the file name\n"
     "  -w, --width PX         width of the svg figure (default 1000, at least 320)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n"
     "\n"
     "Slow schedules (optimal) show their progress on stderr when it is a terminal; Ctrl-C\n"
     "stops them with the best schedule found so far (a second Ctrl-C quits).\n";

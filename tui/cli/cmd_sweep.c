@@ -47,6 +47,7 @@ const char cli_help_sweep[] =
     "  -f, --format FORMAT    csv (default), json, table, or svg: a plot of makespan and bubble\n"
     "                         against the first numeric PATH, a line per schedule, knees ringed\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n"
     "\n"
     "Every point is built before any schedule runs: an invalid point fails the sweep\n"
     "(naming the point) and writes nothing.\n";

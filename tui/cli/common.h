@@ -154,6 +154,7 @@ int cli_cmd_presets(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_schedules(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_scenario(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_cluster(const struct cli_env *env, int argc, char **argv);
+int cli_cmd_workload(const struct cli_env *env, int argc, char **argv);
 int cli_cmd_help(const struct cli_env *env, int argc, char **argv);
 
 extern const char cli_help_tui[];
@@ -168,6 +169,7 @@ extern const char cli_help_presets[];
 extern const char cli_help_schedules[];
 extern const char cli_help_scenario[];
 extern const char cli_help_cluster[];
+extern const char cli_help_workload[];
 extern const char cli_help_help[];
 
 #endif

@@ -31,12 +31,15 @@ static const struct cli_command commands[] = {
     {"scenario", "print the resolved scenario as JSON", cli_help_scenario, cli_cmd_scenario},
     {"cluster", "plan a queue of jobs over regions: policies, JCT and electricity cost",
      cli_help_cluster, cli_cmd_cluster},
+    {"workload", "variable-length sequences: lengths, the plan, chunks; --compare the panel",
+     cli_help_workload, cli_cmd_workload},
     {"help", "help on a command", cli_help_help, cli_cmd_help},
 };
 
 static bool is_scenario_option(const char *arg)
 {
-    static const char *const names[] = {"--scenario", "--preset", "--model", "--cluster", "--set"};
+    static const char *const names[] = {"--scenario", "--preset", "--model",
+                                        "--cluster",  "--set",    "--workload"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         size_t n = strlen(names[i]);
         if (strncmp(arg, names[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
