@@ -90,8 +90,8 @@ static void test_planned(void **state)
     assert_int_equal(app.wl->rep.chunking.n, app.wl->rep.chunks);
     assert_non_null(strstr(app.msg, "workload planned"));
     char *text = frame(&app);
-    assert_non_null(strstr(text, "elastic K"));              /* the header's segment */
-    assert_non_null(strstr(text, "Peak memory GB (HBM 80")); /* the memory pane */
+    assert_non_null(strstr(text, "elastic K"));                /* the header's segment */
+    assert_non_null(strstr(text, "Peak memory GB of HBM 80")); /* the memory pane */
     free(text);
 
     key(&app, 'W');

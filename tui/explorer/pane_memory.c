@@ -32,8 +32,7 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
     }
     char title[128];
     if (hbm)
-        snprintf(title, sizeof(title), "Peak memory GB (HBM %.4g: %.3g states+reserve)", limit,
-                 base);
+        snprintf(title, sizeof(title), "Peak memory GB of HBM %.4g (%.3g fixed)", limit, base);
     else if (sc->has_memory_limit)
         snprintf(title, sizeof(title), "Peak memory (limit %.4g units)", sc->memory_limit);
     else
