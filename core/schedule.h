@@ -127,6 +127,7 @@ struct ps_schedule {
 
     int64_t makespan_ns;
     int64_t lower_bound_ns;
+    int lower_bound_binds; /* enum ps_bound_part (core/sim.h): the part that binds */
     double bubble_ratio;
     int64_t *busy_ns;    /* per device: compute busy time */
     double *peak_memory; /* per device, activation units */
@@ -224,6 +225,10 @@ enum ps_status ps_schedule_enable_ranks(struct ps_schedule *s);
 
 /* Sets a solver parameter to report in s->solver.params (replaces an existing key). */
 void ps_schedule_set_param(struct ps_schedule *s, const char *key, const char *value);
+
+/* An op for messages: "F of microbatch 3 (chunk 0)", "B of microbatch 3 (chunk 1, part 2 of
+ * 4)". */
+void ps_op_describe(const struct ps_op *op, char *buf, size_t size);
 
 /* Human-readable name of a channel, e.g. "east->west" or "stage 2->3". */
 void ps_channel_name(const struct ps_schedule *s, int channel, char *buf, size_t size);

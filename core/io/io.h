@@ -32,6 +32,13 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
  * an identical scenario. */
 char *ps_scenario_to_json(const struct ps_scenario *sc);
 
+/* The scenario's canonical hash: 16 hex digits of the 64-bit FNV-1a of its scenario file
+ * text (ps_scenario_to_json) with the name and the description left out, so it names the
+ * model, not the label; equal scenarios hash equal, and a file read back hashes as it was
+ * written. Empty on out of memory. Returns out. */
+#define PS_SCENARIO_HASH_LEN 16
+char *ps_scenario_hash(const struct ps_scenario *sc, char out[PS_SCENARIO_HASH_LEN + 1]);
+
 /* Sets one field by its path ("network.inter_dc.latency_ms", "compute.per_stage.3.forward_ms",
  * "datacenters.1.stages", "memory.limit", "microbatches") from text, then validates the
  * whole scenario: --set PATH=VALUE. A plain value goes through the core table of fields

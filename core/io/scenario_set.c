@@ -152,8 +152,13 @@ static enum ps_status set_json(struct ps_scenario *sc, const char *path, const c
         struct ps_scenario fresh;
         st = ps_scenario_from_cjson(root, "", true, &fresh, d);
         if (st == PS_OK) {
+            /* The provenance is not in the file form: it moves over, with this edit. */
+            fresh.origin = sc->origin;
+            fresh.edits = sc->edits;
+            sc->origin = sc->edits = NULL;
             ps_scenario_fini(sc);
             *sc = fresh;
+            ps_scenario_record_edit(sc, path, value);
         }
     }
     cJSON_Delete(root);

@@ -13,7 +13,8 @@ const char cli_help_scenario[] =
     "\n"
     "Prints the resolved scenario (after every --set) as a scenario file (JSON).\n"
     "\n"
-    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n";
+    "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+    "      --force            replace FILE even when it is read-only\n";
 
 int cli_cmd_scenario(const struct cli_env *env, int argc, char **argv)
 {
