@@ -69,8 +69,9 @@ struct tui_result {
  * background lane after an edit, so the frame is not held up; it lands a moment later. */
 #define TUI_ASYNC_MS 4.0
 
-struct tui_cluster; /* the cluster screen's state (cluster.h) */
-struct tui_sweep;   /* the sweep plot screen's state (sweep.h) */
+struct tui_cluster;  /* the cluster screen's state (cluster.h) */
+struct tui_sweep;    /* the sweep plot screen's state (sweep.h) */
+struct tui_workload; /* the workload screen's state and planning (workload.h) */
 
 struct tui_app {
     struct ps_scenario sc; /* the last good scenario */
@@ -135,6 +136,11 @@ struct tui_app {
     /* The sweep plot screen (S): NULL until first opened; sweep_screen while shown. */
     struct tui_sweep *sweep;
     bool sweep_screen;
+
+    /* A scenario with a workload: its planning and the workload screen (W). NULL until
+     * the first plan; workload_screen while shown. */
+    struct tui_workload *wl;
+    bool workload_screen;
 };
 
 /* ---- the core every file may use (state.c) ------------------------------------------- */
