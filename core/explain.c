@@ -9,16 +9,6 @@
 
 #include "core/sched_internal.h"
 
-static void describe_op(const struct ps_op *op, char *buf, size_t size)
-{
-    if (op->parts > 1)
-        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
-                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
-    else
-        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
-                 (int)op->microbatch, op->chunk);
-}
-
 /* The all-gather op of (stage, chunk), or NULL. */
 static const struct ps_op *find_ag(const struct ps_schedule *s, int stage, int chunk)
 {
@@ -180,7 +170,7 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
             const struct ps_op *p = find_last(s, pd, pk, ps_vstage_chunk(pv, S, V, tr), mb);
             if (p != NULL) {
                 char pn[96];
-                describe_op(p, pn, sizeof pn);
+                ps_op_describe(p, pn, sizeof pn);
                 in_t = p->end_ns;
                 snprintf(what, sizeof what, "%s on this stage", pn);
             }
@@ -216,7 +206,7 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
         snprintf(buf, size, "waited %s ms for %s", ms, what);
     } else if (op->start_ns == ready && index > 0) {
         char pn[96];
-        describe_op(&s->dev_ops[stage][index - 1], pn, sizeof pn);
+        ps_op_describe(&s->dev_ops[stage][index - 1], pn, sizeof pn);
         snprintf(buf, size, "started right after the previous op (%s)", pn);
     } else if (op->start_ns == ready) {
         snprintf(buf, size, "started at time 0, the first op of the stage");
@@ -232,41 +222,24 @@ void ps_sim_explain(const struct ps_schedule *s, int stage, size_t index, char *
 
 /* ---- critical path ------------------------------------------------------------------- */
 
-struct by_end {
-    int32_t channel;
-    int64_t end;
-    int32_t id;
-};
-
-static int cmp_by_end(const void *a, const void *b)
-{
-    const struct by_end *x = a, *y = b;
-    if (x->channel != y->channel)
-        return x->channel < y->channel ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-/* The transfer whose transmission on `channel` ended exactly at t, or -1. */
-static int32_t channel_pred(const struct by_end *v, size_t n, int32_t channel, int64_t t)
+static int32_t channel_pred(const struct ps_span *v, size_t n, int32_t channel, int64_t t)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].channel < channel || (v[mid].channel == channel && v[mid].end < t))
+        if (v[mid].key < channel || (v[mid].key == channel && v[mid].t0 < t))
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && v[lo].channel == channel && v[lo].end == t ? v[lo].id : -1;
+    return lo < n && v[lo].key == channel && v[lo].t0 == t ? v[lo].id : -1;
 }
 
 /* The op a transfer waited on: walking back along its channel while each transfer waited for
  * the one before, then (with a rendezvous) the receiver's op whose end posted the receive,
  * or the producer. Sets *pd, *pi (-1 when none has zero slack). */
 static void follow_transfer(const struct ps_schedule *s, const struct ps_lookup *L,
-                            const struct by_end *ends, const struct ps_transfer *x, int *pd,
+                            const struct ps_span *ends, const struct ps_transfer *x, int *pd,
                             int32_t *pi)
 {
     bool rendezvous = s->sc->arrangement != PS_ARRANGE_DECOUPLED;
@@ -314,17 +287,15 @@ size_t ps_sim_critical_path(const struct ps_schedule *s, bool **on_path)
     struct ps_lookup L;
     if (ps_lookup_build(&L, s) != PS_OK)
         return 0;
-    struct by_end *ends = malloc((s->n_transfers + 1) * sizeof *ends);
+    struct ps_span *ends = malloc((s->n_transfers + 1) * sizeof *ends);
     if (ends == NULL) {
         ps_lookup_fini(&L);
         return 0;
     }
     for (size_t k = 0; k < s->n_transfers; k++) {
-        ends[k].channel = s->transfers[k].channel;
-        ends[k].end = s->transfers[k].end_ns;
-        ends[k].id = (int32_t)k;
+        ends[k] = (struct ps_span){s->transfers[k].channel, s->transfers[k].end_ns, 0, (int32_t)k};
     }
-    qsort(ends, s->n_transfers, sizeof *ends, cmp_by_end);
+    qsort(ends, s->n_transfers, sizeof *ends, ps_span_cmp);
     size_t marked = 0, steps = ps_schedule_n_ops(s) + 1;
     while (d >= 0 && steps-- > 0) {
         const struct ps_op *op = &s->dev_ops[d][i];

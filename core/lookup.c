@@ -100,3 +100,15 @@ void ps_fmt_ms(int64_t ns, char *buf, size_t size)
     while (end > dot + 1 && *end == '0')
         *end-- = '\0';
 }
+
+int ps_span_cmp(const void *a, const void *b)
+{
+    const struct ps_span *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->t0 != y->t0)
+        return x->t0 < y->t0 ? -1 : 1;
+    if (x->t1 != y->t1)
+        return x->t1 < y->t1 ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}

@@ -112,6 +112,14 @@ static inline bool ps_lookup_has_r(const struct ps_lookup *L, int v, int mb)
     return L->has_r != NULL && L->has_r[(size_t)L->dev_of_v[v] * (size_t)L->M + (size_t)mb];
 }
 
+/* A sort record for the time-ordered checks and lookups (ops on a lane, transfers on a
+ * channel): ordered by key, then t0, then t1, then id. */
+struct ps_span {
+    int64_t key, t0, t1;
+    int32_t id;
+};
+int ps_span_cmp(const void *a, const void *b);
+
 /* "12.5" style milliseconds: ns precision, trailing zeros trimmed, one decimal kept. */
 void ps_fmt_ms(int64_t ns, char *buf, size_t size);
 

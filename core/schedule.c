@@ -536,3 +536,13 @@ enum ps_status ps_schedule_precheck(const struct ps_schedule *s, struct ps_diag 
         *n_missing = missing;
     return named ? PS_EINVAL : PS_OK;
 }
+
+void ps_op_describe(const struct ps_op *op, char *buf, size_t size)
+{
+    if (op->parts > 1)
+        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
+                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
+    else
+        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
+                 (int)op->microbatch, op->chunk);
+}

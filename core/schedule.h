@@ -225,6 +225,10 @@ enum ps_status ps_schedule_enable_ranks(struct ps_schedule *s);
 /* Sets a solver parameter to report in s->solver.params (replaces an existing key). */
 void ps_schedule_set_param(struct ps_schedule *s, const char *key, const char *value);
 
+/* An op for messages: "F of microbatch 3 (chunk 0)", "B of microbatch 3 (chunk 1, part 2 of
+ * 4)". */
+void ps_op_describe(const struct ps_op *op, char *buf, size_t size);
+
 /* Human-readable name of a channel, e.g. "east->west" or "stage 2->3". */
 void ps_channel_name(const struct ps_schedule *s, int channel, char *buf, size_t size);
 

@@ -647,9 +647,9 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
         if (m->parked[k] != id)
             continue;
         char path[32], pred[96], stuck[96] = "the end of its order";
-        sim_op_name(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
+        ps_op_describe(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
         if (m->next[rd] < m->s->dev_n[rd])
-            sim_op_name(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
+            ps_op_describe(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
         snprintf(path, sizeof path, "stage %d", dv);
         ps_diag_set(d, PS_EDEADLOCK, path,
                     "held by its blocking send of the %s of microbatch %d to stage %d, which "
@@ -680,7 +680,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
     for (;;) {
         seen[dv / 64] |= UINT64_C(1) << (dv % 64);
         const struct ps_op *op = &s->dev_ops[dv][m->next[dv]];
-        sim_op_name(op, what, sizeof what);
+        ps_op_describe(op, what, sizeof what);
         snprintf(path, sizeof path, "stage %d", dv);
         int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
         int pk = -1, pv = -1, xk;
@@ -694,7 +694,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         }
         int pd = m->dev_of_v[pv];
         size_t pi = find_first(s, pd, pk, ps_vstage_chunk(pv, m->S, m->V, s->traversal), mb);
-        sim_op_name(&s->dev_ops[pd][pi], pname, sizeof pname);
+        ps_op_describe(&s->dev_ops[pd][pi], pname, sizeof pname);
         if (last_part(s, pd, pi) < m->next[pd]) {
             snprintf(why, sizeof why,
                      "the %s of microbatch %d from stage %d, held back by its channel's explicit "
@@ -708,7 +708,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         }
         const struct ps_op *stuck = &s->dev_ops[pd][m->next[pd]];
         if (m->next[pd] != pi) {
-            sim_op_name(stuck, sname, sizeof sname);
+            ps_op_describe(stuck, sname, sizeof sname);
             snprintf(why, sizeof why, "%s on stage %d, but stage %d is stuck earlier at %s", pname,
                      pd, pd, sname);
         } else {

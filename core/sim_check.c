@@ -10,16 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sim_op_name(const struct ps_op *op, char *buf, size_t size)
-{
-    if (op->parts > 1)
-        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
-                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
-    else
-        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
-                 (int)op->microbatch, op->chunk);
-}
-
 int64_t sim_op_ns(const struct sim *m, int d, int kind, int chunk, int mb, int part, int parts)
 {
     int64_t t = m->whole[((size_t)d * PS_COMPUTE_KINDS + (size_t)kind) * (size_t)m->mt +
@@ -59,7 +49,7 @@ static enum ps_status check_fields(const struct sim *m, int dv, size_t i, struct
                            "stage %d)",
                            op->kind, op->chunk, (int)op->microbatch, op->part, op->parts,
                            op->stage);
-    sim_op_name(op, what, sizeof what);
+    ps_op_describe(op, what, sizeof what);
     if (op->kind == PS_OP_R && !replays(m, dv, op->microbatch))
         return ps_diag_set(d, PS_EINVAL, path,
                            "%s: stage %d does not replay microbatch %d (its recompute is 0)", what,
@@ -84,7 +74,7 @@ static enum ps_status check_order(const struct sim *m, const struct ps_op *op, i
     }
     char path[64], what[96];
     snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-    sim_op_name(op, what, sizeof what);
+    ps_op_describe(op, what, sizeof what);
     if (at < *c)
         return ps_diag_set(d, PS_EINVAL, path, "%s appears twice or out of order", what);
     if (op->kind != PS_OP_F && m->rank != NULL)
@@ -117,7 +107,7 @@ static enum ps_status check_device(struct sim *m, struct check *c, int dv, struc
         size_t k = sim_key(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
         if (op->part > 0) {
             if (c->partsof[k] == 0 || c->seen[k] != op->part || c->partsof[k] != op->parts) {
-                sim_op_name(op, what, sizeof what);
+                ps_op_describe(op, what, sizeof what);
                 snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
                 st = ps_diag_set(d, PS_EINVAL, path,
                                  "%s does not follow its earlier parts in order", what);
@@ -135,7 +125,7 @@ static enum ps_status check_device(struct sim *m, struct check *c, int dv, struc
             continue;
         size_t k = sim_key(m, op->kind, m->vtab[dv * V + op->chunk], op->microbatch);
         if (c->seen[k] != op->parts) {
-            sim_op_name(op, what, sizeof what);
+            ps_op_describe(op, what, sizeof what);
             snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
             st = ps_diag_set(d, PS_EINVAL, path, "%s has %d of its %d parts", what, c->seen[k],
                              op->parts);

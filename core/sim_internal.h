@@ -193,7 +193,6 @@ static inline int64_t sim_consumer(const struct sim *m, const struct sim_out *o,
 enum ps_status sim_check_orders(struct sim *m, struct ps_diag *d);
 /* The duration of op (stage d, kind, chunk, microbatch, part of parts). */
 int64_t sim_op_ns(const struct sim *m, int d, int kind, int chunk, int mb, int part, int parts);
-void sim_op_name(const struct ps_op *op, char *buf, size_t size);
 
 /* sim_engine.c: times every op it can; general channels' transmissions in time order. */
 void sim_run_engine(struct sim *m);

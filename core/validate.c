@@ -77,53 +77,13 @@ static const char *ms(int64_t ns, char *buf)
     return buf;
 }
 
-static void op_text(const struct ps_op *op, char *buf, size_t size)
-{
-    if (op->parts > 1)
-        snprintf(buf, size, "%s of microbatch %d (chunk %d, part %d of %d)",
-                 ps_op_kind_str(op->kind), (int)op->microbatch, op->chunk, op->part + 1, op->parts);
-    else
-        snprintf(buf, size, "%s of microbatch %d (chunk %d)", ps_op_kind_str(op->kind),
-                 (int)op->microbatch, op->chunk);
-}
-
 /* Points at an op and names it in `what`, for the first violation only. */
 #define NAME_OP(d_, idx_, op_)                                                                     \
     do {                                                                                           \
         at(ck, AT_OP, (d_), (size_t)(idx_));                                                       \
         if (ck->n == 0)                                                                            \
-            op_text((op_), what, sizeof what);                                                     \
+            ps_op_describe((op_), what, sizeof what);                                              \
     } while (0)
-
-struct slot {
-    int64_t start, end;
-    int32_t idx;
-};
-
-static int cmp_slot(const void *a, const void *b)
-{
-    const struct slot *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-struct chan_slot {
-    int64_t key, start, end;
-    int32_t idx;
-};
-
-static int cmp_chan(const void *a, const void *b)
-{
-    const struct chan_slot *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
 
 struct tables {
     struct ps_lookup L; /* first/last filled by the time-ordered walk below */
@@ -144,7 +104,7 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
     for (int d = 0; d < L->S; d++)
         if (s->dev_n[d] > maxn)
             maxn = s->dev_n[d];
-    struct slot *sl = malloc(maxn * sizeof *sl);
+    struct ps_span *sl = malloc(maxn * sizeof *sl);
     int *lastmb = malloc(PS_COMPUTE_KINDS * (size_t)L->V * sizeof *lastmb);
     if (sl == NULL || lastmb == NULL) {
         free(sl);
@@ -156,19 +116,19 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
         const struct ps_op *ops = s->dev_ops[d];
         size_t n = s->dev_n[d];
         for (size_t i = 0; i < n; i++)
-            sl[i] = (struct slot){ops[i].start_ns, ops[i].end_ns, (int32_t)i};
-        qsort(sl, n, sizeof *sl, cmp_slot);
+            sl[i] = (struct ps_span){0, ops[i].start_ns, ops[i].end_ns, (int32_t)i};
+        qsort(sl, n, sizeof *sl, ps_span_cmp);
         for (int k = 0; k < PS_COMPUTE_KINDS * L->V; k++)
             lastmb[k] = -1;
         int64_t prev_end = 0;
         int32_t prev = -1;
         double cur = 0, peak = 0;
         for (size_t j = 0; j < n; j++) {
-            const struct ps_op *op = &ops[sl[j].idx];
+            const struct ps_op *op = &ops[sl[j].id];
             if (op->kind > PS_OP_R || op->chunk >= L->V || op->microbatch < 0 ||
                 op->microbatch >= L->M || op->parts < 1 || op->part >= op->parts ||
                 op->stage != d) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck,
                           "not an op of this schedule (kind %d, chunk %d, microbatch %d, part "
                           "%d of %d, stage %d)",
@@ -177,18 +137,18 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
                 continue;
             }
             if (op->kind == PS_OP_W && !T->has_w[d]) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck, "%s: this schedule has no W ops on stage %d", what, d);
                 continue;
             }
             if (op->kind == PS_OP_R && !ps_schedule_has_r(s, d, (int)op->microbatch)) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck, "%s: stage %d does not replay microbatch %d (its recompute is 0)",
                           what, d, (int)op->microbatch);
                 continue;
             }
             if (op->start_ns < 0) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck, "%s starts before time 0 (%s ms)", what, ms(op->start_ns, a));
             }
             int64_t whole =
@@ -196,30 +156,30 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
             int64_t want = ps_split_ns(whole, op->part, op->parts);
             int64_t got = op->end_ns - op->start_ns;
             if (got - want > TOL_NS || want - got > TOL_NS) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck, "%s lasts %s ms; the model says %s ms", what, ms(got, a),
                           ms(want, b));
             }
             if (prev >= 0 && op->start_ns < prev_end - TOL_NS) {
                 char pw[96];
-                NAME_OP(d, sl[j].idx, op);
-                op_text(&ops[prev], pw, sizeof pw);
+                NAME_OP(d, sl[j].id, op);
+                ps_op_describe(&ops[prev], pw, sizeof pw);
                 violation(ck, "%s starts at %s ms, before %s ends at %s ms on stage %d", what,
                           ms(op->start_ns, a), pw, ms(prev_end, b), d);
             }
             if (op->end_ns > prev_end || prev < 0) {
                 prev_end = op->end_ns;
-                prev = sl[j].idx;
+                prev = sl[j].id;
             }
             int v = L->vtab[d * L->V + op->chunk];
             size_t key = ps_op_key(L, op->kind, v, (int)op->microbatch);
             if (T->np[key] != op->part) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck, "%s is duplicated or runs before its earlier parts", what);
                 continue;
             }
             if (op->part > 0 && s->dev_ops[d][L->first[key]].parts != op->parts) {
-                NAME_OP(d, sl[j].idx, op);
+                NAME_OP(d, sl[j].id, op);
                 violation(ck, "%s: its parts disagree on how many there are", what);
                 continue;
             }
@@ -227,12 +187,12 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
             double mem = ps_scenario_stage_memory(sc, d, (int)op->microbatch) / L->V;
             double remat = ps_scenario_recompute_memory(sc, d, (int)op->microbatch) / L->V;
             if (op->part == 0) {
-                L->first[key] = sl[j].idx;
+                L->first[key] = sl[j].id;
                 int *lm = &lastmb[op->kind * L->V + op->chunk];
                 /* F in microbatch order; B, W and R in backward rank (docs/model.md) */
                 int pos = op->kind == PS_OP_F ? (int)op->microbatch : L->rank[op->microbatch];
                 if (*lm >= 0 && pos < (op->kind == PS_OP_F ? *lm : L->rank[*lm])) {
-                    NAME_OP(d, sl[j].idx, op);
+                    NAME_OP(d, sl[j].id, op);
                     violation(ck,
                               "%s runs after microbatch %d: ops of one kind and chunk must "
                               "run in increasing microbatch order (backward ops: in backward "
@@ -247,7 +207,7 @@ static enum ps_status check_devices(struct checker *ck, struct tables *T)
                 }
             }
             if (op->part + 1 == op->parts) {
-                L->last[key] = sl[j].idx;
+                L->last[key] = sl[j].id;
                 if (op->kind == PS_OP_B)
                     cur -= T->has_w[d] ? (1 - w) * mem : mem;
                 else if (op->kind == PS_OP_W)
@@ -324,7 +284,7 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
     const struct ps_scenario *sc = s->sc;
     struct ps_lookup *L = &T->L;
     char what[96], a[32], b[32], ch[160];
-    struct chan_slot *cs = malloc((s->n_transfers + 1) * sizeof *cs);
+    struct ps_span *cs = malloc((s->n_transfers + 1) * sizeof *cs);
     if (cs == NULL)
         return PS_ENOMEM;
     size_t ncs = 0;
@@ -372,7 +332,7 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
         if (pi >= 0) {
             const struct ps_op *p = &s->dev_ops[fd][pi];
             if (x->start_ns < p->end_ns - TOL_NS) {
-                op_text(p, what, sizeof what);
+                ps_op_describe(p, what, sizeof what);
                 violation(ck,
                           "starts at %s ms, before its producer %s on stage %d ends "
                           "at %s ms",
@@ -383,18 +343,18 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
         }
         if (tx > 0)
             cs[ncs++] =
-                (struct chan_slot){channel_key(T, fd, td), x->start_ns, x->end_ns, (int32_t)i};
+                (struct ps_span){channel_key(T, fd, td), x->start_ns, x->end_ns, (int32_t)i};
     }
     /* channels: serial */
-    qsort(cs, ncs, sizeof *cs, cmp_chan);
+    qsort(cs, ncs, sizeof *cs, ps_span_cmp);
     for (size_t j = 1; j < ncs; j++) {
-        if (cs[j].key != cs[j - 1].key || cs[j].start >= cs[j - 1].end - TOL_NS)
+        if (cs[j].key != cs[j - 1].key || cs[j].t0 >= cs[j - 1].t1 - TOL_NS)
             continue;
-        const struct ps_transfer *x = &s->transfers[cs[j].idx];
+        const struct ps_transfer *x = &s->transfers[cs[j].id];
         channel_text(s, T, x->from_stage, x->to_stage, ch, sizeof ch);
-        at(ck, AT_XFER, 0, (size_t)cs[j].idx);
+        at(ck, AT_XFER, 0, (size_t)cs[j].id);
         violation(ck, "transmits on %s from %s ms while transfers[%d] still does (until %s ms)", ch,
-                  ms(cs[j].start, a), (int)cs[j - 1].idx, ms(cs[j - 1].end, b));
+                  ms(cs[j].t0, a), (int)cs[j - 1].id, ms(cs[j - 1].t1, b));
     }
     free(cs);
     /* every dependency: the consumer starts after its input */
@@ -415,7 +375,7 @@ static enum ps_status check_transfers(struct checker *ck, struct tables *T)
                     if (c->start_ns < p->end_ns - TOL_NS) {
                         char pw[96];
                         NAME_OP(d, ci, c);
-                        op_text(p, pw, sizeof pw);
+                        ps_op_describe(p, pw, sizeof pw);
                         violation(ck, "%s starts at %s ms, before its input %s ends at %s ms", what,
                                   ms(c->start_ns, a), pw, ms(p->end_ns, b));
                     }
@@ -472,7 +432,7 @@ static void check_same_device(struct checker *ck, struct tables *T)
                 if (c->start_ns >= p->end_ns - TOL_NS)
                     continue;
                 NAME_OP(d, ci, c);
-                op_text(p, pw, sizeof pw);
+                ps_op_describe(p, pw, sizeof pw);
                 violation(ck, "%s starts at %s ms, before %s ends at %s ms (%s)", what,
                           ms(c->start_ns, a), pw, ms(p->end_ns, b),
                           e == 0 ? "R replays that forward"
@@ -508,7 +468,7 @@ static void check_arrangement(struct checker *ck, struct tables *T)
         if (ci > 0 && x->start_ns < s->dev_ops[td][ci - 1].end_ns - TOL_NS) {
             at(ck, AT_XFER, 0, i);
             if (ck->n == 0)
-                op_text(&s->dev_ops[td][ci - 1], what, sizeof what);
+                ps_op_describe(&s->dev_ops[td][ci - 1], what, sizeof what);
             violation(ck,
                       "starts at %s ms, before stage %d posts its receive at %s ms (after %s; "
                       "network.arrangement=%s)",
@@ -548,7 +508,7 @@ static void check_lanes(struct checker *ck, struct tables *T)
             continue;
         }
         int seen[2][PS_MAX_CHUNKS] = {{0}};
-        struct slot sl[2 * PS_MAX_CHUNKS];
+        struct ps_span sl[2 * PS_MAX_CHUNKS];
         size_t ns = 0;
         for (size_t i = 0; i < n; i++) {
             const struct ps_op *op = &s->dp_ops[d][i];
@@ -559,7 +519,7 @@ static void check_lanes(struct checker *ck, struct tables *T)
                 violation(ck, "unexpected or duplicated data-parallel op");
                 continue;
             }
-            sl[ns++] = (struct slot){op->start_ns, op->end_ns, (int32_t)i};
+            sl[ns++] = (struct ps_span){0, op->start_ns, op->end_ns, (int32_t)i};
             const char *name = ag ? "all-gather" : "reduce-scatter";
             int64_t want = ps_scenario_dp_ns(sc, d, ag, op->chunk, L->V);
             int64_t got = op->end_ns - op->start_ns;
@@ -598,14 +558,14 @@ static void check_lanes(struct checker *ck, struct tables *T)
                           seen[0][c] == 0 ? "all-gather" : "reduce-scatter", c);
             }
         }
-        qsort(sl, ns, sizeof *sl, cmp_slot);
+        qsort(sl, ns, sizeof *sl, ps_span_cmp);
         for (size_t j = 1; j < ns; j++) {
-            if (sl[j].start < sl[j - 1].end - TOL_NS) {
-                at(ck, AT_LANE, d, (size_t)sl[j].idx);
+            if (sl[j].t0 < sl[j - 1].t1 - TOL_NS) {
+                at(ck, AT_LANE, d, (size_t)sl[j].id);
                 violation(ck,
                           "starts at %s ms while the lane is busy until %s ms (data-parallel op "
                           "%d)",
-                          ms(sl[j].start, a), ms(sl[j - 1].end, b), (int)sl[j - 1].idx);
+                          ms(sl[j].t0, a), ms(sl[j - 1].t1, b), (int)sl[j - 1].id);
             }
         }
     }
