@@ -127,6 +127,7 @@ struct ps_schedule {
 
     int64_t makespan_ns;
     int64_t lower_bound_ns;
+    int lower_bound_binds; /* enum ps_bound_part (core/sim.h): the part that binds */
     double bubble_ratio;
     int64_t *busy_ns;    /* per device: compute busy time */
     double *peak_memory; /* per device, activation units */

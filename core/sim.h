@@ -41,10 +41,33 @@ enum ps_status ps_bubble_compute(const struct ps_schedule *s, int64_t *out);
 /* The breakdown summed over the devices (from s->bubble_ns). */
 void ps_bubble_totals(const struct ps_schedule *s, int64_t out[PS_BUBBLE_COUNT]);
 
-/* A number no schedule of this scenario can beat, whatever its chunks, traversal or
- * split (SPEC 6): the max of per-device work, one microbatch's round trip with its
- * latencies and transmissions, and the busiest link's transmissions. */
+/* The parts of the lower bound (docs/model.md, "Lower bound"). */
+enum ps_bound_part {
+    PS_BOUND_WORK = 0,   /* a device's work between its earliest start and least tail */
+    PS_BOUND_ROUND_TRIP, /* one microbatch's round trip with its latencies */
+    PS_BOUND_LINK,       /* the busiest link's transmissions */
+    PS_BOUND_DP,         /* the data-parallel lane */
+    PS_BOUND_MEMORY,     /* the microbatches the memory limit lets be in flight at once */
+    PS_BOUND_COUNT
+};
+
+struct ps_bound {
+    int64_t part[PS_BOUND_COUNT]; /* ns, 0 when it does not apply */
+    int64_t value;                /* the largest part */
+    enum ps_bound_part binds;     /* which part it is (the first of equal ones) */
+};
+
+/* A number no schedule of this scenario within its memory limit can beat, whatever its
+ * chunks, traversal or split (SPEC 6): the max of per-device work, one microbatch's round
+ * trip with its latencies and transmissions, the busiest link's transmissions, the
+ * data-parallel lane and the memory part. Schedules over the memory limit are not bound by
+ * the memory part. Never fails (0 parts when the scenario is empty or memory is short). */
+void ps_lower_bound(const struct ps_scenario *sc, struct ps_bound *out);
 int64_t ps_lower_bound_ns(const struct ps_scenario *sc);
+/* The bound for schedules over the memory limit too: every part but memory. */
+int64_t ps_bound_without_memory(const struct ps_bound *b);
+/* "work", "round trip", "link", "data parallel", "memory". */
+const char *ps_bound_part_str(enum ps_bound_part p);
 
 /* Checks a timed schedule against the model without trusting its recorded metrics:
  * every op present once with its model duration, device and lane overlaps, every

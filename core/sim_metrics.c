@@ -76,7 +76,10 @@ void sim_compute_metrics(struct ps_schedule *s)
             s->channels[x->channel].n_transfers++;
         }
     }
-    s->lower_bound_ns = ps_lower_bound_ns(sc);
+    struct ps_bound lb;
+    ps_lower_bound(sc, &lb);
+    s->lower_bound_ns = lb.value;
+    s->lower_bound_binds = (int)lb.binds;
     if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
         memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
 }
@@ -120,7 +123,10 @@ void sim_engine_metrics(struct sim *m)
     }
     if (m->mode & PS_SIM_TIMES_ONLY)
         return;
-    s->lower_bound_ns = ps_lower_bound_ns(sc);
+    struct ps_bound lb;
+    ps_lower_bound(sc, &lb);
+    s->lower_bound_ns = lb.value;
+    s->lower_bound_binds = (int)lb.binds;
     ps_bubble_compute_with(s, &m->L, s->bubble_ns);
 }
 

@@ -32,7 +32,14 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
         if (strcmp(s->solver.params[i].key, "note") == 0)
             snprintf(row->note, sizeof row->note, "%s", s->solver.params[i].value);
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
+    enum ps_bound_part binds = (enum ps_bound_part)s->lower_bound_binds;
+    if (!(s->timed && s->lower_bound_ns > 0)) {
+        struct ps_bound b;
+        ps_lower_bound(sc, &b);
+        binds = b.binds;
+    }
     row->lower_bound_ms = ps_ns_to_ms(lb);
+    snprintf(row->bound_binds, sizeof row->bound_binds, "%s", ps_bound_part_str(binds));
     row->bubble_reduction = row->makespan_reduction = NAN;
     for (int c = 0; c < PS_BUBBLE_COUNT; c++)
         row->bubble_by[c] = NAN;
@@ -484,7 +491,12 @@ static enum ps_status table_legend(const struct table *t, const struct ps_compar
     if (n > 0 && !t->many_groups) {
         char lb[32];
         short_ms(rows[0].lower_bound_ms, lb, sizeof lb);
-        st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", lb);
+        if (rows[0].bound_binds[0] != '\0')
+            st = ps_buf_printf(out, "lower bound %s ms (%s; no schedule%s can beat it)", lb,
+                               rows[0].bound_binds,
+                               rows[0].has_memory_limit ? " within the memory limit" : "");
+        else
+            st = ps_buf_printf(out, "lower bound %s ms (no schedule can beat it)", lb);
     } else {
         st = ps_buf_printf(out, "LB_ms: lower bound of each row's scenario");
     }

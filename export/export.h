@@ -93,6 +93,9 @@ struct ps_compare_row {
     double lower_bound_ms;
     double ratio_to_lower_bound;
     double solve_ms;
+    /* The part of the lower bound that binds ("work", "memory", ...: ps_bound_part_str), for
+     * the command line to say; not a file column. */
+    char bound_binds[16];
     /* Extra columns (a sweep's parameters): n_extra pairs. */
     int n_extra;
     struct ps_kv extra[8];

@@ -247,11 +247,169 @@ static void test_bound_terms(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* A random topological order that keeps every device within the memory limit (F only when
+ * it fits); false when it gets stuck (every device full, waiting for inputs). */
+static bool random_order_within(struct ps_schedule *s, bool cut)
+{
+    const struct ps_scenario *sc = s->sc;
+    int S = s->n_stages, V = s->chunks, SV = S * V, M = s->n_microbatches;
+    int *next = calloc(3 * (size_t)SV, sizeof *next);
+    double *mem = calloc((size_t)S, sizeof *mem), w = sc->weight_share;
+    int cand_k[3 * 16 * 64], cand_v[3 * 16 * 64];
+    bool ok = true;
+    for (;;) {
+        int n = 0;
+        for (int v = 0; v < SV; v++) {
+            int d = ps_vstage_device(v, S, V, s->traversal);
+            int f = next[0 * SV + v], b = next[1 * SV + v], wn = next[2 * SV + v];
+            if (f < M && (v == 0 || next[0 * SV + v - 1] > f) &&
+                mem[d] + ps_scenario_memory_scale(sc, f) / V <= sc->memory_limit + 1e-9) {
+                cand_k[n] = PS_OP_F;
+                cand_v[n++] = v;
+            }
+            if (b < M && (v == SV - 1 ? f > b : next[1 * SV + v + 1] > b)) {
+                cand_k[n] = PS_OP_B;
+                cand_v[n++] = v;
+            }
+            if (ps_schedule_has_w(s, d) && wn < M && b > wn) {
+                cand_k[n] = PS_OP_W;
+                cand_v[n++] = v;
+            }
+        }
+        if (n == 0)
+            break;
+        int i = rnd(n), k = cand_k[i], v = cand_v[i];
+        int d = ps_vstage_device(v, S, V, s->traversal);
+        int c = ps_vstage_chunk(v, S, V, s->traversal), mb = next[k * SV + v];
+        double a = ps_scenario_memory_scale(sc, mb) / V;
+        bool has_w = ps_schedule_has_w(s, d);
+        mem[d] += k == PS_OP_F ? a : k == PS_OP_B ? -(has_w ? (1 - w) * a : a) : -w * a;
+        int parts = cut ? 1 + rnd(3) : 1;
+        for (int p = 0; p < parts; p++)
+            assert_int_equal(ps_schedule_push_part(s, d, (enum ps_op_kind)k, c, mb, p, parts),
+                             PS_OK);
+        next[k * SV + v]++;
+    }
+    for (int k = 0; k < 3 && ok; k++)
+        for (int v = 0; v < SV && ok; v++) {
+            int d = ps_vstage_device(v, S, V, s->traversal);
+            ok = next[k * SV + v] == M || (k == PS_OP_W && !ps_schedule_has_w(s, d));
+        }
+    free(next);
+    free(mem);
+    return ok;
+}
+
+/* The memory part holds for every schedule within the limit, of every shape: random
+ * scenarios with a limit from one microbatch to S of them, random orders that fit it. Over
+ * the limit only the other parts hold, and they do. */
+static void test_memory_random(void **state)
+{
+    (void)state;
+    int binds = 0, within = 0;
+    for (int iter = 0; iter < 300; iter++) {
+        struct ps_scenario sc;
+        random_scenario(&sc);
+        double most = 0;
+        for (int m = 0; m < sc.n_microbatches; m++)
+            if (ps_scenario_memory_scale(&sc, m) > most)
+                most = ps_scenario_memory_scale(&sc, m);
+        sc.has_memory_limit = true;
+        sc.memory_limit = most * (1 + rnd(2 * sc.n_stages)) / 2.0;
+        if (sc.memory_limit < most)
+            sc.memory_limit = most;
+        struct ps_bound lb;
+        ps_lower_bound(&sc, &lb);
+        binds += lb.binds == PS_BOUND_MEMORY;
+        for (int shape = 0; shape < 5; shape++) {
+            int V = shape == 0 ? 1 : shape == 1 ? 2 : shape == 2 ? 3 : 2;
+            enum ps_traversal tr = shape == 3 ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+            for (int split = 0; split < 2; split++) {
+                struct ps_schedule *s = ps_schedule_new(&sc, "r", V, tr, split);
+                assert_non_null(s);
+                if (random_order_within(s, shape == 4)) {
+                    struct ps_diag d;
+                    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+                    assert_true(s->memory_ok);
+                    within++;
+                    if (s->makespan_ns < lb.value)
+                        fail_msg("memory-aware bound %lld (%s) > makespan %lld (S=%d M=%d V=%d "
+                                 "%s, limit %g)",
+                                 (long long)lb.value, ps_bound_part_str(lb.binds),
+                                 (long long)s->makespan_ns, s->n_stages, s->n_microbatches, V,
+                                 ps_traversal_str(tr), sc.memory_limit);
+                }
+                ps_schedule_clear(s);
+                assert_int_equal(build_gpipe_chunks(s), 0);
+                struct ps_diag d;
+                assert_int_equal(ps_sim_run(s, &d), PS_OK);
+                assert_true(s->makespan_ns >=
+                            (s->memory_ok ? lb.value : ps_bound_without_memory(&lb)));
+                ps_schedule_free(s);
+            }
+        }
+        ps_scenario_fini(&sc);
+    }
+    print_message("  memory bound binds on %d of 300 scenarios; %d schedules within the limit\n",
+                  binds, within);
+    assert_true(binds > 30 && within > 500);
+}
+
+/* A closed form: S = 2 in one DC without delays, F = B = 1 ms, no W, M = 4, a limit of one
+ * microbatch. The least memory part over the shapes is the loop with 16 chunks: chunk c
+ * holds 1/16 for at least (16-c)/16 of the 4 ms round trip (less 2 ns of rounding), so
+ * device 0's memory over time is at least 4 x (34 ms - 32 ns) / 16 = 8.5 ms - 8 ns (floored
+ * a hair lower, 1e-12 relative, against the rounding of its floating sums), above the work
+ * part (8.125 ms). One shape alone is stricter: 1 chunk needs 4 round trips, 16
+ * ms, and the wave 10 ms. */
+static void test_memory_closed_form(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    assert_int_equal(ps_scenario_make_uniform(&sc, 1, 2, 4, 1, 1, 0), PS_OK);
+    sc.has_memory_limit = true;
+    sc.memory_limit = 1;
+    struct ps_bound lb;
+    ps_lower_bound(&sc, &lb);
+    assert_int_equal(lb.binds, PS_BOUND_MEMORY);
+    assert_int_equal(lb.value, 8500000 - 9);
+    assert_int_equal(lb.part[PS_BOUND_WORK], 8125000);
+    /* the one-chunk schedule the limit allows, one microbatch at a time: 16 ms */
+    struct ps_schedule *s = ps_schedule_new(&sc, "seq", 1, PS_TRAVERSAL_LOOP, true);
+    for (int m = 0; m < 4; m++)
+        for (int d = 0; d < 2; d++)
+            assert_int_equal(ps_schedule_push(s, d, PS_OP_F, 0, m), PS_OK);
+    ps_schedule_free(s);
+    s = ps_schedule_new(&sc, "seq", 1, PS_TRAVERSAL_LOOP, true);
+    for (int m = 0; m < 4; m++) {
+        assert_int_equal(ps_schedule_push(s, 0, PS_OP_F, 0, m), PS_OK);
+        assert_int_equal(ps_schedule_push(s, 1, PS_OP_F, 0, m), PS_OK);
+        assert_int_equal(ps_schedule_push(s, 1, PS_OP_B, 0, m), PS_OK);
+        assert_int_equal(ps_schedule_push(s, 0, PS_OP_B, 0, m), PS_OK);
+    }
+    struct ps_diag d;
+    assert_int_equal(ps_sim_run(s, &d), PS_OK);
+    assert_true(s->memory_ok);
+    assert_int_equal(s->makespan_ns, 16000000);
+    assert_int_equal(s->lower_bound_ns, lb.value);
+    assert_int_equal(s->lower_bound_binds, PS_BOUND_MEMORY);
+    ps_schedule_free(s);
+    /* without a limit the work part binds again */
+    sc.has_memory_limit = false;
+    ps_lower_bound(&sc, &lb);
+    assert_int_equal(lb.binds, PS_BOUND_WORK);
+    assert_int_equal(lb.part[PS_BOUND_MEMORY], 0);
+    assert_string_equal(ps_bound_part_str(PS_BOUND_MEMORY), "memory");
+    ps_scenario_fini(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_bound_terms),
+        cmocka_unit_test(test_memory_random),
+        cmocka_unit_test(test_memory_closed_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
