@@ -178,7 +178,10 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
 
     put(&w, "{\n  \"format\": \"" PS_SCHEDULE_FORMAT "\",\n");
     put(&w, "  \"generator\": { \"name\": \"pipescope\", \"version\": \"" PS_VERSION "\" },\n");
-    put(&w, "  \"scenario\": ");
+    put(&w, "  \"provenance\": ");
+    if (w.st == PS_OK)
+        w.st = ps_buf_provenance_json(w.b, sc, s);
+    put(&w, ",\n  \"scenario\": ");
     put_scenario(&w, sc);
     put(&w, ",\n  \"schedule\": ");
     put_str(&w, s->name);

@@ -12,21 +12,14 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/export_internal.h"
-
-/* Okabe-Ito, a palette that colour-blind readers tell apart; indexed by enum ps_op_kind. */
-static const char *const kind_fill[PS_OP_KIND_COUNT] = {
-    "#0072B2", /* F: blue */
-    "#E69F00", /* B: orange */
-    "#009E73", /* W: bluish green */
-    "#8F6A1F", /* R: dark orange, the backward's own replay (not in Okabe-Ito: its shade) */
-    "#CC79A7", /* AG: reddish purple */
-    "#D55E00", /* RS: vermillion */
-};
-static const char *const xfer_fill[2] = {"#56B4E9", "#F0E442"}; /* activation, gradient */
+#include "export/palette.h"
 
 #define FONT "Helvetica, Arial, sans-serif"
 #define PAD 10.0
 #define IDLE_FILL "#EFEFEF"
+/* Fills lighter than this (relative luminance) get a grey outline instead of a white one,
+ * so that they stand out from the white page and the light idle band. */
+#define LIGHT 0.75
 #define MIN_WIDTH 320
 #define DEFAULT_WIDTH 1000
 
@@ -148,22 +141,17 @@ static double text_w(size_t chars, double fs, bool bold)
     return (double)chars * fs * (bold ? 0.61 : 0.56);
 }
 
-/* "#RRGGBB" mixed with white: t = 0 keeps the colour, 1 gives white. */
-static void tint(const char *hex, double t, char out[8])
+/* The colour behind a fill: "#RRGGBB", or a hatch pattern's base colour. */
+static uint32_t fill_rgb(const char *fill)
 {
-    unsigned rgb = (unsigned)strtoul(hex + 1, NULL, 16);
-    unsigned c[3] = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF};
-    for (int i = 0; i < 3; i++)
-        c[i] = (unsigned)lround((double)c[i] + ((double)(255 - c[i])) * t);
-    snprintf(out, 8, "#%02X%02X%02X", c[0] & 0xFF, c[1] & 0xFF, c[2] & 0xFF);
+    const char *hex = strncmp(fill, "url(#hatch-", 11) == 0 ? fill + 10 : fill;
+    return (uint32_t)strtoul(hex + 1, NULL, 16);
 }
 
 /* Black or white, whichever reads better on the fill. */
-static const char *ink_on(const char *hex)
+static const char *ink_on(const char *fill)
 {
-    unsigned rgb = (unsigned)strtoul(hex + 1, NULL, 16);
-    double lum = 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
-    return lum > 140 ? "#000000" : "#FFFFFF";
+    return ps_rgb_wants_dark_ink(fill_rgb(fill)) ? "#000000" : "#FFFFFF";
 }
 
 /* Milliseconds for a reader: four significant digits or so. */
@@ -402,7 +390,9 @@ static enum ps_status block(struct ps_buf *b, const struct fig *f, const char *c
     enum ps_status st = ps_buf_printf(
         b, "<rect class=\"%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s>", cls,
         num(a, x0), num(c, y), num(d, w), num(e, h), fill,
-        w >= 3 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\"" : "");
+        ps_rgb_luminance(fill_rgb(fill)) > LIGHT ? " stroke=\"#8C8C8C\" stroke-width=\"0.5\""
+        : w >= 3                                 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\""
+                                                 : "");
     if (st == PS_OK)
         st = ps_buf_printf(b, "<title>");
     if (st == PS_OK)
@@ -440,14 +430,27 @@ static enum ps_status op_tip(char *buf, size_t size, const struct ps_op *op)
     return PS_OK;
 }
 
-static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char tmp[8])
+/* A paint's fill for chunk c of V: its colour, or for a hatched paint (R) the pattern that
+ * draw_patterns defines for that colour ("url(#hatch-RRGGBB)"). tmp holds 40 bytes. */
+static const char *paint_fill(enum ps_paint p, int chunk, int chunks, char *tmp)
 {
-    const char *base = kind_fill[op->kind < PS_OP_KIND_COUNT ? op->kind : 0];
-    if (s->chunks <= 1 || op->chunk == 0)
-        return base;
-    /* Later chunks in lighter shades of the same colour. */
-    tint(base, 0.45 * op->chunk / (s->chunks - 1), tmp);
+    uint32_t rgb = ps_paint_rgb(p, chunk, chunks);
+    if (ps_palette(p)->hatched)
+        snprintf(tmp, 40, "url(#hatch-%06X)", (unsigned)rgb);
+    else
+        ps_rgb_hex(rgb, tmp);
     return tmp;
+}
+
+/* The palette's fill of the op's kind; later chunks in lighter shades of it. */
+static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char *tmp)
+{
+    return paint_fill(ps_paint_of_op((enum ps_op_kind)op->kind), op->chunk, s->chunks, tmp);
+}
+
+static const char *paint_hex(enum ps_paint p, char tmp[8])
+{
+    return ps_rgb_hex(ps_palette(p)->rgb, tmp);
 }
 
 static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const struct panel *p)
@@ -615,7 +618,7 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         else if (st == PS_OK)
             ps_sim_critical_path(s, crit);
     }
-    char tip[256], tmp[8];
+    char tip[256], tmp[40];
     for (int dv = 0; dv < s->n_stages && st == PS_OK; dv++) {
         for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
             const struct ps_op *op = &s->dev_ops[dv][k];
@@ -650,9 +653,10 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         snprintf(tip, sizeof tip,
                  "%s of microbatch %d, stage %d to %d: sent %s to %s ms, arrives %s ms",
                  ps_xfer_kind_str(t->kind), t->microbatch, t->from_stage, t->to_stage, t0, t1, t2);
-        st = block(b, f, t->kind == PS_XFER_ACTIVATION ? "xfer activation" : "xfer gradient",
-                   t->start_ns, t->end_ns, p->ch_y[k], f->chh, xfer_fill[t->kind ? 1 : 0],
-                   t->microbatch, tip);
+        st =
+            block(b, f, t->kind == PS_XFER_ACTIVATION ? "xfer activation" : "xfer gradient",
+                  t->start_ns, t->end_ns, p->ch_y[k], f->chh,
+                  paint_hex(ps_paint_of_xfer((enum ps_xfer_kind)t->kind), tmp), t->microbatch, tip);
     }
     /* The critical path's outlines go over every block, so that no neighbour hides them. */
     for (int dv = 0; crit && dv < s->n_stages && st == PS_OK; dv++)
@@ -718,19 +722,25 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         const char *label;
         bool on;
     } items[] = {
-        {kind_fill[PS_OP_F], NULL, "forward (F)", true},
-        {kind_fill[PS_OP_B], NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
-        {kind_fill[PS_OP_W], NULL, "weight gradient (W)", f->any_w},
-        {kind_fill[PS_OP_R], NULL, "recomputation (R)", f->any_r},
-        {kind_fill[PS_OP_AG], NULL, "all-gather (AG)", f->any_dp},
-        {kind_fill[PS_OP_RS], NULL, "reduce-scatter (RS)", f->any_dp},
-        {xfer_fill[0], NULL, "activation sent", f->any_ch},
-        {xfer_fill[1], thin, "gradient sent", f->any_ch},
+        {NULL, NULL, "forward (F)", true},
+        {NULL, NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
+        {NULL, NULL, "weight gradient (W)", f->any_w},
+        {NULL, NULL, "recomputation (R)", f->any_r},
+        {NULL, NULL, "all-gather (AG)", f->any_dp},
+        {NULL, NULL, "reduce-scatter (RS)", f->any_dp},
+        {NULL, NULL, "activation sent", f->any_ch},
+        {NULL, NULL, "gradient sent", f->any_ch},
         {IDLE_FILL, thin, "idle", true},
         {NULL, NULL, "lower bound", !f->opt->hide_lower_bound},
         {"none", " stroke=\"#000000\" stroke-width=\"1.2\"", "critical path",
          f->opt->critical_path},
     };
+    /* The first seven are the palette's, in its order; light ones get an outline. */
+    char hexes[PS_PAINT_COUNT][40];
+    for (int i = 0; i < PS_PAINT_COUNT; i++) {
+        items[i].fill = paint_fill((enum ps_paint)i, 0, 1, hexes[i]);
+        items[i].stroke = ps_rgb_luminance(ps_palette((enum ps_paint)i)->rgb) > LIGHT ? thin : NULL;
+    }
     if (f->any_split && f->any_combined)
         items[1].label = "backward, or input gradient (B)";
     double x = f->left, y = f->legend_y;
@@ -801,6 +811,75 @@ static enum ps_status draw_heading(struct ps_buf *b, const struct fig *f)
     return text(b, PAD, PAD + 10, 11, "start", " fill=\"#555555\"", title, max_chars);
 }
 
+/* The hatch patterns of the hatched paint (R, recomputation: grayscale tells it from the
+ * other kinds by its stripes, not its lightness): one per colour the figure uses. */
+static enum ps_status draw_patterns(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                    size_t n)
+{
+    uint32_t seen[PS_MAX_CHUNKS + 1];
+    int n_seen = 0;
+    seen[n_seen++] = ps_paint_rgb(PS_PAINT_R, 0, 1); /* the legend's */
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < scheds[i]->chunks && n_seen <= PS_MAX_CHUNKS; c++) {
+            uint32_t rgb = ps_paint_rgb(PS_PAINT_R, c, scheds[i]->chunks);
+            bool have = false;
+            for (int k = 0; k < n_seen; k++)
+                have |= seen[k] == rgb;
+            if (!have)
+                seen[n_seen++] = rgb;
+        }
+    enum ps_status st = ps_buf_printf(b, "<defs>\n");
+    for (int k = 0; k < n_seen && st == PS_OK; k++) {
+        char hex[8];
+        st = ps_buf_printf(b,
+                           "<pattern id=\"hatch-%06X\" patternUnits=\"userSpaceOnUse\" width=\"4\" "
+                           "height=\"4\" patternTransform=\"rotate(45)\"><rect width=\"4\" "
+                           "height=\"4\" fill=\"%s\"/><rect width=\"1.5\" height=\"4\" "
+                           "fill=\"#FFFFFF\"/></pattern>\n",
+                           (unsigned)seen[k], ps_rgb_hex(seen[k], hex));
+    }
+    return st == PS_OK ? ps_buf_printf(b, "</defs>\n") : st;
+}
+
+/* The provenance (docs/formats.md): the line as the document's description, the objects
+ * (one per schedule) as JSON in its metadata. */
+static enum ps_status write_provenance(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                       size_t n)
+{
+    char *line = malloc(8192);
+    if (line == NULL)
+        return PS_ENOMEM;
+    ps_provenance_line(scheds, n, line, 8192);
+    enum ps_status st = ps_buf_printf(b, "<desc>");
+    if (st == PS_OK)
+        st = xml_text(b, line, 8192);
+    free(line);
+    if (st == PS_OK)
+        st = ps_buf_printf(b, "</desc>\n<metadata>");
+    struct ps_buf json;
+    ps_buf_init(&json);
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        st = ps_buf_printf(&json, "%s", i ? ", " : "{ \"provenance\": [");
+        if (st == PS_OK)
+            st = ps_buf_provenance_json(&json, scheds[i]->sc, scheds[i]);
+    }
+    if (st == PS_OK)
+        st = ps_buf_append(&json, "] }", 4); /* with the NUL */
+    /* Element content: only &, < and > need escaping, so the JSON stays readable. */
+    for (size_t i = 0, run = 0; st == PS_OK && i < json.len; i++) {
+        char c = json.data[i];
+        const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+        if (c == '\0' || rep) {
+            st = ps_buf_append(b, json.data + run, i - run);
+            if (st == PS_OK && rep)
+                st = ps_buf_printf(b, "%s", rep);
+            run = i + 1;
+        }
+    }
+    ps_buf_fini(&json);
+    return st == PS_OK ? ps_buf_printf(b, "</metadata>\n") : st;
+}
+
 enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
                                            const struct ps_svg_options *opt, struct ps_buf *out)
 {
@@ -839,8 +918,11 @@ enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *sche
             st = xml_text(out, scheds[i]->name, PS_SCHED_NAME_MAX);
     }
     if (st == PS_OK)
-        st =
-            ps_buf_printf(out, "</title>\n<desc>pipescope %s schedule figure</desc>\n", PS_VERSION);
+        st = ps_buf_printf(out, "</title>\n");
+    if (st == PS_OK)
+        st = write_provenance(out, scheds, n);
+    if (st == PS_OK && f.any_r)
+        st = draw_patterns(out, scheds, n);
     if (st == PS_OK)
         st = rect(out, 0, 0, f.width, ceil(f.height), "#FFFFFF", NULL);
     if (st == PS_OK)

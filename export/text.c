@@ -42,14 +42,19 @@ static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
     if (st == PS_OK)
         st = ps_buf_printf(out, "), %d microbatch%s\n", sc->n_microbatches,
                            sc->n_microbatches == 1 ? "" : "es");
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], status[320];
     snprintf(a, sizeof a, "%.1f", s->solver.solve_ms);
+    /* The outcome with its bound and gap ("feasible, bound 57 ms, gap 5.0%"); an
+     * infeasible result says why on its own line below. */
+    if (s->solver.status == PS_SOLVE_INFEASIBLE)
+        snprintf(status, sizeof status, "%s", ps_solve_status_str(s->solver.status));
+    else
+        ps_solve_status_text(s, status, sizeof status);
     if (st == PS_OK)
         st = ps_buf_printf(out, "schedule  %s: %d chunk%s, %s, %s backward; %s, solved in %s ms\n",
                            ps_text_safe(s->name, name, sizeof name), s->chunks,
                            s->chunks == 1 ? "" : "s", ps_traversal_str(s->traversal),
-                           s->split_backward ? "split" : "combined",
-                           ps_solve_status_str(s->solver.status), a);
+                           s->split_backward ? "split" : "combined", status, a);
     if (st != PS_OK)
         return st;
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
@@ -238,4 +243,37 @@ enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, s
     if ((st = ps_buf_append(out, "\n", 1)) != PS_OK)
         return st;
     return gantt(s, width > 0 ? width : 80, out);
+}
+
+/* The largest peak over the devices (0 without a timed result). */
+static double max_peak(const struct ps_schedule *s)
+{
+    double peak = 0;
+    for (int d = 0; s->timed && s->peak_memory && d < s->n_stages; d++)
+        if (s->peak_memory[d] > peak)
+            peak = s->peak_memory[d];
+    return peak;
+}
+
+void ps_schedule_diff_text(const struct ps_schedule *a, const struct ps_schedule *b, bool unicode,
+                           char *buf, size_t size)
+{
+    const char *delta = unicode ? "\xCE\x94" : "d";
+    bool ta = a->timed && a->solver.status != PS_SOLVE_INFEASIBLE;
+    bool tb = b->timed && b->solver.status != PS_SOLVE_INFEASIBLE;
+    if (!ta || !tb) {
+        snprintf(buf, size, "%s %s - %s: %s has no schedule", delta, b->name, a->name,
+                 ta ? b->name : a->name);
+        return;
+    }
+    char ms[32];
+    double dm = ps_ns_to_ms(b->makespan_ns - a->makespan_ns);
+    double pct = a->makespan_ns > 0 ? 100.0 * dm / ps_ns_to_ms(a->makespan_ns) : 0;
+    double dp = max_peak(b) - max_peak(a);
+    eye_ms(b->makespan_ns - a->makespan_ns, ms, sizeof ms);
+    snprintf(buf, size,
+             "%s %s - %s: makespan %s%s ms (%+.1f%%), bubble %+.1f points, peak memory %+.4g "
+             "units",
+             delta, b->name, a->name, dm > 0 ? "+" : "", ms, pct,
+             100.0 * (b->bubble_ratio - a->bubble_ratio), dp);
 }

@@ -14,6 +14,7 @@
 #include "tui/explorer/pane.h"
 #include "tui/explorer/results.h"
 #include "tui/explorer/view.h"
+#include "tui/explorer/workload.h"
 
 /* The panes that set up state, in order (the table's selection follows the shown
  * schedule, so it comes after the results). */
@@ -67,6 +68,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
                 app->sc.n_stages == 1 ? "" : "s", app->sc.n_microbatches,
                 app->sc.n_microbatches == 1 ? "" : "es", app->sc.n_dcs,
                 app->sc.n_dcs == 1 ? "" : "s");
+    tui_workload_reset(app); /* a workload: its plan in the background */
     return PS_OK;
 }
 
@@ -76,6 +78,8 @@ void tui_app_fini(struct tui_app *app)
     app->worker = NULL;
     tui_cluster_free(app->cluster);
     app->cluster = NULL;
+    tui_workload_free(app->wl);
+    app->wl = NULL;
     tui_results_fini(app);
     ps_scenario_fini(&app->sc);
 }
@@ -212,7 +216,12 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
         file_prompt(app, cmd->action);
         break;
     case TUI_A_CLUSTER:
+        app->workload_screen = false;
         tui_cluster_toggle(app);
+        break;
+    case TUI_A_WORKLOAD:
+        app->cluster_screen = false;
+        tui_workload_toggle(app);
         break;
     case TUI_A_REDRAW:
         break;
@@ -226,6 +235,10 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
  * the keys every pane shares. */
 static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
 {
+    if (app->workload_screen && app->sc.workload != NULL) {
+        unsigned r = tui_pane_workload.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
     if (app->cluster_screen) { /* its pane takes every key but quit, help and redraw */
         unsigned r = tui_pane_cluster.key(app, cmd);
         return r != 0 ? r : apply_global(app, cmd);
@@ -245,6 +258,8 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
     tui_layout(app, &lo);
     if (lo.too_small || app->mode != TUI_MODE_NORMAL)
         return 0;
+    if (app->workload_screen && app->sc.workload != NULL)
+        return tui_pane_workload.mouse(app, &lo, ev);
     if (app->cluster_screen)
         return tui_pane_cluster.mouse(app, &lo, ev);
     for (size_t i = 0; i < sizeof(mouse_panes) / sizeof(mouse_panes[0]); i++) {
@@ -260,8 +275,12 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
 static unsigned tick(struct tui_app *app)
 {
     unsigned r = tui_solve_poll(app) ? TUI_REDRAW : 0;
+    if (tui_workload_poll(app, false))
+        r |= TUI_REDRAW;
     if (tui_results_poll(app, false))
         r |= TUI_REDRAW;
+    if (tui_workload_running(app))
+        r |= TUI_REDRAW; /* "planning..." */
     struct tui_worker_state ws;
     tui_worker_peek(app->worker, &ws);
     if (ws.running)
@@ -315,6 +334,7 @@ unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd)
 
 void tui_app_settle(struct tui_app *app)
 {
+    tui_workload_poll(app, true);
     tui_results_poll(app, true);
     struct tui_cmd cmd = {.action = TUI_A_TICK, .ev = {.type = TUI_EV_TICK}};
     tui_apply(app, &cmd);

@@ -13,6 +13,7 @@
 #include "presets/presets.h"
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/workload.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -145,6 +146,7 @@ static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const 
     app->cursor_on = false;
     app->fit = true;
     tui_results_recompute(app);
+    tui_workload_reset(app); /* a workload: its plan in the background */
 }
 
 void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source)

@@ -74,6 +74,9 @@ static const struct tui_binding bindings[] = {
     {'C', TUI_A_CLUSTER, 0, N, "C",
      "cluster planner screen (C or Esc: back): regions, jobs, policies; Enter on a job's "
      "name opens its pipeline here"},
+    {'W', TUI_A_WORKLOAD, 0, N, "W",
+     "workload screen of a long-context scenario (W or Esc: back): lengths, chunks, "
+     "granularity and checkpointing, memory per stage"},
     {TUI_KEY_CTRL_L, TUI_A_REDRAW, 0, N | P | K | H, "C-l", "redraw the screen"},
     {'?', TUI_A_HELP, 0, N | H, "? F1", "this help"},
     {TUI_KEY_F1, TUI_A_HELP, 0, N | H, NULL, NULL},

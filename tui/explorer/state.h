@@ -68,7 +68,8 @@ struct tui_result {
  * background lane after an edit, so the frame is not held up; it lands a moment later. */
 #define TUI_ASYNC_MS 4.0
 
-struct tui_cluster; /* the cluster screen's state (cluster.h) */
+struct tui_cluster;  /* the cluster screen's state (cluster.h) */
+struct tui_workload; /* the workload screen's state and planning (workload.h) */
 
 struct tui_app {
     struct ps_scenario sc; /* the last good scenario */
@@ -129,6 +130,11 @@ struct tui_app {
     /* The cluster screen (C): NULL until first opened; cluster_screen while shown. */
     struct tui_cluster *cluster;
     bool cluster_screen;
+
+    /* A scenario with a workload: its planning and the workload screen (W). NULL until
+     * the first plan; workload_screen while shown. */
+    struct tui_workload *wl;
+    bool workload_screen;
 };
 
 /* ---- the core every file may use (state.c) ------------------------------------------- */
