@@ -371,6 +371,7 @@ struct ps_svg_options {
     bool hide_lower_bound; /* no dashed lower-bound line */
     const char *title;     /* heading line; NULL: the scenario's name and shape */
     bool critical_path;    /* outline the ops of one critical path (ps_sim_critical_path) */
+    bool hide_bubble;      /* no bar of each device's idle time by cause at the right */
 };
 
 /* A publication-quality SVG Gantt chart of n >= 1 schedules stacked on one shared time
@@ -385,6 +386,14 @@ enum ps_status ps_export_schedule_svg(const struct ps_schedule *const *scheds, s
 /* Same, with options (opt NULL = defaults). */
 enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
                                            const struct ps_svg_options *opt, struct ps_buf *out);
+
+/* A sweep plot: makespan and bubble ratio against the swept value `key` (its values must be
+ * numbers; a log scale when they span 16x or more), one line per schedule and combination of
+ * the other swept values, the knees (ps_compare_knees) ringed; title is the heading (may be
+ * NULL). width_px < 320: 800. Appends a self-contained SVG to out; PS_EINVAL (no rows, no
+ * key) or PS_ENOMEM. */
+enum ps_status ps_export_sweep_svg(const struct ps_compare_row *rows, size_t n, const char *key,
+                                   const char *title, int width_px, struct ps_buf *out);
 
 /* What a rendered figure carries besides the drawing: the PDF's Title and Subject, the
  * PNG's Title and Description (iTXt). Both also name pipescope and its version. */

@@ -14,6 +14,13 @@
 #include "export/export_internal.h"
 #include "export/palette.h"
 
+/* The causes of idle time (Paul Tol's muted scheme, which stays apart from the op colours
+ * and reads in grey): fill, cross-DC, intra-DC, memory, rendezvous, all-gather, end. */
+static const char *const cause_fill[PS_BUBBLE_COUNT] = {"#BBBBBB", "#882255", "#CC6677", "#117733",
+                                                        "#332288", "#DDCC77", "#E8E8E8"};
+#define HELD_FILL "#777777"
+#define BAR_W 64.0
+
 #define FONT "Helvetica, Arial, sans-serif"
 #define PAD 10.0
 #define IDLE_FILL "#EFEFEF"
@@ -203,6 +210,8 @@ struct fig {
     struct panel *p;
     double axis_y, legend_y;
     bool any_split, any_combined, any_w, any_r, any_dp, any_ch, any_chunks;
+    double bar_x; /* the bars of idle time by cause (0: none) */
+    bool cause[PS_BUBBLE_COUNT], any_held;
     const struct ps_scenario *common_sc; /* every schedule shares it, else NULL */
 };
 
@@ -280,6 +289,11 @@ static enum ps_status layout(struct fig *f, const struct ps_schedule *const *sch
                 f->any_w |= s->dev_ops[d][k].kind == PS_OP_W;
                 f->any_r |= s->dev_ops[d][k].kind == PS_OP_R;
             }
+        for (int d = 0; d < s->n_stages; d++)
+            for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+                f->cause[c] |= s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c] > 0;
+        for (size_t k = 0; k < s->n_transfers && s->sc->arrangement == PS_ARRANGE_BLOCKING; k++)
+            f->any_held |= s->transfers[k].end_ns > s->transfers[k].ready_ns;
         if (!opt->hide_channels) {
             p->ch = calloc((size_t)s->n_channels + 1, sizeof(int));
             p->ch_y = calloc((size_t)s->n_channels + 1, sizeof(double));
@@ -318,6 +332,10 @@ static enum ps_status layout(struct fig *f, const struct ps_schedule *const *sch
     double label_w = fmin(fmax(f->dc_col + 6 + f->dev_col, ch_w), cap);
     f->left = PAD + label_w + 6;
     f->plot_w = f->width - f->left - PAD - 4;
+    if (!opt->hide_bubble && f->width >= 480) {
+        f->plot_w -= BAR_W + 12;
+        f->bar_x = f->left + f->plot_w + 12;
+    }
 
     /* Vertical positions. */
     double y = PAD;
@@ -529,6 +547,70 @@ static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const st
     return st;
 }
 
+/* network.arrangement=blocking: a bar through the middle of a device's row while its
+ * blocking send holds it (the producer's end to the end of the transmission). */
+static enum ps_status draw_holds(struct ps_buf *b, const struct fig *f, const struct panel *p)
+{
+    const struct ps_schedule *s = p->s;
+    enum ps_status st = PS_OK;
+    char tip[200], t0[32], t1[32];
+    for (size_t i = 0; i < s->n_transfers && st == PS_OK; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        if (s->sc->arrangement != PS_ARRANGE_BLOCKING || t->end_ns <= t->ready_ns ||
+            t->from_stage < 0 || t->from_stage >= s->n_stages)
+            continue;
+        eye_ms(t->ready_ns, t0, sizeof t0);
+        eye_ms(t->end_ns, t1, sizeof t1);
+        snprintf(tip, sizeof tip,
+                 "stage %d held by its blocking send of the %s of microbatch %d: "
+                 "%s to %s ms",
+                 t->from_stage, ps_xfer_kind_str(t->kind), t->microbatch, t0, t1);
+        st = block(b, f, "held", t->ready_ns, t->end_ns, p->row[t->from_stage] + f->rh * 0.35,
+                   f->rh * 0.3, HELD_FILL, -1, tip);
+    }
+    return st;
+}
+
+/* Each device's idle time by cause, at the right of its row: a bar whose full width is the
+ * makespan, the causes stacked in their order (docs/model.md, "Bubble breakdown"). */
+static enum ps_status draw_bars(struct ps_buf *b, const struct fig *f, const struct panel *p)
+{
+    const struct ps_schedule *s = p->s;
+    enum ps_status st = PS_OK;
+    if (f->bar_x <= 0 || s->makespan_ns <= 0)
+        return PS_OK;
+    st = text(b, f->bar_x, p->top - 3, 8.5, "start", " fill=\"#555555\"", "idle by cause", 24);
+    char tip[200], ms[32];
+    for (int d = 0; d < s->n_stages && st == PS_OK; d++) {
+        st = rect(b, f->bar_x, p->row[d], BAR_W, f->rh, "#FFFFFF",
+                  " stroke=\"#BBBBBB\" stroke-width=\"0.5\"");
+        double x = f->bar_x;
+        for (int c = 0; c < PS_BUBBLE_COUNT && st == PS_OK; c++) {
+            int64_t v = s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c];
+            if (v <= 0)
+                continue;
+            double w = BAR_W * (double)v / (double)s->makespan_ns;
+            eye_ms(v, ms, sizeof ms);
+            snprintf(tip, sizeof tip, "stage %d idle, %s: %s ms (%.1f%% of its time)", d,
+                     ps_bubble_cause_label((enum ps_bubble_cause)c), ms,
+                     100.0 * (double)v / (double)s->makespan_ns);
+            char cls[32];
+            snprintf(cls, sizeof cls, " class=\"bubble %s\"", ps_bubble_cause_str(c));
+            st = ps_buf_printf(b, "<g%s><title>", cls);
+            if (st == PS_OK)
+                st = xml_text(b, tip, 200);
+            if (st == PS_OK)
+                st = ps_buf_printf(b, "</title>");
+            if (st == PS_OK)
+                st = rect(b, x, p->row[d], w, f->rh, cause_fill[c], NULL);
+            if (st == PS_OK)
+                st = ps_buf_printf(b, "</g>\n");
+            x += w;
+        }
+    }
+    return st;
+}
+
 static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const struct panel *p,
                                  double tick_step_ms)
 {
@@ -658,6 +740,10 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
                   t->start_ns, t->end_ns, p->ch_y[k], f->chh,
                   paint_hex(ps_paint_of_xfer((enum ps_xfer_kind)t->kind), tmp), t->microbatch, tip);
     }
+    if (st == PS_OK)
+        st = draw_holds(b, f, p);
+    if (st == PS_OK)
+        st = draw_bars(b, f, p);
     /* The critical path's outlines go over every block, so that no neighbour hides them. */
     for (int dv = 0; crit && dv < s->n_stages && st == PS_OK; dv++)
         for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
@@ -731,6 +817,14 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         {NULL, NULL, "activation sent", f->any_ch},
         {NULL, NULL, "gradient sent", f->any_ch},
         {IDLE_FILL, thin, "idle", true},
+        {HELD_FILL, NULL, "held by a blocking send", f->any_held},
+        {cause_fill[PS_BUBBLE_FILL], NULL, "idle: fill", f->bar_x > 0 && f->cause[0]},
+        {cause_fill[PS_BUBBLE_CROSS_DC], NULL, "idle: cross-DC", f->bar_x > 0 && f->cause[1]},
+        {cause_fill[PS_BUBBLE_INTRA_DC], NULL, "idle: intra-DC", f->bar_x > 0 && f->cause[2]},
+        {cause_fill[PS_BUBBLE_MEMORY], NULL, "idle: memory", f->bar_x > 0 && f->cause[3]},
+        {cause_fill[PS_BUBBLE_RENDEZVOUS], NULL, "idle: rendezvous", f->bar_x > 0 && f->cause[4]},
+        {cause_fill[PS_BUBBLE_DP], NULL, "idle: all-gather", f->bar_x > 0 && f->cause[5]},
+        {cause_fill[PS_BUBBLE_END], thin, "idle: end", f->bar_x > 0 && f->cause[6]},
         {NULL, NULL, "lower bound", !f->opt->hide_lower_bound},
         {"none", " stroke=\"#000000\" stroke-width=\"1.2\"", "critical path",
          f->opt->critical_path},

@@ -5,6 +5,7 @@
 #ifndef PS_CORE_IO_IO_H
 #define PS_CORE_IO_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/scenario.h"
@@ -46,6 +47,15 @@ char *ps_scenario_hash(const struct ps_scenario *sc, char out[PS_SCENARIO_HASH_L
  * NULL) gets a line when the edit did more than the field alone says ("" otherwise). */
 enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const char *value,
                                 char *note, size_t note_size, struct ps_diag *d);
+
+/* True when sc has a workload and path (or a part of it) is planned from it
+ * (microbatches, compute, activation_mb, per_microbatch, memory.limit): ps_scenario_edit
+ * refuses those; a front end that edits through core/field.h asks first. */
+bool ps_scenario_path_derived(const struct ps_scenario *sc, const char *path);
+
+/* The refusal of an edit of a derived path, for every front end. */
+#define PS_DERIVED_MSG                                                                             \
+    "derived from the workload; edit workload.* instead (or remove it: workload=null)"
 
 /* ps_scenario_edit without the note. */
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,

@@ -178,6 +178,11 @@ static bool is_derived(const char *path)
     return false;
 }
 
+bool ps_scenario_path_derived(const struct ps_scenario *sc, const char *path)
+{
+    return sc->workload != NULL && path != NULL && is_derived(path);
+}
+
 /* A field of the workload section: the value is JSON when it reads as JSON, else a string
  * (granularity=token needs no quotes), set in the tree and read back like a file. */
 static enum ps_status set_workload(struct ps_scenario *sc, const char *path, const char *value,
@@ -217,10 +222,8 @@ static enum ps_status edit(struct ps_scenario *sc, const char *path, const char 
         return ps_diag_set(d, PS_EINVAL, "", "empty field path");
     if (strlen(path) >= PATH_MAX_LEN - 1)
         return ps_diag_set(d, PS_EINVAL, "", "field path too long");
-    if (sc->workload != NULL && is_derived(path))
-        return ps_diag_set(d, PS_EINVAL, path,
-                           "derived from the workload; edit workload.* instead (or remove it: "
-                           "workload=null)");
+    if (ps_scenario_path_derived(sc, path))
+        return ps_diag_set(d, PS_EINVAL, path, PS_DERIVED_MSG);
     if (strncmp(path, "workload", 8) == 0 && (path[8] == '.' || path[8] == '\0'))
         return set_workload(sc, path, value, d);
     const char *p = value;

@@ -23,6 +23,7 @@
 #include "tui/explorer/layout.h"
 #include "tui/explorer/render.h"
 #include "tui/explorer/undo.h"
+#include "tui/explorer/sweep.h"
 #include "tui/explorer/canvas.h"
 
 #define MAX_FIELDS 1024 /* more than the test scenarios have */
@@ -1175,6 +1176,86 @@ static void test_one_resize_rule(void **state)
     tui_app_fini(&app);
 }
 
+/* b shows the idle bars beside the chart (the plot gives them room); S opens the sweep plot
+ * on the selected field, Left/Right change the field, +/- the range, e exports it; Esc goes
+ * back. */
+static void test_bubble_bars_and_sweep(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 160, 48);
+    struct tui_layout lo;
+    tui_layout(&app, &lo);
+    int plot_w = lo.plot.w;
+    assert_int_equal(lo.bubble.w, 0);
+    key(&app, 'b');
+    assert_true(app.show_bubble);
+    tui_layout(&app, &lo);
+    assert_true(lo.bubble.w > 0 && lo.plot.w < plot_w);
+    key(&app, 'b');
+    assert_false(app.show_bubble);
+
+    select_path(&app, "network.inter_dc.latency_ms");
+    key(&app, 'S');
+    assert_true(app.sweep_screen);
+    assert_non_null(app.sweep);
+    assert_string_equal(app.sweep->path, "network.inter_dc.latency_ms");
+    int n = app.sweep->n_values;
+    assert_true(n >= 5);
+    assert_true(app.sweep->values[app.sweep->current] == 1); /* the preset's own value */
+    for (int v = 1; v < n; v++)
+        assert_true(app.sweep->values[v] > app.sweep->values[v - 1]);
+    size_t knees = 0;
+    for (size_t k = 0; k < app.sweep->n_rows; k++)
+        knees += app.sweep->rows[k].has_knee[0];
+    assert_int_equal(knees, app.sweep->n_rows); /* every row knows its line's knee */
+    key(&app, '+');
+    assert_true(app.sweep->n_values > n);
+    key(&app, TUI_KEY_RIGHT);
+    assert_string_equal(app.sweep->path, "network.inter_dc.bandwidth_gbps");
+
+    char dir[] = "/tmp/pstui-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/plot.svg", dir);
+    key(&app, 'e');
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[256];
+    size_t got = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    assert_non_null(strstr(buf, "<svg"));
+    remove(path);
+    /* The same plot as PDF, the rows as a LaTeX table: the name's ending decides. */
+    static const char *const more[] = {"plot.pdf", "rows.tex"};
+    static const char *const marks[] = {"%PDF", "% pipescope"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, more[i]);
+        key(&app, 'e');
+        clear_prompt(&app);
+        type(&app, path);
+        key(&app, TUI_KEY_ENTER);
+        assert_int_equal(app.msg_level, TUI_MSG_OK);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        got = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[got] = '\0';
+        if (strstr(buf, marks[i]) == NULL)
+            fail_msg("%s lacks %s", more[i], marks[i]);
+        remove(path);
+    }
+    rmdir(dir);
+    key(&app, TUI_KEY_ESC);
+    assert_false(app.sweep_screen);
+    tui_app_fini(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1199,6 +1280,7 @@ int main(void)
         cmocka_unit_test(test_background_solve_and_cancel),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_help_and_quit),
+        cmocka_unit_test(test_bubble_bars_and_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

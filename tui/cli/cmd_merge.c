@@ -10,18 +10,18 @@
 #include "tui/cli/common.h"
 #include "tui/cli/compare_common.h"
 
-#define MERGE_FORMATS "table|csv|json|latex|markdown"
+#define MERGE_FORMATS "table|csv|json|svg|latex|markdown"
 
 const char cli_help_merge[] =
-    "Usage: pipescope merge SHARD... [--format csv|json|table|latex|markdown] [-o FILE]\n"
+    "Usage: pipescope merge SHARD... [--format csv|json|table|svg|latex|markdown] [-o FILE]\n"
     "\n"
     "Joins the shards of one sweep (pipescope sweep ... --shard I/N -o SHARD) into the file\n"
     "the sweep writes when run whole: the same rows, knees and baseline, byte for byte (with\n"
     "--no-timing; otherwise each row keeps its own solve time). Every shard 0..N-1 of the\n"
     "same sweep must be given once, in any order.\n"
     "\n"
-    "  -f, --format FORMAT    csv, json, table, latex or markdown (default: the -o name's,\n"
-    "                         else the sweep's --format)\n"
+    "  -f, --format FORMAT    csv, json, table, svg (the sweep's plot), latex or markdown\n"
+    "                         (default: the -o name's, else the sweep's --format)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "      --force            replace FILE even when it is read-only\n";
 

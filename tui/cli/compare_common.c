@@ -124,6 +124,29 @@ int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int 
     return PS_EXIT_OK;
 }
 
+/* A sweep's svg: the plot against the first swept path whose values are all numbers. */
+static enum ps_status sweep_plot(const struct ps_compare_row *rows, size_t n, struct ps_buf *buf)
+{
+    for (int k = 0; n > 0 && k < rows[0].n_extra; k++) {
+        const char *key = rows[0].extra[k].key;
+        bool numeric = true;
+        for (size_t i = 0; i < n && numeric; i++)
+            for (int j = 0; j < rows[i].n_extra; j++)
+                if (strcmp(rows[i].extra[j].key, key) == 0) {
+                    char *end;
+                    strtod(rows[i].extra[j].value, &end);
+                    numeric = end != rows[i].extra[j].value && *end == '\0';
+                }
+        if (!numeric)
+            continue;
+        char title[256];
+        snprintf(title, sizeof title, "%.100s: makespan and bubble against %.60s", rows[0].scenario,
+                 key);
+        return ps_export_sweep_svg(rows, n, key, title, 900, buf);
+    }
+    return PS_EINVAL;
+}
+
 int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_row *rows, size_t n,
                    const char *trailer)
 {
@@ -134,6 +157,8 @@ int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_
         st = ps_export_compare_csv(rows, n, &buf);
     else if (fmt == PS_FMT_JSON)
         st = ps_export_compare_json(rows, n, &buf);
+    else if (fmt == PS_FMT_SVG)
+        st = sweep_plot(rows, n, &buf);
     else if (fmt == PS_FMT_LATEX)
         st = ps_export_compare_latex(rows, n, &buf);
     else if (fmt == PS_FMT_MARKDOWN)
@@ -152,7 +177,7 @@ int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_
 }
 
 #define COMPARE_FORMATS "table|csv|json|svg|pdf|png|latex|markdown"
-#define SWEEP_FORMATS "csv|json|table|latex|markdown"
+#define SWEEP_FORMATS "csv|json|table|svg|latex|markdown"
 
 /* Parses compare's or sweep's options; returns -1 to go on, else an exit code. */
 int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc, char **argv,
@@ -267,8 +292,10 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
     if (o->shard) {
         /* a shard is a shard file whatever its name; --format names what merge writes */
         o->fmt = o->format ? ps_format_parse(o->format) : PS_FMT_CSV;
-        if (o->fmt != PS_FMT_CSV && o->fmt != PS_FMT_JSON && o->fmt != PS_FMT_TABLE)
-            return cli_usage(cmd, "%s: --format '%s': expected table, csv or json", cmd, o->format);
+        if (o->fmt != PS_FMT_CSV && o->fmt != PS_FMT_JSON && o->fmt != PS_FMT_TABLE &&
+            o->fmt != PS_FMT_SVG)
+            return cli_usage(cmd, "%s: --format '%s': expected table, csv, json or svg", cmd,
+                             o->format);
         return -1;
     }
     rc = cli_output_format(cmd, o->format, o->out, sweep ? SWEEP_FORMATS : COMPARE_FORMATS,

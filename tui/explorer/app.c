@@ -11,12 +11,14 @@
 #include "core/units.h"
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/files.h"
+#include "tui/explorer/sweep.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
 #include "tui/explorer/results.h"
 #include "tui/explorer/undo.h"
 #include "tui/explorer/view.h"
+#include "tui/explorer/workload.h"
 
 /* The panes that set up state, in order (the table's selection follows the shown
  * schedule, so it comes after the results). */
@@ -71,6 +73,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
                 app->sc.n_stages == 1 ? "" : "s", app->sc.n_microbatches,
                 app->sc.n_microbatches == 1 ? "" : "es", app->sc.n_dcs,
                 app->sc.n_dcs == 1 ? "" : "s");
+    tui_workload_reset(app); /* a workload: its plan in the background */
     return PS_OK;
 }
 
@@ -80,6 +83,10 @@ void tui_app_fini(struct tui_app *app)
     app->worker = NULL;
     tui_cluster_free(app->cluster);
     app->cluster = NULL;
+    tui_sweep_free(app->sweep);
+    app->sweep = NULL;
+    tui_workload_free(app->wl);
+    app->wl = NULL;
     tui_results_fini(app);
     tui_undo_fini(app);
     free(app->clean);
@@ -239,7 +246,25 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
         file_prompt(app, cmd->action);
         break;
     case TUI_A_CLUSTER:
+        app->workload_screen = false;
+        app->sweep_screen = false;
         tui_cluster_toggle(app);
+        break;
+    case TUI_A_SWEEP:
+        app->cluster_screen = false;
+        app->workload_screen = false;
+        tui_sweep_toggle(app);
+        break;
+    case TUI_A_BUBBLE:
+        app->show_bubble = !app->show_bubble;
+        tui_message(app, TUI_MSG_INFO, "%s",
+                    app->show_bubble ? "idle time by cause beside each device (b hides it)"
+                                     : "idle bars hidden");
+        break;
+    case TUI_A_WORKLOAD:
+        app->cluster_screen = false;
+        app->sweep_screen = false;
+        tui_workload_toggle(app);
         break;
     case TUI_A_REDRAW:
         break;
@@ -253,8 +278,16 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
  * the keys every pane shares. */
 static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
 {
+    if (app->workload_screen && app->sc.workload != NULL) {
+        unsigned r = tui_pane_workload.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
     if (app->cluster_screen) { /* its pane takes every key but quit, help and redraw */
         unsigned r = tui_pane_cluster.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
+    if (app->sweep_screen) { /* likewise the sweep plot's */
+        unsigned r = tui_pane_sweep.key(app, cmd);
         return r != 0 ? r : apply_global(app, cmd);
     }
     unsigned r = focus_panes[app->focus]->key(app, cmd);
@@ -272,8 +305,12 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
     tui_layout(app, &lo);
     if (lo.too_small || app->mode != TUI_MODE_NORMAL)
         return 0;
+    if (app->workload_screen && app->sc.workload != NULL)
+        return tui_pane_workload.mouse(app, &lo, ev);
     if (app->cluster_screen)
         return tui_pane_cluster.mouse(app, &lo, ev);
+    if (app->sweep_screen)
+        return 0;
     for (size_t i = 0; i < sizeof(mouse_panes) / sizeof(mouse_panes[0]); i++) {
         unsigned r = mouse_panes[i]->mouse(app, &lo, ev);
         if (r)
@@ -287,8 +324,12 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
 static unsigned tick(struct tui_app *app)
 {
     unsigned r = tui_solve_poll(app) ? TUI_REDRAW : 0;
+    if (tui_workload_poll(app, false))
+        r |= TUI_REDRAW;
     if (tui_results_poll(app, false))
         r |= TUI_REDRAW;
+    if (tui_workload_running(app))
+        r |= TUI_REDRAW; /* "planning..." */
     struct tui_worker_state ws;
     tui_worker_peek(app->worker, &ws);
     if (ws.running)
@@ -342,6 +383,7 @@ unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd)
 
 void tui_app_settle(struct tui_app *app)
 {
+    tui_workload_poll(app, true);
     tui_results_poll(app, true);
     struct tui_cmd cmd = {.action = TUI_A_TICK, .ev = {.type = TUI_EV_TICK}};
     tui_apply(app, &cmd);

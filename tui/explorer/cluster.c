@@ -394,15 +394,11 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
     enum ps_status st;
     const char *what;
     bool figure = fmt == PS_FMT_SVG || fmt == PS_FMT_PDF || fmt == PS_FMT_PNG;
-    struct ps_buf svg;
-    ps_buf_init(&svg);
-    struct ps_diag d;
-    ps_diag_clear(&d);
     if (pareto) {
-        st = ps_export_cluster_pareto_svg(&cl->eff, runs, n, 0, &svg);
+        st = ps_export_cluster_pareto_svg(&cl->eff, runs, n, 0, &b);
         what = "the cost-vs-JCT scatter";
     } else if (figure) {
-        st = ps_export_cluster_gantt_svg(&cl->eff, cl->pol[cl->pol_sel].name, shown, 0, &svg);
+        st = ps_export_cluster_gantt_svg(&cl->eff, cl->pol[cl->pol_sel].name, shown, 0, &b);
         what = "the region Gantt chart";
     } else if (fmt == PS_FMT_CSV) {
         st = ps_export_cluster_csv(&cl->eff, runs, n, true, &b);
@@ -411,23 +407,10 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
         st = ps_export_cluster_json(&cl->eff, runs, n, true, &b);
         what = "the policy and job tables (JSON)";
     }
-    /* A figure is one drawing: the SVG, or PDF and PNG rendered from it. */
-    char named[96];
-    if (figure) {
-        snprintf(named, sizeof named, "%s (%s)", what, ps_format_name(fmt));
-        what = named;
-        if (st == PS_OK && fmt == PS_FMT_SVG)
-            st = ps_buf_append(&b, svg.data, svg.len);
-        else if (st == PS_OK) {
-            struct ps_render_info info = {what, NULL};
-            st = ps_export_render(svg.data, svg.len, fmt, &info, &b, &d);
-        }
-    }
-    ps_buf_fini(&svg);
-    if (st != PS_OK && d.msg[0])
-        tui_message(app, TUI_MSG_ERR, "export failed: %s", d.msg);
-    else if (st != PS_OK)
+    if (st != PS_OK)
         tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
+    else if (figure) /* one drawing: the SVG, or PDF and PNG rendered from it */
+        tui_files_write_figure(app, path, fmt, &b, what);
     else
         tui_files_write(app, path, &b, what);
     ps_buf_fini(&b);

@@ -77,8 +77,11 @@ enum tui_action {
     TUI_A_SCROLL_LEFT,
     TUI_A_SCROLL_RIGHT,
     TUI_A_REDRAW,
-    TUI_A_CLUSTER, /* the cluster screen and back */
-    TUI_A_UNDO,    /* the scenario before the latest edit */
+    TUI_A_CLUSTER,  /* the cluster screen and back */
+    TUI_A_BUBBLE,   /* the bars of idle time by cause beside the timeline */
+    TUI_A_SWEEP,    /* the sweep plot screen and back */
+    TUI_A_WORKLOAD, /* the workload screen and back */
+    TUI_A_UNDO,     /* the scenario before the latest edit */
     TUI_A_REDO,
     TUI_A_TEXT, /* arg: code point typed into a prompt */
     TUI_A_BACKSPACE,

@@ -4,6 +4,8 @@
  * every failure is a message, never a half-written file. */
 #include "tui/explorer/files.h"
 
+#include "tui/explorer/sweep.h"
+
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/results.h"
 #include "tui/explorer/undo.h"
+#include "tui/explorer/workload.h"
 
 /* The safe write (core/io/file.h): a regular file replaced whole with its mode kept, a
  * read-only one refused, a device or FIFO written to (a FIFO without a reader is an error,
@@ -38,6 +41,32 @@ bool tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, co
     tui_message(app, TUI_MSG_OK, "wrote %s to %s%s%s (%zu bytes)", what, rel ? cwd : "",
                 rel ? "/" : "", path, b->len);
     return true;
+}
+
+bool tui_files_write_figure(struct tui_app *app, const char *path, enum ps_format fmt,
+                            const struct ps_buf *svg, const char *what)
+{
+    char named[200];
+    snprintf(named, sizeof named, "%s (%s)", what, ps_format_name(fmt));
+    struct ps_buf b;
+    ps_buf_init(&b);
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    enum ps_status st;
+    if (fmt == PS_FMT_SVG)
+        st = ps_buf_append(&b, svg->data, svg->len);
+    else {
+        struct ps_render_info info = {what, NULL};
+        st = ps_export_render(svg->data, svg->len, fmt, &info, &b, &d);
+    }
+    bool ok = false;
+    if (st != PS_OK)
+        tui_message(app, TUI_MSG_ERR, "could not export %s: %s", named,
+                    d.msg[0] ? d.msg : ps_status_str(st));
+    else
+        ok = tui_files_write(app, path, &b, named);
+    ps_buf_fini(&b);
+    return ok;
 }
 
 /* True when path is an existing file the user has not agreed to replace yet: asks
@@ -79,6 +108,8 @@ void tui_files_confirm(struct tui_app *app, const char *answer)
         tui_cluster_export(app, path, app->confirm_kind == TUI_PROMPT_CLUSTER_PARETO);
     else if (app->confirm_kind == TUI_PROMPT_CLUSTER_SAVE)
         tui_cluster_save(app, path);
+    else if (app->confirm_kind == TUI_PROMPT_SWEEP_EXPORT)
+        tui_sweep_export(app, path);
     else
         tui_files_save(app, path);
     app->confirmed = false;
@@ -233,6 +264,7 @@ static void replace_scenario(struct tui_app *app, struct ps_scenario *sc, const 
     app->fit = true;
     tui_mark_clean(app);
     tui_results_recompute(app);
+    tui_workload_reset(app); /* a workload: its plan in the background */
 }
 
 void tui_files_use_scenario(struct tui_app *app, struct ps_scenario *sc, const char *source)

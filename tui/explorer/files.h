@@ -63,6 +63,11 @@ void tui_files_confirm(struct tui_app *app, const char *answer);
  * cluster.c) through tui_files_confirm. */
 bool tui_files_ask_first(struct tui_app *app, enum tui_prompt_kind k, const char *path);
 
+/* A figure drawn as SVG to path as fmt: the SVG itself, or PDF or PNG rendered from it;
+ * says on the status line what it wrote ("WHAT (pdf)") or why not. */
+bool tui_files_write_figure(struct tui_app *app, const char *path, enum ps_format fmt,
+                            const struct ps_buf *svg, const char *what);
+
 /* The safe write of b to path, and what it did on the status line ("wrote WHAT to ..."
  * with the full path); false when it could not. */
 bool tui_files_write(struct tui_app *app, const char *path, struct ps_buf *b, const char *what);

@@ -76,9 +76,18 @@ static const struct tui_binding bindings[] = {
     {'w', TUI_A_SAVE, 0, N, "w", "save the edited scenario (under the file's name)"},
     {'u', TUI_A_UNDO, 0, N, "u U", "undo / redo a scenario edit (a preset or file loaded too)"},
     {'U', TUI_A_REDO, 0, N, NULL, NULL},
+    {'b', TUI_A_BUBBLE, 0, N, "b",
+     "bars of each device's idle time by cause beside the timeline (f fill, x cross-DC, i "
+     "intra-DC, m memory, r rendezvous, d all-gather, e end)"},
+    {'S', TUI_A_SWEEP, 0, N, "S",
+     "sweep plot (S or Esc: back): makespan and bubble of every schedule against the "
+     "selected field, knees marked; e exports it as .svg"},
     {'C', TUI_A_CLUSTER, 0, N, "C",
      "cluster planner screen (C or Esc: back): regions, jobs, policies; Enter on a job's "
      "name opens its pipeline here"},
+    {'W', TUI_A_WORKLOAD, 0, N, "W",
+     "workload screen of a long-context scenario (W or Esc: back): lengths, chunks, "
+     "granularity and checkpointing, memory per stage"},
     {TUI_KEY_CTRL_L, TUI_A_REDRAW, 0, N | P | K | H, "C-l", "redraw the screen"},
     {'?', TUI_A_HELP, 0, N | H, "? F1", "this help"},
     {TUI_KEY_F1, TUI_A_HELP, 0, N | H, NULL, NULL},

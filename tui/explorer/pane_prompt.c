@@ -12,6 +12,7 @@
 #include "tui/explorer/cluster.h"
 #include "tui/explorer/edit.h"
 #include "tui/explorer/files.h"
+#include "tui/explorer/sweep.h"
 
 static unsigned accept_prompt(struct tui_app *app)
 {
@@ -78,6 +79,9 @@ static unsigned accept_prompt(struct tui_app *app)
         break;
     case TUI_PROMPT_CLUSTER_SAVE:
         tui_cluster_save(app, t);
+        break;
+    case TUI_PROMPT_SWEEP_EXPORT:
+        tui_sweep_export(app, t);
         break;
     case TUI_PROMPT_CONFIRM:
     case TUI_PROMPT_DISCARD:

@@ -41,6 +41,7 @@ enum tui_prompt_kind {
     TUI_PROMPT_CLUSTER_EXPORT, /* the cluster runs (.csv/.json/.svg) */
     TUI_PROMPT_CLUSTER_PARETO, /* the cost-vs-JCT scatter (.svg) */
     TUI_PROMPT_CLUSTER_SAVE,   /* the edited cluster file */
+    TUI_PROMPT_SWEEP_EXPORT,   /* the sweep plot (.svg) or its rows (.csv/.json) */
 };
 enum tui_picker_kind { TUI_PICK_SCHEDULE = 0, TUI_PICK_PRESET };
 enum tui_msg_level { TUI_MSG_INFO = 0, TUI_MSG_OK, TUI_MSG_ERR };
@@ -70,8 +71,10 @@ struct tui_result {
  * background lane after an edit, so the frame is not held up; it lands a moment later. */
 #define TUI_ASYNC_MS 4.0
 
-struct tui_cluster; /* the cluster screen's state (cluster.h) */
-struct tui_history; /* undo and redo (undo.c) */
+struct tui_cluster;  /* the cluster screen's state (cluster.h) */
+struct tui_sweep;    /* the sweep plot screen's state (sweep.h) */
+struct tui_workload; /* the workload screen's state and planning (workload.h) */
+struct tui_history;  /* undo and redo (undo.c) */
 
 /* What waits for "lose the edits? (y/n)". */
 enum tui_discard_then { TUI_THEN_QUIT = 0, TUI_THEN_PRESET, TUI_THEN_OPEN };
@@ -101,6 +104,7 @@ struct tui_app {
     size_t cur_index; /* valid when cursor_on */
     bool cursor_on;
     bool show_channels, show_crit;
+    bool show_bubble; /* the bars of idle time by cause beside the timeline (b) */
     int gantt_scroll; /* first plot row shown when the rows do not fit */
     int table_scroll;
 
@@ -148,6 +152,14 @@ struct tui_app {
     /* The cluster screen (C): NULL until first opened; cluster_screen while shown. */
     struct tui_cluster *cluster;
     bool cluster_screen;
+    /* The sweep plot screen (S): NULL until first opened; sweep_screen while shown. */
+    struct tui_sweep *sweep;
+    bool sweep_screen;
+
+    /* A scenario with a workload: its planning and the workload screen (W). NULL until
+     * the first plan; workload_screen while shown. */
+    struct tui_workload *wl;
+    bool workload_screen;
 };
 
 /* ---- the core every file may use (state.c) ------------------------------------------- */
