@@ -324,6 +324,8 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
 static unsigned tick(struct tui_app *app)
 {
     unsigned r = tui_solve_poll(app) ? TUI_REDRAW : 0;
+    if (tui_message_expire(app))
+        r |= TUI_REDRAW;
     if (tui_workload_poll(app, false))
         r |= TUI_REDRAW;
     if (tui_results_poll(app, false))
