@@ -105,7 +105,14 @@ struct tui_app {
     bool cursor_on;
     bool show_channels, show_crit;
     bool show_bubble; /* the bars of idle time by cause beside the timeline (b) */
-    int gantt_scroll; /* first plot row shown when the rows do not fit */
+
+    /* Teaching mode (t, teach.c): a time cursor on the shown schedule, stepped event by
+     * event or by teach_dt, or playing; the teaching pane says what happens at teach_t. */
+    bool teaching;
+    int64_t teach_t, teach_dt;
+    bool teach_play;
+    int64_t teach_last_ms; /* when play last stepped (tui_now_ms) */
+    int gantt_scroll;      /* first plot row shown when the rows do not fit */
     int table_scroll;
 
     /* Prompt and picker. */
