@@ -3,10 +3,15 @@ BUILD ?= build
 # CI=true (set by CI) turns warnings into errors.
 CMAKE_FLAGS ?= $(if $(CI),-DPS_WERROR=ON,)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# librsvg2-dev and libcairo2-dev render the figures as PDF and PNG; poppler-utils (pdfinfo)
+# lets the tests check those PDFs.
 PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
-           libcmocka-dev tmux clang-format parallel
+           libcmocka-dev tmux clang-format parallel librsvg2-dev libcairo2-dev poppler-utils
 
-.PHONY: all deps build build-release run test test-asan test-tsan bench clean
+# Where `make install` puts bin/pipescope and share/doc/pipescope.
+PREFIX ?= /usr/local
+
+.PHONY: all deps build build-release run test test-asan test-tsan bench install uninstall clean
 
 all: build
 
@@ -47,6 +52,13 @@ test-tsan: deps
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+uninstall:
+	rm -f $(PREFIX)/bin/pipescope
+	rm -rf $(PREFIX)/share/doc/pipescope
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-release $(BUILD)-tsan

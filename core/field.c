@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/units.h"
 
 /* ---- ladders --------------------------------------------------------------------------- */
@@ -358,6 +359,11 @@ enum ps_status ps_field_resolve(const struct ps_scenario *sc, const char *path,
                          : ps_diag_set(d, PS_EINVAL, at_path, "expected an index (%.*s is empty)",
                                        (int)(ps.seg[best] - path) - 1, path);
         }
+        char typed[64], near[64];
+        snprintf(typed, sizeof typed, "%.*s", (int)ps.len[best], ps.seg[best]);
+        if (ps_suggest_in_list(typed, known, near, sizeof near))
+            return ps_diag_set(d, PS_EINVAL, at_path,
+                               "unknown field (known: %s); did you mean '%s'?", known, near);
         return ps_diag_set(d, PS_EINVAL, at_path, "unknown field (known: %s)", known);
     }
     int index = -1, k_index = -1;
@@ -623,4 +629,55 @@ void ps_field_format(const struct ps_scenario *sc, const struct ps_field_ref *r,
         snprintf(buf, size, "%.4g", v);
         return;
     }
+}
+
+/* The shortest text that strtod reads back as v ("38", "0.1", "1.2345678901234567"). */
+static void exact_number(double v, char *buf, size_t size)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+char *ps_field_value_text(const struct ps_scenario *sc, const struct ps_field_ref *r, char *buf,
+                          size_t size)
+{
+    const struct ps_field_def *f = r->def;
+    bool none = false;
+    double v = ps_field_get(sc, r, &none);
+    switch (f->type) {
+    case PS_FIELD_TEXT:
+    case PS_FIELD_DC_REF:
+        ps_field_format(sc, r, buf, size);
+        return buf;
+    case PS_FIELD_LAYOUT: {
+        size_t used = 0;
+        buf[0] = '\0';
+        for (int i = 0; i < sc->n_dcs && used + 12 < size; i++)
+            used +=
+                (size_t)snprintf(buf + used, size - used, "%s%d", i ? "+" : "", sc->dcs[i].stages);
+        return buf;
+    }
+    case PS_FIELD_PART:
+        snprintf(buf, size, "%s", none ? "none" : "given");
+        return buf;
+    case PS_FIELD_LIMIT:
+        if (none || !sc->has_memory_limit)
+            snprintf(buf, size, "none");
+        else
+            exact_number(sc->memory_limit, buf, size); /* the budget view too: in units */
+        return buf;
+    case PS_FIELD_COUNT:
+        snprintf(buf, size, "%d", (int)v);
+        return buf;
+    case PS_FIELD_CHOICE: /* its word */
+        ps_field_format(sc, r, buf, size);
+        return buf;
+    case PS_FIELD_NUMBER:
+        break;
+    }
+    exact_number(v, buf, size);
+    return buf;
 }

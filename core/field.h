@@ -128,6 +128,15 @@ bool ps_field_inherited(const struct ps_scenario *sc, const struct ps_field_ref 
 void ps_field_format(const struct ps_scenario *sc, const struct ps_field_ref *r, char *buf,
                      size_t size);
 
+/* The value in the form --set takes back exactly, in the field's own unit (ms, MB, Gb/s,
+ * activation units): the shortest number that reads back the same double, "none" for no
+ * limit or an absent part, names as they are, the datacenters as stage counts ("4+4"; a
+ * single datacenter as its stage count, which --set reads as a count of datacenters, so
+ * callers pair it with stages). The memory limit's budget view gives memory.limit's
+ * units. Returns buf. */
+char *ps_field_value_text(const struct ps_scenario *sc, const struct ps_field_ref *r, char *buf,
+                          size_t size);
+
 /* Milliseconds for a screen, one rounding rule everywhere: one decimal from 100 ms, two
  * from 1 ms, three significant digits below; trailing zeros trimmed ("38", "1.25"). */
 void ps_fmt_ms_short(char *buf, size_t size, double ms);

@@ -94,8 +94,8 @@ static struct ps_compute *reshape_per_stage(const struct ps_scenario *old, int n
     return ps;
 }
 
-enum ps_status ps_scenario_reshape(struct ps_scenario *sc, int n_dcs, const int *dc_stages, int m,
-                                   struct ps_diag *d)
+static enum ps_status reshape(struct ps_scenario *sc, int n_dcs, const int *dc_stages, int m,
+                              struct ps_diag *d)
 {
     if (n_dcs < 1 || n_dcs > PS_MAX_DCS)
         return ps_diag_set(d, PS_EINVAL, "datacenters", "must be between 1 and %d (got %d)",
@@ -211,13 +211,13 @@ static enum ps_status set_count(struct ps_scenario *sc, const struct ps_field_re
                                "must be between 1 and %ld (S at most %d) (got %ld)", room,
                                PS_MAX_STAGES, v);
         counts[r->index] = (int)v;
-        return ps_scenario_reshape(sc, sc->n_dcs, counts, sc->n_microbatches, d);
+        return reshape(sc, sc->n_dcs, counts, sc->n_microbatches, d);
     }
     if (strcmp(r->def->path, "microbatches") == 0) {
         if (v < 1 || v > PS_MAX_MICROBATCHES)
             return ps_diag_set(d, PS_EINVAL, path, "must be between 1 and %d (got %ld)",
                                PS_MAX_MICROBATCHES, v);
-        return ps_scenario_reshape(sc, sc->n_dcs, counts, (int)v, d);
+        return reshape(sc, sc->n_dcs, counts, (int)v, d);
     }
     /* stages: spread over the datacenters as they are. */
     if (v < sc->n_dcs || v > PS_MAX_STAGES)
@@ -225,7 +225,7 @@ static enum ps_status set_count(struct ps_scenario *sc, const struct ps_field_re
                            "must be between %d (one per datacenter) and %d (got %ld)", sc->n_dcs,
                            PS_MAX_STAGES, v);
     spread((int)v, sc->n_dcs, counts);
-    enum ps_status st = ps_scenario_reshape(sc, sc->n_dcs, counts, sc->n_microbatches, d);
+    enum ps_status st = reshape(sc, sc->n_dcs, counts, sc->n_microbatches, d);
     if (st == PS_OK && sc->n_dcs > 1) {
         char lay[128];
         layout_text(sc, lay, sizeof lay);
@@ -270,7 +270,7 @@ static enum ps_status set_layout(struct ps_scenario *sc, const char *text, char 
             p = end + 1;
         }
     }
-    enum ps_status st = ps_scenario_reshape(sc, n, counts, sc->n_microbatches, d);
+    enum ps_status st = reshape(sc, n, counts, sc->n_microbatches, d);
     if (st == PS_OK) {
         char lay[128];
         layout_text(sc, lay, sizeof lay);
@@ -447,8 +447,8 @@ static enum ps_status set_choice_text(struct ps_scenario *sc, const struct ps_fi
                        (int)(len > 60 ? 60 : len), text);
 }
 
-enum ps_status ps_field_set(struct ps_scenario *sc, const struct ps_field_ref *r, double v,
-                            char *note, size_t note_size, struct ps_diag *d)
+static enum ps_status set_number(struct ps_scenario *sc, const struct ps_field_ref *r, double v,
+                                 char *note, size_t note_size, struct ps_diag *d)
 {
     const struct ps_field_def *f = r->def;
     char path[96];
@@ -705,8 +705,8 @@ static bool is_word(const char *text, const char *const *words)
     return false;
 }
 
-enum ps_status ps_field_set_text(struct ps_scenario *sc, const struct ps_field_ref *r,
-                                 const char *text, char *note, size_t note_size, struct ps_diag *d)
+static enum ps_status set_text(struct ps_scenario *sc, const struct ps_field_ref *r,
+                               const char *text, char *note, size_t note_size, struct ps_diag *d)
 {
     static const char *const none_words[] = {"none", "null", "unlimited", "-", "", NULL};
     static const char *const inf_words[] = {"unlimited", "inf", "none", NULL};
@@ -733,19 +733,19 @@ enum ps_status ps_field_set_text(struct ps_scenario *sc, const struct ps_field_r
         return set_choice_text(sc, r, path, trimmed, d);
     case PS_FIELD_LIMIT:
         if (is_word(trimmed, none_words))
-            return ps_field_set(sc, r, NAN, note, note_size, d);
+            return set_number(sc, r, NAN, note, note_size, d);
         break;
     default:
         if (trimmed[0] == '\0')
             return ps_diag_set(d, PS_EINVAL, path, "no value given");
         if (f->unit == PS_UNIT_GBPS && is_word(trimmed, inf_words))
-            return ps_field_set(sc, r, 0, note, note_size, d);
+            return set_number(sc, r, 0, note, note_size, d);
         break;
     }
     double v = 0;
     enum ps_status st = read_number(sc, r, path, trimmed, &v, d);
     if (st == PS_OK)
-        st = ps_field_set(sc, r, v, note, note_size, d);
+        st = set_number(sc, r, v, note, note_size, d);
     /* Quote what was typed, not the number it became. */
     char *got = st != PS_OK ? strstr(d->msg, " (got ") : NULL;
     if (got != NULL && strstr(got + 1, " (got ") == NULL)
@@ -803,7 +803,7 @@ static enum ps_status step_limit(struct ps_scenario *sc, const struct ps_field_r
         if (dir > 0)
             return ps_diag_set(d, PS_EINVAL, "memory.limit", "already unlimited");
         struct ps_field_ref units = {ps_field_find("memory.limit"), -1, -1};
-        return ps_field_set(sc, &units, budget, note, note_size, d);
+        return set_number(sc, &units, budget, note, note_size, d);
     }
     double unit = r->def->unit == PS_UNIT_BUDGET ? budget / 4 : 1.0;
     double q = sc->memory_limit / unit;
@@ -811,11 +811,11 @@ static enum ps_status step_limit(struct ps_scenario *sc, const struct ps_field_r
     if (v <= 0)
         return ps_diag_set(d, PS_EINVAL, "memory.limit", "must be > 0 (got %g)", v);
     struct ps_field_ref units = {ps_field_find("memory.limit"), -1, -1};
-    return ps_field_set(sc, &units, v, note, note_size, d);
+    return set_number(sc, &units, v, note, note_size, d);
 }
 
-enum ps_status ps_field_step(struct ps_scenario *sc, const struct ps_field_ref *r, int dir,
-                             char *note, size_t note_size, struct ps_diag *d)
+static enum ps_status step(struct ps_scenario *sc, const struct ps_field_ref *r, int dir,
+                           char *note, size_t note_size, struct ps_diag *d)
 {
     const struct ps_field_def *f = r->def;
     char path[96];
@@ -844,5 +844,72 @@ enum ps_status ps_field_step(struct ps_scenario *sc, const struct ps_field_ref *
     } else {
         v = ladder_step(f->ladder, v, dir);
     }
-    return ps_field_set(sc, r, v, note, note_size, d);
+    return set_number(sc, r, v, note, note_size, d);
+}
+
+/* ---- the public edits: each records itself (ps_scenario_record_edit) ------------------- */
+
+/* Records the edit of r that just succeeded, in the --set form of the value it left. */
+static void record(struct ps_scenario *sc, const struct ps_field_ref *r)
+{
+    char path[96], value[512];
+    const struct ps_field_def *f = r->def;
+    if (f->type == PS_FIELD_LIMIT) {
+        snprintf(path, sizeof path, "memory.limit"); /* the budget view edits the limit */
+    } else if (f->type == PS_FIELD_LAYOUT && sc->n_dcs == 1) {
+        /* A lone count means datacenters; the stage count follows. */
+        ps_scenario_record_edit(sc, "datacenters", "1");
+        snprintf(value, sizeof value, "%d", sc->n_stages);
+        ps_scenario_record_edit(sc, "stages", value);
+        return;
+    } else {
+        ps_field_path(sc, r, path, sizeof path);
+    }
+    ps_field_value_text(sc, r, value, sizeof value);
+    ps_scenario_record_edit(sc, path, value);
+}
+
+enum ps_status ps_field_set(struct ps_scenario *sc, const struct ps_field_ref *r, double v,
+                            char *note, size_t note_size, struct ps_diag *d)
+{
+    enum ps_status st = set_number(sc, r, v, note, note_size, d);
+    if (st == PS_OK)
+        record(sc, r);
+    return st;
+}
+
+enum ps_status ps_field_set_text(struct ps_scenario *sc, const struct ps_field_ref *r,
+                                 const char *text, char *note, size_t note_size, struct ps_diag *d)
+{
+    enum ps_status st = set_text(sc, r, text, note, note_size, d);
+    if (st == PS_OK)
+        record(sc, r);
+    return st;
+}
+
+enum ps_status ps_field_step(struct ps_scenario *sc, const struct ps_field_ref *r, int dir,
+                             char *note, size_t note_size, struct ps_diag *d)
+{
+    enum ps_status st = step(sc, r, dir, note, note_size, d);
+    if (st == PS_OK)
+        record(sc, r);
+    return st;
+}
+
+enum ps_status ps_scenario_reshape(struct ps_scenario *sc, int n_dcs, const int *dc_stages, int m,
+                                   struct ps_diag *d)
+{
+    int old_m = sc->n_microbatches;
+    enum ps_status st = reshape(sc, n_dcs, dc_stages, m, d);
+    if (st != PS_OK)
+        return st;
+    struct ps_field_ref layout = {ps_field_find("datacenters"), -1, -1};
+    if (layout.def != NULL)
+        record(sc, &layout);
+    if (m != old_m) {
+        char value[16];
+        snprintf(value, sizeof value, "%d", m);
+        ps_scenario_record_edit(sc, "microbatches", value);
+    }
+    return PS_OK;
 }

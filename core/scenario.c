@@ -27,6 +27,8 @@ void ps_scenario_fini(struct ps_scenario *sc)
     free(sc->per_stage);
     free(sc->pairs);
     free(sc->per_microbatch);
+    free(sc->origin);
+    free(sc->edits);
     free(sc->mb_stage);
     ps_workload_free(sc->workload);
     ps_scenario_init(sc);
@@ -64,6 +66,8 @@ enum ps_status ps_scenario_copy(struct ps_scenario *dst, const struct ps_scenari
     dst->per_microbatch =
         dup_array(src->per_microbatch, (size_t)(src->n_microbatches > 0 ? src->n_microbatches : 0),
                   sizeof *src->per_microbatch, &failed);
+    dst->origin = src->origin ? dup_array(src->origin, strlen(src->origin) + 1, 1, &failed) : NULL;
+    dst->edits = src->edits ? dup_array(src->edits, strlen(src->edits) + 1, 1, &failed) : NULL;
     dst->mb_stage = NULL;
     if (src->mb_stage != NULL && src->per_microbatch != NULL)
         dst->mb_stage =
@@ -76,6 +80,68 @@ enum ps_status ps_scenario_copy(struct ps_scenario *dst, const struct ps_scenari
         ps_scenario_fini(dst);
         return PS_ENOMEM;
     }
+    return PS_OK;
+}
+
+enum ps_status ps_scenario_set_origin(struct ps_scenario *sc, const char *origin)
+{
+    free(sc->origin);
+    free(sc->edits);
+    sc->origin = NULL;
+    sc->edits = NULL;
+    if (origin == NULL)
+        return PS_OK;
+    sc->origin = malloc(strlen(origin) + 1);
+    if (sc->origin == NULL)
+        return PS_ENOMEM;
+    memcpy(sc->origin, origin, strlen(origin) + 1);
+    return PS_OK;
+}
+
+char *ps_scenario_base_name(const struct ps_scenario *sc, char *buf, size_t size)
+{
+    size_t n = strlen(sc->name), k = strlen(PS_EDITED_SUFFIX);
+    if (n >= k && strcmp(sc->name + n - k, PS_EDITED_SUFFIX) == 0)
+        n -= k;
+    snprintf(buf, size, "%.*s", (int)n, sc->name);
+    return buf;
+}
+
+/* "NAME (edited)", the base name cut so that the suffix always fits. */
+static void mark_edited(struct ps_scenario *sc)
+{
+    char base[sizeof sc->name];
+    ps_scenario_base_name(sc, base, sizeof base);
+    size_t room = sizeof sc->name - strlen(PS_EDITED_SUFFIX) - 1;
+    snprintf(sc->name, sizeof sc->name, "%.*s%s", (int)room, base, PS_EDITED_SUFFIX);
+}
+
+enum ps_status ps_scenario_record_edit(struct ps_scenario *sc, const char *path, const char *value)
+{
+    if (strcmp(path, "name") != 0)
+        mark_edited(sc);
+    size_t plen = strlen(path), old = sc->edits ? strlen(sc->edits) : 0;
+    /* A run of edits of one path (a value stepped up five times) keeps its last value. */
+    if (old > 0) {
+        const char *last = strrchr(sc->edits, '\n');
+        last = last ? last + 1 : sc->edits;
+        if (strncmp(last, path, plen) == 0 && last[plen] == '=')
+            old = (size_t)(last - sc->edits) - (last > sc->edits ? 1 : 0);
+    }
+    size_t need = old + (old ? 1 : 0) + plen + 1 + strlen(value) + 1;
+    char *e = realloc(sc->edits, need);
+    if (e == NULL) {
+        static const char lost[] = "(edits lost: out of memory)";
+        if (sc->edits != NULL && strlen(sc->edits) >= sizeof lost)
+            memcpy(sc->edits + strlen(sc->edits) - (sizeof lost - 1), lost, sizeof lost);
+        return PS_ENOMEM;
+    }
+    sc->edits = e;
+    int n = snprintf(e + old, need - old, "%s%s=%s", old ? "\n" : "", path, value);
+    /* One edit, one line, whatever the value held (a JSON part typed over lines). */
+    for (char *q = e + old + (old ? 1 : 0); n > 0 && *q; q++)
+        if (*q == '\n' || *q == '\r')
+            *q = ' ';
     return PS_OK;
 }
 

@@ -5,6 +5,7 @@
 #define PS_CORE_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/status.h"
@@ -108,12 +109,23 @@ struct ps_scenario {
     double reduce_scatter_ms; /* per stage */
 
     struct ps_mb_scale *per_microbatch; /* NULL, or n_microbatches entries */
+
+    /* Provenance, not part of the model nor of a scenario file (docs/formats.md,
+     * "Provenance"): where the scenario came from ("preset default", "file run.json",
+     * "model llama3-70b, cluster dcs=2,pp=8") and the edits made since, one "PATH=VALUE" per
+     * line in the form --set takes back, in order (a run of edits of one path keeps the
+     * last). Heap strings, may be NULL. */
+    char *origin;
+    char *edits;
     /* NULL, or n_microbatches x n_stages entries (microbatch-major): per-stage memory and
      * recomputation; only with per_microbatch. */
     struct ps_mb_stage *mb_stage;
 
     struct ps_workload *workload; /* NULL, or the sequences the microbatches come from */
 };
+
+/* The suffix an edited scenario's name gets until it is saved under a new name. */
+#define PS_EDITED_SUFFIX " (edited)"
 
 /* Initializes sc to an empty-but-valid-shaped scenario (0 stages; not yet valid). */
 void ps_scenario_init(struct ps_scenario *sc);
@@ -124,6 +136,20 @@ void ps_scenario_fini(struct ps_scenario *sc);
 /* Deep copy: dst is initialized by the call (any previous content is NOT freed).
  * Returns PS_ENOMEM on failure (dst then holds an empty scenario). */
 enum ps_status ps_scenario_copy(struct ps_scenario *dst, const struct ps_scenario *src);
+
+/* Sets where sc came from (a copy of origin; NULL clears it) and forgets its edits.
+ * Returns PS_ENOMEM (then sc has no origin). */
+enum ps_status ps_scenario_set_origin(struct ps_scenario *sc, const char *origin);
+
+/* Records an edit that was made: appends "path=value" to sc->edits (replacing the last line
+ * when it edits the same path) and, unless the edit is of the name itself, names sc
+ * "NAME (edited)". The typed edits (core/field.h) and ps_scenario_edit record themselves;
+ * a front end calls this only for changes made otherwise. Returns PS_ENOMEM (the edit list
+ * then ends with a line saying edits were lost). */
+enum ps_status ps_scenario_record_edit(struct ps_scenario *sc, const char *path, const char *value);
+
+/* The scenario's name without PS_EDITED_SUFFIX, into buf. Returns buf. */
+char *ps_scenario_base_name(const struct ps_scenario *sc, char *buf, size_t size);
 
 /* Fills sc (initialized by the call) with a uniform scenario: n_dcs DCs of
  * stages_per_dc stages each (named dc0, dc1, ...), M microbatches, the given F/B/W,

@@ -472,8 +472,7 @@ const char *ps_solve_status_str(enum ps_solve_status st)
 static const char *const bubble_names[PS_BUBBLE_COUNT] = {
     "fill", "cross_dc", "intra_dc", "memory", "rendezvous", "dp", "end"};
 static const char *const bubble_labels[PS_BUBBLE_COUNT] = {
-    "warm-up/cool-down", "cross-DC transfer", "intra-DC transfer", "memory",
-    "rendezvous",        "all-gather",        "idle at the end"};
+    "fill", "cross-DC", "intra-DC", "memory", "rendezvous", "all-gather", "end"};
 
 const char *ps_bubble_cause_str(enum ps_bubble_cause c)
 {

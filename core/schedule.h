@@ -245,7 +245,7 @@ const char *ps_traversal_str(enum ps_traversal t);
 const char *ps_xfer_kind_str(enum ps_xfer_kind k);
 const char *ps_solve_status_str(enum ps_solve_status st);
 /* "fill", "cross_dc", "intra_dc", "memory", "rendezvous", "dp", "end" (file names); and a
- * label for screens ("warm-up/cool-down", "cross-DC transfer", ...). */
+ * short label for screens ("fill", "cross-DC", "intra-DC", ..., "all-gather", "end"). */
 const char *ps_bubble_cause_str(enum ps_bubble_cause c);
 const char *ps_bubble_cause_label(enum ps_bubble_cause c);
 /* Parses those names back; return -1 when unknown. */

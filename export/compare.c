@@ -11,6 +11,8 @@
 #include "core/sim.h"
 #include "core/text.h"
 #include "core/units.h"
+#include "core/io/io.h"
+#include "core/version.h"
 #include "export/export_internal.h"
 
 static const char *const columns[] = {
@@ -18,15 +20,62 @@ static const char *const columns[] = {
     "peak_memory", "memory_ok", "lower_bound_ms", "ratio_to_lower_bound", "solve_ms"};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
+/* The scenario's part of a row: name, limit, lower bound, provenance; no numbers yet. */
+static void row_scenario(struct ps_compare_row *row, const struct ps_scenario *sc)
+{
+    snprintf(row->scenario, sizeof row->scenario, "%s", sc->name);
+    row->has_memory_limit = sc->has_memory_limit;
+    row->memory_limit = sc->memory_limit;
+    row->bound_ms = NAN;
+    row->gap = NAN;
+    ps_scenario_hash(sc, row->scenario_hash);
+    snprintf(row->origin, sizeof row->origin, "%s", sc->origin ? sc->origin : "");
+    snprintf(row->edits, sizeof row->edits, "%s", sc->edits ? sc->edits : "");
+    row->bubble_reduction = row->makespan_reduction = NAN;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        row->bubble_by[c] = NAN;
+    row->makespan_ms = NAN;
+    row->bubble_ratio = NAN;
+    row->peak_memory = NAN;
+    row->ratio_to_lower_bound = NAN;
+    row->memory_ok = false;
+}
+
+void ps_compare_row_error(struct ps_compare_row *row, const struct ps_scenario *sc,
+                          const char *schedule, const char *why)
+{
+    memset(row, 0, sizeof *row);
+    row_scenario(row, sc);
+    snprintf(row->schedule, sizeof row->schedule, "%s", schedule);
+    snprintf(row->status, sizeof row->status, "error");
+    snprintf(row->status_text, sizeof row->status_text, "%s", why ? why : "error");
+    struct ps_bound b;
+    ps_lower_bound(sc, &b);
+    row->lower_bound_ms = ps_ns_to_ms(ps_lower_bound_ns(sc));
+    snprintf(row->bound_binds, sizeof row->bound_binds, "%s", ps_bound_part_str(b.binds));
+}
+
 void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s)
 {
     const struct ps_scenario *sc = s->sc;
     memset(row, 0, sizeof *row);
-    snprintf(row->scenario, sizeof row->scenario, "%s", sc->name);
+    row_scenario(row, sc);
     snprintf(row->schedule, sizeof row->schedule, "%s", s->name);
     snprintf(row->status, sizeof row->status, "%s", ps_solve_status_str(s->solver.status));
-    row->has_memory_limit = sc->has_memory_limit;
-    row->memory_limit = sc->memory_limit;
+    ps_solve_status_text(s, row->status_text, sizeof row->status_text);
+    size_t used = 0;
+    for (int i = 0; i < s->solver.n_params && used + 1 < sizeof row->params; i++) {
+        char canon[32];
+        int n = snprintf(row->params + used, sizeof row->params - used, "%s%s=%s", i ? "; " : "",
+                         s->solver.params[i].key, ps_param_text(s->solver.params[i].value, canon));
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    if (s->solver.bound_ns >= 0)
+        row->bound_ms = ps_ns_to_ms(s->solver.bound_ns);
+    if (s->solver.gap >= 0)
+        row->gap = s->solver.gap;
     row->solve_ms = s->solver.solve_ms;
     for (int i = 0; i < s->solver.n_params; i++)
         if (strcmp(s->solver.params[i].key, "note") == 0)
@@ -40,17 +89,8 @@ void ps_compare_row_from(struct ps_compare_row *row, const struct ps_schedule *s
     }
     row->lower_bound_ms = ps_ns_to_ms(lb);
     snprintf(row->bound_binds, sizeof row->bound_binds, "%s", ps_bound_part_str(binds));
-    row->bubble_reduction = row->makespan_reduction = NAN;
-    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
-        row->bubble_by[c] = NAN;
-    if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE) {
-        row->makespan_ms = NAN;
-        row->bubble_ratio = NAN;
-        row->peak_memory = NAN;
-        row->ratio_to_lower_bound = NAN;
-        row->memory_ok = false;
+    if (!s->timed || s->solver.status == PS_SOLVE_INFEASIBLE)
         return;
-    }
     row->makespan_ms = ps_ns_to_ms(s->makespan_ns);
     row->bubble_ratio = s->bubble_ratio;
     row->peak_memory = 0;
@@ -99,8 +139,15 @@ static void ms_text(double ms, char *buf)
 }
 
 /* The columns of a comparison file: the ten of SPEC 9, the bubble by cause, the baseline's
- * three when a row has one, the sweep's keys, and a knee per swept key that has one. */
-enum col_kind { COL_SPEC, COL_BUBBLE, COL_BASELINE, COL_EXTRA, COL_KNEE };
+ * three when a row has one, the provenance (docs/formats.md), the sweep's keys, and a knee
+ * per swept key that has one. */
+enum col_kind { COL_SPEC, COL_BUBBLE, COL_BASELINE, COL_PROV, COL_EXTRA, COL_KNEE };
+
+static const char *const provenance_columns[] = {
+    "bound_ms", "gap", "status_text", "params", "scenario_hash", "origin", "edits", "pipescope"};
+#define N_PROV (sizeof provenance_columns / sizeof provenance_columns[0])
+/* A cell's text: the longest is a row's edits. */
+#define VAL_SIZE 1100
 
 struct col {
     enum col_kind kind;
@@ -110,7 +157,7 @@ struct col {
 };
 
 struct layout {
-    struct col cols[N_COLUMNS + PS_BUBBLE_COUNT + 3 + 2 * 64];
+    struct col cols[N_COLUMNS + PS_BUBBLE_COUNT + 3 + N_PROV + 2 * 64];
     int n;
 };
 
@@ -141,6 +188,8 @@ static void make_layout(const struct ps_compare_row *rows, size_t n, struct layo
         baseline |= rows[i].baseline[0] != '\0';
     for (int c = 0; c < 3 && baseline; c++)
         add_col(L, COL_BASELINE, c, NULL, "", baseline_columns[c]);
+    for (size_t c = 0; c < N_PROV; c++)
+        add_col(L, COL_PROV, (int)c, NULL, "", provenance_columns[c]);
     for (int k = 0; k < nk; k++)
         add_col(L, COL_EXTRA, k, keys[k], "", keys[k]);
     for (int k = 0; k < nk; k++) {
@@ -162,6 +211,68 @@ static const char *knee_value(const struct ps_compare_row *r, const char *key)
 }
 
 /* One cell as text ("" for a missing value); *quoted when JSON writes it as a string. */
+/* A provenance cell (v holds VAL_SIZE): the bound and gap as numbers, the rest as text;
+ * the edits joined with "; " (JSON writes them as an array, see edits_array). */
+static void prov_cell(const struct ps_compare_row *r, int index, char *v, bool *quoted)
+{
+    *quoted = index >= 2;
+    switch (index) {
+    case 0:
+        if (isfinite(r->bound_ms))
+            ms_text(r->bound_ms, v);
+        return;
+    case 1:
+        if (isfinite(r->gap))
+            ps_out_num(r->gap, v);
+        return;
+    case 2:
+        snprintf(v, VAL_SIZE, "%s", r->status_text);
+        return;
+    case 3:
+        snprintf(v, VAL_SIZE, "%s", r->params);
+        return;
+    case 4:
+        snprintf(v, VAL_SIZE, "%s", r->scenario_hash);
+        return;
+    case 5:
+        snprintf(v, VAL_SIZE, "%s", r->origin);
+        return;
+    case 6: {
+        size_t k = 0;
+        for (const char *p = r->edits; *p && k + 3 < VAL_SIZE; p++) {
+            if (*p == '\n') {
+                v[k++] = ';';
+                v[k++] = ' ';
+            } else {
+                v[k++] = *p;
+            }
+        }
+        v[k] = '\0';
+        return;
+    }
+    default:
+        snprintf(v, VAL_SIZE, "%s", PS_VERSION);
+        return;
+    }
+}
+
+/* A row's edits as a JSON array of strings. */
+static enum ps_status edits_array(struct ps_buf *out, const char *edits)
+{
+    enum ps_status st = ps_buf_append(out, "[", 1);
+    for (const char *p = edits; st == PS_OK && *p;) {
+        size_t n = strcspn(p, "\n");
+        char one[1024];
+        snprintf(one, sizeof one, "%.*s", (int)n, p);
+        if (p != edits)
+            st = ps_buf_append(out, ", ", 2);
+        if (st == PS_OK)
+            st = ps_buf_json_string(out, one);
+        p += n + (p[n] == '\n');
+    }
+    return st == PS_OK ? ps_buf_append(out, "]", 1) : st;
+}
+
 static void cell(const struct ps_compare_row *r, const struct col *c, char *v, bool *quoted)
 {
     *quoted = false;
@@ -203,6 +314,9 @@ static void cell(const struct ps_compare_row *r, const struct col *c, char *v, b
                 ps_out_num(x, v);
         }
         return;
+    case COL_PROV:
+        prov_cell(r, c->index, v, quoted);
+        return;
     case COL_EXTRA:
     case COL_KNEE: {
         const char *t = c->kind == COL_EXTRA ? extra_value(r, c->key) : knee_value(r, c->key);
@@ -218,7 +332,7 @@ enum ps_status ps_csv_field(struct ps_buf *out, const char *text, bool last)
 {
     enum ps_status st;
     /* a CSV file is often looked at with cat: names keep no control characters */
-    char safe[4 * 160 + 1];
+    char safe[4 * VAL_SIZE + 1];
     const char *s = ps_text_safe(text, safe, sizeof safe);
     size_t len = strlen(s);
     if (strpbrk(s, ",\"\r\n") != NULL) {
@@ -249,7 +363,7 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
         st = ps_csv_field(out, L->cols[c].name, c + 1 == L->n);
     for (size_t i = 0; i < n && st == PS_OK; i++)
         for (int c = 0; c < L->n && st == PS_OK; c++) {
-            char v[160];
+            char v[VAL_SIZE];
             bool quoted;
             cell(&rows[i], &L->cols[c], v, &quoted);
             st = ps_csv_field(out, v, c + 1 == L->n);
@@ -284,7 +398,7 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
         st = ps_buf_append(out, i ? ",\n  { " : "\n  { ", i ? 6 : 5);
         for (int c = 0; c < L->n && st == PS_OK; c++) {
             const struct col *col = &L->cols[c];
-            char v[160];
+            char v[VAL_SIZE];
             bool quoted;
             cell(&rows[i], col, v, &quoted);
             if (c > 0)
@@ -295,7 +409,9 @@ enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t 
                 st = ps_buf_append(out, ": ", 2);
             if (st != PS_OK)
                 break;
-            if (col->kind == COL_EXTRA || col->kind == COL_KNEE)
+            if (col->kind == COL_PROV && col->index == 6)
+                st = edits_array(out, rows[i].edits);
+            else if (col->kind == COL_EXTRA || col->kind == COL_KNEE)
                 st = quoted ? json_value_text(out, v) : ps_buf_append(out, "null", 4);
             else if (quoted)
                 st = ps_buf_json_string(out, v);
@@ -341,6 +457,29 @@ static bool same_group(const struct ps_compare_row *a, const struct ps_compare_r
             return false;
     }
     return true;
+}
+
+/* The best rows: within the memory limit, the smallest makespan of their group (rows of one
+ * scenario and sweep point); when none of a group fits, none of it is best. The one rule
+ * of every view (the explorer's table uses it too). */
+void ps_compare_best(const struct ps_compare_row *rows, size_t n, bool *best)
+{
+    const char *keys[8];
+    int nk = extra_keys(rows, n, keys, 8);
+    for (size_t i = 0; i < n; i++) {
+        const struct ps_compare_row *r = &rows[i];
+        best[i] = isfinite(r->makespan_ms) && r->memory_ok;
+        for (size_t j = 0; j < n && best[i]; j++)
+            if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
+                rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
+                best[i] = false;
+    }
+}
+
+static bool over_limit(const struct ps_compare_row *r)
+{
+    return r->has_memory_limit && isfinite(r->peak_memory) &&
+           r->peak_memory > r->memory_limit + 1e-9;
 }
 
 /* scenario + 8 sweep keys + 8 fixed + 2 baseline + LB_ms + 8 knees */
@@ -423,9 +562,11 @@ static int table_titles(const struct table *t, const char **titles, bool *right)
     return nc;
 }
 
-/* The cells of row i; returns how many; *star when it is the best of its group. */
-static int table_row(const struct table *t, const struct ps_compare_row *rows, size_t n, size_t i,
-                     char (*cells)[48], bool *star)
+/* The cells of row i; returns how many. best[i] from ps_compare_best; with markers, the
+ * best schedule gets " *" and a peak over the limit " !" (the text table's marks; LaTeX and
+ * Markdown mark them their own way). */
+static int table_row(const struct table *t, const struct ps_compare_row *rows, const bool *best,
+                     size_t i, bool markers, char (*cells)[48])
 {
     const struct ps_compare_row *r = &rows[i];
     int c = 0;
@@ -435,16 +576,9 @@ static int table_row(const struct table *t, const struct ps_compare_row *rows, s
         const char *v = extra_value(r, t->keys[k]);
         ps_text_safe(v != NULL ? v : "", cells[c++], 48);
     }
-    /* The best makespan of its group among the rows within the memory limit gets a star;
-     * when none of the group fits, no row does. */
-    bool best = isfinite(r->makespan_ms) && r->memory_ok;
-    for (size_t j = 0; j < n && best; j++)
-        if (same_group(&rows[j], r, t->keys, t->nk) && isfinite(rows[j].makespan_ms) &&
-            rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
-            best = false;
-    *star = best;
     char name[48];
-    snprintf(cells[c++], 48, "%s%s", ps_text_safe(r->schedule, name, 44), best ? " *" : "");
+    snprintf(cells[c++], 48, "%s%s", ps_text_safe(r->schedule, name, 44),
+             markers && best[i] ? " *" : "");
     ps_text_safe(r->status, cells[c++], 48);
     short_ms(r->makespan_ms, cells[c++], 48);
     if (isfinite(r->bubble_ratio))
@@ -452,13 +586,12 @@ static int table_row(const struct table *t, const struct ps_compare_row *rows, s
     else
         snprintf(cells[c++], 48, "-");
     cause_bar(r, cells[c++]);
-    bool over =
-        r->has_memory_limit && isfinite(r->peak_memory) && r->peak_memory > r->memory_limit + 1e-9;
+    bool over = over_limit(r);
     char lim[32] = "-";
     if (r->has_memory_limit)
         snprintf(lim, sizeof lim, "%g", r->memory_limit);
     if (isfinite(r->peak_memory))
-        snprintf(cells[c++], 48, "%.1f/%s%s", r->peak_memory, lim, over ? " !" : "");
+        snprintf(cells[c++], 48, "%.1f/%s%s", r->peak_memory, lim, markers && over ? " !" : "");
     else
         snprintf(cells[c++], 48, "-/%s", lim);
     if (isfinite(r->ratio_to_lower_bound))
@@ -524,40 +657,56 @@ static enum ps_status table_legend(const struct table *t, const struct ps_compar
     return st;
 }
 
+/* The table's shape: keys, groups, baseline and knee columns, titles. */
+static void table_init(struct table *t, const struct ps_compare_row *rows, size_t n)
+{
+    memset(t, 0, sizeof *t);
+    t->nk = extra_keys(rows, n, t->keys, 8);
+    for (size_t i = 0; i < n; i++) {
+        t->many_scenarios |= strcmp(rows[i].scenario, rows[0].scenario) != 0;
+        t->many_groups |= !same_group(&rows[i], &rows[0], t->keys, t->nk);
+        t->baseline |= rows[i].baseline[0] != '\0';
+        for (int k = 0; k < t->nk; k++)
+            t->knee[k] |= knee_value(&rows[i], t->keys[k]) != NULL;
+    }
+    snprintf(t->base_titles[0], 48, "bubble vs %.30s", n ? rows[0].baseline : "");
+    snprintf(t->base_titles[1], 48, "time vs %.30s", n ? rows[0].baseline : "");
+    for (int k = 0; k < t->nk; k++)
+        snprintf(t->knee_titles[k], 48, "knee:%.40s", t->keys[k]);
+}
+
+/* The column of the schedule's name (the makespan is 2 after it, the memory 5). */
+static int sched_col(const struct table *t)
+{
+    return (t->many_scenarios ? 1 : 0) + t->nk;
+}
+
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out)
 {
-    struct table t;
-    memset(&t, 0, sizeof t);
-    t.nk = extra_keys(rows, n, t.keys, 8);
-    bool any_star = false;
     if (n == 0)
         return ps_buf_printf(out, "(no schedules)\n");
-    for (size_t i = 0; i < n; i++) {
-        t.many_scenarios |= strcmp(rows[i].scenario, rows[0].scenario) != 0;
-        t.many_groups |= !same_group(&rows[i], &rows[0], t.keys, t.nk);
-        t.baseline |= rows[i].baseline[0] != '\0';
-        for (int k = 0; k < t.nk; k++)
-            t.knee[k] |= knee_value(&rows[i], t.keys[k]) != NULL;
-    }
-    snprintf(t.base_titles[0], 48, "bubble vs %.30s", rows[0].baseline);
-    snprintf(t.base_titles[1], 48, "time vs %.30s", rows[0].baseline);
-    for (int k = 0; k < t.nk; k++)
-        snprintf(t.knee_titles[k], 48, "knee:%.40s", t.keys[k]);
+    struct table t;
+    table_init(&t, rows, n);
     const char *titles[T_COLS];
     bool right[T_COLS];
     int nc = table_titles(&t, titles, right);
 
     char(*cells)[T_COLS][48] = calloc(n, sizeof *cells);
-    if (cells == NULL)
+    bool *best = calloc(n, sizeof *best);
+    if (cells == NULL || best == NULL) {
+        free(cells);
+        free(best);
         return PS_ENOMEM;
+    }
+    ps_compare_best(rows, n, best);
+    bool any_star = false;
     int width[T_COLS];
     for (int c = 0; c < nc; c++)
         width[c] = (int)strlen(titles[c]);
     for (size_t i = 0; i < n; i++) {
-        bool star;
-        int c = table_row(&t, rows, n, i, cells[i], &star);
-        any_star |= star;
+        int c = table_row(&t, rows, best, i, true, cells[i]);
+        any_star |= best[i];
         for (int k = 0; k < c; k++)
             if ((int)strlen(cells[i][k]) > width[k])
                 width[k] = (int)strlen(cells[i][k]);
@@ -571,6 +720,7 @@ enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t
             st = ps_buf_printf(out, "%s%*s%s", c ? "  " : "", right[c] ? width[c] : -width[c],
                                cells[i][c], c + 1 == nc ? "\n" : "");
     free(cells);
+    free(best);
     return st == PS_OK ? table_legend(&t, rows, n, any_star, out) : st;
 }
 
@@ -666,4 +816,256 @@ void ps_compare_knees(struct ps_compare_row *rows, size_t n, double eps)
                 snprintf(rows[i].knee[j], sizeof rows[i].knee[j], "%s", text);
         }
     }
+}
+
+/* ---- tables for papers: LaTeX (booktabs) and Markdown ------------------------------------- */
+
+/* A comparison laid out for a paper: the text table's columns and cells without its marks,
+ * which rows are best and over the limit, and the lower bound. */
+struct paper {
+    struct table t;
+    int nc;
+    const char *titles[T_COLS];
+    bool right[T_COLS];
+    int sched_col;
+    char (*cells)[T_COLS][48];
+    bool *best, *over;
+    bool any_star, any_over;
+    char lb[32];
+};
+
+static void paper_fini(struct paper *p)
+{
+    free(p->cells);
+    free(p->best);
+    free(p->over);
+}
+
+static enum ps_status paper_build(struct paper *p, const struct ps_compare_row *rows, size_t n)
+{
+    memset(p, 0, sizeof *p);
+    table_init(&p->t, rows, n);
+    p->nc = table_titles(&p->t, p->titles, p->right);
+    p->sched_col = sched_col(&p->t);
+    p->cells = calloc(n ? n : 1, sizeof *p->cells);
+    p->best = calloc(n ? n : 1, sizeof *p->best);
+    p->over = calloc(n ? n : 1, sizeof *p->over);
+    if (p->cells == NULL || p->best == NULL || p->over == NULL)
+        return PS_ENOMEM;
+    ps_compare_best(rows, n, p->best);
+    for (size_t i = 0; i < n; i++) {
+        table_row(&p->t, rows, p->best, i, false, p->cells[i]);
+        p->over[i] = over_limit(&rows[i]);
+        p->any_star |= p->best[i];
+        p->any_over |= p->over[i];
+    }
+    if (n > 0 && !p->t.many_groups)
+        short_ms(rows[0].lower_bound_ms, p->lb, sizeof p->lb);
+    return PS_OK;
+}
+
+/* The provenance of a comparison, one line per scenario (rows of one scenario share it). */
+static enum ps_status table_provenance(struct ps_buf *out, const struct ps_compare_row *rows,
+                                       size_t n, const char *open, const char *close)
+{
+    enum ps_status st = PS_OK;
+    /* Names and edits come from users and files: control characters escaped. */
+    char a[4 * 256 + 1], b[4 * 256 + 1], c[4 * 1024 + 1], e[4 * 512 + 1];
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(rows[j].scenario_hash, rows[i].scenario_hash) == 0 &&
+                   strcmp(rows[j].edits, rows[i].edits) == 0;
+        if (seen)
+            continue;
+        st = ps_buf_printf(out, "%spipescope %s; scenario %s (hash %s%s%s)", open, PS_VERSION,
+                           ps_text_safe(rows[i].scenario, a, sizeof a), rows[i].scenario_hash,
+                           rows[i].origin[0] ? ", from " : "",
+                           ps_text_safe(rows[i].origin, b, sizeof b));
+        for (const char *p = rows[i].edits; st == PS_OK && *p;) {
+            size_t k = strcspn(p, "\n");
+            char one[1024];
+            snprintf(one, sizeof one, "%.*s", (int)k, p);
+            st = ps_buf_printf(out, "%s --set %s", p == rows[i].edits ? "; edits:" : "",
+                               ps_text_safe(one, c, sizeof c));
+            p += k + (p[k] == '\n');
+        }
+        if (st == PS_OK)
+            st = ps_buf_printf(out, "%s\n", close);
+    }
+    for (size_t i = 0; i < n && st == PS_OK; i++)
+        if (rows[i].params[0] || strcmp(rows[i].status_text, rows[i].status) != 0)
+            st = ps_buf_printf(
+                out, "%s%s: %s%s%s%s%s\n", open, ps_text_safe(rows[i].schedule, a, sizeof a),
+                ps_text_safe(rows[i].status_text, b, sizeof b), rows[i].params[0] ? " (" : "",
+                ps_text_safe(rows[i].params, e, sizeof e), rows[i].params[0] ? ")" : "", close);
+    return st;
+}
+
+/* Appends text with LaTeX's special characters escaped. */
+static enum ps_status latex_text(struct ps_buf *out, const char *s)
+{
+    enum ps_status st = PS_OK;
+    for (; *s && st == PS_OK; s++) {
+        switch (*s) {
+        case '&':
+        case '%':
+        case '$':
+        case '#':
+        case '_':
+        case '{':
+        case '}':
+            st = ps_buf_printf(out, "\\%c", *s);
+            break;
+        case '~':
+            st = ps_buf_printf(out, "\\textasciitilde{}");
+            break;
+        case '^':
+            st = ps_buf_printf(out, "\\textasciicircum{}");
+            break;
+        case '\\':
+            st = ps_buf_printf(out, "\\textbackslash{}");
+            break;
+        default:
+            st = ps_buf_append(out, s, 1);
+        }
+    }
+    return st;
+}
+
+/* Column titles for papers. */
+static const char *paper_title(const char *title, bool latex)
+{
+    static const struct {
+        const char *key, *latex, *md;
+    } names[] = {
+        {"schedule", "Schedule", "Schedule"},
+        {"status", "Status", "Status"},
+        {"makespan_ms", "Makespan (ms)", "Makespan (ms)"},
+        {"bubble", "Bubble", "Bubble"},
+        {"peak_mem/limit", "Peak memory / limit", "Peak memory / limit"},
+        {"ratio_LB", "$\\times$ lower bound", "× lower bound"},
+        {"solve_ms", "Solve (ms)", "Solve (ms)"},
+        {"LB_ms", "Lower bound (ms)", "Lower bound (ms)"},
+        {"by cause", "Bubble by cause", "Bubble by cause"},
+        {"scenario", "Scenario", "Scenario"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(title, names[i].key) == 0)
+            return latex ? names[i].latex : names[i].md;
+    return title;
+}
+
+enum ps_status ps_export_compare_latex(const struct ps_compare_row *rows, size_t n,
+                                       struct ps_buf *out)
+{
+    struct paper p;
+    enum ps_status st = paper_build(&p, rows, n);
+    if (st == PS_OK)
+        st = table_provenance(out, rows, n, "% ", "");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "%% needs \\usepackage{booktabs}\n\\begin{tabular}{");
+    for (int c = 0; c < p.nc && st == PS_OK; c++)
+        st = ps_buf_printf(out, "%c", p.right[c] ? 'r' : 'l');
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "}\n\\toprule\n");
+    for (int c = 0; c < p.nc && st == PS_OK; c++) {
+        const char *title = paper_title(p.titles[c], true);
+        st = c ? ps_buf_printf(out, " & ") : PS_OK;
+        /* Our own titles hold math on purpose; a sweep's field path is escaped. */
+        if (st == PS_OK)
+            st = title != p.titles[c] ? ps_buf_printf(out, "%s", title) : latex_text(out, title);
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, " \\\\\n\\midrule\n");
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        for (int c = 0; c < p.nc && st == PS_OK; c++) {
+            if (c)
+                st = ps_buf_printf(out, " & ");
+            bool bold = c == p.sched_col + 2 && p.best[i];
+            if (st == PS_OK && bold)
+                st = ps_buf_printf(out, "\\textbf{");
+            if (st == PS_OK)
+                st = latex_text(out, p.cells[i][c]);
+            if (st == PS_OK && bold)
+                st = ps_buf_printf(out, "}");
+            if (st == PS_OK && c == p.sched_col && p.best[i])
+                st = ps_buf_printf(out, "$^{*}$");
+            if (st == PS_OK && c == p.sched_col + 5 && p.over[i])
+                st = ps_buf_printf(out, "$^{\\dagger}$");
+        }
+        if (st == PS_OK)
+            st = ps_buf_printf(out, " \\\\\n");
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "\\bottomrule\n\\multicolumn{%d}{l}{\\footnotesize ", p.nc);
+    if (st == PS_OK && !p.t.many_groups)
+        st = ps_buf_printf(out, "Lower bound %s~ms", p.lb);
+    else if (st == PS_OK)
+        st = ps_buf_printf(out, "Lower bound of each row's scenario");
+    if (st == PS_OK && p.any_star)
+        st = ps_buf_printf(out, "; $^{*}$ best makespan within the memory limit (bold)");
+    if (st == PS_OK && p.any_over)
+        st = ps_buf_printf(out, "; $^{\\dagger}$ peak memory over the limit");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ".}\n\\end{tabular}\n");
+    paper_fini(&p);
+    return st;
+}
+
+/* Appends text with Markdown table cells' special characters escaped. */
+static enum ps_status md_text(struct ps_buf *out, const char *s)
+{
+    enum ps_status st = PS_OK;
+    for (; *s && st == PS_OK; s++)
+        st = strchr("|*_`\\<>[]", *s) ? ps_buf_printf(out, "\\%c", *s) : ps_buf_append(out, s, 1);
+    return st;
+}
+
+enum ps_status ps_export_compare_markdown(const struct ps_compare_row *rows, size_t n,
+                                          struct ps_buf *out)
+{
+    struct paper p;
+    enum ps_status st = paper_build(&p, rows, n);
+    if (st == PS_OK)
+        st = table_provenance(out, rows, n, "<!-- ", " -->");
+    for (int c = 0; c < p.nc && st == PS_OK; c++) {
+        st = ps_buf_printf(out, "| ");
+        if (st == PS_OK)
+            st = md_text(out, paper_title(p.titles[c], false));
+        if (st == PS_OK)
+            st = ps_buf_printf(out, " ");
+    }
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "|\n");
+    for (int c = 0; c < p.nc && st == PS_OK; c++)
+        st = ps_buf_printf(out, "|%s", p.right[c] ? "---:" : ":---");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, "|\n");
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        for (int c = 0; c < p.nc && st == PS_OK; c++) {
+            bool bold = c == p.sched_col + 2 && p.best[i];
+            st = ps_buf_printf(out, "| %s", bold ? "**" : "");
+            if (st == PS_OK)
+                st = md_text(out, p.cells[i][c]);
+            if (st == PS_OK)
+                st = ps_buf_printf(out, "%s%s%s ", bold ? "**" : "",
+                                   c == p.sched_col && p.best[i] ? " \\*" : "",
+                                   c == p.sched_col + 5 && p.over[i] ? " !" : "");
+        }
+        if (st == PS_OK)
+            st = ps_buf_printf(out, "|\n");
+    }
+    if (st == PS_OK && !p.t.many_groups)
+        st = ps_buf_printf(out, "\nLower bound %s ms", p.lb);
+    else if (st == PS_OK)
+        st = ps_buf_printf(out, "\nLower bound of each row's scenario");
+    if (st == PS_OK && p.any_star)
+        st = ps_buf_printf(out, "; \\* best makespan within the memory limit (bold)");
+    if (st == PS_OK && p.any_over)
+        st = ps_buf_printf(out, "; ! peak memory over the limit");
+    if (st == PS_OK)
+        st = ps_buf_printf(out, ".\n");
+    paper_fini(&p);
+    return st;
 }

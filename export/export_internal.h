@@ -23,6 +23,11 @@ char *ps_out_ms_str(int64_t ns, char *buf);
  * buf holds 32 bytes. Returns buf. */
 char *ps_out_num(double x, char *buf);
 
+/* A solver parameter's value as the files give it back: a number in its canonical form (as
+ * a schedule file reads back: "48.922500" is "48.9225"), any other text as it is. Returns v
+ * or buf (32 bytes). */
+const char *ps_param_text(const char *v, char buf[32]);
+
 /* Appends one CSV field (RFC 4180 quoting by libcsv, control characters dropped), then a
  * comma, or CRLF when it is the row's last. */
 enum ps_status ps_csv_field(struct ps_buf *out, const char *text, bool last);

@@ -2,7 +2,9 @@
  * milliseconds with at most 6 decimals, so files round-trip to the nanosecond. */
 #include "export/export_internal.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/io/json.h"
@@ -56,6 +58,15 @@ char *ps_out_ms_str(int64_t ns, char *buf)
 char *ps_out_num(double x, char *buf)
 {
     return ps_json_number(x, buf);
+}
+
+const char *ps_param_text(const char *v, char buf[32])
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (v[0] != '\0' && *end == '\0' && isfinite(x) && strspn(v, "+-0123456789.eE") == strlen(v))
+        return ps_json_number(x, buf);
+    return v;
 }
 
 enum ps_status ps_buf_json_string(struct ps_buf *b, const char *s)

@@ -529,6 +529,49 @@ static enum ps_status read_metrics(const cJSON *root, struct ps_schedule *s,
     return PS_OK;
 }
 
+/* The scenario's provenance, when the file has it (files from before 0.2 do not): where it
+ * came from and its edits go back into the scenario, so that a file read and written again
+ * says the same. */
+static enum ps_status read_provenance(const cJSON *root, struct ps_scenario *sc, struct ps_diag *d)
+{
+    const cJSON *pv = cJSON_GetObjectItemCaseSensitive(root, "provenance");
+    if (pv == NULL || cJSON_IsNull(pv))
+        return PS_OK;
+    if (!cJSON_IsObject(pv))
+        return ps_diag_set(d, PS_EINVAL, "provenance", "must be an object (got %s)",
+                           ps_json_type_name(pv));
+    const cJSON *origin = cJSON_GetObjectItemCaseSensitive(pv, "origin");
+    if (origin != NULL && !cJSON_IsNull(origin) && !cJSON_IsString(origin))
+        return ps_diag_set(d, PS_EINVAL, "provenance.origin", "must be a string or null");
+    if (ps_scenario_set_origin(sc, cJSON_IsString(origin) ? origin->valuestring : NULL) != PS_OK)
+        return ps_diag_set(d, PS_ENOMEM, "", NULL);
+    const cJSON *edits = cJSON_GetObjectItemCaseSensitive(pv, "edits");
+    if (edits == NULL || cJSON_IsNull(edits))
+        return PS_OK;
+    if (!cJSON_IsArray(edits))
+        return ps_diag_set(d, PS_EINVAL, "provenance.edits", "must be an array of strings");
+    size_t len = 0;
+    for (const cJSON *e = edits->child; e != NULL; e = e->next) {
+        if (!cJSON_IsString(e) || strchr(e->valuestring, '\n') || !strchr(e->valuestring, '='))
+            return ps_diag_set(d, PS_EINVAL, "provenance.edits",
+                               "must hold PATH=VALUE strings, one line each");
+        len += strlen(e->valuestring) + 1;
+    }
+    if (len == 0)
+        return PS_OK;
+    sc->edits = malloc(len);
+    if (sc->edits == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "", NULL);
+    size_t at = 0;
+    for (const cJSON *e = edits->child; e != NULL; e = e->next) {
+        size_t n = strlen(e->valuestring);
+        memcpy(sc->edits + at, e->valuestring, n);
+        at += n;
+        sc->edits[at++] = e->next ? '\n' : '\0';
+    }
+    return PS_OK;
+}
+
 static enum ps_status import(const cJSON *root, const struct js_records *ops,
                              const struct js_records *xfers, struct ps_loaded_schedule *out,
                              struct ps_recorded_metrics *rec, struct ps_diag *d)
@@ -548,7 +591,8 @@ static enum ps_status import(const cJSON *root, const struct js_records *ops,
     const cJSON *scj = cJSON_GetObjectItemCaseSensitive(root, "scenario");
     if (scj == NULL)
         return ps_diag_set(d, PS_EINVAL, "scenario", "missing (required)");
-    if ((st = ps_scenario_from_cjson(scj, "scenario", false, &out->sc, d)))
+    if ((st = ps_scenario_from_cjson(scj, "scenario", false, &out->sc, d)) ||
+        (st = read_provenance(root, &out->sc, d)))
         return st;
     if ((st = get_str(root, "schedule", "", &name, d)) ||
         (st = get_int(root, "chunks", "", 1, PS_MAX_CHUNKS, &chunks, d)) ||

@@ -178,7 +178,10 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
 
     put(&w, "{\n  \"format\": \"" PS_SCHEDULE_FORMAT "\",\n");
     put(&w, "  \"generator\": { \"name\": \"pipescope\", \"version\": \"" PS_VERSION "\" },\n");
-    put(&w, "  \"scenario\": ");
+    put(&w, "  \"provenance\": ");
+    if (w.st == PS_OK)
+        w.st = ps_buf_provenance_json(w.b, sc, s);
+    put(&w, ",\n  \"scenario\": ");
     put_scenario(&w, sc);
     put(&w, ",\n  \"schedule\": ");
     put_str(&w, s->name);
@@ -253,7 +256,19 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
         put(&w, d ? ", " : "");
         put_ms(&w, s->busy_ns[d]);
     }
-    put(&w, "]\n  },\n");
+    /* the idle time of each device by cause (docs/model.md, "Bubble breakdown") */
+    put(&w, "],\n    \"bubble_ms\": {");
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
+        put(&w, c ? ", \"" : " \"");
+        put(&w, ps_bubble_cause_str((enum ps_bubble_cause)c));
+        put(&w, "\": [");
+        for (int d = 0; have_ops && d < s->n_stages; d++) {
+            put(&w, d ? ", " : "");
+            put_ms(&w, s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c]);
+        }
+        put(&w, "]");
+    }
+    put(&w, " }\n  },\n");
 
     /* Extra: the channels, with the name each transfer refers to (quoted once here). */
     char(*names)[48] = NULL;

@@ -12,21 +12,21 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/export_internal.h"
+#include "export/palette.h"
 
-/* Okabe-Ito, a palette that colour-blind readers tell apart; indexed by enum ps_op_kind. */
-static const char *const kind_fill[PS_OP_KIND_COUNT] = {
-    "#0072B2", /* F: blue */
-    "#E69F00", /* B: orange */
-    "#009E73", /* W: bluish green */
-    "#8F6A1F", /* R: dark orange, the backward's own replay (not in Okabe-Ito: its shade) */
-    "#CC79A7", /* AG: reddish purple */
-    "#D55E00", /* RS: vermillion */
-};
-static const char *const xfer_fill[2] = {"#56B4E9", "#F0E442"}; /* activation, gradient */
+/* The causes of idle time (Paul Tol's muted scheme, which stays apart from the op colours
+ * and reads in grey): fill, cross-DC, intra-DC, memory, rendezvous, all-gather, end. */
+static const char *const cause_fill[PS_BUBBLE_COUNT] = {"#BBBBBB", "#882255", "#CC6677", "#117733",
+                                                        "#332288", "#DDCC77", "#E8E8E8"};
+#define HELD_FILL "#777777"
+#define BAR_W 64.0
 
 #define FONT "Helvetica, Arial, sans-serif"
 #define PAD 10.0
 #define IDLE_FILL "#EFEFEF"
+/* Fills lighter than this (relative luminance) get a grey outline instead of a white one,
+ * so that they stand out from the white page and the light idle band. */
+#define LIGHT 0.75
 #define MIN_WIDTH 320
 #define DEFAULT_WIDTH 1000
 
@@ -148,22 +148,17 @@ static double text_w(size_t chars, double fs, bool bold)
     return (double)chars * fs * (bold ? 0.61 : 0.56);
 }
 
-/* "#RRGGBB" mixed with white: t = 0 keeps the colour, 1 gives white. */
-static void tint(const char *hex, double t, char out[8])
+/* The colour behind a fill: "#RRGGBB", or a hatch pattern's base colour. */
+static uint32_t fill_rgb(const char *fill)
 {
-    unsigned rgb = (unsigned)strtoul(hex + 1, NULL, 16);
-    unsigned c[3] = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF};
-    for (int i = 0; i < 3; i++)
-        c[i] = (unsigned)lround((double)c[i] + ((double)(255 - c[i])) * t);
-    snprintf(out, 8, "#%02X%02X%02X", c[0] & 0xFF, c[1] & 0xFF, c[2] & 0xFF);
+    const char *hex = strncmp(fill, "url(#hatch-", 11) == 0 ? fill + 10 : fill;
+    return (uint32_t)strtoul(hex + 1, NULL, 16);
 }
 
 /* Black or white, whichever reads better on the fill. */
-static const char *ink_on(const char *hex)
+static const char *ink_on(const char *fill)
 {
-    unsigned rgb = (unsigned)strtoul(hex + 1, NULL, 16);
-    double lum = 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
-    return lum > 140 ? "#000000" : "#FFFFFF";
+    return ps_rgb_wants_dark_ink(fill_rgb(fill)) ? "#000000" : "#FFFFFF";
 }
 
 /* Milliseconds for a reader: four significant digits or so. */
@@ -215,6 +210,8 @@ struct fig {
     struct panel *p;
     double axis_y, legend_y;
     bool any_split, any_combined, any_w, any_r, any_dp, any_ch, any_chunks;
+    double bar_x; /* the bars of idle time by cause (0: none) */
+    bool cause[PS_BUBBLE_COUNT], any_held;
     const struct ps_scenario *common_sc; /* every schedule shares it, else NULL */
 };
 
@@ -292,6 +289,11 @@ static enum ps_status layout(struct fig *f, const struct ps_schedule *const *sch
                 f->any_w |= s->dev_ops[d][k].kind == PS_OP_W;
                 f->any_r |= s->dev_ops[d][k].kind == PS_OP_R;
             }
+        for (int d = 0; d < s->n_stages; d++)
+            for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+                f->cause[c] |= s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c] > 0;
+        for (size_t k = 0; k < s->n_transfers && s->sc->arrangement == PS_ARRANGE_BLOCKING; k++)
+            f->any_held |= s->transfers[k].end_ns > s->transfers[k].ready_ns;
         if (!opt->hide_channels) {
             p->ch = calloc((size_t)s->n_channels + 1, sizeof(int));
             p->ch_y = calloc((size_t)s->n_channels + 1, sizeof(double));
@@ -330,6 +332,10 @@ static enum ps_status layout(struct fig *f, const struct ps_schedule *const *sch
     double label_w = fmin(fmax(f->dc_col + 6 + f->dev_col, ch_w), cap);
     f->left = PAD + label_w + 6;
     f->plot_w = f->width - f->left - PAD - 4;
+    if (!opt->hide_bubble && f->width >= 480) {
+        f->plot_w -= BAR_W + 12;
+        f->bar_x = f->left + f->plot_w + 12;
+    }
 
     /* Vertical positions. */
     double y = PAD;
@@ -402,7 +408,9 @@ static enum ps_status block(struct ps_buf *b, const struct fig *f, const char *c
     enum ps_status st = ps_buf_printf(
         b, "<rect class=\"%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s>", cls,
         num(a, x0), num(c, y), num(d, w), num(e, h), fill,
-        w >= 3 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\"" : "");
+        ps_rgb_luminance(fill_rgb(fill)) > LIGHT ? " stroke=\"#8C8C8C\" stroke-width=\"0.5\""
+        : w >= 3                                 ? " stroke=\"#FFFFFF\" stroke-width=\"0.5\""
+                                                 : "");
     if (st == PS_OK)
         st = ps_buf_printf(b, "<title>");
     if (st == PS_OK)
@@ -440,14 +448,27 @@ static enum ps_status op_tip(char *buf, size_t size, const struct ps_op *op)
     return PS_OK;
 }
 
-static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char tmp[8])
+/* A paint's fill for chunk c of V: its colour, or for a hatched paint (R) the pattern that
+ * draw_patterns defines for that colour ("url(#hatch-RRGGBB)"). tmp holds 40 bytes. */
+static const char *paint_fill(enum ps_paint p, int chunk, int chunks, char *tmp)
 {
-    const char *base = kind_fill[op->kind < PS_OP_KIND_COUNT ? op->kind : 0];
-    if (s->chunks <= 1 || op->chunk == 0)
-        return base;
-    /* Later chunks in lighter shades of the same colour. */
-    tint(base, 0.45 * op->chunk / (s->chunks - 1), tmp);
+    uint32_t rgb = ps_paint_rgb(p, chunk, chunks);
+    if (ps_palette(p)->hatched)
+        snprintf(tmp, 40, "url(#hatch-%06X)", (unsigned)rgb);
+    else
+        ps_rgb_hex(rgb, tmp);
     return tmp;
+}
+
+/* The palette's fill of the op's kind; later chunks in lighter shades of it. */
+static const char *op_fill(const struct ps_schedule *s, const struct ps_op *op, char *tmp)
+{
+    return paint_fill(ps_paint_of_op((enum ps_op_kind)op->kind), op->chunk, s->chunks, tmp);
+}
+
+static const char *paint_hex(enum ps_paint p, char tmp[8])
+{
+    return ps_rgb_hex(ps_palette(p)->rgb, tmp);
 }
 
 static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const struct panel *p)
@@ -523,6 +544,70 @@ static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const st
                            over[form]);
     if (st == PS_OK)
         st = ps_buf_printf(b, "</text>\n");
+    return st;
+}
+
+/* network.arrangement=blocking: a bar through the middle of a device's row while its
+ * blocking send holds it (the producer's end to the end of the transmission). */
+static enum ps_status draw_holds(struct ps_buf *b, const struct fig *f, const struct panel *p)
+{
+    const struct ps_schedule *s = p->s;
+    enum ps_status st = PS_OK;
+    char tip[200], t0[32], t1[32];
+    for (size_t i = 0; i < s->n_transfers && st == PS_OK; i++) {
+        const struct ps_transfer *t = &s->transfers[i];
+        if (s->sc->arrangement != PS_ARRANGE_BLOCKING || t->end_ns <= t->ready_ns ||
+            t->from_stage < 0 || t->from_stage >= s->n_stages)
+            continue;
+        eye_ms(t->ready_ns, t0, sizeof t0);
+        eye_ms(t->end_ns, t1, sizeof t1);
+        snprintf(tip, sizeof tip,
+                 "stage %d held by its blocking send of the %s of microbatch %d: "
+                 "%s to %s ms",
+                 t->from_stage, ps_xfer_kind_str(t->kind), t->microbatch, t0, t1);
+        st = block(b, f, "held", t->ready_ns, t->end_ns, p->row[t->from_stage] + f->rh * 0.35,
+                   f->rh * 0.3, HELD_FILL, -1, tip);
+    }
+    return st;
+}
+
+/* Each device's idle time by cause, at the right of its row: a bar whose full width is the
+ * makespan, the causes stacked in their order (docs/model.md, "Bubble breakdown"). */
+static enum ps_status draw_bars(struct ps_buf *b, const struct fig *f, const struct panel *p)
+{
+    const struct ps_schedule *s = p->s;
+    enum ps_status st = PS_OK;
+    if (f->bar_x <= 0 || s->makespan_ns <= 0)
+        return PS_OK;
+    st = text(b, f->bar_x, p->top - 3, 8.5, "start", " fill=\"#555555\"", "idle by cause", 24);
+    char tip[200], ms[32];
+    for (int d = 0; d < s->n_stages && st == PS_OK; d++) {
+        st = rect(b, f->bar_x, p->row[d], BAR_W, f->rh, "#FFFFFF",
+                  " stroke=\"#BBBBBB\" stroke-width=\"0.5\"");
+        double x = f->bar_x;
+        for (int c = 0; c < PS_BUBBLE_COUNT && st == PS_OK; c++) {
+            int64_t v = s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c];
+            if (v <= 0)
+                continue;
+            double w = BAR_W * (double)v / (double)s->makespan_ns;
+            eye_ms(v, ms, sizeof ms);
+            snprintf(tip, sizeof tip, "stage %d idle, %s: %s ms (%.1f%% of its time)", d,
+                     ps_bubble_cause_label((enum ps_bubble_cause)c), ms,
+                     100.0 * (double)v / (double)s->makespan_ns);
+            char cls[32];
+            snprintf(cls, sizeof cls, " class=\"bubble %s\"", ps_bubble_cause_str(c));
+            st = ps_buf_printf(b, "<g%s><title>", cls);
+            if (st == PS_OK)
+                st = xml_text(b, tip, 200);
+            if (st == PS_OK)
+                st = ps_buf_printf(b, "</title>");
+            if (st == PS_OK)
+                st = rect(b, x, p->row[d], w, f->rh, cause_fill[c], NULL);
+            if (st == PS_OK)
+                st = ps_buf_printf(b, "</g>\n");
+            x += w;
+        }
+    }
     return st;
 }
 
@@ -615,7 +700,7 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         else if (st == PS_OK)
             ps_sim_critical_path(s, crit);
     }
-    char tip[256], tmp[8];
+    char tip[256], tmp[40];
     for (int dv = 0; dv < s->n_stages && st == PS_OK; dv++) {
         for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
             const struct ps_op *op = &s->dev_ops[dv][k];
@@ -650,10 +735,15 @@ static enum ps_status draw_panel(struct ps_buf *b, const struct fig *f, const st
         snprintf(tip, sizeof tip,
                  "%s of microbatch %d, stage %d to %d: sent %s to %s ms, arrives %s ms",
                  ps_xfer_kind_str(t->kind), t->microbatch, t->from_stage, t->to_stage, t0, t1, t2);
-        st = block(b, f, t->kind == PS_XFER_ACTIVATION ? "xfer activation" : "xfer gradient",
-                   t->start_ns, t->end_ns, p->ch_y[k], f->chh, xfer_fill[t->kind ? 1 : 0],
-                   t->microbatch, tip);
+        st =
+            block(b, f, t->kind == PS_XFER_ACTIVATION ? "xfer activation" : "xfer gradient",
+                  t->start_ns, t->end_ns, p->ch_y[k], f->chh,
+                  paint_hex(ps_paint_of_xfer((enum ps_xfer_kind)t->kind), tmp), t->microbatch, tip);
     }
+    if (st == PS_OK)
+        st = draw_holds(b, f, p);
+    if (st == PS_OK)
+        st = draw_bars(b, f, p);
     /* The critical path's outlines go over every block, so that no neighbour hides them. */
     for (int dv = 0; crit && dv < s->n_stages && st == PS_OK; dv++)
         for (size_t k = 0; k < s->dev_n[dv] && st == PS_OK; k++) {
@@ -718,19 +808,33 @@ static enum ps_status draw_legend(struct ps_buf *b, struct fig *f, bool measure_
         const char *label;
         bool on;
     } items[] = {
-        {kind_fill[PS_OP_F], NULL, "forward (F)", true},
-        {kind_fill[PS_OP_B], NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
-        {kind_fill[PS_OP_W], NULL, "weight gradient (W)", f->any_w},
-        {kind_fill[PS_OP_R], NULL, "recomputation (R)", f->any_r},
-        {kind_fill[PS_OP_AG], NULL, "all-gather (AG)", f->any_dp},
-        {kind_fill[PS_OP_RS], NULL, "reduce-scatter (RS)", f->any_dp},
-        {xfer_fill[0], NULL, "activation sent", f->any_ch},
-        {xfer_fill[1], thin, "gradient sent", f->any_ch},
+        {NULL, NULL, "forward (F)", true},
+        {NULL, NULL, f->any_split ? "input gradient (B)" : "backward (B)", true},
+        {NULL, NULL, "weight gradient (W)", f->any_w},
+        {NULL, NULL, "recomputation (R)", f->any_r},
+        {NULL, NULL, "all-gather (AG)", f->any_dp},
+        {NULL, NULL, "reduce-scatter (RS)", f->any_dp},
+        {NULL, NULL, "activation sent", f->any_ch},
+        {NULL, NULL, "gradient sent", f->any_ch},
         {IDLE_FILL, thin, "idle", true},
+        {HELD_FILL, NULL, "held by a blocking send", f->any_held},
+        {cause_fill[PS_BUBBLE_FILL], NULL, "idle: fill", f->bar_x > 0 && f->cause[0]},
+        {cause_fill[PS_BUBBLE_CROSS_DC], NULL, "idle: cross-DC", f->bar_x > 0 && f->cause[1]},
+        {cause_fill[PS_BUBBLE_INTRA_DC], NULL, "idle: intra-DC", f->bar_x > 0 && f->cause[2]},
+        {cause_fill[PS_BUBBLE_MEMORY], NULL, "idle: memory", f->bar_x > 0 && f->cause[3]},
+        {cause_fill[PS_BUBBLE_RENDEZVOUS], NULL, "idle: rendezvous", f->bar_x > 0 && f->cause[4]},
+        {cause_fill[PS_BUBBLE_DP], NULL, "idle: all-gather", f->bar_x > 0 && f->cause[5]},
+        {cause_fill[PS_BUBBLE_END], thin, "idle: end", f->bar_x > 0 && f->cause[6]},
         {NULL, NULL, "lower bound", !f->opt->hide_lower_bound},
         {"none", " stroke=\"#000000\" stroke-width=\"1.2\"", "critical path",
          f->opt->critical_path},
     };
+    /* The first seven are the palette's, in its order; light ones get an outline. */
+    char hexes[PS_PAINT_COUNT][40];
+    for (int i = 0; i < PS_PAINT_COUNT; i++) {
+        items[i].fill = paint_fill((enum ps_paint)i, 0, 1, hexes[i]);
+        items[i].stroke = ps_rgb_luminance(ps_palette((enum ps_paint)i)->rgb) > LIGHT ? thin : NULL;
+    }
     if (f->any_split && f->any_combined)
         items[1].label = "backward, or input gradient (B)";
     double x = f->left, y = f->legend_y;
@@ -801,6 +905,75 @@ static enum ps_status draw_heading(struct ps_buf *b, const struct fig *f)
     return text(b, PAD, PAD + 10, 11, "start", " fill=\"#555555\"", title, max_chars);
 }
 
+/* The hatch patterns of the hatched paint (R, recomputation: grayscale tells it from the
+ * other kinds by its stripes, not its lightness): one per colour the figure uses. */
+static enum ps_status draw_patterns(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                    size_t n)
+{
+    uint32_t seen[PS_MAX_CHUNKS + 1];
+    int n_seen = 0;
+    seen[n_seen++] = ps_paint_rgb(PS_PAINT_R, 0, 1); /* the legend's */
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < scheds[i]->chunks && n_seen <= PS_MAX_CHUNKS; c++) {
+            uint32_t rgb = ps_paint_rgb(PS_PAINT_R, c, scheds[i]->chunks);
+            bool have = false;
+            for (int k = 0; k < n_seen; k++)
+                have |= seen[k] == rgb;
+            if (!have)
+                seen[n_seen++] = rgb;
+        }
+    enum ps_status st = ps_buf_printf(b, "<defs>\n");
+    for (int k = 0; k < n_seen && st == PS_OK; k++) {
+        char hex[8];
+        st = ps_buf_printf(b,
+                           "<pattern id=\"hatch-%06X\" patternUnits=\"userSpaceOnUse\" width=\"4\" "
+                           "height=\"4\" patternTransform=\"rotate(45)\"><rect width=\"4\" "
+                           "height=\"4\" fill=\"%s\"/><rect width=\"1.5\" height=\"4\" "
+                           "fill=\"#FFFFFF\"/></pattern>\n",
+                           (unsigned)seen[k], ps_rgb_hex(seen[k], hex));
+    }
+    return st == PS_OK ? ps_buf_printf(b, "</defs>\n") : st;
+}
+
+/* The provenance (docs/formats.md): the line as the document's description, the objects
+ * (one per schedule) as JSON in its metadata. */
+static enum ps_status write_provenance(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                       size_t n)
+{
+    char *line = malloc(8192);
+    if (line == NULL)
+        return PS_ENOMEM;
+    ps_provenance_line(scheds, n, line, 8192);
+    enum ps_status st = ps_buf_printf(b, "<desc>");
+    if (st == PS_OK)
+        st = xml_text(b, line, 8192);
+    free(line);
+    if (st == PS_OK)
+        st = ps_buf_printf(b, "</desc>\n<metadata>");
+    struct ps_buf json;
+    ps_buf_init(&json);
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        st = ps_buf_printf(&json, "%s", i ? ", " : "{ \"provenance\": [");
+        if (st == PS_OK)
+            st = ps_buf_provenance_json(&json, scheds[i]->sc, scheds[i]);
+    }
+    if (st == PS_OK)
+        st = ps_buf_append(&json, "] }", 4); /* with the NUL */
+    /* Element content: only &, < and > need escaping, so the JSON stays readable. */
+    for (size_t i = 0, run = 0; st == PS_OK && i < json.len; i++) {
+        char c = json.data[i];
+        const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+        if (c == '\0' || rep) {
+            st = ps_buf_append(b, json.data + run, i - run);
+            if (st == PS_OK && rep)
+                st = ps_buf_printf(b, "%s", rep);
+            run = i + 1;
+        }
+    }
+    ps_buf_fini(&json);
+    return st == PS_OK ? ps_buf_printf(b, "</metadata>\n") : st;
+}
+
 enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *scheds, size_t n,
                                            const struct ps_svg_options *opt, struct ps_buf *out)
 {
@@ -839,8 +1012,11 @@ enum ps_status ps_export_schedule_svg_opts(const struct ps_schedule *const *sche
             st = xml_text(out, scheds[i]->name, PS_SCHED_NAME_MAX);
     }
     if (st == PS_OK)
-        st =
-            ps_buf_printf(out, "</title>\n<desc>pipescope %s schedule figure</desc>\n", PS_VERSION);
+        st = ps_buf_printf(out, "</title>\n");
+    if (st == PS_OK)
+        st = write_provenance(out, scheds, n);
+    if (st == PS_OK && f.any_r)
+        st = draw_patterns(out, scheds, n);
     if (st == PS_OK)
         st = rect(out, 0, 0, f.width, ceil(f.height), "#FFFFFF", NULL);
     if (st == PS_OK)

@@ -51,7 +51,21 @@ static enum ps_status put_row(struct ps_buf *out, const struct ps_compare_row *r
         st = ps_buf_printf(out, "%s%s", c ? ", " : "", ps_out_num(r->bubble_by[c], num));
     }
     if (st == PS_OK)
-        st = ps_buf_append(out, "], \"extra\": [", 13);
+        st = ps_buf_append(out, "]", 1);
+    /* The provenance (docs/formats.md), so that merge writes it as one run would. */
+    if (st == PS_OK)
+        st = put_num(out, "bound_ms", r->bound_ms);
+    if (st == PS_OK)
+        st = put_num(out, "gap", r->gap);
+    const char *const texts[] = {"status_text", "params", "scenario_hash", "origin", "edits"};
+    const char *const vals_s[] = {r->status_text, r->params, r->scenario_hash, r->origin, r->edits};
+    for (size_t k = 0; k < 5 && st == PS_OK; k++) {
+        st = ps_buf_printf(out, ", \"%s\": ", texts[k]);
+        if (st == PS_OK)
+            st = ps_buf_json_string(out, vals_s[k]);
+    }
+    if (st == PS_OK)
+        st = ps_buf_append(out, ", \"extra\": [", 12);
     for (int k = 0; k < r->n_extra && k < 8 && st == PS_OK; k++) {
         st = ps_buf_append(out, k ? ", [" : "[", k ? 3 : 1);
         if (st == PS_OK)
@@ -139,6 +153,19 @@ static bool read_row(const cJSON *e, struct ps_compare_row *r, long *point)
         ok &= cJSON_IsNumber(v) || cJSON_IsNull(v);
         r->bubble_by[c] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
     }
+    /* provenance: optional (shards of 0.2 before it have none) */
+    r->bound_ms = r->gap = NAN;
+    if (cJSON_GetObjectItemCaseSensitive(e, "bound_ms") != NULL)
+        r->bound_ms = num_or_nan(e, "bound_ms", &ok);
+    if (cJSON_GetObjectItemCaseSensitive(e, "gap") != NULL)
+        r->gap = num_or_nan(e, "gap", &ok);
+    char *const dst[] = {r->status_text, r->params, r->scenario_hash, r->origin, r->edits};
+    const size_t size[] = {sizeof r->status_text, sizeof r->params, sizeof r->scenario_hash,
+                           sizeof r->origin, sizeof r->edits};
+    const char *const texts[] = {"status_text", "params", "scenario_hash", "origin", "edits"};
+    for (size_t k = 0; k < 5; k++)
+        if (cJSON_GetObjectItemCaseSensitive(e, texts[k]) != NULL)
+            ok &= str_into(e, texts[k], dst[k], size[k]);
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(e, "extra");
     ok &= cJSON_IsArray(x) && cJSON_GetArraySize(x) <= 8;
     for (const cJSON *kv = ok ? x->child : NULL; kv != NULL; kv = kv->next) {

@@ -26,7 +26,7 @@ static void eye_ms(int64_t ns, char *buf, size_t size)
         snprintf(buf, size, "%.3f", ms);
 }
 
-static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
+static enum ps_status summary(const struct ps_schedule *s, int width, struct ps_buf *out)
 {
     const struct ps_scenario *sc = s->sc;
     /* names and messages may come from a file: shown with their control characters
@@ -42,14 +42,19 @@ static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
     if (st == PS_OK)
         st = ps_buf_printf(out, "), %d microbatch%s\n", sc->n_microbatches,
                            sc->n_microbatches == 1 ? "" : "es");
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], status[320];
     snprintf(a, sizeof a, "%.1f", s->solver.solve_ms);
+    /* The outcome with its bound and gap ("feasible, bound 57 ms, gap 5.0%"); an
+     * infeasible result says why on its own line below. */
+    if (s->solver.status == PS_SOLVE_INFEASIBLE)
+        snprintf(status, sizeof status, "%s", ps_solve_status_str(s->solver.status));
+    else
+        ps_solve_status_text(s, status, sizeof status);
     if (st == PS_OK)
         st = ps_buf_printf(out, "schedule  %s: %d chunk%s, %s, %s backward; %s, solved in %s ms\n",
                            ps_text_safe(s->name, name, sizeof name), s->chunks,
                            s->chunks == 1 ? "" : "s", ps_traversal_str(s->traversal),
-                           s->split_backward ? "split" : "combined",
-                           ps_solve_status_str(s->solver.status), a);
+                           s->split_backward ? "split" : "combined", status, a);
     if (st != PS_OK)
         return st;
     int64_t lb = s->timed && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc);
@@ -63,6 +68,29 @@ static enum ps_status summary(const struct ps_schedule *s, struct ps_buf *out)
     snprintf(c, sizeof c, "%.3f", lb > 0 ? (double)s->makespan_ns / (double)lb : NAN);
     st = ps_buf_printf(out, "makespan  %s ms   bubble %.1f%%   lower bound %s ms (ratio %s)\n", a,
                        100.0 * s->bubble_ratio, b, c);
+    /* the bubble by cause, as shares of all devices' time (the non-zero ones), wrapped */
+    int64_t by[PS_BUBBLE_COUNT];
+    ps_bubble_totals(s, by);
+    double whole = (double)s->n_stages * (double)s->makespan_ns;
+    int used = 0;
+    for (int k = 0; k < PS_BUBBLE_COUNT && st == PS_OK && whole > 0; k++) {
+        if (by[k] == 0)
+            continue;
+        char item[48];
+        int len = snprintf(item, sizeof item, "%s %.1f%%",
+                           ps_bubble_cause_label((enum ps_bubble_cause)k), 100.0 * by[k] / whole);
+        if (used == 0)
+            used = (int)strlen("bubble by cause: "), st = ps_buf_printf(out, "bubble by cause: ");
+        else if (used + 2 + len > width)
+            used = 10, st = ps_buf_printf(out, ",\n%10s", "");
+        else
+            used += 2, st = ps_buf_printf(out, ", ");
+        if (st == PS_OK)
+            st = ps_buf_printf(out, "%s", item);
+        used += len;
+    }
+    if (st == PS_OK && used > 0)
+        st = ps_buf_printf(out, "\n");
     double peak = 0;
     int at = 0;
     for (int d = 0; d < s->n_stages; d++)
@@ -95,6 +123,29 @@ static double nice_step(double min_step)
     return 10 * p;
 }
 
+/* network.arrangement=blocking: the idle cells of device d while one of its sends holds it
+ * (from its producer's end to the end of its transmission) become '='. Returns whether any
+ * did. */
+static bool draw_holds(const struct ps_schedule *s, int d, int cols, int64_t T, char *row)
+{
+    bool any = false;
+    if (s->sc->arrangement != PS_ARRANGE_BLOCKING)
+        return false;
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        if (x->from_stage != d || x->end_ns <= x->ready_ns)
+            continue;
+        double c0 = fmin(fmax((double)x->ready_ns * cols / (double)T, -1.0), cols + 1.0);
+        double c1 = fmin(fmax((double)x->end_ns * cols / (double)T, -1.0), cols + 1.0);
+        for (int cell = (int)ceil(c0 - 0.5); cell < (int)ceil(c1 - 0.5) && cell < cols; cell++)
+            if (cell >= 0 && row[cell] == '.') {
+                row[cell] = '=';
+                any = true;
+            }
+    }
+    return any;
+}
+
 static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_buf *out)
 {
     const struct ps_scenario *sc = s->sc;
@@ -118,6 +169,7 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
     if (row == NULL)
         return PS_ENOMEM;
     enum ps_status st = PS_OK;
+    bool held = false;
     for (int d = 0; d < S && st == PS_OK; d++) {
         int dc = ps_scenario_dc_of(sc, d);
         if (d > 0 && ps_scenario_dc_first_stage(sc, dc) == d) {
@@ -157,6 +209,7 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
             for (int cell = from; cell < to; cell++)
                 row[cell] = ch;
         }
+        held |= draw_holds(s, d, cols, T, row);
         char label[LABEL_DC_MAX + 1];
         ps_text_safe(sc->dcs[dc].name, label, sizeof label);
         st = ps_buf_printf(out, "%-*s s%-*d |%s\n", dcw, label, sw, d, row);
@@ -210,6 +263,7 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
                            any_r ? "R recomputation (replayed forward)" : NULL,
                            "lower case: odd microbatches",
                            ". idle",
+                           held ? "= held by a blocking send" : NULL,
                            "axis in ms",
                            scale};
     int used = 0;
@@ -232,10 +286,43 @@ static enum ps_status gantt(const struct ps_schedule *s, int width, struct ps_bu
 
 enum ps_status ps_export_schedule_text(const struct ps_schedule *s, int width, struct ps_buf *out)
 {
-    enum ps_status st = summary(s, out);
+    enum ps_status st = summary(s, width, out);
     if (st != PS_OK || !s->timed || s->solver.status == PS_SOLVE_INFEASIBLE)
         return st;
     if ((st = ps_buf_append(out, "\n", 1)) != PS_OK)
         return st;
     return gantt(s, width > 0 ? width : 80, out);
+}
+
+/* The largest peak over the devices (0 without a timed result). */
+static double max_peak(const struct ps_schedule *s)
+{
+    double peak = 0;
+    for (int d = 0; s->timed && s->peak_memory && d < s->n_stages; d++)
+        if (s->peak_memory[d] > peak)
+            peak = s->peak_memory[d];
+    return peak;
+}
+
+void ps_schedule_diff_text(const struct ps_schedule *a, const struct ps_schedule *b, bool unicode,
+                           char *buf, size_t size)
+{
+    const char *delta = unicode ? "\xCE\x94" : "d";
+    bool ta = a->timed && a->solver.status != PS_SOLVE_INFEASIBLE;
+    bool tb = b->timed && b->solver.status != PS_SOLVE_INFEASIBLE;
+    if (!ta || !tb) {
+        snprintf(buf, size, "%s %s - %s: %s has no schedule", delta, b->name, a->name,
+                 ta ? b->name : a->name);
+        return;
+    }
+    char ms[32];
+    double dm = ps_ns_to_ms(b->makespan_ns - a->makespan_ns);
+    double pct = a->makespan_ns > 0 ? 100.0 * dm / ps_ns_to_ms(a->makespan_ns) : 0;
+    double dp = max_peak(b) - max_peak(a);
+    eye_ms(b->makespan_ns - a->makespan_ns, ms, sizeof ms);
+    snprintf(buf, size,
+             "%s %s - %s: makespan %s%s ms (%+.1f%%), bubble %+.1f points, peak memory %+.4g "
+             "units",
+             delta, b->name, a->name, dm > 0 ? "+" : "", ms, pct,
+             100.0 * (b->bubble_ratio - a->bubble_ratio), dp);
 }

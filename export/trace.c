@@ -10,6 +10,7 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "export/export_internal.h"
+#include "export/palette.h"
 
 /* Thread ids are unique across the whole trace (viewers key threads by tid): devices first,
  * then the data-parallel lanes, then the links. */
@@ -44,9 +45,9 @@ static int tid_link(const struct ids *ids, int link)
     return 1 + 2 * ids->n_stages + link;
 }
 
-static int pid_dc(int dc)
+static int pid_dc(int pid0, int dc)
 {
-    return 1 + dc;
+    return pid0 + 1 + dc;
 }
 
 /* Microseconds with nanosecond precision, as exact text: "1234.5", "0.001". */
@@ -153,9 +154,9 @@ static int transfer_tid(const struct ps_schedule *s, const struct ids *ids,
     return tid_link(ids, s->n_channels + (int)(l - ids->links));
 }
 
-static int transfer_pid(const struct ps_schedule *s, const struct ps_transfer *t)
+static int transfer_pid(const struct ps_schedule *s, int pid0, const struct ps_transfer *t)
 {
-    return pid_dc(ps_scenario_dc_of(s->sc, t->from_stage));
+    return pid_dc(pid0, ps_scenario_dc_of(s->sc, t->from_stage));
 }
 
 /* Slots of the ops transfers leave and reach: F, B and R (the gradient reaches R when the
@@ -254,6 +255,9 @@ static enum ps_status ids_init(struct ids *ids, const struct ps_schedule *s)
 struct out {
     struct ps_buf *b;
     bool first;
+    int pid0;          /* several schedules in one trace: each its own processes */
+    size_t flow0;      /* ... and its own flow ids */
+    const char *label; /* "A 1f1b: " before its process names, or "" */
 };
 
 static enum ps_status event(struct out *o)
@@ -290,11 +294,11 @@ static enum ps_status write_meta(struct out *b, const struct ps_schedule *s, con
     enum ps_status st = PS_OK;
     char name[256];
     for (int dc = 0; dc < sc->n_dcs && st == PS_OK; dc++) {
-        snprintf(name, sizeof name, "DC %s", sc->dcs[dc].name);
-        st = meta(b, "process", pid_dc(dc), 0, name, dc);
+        snprintf(name, sizeof name, "%sDC %s", b->label, sc->dcs[dc].name);
+        st = meta(b, "process", pid_dc(b->pid0, dc), 0, name, b->pid0 + dc);
     }
     for (int d = 0; d < s->n_stages && st == PS_OK; d++) {
-        int pid = pid_dc(ps_scenario_dc_of(sc, d));
+        int pid = pid_dc(b->pid0, ps_scenario_dc_of(sc, d));
         snprintf(name, sizeof name, "stage %d", d);
         st = meta(b, "thread", pid, tid_device(d), name, 2 * d);
         if (st == PS_OK && s->dp_n && s->dp_n[d] > 0) {
@@ -319,7 +323,8 @@ static enum ps_status write_meta(struct out *b, const struct ps_schedule *s, con
                 snprintf(name, sizeof name, "link stage %d->%d (no bandwidth limit)", l->from_stage,
                          l->to_stage);
         }
-        st = meta(b, "thread", pid_dc(from_dc), tid_link(ids, c), name, 2 * s->n_stages + c);
+        st = meta(b, "thread", pid_dc(b->pid0, from_dc), tid_link(ids, c), name,
+                  2 * s->n_stages + c);
     }
     return st;
 }
@@ -339,14 +344,17 @@ static enum ps_status write_op(struct out *o, const struct ps_schedule *s, const
         snprintf(name, sizeof name, "%s", ps_op_kind_str(op->kind));
     int v = ps_vstage_of(op->stage, op->chunk, s->n_stages, s->chunks, s->traversal);
     return ps_buf_printf(o->b,
-                         "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,"
+                         "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"cname\":\"%s\","
+                         "\"pid\":%d,\"tid\":%d,"
                          "\"ts\":%s,\"dur\":%s,\"args\":{\"kind\":\"%s\",\"stage\":%d,"
                          "\"microbatch\":%d,\"chunk\":%d,\"vstage\":%d,\"part\":%d,\"parts\":%d,"
                          "\"start_ms\":%s,\"end_ms\":%s}}",
-                         dp ? "dp" : "compute", name, pid, tid, us(t0, op->start_ns),
-                         us(t1, op->end_ns - op->start_ns), ps_op_kind_str(op->kind), op->stage,
-                         op->microbatch, op->chunk, v, op->part, op->parts,
-                         ps_out_ms_str(op->start_ns, a), ps_out_ms_str(op->end_ns, c));
+                         dp ? "dp" : "compute", name,
+                         ps_palette(ps_paint_of_op((enum ps_op_kind)op->kind))->trace_cname, pid,
+                         tid, us(t0, op->start_ns), us(t1, op->end_ns - op->start_ns),
+                         ps_op_kind_str(op->kind), op->stage, op->microbatch, op->chunk, v,
+                         op->part, op->parts, ps_out_ms_str(op->start_ns, a),
+                         ps_out_ms_str(op->end_ns, c));
 }
 
 /* A point strictly inside [start, end) (when it has a length), away from both ends by up
@@ -378,7 +386,7 @@ static enum ps_status write_transfer(struct out *b, const struct ps_schedule *s,
 {
     const struct ps_transfer *t = &s->transfers[i];
     const char *kind = ps_xfer_kind_str(t->kind);
-    int pid = transfer_pid(s, t), tid = transfer_tid(s, ids, t);
+    int pid = transfer_pid(s, b->pid0, t), tid = transfer_tid(s, ids, t);
     char name[48], t0[32], t1[32], a[32], c[32], e[32], r[32];
     snprintf(name, sizeof name, "%s %d", kind, t->microbatch);
     double mb = ps_scenario_message_mb(s->sc, t->microbatch);
@@ -389,12 +397,14 @@ static enum ps_status write_transfer(struct out *b, const struct ps_schedule *s,
         return st;
     st = ps_buf_printf(
         b->b,
-        "{\"ph\":\"X\",\"cat\":\"transfer\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%s,"
+        "{\"ph\":\"X\",\"cat\":\"transfer\",\"name\":\"%s\",\"cname\":\"%s\",\"pid\":%d,"
+        "\"tid\":%d,\"ts\":%s,"
         "\"dur\":%s,\"args\":{\"kind\":\"%s\",\"microbatch\":%d,\"chunk\":%d,\"from_stage\":%d,"
         "\"to_stage\":%d,\"size_mb\":%s,\"ready_ms\":%s,\"start_ms\":%s,\"end_ms\":%s,"
         "\"arrive_ms\":%s}}",
-        name, pid, tid, us(t0, t->start_ns), us(t1, t->end_ns - t->start_ns), kind, t->microbatch,
-        t->chunk, t->from_stage, t->to_stage, mbs, ps_out_ms_str(t->ready_ns, r),
+        name, ps_palette(ps_paint_of_xfer((enum ps_xfer_kind)t->kind))->trace_cname, pid, tid,
+        us(t0, t->start_ns), us(t1, t->end_ns - t->start_ns), kind, t->microbatch, t->chunk,
+        t->from_stage, t->to_stage, mbs, ps_out_ms_str(t->ready_ns, r),
         ps_out_ms_str(t->start_ns, a), ps_out_ms_str(t->end_ns, c), ps_out_ms_str(t->arrive_ns, e));
     if (st != PS_OK)
         return st;
@@ -413,12 +423,15 @@ static enum ps_status write_transfer(struct out *b, const struct ps_schedule *s,
         return PS_OK;
     const struct ps_op *from = &s->dev_ops[t->from_stage][from_k];
     const struct ps_op *to = &s->dev_ops[t->to_stage][to_k];
-    st = write_flow(b, 's', kind, i, pid_dc(ps_scenario_dc_of(s->sc, t->from_stage)),
+    st = write_flow(b, 's', kind, b->flow0 + i,
+                    pid_dc(b->pid0, ps_scenario_dc_of(s->sc, t->from_stage)),
                     tid_device(t->from_stage), inside(from->start_ns, from->end_ns, true));
     if (st == PS_OK && t->end_ns > t->start_ns)
-        st = write_flow(b, 't', kind, i, pid, tid, inside(t->start_ns, t->end_ns, false));
+        st =
+            write_flow(b, 't', kind, b->flow0 + i, pid, tid, inside(t->start_ns, t->end_ns, false));
     if (st == PS_OK)
-        st = write_flow(b, 'f', kind, i, pid_dc(ps_scenario_dc_of(s->sc, t->to_stage)),
+        st = write_flow(b, 'f', kind, b->flow0 + i,
+                        pid_dc(b->pid0, ps_scenario_dc_of(s->sc, t->to_stage)),
                         tid_device(t->to_stage), inside(to->start_ns, to->end_ns, false));
     return st;
 }
@@ -463,7 +476,7 @@ static enum ps_status write_memory(struct out *o, const struct ps_schedule *s, i
             steps[n++] = (struct mem_step){op->end_ns, -w * a};
     }
     qsort(steps, n, sizeof(*steps), mem_step_cmp);
-    int pid = pid_dc(ps_scenario_dc_of(sc, d));
+    int pid = pid_dc(o->pid0, ps_scenario_dc_of(sc, d));
     char t[32], val[32];
     double level = 0;
     enum ps_status st = PS_OK;
@@ -490,8 +503,49 @@ static enum ps_status write_memory(struct out *o, const struct ps_schedule *s, i
     return st;
 }
 
-static enum ps_status write_other(struct ps_buf *b, const struct ps_schedule *s)
+/* ",\"provenance\":{...}" (docs/formats.md), without \u escapes like every string here: a
+ * control character is dropped. */
+static enum ps_status write_provenance(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                       size_t n)
 {
+    struct ps_buf p;
+    ps_buf_init(&p);
+    enum ps_status st = n > 1 ? ps_buf_append(&p, "[", 1) : PS_OK;
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        if (i)
+            st = ps_buf_append(&p, ", ", 2);
+        if (st == PS_OK)
+            st = ps_buf_provenance_json(&p, scheds[i]->sc, scheds[i]);
+    }
+    if (st == PS_OK && n > 1)
+        st = ps_buf_append(&p, "]", 1);
+    if (st == PS_OK)
+        st = ps_buf_append(b, ",\"provenance\":", 14);
+    size_t run = 0;
+    for (size_t i = 0; st == PS_OK && i < p.len; i++) {
+        bool esc = p.data[i] == '\\' && i + 1 < p.len && p.data[i + 1] == 'u' && i + 5 < p.len;
+        if (p.data[i] == '\\' && !esc) {
+            i++; /* another escape (\" \\ \n \t): kept as it is */
+            continue;
+        }
+        if (!esc)
+            continue;
+        st = ps_buf_append(b, p.data + run, i - run);
+        i += 5;
+        run = i + 1;
+    }
+    if (st == PS_OK)
+        st = ps_buf_append(b, p.data + run, p.len - run);
+    ps_buf_fini(&p);
+    return st;
+}
+
+static enum ps_status write_other(struct ps_buf *b, const struct ps_schedule *const *scheds,
+                                  size_t n)
+{
+    /* One schedule: its name and numbers as before; several: the first's, and each one's
+     * provenance. */
+    const struct ps_schedule *s = scheds[0];
     char a[32], c[32], e[32];
     enum ps_status st =
         ps_buf_printf(b, "\"otherData\":{\"format\":\"pipescope-trace/1\","
@@ -500,8 +554,13 @@ static enum ps_status write_other(struct ps_buf *b, const struct ps_schedule *s)
         st = json_str(b, s->sc->name);
     if (st == PS_OK)
         st = ps_buf_printf(b, ",\"schedule\":");
-    if (st == PS_OK)
-        st = json_str(b, s->name);
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        st = ps_buf_printf(b, "%s", n > 1 && i == 0 ? "[" : i ? "," : "");
+        if (st == PS_OK)
+            st = json_str(b, scheds[i]->name);
+    }
+    if (st == PS_OK && n > 1)
+        st = ps_buf_printf(b, "]");
     if (st == PS_OK)
         st = ps_buf_printf(b, ",\"status\":\"%s\"", ps_solve_status_str(s->solver.status));
     if (st == PS_OK && s->timed)
@@ -509,46 +568,74 @@ static enum ps_status write_other(struct ps_buf *b, const struct ps_schedule *s)
                            ps_out_ms_str(s->makespan_ns, a), ps_out_num(s->bubble_ratio, c),
                            ps_out_ms_str(s->lower_bound_ns, e));
     if (st == PS_OK)
+        st = write_provenance(b, scheds, n);
+    if (st == PS_OK)
         st = ps_buf_printf(b, "}");
     return st;
 }
 
-enum ps_status ps_export_schedule_trace(const struct ps_schedule *s, struct ps_buf *out)
+/* One schedule's events (its processes from o->pid0 on). */
+static enum ps_status write_schedule(struct out *o, const struct ps_schedule *s)
 {
-    if (!s || !s->sc || !out)
-        return PS_EINVAL;
     bool infeasible = s->solver.status == PS_SOLVE_INFEASIBLE;
-    if (!s->timed && !infeasible)
-        return PS_EINVAL;
     struct ids ids;
     enum ps_status st = ids_init(&ids, s);
     if (st != PS_OK)
         return st;
-    /* No "displayTimeUnit": Perfetto reads "ms" there as the unit of every ts. */
-    struct out o = {out, true};
-    st = ps_buf_printf(out, "{\"traceEvents\":[\n");
-    if (st == PS_OK)
-        st = write_meta(&o, s, &ids);
+    st = write_meta(o, s, &ids);
     bool timed = s->timed && !infeasible;
     for (int d = 0; timed && d < s->n_stages && st == PS_OK; d++) {
-        int pid = pid_dc(ps_scenario_dc_of(s->sc, d));
+        int pid = pid_dc(o->pid0, ps_scenario_dc_of(s->sc, d));
         for (size_t k = 0; k < s->dev_n[d] && st == PS_OK; k++)
-            st = write_op(&o, s, &s->dev_ops[d][k], pid, tid_device(d), false);
+            st = write_op(o, s, &s->dev_ops[d][k], pid, tid_device(d), false);
         for (size_t k = 0; s->dp_n && k < s->dp_n[d] && st == PS_OK; k++)
-            st = write_op(&o, s, &s->dp_ops[d][k], pid, tid_dp(&ids, d), true);
+            st = write_op(o, s, &s->dp_ops[d][k], pid, tid_dp(&ids, d), true);
         if (st == PS_OK)
-            st = write_memory(&o, s, d);
+            st = write_memory(o, s, d);
     }
     for (size_t i = 0; timed && i < s->n_transfers && st == PS_OK; i++)
-        st = write_transfer(&o, s, &ids, i);
+        st = write_transfer(o, s, &ids, i);
+    ids_fini(&ids);
+    return st;
+}
+
+enum ps_status ps_export_schedules_trace(const struct ps_schedule *const *scheds, size_t n,
+                                         struct ps_buf *out)
+{
+    if (!scheds || n == 0 || !out)
+        return PS_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!scheds[i] || !scheds[i]->sc ||
+            (!scheds[i]->timed && scheds[i]->solver.status != PS_SOLVE_INFEASIBLE))
+            return PS_EINVAL;
+    /* No "displayTimeUnit": Perfetto reads "ms" there as the unit of every ts. */
+    struct out o = {out, true, 0, 0, ""};
+    enum ps_status st = ps_buf_printf(out, "{\"traceEvents\":[\n");
+    char label[64];
+    for (size_t i = 0; i < n && st == PS_OK; i++) {
+        /* Side by side: A's datacenters, then B's, each named after its schedule. */
+        if (n > 1)
+            snprintf(label, sizeof label, "%c %.40s: ", (int)('A' + (i < 26 ? i : 25)),
+                     scheds[i]->name);
+        o.label = n > 1 ? label : "";
+        st = write_schedule(&o, scheds[i]);
+        o.pid0 += scheds[i]->sc->n_dcs;
+        o.flow0 += scheds[i]->timed ? scheds[i]->n_transfers : 0;
+    }
     if (st == PS_OK && !o.first)
         st = ps_buf_printf(out, "\n");
     if (st == PS_OK)
         st = ps_buf_printf(out, "],\n");
     if (st == PS_OK)
-        st = write_other(out, s);
+        st = write_other(out, scheds, n);
     if (st == PS_OK)
         st = ps_buf_printf(out, "}\n");
-    ids_fini(&ids);
     return st;
+}
+
+enum ps_status ps_export_schedule_trace(const struct ps_schedule *s, struct ps_buf *out)
+{
+    if (!s)
+        return PS_EINVAL;
+    return ps_export_schedules_trace(&s, 1, out);
 }

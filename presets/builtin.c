@@ -6,8 +6,10 @@
 #include "presets/workloads.h"
 
 #include <stdio.h>
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/suggest.h"
 
 /* CrossPipe's headline setting (M70 on 8 stages over 2 DCs, 16 microbatches, T_F = 38 ms,
  * cross-DC transfer about 2 x T_F: 1 GB of activations at 105 Gb/s is 76.2 ms). */
@@ -733,60 +735,47 @@ void ps_preset_list_names(char *buf, size_t size)
     }
 }
 
-/* Edit distance (insertions, deletions, substitutions, adjacent swaps) of two short
- * names, capped at 9. */
-static int name_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 9;
-    int dp[64][64];
-    for (size_t i = 0; i <= la; i++)
-        for (size_t j = 0; j <= lb; j++) {
-            if (i == 0 || j == 0) {
-                dp[i][j] = (int)(i + j);
-                continue;
-            }
-            int sub = dp[i - 1][j - 1] +
-                      (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            int best = sub;
-            if (dp[i - 1][j] + 1 < best)
-                best = dp[i - 1][j] + 1;
-            if (dp[i][j - 1] + 1 < best)
-                best = dp[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                dp[i - 2][j - 2] + 1 < best)
-                best = dp[i - 2][j - 2] + 1;
-            dp[i][j] = best;
-        }
-    return dp[la][lb] < 9 ? dp[la][lb] : 9;
-}
-
 /* The built-in preset closest to a mistyped name, or NULL when none is close. */
 static const char *near_preset(const char *name)
 {
-    const char *best = NULL;
-    int best_d = (int)strlen(name) / 3 + 1; /* at most a third of the name wrong */
-    if (best_d > 3)
-        best_d = 3;
-    for (size_t i = 0; i < ps_preset_count(); i++) {
-        int dist = name_distance(name, presets[i].name);
-        if (dist <= best_d && (best == NULL || dist < best_d)) {
-            best = presets[i].name;
-            best_d = dist;
+    struct ps_suggest sg;
+    ps_suggest_init(&sg, name);
+    for (size_t i = 0; i < ps_preset_count(); i++)
+        ps_suggest_offer(&sg, presets[i].name);
+    /* User presets too: a name typed after seeing `pipescope presets`. The result points
+     * into a static copy, since the list is freed here. */
+    static char user_best[PS_NAME_MAX];
+    struct ps_user_preset *users = NULL;
+    size_t n_users = 0;
+    if (ps_user_presets_list(&users, &n_users, NULL) == PS_OK) {
+        const char *before = sg.best;
+        for (size_t i = 0; i < n_users; i++)
+            ps_suggest_offer(&sg, users[i].name);
+        if (sg.best != before && sg.best != NULL) {
+            snprintf(user_best, sizeof user_best, "%s", sg.best);
+            sg.best = user_best;
         }
     }
-    return best;
+    free(users);
+    return sg.best;
 }
 
 enum ps_status ps_preset_load(const char *name, struct ps_scenario *sc, struct ps_diag *d)
 {
     const struct ps_preset *p = ps_preset_find(name);
-    if (p != NULL)
-        return ps_scenario_parse(p->json, strlen(p->json), sc, d);
     /* Not built in: a user preset of that name, if any. */
-    enum ps_status st = ps_user_preset_load(name, sc, d);
-    if (st != PS_ENOTFOUND)
+    enum ps_status st = p != NULL ? ps_scenario_parse(p->json, strlen(p->json), sc, d)
+                                  : ps_user_preset_load(name, sc, d);
+    if (st == PS_OK) {
+        /* Where it came from, for the provenance of what is computed from it. */
+        char origin[200];
+        snprintf(origin, sizeof origin, "preset %.180s", name);
+        if (ps_scenario_set_origin(sc, origin) != PS_OK) {
+            ps_scenario_fini(sc);
+            return ps_diag_set(d, PS_ENOMEM, "", NULL);
+        }
+    }
+    if (p != NULL || st != PS_ENOTFOUND)
         return st;
     char dir[160], hint[96] = "";
     if (ps_user_presets_dir(dir, sizeof dir) == NULL)

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/io/file.h"
+#include "core/suggest.h"
 
 /* Llama 3: "The Llama 3 Herd of Models" (Table 3); Llama 2: its model cards; M8 and M70:
  * CrossPipe Table 4 (Llama-style, Llama 2 tokenizer, s = 4096). Every model counts its
@@ -481,10 +482,15 @@ enum ps_status ps_model_parse(const char *spec, struct ps_calc_model *out, char 
         if (mi == NULL) {
             char names[512];
             model_names(names, sizeof names);
+            struct ps_suggest sg;
+            ps_suggest_init(&sg, head);
+            for (size_t i = 0; i < ps_model_count(); i++)
+                ps_suggest_offer(&sg, ps_model_at(i)->name);
+            char hint[96];
             st = ps_diag_set(d, PS_ENOTFOUND, "model",
                              "unknown model '%s' (known: %s; or a "
-                             "JSON model file)",
-                             head, names);
+                             "JSON model file)%s",
+                             head, names, ps_suggest_hint(&sg, hint, sizeof hint));
             goto out;
         }
         m = mi->model;

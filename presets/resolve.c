@@ -123,6 +123,22 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
         ps_scenario_fini(sc);
         return st;
     }
+    char origin[1400];
+    if (src->scenario_file != NULL)
+        snprintf(origin, sizeof origin, "file %.1000s", src->scenario_file);
+    else if (src->model != NULL)
+        snprintf(origin, sizeof origin, "model %.500s, cluster %.500s", src->model,
+                 src->cluster != NULL ? src->cluster : "(default)");
+    else
+        snprintf(origin, sizeof origin, "preset %.1000s",
+                 src->preset != NULL ? src->preset : PS_DEFAULT_PRESET);
+    if (src->workload_file != NULL)
+        snprintf(origin + strlen(origin), sizeof origin - strlen(origin), ", workload %.300s",
+                 src->workload_file);
+    if (ps_scenario_set_origin(sc, origin) != PS_OK) {
+        ps_scenario_fini(sc);
+        return ps_diag_set(d, PS_ENOMEM, "", NULL);
+    }
 
     for (int i = 0; i < src->n_sets; i++) {
         st = apply_set(src, sc, src->sets[i], d);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/suggest.h"
+
 static const struct ps_param_def *find_def(const struct ps_solver *sv, const char *key)
 {
     for (size_t i = 0; i < sv->n_params; i++)
@@ -118,8 +120,13 @@ static enum ps_status check_one(const struct ps_solver *sv, const struct ps_kv *
                                sv->name);
         char known[200];
         known_keys(sv, known, sizeof known);
-        return ps_diag_set(d, PS_EINVAL, path, "unknown parameter of schedule %s; known: %s",
-                           sv->name, known);
+        struct ps_suggest sg;
+        ps_suggest_init(&sg, kv->key);
+        for (size_t i = 0; i < sv->n_params; i++)
+            ps_suggest_offer(&sg, sv->params[i].key);
+        char hint[96];
+        return ps_diag_set(d, PS_EINVAL, path, "unknown parameter of schedule %s; known: %s%s",
+                           sv->name, known, ps_suggest_hint(&sg, hint, sizeof hint));
     }
     const char *v = kv->value;
     switch (def->type) {

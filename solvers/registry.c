@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/sim.h"
+#include "core/suggest.h"
 
 /* The greedy and optimal solvers (solvers/greedy.c, solvers/optimal/). Declared here too
  * so that the registry does not depend on the order in which solver.h lists them. */
@@ -41,6 +42,15 @@ const struct ps_solver *ps_solver_find(const char *name)
         if (strcasecmp(table[k]->name, name) == 0)
             return table[k];
     return NULL;
+}
+
+const char *ps_solver_suggest(const char *typed)
+{
+    struct ps_suggest sg;
+    ps_suggest_init(&sg, typed);
+    for (size_t k = 0; k < TABLE_LEN; k++)
+        ps_suggest_offer(&sg, table[k]->name);
+    return sg.best;
 }
 
 void ps_solver_list_names(char *buf, size_t size)

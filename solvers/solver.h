@@ -89,6 +89,9 @@ const struct ps_solver *ps_solver_at(size_t i);
 /* Looks a solver up by name; NULL when unknown. */
 const struct ps_solver *ps_solver_find(const char *name);
 
+/* The solver name closest to a mistyped one (core/suggest.h's rule), or NULL. */
+const char *ps_solver_suggest(const char *typed);
+
 /* Writes "gpipe, 1f1b, ..." into buf (for "unknown schedule; known: ..."). */
 void ps_solver_list_names(char *buf, size_t size);
 

@@ -5,6 +5,7 @@
 #ifndef PS_CORE_IO_IO_H
 #define PS_CORE_IO_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/scenario.h"
@@ -31,6 +32,13 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
  * an identical scenario. */
 char *ps_scenario_to_json(const struct ps_scenario *sc);
 
+/* The scenario's canonical hash: 16 hex digits of the 64-bit FNV-1a of its scenario file
+ * text (ps_scenario_to_json) with the name and the description left out, so it names the
+ * model, not the label; equal scenarios hash equal, and a file read back hashes as it was
+ * written. Empty on out of memory. Returns out. */
+#define PS_SCENARIO_HASH_LEN 16
+char *ps_scenario_hash(const struct ps_scenario *sc, char out[PS_SCENARIO_HASH_LEN + 1]);
+
 /* Sets one field by its path ("network.inter_dc.latency_ms", "compute.per_stage.3.forward_ms",
  * "datacenters.1.stages", "memory.limit", "microbatches") from text, then validates the
  * whole scenario: --set PATH=VALUE. A plain value goes through the core table of fields
@@ -39,6 +47,15 @@ char *ps_scenario_to_json(const struct ps_scenario *sc);
  * NULL) gets a line when the edit did more than the field alone says ("" otherwise). */
 enum ps_status ps_scenario_edit(struct ps_scenario *sc, const char *path, const char *value,
                                 char *note, size_t note_size, struct ps_diag *d);
+
+/* True when sc has a workload and path (or a part of it) is planned from it
+ * (microbatches, compute, activation_mb, per_microbatch, memory.limit): ps_scenario_edit
+ * refuses those; a front end that edits through core/field.h asks first. */
+bool ps_scenario_path_derived(const struct ps_scenario *sc, const char *path);
+
+/* The refusal of an edit of a derived path, for every front end. */
+#define PS_DERIVED_MSG                                                                             \
+    "derived from the workload; edit workload.* instead (or remove it: workload=null)"
 
 /* ps_scenario_edit without the note. */
 enum ps_status ps_scenario_set_path(struct ps_scenario *sc, const char *path, const char *value,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -572,6 +573,15 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
     ps_io_dirname(path, dir, sizeof dir);
     st = parse_at(buf, len, dir, sc, d);
     free(buf);
+    /* Where it came from, for the provenance of what is computed from it. */
+    if (st == PS_OK) {
+        char origin[4200];
+        snprintf(origin, sizeof origin, "file %.4000s", path);
+        if (ps_scenario_set_origin(sc, origin) != PS_OK) {
+            ps_scenario_fini(sc);
+            return ps_diag_set(d, PS_ENOMEM, "", NULL);
+        }
+    }
     return st;
 }
 
@@ -764,6 +774,28 @@ char *ps_scenario_to_json(const struct ps_scenario *sc)
     char *text = ps_json_pretty(root);
     cJSON_Delete(root);
     return text;
+}
+
+char *ps_scenario_hash(const struct ps_scenario *sc, char out[PS_SCENARIO_HASH_LEN + 1])
+{
+    /* The model only: the same pipeline under another name hashes the same. A shallow
+     * copy is enough, the writer only reads. */
+    struct ps_scenario bare = *sc;
+    bare.name[0] = '\0';
+    bare.description = NULL;
+    char *text = ps_scenario_to_json(&bare);
+    uint64_t h = 14695981039346656037ull; /* FNV-1a, 64 bits */
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    free(text);
+    if (text == NULL) {
+        out[0] = '\0';
+        return out;
+    }
+    snprintf(out, PS_SCENARIO_HASH_LEN + 1, "%016llx", (unsigned long long)h);
+    return out;
 }
 
 /* ---- --set edits ------------------------------------------------------------------------- */

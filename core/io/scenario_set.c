@@ -152,8 +152,13 @@ static enum ps_status set_json(struct ps_scenario *sc, const char *path, const c
         struct ps_scenario fresh;
         st = ps_scenario_from_cjson(root, "", true, &fresh, d);
         if (st == PS_OK) {
+            /* The provenance is not in the file form: it moves over, with this edit. */
+            fresh.origin = sc->origin;
+            fresh.edits = sc->edits;
+            sc->origin = sc->edits = NULL;
             ps_scenario_fini(sc);
             *sc = fresh;
+            ps_scenario_record_edit(sc, path, value);
         }
     }
     cJSON_Delete(root);
@@ -171,6 +176,11 @@ static bool is_derived(const char *path)
             return true;
     }
     return false;
+}
+
+bool ps_scenario_path_derived(const struct ps_scenario *sc, const char *path)
+{
+    return sc->workload != NULL && path != NULL && is_derived(path);
 }
 
 /* A field of the workload section: the value is JSON when it reads as JSON, else a string
@@ -212,10 +222,8 @@ static enum ps_status edit(struct ps_scenario *sc, const char *path, const char 
         return ps_diag_set(d, PS_EINVAL, "", "empty field path");
     if (strlen(path) >= PATH_MAX_LEN - 1)
         return ps_diag_set(d, PS_EINVAL, "", "field path too long");
-    if (sc->workload != NULL && is_derived(path))
-        return ps_diag_set(d, PS_EINVAL, path,
-                           "derived from the workload; edit workload.* instead (or remove it: "
-                           "workload=null)");
+    if (ps_scenario_path_derived(sc, path))
+        return ps_diag_set(d, PS_EINVAL, path, PS_DERIVED_MSG);
     if (strncmp(path, "workload", 8) == 0 && (path[8] == '.' || path[8] == '\0'))
         return set_workload(sc, path, value, d);
     const char *p = value;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/suggest.h"
+
 /* ---- paths ---------------------------------------------------------------------------- */
 
 /* Appends src to out (PS_IO_PATH_MAX bytes), truncating: paths are for messages only. */
@@ -59,7 +61,13 @@ enum ps_status ps_io_check_keys(const cJSON *obj, const char *path, const char *
                     break;
                 used += (size_t)n;
             }
-            return ps_diag_set(d, PS_EINVAL, p, "unknown field (known: %s)", list);
+            struct ps_suggest sg;
+            ps_suggest_init(&sg, c->string);
+            for (size_t i = 0; known[i] != NULL; i++)
+                ps_suggest_offer(&sg, known[i]);
+            char hint[96];
+            return ps_diag_set(d, PS_EINVAL, p, "unknown field (known: %s)%s", list,
+                               ps_suggest_hint(&sg, hint, sizeof hint));
         }
         for (const cJSON *e = obj->child; e != c; e = e->next)
             if (strcmp(e->string, c->string) == 0)

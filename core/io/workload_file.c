@@ -75,7 +75,9 @@ static bool parse_whole(const char *p, size_t n, long long *out)
     char *end;
     errno = 0;
     double x = strtod(buf, &end);
-    if (end == buf || *end != '\0' || errno != 0 || x != (double)(long long)x)
+    /* the range first: converting 2e49 to long long is undefined (found by fuzz_workload) */
+    if (end == buf || *end != '\0' || errno != 0 || !(x >= -9e18 && x <= 9e18) ||
+        x != (double)(long long)x)
         return false;
     *out = (long long)x;
     return true;

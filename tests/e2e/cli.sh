@@ -118,12 +118,12 @@ run solve --schedule 1f1b -o "$TMP/1f1b.json"
 expect "solve -o FILE.json picks json" 0
 check "solve -o .json: format tag" grep -q '"pipescope-schedule/1"' "$TMP/1f1b.json"
 run solve --schedule 1f1b --format csv
-expect "solve csv" 0 '^record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms$'
+expect "solve csv" 0 '^record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms,value$'
 check "solve csv has compute rows" grep -q '^compute,F,0,0,0,' "$TMP/out"
 check "solve csv has transfer rows" grep -q '^transfer,activation,' "$TMP/out"
 run solve --schedule 1f1b --format csv -o "$TMP/1f1b.csv"
 expect "solve csv -o" 0
-check "solve csv -o header" grep -qx $'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms\r' "$TMP/1f1b.csv"
+check "solve csv -o header" grep -qx $'record,kind,stage,chunk,microbatch,part,start_ms,end_ms,from_stage,to_stage,arrive_ms,value\r' "$TMP/1f1b.csv"
 run solve --schedule 1f1b --format yaml
 expect "solve bad format" 2 '' "format 'yaml'"
 run solve
@@ -181,7 +181,7 @@ expect "compare" 0 'gpipe'
 check "compare shows 1f1b" grep -q '1f1b' "$TMP/out"
 check "compare shows the lower bound" grep -qi 'lower bound' "$TMP/out"
 run compare --schedules gpipe,1f1b --format csv
-expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,bubble_rendezvous,bubble_dp,bubble_end$'
+expect "compare csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,bubble_rendezvous,bubble_dp,bubble_end,bound_ms,gap,status_text,params,scenario_hash,origin,edits,pipescope$'
 check "compare csv: 3 lines" [ "$(wc -l <"$TMP/out")" -eq 3 ]
 run compare --arrangement rendezvous,decoupled --schedules 1f1b,zb-h1,greedy --baseline 1f1b
 expect "compare: CrossPipe's headline" 0 'under rendezvous .*: zb-h1 3520.0 ms, 30.6% less time \(CrossPipe: 33.6%\)'
@@ -250,9 +250,9 @@ expect "solve unknown schedule" 2 '' "unknown schedule 'nosuch' \(known: "
 
 # ---- sweep --------------------------------------------------------------------------------
 run sweep --schedules gpipe,1f1b --vary network.inter_dc.latency_ms=1,10,100
-expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,bubble_rendezvous,bubble_dp,bubble_end,network.inter_dc.latency_ms,knee:network.inter_dc.latency_ms$'
+expect "sweep csv" 0 '^scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,bubble_rendezvous,bubble_dp,bubble_end,bound_ms,gap,status_text,params,scenario_hash,origin,edits,pipescope,network.inter_dc.latency_ms,knee:network.inter_dc.latency_ms$'
 check "sweep: 1 + 3x2 lines" [ "$(wc -l <"$TMP/out")" -eq 7 ]
-check "sweep: value column and its knee" grep -qE '^default,1f1b,.*,100,1$' "$TMP/out"
+check "sweep: value column and its knee" grep -qE '^default \(edited\),1f1b,.*,100,1$' "$TMP/out"
 run sweep --schedules 1f1b --vary microbatches=8:32:8 --vary network.inter_dc.latency_ms=1x,2x
 expect "sweep range and xT_F" 0 ',microbatches,network.inter_dc.latency_ms,knee:microbatches,knee:network.inter_dc.latency_ms$'
 check "sweep: 4x2 points" [ "$(wc -l <"$TMP/out")" -eq 9 ]

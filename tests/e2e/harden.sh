@@ -126,8 +126,9 @@ done
 
 # ---- escape sequences never reach the terminal ----------------------------------------
 esc=$(printf '\033')
-# (--set refuses control characters; a file may still hold them, as JSON escapes)
-"$P" scenario --preset teaching --set name=EVIL --set datacenters.0.name=RED |
+# (--set refuses control characters; a file may still hold them, as JSON escapes; the name
+# comes last, since an edit after it would name the scenario "EVIL (edited)")
+"$P" scenario --preset teaching --set datacenters.0.name=RED --set name=EVIL |
     sed -e 's/"EVIL"/"evil\\u001b]0;pwned\\u0007"/' -e 's/"RED"/"\\u001b[31mred"/' >evil.json
 no_esc() { ! grep -q "$esc\|$(printf '\007')" "$1"; }
 "$P" solve 1f1b --scenario evil.json >out.txt 2>&1

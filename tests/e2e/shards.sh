@@ -25,14 +25,16 @@ SWEEP=(sweep --schedules 1f1b,zb-h1,greedy --baseline 1f1b --no-timing
        --vary network.inter_dc.bandwidth_gbps=50,100,200,400 --vary microbatches=8,16
        --vary greedy.n_sub=1,2)
 for fmt in csv json table; do
-    "$PIPESCOPE" "${SWEEP[@]}" --format "$fmt" -o "$TMP/whole.$fmt" 2>/dev/null
+    ext=$fmt
+    [ "$fmt" = table ] && ext=txt # the file name says the format (.txt: the table)
+    "$PIPESCOPE" "${SWEEP[@]}" --format "$fmt" -o "$TMP/whole.$ext" 2>/dev/null
     for n in 1 2 7; do
         rm -f "$TMP"/s*.json
         for ((i = 0; i < n; i++)); do
             "$PIPESCOPE" "${SWEEP[@]}" --format "$fmt" --shard "$i/$n" -o "$TMP/s$i.json" 2>/dev/null
         done
-        "$PIPESCOPE" merge "$TMP"/s*.json -o "$TMP/merged.$fmt"
-        check "$fmt, $n shards: merged = whole" cmp -s "$TMP/whole.$fmt" "$TMP/merged.$fmt"
+        "$PIPESCOPE" merge "$TMP"/s*.json -o "$TMP/merged.$ext"
+        check "$fmt, $n shards: merged = whole" cmp -s "$TMP/whole.$ext" "$TMP/merged.$ext"
     done
 done
 

@@ -156,6 +156,32 @@ static void test_help_80x24(void **state)
     tui_app_fini(&app);
 }
 
+/* The idle-by-cause bars beside the chart (b), on the crosspipe-fig8 pipeline (ZB-H1): the
+ * fill, the cross-DC link and memory. */
+static void test_bubble_bars_120x36(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "crosspipe-fig8", 120, 36);
+    key(&app, '4'); /* zb-h1 */
+    key(&app, 'b');
+    check_golden(&app, "bubble_bars_120x36");
+    tui_app_fini(&app);
+}
+
+/* The sweep plot (S) of the teaching pipeline's microbatches. */
+static void test_sweep_plot_120x36(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 120, 36);
+    key(&app, 'S');
+    check_golden(&app, "sweep_plot_120x36");
+    key(&app, TUI_KEY_ESC);
+    assert_false(app.sweep_screen);
+    tui_app_fini(&app);
+}
+
 static void test_too_small(void **state)
 {
     (void)state;
@@ -168,9 +194,10 @@ static void test_too_small(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_default_80x24),    cmocka_unit_test(test_default_160x48),
-        cmocka_unit_test(test_mono_ascii_80x24), cmocka_unit_test(test_split_cursor_160x48),
-        cmocka_unit_test(test_help_80x24),       cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_default_80x24),      cmocka_unit_test(test_default_160x48),
+        cmocka_unit_test(test_mono_ascii_80x24),   cmocka_unit_test(test_split_cursor_160x48),
+        cmocka_unit_test(test_help_80x24),         cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_bubble_bars_120x36), cmocka_unit_test(test_sweep_plot_120x36),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

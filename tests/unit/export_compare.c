@@ -14,6 +14,7 @@
 
 #include "core/sim.h"
 #include "core/units.h"
+#include "core/version.h"
 #include "export/export.h"
 #include "presets/presets.h"
 
@@ -33,6 +34,11 @@ static struct ps_compare_row row(const char *sched, double makespan, double peak
     r.solve_ms = 1.5;
     r.has_memory_limit = true;
     r.memory_limit = 8;
+    r.bound_ms = NAN;
+    r.gap = NAN;
+    snprintf(r.status_text, sizeof r.status_text, "%s", r.status);
+    snprintf(r.scenario_hash, sizeof r.scenario_hash, "0123456789abcdef");
+    snprintf(r.origin, sizeof r.origin, "preset default");
     /* the bubble by cause: 0.15 fill, 0.1 cross-DC */
     for (int c = 0; c < PS_BUBBLE_COUNT; c++)
         r.bubble_by[c] = isnan(makespan) ? NAN : 0;
@@ -47,9 +53,12 @@ static struct ps_compare_row row(const char *sched, double makespan, double peak
 #define HEADER                                                                                     \
     "scenario,schedule,status,makespan_ms,bubble_ratio,peak_memory,memory_ok,lower_bound_ms,"      \
     "ratio_to_lower_bound,solve_ms,bubble_fill,bubble_cross_dc,bubble_intra_dc,bubble_memory,"     \
-    "bubble_rendezvous,bubble_dp,bubble_end"
+    "bubble_rendezvous,bubble_dp,bubble_end,bound_ms,gap,status_text,params,scenario_hash,origin," \
+    "edits,pipescope"
 #define BY ",0.15,0.1,0,0,0,0,0"
 #define NO_BY ",,,,,,,"
+/* The provenance columns of row(): no bound, no gap, the status, no params, no edits. */
+#define PROV(status) ",,," status ",,0123456789abcdef,preset default,," PS_VERSION
 
 static void test_csv(void **state)
 {
@@ -60,12 +69,16 @@ static void test_csv(void **state)
     struct ps_buf b;
     ps_buf_init(&b);
     assert_int_equal(ps_export_compare_csv(rows, 3, &b), PS_OK);
-    assert_string_equal(b.data,
-                        HEADER "\r\n"
-                               "\"a, \"\"b\"\"\",1f1b,heuristic,150.25,0.25,8,true,100,"
-                               "1.5025,1.5" BY "\r\n"
-                               "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5" BY "\r\n"
-                               "default,optimal,infeasible,,,,false,100,,1.5" NO_BY "\r\n");
+    assert_string_equal(
+        b.data, HEADER
+        "\r\n"
+        "\"a, \"\"b\"\"\",1f1b,heuristic,150.25,0.25,8,true,100,"
+        "1.5025,1.5" BY PROV(
+            "heuristic") "\r\n"
+                         "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5" BY PROV(
+                             "heuristic") "\r\n"
+                                          "default,optimal,infeasible,,,,false,100,,1.5" NO_BY PROV(
+                                              "infeasible") "\r\n");
     ps_buf_fini(&b);
 
     /* sweep columns after the fixed ones */
@@ -76,10 +89,12 @@ static void test_csv(void **state)
     }
     ps_buf_init(&b);
     assert_int_equal(ps_export_compare_csv(rows + 1, 2, &b), PS_OK);
-    assert_string_equal(b.data,
-                        HEADER ",latency_ms\r\n"
-                               "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5" BY ",20\r\n"
-                               "default,optimal,infeasible,,,,false,100,,1.5" NO_BY ",\r\n");
+    assert_string_equal(b.data, HEADER
+                        ",latency_ms\r\n"
+                        "default,gpipe,heuristic,180,0.25,12,false,100,1.8,1.5" BY PROV(
+                            "heuristic") ",20\r\n"
+                                         "default,optimal,infeasible,,,,false,100,,1.5" NO_BY PROV(
+                                             "infeasible") ",\r\n");
     ps_buf_fini(&b);
 }
 
@@ -102,12 +117,34 @@ static void test_json(void **state)
     cJSON *root = cJSON_Parse(b.data);
     assert_non_null(root);
     assert_int_equal(cJSON_GetArraySize(root), 2);
-    const char *keys[] = {
-        "scenario",    "schedule",  "status",         "makespan_ms",          "bubble_ratio",
-        "peak_memory", "memory_ok", "lower_bound_ms", "ratio_to_lower_bound", "solve_ms"};
+    const char *keys[] = {"scenario",
+                          "schedule",
+                          "status",
+                          "makespan_ms",
+                          "bubble_ratio",
+                          "peak_memory",
+                          "memory_ok",
+                          "lower_bound_ms",
+                          "ratio_to_lower_bound",
+                          "solve_ms",
+                          "bubble_fill",
+                          "bubble_cross_dc",
+                          "bubble_intra_dc",
+                          "bubble_memory",
+                          "bubble_rendezvous",
+                          "bubble_dp",
+                          "bubble_end",
+                          "bound_ms",
+                          "gap",
+                          "status_text",
+                          "params",
+                          "scenario_hash",
+                          "origin",
+                          "edits",
+                          "pipescope"};
     for (int i = 0; i < 2; i++) {
         const cJSON *o = cJSON_GetArrayItem(root, i), *c = o->child;
-        for (size_t k = 0; k < 10; k++, c = c->next)
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++, c = c->next)
             assert_string_equal(c->string, keys[k]);
     }
     const cJSON *r0 = cJSON_GetArrayItem(root, 0), *r1 = cJSON_GetArrayItem(root, 1);
@@ -120,6 +157,9 @@ static void test_json(void **state)
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "ratio_to_lower_bound")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "latency_ms")));
     assert_string_equal(cJSON_GetObjectItem(r1, "status")->valuestring, "infeasible");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "bound_ms")));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(r1, "edits")));
+    assert_string_equal(cJSON_GetObjectItem(r1, "pipescope")->valuestring, PS_VERSION);
     cJSON_Delete(root);
     ps_buf_fini(&b);
 
@@ -235,8 +275,9 @@ static void test_row_and_text(void **state)
     ps_buf_init(&b);
     assert_int_equal(ps_export_schedule_text(s, 72, &b), PS_OK);
     /* header lines, one row per device, a DC boundary, an axis; ASCII, at most 72 wide */
-    assert_true(
-        strncmp(b.data, "scenario  default: 8 stages in 2 datacenters (east 4, west 4)", 61) == 0);
+    assert_true(strncmp(b.data,
+                        "scenario  default (edited): 8 stages in 2 datacenters (east 4, west 4)",
+                        70) == 0);
     assert_non_null(strstr(b.data, "\nmakespan  "));
     assert_non_null(strstr(b.data, "\nmemory    peak 4.00 units (stage 0), limit 8: ok\n"));
     assert_non_null(strstr(b.data, "\neast s0 |F"));
@@ -297,8 +338,8 @@ static void test_baseline(void **state)
     ps_buf_fini(&b);
     ps_buf_init(&b);
     assert_int_equal(ps_export_compare_csv(rows, 3, &b), PS_OK);
-    assert_non_null(strstr(b.data, ",baseline,bubble_reduction,makespan_reduction\r\n"));
-    assert_non_null(strstr(b.data, BY ",1f1b,0.5,0.25\r\n"));
+    assert_non_null(strstr(b.data, ",baseline,bubble_reduction,makespan_reduction,bound_ms"));
+    assert_non_null(strstr(b.data, BY ",1f1b,0.5,0.25" PROV("heuristic") "\r\n"));
     ps_buf_fini(&b);
 }
 

@@ -241,7 +241,11 @@ static void check_svg(const char *svg)
 {
     assert_true(xml_well_formed(svg));
     assert_true(xmllint_ok(svg));
-    assert_null(strstr(svg, "nan"));
+    /* No NaN printed as a number ("provenance" has the letters too). */
+    assert_null(strstr(svg, "\"nan"));
+    assert_null(strstr(svg, "\"-nan"));
+    assert_null(strstr(svg, ">nan"));
+    assert_null(strstr(svg, " nan"));
     assert_null(strstr(svg, "inf\""));
     assert_int_equal(count(svg, "<svg "), 1);
 }
@@ -320,6 +324,87 @@ static void test_svg_one_schedule(void **state)
     ps_buf_fini(&b);
     ps_schedule_free(s);
     ps_scenario_fini(&sc);
+}
+
+/* The bubble by cause beside each row (a segment per device and cause with time), and a
+ * device held by a blocking send drawn as such. */
+static void test_svg_bubble_and_holds(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    load_preset("default", &sc);
+    struct ps_schedule *s = run(&sc, "1f1b", NULL);
+    const struct ps_schedule *list[] = {s};
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_schedule_svg(list, 1, 900, &b), PS_OK);
+    check_svg(b.data);
+    size_t segments = 0;
+    for (int d = 0; d < s->n_stages; d++)
+        for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+            segments += s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c] > 0;
+    assert_int_equal(count(b.data, "class=\"bubble "), segments);
+    assert_true(count(b.data, "class=\"bubble memory\"") > 0); /* 1F1B waits on memory here */
+    assert_non_null(strstr(b.data, ">idle by cause</text>"));
+    assert_non_null(strstr(b.data, ">idle: cross-DC</text>"));
+    assert_int_equal(count(b.data, "class=\"held\""), 0);
+    ps_buf_fini(&b);
+    struct ps_svg_options opt = {.width_px = 900, .hide_bubble = true};
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_schedule_svg_opts(list, 1, &opt, &b), PS_OK);
+    assert_int_equal(count(b.data, "class=\"bubble "), 0);
+    ps_buf_fini(&b);
+    ps_schedule_free(s);
+    /* blocking: one held bar per transfer with a transmission, on its sender's row */
+    sc.arrangement = PS_ARRANGE_BLOCKING;
+    s = run(&sc, "1f1b", NULL);
+    list[0] = s;
+    size_t held = 0;
+    for (size_t i = 0; i < s->n_transfers; i++)
+        held += s->transfers[i].end_ns > s->transfers[i].ready_ns;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_schedule_svg(list, 1, 900, &b), PS_OK);
+    check_svg(b.data);
+    assert_true(held > 0);
+    assert_int_equal(count(b.data, "class=\"held\""), held);
+    assert_non_null(strstr(b.data, ">held by a blocking send</text>"));
+    assert_non_null(strstr(b.data, "class=\"bubble rendezvous\""));
+    ps_buf_fini(&b);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
+/* The sweep plot: well-formed, a line per schedule in each panel, one ring per knee. */
+static void test_svg_sweep_plot(void **state)
+{
+    (void)state;
+    static const double bw[] = {50, 100, 200, 400, 800}, ms[] = {195, 147, 123, 121, 120};
+    struct ps_compare_row rows[10];
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < 10; i++) {
+        snprintf(rows[i].scenario, sizeof rows[i].scenario, "a & b");
+        snprintf(rows[i].schedule, sizeof rows[i].schedule, "%s", i < 5 ? "1f1b" : "greedy");
+        rows[i].makespan_ms = i < 5 ? ms[i] : 100;
+        rows[i].bubble_ratio = i < 5 ? 0.1 * (5 - i) : 0.05;
+        rows[i].n_extra = 1;
+        snprintf(rows[i].extra[0].key, sizeof rows[i].extra[0].key, "bw");
+        snprintf(rows[i].extra[0].value, sizeof rows[i].extra[0].value, "%g", bw[i % 5]);
+    }
+    rows[7].makespan_ms = NAN; /* a point that did not run: a gap, not a crash */
+    ps_compare_knees(rows, 10, 0.05);
+    struct ps_buf b;
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_sweep_svg(rows, 10, "bw", "a & b", 700, &b), PS_OK);
+    check_svg(b.data);
+    assert_int_equal(count(b.data, "class=\"line\""), 4); /* 2 schedules x 2 panels */
+    assert_int_equal(count(b.data, "class=\"knee\""), 2);
+    assert_non_null(strstr(b.data, "knee of 1f1b at bw = 200"));
+    assert_non_null(strstr(b.data, "bw (log scale)"));
+    assert_non_null(strstr(b.data, "a &amp; b"));
+    ps_buf_fini(&b);
+    ps_buf_init(&b);
+    assert_int_equal(ps_export_sweep_svg(rows, 0, "bw", NULL, 700, &b), PS_EINVAL);
+    ps_buf_fini(&b);
 }
 
 static void test_svg_stacked(void **state)
@@ -709,6 +794,8 @@ int main(void)
         cmocka_unit_test(test_xml_checker),
         cmocka_unit_test(test_svg_one_schedule),
         cmocka_unit_test(test_svg_stacked),
+        cmocka_unit_test(test_svg_bubble_and_holds),
+        cmocka_unit_test(test_svg_sweep_plot),
         cmocka_unit_test(test_svg_escapes),
         cmocka_unit_test(test_svg_bad_input_and_infeasible),
         cmocka_unit_test(test_trace_default_preset),

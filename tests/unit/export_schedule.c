@@ -228,12 +228,19 @@ static void test_infeasible_roundtrip(void **state)
     free(cancelled);
     s->solver.status = PS_SOLVE_INFEASIBLE;
 
-    /* its CSV is the header alone */
+    /* its CSV is the header and the provenance, with the reason in the status */
     struct ps_buf b;
     ps_buf_init(&b);
     assert_int_equal(ps_export_schedule_csv(s, &b), PS_OK);
-    assert_string_equal(b.data, "record,kind,stage,chunk,microbatch,part,start_ms,end_ms,"
-                                "from_stage,to_stage,arrive_ms\r\n");
+    assert_int_equal(ps_buf_append(&b, "", 1), PS_OK);
+    assert_true(strncmp(b.data,
+                        "record,kind,stage,chunk,microbatch,part,start_ms,end_ms,"
+                        "from_stage,to_stage,arrive_ms,value\r\nmeta,pipescope,",
+                        86) == 0);
+    const char *status = strstr(b.data, "\r\nmeta,status,,,,,,,,,,");
+    assert_non_null(status);
+    assert_non_null(strstr(status, "infeasible"));
+    assert_null(strstr(b.data, "compute,"));
     ps_buf_fini(&b);
     free(text);
     ps_schedule_free(s);
@@ -245,15 +252,15 @@ static void test_infeasible_roundtrip(void **state)
 struct csv_rows {
     int n_rows, field;
     int bad_width; /* rows that do not have 11 fields */
-    char cur[11][64];
-    char (*rows)[11][64];
+    char cur[12][64];
+    char (*rows)[12][64];
     int cap;
 };
 
 static void on_field(void *s, size_t len, void *data)
 {
     struct csv_rows *r = data;
-    if (r->field < 11) {
+    if (r->field < 12) {
         size_t n = len < 63 ? len : 63;
         memcpy(r->cur[r->field], s, n);
         r->cur[r->field][n] = '\0';
@@ -265,7 +272,7 @@ static void on_row(int c, void *data)
 {
     (void)c;
     struct csv_rows *r = data;
-    if (r->field != 11)
+    if (r->field != 12)
         r->bad_width++;
     if (r->n_rows == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 256;
@@ -299,12 +306,19 @@ static void test_csv_parses_back(void **state)
         n_dp += s->dp_n[d];
     assert_true(n_dp > 0);
     assert_int_equal(r.bad_width, 0);
-    assert_int_equal((size_t)r.n_rows, 1 + ps_schedule_n_ops(s) + n_dp + s->n_transfers);
+    int n_meta = 0;
+    while (n_meta + 1 < r.n_rows && strcmp(r.rows[1 + n_meta][0], "meta") == 0)
+        n_meta++;
+    assert_true(n_meta >= 5); /* version, scenario, hash, schedule, status at least */
+    assert_string_equal(r.rows[1][1], "pipescope");
+    assert_int_equal((size_t)r.n_rows,
+                     1 + (size_t)n_meta + ps_schedule_n_ops(s) + n_dp + s->n_transfers);
     assert_string_equal(r.rows[0][0], "record");
     assert_string_equal(r.rows[0][10], "arrive_ms");
+    assert_string_equal(r.rows[0][11], "value");
 
     /* rows in file order: device 0's ops, ..., DP lanes, transfers */
-    int row = 1;
+    int row = 1 + n_meta;
     for (int d = 0; d < s->n_stages; d++)
         for (size_t i = 0; i < s->dev_n[d]; i++, row++) {
             const struct ps_op *op = &s->dev_ops[d][i];
@@ -391,8 +405,8 @@ static void test_bad_files(void **state)
         {"chunks", "\"chunks\": 1", "\"chunks\": 17", "chunks", "out of range"},
         {"traversal", "\"traversal\": \"loop\"", "\"traversal\": \"zigzag\"", "traversal", "loop"},
         {"wave-chunks", "\"traversal\": \"loop\"", "\"traversal\": \"wave\"", "chunks", "wave"},
-        {"status", "\"status\": \"heuristic\"", "\"status\": \"great\"", "solver.status",
-         "unknown status"},
+        {"status", "\"status\": \"heuristic\",\n    \"objective_ms\"",
+         "\"status\": \"great\",\n    \"objective_ms\"", "solver.status", "unknown status"},
         {"makespan", "\"makespan_ms\": ", "\"makespan_ms\": null, \"x\": ", "makespan_ms",
          "got null"},
         {"scenario", "\"stages\": 2", "\"stages\": 2.5", "scenario.stages", "integer"},

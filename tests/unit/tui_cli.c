@@ -46,7 +46,11 @@ static void test_preset_and_sets_in_order(void **state)
     struct ps_scenario sc;
     char err[512] = "";
     assert_int_equal(ps_cli_scenario_resolve(&o, &sc, err, sizeof(err)), PS_EXIT_OK);
-    assert_string_equal(sc.name, "teaching");
+    /* Edited: the name says so, the provenance has the source and the edits (a run of one
+     * path keeps its last value). */
+    assert_string_equal(sc.name, "teaching (edited)");
+    assert_string_equal(sc.origin, "preset teaching");
+    assert_string_equal(sc.edits, "microbatches=20\nnetwork.inter_dc.latency_ms=3");
     assert_int_equal(sc.n_microbatches, 20);
     assert_true(sc.inter_dc.latency_ms == 3.0);
     ps_scenario_fini(&sc);

@@ -133,20 +133,20 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct cli_cl
         return cli_usage("cluster", "cluster: unexpected argument '%s'", argv[optind]);
     if (o->src.file != NULL && o->src.preset != NULL)
         return cli_usage("cluster", "cluster: give --cluster FILE or --preset NAME, not both");
-    const char *implied = o->out != NULL ? cli_format_of_path(o->out, false) : NULL;
-    if (o->format == NULL)
-        o->format = implied != NULL ? implied : "table";
-    if (!cli_word_in(o->format, "table|csv|json|svg"))
-        return cli_usage("cluster", "cluster: unknown format '%s' (table, csv, json, svg)",
-                         o->format);
+    if (o->step != NULL && o->job == NULL)
+        return cli_usage("cluster", "cluster %s: which job? (--job NAME)", o->step);
+    /* The one output-format rule of the command line (tui/cli/files.c). */
+    enum ps_format fmt;
+    int rc = cli_output_format("cluster", o->format, o->out,
+                               o->step != NULL ? "table|json" : "table|csv|json|svg", PS_FMT_TABLE,
+                               &fmt);
+    if (rc != PS_EXIT_OK)
+        return rc;
+    o->format = ps_format_name(fmt);
     if (o->figure != NULL && !cli_word_in(o->figure, "gantt|pareto"))
         return cli_usage("cluster", "cluster: unknown figure '%s' (gantt, pareto)", o->figure);
     if (o->step != NULL && !cli_word_in(o->step, "path|allocate"))
         return cli_usage("cluster", "cluster: unknown step '%s' (path, allocate)", o->step);
-    if (o->step != NULL && o->job == NULL)
-        return cli_usage("cluster", "cluster %s: which job? (--job NAME)", o->step);
-    if (o->step != NULL && !cli_word_in(o->format, "table|json"))
-        return cli_usage("cluster", "cluster %s: format table or json", o->step);
     return -1;
 }
 

@@ -12,8 +12,8 @@
 
 const char cli_help_compare[] =
     "Usage: pipescope compare [SCENARIO OPTIONS] [--schedules a,b,...|all]\n"
-    "                         [--param [NAME.]KEY=VALUE ...] [--format table|csv|json|svg]\n"
-    "                         [--width PX] [-o FILE]\n"
+    "                         [--param [NAME.]KEY=VALUE ...] [--format FORMAT]\n"
+    "                         [FIGURE OPTIONS] [-o FILE]\n"
     "\n"
     "Runs every schedule on the scenario and prints them side by side with the lower bound:\n"
     "makespan, bubble ratio, peak memory (and whether it fits the limit), ratio to the\n"
@@ -24,10 +24,12 @@ const char cli_help_compare[] =
     "                         the slow ones) or 'all,optimal'\n"
     "  -p, --param NAME.KEY=VALUE  a parameter of one schedule; KEY=VALUE sets it on every\n"
     "                         compared schedule that has KEY (repeatable)\n"
-    "  -f, --format FORMAT    table (default), csv or json (SPEC 9), or svg: a figure with\n"
-    "                         the schedules stacked on one time axis; with -o FILE ending\n"
-    "                         in .csv, .json or .svg the format follows the file name\n"
-    "  -w, --width PX         width of the svg figure (default 1000, at least 320)\n"
+    "  -f, --format FORMAT    table (default), csv or json (SPEC 9, with the provenance),\n"
+    "                         latex (booktabs) or markdown for papers, or svg, pdf, png:\n"
+    "                         a figure with the schedules stacked on one time axis; with\n"
+    "                         -o FILE the name decides (.csv, .json, .tex, .md, .txt, .svg,\n"
+    "                         .pdf, .png; in any case); other names are refused unless\n"
+    "                         --format is given\n"
     "  -b, --baseline NAME    compare every row with schedule NAME: the change of the bubble\n"
     "                         ratio and of the makespan (GeoPipe's \"bubble ratio reduced by\n"
     "                         X%\"); columns bubble_reduction and makespan_reduction in files\n"
@@ -39,13 +41,15 @@ const char cli_help_compare[] =
     "      --force            replace FILE even when it is read-only\n"
     "\n"
     "Files carry the bubble by cause (bubble_fill, bubble_cross_dc, ...: shares of S x\n"
-    "makespan that add up to bubble_ratio); the table shows it as a bar of tenths.\n";
+    "makespan that add up to bubble_ratio); the table shows it as a bar of tenths. The best\n"
+    "makespan within the memory limit is starred (bold in latex and markdown); '!' marks a\n"
+    "peak over the limit. FIGURE OPTIONS: see below.\n";
 
-/* compare --format svg: runs every schedule, keeps the ones that ran and draws them
- * stacked on one time axis. A schedule that cannot run is reported on stderr and left
+/* compare's figure (svg, pdf, png): runs every schedule, keeps the ones that ran and draws
+ * them stacked on one time axis. A schedule that cannot run is reported on stderr and left
  * out, as a table row would say "error". */
-static int write_svg(const struct cli_sched_list *l, const struct ps_scenario *sc, const char *out,
-                     int width)
+static int write_figure(const struct cli_sched_list *l, const struct ps_scenario *sc,
+                        const char *out, const struct cli_compare_opts *o)
 {
     struct ps_schedule **s = calloc(l->n ? l->n : 1, sizeof(*s));
     if (!s)
@@ -71,15 +75,8 @@ static int write_svg(const struct cli_sched_list *l, const struct ps_scenario *s
     if (n == 0) {
         rc = cli_fail("compare: no schedule could run on this scenario");
     } else {
-        struct ps_buf buf;
-        ps_buf_init(&buf);
-        enum ps_status st =
-            ps_export_schedule_svg((const struct ps_schedule *const *)s, n, width, &buf);
-        if (st != PS_OK)
-            rc = cli_fail("cannot write the svg output: %s", ps_status_str(st));
-        else
-            rc = cli_write_output(out, buf.data ? buf.data : "", buf.len);
-        ps_buf_fini(&buf);
+        rc = cli_write_figure("compare", o->fmt, out, (const struct ps_schedule *const *)s, n,
+                              &o->fig);
     }
     for (size_t i = 0; i < n; i++)
         ps_schedule_free(s[i]);
@@ -238,8 +235,8 @@ int cli_cmd_compare(const struct cli_env *env, int argc, char **argv)
         rc = cli_usage("compare", "compare: --baseline %s: add it to --schedules", o.baseline);
         goto done;
     }
-    if (strcmp(o.format, "svg") == 0 && n_arr > 1) {
-        rc = cli_usage("compare", "compare: an svg figure holds one arrangement");
+    if ((o.fmt == PS_FMT_SVG || o.fmt == PS_FMT_PDF || o.fmt == PS_FMT_PNG) && n_arr > 1) {
+        rc = cli_usage("compare", "compare: a figure holds one arrangement");
         goto done;
     }
     if ((rc = cli_check_output_path(o.out)) != PS_EXIT_OK)
@@ -249,8 +246,8 @@ int cli_cmd_compare(const struct cli_env *env, int argc, char **argv)
     have_sc = true;
     if (n_arr == 1)
         sc.arrangement = arr[0];
-    if (strcmp(o.format, "svg") == 0) {
-        rc = write_svg(l, &sc, o.out, o.width);
+    if (o.fmt == PS_FMT_SVG || o.fmt == PS_FMT_PDF || o.fmt == PS_FMT_PNG) {
+        rc = write_figure(l, &sc, o.out, &o);
         goto done;
     }
     size_t n_rows = l->n * (size_t)(n_arr > 1 ? n_arr : 1);
@@ -269,7 +266,7 @@ int cli_cmd_compare(const struct cli_env *env, int argc, char **argv)
         ps_compare_baseline(rows, n_rows, ps_solver_find(o.baseline)->name);
     char head[1024];
     headline(l, rows, n_rows, head, sizeof head);
-    rc = cli_write_rows(o.format, o.out, rows, n_rows, head);
+    rc = cli_write_rows(o.fmt, o.out, rows, n_rows, head);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("compare: no schedule could run on this scenario");
 done:

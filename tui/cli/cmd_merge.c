@@ -10,15 +10,18 @@
 #include "tui/cli/common.h"
 #include "tui/cli/compare_common.h"
 
+#define MERGE_FORMATS "table|csv|json|svg|latex|markdown"
+
 const char cli_help_merge[] =
-    "Usage: pipescope merge SHARD... [--format csv|json|table] [-o FILE]\n"
+    "Usage: pipescope merge SHARD... [--format csv|json|table|svg|latex|markdown] [-o FILE]\n"
     "\n"
     "Joins the shards of one sweep (pipescope sweep ... --shard I/N -o SHARD) into the file\n"
     "the sweep writes when run whole: the same rows, knees and baseline, byte for byte (with\n"
     "--no-timing; otherwise each row keeps its own solve time). Every shard 0..N-1 of the\n"
     "same sweep must be given once, in any order.\n"
     "\n"
-    "  -f, --format FORMAT    csv, json or table (default: the sweep's --format)\n"
+    "  -f, --format FORMAT    csv, json, table, svg (the sweep's plot), latex or markdown\n"
+    "                         (default: the -o name's, else the sweep's --format)\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "      --force            replace FILE even when it is read-only\n";
 
@@ -103,8 +106,10 @@ int cli_cmd_merge(const struct cli_env *env, int argc, char **argv)
         return cli_usage("merge", "merge: no shards given");
     if (n > 256)
         return cli_usage("merge", "merge: at most 256 shards");
-    if (format && !cli_word_in(format, "table|csv|json"))
-        return cli_usage("merge", "merge: --format '%s': expected table, csv or json", format);
+    enum ps_format fmt;
+    if (format && (rc = cli_output_format("merge", format, out, MERGE_FORMATS, PS_FMT_CSV, &fmt)) !=
+                      PS_EXIT_OK)
+        return rc;
     rc = cli_check_output_path(out);
     if (rc != PS_EXIT_OK)
         return rc;
@@ -142,7 +147,11 @@ int cli_cmd_merge(const struct cli_env *env, int argc, char **argv)
         if (a->baseline[0])
             ps_compare_baseline(rows, total, a->baseline);
         ps_compare_knees(rows, total, a->knee_eps);
-        rc = cli_write_rows(format ? format : a->output, out, rows, total, NULL);
+        /* The one format rule; without --format or a telling name, the sweep's own. */
+        rc = cli_output_format("merge", format, out, MERGE_FORMATS, ps_format_parse(a->output),
+                               &fmt);
+        if (rc == PS_EXIT_OK)
+            rc = cli_write_rows(fmt, out, rows, total, NULL);
         if (rc == PS_EXIT_OK && ran == 0)
             rc = cli_fail("merge: no schedule could run at any point");
     }

@@ -13,11 +13,17 @@
 
 const char cli_help_replay[] =
     "Usage: pipescope replay [--fcfs] FILE.json\n"
+    "       pipescope replay [--fcfs] FILE.csv SCENARIO OPTIONS\n"
     "\n"
     "Re-simulates the file: takes each device's order of ops and each channel's order of\n"
     "transfers (by their start times in the file), times them with the simulator, and\n"
     "reports whether every op, data-parallel op and transfer gets the file's times. Files\n"
     "pipescope writes always match. Exit 1 when a time differs or the orders cannot run.\n"
+    "\n"
+    "A torch.distributed.pipelining action CSV (solve --format torch, or PyTorch's own\n"
+    "_dump_csv) holds only orders: give the scenario it runs on, and replay prints the\n"
+    "makespan of those orders under the scenario's delays (a lowered file's sends fix the\n"
+    "order of each channel one rank feeds; docs/formats.md).\n"
     "\n"
     "  --fcfs                 ignore the file's channel orders: channels serve transfers\n"
     "                         first-come-first-served (SPEC 6), as fixed schedules do\n";
@@ -222,19 +228,48 @@ static int report(const char *file, bool fcfs, const struct ps_schedule *f,
     return PS_EXIT_FAILURE;
 }
 
+/* A torch CSV: its orders timed under the scenario's delays. */
+static int replay_torch(const char *file, bool fcfs, struct cli_schedule_input *in)
+{
+    struct ps_diag d;
+    ps_diag_clear(&d);
+    enum ps_status st = ps_sim_run(in->torch, &d);
+    char what[600];
+    cli_torch_summary(in, fcfs, what, sizeof what);
+    if (st != PS_OK) {
+        char msg[1024];
+        if (!d.msg[0] && !d.path[0])
+            snprintf(d.msg, sizeof(d.msg), "%s", ps_status_str(st));
+        ps_diag_format(&d, NULL, msg, sizeof(msg));
+        return cli_fail("%s: the orders cannot run: %s (%s)", file, msg, what);
+    }
+    printf("%s: replayed makespan %.3f ms: %s; %zu compute actions, %zu transfers\n", file,
+           ps_ns_to_ms(in->torch->makespan_ns), what, in->info.n_actions, in->torch->n_transfers);
+    if (in->info.dropped_w)
+        printf("%s: note: %zu W actions on stages without weight work (weight_ms 0) left out\n",
+               file, in->info.dropped_w);
+    return PS_EXIT_OK;
+}
+
 int cli_cmd_replay(const struct cli_env *env, int argc, char **argv)
 {
     const char *file = NULL;
     bool fcfs = false;
-    int rc = cli_file_args(env, "replay", argc, argv, &file, &fcfs);
-    if (rc >= 0)
-        return rc;
-    struct ps_loaded_schedule ls;
-    struct ps_recorded_metrics rec;
-    if ((rc = cli_load_schedule_file(file, &ls, &rec)) != PS_EXIT_OK)
-        return rc;
-    const struct ps_schedule *f = ls.sched;
+    struct ps_cli_scenario so;
+    ps_cli_scenario_init(&so);
+    struct cli_schedule_input in;
+    memset(&in, 0, sizeof in);
     struct ps_schedule *s = NULL;
+    int rc = cli_file_args(env, "replay", argc, argv, &file, &fcfs, &so);
+    if (rc >= 0)
+        goto done;
+    if ((rc = cli_load_schedule_input("replay", file, &so, fcfs, &in)) != PS_EXIT_OK)
+        goto done;
+    if (in.torch) {
+        rc = replay_torch(file, fcfs, &in);
+        goto done;
+    }
+    const struct ps_schedule *f = in.ls.sched;
     if (f->solver.status == PS_SOLVE_INFEASIBLE) {
         printf("%s: nothing to replay: %s is infeasible (no ops)\n", file, f->name);
         rc = PS_EXIT_OK;
@@ -263,9 +298,10 @@ int cli_cmd_replay(const struct cli_env *env, int argc, char **argv)
         goto done;
     }
     diff_ops(f, s, &dc);
-    rc = report(file, fcfs, f, s, &rec, &dc);
+    rc = report(file, fcfs, f, s, &in.rec, &dc);
 done:
     ps_schedule_free(s);
-    ps_loaded_schedule_fini(&ls);
+    cli_schedule_input_fini(&in);
+    ps_cli_scenario_fini(&so);
     return rc;
 }

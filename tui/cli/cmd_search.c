@@ -111,10 +111,12 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct search
     if (!o->so.src.model || o->so.src.scenario_file || o->so.src.preset)
         return cli_usage("search", "search: give a model and a cluster (--model, --cluster): "
                                    "the layouts are the calculator's");
-    if (!o->format)
-        o->format = cli_format_of_path(o->out, false) ? cli_format_of_path(o->out, false) : "table";
-    if (!cli_word_in(o->format, "table|csv|json"))
-        return cli_usage("search", "search: --format '%s': expected table, csv or json", o->format);
+    /* The one output-format rule of the command line (tui/cli/files.c). */
+    enum ps_format fmt;
+    rc = cli_output_format("search", o->format, o->out, "table|csv|json", PS_FMT_TABLE, &fmt);
+    if (rc != PS_EXIT_OK)
+        return rc;
+    o->format = ps_format_name(fmt);
     if (o->axes[AXIS_DN] && o->schedules)
         return cli_usage("search", "search: --dn picks the schedule of each point (1f1b-warmup "
                                    "or geopipe); leave out --schedules");

@@ -18,7 +18,8 @@ const char cli_help_sweep[] =
     "Usage: pipescope sweep [SCENARIO OPTIONS] --vary PATH=V1,V2,... [--vary ...]\n"
     "                       [--schedules a,b,...|all] [--param [NAME.]KEY=VALUE ...]\n"
     "                       [--baseline NAME] [--knee-eps E] [--no-timing]\n"
-    "                       [--shard I/N] [--format csv|json|table] [-o FILE]\n"
+    "                       [--shard I/N] [--format csv|json|table|svg|latex|markdown]\n"
+    "                       [-o FILE]\n"
     "\n"
     "Compares the schedules at every point of the cartesian product of the --vary values\n"
     "(applied in the order given), one row per (point, schedule), with one extra column per\n"
@@ -44,7 +45,9 @@ const char cli_help_sweep[] =
     "      --shard I/N        compute only the points p with p mod N = I (0 <= I < N) and\n"
     "                         write a shard (JSON) for `pipescope merge`, which writes what one\n"
     "                         run would have, in --format\n"
-    "  -f, --format FORMAT    csv (default), json or table\n"
+    "  -f, --format FORMAT    csv (default), json, table, latex, markdown, or svg: a plot of\n"
+    "                         makespan and bubble against the first numeric PATH, a line per\n"
+    "                         schedule, knees ringed\n"
     "  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
     "      --force            replace FILE even when it is read-only\n"
     "\n"
@@ -221,7 +224,7 @@ int cli_cmd_sweep(const struct cli_env *env, int argc, char **argv)
     if (o.baseline)
         ps_compare_baseline(rows, mine, ps_solver_find(o.baseline)->name);
     ps_compare_knees(rows, mine, o.knee_eps);
-    rc = cli_write_rows(o.format, o.out, rows, mine, NULL);
+    rc = cli_write_rows(o.fmt, o.out, rows, mine, NULL);
     if (rc == PS_EXIT_OK && ran == 0)
         rc = cli_fail("sweep: no schedule could run at any point");
 done:

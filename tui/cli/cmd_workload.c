@@ -129,12 +129,13 @@ static int parse(const struct cli_env *env, int argc, char **argv, struct wl_opt
     }
     if (optind < argc)
         return cli_usage("workload", "workload: unexpected argument '%s'", argv[optind]);
-    if (o->format == NULL && o->out != NULL)
-        o->format = cli_format_of_path(o->out, false);
-    if (o->format == NULL)
-        o->format = "table";
-    if (!cli_word_in(o->format, "table|csv|json|svg"))
-        return cli_usage("workload", "workload: --format '%s': table, csv, json or svg", o->format);
+    /* The one output-format rule of the command line (tui/cli/files.c). */
+    enum ps_format fmt;
+    int frc =
+        cli_output_format("workload", o->format, o->out, "table|csv|json|svg", PS_FMT_TABLE, &fmt);
+    if (frc != PS_EXIT_OK)
+        return frc;
+    o->format = ps_format_name(fmt);
     if (!o->compare && strcmp(o->format, "table") != 0)
         return cli_usage("workload", "workload: --format %s needs --compare (the report is text)",
                          o->format);

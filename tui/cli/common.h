@@ -55,6 +55,10 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Prints a diagnostic as "pipescope: PREFIX: path: msg"; returns PS_EXIT_FAILURE. */
 int cli_fail_diag(const struct ps_diag *d, const char *prefix);
 
+/* "; did you mean 'NEAR'?" (a static buffer, valid until the next call), or "" when near
+ * is NULL: the tail of every "unknown NAME" message. */
+const char *cli_hint(const char *near);
+
 /* Takes the value of an option that may be given once: stores arg in *slot and returns -1,
  * or, when *slot is already set, says "OPTION given twice" and returns PS_EXIT_USAGE (the
  * last one silently winning would hide a mistake). cmd may be NULL. */
@@ -117,9 +121,49 @@ int cli_read_file(const char *path, char **text, size_t *len);
 /* True when s is exactly one of the '|'-separated words of choices. */
 bool cli_word_in(const char *s, const char *choices);
 
-/* The output format a file name implies ("svg", "json", "csv", and "trace" for
- * NAME.trace.json when trace_ok), matched in any case; NULL when none. */
-const char *cli_format_of_path(const char *path, bool trace_ok);
+/* The output format of a command, by the one rule (ps_format_of_path, the explorer's too):
+ * --format when given (a note when the file name says another), else the file name's
+ * (in any case), else dflt. allowed lists the command's formats ("text|json|csv"); a .txt
+ * name means "table" where there is no "text". Refused (usage error, message printed): a
+ * format the command does not write, a name whose extension is none of ours, a binary
+ * format (pdf, png) to a terminal. Returns PS_EXIT_OK (*fmt set) or PS_EXIT_USAGE. */
+int cli_output_format(const char *cmd, const char *given, const char *out, const char *allowed,
+                      enum ps_format dflt, enum ps_format *fmt);
+
+/* ---- figures (figure.c) ---------------------------------------------------------------- */
+
+/* getopt_long values of the figure options, above the scenario options'. */
+enum {
+    CLI_OPT_TITLE = 0x2000,
+    CLI_OPT_CRITICAL_PATH,
+    CLI_OPT_HIDE_CHANNELS,
+    CLI_OPT_HIDE_NUMBERS,
+    CLI_OPT_HIDE_LOWER_BOUND,
+};
+
+/* The figure options as struct option initializers (--width is 'w'). */
+#define CLI_FIGURE_LONG_OPTIONS                                                                    \
+    {"width", required_argument, NULL, 'w'}, {"title", required_argument, NULL, CLI_OPT_TITLE},    \
+        {"critical-path", no_argument, NULL, CLI_OPT_CRITICAL_PATH},                               \
+        {"hide-channels", no_argument, NULL, CLI_OPT_HIDE_CHANNELS},                               \
+        {"hide-numbers", no_argument, NULL, CLI_OPT_HIDE_NUMBERS},                                 \
+    {                                                                                              \
+        "hide-lower-bound", no_argument, NULL, CLI_OPT_HIDE_LOWER_BOUND                            \
+    }
+
+/* Their help lines. */
+extern const char cli_figure_help[];
+
+/* Takes one figure option into o: 1 taken, 0 not a figure option, -1 a usage error
+ * (message printed). arg is borrowed (argv outlives the command). */
+int cli_figure_opt(const char *cmd, struct ps_svg_options *o, int opt, const char *arg);
+
+/* Draws n schedules on one time axis and writes the figure as svg, pdf or png (rendered
+ * from the same svg, with the title and the provenance inside). Returns PS_EXIT_OK or
+ * PS_EXIT_FAILURE (message printed). */
+int cli_write_figure(const char *cmd, enum ps_format fmt, const char *out,
+                     const struct ps_schedule *const *scheds, size_t n,
+                     const struct ps_svg_options *o);
 
 /* ---- schedules (solve_run.c) --------------------------------------------------------- */
 

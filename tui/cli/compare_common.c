@@ -45,8 +45,8 @@ int cli_parse_schedules(const char *cmd, const char *text, struct cli_sched_list
             if (!sv) {
                 char names[512];
                 ps_solver_list_names(names, sizeof(names));
-                return cli_usage(cmd, "%s: unknown schedule '%s' (known: %s, or all)", cmd, name,
-                                 names);
+                return cli_usage(cmd, "%s: unknown schedule '%s' (known: %s, or all)%s", cmd, name,
+                                 names, cli_hint(ps_solver_suggest(name)));
             }
             list_add(l, sv);
         }
@@ -124,28 +124,60 @@ int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int 
     return PS_EXIT_OK;
 }
 
-int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n,
+/* A sweep's svg: the plot against the first swept path whose values are all numbers. */
+static enum ps_status sweep_plot(const struct ps_compare_row *rows, size_t n, struct ps_buf *buf)
+{
+    for (int k = 0; n > 0 && k < rows[0].n_extra; k++) {
+        const char *key = rows[0].extra[k].key;
+        bool numeric = true;
+        for (size_t i = 0; i < n && numeric; i++)
+            for (int j = 0; j < rows[i].n_extra; j++)
+                if (strcmp(rows[i].extra[j].key, key) == 0) {
+                    char *end;
+                    strtod(rows[i].extra[j].value, &end);
+                    numeric = end != rows[i].extra[j].value && *end == '\0';
+                }
+        if (!numeric)
+            continue;
+        char title[256];
+        snprintf(title, sizeof title, "%.100s: makespan and bubble against %.60s", rows[0].scenario,
+                 key);
+        return ps_export_sweep_svg(rows, n, key, title, 900, buf);
+    }
+    return PS_EINVAL;
+}
+
+int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_row *rows, size_t n,
                    const char *trailer)
 {
     struct ps_buf buf;
     ps_buf_init(&buf);
     enum ps_status st;
-    if (strcmp(format, "csv") == 0)
+    if (fmt == PS_FMT_CSV)
         st = ps_export_compare_csv(rows, n, &buf);
-    else if (strcmp(format, "json") == 0)
+    else if (fmt == PS_FMT_JSON)
         st = ps_export_compare_json(rows, n, &buf);
+    else if (fmt == PS_FMT_SVG)
+        st = sweep_plot(rows, n, &buf);
+    else if (fmt == PS_FMT_LATEX)
+        st = ps_export_compare_latex(rows, n, &buf);
+    else if (fmt == PS_FMT_MARKDOWN)
+        st = ps_export_compare_markdown(rows, n, &buf);
     else
         st = ps_export_compare_table(rows, n, &buf);
-    if (st == PS_OK && trailer != NULL && strcmp(format, "table") == 0)
+    if (st == PS_OK && trailer != NULL && fmt == PS_FMT_TABLE)
         st = ps_buf_append(&buf, trailer, strlen(trailer));
     int rc;
     if (st != PS_OK)
-        rc = cli_fail("cannot write the %s output: %s", format, ps_status_str(st));
+        rc = cli_fail("cannot write the %s output: %s", ps_format_name(fmt), ps_status_str(st));
     else
         rc = cli_write_output(out, buf.data ? buf.data : "", buf.len);
     ps_buf_fini(&buf);
     return rc;
 }
+
+#define COMPARE_FORMATS "table|csv|json|svg|pdf|png|latex|markdown"
+#define SWEEP_FORMATS "csv|json|table|svg|latex|markdown"
 
 /* Parses compare's or sweep's options; returns -1 to go on, else an exit code. */
 int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc, char **argv,
@@ -159,7 +191,7 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'F'},
         {"vary", required_argument, NULL, 'v'},
-        {"width", required_argument, NULL, 'w'},
+        CLI_FIGURE_LONG_OPTIONS,
         {"baseline", required_argument, NULL, 'b'},
         {"arrangement", required_argument, NULL, 'a'},
         {"knee-eps", required_argument, NULL, 'k'},
@@ -178,6 +210,11 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
             return PS_EXIT_USAGE;
         if (taken)
             continue;
+        if (!sweep && (taken = cli_figure_opt(cmd, &o->fig, c, optarg)) != 0) {
+            if (taken < 0)
+                return PS_EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case 's':
             if ((rc = cli_once(cmd, &o->schedules, "--schedules", optarg)) >= 0)
@@ -209,17 +246,6 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
                 return cli_usage(cmd, "%s: at most %d --vary", cmd, CLI_MAX_VARY);
             o->vary[o->n_vary++] = optarg;
             break;
-        case 'w': {
-            if (sweep)
-                return cli_getopt_error(cmd, '?', argv);
-            char *end;
-            long w = strtol(optarg, &end, 10);
-            if (*end || w < 320 || w > 100000)
-                return cli_usage(cmd, "%s: --width '%s': expected pixels, 320 to 100000", cmd,
-                                 optarg);
-            o->width = (int)w;
-            break;
-        }
         case 'b':
             if ((rc = cli_once(cmd, &o->baseline, "--baseline", optarg)) >= 0)
                 return rc;
@@ -265,26 +291,24 @@ int cli_compare_opts_parse(const struct cli_env *env, const char *cmd, int argc,
         return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, argv[optind]);
     if (o->shard) {
         /* a shard is a shard file whatever its name; --format names what merge writes */
-        if (!o->format)
-            o->format = "csv";
-    } else if (!o->format)
-        o->format = cli_format_of_path(o->out, false) ? cli_format_of_path(o->out, false)
-                    : sweep                           ? "csv"
-                                                      : "table";
-    else if (cli_format_of_path(o->out, false) &&
-             strcmp(cli_format_of_path(o->out, false), o->format) != 0)
-        fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
-                cmd, o->format, o->out);
-    if (!cli_word_in(o->format, sweep ? "table|csv|json" : "table|csv|json|svg"))
-        return cli_usage(cmd, "%s: --format '%s': expected table, csv or json%s", cmd, o->format,
-                         sweep ? "" : " (or svg)");
+        o->fmt = o->format ? ps_format_parse(o->format) : PS_FMT_CSV;
+        if (o->fmt != PS_FMT_CSV && o->fmt != PS_FMT_JSON && o->fmt != PS_FMT_TABLE &&
+            o->fmt != PS_FMT_SVG)
+            return cli_usage(cmd, "%s: --format '%s': expected table, csv, json or svg", cmd,
+                             o->format);
+        return -1;
+    }
+    rc = cli_output_format(cmd, o->format, o->out, sweep ? SWEEP_FORMATS : COMPARE_FORMATS,
+                           sweep ? PS_FMT_CSV : PS_FMT_TABLE, &o->fmt);
+    if (rc != PS_EXIT_OK)
+        return rc;
     return -1;
 }
 
 void cli_compare_opts_init(struct cli_compare_opts *o, int argc)
 {
     memset(o, 0, sizeof(*o));
-    o->width = 1000;
+    o->fig.width_px = 1000;
     o->knee_eps = 0.05;
     ps_cli_scenario_init(&o->so);
     o->param_kv = calloc((size_t)argc + 1, sizeof(char *));

@@ -26,18 +26,19 @@ int cli_parse_schedules(const char *cmd, const char *text, struct cli_sched_list
  * PS_EXIT_USAGE (message printed). */
 int cli_apply_params(const char *cmd, struct cli_sched_list *l, char **kvs, int n_kv);
 
-/* Writes rows as a table, csv or json to out (NULL or "-": standard output); a table ends
- * with `trailer` (may be NULL: none). Returns PS_EXIT_OK or PS_EXIT_FAILURE (message
- * printed). */
-int cli_write_rows(const char *format, const char *out, const struct ps_compare_row *rows, size_t n,
+/* Writes rows as a table, csv, json, latex or markdown to out (NULL or "-": standard
+ * output); a table ends with `trailer` (may be NULL: none). Returns PS_EXIT_OK or
+ * PS_EXIT_FAILURE (message printed). */
+int cli_write_rows(enum ps_format fmt, const char *out, const struct ps_compare_row *rows, size_t n,
                    const char *trailer);
 
 /* Options common to compare and sweep. */
 struct cli_compare_opts {
     struct ps_cli_scenario so;
     const char *schedules, *format, *out;
-    int width;       /* svg figure width in px */
-    char **param_kv; /* borrowed from argv */
+    enum ps_format fmt;        /* the output format, once parsed */
+    struct ps_svg_options fig; /* compare's figure */
+    char **param_kv;           /* borrowed from argv */
     int n_param;
     char **vary; /* sweep only, borrowed from argv */
     int n_vary;

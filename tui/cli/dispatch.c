@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/version.h"
 #include "tui/cli/common.h"
 
@@ -80,7 +81,12 @@ static int dispatch(const struct cli_env *env, int argc, char **argv)
         cli_command_names(env, names, sizeof(names));
         if (name[0] == '-')
             return cli_usage(NULL, "unknown option '%s'", name);
-        return cli_usage(NULL, "unknown command '%s' (commands: %s)", name, names);
+        struct ps_suggest sg;
+        ps_suggest_init(&sg, name);
+        for (size_t i = 0; i < env->n_commands; i++)
+            ps_suggest_offer(&sg, env->commands[i].name);
+        return cli_usage(NULL, "unknown command '%s' (commands: %s)%s", name, names,
+                         cli_hint(sg.best));
     }
     return c->run(env, argc - 1, argv + 1);
 }

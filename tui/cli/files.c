@@ -1,6 +1,6 @@
 /* Files and the terminal for the command line: the -o check before any work, atomic
- * output (or standard output), whole-file input, the format a file name implies, and the
- * width text output wraps at. */
+ * output (or standard output), whole-file input, the output format (the one rule of
+ * export/format.c), and the width text output wraps at. */
 #include "tui/cli/common.h"
 
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/suggest.h"
 #include "export/export.h"
 
 static bool force; /* --force: replace a read-only file */
@@ -160,18 +161,59 @@ bool cli_word_in(const char *s, const char *choices)
     return false;
 }
 
-const char *cli_format_of_path(const char *path, bool trace_ok)
+/* A,B,C for a message from "a|b|c". */
+static void list_words(const char *allowed, char *buf, size_t size)
 {
-    if (path == NULL)
-        return NULL;
-    size_t n = strlen(path);
-    if (trace_ok && n > 11 && strcasecmp(path + n - 11, ".trace.json") == 0)
-        return "trace";
-    if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
-        return "svg";
-    if (n > 5 && strcasecmp(path + n - 5, ".json") == 0)
-        return "json";
-    if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
-        return "csv";
-    return NULL;
+    size_t k = 0;
+    for (const char *p = allowed; *p && k + 3 < size; p++) {
+        if (*p == '|') {
+            buf[k++] = ',';
+            buf[k++] = ' ';
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    buf[k] = '\0';
+}
+
+int cli_output_format(const char *cmd, const char *given, const char *out, const char *allowed,
+                      enum ps_format dflt, enum ps_format *fmt)
+{
+    char words[160], exts[160];
+    list_words(allowed, words, sizeof words);
+    enum ps_format by_name = ps_format_of_path(out);
+    /* A .txt name is the text form: solve's summary, compare's table. */
+    if (by_name == PS_FMT_TEXT && !cli_word_in("text", allowed) && cli_word_in("table", allowed))
+        by_name = PS_FMT_TABLE;
+    if (given != NULL) {
+        *fmt = ps_format_parse(given);
+        if (*fmt == PS_FMT_NONE || !cli_word_in(ps_format_name(*fmt), allowed)) {
+            char near[64];
+            return cli_usage(cmd, "%s: --format '%s': expected %s%s", cmd, given, words,
+                             cli_hint(ps_suggest_in_list(given, allowed, near, sizeof near)));
+        }
+        /* A torch file is a CSV by name: no note for that. */
+        if (by_name > PS_FMT_UNKNOWN && by_name != *fmt &&
+            !(*fmt == PS_FMT_TORCH && by_name == PS_FMT_CSV))
+            fprintf(stderr, "pipescope: %s: note: writing %s to %s (--format wins over the name)\n",
+                    cmd, ps_format_name(*fmt), out);
+    } else if (by_name == PS_FMT_UNKNOWN) {
+        ps_format_extensions(exts, sizeof exts);
+        return cli_usage(cmd,
+                         "%s: -o %s: cannot tell the format from the name (known endings: %s); "
+                         "give --format (%s)",
+                         cmd, out, exts, words);
+    } else if (by_name != PS_FMT_NONE) {
+        *fmt = by_name;
+        if (!cli_word_in(ps_format_name(by_name), allowed))
+            return cli_usage(cmd, "%s: -o %s: %s does not write %s (formats: %s)", cmd, out, cmd,
+                             ps_format_name(by_name), words);
+    } else {
+        *fmt = dflt;
+    }
+    const struct ps_format_def *def = ps_format_def(*fmt);
+    if (def && def->binary && (out == NULL || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO))
+        return cli_usage(cmd, "%s: %s is binary: write it to a file (-o FILE%s) or a pipe", cmd,
+                         def->name, def->ext);
+    return PS_EXIT_OK;
 }

@@ -71,3 +71,12 @@ int cli_getopt_error(const char *cmd, int opt, char **argv)
         return cli_usage(cmd, "%s: unknown option '-%c'", cmd, optopt);
     return cli_usage(cmd, "%s: unknown option '%s'", cmd, arg);
 }
+
+const char *cli_hint(const char *near)
+{
+    static char buf[96];
+    if (near == NULL || *near == '\0')
+        return "";
+    snprintf(buf, sizeof buf, "; did you mean '%.60s'?", near);
+    return buf;
+}

@@ -115,24 +115,11 @@ bool cli_run_row(const struct ps_solver *sv, const struct ps_scenario *sc,
         return true;
     }
     ps_schedule_free(s);
-    memset(row, 0, sizeof(*row));
-    snprintf(row->scenario, sizeof(row->scenario), "%s", sc->name);
-    snprintf(row->schedule, sizeof(row->schedule), "%s", sv->name);
-    snprintf(row->status, sizeof(row->status), "error");
-    row->makespan_ms = NAN;
-    row->bubble_ratio = NAN;
-    row->peak_memory = NAN;
-    row->memory_ok = false;
-    row->lower_bound_ms = ps_ns_to_ms(ps_lower_bound_ns(sc));
-    row->ratio_to_lower_bound = NAN;
-    row->bubble_reduction = row->makespan_reduction = NAN;
-    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
-        row->bubble_by[c] = NAN;
-    row->solve_ms = 0;
     char msg[1024];
     if (!d.msg[0] && !d.path[0])
         snprintf(d.msg, sizeof(d.msg), "%s", ps_status_str(st));
     ps_diag_format(&d, sv->name, msg, sizeof(msg));
     fprintf(stderr, "pipescope: %s\n", msg);
+    ps_compare_row_error(row, sc, sv->name, msg);
     return false;
 }

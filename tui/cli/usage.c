@@ -58,6 +58,10 @@ int cli_print_help(const struct cli_env *env, const char *cmd)
         return PS_EXIT_OK;
     }
     fputs(c->help, stdout);
+    if (strstr(c->help, "FIGURE OPTIONS")) {
+        fputc('\n', stdout);
+        fputs(cli_figure_help, stdout);
+    }
     if (strstr(c->help, "SCENARIO OPTIONS")) {
         fputc('\n', stdout);
         fputs(ps_cli_scenario_help, stdout);

@@ -5,15 +5,20 @@
 #include "tui/explorer/app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/units.h"
 #include "tui/explorer/cluster.h"
+#include "tui/explorer/files.h"
+#include "tui/explorer/sweep.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/undo.h"
 #include "tui/explorer/view.h"
+#include "tui/explorer/workload.h"
 
 /* The panes that set up state, in order (the table's selection follows the shown
  * schedule, so it comes after the results). */
@@ -57,6 +62,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
     app->worker = tui_worker_new();
     if (app->worker == NULL)
         return PS_ENOMEM;
+    tui_mark_clean(app);
     tui_results_init(app);
     for (size_t i = 0; i < sizeof(init_panes) / sizeof(init_panes[0]); i++)
         init_panes[i]->init(app);
@@ -67,6 +73,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
                 app->sc.n_stages == 1 ? "" : "s", app->sc.n_microbatches,
                 app->sc.n_microbatches == 1 ? "" : "es", app->sc.n_dcs,
                 app->sc.n_dcs == 1 ? "" : "s");
+    tui_workload_reset(app); /* a workload: its plan in the background */
     return PS_OK;
 }
 
@@ -76,7 +83,16 @@ void tui_app_fini(struct tui_app *app)
     app->worker = NULL;
     tui_cluster_free(app->cluster);
     app->cluster = NULL;
+    tui_sweep_free(app->sweep);
+    app->sweep = NULL;
+    tui_workload_free(app->wl);
+    app->wl = NULL;
     tui_results_fini(app);
+    tui_undo_fini(app);
+    free(app->clean);
+    app->clean = NULL;
+    for (int i = 0; i < 2; i++)
+        tui_line_history_fini(&app->prompt_hist[i]);
     ps_scenario_fini(&app->sc);
 }
 
@@ -134,19 +150,30 @@ static void file_prompt(struct tui_app *app, enum tui_action a)
 {
     char def[160];
     switch (a) {
-    case TUI_A_EXPORT:
-        snprintf(def, sizeof(def), "pipescope-%s.json", app->res[app->shown].sv->name);
-        tui_prompt_open(app, TUI_PROMPT_EXPORT, "Export schedule to (.json/.csv):", def);
+    case TUI_A_EXPORT: {
+        /* What is on screen: A, or the A/B pair; the name's ending picks the format. */
+        const struct ps_schedule *s[2];
+        size_t n;
+        tui_files_view(app, s, &n);
+        if (n == 2)
+            snprintf(def, sizeof(def), "pipescope-%s-vs-%s.svg", s[0]->name, s[1]->name);
+        else
+            snprintf(def, sizeof(def), "pipescope-%s.json", app->res[app->shown].sv->name);
+        tui_prompt_open(app, TUI_PROMPT_EXPORT,
+                        n == 2 ? "Export A/B (.json .csv .svg .pdf .png .trace.json .txt):"
+                               : "Export (.json .csv .svg .pdf .png .trace.json .txt):",
+                        def);
         return;
+    }
     case TUI_A_EXPORT_CMP:
         tui_prompt_open(app, TUI_PROMPT_EXPORT_CMP,
-                        "Export comparison to (.csv/.json):", "pipescope-compare.csv");
+                        "Export comparison (.csv .json .tex .md .txt):", "pipescope-compare.csv");
         return;
     case TUI_A_OPEN:
         tui_prompt_open(app, TUI_PROMPT_OPEN, "Open scenario file:", "");
         return;
     default:
-        snprintf(def, sizeof(def), "%s.json", app->sc.name[0] ? app->sc.name : "scenario");
+        tui_files_save_name(app, def, sizeof(def));
         tui_prompt_open(app, TUI_PROMPT_SAVE, "Save scenario to:", def);
         return;
     }
@@ -157,7 +184,14 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
 {
     switch (cmd->action) {
     case TUI_A_QUIT:
-        return TUI_QUIT;
+        /* Unsaved edits are asked about first. */
+        return tui_files_ask_discard(app, TUI_THEN_QUIT, NULL) ? TUI_REDRAW : TUI_QUIT;
+    case TUI_A_UNDO:
+        tui_undo(app);
+        break;
+    case TUI_A_REDO:
+        tui_redo(app);
+        break;
     case TUI_A_HELP:
         app->mode = TUI_MODE_HELP;
         app->help_scroll = 0;
@@ -212,7 +246,25 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
         file_prompt(app, cmd->action);
         break;
     case TUI_A_CLUSTER:
+        app->workload_screen = false;
+        app->sweep_screen = false;
         tui_cluster_toggle(app);
+        break;
+    case TUI_A_SWEEP:
+        app->cluster_screen = false;
+        app->workload_screen = false;
+        tui_sweep_toggle(app);
+        break;
+    case TUI_A_BUBBLE:
+        app->show_bubble = !app->show_bubble;
+        tui_message(app, TUI_MSG_INFO, "%s",
+                    app->show_bubble ? "idle time by cause beside each device (b hides it)"
+                                     : "idle bars hidden");
+        break;
+    case TUI_A_WORKLOAD:
+        app->cluster_screen = false;
+        app->sweep_screen = false;
+        tui_workload_toggle(app);
         break;
     case TUI_A_REDRAW:
         break;
@@ -226,8 +278,16 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
  * the keys every pane shares. */
 static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
 {
+    if (app->workload_screen && app->sc.workload != NULL) {
+        unsigned r = tui_pane_workload.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
     if (app->cluster_screen) { /* its pane takes every key but quit, help and redraw */
         unsigned r = tui_pane_cluster.key(app, cmd);
+        return r != 0 ? r : apply_global(app, cmd);
+    }
+    if (app->sweep_screen) { /* likewise the sweep plot's */
+        unsigned r = tui_pane_sweep.key(app, cmd);
         return r != 0 ? r : apply_global(app, cmd);
     }
     unsigned r = focus_panes[app->focus]->key(app, cmd);
@@ -245,8 +305,12 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
     tui_layout(app, &lo);
     if (lo.too_small || app->mode != TUI_MODE_NORMAL)
         return 0;
+    if (app->workload_screen && app->sc.workload != NULL)
+        return tui_pane_workload.mouse(app, &lo, ev);
     if (app->cluster_screen)
         return tui_pane_cluster.mouse(app, &lo, ev);
+    if (app->sweep_screen)
+        return 0;
     for (size_t i = 0; i < sizeof(mouse_panes) / sizeof(mouse_panes[0]); i++) {
         unsigned r = mouse_panes[i]->mouse(app, &lo, ev);
         if (r)
@@ -260,8 +324,12 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
 static unsigned tick(struct tui_app *app)
 {
     unsigned r = tui_solve_poll(app) ? TUI_REDRAW : 0;
+    if (tui_workload_poll(app, false))
+        r |= TUI_REDRAW;
     if (tui_results_poll(app, false))
         r |= TUI_REDRAW;
+    if (tui_workload_running(app))
+        r |= TUI_REDRAW; /* "planning..." */
     struct tui_worker_state ws;
     tui_worker_peek(app->worker, &ws);
     if (ws.running)
@@ -315,6 +383,7 @@ unsigned tui_apply(struct tui_app *app, const struct tui_cmd *cmd)
 
 void tui_app_settle(struct tui_app *app)
 {
+    tui_workload_poll(app, true);
     tui_results_poll(app, true);
     struct tui_cmd cmd = {.action = TUI_A_TICK, .ev = {.type = TUI_EV_TICK}};
     tui_apply(app, &cmd);

@@ -34,6 +34,7 @@ enum tui_style {
     TUI_S_XFER_GRAD,
     TUI_S_CURSOR, /* the op under the cursor */
     TUI_S_STATUS, /* the status line */
+    TUI_S_OP_R,   /* a recompute (forward replay before a backward) */
     TUI_S_COUNT
 };
 

@@ -17,13 +17,27 @@
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/params.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/undo.h"
+#include "tui/explorer/workload.h"
 
-/* An edit of app->sc was made (st == PS_OK: recompute every schedule) or refused (say
- * why, quoting typed when it was typed). */
+/* A workload scenario's planned fields (microbatches, compute, ...) are not edited here:
+ * true when f is one (refused, the status line says why). */
+static bool derived(struct tui_app *app, const struct tui_field *f, const char *typed)
+{
+    if (app->sc.workload == NULL)
+        return false;
+    char path[160];
+    tui_field_path(app, f, path, sizeof(path));
+    return tui_workload_refuse_derived(app, path, typed);
+}
+
+/* An edit of app->sc was made (st == PS_OK: recompute every schedule; a workload plans
+ * again) or refused (say why, quoting typed when it was typed). */
 static void finish(struct tui_app *app, const struct tui_field *f, enum ps_status st,
-                   const struct ps_diag *d, const char *typed, const char *note)
+                   const struct ps_diag *d, const char *typed, const char *note, int old_stages)
 {
     if (st != PS_OK) {
+        tui_undo_cancel(app); /* nothing changed */
         char path[160];
         tui_field_path(app, f, path, sizeof(path));
         tui_refuse_diag(app, d, path, st, typed);
@@ -33,6 +47,7 @@ static void finish(struct tui_app *app, const struct tui_field *f, enum ps_statu
     /* The schedules point at app->sc, which core edited in place: they are all recomputed
      * before anything draws. */
     tui_results_recompute(app);
+    tui_workload_edited(app, old_stages);
 }
 
 /* + opens a group (its per-item rows show), - closes it. */
@@ -68,12 +83,16 @@ void tui_edit_step(struct tui_app *app, int dir)
         toggle_group(app, &f, dir);
         return;
     }
+    if (derived(app, &f, NULL))
+        return;
     char note[256] = "";
     struct ps_diag d;
     ps_diag_clear(&d);
     app->edit_note[0] = '\0';
+    tui_undo_push(app);
+    int old_stages = app->sc.n_stages;
     enum ps_status st = ps_field_step(&app->sc, &f.ref, dir, note, sizeof(note), &d);
-    finish(app, &f, st, &d, NULL, note);
+    finish(app, &f, st, &d, NULL, note, old_stages);
 }
 
 void tui_edit_enter(struct tui_app *app, const char *text)
@@ -92,12 +111,18 @@ void tui_edit_enter(struct tui_app *app, const char *text)
     size_t tl = strlen(app->typed);
     while (tl > 0 && isspace((unsigned char)app->typed[tl - 1]))
         app->typed[--tl] = '\0';
+    if (derived(app, &f, tl > 0 ? app->typed : NULL)) {
+        app->typed[0] = '\0';
+        return;
+    }
     char note[256] = "";
     struct ps_diag d;
     ps_diag_clear(&d);
     app->edit_note[0] = '\0';
+    tui_undo_push(app);
+    int old_stages = app->sc.n_stages;
     enum ps_status st = ps_field_set_text(&app->sc, &f.ref, app->typed, note, sizeof(note), &d);
-    finish(app, &f, st, &d, tl > 0 ? app->typed : NULL, note);
+    finish(app, &f, st, &d, tl > 0 ? app->typed : NULL, note, old_stages);
     app->typed[0] = '\0';
 }
 

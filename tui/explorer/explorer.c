@@ -19,6 +19,7 @@
 #include "tui/explorer/render.h"
 #include "tui/explorer/results.h"
 #include "tui/explorer/term.h"
+#include "tui/explorer/workload.h"
 
 #define TICK_MS 100 /* input timeout while a background solve runs */
 
@@ -111,7 +112,9 @@ static bool run_loop(struct tui_app *app, struct tui_term *term, struct tui_canv
             return true;
         struct tui_worker_state ws;
         tui_worker_peek(app->worker, &ws);
-        int timeout = tui_app_pending(app) ? 2 : ws.running || ws.has_result ? TICK_MS : 1000;
+        int timeout = tui_app_pending(app)                                       ? 2
+                      : ws.running || ws.has_result || tui_workload_running(app) ? TICK_MS
+                                                                                 : 1000;
         struct tui_event ev = tui_term_next_event(term, timeout);
         struct tui_cmd cmd = tui_key_lookup(app, &ev);
         unsigned r = tui_apply(app, &cmd);
@@ -174,11 +177,12 @@ static int explore(struct ps_scenario *sc, const char *source, const struct opti
     tui_term_close(term); /* the terminal is back before anything else happens */
     struct tui_worker_state ws;
     tui_worker_peek(app.worker, &ws);
-    if (ws.running || tui_app_pending(&app)) {
+    if (ws.running || tui_app_pending(&app) || tui_workload_running(&app)) {
         /* A solve is still running: do not make q wait for it to notice the cancel; the
          * process exits and takes the thread with it. Every thread is joined (finished)
          * or detached (running), never left behind unjoined. */
         tui_worker_release(app.worker);
+        tui_workload_release(app.wl);
         for (size_t i = 0; i < app.n_res; i++)
             tui_worker_release(app.res[i].lane);
         return exit_code(interrupted);
@@ -193,6 +197,7 @@ int ps_tui_main(int argc, char **argv)
     struct options o;
     memset(&o, 0, sizeof(o));
     ps_cli_scenario_init(&o.so);
+    o.so.no_plan = true; /* a workload is planned in the background (workload.c) */
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0) {
         ps_cli_scenario_fini(&o.so);

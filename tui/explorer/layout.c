@@ -97,6 +97,10 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
     lo->label_w = label_width(app);
     lo->plot = (struct tui_rect){lo->gantt.x + 1 + lo->label_w, lo->gantt.y + 1,
                                  lo->gantt.w - 2 - lo->label_w, lo->gantt.h - 3};
+    if (app->show_bubble && lo->plot.w >= 40) {
+        lo->plot.w -= 16;
+        lo->bubble = (struct tui_rect){lo->plot.x + lo->plot.w + 1, lo->plot.y, 15, lo->plot.h};
+    }
     if (lo->plot.w < 1)
         lo->plot.w = 1;
     if (lo->plot.h < 1)

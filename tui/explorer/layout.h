@@ -18,10 +18,11 @@ struct tui_layout {
     bool too_small;
     bool wide; /* panel on the left (wide) or below the chart (narrow) */
     struct tui_rect header, panel, gantt, table, detail, status;
-    struct tui_rect mem;  /* peak memory per device, right of the table (w = 0: none) */
-    struct tui_rect plot; /* the time columns and device rows inside the Gantt pane */
-    int label_w;          /* width of the device labels left of plot */
-    int dev_h;            /* screen rows per device (1-3: taller bars when there is room) */
+    struct tui_rect mem;    /* peak memory per device, right of the table (w = 0: none) */
+    struct tui_rect plot;   /* the time columns and device rows inside the Gantt pane */
+    struct tui_rect bubble; /* the idle-by-cause bars right of the plot (w = 0: hidden) */
+    int label_w;            /* width of the device labels left of plot */
+    int dev_h;              /* screen rows per device (1-3: taller bars when there is room) */
 };
 
 /* The screen regions for the app's size and state. */

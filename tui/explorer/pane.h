@@ -46,6 +46,9 @@ extern const struct tui_pane tui_pane_prompt;   /* pane_prompt.c: the prompt lin
 extern const struct tui_pane tui_pane_picker;   /* pane_picker.c: schedule / preset pickers */
 extern const struct tui_pane tui_pane_help;     /* pane_help.c: the keys overlay */
 extern const struct tui_pane tui_pane_cluster;  /* pane_cluster.c: the cluster screen (C) */
+extern const struct tui_pane tui_pane_bubble;   /* pane_bubble.c: idle by cause per device (b) */
+extern const struct tui_pane tui_pane_sweep;    /* pane_sweep.c: the sweep plot screen (S) */
+extern const struct tui_pane tui_pane_workload; /* pane_workload.c: the workload screen (W) */
 
 /* ---- what the panes offer the dispatcher (app.c) ------------------------------------- */
 

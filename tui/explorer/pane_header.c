@@ -9,6 +9,7 @@
 
 #include "core/units.h"
 #include "tui/explorer/numbers.h"
+#include "tui/explorer/workload.h"
 
 #define MAX_SEGS 10
 
@@ -97,6 +98,31 @@ static void solver_seg(const struct tui_app *app, const struct tui_worker_state 
     }
 }
 
+/* A workload: planning, or the plan's granularity and policy (W shows it). */
+static void workload_seg(const struct tui_app *app, struct seg *segs, int *n)
+{
+    const struct ps_workload *w = app->sc.workload;
+    if (w == NULL)
+        return;
+    if (tui_workload_running(app)) {
+        snprintf(add_seg(segs, n, TUI_S_WARN, 2)->text, 160, "planning workload...");
+        return;
+    }
+    if (app->wl != NULL && app->wl->error[0]) {
+        snprintf(add_seg(segs, n, TUI_S_ERR, 2)->text, 160, "workload: no plan (W)");
+        return;
+    }
+    if (!w->planned.valid) {
+        snprintf(add_seg(segs, n, TUI_S_HEADER, 7)->text, 160, "workload unplanned (W)");
+        return;
+    }
+    char k[16] = "";
+    if (w->planned.slices > 0)
+        snprintf(k, sizeof(k), " K%d", w->planned.slices);
+    snprintf(add_seg(segs, n, TUI_S_HEADER, 7)->text, 160, "%s%s %s ckpt (W)",
+             ps_granularity_str(w->plan.granularity), k, ps_ckpt_policy_str(w->plan.checkpoint));
+}
+
 /* Short of room: the least important segments go first (memory stays longest). */
 static void drop_segs(struct seg *segs, int n, int width)
 {
@@ -149,6 +175,7 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
     snprintf(add_seg(segs, &n, TUI_S_HEADER_HI, 0)->text, 160, "%s", app->res[app->shown].sv->name);
     schedule_segs(app, segs, &n);
     solver_seg(app, &fr->ws, segs, &n);
+    workload_seg(app, segs, &n);
     drop_segs(segs, n, lo->header.w);
     int x = 0;
     x += tui_canvas_text(c, x, 0, -1, TUI_S_HEADER_HI, " pipescope ");

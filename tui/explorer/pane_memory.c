@@ -1,12 +1,15 @@
 /* The memory pane, right of the table on a wide screen: the shown schedule's peak
  * activation memory per device (or per group of devices when they do not all fit) as
- * bars against the memory limit, over the limit in the error colour. */
+ * bars against the memory limit, over the limit in the error colour. A workload scenario
+ * (its unit is 1 GB) draws the whole HBM of a GPU instead: model states and the reserve
+ * (dim) under the activations, against the HBM. */
 #include "tui/explorer/pane.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/workload.h"
 #include "tui/explorer/numbers.h"
 
 /* Peak activation memory per device of the shown schedule, as bars against the limit. */
@@ -18,8 +21,19 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
         return;
     const struct ps_schedule *s = tui_shown(app);
     const struct ps_scenario *sc = &app->sc;
+    /* A workload: everything in GB of one GPU's HBM; base = what is not activations. */
+    bool hbm = sc->workload != NULL && sc->has_memory_limit;
+    double base = 0, limit = sc->memory_limit;
+    if (hbm) {
+        struct ps_cost_ctx cx;
+        ps_cost_ctx_init(&cx, sc->workload, sc->n_stages);
+        base = cx.model_states_gb + sc->workload->mem.reserve_gb;
+        limit = sc->workload->mem.hbm_gb;
+    }
     char title[128];
-    if (sc->has_memory_limit)
+    if (hbm)
+        snprintf(title, sizeof(title), "Peak memory GB of HBM %.4g (%.3g fixed)", limit, base);
+    else if (sc->has_memory_limit)
         snprintf(title, sizeof(title), "Peak memory (limit %.4g units)", sc->memory_limit);
     else
         snprintf(title, sizeof(title), "Peak memory (no limit)");
@@ -31,10 +45,10 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
     int vis = m->h - 2;
     int n = s->n_stages;
     int per = (n + vis - 1) / vis; /* devices per row when they do not all fit */
-    double top = sc->has_memory_limit ? sc->memory_limit : 0;
+    double top = sc->has_memory_limit ? limit : 0;
     for (int st = 0; st < n; st++)
-        if (s->peak_memory[st] > top)
-            top = s->peak_memory[st];
+        if (base + s->peak_memory[st] > top)
+            top = base + s->peak_memory[st];
     if (top <= 0)
         top = 1;
     int lw = lo->label_w - 1;
@@ -48,6 +62,7 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
         for (int st = first; st <= last; st++)
             if (s->peak_memory[st] > peak)
                 peak = s->peak_memory[st];
+        peak += base;
         int y = m->y + 1 + row;
         char lab[64];
         int dc = ps_scenario_dc_of(sc, first);
@@ -67,12 +82,15 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
             tui_canvas_text(c, m->x + 1 + (int)strlen(sc->dcs[dc].name) + 1, y,
                             lw - (int)strlen(sc->dcs[dc].name) - 1, TUI_S_DIM,
                             lab + strlen(sc->dcs[dc].name) + 1);
-        bool over = sc->has_memory_limit && peak > sc->memory_limit + 1e-9;
+        bool over = sc->has_memory_limit && peak > limit + 1e-9;
         int x0 = m->x + 1 + lw + 1;
         int filled = (int)(peak / top * bw + 0.5);
-        int limit_col = sc->has_memory_limit ? (int)(sc->memory_limit / top * bw + 0.5) : -1;
+        int based = (int)(base / top * bw + 0.5);
+        int limit_col = sc->has_memory_limit ? (int)(limit / top * bw + 0.5) : -1;
         for (int i = 0; i < bw; i++) {
-            if (i < filled)
+            if (i < filled && i < based)
+                tui_canvas_glyph(c, x0 + i, y, TUI_G_SHADE_DARK, TUI_S_DIM);
+            else if (i < filled)
                 tui_canvas_glyph(c, x0 + i, y, TUI_G_FULL,
                                  over && i >= limit_col ? TUI_S_ERR : TUI_S_OK);
             else
@@ -82,7 +100,11 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
             tui_canvas_glyph(c, x0 + limit_col, y, TUI_G_VLINE, TUI_S_WARN);
         char val[80], pa[32], pb[32];
         tui_fmt_units(pa, sizeof(pa), peak);
-        tui_fmt_units(pb, sizeof(pb), sc->memory_limit);
+        tui_fmt_units(pb, sizeof(pb), limit);
+        if (hbm) { /* GB to one decimal: 59.75 + 16.25 is "76.0/80" */
+            snprintf(pa, sizeof(pa), "%.1f", peak);
+            snprintf(pb, sizeof(pb), "%.4g", limit);
+        }
         if (sc->has_memory_limit)
             snprintf(val, sizeof(val), "%s/%s", pa, pb);
         else

@@ -23,6 +23,8 @@ static enum tui_style op_style(enum ps_op_kind k)
         return TUI_S_OP_B;
     case PS_OP_W:
         return TUI_S_OP_W;
+    case PS_OP_R:
+        return TUI_S_OP_R;
     case PS_OP_AG:
         return TUI_S_OP_AG;
     default:
@@ -286,13 +288,16 @@ static void draw_legend(const struct tui_app *app, const struct tui_rect *g, str
     static const struct {
         const char *name;
         enum tui_style st;
-    } legend[] = {{"F", TUI_S_OP_F},        {"B", TUI_S_OP_B},   {"W", TUI_S_OP_W},
-                  {"AG", TUI_S_OP_AG},      {"RS", TUI_S_OP_RS}, {"act", TUI_S_XFER_ACT},
-                  {"grad", TUI_S_XFER_GRAD}};
+    } legend[] = {{"F", TUI_S_OP_F},       {"R", TUI_S_OP_R},        {"B", TUI_S_OP_B},
+                  {"W", TUI_S_OP_W},       {"AG", TUI_S_OP_AG},      {"RS", TUI_S_OP_RS},
+                  {"act", TUI_S_XFER_ACT}, {"grad", TUI_S_XFER_GRAD}};
     if (!app->color)
         return;
+    bool recompute = ps_scenario_has_recompute(&app->sc); /* R only when it can occur */
     int lx = g->x + g->w - 2;
     for (int i = (int)(sizeof(legend) / sizeof(legend[0])) - 1; i >= 0; i--) {
+        if (legend[i].st == TUI_S_OP_R && !recompute)
+            continue;
         int len = (int)strlen(legend[i].name);
         lx -= len + 3;
         if (lx < g->x + 2)

@@ -12,7 +12,7 @@
 
 /* The panes in drawing order, and the overlay of each mode. */
 static const struct tui_pane *const base_panes[] = {
-    &tui_pane_header, &tui_pane_timeline, &tui_pane_scenario,
+    &tui_pane_header, &tui_pane_timeline, &tui_pane_bubble, &tui_pane_scenario,
     &tui_pane_table,  &tui_pane_memory,   &tui_pane_status,
 };
 static const struct tui_pane *const overlays[] = {
@@ -50,8 +50,22 @@ void tui_render(const struct tui_app *app, struct tui_canvas *c)
         tui_canvas_text(c, 1, 1, app->cols - 2, TUI_S_ERR, "no schedules are registered");
         return;
     }
+    if (app->workload_screen && app->sc.workload != NULL) { /* W: the workload screen */
+        if (app->worker)
+            tui_worker_peek(app->worker, &fr.ws);
+        tui_pane_workload.draw(app, &fr, c);
+        if (overlays[app->mode])
+            overlays[app->mode]->draw(app, &fr, c);
+        return;
+    }
     if (app->cluster_screen) { /* the cluster screen (C) replaces the pipeline's panes */
         tui_pane_cluster.draw(app, &fr, c);
+        if (overlays[app->mode])
+            overlays[app->mode]->draw(app, &fr, c);
+        return;
+    }
+    if (app->sweep_screen) { /* the sweep plot (S) replaces the pipeline's panes */
+        tui_pane_sweep.draw(app, &fr, c);
         if (overlays[app->mode])
             overlays[app->mode]->draw(app, &fr, c);
         return;

@@ -209,6 +209,7 @@ static const struct look looks[TUI_S_COUNT] = {
     [TUI_S_XFER_GRAD] = {16, 157, COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE, 114},
     [TUI_S_CURSOR] = {16, 231, COLOR_BLACK, COLOR_WHITE, A_BOLD, A_BOLD | A_UNDERLINE, -2},
     [TUI_S_STATUS] = {252, 236, -1, -1, 0, 0, -2},
+    [TUI_S_OP_R] = {231, 94, COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE | A_DIM, 58},
 };
 
 static void attr_of(struct tui_term *t, uint8_t style, uint8_t flags, attr_t *attr, short *pair)
