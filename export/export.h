@@ -147,6 +147,13 @@ enum ps_status ps_export_compare_csv(const struct ps_compare_row *rows, size_t n
                                      struct ps_buf *out);
 enum ps_status ps_export_compare_json(const struct ps_compare_row *rows, size_t n,
                                       struct ps_buf *out);
+/* Reads a comparison JSON file's text (compare --format json) back: its rows' scenario
+ * and schedule names, status, makespan, bubble, peak memory, bound and gap, parameters and
+ * provenance (scenario_hash, origin, edits); *rows is malloc'd (free it), *n its length.
+ * PS_EPARSE (not JSON) or PS_EINVAL (not an array of rows with schedule names; d says
+ * where). */
+enum ps_status ps_import_compare_json(const char *text, size_t len, struct ps_compare_row **rows,
+                                      size_t *n, struct ps_diag *d);
 /* Aligned text table for a terminal, with the lower bound line. */
 enum ps_status ps_export_compare_table(const struct ps_compare_row *rows, size_t n,
                                        struct ps_buf *out);

@@ -59,6 +59,13 @@ struct ps_scenario_source {
     struct ps_calc_report *report;
 };
 
+/* The source a scenario's origin (ps_scenario_resolve sets it: "preset NAME", "file PATH",
+ * "model M, cluster C", each perhaps with ", workload F") names, so a file's provenance
+ * rebuilds its scenario: src's strings point into buf (size bytes, a copy of origin).
+ * False when origin is none of these. The edits go to src->sets by the caller. */
+bool ps_scenario_source_from_origin(const char *origin, struct ps_scenario_source *src, char *buf,
+                                    size_t size);
+
 /* Builds the scenario described by src (sc initialized by the call). Errors name the
  * file, the preset or the --set path in d. */
 enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct ps_scenario *sc,

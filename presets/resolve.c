@@ -149,3 +149,34 @@ enum ps_status ps_scenario_resolve(const struct ps_scenario_source *src, struct 
     }
     return PS_OK;
 }
+
+bool ps_scenario_source_from_origin(const char *origin, struct ps_scenario_source *src, char *buf,
+                                    size_t size)
+{
+    memset(src, 0, sizeof *src);
+    if (origin == NULL || snprintf(buf, size, "%s", origin) >= (int)size)
+        return false;
+    /* the workload comes last: ", workload F" */
+    char *wl = strstr(buf, ", workload ");
+    if (wl != NULL) {
+        *wl = '\0';
+        src->workload_file = wl + strlen(", workload ");
+    }
+    if (strncmp(buf, "preset ", 7) == 0 && buf[7] != '\0') {
+        src->preset = buf + 7;
+        return true;
+    }
+    if (strncmp(buf, "file ", 5) == 0 && buf[5] != '\0') {
+        src->scenario_file = buf + 5;
+        return true;
+    }
+    char *cl = strstr(buf, ", cluster ");
+    if (strncmp(buf, "model ", 6) == 0 && cl != NULL) {
+        *cl = '\0';
+        src->model = buf + 6;
+        const char *c = cl + strlen(", cluster ");
+        src->cluster = strcmp(c, "(default)") == 0 ? NULL : c;
+        return true;
+    }
+    return false;
+}

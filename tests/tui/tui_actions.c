@@ -23,6 +23,8 @@
 #include "tui/explorer/layout.h"
 #include "tui/explorer/render.h"
 #include "tui/explorer/undo.h"
+#include "tui/explorer/viewfile.h"
+#include "core/io/io.h"
 #include "tui/explorer/sweep.h"
 #include "tui/explorer/canvas.h"
 
@@ -933,6 +935,90 @@ static void test_line_editor(void **state)
     tui_app_fini(&app);
 }
 
+/* `pipescope tui FILE.json`: a schedule file written by e opens its scenario with that
+ * schedule and its parameters; a comparison written by E over an edited scenario rebuilds
+ * the scenario from its provenance (same hash) and shows its first two rows as A/B. */
+static void test_view_files(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 120, 40);
+    char dir[] = "/tmp/pstui-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    /* interleaved with 4 chunks, exported */
+    key(&app, '3');
+    assert_string_equal(app.res[app.shown].sv->name, "interleaved");
+    select_path(&app, "param.chunks");
+    key(&app, TUI_KEY_ENTER);
+    key(&app, TUI_CTRL('u'));
+    type(&app, "4");
+    key(&app, TUI_KEY_ENTER);
+    int64_t ms = app.res[app.shown].sched->makespan_ns;
+    snprintf(path, sizeof path, "%s/il.json", dir);
+    key(&app, 'e');
+    key(&app, TUI_CTRL('u'));
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    /* an edit, then the comparison */
+    select_path(&app, "microbatches");
+    key(&app, '+');
+    char cmp[256];
+    snprintf(cmp, sizeof cmp, "%s/cmp.json", dir);
+    key(&app, 'E');
+    key(&app, TUI_CTRL('u'));
+    type(&app, cmp);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    char want_hash[PS_SCENARIO_HASH_LEN + 1];
+    ps_scenario_hash(&app.sc, want_hash);
+    tui_app_fini(&app);
+
+    struct ps_scenario sc;
+    struct tui_view_file vf;
+    char err[512];
+    assert_int_equal(tui_view_file_load(path, &sc, &vf, err, sizeof err), 0);
+    assert_int_equal(vf.n, 1);
+    assert_string_equal(vf.name[0], "interleaved");
+    assert_int_equal(tui_app_init(&app, &sc, path, 120, 40), PS_OK);
+    tui_view_file_apply(&app, &vf);
+    tui_app_settle(&app);
+    assert_string_equal(app.res[app.shown].sv->name, "interleaved");
+    assert_string_equal(ps_params_get(app.res[app.shown].sv, &app.res[app.shown].params, "chunks"),
+                        "4");
+    assert_int_equal(app.res[app.shown].sched->makespan_ns, ms);
+    assert_non_null(strstr(app.msg, "as in the file"));
+    tui_app_fini(&app);
+
+    assert_int_equal(tui_view_file_load(cmp, &sc, &vf, err, sizeof err), 0);
+    assert_int_equal(vf.n, 2);
+    assert_string_equal(vf.note, "");
+    char hash[PS_SCENARIO_HASH_LEN + 1];
+    assert_string_equal(ps_scenario_hash(&sc, hash), want_hash);
+    assert_int_equal(tui_app_init(&app, &sc, cmp, 120, 40), PS_OK);
+    tui_view_file_apply(&app, &vf);
+    tui_app_settle(&app);
+    assert_string_equal(app.res[app.shown].sv->name, vf.name[0]);
+    assert_true(app.split_b >= 0);
+    assert_string_equal(app.res[app.split_b].sv->name, vf.name[1]);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    tui_app_fini(&app);
+    /* not ours: refused with the reason */
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("[{\"x\": 1}]", f);
+    fclose(f);
+    assert_int_not_equal(tui_view_file_load(path, &sc, &vf, err, sizeof err), 0);
+    assert_non_null(strstr(err, "not a comparison row"));
+    ps_scenario_fini(&sc);
+    static const char *const files[] = {"il.json", "cmp.json", "bad.json"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 /* Ticks the app until the background solve is done (or the deadline passes). */
 static bool wait_solve(struct tui_app *app, double seconds)
 {
@@ -1292,6 +1378,7 @@ int main(void)
         cmocka_unit_test(test_export_and_files),
         cmocka_unit_test(test_undo_save_discard),
         cmocka_unit_test(test_line_editor),
+        cmocka_unit_test(test_view_files),
         cmocka_unit_test(test_background_solve_and_cancel),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_help_and_quit),

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export/export.h"
 #include "tui/cli/cli.h"
 #include "tui/explorer/app.h"
 #include "tui/explorer/canvas.h"
@@ -19,6 +20,7 @@
 #include "tui/explorer/render.h"
 #include "tui/explorer/results.h"
 #include "tui/explorer/term.h"
+#include "tui/explorer/viewfile.h"
 #include "tui/explorer/workload.h"
 
 #define TICK_MS 100 /* input timeout while a background solve runs */
@@ -26,15 +28,21 @@
 static const char usage[] =
     "usage: pipescope [tui] [--preset NAME | --scenario FILE] [--set PATH=VALUE]...\n"
     "                 [--mono] [--ascii]\n"
+    "       pipescope tui FILE.json [--mono] [--ascii]\n"
     "\n"
     "Opens the explorer: edit the scenario and watch every schedule's timeline change.\n"
     "Press ? inside for the keys.\n"
+    "\n"
+    "FILE.json: a schedule file (solve -o, the explorer's e) opens its scenario with that\n"
+    "schedule shown; a comparison (compare --format json, E) rebuilds its scenario from\n"
+    "its provenance and shows its first two schedules side by side (A/B).\n"
     "\n";
 
 /* The explorer's options. */
 struct options {
     struct ps_cli_scenario so;
     bool mono, ascii;
+    const char *view_file; /* FILE.json: a schedule file or a comparison */
 };
 
 /* Parses the options; returns -1 to go on, else the exit code (help printed, or a usage
@@ -75,9 +83,22 @@ static int parse_options(int argc, char **argv, struct options *o)
             return PS_EXIT_USAGE;
         }
     }
+    if (optind < argc && optind + 1 == argc && ps_format_of_path(argv[optind]) == PS_FMT_JSON) {
+        const struct ps_scenario_source *src = &o->so.src;
+        if (src->preset || src->scenario_file || src->model || src->n_sets > 0) {
+            fprintf(stderr,
+                    "pipescope: tui: %s brings its own scenario: no --preset, "
+                    "--scenario, --model or --set with it\n",
+                    argv[optind]);
+            return PS_EXIT_USAGE;
+        }
+        o->view_file = argv[optind];
+        return -1;
+    }
     if (optind < argc) {
         fprintf(stderr,
-                "pipescope: tui: unexpected argument '%s' (a preset? pipescope --preset %s)\n%s",
+                "pipescope: tui: unexpected argument '%s' (a preset? pipescope --preset %s; a "
+                "file: FILE.json)\n%s",
                 argv[optind], argv[optind], usage);
         return PS_EXIT_USAGE;
     }
@@ -133,8 +154,10 @@ static int exit_code(bool interrupted)
     return interrupted && tui_term_quit_signal() != SIGPIPE ? 130 : PS_EXIT_OK;
 }
 
-/* The explorer on a terminal for the scenario sc (taken); returns the exit code. */
-static int explore(struct ps_scenario *sc, const char *source, const struct options *o)
+/* The explorer on a terminal for the scenario sc (taken), showing what vf names (NULL:
+ * the defaults); returns the exit code. */
+static int explore(struct ps_scenario *sc, const char *source, const struct options *o,
+                   const struct tui_view_file *vf)
 {
     char err[512];
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -162,6 +185,8 @@ static int explore(struct ps_scenario *sc, const char *source, const struct opti
         return PS_EXIT_FAILURE;
     }
     app.color = tui_term_has_color(term);
+    if (vf != NULL)
+        tui_view_file_apply(&app, vf);
     const char *codeset = nl_langinfo(CODESET);
     app.unicode = !o->ascii && codeset && strcmp(codeset, "UTF-8") == 0;
 
@@ -205,7 +230,17 @@ int ps_tui_main(int argc, char **argv)
     }
     /* The scenario first: a bad file is reported on a normal terminal. */
     struct ps_scenario sc;
-    char err[512];
+    char err[1024];
+    if (o.view_file != NULL) {
+        static struct tui_view_file vf; /* static: big, and lives as long as the app */
+        rc = tui_view_file_load(o.view_file, &sc, &vf, err, sizeof(err));
+        ps_cli_scenario_fini(&o.so);
+        if (rc != PS_EXIT_OK) {
+            fprintf(stderr, "pipescope: %s\n", err);
+            return rc;
+        }
+        return explore(&sc, o.view_file, &o, &vf);
+    }
     rc = ps_cli_scenario_resolve(&o.so, &sc, err, sizeof(err));
     if (rc != PS_EXIT_OK) {
         fprintf(stderr, "pipescope: %s\n", err);
@@ -215,5 +250,5 @@ int ps_tui_main(int argc, char **argv)
     char source[256];
     describe_source(&o.so, source, sizeof(source));
     ps_cli_scenario_fini(&o.so);
-    return explore(&sc, source, &o);
+    return explore(&sc, source, &o, NULL);
 }
