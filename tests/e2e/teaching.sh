@@ -80,6 +80,17 @@ grep -q 'at t = 4 ms' "$GOLDEN/step_4.txt" && grep -q 's3 runs B0' "$GOLDEN/step
 grep -Eq 's0 idle: fill +█+ 4 ' "$GOLDEN/step_4.txt" ||
     { echo "FAIL: s0 does not hold 4 units at 4 ms"; fail=1; }
 
+# docs/explorer.md shows this step: its lines must be the golden frame's.
+doc_block=$(awk '/^A session on the `teaching` preset/ { on = 1 } on && /^```$/ { n++; next }
+                 on && n == 1 { print }' "$SRC/docs/explorer.md")
+[ -n "$doc_block" ] || { echo "FAIL: docs/explorer.md has no teaching session"; fail=1; }
+while IFS= read -r line; do
+    grep -qxF -- "$line" "$GOLDEN/step_4.txt" || {
+        echo "FAIL: docs/explorer.md's teaching session is stale: no line '$line' at 4 ms"
+        fail=1
+    }
+done <<<"$doc_block"
+
 # Space plays to the end; t leaves teaching mode; q quits (nothing was edited).
 tm send-keys -t "$session" Space
 wait_for 'Teaching: 1f1b at t = 33 ms' 40

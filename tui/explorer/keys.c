@@ -87,7 +87,7 @@ static const struct tui_binding bindings[] = {
      "intra-DC, m memory, r rendezvous, d all-gather, e end)"},
     {'S', TUI_A_SWEEP, 0, N, "S",
      "sweep plot (S or Esc: back): makespan and bubble of every schedule against the "
-     "selected field, knees marked; e exports it as .svg"},
+     "selected field, knees marked; e exports it (.svg .pdf .png; rows .csv .json .tex .md)"},
     {'C', TUI_A_CLUSTER, 0, N, "C",
      "cluster planner screen (C or Esc: back): regions, jobs, policies; Enter on a job's "
      "name opens its pipeline here"},
@@ -100,15 +100,15 @@ static const struct tui_binding bindings[] = {
     {'q', TUI_A_QUIT, 0, N, "q",
      "quit (q closes help and pickers first; asks before losing edits)"},
     {'q', TUI_A_ESC, 0, K | H, NULL, NULL},
-    {TUI_KEY_BACKSPACE, TUI_A_BACKSPACE, 0, P, "Backspace Del",
+    {TUI_KEY_BACKSPACE, TUI_A_BACKSPACE, 0, P, "BkSp Del",
      "in a prompt: delete before / under the cursor; Left Right Home End (C-a C-e) move"},
     {TUI_KEY_DELETE, TUI_A_DELETE, 0, P, NULL, NULL},
     {TUI_CTRL('a'), TUI_A_HOME, 0, P, NULL, NULL},
     {TUI_CTRL('e'), TUI_A_END, 0, P, NULL, NULL},
     {TUI_CTRL('b'), TUI_A_LEFT, 0, P, NULL, NULL},
     {TUI_CTRL('f'), TUI_A_RIGHT, 0, P, NULL, NULL},
-    {TUI_CTRL('u'), TUI_A_KILL_START, 0, P, "C-u C-k C-w",
-     "in a prompt: delete to the start / to the end / the word before"},
+    {TUI_CTRL('u'), TUI_A_KILL_START, 0, P, "C-u C-k",
+     "in a prompt: delete to the start / to the end; C-w: the word before"},
     {TUI_CTRL('k'), TUI_A_KILL_END, 0, P, NULL, NULL},
     {TUI_CTRL('w'), TUI_A_KILL_WORD, 0, P, NULL, NULL},
     {TUI_CTRL('p'), TUI_A_UP, 0, P, "Up Down",
@@ -161,8 +161,27 @@ int tui_help_lines(char lines[][96], int max)
     for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]) && n < max; i++) {
         if (bindings[i].label == NULL)
             continue;
-        snprintf(lines[n], sizeof(lines[n]), "%-10s %s", bindings[i].label, bindings[i].help);
-        n++;
+        /* A long help goes on over lines of its own, at spaces, under its text. */
+        const char *h = bindings[i].help;
+        const char *label = bindings[i].label;
+        while (n < max) {
+            size_t len = strlen(h);
+            if (len > TUI_HELP_TEXT_W) {
+                len = TUI_HELP_TEXT_W;
+                while (len > 0 && h[len] != ' ')
+                    len--;
+                if (len == 0)
+                    len = TUI_HELP_TEXT_W;
+            }
+            snprintf(lines[n], sizeof(lines[n]), "%-10s %.*s", label, (int)len, h);
+            n++;
+            label = "";
+            h += len;
+            while (*h == ' ')
+                h++;
+            if (*h == '\0')
+                break;
+        }
     }
     return n;
 }

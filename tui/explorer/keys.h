@@ -9,8 +9,11 @@
 /* The command of an event in the app's current mode. */
 struct tui_cmd tui_key_lookup(const struct tui_app *app, const struct tui_event *ev);
 
-/* The help screen's lines: n lines of "KEYS  text"; returns the number of lines (at most
- * max). */
+/* The help screen's lines: "KEYS       text", a long text going on over lines of its own
+ * (at most TUI_HELP_TEXT_W characters of it per line); returns the number of lines (at
+ * most max). docs/explorer.md's "Keys" is this list (tests/tui/tui_docs.c). */
+#define TUI_HELP_TEXT_W 78
+#define TUI_HELP_LINES 160
 int tui_help_lines(char lines[][96], int max);
 
 #endif

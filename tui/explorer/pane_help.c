@@ -37,8 +37,8 @@ static unsigned apply(struct tui_app *app, const struct tui_cmd *cmd)
 /* Keeps the help's scroll within its lines (the overlay shows rows - 6 of them). */
 static void clamp_help(struct tui_app *app)
 {
-    char lines[80][96];
-    int n = tui_help_lines(lines, 80);
+    static char lines[TUI_HELP_LINES][96];
+    int n = tui_help_lines(lines, TUI_HELP_LINES);
     int vis = app->rows - 6;
     int max = n - (vis > 1 ? vis : 1);
     if (app->help_scroll > max)
@@ -55,8 +55,8 @@ static unsigned key(struct tui_app *app, const struct tui_cmd *cmd)
 static void draw(const struct tui_app *app, const struct tui_frame *fr, struct tui_canvas *c)
 {
     (void)fr;
-    char lines[80][96];
-    int n = tui_help_lines(lines, 80);
+    static char lines[TUI_HELP_LINES][96];
+    int n = tui_help_lines(lines, TUI_HELP_LINES);
     struct tui_rect r;
     int w = 78; /* as wide as the longest line, when the screen has room */
     for (int i = 0; i < n; i++)
@@ -71,7 +71,7 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
         const char *l = lines[scroll + i];
         int y = r.y + 1 + i;
         char keys[16];
-        snprintf(keys, sizeof(keys), "%.10s", l);
+        snprintf(keys, sizeof(keys), "%.10s", l); /* blank on a help's later lines */
         tui_canvas_text(c, r.x + 2, y, 10, TUI_S_KEY, keys);
         if (strlen(l) > 11)
             tui_canvas_text(c, r.x + 13, y, r.w - 15, TUI_S_NORMAL, l + 11);
