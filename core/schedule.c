@@ -34,6 +34,9 @@ int ps_vstage_of(int stage, int chunk, int n_stages, int chunks, enum ps_travers
     return chunk * n_stages + stage;
 }
 
+/* Time kinds in ps_schedule's op_ns_table (enum ps_time_kind, F..R). */
+#define N_TIME_KINDS ((size_t)PS_TIME_R + 1)
+
 struct ps_schedule *ps_schedule_new(const struct ps_scenario *sc, const char *name, int chunks,
                                     enum ps_traversal tr, bool split_backward)
 {
@@ -71,6 +74,21 @@ struct ps_schedule *ps_schedule_new(const struct ps_scenario *sc, const char *na
         ps_schedule_free(s);
         return NULL;
     }
+    if (sc->per_microbatch == NULL) {
+        /* every microbatch alike: one duration per (stage, time kind, chunk) */
+        s->op_ns_table = malloc(n * N_TIME_KINDS * (size_t)chunks * sizeof *s->op_ns_table);
+        if (s->op_ns_table == NULL) {
+            free(dp);
+            ps_schedule_free(s);
+            return NULL;
+        }
+        for (int st = 0; st < sc->n_stages; st++)
+            for (int k = PS_TIME_F; k <= PS_TIME_R; k++)
+                for (int c = 0; c < chunks; c++)
+                    s->op_ns_table[((size_t)st * N_TIME_KINDS + (size_t)k) * (size_t)chunks +
+                                   (size_t)c] =
+                        ps_scenario_chunk_time_ns(sc, st, 0, (enum ps_time_kind)k, c, chunks);
+    }
     /* One block holds every device's data-parallel lane (2V ops each). */
     for (size_t i = 0; i < n; i++)
         s->dp_ops[i] = dp + i * 2 * (size_t)chunks;
@@ -96,6 +114,7 @@ void ps_schedule_free(struct ps_schedule *s)
     free(s->dp_ops);
     free(s->dp_n);
     free(s->xfer_rank);
+    free(s->op_ns_table);
     free(s->transfers);
     free(s->channels);
     free(s->busy_ns);
@@ -168,6 +187,9 @@ int64_t ps_schedule_op_ns(const struct ps_schedule *s, int stage, enum ps_op_kin
         tk = PS_TIME_W;
     else if (kind == PS_OP_R)
         tk = PS_TIME_R;
+    if (s->op_ns_table != NULL)
+        return s->op_ns_table[((size_t)stage * N_TIME_KINDS + (size_t)tk) * (size_t)s->chunks +
+                              (size_t)chunk];
     return ps_scenario_chunk_time_ns(s->sc, stage, microbatch, tk, chunk, s->chunks);
 }
 

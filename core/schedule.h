@@ -137,6 +137,11 @@ struct ps_schedule {
     int64_t *bubble_ns;
 
     struct ps_solver_info solver;
+
+    /* A cache for ps_schedule_op_ns, [(stage * 5 + time kind) * chunks + chunk], filled by
+     * ps_schedule_new when every microbatch is alike (no per-microbatch scales, so no
+     * replays); NULL otherwise. The scenario must not change under a schedule. */
+    int64_t *op_ns_table;
 };
 
 /* Number of virtual stages S*V. */

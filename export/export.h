@@ -412,6 +412,13 @@ enum ps_status ps_export_render(const char *svg, size_t len, enum ps_format fmt,
                                 const struct ps_render_info *info, struct ps_buf *out,
                                 struct ps_diag *d);
 
+/* A figure of n >= 1 schedules (as ps_export_schedule_svg_opts) as SVG, or as PDF or PNG
+ * rendered from that one drawing with its title and the schedules' provenance
+ * (ps_export_render). PS_EINVAL for another format; d says why a render failed. */
+enum ps_status ps_export_figure(const struct ps_schedule *const *scheds, size_t n,
+                                const struct ps_svg_options *opt, enum ps_format fmt,
+                                struct ps_buf *out, struct ps_diag *d);
+
 /* A Chrome Trace Event JSON file that Perfetto (ui.perfetto.dev) and chrome://tracing
  * open: a process per datacenter, a thread per device, per data-parallel lane and per
  * link; an "X" event per op (part) and per transfer, flow arrows from each transfer's
@@ -423,5 +430,26 @@ enum ps_status ps_export_schedule_trace(const struct ps_schedule *s, struct ps_b
  * east", "B NAME: DC east", ...; otherData lists the schedules and their provenance. */
 enum ps_status ps_export_schedules_trace(const struct ps_schedule *const *scheds, size_t n,
                                          struct ps_buf *out);
+
+/* ---- One view in any format (export/view.c) ---- */
+
+/* What a view's file shows besides the schedules. All-zero: the defaults. */
+struct ps_view_options {
+    struct ps_svg_options fig; /* svg, pdf, png */
+    bool lowered;              /* torch: with SEND/RECV actions */
+    int text_width;            /* text: the chart's width (<= 0: its default) */
+    bool unicode;              /* text: the A/B difference line's symbols */
+    bool *had_parts;           /* torch: set when an op in parts became one action (NULL ok) */
+};
+
+/* The view of one schedule or an A/B pair (n = 1 or 2) as fmt: JSON and CSV write the
+ * schedule file (a pair: its two comparison rows, each with its provenance), SVG, PDF and
+ * PNG the one figure (ps_export_figure), TRACE one trace with both, TORCH the per-rank
+ * action CSV (one schedule), TEXT the summary and chart of each and the A/B difference
+ * line. The writer of `solve -o FILE` and of the explorer's e key. Appends to out;
+ * PS_EINVAL for another format or count (d says why), else the writer's status. */
+enum ps_status ps_export_view(const struct ps_schedule *const *s, size_t n, enum ps_format fmt,
+                              const struct ps_view_options *o, struct ps_buf *out,
+                              struct ps_diag *d);
 
 #endif

@@ -763,11 +763,19 @@ static const char *near_preset(const char *name)
 enum ps_status ps_preset_load(const char *name, struct ps_scenario *sc, struct ps_diag *d)
 {
     const struct ps_preset *p = ps_preset_find(name);
-    if (p != NULL)
-        return ps_scenario_parse(p->json, strlen(p->json), sc, d);
     /* Not built in: a user preset of that name, if any. */
-    enum ps_status st = ps_user_preset_load(name, sc, d);
-    if (st != PS_ENOTFOUND)
+    enum ps_status st = p != NULL ? ps_scenario_parse(p->json, strlen(p->json), sc, d)
+                                  : ps_user_preset_load(name, sc, d);
+    if (st == PS_OK) {
+        /* Where it came from, for the provenance of what is computed from it. */
+        char origin[200];
+        snprintf(origin, sizeof origin, "preset %.180s", name);
+        if (ps_scenario_set_origin(sc, origin) != PS_OK) {
+            ps_scenario_fini(sc);
+            return ps_diag_set(d, PS_ENOMEM, "", NULL);
+        }
+    }
+    if (p != NULL || st != PS_ENOTFOUND)
         return st;
     char dir[160], hint[96] = "";
     if (ps_user_presets_dir(dir, sizeof dir) == NULL)

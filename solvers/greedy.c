@@ -19,6 +19,7 @@
 #include "core/schedule.h"
 #include "core/sim.h"
 #include "core/units.h"
+#include "solvers/greedy_internal.h"
 
 #define NO_TIME INT64_MAX
 #define MEM_EPS 1e-9 /* the simulator's tolerance on the memory limit */
@@ -332,11 +333,15 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     ps_scenario_bwd_ranks(sc, rank, sh->bwd_mb);
     free(rank);
     sh->last_b = sh->bwd_mb[M - 1];
+    /* equal microbatches (no per-microbatch scales, so no replays): M times one op */
+    bool same = sc->per_microbatch == NULL;
     for (int v = 0; v < SV; v++)
         for (int k = 0; k < 3; k++) {
             if (k == K_W && !sh->has_w[sh->dev_of_v[v]])
                 continue;
-            for (int m = 0; m < M; m++)
+            if (same)
+                sh->workk[k * SV + v] = (int64_t)M * op_ns(sh, k, v, 0);
+            for (int m = 0; m < M && !same; m++)
                 sh->workk[k * SV + v] += op_ns(sh, k, v, m);
             sh->work[sh->dev_of_v[v]] += sh->workk[k * SV + v];
             sh->last_op[k * SV + v] = op_ns(sh, k, v, k == K_F ? M - 1 : sh->last_b);
@@ -1185,6 +1190,11 @@ static const struct ps_param_def greedy_params[] = {
      "after the greedy: adjacent (merge touching parts only), wmove (the authors' W move "
      "first), auto (the better of the two)",
      "auto|adjacent|wmove", 0, 0},
+    {"fixed", PS_PARAM_CHOICE, "auto",
+     "auto: the default portfolio also times the fixed families (GPipe, 1F1B, interleaved, "
+     "ZB-H1/H2, ZB-V, 1F1B with warm-up) and keeps the best within memory; none: greedy "
+     "variants only",
+     "auto|none", 0, 0},
 };
 
 /* Parses n_sub: "auto" (0) or an integer 1..MAX_NSUB; -1 when invalid. */
@@ -1262,6 +1272,23 @@ static const struct {
  * not time. */
 #define BUDGET_PER_SM 24
 #define BUDGET_MIN_SM 1024
+/* Past this many (stage, microbatch) pairs the budget grows by only BUDGET_BIG_PER_SM,
+ * enough for the wave's and the loop's n_sub=1 runs (6 + 3 parts per pair), the loop's
+ * running second (BIG_SECOND: its index in default_order, look rules): at S=512, M=1024
+ * those two take about 1.6 s, and the loop wins there under a loose memory limit (1.16 x
+ * the lower bound with the limit at 512), the wave under a tight one (1.17 x at 8). */
+#define BUDGET_BIG_SM 16384
+#define BUDGET_BIG_PER_SM 9
+#define BIG_SECOND 6
+/* Past this many (stage, microbatch) pairs the fixed families run on a second thread. */
+#define FIXED_THREAD_SM 16384
+
+static int64_t budget_of(int64_t sm)
+{
+    if (sm <= BUDGET_BIG_SM)
+        return BUDGET_PER_SM * (sm > BUDGET_MIN_SM ? sm : BUDGET_MIN_SM);
+    return BUDGET_PER_SM * BUDGET_BIG_SM + BUDGET_BIG_PER_SM * (sm - BUDGET_BIG_SM);
+}
 
 static const struct rules *rule_find(const char *name)
 {
@@ -1417,42 +1444,232 @@ static double one_unit_need(const struct ps_scenario *sc)
     return need;
 }
 
+/* What the caller asked for. */
+struct request {
+    int n_sub; /* 0: auto */
+    const char *rules;
+    bool auto_rules, auto_trav, by_wmove, try_wmove, fixed;
+    bool use_tr[2];
+};
+
+static enum ps_status read_request(const struct ps_scenario *sc, const struct ps_params *params,
+                                   struct request *q, struct ps_diag *d)
+{
+    const struct ps_solver *sv = &ps_solver_greedy;
+    const char *trav = ps_params_get(sv, params, "traversal");
+    q->n_sub = parse_n_sub(ps_params_get(sv, params, "n_sub"));
+    if (q->n_sub < 0)
+        return ps_diag_set(d, PS_EINVAL, "param.n_sub", "must be auto or an integer 1..%d (got %s)",
+                           MAX_NSUB, ps_params_get(sv, params, "n_sub"));
+    q->rules = ps_params_get(sv, params, "rules");
+    const char *merge = ps_params_get(sv, params, "merge");
+    const char *fixed = ps_params_get(sv, params, "fixed");
+    q->auto_rules = q->rules == NULL || strcmp(q->rules, "auto") == 0;
+    q->auto_trav = trav == NULL || strcmp(trav, "auto") == 0;
+    q->by_wmove = merge != NULL && strcmp(merge, "wmove") == 0;
+    q->try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
+    /* the fixed families join the default portfolio only */
+    q->fixed = (fixed == NULL || strcmp(fixed, "auto") == 0) && q->auto_trav && q->auto_rules &&
+               q->n_sub == 0;
+    q->use_tr[0] = q->auto_trav || strcmp(trav, "loop") == 0;
+    q->use_tr[1] = q->auto_trav || strcmp(trav, "wave") == 0;
+    if (ps_scenario_has_slices(sc)) {
+        /* the wave's memory rule keeps room for one chunk-1 F; a sliced sequence needs all
+         * of its slices' through both chunks on device 0, so only the loop is safe */
+        if (!q->use_tr[0])
+            return ps_diag_set(d, PS_EUNSUPPORTED, "param.traversal",
+                               "wave has no deadlock-free memory rule for token slices (a "
+                               "sliced workload): use loop or auto");
+        q->use_tr[1] = false;
+    }
+    return PS_OK;
+}
+
+/* The variants to run: the default portfolio when nothing is fixed, else every combination
+ * of what is allowed (n_sub auto: 1, 2, 4; past S*M = 512: 1 with every rule and 4 with
+ * paper and look). Returns how many. */
+static int build_variants(const struct ps_scenario *sc, const struct request *q, struct variant *vs)
+{
+    int nv = 0;
+    if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
+        /* large pipelines: the loop's n_sub=1 look (the best loop there) runs second */
+        bool big = (int64_t)sc->n_stages * sc->n_microbatches > BUDGET_BIG_SM;
+        for (size_t j = 0; j < N_DEFAULT; j++) {
+            size_t i = !big || j == 0 ? j : j == 1 ? BIG_SECOND : j <= BIG_SECOND ? j - 1 : j;
+            if (!q->use_tr[default_order[i].tr])
+                continue; /* sliced workloads: loop only */
+            const struct rules *r = rule_find(default_order[i].rule);
+            int k = default_order[i].n_sub;
+            vs[nv++] = (struct variant){default_order[i].tr, k,
+                                        rank_of(default_order[i].tr, sub_index(k), r), r};
+        }
+        return nv;
+    }
+    int subs[3] = {1, 2, 4}, n_subs = 3;
+    if (q->n_sub > 0)
+        subs[0] = q->n_sub, n_subs = 1;
+    bool big =
+        q->n_sub == 0 && q->auto_rules && (long)sc->n_stages * (long)sc->n_microbatches > 512;
+    for (int t = 0; t < 2; t++) {
+        if (!q->use_tr[t])
+            continue;
+        for (int i = 0; i < n_subs; i++) {
+            if (big && i == 1)
+                continue;
+            for (size_t j = 0; j < N_RULES; j++) {
+                const struct rules *r = &rule_table[j];
+                if (!q->auto_rules && strcmp(q->rules, r->name) != 0)
+                    continue;
+                if (big && i == 2 && j != 0 && j != N_RULES - 1)
+                    continue;
+                vs[nv++] = (struct variant){t, subs[i], rank_of(t, sub_index(subs[i]), r), r};
+            }
+        }
+    }
+    return nv;
+}
+
+/* The schedule of the best variant (the authors' W move on it kept when not slower). */
+static enum ps_status best_schedule(struct lane *lanes, struct best *b, const struct request *q,
+                                    bool *wmove, struct ps_schedule **out, struct ps_diag *d)
+{
+    const struct lane *ln = &lanes[b->tr];
+    struct ps_schedule *s = NULL;
+    enum ps_status st = PS_OK;
+    *wmove = q->by_wmove;
+    if (!q->by_wmove && q->try_wmove && ln->best->n_sub > 1) {
+        int64_t ms = -1;
+        struct ps_schedule *ws = NULL;
+        st = wmove_makespan(&ln->sh, ln->best, &ms, &ws, d);
+        *wmove = st == PS_OK && ms >= 0 && ms <= b->makespan;
+        if (*wmove) {
+            b->makespan = ms;
+            s = ws; /* already built: the caller times it again */
+        } else {
+            ps_schedule_free(ws);
+        }
+    }
+    if (st == PS_OK && s == NULL) {
+        st = plan_to_schedule(&ln->sh, ln->best, *wmove, &s);
+        if (st != PS_OK)
+            ps_diag_set(d, st, "", "out of memory");
+    }
+    *out = s;
+    return st;
+}
+
+/* The winner's parameters replace "auto", so running them again gives this schedule; a
+ * fixed family that beat every variant is the answer, named in `variant` and `fixed` (the
+ * parameters stay auto: running them again times the families again). */
+static void record_result(struct ps_schedule *s, const struct lane *lanes, const struct best *b,
+                          bool wmove, const struct greedy_fixed *fx, bool family)
+{
+    const struct plan *p = b->tr >= 0 ? lanes[b->tr].best : NULL;
+    char variant[240], val[32];
+    if (p != NULL && !family) {
+        const char *tname = ps_traversal_str(lanes[b->tr].sh.tr);
+        ps_schedule_set_param(s, "traversal", tname);
+        snprintf(val, sizeof val, "%d", p->n_sub);
+        ps_schedule_set_param(s, "n_sub", val);
+        ps_schedule_set_param(s, "rules", p->r->name);
+        ps_schedule_set_param(s, "merge", wmove ? "wmove" : "adjacent");
+    }
+    /* a family's plan is its timed schedule */
+    snprintf(val, sizeof val, "%.6f",
+             ps_ns_to_ms(family || p == NULL ? s->makespan_ns : p->makespan));
+    ps_schedule_set_param(s, "planned_ms", val);
+    if (family)
+        snprintf(variant, sizeof variant,
+                 "fixed family %s, shorter than the best of %d greedy variants (%d more cut "
+                 "short, %d skipped; %d families timed, %d over the memory limit)",
+                 fx->family, b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried, fx->n_over);
+    else
+        snprintf(variant, sizeof variant,
+                 "traversal=%s n_sub=%d rules=%s merge=%s (best of %d, %d more cut short, %d "
+                 "skipped; %d fixed families timed, %d over the memory limit)",
+                 ps_traversal_str(lanes[b->tr].sh.tr), p->n_sub, p->r->name,
+                 wmove ? "wmove" : "adjacent", b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried,
+                 fx->n_over);
+    ps_schedule_set_param(s, "variant", variant);
+    ps_schedule_set_param(s, "fixed", family ? fx->family : "none");
+}
+
+/* Runs the portfolio's greedy variants (and its fixed families when asked), keeps the best. */
+static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct request *q,
+                                    const struct ps_solve_ctx *ctx, struct ps_schedule **out,
+                                    struct ps_diag *d)
+{
+    struct variant vs[2 * 3 * N_RULES + N_DEFAULT];
+    int nv = build_variants(sc, q, vs), max_sub = 1;
+    for (int i = 0; i < nv; i++)
+        max_sub = vs[i].n_sub > max_sub ? vs[i].n_sub : max_sub;
+    enum ps_traversal travs[2] = {PS_TRAVERSAL_LOOP, PS_TRAVERSAL_WAVE};
+    struct lane lanes[2];
+    memset(lanes, 0, sizeof lanes);
+    struct best b = {.tr = -1};
+    int64_t sm = (int64_t)sc->n_stages * sc->n_microbatches;
+    if (q->auto_trav && q->auto_rules && q->n_sub == 0)
+        b.budget = budget_of(sm);
+    struct greedy_fixed fx;
+    memset(&fx, 0, sizeof fx);
+    if (q->fixed) /* large pipelines: on a second thread, while the variants run here */
+        greedy_fixed_start(&fx, sc, ctx, sm > FIXED_THREAD_SM);
+    enum ps_status st = PS_OK;
+    for (int t = 0; t < 2 && st == PS_OK; t++)
+        if (q->use_tr[t]) {
+            st = lane_ready(&lanes[t], sc, travs[t], max_sub);
+            if (st != PS_OK)
+                ps_diag_set(d, st, "", "out of memory");
+        }
+    if (st == PS_OK)
+        st = search(lanes, vs, nv, q->by_wmove, ctx, &b, d);
+    greedy_fixed_finish(&fx);
+    if (st == PS_OK && b.tr < 0 && fx.best == NULL)
+        st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
+    struct ps_schedule *s = NULL;
+    bool wmove = false;
+    if (st == PS_OK && b.tr >= 0)
+        st = best_schedule(lanes, &b, q, &wmove, &s, d);
+    /* a fixed family wins only when strictly shorter: ties go to the greedy's own plan */
+    bool family = st == PS_OK && fx.best != NULL && (b.tr < 0 || fx.best->makespan_ns < b.makespan);
+    if (family) {
+        ps_schedule_free(s);
+        s = fx.best;
+        fx.best = NULL;
+        snprintf(s->name, sizeof s->name, "greedy");
+        s->solver.n_params = 0; /* the family's own parameters are not the greedy's */
+        b.makespan = s->makespan_ns;
+    }
+    if (st == PS_OK) {
+        record_result(s, lanes, &b, wmove, &fx, family);
+        s->solver.status = b.cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_HEURISTIC;
+        if (b.cancelled)
+            snprintf(s->solver.error, sizeof s->solver.error,
+                     "cancelled: best of the %d variants tried so far", b.n_tried + b.n_pruned);
+        s->solver.objective_ns = b.makespan;
+    }
+    greedy_fixed_fini(&fx);
+    for (int t = 0; t < 2; t++)
+        lane_fini(&lanes[t]);
+    *out = s;
+    return st;
+}
+
 static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct ps_params *params,
                                       const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                       struct ps_diag *d)
 {
-    const struct ps_solver *sv = &ps_solver_greedy;
     *out = NULL;
     double t0 = now_ms();
-    const char *trav = ps_params_get(sv, params, "traversal");
-    int n_sub = parse_n_sub(ps_params_get(sv, params, "n_sub"));
-    if (n_sub < 0)
-        return ps_diag_set(d, PS_EINVAL, "param.n_sub", "must be auto or an integer 1..%d (got %s)",
-                           MAX_NSUB, ps_params_get(sv, params, "n_sub"));
-    const char *rules = ps_params_get(sv, params, "rules");
-    const char *merge = ps_params_get(sv, params, "merge");
-    bool auto_rules = rules == NULL || strcmp(rules, "auto") == 0;
-    bool auto_trav = trav == NULL || strcmp(trav, "auto") == 0;
-    bool by_wmove = merge != NULL && strcmp(merge, "wmove") == 0;
-    bool try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
-    enum ps_traversal travs[2] = {PS_TRAVERSAL_LOOP, PS_TRAVERSAL_WAVE};
-    bool use_tr[2] = {auto_trav || strcmp(trav, "loop") == 0,
-                      auto_trav || strcmp(trav, "wave") == 0};
-    if (ps_scenario_has_slices(sc)) {
-        /* the wave's memory rule keeps room for one chunk-1 F; a sliced sequence needs all
-         * of its slices' through both chunks on device 0, so only the loop is safe */
-        if (!use_tr[0])
-            return ps_diag_set(d, PS_EUNSUPPORTED, "param.traversal",
-                               "wave has no deadlock-free memory rule for token slices (a "
-                               "sliced workload): use loop or auto");
-        use_tr[1] = false;
-    }
-    int first_tr = use_tr[0] ? 0 : 1;
-
+    struct request q;
+    enum ps_status st = read_request(sc, params, &q, d);
+    if (st != PS_OK)
+        return st;
+    int first_tr = q.use_tr[0] ? 0 : 1;
     double need = one_unit_need(sc);
     if (sc->has_memory_limit && need > sc->memory_limit + MEM_EPS) {
-        int V = travs[first_tr] == PS_TRAVERSAL_WAVE ? 2 : 1;
-        struct ps_schedule *s = ps_schedule_new(sc, "greedy", V, travs[first_tr], true);
+        enum ps_traversal tr = first_tr == 1 ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+        struct ps_schedule *s = ps_schedule_new(sc, "greedy", first_tr == 1 ? 2 : 1, tr, true);
         if (s == NULL)
             return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
         s->solver.status = PS_SOLVE_INFEASIBLE;
@@ -1464,121 +1681,9 @@ static enum ps_status greedy_generate(const struct ps_scenario *sc, const struct
         *out = s;
         return PS_OK;
     }
-
-    /* the variants: the default portfolio when nothing is fixed, else every combination
-     * of what is allowed (n_sub auto: 1, 2, 4; past S*M = 512: 1 with every rule and 4
-     * with paper and look) */
-    struct variant vs[2 * 3 * N_RULES + N_DEFAULT];
-    int nv = 0;
-    if (auto_trav && auto_rules && n_sub == 0) {
-        for (size_t i = 0; i < N_DEFAULT; i++) {
-            if (!use_tr[default_order[i].tr])
-                continue; /* sliced workloads: loop only */
-            const struct rules *r = rule_find(default_order[i].rule);
-            int k = default_order[i].n_sub;
-            vs[nv++] = (struct variant){default_order[i].tr, k,
-                                        rank_of(default_order[i].tr, sub_index(k), r), r};
-        }
-    } else {
-        int subs[3] = {1, 2, 4}, n_subs = 3;
-        if (n_sub > 0)
-            subs[0] = n_sub, n_subs = 1;
-        bool big = n_sub == 0 && auto_rules && (long)sc->n_stages * (long)sc->n_microbatches > 512;
-        for (int t = 0; t < 2; t++) {
-            if (!use_tr[t])
-                continue;
-            for (int i = 0; i < n_subs; i++) {
-                if (big && i == 1)
-                    continue;
-                for (size_t j = 0; j < N_RULES; j++) {
-                    const struct rules *r = &rule_table[j];
-                    if (!auto_rules && strcmp(rules, r->name) != 0)
-                        continue;
-                    if (big && i == 2 && j != 0 && j != N_RULES - 1)
-                        continue;
-                    vs[nv++] = (struct variant){t, subs[i], rank_of(t, sub_index(subs[i]), r), r};
-                }
-            }
-        }
-    }
-    int max_sub = 1;
-    for (int i = 0; i < nv; i++)
-        if (vs[i].n_sub > max_sub)
-            max_sub = vs[i].n_sub;
-
-    struct lane lanes[2];
-    memset(lanes, 0, sizeof lanes);
-    struct best b = {.tr = -1};
-    if (auto_trav && auto_rules && n_sub == 0) {
-        int64_t sm = (int64_t)sc->n_stages * sc->n_microbatches;
-        b.budget = BUDGET_PER_SM * (sm > BUDGET_MIN_SM ? sm : BUDGET_MIN_SM);
-    }
-    enum ps_status st = PS_OK;
-    for (int t = 0; t < 2 && st == PS_OK; t++)
-        if (use_tr[t]) {
-            st = lane_ready(&lanes[t], sc, travs[t], max_sub);
-            if (st != PS_OK)
-                ps_diag_set(d, st, "", "out of memory");
-        }
+    st = run_portfolio(sc, &q, ctx, out, d);
     if (st == PS_OK)
-        st = search(lanes, vs, nv, by_wmove, ctx, &b, d);
-
-    if (st == PS_OK && b.tr < 0)
-        st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
-    struct ps_schedule *s = NULL;
-    bool wmove = by_wmove;
-    if (st == PS_OK) {
-        const struct lane *ln = &lanes[b.tr];
-        /* the authors' W move on the winner: kept when not slower (it has fewer parts) */
-        if (!by_wmove && try_wmove && ln->best->n_sub > 1) {
-            int64_t ms = -1;
-            struct ps_schedule *ws = NULL;
-            st = wmove_makespan(&ln->sh, ln->best, &ms, &ws, d);
-            wmove = st == PS_OK && ms >= 0 && ms <= b.makespan;
-            if (wmove) {
-                b.makespan = ms;
-                s = ws; /* already built: the caller times it again */
-            } else {
-                ps_schedule_free(ws);
-            }
-        }
-    }
-    if (st == PS_OK && s == NULL) {
-        const struct lane *ln = &lanes[b.tr];
-        st = plan_to_schedule(&ln->sh, ln->best, wmove, &s);
-        if (st != PS_OK)
-            ps_diag_set(d, st, "", "out of memory");
-    }
-    if (st == PS_OK) {
-        const struct plan *p = lanes[b.tr].best;
-        const char *tname = ps_traversal_str(lanes[b.tr].sh.tr);
-        /* the winner's parameters replace "auto": running them again gives this schedule */
-        char val[32];
-        ps_schedule_set_param(s, "traversal", tname);
-        snprintf(val, sizeof val, "%d", p->n_sub);
-        ps_schedule_set_param(s, "n_sub", val);
-        ps_schedule_set_param(s, "rules", p->r->name);
-        ps_schedule_set_param(s, "merge", wmove ? "wmove" : "adjacent");
-        char variant[200];
-        snprintf(
-            variant, sizeof variant,
-            "traversal=%s n_sub=%d rules=%s merge=%s (best of %d, %d more cut short, %d skipped)",
-            tname, p->n_sub, p->r->name, wmove ? "wmove" : "adjacent", b.n_tried, b.n_pruned,
-            b.n_skipped);
-        ps_schedule_set_param(s, "variant", variant);
-        char buf[64];
-        snprintf(buf, sizeof buf, "%.6f", ps_ns_to_ms(p->makespan));
-        ps_schedule_set_param(s, "planned_ms", buf);
-        s->solver.status = b.cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_HEURISTIC;
-        if (b.cancelled)
-            snprintf(s->solver.error, sizeof s->solver.error,
-                     "cancelled: best of the %d variants tried so far", b.n_tried + b.n_pruned);
-        s->solver.objective_ns = b.makespan;
-        s->solver.solve_ms = now_ms() - t0;
-    }
-    for (int t = 0; t < 2; t++)
-        lane_fini(&lanes[t]);
-    *out = s;
+        (*out)->solver.solve_ms = now_ms() - t0;
     return st;
 }
 

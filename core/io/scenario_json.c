@@ -573,6 +573,15 @@ enum ps_status ps_scenario_load(const char *path, struct ps_scenario *sc, struct
     ps_io_dirname(path, dir, sizeof dir);
     st = parse_at(buf, len, dir, sc, d);
     free(buf);
+    /* Where it came from, for the provenance of what is computed from it. */
+    if (st == PS_OK) {
+        char origin[4200];
+        snprintf(origin, sizeof origin, "file %.4000s", path);
+        if (ps_scenario_set_origin(sc, origin) != PS_OK) {
+            ps_scenario_fini(sc);
+            return ps_diag_set(d, PS_ENOMEM, "", NULL);
+        }
+    }
     return st;
 }
 

@@ -3,7 +3,11 @@
  * for single variants, for each traversal's full portfolio and for the default portfolio,
  * against ZB-H1 and 1F1B. Targets: the default under about 3 ms up to S=16, M=64, and
  * under 200 ms at S=64, M=1024. `bench_greedy sweep N [SEED]` compares the default with
- * the full portfolios on N random scenarios of the explorer's range instead. */
+ * the full portfolios on N random scenarios of the explorer's range instead.
+ * `bench_greedy presets` prints, per built-in preset, the greedy's own variants (fixed=none),
+ * the default portfolio (which also times the fixed families), the best fixed family within
+ * memory, the memory-aware lower bound and the CPU time. `bench_greedy big [S M LIMIT]`
+ * times the default portfolio at S=512, M=1024 (two DCs of 256, limits 512 and 8). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 
 #include "core/sim.h"
 #include "core/units.h"
+#include "presets/presets.h"
 #include "solvers/solver.h"
 
 /* Process CPU time: the machine may be shared, so wall time would count other work. */
@@ -164,8 +169,122 @@ static int sweep(int n, uint32_t seed)
     return 0;
 }
 
+/* The best makespan (ms) among the fixed families within memory; its name in *name. */
+static double best_family(const struct ps_scenario *sc, const char **name)
+{
+    static const char *const fams[] = {"gpipe", "1f1b", "interleaved", "zb-h1",
+                                       "zb-h2", "zb-v", "1f1b-warmup"};
+    static const char *const kvs[] = {"", "split_backward=true"};
+    double best = -1;
+    *name = "-";
+    for (size_t i = 0; i < sizeof fams / sizeof fams[0]; i++)
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && strcmp(fams[i], "1f1b") != 0 && strcmp(fams[i], "1f1b-warmup") != 0)
+                continue;
+            const struct ps_solver *sv = ps_solver_find(fams[i]);
+            struct ps_params p = {0};
+            struct ps_diag d;
+            struct ps_schedule *s = NULL;
+            if (sv == NULL || (k == 1 && ps_params_parse_kv(&p, kvs[k], &d) != PS_OK))
+                continue;
+            if (ps_solver_run(sv, sc, &p, NULL, &s, &d) == PS_OK && s != NULL &&
+                s->solver.status != PS_SOLVE_INFEASIBLE && s->memory_ok) {
+                double ms = ps_ns_to_ms(s->makespan_ns);
+                if (best < 0 || ms < best) {
+                    best = ms;
+                    *name = fams[i];
+                }
+            }
+            ps_schedule_free(s);
+        }
+    return best;
+}
+
+/* `bench_greedy presets`: one row per built-in preset. */
+static int presets_table(void)
+{
+    printf("%-28s %10s %10s %10s %-12s %10s %6s %8s\n", "preset", "variants", "greedy", "family",
+           "(which)", "bound", "ratio", "cpu_ms");
+    int beaten = 0;
+    for (size_t i = 0; i < ps_preset_count(); i++) {
+        const struct ps_preset *pr = ps_preset_at(i);
+        struct ps_scenario sc;
+        struct ps_diag d;
+        if (ps_preset_load(pr->name, &sc, &d) != PS_OK)
+            continue;
+        double t, t2;
+        double own = run("greedy", &sc, "fixed=none", 1, &t2);
+        double g = run("greedy", &sc, "", 1, &t);
+        const char *fam;
+        double f = best_family(&sc, &fam);
+        struct ps_bound b;
+        ps_lower_bound(&sc, &b);
+        double lb = ps_ns_to_ms(b.value);
+        printf("%-28s %10.2f %10.2f %10.2f %-12s %10.2f %6.3f %8.1f%s\n", pr->name, own, g, f, fam,
+               lb, lb > 0 ? g / lb : 0, t, f >= 0 && g > f + 1e-6 ? "  BEATEN" : "");
+        beaten += f >= 0 && g > f + 1e-6;
+        fflush(stdout);
+        ps_scenario_fini(&sc);
+    }
+    printf("greedy beaten by a fixed family within memory on %d presets\n", beaten);
+    return beaten != 0;
+}
+
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* `bench_greedy big [S M]`: the default portfolio at S x M (two DCs), limits 512 and 8.
+ * cpu_ms is the whole process; caller_ms the calling thread's share (the fixed families run
+ * on a second thread there, so on an idle machine the wall time is about the larger of
+ * caller_ms and cpu_ms - caller_ms). */
+static int big(int S, int M)
+{
+    static const double limits[] = {512, 8};
+    printf("%5s %6s %6s %10s %10s %-12s %10s %6s %8s %9s\n", "S", "M", "limit", "greedy", "family",
+           "(which)", "bound", "ratio", "cpu_ms", "caller_ms");
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        struct ps_scenario sc;
+        struct ps_diag d;
+        if (ps_preset_load(PS_DEFAULT_PRESET, &sc, &d) != PS_OK || sc.n_dcs != 2 ||
+            sc.per_stage != NULL)
+            return 1;
+        /* the default preset's times and links, with S/2 stages per DC and M microbatches */
+        sc.n_microbatches = M;
+        sc.dcs[0].stages = S / 2;
+        sc.dcs[1].stages = S - S / 2;
+        sc.n_stages = S;
+        sc.has_memory_limit = true;
+        sc.memory_limit = limits[i];
+        if (ps_scenario_validate(&sc, &d) != PS_OK) {
+            fprintf(stderr, "%s: %s\n", d.path, d.msg);
+            return 1;
+        }
+        double t, c0 = thread_cpu_ms();
+        double g = run("greedy", &sc, "", 1, &t);
+        double caller = thread_cpu_ms() - c0;
+        const char *fam;
+        double f = best_family(&sc, &fam);
+        struct ps_bound b;
+        ps_lower_bound(&sc, &b);
+        double lb = ps_ns_to_ms(b.value);
+        printf("%5d %6d %6g %10.1f %10.1f %-12s %10.1f %6.3f %8.0f %9.0f\n", S, M, limits[i], g, f,
+               fam, lb, lb > 0 ? g / lb : 0, t, caller);
+        fflush(stdout);
+        ps_scenario_fini(&sc);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "presets") == 0)
+        return presets_table();
+    if (argc > 1 && strcmp(argv[1], "big") == 0)
+        return big(argc > 2 ? atoi(argv[2]) : 512, argc > 3 ? atoi(argv[3]) : 1024);
     if (argc > 1 && strcmp(argv[1], "sweep") == 0)
         return sweep(argc > 2 ? atoi(argv[2]) : 200,
                      argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0);

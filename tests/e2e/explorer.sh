@@ -90,14 +90,21 @@ wait_for '^ pipescope +│ [^│]+│ greedy │'
 # Export the shown schedule as JSON through the prompt.
 out="$work/greedy.json"
 tm send-keys -t "$session" e
-wait_for 'Export schedule to'
+wait_for 'Export \(\.json'
 for _ in $(seq 1 40); do tm send-keys -t "$session" BSpace; done
 tm send-keys -t "$session" -l "$out"
 tm send-keys -t "$session" Enter
-wait_for 'wrote the schedule \(JSON\)'
+wait_for 'wrote greedy \(json\) to /'
 
-# Quit: the terminal is restored and the exit status is 0.
+# Quit: the edit is not saved, so the explorer asks first; n keeps it, then y quits. The
+# terminal is restored and the exit status is 0.
 tm send-keys -t "$session" q
+wait_for 'Unsaved edits \(w saves, u undoes\)\. Lose them and quit\? \(y/n\)'
+tm send-keys -t "$session" n Enter
+wait_for 'kept the edits'
+tm send-keys -t "$session" q
+wait_for 'Lose them and quit'
+tm send-keys -t "$session" y Enter
 wait_for 'EXPLORER-EXIT=0'
 
 "$PIPESCOPE" validate "$out"

@@ -91,6 +91,8 @@ start big --preset default --set microbatches=4096
 if wait_for "makespan" 60; then
     tmux -S "$SOCK" send-keys -t big '+'
     tmux -S "$SOCK" send-keys -t big q
+    # the edit is not saved: the explorer asks first
+    wait_for "Lose them and quit" 10 && tmux -S "$SOCK" send-keys -t big y Enter
     check "q with jobs running: ends at once, exit 0" wait_for "EXIT=0" 20
 else
     check "the explorer starts on a large scenario" false

@@ -22,6 +22,7 @@
 #include "tui/explorer/keys.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/render.h"
+#include "tui/explorer/undo.h"
 #include "tui/explorer/sweep.h"
 #include "tui/explorer/canvas.h"
 
@@ -510,6 +511,16 @@ static void test_gantt_cursor_zoom(void **state)
     tui_app_fini(&app);
 }
 
+/* Whether the n bytes at buf hold text (binary files may hold NULs). */
+static bool has_bytes(const char *buf, size_t n, const char *text)
+{
+    size_t k = strlen(text);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(buf + i, text, k) == 0)
+            return true;
+    return false;
+}
+
 static void test_export_and_files(void **state)
 {
     (void)state;
@@ -619,12 +630,65 @@ static void test_export_and_files(void **state)
     assert_int_equal(app.msg_level, TUI_MSG_OK);
     assert_int_equal(access(path, R_OK), 0);
 
+    /* The comparison as a paper's tables: the name's ending decides. */
+    static const char *const tables[] = {"cmp.tex", "cmp.md", "cmp.txt", "cmp.JSON"};
+    static const char *const table_marks[] = {"\\toprule", "| ", "makespan", "\"scenario_hash\""};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, tables[i]);
+        key(&app, 'E');
+        clear_prompt(&app);
+        type(&app, path);
+        key(&app, TUI_KEY_ENTER);
+        assert_int_equal(app.msg_level, TUI_MSG_OK);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        if (strstr(buf, table_marks[i]) == NULL)
+            fail_msg("%s lacks %s:\n%s", tables[i], table_marks[i], buf);
+    }
+
+    /* What is on screen: the A/B pair with its critical path, as a figure (SVG, PDF,
+     * PNG: one drawing), a trace and a pair of comparison rows; the message says where. */
+    key(&app, 'v');
+    assert_true(app.split_b >= 0);
+    key(&app, 'x');
+    assert_true(app.show_crit);
+    static const char *const views[] = {"ab.svg",        "ab.pdf", "ab.png",
+                                        "ab.trace.json", "ab.csv", "ab.txt"};
+    static const char *const view_marks[] = {"critical path", "%PDF",          "PNG",
+                                             "otherData",     "scenario_hash", "makespan"};
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, views[i]);
+        key(&app, 'e');
+        assert_non_null(strstr(app.prompt_label, "A/B"));
+        clear_prompt(&app);
+        type(&app, path);
+        key(&app, TUI_KEY_ENTER);
+        if (app.msg_level != TUI_MSG_OK)
+            fail_msg("%s: %s", views[i], app.msg);
+        assert_non_null(strstr(app.msg, path));
+        assert_non_null(strstr(app.msg, " vs "));
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        static char whole[1 << 22];
+        n = fread(whole, 1, sizeof(whole), f);
+        fclose(f);
+        assert_true(n > 100);
+        if (!has_bytes(whole, n, view_marks[i]))
+            fail_msg("%s lacks %s", views[i], view_marks[i]);
+    }
+    key(&app, 'x');
+    key(&app, TUI_KEY_ESC); /* the split closes */
+
     /* A bad extension and a missing folder are refused with a reason. */
     key(&app, 'e');
     clear_prompt(&app);
-    type(&app, "out.txt");
+    type(&app, "out.xyz");
     key(&app, TUI_KEY_ENTER);
     assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_non_null(strstr(app.msg, ".pdf"));
     key(&app, 'e');
     clear_prompt(&app);
     type(&app, "/nonexistent-dir/x.json");
@@ -664,12 +728,194 @@ static void test_export_and_files(void **state)
     key(&app, TUI_KEY_ESC);
     assert_int_equal(app.mode, TUI_MODE_NORMAL);
     tui_app_fini(&app);
-    static const char *const files[] = {"s.json", "s.csv", "cmp.csv", "sc.json"};
+    static const char *const files[] = {"s.json", "s.csv",         "cmp.csv",  "sc.json", "cmp.tex",
+                                        "cmp.md", "cmp.txt",       "cmp.JSON", "ab.svg",  "ab.pdf",
+                                        "ab.png", "ab.trace.json", "ab.csv",   "ab.txt"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);
     }
     rmdir(dir);
+}
+
+/* u and U walk the scenario's edits back and forth, provenance and all; a refused edit
+ * leaves no step; loading a preset over unsaved edits asks first and can be undone; w saves
+ * under the file's name; q asks before losing edits. */
+static void test_undo_save_discard(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 120, 40);
+    assert_false(tui_unsaved(&app));
+    assert_int_equal(key(&app, 'q'), TUI_QUIT); /* nothing to lose */
+    int m = app.sc.n_microbatches;
+    select_path(&app, "microbatches");
+    key(&app, '+');
+    key(&app, '+');
+    assert_int_equal(app.sc.n_microbatches, m + 2);
+    assert_string_equal(app.sc.name, "default (edited)");
+    assert_true(tui_unsaved(&app));
+    key(&app, 'u');
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_non_null(strstr(app.msg, "undone: microbatches="));
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    key(&app, 'u');
+    assert_int_equal(app.sc.n_microbatches, m);
+    assert_string_equal(app.sc.name, "default");
+    assert_null(app.sc.edits);
+    assert_false(tui_unsaved(&app));
+    key(&app, 'u');
+    assert_non_null(strstr(app.msg, "nothing to undo"));
+    key(&app, 'U');
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    assert_non_null(strstr(app.msg, "redone: microbatches="));
+    assert_string_equal(app.sc.name, "default (edited)");
+    /* A refused value leaves nothing to undo. */
+    int depth = tui_undo_depth(&app);
+    key(&app, TUI_KEY_ENTER);
+    clear_prompt(&app);
+    type(&app, "lots");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_ERR);
+    assert_int_equal(tui_undo_depth(&app), depth);
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+
+    /* A preset over unsaved edits: asked; n keeps them, y loads, u comes back. */
+    key(&app, 'p');
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_DISCARD);
+    assert_non_null(strstr(app.prompt_label, "Lose them and load the preset?"));
+    type(&app, "n");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    key(&app, 'p');
+    key(&app, TUI_KEY_ENTER);
+    type(&app, "y");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_false(tui_unsaved(&app));
+    assert_non_null(app.sc.origin);
+    assert_non_null(strstr(app.sc.origin, "preset "));
+    key(&app, 'u');
+    assert_non_null(strstr(app.msg, "undone: loading preset "));
+    assert_non_null(strstr(app.msg, "back to default (edited)"));
+    assert_int_equal(app.sc.n_microbatches, m + 1);
+    assert_string_equal(app.sc.name, "default (edited)");
+
+    /* w offers NAME-edited.json and saves under the file's name, with what it was made
+     * from in its description; the scenario is then clean. */
+    char dir[] = "/tmp/pstui-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    key(&app, 'w');
+    assert_string_equal(app.prompt_buf, "default-edited.json");
+    char path[256];
+    snprintf(path, sizeof(path), "%s/mine.json", dir);
+    clear_prompt(&app);
+    type(&app, path);
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.msg_level, TUI_MSG_OK);
+    assert_string_equal(app.sc.name, "mine");
+    assert_null(app.sc.edits);
+    assert_false(tui_unsaved(&app));
+    assert_non_null(strstr(app.sc.origin, "mine.json"));
+    struct ps_scenario back;
+    struct ps_diag d;
+    assert_int_equal(ps_scenario_load(path, &back, &d), PS_OK);
+    assert_string_equal(back.name, "mine");
+    assert_int_equal(back.n_microbatches, m + 1);
+    assert_non_null(back.description);
+    char want[64];
+    snprintf(want, sizeof want, "Made from preset default with: --set microbatches=%d", m + 1);
+    if (strstr(back.description, want) == NULL)
+        fail_msg("description: %s", back.description);
+    ps_scenario_fini(&back);
+    unlink(path);
+    rmdir(dir);
+
+    /* q over unsaved edits asks; y quits. */
+    key(&app, '-');
+    assert_true(tui_unsaved(&app));
+    assert_int_equal(key(&app, 'q'), TUI_REDRAW);
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_DISCARD);
+    assert_non_null(strstr(app.prompt_label, "Lose them and quit?"));
+    type(&app, "y");
+    assert_int_equal(key(&app, TUI_KEY_ENTER) & TUI_QUIT, TUI_QUIT);
+    tui_app_fini(&app);
+}
+
+/* The prompt is a line editor: the cursor moves by characters (UTF-8 whole), text goes in
+ * at the cursor, C-u C-k C-w delete as in a shell, and Up and Down walk the values typed
+ * before (file names have their own history). */
+static void test_line_editor(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "default", 120, 40);
+    select_path(&app, "microbatches");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.mode, TUI_MODE_PROMPT);
+    assert_int_equal(app.prompt_cur, strlen(app.prompt_buf)); /* at the end */
+    key(&app, TUI_CTRL('u'));
+    assert_string_equal(app.prompt_buf, "");
+    type(&app, "24");
+    key(&app, TUI_KEY_HOME);
+    type(&app, "1");
+    assert_string_equal(app.prompt_buf, "124");
+    key(&app, TUI_KEY_RIGHT);
+    key(&app, TUI_KEY_DELETE);
+    assert_string_equal(app.prompt_buf, "12");
+    key(&app, TUI_KEY_LEFT);
+    key(&app, TUI_KEY_BACKSPACE);
+    assert_string_equal(app.prompt_buf, "2");
+    key(&app, TUI_CTRL('e'));
+    type(&app, "0");
+    key(&app, TUI_KEY_ENTER);
+    assert_int_equal(app.sc.n_microbatches, 20);
+    /* Up brings back what was typed; Down past the newest returns to the line typed. */
+    key(&app, TUI_KEY_ENTER);
+    key(&app, TUI_CTRL('u'));
+    type(&app, "3");
+    key(&app, TUI_KEY_UP);
+    assert_string_equal(app.prompt_buf, "20");
+    key(&app, TUI_KEY_UP); /* nothing older */
+    assert_string_equal(app.prompt_buf, "20");
+    key(&app, TUI_KEY_DOWN);
+    assert_string_equal(app.prompt_buf, "3");
+    key(&app, TUI_KEY_ESC);
+    /* UTF-8 is moved over and deleted whole; C-w takes a path back one folder at a time;
+     * C-k cuts to the end. */
+    key(&app, 'o');
+    key(&app, TUI_CTRL('u'));
+    type(&app, "/tmp/d");
+    key(&app, 0xe9); /* é */
+    type(&app, "j");
+    key(&app, TUI_KEY_LEFT);
+    key(&app, TUI_KEY_LEFT);
+    key(&app, TUI_KEY_BACKSPACE);
+    assert_string_equal(app.prompt_buf, "/tmp/\xc3\xa9j");
+    key(&app, TUI_KEY_END);
+    type(&app, "/x.json");
+    key(&app, TUI_CTRL('w'));
+    assert_string_equal(app.prompt_buf, "/tmp/\xc3\xa9j/");
+    key(&app, TUI_CTRL('w'));
+    assert_string_equal(app.prompt_buf, "/tmp/");
+    key(&app, TUI_KEY_HOME);
+    key(&app, TUI_KEY_RIGHT);
+    key(&app, TUI_CTRL('k'));
+    assert_string_equal(app.prompt_buf, "/");
+    key(&app, TUI_KEY_UP); /* the file history is not the value history */
+    assert_string_equal(app.prompt_buf, "/");
+    /* The frame shows the cursor. */
+    struct tui_canvas c;
+    assert_true(tui_canvas_init(&c, app.cols, app.rows));
+    tui_render(&app, &c);
+    /* " LABEL /" and the cursor after the slash */
+    assert_int_equal(tui_canvas_at(&c, (int)strlen("Open scenario file:") + 3, app.rows - 1)->style,
+                     TUI_S_CURSOR);
+    tui_canvas_fini(&c);
+    key(&app, TUI_KEY_ESC);
+    tui_app_fini(&app);
 }
 
 /* Ticks the app until the background solve is done (or the deadline passes). */
@@ -985,6 +1231,25 @@ static void test_bubble_bars_and_sweep(void **state)
     buf[got] = '\0';
     assert_non_null(strstr(buf, "<svg"));
     remove(path);
+    /* The same plot as PDF, the rows as a LaTeX table: the name's ending decides. */
+    static const char *const more[] = {"plot.pdf", "rows.tex"};
+    static const char *const marks[] = {"%PDF", "% pipescope"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, more[i]);
+        key(&app, 'e');
+        clear_prompt(&app);
+        type(&app, path);
+        key(&app, TUI_KEY_ENTER);
+        assert_int_equal(app.msg_level, TUI_MSG_OK);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        got = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[got] = '\0';
+        if (strstr(buf, marks[i]) == NULL)
+            fail_msg("%s lacks %s", more[i], marks[i]);
+        remove(path);
+    }
     rmdir(dir);
     key(&app, TUI_KEY_ESC);
     assert_false(app.sweep_screen);
@@ -1010,6 +1275,8 @@ int main(void)
         cmocka_unit_test(test_one_resize_rule),
         cmocka_unit_test(test_gantt_cursor_zoom),
         cmocka_unit_test(test_export_and_files),
+        cmocka_unit_test(test_undo_save_discard),
+        cmocka_unit_test(test_line_editor),
         cmocka_unit_test(test_background_solve_and_cancel),
         cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_help_and_quit),

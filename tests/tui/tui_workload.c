@@ -171,6 +171,10 @@ static void test_edits(void **state)
     key(&app, 'W');
     assert_true(app.workload_screen);
     tui_files_load_preset(&app, "teaching");
+    /* the edits above are not saved: the explorer asks first */
+    assert_int_equal(app.prompt_kind, TUI_PROMPT_DISCARD);
+    key(&app, 'y');
+    key(&app, TUI_KEY_ENTER);
     tui_app_settle(&app);
     assert_false(app.workload_screen);
     assert_false(app.wl->has_plan);

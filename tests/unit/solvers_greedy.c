@@ -81,11 +81,13 @@ static int64_t greedy_ns(const struct ps_scenario *sc, const char *kvs)
     return ms;
 }
 
-/* The best makespan among the fixed schedules that fit the memory limit; name in *best. */
+/* The best makespan among the fixed schedules that fit the memory limit (1F1B and its
+ * warm-up form combined and split); name in *best. */
 static int64_t best_fixed_ns(const struct ps_scenario *sc, const char **best)
 {
-    static const char *const fixed[] = {"gpipe", "1f1b", "interleaved", "zb-h1",
-                                        "zb-h2", "zb-v", "1f1b-warmup"};
+    static const char *const fixed[] = {"gpipe",       "1f1b",  "interleaved",
+                                        "zb-h1",       "zb-h2", "zb-v",
+                                        "1f1b-warmup", "1f1b",  "1f1b-warmup"};
     int64_t out = INT64_MAX;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         const struct ps_solver *sv = ps_solver_find(fixed[i]);
@@ -93,7 +95,10 @@ static int64_t best_fixed_ns(const struct ps_scenario *sc, const char **best)
             continue;
         struct ps_schedule *s = NULL;
         struct ps_diag d;
-        if (ps_solver_run(sv, sc, NULL, NULL, &s, &d) == PS_OK && s != NULL &&
+        struct ps_params p = {0};
+        if (i >= 7) /* the last two: split backward */
+            assert_int_equal(ps_params_parse_kv(&p, "split_backward=true", &d), PS_OK);
+        if (ps_solver_run(sv, sc, &p, NULL, &s, &d) == PS_OK && s != NULL &&
             s->solver.status != PS_SOLVE_INFEASIBLE && s->memory_ok && s->makespan_ns < out) {
             out = s->makespan_ns;
             *best = fixed[i];
@@ -101,6 +106,36 @@ static int64_t best_fixed_ns(const struct ps_scenario *sc, const char **best)
         ps_schedule_free(s);
     }
     return out;
+}
+
+/* Every built-in preset: the default portfolio is never longer than a fixed family within
+ * the memory limit (it times them too, CrossPipe's engine does the same), and a family that
+ * wins is named in `fixed`. */
+static void test_presets_never_beaten(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < ps_preset_count(); i++) {
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(ps_preset_load(ps_preset_at(i)->name, &sc, &d), PS_OK);
+        const char *name = "-";
+        int64_t fixed = best_fixed_ns(&sc, &name);
+        struct ps_schedule *s = run_greedy(&sc, NULL);
+        if (s->makespan_ns > fixed)
+            fail_msg("%s: greedy %.3f ms > %s %.3f ms", ps_preset_at(i)->name,
+                     ps_ns_to_ms(s->makespan_ns), name, ps_ns_to_ms(fixed));
+        /* without the families the greedy's own variants may lose: the portfolio says so */
+        int64_t own = greedy_ns(&sc, "fixed=none");
+        const char *fam = NULL;
+        for (int k = 0; k < s->solver.n_params; k++)
+            if (strcmp(s->solver.params[k].key, "fixed") == 0)
+                fam = s->solver.params[k].value;
+        assert_non_null(fam);
+        assert_true(s->makespan_ns <= own);
+        assert_true((strcmp(fam, "none") != 0) == (s->makespan_ns < own));
+        ps_schedule_free(s);
+        ps_scenario_fini(&sc);
+    }
 }
 
 /* No communication cost, 1F1B budget: the greedy is ZB-H1 (CrossPipe 4.2). */
@@ -429,6 +464,13 @@ static void test_random_scenarios(void **state)
             "traversal=wave n_sub=2 rules=hidev merge=adjacent", "traversal=wave merge=wmove"};
         for (size_t p = 0; p < 4; p++) {
             struct ps_schedule *s = run_greedy(&sc, params[p]);
+            if (p == 0 && s->solver.status != PS_SOLVE_INFEASIBLE) {
+                const char *name = "-";
+                int64_t fixed = best_fixed_ns(&sc, &name);
+                if (s->makespan_ns > fixed)
+                    fail_msg("random scenario %d: greedy %.3f ms > %s %.3f ms", it,
+                             ps_ns_to_ms(s->makespan_ns), name, ps_ns_to_ms(fixed));
+            }
             ps_schedule_free(s);
         }
         ps_scenario_fini(&sc);
@@ -460,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_matches_zbh1),
         cmocka_unit_test(test_beats_fixed_under_delay),
         cmocka_unit_test(test_beats_fixed_default_preset),
+        cmocka_unit_test(test_presets_never_beaten),
         cmocka_unit_test(test_at_least_authors_greedy),
         cmocka_unit_test(test_relaxed_memory),
         cmocka_unit_test(test_memory_and_validity_sweep),

@@ -174,40 +174,12 @@ static int write_result(const struct ps_schedule *const *s, size_t n, const stru
     int rc = cli_output_open(o->out, &buf);
     if (rc != PS_EXIT_OK)
         return rc;
-    enum ps_status st = PS_OK;
-    struct ps_compare_row rows[2];
-    switch (o->fmt) {
-    case PS_FMT_JSON:
-    case PS_FMT_CSV:
-        if (n == 1) {
-            st = o->fmt == PS_FMT_JSON ? ps_export_schedule_json(s[0], &buf)
-                                       : ps_export_schedule_csv(s[0], &buf);
-            break;
-        }
-        for (size_t i = 0; i < n; i++)
-            ps_compare_row_from(&rows[i], s[i]);
-        st = o->fmt == PS_FMT_JSON ? ps_export_compare_json(rows, n, &buf)
-                                   : ps_export_compare_csv(rows, n, &buf);
-        break;
-    case PS_FMT_TRACE:
-        st = ps_export_schedules_trace(s, n, &buf);
-        break;
-    case PS_FMT_TORCH:
+    enum ps_status st;
+    if (o->fmt == PS_FMT_TORCH)
         st = write_torch(s[0], o, &buf);
-        break;
-    default:
-        for (size_t i = 0; i < n && st == PS_OK; i++) {
-            if (i)
-                st = ps_buf_printf(&buf, "\n");
-            if (st == PS_OK)
-                st = ps_export_schedule_text(s[i], cli_term_width(), &buf);
-        }
-        if (st == PS_OK && n == 2) {
-            char diff[400];
-            ps_schedule_diff_text(s[0], s[1], false, diff, sizeof diff);
-            st = ps_buf_printf(&buf, "\n%s\n", diff);
-        }
-        break;
+    else {
+        struct ps_view_options vo = {.text_width = cli_term_width()};
+        st = ps_export_view(s, n, o->fmt, &vo, &buf, NULL);
     }
     bool writer_failed = st != PS_OK && buf.sink_st == PS_OK;
     rc = cli_output_finish(o->out, &buf, st);

@@ -60,28 +60,15 @@ int cli_write_figure(const char *cmd, enum ps_format fmt, const char *out,
     struct ps_diag d;
     ps_diag_clear(&d);
     int rc = PS_EXIT_OK;
-    enum ps_status st = ps_export_schedule_svg_opts(scheds, n, o, &svg);
-    if (st != PS_OK) {
+    enum ps_status st = ps_export_figure(scheds, n, o, fmt, fmt == PS_FMT_SVG ? &svg : &bin, &d);
+    if (st != PS_OK && d.msg[0])
+        rc = cli_fail_diag(&d, cmd);
+    else if (st != PS_OK)
         rc = cli_fail("%s: cannot draw the figure: %s", cmd, ps_status_str(st));
-    } else if (fmt == PS_FMT_SVG) {
+    else if (fmt == PS_FMT_SVG)
         rc = cli_write_output(out, svg.data, svg.len);
-    } else {
-        /* The same drawing, rendered; its title and provenance go into the file. */
-        char title[256] = "", *prov = malloc(8192);
-        size_t used = 0;
-        for (size_t i = 0; i < n && used + 2 < sizeof title; i++)
-            used += (size_t)snprintf(title + used, sizeof title - used, "%s%s", i ? ", " : "",
-                                     scheds[i]->name);
-        if (prov)
-            ps_provenance_line(scheds, n, prov, 8192);
-        struct ps_render_info info = {o->title ? o->title : title, prov};
-        st = ps_export_render(svg.data, svg.len, fmt, &info, &bin, &d);
-        free(prov);
-        if (st != PS_OK)
-            rc = cli_fail_diag(&d, cmd);
-        else
-            rc = cli_write_output(out, bin.data, bin.len);
-    }
+    else
+        rc = cli_write_output(out, bin.data, bin.len);
     ps_buf_fini(&svg);
     ps_buf_fini(&bin);
     return rc;

@@ -5,15 +5,18 @@
 #include "tui/explorer/app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/units.h"
 #include "tui/explorer/cluster.h"
+#include "tui/explorer/files.h"
 #include "tui/explorer/sweep.h"
 #include "tui/explorer/layout.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/undo.h"
 #include "tui/explorer/view.h"
 #include "tui/explorer/workload.h"
 
@@ -59,6 +62,7 @@ enum ps_status tui_app_init(struct tui_app *app, struct ps_scenario *sc, const c
     app->worker = tui_worker_new();
     if (app->worker == NULL)
         return PS_ENOMEM;
+    tui_mark_clean(app);
     tui_results_init(app);
     for (size_t i = 0; i < sizeof(init_panes) / sizeof(init_panes[0]); i++)
         init_panes[i]->init(app);
@@ -84,6 +88,11 @@ void tui_app_fini(struct tui_app *app)
     tui_workload_free(app->wl);
     app->wl = NULL;
     tui_results_fini(app);
+    tui_undo_fini(app);
+    free(app->clean);
+    app->clean = NULL;
+    for (int i = 0; i < 2; i++)
+        tui_line_history_fini(&app->prompt_hist[i]);
     ps_scenario_fini(&app->sc);
 }
 
@@ -141,19 +150,30 @@ static void file_prompt(struct tui_app *app, enum tui_action a)
 {
     char def[160];
     switch (a) {
-    case TUI_A_EXPORT:
-        snprintf(def, sizeof(def), "pipescope-%s.json", app->res[app->shown].sv->name);
-        tui_prompt_open(app, TUI_PROMPT_EXPORT, "Export schedule to (.json/.csv):", def);
+    case TUI_A_EXPORT: {
+        /* What is on screen: A, or the A/B pair; the name's ending picks the format. */
+        const struct ps_schedule *s[2];
+        size_t n;
+        tui_files_view(app, s, &n);
+        if (n == 2)
+            snprintf(def, sizeof(def), "pipescope-%s-vs-%s.svg", s[0]->name, s[1]->name);
+        else
+            snprintf(def, sizeof(def), "pipescope-%s.json", app->res[app->shown].sv->name);
+        tui_prompt_open(app, TUI_PROMPT_EXPORT,
+                        n == 2 ? "Export A/B (.json .csv .svg .pdf .png .trace.json .txt):"
+                               : "Export (.json .csv .svg .pdf .png .trace.json .txt):",
+                        def);
         return;
+    }
     case TUI_A_EXPORT_CMP:
         tui_prompt_open(app, TUI_PROMPT_EXPORT_CMP,
-                        "Export comparison to (.csv/.json):", "pipescope-compare.csv");
+                        "Export comparison (.csv .json .tex .md .txt):", "pipescope-compare.csv");
         return;
     case TUI_A_OPEN:
         tui_prompt_open(app, TUI_PROMPT_OPEN, "Open scenario file:", "");
         return;
     default:
-        snprintf(def, sizeof(def), "%s.json", app->sc.name[0] ? app->sc.name : "scenario");
+        tui_files_save_name(app, def, sizeof(def));
         tui_prompt_open(app, TUI_PROMPT_SAVE, "Save scenario to:", def);
         return;
     }
@@ -164,7 +184,14 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
 {
     switch (cmd->action) {
     case TUI_A_QUIT:
-        return TUI_QUIT;
+        /* Unsaved edits are asked about first. */
+        return tui_files_ask_discard(app, TUI_THEN_QUIT, NULL) ? TUI_REDRAW : TUI_QUIT;
+    case TUI_A_UNDO:
+        tui_undo(app);
+        break;
+    case TUI_A_REDO:
+        tui_redo(app);
+        break;
     case TUI_A_HELP:
         app->mode = TUI_MODE_HELP;
         app->help_scroll = 0;

@@ -366,12 +366,6 @@ void tui_cluster_open_job(struct tui_app *app, int j)
                 cl->eff.schedule, (double)jr->first_iter_ns / 1e9);
 }
 
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
 void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
 {
     struct tui_cluster *cl = app->cluster;
@@ -385,11 +379,13 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
         tui_message(app, TUI_MSG_ERR, "nothing to export: %s", cl->error[0] ? cl->error : "no run");
         return;
     }
-    if (!pareto && !ends_with(path, ".svg") && !ends_with(path, ".csv") &&
-        !ends_with(path, ".json")) {
-        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .csv, .json or .svg");
+    static const enum ps_format tables[] = {PS_FMT_CSV, PS_FMT_JSON, PS_FMT_SVG,
+                                            PS_FMT_PDF, PS_FMT_PNG,  PS_FMT_NONE};
+    static const enum ps_format figures[] = {PS_FMT_SVG, PS_FMT_PDF, PS_FMT_PNG, PS_FMT_NONE};
+    enum ps_format fmt;
+    if (!tui_files_format(app, path, pareto ? figures : tables,
+                          pareto ? "the scatter's files" : "the cluster's files", &fmt))
         return;
-    }
     if (tui_files_ask_first(app, pareto ? TUI_PROMPT_CLUSTER_PARETO : TUI_PROMPT_CLUSTER_EXPORT,
                             path))
         return;
@@ -397,13 +393,14 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
     ps_buf_init(&b);
     enum ps_status st;
     const char *what;
+    bool figure = fmt == PS_FMT_SVG || fmt == PS_FMT_PDF || fmt == PS_FMT_PNG;
     if (pareto) {
         st = ps_export_cluster_pareto_svg(&cl->eff, runs, n, 0, &b);
-        what = "the cost-vs-JCT scatter (SVG)";
-    } else if (ends_with(path, ".svg")) {
+        what = "the cost-vs-JCT scatter";
+    } else if (figure) {
         st = ps_export_cluster_gantt_svg(&cl->eff, cl->pol[cl->pol_sel].name, shown, 0, &b);
-        what = "the region Gantt chart (SVG)";
-    } else if (ends_with(path, ".csv")) {
+        what = "the region Gantt chart";
+    } else if (fmt == PS_FMT_CSV) {
         st = ps_export_cluster_csv(&cl->eff, runs, n, true, &b);
         what = "the job table (CSV)";
     } else {
@@ -412,6 +409,8 @@ void tui_cluster_export(struct tui_app *app, const char *path, bool pareto)
     }
     if (st != PS_OK)
         tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
+    else if (figure) /* one drawing: the SVG, or PDF and PNG rendered from it */
+        tui_files_write_figure(app, path, fmt, &b, what);
     else
         tui_files_write(app, path, &b, what);
     ps_buf_fini(&b);

@@ -17,6 +17,7 @@
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/params.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/undo.h"
 #include "tui/explorer/workload.h"
 
 /* A workload scenario's planned fields (microbatches, compute, ...) are not edited here:
@@ -36,6 +37,7 @@ static void finish(struct tui_app *app, const struct tui_field *f, enum ps_statu
                    const struct ps_diag *d, const char *typed, const char *note, int old_stages)
 {
     if (st != PS_OK) {
+        tui_undo_cancel(app); /* nothing changed */
         char path[160];
         tui_field_path(app, f, path, sizeof(path));
         tui_refuse_diag(app, d, path, st, typed);
@@ -87,6 +89,7 @@ void tui_edit_step(struct tui_app *app, int dir)
     struct ps_diag d;
     ps_diag_clear(&d);
     app->edit_note[0] = '\0';
+    tui_undo_push(app);
     int old_stages = app->sc.n_stages;
     enum ps_status st = ps_field_step(&app->sc, &f.ref, dir, note, sizeof(note), &d);
     finish(app, &f, st, &d, NULL, note, old_stages);
@@ -116,6 +119,7 @@ void tui_edit_enter(struct tui_app *app, const char *text)
     struct ps_diag d;
     ps_diag_clear(&d);
     app->edit_note[0] = '\0';
+    tui_undo_push(app);
     int old_stages = app->sc.n_stages;
     enum ps_status st = ps_field_set_text(&app->sc, &f.ref, app->typed, note, sizeof(note), &d);
     finish(app, &f, st, &d, tl > 0 ? app->typed : NULL, note, old_stages);

@@ -23,6 +23,9 @@ enum tui_key {
     TUI_KEY_CTRL_L,
 };
 
+/* A control key as the terminal sends it (TUI_CTRL('u') is C-u). */
+#define TUI_CTRL(c) ((c)&0x1f)
+
 enum tui_ev_type { TUI_EV_NONE = 0, TUI_EV_KEY, TUI_EV_MOUSE, TUI_EV_RESIZE, TUI_EV_TICK };
 
 #define TUI_BTN_LEFT 1
@@ -78,8 +81,14 @@ enum tui_action {
     TUI_A_BUBBLE,   /* the bars of idle time by cause beside the timeline */
     TUI_A_SWEEP,    /* the sweep plot screen and back */
     TUI_A_WORKLOAD, /* the workload screen and back */
-    TUI_A_TEXT,     /* arg: code point typed into a prompt */
+    TUI_A_UNDO,     /* the scenario before the latest edit */
+    TUI_A_REDO,
+    TUI_A_TEXT, /* arg: code point typed into a prompt */
     TUI_A_BACKSPACE,
+    TUI_A_DELETE,     /* in a prompt: the character under the cursor */
+    TUI_A_KILL_START, /* in a prompt: C-u */
+    TUI_A_KILL_END,   /* in a prompt: C-k */
+    TUI_A_KILL_WORD,  /* in a prompt: C-w */
     TUI_A_MOUSE,
     TUI_A_RESIZE,
     TUI_A_TICK,

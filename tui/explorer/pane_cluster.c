@@ -231,13 +231,13 @@ static unsigned key(struct tui_app *app, const struct tui_cmd *cmd)
         tui_prompt_open(app, TUI_PROMPT_CLUSTER_SAVE, "Save cluster to:", "cluster.json");
         break;
     case TUI_A_EXPORT:
-        tui_prompt_open(
-            app, TUI_PROMPT_CLUSTER_EXPORT,
-            "Export the runs (.csv/.json tables, .svg region Gantt):", "pipescope-cluster.csv");
+        tui_prompt_open(app, TUI_PROMPT_CLUSTER_EXPORT,
+                        "Export the runs (.csv .json tables; .svg .pdf .png region Gantt):",
+                        "pipescope-cluster.csv");
         break;
     case TUI_A_EXPORT_CMP:
         tui_prompt_open(app, TUI_PROMPT_CLUSTER_PARETO,
-                        "Export the cost-vs-JCT scatter (.svg):", "pipescope-pareto.svg");
+                        "Export the cost-vs-JCT scatter (.svg .pdf .png):", "pipescope-pareto.svg");
         break;
     case TUI_A_QUIT:
     case TUI_A_HELP:

@@ -14,7 +14,7 @@
 #include "tui/explorer/files.h"
 #include "tui/explorer/sweep.h"
 
-static void accept_prompt(struct tui_app *app)
+static unsigned accept_prompt(struct tui_app *app)
 {
     char text[sizeof(app->prompt_buf)];
     snprintf(text, sizeof(text), "%s", app->prompt_buf);
@@ -28,13 +28,15 @@ static void accept_prompt(struct tui_app *app)
         t[--n] = '\0';
     if (app->prompt_kind == TUI_PROMPT_CONFIRM) {
         tui_files_confirm(app, t);
-        return;
+        return TUI_REDRAW;
     }
+    if (app->prompt_kind == TUI_PROMPT_DISCARD)
+        return tui_files_discard_answer(app, t);
     bool value =
         app->prompt_kind == TUI_PROMPT_VALUE || app->prompt_kind == TUI_PROMPT_CLUSTER_VALUE;
     if (!value && *t == '\0') {
         tui_message(app, TUI_MSG_INFO, "cancelled: no file name");
-        return;
+        return TUI_REDRAW;
     }
     /* A file name may start with ~/ (the home folder), as in a shell. */
     char home_path[sizeof(text) + 256];
@@ -54,7 +56,7 @@ static void accept_prompt(struct tui_app *app)
         break;
     }
     case TUI_PROMPT_EXPORT:
-        tui_files_export_schedule(app, t);
+        tui_files_export_view(app, t);
         break;
     case TUI_PROMPT_EXPORT_CMP:
         tui_files_export_compare(app, t);
@@ -82,48 +84,72 @@ static void accept_prompt(struct tui_app *app)
         tui_sweep_export(app, t);
         break;
     case TUI_PROMPT_CONFIRM:
+    case TUI_PROMPT_DISCARD:
         break;
+    }
+    return TUI_REDRAW;
+}
+
+/* The history of the prompt's kind: values [0], file names [1]; NULL for y/n questions. */
+static struct tui_line_history *history_of(struct tui_app *app)
+{
+    switch (app->prompt_kind) {
+    case TUI_PROMPT_VALUE:
+    case TUI_PROMPT_CLUSTER_VALUE:
+        return &app->prompt_hist[0];
+    case TUI_PROMPT_CONFIRM:
+    case TUI_PROMPT_DISCARD:
+        return NULL;
+    default:
+        return &app->prompt_hist[1];
     }
 }
 
 static unsigned key(struct tui_app *app, const struct tui_cmd *cmd)
 {
-    size_t len = strlen(app->prompt_buf);
+    struct tui_line line = {app->prompt_buf, sizeof(app->prompt_buf), &app->prompt_cur};
+    struct tui_line_history *h = history_of(app);
+    static const enum tui_line_op ops[TUI_A_COUNT] = {
+        [TUI_A_LEFT] = TUI_LINE_LEFT,
+        [TUI_A_RIGHT] = TUI_LINE_RIGHT,
+        [TUI_A_HOME] = TUI_LINE_HOME,
+        [TUI_A_END] = TUI_LINE_END,
+        [TUI_A_BACKSPACE] = TUI_LINE_BACKSPACE,
+        [TUI_A_DELETE] = TUI_LINE_DELETE,
+        [TUI_A_KILL_START] = TUI_LINE_KILL_START,
+        [TUI_A_KILL_END] = TUI_LINE_KILL_END,
+        [TUI_A_KILL_WORD] = TUI_LINE_KILL_WORD,
+    };
     switch (cmd->action) {
     case TUI_A_ENTER:
-        accept_prompt(app);
-        return TUI_REDRAW;
+        if (h)
+            tui_line_history_add(h, app->prompt_buf);
+        return accept_prompt(app);
     case TUI_A_ESC:
         app->mode = TUI_MODE_NORMAL;
+        if (h)
+            tui_line_history_reset(h);
         tui_message(app, TUI_MSG_INFO, "cancelled");
         return TUI_REDRAW;
+    case TUI_A_UP:
+    case TUI_A_DOWN:
+        if (h)
+            tui_line_history_walk(h, &line, cmd->action == TUI_A_UP ? -1 : 1);
+        return TUI_REDRAW;
+    case TUI_A_LEFT:
+    case TUI_A_RIGHT:
+    case TUI_A_HOME:
+    case TUI_A_END:
     case TUI_A_BACKSPACE:
-        /* Remove one UTF-8 character. */
-        while (len > 0) {
-            unsigned char c = (unsigned char)app->prompt_buf[--len];
-            app->prompt_buf[len] = '\0';
-            if ((c & 0xc0) != 0x80)
-                break;
-        }
+    case TUI_A_DELETE:
+    case TUI_A_KILL_START:
+    case TUI_A_KILL_END:
+    case TUI_A_KILL_WORD:
+        tui_line_edit(&line, ops[cmd->action]);
         return TUI_REDRAW;
-    case TUI_A_TEXT: {
-        char enc[5] = {0};
-        unsigned cp = (unsigned)cmd->arg;
-        if (cp < 0x80)
-            enc[0] = (char)cp;
-        else if (cp < 0x800) {
-            enc[0] = (char)(0xc0 | (cp >> 6));
-            enc[1] = (char)(0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            enc[0] = (char)(0xe0 | (cp >> 12));
-            enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            enc[2] = (char)(0x80 | (cp & 0x3f));
-        } else
-            return 0;
-        if (len + strlen(enc) < sizeof(app->prompt_buf))
-            memcpy(app->prompt_buf + len, enc, strlen(enc) + 1);
+    case TUI_A_TEXT:
+        tui_line_insert(&line, (uint32_t)cmd->arg);
         return TUI_REDRAW;
-    }
     default:
         return 0;
     }
@@ -136,19 +162,35 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
     tui_canvas_fill(c, 0, y, w, 1, TUI_S_STATUS);
     int x = tui_canvas_text(c, 1, y, w - 2, TUI_S_KEY, app->prompt_label);
     x += 2;
-    /* Show the end of a long input. */
-    const char *text = app->prompt_buf;
-    int len = (int)strlen(text);
-    int room = w - x - 2;
-    if (room < 1)
-        room = 1;
-    if (len > room)
-        text += len - room;
-    x += tui_canvas_text(c, x, y, room, TUI_S_STATUS, text);
-    tui_canvas_put(c, x, y, ' ', TUI_S_CURSOR);
     const char *hint = "Enter ok  Esc cancel";
     int hl = (int)strlen(hint);
-    if (x + 2 + hl < w)
+    bool hint_fits = x + 24 + hl < w;
+    int room = w - x - 1 - (hint_fits ? hl + 2 : 0);
+    if (room < 2)
+        room = 2;
+    /* The text in a window that keeps the cursor in view (a long path shows its end). */
+    const char *text = app->prompt_buf;
+    size_t cur = app->prompt_cur > strlen(text) ? strlen(text) : app->prompt_cur;
+    int before = tui_line_cells(text, cur), total = tui_line_cells(text, strlen(text));
+    int first = 0;
+    if (total + 1 > room)
+        first = before + 1 > room ? before + 1 - room : 0;
+    const char *p = text;
+    for (int i = 0; i < first && *p; i++)
+        do
+            p++;
+        while ((*p & 0xc0) == 0x80);
+    tui_canvas_text(c, x, y, room, TUI_S_STATUS, p);
+    /* The cursor: the cell at its place, drawn reversed. */
+    int cx = x + before - first;
+    struct tui_cell *cell = tui_canvas_at(c, cx, y);
+    if (cell != NULL) {
+        if (cur >= strlen(text))
+            tui_canvas_put(c, cx, y, ' ', TUI_S_CURSOR);
+        else
+            cell->style = TUI_S_CURSOR;
+    }
+    if (hint_fits)
         tui_canvas_text(c, w - hl - 1, y, hl, TUI_S_DIM, hint);
 }
 

@@ -171,8 +171,9 @@ static unsigned key(struct tui_app *app, const struct tui_cmd *cmd)
         for (char *p = def; *p; p++)
             if (*p == '/' || *p == ' ')
                 *p = '_';
-        tui_prompt_open(app, TUI_PROMPT_SWEEP_EXPORT,
-                        "Export the sweep to (.svg, .csv, .json):", def);
+        tui_prompt_open(
+            app, TUI_PROMPT_SWEEP_EXPORT,
+            "Export the sweep (.svg .pdf .png plot; .csv .json .tex .md .txt rows):", def);
         return TUI_REDRAW;
     }
     case TUI_A_QUIT:

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void tui_message(struct tui_app *app, enum tui_msg_level lv, const char *fmt, ...)
@@ -47,6 +48,33 @@ int64_t tui_shown_makespan(const struct tui_app *app)
     return s && s->timed ? s->makespan_ns : -1;
 }
 
+/* The scenario's provenance as one string: origin, a newline, edits (malloc'd). */
+static char *provenance(const struct ps_scenario *sc)
+{
+    const char *o = sc->origin ? sc->origin : "", *e = sc->edits ? sc->edits : "";
+    size_t n = strlen(o) + strlen(e) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s\n%s", o, e);
+    return p;
+}
+
+bool tui_unsaved(const struct tui_app *app)
+{
+    if (app->sc.edits == NULL)
+        return false;
+    char *now = provenance(&app->sc);
+    bool differs = now == NULL || app->clean == NULL || strcmp(now, app->clean) != 0;
+    free(now);
+    return differs;
+}
+
+void tui_mark_clean(struct tui_app *app)
+{
+    free(app->clean);
+    app->clean = provenance(&app->sc);
+}
+
 void tui_prompt_open(struct tui_app *app, enum tui_prompt_kind k, const char *label,
                      const char *initial)
 {
@@ -54,4 +82,7 @@ void tui_prompt_open(struct tui_app *app, enum tui_prompt_kind k, const char *la
     app->prompt_kind = k;
     snprintf(app->prompt_label, sizeof(app->prompt_label), "%s", label);
     snprintf(app->prompt_buf, sizeof(app->prompt_buf), "%s", initial ? initial : "");
+    app->prompt_cur = strlen(app->prompt_buf);
+    for (int i = 0; i < 2; i++)
+        tui_line_history_reset(&app->prompt_hist[i]);
 }

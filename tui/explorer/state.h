@@ -13,6 +13,7 @@
 #include "core/schedule.h"
 #include "solvers/solver.h"
 #include "tui/explorer/event.h"
+#include "tui/explorer/lineedit.h"
 #include "tui/explorer/worker.h"
 
 #define TUI_MAX_SOLVERS 32
@@ -34,6 +35,7 @@ enum tui_prompt_kind {
     TUI_PROMPT_OPEN,
     TUI_PROMPT_SAVE,
     TUI_PROMPT_CONFIRM,        /* y/n: replace the existing file of the prompt before */
+    TUI_PROMPT_DISCARD,        /* y/n: lose the scenario's unsaved edits (discard_then) */
     TUI_PROMPT_CLUSTER_VALUE,  /* a cell of the cluster screen's tables */
     TUI_PROMPT_CLUSTER_OPEN,   /* a cluster file */
     TUI_PROMPT_CLUSTER_EXPORT, /* the cluster runs (.csv/.json/.svg) */
@@ -72,6 +74,10 @@ struct tui_result {
 struct tui_cluster;  /* the cluster screen's state (cluster.h) */
 struct tui_sweep;    /* the sweep plot screen's state (sweep.h) */
 struct tui_workload; /* the workload screen's state and planning (workload.h) */
+struct tui_history;  /* undo and redo (undo.c) */
+
+/* What waits for "lose the edits? (y/n)". */
+enum tui_discard_then { TUI_THEN_QUIT = 0, TUI_THEN_PRESET, TUI_THEN_OPEN };
 
 struct tui_app {
     struct ps_scenario sc; /* the last good scenario */
@@ -106,10 +112,21 @@ struct tui_app {
     enum tui_prompt_kind prompt_kind;
     char prompt_label[96];
     char prompt_buf[512];
+    size_t prompt_cur; /* the cursor in prompt_buf (a byte offset; lineedit.c) */
+    /* The accepted lines of the value prompts [0] and of the file prompts [1]. */
+    struct tui_line_history prompt_hist[2];
     /* A write that waits for "replace it?" (TUI_PROMPT_CONFIRM): what and where. */
     enum tui_prompt_kind confirm_kind;
     char confirm_path[512];
     bool confirmed; /* the next write of confirm_path may replace it */
+    /* A step that would lose unsaved edits, waiting for TUI_PROMPT_DISCARD's yes: what and
+     * its argument (a preset, a file); discard_ok lets the next such step through. */
+    enum tui_discard_then discard_then;
+    char discard_arg[512];
+    bool discard_ok;
+    /* The provenance (origin and edits) when the scenario was last loaded or saved: it
+     * has unsaved edits when its own differs (tui_unsaved). */
+    char *clean;
     enum tui_picker_kind picker_kind;
     int picker_sel;
     int help_scroll;
@@ -129,6 +146,8 @@ struct tui_app {
     unsigned long await_gen;
     char await_prefix[160];
     bool sync_only; /* never use the lanes (frames tests) */
+
+    struct tui_history *history; /* undo and redo of the scenario (undo.c); NULL: none yet */
 
     /* The cluster screen (C): NULL until first opened; cluster_screen while shown. */
     struct tui_cluster *cluster;
@@ -168,7 +187,15 @@ const struct ps_schedule *tui_shown(const struct tui_app *app);
 /* The shown schedule's makespan, -1 when it has none. */
 int64_t tui_shown_makespan(const struct tui_app *app);
 
-/* Opens the prompt line: label, then the text being typed (initial, may be NULL). */
+/* Whether the scenario has edits made since it was loaded or saved (the command line's
+ * --set edits are part of what was loaded). */
+bool tui_unsaved(const struct tui_app *app);
+
+/* Marks the scenario as it is now as loaded or saved (no unsaved edits). */
+void tui_mark_clean(struct tui_app *app);
+
+/* Opens the prompt line: label, then the text being typed (initial, may be NULL), the
+ * cursor at its end. */
 void tui_prompt_open(struct tui_app *app, enum tui_prompt_kind k, const char *label,
                      const char *initial);
 

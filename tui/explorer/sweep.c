@@ -185,12 +185,6 @@ void tui_sweep_widen(struct tui_app *app, int dir)
     start(app, w->ref.def);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 void tui_sweep_export(struct tui_app *app, const char *path)
 {
     struct tui_sweep *w = app->sweep;
@@ -198,11 +192,13 @@ void tui_sweep_export(struct tui_app *app, const char *path)
         tui_message(app, TUI_MSG_ERR, "nothing to export: no sweep");
         return;
     }
-    bool svg = ends_with(path, ".svg"), csv = ends_with(path, ".csv");
-    if (!svg && !csv && !ends_with(path, ".json")) {
-        tui_message(app, TUI_MSG_ERR, "export: the file name must end in .svg, .csv or .json");
+    static const enum ps_format allowed[] = {PS_FMT_SVG,      PS_FMT_PDF,  PS_FMT_PNG,
+                                             PS_FMT_CSV,      PS_FMT_JSON, PS_FMT_LATEX,
+                                             PS_FMT_MARKDOWN, PS_FMT_TEXT, PS_FMT_NONE};
+    enum ps_format fmt;
+    if (!tui_files_format(app, path, allowed, "the sweep's files", &fmt))
         return;
-    }
+    bool figure = fmt == PS_FMT_SVG || fmt == PS_FMT_PDF || fmt == PS_FMT_PNG;
     if (tui_files_ask_first(app, TUI_PROMPT_SWEEP_EXPORT, path))
         return;
     struct ps_buf b;
@@ -210,12 +206,34 @@ void tui_sweep_export(struct tui_app *app, const char *path)
     char title[256];
     snprintf(title, sizeof title, "%.100s: makespan and bubble against %.80s", app->sc.name,
              w->path);
-    enum ps_status st = svg   ? ps_export_sweep_svg(w->rows, w->n_rows, w->path, title, 900, &b)
-                        : csv ? ps_export_compare_csv(w->rows, w->n_rows, &b)
-                              : ps_export_compare_json(w->rows, w->n_rows, &b);
+    enum ps_status st;
+    switch (fmt) {
+    case PS_FMT_CSV:
+        st = ps_export_compare_csv(w->rows, w->n_rows, &b);
+        break;
+    case PS_FMT_JSON:
+        st = ps_export_compare_json(w->rows, w->n_rows, &b);
+        break;
+    case PS_FMT_LATEX:
+        st = ps_export_compare_latex(w->rows, w->n_rows, &b);
+        break;
+    case PS_FMT_MARKDOWN:
+        st = ps_export_compare_markdown(w->rows, w->n_rows, &b);
+        break;
+    case PS_FMT_TEXT:
+        st = ps_export_compare_table(w->rows, w->n_rows, &b);
+        break;
+    default:
+        st = ps_export_sweep_svg(w->rows, w->n_rows, w->path, title, 900, &b);
+        break;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "the sweep (%s)", ps_format_name(fmt));
     if (st != PS_OK)
         tui_message(app, TUI_MSG_ERR, "export failed: %s", ps_status_str(st));
+    else if (figure) /* one drawing: the SVG, or PDF and PNG rendered from it */
+        tui_files_write_figure(app, path, fmt, &b, "the sweep plot");
     else
-        tui_files_write(app, path, &b, svg ? "the sweep plot (SVG)" : "the sweep");
+        tui_files_write(app, path, &b, what);
     ps_buf_fini(&b);
 }

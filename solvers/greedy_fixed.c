@@ -1,0 +1,132 @@
+/* The fixed families in the greedy's portfolio (docs/model.md, Greedy): like CrossPipe's
+ * engine, the greedy also times the static schedules (GPipe, 1F1B combined and split,
+ * interleaved, ZB-H1, ZB-H2, ZB-V, 1F1B with GeoPipe's warm-up, combined and split) and keeps
+ * the best one within the memory limit, so it is never beaten by one of them. A family
+ * whose stage 0 must hold more than the limit is not even built. On large pipelines they run
+ * on a second thread while the greedy's own variants run on the caller's. */
+#include "solvers/greedy_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/sim.h"
+
+/* How many microbatches a family's stage 0 holds at its peak at least (each keeps what its
+ * F keeps): GPipe all of them, ZB-H2 2S-1, ZB-V 2S-1 half ones, the 1F1B kind S. */
+enum need { NEED_M, NEED_S, NEED_2S, NEED_V };
+
+static const struct {
+    const char *name, *param; /* param: KEY=VALUE or NULL */
+    enum need need;
+} families[] = {
+    {"gpipe", NULL, NEED_M},
+    {"1f1b", NULL, NEED_S},
+    {"1f1b", "split_backward=true", NEED_S},
+    {"interleaved", NULL, NEED_S},
+    {"zb-h1", NULL, NEED_S},
+    {"zb-h2", NULL, NEED_2S},
+    {"zb-v", NULL, NEED_V},
+    {"1f1b-warmup", NULL, NEED_S},
+    {"1f1b-warmup", "split_backward=true", NEED_S},
+};
+#define N_FAMILIES (sizeof families / sizeof families[0])
+
+/* True when family i surely breaks sc's memory limit (so it is not built). */
+static bool surely_over(const struct ps_scenario *sc, size_t i)
+{
+    if (!sc->has_memory_limit)
+        return false;
+    int S = sc->n_stages, M = sc->n_microbatches;
+    double least = INFINITY;
+    for (int m = 0; m < M; m++)
+        least = fmin(least,
+                     ps_scenario_stage_memory(sc, 0, m) - ps_scenario_recompute_memory(sc, 0, m));
+    int k = 0;
+    switch (families[i].need) {
+    case NEED_M:
+        k = M;
+        break;
+    case NEED_S:
+        k = S < M ? S : M;
+        break;
+    case NEED_2S:
+        k = 2 * S - 1 < M ? 2 * S - 1 : M;
+        break;
+    case NEED_V: /* 2S-1 chunk-0 forwards of half a microbatch each */
+        k = (2 * S - 1 < M ? 2 * S - 1 : M) / 2;
+        break;
+    }
+    return (double)k * least > sc->memory_limit + 1e-9;
+}
+
+/* Builds and times family i; keeps it in *out when it fits and beats what *out has. */
+static void try_family(struct greedy_fixed *fx, size_t i)
+{
+    const struct ps_solver *sv = ps_solver_find(families[i].name);
+    if (sv == NULL)
+        return;
+    struct ps_params p = {0};
+    struct ps_diag d;
+    if (families[i].param != NULL && ps_params_parse_kv(&p, families[i].param, &d) != PS_OK)
+        return;
+    static const struct ps_solve_ctx no_ctx = {0};
+    struct ps_schedule *s = NULL;
+    /* a family that refuses the scenario (token slices, a shape) is simply not a candidate */
+    if (sv->generate(fx->sc, &p, &no_ctx, &s, &d) != PS_OK || s == NULL) {
+        ps_schedule_free(s);
+        return;
+    }
+    fx->ops += (int64_t)ps_schedule_n_ops(s);
+    fx->n_tried++;
+    if (s->solver.status == PS_SOLVE_INFEASIBLE || ps_sim_time(s, NULL) != PS_OK || !s->memory_ok ||
+        (fx->best != NULL && s->makespan_ns >= fx->best->makespan_ns)) {
+        ps_schedule_free(s);
+        return;
+    }
+    ps_schedule_free(fx->best);
+    fx->best = s;
+    snprintf(fx->family, sizeof fx->family, "%s%s%s", families[i].name,
+             families[i].param != NULL ? " " : "",
+             families[i].param != NULL ? families[i].param : "");
+}
+
+static void *run_families(void *arg)
+{
+    struct greedy_fixed *fx = arg;
+    for (size_t i = 0; i < N_FAMILIES; i++) {
+        if (fx->ctx != NULL && fx->ctx->cancel != NULL && atomic_load(fx->ctx->cancel))
+            break;
+        if (surely_over(fx->sc, i))
+            fx->n_over++;
+        else
+            try_family(fx, i);
+    }
+    return NULL;
+}
+
+void greedy_fixed_start(struct greedy_fixed *fx, const struct ps_scenario *sc,
+                        const struct ps_solve_ctx *ctx, bool background)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->sc = sc;
+    fx->ctx = ctx;
+    fx->threaded = background && pthread_create(&fx->thread, NULL, run_families, fx) == 0;
+    if (!fx->threaded)
+        run_families(fx);
+}
+
+void greedy_fixed_finish(struct greedy_fixed *fx)
+{
+    if (fx->threaded)
+        pthread_join(fx->thread, NULL);
+    fx->threaded = false;
+}
+
+void greedy_fixed_fini(struct greedy_fixed *fx)
+{
+    greedy_fixed_finish(fx);
+    ps_schedule_free(fx->best);
+    fx->best = NULL;
+}
