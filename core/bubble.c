@@ -14,12 +14,22 @@ struct acct {
     const struct ps_lookup *L;
     bool rendezvous; /* receives are posted late (rendezvous, blocking) */
     int64_t *out;    /* this device's PS_BUBBLE_COUNT counters */
+    /* A probe (ps_bubble_at): the cause charged at instant probe, and the idle time charged
+     * before it; NULL when not probing. */
+    int64_t probe;
+    int *probe_cause;
+    int64_t *before; /* this device's PS_BUBBLE_COUNT counters, clipped at probe */
 };
 
 static void charge(struct acct *A, enum ps_bubble_cause c, int64_t from, int64_t to)
 {
-    if (to > from)
-        A->out[c] += to - from;
+    if (to <= from)
+        return;
+    A->out[c] += to - from;
+    if (A->probe_cause != NULL && from <= A->probe && A->probe < to)
+        *A->probe_cause = (int)c;
+    if (A->before != NULL && from < A->probe)
+        A->before[c] += (to < A->probe ? to : A->probe) - from;
 }
 
 static enum ps_bubble_cause link_cause(const struct ps_schedule *s, const struct ps_transfer *x)
@@ -250,11 +260,35 @@ void ps_bubble_compute_with(const struct ps_schedule *s, const struct ps_lookup 
     memset(out, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *out);
     if (s->makespan_ns <= 0)
         return;
-    struct acct A = {s, L, s->sc->arrangement != PS_ARRANGE_DECOUPLED, NULL};
+    struct acct A = {s, L, s->sc->arrangement != PS_ARRANGE_DECOUPLED, NULL, 0, NULL, NULL};
     for (int d = 0; d < s->n_stages; d++) {
         A.out = out + (size_t)d * PS_BUBBLE_COUNT;
         device(&A, d);
     }
+}
+
+enum ps_status ps_bubble_at(const struct ps_schedule *s, int64_t t, int *cause_at, int64_t *before)
+{
+    for (int d = 0; d < s->n_stages; d++)
+        cause_at[d] = -1;
+    if (before != NULL)
+        memset(before, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *before);
+    if (s->makespan_ns <= 0)
+        return PS_OK;
+    struct ps_lookup L;
+    if (ps_lookup_build(&L, s) != PS_OK)
+        return PS_ENOMEM;
+    int64_t scratch[PS_BUBBLE_COUNT];
+    /* The same accounting as the breakdown, probed at t: one rule for both. */
+    struct acct A = {s, &L, s->sc->arrangement != PS_ARRANGE_DECOUPLED, scratch, t, NULL, NULL};
+    for (int d = 0; d < s->n_stages; d++) {
+        memset(scratch, 0, sizeof scratch);
+        A.probe_cause = &cause_at[d];
+        A.before = before != NULL ? before + (size_t)d * PS_BUBBLE_COUNT : NULL;
+        device(&A, d);
+    }
+    ps_lookup_fini(&L);
+    return PS_OK;
 }
 
 void ps_bubble_totals(const struct ps_schedule *s, int64_t out[PS_BUBBLE_COUNT])

@@ -38,6 +38,17 @@ enum ps_status ps_sim_metrics(struct ps_schedule *s);
  * The metrics (ps_sim_run, ps_sim_metrics) fill s->bubble_ns with it. PS_ENOMEM. */
 enum ps_status ps_bubble_compute(const struct ps_schedule *s, int64_t *out);
 
+/* The breakdown as of time t, for stepping through a schedule: cause_at[d] is the cause of
+ * device d's idle instant t (an enum ps_bubble_cause; -1 while it computes, or from the
+ * makespan on), and before (NULL: not wanted) gets [d * PS_BUBBLE_COUNT + cause] the idle
+ * time charged to each cause before t. The same accounting as ps_bubble_compute. */
+enum ps_status ps_bubble_at(const struct ps_schedule *s, int64_t t, int *cause_at, int64_t *before);
+
+/* Device d's activation memory at time t (units), by the rule of the peak (docs/model.md):
+ * a forward holds its share from its start, a recomputation from its start, a backward
+ * frees its share (all of it, or 1 - w with W) at its end, a W the rest at its end. */
+double ps_memory_at(const struct ps_schedule *s, int d, int64_t t);
+
 /* The breakdown summed over the devices (from s->bubble_ns). */
 void ps_bubble_totals(const struct ps_schedule *s, int64_t out[PS_BUBBLE_COUNT]);
 

@@ -19,11 +19,51 @@ static int64_t add_sat(int64_t a, int64_t b)
     return a + b;
 }
 
+/* What op changes on its device's memory (docs/model.md): *alloc from its start, *freed
+ * from its end. F keeps what is not replayed; R allocates the rest again; B frees its share
+ * (1 - w of it when a W follows), W the rest. The one rule of the peak and of
+ * ps_memory_at. */
+static void mem_delta(const struct ps_schedule *s, int d, const struct ps_op *op, bool has_w,
+                      double *alloc, double *freed)
+{
+    const struct ps_scenario *sc = s->sc;
+    double w = sc->weight_share;
+    double a = ps_scenario_stage_memory(sc, d, op->microbatch) / s->chunks;
+    double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / s->chunks;
+    *alloc = *freed = 0;
+    if ((op->kind == PS_OP_F || op->kind == PS_OP_R) && op->part == 0)
+        *alloc = op->kind == PS_OP_F ? a - r : r;
+    if (op->part == op->parts - 1) {
+        if (op->kind == PS_OP_B)
+            *freed = has_w ? (1 - w) * a : a;
+        else if (op->kind == PS_OP_W)
+            *freed = w * a;
+    }
+}
+
+double ps_memory_at(const struct ps_schedule *s, int d, int64_t t)
+{
+    double cur = 0;
+    bool has_w = ps_schedule_has_w(s, d);
+    for (size_t i = 0; i < s->dev_n[d]; i++) {
+        const struct ps_op *op = &s->dev_ops[d][i];
+        if (op->start_ns > t)
+            break;
+        if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
+            continue;
+        double alloc, freed;
+        mem_delta(s, d, op, has_w, &alloc, &freed);
+        cur += alloc;
+        if (op->end_ns <= t)
+            cur -= freed;
+    }
+    return cur;
+}
+
 void sim_compute_metrics(struct ps_schedule *s)
 {
     const struct ps_scenario *sc = s->sc;
     int64_t makespan = 0, busy_total = 0;
-    double w = sc->weight_share;
     bool ok = true;
     for (int d = 0; d < s->n_stages; d++) {
         int64_t busy = 0;
@@ -36,20 +76,12 @@ void sim_compute_metrics(struct ps_schedule *s)
                 makespan = op->end_ns;
             if (op->microbatch < 0 || op->microbatch >= s->n_microbatches)
                 continue; /* a malformed op read from a file: validate reports it */
-            double a = ps_scenario_stage_memory(sc, d, op->microbatch) / s->chunks;
-            double r = ps_scenario_recompute_memory(sc, d, op->microbatch) / s->chunks;
-            /* F keeps what is not replayed; R allocates the rest again (docs/model.md) */
-            if ((op->kind == PS_OP_F || op->kind == PS_OP_R) && op->part == 0) {
-                cur += op->kind == PS_OP_F ? a - r : r;
-                if (cur > peak)
-                    peak = cur;
-            }
-            if (op->part == op->parts - 1) {
-                if (op->kind == PS_OP_B)
-                    cur -= has_w ? (1 - w) * a : a;
-                else if (op->kind == PS_OP_W)
-                    cur -= w * a;
-            }
+            double alloc, freed;
+            mem_delta(s, d, op, has_w, &alloc, &freed);
+            cur += alloc;
+            if (cur > peak)
+                peak = cur;
+            cur -= freed;
         }
         for (size_t i = 0; i < s->dp_n[d]; i++)
             if (s->dp_ops[d][i].end_ns > makespan)

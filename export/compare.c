@@ -462,16 +462,46 @@ static bool same_group(const struct ps_compare_row *a, const struct ps_compare_r
 /* The best rows: within the memory limit, the smallest makespan of their group (rows of one
  * scenario and sweep point); when none of a group fits, none of it is best. The one rule
  * of every view (the explorer's table uses it too). */
+/* The one rule of "best", for every view: a schedule that has a makespan and fits the
+ * memory limit, with no such schedule faster. A faster schedule over the limit does not
+ * count: it could not run. */
+static bool may_be_best(double makespan_ms, bool memory_ok)
+{
+    return isfinite(makespan_ms) && memory_ok;
+}
+
+static bool beats(double a_ms, bool a_ok, double b_ms)
+{
+    return may_be_best(a_ms, a_ok) && a_ms < b_ms;
+}
+
 void ps_compare_best(const struct ps_compare_row *rows, size_t n, bool *best)
 {
     const char *keys[8];
     int nk = extra_keys(rows, n, keys, 8);
     for (size_t i = 0; i < n; i++) {
         const struct ps_compare_row *r = &rows[i];
-        best[i] = isfinite(r->makespan_ms) && r->memory_ok;
+        best[i] = may_be_best(r->makespan_ms, r->memory_ok);
         for (size_t j = 0; j < n && best[i]; j++)
-            if (same_group(&rows[j], r, keys, nk) && isfinite(rows[j].makespan_ms) &&
-                rows[j].memory_ok && rows[j].makespan_ms < r->makespan_ms)
+            if (same_group(&rows[j], r, keys, nk) &&
+                beats(rows[j].makespan_ms, rows[j].memory_ok, r->makespan_ms))
+                best[i] = false;
+    }
+}
+
+/* A schedule's makespan for the rule: NAN without one. */
+static double rule_ms(const struct ps_schedule *s)
+{
+    return s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE ? ps_ns_to_ms(s->makespan_ns)
+                                                                    : NAN;
+}
+
+void ps_schedule_best(const struct ps_schedule *const *s, size_t n, bool *best)
+{
+    for (size_t i = 0; i < n; i++) {
+        best[i] = may_be_best(rule_ms(s[i]), s[i] && s[i]->memory_ok);
+        for (size_t j = 0; j < n && best[i]; j++)
+            if (s[j] && beats(rule_ms(s[j]), s[j]->memory_ok, rule_ms(s[i])))
                 best[i] = false;
     }
 }

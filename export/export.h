@@ -164,6 +164,9 @@ enum ps_status ps_export_compare_markdown(const struct ps_compare_row *rows, siz
  * with the smallest makespan of their group (one scenario and sweep point; ties share it);
  * when no row of a group fits the limit, none of it is best. */
 void ps_compare_best(const struct ps_compare_row *rows, size_t n, bool *best);
+/* The same rule over schedules (NULL entries: none), for views that have no rows (the
+ * explorer's table). */
+void ps_schedule_best(const struct ps_schedule *const *s, size_t n, bool *best);
 
 /* One point of a layout search (pipescope search, docs/cli.md): the layout, what it needs,
  * and its best schedule within memory, or why it is infeasible. */

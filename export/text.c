@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/field.h"
 #include "core/sim.h"
 #include "core/text.h"
 #include "core/units.h"
@@ -319,7 +320,8 @@ void ps_schedule_diff_text(const struct ps_schedule *a, const struct ps_schedule
     double dm = ps_ns_to_ms(b->makespan_ns - a->makespan_ns);
     double pct = a->makespan_ns > 0 ? 100.0 * dm / ps_ns_to_ms(a->makespan_ns) : 0;
     double dp = max_peak(b) - max_peak(a);
-    eye_ms(b->makespan_ns - a->makespan_ns, ms, sizeof ms);
+    /* the screens' one rounding rule for ms (the explorer shows this line too) */
+    ps_fmt_ms_short(ms, sizeof ms, dm);
     snprintf(buf, size,
              "%s %s - %s: makespan %s%s ms (%+.1f%%), bubble %+.1f points, peak memory %+.4g "
              "units",

@@ -915,6 +915,21 @@ static void test_line_editor(void **state)
                      TUI_S_CURSOR);
     tui_canvas_fini(&c);
     key(&app, TUI_KEY_ESC);
+    /* Messages expire: a note after TUI_MSG_MS, an error after longer. */
+    tui_message(&app, TUI_MSG_INFO, "a note");
+    struct tui_cmd tick = {.action = TUI_A_TICK, .ev = {.type = TUI_EV_TICK}};
+    tui_apply(&app, &tick);
+    assert_string_equal(app.msg, "a note");
+    app.msg_at -= TUI_MSG_MS;
+    assert_true(tui_apply(&app, &tick) & TUI_REDRAW);
+    assert_string_equal(app.msg, "");
+    tui_message(&app, TUI_MSG_ERR, "an error");
+    app.msg_at -= TUI_MSG_MS;
+    tui_apply(&app, &tick);
+    assert_string_equal(app.msg, "an error");
+    app.msg_at -= TUI_MSG_ERR_MS;
+    tui_apply(&app, &tick);
+    assert_string_equal(app.msg, "");
     tui_app_fini(&app);
 }
 

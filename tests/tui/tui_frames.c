@@ -201,6 +201,25 @@ static void test_sweep_plot_120x36(void **state)
     tui_app_fini(&app);
 }
 
+/* Teaching mode on the teaching pipeline's 1F1B: the time cursor four events in, during
+ * the warm-up (what each device runs, its memory, why it waits, what is in flight), at a
+ * wide size and at 80x24. */
+static void test_teaching(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app(&app, "teaching", 160, 44);
+    key(&app, 't');
+    for (int i = 0; i < 4; i++)
+        key(&app, TUI_KEY_RIGHT);
+    check_golden(&app, "teaching_mode_160x44");
+    struct tui_cmd cmd = {.action = TUI_A_RESIZE,
+                          .ev = {.type = TUI_EV_RESIZE, .cols = 80, .rows = 24}};
+    tui_apply(&app, &cmd);
+    check_golden(&app, "teaching_mode_80x24");
+    tui_app_fini(&app);
+}
+
 static void test_too_small(void **state)
 {
     (void)state;
@@ -217,7 +236,7 @@ int main(void)
         cmocka_unit_test(test_mono_ascii_80x24),   cmocka_unit_test(test_split_cursor_160x48),
         cmocka_unit_test(test_help_80x24),         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_bubble_bars_120x36), cmocka_unit_test(test_sweep_plot_120x36),
-        cmocka_unit_test(test_blocking_120x36),
+        cmocka_unit_test(test_blocking_120x36),    cmocka_unit_test(test_teaching),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

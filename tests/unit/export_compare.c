@@ -381,12 +381,48 @@ static void test_knees(void **state)
     ps_buf_fini(&b);
 }
 
+/* One best rule for rows and for schedules: the fastest within the memory limit; a
+ * faster schedule over the limit, an infeasible one and none at all are never best; ties
+ * share it. */
+static void test_best_rule(void **state)
+{
+    (void)state;
+    struct ps_schedule s[5];
+    memset(s, 0, sizeof s);
+    const int64_t ms[5] = {30, 20, 25, 25, 10};
+    const bool ok[5] = {true, false, true, true, true};
+    for (int i = 0; i < 5; i++) {
+        s[i].timed = true;
+        s[i].makespan_ns = ms[i] * 1000000;
+        s[i].memory_ok = ok[i];
+    }
+    s[4].solver.status = PS_SOLVE_INFEASIBLE;
+    const struct ps_schedule *p[6] = {&s[0], &s[1], &s[2], &s[3], &s[4], NULL};
+    bool best[6];
+    ps_schedule_best(p, 6, best);
+    const bool want[6] = {false, false, true, true, false, false};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(best[i], want[i]);
+    /* the rows' rule says the same */
+    struct ps_compare_row rows[4];
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < 4; i++) {
+        snprintf(rows[i].scenario, sizeof rows[i].scenario, "x");
+        rows[i].makespan_ms = (double)ms[i];
+        rows[i].memory_ok = ok[i];
+    }
+    ps_compare_best(rows, 4, best);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(best[i], want[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csv),   cmocka_unit_test(test_json),
-        cmocka_unit_test(test_table), cmocka_unit_test(test_baseline),
-        cmocka_unit_test(test_knees), cmocka_unit_test(test_row_and_text),
+        cmocka_unit_test(test_csv),       cmocka_unit_test(test_json),
+        cmocka_unit_test(test_table),     cmocka_unit_test(test_baseline),
+        cmocka_unit_test(test_knees),     cmocka_unit_test(test_row_and_text),
+        cmocka_unit_test(test_best_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

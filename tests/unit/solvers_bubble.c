@@ -68,6 +68,55 @@ static void check_sums(const struct ps_schedule *s, const char *what)
         fail_msg("%s: an all-gather wait without data parallelism", what);
 }
 
+/* Stepping through time: the breakdown probed at t agrees with the whole one (all of it
+ * before the makespan; no cause while a device computes, one while it idles), and the
+ * memory at t peaks at the simulated peak. */
+static void check_probes(const struct ps_schedule *s, const char *what)
+{
+    if (!s->timed || s->makespan_ns <= 0)
+        return;
+    int n = s->n_stages;
+    int *cause = calloc((size_t)n, sizeof *cause);
+    int64_t *before = calloc((size_t)n * PS_BUBBLE_COUNT, sizeof *before);
+    assert_int_equal(ps_bubble_at(s, s->makespan_ns, cause, before), PS_OK);
+    for (int i = 0; i < n * PS_BUBBLE_COUNT; i++)
+        if (before[i] != s->bubble_ns[i])
+            fail_msg("%s: idle before the makespan %lld, breakdown %lld (device %d)", what,
+                     (long long)before[i], (long long)s->bubble_ns[i], i / PS_BUBBLE_COUNT);
+    for (int d = 0; d < n; d++) {
+        /* a few instants: the middle of ops and of the gaps before them */
+        size_t step = s->dev_n[d] / 4 + 1;
+        for (size_t i = 0; i < s->dev_n[d]; i += step) {
+            const struct ps_op *op = &s->dev_ops[d][i];
+            int64_t prev = i > 0 ? s->dev_ops[d][i - 1].end_ns : 0;
+            if (op->end_ns > op->start_ns) {
+                assert_int_equal(ps_bubble_at(s, (op->start_ns + op->end_ns) / 2, cause, NULL),
+                                 PS_OK);
+                if (cause[d] != -1)
+                    fail_msg("%s: device %d charged idle while it computes", what, d);
+            }
+            if (op->start_ns > prev) {
+                assert_int_equal(ps_bubble_at(s, (prev + op->start_ns) / 2, cause, NULL), PS_OK);
+                if (cause[d] < 0)
+                    fail_msg("%s: device %d idles with no cause", what, d);
+            }
+        }
+        double peak = 0;
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            double m = ps_memory_at(s, d, s->dev_ops[d][i].start_ns);
+            peak = m > peak ? m : peak;
+        }
+        if (fabs(peak - s->peak_memory[d]) > 1e-9)
+            fail_msg("%s: device %d: memory over time peaks at %g, simulated %g", what, d, peak,
+                     s->peak_memory[d]);
+        if (fabs(ps_memory_at(s, d, s->makespan_ns)) > 1e-9)
+            fail_msg("%s: device %d holds %g units at the end", what, d,
+                     ps_memory_at(s, d, s->makespan_ns));
+    }
+    free(cause);
+    free(before);
+}
+
 /* Every family but the optimal solver (its own test below), with their shapes. */
 static const char *const runs[][2] = {
     {"gpipe", NULL},
@@ -98,6 +147,7 @@ static void check_all(const struct ps_scenario *base, const char *label)
             snprintf(what, sizeof what, "%s, %s, %s %s", label, ps_arrangement_str(sc.arrangement),
                      runs[r][0], runs[r][1] ? runs[r][1] : "");
             check_sums(s, what);
+            check_probes(s, what);
             /* the peak of the order alone is the simulated peak (the layout search relies on
              * it to skip timing what cannot fit) */
             double *peak = calloc((size_t)s->n_stages, sizeof *peak);

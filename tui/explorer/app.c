@@ -16,6 +16,7 @@
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/pane.h"
 #include "tui/explorer/results.h"
+#include "tui/explorer/teach.h"
 #include "tui/explorer/undo.h"
 #include "tui/explorer/view.h"
 #include "tui/explorer/workload.h"
@@ -189,6 +190,9 @@ static unsigned apply_global(struct tui_app *app, const struct tui_cmd *cmd)
     case TUI_A_UNDO:
         tui_undo(app);
         break;
+    case TUI_A_TEACH:
+        tui_teach_toggle(app);
+        break;
     case TUI_A_REDO:
         tui_redo(app);
         break;
@@ -290,7 +294,9 @@ static unsigned apply_normal(struct tui_app *app, const struct tui_cmd *cmd)
         unsigned r = tui_pane_sweep.key(app, cmd);
         return r != 0 ? r : apply_global(app, cmd);
     }
-    unsigned r = focus_panes[app->focus]->key(app, cmd);
+    unsigned r = app->teaching ? tui_teach_key(app, cmd) : 0;
+    if (r == 0)
+        r = focus_panes[app->focus]->key(app, cmd);
     if (r == 0)
         r = tui_pane_split.key(app, cmd);
     if (r == 0)
@@ -324,6 +330,10 @@ static unsigned apply_mouse(struct tui_app *app, const struct tui_event *ev)
 static unsigned tick(struct tui_app *app)
 {
     unsigned r = tui_solve_poll(app) ? TUI_REDRAW : 0;
+    if (tui_message_expire(app))
+        r |= TUI_REDRAW;
+    if (tui_teach_tick(app))
+        r |= TUI_REDRAW;
     if (tui_workload_poll(app, false))
         r |= TUI_REDRAW;
     if (tui_results_poll(app, false))

@@ -82,6 +82,10 @@ enum tui_action {
     TUI_A_SWEEP,    /* the sweep plot screen and back */
     TUI_A_WORKLOAD, /* the workload screen and back */
     TUI_A_UNDO,     /* the scenario before the latest edit */
+    TUI_A_TEACH,    /* teaching mode on and off */
+    TUI_A_DT_BACK,  /* teaching: the time cursor back by dt */
+    TUI_A_DT_FWD,   /* teaching: forward by dt */
+    TUI_A_PLAY,     /* teaching: play / pause */
     TUI_A_REDO,
     TUI_A_TEXT, /* arg: code point typed into a prompt */
     TUI_A_BACKSPACE,

@@ -112,9 +112,9 @@ static bool run_loop(struct tui_app *app, struct tui_term *term, struct tui_canv
             return true;
         struct tui_worker_state ws;
         tui_worker_peek(app->worker, &ws);
-        int timeout = tui_app_pending(app)                                       ? 2
-                      : ws.running || ws.has_result || tui_workload_running(app) ? TICK_MS
-                                                                                 : 1000;
+        /* play (teaching mode) steps on the timeout too */
+        bool busy = ws.running || ws.has_result || tui_workload_running(app) || app->teach_play;
+        int timeout = tui_app_pending(app) ? 2 : busy ? TICK_MS : 1000;
         struct tui_event ev = tui_term_next_event(term, timeout);
         struct tui_cmd cmd = tui_key_lookup(app, &ev);
         unsigned r = tui_apply(app, &cmd);

@@ -74,6 +74,12 @@ static const struct tui_binding bindings[] = {
     {'o', TUI_A_OPEN, 0, N, "o", "open a scenario file"},
     {'p', TUI_A_PICK_PRESET, 0, N, "p", "preset picker"},
     {'w', TUI_A_SAVE, 0, N, "w", "save the edited scenario (under the file's name)"},
+    {'t', TUI_A_TEACH, 0, N, "t",
+     "teaching mode: a time cursor (Left/Right op by op, [ ] by dt, +- dt, Space plays, "
+     "Home/End): what each device runs, its memory, why it waits, what is in flight"},
+    {'[', TUI_A_DT_BACK, 0, N, NULL, NULL},
+    {']', TUI_A_DT_FWD, 0, N, NULL, NULL},
+    {' ', TUI_A_PLAY, 0, N, NULL, NULL},
     {'u', TUI_A_UNDO, 0, N, "u U", "undo / redo a scenario edit (a preset or file loaded too)"},
     {'U', TUI_A_REDO, 0, N, NULL, NULL},
     {'b', TUI_A_BUBBLE, 0, N, "b",

@@ -68,6 +68,12 @@ static void layout_narrow(const struct tui_app *app, struct tui_layout *lo, int 
     int n_fields = tui_fields(app, NULL, 0);
     int bh = body_h - (need + 2 * n_dev);
     int max_bh = n_res + 3 > n_fields + 2 ? n_res + 3 : n_fields + 2;
+    if (app->teaching) {
+        /* The teaching pane below: a row per device and per transfer in flight; the chart
+         * keeps a row per device. */
+        bh = body_h - need;
+        max_bh = 2 * n_dev + 6;
+    }
     bh = clampi(bh, 8, max_bh);
     if (bh > body_h - 6)
         bh = body_h - 6;
@@ -94,6 +100,18 @@ void tui_layout(const struct tui_app *app, struct tui_layout *lo)
         layout_wide(app, lo, body_y, body_h, need, n_dev);
     else
         layout_narrow(app, lo, body_y, body_h, need, n_dev);
+    if (app->teaching) {
+        /* The teaching pane takes the table's and the memory pane's place (and the
+         * panel's, narrow: the chart keeps its height). */
+        if (lo->wide)
+            lo->teach =
+                (struct tui_rect){lo->table.x, lo->table.y, lo->table.w + lo->mem.w, lo->table.h};
+        else
+            lo->teach = (struct tui_rect){0, lo->panel.y, cols, lo->panel.h};
+        lo->table = lo->mem = (struct tui_rect){0, 0, 0, 0};
+        if (!lo->wide)
+            lo->panel = lo->table;
+    }
     lo->label_w = label_width(app);
     lo->plot = (struct tui_rect){lo->gantt.x + 1 + lo->label_w, lo->gantt.y + 1,
                                  lo->gantt.w - 2 - lo->label_w, lo->gantt.h - 3};

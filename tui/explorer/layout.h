@@ -21,8 +21,11 @@ struct tui_layout {
     struct tui_rect mem;    /* peak memory per device, right of the table (w = 0: none) */
     struct tui_rect plot;   /* the time columns and device rows inside the Gantt pane */
     struct tui_rect bubble; /* the idle-by-cause bars right of the plot (w = 0: hidden) */
-    int label_w;            /* width of the device labels left of plot */
-    int dev_h;              /* screen rows per device (1-3: taller bars when there is room) */
+    /* Teaching mode: the teaching pane, where the table and the memory pane (and, narrow,
+     * the panel) would be; those are then empty (w = 0). */
+    struct tui_rect teach;
+    int label_w; /* width of the device labels left of plot */
+    int dev_h;   /* screen rows per device (1-3: taller bars when there is room) */
 };
 
 /* The screen regions for the app's size and state. */

@@ -1,8 +1,10 @@
 /* Numbers on the explorer's screen: formats and the round-number step ladders. */
 #include "tui/explorer/numbers.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/field.h"
@@ -65,4 +67,39 @@ double tui_ladder_step(double v, int dir, const struct tui_ladder *l, double lo,
                 return c < lo * (1 - 1e-9) ? (zero_ok ? 0 : lo) : c;
         }
     return zero_ok ? 0 : lo;
+}
+
+/* Rounds every decimal number of a sentence to the screen's format (686.500952 -> 686.5). */
+void tui_round_numbers(char *text, size_t size)
+{
+    char out[640];
+    size_t o = 0;
+    const char *p = text;
+    while (*p && o + 1 < sizeof(out)) {
+        bool starts = isdigit((unsigned char)*p) && (p == text || !isalnum((unsigned char)p[-1]));
+        if (starts) {
+            const char *q = p;
+            while (isdigit((unsigned char)*q))
+                q++;
+            if (*q == '.' && isdigit((unsigned char)q[1])) {
+                char *end;
+                double v = strtod(p, &end);
+                char num[32];
+                tui_fmt_ms(num, sizeof(num), v);
+                int k = snprintf(out + o, sizeof(out) - o, "%s", num);
+                if (k < 0 || (size_t)k >= sizeof(out) - o)
+                    break;
+                o += (size_t)k;
+                p = end;
+                continue;
+            }
+            while (p < q && o + 1 < sizeof(out))
+                out[o++] = *p++;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+    memcpy(text, out, o + 1 < size ? o + 1 : size);
+    text[size - 1] = '\0';
 }

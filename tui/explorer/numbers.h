@@ -10,6 +10,10 @@
  * ps_fmt_ms_short. */
 void tui_fmt_ms(char *buf, size_t size, double ms);
 
+/* Rounds every decimal number of a sentence to the screen's ms format in place
+ * ("waited 686.500952 ms" -> "waited 686.5 ms"): core's explanations, on screen. */
+void tui_round_numbers(char *text, size_t size);
+
 /* Full precision ("%.10g"), for values handed to the scenario. */
 void tui_fmt_num(char *buf, size_t size, double v);
 

@@ -45,6 +45,7 @@ extern const struct tui_pane tui_pane_status;   /* pane_status.c: detail and sta
 extern const struct tui_pane tui_pane_prompt;   /* pane_prompt.c: the prompt line */
 extern const struct tui_pane tui_pane_picker;   /* pane_picker.c: schedule / preset pickers */
 extern const struct tui_pane tui_pane_help;     /* pane_help.c: the keys overlay */
+extern const struct tui_pane tui_pane_teach;    /* pane_teach.c: teaching mode's time cursor */
 extern const struct tui_pane tui_pane_cluster;  /* pane_cluster.c: the cluster screen (C) */
 extern const struct tui_pane tui_pane_bubble;   /* pane_bubble.c: idle by cause per device (b) */
 extern const struct tui_pane tui_pane_sweep;    /* pane_sweep.c: the sweep plot screen (S) */

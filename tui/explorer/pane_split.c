@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/units.h"
+#include "export/export.h"
 #include "tui/explorer/numbers.h"
 
 /* B of the split view: the table's row when it is another schedule, else the 1F1B
@@ -76,7 +77,13 @@ void tui_split_draw_title(const struct tui_app *app, const struct tui_frame *fr,
     int x = lo->gantt.x + 1;
     tui_canvas_hline(c, x, y, lo->gantt.w - 2, TUI_G_HLINE, TUI_S_DIM);
     char t[600];
-    if (r->sched && r->sched->timed)
+    const struct ps_schedule *a = app->res[app->shown].sched;
+    if (r->sched && r->sched->timed && ri != app->shown && a != NULL) {
+        /* B's title says how it differs from A: the A/B line (export's, as solve -c). */
+        char diff[400];
+        ps_schedule_diff_text(a, r->sched, app->unicode, diff, sizeof diff);
+        snprintf(t, sizeof(t), " B  %s  %s ms   %s ", r->sv->name, ms, diff);
+    } else if (r->sched && r->sched->timed)
         snprintf(t, sizeof(t), " %s  %s  %s ms ", ri == app->shown ? "A" : "B", r->sv->name, ms);
     else
         snprintf(t, sizeof(t), " %s  %s: %s ", ri == app->shown ? "A" : "B", r->sv->name,

@@ -13,41 +13,6 @@
 #include "core/units.h"
 #include "tui/explorer/numbers.h"
 
-/* Rounds every decimal number of a sentence to the screen's format (686.500952 -> 686.5). */
-static void round_numbers(char *text, size_t size)
-{
-    char out[640];
-    size_t o = 0;
-    const char *p = text;
-    while (*p && o + 1 < sizeof(out)) {
-        bool starts = isdigit((unsigned char)*p) && (p == text || !isalnum((unsigned char)p[-1]));
-        if (starts) {
-            const char *q = p;
-            while (isdigit((unsigned char)*q))
-                q++;
-            if (*q == '.' && isdigit((unsigned char)q[1])) {
-                char *end;
-                double v = strtod(p, &end);
-                char num[32];
-                tui_fmt_ms(num, sizeof(num), v);
-                int k = snprintf(out + o, sizeof(out) - o, "%s", num);
-                if (k < 0 || (size_t)k >= sizeof(out) - o)
-                    break;
-                o += (size_t)k;
-                p = end;
-                continue;
-            }
-            while (p < q && o + 1 < sizeof(out))
-                out[o++] = *p++;
-            continue;
-        }
-        out[o++] = *p++;
-    }
-    out[o] = '\0';
-    memcpy(text, out, o + 1 < size ? o + 1 : size);
-    text[size - 1] = '\0';
-}
-
 static void draw_detail(const struct tui_app *app, const struct tui_frame *fr, struct tui_canvas *c)
 {
     const struct tui_layout *lo = &fr->lo;
@@ -73,7 +38,7 @@ static void draw_detail(const struct tui_app *app, const struct tui_frame *fr, s
         tui_fmt_ms(b, sizeof(b), ps_ns_to_ms(op->end_ns));
         tui_fmt_ms(d, sizeof(d), ps_ns_to_ms(op->end_ns - op->start_ns));
         ps_sim_explain(s, app->cur_stage, app->cur_index, why, sizeof(why));
-        round_numbers(why, sizeof(why));
+        tui_round_numbers(why, sizeof(why));
         char part[32] = "";
         if (op->parts > 1)
             snprintf(part, sizeof(part), " part %d/%d", op->part + 1, op->parts);

@@ -1,5 +1,6 @@
 /* The schedule table pane: every schedule of the registry side by side (makespan, ratio
- * to the lower bound, bubble, memory against the limit, status), the best makespan lit,
+ * to the lower bound, bubble, memory against the limit, status), the best (export's one
+ * rule: the fastest within the memory limit) lit and starred,
  * the shown one (A) and B marked; its selection, scrolling, keys and clicks. */
 #include "tui/explorer/pane.h"
 
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "core/units.h"
+#include "export/export.h"
 #include "tui/explorer/numbers.h"
 #include "tui/explorer/results.h"
 
@@ -24,9 +26,11 @@ struct columns {
 };
 
 /* The table's makespan: always one decimal, so the column lines up. */
+/* The screens' one rounding rule for ms (ps_fmt_ms_short): the header, the messages and
+ * this column say the same number. */
 static void fmt_makespan(char *buf, size_t size, int64_t ns)
 {
-    snprintf(buf, size, "%.1f", ps_ns_to_ms(ns));
+    tui_fmt_ms(buf, size, ps_ns_to_ms(ns));
 }
 
 static void fmt_mem_cell(const struct tui_app *app, const struct ps_schedule *s, char *buf,
@@ -96,13 +100,13 @@ static void fit_columns(const struct tui_app *app, int inner, struct columns *cs
 }
 
 /* The style of cell k of row i when the row is not selected. */
-static enum tui_style cell_style(const struct tui_app *app, int i, int k, int64_t best,
+static enum tui_style cell_style(const struct tui_app *app, int i, int k, const bool *best,
                                  enum tui_style base)
 {
     const struct tui_result *r = &app->res[i];
     const struct ps_schedule *s = r->sched;
     bool ok = s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE;
-    if (k == C_MS && ok && s->makespan_ns == best)
+    if (k == C_MS && ok && best[i])
         return TUI_S_OK;
     if (k == C_MEM && ok && !s->memory_ok)
         return TUI_S_ERR;
@@ -117,7 +121,7 @@ static enum tui_style cell_style(const struct tui_app *app, int i, int k, int64_
 
 /* Row i of the table at screen row y. */
 static void draw_row(const struct tui_app *app, const struct tui_frame *fr,
-                     const struct columns *cs, int i, int y, int64_t best, struct tui_canvas *c)
+                     const struct columns *cs, int i, int y, const bool *best, struct tui_canvas *c)
 {
     const struct tui_rect *t = &fr->lo.table;
     bool focus = app->focus == TUI_FOCUS_TABLE;
@@ -131,7 +135,9 @@ static void draw_row(const struct tui_app *app, const struct tui_frame *fr,
         tui_canvas_fill(c, x0, y, t->w - 2, 1, base);
     char cell[C_N][48];
     snprintf(cell[C_NUM], 48, "%s%d", i == app->shown ? ">" : i == app->split_b ? "B" : " ", i + 1);
-    snprintf(cell[C_NAME], 48, "%s", r->sv->name);
+    /* The best (the one rule: the fastest within the memory limit) is starred, as in
+     * compare's table, so it shows without colour too. */
+    snprintf(cell[C_NAME], 48, "%s%s", r->sv->name, best[i] ? " *" : "");
     if (ok) {
         fmt_makespan(cell[C_MS], 48, s->makespan_ns);
         snprintf(cell[C_LB], 48, "%.2f",
@@ -163,15 +169,15 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
     const struct tui_rect *t = &fr->lo.table;
     bool focus = app->focus == TUI_FOCUS_TABLE;
     const struct ps_schedule *any = NULL;
-    int64_t best = INT64_MAX;
+    const struct ps_schedule *all[TUI_MAX_SOLVERS] = {0};
+    bool best[TUI_MAX_SOLVERS] = {0};
     for (size_t i = 0; i < app->n_res; i++) {
         const struct ps_schedule *s = app->res[i].sched;
-        if (s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE) {
+        all[i] = s;
+        if (s && s->timed && s->solver.status != PS_SOLVE_INFEASIBLE)
             any = s;
-            if (s->makespan_ns < best)
-                best = s->makespan_ns;
-        }
     }
+    ps_schedule_best(all, app->n_res, best);
     char title[96];
     if (any && any->lower_bound_ns > 0) {
         char lb[32];

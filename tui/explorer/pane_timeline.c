@@ -57,7 +57,10 @@ static bool paint_bar(const struct tui_app *app, const struct tui_layout *lo, st
         struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)c0 + i, y);
         if (cell)
             *cell = (struct tui_cell){.ch = ' ',
-                                      .glyph = half ? TUI_G_LOWER_HALF : TUI_G_NONE,
+                                      /* R: F's colour, hatched (the palette's rule) */
+                                      .glyph = half               ? TUI_G_LOWER_HALF
+                                               : st == TUI_S_OP_R ? TUI_G_SHADE_LIGHT
+                                                                  : TUI_G_NONE,
                                       .style = (uint8_t)st,
                                       .flags = flags};
     }
@@ -82,15 +85,21 @@ static void paint_label(const struct tui_app *app, const struct tui_layout *lo,
     if (len > 0 && end - first >= len && first > *last_end && first + len <= lo->plot.w) {
         for (int i = 0; i < len; i++) {
             struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + (int)first + i, y);
-            if (cell)
+            if (cell) {
                 cell->ch = (unsigned char)label[i];
+                if (cell->glyph == TUI_G_SHADE_LIGHT)
+                    cell->glyph = TUI_G_NONE; /* the label over R's hatching */
+            }
         }
         *last_end = first + len;
     } else if (!app->color && len > 0) {
         /* Monochrome: at least the kind letter. */
         struct tui_cell *cell = tui_canvas_at(c, lo->plot.x + c0, y);
-        if (cell)
+        if (cell) {
             cell->ch = (unsigned char)label[0];
+            if (cell->glyph == TUI_G_SHADE_LIGHT)
+                cell->glyph = TUI_G_NONE;
+        }
     }
 }
 
@@ -170,7 +179,9 @@ static void draw_device_row(const struct tui_app *app, const struct tui_layout *
             continue;
         if (op->start_ns >= t_end)
             break;
-        uint8_t flags = (op->microbatch & 1) ? TUI_F_ALT : 0;
+        /* The second shade: odd chunks when there are chunks (a V or a loop shows), else odd
+         * microbatches (neighbours stay apart). */
+        uint8_t flags = (s->chunks > 1 ? op->chunk & 1 : op->microbatch & 1) ? TUI_F_ALT : 0;
         if (crit)
             flags |= r->crit[st][i] ? TUI_F_CRIT : TUI_F_FADED;
         enum tui_style sty = op_style((enum ps_op_kind)op->kind);
@@ -317,6 +328,22 @@ static void draw_legend(const struct tui_app *app, const struct tui_rect *g, str
         return;
     bool recompute = ps_scenario_has_recompute(&app->sc); /* R only when it can occur */
     int lx = g->x + g->w - 2;
+    /* Chunks of a V > 1 schedule: odd chunks in the lighter shade (the V's and loops show). */
+    const struct ps_schedule *s = tui_shown(app);
+    if (s && s->chunks > 1) {
+        static const char odd[] = "odd chunk";
+        int len = (int)sizeof odd - 1;
+        lx -= len + 3;
+        if (lx >= g->x + 2) {
+            int y = g->y + g->h - 1;
+            tui_canvas_put(c, lx, y, ' ', TUI_S_BORDER);
+            tui_canvas_put(c, lx + 1, y, ' ', TUI_S_OP_F);
+            tui_canvas_text(c, lx + 2, y, len, TUI_S_OP_F, odd);
+            tui_canvas_put(c, lx + 2 + len, y, ' ', TUI_S_OP_F);
+            for (int x = lx + 1; x <= lx + 2 + len; x++)
+                tui_canvas_at(c, x, y)->flags |= TUI_F_ALT;
+        }
+    }
     for (int i = (int)(sizeof(legend) / sizeof(legend[0])) - 1; i >= 0; i--) {
         if (legend[i].st == TUI_S_OP_R && !recompute)
             continue;

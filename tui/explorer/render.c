@@ -74,8 +74,17 @@ void tui_render(const struct tui_app *app, struct tui_canvas *c)
         tui_worker_peek(app->worker, &fr.ws);
     fr.rows = tui_rows_new(app, fr.lo.dev_h, &fr.n_rows);
     fr.fields = tui_fields_new(app, &fr.n_fields);
-    for (size_t i = 0; i < sizeof(base_panes) / sizeof(base_panes[0]); i++)
-        base_panes[i]->draw(app, &fr, c);
+    for (size_t i = 0; i < sizeof(base_panes) / sizeof(base_panes[0]); i++) {
+        const struct tui_pane *p = base_panes[i];
+        /* Teaching mode: its pane where the table and the memory pane were (and, narrow,
+         * the panel), drawn after the timeline it marks. */
+        if (app->teaching && (p == &tui_pane_table || p == &tui_pane_memory ||
+                              (p == &tui_pane_scenario && !fr.lo.wide)))
+            continue;
+        p->draw(app, &fr, c);
+        if (p == &tui_pane_timeline)
+            tui_pane_teach.draw(app, &fr, c);
+    }
     const struct tui_pane *overlay = overlays[app->mode];
     if (overlay)
         overlay->draw(app, &fr, c);

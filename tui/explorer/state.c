@@ -6,6 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+int64_t tui_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 void tui_message(struct tui_app *app, enum tui_msg_level lv, const char *fmt, ...)
 {
@@ -14,6 +22,18 @@ void tui_message(struct tui_app *app, enum tui_msg_level lv, const char *fmt, ..
     vsnprintf(app->msg, sizeof(app->msg), fmt, ap);
     va_end(ap);
     app->msg_level = lv;
+    app->msg_at = tui_now_ms();
+}
+
+bool tui_message_expire(struct tui_app *app)
+{
+    if (app->msg[0] == '\0')
+        return false;
+    int64_t ttl = app->msg_level == TUI_MSG_ERR ? TUI_MSG_ERR_MS : TUI_MSG_MS;
+    if (tui_now_ms() - app->msg_at < ttl)
+        return false;
+    app->msg[0] = '\0';
+    return true;
 }
 
 void tui_refuse(struct tui_app *app, const char *path, const char *reason, const char *typed)

@@ -105,7 +105,14 @@ struct tui_app {
     bool cursor_on;
     bool show_channels, show_crit;
     bool show_bubble; /* the bars of idle time by cause beside the timeline (b) */
-    int gantt_scroll; /* first plot row shown when the rows do not fit */
+
+    /* Teaching mode (t, teach.c): a time cursor on the shown schedule, stepped event by
+     * event or by teach_dt, or playing; the teaching pane says what happens at teach_t. */
+    bool teaching;
+    int64_t teach_t, teach_dt;
+    bool teach_play;
+    int64_t teach_last_ms; /* when play last stepped (tui_now_ms) */
+    int gantt_scroll;      /* first plot row shown when the rows do not fit */
     int table_scroll;
 
     /* Prompt and picker. */
@@ -133,6 +140,7 @@ struct tui_app {
 
     char msg[512];
     enum tui_msg_level msg_level;
+    int64_t msg_at; /* when it was set (tui_now_ms): it expires (tui_message_expire) */
 
     int cols, rows;
     bool color, unicode;
@@ -170,6 +178,17 @@ void tui_message(struct tui_app *app, enum tui_msg_level lv, const char *fmt, ..
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* How long a message stays: a note or a result, and an error (longer: it may need
+ * reading twice). */
+#define TUI_MSG_MS 6000
+#define TUI_MSG_ERR_MS 15000
+
+/* A monotonic clock in ms. */
+int64_t tui_now_ms(void);
+
+/* Clears the status line's message once it is older than its time; true when it did. */
+bool tui_message_expire(struct tui_app *app);
 
 /* The one refusal format: "refused: PATH: REASON (got TYPED)". A reason that already ends
  * in "(got ...)" has it replaced by what was typed (the scenario may quote a clamped or

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "export/palette.h"
+
+static void apply_palette(void);
+
 struct tui_term {
     SCREEN *screen;
     bool color;
@@ -128,6 +132,7 @@ struct tui_term *tui_term_open(FILE *out, FILE *in, const char *term_type, bool 
         use_default_colors();
         t->color = true;
         t->c256 = COLORS >= 256 && COLOR_PAIRS >= 64;
+        apply_palette();
     }
     return t;
 }
@@ -182,9 +187,12 @@ struct look {
     attr_t attr;    /* with colour */
     attr_t mono;    /* without colour */
     short alt_bg;   /* second shade (256 only), -2 = none */
+    short alt_fg;   /* the ink on the second shade (0: fg) */
 };
 
-static const struct look looks[TUI_S_COUNT] = {
+/* The looks of every style; the op and transmission styles' colours on a 256-colour
+ * terminal come from the one palette (export/palette.h) when the terminal opens. */
+static struct look looks[TUI_S_COUNT] = {
     [TUI_S_NORMAL] = {-1, -1, -1, -1, 0, 0, -2},
     [TUI_S_DIM] = {244, -1, COLOR_WHITE, -1, 0, A_DIM, -2},
     [TUI_S_BOLD] = {-1, -1, -1, -1, A_BOLD, A_BOLD, -2},
@@ -212,6 +220,34 @@ static const struct look looks[TUI_S_COUNT] = {
     [TUI_S_OP_R] = {231, 94, COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE | A_DIM, 58},
 };
 
+/* The op and transmission styles from the palette: the paint's xterm colour as the
+ * background, its second shade for chunk > 0 (and odd microbatches), black or white ink by
+ * contrast. R is F's colour; the timeline draws it with a light shade pattern. */
+static void apply_palette(void)
+{
+    static const struct {
+        enum tui_style st;
+        enum ps_paint paint;
+    } map[] = {
+        {TUI_S_OP_F, PS_PAINT_F},
+        {TUI_S_OP_B, PS_PAINT_B},
+        {TUI_S_OP_W, PS_PAINT_W},
+        {TUI_S_OP_R, PS_PAINT_R},
+        {TUI_S_OP_AG, PS_PAINT_AG},
+        {TUI_S_OP_RS, PS_PAINT_RS},
+        {TUI_S_XFER_ACT, PS_PAINT_ACTIVATION},
+        {TUI_S_XFER_GRAD, PS_PAINT_GRADIENT},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const struct ps_paint_def *p = ps_palette(map[i].paint);
+        struct look *l = &looks[map[i].st];
+        l->bg = p->xterm;
+        l->alt_bg = p->xterm_alt;
+        l->fg = ps_rgb_wants_dark_ink(ps_xterm_rgb(p->xterm)) ? 16 : 231;
+        l->alt_fg = ps_rgb_wants_dark_ink(ps_xterm_rgb(p->xterm_alt)) ? 16 : 231;
+    }
+}
+
 static void attr_of(struct tui_term *t, uint8_t style, uint8_t flags, attr_t *attr, short *pair)
 {
     const struct look *l = &looks[style < TUI_S_COUNT ? style : 0];
@@ -231,8 +267,11 @@ static void attr_of(struct tui_term *t, uint8_t style, uint8_t flags, attr_t *at
     if (t->c256) {
         fg = l->fg;
         bg = l->bg;
-        if ((flags & TUI_F_ALT) && l->alt_bg != -2)
+        if ((flags & TUI_F_ALT) && l->alt_bg != -2) {
             bg = l->alt_bg;
+            if (l->alt_fg != 0)
+                fg = l->alt_fg;
+        }
         if (flags & TUI_F_FADED) {
             fg = 246;
             bg = 237;
