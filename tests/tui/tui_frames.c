@@ -80,17 +80,24 @@ static void check_golden(const struct tui_app *app, const char *name)
     tui_canvas_fini(&c);
 }
 
-static void setup_app(struct tui_app *app, const char *preset, int cols, int rows)
+static void setup_app_arranged(struct tui_app *app, const char *preset, int cols, int rows,
+                               enum ps_arrangement arrangement)
 {
     struct ps_scenario sc;
     struct ps_diag d;
     assert_int_equal(ps_preset_load(preset, &sc, &d), PS_OK);
+    sc.arrangement = arrangement;
     char src[64];
     snprintf(src, sizeof(src), "preset %s", preset);
     assert_int_equal(tui_app_init(app, &sc, src, cols, rows), PS_OK);
     struct tui_cmd cmd = {.action = TUI_A_RESIZE,
                           .ev = {.type = TUI_EV_RESIZE, .cols = cols, .rows = rows}};
     tui_apply(app, &cmd);
+}
+
+static void setup_app(struct tui_app *app, const char *preset, int cols, int rows)
+{
+    setup_app_arranged(app, preset, cols, rows, PS_ARRANGE_DECOUPLED);
 }
 
 static unsigned key(struct tui_app *app, int k)
@@ -169,6 +176,18 @@ static void test_bubble_bars_120x36(void **state)
     tui_app_fini(&app);
 }
 
+/* network.arrangement=blocking on crosspipe-fig8 (1F1B): '=' where a send holds its
+ * device. */
+static void test_blocking_120x36(void **state)
+{
+    (void)state;
+    struct tui_app app;
+    setup_app_arranged(&app, "crosspipe-fig8", 120, 36, PS_ARRANGE_BLOCKING);
+    key(&app, '2'); /* 1f1b */
+    check_golden(&app, "blocking_120x36");
+    tui_app_fini(&app);
+}
+
 /* The sweep plot (S) of the teaching pipeline's microbatches. */
 static void test_sweep_plot_120x36(void **state)
 {
@@ -217,7 +236,7 @@ int main(void)
         cmocka_unit_test(test_mono_ascii_80x24),   cmocka_unit_test(test_split_cursor_160x48),
         cmocka_unit_test(test_help_80x24),         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_bubble_bars_120x36), cmocka_unit_test(test_sweep_plot_120x36),
-        cmocka_unit_test(test_teaching),
+        cmocka_unit_test(test_blocking_120x36),    cmocka_unit_test(test_teaching),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,8 @@
 /* The timeline pane: the Gantt chart of the shown schedule (and B's under it in the split
  * view): devices grouped by datacenter with the inter-DC channel rows between the groups,
- * op bars labelled by microbatch, the data-parallel lane, the op cursor, the critical
- * path, the time axis with the makespan mark and a legend; its keys (cursor, zoom,
- * scroll) and clicks. The view's state (range, cursor) is view.c's. */
+ * op bars labelled by microbatch, the data-parallel lane, a blocking send's hold, the op
+ * cursor, the critical path, the time axis with the makespan mark and a legend; its keys (cursor,
+ * zoom, scroll) and clicks. The view's state (range, cursor) is view.c's. */
 #include "tui/explorer/pane.h"
 
 #include <stdint.h>
@@ -116,6 +116,26 @@ static void op_label(const struct tui_app *app, const struct ps_op *op, char *bu
         snprintf(buf, size, "%s%d", k, (int)op->microbatch);
 }
 
+/* network.arrangement=blocking: '=' through the cells where one of device st's sends holds
+ * its compute lane (from the producer's end to the end of the transmission), as in the
+ * ASCII chart and the figure; no op of the device runs there. */
+static void draw_holds(const struct tui_app *app, const struct tui_layout *lo, struct tui_canvas *c,
+                       int y, const struct ps_schedule *s, int st)
+{
+    int64_t npc = app->view_ns_per_col > 0 ? app->view_ns_per_col : 1;
+    for (size_t i = 0; i < s->n_transfers; i++) {
+        const struct ps_transfer *x = &s->transfers[i];
+        if (x->from_stage != st || x->end_ns <= x->ready_ns)
+            continue;
+        int64_t rel0 = x->ready_ns - app->view_t0, rel1 = x->end_ns - app->view_t0;
+        if (rel1 <= 0)
+            continue;
+        int64_t c0 = rel0 < 0 ? 0 : rel0 / npc, c1 = (rel1 - 1) / npc;
+        for (int64_t col = c0; col <= c1 && col < lo->plot.w; col++)
+            tui_canvas_put(c, lo->plot.x + (int)col, y, '=', TUI_S_DIM);
+    }
+}
+
 static void draw_device_row(const struct tui_app *app, const struct tui_layout *lo,
                             struct tui_canvas *c, int y, int ri, int st, int sub)
 {
@@ -150,6 +170,8 @@ static void draw_device_row(const struct tui_app *app, const struct tui_layout *
         paint_bar(app, lo, c, y, op->start_ns, op->end_ns, op_style((enum ps_op_kind)op->kind),
                   (uint8_t)((crit ? TUI_F_FADED : 0) | half));
     }
+    if (labelled && sc->arrangement == PS_ARRANGE_BLOCKING)
+        draw_holds(app, lo, c, y, s, st);
     int64_t t_end = app->view_t0 + app->view_ns_per_col * lo->plot.w;
     for (size_t i = 0; i < s->dev_n[st]; i++) {
         const struct ps_op *op = &s->dev_ops[st][i];
