@@ -208,7 +208,7 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
                 tui_canvas_text(c, cx + 1, y, x + now_w - 2 - cx, TUI_S_WARN, "crit");
         } else if (cause[d] >= 0) {
             tui_canvas_printf(c, x, y, now_w - 1, TUI_S_DIM, "idle: %s",
-                              ps_bubble_cause_str((enum ps_bubble_cause)cause[d]));
+                              ps_bubble_cause_label((enum ps_bubble_cause)cause[d]));
         } else
             tui_canvas_text(c, x, y, now_w - 1, TUI_S_DIM, "done");
         x += now_w;
@@ -245,7 +245,7 @@ static void draw(const struct tui_app *app, const struct tui_frame *fr, struct t
                     char vm[32];
                     tui_fmt_ms(vm, sizeof vm, ps_ns_to_ms(v));
                     k += snprintf(buf + k, sizeof buf - (size_t)k, " %s %s",
-                                  ps_bubble_cause_str((enum ps_bubble_cause)cz), vm);
+                                  ps_bubble_cause_label((enum ps_bubble_cause)cz), vm);
                 }
             }
             if (total == 0)
