@@ -5,8 +5,8 @@
 # and transfer's start and end). At each step the screen must
 # show what every device runs, its memory, why it waits and what is in flight; the frames
 # (without the status line, whose message expires) are compared with
-# tests/e2e/golden/teaching/step_N.txt. PS_BLESS=1 writes them. Then Space plays to the end
-# and t leaves. Every wait polls the screen with a deadline; nothing sleeps blindly.
+# tests/e2e/golden/teaching/step_N.txt. PS_BLESS=1 writes them. Then Space plays, End goes
+# to the end and t leaves. Every wait polls the screen with a deadline; nothing sleeps blindly.
 set -euo pipefail
 
 PIPESCOPE=${PIPESCOPE:-${PS_BINARY_DIR:-build}/pipescope}
@@ -91,9 +91,12 @@ while IFS= read -r line; do
     }
 done <<<"$doc_block"
 
-# Space plays to the end; t leaves teaching mode; q quits (nothing was edited).
+# Space plays (the cursor moves on by itself past the warm-up); End jumps to the end (playing
+# all of it takes 40 events x 0.6 s); t leaves teaching mode; q quits (nothing was edited).
 tm send-keys -t "$session" Space
-wait_for 'Teaching: 1f1b at t = 33 ms' 40
+wait_for 'Teaching: 1f1b at t = (8|9|[1-3][0-9])(\.[0-9]+)? ms' 10
+tm send-keys -t "$session" -l "$(printf '\033OF')" # End, as xterm sends it (TERM above)
+wait_for 'Teaching: 1f1b at t = 33 ms' 10
 tm send-keys -t "$session" t
 wait_for 'teaching mode off'
 tm send-keys -t "$session" q
