@@ -142,6 +142,70 @@ static void send_other(struct sim *m, int c, int32_t id, int64_t t)
         m->x_waiting[id] = 1;
 }
 
+/* A finished op's outputs: an input on the same device is ready at once; a transfer is
+ * filled in and sent on its channel (or handed to the arrangement, which sends it when the
+ * receiver has posted). A consumer whose last input this was goes back on the work list. */
+static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32_t mb, unsigned ch,
+                           int64_t t)
+{
+    struct sim_in *in = m->in;
+    struct ps_transfer *xs = m->s->transfers;
+    const struct sim_out *o = &m->outs[dk->out];
+    for (int j = dk->n_out; j > 0; j--, o++) {
+        size_t kc = (size_t)o->base + mb;
+        if (o->sel != SEL_FIXED) { /* recomputation: the consumer depends on mb */
+            int64_t kr = sim_consumer(m, o, mb);
+            if (kr < 0)
+                continue;
+            kc = (size_t)kr;
+        }
+        struct sim_in *ic = &in[kc];
+        PREFETCH_W(ic + 8);
+        if (o->slot0 < 0) { /* same device: the device loop will see it */
+            if (ic->ready < t)
+                ic->ready = t;
+            ic->pend--;
+            continue;
+        }
+        int32_t id = o->slot0 + (int32_t)mb;
+        struct ps_transfer *x = &xs[id];
+        PREFETCH_W(x + 3);
+        int64_t tx = o->tx >= 0 ? o->tx : ps_tx_ns(m->msg_mb[mb], o->bw);
+        int c = tx > 0 ? o->chan : -1;
+        x->ready_ns = t;
+        x->microbatch = (int32_t)mb;
+        x->channel = c;
+        x->from_stage = (int16_t)d;
+        x->to_stage = (int16_t)o->to_dev;
+        x->from_vstage = o->from_v;
+        x->kind = o->xkind;
+        x->chunk = (uint8_t)ch;
+        if (m->rendezvous) {
+            x->end_ns = tx; /* the transmission time, until the channel sends it */
+            rendezvous_send(m, d, id, kc, o->to_dev, t);
+            continue;
+        }
+        if (c < 0) {
+            x->start_ns = x->end_ns = t;
+            x->arrive_ns = t + o->lat;
+        } else if (m->ch_mode[c] == CH_INORDER) {
+            int64_t start = t > m->ch_free[c] ? t : m->ch_free[c];
+            x->start_ns = start;
+            x->end_ns = m->ch_free[c] = start + tx;
+            x->arrive_ns = x->end_ns + o->lat;
+            m->ch_busy_ns[c] += tx;
+        } else {
+            x->end_ns = tx; /* the transmission time, until the channel sends it */
+            send_other(m, c, id, t);
+            continue;
+        }
+        if (ic->ready < x->arrive_ns)
+            ic->ready = x->arrive_ns;
+        if (--ic->pend == 0 && m->wait_key[o->to_dev] == (int32_t)kc)
+            m->work[m->n_work++] = o->to_dev;
+    }
+}
+
 /* Times each device on the work stack in its order while its ops' inputs are known, and
  * passes their outputs on; keeps each device's busy time and memory (SPEC 5: F allocates
  * a/V at the start of part 0, B and W free at their end). A device stopped at an op waits
@@ -154,15 +218,10 @@ static void run_work(struct sim *m)
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
     const bool by_mb = m->mt > 1, rendezvous = m->rendezvous;
     const int *rank = m->rank;
-    const struct sim_out *outs = m->outs;
     struct sim_in *in = m->in;
     uint8_t *seen = m->seen, *partsof = m->partsof;
     int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
-    const double *amb = m->amb, *msg_mb = m->msg_mb;
-    struct ps_transfer *xs = m->s->transfers;
-    const uint8_t *ch_mode = m->ch_mode;
-    int64_t *ch_free = m->ch_free;
-    int64_t *ch_busy = m->ch_busy_ns;
+    const double *amb = m->amb;
     int *work = m->work;
     int32_t *wait_key = m->wait_key;
     size_t timed = 0, firsts = 0, lasts = 0;
@@ -253,69 +312,7 @@ static void run_work(struct sim *m)
                 last_at[k] = (int32_t)(i - 1);
             if (kind == PS_OP_B || kind == PS_OP_W)
                 mem -= dk->free_fac * af[mb];
-            const struct sim_out *o = &outs[dk->out];
-            for (int j = dk->n_out; j > 0; j--, o++) {
-                size_t kc = (size_t)o->base + mb;
-                if (o->sel != SEL_FIXED) { /* recomputation: the consumer depends on mb */
-                    int64_t kr = sim_consumer(m, o, mb);
-                    if (kr < 0)
-                        continue;
-                    kc = (size_t)kr;
-                }
-                struct sim_in *ic = &in[kc];
-                PREFETCH_W(ic + 8);
-                if (o->slot0 < 0) { /* same device: this loop will see it */
-                    if (ic->ready < t)
-                        ic->ready = t;
-                    ic->pend--;
-                    continue;
-                }
-                int32_t id = o->slot0 + (int32_t)mb;
-                struct ps_transfer *x = &xs[id];
-                PREFETCH_W(x + 3);
-                int c = o->chan;
-                int64_t tx = o->tx >= 0 ? o->tx : ps_tx_ns(msg_mb[mb], o->bw);
-                c = tx > 0 ? c : -1;
-                if (rendezvous) {
-                    x->ready_ns = t;
-                    x->microbatch = (int32_t)mb;
-                    x->channel = c;
-                    x->from_stage = (int16_t)d;
-                    x->to_stage = (int16_t)o->to_dev;
-                    x->from_vstage = o->from_v;
-                    x->kind = o->xkind;
-                    x->chunk = (uint8_t)ch;
-                    x->end_ns = tx; /* the transmission time, until the channel sends it */
-                    rendezvous_send(m, d, id, kc, o->to_dev, t);
-                    continue;
-                }
-                x->ready_ns = t;
-                x->microbatch = (int32_t)mb;
-                x->channel = c;
-                x->from_stage = (int16_t)d;
-                x->to_stage = (int16_t)o->to_dev;
-                x->from_vstage = o->from_v;
-                x->kind = o->xkind;
-                x->chunk = (uint8_t)ch;
-                if (c < 0) {
-                    x->start_ns = x->end_ns = t;
-                    x->arrive_ns = t + o->lat;
-                } else if (ch_mode[c] == CH_INORDER) {
-                    int64_t start = t > ch_free[c] ? t : ch_free[c];
-                    x->start_ns = start;
-                    x->end_ns = ch_free[c] = start + tx;
-                    x->arrive_ns = x->end_ns + o->lat;
-                    ch_busy[c] += tx;
-                } else {
-                    x->end_ns = tx; /* the transmission time, until the channel sends it */
-                    send_other(m, c, id, t);
-                    continue;
-                }
-                if (ic->ready < x->arrive_ns)
-                    ic->ready = x->arrive_ns;
-                if (--ic->pend == 0 && wait_key[o->to_dev] == (int32_t)kc)
-                    work[m->n_work++] = o->to_dev;
-            }
+            deliver(m, d, dk, mb, ch, t);
             if (rendezvous) {
                 t = m->free_at[d];
                 if (m->blocking && m->hold[d] > 0) {
