@@ -166,6 +166,86 @@ static void put_transfer(struct w *w, const struct ps_transfer *t, bool first, c
     put_n(w, l.b, l.n);
 }
 
+/* The "solver" object: status, objective, bound, gap, time and parameters. */
+static void put_solver(struct w *w, const struct ps_solver_info *si, const struct ps_schedule *s,
+                       bool have_ops)
+{
+    put(w, "  \"solver\": {\n    \"status\": \"");
+    put(w, ps_solve_status_str(si->status));
+    put(w, "\",\n    \"objective_ms\": ");
+    if (have_ops)
+        put_ms(w, si->objective_ns > 0 ? si->objective_ns : s->makespan_ns);
+    else
+        put(w, "null");
+    put(w, ",\n    \"bound_ms\": ");
+    if (si->bound_ns >= 0)
+        put_ms(w, si->bound_ns);
+    else
+        put(w, "null");
+    put(w, ",\n    \"gap\": ");
+    if (si->gap >= 0)
+        put_num(w, si->gap);
+    else
+        put(w, "null");
+    put(w, ",\n    \"solve_ms\": ");
+    /* wall time: to the ns like every other time, not 17 digits of noise */
+    if (isfinite(si->solve_ms) && fabs(si->solve_ms) < 1e12)
+        put_ms(w, ps_ms_to_ns(si->solve_ms));
+    else
+        put_num(w, si->solve_ms);
+    put(w, ",\n    \"params\": {");
+    for (int i = 0; i < si->n_params; i++) {
+        put(w, i ? ", " : " ");
+        put_str(w, si->params[i].key);
+        put(w, ": ");
+        put_param_value(w, si->params[i].value);
+    }
+    put(w, si->n_params > 0 ? " }\n  },\n" : "}\n  },\n");
+}
+
+/* The metrics: bubble, lower bound, peak memory, busy time and the idle time by cause. */
+static void put_metrics(struct w *w, const struct ps_schedule *s, bool have_ops)
+{
+    const struct ps_scenario *sc = s->sc;
+    put(w, ",\n  \"metrics\": {\n    \"bubble_ratio\": ");
+    if (have_ops)
+        put_num(w, s->bubble_ratio);
+    else
+        put(w, "null");
+    put(w, ",\n    \"lower_bound_ms\": ");
+    put_ms(w, have_ops && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc));
+    put(w, ",\n    \"peak_memory\": [");
+    for (int d = 0; have_ops && d < s->n_stages; d++) {
+        put(w, d ? ", " : "");
+        put_num(w, s->peak_memory[d]);
+    }
+    put(w, "],\n    \"memory_limit\": ");
+    if (sc->has_memory_limit)
+        put_num(w, sc->memory_limit);
+    else
+        put(w, "null");
+    put(w, ",\n    \"memory_ok\": ");
+    put(w, have_ops && s->memory_ok ? "true" : "false");
+    put(w, ",\n    \"busy_ms\": [");
+    for (int d = 0; have_ops && d < s->n_stages; d++) {
+        put(w, d ? ", " : "");
+        put_ms(w, s->busy_ns[d]);
+    }
+    /* the idle time of each device by cause (docs/model.md, "Bubble breakdown") */
+    put(w, "],\n    \"bubble_ms\": {");
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
+        put(w, c ? ", \"" : " \"");
+        put(w, ps_bubble_cause_str((enum ps_bubble_cause)c));
+        put(w, "\": [");
+        for (int d = 0; have_ops && d < s->n_stages; d++) {
+            put(w, d ? ", " : "");
+            put_ms(w, s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c]);
+        }
+        put(w, "]");
+    }
+    put(w, " }\n  },\n");
+}
+
 enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_buf *out)
 {
     struct w w = {out, PS_OK};
@@ -191,38 +271,7 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
     put(&w, ps_traversal_str(s->traversal));
     put(&w, "\",\n");
 
-    const struct ps_solver_info *si = &s->solver;
-    put(&w, "  \"solver\": {\n    \"status\": \"");
-    put(&w, ps_solve_status_str(si->status));
-    put(&w, "\",\n    \"objective_ms\": ");
-    if (have_ops)
-        put_ms(&w, si->objective_ns > 0 ? si->objective_ns : s->makespan_ns);
-    else
-        put(&w, "null");
-    put(&w, ",\n    \"bound_ms\": ");
-    if (si->bound_ns >= 0)
-        put_ms(&w, si->bound_ns);
-    else
-        put(&w, "null");
-    put(&w, ",\n    \"gap\": ");
-    if (si->gap >= 0)
-        put_num(&w, si->gap);
-    else
-        put(&w, "null");
-    put(&w, ",\n    \"solve_ms\": ");
-    /* wall time: to the ns like every other time, not 17 digits of noise */
-    if (isfinite(si->solve_ms) && fabs(si->solve_ms) < 1e12)
-        put_ms(&w, ps_ms_to_ns(si->solve_ms));
-    else
-        put_num(&w, si->solve_ms);
-    put(&w, ",\n    \"params\": {");
-    for (int i = 0; i < si->n_params; i++) {
-        put(&w, i ? ", " : " ");
-        put_str(&w, si->params[i].key);
-        put(&w, ": ");
-        put_param_value(&w, si->params[i].value);
-    }
-    put(&w, si->n_params > 0 ? " }\n  },\n" : "}\n  },\n");
+    put_solver(&w, &s->solver, s, have_ops);
 
     put(&w, "  \"split_backward\": ");
     put(&w, s->split_backward ? "true" : "false");
@@ -232,43 +281,7 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
     else
         put(&w, "null");
 
-    put(&w, ",\n  \"metrics\": {\n    \"bubble_ratio\": ");
-    if (have_ops)
-        put_num(&w, s->bubble_ratio);
-    else
-        put(&w, "null");
-    put(&w, ",\n    \"lower_bound_ms\": ");
-    put_ms(&w, have_ops && s->lower_bound_ns > 0 ? s->lower_bound_ns : ps_lower_bound_ns(sc));
-    put(&w, ",\n    \"peak_memory\": [");
-    for (int d = 0; have_ops && d < s->n_stages; d++) {
-        put(&w, d ? ", " : "");
-        put_num(&w, s->peak_memory[d]);
-    }
-    put(&w, "],\n    \"memory_limit\": ");
-    if (sc->has_memory_limit)
-        put_num(&w, sc->memory_limit);
-    else
-        put(&w, "null");
-    put(&w, ",\n    \"memory_ok\": ");
-    put(&w, have_ops && s->memory_ok ? "true" : "false");
-    put(&w, ",\n    \"busy_ms\": [");
-    for (int d = 0; have_ops && d < s->n_stages; d++) {
-        put(&w, d ? ", " : "");
-        put_ms(&w, s->busy_ns[d]);
-    }
-    /* the idle time of each device by cause (docs/model.md, "Bubble breakdown") */
-    put(&w, "],\n    \"bubble_ms\": {");
-    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
-        put(&w, c ? ", \"" : " \"");
-        put(&w, ps_bubble_cause_str((enum ps_bubble_cause)c));
-        put(&w, "\": [");
-        for (int d = 0; have_ops && d < s->n_stages; d++) {
-            put(&w, d ? ", " : "");
-            put_ms(&w, s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c]);
-        }
-        put(&w, "]");
-    }
-    put(&w, " }\n  },\n");
+    put_metrics(&w, s, have_ops);
 
     /* Extra: the channels, with the name each transfer refers to (quoted once here). */
     char(*names)[48] = NULL;
@@ -331,9 +344,9 @@ enum ps_status ps_export_schedule_json(const struct ps_schedule *s, struct ps_bu
     free(names);
     free(quoted);
 
-    if (si->error[0] != '\0') {
+    if (s->solver.error[0] != '\0') {
         put(&w, ",\n  \"error\": ");
-        put_str(&w, si->error);
+        put_str(&w, s->solver.error);
     }
     put(&w, "\n}\n");
     return w.st;

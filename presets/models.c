@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -597,159 +598,196 @@ static enum ps_status parse_link(const char *key, const char *v, struct ps_link 
                        key, v, names);
 }
 
+/* The keys of a cluster spec whose value needs more than a number (names, a GPU, memory,
+ * links, the weight share, tokens, DP communication). */
+static enum ps_status set_names(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    (void)k;
+    c->n_names = 0;
+    const char *p = v;
+    while (c->n_names < PS_MAX_DCS) {
+        size_t n = strcspn(p, "+");
+        if (n == 0 || n >= PS_NAME_MAX)
+            return ps_diag_set(d, PS_EINVAL, "cluster.names",
+                               "DC names joined by '+', each 1..%d characters (got '%s')",
+                               PS_NAME_MAX - 1, v);
+        memcpy(c->names[c->n_names], p, n);
+        c->names[c->n_names++][n] = '\0';
+        if (p[n] == '\0')
+            return PS_OK;
+        p += n + 1;
+    }
+    return ps_diag_set(d, PS_EINVAL, "cluster.names", "more than %d names", PS_MAX_DCS);
+}
+
+static enum ps_status set_gpu(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    for (size_t i = 0; i < sizeof gpus / sizeof gpus[0]; i++)
+        if (!strcmp(v, gpus[i].name)) {
+            c->hw.peak_tflops = gpus[i].tflops;
+            return PS_OK;
+        }
+    enum ps_status st = parse_num("cluster", k, v, 0, &c->hw.peak_tflops, d);
+    if (st != PS_OK && d != NULL)
+        snprintf(d->msg, sizeof d->msg,
+                 "cluster.gpu: must be peak TFLOP/s per GPU or a GPU name (a100, h100, h200, "
+                 "gh200, b200, mi300x) (got '%.60s')",
+                 v);
+    return st;
+}
+
+static enum ps_status set_hbm(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    c->mem = MEM_HBM;
+    return parse_num("cluster", k, v, 0, &c->mem_value, d);
+}
+
+static enum ps_status set_mem(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    size_t n = strlen(v);
+    if (!strcmp(v, "none")) {
+        c->mem = MEM_NONE;
+        return PS_OK;
+    }
+    if (!strcmp(v, "1f1b")) {
+        c->mem = MEM_1F1B;
+        c->mem_value = 1;
+        return PS_OK;
+    }
+    if (n > 1 && v[n - 1] == 'x') {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(n - 1), v);
+        c->mem = MEM_1F1B;
+        return parse_num("cluster", k, tmp, 0, &c->mem_value, d);
+    }
+    c->mem = MEM_UNITS;
+    enum ps_status st = parse_num("cluster", k, v, 0, &c->mem_value, d);
+    if (st != PS_OK && d != NULL)
+        snprintf(d->msg, sizeof d->msg,
+                 "cluster.mem: must be none, 1f1b, a multiple of it (2x) or activation "
+                 "units (got '%.60s')",
+                 v);
+    return st;
+}
+
+static enum ps_status set_inter(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    return parse_link(k, v, &c->inter, d);
+}
+
+static enum ps_status set_intra(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    return parse_link(k, v, &c->intra, d);
+}
+
+static enum ps_status set_w(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    enum ps_status st = parse_num("cluster", k, v, 0, &c->w, d);
+    if (st == PS_OK && c->w > 1)
+        return ps_diag_set(d, PS_EINVAL, "cluster.w", "must be in [0, 1] (got %g)", c->w);
+    return st;
+}
+
+static enum ps_status set_tokens(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    int t;
+    enum ps_status st = parse_int("cluster", k, v, 1, 2000000000, &t, d);
+    c->tokens = t;
+    return st;
+}
+
+static enum ps_status set_dpcomm(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
+{
+    if (!strcmp(v, "auto")) {
+        c->dpcomm = -1;
+        return PS_OK;
+    }
+    bool on;
+    enum ps_status st = parse_bool("cluster", k, v, &on, d);
+    c->dpcomm = on ? 1 : 0;
+    if (st != PS_OK && d != NULL)
+        snprintf(d->msg, sizeof d->msg, "cluster.dpcomm: must be auto, on or off (got '%.60s')", v);
+    return st;
+}
+
+enum cluster_kind { CK_INT, CK_NUM, CK_BOOL, CK_LIST, CK_OTHER };
+
+#define CL(member) offsetof(struct cluster, member)
+#define NO_FLAG ((size_t)-1)
+
+/* Every key of a cluster spec: a number, a flag or a list at an offset, or a setter. */
+static const struct cluster_key {
+    const char *name, *alias;
+    enum cluster_kind kind;
+    size_t off;  /* the value (CK_LIST: the list, its count at off_n) */
+    size_t flag; /* a bool set when the key is given, or NO_FLAG */
+    double lo, hi;
+    size_t off_n;
+    enum ps_status (*set)(struct cluster *c, const char *k, const char *v, struct ps_diag *d);
+} cluster_keys[] = {
+    {"dcs", NULL, CK_INT, CL(dcs), CL(has_dcs), 1, PS_MAX_DCS, 0, NULL},
+    {"split", NULL, CK_LIST, CL(split), NO_FLAG, 0, PS_MAX_DCS, CL(n_split), NULL},
+    {"names", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_names},
+    {"pp", "stages", CK_INT, CL(pp), NO_FLAG, 1, PS_MAX_STAGES, 0, NULL},
+    {"tp", NULL, CK_INT, CL(tp), NO_FLAG, 1, 1 << 20, 0, NULL},
+    {"dp", NULL, CK_INT, CL(dp), NO_FLAG, 1, 1 << 20, 0, NULL},
+    {"mbs", NULL, CK_INT, CL(mbs), NO_FLAG, 1, 1 << 20, 0, NULL},
+    {"seq", NULL, CK_INT, CL(seq), NO_FLAG, 1, 100000000, 0, NULL},
+    {"mb", "microbatches", CK_INT, CL(mb), NO_FLAG, 1, PS_MAX_MICROBATCHES, 0, NULL},
+    {"gbs", NULL, CK_INT, CL(gbs), NO_FLAG, 1, 1 << 30, 0, NULL},
+    {"tokens", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_tokens},
+    {"layers", NULL, CK_LIST, CL(layers), NO_FLAG, 0, PS_MAX_STAGES, CL(n_layers), NULL},
+    {"gpu", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_gpu},
+    {"util", NULL, CK_NUM, CL(hw.util), NO_FLAG, 0, 0, 0, NULL},
+    {"bytes", NULL, CK_NUM, CL(hw.bytes_per_element), NO_FLAG, 0, 0, 0, NULL},
+    {"tf", NULL, CK_NUM, CL(tf), NO_FLAG, 0, 0, 0, NULL},
+    {"recompute", NULL, CK_BOOL, CL(recompute), NO_FLAG, 0, 0, 0, NULL},
+    {"mem", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_mem},
+    {"hbm", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_hbm},
+    {"gpus", NULL, CK_INT, CL(gpus), NO_FLAG, 1, 1 << 30, 0, NULL},
+    {"pipeline_dcs", NULL, CK_INT, CL(pipeline_dcs), NO_FLAG, 1, PS_MAX_DCS, 0, NULL},
+    {"dpcomm", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_dpcomm},
+    {"link", "inter", CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_inter},
+    {"intra", NULL, CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_intra},
+    {"lat", NULL, CK_NUM, CL(lat), CL(has_lat), 0, 0, 0, NULL},
+    {"bw", NULL, CK_NUM, CL(bw), CL(has_bw), 0, 0, 0, NULL},
+    {"latr", NULL, CK_NUM, CL(latr), CL(has_latr), 0, 0, 0, NULL},
+    {"bwr", NULL, CK_NUM, CL(bwr), CL(has_bwr), 0, 0, 0, NULL},
+    {"w", "weight_share", CK_OTHER, 0, NO_FLAG, 0, 0, 0, set_w},
+};
+
 static enum ps_status cluster_set(struct cluster *c, const struct kv *e, struct ps_diag *d)
 {
     const char *k = e->key, *v = e->value;
-    if (!strcmp(k, "dcs")) {
-        c->has_dcs = true;
-        return parse_int("cluster", k, v, 1, PS_MAX_DCS, &c->dcs, d);
-    }
-    if (!strcmp(k, "pp") || !strcmp(k, "stages"))
-        return parse_int("cluster", k, v, 1, PS_MAX_STAGES, &c->pp, d);
-    if (!strcmp(k, "tp"))
-        return parse_int("cluster", k, v, 1, 1 << 20, &c->tp, d);
-    if (!strcmp(k, "dp"))
-        return parse_int("cluster", k, v, 1, 1 << 20, &c->dp, d);
-    if (!strcmp(k, "mbs"))
-        return parse_int("cluster", k, v, 1, 1 << 20, &c->mbs, d);
-    if (!strcmp(k, "seq"))
-        return parse_int("cluster", k, v, 1, 100000000, &c->seq, d);
-    if (!strcmp(k, "mb") || !strcmp(k, "microbatches"))
-        return parse_int("cluster", k, v, 1, PS_MAX_MICROBATCHES, &c->mb, d);
-    if (!strcmp(k, "gbs"))
-        return parse_int("cluster", k, v, 1, 1 << 30, &c->gbs, d);
-    if (!strcmp(k, "split")) {
-        c->n_split = parse_int_list("cluster", k, v, c->split, PS_MAX_DCS, d);
-        return c->n_split < 0 ? PS_EINVAL : PS_OK;
-    }
-    if (!strcmp(k, "layers")) {
-        c->n_layers = parse_int_list("cluster", k, v, c->layers, PS_MAX_STAGES, d);
-        return c->n_layers < 0 ? PS_EINVAL : PS_OK;
-    }
-    if (!strcmp(k, "names")) {
-        c->n_names = 0;
-        const char *p = v;
-        while (c->n_names < PS_MAX_DCS) {
-            size_t n = strcspn(p, "+");
-            if (n == 0 || n >= PS_NAME_MAX)
-                return ps_diag_set(d, PS_EINVAL, "cluster.names",
-                                   "DC names joined by '+', each 1..%d characters (got '%s')",
-                                   PS_NAME_MAX - 1, v);
-            memcpy(c->names[c->n_names], p, n);
-            c->names[c->n_names++][n] = '\0';
-            if (p[n] == '\0')
-                return PS_OK;
-            p += n + 1;
+    char *base = (char *)c;
+    for (size_t i = 0; i < sizeof cluster_keys / sizeof cluster_keys[0]; i++) {
+        const struct cluster_key *ck = &cluster_keys[i];
+        if (strcmp(k, ck->name) != 0 && (ck->alias == NULL || strcmp(k, ck->alias) != 0))
+            continue;
+        if (ck->flag != NO_FLAG)
+            *(bool *)(base + ck->flag) = true;
+        switch (ck->kind) {
+        case CK_INT:
+            return parse_int("cluster", k, v, (int)ck->lo, (int)ck->hi, (int *)(base + ck->off), d);
+        case CK_NUM:
+            return parse_num("cluster", k, v, ck->lo, (double *)(base + ck->off), d);
+        case CK_BOOL:
+            return parse_bool("cluster", k, v, (bool *)(base + ck->off), d);
+        case CK_LIST: {
+            int n = parse_int_list("cluster", k, v, (int *)(base + ck->off), (int)ck->hi, d);
+            *(int *)(base + ck->off_n) = n;
+            return n < 0 ? PS_EINVAL : PS_OK;
         }
-        return ps_diag_set(d, PS_EINVAL, "cluster.names", "more than %d names", PS_MAX_DCS);
-    }
-    if (!strcmp(k, "gpu")) {
-        for (size_t i = 0; i < sizeof gpus / sizeof gpus[0]; i++)
-            if (!strcmp(v, gpus[i].name)) {
-                c->hw.peak_tflops = gpus[i].tflops;
-                return PS_OK;
-            }
-        enum ps_status st = parse_num("cluster", k, v, 0, &c->hw.peak_tflops, d);
-        if (st != PS_OK && d != NULL)
-            snprintf(d->msg, sizeof d->msg,
-                     "cluster.gpu: must be peak TFLOP/s per GPU or a GPU name (a100, h100, h200, "
-                     "gh200, b200, mi300x) (got '%.60s')",
-                     v);
-        return st;
-    }
-    if (!strcmp(k, "util"))
-        return parse_num("cluster", k, v, 0, &c->hw.util, d);
-    if (!strcmp(k, "bytes"))
-        return parse_num("cluster", k, v, 0, &c->hw.bytes_per_element, d);
-    if (!strcmp(k, "tf"))
-        return parse_num("cluster", k, v, 0, &c->tf, d);
-    if (!strcmp(k, "recompute"))
-        return parse_bool("cluster", k, v, &c->recompute, d);
-    if (!strcmp(k, "hbm")) {
-        c->mem = MEM_HBM;
-        return parse_num("cluster", k, v, 0, &c->mem_value, d);
-    }
-    if (!strcmp(k, "mem")) {
-        size_t n = strlen(v);
-        if (!strcmp(v, "none")) {
-            c->mem = MEM_NONE;
-            return PS_OK;
+        case CK_OTHER:
+            return ck->set(c, k, v, d);
         }
-        if (!strcmp(v, "1f1b")) {
-            c->mem = MEM_1F1B;
-            c->mem_value = 1;
-            return PS_OK;
-        }
-        if (n > 1 && v[n - 1] == 'x') {
-            char tmp[64];
-            snprintf(tmp, sizeof tmp, "%.*s", (int)(n - 1), v);
-            c->mem = MEM_1F1B;
-            return parse_num("cluster", k, tmp, 0, &c->mem_value, d);
-        }
-        c->mem = MEM_UNITS;
-        enum ps_status st = parse_num("cluster", k, v, 0, &c->mem_value, d);
-        if (st != PS_OK && d != NULL)
-            snprintf(d->msg, sizeof d->msg,
-                     "cluster.mem: must be none, 1f1b, a multiple of it (2x) or activation "
-                     "units (got '%.60s')",
-                     v);
-        return st;
     }
-    if (!strcmp(k, "link") || !strcmp(k, "inter"))
-        return parse_link(k, v, &c->inter, d);
-    if (!strcmp(k, "intra"))
-        return parse_link(k, v, &c->intra, d);
-    if (!strcmp(k, "lat")) {
-        c->has_lat = true;
-        return parse_num("cluster", k, v, 0, &c->lat, d);
-    }
-    if (!strcmp(k, "bw")) {
-        c->has_bw = true;
-        return parse_num("cluster", k, v, 0, &c->bw, d);
-    }
-    if (!strcmp(k, "latr")) {
-        c->has_latr = true;
-        return parse_num("cluster", k, v, 0, &c->latr, d);
-    }
-    if (!strcmp(k, "bwr")) {
-        c->has_bwr = true;
-        return parse_num("cluster", k, v, 0, &c->bwr, d);
-    }
-    if (!strcmp(k, "w") || !strcmp(k, "weight_share")) {
-        enum ps_status st = parse_num("cluster", k, v, 0, &c->w, d);
-        if (st == PS_OK && c->w > 1)
-            return ps_diag_set(d, PS_EINVAL, "cluster.w", "must be in [0, 1] (got %g)", c->w);
-        return st;
-    }
-    if (!strcmp(k, "tokens")) {
-        int t;
-        enum ps_status st = parse_int("cluster", k, v, 1, 2000000000, &t, d);
-        c->tokens = t;
-        return st;
-    }
-    if (!strcmp(k, "gpus"))
-        return parse_int("cluster", k, v, 1, 1 << 30, &c->gpus, d);
-    if (!strcmp(k, "pipeline_dcs"))
-        return parse_int("cluster", k, v, 1, PS_MAX_DCS, &c->pipeline_dcs, d);
-    if (!strcmp(k, "dpcomm")) {
-        if (!strcmp(v, "auto")) {
-            c->dpcomm = -1;
-            return PS_OK;
-        }
-        bool on;
-        enum ps_status st = parse_bool("cluster", k, v, &on, d);
-        c->dpcomm = on ? 1 : 0;
-        if (st != PS_OK && d != NULL)
-            snprintf(d->msg, sizeof d->msg, "cluster.dpcomm: must be auto, on or off (got '%.60s')",
-                     v);
-        return st;
-    }
-    return ps_diag_set(d, PS_EINVAL, "",
-                       "cluster.%s: unknown key (known: dcs, split, names, pp, "
-                       "tp, dp, mbs, seq, mb, gbs, tokens, layers, gpu, util, bytes, tf, "
-                       "recompute, mem, hbm, gpus, pipeline_dcs, dpcomm, link, intra, lat, bw, "
-                       "latr, bwr, w)",
-                       k);
+    char known[512];
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof cluster_keys / sizeof cluster_keys[0] && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                 cluster_keys[i].name);
+    return ps_diag_set(d, PS_EINVAL, "", "cluster.%s: unknown key (known: %s)", k, known);
 }
 
 /* Six significant digits: the numbers a calculator can honestly claim, and readable JSON. */
