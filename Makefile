@@ -46,7 +46,7 @@ test-asan: deps
 test-tsan: deps
 	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPS_TSAN=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD)-tsan -j $(JOBS)
-	cd $(BUILD)-tsan && TSAN_OPTIONS="halt_on_error=1 report_thread_leaks=1 exitcode=66" \
+	cd $(BUILD)-tsan && TSAN_OPTIONS="halt_on_error=1 report_thread_leaks=1 exitcode=66 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  ctest --output-on-failure --no-tests=error -j $(JOBS) --timeout 1500 \
 	  -R '^(solvers|tui)[.]|^e2e[.]explorer'
 

@@ -106,21 +106,61 @@ static void *run_families(void *arg)
     return NULL;
 }
 
+static void *run_detached(void *arg)
+{
+    struct greedy_fixed *fx = arg;
+    run_families(fx);
+    pthread_mutex_lock(&fx->mu);
+    fx->done = true; /* after this, fx belongs to the waiter again */
+    pthread_cond_signal(&fx->cv);
+    pthread_mutex_unlock(&fx->mu);
+    return NULL;
+}
+
+static bool start_thread(struct greedy_fixed *fx)
+{
+    if (pthread_mutex_init(&fx->mu, NULL) != 0)
+        return false;
+    if (pthread_cond_init(&fx->cv, NULL) != 0) {
+        pthread_mutex_destroy(&fx->mu);
+        return false;
+    }
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool ok = pthread_attr_init(&attr) == 0;
+    if (ok) {
+        ok = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+             pthread_create(&thread, &attr, run_detached, fx) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!ok) {
+        pthread_cond_destroy(&fx->cv);
+        pthread_mutex_destroy(&fx->mu);
+    }
+    return ok;
+}
+
 void greedy_fixed_start(struct greedy_fixed *fx, const struct ps_scenario *sc,
                         const struct ps_solve_ctx *ctx, bool background)
 {
     memset(fx, 0, sizeof *fx);
     fx->sc = sc;
     fx->ctx = ctx;
-    fx->threaded = background && pthread_create(&fx->thread, NULL, run_families, fx) == 0;
+    fx->threaded = background && start_thread(fx);
     if (!fx->threaded)
         run_families(fx);
 }
 
 void greedy_fixed_finish(struct greedy_fixed *fx)
 {
-    if (fx->threaded)
-        pthread_join(fx->thread, NULL);
+    if (!fx->threaded)
+        return;
+    pthread_mutex_lock(&fx->mu);
+    while (!fx->done)
+        pthread_cond_wait(&fx->cv, &fx->mu);
+    pthread_mutex_unlock(&fx->mu);
+    pthread_cond_destroy(&fx->cv);
+    pthread_mutex_destroy(&fx->mu);
     fx->threaded = false;
 }
 

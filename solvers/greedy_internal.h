@@ -19,8 +19,12 @@ struct greedy_fixed {
     int n_tried;              /* families built and timed */
     int n_over;               /* families not built: their stage 0 needs more than the limit */
     int64_t ops;              /* ops built (their work) */
+    /* On a second thread: detached, so a solve abandoned at exit (the explorer's q) leaves no
+     * joinable thread behind; finish waits for done instead of joining. */
     bool threaded;
-    pthread_t thread;
+    bool done; /* guarded by mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 };
 
 /* Times every fixed family that may fit (on a second thread when background, else now).
