@@ -673,6 +673,11 @@ static enum ps_status table_legend(const struct table *t, const struct ps_compar
         st = ps_buf_printf(out, "by cause: tenths of the bubble: f fill (warm-up, cool-down), x "
                                 "cross-DC, i intra-DC, m memory, r rendezvous, d all-gather, e "
                                 "idle at the end\n");
+    /* a solver's status in full where the column has room for one word only */
+    for (size_t i = 0; i < n && st == PS_OK && !t->many_groups; i++)
+        if ((!strcmp(rows[i].status, "feasible") || !strcmp(rows[i].status, "cancelled")) &&
+            strcmp(rows[i].status_text, rows[i].status) != 0)
+            st = ps_buf_printf(out, "%s: %s\n", rows[i].schedule, rows[i].status_text);
     if (st == PS_OK && t->baseline)
         st = ps_buf_printf(out,
                            "vs %s: change of the bubble ratio and of the makespan against %s "

@@ -521,13 +521,31 @@ static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const st
         *q = *q == ',' ? '.' : *q;
     for (char *q = bub; *q; q++)
         *q = *q == ',' ? '.' : *q;
+    /* A solver's status first (optimal; feasible, bound X, gap Y%): a heuristic's goes
+     * without saying. */
+    char status[3][300] = {"", "", ""};
+    if (s->solver.status != PS_SOLVE_HEURISTIC) {
+        char full[256];
+        ps_solve_status_text(s, full, sizeof full);
+        snprintf(status[0], sizeof status[0], "%s \xC2\xB7 ", full);
+        if (s->solver.gap > 0 && isfinite(s->solver.gap))
+            snprintf(status[1], sizeof status[1], "%s, gap %.1f%% \xC2\xB7 ",
+                     ps_solve_status_str(s->solver.status), 100.0 * s->solver.gap);
+        else
+            snprintf(status[1], sizeof status[1], "%s \xC2\xB7 ",
+                     ps_solve_status_str(s->solver.status));
+        snprintf(status[2], sizeof status[2], "%s \xC2\xB7 ",
+                 ps_solve_status_str(s->solver.status));
+    }
     /* Longest form that fits the width: the figure keeps one line per schedule. */
-    char stats[3][160];
+    char stats[3][480];
     snprintf(stats[0], sizeof stats[0],
-             "makespan %s ms \xC2\xB7 bubble %s%% \xC2\xB7 %s\xC3\x97 lower bound", ms, bub, ratio);
-    snprintf(stats[1], sizeof stats[1], "%s ms \xC2\xB7 bubble %s%% \xC2\xB7 %s\xC3\x97 bound", ms,
+             "%smakespan %s ms \xC2\xB7 bubble %s%% \xC2\xB7 %s\xC3\x97 lower bound", status[0], ms,
              bub, ratio);
-    snprintf(stats[2], sizeof stats[2], "%s ms \xC2\xB7 %s%% \xC2\xB7 %s\xC3\x97", ms, bub, ratio);
+    snprintf(stats[1], sizeof stats[1], "%s%s ms \xC2\xB7 bubble %s%% \xC2\xB7 %s\xC3\x97 bound",
+             status[1], ms, bub, ratio);
+    snprintf(stats[2], sizeof stats[2], "%s%s ms \xC2\xB7 %s%% \xC2\xB7 %s\xC3\x97", status[2], ms,
+             bub, ratio);
     static const char *const over[3] = {"\xC2\xB7 over the memory limit",
                                         "\xC2\xB7 over memory limit", "\xC2\xB7 over limit"};
     int form = 2;
@@ -538,7 +556,11 @@ static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const st
             break;
         }
     }
-    st = ps_buf_printf(b, "<tspan dx=\"10\">%s</tspan>", stats[form]);
+    st = ps_buf_printf(b, "<tspan dx=\"10\">");
+    if (st == PS_OK)
+        st = xml_text(b, stats[form], sizeof stats[form]);
+    if (st == PS_OK)
+        st = ps_buf_printf(b, "</tspan>");
     if (st == PS_OK && !s->memory_ok)
         st = ps_buf_printf(b, "<tspan fill=\"#D55E00\" font-weight=\"bold\" dx=\"4\">%s</tspan>",
                            over[form]);

@@ -60,6 +60,9 @@ static void callback(glp_tree *tree, void *info)
     if (so->ctx != NULL && so->ctx->cancel != NULL && atomic_load(so->ctx->cancel)) {
         so->cancelled = true;
         glp_ios_terminate(tree);
+    } else if (so->stop != NULL && atomic_load(so->stop)) {
+        so->stopped = true;
+        glp_ios_terminate(tree);
     } else if (so->node_limit > 0 && t_cnt >= so->node_limit && !so->node_capped) {
         /* a deterministic limit on the work, unlike the time limit */
         so->node_capped = true;
@@ -164,12 +167,16 @@ static bool root_lp(struct solve *so, double time_limit)
             so->cancelled = true;
             break;
         }
+        if (so->stop != NULL && atomic_load(so->stop)) {
+            so->stopped = true;
+            break;
+        }
         left = time_limit - (opt_now_s() - so->t0);
         if (left <= 0)
             break;
         opt_report(so, false);
     }
-    return src == 0 && glp_get_status(m->lp) == GLP_OPT && !so->cancelled;
+    return src == 0 && glp_get_status(m->lp) == GLP_OPT && !so->cancelled && !so->stopped;
 }
 
 int opt_glpk_solve(struct solve *so, double time_limit, double gap)

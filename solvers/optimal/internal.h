@@ -7,6 +7,7 @@
 #define PS_SOLVERS_OPTIMAL_INTERNAL_H
 
 #include <glpk.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -139,11 +140,13 @@ struct model {
      * opt_out_of_budget in every long loop, at least every 100 ms. */
     double deadline;
     atomic_int *cancel;
-    int out; /* 0: within the budget; OPT_OUT_TIME or OPT_OUT_CANCEL once out */
+    atomic_int *stop; /* this shape is stopped: another's schedule already beats its bound */
+    int out;          /* 0: within the budget; OPT_OUT_TIME, OPT_OUT_CANCEL or OPT_OUT_STOP */
 };
 
 #define OPT_OUT_TIME 1
 #define OPT_OUT_CANCEL 2
+#define OPT_OUT_STOP 3
 
 /* Wall-clock seconds (monotonic). */
 double opt_now_s(void);
@@ -155,6 +158,8 @@ static inline bool opt_out_of_budget(struct model *m)
 {
     if (m->out == 0 && m->cancel != NULL && atomic_load(m->cancel))
         m->out = OPT_OUT_CANCEL;
+    if (m->out == 0 && m->stop != NULL && atomic_load(m->stop))
+        m->out = OPT_OUT_STOP;
     if (m->out == 0 && m->deadline > 0 && opt_now_s() > m->deadline)
         m->out = OPT_OUT_TIME;
     return m->out != 0;
@@ -264,7 +269,8 @@ enum ps_status opt_push_keyed(const struct model *m, struct ps_schedule *s, int 
 enum ps_status opt_ranks_begin(struct ps_schedule *s);
 /* Sorts one channel's keyed transfers and ranks them in that order. */
 void opt_rank_keyed(const struct model *m, struct ps_schedule *s, struct keyed *k, int n);
-/* Whole ops of src (parts: at the place of their last part) into dst. */
+/* Whole ops of src (parts: at the place of their last part; a combined backward as B then
+ * W) into dst. */
 enum ps_status opt_copy_orders(struct ps_schedule *dst, const struct ps_schedule *src);
 /* src's orders (parts included) and channel ranks into dst (same shape). */
 enum ps_status opt_copy_exact(struct ps_schedule *dst, const struct ps_schedule *src);
@@ -274,14 +280,17 @@ bool opt_sim_ok(struct ps_schedule *s);
 /* ---- warm.c: the starting schedule ------------------------------------------------------ */
 
 struct warm {
-    struct ps_schedule *inc;    /* the best whole-op schedule within memory (owned) */
-    struct ps_schedule *parted; /* the greedy's schedule with parts, when it has any */
-    int64_t ub;                 /* inc's makespan */
+    struct ps_schedule *inc; /* the best whole-op schedule within memory (owned) */
+    int64_t ub;              /* inc's makespan */
+    char from[64];           /* where it comes from: "greedy", "zb-v", "sequential", ... */
 };
 
-/* The greedy's schedules (whole ops, and its default taken whole), else one microbatch at
- * a time. Returns PS_ENOMEM, or PS_EINVAL with d filled when nothing simulates (a bug). */
-enum ps_status opt_warm_start(const struct model *m, struct warm *w, struct ps_diag *d);
+/* The best of: the greedy's schedules of m's shape (whole ops, and its default taken
+ * whole), and the other generators' schedules `refs` of that shape (a combined backward
+ * taken as B then W), each re-timed; else one microbatch at a time. Returns PS_ENOMEM, or
+ * PS_EINVAL with d filled when nothing simulates (a bug). */
+enum ps_status opt_warm_start(const struct model *m, struct ps_schedule *const *refs, int n_refs,
+                              struct warm *w, struct ps_diag *d);
 void opt_warm_fini(struct warm *w);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
@@ -298,6 +307,8 @@ struct solve {
     long node_limit;  /* stop after this many nodes, 0: none */
     bool node_capped; /* stopped by node_limit */
     bool cancelled;
+    atomic_int *stop; /* another shape's schedule beats this one's bound: stop early */
+    bool stopped;
 };
 
 /* Sends progress to the caller's callback (at most every 0.1 s unless forced). */
@@ -309,6 +320,68 @@ int opt_glpk_solve(struct solve *so, double time_limit, double gap);
 double opt_max_violation(glp_prob *lp, const double *x);
 /* Writes the model in CPLEX LP format atomically. PS_EIO with d on failure. */
 enum ps_status opt_write_model(glp_prob *lp, const char *path, struct ps_diag *d);
+
+/* ---- shape.c: the solve of one shape --------------------------------------------------- */
+
+/* Shapes the model covers, solved side by side with traversal=auto: loop V=1, wave V=2. */
+#define OPT_MAX_SHAPES 2
+
+struct job;
+
+/* What the shapes' solves share: the parameters, the caller's context, the other
+ * generators' schedules, and the merged progress (under mu; only the caller's thread calls
+ * the caller's callback, as solvers/solver.h promises). */
+struct opt_run {
+    const struct ps_scenario *sc;
+    const struct ps_solve_ctx *ctx; /* the caller's, may be NULL */
+    double t0, time_limit, gap;
+    long node_limit;
+    const char *form, *model_path;
+    unsigned tighten;
+    struct ps_schedule **refs; /* every fast generator's schedule within memory (owned) */
+    int n_refs;
+    int best_ref;      /* the shortest of them of the traversal asked for, -1 none */
+    int want_tr;       /* the traversal asked for, -1: auto (any) */
+    int64_t all_bound; /* the core's lower bound: holds for every schedule of any shape */
+    int n_jobs;
+    struct job *jobs;
+    pthread_mutex_t mu;
+    double last_report;
+};
+
+/* One shape's solve. */
+struct job {
+    struct opt_run *run;
+    int index;
+    bool on_caller;          /* runs on the caller's thread, so it may call its callback */
+    struct ps_solve_ctx ctx; /* the caller's cancel; progress into the run */
+    atomic_int stop;         /* another shape's schedule already beats this one's bound */
+    int64_t p_inc, p_bound;  /* its progress (under run->mu), -1 none yet */
+    long p_nodes;
+    atomic_int done;
+    enum ps_traversal tr;
+    int V;
+    struct ps_schedule *s; /* this shape's answer (owned) */
+    struct model m;
+    struct warm w;
+    double *x0; /* the starting schedule as GLPK's values, NULL when none */
+    int64_t lb;
+    bool uniform;  /* every message has the same size */
+    int64_t bound; /* holds for every whole-op schedule of this shape */
+    bool proved, stopped, cancelled, out_of_budget;
+    enum ps_status st;
+    struct ps_diag d;
+};
+
+/* Sets j up for shape (tr, its V) of r's scenario; PS_EUNSUPPORTED when too large. */
+enum ps_status opt_job_init(struct job *j, struct opt_run *r, int index, enum ps_traversal tr,
+                            struct ps_diag *d);
+/* Solves j's shape (its warm start, model, GLPK) into j->s with j->bound; j->st too. */
+enum ps_status opt_job_solve(struct job *j, struct ps_diag *d);
+void opt_job_fini(struct job *j);
+/* The progress callback of a job's ctx (optimal.c): merges, and reports on the caller's
+ * thread. */
+void opt_run_progress(const struct ps_progress *p, void *user);
 
 /* The microbatch after mb in its kind's order on a stage (F: mb + 1; B and W: the next
  * backward rank), -1 after the last. */

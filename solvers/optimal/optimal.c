@@ -1,8 +1,11 @@
 /* The optimal scheduler: a MILP of the split-backward model (SPEC 3-6) solved by GLPK's
- * branch-and-cut, started from the greedy's schedule. The solver decides the order of the
- * ops on every device and of the transmissions on every channel; the simulator re-times
- * those orders, so the reported times are exact. This file is the entry point: parameters,
- * the choice of formulation, and the answer with its status. The rooms: internal.h. */
+ * branch-and-cut, started from the best schedule the other generators give. The solver
+ * decides the order of the ops on every device and of the transmissions on every channel;
+ * the simulator re-times those orders, so the reported times are exact. Each shape (loop
+ * V=1, wave V=2) is its own model (shape.c), solved side by side; this file is the entry
+ * point: parameters, the other generators' schedules, the threads and their merged
+ * progress, and the answer with its status, never above another schedule within memory.
+ * The rooms: internal.h. */
 #include "solvers/optimal/internal.h"
 
 #include <glpk.h>
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/sim.h"
 #include "core/units.h"
@@ -36,10 +40,14 @@ static const struct ps_param_def params[] = {
      "stop after this many branch-and-bound nodes (0: no limit); unlike the time limit, the "
      "same result on every machine",
      NULL, 0, 1e9},
-    {"traversal", PS_PARAM_CHOICE, "loop", "loop (one chunk per device) or wave (V-shape, two)",
-     "loop|wave", 0, 0},
-    {"write_model", PS_PARAM_STRING, "", "write the MILP in CPLEX LP format to this file", NULL, 0,
-     0},
+    {"traversal", PS_PARAM_CHOICE, "auto",
+     "the shape of the model: loop (one chunk per device), wave (V-shape, two), or auto (both, "
+     "side by side on two threads; the shorter wins)",
+     "auto|loop|wave", 0, 0},
+    {"write_model", PS_PARAM_STRING, "",
+     "write the MILP in CPLEX LP format to this file (with traversal=auto, the wave shape's "
+     "to the same name with -wave before its extension)",
+     NULL, 0, 0},
     {"formulation", PS_PARAM_CHOICE, "auto",
      "time: one binary per op and start slot (needs a common time unit); rounded: the same "
      "on a coarser slot with times rounded down (a bound, and orders re-timed exactly); "
@@ -84,83 +92,51 @@ static bool parse_tighten(const char *text, unsigned *out)
     return true;
 }
 
-/* One solve: everything the phases below share. */
-struct job {
-    const struct ps_scenario *sc;
-    const struct ps_solve_ctx *ctx;
-    double t0, time_limit, gap;
-    long node_limit;
-    const char *form, *model_path;
-    struct ps_schedule *s; /* the answer */
-    struct model m;
-    struct warm w;
-    double *x0; /* the starting schedule as GLPK's values, NULL when none */
-    int64_t lb;
-    bool uniform; /* every message has the same size */
-};
-
-/* Reads and checks the parameters into j and the model's shape; records them in j->s. */
-static enum ps_status read_params(struct job *j, const struct ps_params *p, struct ps_diag *d)
+/* Reads and checks the shared parameters into r; *tr: the traversal asked for (-1 auto). */
+static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, int *tr,
+                                  struct ps_diag *d)
 {
     const struct ps_solver *self = &ps_solver_optimal;
-    const struct ps_scenario *sc = j->sc;
-    j->time_limit = ps_params_get_float(self, p, "time_limit");
-    j->gap = ps_params_get_float(self, p, "gap");
-    j->node_limit = ps_params_get_int(self, p, "node_limit");
-    int tr = ps_traversal_parse(ps_params_get(self, p, "traversal"));
-    j->model_path = ps_params_get(self, p, "write_model");
-    j->form = ps_params_get(self, p, "formulation");
-    unsigned tighten;
-    if (tr < 0)
-        return ps_diag_set(d, PS_EINVAL, "param.traversal", "must be loop or wave");
-    if (!parse_tighten(ps_params_get(self, p, "tighten"), &tighten))
+    r->time_limit = ps_params_get_float(self, p, "time_limit");
+    r->gap = ps_params_get_float(self, p, "gap");
+    r->node_limit = ps_params_get_int(self, p, "node_limit");
+    const char *trav = ps_params_get(self, p, "traversal");
+    *tr = trav == NULL || strcmp(trav, "auto") == 0 ? -1 : ps_traversal_parse(trav);
+    r->model_path = ps_params_get(self, p, "write_model");
+    r->form = ps_params_get(self, p, "formulation");
+    if (trav != NULL && strcmp(trav, "auto") != 0 && *tr < 0)
+        return ps_diag_set(d, PS_EINVAL, "param.traversal", "must be auto, loop or wave");
+    if (!parse_tighten(ps_params_get(self, p, "tighten"), &r->tighten))
         return ps_diag_set(
             d, PS_EINVAL, "param.tighten",
             "must be all, none, or a list of mono,window,lb,energy,warm,mempre (and GLPK "
             "options mir,gmi,cov,clq,pch,dfs) (got %s)",
             ps_params_get(self, p, "tighten"));
-    if (!(j->time_limit >= 0) || !(j->gap >= 0))
+    if (!(r->time_limit >= 0) || !(r->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
-    int V = tr == PS_TRAVERSAL_WAVE ? 2 : 1;
-    if (ps_scenario_has_recompute(sc))
+    if (ps_scenario_has_recompute(r->sc))
         return ps_diag_set(d, PS_EUNSUPPORTED, "",
                            "the optimal solver does not model recomputation (R ops, which "
                            "allocate memory at a backward's start); plan the workload with "
                            "checkpoint=none, or use the greedy");
-    if ((long)sc->n_stages * V * sc->n_microbatches * 3 > OPT_MAX_OPS)
-        return ps_diag_set(d, PS_EUNSUPPORTED, "",
-                           "the optimal solver takes at most %d ops (this scenario has %ld); "
-                           "use the greedy",
-                           OPT_MAX_OPS, (long)sc->n_stages * V * sc->n_microbatches * 3);
-    j->s = ps_schedule_new(sc, "optimal", V, (enum ps_traversal)tr, true);
-    if (j->s == NULL)
-        return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-    char buf[64];
-    snprintf(buf, sizeof buf, "%g", j->time_limit);
-    ps_schedule_set_param(j->s, "time_limit", buf);
-    snprintf(buf, sizeof buf, "%g", j->gap);
-    ps_schedule_set_param(j->s, "gap", buf);
-    ps_schedule_set_param(j->s, "traversal", ps_traversal_str((enum ps_traversal)tr));
-    struct model *m = &j->m;
-    m->sc = sc;
-    m->shape = j->s;
-    m->S = sc->n_stages;
-    m->M = sc->n_microbatches;
-    m->V = V;
-    m->SV = m->S * V;
-    m->tr = (enum ps_traversal)tr;
-    m->tighten = tighten;
-    m->brank = malloc((size_t)m->M * sizeof *m->brank);
-    m->border = malloc((size_t)m->M * sizeof *m->border);
-    if (m->brank == NULL || m->border == NULL)
-        return PS_ENOMEM;
-    ps_scenario_bwd_ranks(sc, m->brank, m->border);
-    m->last_b = m->border[m->M - 1];
     return PS_OK;
 }
 
+/* Records the parameters as resolved in s. */
+static void record_params(const struct opt_run *r, struct ps_schedule *s, int tr)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%g", r->time_limit);
+    ps_schedule_set_param(s, "time_limit", buf);
+    snprintf(buf, sizeof buf, "%g", r->gap);
+    ps_schedule_set_param(s, "gap", buf);
+    ps_schedule_set_param(s, "traversal",
+                          tr < 0 ? "auto" : ps_traversal_str((enum ps_traversal)tr));
+}
+
 /* Infeasible exactly when one microbatch's activations do not fit on some device: the
- * sequential order holds at most one microbatch per device. Marks s and returns true. */
+ * sequential order holds at most one microbatch per device. Says why in s and returns
+ * true. */
 static bool memory_infeasible(const struct ps_scenario *sc, struct ps_schedule *s)
 {
     if (!sc->has_memory_limit)
@@ -188,355 +164,371 @@ static bool memory_infeasible(const struct ps_scenario *sc, struct ps_schedule *
     return false;
 }
 
-/* The static bound, and the first progress report (the starting schedule and the bound,
- * before the model is built). */
-static void start_bound(struct job *j)
+/* Every fast generator's schedule within memory (with its defaults: the greedy's portfolio
+ * times the fixed families too), kept in r->refs; the shortest (of the traversal asked for,
+ * if one is) is r->best_ref. They are the answer's yardstick (never above one of them) and
+ * the shapes' starting schedules. */
+static enum ps_status reference(struct opt_run *r)
 {
-    const struct model *m = &j->m;
-    int64_t ub = j->w.ub;
-    j->uniform = true;
-    for (int mb = 1; mb < m->M; mb++)
-        if (ps_scenario_message_mb(j->sc, mb) != ps_scenario_message_mb(j->sc, 0))
-            j->uniform = false;
-    j->lb = opt_static_bound(m);
-    if (j->lb > ub)
-        j->lb = ub;
-    if (j->ctx != NULL && j->ctx->progress != NULL) {
-        struct ps_progress pr = {ub, j->lb, ub > 0 ? (double)(ub - j->lb) / (double)ub : 0, 0,
-                                 (opt_now_s() - j->t0) * 1e3};
-        j->ctx->progress(&pr, j->ctx->user);
-    }
-}
-
-/* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
- * slot model small (its LP bound is far stronger), else order binaries; "rounded" only on
- * request. Sets m->ti (and its unit) and the makespan's grid. */
-static enum ps_status choose_formulation(struct job *j, struct ps_diag *d)
-{
-    struct model *m = &j->m;
-    int64_t ub = j->w.ub;
-    const char *form = j->form;
-    bool want_time = form != NULL && strcmp(form, "time") == 0;
-    bool want_rounded = form != NULL && strcmp(form, "rounded") == 0;
-    bool want_auto = form == NULL || strcmp(form, "auto") == 0;
-    /* rounded is not in auto: rounding down every time along a path loses more than the
-     * order model's big-M does (S=4, M=8 off the grid: bound 27.7 vs 28.0, 28.3 vs 29.3) */
-    long cap = want_auto ? OPT_AUTO_TI_BINARIES : OPT_MAX_BINARIES;
-    if (want_time || want_auto) {
-        int64_t unit = opt_time_unit(m, ub);
-        if (unit > 0 && ub / unit <= OPT_MAX_SLOTS) {
-            opt_time_prepare(m, unit, false);
-            m->ti = opt_time_count(m, ub) <= cap;
-        }
-    }
-    if (!m->ti && want_rounded) {
-        /* rounded slots: as fine as the binaries allow, never coarser than the shortest op
-         * (each op keeps at least one slot, or the bound would say little) */
-        int64_t shortest = INT64_MAX;
-        for (int i = 0; i < m->n_ops; i++)
-            if (m->ops[i].present && m->ops[i].dur > 0 && m->ops[i].dur < shortest)
-                shortest = m->ops[i].dur;
-        for (long slots = OPT_MAX_SLOTS; slots >= 8 && !m->ti; slots = slots * 2 / 3) {
-            int64_t unit = (ub + slots - 1) / slots;
-            if (unit > shortest)
-                break;
-            if (unit < 1)
-                continue;
-            opt_time_prepare(m, unit, true);
-            m->ti = opt_time_count(m, ub) <= OPT_AUTO_TI_BINARIES;
-        }
-    }
-    if (!m->ti && (want_time || want_rounded))
-        return ps_diag_set(d, PS_EUNSUPPORTED, "param.formulation",
-                           "%s: the slot model would be too large (at most %d slots and %d "
-                           "binaries)%s",
-                           form, OPT_MAX_SLOTS, OPT_MAX_BINARIES,
-                           want_time ? ", or the durations have no common unit" : "");
-    if (!m->ti) {
-        /* count the binaries before building anything big */
-        long n_bin = opt_order_count(m);
-        if (n_bin > OPT_MAX_BINARIES)
-            return ps_diag_set(d, PS_EUNSUPPORTED, "",
-                               "the optimal solver's model would need %ld order variables "
-                               "(limit %d); use fewer stages or microbatches, or the greedy",
-                               n_bin, OPT_MAX_BINARIES);
-    }
-    ps_schedule_set_param(j->s, "formulation", !m->ti ? "order" : m->relaxed ? "rounded" : "time");
-    if (m->ti) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%.6g", ms(m->unit));
-        ps_schedule_set_param(j->s, "slot_ms", buf);
-    }
-    /* every makespan is a sum of durations from 0: a multiple of their common divisor */
-    m->grid = opt_grid_of(m, ub);
-    m->c_unit_ms = 1;
-    m->c_int = false;
-    if ((m->tighten & T_CINT) && m->grid > 0 && ub / m->grid <= 1000000) {
-        m->c_unit_ms = ms(m->grid);
-        m->c_int = true;
-    }
-    return PS_OK;
-}
-
-/* Builds the MILP (and writes it when asked) and turns the starting schedule into GLPK's
- * first incumbent, checked against the model's rows. */
-static enum ps_status build_model(struct job *j, struct ps_diag *d)
-{
-    struct model *m = &j->m;
-    bool names = j->model_path != NULL && j->model_path[0] != '\0';
-    glp_term_out(GLP_OFF);
-    double tb = opt_now_s();
-    enum ps_status st = m->ti ? opt_time_build(m, j->w.ub, j->lb, names)
-                              : opt_order_build(m, ms(j->w.ub), ms(j->lb), j->uniform, names);
-    if (st != PS_OK)
-        return st;
-    char buf[96];
-    snprintf(buf, sizeof buf, "%.3f", (opt_now_s() - tb) * 1e3);
-    ps_schedule_set_param(j->s, "build_ms", buf);
-    snprintf(buf, sizeof buf, "%d", m->n_bin);
-    ps_schedule_set_param(j->s, "binaries", buf);
-    if (names) {
-        st = opt_write_model(m->lp, j->model_path, d);
-        if (st != PS_OK)
-            return st;
-        ps_schedule_set_param(j->s, "write_model", j->model_path);
-    }
-    j->x0 = calloc((size_t)m->n_cols + 1, sizeof *j->x0);
-    if (j->x0 == NULL)
+    r->best_ref = -1;
+    r->refs = calloc(ps_solver_count(), sizeof *r->refs);
+    if (r->refs == NULL)
         return PS_ENOMEM;
-    st = m->ti ? opt_time_incumbent(m, j->w.inc, j->x0) : opt_order_incumbent(m, j->w.inc, j->x0);
-    if (st == PS_EINVAL) {
-        /* off the slot grid: a bug; solve without the incumbent */
-        free(j->x0);
-        j->x0 = NULL;
-        st = PS_OK;
-    }
-    if (st != PS_OK)
-        return st;
-    double viol = j->x0 != NULL ? opt_max_violation(m->lp, j->x0) : 0;
-    if (viol > 1e-6) {
-        /* the model and the simulator disagree: a bug; keep the incumbent out of GLPK and
-         * say so in the result (never on the terminal: this runs on a worker thread) */
-        snprintf(buf, sizeof buf, "rejected: violates the model by %g ms", viol);
-        ps_schedule_set_param(j->s, "warm", buf);
-        free(j->x0);
-        j->x0 = NULL;
-    }
-    return PS_OK;
-}
-
-/* The answer's orders: the MILP's when GLPK found a better solution, else the incumbent.
- * Sets *from_milp. */
-static enum ps_status take_orders(struct job *j, int rc, bool *from_milp, struct ps_diag *d)
-{
-    struct model *m = &j->m;
-    struct ps_schedule *s = j->s;
-    *from_milp = false;
-    if (rc == 0 || rc == GLP_ETMLIM || rc == GLP_ESTOP || rc == GLP_EMIPGAP) {
-        int ms_st = glp_mip_status(m->lp);
-        /* a relaxed objective is not a makespan: re-time and compare */
-        if ((ms_st == GLP_OPT || ms_st == GLP_FEAS) &&
-            (m->relaxed || glp_mip_obj_val(m->lp) * m->c_unit_ms < ms(j->w.ub) - 1e-6)) {
-            enum ps_status st = m->ti ? opt_time_orders(m, s) : opt_order_orders(m, s);
-            if (st != PS_OK)
-                return st;
-            if (opt_sim_ok(s) && s->makespan_ns <= j->w.ub)
-                *from_milp = true;
-        }
-    }
-    if (*from_milp)
-        return PS_OK;
-    enum ps_status st = opt_copy_exact(s, j->w.inc);
-    if (st != PS_OK)
-        return st;
-    if (!opt_sim_ok(s))
-        return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
-    return PS_OK;
-}
-
-/* The proved bound: GLPK's best node (or the proof), never above the objective. */
-static int64_t proved_bound(const struct job *j, const struct solve *so, int rc, bool proved,
-                            int64_t obj)
-{
-    const struct model *m = &j->m;
-    int64_t bound = proved ? obj : (int64_t)floor(so->best_bound * 1e6 * (1 - 1e-9));
-    if (!proved && m->grid > 0) /* every makespan is a multiple of the grid */
-        bound = (int64_t)ceil(so->best_bound * 1e6 / (double)m->grid - 1e-6) * m->grid;
-    if (rc == GLP_EMIPGAP && !so->cancelled) {
-        /* stopped at the requested gap: GLPK's last bound */
-        double g2 = glp_mip_obj_val(m->lp) * m->c_unit_ms * (1 - j->gap);
-        if (g2 * 1e6 > (double)bound)
-            bound = (int64_t)floor(g2 * 1e6 * (1 - 1e-9));
-    }
-    if (bound < j->lb)
-        bound = j->lb; /* exact in ns; GLPK's is in ms */
-    if (bound > obj)
-        bound = obj;
-    return bound;
-}
-
-/* The answer with its status; the greedy's schedule with parts when it stays shorter. */
-static enum ps_status finish(struct job *j, struct solve *so, int rc, bool cancel_now,
-                             struct ps_diag *d)
-{
-    struct model *m = &j->m;
-    struct ps_schedule *s = j->s;
-    bool from_milp;
-    enum ps_status st = take_orders(j, rc, &from_milp, d);
-    if (st != PS_OK)
-        return st;
-    int64_t obj = s->makespan_ns;
-    bool proved = rc == 0 && !so->cancelled && !m->relaxed;
-    if (rc == 0 && !so->cancelled && m->relaxed) {
-        /* the relaxation's optimum bounds every schedule */
-        double relaxed_opt = glp_mip_obj_val(m->lp) * m->c_unit_ms;
-        if (relaxed_opt > so->best_bound)
-            so->best_bound = relaxed_opt;
-    }
-    if (!so->cancelled && rc == -1 && ms(j->lb) >= ms(j->w.ub) * (1 - 1e-9) && !cancel_now)
-        proved = true; /* the incumbent meets the lower bound */
-    int64_t bound = proved_bound(j, so, rc, proved, obj);
-    s->solver.objective_ns = obj;
-    s->solver.bound_ns = bound;
-    s->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
-    if (j->w.parted != NULL && j->w.parted->makespan_ns < obj) {
-        /* the greedy's schedule cuts ops into parts, which this model does not; it stays
-         * shorter, so it is the answer, with the bound that holds for parts too */
-        int64_t whole = obj;
-        st = opt_copy_exact(s, j->w.parted);
-        if (st != PS_OK)
+    for (size_t i = 0; i < ps_solver_count(); i++) {
+        const struct ps_solver *sv = ps_solver_at(i);
+        if (sv->slow)
+            continue;
+        struct ps_schedule *s = NULL;
+        struct ps_diag d;
+        enum ps_status st = ps_solver_run(sv, r->sc, NULL, NULL, &s, &d);
+        if (st == PS_ENOMEM)
             return st;
-        if (!opt_sim_ok(s))
-            return ps_diag_set(d, PS_EINVAL, "",
-                               "internal: the greedy's schedule does not simulate");
-        obj = s->makespan_ns;
-        bound = ps_lower_bound_ns(j->sc);
-        if (bound > obj)
-            bound = obj;
+        if (st != PS_OK || s == NULL || s->solver.status == PS_SOLVE_INFEASIBLE || !s->timed ||
+            !s->memory_ok) {
+            ps_schedule_free(s);
+            continue;
+        }
+        /* with a traversal asked for, only schedules of that traversal are the yardstick */
+        bool yardstick = r->want_tr < 0 || s->traversal == (enum ps_traversal)r->want_tr;
+        if (yardstick && (r->best_ref < 0 || s->makespan_ns < r->refs[r->best_ref]->makespan_ns))
+            r->best_ref = r->n_refs;
+        r->refs[r->n_refs++] = s;
+    }
+    return PS_OK;
+}
+
+static int64_t ref_ns(const struct opt_run *r)
+{
+    return r->best_ref >= 0 ? r->refs[r->best_ref]->makespan_ns : INT64_MAX;
+}
+
+/* The merged progress, under r->mu: the shortest schedule so far (the shapes' and the other
+ * generators'), and the bound that holds for the shapes (the least of theirs), or the
+ * core's bound once a schedule of another shape is shorter than that. */
+static void merged(const struct opt_run *r, struct ps_progress *p)
+{
+    int64_t inc = ref_ns(r), bound = INT64_MAX;
+    long nodes = 0;
+    for (int i = 0; i < r->n_jobs; i++) {
+        const struct job *j = &r->jobs[i];
+        if (j->p_inc >= 0 && j->p_inc < inc)
+            inc = j->p_inc;
+        if (j->p_bound < 0)
+            bound = -1;
+        else if (bound >= 0 && j->p_bound < bound)
+            bound = j->p_bound;
+        nodes += j->p_nodes;
+    }
+    if (inc == INT64_MAX || bound == INT64_MAX)
+        bound = -1;
+    if (bound >= 0 && inc < bound)
+        bound = r->all_bound < inc ? r->all_bound : inc;
+    p->incumbent_ns = inc == INT64_MAX ? -1 : inc;
+    p->bound_ns = bound;
+    p->gap = p->incumbent_ns > 0 && p->bound_ns >= 0
+                 ? (double)(p->incumbent_ns - p->bound_ns) / (double)p->incumbent_ns
+                 : -1;
+    p->nodes = nodes;
+    p->elapsed_ms = (opt_now_s() - r->t0) * 1e3;
+}
+
+/* Stops every shape whose bound is no better than a schedule already found (under r->mu):
+ * it cannot give a shorter one. */
+static void prune(struct opt_run *r)
+{
+    int64_t inc = ref_ns(r);
+    for (int i = 0; i < r->n_jobs; i++)
+        if (r->jobs[i].p_inc >= 0 && r->jobs[i].p_inc < inc)
+            inc = r->jobs[i].p_inc;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        bool best_here = j->p_inc >= 0 && j->p_inc <= inc;
+        if (!best_here && j->p_bound >= inc)
+            atomic_store(&j->stop, 1);
+    }
+}
+
+/* Reports the merged progress to the caller's callback: on the caller's thread only. */
+static void report(struct opt_run *r, bool force)
+{
+    if (r->ctx == NULL || r->ctx->progress == NULL)
+        return;
+    double t = opt_now_s();
+    if (!force && t - r->last_report < 0.1)
+        return;
+    r->last_report = t;
+    struct ps_progress p;
+    merged(r, &p);
+    r->ctx->progress(&p, r->ctx->user);
+}
+
+void opt_run_progress(const struct ps_progress *p, void *user)
+{
+    struct job *j = user;
+    struct opt_run *r = j->run;
+    pthread_mutex_lock(&r->mu);
+    j->p_inc = p->incumbent_ns;
+    j->p_bound = p->bound_ns;
+    j->p_nodes = p->nodes;
+    prune(r);
+    if (j->on_caller)
+        report(r, false);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void *job_thread(void *arg)
+{
+    struct job *j = arg;
+    j->st = opt_job_solve(j, &j->d);
+    /* the problem lives in this thread's GLPK environment: free both here */
+    if (j->m.lp != NULL)
+        glp_delete_prob(j->m.lp);
+    j->m.lp = NULL;
+    glp_free_env();
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+/* Runs the jobs: the first on the caller's thread, the others on threads of their own;
+ * while they finish, the caller keeps reporting the merged progress. */
+static void run_jobs(struct opt_run *r)
+{
+    pthread_t th[OPT_MAX_SHAPES];
+    bool started[OPT_MAX_SHAPES] = {false};
+    for (int i = 1; i < r->n_jobs; i++)
+        started[i] = pthread_create(&th[i], NULL, job_thread, &r->jobs[i]) == 0;
+    r->jobs[0].on_caller = true;
+    r->jobs[0].st = opt_job_solve(&r->jobs[0], &r->jobs[0].d);
+    atomic_store(&r->jobs[0].done, 1);
+    for (int i = 1; i < r->n_jobs; i++) {
+        if (!started[i]) { /* no thread: here, after the first */
+            r->jobs[i].on_caller = true;
+            r->jobs[i].st = opt_job_solve(&r->jobs[i], &r->jobs[i].d);
+            continue;
+        }
+        while (!atomic_load(&r->jobs[i].done)) {
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            pthread_mutex_lock(&r->mu);
+            report(r, false);
+            pthread_mutex_unlock(&r->mu);
+        }
+        pthread_join(th[i], NULL);
+    }
+}
+
+/* The shapes' results in a few words, for the `shapes` param ("loop: 27 optimal; wave:
+ * 25.5 optimal"). */
+static void shapes_text(const struct opt_run *r, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < r->n_jobs && used + 1 < size; i++) {
+        const struct job *j = &r->jobs[i];
+        int n;
+        if (j->s == NULL || j->st != PS_OK)
+            n = snprintf(buf + used, size - used, "%s%s: %s", i ? "; " : "",
+                         ps_traversal_str(j->tr), j->st != PS_OK ? j->d.msg : "-");
+        else
+            n = snprintf(buf + used, size - used, "%s%s: %.3f ms %s", i ? "; " : "",
+                         ps_traversal_str(j->tr), ms(j->s->makespan_ns),
+                         j->proved    ? "optimal"
+                         : j->stopped ? "beaten"
+                                      : "feasible");
+        if (n < 0)
+            break;
+        used += (size_t)n < size - used ? (size_t)n : size - used - 1;
+    }
+}
+
+/* The answer when another generator's schedule, of a shape outside the model (ops cut into
+ * parts, interleaved chunks with a combined backward, ...), is shorter than every shape's:
+ * that schedule, feasible, with the core's bound that holds for every shape. */
+static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
+                                        int64_t class_bound, bool cancelled)
+{
+    struct ps_schedule *g = r->refs[r->best_ref];
+    r->refs[r->best_ref] = NULL;
+    r->best_ref = -1;
+    char who[PS_SCHED_NAME_MAX], shape[96];
+    snprintf(who, sizeof who, "%s", g->name);
+    bool parts = false;
+    for (int d = 0; d < g->n_stages && !parts; d++)
+        for (size_t i = 0; i < g->dev_n[d] && !parts; i++)
+            parts = g->dev_ops[d][i].parts > 1;
+    snprintf(shape, sizeof shape, "%s: %s V=%d, %s backward%s", who, ps_traversal_str(g->traversal),
+             g->chunks, g->split_backward ? "split" : "combined",
+             parts ? ", ops cut into parts" : ", whole ops");
+    int64_t whole = jb->s->makespan_ns;
+    g->solver = jb->s->solver; /* the optimal solver's parameters */
+    snprintf(g->name, sizeof g->name, "optimal");
+    int64_t obj = g->makespan_ns, bound = r->all_bound < obj ? r->all_bound : obj;
+    g->solver.objective_ns = obj;
+    g->solver.bound_ns = bound;
+    g->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
+    g->solver.status = cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_FEASIBLE;
+    snprintf(g->solver.error, sizeof g->solver.error,
+             "%s's schedule (%.3f ms) beats the best whole-op schedule of the model's shapes "
+             "(%.3f ms%s); the bound is the one for every shape",
+             who, ms(obj), ms(whole), class_bound >= whole ? ", proved optimal" : "");
+    ps_schedule_set_param(g, "shape", shape);
+    return g;
+}
+
+/* The answer: the shortest of the shapes' schedules and the other generators'. Optimal
+ * when a shape's schedule is the shortest and every shape's bound reaches it (a stopped
+ * shape's bound does); else feasible with the least of the shapes' bounds. */
+static enum ps_status answer(struct opt_run *r, struct ps_schedule **out, struct ps_diag *d)
+{
+    int best = -1;
+    int64_t class_bound = INT64_MAX;
+    bool cancelled = false;
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if (j->st != PS_OK || j->s == NULL)
+            continue;
+        cancelled |= j->cancelled;
+        if (j->bound < class_bound)
+            class_bound = j->bound;
+        if (best < 0 || j->s->makespan_ns < r->jobs[best].s->makespan_ns)
+            best = i;
+    }
+    if (best < 0) {
+        /* every shape failed: the first one's error */
+        for (int i = 0; i < r->n_jobs; i++)
+            if (r->jobs[i].st != PS_OK) {
+                *d = r->jobs[i].d;
+                return r->jobs[i].st;
+            }
+        return ps_diag_set(d, PS_EINVAL, "", "internal: no shape solved");
+    }
+    struct job *jb = &r->jobs[best];
+    char shapes[160];
+    shapes_text(r, shapes, sizeof shapes);
+    if (r->best_ref >= 0 && ref_ns(r) < jb->s->makespan_ns) {
+        *out = other_answer(r, jb, class_bound, cancelled);
+    } else {
+        struct ps_schedule *s = jb->s;
+        jb->s = NULL;
+        int64_t obj = s->makespan_ns;
+        int64_t bound = class_bound < obj ? class_bound : obj;
         s->solver.objective_ns = obj;
         s->solver.bound_ns = bound;
         s->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
-        s->solver.status = so->cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_FEASIBLE;
-        snprintf(s->solver.error, sizeof s->solver.error,
-                 "the greedy's schedule with ops cut into parts (%.3f ms) beats the best "
-                 "schedule of whole ops (%.3f ms%s)",
-                 ms(obj), ms(whole), proved ? ", proved optimal" : "");
-    } else if (so->cancelled) {
-        s->solver.status = PS_SOLVE_CANCELLED;
-        snprintf(s->solver.error, sizeof s->solver.error,
-                 "cancelled: the best schedule found so far (%s)",
-                 from_milp ? "from the solver" : "the starting schedule");
-    } else if (proved || bound >= obj) {
-        s->solver.status = PS_SOLVE_OPTIMAL;
-        s->solver.bound_ns = obj;
-        s->solver.gap = 0;
-    } else {
-        s->solver.status = PS_SOLVE_FEASIBLE;
+        s->solver.status = bound >= obj ? PS_SOLVE_OPTIMAL
+                           : cancelled  ? PS_SOLVE_CANCELLED
+                                        : PS_SOLVE_FEASIBLE;
+        if (s->solver.status == PS_SOLVE_OPTIMAL)
+            s->solver.error[0] = '\0';
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s V=%d, split backward, whole ops", ps_traversal_str(jb->tr),
+                 jb->V);
+        ps_schedule_set_param(s, "shape", buf);
+        *out = s;
     }
-    so->incumbent = ms(obj);
-    so->best_bound = ms(s->solver.bound_ns);
-    char buf[32];
-    snprintf(buf, sizeof buf, "%ld", so->nodes);
-    ps_schedule_set_param(s, "nodes", buf);
-    opt_report(so, true);
+    if (r->n_jobs > 1)
+        ps_schedule_set_param(*out, "shapes", shapes);
     return PS_OK;
 }
 
-/* Model, start, formulation, GLPK, answer. */
-/* The time limit ran out or the solve was cancelled while the model was being built: the
- * answer is the greedy's schedule (what the optimal solver starts from), status feasible
- * (time limit) or cancelled, with the static bound when there is one. */
-static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
+static void run_fini(struct opt_run *r)
 {
-    struct ps_params gp = {0};
-    ps_params_set(&gp, "traversal", ps_traversal_str(j->m.tr));
-    struct ps_schedule *g = NULL;
-    enum ps_status st = ps_solver_run(&ps_solver_greedy, j->sc, &gp, NULL, &g, d);
-    if (st != PS_OK)
-        return st;
-    snprintf(g->name, sizeof g->name, "optimal");
-    g->solver = j->s->solver; /* the optimal solver's parameters */
-    bool cancelled = j->m.out == OPT_OUT_CANCEL;
-    g->solver.status = cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_FEASIBLE;
-    g->solver.bound_ns = j->lb > 0 ? j->lb : -1;
-    g->solver.gap = -1;
-    snprintf(g->solver.error, sizeof g->solver.error,
-             "%s while the model was being built (%.1f s): the greedy's schedule",
-             cancelled ? "cancelled" : "the time limit ran out", opt_now_s() - j->t0);
-    ps_schedule_free(j->s);
-    j->s = g;
-    return PS_OK;
+    for (int i = 0; i < r->n_jobs; i++)
+        opt_job_fini(&r->jobs[i]);
+    free(r->jobs);
+    for (int i = 0; i < r->n_refs; i++)
+        ps_schedule_free(r->refs[i]);
+    free(r->refs);
+    pthread_mutex_destroy(&r->mu);
 }
 
-static enum ps_status solve(struct job *j, struct ps_diag *d)
+/* One job per shape asked for (traversal=auto: loop and wave); a shape too large for the
+ * model is left out while another remains. */
+static enum ps_status setup_jobs(struct opt_run *r, int tr, struct ps_diag *d)
 {
-    /* the budget holds from the start: the graph, the warm start and the rows can each
-     * take seconds on a large scenario (the GLPK run has its own limits) */
-    j->m.deadline = j->time_limit > 0 ? j->t0 + j->time_limit : 0;
-    j->m.cancel = j->ctx != NULL ? j->ctx->cancel : NULL;
-    enum ps_status st = opt_build_graph(&j->m);
-    if (st == PS_OK && j->m.out != 0)
-        return out_of_budget(j, d);
-    if (st == PS_OK)
-        st = opt_warm_start(&j->m, &j->w, d);
-    if (st != PS_OK)
-        return st;
-    start_bound(j);
-    st = choose_formulation(j, d);
-    if (st == PS_OK && opt_out_of_budget(&j->m))
-        return out_of_budget(j, d);
-    if (st == PS_OK)
-        st = build_model(j, d);
-    if (st == PS_OK && j->m.out != 0)
-        return out_of_budget(j, d);
-    if (st != PS_OK)
-        return st;
-    struct solve so = {0};
-    so.m = &j->m;
-    so.ctx = j->ctx;
-    so.x0 = j->x0;
-    so.t0 = j->t0;
-    so.best_bound = ms(j->lb);
-    so.incumbent = ms(j->w.ub);
-    so.node_limit = j->node_limit;
-    so.last_report = opt_now_s();
-    int rc = -1;
-    const struct ps_solve_ctx *ctx = j->ctx;
-    bool cancel_now = ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel);
-    double left = j->time_limit - (opt_now_s() - j->t0);
-    if (cancel_now)
-        so.cancelled = true;
-    else if (left > 0 && ms(j->lb) < ms(j->w.ub) * (1 - 1e-9))
-        rc = opt_glpk_solve(&so, j->time_limit, j->gap);
-    if (!so.cancelled && ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel))
-        so.cancelled = true;
-    return finish(j, &so, rc, cancel_now, d);
+    enum ps_traversal trs[OPT_MAX_SHAPES] = {PS_TRAVERSAL_LOOP, PS_TRAVERSAL_WAVE};
+    int n = 2;
+    if (tr >= 0) {
+        trs[0] = (enum ps_traversal)tr;
+        n = 1;
+    }
+    r->jobs = calloc(OPT_MAX_SHAPES, sizeof *r->jobs);
+    if (r->jobs == NULL)
+        return PS_ENOMEM;
+    enum ps_status first = PS_OK;
+    for (int i = 0; i < n; i++) {
+        struct job *j = &r->jobs[r->n_jobs];
+        struct ps_diag jd;
+        memset(&jd, 0, sizeof jd);
+        enum ps_status st = opt_job_init(j, r, r->n_jobs, trs[i], &jd);
+        if (st == PS_OK) {
+            record_params(r, j->s, tr);
+            r->n_jobs++;
+            continue;
+        }
+        opt_job_fini(j);
+        if (st != PS_EUNSUPPORTED)
+            return ps_diag_set(d, st, jd.path, "%s", jd.msg);
+        if (first == PS_OK) {
+            first = st;
+            *d = jd;
+        }
+    }
+    return r->n_jobs > 0 ? PS_OK : first;
 }
 
 static enum ps_status generate(const struct ps_scenario *sc, const struct ps_params *p,
                                const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                struct ps_diag *d)
 {
-    struct job j;
-    memset(&j, 0, sizeof j);
-    j.sc = sc;
-    j.ctx = ctx;
-    j.t0 = opt_now_s();
+    struct opt_run r;
+    memset(&r, 0, sizeof r);
+    pthread_mutex_init(&r.mu, NULL);
+    r.sc = sc;
+    r.ctx = ctx;
+    r.t0 = opt_now_s();
+    r.best_ref = -1;
     *out = NULL;
-    enum ps_status st = read_params(&j, p, d);
-    if (st == PS_OK && !memory_infeasible(sc, j.s))
-        st = solve(&j, d);
+    int tr = -1;
+    enum ps_status st = read_params(&r, p, &tr, d);
+    if (st == PS_OK && sc->has_memory_limit) {
+        struct ps_schedule *inf =
+            ps_schedule_new(sc, "optimal", tr == PS_TRAVERSAL_WAVE ? 2 : 1,
+                            tr == PS_TRAVERSAL_WAVE ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP, true);
+        if (inf == NULL) {
+            st = PS_ENOMEM;
+        } else if (memory_infeasible(sc, inf)) {
+            record_params(&r, inf, tr);
+            *out = inf;
+            run_fini(&r);
+            return PS_OK;
+        }
+        ps_schedule_free(inf);
+    }
+    r.want_tr = tr;
+    if (st == PS_OK) {
+        r.all_bound = ps_lower_bound_ns(sc);
+        st = reference(&r);
+    }
+    if (st == PS_OK)
+        st = setup_jobs(&r, tr, d);
+    if (st == PS_OK) {
+        run_jobs(&r);
+        st = answer(&r, out, d);
+    }
+    if (st == PS_OK && ctx != NULL && ctx->progress != NULL) {
+        /* the last report: the answer itself */
+        const struct ps_solver_info *si = &(*out)->solver;
+        struct ps_progress pr = {(*out)->makespan_ns, si->bound_ns, si->gap, 0,
+                                 (opt_now_s() - r.t0) * 1e3};
+        for (int i = 0; i < r.n_jobs; i++)
+            pr.nodes += r.jobs[i].p_nodes;
+        ctx->progress(&pr, ctx->user);
+    }
     if (st == PS_ENOMEM && d != NULL && d->msg[0] == '\0')
         ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-    opt_model_free(&j.m);
-    opt_warm_fini(&j.w);
-    free(j.x0);
-    if (st != PS_OK) {
-        ps_schedule_free(j.s);
-        return st;
-    }
-    *out = j.s;
-    return PS_OK;
+    run_fini(&r);
+    return st;
 }
 
 const struct ps_solver ps_solver_optimal = {

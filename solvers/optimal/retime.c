@@ -76,6 +76,11 @@ enum ps_status opt_copy_orders(struct ps_schedule *dst, const struct ps_schedule
                 continue;
             enum ps_status st =
                 ps_schedule_push(dst, d, (enum ps_op_kind)o->kind, o->chunk, o->microbatch);
+            /* a combined backward becomes B then its W at once (no later, and it frees its
+             * memory no later) */
+            if (st == PS_OK && o->kind == PS_OP_B && !src->split_backward && dst->split_backward &&
+                ps_schedule_has_w(dst, d))
+                st = ps_schedule_push(dst, d, PS_OP_W, o->chunk, o->microbatch);
             if (st != PS_OK)
                 return st;
         }

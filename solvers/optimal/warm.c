@@ -1,10 +1,12 @@
-/* The optimal solver's starting schedule: the greedy with the same traversal, once with
+/* The optimal solver's starting schedule: the greedy with the model's shape, once with
  * whole ops and once with its defaults (its parts taken as whole ops at the place of their
- * last part), each re-timed with the greedy's channel ranks and with first-come-first-served
+ * last part), and every other generator's schedule of that shape (a combined backward taken
+ * as B then W), each re-timed with its channel ranks and with first-come-first-served
  * channels; the shortest within memory is the first incumbent. Without one, one microbatch
- * at a time. The greedy's schedule with parts is kept aside in case it stays shorter. */
+ * at a time. */
 #include "solvers/optimal/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,17 +49,15 @@ static enum ps_status sequential_orders(struct ps_schedule *s, const struct mode
     return PS_OK;
 }
 
-/* Takes g's orders as whole ops, with g's channel ranks and with
- * first-come-first-served channels, and keeps the shorter in *best when it
- * beats *ub and meets the memory limit. */
-static enum ps_status try_incumbent(struct ps_schedule **best, int64_t *ub,
-                                    const struct ps_schedule *g)
+/* Takes g's orders as whole ops, with g's channel ranks and with first-come-first-served
+ * channels, and keeps the shorter in w when it beats w->ub and meets the memory limit. */
+static enum ps_status try_incumbent(const struct model *m, struct warm *w,
+                                    const struct ps_schedule *g, const char *from)
 {
     for (int ranked = 0; ranked < 2; ranked++) {
         if (ranked && g->xfer_rank == NULL)
             continue;
-        struct ps_schedule *c =
-            ps_schedule_new(g->sc, "optimal", g->chunks, g->traversal, g->split_backward);
+        struct ps_schedule *c = ps_schedule_new(g->sc, "optimal", m->V, m->tr, true);
         if (c == NULL)
             return PS_ENOMEM;
         enum ps_status st = opt_copy_orders(c, g);
@@ -70,15 +70,23 @@ static enum ps_status try_incumbent(struct ps_schedule **best, int64_t *ub,
             ps_schedule_free(c);
             return st;
         }
-        if (opt_sim_ok(c) && c->makespan_ns < *ub) {
-            ps_schedule_free(*best);
-            *best = c;
-            *ub = c->makespan_ns;
+        if (opt_sim_ok(c) && c->makespan_ns < w->ub) {
+            ps_schedule_free(w->inc);
+            w->inc = c;
+            w->ub = c->makespan_ns;
+            snprintf(w->from, sizeof w->from, "%s", from);
         } else {
             ps_schedule_free(c);
         }
     }
     return PS_OK;
+}
+
+/* True when g has m's shape: its chunks and traversal (either backward). */
+static bool same_shape(const struct model *m, const struct ps_schedule *g)
+{
+    return g->chunks == m->V && g->traversal == m->tr && g->solver.status != PS_SOLVE_INFEASIBLE &&
+           g->memory_ok;
 }
 
 /* The greedy's two passes (n_sub=1, then its defaults) into w. */
@@ -88,7 +96,7 @@ static enum ps_status warm_from_greedy(const struct model *m, struct warm *w)
     if (greedy == NULL)
         return PS_OK;
     /* whole ops (n_sub=1) fit the model; the default may cut ops into parts, its orders are
-     * taken whole and it is kept aside in case it stays shorter */
+     * taken whole */
     for (int pass = 0; pass < 2; pass++) {
         struct ps_params gp = {0};
         if (ps_params_get(greedy, &gp, "traversal") != NULL)
@@ -97,34 +105,28 @@ static enum ps_status warm_from_greedy(const struct model *m, struct warm *w)
             ps_params_set(&gp, "n_sub", "1");
         struct ps_schedule *g = NULL;
         struct ps_diag gd;
-        if (ps_solver_run(greedy, m->sc, &gp, NULL, &g, &gd) != PS_OK || g == NULL ||
-            g->chunks != m->V || g->traversal != m->tr || !g->split_backward ||
-            g->solver.status == PS_SOLVE_INFEASIBLE || !g->memory_ok) {
-            ps_schedule_free(g);
-            continue;
-        }
-        enum ps_status st = try_incumbent(&w->inc, &w->ub, g);
-        if (st != PS_OK) {
-            ps_schedule_free(g);
+        enum ps_status st = PS_OK;
+        if (ps_solver_run(greedy, m->sc, &gp, NULL, &g, &gd) == PS_OK && g != NULL &&
+            same_shape(m, g) && g->split_backward)
+            st = try_incumbent(m, w, g, "greedy");
+        ps_schedule_free(g);
+        if (st != PS_OK)
             return st;
-        }
-        if (pass == 1 && ps_schedule_n_ops(g) != (size_t)m->n_live) {
-            ps_schedule_free(w->parted);
-            w->parted = g;
-        } else {
-            ps_schedule_free(g);
-        }
     }
     return PS_OK;
 }
 
-enum ps_status opt_warm_start(const struct model *m, struct warm *w, struct ps_diag *d)
+enum ps_status opt_warm_start(const struct model *m, struct ps_schedule *const *refs, int n_refs,
+                              struct warm *w, struct ps_diag *d)
 {
     w->inc = NULL;
-    w->parted = NULL;
     w->ub = INT64_MAX;
+    w->from[0] = '\0';
     if (m->tighten & T_WARM) {
         enum ps_status st = warm_from_greedy(m, w);
+        for (int i = 0; i < n_refs && st == PS_OK; i++)
+            if (same_shape(m, refs[i]))
+                st = try_incumbent(m, w, refs[i], refs[i]->name);
         if (st != PS_OK)
             return st;
     }
@@ -137,12 +139,12 @@ enum ps_status opt_warm_start(const struct model *m, struct warm *w, struct ps_d
     }
     w->inc = q;
     w->ub = q->makespan_ns;
+    snprintf(w->from, sizeof w->from, "sequential");
     return PS_OK;
 }
 
 void opt_warm_fini(struct warm *w)
 {
     ps_schedule_free(w->inc);
-    ps_schedule_free(w->parted);
-    w->inc = w->parted = NULL;
+    w->inc = NULL;
 }

@@ -3,7 +3,12 @@
  * gap, and (with --ablation) what each tightening buys. Prints tables; asserts nothing.
  *   bench_optimal             the short run (about a minute on one free core)
  *   bench_optimal --long      adds S=8, M=16 with a 60 s limit
- *   bench_optimal --ablation  adds the tightening table (a few minutes) */
+ *   bench_optimal --ablation  adds the tightening table (a few minutes)
+ *   bench_optimal --presets [LIMIT [PARAMS]]  every built-in preset with a time limit of
+ *                             LIMIT s (default 60) and the optimal solver's PARAMS: status,
+ *                             makespan, bound, gap, wall and CPU seconds, against the best
+ *                             other schedule within memory (every fast generator)
+ *   bench_optimal --issue [LIMIT]  the issue's small and mid-size cases (the same columns) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +16,7 @@
 
 #include "core/sim.h"
 #include "core/units.h"
+#include "presets/presets.h"
 #include "solvers/solver.h"
 
 /* 2 DCs of S/2 stages, F = B = W = 1 ms, w = 0.5; the inter-DC delay as a latency or as a
@@ -217,8 +223,154 @@ static void table_ablation(void)
     printf("\n");
 }
 
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The shortest schedule within memory of every fast generator; its name in *who. */
+static double best_other_ms(const struct ps_scenario *sc, const char **who)
+{
+    double best = -1;
+    *who = "-";
+    for (size_t i = 0; i < ps_solver_count(); i++) {
+        const struct ps_solver *sv = ps_solver_at(i);
+        if (sv->slow)
+            continue;
+        struct ps_schedule *s = NULL;
+        struct ps_diag d;
+        if (ps_solver_run(sv, sc, NULL, NULL, &s, &d) == PS_OK && s != NULL &&
+            s->solver.status != PS_SOLVE_INFEASIBLE && s->memory_ok) {
+            double ms = ps_ns_to_ms(s->makespan_ns);
+            if (best < 0 || ms < best) {
+                best = ms;
+                *who = sv->name;
+            }
+        }
+        ps_schedule_free(s);
+    }
+    return best;
+}
+
+static void row_header(void)
+{
+    printf("%-24s %4s %4s %10s %-9s %10s %10s %10s %7s %7s %7s %s\n", "case", "S", "M", "other",
+           "(which)", "optimal", "bound", "status", "gap", "wall_s", "cpu_s", "shape/formulation");
+}
+
+/* One row: the optimal solver on sc with time limit `limit` and params `kvs`. */
+static void row(const char *label, const struct ps_scenario *sc, double limit, const char *kvs)
+{
+    const char *who;
+    double other = best_other_ms(sc, &who);
+    char kv[256];
+    snprintf(kv, sizeof kv, "time_limit=%g %s", limit, kvs != NULL ? kvs : "");
+    double w0 = wall_s(), c0 = cpu_s();
+    struct ps_diag d;
+    memset(&d, 0, sizeof d);
+    struct ps_schedule *s = run("optimal", sc, kv, NULL);
+    double w = wall_s() - w0, c = cpu_s() - c0;
+    if (s == NULL) {
+        printf("%-24s %4d %4d %10.2f %-9s %10s (refused)\n", label, sc->n_stages,
+               sc->n_microbatches, other, who, "-");
+        fflush(stdout);
+        return;
+    }
+    double ms = ps_ns_to_ms(s->makespan_ns);
+    char shape[96];
+    snprintf(shape, sizeof shape, "%s %s", param(s, "shape"), param(s, "formulation"));
+    printf("%-24s %4d %4d %10.2f %-9s %10.2f %10.2f %10s %6.2f%% %7.1f %7.1f %s%s\n", label,
+           sc->n_stages, sc->n_microbatches, other, who, ms, ps_ns_to_ms(s->solver.bound_ns),
+           ps_solve_status_str(s->solver.status), 100 * s->solver.gap, w, c, shape,
+           s->solver.status == PS_SOLVE_OPTIMAL && other >= 0 && ms > other + 1e-6
+               ? "  OPTIMAL ABOVE ANOTHER"
+               : "");
+    fflush(stdout);
+    ps_schedule_free(s);
+}
+
+static void table_presets(double limit, const char *kvs)
+{
+    printf("Every built-in preset, time limit %g s%s%s\n", limit, kvs ? ", " : "", kvs ? kvs : "");
+    row_header();
+    for (size_t i = 0; i < ps_preset_count(); i++) {
+        struct ps_scenario sc;
+        struct ps_diag d;
+        if (ps_preset_load(ps_preset_at(i)->name, &sc, &d) != PS_OK)
+            continue;
+        row(ps_preset_at(i)->name, &sc, limit, kvs);
+        ps_scenario_fini(&sc);
+    }
+    printf("\n");
+}
+
+/* The issue's cases: S=4, M=8 unit times (latency 1), S=8, M=16 unit times two DCs latency
+ * 1 limit 8, and small heterogeneous and three-DC ones (3-4 stages, 5-6 microbatches). */
+static void table_issue(double limit, const char *kvs)
+{
+    printf("The issue's cases, time limit %g s\n", limit);
+    row_header();
+    struct ps_scenario sc;
+    make_2dc(&sc, 4, 8, 1, 0, 4);
+    row("4x8 unit lat 1", &sc, limit, kvs);
+    ps_scenario_fini(&sc);
+    make_2dc(&sc, 4, 8, 0, 2, 4);
+    row("4x8 unit tx 2", &sc, limit, kvs);
+    ps_scenario_fini(&sc);
+    make_2dc(&sc, 8, 16, 1, 0, 8);
+    row("8x16 unit lat 1", &sc, limit, kvs);
+    ps_scenario_fini(&sc);
+    static const double f[4] = {0.8, 1.3, 1.1, 0.9}, b[4] = {1.0, 1.5, 1.2, 0.9},
+                        w[4] = {0.7, 1.1, 0.9, 0.8};
+    for (int S = 3; S <= 4; S++)
+        for (int M = 5; M <= 6; M++) {
+            char label[48];
+            make_2dc(&sc, 4, M, 0.5, 0, 0);
+            sc.dcs[0].stages = S == 3 ? 1 : 2;
+            sc.n_stages = S;
+            sc.per_stage = calloc((size_t)S, sizeof *sc.per_stage);
+            for (int i = 0; i < S; i++)
+                sc.per_stage[i] = (struct ps_compute){f[i], b[i], w[i]};
+            sc.has_memory_limit = true;
+            sc.memory_limit = S;
+            snprintf(label, sizeof label, "%dx%d hetero lat 0.5", S, M);
+            row(label, &sc, limit, kvs);
+            ps_scenario_fini(&sc);
+            ps_scenario_make_uniform(&sc, 3, 1, M, 1, 1, 1);
+            if (S == 4)
+                sc.dcs[2].stages = 2;
+            sc.n_stages = S;
+            sc.inter_dc.latency_ms = 1;
+            sc.activation_mb = 1;
+            sc.inter_dc.bandwidth_gbps = 16; /* 0.5 ms */
+            sc.has_memory_limit = true;
+            sc.memory_limit = S;
+            snprintf(label, sizeof label, "%dx%d 3dc lat 1 tx 0.5", S, M);
+            row(label, &sc, limit, kvs);
+            ps_scenario_fini(&sc);
+        }
+    printf("\n");
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--presets") == 0) {
+        table_presets(argc > 2 ? atof(argv[2]) : 60, argc > 3 ? argv[3] : NULL);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--issue") == 0) {
+        table_issue(argc > 2 ? atof(argv[2]) : 60, argc > 3 ? argv[3] : NULL);
+        return 0;
+    }
     bool long_run = false, ablation = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--long") == 0)

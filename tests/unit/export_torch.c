@@ -131,7 +131,7 @@ static void test_round_trip_optimal(void **state)
     struct ps_scenario sc;
     struct ps_diag d;
     assert_int_equal(ps_preset_load("crosspipe-fig8", &sc, &d), PS_OK);
-    struct ps_schedule *s = run(&sc, "optimal", "time_limit=20");
+    struct ps_schedule *s = run(&sc, "optimal", "node_limit=1,time_limit=86400");
     char *t;
     struct ps_torch_info info;
     struct ps_schedule *low = round_trip(s, true, &t, &info);

@@ -241,7 +241,7 @@ static void test_optimal(void **state)
     struct ps_scenario sc;
     struct ps_diag d;
     assert_int_equal(ps_preset_load("crosspipe-fig8", &sc, &d), PS_OK);
-    struct ps_schedule *s = run(&sc, "optimal", "time_limit=5");
+    struct ps_schedule *s = run(&sc, "optimal", "node_limit=1");
     assert_non_null(s);
     check_sums(s, "optimal crosspipe-fig8");
     ps_schedule_free(s);

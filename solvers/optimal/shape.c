@@ -1,0 +1,414 @@
+/* One shape's solve (loop V=1 or wave V=2): the model's graph, the starting schedule, the
+ * formulation, the MILP and GLPK's run, and this shape's schedule with the bound that holds
+ * for every whole-op schedule of the shape. solvers/optimal/optimal.c runs one job per shape
+ * (side by side on two threads with traversal=auto) and picks the answer. */
+#include "solvers/optimal/internal.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "core/units.h"
+
+enum ps_status opt_job_init(struct job *j, struct opt_run *r, int index, enum ps_traversal tr,
+                            struct ps_diag *d)
+{
+    const struct ps_scenario *sc = r->sc;
+    memset(j, 0, sizeof *j);
+    j->run = r;
+    j->index = index;
+    j->tr = tr;
+    j->V = tr == PS_TRAVERSAL_WAVE ? 2 : 1;
+    j->p_inc = j->p_bound = -1;
+    j->bound = -1;
+    atomic_init(&j->stop, 0);
+    atomic_init(&j->done, 0);
+    j->ctx.cancel = r->ctx != NULL ? r->ctx->cancel : NULL;
+    j->ctx.progress = opt_run_progress;
+    j->ctx.user = j;
+    long n_ops = (long)sc->n_stages * j->V * sc->n_microbatches * 3;
+    if (n_ops > OPT_MAX_OPS)
+        return ps_diag_set(d, PS_EUNSUPPORTED, "",
+                           "the optimal solver takes at most %d ops (this scenario has %ld); "
+                           "use the greedy",
+                           OPT_MAX_OPS, n_ops);
+    j->s = ps_schedule_new(sc, "optimal", j->V, tr, true);
+    if (j->s == NULL)
+        return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
+    struct model *m = &j->m;
+    m->sc = sc;
+    m->shape = j->s;
+    m->S = sc->n_stages;
+    m->M = sc->n_microbatches;
+    m->V = j->V;
+    m->SV = m->S * j->V;
+    m->tr = tr;
+    m->tighten = r->tighten;
+    m->brank = malloc((size_t)m->M * sizeof *m->brank);
+    m->border = malloc((size_t)m->M * sizeof *m->border);
+    if (m->brank == NULL || m->border == NULL)
+        return PS_ENOMEM;
+    ps_scenario_bwd_ranks(sc, m->brank, m->border);
+    m->last_b = m->border[m->M - 1];
+    return PS_OK;
+}
+
+void opt_job_fini(struct job *j)
+{
+    opt_model_free(&j->m);
+    opt_warm_fini(&j->w);
+    free(j->x0);
+    j->x0 = NULL;
+    ps_schedule_free(j->s);
+    j->s = NULL;
+}
+
+/* The static bound, and the first progress report (the starting schedule and the bound,
+ * before the model is built). */
+static void start_bound(struct job *j)
+{
+    const struct model *m = &j->m;
+    int64_t ub = j->w.ub;
+    j->uniform = true;
+    for (int mb = 1; mb < m->M; mb++)
+        if (ps_scenario_message_mb(m->sc, mb) != ps_scenario_message_mb(m->sc, 0))
+            j->uniform = false;
+    j->lb = opt_static_bound(m);
+    if (j->lb > ub)
+        j->lb = ub;
+    struct ps_progress pr = {ub, j->lb, ub > 0 ? (double)(ub - j->lb) / (double)ub : 0, 0,
+                             (opt_now_s() - j->run->t0) * 1e3};
+    j->ctx.progress(&pr, j->ctx.user);
+}
+
+/* Rounded slots: as fine as the binaries allow, never coarser than the shortest op (each op
+ * keeps at least one slot, or the bound would say little). */
+static void choose_rounded(struct model *m, int64_t ub)
+{
+    int64_t shortest = INT64_MAX;
+    for (int i = 0; i < m->n_ops; i++)
+        if (m->ops[i].present && m->ops[i].dur > 0 && m->ops[i].dur < shortest)
+            shortest = m->ops[i].dur;
+    for (long slots = OPT_MAX_SLOTS; slots >= 8 && !m->ti; slots = slots * 2 / 3) {
+        int64_t unit = (ub + slots - 1) / slots;
+        if (unit > shortest)
+            break;
+        if (unit < 1)
+            continue;
+        opt_time_prepare(m, unit, true);
+        m->ti = opt_time_count(m, ub) <= OPT_AUTO_TI_BINARIES;
+    }
+}
+
+/* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
+ * slot model small (its LP bound is far stronger), else order binaries; "rounded" only on
+ * request. Sets m->ti (and its unit) and the makespan's grid. */
+static enum ps_status choose_formulation(struct job *j, struct ps_diag *d)
+{
+    struct model *m = &j->m;
+    int64_t ub = j->w.ub;
+    const char *form = j->run->form;
+    bool want_time = form != NULL && strcmp(form, "time") == 0;
+    bool want_rounded = form != NULL && strcmp(form, "rounded") == 0;
+    bool want_auto = form == NULL || strcmp(form, "auto") == 0;
+    /* rounded is not in auto: rounding down every time along a path loses more than the
+     * order model's big-M does (S=4, M=8 off the grid: bound 27.7 vs 28.0, 28.3 vs 29.3) */
+    long cap = want_auto ? OPT_AUTO_TI_BINARIES : OPT_MAX_BINARIES;
+    if (want_time || want_auto) {
+        int64_t unit = opt_time_unit(m, ub);
+        if (unit > 0 && ub / unit <= OPT_MAX_SLOTS) {
+            opt_time_prepare(m, unit, false);
+            m->ti = opt_time_count(m, ub) <= cap;
+        }
+    }
+    if (!m->ti && want_rounded)
+        choose_rounded(m, ub);
+    if (!m->ti && (want_time || want_rounded))
+        return ps_diag_set(d, PS_EUNSUPPORTED, "param.formulation",
+                           "%s: the slot model would be too large (at most %d slots and %d "
+                           "binaries)%s",
+                           form, OPT_MAX_SLOTS, OPT_MAX_BINARIES,
+                           want_time ? ", or the durations have no common unit" : "");
+    if (!m->ti) {
+        /* count the binaries before building anything big */
+        long n_bin = opt_order_count(m);
+        if (n_bin > OPT_MAX_BINARIES)
+            return ps_diag_set(d, PS_EUNSUPPORTED, "",
+                               "the optimal solver's model would need %ld order variables "
+                               "(limit %d); use fewer stages or microbatches, or the greedy",
+                               n_bin, OPT_MAX_BINARIES);
+    }
+    ps_schedule_set_param(j->s, "formulation", !m->ti ? "order" : m->relaxed ? "rounded" : "time");
+    if (m->ti) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.6g", ms(m->unit));
+        ps_schedule_set_param(j->s, "slot_ms", buf);
+    }
+    /* every makespan is a sum of durations from 0: a multiple of their common divisor */
+    m->grid = opt_grid_of(m, ub);
+    m->c_unit_ms = 1;
+    m->c_int = false;
+    if ((m->tighten & T_CINT) && m->grid > 0 && ub / m->grid <= 1000000) {
+        m->c_unit_ms = ms(m->grid);
+        m->c_int = true;
+    }
+    return PS_OK;
+}
+
+/* Where this shape's model goes: the path as given for the first shape, with "-wave"
+ * before its extension for the wave when both shapes are solved. */
+static void model_path(const struct job *j, char *buf, size_t size)
+{
+    const char *p = j->run->model_path;
+    if (j->run->n_jobs < 2 || j->tr != PS_TRAVERSAL_WAVE) {
+        snprintf(buf, size, "%s", p);
+        return;
+    }
+    const char *slash = strrchr(p, '/'), *dot = strrchr(p, '.');
+    if (dot == NULL || (slash != NULL && dot < slash))
+        snprintf(buf, size, "%s-wave", p);
+    else
+        snprintf(buf, size, "%.*s-wave%s", (int)(dot - p), p, dot);
+}
+
+/* Builds the MILP (and writes it when asked) and turns the starting schedule into GLPK's
+ * first incumbent, checked against the model's rows. */
+static enum ps_status build_model(struct job *j, struct ps_diag *d)
+{
+    struct model *m = &j->m;
+    bool names = j->run->model_path != NULL && j->run->model_path[0] != '\0';
+    glp_term_out(GLP_OFF);
+    double tb = opt_now_s();
+    enum ps_status st = m->ti ? opt_time_build(m, j->w.ub, j->lb, names)
+                              : opt_order_build(m, ms(j->w.ub), ms(j->lb), j->uniform, names);
+    if (st != PS_OK)
+        return st;
+    char buf[96];
+    snprintf(buf, sizeof buf, "%.3f", (opt_now_s() - tb) * 1e3);
+    ps_schedule_set_param(j->s, "build_ms", buf);
+    snprintf(buf, sizeof buf, "%d", m->n_bin);
+    ps_schedule_set_param(j->s, "binaries", buf);
+    if (names) {
+        char path[4096];
+        model_path(j, path, sizeof path);
+        st = opt_write_model(m->lp, path, d);
+        if (st != PS_OK)
+            return st;
+        ps_schedule_set_param(j->s, "write_model", path);
+    }
+    j->x0 = calloc((size_t)m->n_cols + 1, sizeof *j->x0);
+    if (j->x0 == NULL)
+        return PS_ENOMEM;
+    st = m->ti ? opt_time_incumbent(m, j->w.inc, j->x0) : opt_order_incumbent(m, j->w.inc, j->x0);
+    if (st == PS_EINVAL) {
+        /* off the slot grid: a bug; solve without the incumbent */
+        free(j->x0);
+        j->x0 = NULL;
+        st = PS_OK;
+    }
+    if (st != PS_OK)
+        return st;
+    double viol = j->x0 != NULL ? opt_max_violation(m->lp, j->x0) : 0;
+    if (viol > 1e-6) {
+        /* the model and the simulator disagree: a bug; keep the incumbent out of GLPK and
+         * say so in the result (never on the terminal: this runs on a worker thread) */
+        snprintf(buf, sizeof buf, "rejected: violates the model by %g ms", viol);
+        ps_schedule_set_param(j->s, "warm", buf);
+        free(j->x0);
+        j->x0 = NULL;
+    }
+    return PS_OK;
+}
+
+/* The answer's orders: the MILP's when GLPK found a better solution, else the incumbent.
+ * Sets *from_milp. */
+static enum ps_status take_orders(struct job *j, int rc, bool *from_milp, struct ps_diag *d)
+{
+    struct model *m = &j->m;
+    struct ps_schedule *s = j->s;
+    *from_milp = false;
+    if (rc == 0 || rc == GLP_ETMLIM || rc == GLP_ESTOP || rc == GLP_EMIPGAP) {
+        int ms_st = glp_mip_status(m->lp);
+        /* a relaxed objective is not a makespan: re-time and compare */
+        if ((ms_st == GLP_OPT || ms_st == GLP_FEAS) &&
+            (m->relaxed || glp_mip_obj_val(m->lp) * m->c_unit_ms < ms(j->w.ub) - 1e-6)) {
+            enum ps_status st = m->ti ? opt_time_orders(m, s) : opt_order_orders(m, s);
+            if (st != PS_OK)
+                return st;
+            if (opt_sim_ok(s) && s->makespan_ns <= j->w.ub)
+                *from_milp = true;
+        }
+    }
+    if (*from_milp)
+        return PS_OK;
+    enum ps_status st = opt_copy_exact(s, j->w.inc);
+    if (st != PS_OK)
+        return st;
+    if (!opt_sim_ok(s))
+        return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
+    return PS_OK;
+}
+
+/* The proved bound: GLPK's best node (or the proof), never above the objective. */
+static int64_t proved_bound(const struct job *j, const struct solve *so, int rc, bool proved,
+                            int64_t obj)
+{
+    const struct model *m = &j->m;
+    int64_t bound = proved ? obj : (int64_t)floor(so->best_bound * 1e6 * (1 - 1e-9));
+    if (!proved && m->grid > 0) /* every makespan is a multiple of the grid */
+        bound = (int64_t)ceil(so->best_bound * 1e6 / (double)m->grid - 1e-6) * m->grid;
+    if (rc == GLP_EMIPGAP && !so->cancelled && !so->stopped) {
+        /* stopped at the requested gap: GLPK's last bound */
+        double g2 = glp_mip_obj_val(m->lp) * m->c_unit_ms * (1 - j->run->gap);
+        if (g2 * 1e6 > (double)bound)
+            bound = (int64_t)floor(g2 * 1e6 * (1 - 1e-9));
+    }
+    if (bound < j->lb)
+        bound = j->lb; /* exact in ns; GLPK's is in ms */
+    if (bound > obj)
+        bound = obj;
+    return bound;
+}
+
+/* This shape's schedule, its bound and whether it is proved optimal for the shape. */
+static enum ps_status finish(struct job *j, struct solve *so, int rc, bool cancel_now,
+                             struct ps_diag *d)
+{
+    struct model *m = &j->m;
+    struct ps_schedule *s = j->s;
+    bool from_milp;
+    enum ps_status st = take_orders(j, rc, &from_milp, d);
+    if (st != PS_OK)
+        return st;
+    int64_t obj = s->makespan_ns;
+    bool proved = rc == 0 && !so->cancelled && !so->stopped && !m->relaxed;
+    if (rc == 0 && !so->cancelled && !so->stopped && m->relaxed) {
+        /* the relaxation's optimum bounds every schedule */
+        double relaxed_opt = glp_mip_obj_val(m->lp) * m->c_unit_ms;
+        if (relaxed_opt > so->best_bound)
+            so->best_bound = relaxed_opt;
+    }
+    if (!so->cancelled && rc == -1 && ms(j->lb) >= ms(j->w.ub) * (1 - 1e-9) && !cancel_now)
+        proved = true; /* the incumbent meets the lower bound */
+    j->bound = proved_bound(j, so, rc, proved, obj);
+    j->proved = proved || j->bound >= obj;
+    j->cancelled = so->cancelled;
+    j->stopped = so->stopped;
+    s->solver.objective_ns = obj;
+    s->solver.bound_ns = j->bound;
+    s->solver.gap = obj > 0 ? (double)(obj - j->bound) / (double)obj : 0;
+    s->solver.status = j->proved      ? PS_SOLVE_OPTIMAL
+                       : j->cancelled ? PS_SOLVE_CANCELLED
+                                      : PS_SOLVE_FEASIBLE;
+    if (j->proved) {
+        s->solver.bound_ns = obj;
+        s->solver.gap = 0;
+    }
+    if (!from_milp)
+        ps_schedule_set_param(s, "start", j->w.from);
+    so->incumbent = ms(obj);
+    so->best_bound = ms(s->solver.bound_ns);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", so->nodes);
+    ps_schedule_set_param(s, "nodes", buf);
+    opt_report(so, true);
+    return PS_OK;
+}
+
+/* The time limit ran out, the solve was cancelled or stopped while the model was being
+ * built: this shape's answer is its starting schedule, with the static bound. */
+static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
+{
+    (void)d;
+    struct model *m = &j->m;
+    j->out_of_budget = true;
+    j->cancelled = m->out == OPT_OUT_CANCEL;
+    j->stopped = m->out == OPT_OUT_STOP;
+    struct ps_schedule *s = j->s;
+    if (j->w.inc == NULL) {
+        /* before the start: the greedy of this shape */
+        struct ps_params gp = {0};
+        ps_params_set(&gp, "traversal", ps_traversal_str(j->tr));
+        struct ps_schedule *g = NULL;
+        enum ps_status st = ps_solver_run(&ps_solver_greedy, m->sc, &gp, NULL, &g, d);
+        if (st != PS_OK)
+            return st;
+        g->solver = s->solver; /* the optimal solver's parameters */
+        snprintf(g->name, sizeof g->name, "optimal");
+        ps_schedule_free(j->s);
+        j->s = s = g;
+    } else {
+        enum ps_status st = opt_copy_exact(s, j->w.inc);
+        if (st != PS_OK)
+            return st;
+        if (!opt_sim_ok(s))
+            return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
+    }
+    int64_t obj = s->makespan_ns;
+    j->bound =
+        j->lb > 0 && j->lb <= obj ? j->lb : (j->run->all_bound < obj ? j->run->all_bound : obj);
+    j->proved = j->bound >= obj;
+    s->solver.objective_ns = obj;
+    s->solver.bound_ns = j->bound;
+    s->solver.gap = obj > 0 ? (double)(obj - j->bound) / (double)obj : 0;
+    s->solver.status = j->proved      ? PS_SOLVE_OPTIMAL
+                       : j->cancelled ? PS_SOLVE_CANCELLED
+                                      : PS_SOLVE_FEASIBLE;
+    snprintf(s->solver.error, sizeof s->solver.error,
+             "%s while the model was being built (%.1f s): the starting schedule",
+             j->cancelled ? "cancelled"
+             : j->stopped ? "another shape's schedule was already shorter"
+                          : "the time limit ran out",
+             opt_now_s() - j->run->t0);
+    return PS_OK;
+}
+
+enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
+{
+    struct opt_run *r = j->run;
+    /* the budget holds from the start: the graph, the warm start and the rows can each
+     * take seconds on a large scenario (the GLPK run has its own limits) */
+    j->m.deadline = r->time_limit > 0 ? r->t0 + r->time_limit : 0;
+    j->m.cancel = j->ctx.cancel;
+    j->m.stop = &j->stop;
+    enum ps_status st = opt_build_graph(&j->m);
+    if (st == PS_OK && j->m.out != 0)
+        return out_of_budget(j, d);
+    if (st == PS_OK)
+        st = opt_warm_start(&j->m, r->refs, r->n_refs, &j->w, d);
+    if (st != PS_OK)
+        return st;
+    start_bound(j);
+    st = choose_formulation(j, d);
+    if (st == PS_OK && opt_out_of_budget(&j->m))
+        return out_of_budget(j, d);
+    if (st == PS_OK)
+        st = build_model(j, d);
+    if (st == PS_OK && j->m.out != 0)
+        return out_of_budget(j, d);
+    if (st != PS_OK)
+        return st;
+    struct solve so = {0};
+    so.m = &j->m;
+    so.ctx = &j->ctx;
+    so.x0 = j->x0;
+    so.t0 = r->t0;
+    so.best_bound = ms(j->lb);
+    so.incumbent = ms(j->w.ub);
+    so.node_limit = r->node_limit;
+    so.last_report = opt_now_s();
+    so.stop = &j->stop;
+    int rc = -1;
+    bool cancel_now = j->ctx.cancel != NULL && atomic_load(j->ctx.cancel);
+    double left = r->time_limit - (opt_now_s() - r->t0);
+    if (cancel_now)
+        so.cancelled = true;
+    else if (left > 0 && ms(j->lb) < ms(j->w.ub) * (1 - 1e-9))
+        rc = opt_glpk_solve(&so, r->time_limit, r->gap);
+    if (!so.cancelled && j->ctx.cancel != NULL && atomic_load(j->ctx.cancel))
+        so.cancelled = true;
+    return finish(j, &so, rc, cancel_now, d);
+}
