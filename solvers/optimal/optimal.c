@@ -293,10 +293,18 @@ static void *job_thread(void *arg)
  * while they finish, the caller keeps reporting the merged progress. */
 static void run_jobs(struct opt_run *r)
 {
-    pthread_t th[OPT_MAX_SHAPES];
+    /* detached, and waited for through their done flags: a solve abandoned at exit (the
+     * explorer's q while it runs) leaves no joinable thread behind */
     bool started[OPT_MAX_SHAPES] = {false};
-    for (int i = 1; i < r->n_jobs; i++)
-        started[i] = pthread_create(&th[i], NULL, job_thread, &r->jobs[i]) == 0;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) == 0) {
+        bool detached = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0;
+        for (int i = 1; i < r->n_jobs && detached; i++) {
+            pthread_t th;
+            started[i] = pthread_create(&th, &attr, job_thread, &r->jobs[i]) == 0;
+        }
+        pthread_attr_destroy(&attr);
+    }
     r->jobs[0].on_caller = true;
     r->jobs[0].st = opt_job_solve(&r->jobs[0], &r->jobs[0].d);
     atomic_store(&r->jobs[0].done, 1);
@@ -313,7 +321,6 @@ static void run_jobs(struct opt_run *r)
             report(r, false);
             pthread_mutex_unlock(&r->mu);
         }
-        pthread_join(th[i], NULL);
     }
 }
 
