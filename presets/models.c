@@ -690,9 +690,10 @@ static enum ps_status set_w(struct cluster *c, const char *k, const char *v, str
 
 static enum ps_status set_tokens(struct cluster *c, const char *k, const char *v, struct ps_diag *d)
 {
-    int t;
+    int t = 0;
     enum ps_status st = parse_int("cluster", k, v, 1, 2000000000, &t, d);
-    c->tokens = t;
+    if (st == PS_OK)
+        c->tokens = t;
     return st;
 }
 
@@ -702,9 +703,10 @@ static enum ps_status set_dpcomm(struct cluster *c, const char *k, const char *v
         c->dpcomm = -1;
         return PS_OK;
     }
-    bool on;
+    bool on = false;
     enum ps_status st = parse_bool("cluster", k, v, &on, d);
-    c->dpcomm = on ? 1 : 0;
+    if (st == PS_OK)
+        c->dpcomm = on ? 1 : 0;
     if (st != PS_OK && d != NULL)
         snprintf(d->msg, sizeof d->msg, "cluster.dpcomm: must be auto, on or off (got '%.60s')", v);
     return st;
