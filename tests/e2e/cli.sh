@@ -4,67 +4,8 @@
 # round trip solve -> JSON file -> validate -> replay. Needs $PIPESCOPE (the binary).
 set -u
 
-PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
-if [ ! -x "$PIPESCOPE" ]; then
-    echo "cli.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
-    exit 1
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-cli.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export COLUMNS=100
-
-pass=0
-fail=0
-OUT=
-ERR=
-RC=0
-
-# run ARGS...: runs pipescope, keeps stdout in $OUT, stderr in $ERR, exit code in $RC.
-run() {
-    "$PIPESCOPE" "$@" >"$TMP/out.raw" 2>"$TMP/err"
-    RC=$?
-    # CSV rows end in CRLF (RFC 4180); compare lines without the CR
-    tr -d '\r' <"$TMP/out.raw" >"$TMP/out"
-    OUT=$(cat "$TMP/out")
-    ERR=$(cat "$TMP/err")
-}
-
-ok() {
-    pass=$((pass + 1))
-}
-
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL: $1"
-    echo "  exit $RC"
-    echo "  stdout: $(head -c 600 "$TMP/out")"
-    echo "  stderr: $(head -c 600 "$TMP/err")"
-}
-
-# expect NAME CODE [GREP-PATTERN-ON-STDOUT] [GREP-PATTERN-ON-STDERR]
-expect() {
-    local name=$1 code=$2 pat_out=${3:-} pat_err=${4:-}
-    if [ "$RC" -ne "$code" ]; then
-        bad "$name: expected exit $code"
-        return
-    fi
-    if [ -n "$pat_out" ] && ! grep -qE -- "$pat_out" "$TMP/out"; then
-        bad "$name: stdout does not match /$pat_out/"
-        return
-    fi
-    if [ -n "$pat_err" ] && ! grep -qE -- "$pat_err" "$TMP/err"; then
-        bad "$name: stderr does not match /$pat_err/"
-        return
-    fi
-    ok
-}
-
-# check NAME CONDITION-COMMAND...: a plain assertion.
-check() {
-    local name=$1
-    shift
-    if "$@"; then ok; else bad "$name"; fi
-}
+E2E=cli
+. "$(dirname "$0")/lib/cli.bash"
 
 # ---- version, help ----------------------------------------------------------------------
 run --version
@@ -316,5 +257,4 @@ check "-o .JSON (upper case) writes JSON" grep -q '"pipescope-schedule/1"' "$TMP
 run tui --preset nosuch
 expect "tui with an unknown preset" 2 '' "unknown preset 'nosuch'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done

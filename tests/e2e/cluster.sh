@@ -6,50 +6,8 @@
 # $PIPESCOPE (the binary).
 set -u
 
-PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
-if [ ! -x "$PIPESCOPE" ]; then
-    echo "cluster.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
-    exit 1
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-cluster.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export COLUMNS=100
-
-pass=0
-fail=0
-RC=0
-
-run() {
-    "$PIPESCOPE" "$@" >"$TMP/out.raw" 2>"$TMP/err"
-    RC=$?
-    tr -d '\r' <"$TMP/out.raw" >"$TMP/out"
-}
-
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL: $1"
-    echo "  exit $RC"
-    echo "  stdout: $(head -c 600 "$TMP/out")"
-    echo "  stderr: $(head -c 600 "$TMP/err")"
-}
-
-# expect NAME CODE [GREP-PATTERN-ON-STDOUT] [GREP-PATTERN-ON-STDERR]
-expect() {
-    local name=$1 code=$2 pat_out=${3:-} pat_err=${4:-}
-    if [ "$RC" -ne "$code" ]; then
-        bad "$name: expected exit $code"
-        return
-    fi
-    if [ -n "$pat_out" ] && ! grep -qE -- "$pat_out" "$TMP/out"; then
-        bad "$name: stdout does not match /$pat_out/"
-        return
-    fi
-    if [ -n "$pat_err" ] && ! grep -qE -- "$pat_err" "$TMP/err"; then
-        bad "$name: stderr does not match /$pat_err/"
-        return
-    fi
-    pass=$((pass + 1))
-}
+E2E=cluster
+. "$(dirname "$0")/lib/cli.bash"
 
 # B4's regions (100 / 50 / 25 Gb/s), A = 500 MB (4 Gbit), and t_comp such that a stage of
 # the 3-GPU job computes 100 ms per microbatch: 300 ms over 3 stages.
@@ -150,5 +108,4 @@ echo '{"format": "pipescope-cluster/1", "regions": [' >"$TMP/broken.json"
 run cluster --cluster "$TMP/broken.json"
 expect "broken json" 1 "" "broken.json:"
 
-echo "cluster.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done

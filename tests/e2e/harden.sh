@@ -7,29 +7,9 @@
 # one exit code per kind of mistake (usage 2, data 1). Needs $PIPESCOPE (the binary).
 set -u
 
-PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
-if [ ! -x "$PIPESCOPE" ]; then
-    echo "harden.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
-    exit 1
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-harden.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export COLUMNS=100
+E2E=harden
+. "$(dirname "$0")/lib/cli.bash"
 P=$PIPESCOPE
-pass=0
-fail=0
-
-check() { # check NAME CONDITION...: counts a pass when the condition holds
-    local name=$1
-    shift
-    if "$@"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL: $name"
-        [ -s "$TMP/err" ] && echo "  stderr: $(head -c 400 "$TMP/err")"
-    fi
-}
 
 rc_of() { # rc_of ARGS...: runs pipescope, prints nothing, sets RC (stderr in $TMP/err)
     "$P" "$@" >"$TMP/out" 2>"$TMP/err"
@@ -180,5 +160,4 @@ expect_rc 1 sweep --preset teaching --schedules 1f1b --vary compute.forward_ms=-
     --vary network.inter_dc.latency_ms=$v --vary network.intra_dc.latency_ms=$v \
     --vary network.inter_dc.bandwidth_gbps=$v --vary network.intra_dc.bandwidth_gbps=$v
 
-echo "harden.sh: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_done

@@ -4,21 +4,9 @@
 # within memory (checked in the CSV), GeoPipe's dN axis, and bad command lines.
 set -u
 
-PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
-if [ ! -x "$PIPESCOPE" ]; then
-    echo "search.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
-    exit 1
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-search.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+E2E=search
+. "$(dirname "$0")/lib/cli.bash"
 export COLUMNS=120
-pass=0
-fail=0
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
-}
 
 CL=dcs=2,gpus=256,hbm=80,gbs=512,gpu=h100,util=0.4,link=metro
 "$PIPESCOPE" search --model llama3-70b --cluster "$CL" --pp 4,8,16 --tp 4,8 --dp 2,4,8 \
@@ -73,5 +61,4 @@ check "search: names the key" grep -q 'cluster.foo: unknown key' "$TMP/err"
 "$PIPESCOPE" search --model m70 --cluster dcs=2 --pp 0,4 >/dev/null 2>"$TMP/err"
 check "search: bad axis (exit 2)" [ $? -eq 2 ]
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done

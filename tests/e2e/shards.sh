@@ -5,20 +5,8 @@
 # that do not make one whole sweep. Needs $PIPESCOPE; the parallel run needs GNU parallel.
 set -u
 
-PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
-if [ ! -x "$PIPESCOPE" ]; then
-    echo "shards.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
-    exit 1
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-shards.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
-}
+E2E=shards
+. "$(dirname "$0")/lib/cli.bash"
 
 # scenario fields, a schedule parameter, a baseline: knees and baselines need every point
 SWEEP=(sweep --schedules 1f1b,zb-h1,greedy --baseline 1f1b --no-timing
@@ -77,5 +65,4 @@ check "merge: nothing written on failure" grep -qx keep "$TMP/keep.csv"
 "$PIPESCOPE" sweep --vary microbatches=4,8 --shard 2/2 >/dev/null 2>"$TMP/err"
 check "sweep: --shard out of range" grep -q "expected I/N with 0 <= I < N" "$TMP/err"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done

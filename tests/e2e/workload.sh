@@ -6,58 +6,8 @@
 # every format). Needs $PIPESCOPE (the binary).
 set -u
 
-PIPESCOPE=${PIPESCOPE:-$(dirname "$0")/../../build/pipescope}
-if [ ! -x "$PIPESCOPE" ]; then
-    echo "workload.sh: no pipescope binary at '$PIPESCOPE' (set PIPESCOPE)" >&2
-    exit 1
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-e2e-wl.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export COLUMNS=100
-
-pass=0
-fail=0
-RC=0
-
-run() {
-    "$PIPESCOPE" "$@" >"$TMP/out.raw" 2>"$TMP/err"
-    RC=$?
-    tr -d '\r' <"$TMP/out.raw" >"$TMP/out"
-}
-
-ok() { pass=$((pass + 1)); }
-
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL: $1"
-    echo "  exit $RC"
-    echo "  stdout: $(head -c 600 "$TMP/out")"
-    echo "  stderr: $(head -c 600 "$TMP/err")"
-}
-
-# expect NAME CODE [GREP-PATTERN-ON-STDOUT] [GREP-PATTERN-ON-STDERR]
-expect() {
-    local name=$1 code=$2 pat_out=${3:-} pat_err=${4:-}
-    if [ "$RC" -ne "$code" ]; then
-        bad "$name: expected exit $code"
-        return
-    fi
-    if [ -n "$pat_out" ] && ! grep -qE -- "$pat_out" "$TMP/out"; then
-        bad "$name: stdout does not match /$pat_out/"
-        return
-    fi
-    if [ -n "$pat_err" ] && ! grep -qE -- "$pat_err" "$TMP/err"; then
-        bad "$name: stderr does not match /$pat_err/"
-        return
-    fi
-    ok
-}
-
-check() {
-    local name=$1
-    shift
-    if "$@"; then ok; else bad "$name"; fi
-}
+E2E=workload
+. "$(dirname "$0")/lib/cli.bash"
 
 # A small workload: 2 stages, a 4-layer model, 3 sequences (one long), as a scenario with
 # a workload section, and lengths as a CSV file.
@@ -144,5 +94,4 @@ check "panel svg is svg" grep -q '<svg' "$TMP/panel.svg"
 run workload --scenario "$TMP/small.json" --format csv
 expect "csv needs --compare" 2 '' 'needs --compare'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done
