@@ -3,6 +3,7 @@
  * schedule read back from a file gets the same breakdown as the run that wrote it). */
 #include "core/sim.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,4 +298,26 @@ void ps_bubble_totals(const struct ps_schedule *s, int64_t out[PS_BUBBLE_COUNT])
     for (int d = 0; d < s->n_stages; d++)
         for (int c = 0; c < PS_BUBBLE_COUNT; c++)
             out[c] += s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c];
+}
+
+void ps_bubble_cells(const double share[PS_BUBBLE_COUNT], int cells, int count[PS_BUBBLE_COUNT])
+{
+    double total = 0, rest[PS_BUBBLE_COUNT];
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
+        total += share[c];
+    int used = 0;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
+        double part = total > 0 ? cells * share[c] / total : 0;
+        count[c] = (int)floor(part);
+        rest[c] = part - count[c];
+        used += count[c];
+    }
+    for (; used < cells; used++) {
+        int best = 0;
+        for (int c = 1; c < PS_BUBBLE_COUNT; c++)
+            if (rest[c] > rest[best])
+                best = c;
+        count[best]++;
+        rest[best] = -1;
+    }
 }

@@ -38,6 +38,11 @@ enum ps_status ps_sim_metrics(struct ps_schedule *s);
  * The metrics (ps_sim_run, ps_sim_metrics) fill s->bubble_ns with it. PS_ENOMEM. */
 enum ps_status ps_bubble_compute(const struct ps_schedule *s, int64_t *out);
 
+/* Splits `cells` whole cells among the causes in proportion to share[cause] (finite,
+ * non-negative, not all zero) by largest remainders, so the counts add up to `cells`:
+ * the compare table's ten letters, the explorer's bars. */
+void ps_bubble_cells(const double share[PS_BUBBLE_COUNT], int cells, int count[PS_BUBBLE_COUNT]);
+
 /* The breakdown as of time t, for stepping through a schedule: cause_at[d] is the cause of
  * device d's idle instant t (an enum ps_bubble_cause; -1 while it computes, or from the
  * makespan on), and before (NULL: not wanted) gets [d * PS_BUBBLE_COUNT + cause] the idle

@@ -521,29 +521,17 @@ static bool over_limit(const struct ps_compare_row *r)
 static void cause_bar(const struct ps_compare_row *r, char *buf)
 {
     static const char letters[PS_BUBBLE_COUNT] = {'f', 'x', 'i', 'm', 'r', 'd', 'e'};
-    double total = 0;
-    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
-        total += isfinite(r->bubble_by[c]) ? r->bubble_by[c] : 0;
+    double share[PS_BUBBLE_COUNT], total = 0;
+    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
+        share[c] = isfinite(r->bubble_by[c]) ? r->bubble_by[c] : 0;
+        total += share[c];
+    }
     if (!(total > 0)) {
         snprintf(buf, 48, "-");
         return;
     }
-    int count[PS_BUBBLE_COUNT], used = 0;
-    double rest[PS_BUBBLE_COUNT];
-    for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
-        double share = isfinite(r->bubble_by[c]) ? 10 * r->bubble_by[c] / total : 0;
-        count[c] = (int)floor(share);
-        rest[c] = share - count[c];
-        used += count[c];
-    }
-    for (; used < 10; used++) {
-        int best = 0;
-        for (int c = 1; c < PS_BUBBLE_COUNT; c++)
-            if (rest[c] > rest[best])
-                best = c;
-        count[best]++;
-        rest[best] = -1;
-    }
+    int count[PS_BUBBLE_COUNT];
+    ps_bubble_cells(share, 10, count);
     int at = 0;
     for (int c = 0; c < PS_BUBBLE_COUNT; c++)
         for (int k = 0; k < count[c]; k++)

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "core/sim.h"
+
 #define CELLS 10
 
 static const char letters[PS_BUBBLE_COUNT] = {'f', 'x', 'i', 'm', 'r', 'd', 'e'};
@@ -22,26 +24,13 @@ static enum tui_style cause_style(int c)
 /* Cells per cause for a device: its idle share of CELLS, split by largest remainders. */
 static int cells_of(const struct ps_schedule *s, int d, int *count)
 {
-    double rest[PS_BUBBLE_COUNT], idle = 0;
-    int used = 0;
-    for (int c = 0; c < PS_BUBBLE_COUNT; c++)
-        idle += (double)s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c];
-    int total = (int)lround(CELLS * idle / (double)s->makespan_ns);
+    double share[PS_BUBBLE_COUNT], idle = 0;
     for (int c = 0; c < PS_BUBBLE_COUNT; c++) {
-        double share =
-            idle > 0 ? total * (double)s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c] / idle : 0;
-        count[c] = (int)floor(share);
-        rest[c] = share - count[c];
-        used += count[c];
+        share[c] = (double)s->bubble_ns[(size_t)d * PS_BUBBLE_COUNT + c];
+        idle += share[c];
     }
-    for (; used < total; used++) {
-        int best = 0;
-        for (int c = 1; c < PS_BUBBLE_COUNT; c++)
-            if (rest[c] > rest[best])
-                best = c;
-        count[best]++;
-        rest[best] = -1;
-    }
+    int total = (int)lround(CELLS * idle / (double)s->makespan_ns);
+    ps_bubble_cells(share, total, count);
     return total;
 }
 
