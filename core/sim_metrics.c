@@ -60,6 +60,24 @@ double ps_memory_at(const struct ps_schedule *s, int d, int64_t t)
     return cur;
 }
 
+/* What both metric passes set once their per-device loop has the makespan, the busy time
+ * of every device and whether each fits the memory limit. */
+static void set_totals(struct ps_schedule *s, int64_t makespan, int64_t busy_total, bool ok)
+{
+    s->makespan_ns = makespan;
+    s->bubble_ratio =
+        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
+    s->memory_ok = ok;
+}
+
+static void set_lower_bound(struct ps_schedule *s)
+{
+    struct ps_bound lb;
+    ps_lower_bound(s->sc, &lb);
+    s->lower_bound_ns = lb.value;
+    s->lower_bound_binds = (int)lb.binds;
+}
+
 void sim_compute_metrics(struct ps_schedule *s)
 {
     const struct ps_scenario *sc = s->sc;
@@ -92,10 +110,7 @@ void sim_compute_metrics(struct ps_schedule *s)
         if (sc->has_memory_limit && peak > sc->memory_limit + 1e-9)
             ok = false;
     }
-    s->makespan_ns = makespan;
-    s->bubble_ratio =
-        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
-    s->memory_ok = ok;
+    set_totals(s, makespan, busy_total, ok);
     for (int c = 0; c < s->n_channels; c++) {
         s->channels[c].busy_ns = 0;
         s->channels[c].n_transfers = 0;
@@ -108,10 +123,7 @@ void sim_compute_metrics(struct ps_schedule *s)
             s->channels[x->channel].n_transfers++;
         }
     }
-    struct ps_bound lb;
-    ps_lower_bound(sc, &lb);
-    s->lower_bound_ns = lb.value;
-    s->lower_bound_binds = (int)lb.binds;
+    set_lower_bound(s);
     if (ps_bubble_compute(s, s->bubble_ns) != PS_OK) /* out of memory: no breakdown */
         memset(s->bubble_ns, 0, (size_t)s->n_stages * PS_BUBBLE_COUNT * sizeof *s->bubble_ns);
 }
@@ -134,10 +146,7 @@ void sim_engine_metrics(struct sim *m)
         if (sc->has_memory_limit && m->peak[d] > sc->memory_limit + 1e-9)
             ok = false;
     }
-    s->makespan_ns = makespan;
-    s->bubble_ratio =
-        makespan > 0 ? 1.0 - (double)busy_total / ((double)s->n_stages * (double)makespan) : 0.0;
-    s->memory_ok = ok;
+    set_totals(s, makespan, busy_total, ok);
     /* channels: their transmission time, and how many transfers they carried */
     for (int c = 0; c < s->n_channels; c++) {
         s->channels[c].busy_ns = m->ch_busy_ns[c];
@@ -155,10 +164,7 @@ void sim_engine_metrics(struct sim *m)
     }
     if (m->mode & PS_SIM_TIMES_ONLY)
         return;
-    struct ps_bound lb;
-    ps_lower_bound(sc, &lb);
-    s->lower_bound_ns = lb.value;
-    s->lower_bound_binds = (int)lb.binds;
+    set_lower_bound(s);
     ps_bubble_compute_with(s, &m->L, s->bubble_ns);
 }
 
