@@ -373,6 +373,10 @@ struct job {
     struct ps_diag d;
 };
 
+/* s's objective (its makespan), bound and gap, and its status: optimal when proved or when
+ * bound reaches the makespan (the bound is then the makespan, gap 0), else cancelled or
+ * feasible. */
+void opt_set_outcome(struct ps_schedule *s, int64_t bound, bool proved, bool cancelled);
 /* Sets j up for shape (tr, its V) of r's scenario; PS_EUNSUPPORTED when too large. */
 enum ps_status opt_job_init(struct job *j, struct opt_run *r, int index, enum ps_traversal tr,
                             struct ps_diag *d);

@@ -417,14 +417,7 @@ static enum ps_status answer(struct opt_run *r, struct ps_schedule **out, struct
     } else {
         struct ps_schedule *s = jb->s;
         jb->s = NULL;
-        int64_t obj = s->makespan_ns;
-        int64_t bound = class_bound < obj ? class_bound : obj;
-        s->solver.objective_ns = obj;
-        s->solver.bound_ns = bound;
-        s->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
-        s->solver.status = bound >= obj ? PS_SOLVE_OPTIMAL
-                           : cancelled  ? PS_SOLVE_CANCELLED
-                                        : PS_SOLVE_FEASIBLE;
+        opt_set_outcome(s, class_bound, false, cancelled);
         if (s->solver.status == PS_SOLVE_OPTIMAL)
             s->solver.error[0] = '\0';
         char buf[64];

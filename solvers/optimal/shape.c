@@ -13,6 +13,19 @@
 #include "core/sim.h"
 #include "core/units.h"
 
+void opt_set_outcome(struct ps_schedule *s, int64_t bound, bool proved, bool cancelled)
+{
+    int64_t obj = s->makespan_ns;
+    if (proved || bound >= obj)
+        bound = obj;
+    s->solver.objective_ns = obj;
+    s->solver.bound_ns = bound;
+    s->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
+    s->solver.status = bound >= obj ? PS_SOLVE_OPTIMAL
+                       : cancelled  ? PS_SOLVE_CANCELLED
+                                    : PS_SOLVE_FEASIBLE;
+}
+
 enum ps_status opt_job_init(struct job *j, struct opt_run *r, int index, enum ps_traversal tr,
                             struct ps_diag *d)
 {
@@ -297,16 +310,7 @@ static enum ps_status finish(struct job *j, struct solve *so, int rc, bool cance
     j->proved = proved || j->bound >= obj;
     j->cancelled = so->cancelled;
     j->stopped = so->stopped;
-    s->solver.objective_ns = obj;
-    s->solver.bound_ns = j->bound;
-    s->solver.gap = obj > 0 ? (double)(obj - j->bound) / (double)obj : 0;
-    s->solver.status = j->proved      ? PS_SOLVE_OPTIMAL
-                       : j->cancelled ? PS_SOLVE_CANCELLED
-                                      : PS_SOLVE_FEASIBLE;
-    if (j->proved) {
-        s->solver.bound_ns = obj;
-        s->solver.gap = 0;
-    }
+    opt_set_outcome(s, j->bound, j->proved, j->cancelled);
     if (!from_milp)
         ps_schedule_set_param(s, "start", j->w.from);
     so->incumbent = ms(obj);
@@ -351,12 +355,7 @@ static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
     j->bound =
         j->lb > 0 && j->lb <= obj ? j->lb : (j->run->all_bound < obj ? j->run->all_bound : obj);
     j->proved = j->bound >= obj;
-    s->solver.objective_ns = obj;
-    s->solver.bound_ns = j->bound;
-    s->solver.gap = obj > 0 ? (double)(obj - j->bound) / (double)obj : 0;
-    s->solver.status = j->proved      ? PS_SOLVE_OPTIMAL
-                       : j->cancelled ? PS_SOLVE_CANCELLED
-                                      : PS_SOLVE_FEASIBLE;
+    opt_set_outcome(s, j->bound, j->proved, j->cancelled);
     snprintf(s->solver.error, sizeof s->solver.error,
              "%s while the model was being built (%.1f s): the starting schedule",
              j->cancelled ? "cancelled"
