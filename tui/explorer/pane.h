@@ -42,6 +42,10 @@ extern const struct tui_pane tui_pane_split;    /* pane_split.c: A/B on one time
 extern const struct tui_pane tui_pane_table;    /* pane_table.c: the schedule table */
 extern const struct tui_pane tui_pane_memory;   /* pane_memory.c: peak memory per device */
 extern const struct tui_pane tui_pane_status;   /* pane_status.c: detail and status lines */
+
+/* The status line of a full-screen view (the cluster planner, the workload): the message
+ * in its level's style, and the view's key hint at the right when both fit. */
+void tui_status_line(const struct tui_app *app, struct tui_canvas *c, int y, const char *hint);
 extern const struct tui_pane tui_pane_prompt;   /* pane_prompt.c: the prompt line */
 extern const struct tui_pane tui_pane_picker;   /* pane_picker.c: schedule / preset pickers */
 extern const struct tui_pane tui_pane_help;     /* pane_help.c: the keys overlay */

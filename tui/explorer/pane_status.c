@@ -121,6 +121,19 @@ static void draw_status(const struct tui_app *app, const struct tui_layout *lo,
         draw_hint(c, ml == 0 ? 1 : w - hl - 1, y, ml == 0 ? w - 2 : hl, hint);
 }
 
+void tui_status_line(const struct tui_app *app, struct tui_canvas *c, int y, const char *hint)
+{
+    tui_canvas_fill(c, 0, y, app->cols, 1, TUI_S_STATUS);
+    enum tui_style st = app->msg_level == TUI_MSG_ERR  ? TUI_S_ERR
+                        : app->msg_level == TUI_MSG_OK ? TUI_S_OK
+                                                       : TUI_S_STATUS;
+    int hw = (int)strlen(hint);
+    int mw = app->cols - hw > 20 ? app->cols - hw : app->cols;
+    tui_canvas_text(c, 0, y, mw, st, app->msg);
+    if (mw < app->cols)
+        tui_canvas_text(c, mw, y, hw, TUI_S_KEY, hint);
+}
+
 static void draw(const struct tui_app *app, const struct tui_frame *fr, struct tui_canvas *c)
 {
     draw_detail(app, fr, c);

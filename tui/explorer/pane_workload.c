@@ -277,16 +277,8 @@ static void draw_lines(const struct tui_app *app, const struct wl_layout *lo, st
     };
     int sel = wl != NULL ? clampi(wl->sel, 0, TUI_WL_ROWS - 1) : 0;
     tui_canvas_text(c, 0, lo->detail.y, app->cols, TUI_S_DIM, about[sel]);
-    tui_canvas_fill(c, 0, lo->status.y, app->cols, 1, TUI_S_STATUS);
-    enum tui_style st = app->msg_level == TUI_MSG_ERR  ? TUI_S_ERR
-                        : app->msg_level == TUI_MSG_OK ? TUI_S_OK
-                                                       : TUI_S_STATUS;
-    const char *hint = "  Up/Down setting  +/- change  PgUp/PgDn chunks  W back  ? help";
-    int hw = (int)strlen(hint);
-    int mw = app->cols - hw > 20 ? app->cols - hw : app->cols;
-    tui_canvas_text(c, 0, lo->status.y, mw, st, app->msg);
-    if (mw < app->cols)
-        tui_canvas_text(c, mw, lo->status.y, hw, TUI_S_KEY, hint);
+    tui_status_line(app, c, lo->status.y,
+                    "  Up/Down setting  +/- change  PgUp/PgDn chunks  W back  ? help");
 }
 
 static void draw(const struct tui_app *app, const struct tui_frame *fr, struct tui_canvas *c)
