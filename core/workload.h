@@ -160,6 +160,10 @@ void ps_chunking_clear(struct ps_chunking *c);
 enum ps_status ps_chunking_push(struct ps_chunking *c, enum ps_chunk_type type, int seq, int slice,
                                 int n_slices, int context, int s0);
 enum ps_status ps_chunking_add_member(struct ps_chunking *c, int seq, int tokens);
+/* A chunk's sequence and slice as a table shows them: a slice of sequence 7, "7" and
+ * "2/4"; one short sequence, its index and "-"; several packed, "3x" and "-". */
+void ps_chunk_labels(const struct ps_chunking *c, const struct ps_chunk *ch, char seq[16],
+                     char slice[16]);
 
 /* The constants of the cost model for a pipeline of n_stages stages. */
 struct ps_cost_ctx {

@@ -4,6 +4,7 @@
 #include "core/workload.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,20 @@ void ps_chunking_fini(struct ps_chunking *c)
     free(c->chunks);
     free(c->members);
     ps_chunking_init(c);
+}
+
+void ps_chunk_labels(const struct ps_chunking *c, const struct ps_chunk *ch, char seq[16],
+                     char slice[16])
+{
+    snprintf(slice, 16, "-");
+    if (ch->seq >= 0) {
+        snprintf(seq, 16, "%d", ch->seq);
+        snprintf(slice, 16, "%d/%d", ch->slice + 1, ch->n_slices);
+    } else if (ch->n == 1) {
+        snprintf(seq, 16, "%d", c->members[ch->first]);
+    } else {
+        snprintf(seq, 16, "%dx", ch->n);
+    }
 }
 
 void ps_chunking_clear(struct ps_chunking *c)

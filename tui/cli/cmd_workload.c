@@ -216,15 +216,8 @@ static enum ps_status chunk_list(const struct ps_scenario *sc, const struct ps_w
                            dc2 ? "  hide" : "");
     for (int i = 0; i < shown && st == PS_OK; i++) {
         const struct ps_chunk *c = &rep->chunking.chunks[rep->order[i]];
-        char seq[16] = "-", slice[16] = "-", mem[32], replay[40] = "", hide[16] = "";
-        if (c->seq >= 0) {
-            snprintf(seq, sizeof seq, "%d", c->seq);
-            snprintf(slice, sizeof slice, "%d/%d", c->slice + 1, c->n_slices);
-        } else if (c->n == 1) {
-            snprintf(seq, sizeof seq, "%d", rep->chunking.members[c->first]);
-        } else {
-            snprintf(seq, sizeof seq, "%dx", c->n);
-        }
+        char seq[16], slice[16], mem[32], replay[40] = "", hide[16] = "";
+        ps_chunk_labels(&rep->chunking, c, seq, slice);
         snprintf(mem, sizeof mem, "%.2f/%.2f", c->mem_gb, c->mem_last_gb);
         size_t used = 0;
         for (int s = 0; s < S && s < 8 && used + 6 < sizeof replay; s++) {

@@ -241,15 +241,8 @@ static void draw_chunks(const struct tui_app *app, const struct wl_layout *lo, s
         if (i >= n)
             break;
         const struct ps_chunk *ch = &rep->chunking.chunks[rep->order[i]];
-        char seq[16] = "-", slice[16] = "-", mem[32], replay[160] = "";
-        if (ch->seq >= 0) {
-            snprintf(seq, sizeof seq, "%d", ch->seq);
-            snprintf(slice, sizeof slice, "%d/%d", ch->slice + 1, ch->n_slices);
-        } else if (ch->n == 1) {
-            snprintf(seq, sizeof seq, "%d", rep->chunking.members[ch->first]);
-        } else {
-            snprintf(seq, sizeof seq, "%dx", ch->n);
-        }
+        char seq[16], slice[16], mem[32], replay[160] = "";
+        ps_chunk_labels(&rep->chunking, ch, seq, slice);
         snprintf(mem, sizeof mem, "%.2f/%.2f", ch->mem_gb, ch->mem_last_gb);
         size_t used = 0;
         for (int s = 0; s < S && used + 6 < sizeof replay; s++)
