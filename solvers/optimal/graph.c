@@ -475,22 +475,106 @@ int64_t opt_grid_of(const struct model *m, int64_t ub)
     return g;
 }
 
+/* Jackson's preemptive schedule: the least makespan of jobs with release times r,
+ * durations p and delivery times q on one machine when a job may be interrupted (the
+ * problem 1|r_j,q_j,pmtn|Cmax, which it solves exactly). Every schedule of the model runs
+ * a device's ops (or a channel's transmissions) one at a time, so this is a lower bound
+ * on the makespan. Sorts by release in place; O(n^2), n is a device's or channel's ops. */
+struct jjob {
+    int64_t r, p, q;
+};
+
+static int cmp_release(const void *a, const void *b)
+{
+    const struct jjob *x = a, *y = b;
+    return (x->r > y->r) - (x->r < y->r);
+}
+
+static int64_t jackson(struct jjob *j, int n)
+{
+    qsort(j, (size_t)n, sizeof *j, cmp_release);
+    int64_t t = n > 0 ? j[0].r : 0, lb = 0;
+    int next = 0, left = n;
+    for (int i = 0; i < n; i++)
+        if (j[i].p <= 0) { /* nothing to run: its release and delivery alone */
+            j[i].p = 0;
+            left--;
+            if (j[i].r + j[i].q > lb)
+                lb = j[i].r + j[i].q;
+        }
+    while (left > 0) {
+        while (next < n && j[next].r <= t)
+            next++;
+        int pick = -1;
+        for (int i = 0; i < next; i++)
+            if (j[i].p > 0 && (pick < 0 || j[i].q > j[pick].q))
+                pick = i;
+        if (pick < 0) { /* idle until the next release */
+            t = j[next].r;
+            continue;
+        }
+        int64_t until = next < n ? j[next].r : INT64_MAX;
+        if (t + j[pick].p <= until) {
+            t += j[pick].p;
+            j[pick].p = 0;
+            left--;
+            if (t + j[pick].q > lb)
+                lb = t + j[pick].q;
+        } else {
+            j[pick].p -= until - t;
+            t = until;
+        }
+    }
+    return lb;
+}
+
+/* The preemptive one-machine bound of every device (its ops with their heads and tails)
+ * and of every channel (its transmissions: released when the sender ends, delivered after
+ * the latency, the receiver and its tail). */
+static int64_t machine_bounds(const struct model *m)
+{
+    int cap = 1;
+    for (int dv = 0; dv < m->S; dv++)
+        if (m->dev_n[dv] > cap)
+            cap = m->dev_n[dv];
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > cap)
+            cap = m->chan_n[c];
+    struct jjob *j = malloc((size_t)cap * sizeof *j);
+    if (j == NULL)
+        return 0;
+    int64_t lb = 0;
+    for (int dv = 0; dv < m->S; dv++) {
+        int n = 0;
+        for (int i = 0; i < m->dev_n[dv]; i++) {
+            const struct mop *o = &m->ops[m->dev_op[dv][i]];
+            j[n++] = (struct jjob){o->head, o->dur, o->tail};
+        }
+        int64_t b = jackson(j, n);
+        if (b > lb)
+            lb = b;
+    }
+    for (int c = 0; c < m->n_chans; c++) {
+        int n = 0;
+        for (int i = 0; i < m->chan_n[c]; i++) {
+            const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
+            const struct mop *a = &m->ops[x->from], *b = &m->ops[x->to];
+            j[n++] = (struct jjob){a->head + a->dur, x->tx, x->lat + b->dur + b->tail};
+        }
+        int64_t b = jackson(j, n);
+        if (b > lb)
+            lb = b;
+    }
+    free(j);
+    return lb;
+}
+
 int64_t opt_static_bound(const struct model *m)
 {
     int64_t lb = ps_lower_bound_ns(m->sc);
-    for (int dv = 0; dv < m->S; dv++) {
-        int64_t work = 0, h = INT64_MAX, tl = INT64_MAX;
-        for (int i = 0; i < m->dev_n[dv]; i++) {
-            const struct mop *o = &m->ops[m->dev_op[dv][i]];
-            work += o->dur;
-            if (o->head < h)
-                h = o->head;
-            if (o->tail < tl)
-                tl = o->tail;
-        }
-        if (m->dev_n[dv] > 0 && h + work + tl > lb)
-            lb = h + work + tl;
-    }
+    int64_t mb = machine_bounds(m);
+    if (mb > lb)
+        lb = mb;
     for (int i = 0; i < m->n_ops; i++)
         if (m->ops[i].present && m->ops[i].head + m->ops[i].dur + m->ops[i].tail > lb)
             lb = m->ops[i].head + m->ops[i].dur + m->ops[i].tail;

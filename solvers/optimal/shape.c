@@ -90,6 +90,7 @@ static void start_bound(struct job *j)
         if (ps_scenario_message_mb(m->sc, mb) != ps_scenario_message_mb(m->sc, 0))
             j->uniform = false;
     j->lb = opt_static_bound(m);
+    if (getenv("PS_DEBUG_LB")) fprintf(stderr, "static lb V=%d %.3f\n", m->V, ms(j->lb));
     if (j->lb > ub)
         j->lb = ub;
     struct ps_progress pr = {ub, j->lb, ub > 0 ? (double)(ub - j->lb) / (double)ub : 0, 0,
