@@ -418,6 +418,8 @@ enum ps_status opt_build_graph(struct model *m)
             m->chan_x[t->chan][m->chan_n[t->chan]++] = x;
         }
     }
+    if (m->tighten & T_ENERGY)
+        return opt_energy_heads(m);
     return PS_OK;
 }
 

@@ -197,6 +197,12 @@ int64_t opt_grid_of(const struct model *m, int64_t ub);
 /* The static bound: the core's lower bound, each device's work between its earliest head
  * and least tail, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);
+/* ---- energy.c: heads and tails forced by a device's own work and its memory ----------- */
+
+/* Raises every op's head and tail to what the ops that must precede (follow) it on its
+ * device, and the frees an F needs under the memory limit, force; then along the edges.
+ * Called by opt_build_graph with T_ENERGY. */
+enum ps_status opt_energy_heads(struct model *m);
 /* ---- rows.c: GLPK rows collected as triplets and loaded at once ----------------------- */
 
 struct row {

@@ -233,9 +233,12 @@ static void merged(const struct opt_run *r, struct ps_progress *p)
 }
 
 /* Stops every shape whose bound is no better than a schedule already found (under r->mu):
- * it cannot give a shorter one. */
+ * it cannot give a shorter one. Not when the models are to be written: each shape then
+ * builds its model whatever its bound. */
 static void prune(struct opt_run *r)
 {
+    if (r->model_path != NULL && r->model_path[0] != '\0')
+        return;
     int64_t inc = ref_ns(r);
     for (int i = 0; i < r->n_jobs; i++)
         if (r->jobs[i].p_inc >= 0 && r->jobs[i].p_inc < inc)

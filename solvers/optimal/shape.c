@@ -90,7 +90,9 @@ static void start_bound(struct job *j)
         if (ps_scenario_message_mb(m->sc, mb) != ps_scenario_message_mb(m->sc, 0))
             j->uniform = false;
     j->lb = opt_static_bound(m);
-    if (getenv("PS_DEBUG_LB")) fprintf(stderr, "static lb V=%d %.3f\n", m->V, ms(j->lb));
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.6f", ms(j->lb));
+    ps_schedule_set_param(j->s, "static_bound", buf);
     if (j->lb > ub)
         j->lb = ub;
     struct ps_progress pr = {ub, j->lb, ub > 0 ? (double)(ub - j->lb) / (double)ub : 0, 0,

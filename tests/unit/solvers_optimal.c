@@ -2,6 +2,7 @@
  * over every per-device order (both formulations), it is never worse than the greedy, its
  * output passes validate, and its statuses (optimal, feasible, infeasible, cancelled),
  * progress reports, model file and size guard behave. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -431,6 +432,32 @@ static void test_registry(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* The static bound on the default preset (M70, 8 stages over 2 DCs, F = B = W = 38 ms,
+ * cross-DC latency 1 ms + 1 GB at 105 Gb/s, intra-DC 0.01 ms, memory limit 8 with
+ * weight share 0.5), derived by hand. A microbatch's round trip from the start of its F
+ * to the start of its B on device 0 is RT = 8 F + 7 B + 2 (6 x 0.01 + 1 + 8000/105).
+ * Device 0 holds at most 8 microbatches, so F 15 needs 8 units freed first: B 0..7 (4
+ * units, forced) plus 8 more half-unit frees; before it the device runs 15 F + 16 frees
+ * = 31 ops of 38 ms, and it idles from the 8th F until B 0 can start (at RT). F 15 then
+ * starts at RT + (31 - 8) x 38, and its own round trip, B and W follow: makespan >=
+ * 2 RT + 23 x 38 + 38 + 38 = 2399.0019 ms, 1.8% under the greedy's 2443 ms. */
+static void test_default_memory_bound(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    struct ps_diag d;
+    assert_int_equal(ps_preset_load("default", &sc, &d), PS_OK);
+    struct ps_schedule *s = run(&ps_solver_optimal, &sc,
+                                "traversal=loop time_limit=86400 node_limit=1", NULL);
+    double rt = 8 * 38 + 7 * 38 + 2 * (6 * 0.01 + 1 + 8000.0 / 105);
+    double want = 2 * rt + 23 * 38 + 38 + 38;
+    assert_true(fabs(atof(param(s, "static_bound")) - want) < 1e-3);
+    assert_true(ps_ns_to_ms(s->solver.bound_ns) >= want - 1e-3);
+    assert_true(s->solver.gap < 0.02);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_auto_shapes),
         cmocka_unit_test(test_never_above_others),
         cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_default_memory_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

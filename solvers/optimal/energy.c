@@ -1,0 +1,202 @@
+/* Heads and tails that a device's own work forces (docs/model.md, "Bounds"): an op starts
+ * no earlier than the device can finish every op that must precede it, and, under a memory
+ * limit, enough frees to make room for an F; it leaves at least the time the device needs
+ * for every op that must follow it. Each is the least makespan of a one-machine problem
+ * with release times (exact in release order), so it holds for every schedule of the
+ * shape. The tightened heads and tails then travel along the precedence edges, and the
+ * whole is repeated while it still moves. They tighten the static bound (Jackson's
+ * preemptive bound, graph.c) and the order model's time windows. */
+#include "solvers/optimal/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define ENERGY_ROUNDS 4
+
+struct rjob {
+    int64_t r, p;
+};
+
+struct free_op {
+    double ratio; /* ns per unit of memory freed */
+    int64_t dur;
+    double amount;
+};
+
+static int cmp_release(const void *a, const void *b)
+{
+    const struct rjob *x = a, *y = b;
+    return (x->r > y->r) - (x->r < y->r);
+}
+
+static int cmp_ratio(const void *a, const void *b)
+{
+    const struct free_op *x = a, *y = b;
+    return (x->ratio > y->ratio) - (x->ratio < y->ratio);
+}
+
+/* The least time at which one machine finishes every job, none before its release:
+ * release order without idle beyond what the releases force (1|r_j|Cmax). */
+static int64_t completion(struct rjob *j, int n)
+{
+    qsort(j, (size_t)n, sizeof *j, cmp_release);
+    int64_t t = INT64_MIN;
+    for (int i = 0; i < n; i++) {
+        if (t < j[i].r)
+            t = j[i].r;
+        t += j[i].p;
+    }
+    return t;
+}
+
+struct scratch {
+    struct rjob *jobs;
+    struct free_op *frees;
+};
+
+/* The least work of frees, none of them before q nor after it, that make `need` units of
+ * room (fractions of an op allowed: a lower bound), and the earliest head among them, as
+ * one job: no set of real frees finishes sooner next to the predecessors. False when the
+ * frees cannot make the room (left to the model to find infeasible). */
+static bool room_job(const struct model *m, int dv, int q, double need, struct scratch *sc,
+                     struct rjob *out)
+{
+    int n = 0;
+    int64_t rmin = INT64_MAX;
+    for (int i = 0; i < m->dev_n[dv]; i++) {
+        int r = m->dev_op[dv][i];
+        const struct mop *o = &m->ops[r];
+        if (r == q || o->alloc >= 0 || reaches(m, r, q) || reaches(m, q, r))
+            continue;
+        sc->frees[n++] = (struct free_op){(double)o->dur / -o->alloc, o->dur, -o->alloc};
+        if (o->head < rmin)
+            rmin = o->head;
+    }
+    qsort(sc->frees, (size_t)n, sizeof *sc->frees, cmp_ratio);
+    double work = 0;
+    for (int i = 0; i < n && need > 1e-9; i++) {
+        double take = sc->frees[i].amount < need ? sc->frees[i].amount : need;
+        work += sc->frees[i].ratio * take;
+        need -= take;
+    }
+    if (need > 1e-9)
+        return false;
+    *out = (struct rjob){rmin, (int64_t)floor(work)};
+    return true;
+}
+
+/* One device: every op's head from its predecessors there (and the room an F needs), its
+ * tail from its successors there. True when something moved. */
+static bool device_pass(struct model *m, int dv, struct scratch *sc)
+{
+    const struct ps_scenario *scn = m->sc;
+    bool moved = false;
+    for (int qi = 0; qi < m->dev_n[dv]; qi++) {
+        if (qi % 64 == 0 && opt_out_of_budget(m))
+            return false;
+        int q = m->dev_op[dv][qi];
+        struct mop *oq = &m->ops[q];
+        int np = 0, ns = 0;
+        double need = oq->alloc - scn->memory_limit;
+        struct rjob *succ = sc->jobs + m->dev_n[dv] + 1;
+        for (int i = 0; i < m->dev_n[dv]; i++) {
+            int p = m->dev_op[dv][i];
+            const struct mop *op = &m->ops[p];
+            if (p == q)
+                continue;
+            if (reaches(m, p, q)) {
+                sc->jobs[np++] = (struct rjob){op->head, op->dur};
+                need += op->alloc;
+            } else if (reaches(m, q, p)) {
+                succ[ns++] = (struct rjob){op->tail, op->dur};
+            }
+        }
+        if (scn->has_memory_limit && oq->kind == PS_OP_F && need > 1e-9 &&
+            room_job(m, dv, q, need, sc, &sc->jobs[np]))
+            np++;
+        if (np > 0) {
+            int64_t h = completion(sc->jobs, np);
+            if (h > oq->head) {
+                oq->head = h;
+                moved = true;
+            }
+        }
+        if (ns > 0) {
+            int64_t t = completion(succ, ns);
+            if (t > oq->tail) {
+                oq->tail = t;
+                moved = true;
+            }
+        }
+    }
+    return moved;
+}
+
+/* Heads forward and tails backward along every precedence edge, in topological order. */
+static void propagate(struct model *m, const int *first, const int *succ)
+{
+    for (int k = 0; k < m->n_live; k++) {
+        int a = m->topo[k];
+        for (int j = first[a]; j < first[a + 1]; j++) {
+            const struct edge *e = &m->edges[succ[j]];
+            int64_t h = m->ops[a].head + e->delay;
+            if (m->ops[e->to].head < h)
+                m->ops[e->to].head = h;
+        }
+    }
+    for (int k = m->n_live - 1; k >= 0; k--) {
+        int a = m->topo[k];
+        struct mop *o = &m->ops[a];
+        for (int j = first[a]; j < first[a + 1]; j++) {
+            const struct edge *e = &m->edges[succ[j]];
+            const struct mop *b = &m->ops[e->to];
+            int64_t t = e->delay - o->dur + b->dur + b->tail;
+            if (o->tail < t)
+                o->tail = t;
+        }
+    }
+}
+
+enum ps_status opt_energy_heads(struct model *m)
+{
+    int cap = 1, n = m->n_ops;
+    for (int dv = 0; dv < m->S; dv++)
+        if (m->dev_n[dv] > cap)
+            cap = m->dev_n[dv];
+    struct scratch sc;
+    sc.jobs = malloc(2 * ((size_t)cap + 1) * sizeof *sc.jobs);
+    sc.frees = malloc(((size_t)cap + 1) * sizeof *sc.frees);
+    int *first = calloc((size_t)n + 1, sizeof *first);
+    int *succ = malloc(((size_t)m->n_edges + 1) * sizeof *succ);
+    int *fill = calloc((size_t)n, sizeof *fill);
+    if (sc.jobs == NULL || sc.frees == NULL || first == NULL || succ == NULL || fill == NULL) {
+        free(sc.jobs);
+        free(sc.frees);
+        free(first);
+        free(succ);
+        free(fill);
+        return PS_ENOMEM;
+    }
+    for (int e = 0; e < m->n_edges; e++)
+        first[m->edges[e].from + 1]++;
+    for (int i = 0; i < n; i++)
+        first[i + 1] += first[i];
+    for (int e = 0; e < m->n_edges; e++) {
+        int a = m->edges[e].from;
+        succ[first[a] + fill[a]++] = e;
+    }
+    free(fill);
+    for (int round = 0; round < ENERGY_ROUNDS; round++) {
+        bool moved = false;
+        for (int dv = 0; dv < m->S; dv++)
+            moved |= device_pass(m, dv, &sc);
+        if (!moved || m->out != 0)
+            break;
+        propagate(m, first, succ);
+    }
+    free(sc.jobs);
+    free(sc.frees);
+    free(first);
+    free(succ);
+    return PS_OK;
+}
