@@ -113,6 +113,18 @@ void opt_time_prepare(struct model *m, int64_t unit, bool relaxed)
                 o->st = dl + b->sd + b->st;
         }
     }
+    if (relaxed)
+        return;
+    /* exact slots: every schedule left-shifted starts on the grid, so the heads and tails
+     * of the presolve (energy.c's included), rounded up to whole slots, hold too */
+    for (int k = 0; k < m->n_live; k++) {
+        struct mop *o = &m->ops[m->topo[k]];
+        long h = (long)((o->head + unit - 1) / unit), t = (long)((o->tail + unit - 1) / unit);
+        if (o->sh < h)
+            o->sh = h;
+        if (o->st < t)
+            o->st = t;
+    }
 }
 
 /* Window of an op in slots for an incumbent of ub_s slots. */
