@@ -582,3 +582,25 @@ int64_t opt_static_bound(const struct model *m)
             lb = m->ops[i].head + m->ops[i].dur + m->ops[i].tail;
     return lb;
 }
+
+bool opt_identical_mbs(const struct model *m)
+{
+    for (int mb = 0; mb < m->M; mb++)
+        if (m->brank != NULL && m->brank[mb] != mb)
+            return false;
+    for (int kind = 0; kind < 3; kind++)
+        for (int v = 0; v < m->SV; v++) {
+            const struct mop *o0 = &m->ops[op_id(m, kind, v, 0)];
+            for (int mb = 1; mb < m->M; mb++) {
+                const struct mop *o = &m->ops[op_id(m, kind, v, mb)];
+                if (o->present != o0->present || o->dur != o0->dur || o->alloc != o0->alloc)
+                    return false;
+            }
+        }
+    for (int x = 0; x < m->n_xfers; x++)
+        for (int y = x + 1; y < m->n_xfers; y++)
+            if (m->xfers[x].kind == m->xfers[y].kind && m->xfers[x].from_v == m->xfers[y].from_v &&
+                (m->xfers[x].tx != m->xfers[y].tx || m->xfers[x].lat != m->xfers[y].lat))
+                return false;
+    return true;
+}

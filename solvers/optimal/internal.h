@@ -194,6 +194,11 @@ bool opt_xfer_fixed_before(const struct model *m, int a, int b, bool uniform);
 bool opt_is_last_of_chunk(const struct model *m, const struct mop *o);
 /* The common divisor of every time of the model (zero durations aside) and ub. */
 int64_t opt_grid_of(const struct model *m, int64_t ub);
+/* Every microbatch is the same (durations, memory, messages, forward order = backward
+ * order): then any schedule with ops cut into parts can be relabelled and re-split into one
+ * whose ops of a kind and chunk run one after another in microbatch order, no longer, so
+ * the static bound holds for schedules with parts too (docs/model.md, "Parts"). */
+bool opt_identical_mbs(const struct model *m);
 /* The static bound: the core's lower bound, each device's work between its earliest head
  * and least tail, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);
@@ -373,6 +378,7 @@ struct job {
     double *x0; /* the starting schedule as GLPK's values, NULL when none */
     int64_t lb;
     bool uniform;  /* every message has the same size */
+    bool identical; /* every microbatch the same (opt_identical_mbs): lb holds with parts */
     int64_t bound; /* holds for every whole-op schedule of this shape */
     bool proved, stopped, cancelled, out_of_budget;
     enum ps_status st;

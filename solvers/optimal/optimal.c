@@ -351,6 +351,26 @@ static void shapes_text(const struct opt_run *r, char *buf, size_t size)
     }
 }
 
+/* The bound that holds for every schedule of the shapes solved, with or without parts,
+ * when g is of one of them: the least of their static bounds, which hold with parts when
+ * every microbatch is the same (opt_identical_mbs); -1 otherwise. GLPK's bounds do not
+ * count here: they hold for whole ops only. */
+static int64_t parts_bound(const struct opt_run *r, const struct ps_schedule *g)
+{
+    bool in_class = false;
+    int64_t least = INT64_MAX;
+    for (int i = 0; i < r->n_jobs; i++) {
+        const struct job *j = &r->jobs[i];
+        if (!j->identical || j->lb <= 0)
+            return -1;
+        if (j->lb < least)
+            least = j->lb;
+        if (g->traversal == j->tr && g->chunks == j->V)
+            in_class = true;
+    }
+    return in_class ? least : -1;
+}
+
 /* The answer when another generator's schedule, of a shape outside the model (ops cut into
  * parts, interleaved chunks with a combined backward, ...), is shorter than every shape's:
  * that schedule, feasible, with the core's bound that holds for every shape. */
@@ -372,15 +392,25 @@ static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
     int64_t whole = jb->s->makespan_ns;
     g->solver = jb->s->solver; /* the optimal solver's parameters */
     snprintf(g->name, sizeof g->name, "optimal");
-    int64_t obj = g->makespan_ns, bound = r->all_bound < obj ? r->all_bound : obj;
+    int64_t obj = g->makespan_ns, bound = r->all_bound;
+    int64_t cls = parts_bound(r, g);
+    if (cls > bound)
+        bound = cls;
+    if (bound > obj)
+        bound = obj;
     g->solver.objective_ns = obj;
     g->solver.bound_ns = bound;
     g->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
-    g->solver.status = cancelled ? PS_SOLVE_CANCELLED : PS_SOLVE_FEASIBLE;
+    g->solver.status = cancelled      ? PS_SOLVE_CANCELLED
+                       : bound >= obj ? PS_SOLVE_OPTIMAL
+                                      : PS_SOLVE_FEASIBLE;
     snprintf(g->solver.error, sizeof g->solver.error,
              "%s's schedule (%.3f ms) beats the best whole-op schedule of the model's shapes "
-             "(%.3f ms%s); the bound is the one for every shape",
-             who, ms(obj), ms(whole), class_bound >= whole ? ", proved optimal" : "");
+             "(%.3f ms%s); %s",
+             who, ms(obj), ms(whole), class_bound >= whole ? ", proved optimal" : "",
+             cls >= 0 && cls >= r->all_bound
+                 ? "the bound is the shapes' static bound, which holds with ops cut into parts"
+                 : "the bound is the one for every shape");
     ps_schedule_set_param(g, "shape", shape);
     return g;
 }

@@ -89,6 +89,7 @@ static void start_bound(struct job *j)
     for (int mb = 1; mb < m->M; mb++)
         if (ps_scenario_message_mb(m->sc, mb) != ps_scenario_message_mb(m->sc, 0))
             j->uniform = false;
+    j->identical = j->uniform && opt_identical_mbs(m);
     j->lb = opt_static_bound(m);
     char buf[48];
     snprintf(buf, sizeof buf, "%.6f", ms(j->lb));

@@ -458,6 +458,63 @@ static void test_default_memory_bound(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* With every microbatch the same, a schedule with ops cut into parts is never shorter than
+ * the static bound of its shape (docs/model.md, "Parts": relabelling and re-splitting make
+ * ops of one kind and chunk run one after another in microbatch order). Falsified if any
+ * of the greedy's parts schedules (n_sub 2 and 4, three rule readings) on a spread of small
+ * scenarios, loop and wave, with latency, transmission, memory limits and unequal stage
+ * times, came out shorter than it. */
+static void test_static_bound_holds_with_parts(void **state)
+{
+    (void)state;
+    static const char *const rules[] = {"paper", "prio", "avail"};
+    static const char *const trs[] = {"loop", "wave"};
+    int checked = 0;
+    unsigned seed = 12345;
+    for (int k = 0; k < 16; k++) {
+        seed = seed * 1103515245u + 12345u;
+        int S = (seed >> 8) % 2 ? 4 : 2, M = 3 + (int)((seed >> 12) % 4);
+        struct ps_scenario sc;
+        make_2dc(&sc, S, M, ((seed >> 16) % 5) * 0.5, (seed >> 20) % 3 ? S : 0);
+        if ((seed >> 22) % 2) { /* a transmission of 0.5 or 1 ms across the DCs */
+            sc.activation_mb = 1;
+            sc.inter_dc.bandwidth_gbps = (seed >> 23) % 2 ? 16 : 8;
+        }
+        if ((seed >> 24) % 2) { /* unequal stages */
+            sc.per_stage = calloc((size_t)S, sizeof *sc.per_stage);
+            assert_non_null(sc.per_stage);
+            for (int i = 0; i < S; i++)
+                sc.per_stage[i] = (struct ps_compute){1 + 0.25 * (i % 3), 1 + 0.5 * (i % 2),
+                                                      0.5 + 0.25 * i};
+        }
+        for (int t = 0; t < 2; t++) {
+            char kv[160];
+            snprintf(kv, sizeof kv, "traversal=%s time_limit=86400 node_limit=1", trs[t]);
+            struct ps_schedule *o = run(&ps_solver_optimal, &sc, kv, NULL);
+            int64_t stat = ps_ms_to_ns(atof(param(o, "static_bound")));
+            ps_schedule_free(o);
+            for (int n = 2; n <= 4; n += 2)
+                for (int r = 0; r < 3; r++) {
+                    snprintf(kv, sizeof kv, "traversal=%s n_sub=%d rules=%s", trs[t], n,
+                             rules[r]);
+                    struct ps_schedule *g = run(&ps_solver_greedy, &sc, kv, NULL);
+                    if (g->memory_ok) {
+                        if (g->makespan_ns + 1 < stat)
+                            fail_msg("case %d %s n_sub=%d rules=%s: %.3f ms < static bound "
+                                     "%.3f ms",
+                                     k, trs[t], n, rules[r], ps_ns_to_ms(g->makespan_ns),
+                                     ps_ns_to_ms(stat));
+                        checked++;
+                    }
+                    ps_schedule_free(g);
+                }
+        }
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d parts schedules checked against their shape's static bound\n", checked);
+    assert_true(checked > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_never_above_others),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_default_memory_bound),
+        cmocka_unit_test(test_static_bound_holds_with_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
