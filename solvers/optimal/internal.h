@@ -377,9 +377,9 @@ struct job {
     struct warm w;
     double *x0; /* the starting schedule as GLPK's values, NULL when none */
     int64_t lb;
-    bool uniform;  /* every message has the same size */
+    bool uniform;   /* every message has the same size */
     bool identical; /* every microbatch the same (opt_identical_mbs): lb holds with parts */
-    int64_t bound; /* holds for every whole-op schedule of this shape */
+    int64_t bound;  /* holds for every whole-op schedule of this shape */
     bool proved, stopped, cancelled, out_of_budget;
     enum ps_status st;
     struct ps_diag d;

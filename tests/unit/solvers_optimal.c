@@ -447,8 +447,8 @@ static void test_default_memory_bound(void **state)
     struct ps_scenario sc;
     struct ps_diag d;
     assert_int_equal(ps_preset_load("default", &sc, &d), PS_OK);
-    struct ps_schedule *s = run(&ps_solver_optimal, &sc,
-                                "traversal=loop time_limit=86400 node_limit=1", NULL);
+    struct ps_schedule *s =
+        run(&ps_solver_optimal, &sc, "traversal=loop time_limit=86400 node_limit=1", NULL);
     double rt = 8 * 38 + 7 * 38 + 2 * (6 * 0.01 + 1 + 8000.0 / 105);
     double want = 2 * rt + 23 * 38 + 38 + 38;
     assert_true(fabs(atof(param(s, "static_bound")) - want) < 1e-3);
@@ -484,8 +484,8 @@ static void test_static_bound_holds_with_parts(void **state)
             sc.per_stage = calloc((size_t)S, sizeof *sc.per_stage);
             assert_non_null(sc.per_stage);
             for (int i = 0; i < S; i++)
-                sc.per_stage[i] = (struct ps_compute){1 + 0.25 * (i % 3), 1 + 0.5 * (i % 2),
-                                                      0.5 + 0.25 * i};
+                sc.per_stage[i] =
+                    (struct ps_compute){1 + 0.25 * (i % 3), 1 + 0.5 * (i % 2), 0.5 + 0.25 * i};
         }
         for (int t = 0; t < 2; t++) {
             char kv[160];
@@ -495,8 +495,7 @@ static void test_static_bound_holds_with_parts(void **state)
             ps_schedule_free(o);
             for (int n = 2; n <= 4; n += 2)
                 for (int r = 0; r < 3; r++) {
-                    snprintf(kv, sizeof kv, "traversal=%s n_sub=%d rules=%s", trs[t], n,
-                             rules[r]);
+                    snprintf(kv, sizeof kv, "traversal=%s n_sub=%d rules=%s", trs[t], n, rules[r]);
                     struct ps_schedule *g = run(&ps_solver_greedy, &sc, kv, NULL);
                     if (g->memory_ok) {
                         if (g->makespan_ns + 1 < stat)
