@@ -326,15 +326,11 @@ static enum ps_status finish(struct job *j, struct solve *so, int rc, bool cance
     return PS_OK;
 }
 
-/* The time limit ran out, the solve was cancelled or stopped while the model was being
- * built: this shape's answer is its starting schedule, with the static bound. */
-static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
+/* This shape's answer without its MILP: its starting schedule (the greedy of the shape if
+ * none yet), with the static bound, and why in the result's error. */
+static enum ps_status start_answer(struct job *j, const char *why, struct ps_diag *d)
 {
-    (void)d;
     struct model *m = &j->m;
-    j->out_of_budget = true;
-    j->cancelled = m->out == OPT_OUT_CANCEL;
-    j->stopped = m->out == OPT_OUT_STOP;
     struct ps_schedule *s = j->s;
     if (j->w.inc == NULL) {
         /* before the start: the greedy of this shape */
@@ -360,13 +356,25 @@ static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
         j->lb > 0 && j->lb <= obj ? j->lb : (j->run->all_bound < obj ? j->run->all_bound : obj);
     j->proved = j->bound >= obj;
     opt_set_outcome(s, j->bound, j->proved, j->cancelled);
-    snprintf(s->solver.error, sizeof s->solver.error,
-             "%s while the model was being built (%.1f s): the starting schedule",
+    snprintf(s->solver.error, sizeof s->solver.error, "%s", why);
+    return PS_OK;
+}
+
+/* The time limit ran out, the solve was cancelled or stopped while the model was being
+ * built: this shape's answer is its starting schedule, with the static bound. */
+static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
+{
+    struct model *m = &j->m;
+    j->out_of_budget = true;
+    j->cancelled = m->out == OPT_OUT_CANCEL;
+    j->stopped = m->out == OPT_OUT_STOP;
+    char why[256];
+    snprintf(why, sizeof why, "%s while the model was being built (%.1f s): the starting schedule",
              j->cancelled ? "cancelled"
              : j->stopped ? "another shape's schedule was already shorter"
                           : "the time limit ran out",
              opt_now_s() - j->run->t0);
-    return PS_OK;
+    return start_answer(j, why, d);
 }
 
 enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
@@ -386,6 +394,14 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         return st;
     start_bound(j);
     st = choose_formulation(j, d);
+    if (st == PS_EUNSUPPORTED && d->path[0] == '\0') {
+        /* too many order variables for the MILP: the shape still counts with its static
+         * bound (a shape left out would leave its schedules unbounded) */
+        char why[256];
+        snprintf(why, sizeof why, "%.180s: the starting schedule with the static bound", d->msg);
+        memset(d, 0, sizeof *d);
+        return start_answer(j, why, d);
+    }
     if (st == PS_OK && opt_out_of_budget(&j->m))
         return out_of_budget(j, d);
     if (st == PS_OK)
