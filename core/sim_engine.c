@@ -24,10 +24,9 @@
  * waits for this op and this was its last missing input. */
 static inline void satisfy(struct sim *m, size_t k, int dev, int64_t t)
 {
-    struct sim_in *in = &m->in[k];
-    if (in->ready < t)
-        in->ready = t;
-    if (--in->pend == 0 && m->wait_key[dev] == (int32_t)k)
+    if (m->ready[k] < t)
+        m->ready[k] = t;
+    if (--m->pend[k] == 0 && m->wait_key[dev] == (int32_t)k)
         m->work[m->n_work++] = dev;
 }
 
@@ -148,7 +147,8 @@ static void send_other(struct sim *m, int c, int32_t id, int64_t t)
 static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32_t mb, unsigned ch,
                            int64_t t)
 {
-    struct sim_in *in = m->in;
+    int64_t *ready = m->ready;
+    uint8_t *pend = m->pend;
     struct ps_transfer *xs = m->s->transfers;
     const struct sim_out *o = &m->outs[dk->out];
     for (int j = dk->n_out; j > 0; j--, o++) {
@@ -159,12 +159,11 @@ static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32
                 continue;
             kc = (size_t)kr;
         }
-        struct sim_in *ic = &in[kc];
-        PREFETCH_W(ic + 8);
+        PREFETCH_W(&ready[kc + 16]);
         if (o->slot0 < 0) { /* same device: the device loop will see it */
-            if (ic->ready < t)
-                ic->ready = t;
-            ic->pend--;
+            if (ready[kc] < t)
+                ready[kc] = t;
+            pend[kc]--;
             continue;
         }
         int32_t id = o->slot0 + (int32_t)mb;
@@ -199,9 +198,9 @@ static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32
             send_other(m, c, id, t);
             continue;
         }
-        if (ic->ready < x->arrive_ns)
-            ic->ready = x->arrive_ns;
-        if (--ic->pend == 0 && m->wait_key[o->to_dev] == (int32_t)kc)
+        if (ready[kc] < x->arrive_ns)
+            ready[kc] = x->arrive_ns;
+        if (--pend[kc] == 0 && m->wait_key[o->to_dev] == (int32_t)kc)
             m->work[m->n_work++] = o->to_dev;
     }
 }
@@ -218,7 +217,8 @@ static void run_work(struct sim *m)
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
     const bool by_mb = m->mt > 1, rendezvous = m->rendezvous;
     const int *rank = m->rank;
-    struct sim_in *in = m->in;
+    int64_t *ready = m->ready;
+    const uint8_t *pend = m->pend;
     uint8_t *seen = m->seen, *partsof = m->partsof;
     int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
     const double *amb = m->amb;
@@ -262,13 +262,13 @@ static void run_work(struct sim *m)
                     m->bad = true;
                     break;
                 }
-                if (in[k].pend != 0) {
+                if (pend[k] != 0) {
                     wait_key[d] = (int32_t)k;
                     break;
                 }
-                if (in[k].ready > t)
-                    t = in[k].ready;
-                PREFETCH_W(&in[k + 8]);
+                if (ready[k] > t)
+                    t = ready[k];
+                PREFETCH_W(&ready[k + 16]);
                 if (first_at != NULL)
                     first_at[k] = (int32_t)i;
                 dk->next = at + 1;
@@ -333,12 +333,147 @@ static void run_work(struct sim *m)
     m->lasts += lasts;
 }
 
+/* ---- the fast engine --------------------------------------------------------------------- */
+
+/* The fast engine's working set, in locals: no store through the simulator's arrays makes
+ * the compiler reload them (an int store may alias m->n_work). */
+struct fast {
+    int64_t *ready;
+    uint8_t *pend;
+    struct ps_transfer *xs;
+    int64_t *ch_free, *ch_busy_ns;
+    const int32_t *wait_key;
+    int *work;
+    int n_work;
+};
+
+/* deliver for the fast engine: every output's way fixed at setup (enum sim_path), the
+ * fields of its transfers that do not depend on time in a template. */
+static inline void deliver_fast(struct sim *m, struct fast *f, const struct sim_dk *dk, uint32_t mb,
+                                int64_t t)
+{
+    const struct sim_out *o = &m->outs[dk->out];
+    for (int j = dk->n_out; j > 0; j--, o++) {
+        size_t kc = (size_t)o->base + mb;
+        PREFETCH_W(&f->ready[kc + 16]);
+        int64_t arrive = t;
+        if (o->path != OUT_LOCAL) {
+            int32_t id = o->slot0 + (int32_t)mb;
+            struct ps_transfer *x = &f->xs[id], v = o->tmpl;
+            PREFETCH_W(x + 3);
+            v.microbatch = (int32_t)mb;
+            v.ready_ns = t;
+            if (o->path == OUT_FREE) {
+                v.start_ns = v.end_ns = t;
+            } else if (o->path == OUT_INORDER) {
+                int c = o->chan;
+                v.start_ns = t > f->ch_free[c] ? t : f->ch_free[c];
+                v.end_ns = f->ch_free[c] = v.start_ns + o->tx;
+                f->ch_busy_ns[c] += o->tx;
+            } else {
+                v.end_ns = o->tx; /* the transmission time, until the channel sends it */
+                *x = v;
+                m->n_work = f->n_work;
+                send_other(m, o->chan, id, t);
+                f->n_work = m->n_work;
+                continue;
+            }
+            arrive = v.arrive_ns = v.end_ns + o->lat;
+            *x = v;
+        }
+        if (f->ready[kc] < arrive)
+            f->ready[kc] = arrive;
+        if (--f->pend[kc] == 0 && f->wait_key[o->to_dev] == (int32_t)kc)
+            f->work[f->n_work++] = o->to_dev;
+    }
+}
+
+/* run_work for the common case (m->fast): ops whole (one part), no token slices, no
+ * recomputation, durations and message sizes the same for every microbatch, decoupled
+ * communication. The same times, checks and sums with fewer branches. At the first op it
+ * does not handle (cut into parts, or out of place) it puts the device back on the stack
+ * and clears m->fast: run_work takes over from there (and names what is wrong). */
+static void run_fast(struct sim *m)
+{
+    const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
+    struct fast f = {m->ready,      m->pend,     m->s->transfers, m->ch_free,
+                     m->ch_busy_ns, m->wait_key, m->work,         m->n_work};
+    int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
+    int32_t *wait_key = m->wait_key;
+    size_t timed = 0;
+    while (f.n_work > 0) {
+        int d = f.work[--f.n_work];
+        struct ps_op *ops = m->s->dev_ops[d];
+        const size_t n = m->s->dev_n[d], first = m->next[d];
+        size_t i = first;
+        int64_t t = m->free_at[d], busy = m->busy[d];
+        double mem = m->mem[d], peak = m->peak[d];
+        struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
+        bool handover = false;
+        wait_key[d] = -1;
+        for (; i < n; i++) {
+            struct ps_op *op = &ops[i];
+            PREFETCH_W(op + 4); /* three lines ahead: the next visit may come at once */
+            unsigned kind = op->kind, ch = op->chunk;
+            uint32_t mb = (uint32_t)op->microbatch;
+            if (kind > PS_OP_R || ch >= V || mb >= M || op->part != 0 || op->parts != 1 ||
+                op->stage != d) {
+                handover = true;
+                break;
+            }
+            struct sim_dk *dk = &dks[kind * V + ch];
+            if (dk->kbase < 0 || (int32_t)mb != dk->next) {
+                handover = true;
+                break;
+            }
+            size_t k = (size_t)dk->kbase + mb;
+            if (f.pend[k] != 0) {
+                wait_key[d] = (int32_t)k;
+                break;
+            }
+            if (f.ready[k] > t)
+                t = f.ready[k];
+            PREFETCH_W(&f.ready[k + 16]);
+            dk->next = (int32_t)mb + 1;
+            /* F allocates at its start, B and W free at their end: one op, one change */
+            mem += dk->dmem * dk->mem_mb[mb];
+            if (mem > peak)
+                peak = mem;
+            int64_t dur = dk->dur;
+            op->dur_ns = dur;
+            op->start_ns = t;
+            t += dur;
+            op->end_ns = t;
+            busy += dur;
+            if (first_at != NULL)
+                first_at[k] = last_at[k] = (int32_t)i;
+            deliver_fast(m, &f, dk, mb, t);
+        }
+        timed += i - first;
+        m->next[d] = i;
+        m->free_at[d] = t;
+        m->busy[d] = busy;
+        m->mem[d] = mem;
+        m->peak[d] = peak;
+        if (handover) {
+            f.work[f.n_work++] = d;
+            m->fast = false;
+            break;
+        }
+    }
+    m->n_work = f.n_work;
+    m->remaining -= timed;
+}
+
 void sim_run_engine(struct sim *m)
 {
     for (int d = m->S - 1; d >= 0; d--)
         m->work[m->n_work++] = d;
     for (;;) {
-        run_work(m);
+        if (m->fast)
+            run_fast(m);
+        if (!m->fast)
+            run_work(m);
         if (m->bad || m->heap == NULL || !sim_general_step(m))
             return;
     }
