@@ -39,6 +39,7 @@ static void sim_free(struct sim *m)
     free(m->free_at);
     free(m->work);
     free(m->wait_key);
+    free(m->wait_dk);
     free(m->bch);
     free(m->bslot);
     free(m->blat);
@@ -173,11 +174,12 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
     m->free_at = calloc(S, sizeof *m->free_at);
     m->work = malloc(S * sizeof *m->work);
     m->wait_key = malloc(S * sizeof *m->wait_key);
+    m->wait_dk = malloc(S * sizeof *m->wait_dk);
     m->msg_mb = malloc(M * sizeof *m->msg_mb);
     if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->outs == NULL ||
         m->dks == NULL || m->amb == NULL || m->busy == NULL || m->mem == NULL || m->peak == NULL ||
         m->next == NULL || m->free_at == NULL || m->work == NULL || m->wait_key == NULL ||
-        m->msg_mb == NULL)
+        m->wait_dk == NULL || m->msg_mb == NULL)
         return PS_ENOMEM;
     for (int v = 0; v < m->SV; v++) {
         int d = ps_vstage_device(v, m->S, m->V, s->traversal);
@@ -189,6 +191,7 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
         m->has_w[d] = ps_schedule_has_w(s, d);
         any_w |= m->has_w[d];
         m->wait_key[d] = -1; /* on the stack */
+        m->wait_dk[d] = -1;
     }
     for (int i = 0; i < m->M; i++) {
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
@@ -346,7 +349,7 @@ static enum ps_status compile_rules(struct sim *m)
                 &m->dks[((size_t)d * PS_COMPUTE_KINDS + (size_t)kind) * (size_t)V + chunk];
             bool exists = kind == PS_OP_W ? m->has_w[d] : kind != PS_OP_R || m->has_r != NULL;
             dk->kbase = exists ? (int32_t)sim_key(m, kind, v, 0) : -1;
-            dk->out = m->n_outs;
+            dk->out = &m->outs[m->n_outs];
             dk->next = 0;
             dk->count = 0;
             dk->dur = sim_op_ns(m, d, kind, chunk, 0, 0, 1);
@@ -369,7 +372,7 @@ static enum ps_status compile_rules(struct sim *m)
                         cnt[(size_t)f * nkv + (size_t)to * (size_t)SV + (size_t)to_v]++;
                 }
             }
-            dk->n_out = m->n_outs - dk->out;
+            dk->n_out = (int32_t)(&m->outs[m->n_outs] - dk->out);
         }
     init_inputs(m, cnt, cnt + nkv);
     free(cnt);

@@ -8,6 +8,9 @@
  * event queue (sim_events.c). */
 #include "core/sim_internal.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #include "core/units.h"
 
 /* Every stream the engine walks (a device's ops, the inputs of one (kind, vstage), the
@@ -150,7 +153,7 @@ static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32
     int64_t *ready = m->ready;
     uint8_t *pend = m->pend;
     struct ps_transfer *xs = m->s->transfers;
-    const struct sim_out *o = &m->outs[dk->out];
+    const struct sim_out *o = dk->out;
     for (int j = dk->n_out; j > 0; j--, o++) {
         size_t kc = (size_t)o->base + mb;
         if (o->sel != SEL_FIXED) { /* recomputation: the consumer depends on mb */
@@ -347,39 +350,44 @@ struct fast {
     int n_work;
 };
 
+/* The fields of a transfer from its microbatch on, the same for every microbatch of an
+ * output but the microbatch itself: copied from the output's template. */
+#define XFER_TAIL offsetof(struct ps_transfer, microbatch)
+
 /* deliver for the fast engine: every output's way fixed at setup (enum sim_path), the
  * fields of its transfers that do not depend on time in a template. */
 static inline void deliver_fast(struct sim *m, struct fast *f, const struct sim_dk *dk, uint32_t mb,
                                 int64_t t)
 {
-    const struct sim_out *o = &m->outs[dk->out];
-    for (int j = dk->n_out; j > 0; j--, o++) {
+    const struct sim_out *o = dk->out, *end = o + dk->n_out;
+    for (; o < end; o++) {
         size_t kc = (size_t)o->base + mb;
         PREFETCH_W(&f->ready[kc + 16]);
         int64_t arrive = t;
         if (o->path != OUT_LOCAL) {
             int32_t id = o->slot0 + (int32_t)mb;
-            struct ps_transfer *x = &f->xs[id], v = o->tmpl;
+            struct ps_transfer *x = &f->xs[id];
             PREFETCH_W(x + 3);
-            v.microbatch = (int32_t)mb;
-            v.ready_ns = t;
+            memcpy((char *)x + XFER_TAIL, (const char *)&o->tmpl + XFER_TAIL,
+                   sizeof *x - XFER_TAIL);
+            x->microbatch = (int32_t)mb;
+            x->ready_ns = t;
             if (o->path == OUT_FREE) {
-                v.start_ns = v.end_ns = t;
+                x->start_ns = x->end_ns = t;
             } else if (o->path == OUT_INORDER) {
                 int c = o->chan;
-                v.start_ns = t > f->ch_free[c] ? t : f->ch_free[c];
-                v.end_ns = f->ch_free[c] = v.start_ns + o->tx;
+                int64_t start = t > f->ch_free[c] ? t : f->ch_free[c];
+                x->start_ns = start;
+                x->end_ns = f->ch_free[c] = start + o->tx;
                 f->ch_busy_ns[c] += o->tx;
             } else {
-                v.end_ns = o->tx; /* the transmission time, until the channel sends it */
-                *x = v;
+                x->end_ns = o->tx; /* the transmission time, until the channel sends it */
                 m->n_work = f->n_work;
                 send_other(m, o->chan, id, t);
                 f->n_work = m->n_work;
                 continue;
             }
-            arrive = v.arrive_ns = v.end_ns + o->lat;
-            *x = v;
+            arrive = x->arrive_ns = x->end_ns + o->lat;
         }
         if (f->ready[kc] < arrive)
             f->ready[kc] = arrive;
@@ -390,46 +398,62 @@ static inline void deliver_fast(struct sim *m, struct fast *f, const struct sim_
 
 /* run_work for the common case (m->fast): ops whole (one part), no token slices, no
  * recomputation, durations and message sizes the same for every microbatch, decoupled
- * communication. The same times, checks and sums with fewer branches. At the first op it
- * does not handle (cut into parts, or out of place) it puts the device back on the stack
- * and clears m->fast: run_work takes over from there (and names what is wrong). */
+ * communication. The same times, checks and sums with fewer branches; a device woken for
+ * the op it waited for times it without checking it again. At the first op it does not
+ * handle (cut into parts, or out of place) it puts the device back on the stack and clears
+ * m->fast: run_work takes over from there (and names what is wrong). */
 static void run_fast(struct sim *m)
 {
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
     struct fast f = {m->ready,      m->pend,     m->s->transfers, m->ch_free,
                      m->ch_busy_ns, m->wait_key, m->work,         m->n_work};
+    struct ps_op *const *dev_ops = m->s->dev_ops;
+    const size_t *dev_n = m->s->dev_n;
     int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
-    int32_t *wait_key = m->wait_key;
+    int32_t *wait_key = m->wait_key, *wait_dk = m->wait_dk;
     size_t timed = 0;
     while (f.n_work > 0) {
         int d = f.work[--f.n_work];
-        struct ps_op *ops = m->s->dev_ops[d];
-        const size_t n = m->s->dev_n[d], first = m->next[d];
+        struct ps_op *ops = dev_ops[d];
+        const size_t n = dev_n[d], first = m->next[d];
         size_t i = first;
         int64_t t = m->free_at[d], busy = m->busy[d];
         double mem = m->mem[d], peak = m->peak[d];
         struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
+        int32_t resume = wait_dk[d];
         bool handover = false;
         wait_key[d] = -1;
+        wait_dk[d] = -1;
         for (; i < n; i++) {
             struct ps_op *op = &ops[i];
             PREFETCH_W(op + 4); /* three lines ahead: the next visit may come at once */
-            unsigned kind = op->kind, ch = op->chunk;
-            uint32_t mb = (uint32_t)op->microbatch;
-            if (kind > PS_OP_R || ch >= V || mb >= M || op->part != 0 || op->parts != 1 ||
-                op->stage != d) {
-                handover = true;
-                break;
-            }
-            struct sim_dk *dk = &dks[kind * V + ch];
-            if (dk->kbase < 0 || (int32_t)mb != dk->next) {
-                handover = true;
-                break;
-            }
-            size_t k = (size_t)dk->kbase + mb;
-            if (f.pend[k] != 0) {
-                wait_key[d] = (int32_t)k;
-                break;
+            struct sim_dk *dk;
+            uint32_t mb;
+            size_t k;
+            if (resume >= 0) { /* checked, and its inputs are known now */
+                dk = &dks[resume];
+                resume = -1;
+                mb = (uint32_t)dk->next;
+                k = (size_t)dk->kbase + mb;
+            } else {
+                unsigned kind = op->kind, ch = op->chunk;
+                mb = (uint32_t)op->microbatch;
+                if (kind > PS_OP_R || ch >= V || mb >= M || op->part != 0 || op->parts != 1 ||
+                    op->stage != d) {
+                    handover = true;
+                    break;
+                }
+                dk = &dks[kind * V + ch];
+                if (dk->kbase < 0 || (int32_t)mb != dk->next) {
+                    handover = true;
+                    break;
+                }
+                k = (size_t)dk->kbase + mb;
+                if (f.pend[k] != 0) {
+                    wait_key[d] = (int32_t)k;
+                    wait_dk[d] = (int32_t)(kind * V + ch);
+                    break;
+                }
             }
             if (f.ready[k] > t)
                 t = f.ready[k];

@@ -56,21 +56,22 @@ struct sim_out {
     struct ps_transfer tmpl;
 };
 
-/* What the engine needs of one (device, kind, chunk), compiled at setup. */
+/* What the engine needs of one (device, kind, chunk), compiled at setup (64 bytes, so an
+ * index is a shift). */
 struct sim_dk {
     int32_t kbase; /* the op's key for microbatch 0; -1: no such op (W without W) */
-    int32_t out;   /* its first output in sim.outs */
-    int32_t n_out; /* its number of outputs */
     int32_t next;  /* the position its next part 0 must have (SPEC 3): the microbatch, or
                       with token slices the backward rank for B, W and R (R: at least) */
+    int32_t n_out; /* its number of outputs */
     int32_t count; /* parts 0 seen (R only: the other kinds have next) */
-    int32_t pad;
-    int64_t dur;     /* its duration when it does not depend on the microbatch */
-    double free_fac; /* B and W: the share of a they free at their end (SPEC 5) */
+    const struct sim_out *out; /* its first output in sim.outs */
+    int64_t dur;               /* its duration when it does not depend on the microbatch */
+    double free_fac;           /* B and W: the share of a they free at their end (SPEC 5) */
     /* the fast engine's memory change, dmem * mem_mb[mb]: F allocates (+1, what F keeps),
      * B and W free (-free_fac, a); 0 otherwise */
     double dmem;
     const double *mem_mb; /* M: this device's table */
+    int64_t pad;
 };
 
 /* One pending event of the general channels. */
@@ -119,6 +120,7 @@ struct sim {
     int *work;        /* devices that can advance (a stack) */
     int n_work;
     int32_t *wait_key; /* the key of the op a device waits for; -1 when on the stack */
+    int32_t *wait_dk;  /* the fast engine: the (kind, chunk) of that op, -1: none */
     int64_t *busy;     /* compute time so far */
     double *mem;       /* activations held now */
     double *peak;      /* and at most so far */
