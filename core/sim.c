@@ -32,14 +32,8 @@ static void sim_free(struct sim *m)
     free(m->rank);
     free(m->by_rank);
     free(m->n_r);
-    free(m->busy);
-    free(m->mem);
-    free(m->peak);
-    free(m->next);
-    free(m->free_at);
+    free(m->dev);
     free(m->work);
-    free(m->wait_key);
-    free(m->wait_dk);
     free(m->bch);
     free(m->bslot);
     free(m->blat);
@@ -167,19 +161,11 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
     m->outs = calloc(PS_COMPUTE_KINDS * SV * ps_n_dep_rules + 1, sizeof *m->outs);
     m->dks = calloc(PS_COMPUTE_KINDS * SV, sizeof *m->dks);
     m->amb = malloc(M * sizeof *m->amb);
-    m->busy = calloc(S, sizeof *m->busy);
-    m->mem = calloc(S, sizeof *m->mem);
-    m->peak = calloc(S, sizeof *m->peak);
-    m->next = calloc(S, sizeof *m->next);
-    m->free_at = calloc(S, sizeof *m->free_at);
+    m->dev = calloc(S, sizeof *m->dev);
     m->work = malloc(S * sizeof *m->work);
-    m->wait_key = malloc(S * sizeof *m->wait_key);
-    m->wait_dk = malloc(S * sizeof *m->wait_dk);
     m->msg_mb = malloc(M * sizeof *m->msg_mb);
     if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->outs == NULL ||
-        m->dks == NULL || m->amb == NULL || m->busy == NULL || m->mem == NULL || m->peak == NULL ||
-        m->next == NULL || m->free_at == NULL || m->work == NULL || m->wait_key == NULL ||
-        m->wait_dk == NULL || m->msg_mb == NULL)
+        m->dks == NULL || m->amb == NULL || m->dev == NULL || m->work == NULL || m->msg_mb == NULL)
         return PS_ENOMEM;
     for (int v = 0; v < m->SV; v++) {
         int d = ps_vstage_device(v, m->S, m->V, s->traversal);
@@ -190,8 +176,10 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
     for (int d = 0; d < m->S; d++) {
         m->has_w[d] = ps_schedule_has_w(s, d);
         any_w |= m->has_w[d];
-        m->wait_key[d] = -1; /* on the stack */
-        m->wait_dk[d] = -1;
+        m->dev[d].ops = s->dev_ops[d];
+        m->dev[d].n = s->dev_n[d];
+        m->dev[d].wait_key = -1; /* on the stack */
+        m->dev[d].wait_dk = -1;
     }
     for (int i = 0; i < m->M; i++) {
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
@@ -684,8 +672,8 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
             continue;
         char path[32], pred[96], stuck[96] = "the end of its order";
         ps_op_describe(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
-        if (m->next[rd] < m->s->dev_n[rd])
-            ps_op_describe(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
+        if (m->dev[rd].next < m->s->dev_n[rd])
+            ps_op_describe(&m->s->dev_ops[rd][m->dev[rd].next], stuck, sizeof stuck);
         snprintf(path, sizeof path, "stage %d", dv);
         ps_diag_set(d, PS_EDEADLOCK, path,
                     "held by its blocking send of the %s of microbatch %d to stage %d, which "
@@ -707,7 +695,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         return PS_EDEADLOCK;
     const struct ps_schedule *s = m->s;
     int dv = 0;
-    while (dv < m->S && m->next[dv] >= s->dev_n[dv])
+    while (dv < m->S && m->dev[dv].next >= s->dev_n[dv])
         dv++;
     if (dv == m->S)
         return ps_diag_set(d, PS_EDEADLOCK, "", "the orders can never complete");
@@ -715,7 +703,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
     char what[96], path[32], why[280] = "an input that never arrives", pname[96], sname[96];
     for (;;) {
         seen[dv / 64] |= UINT64_C(1) << (dv % 64);
-        const struct ps_op *op = &s->dev_ops[dv][m->next[dv]];
+        const struct ps_op *op = &s->dev_ops[dv][m->dev[dv].next];
         ps_op_describe(op, what, sizeof what);
         snprintf(path, sizeof path, "stage %d", dv);
         int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
@@ -724,14 +712,14 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
             !ps_dep_input(op->kind, v, m->SV, sim_replays(m, dv, mb), &pk, &pv, &xk))
             break;
         /* an R also waits for its own forward, later in the same order */
-        if (op->kind == PS_OP_R && find_first(s, dv, PS_OP_F, op->chunk, mb) > m->next[dv]) {
+        if (op->kind == PS_OP_R && find_first(s, dv, PS_OP_F, op->chunk, mb) > m->dev[dv].next) {
             pk = PS_OP_F;
             pv = v;
         }
         int pd = m->dev_of_v[pv];
         size_t pi = find_first(s, pd, pk, ps_vstage_chunk(pv, m->S, m->V, s->traversal), mb);
         ps_op_describe(&s->dev_ops[pd][pi], pname, sizeof pname);
-        if (last_part(s, pd, pi) < m->next[pd]) {
+        if (last_part(s, pd, pi) < m->dev[pd].next) {
             snprintf(why, sizeof why,
                      "the %s of microbatch %d from stage %d, held back by its channel's explicit "
                      "order",
@@ -742,8 +730,8 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
             snprintf(why, sizeof why, "%s, which comes later in the same order", pname);
             break;
         }
-        const struct ps_op *stuck = &s->dev_ops[pd][m->next[pd]];
-        if (m->next[pd] != pi) {
+        const struct ps_op *stuck = &s->dev_ops[pd][m->dev[pd].next];
+        if (m->dev[pd].next != pi) {
             ps_op_describe(stuck, sname, sizeof sname);
             snprintf(why, sizeof why, "%s on stage %d, but stage %d is stuck earlier at %s", pname,
                      pd, pd, sname);

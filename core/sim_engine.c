@@ -29,7 +29,7 @@ static inline void satisfy(struct sim *m, size_t k, int dev, int64_t t)
 {
     if (m->ready[k] < t)
         m->ready[k] = t;
-    if (--m->pend[k] == 0 && m->wait_key[dev] == (int32_t)k)
+    if (--m->pend[k] == 0 && m->dev[dev].wait_key == (int32_t)k)
         m->work[m->n_work++] = dev;
 }
 
@@ -73,9 +73,9 @@ static void ranked_send(struct sim *m, int c, int32_t id)
 
 void sim_sent(struct sim *m, int d, int64_t t)
 {
-    if (m->free_at[d] < t)
-        m->free_at[d] = t;
-    if (--m->hold[d] == 0 && m->wait_key[d] == SIM_HELD)
+    if (m->dev[d].free_at < t)
+        m->dev[d].free_at = t;
+    if (--m->hold[d] == 0 && m->dev[d].wait_key == SIM_HELD)
         m->work[m->n_work++] = d;
 }
 
@@ -103,7 +103,7 @@ static void rendezvous_send(struct sim *m, int d, int32_t id, size_t kc, int rd,
         m->held_by[d] = id;
     }
     int32_t p = m->pos[kc];
-    if (p > 0 && m->next[rd] < (size_t)p) {
+    if (p > 0 && m->dev[rd].next < (size_t)p) {
         m->parked[kc] = id;
         return;
     }
@@ -203,7 +203,7 @@ static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32
         }
         if (ready[kc] < x->arrive_ns)
             ready[kc] = x->arrive_ns;
-        if (--pend[kc] == 0 && m->wait_key[o->to_dev] == (int32_t)kc)
+        if (--pend[kc] == 0 && m->dev[o->to_dev].wait_key == (int32_t)kc)
             m->work[m->n_work++] = o->to_dev;
     }
 }
@@ -226,20 +226,20 @@ static void run_work(struct sim *m)
     int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
     const double *amb = m->amb;
     int *work = m->work;
-    int32_t *wait_key = m->wait_key;
     size_t timed = 0, firsts = 0, lasts = 0;
     while (m->n_work > 0 && !m->bad) {
         int d = work[--m->n_work];
-        struct ps_op *ops = m->s->dev_ops[d];
-        const size_t n = m->s->dev_n[d], first = m->next[d];
+        struct sim_dev *dv = &m->dev[d];
+        struct ps_op *ops = dv->ops;
+        const size_t n = dv->n, first = dv->next;
         size_t i = first;
-        int64_t t = m->free_at[d], busy = m->busy[d];
-        double mem = m->mem[d], peak = m->peak[d];
+        int64_t t = dv->free_at, busy = dv->busy;
+        double mem = dv->mem, peak = dv->peak;
         struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
         /* memory per microbatch: the same on every stage unless stages differ */
         const double *fa = m->f_alloc != NULL ? m->f_alloc + (size_t)d * M : amb;
         const double *af = m->a_free != NULL ? m->a_free + (size_t)d * M : amb;
-        wait_key[d] = -1;
+        dv->wait_key = -1;
         while (i < n) {
             struct ps_op *op = &ops[i];
             PREFETCH_W(op + 4); /* two lines ahead: the next visit may come at once */
@@ -266,7 +266,7 @@ static void run_work(struct sim *m)
                     break;
                 }
                 if (pend[k] != 0) {
-                    wait_key[d] = (int32_t)k;
+                    dv->wait_key = (int32_t)k;
                     break;
                 }
                 if (ready[k] > t)
@@ -305,7 +305,7 @@ static void run_work(struct sim *m)
             if (rendezvous) {
                 /* the arrangement's hooks may raise this device's free time (a blocking
                  * send released at once) and hold it */
-                m->free_at[d] = t;
+                dv->free_at = t;
                 rendezvous_post(m, d, i - 1, t);
             }
             if (part + 1 != parts)
@@ -317,19 +317,19 @@ static void run_work(struct sim *m)
                 mem -= dk->free_fac * af[mb];
             deliver(m, d, dk, mb, ch, t);
             if (rendezvous) {
-                t = m->free_at[d];
+                t = dv->free_at;
                 if (m->blocking && m->hold[d] > 0) {
-                    wait_key[d] = SIM_HELD; /* sim_sent wakes it */
+                    dv->wait_key = SIM_HELD; /* sim_sent wakes it */
                     break;
                 }
             }
         }
         timed += i - first;
-        m->next[d] = i;
-        m->free_at[d] = t;
-        m->busy[d] = busy;
-        m->mem[d] = mem;
-        m->peak[d] = peak;
+        dv->next = i;
+        dv->free_at = t;
+        dv->busy = busy;
+        dv->mem = mem;
+        dv->peak = peak;
     }
     m->remaining -= timed;
     m->firsts += firsts;
@@ -345,7 +345,7 @@ struct fast {
     uint8_t *pend;
     struct ps_transfer *xs;
     int64_t *ch_free, *ch_busy_ns;
-    const int32_t *wait_key;
+    const struct sim_dev *dev;
     int *work;
     int n_work;
 };
@@ -391,7 +391,7 @@ static inline void deliver_fast(struct sim *m, struct fast *f, const struct sim_
         }
         if (f->ready[kc] < arrive)
             f->ready[kc] = arrive;
-        if (--f->pend[kc] == 0 && f->wait_key[o->to_dev] == (int32_t)kc)
+        if (--f->pend[kc] == 0 && f->dev[o->to_dev].wait_key == (int32_t)kc)
             f->work[f->n_work++] = o->to_dev;
     }
 }
@@ -405,25 +405,23 @@ static inline void deliver_fast(struct sim *m, struct fast *f, const struct sim_
 static void run_fast(struct sim *m)
 {
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
-    struct fast f = {m->ready,      m->pend,     m->s->transfers, m->ch_free,
-                     m->ch_busy_ns, m->wait_key, m->work,         m->n_work};
-    struct ps_op *const *dev_ops = m->s->dev_ops;
-    const size_t *dev_n = m->s->dev_n;
+    struct fast f = {m->ready,      m->pend, m->s->transfers, m->ch_free,
+                     m->ch_busy_ns, m->dev,  m->work,         m->n_work};
     int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
-    int32_t *wait_key = m->wait_key, *wait_dk = m->wait_dk;
     size_t timed = 0;
     while (f.n_work > 0) {
         int d = f.work[--f.n_work];
-        struct ps_op *ops = dev_ops[d];
-        const size_t n = dev_n[d], first = m->next[d];
+        struct sim_dev *dv = &m->dev[d];
+        struct ps_op *ops = dv->ops;
+        const size_t n = dv->n, first = dv->next;
         size_t i = first;
-        int64_t t = m->free_at[d], busy = m->busy[d];
-        double mem = m->mem[d], peak = m->peak[d];
+        int64_t t = dv->free_at, busy = dv->busy;
+        double mem = dv->mem, peak = dv->peak;
         struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
-        int32_t resume = wait_dk[d];
+        int32_t resume = dv->wait_dk;
         bool handover = false;
-        wait_key[d] = -1;
-        wait_dk[d] = -1;
+        dv->wait_key = -1;
+        dv->wait_dk = -1;
         for (; i < n; i++) {
             struct ps_op *op = &ops[i];
             PREFETCH_W(op + 4); /* three lines ahead: the next visit may come at once */
@@ -450,8 +448,8 @@ static void run_fast(struct sim *m)
                 }
                 k = (size_t)dk->kbase + mb;
                 if (f.pend[k] != 0) {
-                    wait_key[d] = (int32_t)k;
-                    wait_dk[d] = (int32_t)(kind * V + ch);
+                    dv->wait_key = (int32_t)k;
+                    dv->wait_dk = (int32_t)(kind * V + ch);
                     break;
                 }
             }
@@ -474,11 +472,11 @@ static void run_fast(struct sim *m)
             deliver_fast(m, &f, dk, mb, t);
         }
         timed += i - first;
-        m->next[d] = i;
-        m->free_at[d] = t;
-        m->busy[d] = busy;
-        m->mem[d] = mem;
-        m->peak[d] = peak;
+        dv->next = i;
+        dv->free_at = t;
+        dv->busy = busy;
+        dv->mem = mem;
+        dv->peak = peak;
         if (handover) {
             f.work[f.n_work++] = d;
             m->fast = false;

@@ -80,6 +80,19 @@ struct sim_event {
     uint32_t x; /* id << 1 | type: transfer ready (0) or channel free (1) */
 };
 
+/* One device's state in the engine (one cache line). */
+struct sim_dev {
+    struct ps_op *ops; /* its order (s->dev_ops[d], dev_n[d]) */
+    size_t n;
+    size_t next;      /* the first op not yet timed */
+    int64_t free_at;  /* end of its last timed op */
+    int64_t busy;     /* compute time so far */
+    double mem;       /* activations held now */
+    double peak;      /* and at most so far */
+    int32_t wait_key; /* the key of the op it waits for; -1 when on the stack */
+    int32_t wait_dk;  /* the fast engine: the (kind, chunk) of that op, -1: none */
+};
+
 struct sim {
     struct ps_schedule *s;
     const struct ps_scenario *sc;
@@ -115,15 +128,9 @@ struct sim {
     int *n_r;        /* S: microbatches a device replays (R ops per chunk) */
 
     /* per device */
-    size_t *next;     /* the first op not yet timed */
-    int64_t *free_at; /* end of its last timed op */
-    int *work;        /* devices that can advance (a stack) */
+    struct sim_dev *dev;
+    int *work; /* devices that can advance (a stack) */
     int n_work;
-    int32_t *wait_key; /* the key of the op a device waits for; -1 when on the stack */
-    int32_t *wait_dk;  /* the fast engine: the (kind, chunk) of that op, -1: none */
-    int64_t *busy;     /* compute time so far */
-    double *mem;       /* activations held now */
-    double *peak;      /* and at most so far */
 
     /* per boundary (2*SV) */
     int *bch;         /* channel, -1 none */
