@@ -424,7 +424,7 @@ static void run_fast(struct sim *m)
         dv->wait_dk = -1;
         for (; i < n; i++) {
             struct ps_op *op = &ops[i];
-            PREFETCH_W(op + 4); /* three lines ahead: the next visit may come at once */
+            PREFETCH_W(op + 4); /* 160 bytes ahead: the next visit may come at once */
             struct sim_dk *dk;
             uint32_t mb;
             size_t k;
