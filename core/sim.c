@@ -17,7 +17,8 @@ static void sim_free(struct sim *m)
     free(m->dev_of_v);
     free(m->vtab);
     free(m->has_w);
-    free(m->in);
+    free(m->ready);
+    free(m->pend);
     free(m->seen);
     free(m->partsof);
     free(m->whole);
@@ -31,13 +32,8 @@ static void sim_free(struct sim *m)
     free(m->rank);
     free(m->by_rank);
     free(m->n_r);
-    free(m->busy);
-    free(m->mem);
-    free(m->peak);
-    free(m->next);
-    free(m->free_at);
+    free(m->dev);
     free(m->work);
-    free(m->wait_key);
     free(m->bch);
     free(m->bslot);
     free(m->blat);
@@ -159,45 +155,50 @@ static enum ps_status setup_shape(struct sim *m, struct ps_schedule *s)
     m->SV = m->S * m->V;
     m->M = s->n_microbatches;
     size_t S = (size_t)m->S, SV = (size_t)m->SV, M = (size_t)m->M;
-    size_t nkeys = PS_COMPUTE_KINDS * SV * M;
     m->dev_of_v = malloc(SV * sizeof *m->dev_of_v);
     m->vtab = malloc(SV * sizeof *m->vtab);
     m->has_w = malloc(S * sizeof *m->has_w);
-    m->in = malloc(nkeys * sizeof *m->in);
-    /* zeroed pages cost nothing until touched: only ops cut into parts touch these */
-    m->seen = calloc(nkeys, 1);
-    m->partsof = calloc(nkeys, 1);
     m->outs = calloc(PS_COMPUTE_KINDS * SV * ps_n_dep_rules + 1, sizeof *m->outs);
     m->dks = calloc(PS_COMPUTE_KINDS * SV, sizeof *m->dks);
     m->amb = malloc(M * sizeof *m->amb);
-    m->busy = calloc(S, sizeof *m->busy);
-    m->mem = calloc(S, sizeof *m->mem);
-    m->peak = calloc(S, sizeof *m->peak);
-    m->next = calloc(S, sizeof *m->next);
-    m->free_at = calloc(S, sizeof *m->free_at);
+    m->dev = calloc(S, sizeof *m->dev);
     m->work = malloc(S * sizeof *m->work);
-    m->wait_key = malloc(S * sizeof *m->wait_key);
     m->msg_mb = malloc(M * sizeof *m->msg_mb);
-    if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->in == NULL ||
-        m->seen == NULL || m->partsof == NULL || m->outs == NULL || m->dks == NULL ||
-        m->amb == NULL || m->busy == NULL || m->mem == NULL || m->peak == NULL || m->next == NULL ||
-        m->free_at == NULL || m->work == NULL || m->wait_key == NULL || m->msg_mb == NULL)
+    if (m->dev_of_v == NULL || m->vtab == NULL || m->has_w == NULL || m->outs == NULL ||
+        m->dks == NULL || m->amb == NULL || m->dev == NULL || m->work == NULL || m->msg_mb == NULL)
         return PS_ENOMEM;
     for (int v = 0; v < m->SV; v++) {
         int d = ps_vstage_device(v, m->S, m->V, s->traversal);
         m->dev_of_v[v] = d;
         m->vtab[d * m->V + ps_vstage_chunk(v, m->S, m->V, s->traversal)] = v;
     }
+    bool any_w = false;
     for (int d = 0; d < m->S; d++) {
         m->has_w[d] = ps_schedule_has_w(s, d);
-        m->wait_key[d] = -1; /* on the stack */
+        any_w |= m->has_w[d];
+        m->dev[d].ops = s->dev_ops[d];
+        m->dev[d].n = s->dev_n[d];
+        m->dev[d].wait_key = -1; /* on the stack */
+        m->dev[d].wait_dk = -1;
     }
     for (int i = 0; i < m->M; i++) {
         m->msg_mb[i] = ps_scenario_message_mb(m->sc, i);
         m->amb[i] = ps_scenario_memory_scale(m->sc, i) / m->V;
     }
     enum ps_status st = setup_workload(m);
-    return st == PS_OK ? whole_times(m) : st;
+    if (st != PS_OK)
+        return st;
+    /* keys for the kinds that have ops: the engine touches no other (their kbase is -1) */
+    m->nk = m->has_r != NULL ? PS_COMPUTE_KINDS : any_w ? PS_OP_W + 1 : PS_OP_B + 1;
+    size_t nkeys = (size_t)m->nk * SV * M;
+    m->ready = malloc(nkeys * sizeof *m->ready);
+    m->pend = malloc(nkeys);
+    /* only ops cut into parts touch these */
+    m->seen = calloc(nkeys, 1);
+    m->partsof = calloc(nkeys, 1);
+    if (m->ready == NULL || m->pend == NULL || m->seen == NULL || m->partsof == NULL)
+        return PS_ENOMEM;
+    return whole_times(m);
 }
 
 /* The boundaries: channel, transfer slot, latency and transmission; the channels. */
@@ -270,6 +271,7 @@ static void compile_out(struct sim *m, const struct ps_dep_rule *r, int v, struc
     o->rbase = (int32_t)sim_key(m, PS_OP_R, to_v, 0);
     o->to_dev = to_dev;
     o->slot0 = -1;
+    o->path = o->sel != SEL_FIXED ? OUT_SLOW : OUT_LOCAL;
     if (b < 0)
         return;
     o->slot0 = m->bslot[b] * m->M;
@@ -279,6 +281,18 @@ static void compile_out(struct sim *m, const struct ps_dep_rule *r, int v, struc
     o->tx = o->chan < 0 ? 0 : m->btx[b];
     o->from_v = (int16_t)v;
     o->xkind = (uint8_t)r->xfer;
+    if (o->sel != SEL_FIXED || o->tx < 0 || m->rendezvous)
+        o->path = OUT_SLOW;
+    else if (o->tx == 0)
+        o->path = OUT_FREE;
+    else
+        o->path = m->ch_mode[o->chan] == CH_INORDER ? OUT_INORDER : OUT_OTHER;
+    o->tmpl.channel = o->path == OUT_FREE ? -1 : o->chan;
+    o->tmpl.from_stage = (int16_t)d;
+    o->tmpl.to_stage = (int16_t)to_dev;
+    o->tmpl.from_vstage = (int16_t)v;
+    o->tmpl.kind = (uint8_t)r->xfer;
+    o->tmpl.chunk = (uint8_t)ps_vstage_chunk(v, m->S, m->V, m->s->traversal);
     m->bbase[b] = o->base;
     m->brbase[b] = o->sel == SEL_BWD ? o->rbase : -1;
     m->bto_dev[b] = to_dev;
@@ -288,15 +302,19 @@ static void compile_out(struct sim *m, const struct ps_dep_rule *r, int v, struc
  * depends on whether its device replays the microbatch). */
 static void init_inputs(struct sim *m, const int *cnt0, const int *cnt1)
 {
-    for (int kind = 0; kind < PS_COMPUTE_KINDS; kind++)
+    size_t M = (size_t)m->M;
+    memset(m->ready, 0, (size_t)m->nk * (size_t)m->SV * M * sizeof *m->ready);
+    for (int kind = 0; kind < m->nk; kind++)
         for (int v = 0; v < m->SV; v++) {
             size_t kv = (size_t)kind * (size_t)m->SV + (size_t)v;
-            struct sim_in *p = &m->in[sim_key(m, kind, v, 0)];
-            const uint8_t *hr = m->has_r != NULL ? m->has_r + (size_t)m->dev_of_v[v] * m->M : NULL;
-            for (int mb = 0; mb < m->M; mb++) {
-                p[mb].ready = 0;
-                p[mb].pend = hr != NULL && hr[mb] ? cnt1[kv] : cnt0[kv];
+            uint8_t *p = &m->pend[sim_key(m, kind, v, 0)];
+            if (m->has_r == NULL) {
+                memset(p, cnt0[kv], M);
+                continue;
             }
+            const uint8_t *hr = m->has_r + (size_t)m->dev_of_v[v] * M;
+            for (size_t mb = 0; mb < M; mb++)
+                p[mb] = (uint8_t)(hr[mb] ? cnt1[kv] : cnt0[kv]);
         }
 }
 
@@ -305,6 +323,7 @@ static void init_inputs(struct sim *m, const int *cnt0, const int *cnt1)
 static enum ps_status compile_rules(struct sim *m)
 {
     int SV = m->SV, V = m->V;
+    size_t M = (size_t)m->M;
     double w = m->sc->weight_share;
     size_t nkv = PS_COMPUTE_KINDS * (size_t)SV;
     int *cnt = calloc(2 * nkv, sizeof *cnt); /* inputs per (kind, vstage): not / replayed */
@@ -318,11 +337,16 @@ static enum ps_status compile_rules(struct sim *m)
                 &m->dks[((size_t)d * PS_COMPUTE_KINDS + (size_t)kind) * (size_t)V + chunk];
             bool exists = kind == PS_OP_W ? m->has_w[d] : kind != PS_OP_R || m->has_r != NULL;
             dk->kbase = exists ? (int32_t)sim_key(m, kind, v, 0) : -1;
-            dk->out = m->n_outs;
+            dk->out = &m->outs[m->n_outs];
             dk->next = 0;
             dk->count = 0;
             dk->dur = sim_op_ns(m, d, kind, chunk, 0, 0, 1);
             dk->free_fac = kind == PS_OP_B ? (m->has_w[d] ? 1 - w : 1) : w;
+            /* memory per microbatch: the same on every stage unless stages differ */
+            dk->dmem = kind == PS_OP_F ? 1 : kind == PS_OP_R ? 0 : -dk->free_fac;
+            dk->mem_mb = kind == PS_OP_F     ? (m->f_alloc != NULL ? m->f_alloc + d * M : m->amb)
+                         : m->a_free != NULL ? m->a_free + d * M
+                                             : m->amb;
             for (size_t i = 0; i < ps_n_dep_rules; i++) {
                 const struct ps_dep_rule *r = &ps_dep_rules[i];
                 if (r->from != kind || !ps_dep_applies(r, v, SV, m->has_w[d]) ||
@@ -336,7 +360,7 @@ static enum ps_status compile_rules(struct sim *m)
                         cnt[(size_t)f * nkv + (size_t)to * (size_t)SV + (size_t)to_v]++;
                 }
             }
-            dk->n_out = m->n_outs - dk->out;
+            dk->n_out = (int32_t)(&m->outs[m->n_outs] - dk->out);
         }
     init_inputs(m, cnt, cnt + nkv);
     free(cnt);
@@ -570,8 +594,8 @@ static void plan_allgathers(struct sim *m)
             ag->end_ns = lane + ag->dur_ns;
             lane = ag->end_ns;
             size_t k = sim_key(m, PS_OP_F, m->vtab[d * m->V + op->chunk], 0);
-            if (m->in[k].ready < ag->end_ns)
-                m->in[k].ready = ag->end_ns;
+            if (m->ready[k] < ag->end_ns)
+                m->ready[k] = ag->end_ns;
         }
     }
 }
@@ -648,8 +672,8 @@ static bool report_held(const struct sim *m, struct ps_diag *d)
             continue;
         char path[32], pred[96], stuck[96] = "the end of its order";
         ps_op_describe(&m->s->dev_ops[rd][m->pos[k] - 1], pred, sizeof pred);
-        if (m->next[rd] < m->s->dev_n[rd])
-            ps_op_describe(&m->s->dev_ops[rd][m->next[rd]], stuck, sizeof stuck);
+        if (m->dev[rd].next < m->s->dev_n[rd])
+            ps_op_describe(&m->s->dev_ops[rd][m->dev[rd].next], stuck, sizeof stuck);
         snprintf(path, sizeof path, "stage %d", dv);
         ps_diag_set(d, PS_EDEADLOCK, path,
                     "held by its blocking send of the %s of microbatch %d to stage %d, which "
@@ -671,7 +695,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
         return PS_EDEADLOCK;
     const struct ps_schedule *s = m->s;
     int dv = 0;
-    while (dv < m->S && m->next[dv] >= s->dev_n[dv])
+    while (dv < m->S && m->dev[dv].next >= s->dev_n[dv])
         dv++;
     if (dv == m->S)
         return ps_diag_set(d, PS_EDEADLOCK, "", "the orders can never complete");
@@ -679,7 +703,7 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
     char what[96], path[32], why[280] = "an input that never arrives", pname[96], sname[96];
     for (;;) {
         seen[dv / 64] |= UINT64_C(1) << (dv % 64);
-        const struct ps_op *op = &s->dev_ops[dv][m->next[dv]];
+        const struct ps_op *op = &s->dev_ops[dv][m->dev[dv].next];
         ps_op_describe(op, what, sizeof what);
         snprintf(path, sizeof path, "stage %d", dv);
         int v = m->vtab[dv * m->V + op->chunk], mb = op->microbatch;
@@ -688,14 +712,14 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
             !ps_dep_input(op->kind, v, m->SV, sim_replays(m, dv, mb), &pk, &pv, &xk))
             break;
         /* an R also waits for its own forward, later in the same order */
-        if (op->kind == PS_OP_R && find_first(s, dv, PS_OP_F, op->chunk, mb) > m->next[dv]) {
+        if (op->kind == PS_OP_R && find_first(s, dv, PS_OP_F, op->chunk, mb) > m->dev[dv].next) {
             pk = PS_OP_F;
             pv = v;
         }
         int pd = m->dev_of_v[pv];
         size_t pi = find_first(s, pd, pk, ps_vstage_chunk(pv, m->S, m->V, s->traversal), mb);
         ps_op_describe(&s->dev_ops[pd][pi], pname, sizeof pname);
-        if (last_part(s, pd, pi) < m->next[pd]) {
+        if (last_part(s, pd, pi) < m->dev[pd].next) {
             snprintf(why, sizeof why,
                      "the %s of microbatch %d from stage %d, held back by its channel's explicit "
                      "order",
@@ -706,8 +730,8 @@ static enum ps_status report_deadlock(const struct sim *m, struct ps_diag *d)
             snprintf(why, sizeof why, "%s, which comes later in the same order", pname);
             break;
         }
-        const struct ps_op *stuck = &s->dev_ops[pd][m->next[pd]];
-        if (m->next[pd] != pi) {
+        const struct ps_op *stuck = &s->dev_ops[pd][m->dev[pd].next];
+        if (m->dev[pd].next != pi) {
             ps_op_describe(stuck, sname, sizeof sname);
             snprintf(why, sizeof why, "%s on stage %d, but stage %d is stuck earlier at %s", pname,
                      pd, pd, sname);
@@ -731,8 +755,8 @@ static bool complete(const struct sim *m)
     for (int d = 0; d < m->S; d++)
         for (int i = 0; i < PS_COMPUTE_KINDS * m->V; i++) {
             const struct sim_dk *dk = &m->dks[(size_t)d * PS_COMPUTE_KINDS * (size_t)m->V + i];
-            int want = i / m->V == PS_OP_R ? m->n_r[d] : m->M;
-            if (dk->kbase >= 0 && dk->count != want)
+            bool r = i / m->V == PS_OP_R;
+            if (dk->kbase >= 0 && (r ? dk->count != m->n_r[d] : dk->next != m->M))
                 return false;
         }
     return true;
@@ -786,6 +810,9 @@ enum ps_status ps_sim_run_mode(struct ps_schedule *s, struct ps_diag *d, unsigne
         return ps_diag_set(d, st, "", "out of memory for %zu ops", ps_schedule_n_ops(s));
     }
     m.remaining = ps_schedule_n_ops(s);
+    m.fast = !m.rendezvous && m.rank == NULL && m.has_r == NULL && m.mt == 1;
+    for (int i = 0; i < m.n_outs; i++)
+        m.fast &= m.outs[i].path != OUT_SLOW;
     plan_allgathers(&m);
     sim_run_engine(&m);
     if (m.bad || m.remaining > 0 || !complete(&m)) {

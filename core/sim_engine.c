@@ -8,6 +8,9 @@
  * event queue (sim_events.c). */
 #include "core/sim_internal.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #include "core/units.h"
 
 /* Every stream the engine walks (a device's ops, the inputs of one (kind, vstage), the
@@ -24,10 +27,9 @@
  * waits for this op and this was its last missing input. */
 static inline void satisfy(struct sim *m, size_t k, int dev, int64_t t)
 {
-    struct sim_in *in = &m->in[k];
-    if (in->ready < t)
-        in->ready = t;
-    if (--in->pend == 0 && m->wait_key[dev] == (int32_t)k)
+    if (m->ready[k] < t)
+        m->ready[k] = t;
+    if (--m->pend[k] == 0 && m->dev[dev].wait_key == (int32_t)k)
         m->work[m->n_work++] = dev;
 }
 
@@ -71,9 +73,9 @@ static void ranked_send(struct sim *m, int c, int32_t id)
 
 void sim_sent(struct sim *m, int d, int64_t t)
 {
-    if (m->free_at[d] < t)
-        m->free_at[d] = t;
-    if (--m->hold[d] == 0 && m->wait_key[d] == SIM_HELD)
+    if (m->dev[d].free_at < t)
+        m->dev[d].free_at = t;
+    if (--m->hold[d] == 0 && m->dev[d].wait_key == SIM_HELD)
         m->work[m->n_work++] = d;
 }
 
@@ -101,7 +103,7 @@ static void rendezvous_send(struct sim *m, int d, int32_t id, size_t kc, int rd,
         m->held_by[d] = id;
     }
     int32_t p = m->pos[kc];
-    if (p > 0 && m->next[rd] < (size_t)p) {
+    if (p > 0 && m->dev[rd].next < (size_t)p) {
         m->parked[kc] = id;
         return;
     }
@@ -148,9 +150,10 @@ static void send_other(struct sim *m, int c, int32_t id, int64_t t)
 static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32_t mb, unsigned ch,
                            int64_t t)
 {
-    struct sim_in *in = m->in;
+    int64_t *ready = m->ready;
+    uint8_t *pend = m->pend;
     struct ps_transfer *xs = m->s->transfers;
-    const struct sim_out *o = &m->outs[dk->out];
+    const struct sim_out *o = dk->out;
     for (int j = dk->n_out; j > 0; j--, o++) {
         size_t kc = (size_t)o->base + mb;
         if (o->sel != SEL_FIXED) { /* recomputation: the consumer depends on mb */
@@ -159,12 +162,11 @@ static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32
                 continue;
             kc = (size_t)kr;
         }
-        struct sim_in *ic = &in[kc];
-        PREFETCH_W(ic + 8);
+        PREFETCH_W(&ready[kc + 16]);
         if (o->slot0 < 0) { /* same device: the device loop will see it */
-            if (ic->ready < t)
-                ic->ready = t;
-            ic->pend--;
+            if (ready[kc] < t)
+                ready[kc] = t;
+            pend[kc]--;
             continue;
         }
         int32_t id = o->slot0 + (int32_t)mb;
@@ -199,9 +201,9 @@ static inline void deliver(struct sim *m, int d, const struct sim_dk *dk, uint32
             send_other(m, c, id, t);
             continue;
         }
-        if (ic->ready < x->arrive_ns)
-            ic->ready = x->arrive_ns;
-        if (--ic->pend == 0 && m->wait_key[o->to_dev] == (int32_t)kc)
+        if (ready[kc] < x->arrive_ns)
+            ready[kc] = x->arrive_ns;
+        if (--pend[kc] == 0 && m->dev[o->to_dev].wait_key == (int32_t)kc)
             m->work[m->n_work++] = o->to_dev;
     }
 }
@@ -218,25 +220,26 @@ static void run_work(struct sim *m)
     const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
     const bool by_mb = m->mt > 1, rendezvous = m->rendezvous;
     const int *rank = m->rank;
-    struct sim_in *in = m->in;
+    int64_t *ready = m->ready;
+    const uint8_t *pend = m->pend;
     uint8_t *seen = m->seen, *partsof = m->partsof;
     int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
     const double *amb = m->amb;
     int *work = m->work;
-    int32_t *wait_key = m->wait_key;
     size_t timed = 0, firsts = 0, lasts = 0;
     while (m->n_work > 0 && !m->bad) {
         int d = work[--m->n_work];
-        struct ps_op *ops = m->s->dev_ops[d];
-        const size_t n = m->s->dev_n[d], first = m->next[d];
+        struct sim_dev *dv = &m->dev[d];
+        struct ps_op *ops = dv->ops;
+        const size_t n = dv->n, first = dv->next;
         size_t i = first;
-        int64_t t = m->free_at[d], busy = m->busy[d];
-        double mem = m->mem[d], peak = m->peak[d];
+        int64_t t = dv->free_at, busy = dv->busy;
+        double mem = dv->mem, peak = dv->peak;
         struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
         /* memory per microbatch: the same on every stage unless stages differ */
         const double *fa = m->f_alloc != NULL ? m->f_alloc + (size_t)d * M : amb;
         const double *af = m->a_free != NULL ? m->a_free + (size_t)d * M : amb;
-        wait_key[d] = -1;
+        dv->wait_key = -1;
         while (i < n) {
             struct ps_op *op = &ops[i];
             PREFETCH_W(op + 4); /* two lines ahead: the next visit may come at once */
@@ -262,13 +265,13 @@ static void run_work(struct sim *m)
                     m->bad = true;
                     break;
                 }
-                if (in[k].pend != 0) {
-                    wait_key[d] = (int32_t)k;
+                if (pend[k] != 0) {
+                    dv->wait_key = (int32_t)k;
                     break;
                 }
-                if (in[k].ready > t)
-                    t = in[k].ready;
-                PREFETCH_W(&in[k + 8]);
+                if (ready[k] > t)
+                    t = ready[k];
+                PREFETCH_W(&ready[k + 16]);
                 if (first_at != NULL)
                     first_at[k] = (int32_t)i;
                 dk->next = at + 1;
@@ -302,7 +305,7 @@ static void run_work(struct sim *m)
             if (rendezvous) {
                 /* the arrangement's hooks may raise this device's free time (a blocking
                  * send released at once) and hold it */
-                m->free_at[d] = t;
+                dv->free_at = t;
                 rendezvous_post(m, d, i - 1, t);
             }
             if (part + 1 != parts)
@@ -314,23 +317,174 @@ static void run_work(struct sim *m)
                 mem -= dk->free_fac * af[mb];
             deliver(m, d, dk, mb, ch, t);
             if (rendezvous) {
-                t = m->free_at[d];
+                t = dv->free_at;
                 if (m->blocking && m->hold[d] > 0) {
-                    wait_key[d] = SIM_HELD; /* sim_sent wakes it */
+                    dv->wait_key = SIM_HELD; /* sim_sent wakes it */
                     break;
                 }
             }
         }
         timed += i - first;
-        m->next[d] = i;
-        m->free_at[d] = t;
-        m->busy[d] = busy;
-        m->mem[d] = mem;
-        m->peak[d] = peak;
+        dv->next = i;
+        dv->free_at = t;
+        dv->busy = busy;
+        dv->mem = mem;
+        dv->peak = peak;
     }
     m->remaining -= timed;
     m->firsts += firsts;
     m->lasts += lasts;
+}
+
+/* ---- the fast engine --------------------------------------------------------------------- */
+
+/* The fast engine's working set, in locals: no store through the simulator's arrays makes
+ * the compiler reload them (an int store may alias m->n_work). */
+struct fast {
+    int64_t *ready;
+    uint8_t *pend;
+    struct ps_transfer *xs;
+    int64_t *ch_free, *ch_busy_ns;
+    const struct sim_dev *dev;
+    int *work;
+    int n_work;
+};
+
+/* The fields of a transfer from its microbatch on, the same for every microbatch of an
+ * output but the microbatch itself: copied from the output's template. */
+#define XFER_TAIL offsetof(struct ps_transfer, microbatch)
+
+/* deliver for the fast engine: every output's way fixed at setup (enum sim_path), the
+ * fields of its transfers that do not depend on time in a template. */
+static inline void deliver_fast(struct sim *m, struct fast *f, const struct sim_dk *dk, uint32_t mb,
+                                int64_t t)
+{
+    const struct sim_out *o = dk->out, *end = o + dk->n_out;
+    for (; o < end; o++) {
+        size_t kc = (size_t)o->base + mb;
+        PREFETCH_W(&f->ready[kc + 16]);
+        int64_t arrive = t;
+        if (o->path != OUT_LOCAL) {
+            int32_t id = o->slot0 + (int32_t)mb;
+            struct ps_transfer *x = &f->xs[id];
+            PREFETCH_W(x + 3);
+            memcpy((char *)x + XFER_TAIL, (const char *)&o->tmpl + XFER_TAIL,
+                   sizeof *x - XFER_TAIL);
+            x->microbatch = (int32_t)mb;
+            x->ready_ns = t;
+            if (o->path == OUT_FREE) {
+                x->start_ns = x->end_ns = t;
+            } else if (o->path == OUT_INORDER) {
+                int c = o->chan;
+                int64_t start = t > f->ch_free[c] ? t : f->ch_free[c];
+                x->start_ns = start;
+                x->end_ns = f->ch_free[c] = start + o->tx;
+                f->ch_busy_ns[c] += o->tx;
+            } else {
+                x->end_ns = o->tx; /* the transmission time, until the channel sends it */
+                m->n_work = f->n_work;
+                send_other(m, o->chan, id, t);
+                f->n_work = m->n_work;
+                continue;
+            }
+            arrive = x->arrive_ns = x->end_ns + o->lat;
+        }
+        if (f->ready[kc] < arrive)
+            f->ready[kc] = arrive;
+        if (--f->pend[kc] == 0 && f->dev[o->to_dev].wait_key == (int32_t)kc)
+            f->work[f->n_work++] = o->to_dev;
+    }
+}
+
+/* run_work for the common case (m->fast): ops whole (one part), no token slices, no
+ * recomputation, durations and message sizes the same for every microbatch, decoupled
+ * communication. The same times, checks and sums with fewer branches; a device woken for
+ * the op it waited for times it without checking it again. At the first op it does not
+ * handle (cut into parts, or out of place) it puts the device back on the stack and clears
+ * m->fast: run_work takes over from there (and names what is wrong). */
+static void run_fast(struct sim *m)
+{
+    const unsigned V = (unsigned)m->V, M = (unsigned)m->M;
+    struct fast f = {m->ready,      m->pend, m->s->transfers, m->ch_free,
+                     m->ch_busy_ns, m->dev,  m->work,         m->n_work};
+    int32_t *first_at = m->L.first, *last_at = m->L.last; /* NULL: not needed */
+    size_t timed = 0;
+    while (f.n_work > 0) {
+        int d = f.work[--f.n_work];
+        struct sim_dev *dv = &m->dev[d];
+        struct ps_op *ops = dv->ops;
+        const size_t n = dv->n, first = dv->next;
+        size_t i = first;
+        int64_t t = dv->free_at, busy = dv->busy;
+        double mem = dv->mem, peak = dv->peak;
+        struct sim_dk *dks = m->dks + (size_t)d * PS_COMPUTE_KINDS * V;
+        int32_t resume = dv->wait_dk;
+        bool handover = false;
+        dv->wait_key = -1;
+        dv->wait_dk = -1;
+        for (; i < n; i++) {
+            struct ps_op *op = &ops[i];
+            PREFETCH_W(op + 4); /* 160 bytes ahead: the next visit may come at once */
+            struct sim_dk *dk;
+            uint32_t mb;
+            size_t k;
+            if (resume >= 0) { /* checked, and its inputs are known now */
+                dk = &dks[resume];
+                resume = -1;
+                mb = (uint32_t)dk->next;
+                k = (size_t)dk->kbase + mb;
+            } else {
+                unsigned kind = op->kind, ch = op->chunk;
+                mb = (uint32_t)op->microbatch;
+                if (kind > PS_OP_R || ch >= V || mb >= M || op->part != 0 || op->parts != 1 ||
+                    op->stage != d) {
+                    handover = true;
+                    break;
+                }
+                dk = &dks[kind * V + ch];
+                if (dk->kbase < 0 || (int32_t)mb != dk->next) {
+                    handover = true;
+                    break;
+                }
+                k = (size_t)dk->kbase + mb;
+                if (f.pend[k] != 0) {
+                    dv->wait_key = (int32_t)k;
+                    dv->wait_dk = (int32_t)(kind * V + ch);
+                    break;
+                }
+            }
+            if (f.ready[k] > t)
+                t = f.ready[k];
+            PREFETCH_W(&f.ready[k + 16]);
+            dk->next = (int32_t)mb + 1;
+            /* F allocates at its start, B and W free at their end: one op, one change */
+            mem += dk->dmem * dk->mem_mb[mb];
+            if (mem > peak)
+                peak = mem;
+            int64_t dur = dk->dur;
+            op->dur_ns = dur;
+            op->start_ns = t;
+            t += dur;
+            op->end_ns = t;
+            busy += dur;
+            if (first_at != NULL)
+                first_at[k] = last_at[k] = (int32_t)i;
+            deliver_fast(m, &f, dk, mb, t);
+        }
+        timed += i - first;
+        dv->next = i;
+        dv->free_at = t;
+        dv->busy = busy;
+        dv->mem = mem;
+        dv->peak = peak;
+        if (handover) {
+            f.work[f.n_work++] = d;
+            m->fast = false;
+            break;
+        }
+    }
+    m->n_work = f.n_work;
+    m->remaining -= timed;
 }
 
 void sim_run_engine(struct sim *m)
@@ -338,7 +492,10 @@ void sim_run_engine(struct sim *m)
     for (int d = m->S - 1; d >= 0; d--)
         m->work[m->n_work++] = d;
     for (;;) {
-        run_work(m);
+        if (m->fast)
+            run_fast(m);
+        if (!m->fast)
+            run_work(m);
         if (m->bad || m->heap == NULL || !sim_general_step(m))
             return;
     }

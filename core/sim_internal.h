@@ -28,6 +28,15 @@ enum sim_sel {
     SEL_IF_R,      /* base, only when the consumer's device replays the microbatch */
 };
 
+/* How the fast engine (sim_engine.c) passes an output on, fixed at setup. */
+enum sim_path {
+    OUT_LOCAL = 0, /* to an op on the same device */
+    OUT_FREE,      /* a transfer that takes no transmission time (no channel, or tx 0) */
+    OUT_INORDER,   /* a transmission on a CH_INORDER channel */
+    OUT_OTHER,     /* a transmission on a ranked or general channel */
+    OUT_SLOW,      /* the general engine only (the size or consumer depends on mb, rendezvous) */
+};
+
 /* One output of an op, compiled from ps_dep_rules for one (kind, vstage). */
 struct sim_out {
     int32_t base;   /* the consumer's key for microbatch 0 */
@@ -41,32 +50,47 @@ struct sim_out {
     double bw;      /* bandwidth, for tx < 0 */
     int16_t from_v; /* the producer's vstage */
     uint8_t xkind;  /* enum ps_xfer_kind */
+    uint8_t path;   /* enum sim_path */
+    /* the fields of its transfers that do not depend on time (microbatch 0), for the fast
+     * engine */
+    struct ps_transfer tmpl;
 };
 
-/* What the engine needs of one (device, kind, chunk), compiled at setup. */
+/* What the engine needs of one (device, kind, chunk), compiled at setup (64 bytes, so an
+ * index is a shift). */
 struct sim_dk {
     int32_t kbase; /* the op's key for microbatch 0; -1: no such op (W without W) */
-    int32_t out;   /* its first output in sim.outs */
-    int32_t n_out; /* its number of outputs */
     int32_t next;  /* the position its next part 0 must have (SPEC 3): the microbatch, or
                       with token slices the backward rank for B, W and R (R: at least) */
-    int32_t count; /* parts 0 seen */
-    int32_t pad;
-    int64_t dur;     /* its duration when it does not depend on the microbatch */
-    double free_fac; /* B and W: the share of a they free at their end (SPEC 5) */
-};
-
-/* The inputs of one op key (kind, vstage, microbatch). */
-struct sim_in {
-    int64_t ready; /* the latest known input arrival */
-    int32_t pend;  /* inputs not yet known */
-    int32_t pad;
+    int32_t n_out; /* its number of outputs */
+    int32_t count; /* parts 0 seen (R only: the other kinds have next) */
+    const struct sim_out *out; /* its first output in sim.outs */
+    int64_t dur;               /* its duration when it does not depend on the microbatch */
+    double free_fac;           /* B and W: the share of a they free at their end (SPEC 5) */
+    /* the fast engine's memory change, dmem * mem_mb[mb]: F allocates (+1, what F keeps),
+     * B and W free (-free_fac, a); 0 otherwise */
+    double dmem;
+    const double *mem_mb; /* M: this device's table */
+    int64_t pad;
 };
 
 /* One pending event of the general channels. */
 struct sim_event {
     int64_t t;
     uint32_t x; /* id << 1 | type: transfer ready (0) or channel free (1) */
+};
+
+/* One device's state in the engine (one cache line). */
+struct sim_dev {
+    struct ps_op *ops; /* its order (s->dev_ops[d], dev_n[d]) */
+    size_t n;
+    size_t next;      /* the first op not yet timed */
+    int64_t free_at;  /* end of its last timed op */
+    int64_t busy;     /* compute time so far */
+    double mem;       /* activations held now */
+    double peak;      /* and at most so far */
+    int32_t wait_key; /* the key of the op it waits for; -1 when on the stack */
+    int32_t wait_dk;  /* the fast engine: the (kind, chunk) of that op, -1: none */
 };
 
 struct sim {
@@ -78,8 +102,12 @@ struct sim {
     int *vtab;     /* S*V: (stage, chunk) -> vstage */
     bool *has_w;   /* S */
 
-    /* per op key (kind, vstage, microbatch) */
-    struct sim_in *in;
+    /* per op key (kind, vstage, microbatch), for the kinds that have ops (nk: F and B, W
+     * where a stage has it, R with recomputation); pend apart from ready, so that the
+     * counts of the keys in flight stay in the cache */
+    int nk;
+    int64_t *ready;   /* the latest known input arrival */
+    uint8_t *pend;    /* inputs not yet known */
     uint8_t *seen;    /* ops cut into parts: parts seen so far */
     uint8_t *partsof; /* ops cut into parts: their part count, 0 before part 0 */
     int64_t *whole;   /* (stage, kind F/B/W/R, microbatch column): whole-stage durations */
@@ -100,14 +128,9 @@ struct sim {
     int *n_r;        /* S: microbatches a device replays (R ops per chunk) */
 
     /* per device */
-    size_t *next;     /* the first op not yet timed */
-    int64_t *free_at; /* end of its last timed op */
-    int *work;        /* devices that can advance (a stack) */
+    struct sim_dev *dev;
+    int *work; /* devices that can advance (a stack) */
     int n_work;
-    int32_t *wait_key; /* the key of the op a device waits for; -1 when on the stack */
-    int64_t *busy;     /* compute time so far */
-    double *mem;       /* activations held now */
-    double *peak;      /* and at most so far */
 
     /* per boundary (2*SV) */
     int *bch;         /* channel, -1 none */
@@ -162,6 +185,10 @@ struct sim {
     size_t remaining;     /* ops not yet timed */
     size_t firsts, lasts; /* parts 0 and last parts timed */
     bool bad;             /* the engine met an op out of place: sim_check_orders says why */
+    /* the fast engine runs: decoupled, no token slices, no recomputation, no per-microbatch
+     * scales; it hands over to the general one at the first op cut into parts (or out of
+     * place), for the rest of the run */
+    bool fast;
 };
 
 static inline size_t sim_key(const struct sim *m, int kind, int v, int mb)

@@ -135,15 +135,15 @@ void sim_engine_metrics(struct sim *m)
     int64_t makespan = 0, busy_total = 0;
     bool ok = true;
     for (int d = 0; d < s->n_stages; d++) {
-        if (m->free_at[d] > makespan)
-            makespan = m->free_at[d];
+        if (m->dev[d].free_at > makespan)
+            makespan = m->dev[d].free_at;
         for (size_t i = 0; i < s->dp_n[d]; i++)
             if (s->dp_ops[d][i].end_ns > makespan)
                 makespan = s->dp_ops[d][i].end_ns;
-        s->busy_ns[d] = m->busy[d];
-        busy_total = add_sat(busy_total, m->busy[d]);
-        s->peak_memory[d] = m->peak[d];
-        if (sc->has_memory_limit && m->peak[d] > sc->memory_limit + 1e-9)
+        s->busy_ns[d] = m->dev[d].busy;
+        busy_total = add_sat(busy_total, m->dev[d].busy);
+        s->peak_memory[d] = m->dev[d].peak;
+        if (sc->has_memory_limit && m->dev[d].peak > sc->memory_limit + 1e-9)
             ok = false;
     }
     set_totals(s, makespan, busy_total, ok);

@@ -4,7 +4,9 @@
  * bound and the bubble breakdown), and with every channel on the general (event-ordered)
  * path. Prints a table; best of a few runs; times are this thread's CPU
  * time (the machine is shared). Memory per op: the schedule's ops (allocated capacity)
- * and transfers, and the simulator's 16-byte input record per op key.
+ * and transfers, and the simulator's 11 bytes per op key (ready time, inputs not yet known,
+ * and two part counters only ops cut into parts touch; keys exist for the kinds that have
+ * ops: F and B, and W with split backward).
  *   bench_sim               the table
  *   bench_sim S M SPLIT N   one shape N times (for valgrind --tool=callgrind: the
  *                           instruction count per op is the simulator's Ir / (N x ops)) */
@@ -109,9 +111,9 @@ int main(int argc, char **argv)
             size_t ops = ps_schedule_n_ops(s), cap = 0;
             for (int d = 0; d < S; d++)
                 cap += s->dev_cap[d];
-            size_t keys = 3 * (size_t)S * (size_t)M;
+            size_t keys = (split ? 3 : 2) * (size_t)S * (size_t)M;
             double bytes = (double)(cap * sizeof(struct ps_op) +
-                                    s->n_transfers * sizeof(struct ps_transfer) + keys * 16) /
+                                    s->n_transfers * sizeof(struct ps_transfer) + keys * 11) /
                            (double)ops;
             printf("%5d %6d %6s %9zu %9.2f %8.2f %7.1f %8.1f %10.2f %10.2f\n", S, M,
                    split ? "yes" : "no", ops, best, (double)ops / best / 1e3,
