@@ -39,9 +39,10 @@ enum {
     T_DFS = 1u << 10,    /* depth-first backtracking instead of best bound */
     T_MEMPRE = 1u << 11, /* precedences the memory limit forces, found before solving */
     T_CINT = 1u << 12,   /* the makespan as an integer number of grid units */
+    T_POLISH = 1u << 13, /* local search on the starting schedule (polish.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
-    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE,
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH,
 };
 
 /* One compute op of the model. */
@@ -303,6 +304,12 @@ struct warm {
 enum ps_status opt_warm_start(const struct model *m, struct ps_schedule *const *refs, int n_refs,
                               struct warm *w, struct ps_diag *d);
 void opt_warm_fini(struct warm *w);
+/* ---- polish.c: local search on the starting schedule ----------------------------------- */
+
+/* Moves ops a few places in their device's order while the schedule, re-timed, gets
+ * shorter within memory; replaces w->inc (and w->ub) when it found a shorter one. Stops at
+ * lb, after a fixed number of passes, or when m is out of budget. */
+enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

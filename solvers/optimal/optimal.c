@@ -25,7 +25,7 @@ static const struct {
     {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},   {"energy", T_ENERGY},
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
-    {"cint", T_CINT},
+    {"cint", T_CINT}, {"polish", T_POLISH},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.
@@ -54,7 +54,8 @@ static const struct ps_param_def params[] = {
      "order: order binaries and big-M; auto: time when the slot model is small, else order",
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all (window,lb,energy,warm,mempre), none, or a list of those and mono",
+     "model tightenings: all (window,lb,energy,warm,mempre,polish), none, or a list of those and "
+     "mono",
      NULL, 0, 0},
 };
 

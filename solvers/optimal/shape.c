@@ -393,6 +393,16 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     if (st != PS_OK)
         return st;
     start_bound(j);
+    if (j->m.tighten & T_POLISH) {
+        int64_t before = j->w.ub;
+        st = opt_polish(&j->m, &j->w, j->lb);
+        if (st != PS_OK)
+            return st;
+        if (j->m.out != 0)
+            return out_of_budget(j, d);
+        if (j->w.ub < before)
+            start_bound(j); /* the shorter start, reported */
+    }
     st = choose_formulation(j, d);
     if (st == PS_EUNSUPPORTED && d->path[0] == '\0') {
         /* too many order variables for the MILP: the shape still counts with its static
