@@ -115,6 +115,11 @@ struct shape {
     int64_t *workk;     /* [kind][v]: all the compute of a kind on a virtual stage */
     int64_t *last_op;   /* [kind][v]: the last microbatch's op */
     int64_t *last_link; /* [kind][v]: its message's latency + transmission to the next */
+    /* The loop with alike microbatches under a memory limit: at most flight_k of them
+     * between their F's start and their B's end on device 0 (0: no such bound), and a
+     * microbatch's round trip (its F and B on every stage, links without queueing). */
+    int flight_k;
+    int64_t round_trip;
 };
 
 struct dev_state {
@@ -267,6 +272,36 @@ static void shape_fini(struct shape *sh)
     memset(sh, 0, sizeof *sh);
 }
 
+/* The memory part of the run bound (run_bound), for the loop with alike microbatches: an F
+ * starts on device 0 only when what the F's in flight keep, its own keep and the room of
+ * the largest replay fit the limit, and a microbatch stays in flight until its B ends
+ * there, a round trip after its F started at the earliest. */
+static void flight_bound_init(struct shape *sh)
+{
+    const struct ps_scenario *sc = sh->sc;
+    sh->flight_k = 0;
+    sh->round_trip = 0;
+    if (sh->V != 1 || !sc->has_memory_limit || sc->per_microbatch != NULL ||
+        ps_scenario_has_slices(sc))
+        return;
+    double least = INFINITY; /* what the F's in flight keep at the least */
+    for (int m = 0; m < sh->M; m++)
+        least = fmin(least, sh->keep[m]);
+    if (!(least > 0))
+        return;
+    double k = floor((sh->limit + MEM_EPS - sh->rmax[0]) / least);
+    if (k < 1 || k >= sh->M)
+        return;
+    sh->flight_k = (int)k;
+    for (int v = 0; v < sh->SV; v++) {
+        sh->round_trip += sh->last_op[K_F * sh->SV + v] + sh->last_op[K_B * sh->SV + v];
+        if (v + 1 < sh->SV)
+            sh->round_trip += sh->last_link[K_F * sh->SV + v];
+        if (v > 0)
+            sh->round_trip += sh->last_link[K_B * sh->SV + v];
+    }
+}
+
 static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
                                  enum ps_traversal tr)
 {
@@ -410,6 +445,7 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
             if (sh->chan_id[k][v] >= 0)
                 sh->last_link[k * SV + v] =
                     sh->lat[k][v] + ps_tx_ns(sh->msg_mb[k == 0 ? M - 1 : sh->last_b], sh->bw[k][v]);
+    flight_bound_init(sh);
     return PS_OK;
 }
 
@@ -903,6 +939,13 @@ static int64_t run_bound(const struct run *g)
         int64_t arr = v == 0 ? 0 : g->avail[K_F][(size_t)v * (size_t)M + (size_t)(M - 1)];
         if (arr == NO_TIME)
             arr = e + sh->last_link[K_F * SV + v - 1];
+        if (v == 0 && sh->flight_k > 0) {
+            /* memory: the F of microbatch u + j k waits for the B of u + (j-1) k, which
+             * ends a round trip after that F started (u: the first not started yet) */
+            int u = ds->next[K_F][0] + (ds->part[K_F][0] > 0 ? 1 : 0);
+            if (u < M)
+                arr = g->floor_t + (int64_t)((M - 1 - u) / sh->flight_k) * sh->round_trip;
+        }
         e = arr + sh->last_op[K_F * SV + v];
         if (from + g->remk[K_F * SV + v] > e)
             e = from + g->remk[K_F * SV + v];
@@ -1245,6 +1288,7 @@ struct best {
     int n_skipped;    /* variants left out: past the work budget */
     int64_t steps;    /* parts placed so far, all runs together */
     int64_t budget;   /* parts the default portfolio may place; 0: no limit */
+    bool big;         /* past BUDGET_BIG_SM: runs cut short count in full */
     bool cancelled;   /* the portfolio was cut short by the caller */
 };
 
@@ -1273,13 +1317,16 @@ static const struct {
 #define BUDGET_PER_SM 24
 #define BUDGET_MIN_SM 1024
 /* Past this many (stage, microbatch) pairs the budget grows by only BUDGET_BIG_PER_SM,
- * enough for the wave's and the loop's n_sub=1 runs (6 + 3 parts per pair), the loop's
- * running second (BIG_SECOND: its index in default_order, look rules): at S=512, M=1024
- * those two take about 1.6 s, and the loop wins there under a loose memory limit (1.16 x
- * the lower bound with the limit at 512), the wave under a tight one (1.17 x at 8). */
+ * enough for the wave's and the loop's n_sub=1 runs (6 + 3 parts per pair; the loop's with
+ * the look rules, BIG_LOOP: its index in default_order), and a run cut short counts as a
+ * full one, so these two are all that run, whatever the pruning. The one likelier to win
+ * runs first, so that the other is cut short early: the loop when the memory limit holds
+ * the 1F1B budget (at S=512, M=1024 with the limit at 512 it wins at 1.16 x the lower
+ * bound, and the wave is cut short after an eighth of its parts), else the wave (1.17 x at
+ * a limit of 8, where the loop stops at its first bound check). */
 #define BUDGET_BIG_SM 16384
 #define BUDGET_BIG_PER_SM 9
-#define BIG_SECOND 6
+#define BIG_LOOP 6
 /* Past this many (stage, microbatch) pairs the fixed families run on a second thread. */
 #define FIXED_THREAD_SM 16384
 
@@ -1386,7 +1433,8 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
             cutoff = v->rank < b->rank ? b->makespan + 1 : b->makespan;
         bool pruned = false;
         enum ps_status st = greedy_run(&ln->g, ln->p, v->n_sub, v->r, cutoff, &pruned);
-        b->steps += ln->g.step;
+        /* past BUDGET_BIG_SM a run cut short counts in full (see there) */
+        b->steps += pruned && b->big ? ln->parts * v->n_sub : ln->g.step;
         if (st != PS_OK)
             return ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", v->n_sub,
                                v->r->name, ps_status_str(st));
@@ -1492,10 +1540,14 @@ static int build_variants(const struct ps_scenario *sc, const struct request *q,
 {
     int nv = 0;
     if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
-        /* large pipelines: the loop's n_sub=1 look (the best loop there) runs second */
+        /* large pipelines: the loop's n_sub=1 look (the best loop there) and the wave's
+         * n_sub=1 btie run first, the likelier winner of the two first */
         bool big = (int64_t)sc->n_stages * sc->n_microbatches > BUDGET_BIG_SM;
+        bool loop_first = !sc->has_memory_limit || sc->memory_limit >= ps_scenario_1f1b_budget(sc);
         for (size_t j = 0; j < N_DEFAULT; j++) {
-            size_t i = !big || j == 0 ? j : j == 1 ? BIG_SECOND : j <= BIG_SECOND ? j - 1 : j;
+            size_t i = !big || j == 0 ? j : j == 1 ? BIG_LOOP : j <= BIG_LOOP ? j - 1 : j;
+            if (big && loop_first && j < 2)
+                i = j == 0 ? BIG_LOOP : 0;
             if (!q->use_tr[default_order[i].tr])
                 continue; /* sliced workloads: loop only */
             const struct rules *r = rule_find(default_order[i].rule);
@@ -1608,8 +1660,10 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
     memset(lanes, 0, sizeof lanes);
     struct best b = {.tr = -1};
     int64_t sm = (int64_t)sc->n_stages * sc->n_microbatches;
-    if (q->auto_trav && q->auto_rules && q->n_sub == 0)
+    if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
         b.budget = budget_of(sm);
+        b.big = sm > BUDGET_BIG_SM;
+    }
     struct greedy_fixed fx;
     memset(&fx, 0, sizeof fx);
     if (q->fixed) /* large pipelines: on a second thread, while the variants run here */

@@ -2,8 +2,9 @@
  * engine, the greedy also times the static schedules (GPipe, 1F1B combined and split,
  * interleaved, ZB-H1, ZB-H2, ZB-V, 1F1B with GeoPipe's warm-up, combined and split) and keeps
  * the best one within the memory limit, so it is never beaten by one of them. A family
- * whose stage 0 must hold more than the limit is not even built. On large pipelines they run
- * on a second thread while the greedy's own variants run on the caller's. */
+ * whose stage 0 must hold more than the limit is not even built, and one whose order is
+ * the family's before it is not timed again. On large pipelines they run on a second
+ * thread while the greedy's own variants run on the caller's. */
 #include "solvers/greedy_internal.h"
 
 #include <math.h>
@@ -14,24 +15,43 @@
 #include "core/sim.h"
 
 /* How many microbatches a family's stage 0 holds at its peak at least (each keeps what its
- * F keeps): GPipe all of them, ZB-H2 2S-1, ZB-V 2S-1 half ones, the 1F1B kind S. */
-enum need { NEED_M, NEED_S, NEED_2S, NEED_V };
+ * F keeps): GPipe all of them, ZB-H2 2S-1, ZB-V 2S-1 half ones, the 1F1B kind S, the
+ * interleaved its warm-up's chunk forwards and one more, half a microbatch each. */
+enum need { NEED_M, NEED_S, NEED_2S, NEED_V, NEED_INTERLEAVED };
 
+/* In this order; each 1F1B with warm-up follows the 1F1B of its split, whose very order it
+ * is when the rule adds no warm-up (it is then not timed again). */
 static const struct {
     const char *name, *param; /* param: KEY=VALUE or NULL */
     enum need need;
 } families[] = {
     {"gpipe", NULL, NEED_M},
     {"1f1b", NULL, NEED_S},
+    {"1f1b-warmup", NULL, NEED_S},
     {"1f1b", "split_backward=true", NEED_S},
-    {"interleaved", NULL, NEED_S},
+    {"1f1b-warmup", "split_backward=true", NEED_S},
+    {"interleaved", NULL, NEED_INTERLEAVED},
     {"zb-h1", NULL, NEED_S},
     {"zb-h2", NULL, NEED_2S},
     {"zb-v", NULL, NEED_V},
-    {"1f1b-warmup", NULL, NEED_S},
-    {"1f1b-warmup", "split_backward=true", NEED_S},
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
+
+/* The chunk forwards the interleaved schedule (solvers/interleaved.c, two chunks) runs on
+ * stage 0 before its first backward: Megatron's warm-up of 2(S-1) + S table entries and the
+ * first steady-state one, where entry i is microbatch (i / 2S) S + i % S (a padding one,
+ * past M, is dropped). */
+static int interleaved_warmup(int S, int M)
+{
+    int padded = (M + S - 1) / S * S, total = 2 * padded;
+    int n = 3 * S - 2 + 1;
+    if (n > total)
+        n = total;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += i / (2 * S) * S + i % S < M;
+    return k;
+}
 
 /* True when family i surely breaks sc's memory limit (so it is not built). */
 static bool surely_over(const struct ps_scenario *sc, size_t i)
@@ -44,6 +64,7 @@ static bool surely_over(const struct ps_scenario *sc, size_t i)
         least = fmin(least,
                      ps_scenario_stage_memory(sc, 0, m) - ps_scenario_recompute_memory(sc, 0, m));
     int k = 0;
+    double per = 1; /* of a microbatch's memory, per F counted */
     switch (families[i].need) {
     case NEED_M:
         k = M;
@@ -57,34 +78,60 @@ static bool surely_over(const struct ps_scenario *sc, size_t i)
     case NEED_V: /* 2S-1 chunk-0 forwards of half a microbatch each */
         k = (2 * S - 1 < M ? 2 * S - 1 : M) / 2;
         break;
+    case NEED_INTERLEAVED:
+        k = interleaved_warmup(S, M);
+        per = 0.5;
+        break;
     }
-    return (double)k * least > sc->memory_limit + 1e-9;
+    return (double)k * per * least > sc->memory_limit + 1e-9;
 }
 
-/* Builds and times family i; keeps it in *out when it fits and beats what *out has. */
-static void try_family(struct greedy_fixed *fx, size_t i)
+/* Builds family i; NULL when it refuses the scenario (token slices, a shape) or fails. */
+static struct ps_schedule *build_family(const struct ps_scenario *sc, size_t i)
 {
     const struct ps_solver *sv = ps_solver_find(families[i].name);
     if (sv == NULL)
-        return;
+        return NULL;
     struct ps_params p = {0};
     struct ps_diag d;
     if (families[i].param != NULL && ps_params_parse_kv(&p, families[i].param, &d) != PS_OK)
-        return;
+        return NULL;
     static const struct ps_solve_ctx no_ctx = {0};
     struct ps_schedule *s = NULL;
-    /* a family that refuses the scenario (token slices, a shape) is simply not a candidate */
-    if (sv->generate(fx->sc, &p, &no_ctx, &s, &d) != PS_OK || s == NULL) {
+    if (sv->generate(sc, &p, &no_ctx, &s, &d) != PS_OK || s == NULL) {
         ps_schedule_free(s);
-        return;
+        return NULL;
     }
-    fx->ops += (int64_t)ps_schedule_n_ops(s);
+    return s;
+}
+
+/* True when a and b hold the same per-device orders, so that the simulator times them alike. */
+static bool same_orders(const struct ps_schedule *a, const struct ps_schedule *b)
+{
+    if (a->chunks != b->chunks || a->traversal != b->traversal ||
+        a->split_backward != b->split_backward || a->xfer_rank != NULL || b->xfer_rank != NULL)
+        return false;
+    for (int d = 0; d < a->n_stages; d++) {
+        if (a->dev_n[d] != b->dev_n[d])
+            return false;
+        for (size_t i = 0; i < a->dev_n[d]; i++) {
+            const struct ps_op *x = &a->dev_ops[d][i], *y = &b->dev_ops[d][i];
+            if (x->kind != y->kind || x->chunk != y->chunk || x->microbatch != y->microbatch ||
+                x->part != y->part || x->parts != y->parts)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Times family i's schedule s (the caller keeps it as the family built last); makes it
+ * fx->best when it fits and is shorter than fx->best. */
+static void time_family(struct greedy_fixed *fx, size_t i, struct ps_schedule *s)
+{
     fx->n_tried++;
     if (s->solver.status == PS_SOLVE_INFEASIBLE || ps_sim_time(s, NULL) != PS_OK || !s->memory_ok ||
-        (fx->best != NULL && s->makespan_ns >= fx->best->makespan_ns)) {
-        ps_schedule_free(s);
+        (fx->best != NULL && s->makespan_ns >= fx->best->makespan_ns))
         return;
-    }
     ps_schedule_free(fx->best);
     fx->best = s;
     snprintf(fx->family, sizeof fx->family, "%s%s%s", families[i].name,
@@ -95,14 +142,30 @@ static void try_family(struct greedy_fixed *fx, size_t i)
 static void *run_families(void *arg)
 {
     struct greedy_fixed *fx = arg;
+    struct ps_schedule *prev = NULL; /* the family built last: fx->best, or owned here */
     for (size_t i = 0; i < N_FAMILIES; i++) {
         if (fx->ctx != NULL && fx->ctx->cancel != NULL && atomic_load(fx->ctx->cancel))
             break;
-        if (surely_over(fx->sc, i))
+        if (surely_over(fx->sc, i)) {
             fx->n_over++;
-        else
-            try_family(fx, i);
+            continue;
+        }
+        struct ps_schedule *s = build_family(fx->sc, i);
+        if (s == NULL)
+            continue;
+        fx->ops += (int64_t)ps_schedule_n_ops(s);
+        if (prev != NULL && same_orders(s, prev)) {
+            fx->n_tried++; /* its twin's time is its own */
+            ps_schedule_free(s);
+            continue;
+        }
+        if (prev != fx->best)
+            ps_schedule_free(prev);
+        prev = s;
+        time_family(fx, i, s);
     }
+    if (prev != fx->best)
+        ps_schedule_free(prev);
     return NULL;
 }
 
