@@ -508,20 +508,6 @@ static void plan_reset(struct plan *p, const struct shape *sh, int n_sub, const 
         p->xfer_start[i] = NO_TIME;
 }
 
-/* Copies src (same shape) into dst, which must have room for src's parts. */
-static void plan_copy(struct plan *dst, const struct plan *src, const struct shape *sh)
-{
-    dst->n_sub = src->n_sub;
-    dst->r = src->r;
-    dst->makespan = src->makespan;
-    for (int d = 0; d < sh->S; d++) {
-        memcpy(dst->dev[d], src->dev[d], src->n[d] * sizeof *src->dev[d]);
-        dst->n[d] = src->n[d];
-    }
-    memcpy(dst->xfer_start, src->xfer_start,
-           2 * (size_t)sh->SV * (size_t)sh->M * sizeof *src->xfer_start);
-}
-
 static size_t xidx(const struct shape *sh, int kind, int v, int mb)
 {
     return ((size_t)kind * (size_t)sh->SV + (size_t)v) * (size_t)sh->M + (size_t)mb;
@@ -1269,7 +1255,7 @@ struct variant {
 struct lane {
     struct shape sh;
     struct run g;
-    struct plan *p;    /* scratch plan of the current run */
+    struct plan *p;    /* scratch plan of the current run, NULL until the next one */
     struct plan *best; /* best plan of this traversal, NULL until one */
     int64_t parts;     /* parts of a run with n_sub 1 */
     bool ready;
@@ -1320,10 +1306,11 @@ static const struct {
  * enough for the wave's and the loop's n_sub=1 runs (6 + 3 parts per pair; the loop's with
  * the look rules, BIG_LOOP: its index in default_order), and a run cut short counts as a
  * full one, so these two are all that run, whatever the pruning. The one likelier to win
- * runs first, so that the other is cut short early: the loop when the memory limit holds
- * the 1F1B budget (at S=512, M=1024 with the limit at 512 it wins at 1.16 x the lower
- * bound, and the wave is cut short after an eighth of its parts), else the wave (1.17 x at
- * a limit of 8, where the loop stops at its first bound check). */
+ * runs first, so that the other is cut short early: the loop when the memory limit is at
+ * least a quarter of the 1F1B budget, else the wave. At S=512, M=1024 (the default preset's
+ * times) the loop wins by 38-43% with the limit at 512 down to 256, the two are within 2%
+ * at 128, and the wave wins by 25-38% at 64 down to 8; at 512 the wave is cut short after
+ * an eighth of its parts, at 8 the loop at its first bound check. */
 #define BUDGET_BIG_SM 16384
 #define BUDGET_BIG_PER_SM 9
 #define BIG_LOOP 6
@@ -1428,6 +1415,8 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
             b->n_skipped++;
             continue;
         }
+        if (ln->p == NULL && (ln->p = plan_new(&ln->sh, ln->g.max_sub)) == NULL)
+            return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
         int64_t cutoff = NO_TIME;
         if (b->tr >= 0 && !by_wmove)
             cutoff = v->rank < b->rank ? b->makespan + 1 : b->makespan;
@@ -1453,12 +1442,10 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
         }
         if (b->tr >= 0 && (ms > b->makespan || (ms == b->makespan && v->rank > b->rank)))
             continue;
-        if (ln->best == NULL) {
-            ln->best = plan_new(&ln->sh, ln->g.max_sub);
-            if (ln->best == NULL)
-                return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-        }
-        plan_copy(ln->best, ln->p, &ln->sh);
+        /* the run's plan becomes the lane's best; the old best, if any, its scratch */
+        struct plan *won = ln->p;
+        ln->p = ln->best;
+        ln->best = won;
         b->tr = v->tr;
         b->rank = v->rank;
         b->makespan = ms;
@@ -1543,7 +1530,8 @@ static int build_variants(const struct ps_scenario *sc, const struct request *q,
         /* large pipelines: the loop's n_sub=1 look (the best loop there) and the wave's
          * n_sub=1 btie run first, the likelier winner of the two first */
         bool big = (int64_t)sc->n_stages * sc->n_microbatches > BUDGET_BIG_SM;
-        bool loop_first = !sc->has_memory_limit || sc->memory_limit >= ps_scenario_1f1b_budget(sc);
+        bool loop_first =
+            !sc->has_memory_limit || 4 * sc->memory_limit >= ps_scenario_1f1b_budget(sc);
         for (size_t j = 0; j < N_DEFAULT; j++) {
             size_t i = !big || j == 0 ? j : j == 1 ? BIG_LOOP : j <= BIG_LOOP ? j - 1 : j;
             if (big && loop_first && j < 2)
