@@ -120,6 +120,8 @@ struct shape {
      * microbatch's round trip (its F and B on every stage, links without queueing). */
     int flight_k;
     int64_t round_trip;
+    int64_t *chan_tx;  /* per channel: all its transmissions */
+    int64_t *chan_lat; /* per channel: the least latency after one */
 };
 
 struct dev_state {
@@ -150,6 +152,7 @@ struct run {
     int64_t *rem;      /* per device: compute time not planned yet */
     int64_t *remk;     /* [kind][v]: the same per kind and virtual stage */
     int64_t *last_end; /* [kind][v]: end of the last microbatch's F or B, NO_TIME before */
+    int64_t *rem_tx;   /* per channel: the transmissions not placed yet */
     int64_t floor_t;
 };
 
@@ -269,6 +272,8 @@ static void shape_fini(struct shape *sh)
     free(sh->workk);
     free(sh->last_op);
     free(sh->last_link);
+    free(sh->chan_tx);
+    free(sh->chan_lat);
     memset(sh, 0, sizeof *sh);
 }
 
@@ -440,11 +445,26 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     }
     free(inter_idx);
     free(pair_idx);
+    sh->chan_tx = calloc((size_t)sh->n_chan + 1, sizeof(int64_t));
+    sh->chan_lat = malloc(((size_t)sh->n_chan + 1) * sizeof(int64_t));
+    if (sh->chan_tx == NULL || sh->chan_lat == NULL) {
+        shape_fini(sh);
+        return PS_ENOMEM;
+    }
+    for (int c = 0; c < sh->n_chan; c++)
+        sh->chan_lat[c] = INT64_MAX;
     for (int k = 0; k < 2; k++)
-        for (int v = 0; v < SV; v++)
-            if (sh->chan_id[k][v] >= 0)
-                sh->last_link[k * SV + v] =
-                    sh->lat[k][v] + ps_tx_ns(sh->msg_mb[k == 0 ? M - 1 : sh->last_b], sh->bw[k][v]);
+        for (int v = 0; v < SV; v++) {
+            int c = sh->chan_id[k][v];
+            if (c < 0)
+                continue;
+            sh->last_link[k * SV + v] =
+                sh->lat[k][v] + ps_tx_ns(sh->msg_mb[k == 0 ? M - 1 : sh->last_b], sh->bw[k][v]);
+            for (int m = 0; m < M; m++)
+                sh->chan_tx[c] += ps_tx_ns(sh->msg_mb[m], sh->bw[k][v]);
+            if (sh->lat[k][v] < sh->chan_lat[c])
+                sh->chan_lat[c] = sh->lat[k][v];
+        }
     flight_bound_init(sh);
     return PS_OK;
 }
@@ -759,6 +779,7 @@ static int64_t send(struct run *g, struct plan *p, int kind, int v, int mb, int6
     int64_t tx = ps_tx_ns(sh->msg_mb[mb], sh->bw[kind][v]);
     int64_t start = end;
     if (tx > 0) {
+        g->rem_tx[cid] -= tx;
         start = chan_place(&g->ch[cid], end, tx, g->floor_t);
         if (start < 0)
             return -1;
@@ -789,6 +810,7 @@ static void run_free(struct run *g)
     free(g->rem);
     free(g->remk);
     free(g->last_end);
+    free(g->rem_tx);
     memset(g, 0, sizeof *g);
 }
 
@@ -816,11 +838,12 @@ static enum ps_status run_alloc(struct run *g, const struct shape *sh, int max_s
     g->rem = malloc((size_t)S * sizeof(int64_t));
     g->remk = malloc(3 * (size_t)SV * sizeof(int64_t));
     g->last_end = malloc(2 * (size_t)SV * sizeof(int64_t));
+    g->rem_tx = malloc(((size_t)sh->n_chan + 1) * sizeof(int64_t));
     if (sh->sc->per_microbatch == NULL)
         g->part_ns = malloc(3 * (size_t)SV * (size_t)max_sub * sizeof(int64_t));
     if (!g->ds || !g->avail[0] || !g->avail[1] || !g->seq[0] || !g->seq[1] || !g->ch || !g->tree ||
         !g->tkey || !g->cav || !g->dec || !g->slack_ns || !g->rem || !g->remk || !g->last_end ||
-        (sh->sc->per_microbatch == NULL && !g->part_ns)) {
+        !g->rem_tx || (sh->sc->per_microbatch == NULL && !g->part_ns)) {
         run_free(g);
         return PS_ENOMEM;
     }
@@ -844,6 +867,7 @@ static void run_reset(struct run *g, int n_sub, const struct rules *r)
     memset(g->seq[1], 0, nav * sizeof(int64_t));
     for (int i = 0; i < sh->n_chan; i++)
         g->ch[i].n = g->ch[i].head = 0;
+    memcpy(g->rem_tx, sh->chan_tx, ((size_t)sh->n_chan + 1) * sizeof(int64_t));
     memset(g->dec, 0, (size_t)S * sizeof(int));
     memcpy(g->remk, sh->workk, 3 * (size_t)SV * sizeof(int64_t));
     for (int i = 0; i < 2 * SV; i++)
@@ -900,10 +924,12 @@ static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
 }
 
 /* A bound no completion of the run so far can beat. Every device still has its unplanned
- * compute to do, from its last end or from the time of the search, whichever is later.
- * And the last microbatch's F then B must cross every virtual stage in turn (each op
- * after the arrival of its input, and after the ops of its kind before it on that
- * stage: F and B run in microbatch order), then its W follows its B. */
+ * compute to do, from its last end or from the time of the search, whichever is later;
+ * every channel its transmissions not placed yet. And the last microbatch's F then B must
+ * cross every virtual stage in turn (each op after the arrival of its input, and after the
+ * ops of its kind before it on that stage: F and B run in microbatch order; on the loop
+ * under a memory limit its F on device 0 also waits for the microbatches in flight), then
+ * its W follows its B. */
 static int64_t run_bound(const struct run *g)
 {
     const struct shape *sh = g->sh;
@@ -914,6 +940,11 @@ static int64_t run_bound(const struct run *g)
         if (from + g->rem[d] > lb)
             lb = from + g->rem[d];
     }
+    /* a transmission not placed yet starts after its producer's end, so at the time of
+     * the search at the earliest: its channel has all of them to carry from then on */
+    for (int c = 0; c < sh->n_chan; c++)
+        if (g->rem_tx[c] > 0 && g->floor_t + g->rem_tx[c] + sh->chan_lat[c] > lb)
+            lb = g->floor_t + g->rem_tx[c] + sh->chan_lat[c];
     int64_t e = 0;
     for (int v = 0; v < SV; v++) {
         if (g->last_end[K_F * SV + v] != NO_TIME) {
