@@ -63,9 +63,8 @@ static const struct rules rule_table[] = {
 #define INLINE static inline
 #endif
 
-/* One planned part on a device. */
+/* One planned part on a device (its times are the run's: the schedule needs the order). */
 struct entry {
-    int64_t start, end;
     int32_t mb;
     uint8_t kind, chunk, part;
 };
@@ -131,6 +130,10 @@ struct dev_state {
     int64_t dp_free;
     int next[3][MAX_V], part[3][MAX_V];
     int b_done[MAX_V];
+    /* per chunk: the end and the plan position of the op after which its reduce-scatter
+     * may run (the last W, or B without W), 0 before */
+    int64_t close_end[MAX_V];
+    size_t close_pos[MAX_V];
 };
 
 struct run {
@@ -886,35 +889,28 @@ static void run_reset(struct run *g, int n_sub, const struct rules *r)
                         ps_split_ns(op_ns(sh, k, v, 0), q, n_sub);
 }
 
-/* Planned makespan: the last compute end, or the data-parallel lane's last op (AGs run
- * from 0 in first-F order, RSs after each chunk's last W or B, as the simulator does). */
-static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
+/* Planned makespan of a finished run: the last compute end, or the data-parallel lane's
+ * last op (AGs run from 0 in first-F order, RSs after each chunk's last W or B, as the
+ * simulator does). */
+static int64_t run_makespan(const struct run *g)
 {
+    const struct shape *sh = g->sh;
     int64_t ms = 0;
     for (int d = 0; d < sh->S; d++) {
-        int64_t lane = 0, last_end[MAX_V] = {0};
-        size_t last_pos[MAX_V] = {0};
-        for (size_t i = 0; i < p->n[d]; i++) {
-            const struct entry *e = &p->dev[d][i];
-            if (e->end > ms)
-                ms = e->end;
-            bool closes = e->part == p->n_sub - 1 &&
-                          (sh->has_w[d] ? e->kind == K_W : e->kind == K_B) && e->mb == sh->last_b;
-            if (closes) {
-                last_end[e->chunk] = e->end;
-                last_pos[e->chunk] = i;
-            }
-        }
+        const struct dev_state *ds = &g->ds[d];
+        if (ds->end > ms) /* a device's parts run one after another */
+            ms = ds->end;
         if (!sh->has_dp)
             continue;
+        int64_t lane = 0;
         for (int c = 0; c < sh->V; c++)
             lane += sh->ag[d * sh->V + c];
         int order[MAX_V] = {0, 1};
-        if (sh->V == 2 && last_pos[1] < last_pos[0])
+        if (sh->V == 2 && ds->close_pos[1] < ds->close_pos[0])
             order[0] = 1, order[1] = 0;
         for (int i = 0; i < sh->V; i++) {
             int c = order[i];
-            int64_t st = last_end[c] > lane ? last_end[c] : lane;
+            int64_t st = ds->close_end[c] > lane ? ds->close_end[c] : lane;
             lane = st + sh->rs[d * sh->V + c];
         }
         if (lane > ms)
@@ -1048,7 +1044,11 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         ds->end = end;
         g.step++;
         assert(p->n[d] < p->cap[d]);
-        p->dev[d][p->n[d]++] = (struct entry){t, end, m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
+        p->dev[d][p->n[d]++] = (struct entry){m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
+        if (part == n_sub - 1 && m == sh->last_b && kind == (sh->has_w[d] ? K_W : K_B)) {
+            ds->close_end[c] = end;
+            ds->close_pos[c] = p->n[d] - 1;
+        }
         remaining--;
         g.rem[d] -= dur;
         g.remk[kind * SV + v] -= dur;
@@ -1105,7 +1105,7 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         }
         tree_update(&g, d);
     }
-    p->makespan = plan_makespan(sh, p);
+    p->makespan = run_makespan(&g);
     st = PS_OK;
 done:
     *g_ = g; /* the channels may have grown */
