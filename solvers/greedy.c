@@ -1696,13 +1696,17 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
         }
     if (st == PS_OK)
         st = search(lanes, vs, nv, q->by_wmove, ctx, &b, d);
-    greedy_fixed_finish(&fx);
-    if (st == PS_OK && b.tr < 0 && fx.best == NULL)
-        st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
+    /* the greedy's schedule is built while the families may still run; then the caller takes
+     * the families left */
     struct ps_schedule *s = NULL;
     bool wmove = false;
     if (st == PS_OK && b.tr >= 0)
         st = best_schedule(lanes, &b, q, &wmove, &s, d);
+    if (st == PS_OK)
+        greedy_fixed_help(&fx);
+    greedy_fixed_finish(&fx);
+    if (st == PS_OK && b.tr < 0 && fx.best == NULL)
+        st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
     /* a fixed family wins only when strictly shorter: ties go to the greedy's own plan */
     bool family = st == PS_OK && fx.best != NULL && (b.tr < 0 || fx.best->makespan_ns < b.makespan);
     if (family) {

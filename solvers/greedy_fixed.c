@@ -4,7 +4,8 @@
  * the best one within the memory limit, so it is never beaten by one of them. A family
  * whose stage 0 must hold more than the limit is not even built, and one whose order is
  * the family's before it is not timed again. On large pipelines they run on a second
- * thread while the greedy's own variants run on the caller's. */
+ * thread while the greedy's own variants run on the caller's, which then takes the
+ * families still left. */
 #include "solvers/greedy_internal.h"
 
 #include <math.h>
@@ -19,23 +20,30 @@
  * interleaved its warm-up's chunk forwards and one more, half a microbatch each. */
 enum need { NEED_M, NEED_S, NEED_2S, NEED_V, NEED_INTERLEAVED };
 
-/* In this order; each 1F1B with warm-up follows the 1F1B of its split, whose very order it
- * is when the rule adds no warm-up (it is then not timed again). */
+/* In this order, which breaks ties between families (the first wins). Each 1F1B with
+ * warm-up (a twin) follows the 1F1B of its split, whose very order it is when the rule adds
+ * no warm-up; it is then not timed again. */
 static const struct {
     const char *name, *param; /* param: KEY=VALUE or NULL */
     enum need need;
+    bool twin; /* compared with the family before it */
 } families[] = {
-    {"gpipe", NULL, NEED_M},
-    {"1f1b", NULL, NEED_S},
-    {"1f1b-warmup", NULL, NEED_S},
-    {"1f1b", "split_backward=true", NEED_S},
-    {"1f1b-warmup", "split_backward=true", NEED_S},
-    {"interleaved", NULL, NEED_INTERLEAVED},
-    {"zb-h1", NULL, NEED_S},
-    {"zb-h2", NULL, NEED_2S},
-    {"zb-v", NULL, NEED_V},
+    {"gpipe", NULL, NEED_M, false},
+    {"1f1b", NULL, NEED_S, false},
+    {"1f1b-warmup", NULL, NEED_S, true},
+    {"1f1b", "split_backward=true", NEED_S, false},
+    {"1f1b-warmup", "split_backward=true", NEED_S, true},
+    {"interleaved", NULL, NEED_INTERLEAVED, false},
+    {"zb-h1", NULL, NEED_S, false},
+    {"zb-h2", NULL, NEED_2S, false},
+    {"zb-v", NULL, NEED_V, false},
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
+
+/* Groups of families (one with its twins) in the order the threads take them: the most ops
+ * per (stage, microbatch) first, so that the last ones taken are short. */
+static const size_t group_first[] = {8, 3, 6, 7, 5, 1, 0};
+#define N_GROUPS (sizeof group_first / sizeof group_first[0])
 
 /* The chunk forwards the interleaved schedule (solvers/interleaved.c, two chunks) runs on
  * stage 0 before its first backward: Megatron's warm-up of 2(S-1) + S table entries and the
@@ -124,55 +132,91 @@ static bool same_orders(const struct ps_schedule *a, const struct ps_schedule *b
     return true;
 }
 
-/* Times family i's schedule s (the caller keeps it as the family built last); makes it
- * fx->best when it fits and is shorter than fx->best. */
-static void time_family(struct greedy_fixed *fx, size_t i, struct ps_schedule *s)
+/* Times family i's schedule s (the caller keeps it as the family built last); makes it the
+ * share's best when it fits and is shorter (as short and first in the table). */
+static void time_family(struct greedy_fixed_share *sh, size_t i, struct ps_schedule *s)
 {
-    fx->n_tried++;
-    if (s->solver.status == PS_SOLVE_INFEASIBLE || ps_sim_time(s, NULL) != PS_OK || !s->memory_ok ||
-        (fx->best != NULL && s->makespan_ns >= fx->best->makespan_ns))
+    sh->n_tried++;
+    if (s->solver.status == PS_SOLVE_INFEASIBLE || ps_sim_time(s, NULL) != PS_OK || !s->memory_ok)
         return;
-    ps_schedule_free(fx->best);
-    fx->best = s;
-    snprintf(fx->family, sizeof fx->family, "%s%s%s", families[i].name,
-             families[i].param != NULL ? " " : "",
-             families[i].param != NULL ? families[i].param : "");
+    if (sh->best != NULL && (s->makespan_ns > sh->best->makespan_ns ||
+                             (s->makespan_ns == sh->best->makespan_ns && i > sh->best_i)))
+        return;
+    ps_schedule_free(sh->best);
+    sh->best = s;
+    sh->best_i = i;
 }
 
-static void *run_families(void *arg)
+/* Builds and times the families of the group starting at family first (a twin whose order
+ * is its predecessor's counts as timed: its time is the same, and it is later in the table). */
+static void run_group(struct greedy_fixed *fx, struct greedy_fixed_share *sh, size_t first)
 {
-    struct greedy_fixed *fx = arg;
-    struct ps_schedule *prev = NULL; /* the family built last: fx->best, or owned here */
-    for (size_t i = 0; i < N_FAMILIES; i++) {
-        if (fx->ctx != NULL && fx->ctx->cancel != NULL && atomic_load(fx->ctx->cancel))
-            break;
+    struct ps_schedule *prev = NULL; /* the family built last: sh->best, or owned here */
+    for (size_t i = first; i < N_FAMILIES && (i == first || families[i].twin); i++) {
         if (surely_over(fx->sc, i)) {
-            fx->n_over++;
+            sh->n_over++;
             continue;
         }
         struct ps_schedule *s = build_family(fx->sc, i);
         if (s == NULL)
             continue;
-        fx->ops += (int64_t)ps_schedule_n_ops(s);
+        sh->ops += (int64_t)ps_schedule_n_ops(s);
         if (prev != NULL && same_orders(s, prev)) {
-            fx->n_tried++; /* its twin's time is its own */
+            sh->n_tried++;
             ps_schedule_free(s);
             continue;
         }
-        if (prev != fx->best)
+        if (prev != sh->best)
             ps_schedule_free(prev);
         prev = s;
-        time_family(fx, i, s);
+        time_family(sh, i, s);
     }
-    if (prev != fx->best)
+    if (prev != sh->best)
         ps_schedule_free(prev);
-    return NULL;
+}
+
+/* Takes groups until none is left (or the caller cancels). */
+static void take_groups(struct greedy_fixed *fx, struct greedy_fixed_share *sh)
+{
+    for (;;) {
+        if (fx->ctx != NULL && fx->ctx->cancel != NULL && atomic_load(fx->ctx->cancel))
+            return;
+        int g = atomic_fetch_add(&fx->next, 1);
+        if (g >= (int)N_GROUPS)
+            return;
+        run_group(fx, sh, group_first[g]);
+    }
+}
+
+/* Joins the two shares into fx's result: the shorter best (ties: first in the table). */
+static void merge_shares(struct greedy_fixed *fx)
+{
+    struct greedy_fixed_share *a = &fx->share[0], *b = &fx->share[1];
+    if (b->best != NULL &&
+        (a->best == NULL || b->best->makespan_ns < a->best->makespan_ns ||
+         (b->best->makespan_ns == a->best->makespan_ns && b->best_i < a->best_i))) {
+        struct greedy_fixed_share *t = a;
+        a = b;
+        b = t;
+    }
+    ps_schedule_free(b->best);
+    fx->best = a->best;
+    if (a->best != NULL) {
+        size_t i = a->best_i;
+        snprintf(fx->family, sizeof fx->family, "%s%s%s", families[i].name,
+                 families[i].param != NULL ? " " : "",
+                 families[i].param != NULL ? families[i].param : "");
+    }
+    fx->n_tried = a->n_tried + b->n_tried;
+    fx->n_over = a->n_over + b->n_over;
+    fx->ops = a->ops + b->ops;
+    a->best = b->best = NULL;
 }
 
 static void *run_detached(void *arg)
 {
     struct greedy_fixed *fx = arg;
-    run_families(fx);
+    take_groups(fx, &fx->share[0]);
     pthread_mutex_lock(&fx->mu);
     fx->done = true; /* after this, fx belongs to the waiter again */
     pthread_cond_signal(&fx->cv);
@@ -209,22 +253,34 @@ void greedy_fixed_start(struct greedy_fixed *fx, const struct ps_scenario *sc,
     memset(fx, 0, sizeof *fx);
     fx->sc = sc;
     fx->ctx = ctx;
+    atomic_init(&fx->next, 0);
+    fx->started = true;
     fx->threaded = background && start_thread(fx);
     if (!fx->threaded)
-        run_families(fx);
+        take_groups(fx, &fx->share[0]);
+}
+
+void greedy_fixed_help(struct greedy_fixed *fx)
+{
+    if (fx->threaded)
+        take_groups(fx, &fx->share[1]);
 }
 
 void greedy_fixed_finish(struct greedy_fixed *fx)
 {
-    if (!fx->threaded)
+    if (!fx->started)
         return;
-    pthread_mutex_lock(&fx->mu);
-    while (!fx->done)
-        pthread_cond_wait(&fx->cv, &fx->mu);
-    pthread_mutex_unlock(&fx->mu);
-    pthread_cond_destroy(&fx->cv);
-    pthread_mutex_destroy(&fx->mu);
-    fx->threaded = false;
+    if (fx->threaded) {
+        pthread_mutex_lock(&fx->mu);
+        while (!fx->done)
+            pthread_cond_wait(&fx->cv, &fx->mu);
+        pthread_mutex_unlock(&fx->mu);
+        pthread_cond_destroy(&fx->cv);
+        pthread_mutex_destroy(&fx->mu);
+        fx->threaded = false;
+    }
+    merge_shares(fx);
+    fx->started = false;
 }
 
 void greedy_fixed_fini(struct greedy_fixed *fx)
