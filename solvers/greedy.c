@@ -1652,12 +1652,12 @@ static void record_result(struct ps_schedule *s, const struct lane *lanes, const
     if (family)
         snprintf(variant, sizeof variant,
                  "fixed family %s, shorter than the best of %d greedy variants (%d more cut "
-                 "short, %d skipped; %d families timed, %d over the memory limit)",
+                 "short, %d skipped; %d families timed or bounded, %d over the memory limit)",
                  fx->family, b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried, fx->n_over);
     else
         snprintf(variant, sizeof variant,
                  "traversal=%s n_sub=%d rules=%s merge=%s (best of %d, %d more cut short, %d "
-                 "skipped; %d fixed families timed, %d over the memory limit)",
+                 "skipped; %d fixed families timed or bounded, %d over the memory limit)",
                  ps_traversal_str(lanes[b->tr].sh.tr), p->n_sub, p->r->name,
                  wmove ? "wmove" : "adjacent", b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried,
                  fx->n_over);
@@ -1700,8 +1700,10 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
      * the families left */
     struct ps_schedule *s = NULL;
     bool wmove = false;
-    if (st == PS_OK && b.tr >= 0)
+    if (st == PS_OK && b.tr >= 0) {
+        greedy_fixed_greedy_done(&fx, b.makespan);
         st = best_schedule(lanes, &b, q, &wmove, &s, d);
+    }
     if (st == PS_OK)
         greedy_fixed_help(&fx);
     greedy_fixed_finish(&fx);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/sim.h"
+#include "core/units.h"
 
 /* How many microbatches a family's stage 0 holds at its peak at least (each keeps what its
  * F keeps): GPipe all of them, ZB-H2 2S-1, ZB-V 2S-1 half ones, the 1F1B kind S, the
@@ -27,22 +28,31 @@ static const struct {
     const char *name, *param; /* param: KEY=VALUE or NULL */
     enum need need;
     bool twin; /* compared with the family before it */
+    int shape; /* index in shapes[]: its chunks and traversal */
 } families[] = {
-    {"gpipe", NULL, NEED_M, false},
-    {"1f1b", NULL, NEED_S, false},
-    {"1f1b-warmup", NULL, NEED_S, true},
-    {"1f1b", "split_backward=true", NEED_S, false},
-    {"1f1b-warmup", "split_backward=true", NEED_S, true},
-    {"interleaved", NULL, NEED_INTERLEAVED, false},
-    {"zb-h1", NULL, NEED_S, false},
-    {"zb-h2", NULL, NEED_2S, false},
-    {"zb-v", NULL, NEED_V, false},
+    {"gpipe", NULL, NEED_M, false, 0},
+    {"1f1b", NULL, NEED_S, false, 0},
+    {"1f1b-warmup", NULL, NEED_S, true, 0},
+    {"1f1b", "split_backward=true", NEED_S, false, 0},
+    {"1f1b-warmup", "split_backward=true", NEED_S, true, 0},
+    {"interleaved", NULL, NEED_INTERLEAVED, false, 1},
+    {"zb-h1", NULL, NEED_S, false, 0},
+    {"zb-h2", NULL, NEED_2S, false, 0},
+    {"zb-v", NULL, NEED_V, false, 2},
 };
 #define N_FAMILIES (sizeof families / sizeof families[0])
 
+/* The families' shapes: one chunk in a loop, two in a loop (interleaved), the V (ZB-V). */
+static const struct {
+    int chunks;
+    enum ps_traversal tr;
+} shapes[] = {{1, PS_TRAVERSAL_LOOP}, {2, PS_TRAVERSAL_LOOP}, {2, PS_TRAVERSAL_WAVE}};
+#define N_SHAPES (sizeof shapes / sizeof shapes[0])
+
 /* Groups of families (one with its twins) in the order the threads take them: the most ops
- * per (stage, microbatch) first, so that the last ones taken are short. */
-static const size_t group_first[] = {8, 3, 6, 7, 5, 1, 0};
+ * per (stage, microbatch) first, so that the last ones taken are short, but the two-chunk
+ * shapes last, so that the greedy's makespan is likely known by then (see link_bound). */
+static const size_t group_first[] = {3, 6, 7, 1, 0, 5, 8};
 #define N_GROUPS (sizeof group_first / sizeof group_first[0])
 
 /* The chunk forwards the interleaved schedule (solvers/interleaved.c, two chunks) runs on
@@ -92,6 +102,43 @@ static bool surely_over(const struct ps_scenario *sc, size_t i)
         break;
     }
     return (double)k * per * least > sc->memory_limit + 1e-9;
+}
+
+/* A bound on the makespan of any schedule of shape k: each channel between two DCs carries
+ * its messages one at a time (every crossing of a boundary between those DCs, in either
+ * chunk), and the last one then needs its latency. Two chunks cross each boundary twice,
+ * which can make such a shape lose to the greedy before it is even built. */
+static int64_t link_bound(const struct ps_scenario *sc, size_t k)
+{
+    int S = sc->n_stages, M = sc->n_microbatches, V = shapes[k].chunks, nd = sc->n_dcs;
+    if (!(sc->activation_mb > 0) || nd < 2 || nd > 64)
+        return 0;
+    int64_t busy[64 * 64] = {0}, lat[64 * 64];
+    for (int i = 0; i < nd * nd; i++)
+        lat[i] = INT64_MAX;
+    int64_t best = 0;
+    for (int kind = 0; kind < 2; kind++)
+        for (int v = 0; v < S * V; v++) {
+            int to = kind == 0 ? v + 1 : v - 1;
+            if (to < 0 || to >= S * V)
+                continue;
+            int a = ps_vstage_device(v, S, V, shapes[k].tr);
+            int z = ps_vstage_device(to, S, V, shapes[k].tr);
+            int da = ps_scenario_dc_of(sc, a), dz = ps_scenario_dc_of(sc, z);
+            if (da == dz)
+                continue;
+            struct ps_link l = ps_scenario_link(sc, a, z);
+            if (!(l.bandwidth_gbps > 0))
+                continue;
+            int c = da * nd + dz;
+            for (int m = 0; m < M; m++)
+                busy[c] += ps_tx_ns(ps_scenario_message_mb(sc, m), l.bandwidth_gbps);
+            int64_t ln = ps_ms_to_ns(l.latency_ms);
+            lat[c] = ln < lat[c] ? ln : lat[c];
+            if (busy[c] + lat[c] > best)
+                best = busy[c] + lat[c];
+        }
+    return best;
 }
 
 /* Builds family i; NULL when it refuses the scenario (token slices, a shape) or fails. */
@@ -148,13 +195,20 @@ static void time_family(struct greedy_fixed_share *sh, size_t i, struct ps_sched
 }
 
 /* Builds and times the families of the group starting at family first (a twin whose order
- * is its predecessor's counts as timed: its time is the same, and it is later in the table). */
+ * is its predecessor's counts as timed: its time is the same, and it is later in the table).
+ * A family whose shape's link bound is not below the greedy's makespan, when that is known,
+ * cannot replace it (ties go to the greedy) and is not built: it counts as timed too, so
+ * the counts do not depend on when the greedy finished. */
 static void run_group(struct greedy_fixed *fx, struct greedy_fixed_share *sh, size_t first)
 {
     struct ps_schedule *prev = NULL; /* the family built last: sh->best, or owned here */
     for (size_t i = first; i < N_FAMILIES && (i == first || families[i].twin); i++) {
         if (surely_over(fx->sc, i)) {
             sh->n_over++;
+            continue;
+        }
+        if (fx->link_ns[families[i].shape] >= atomic_load(&fx->greedy_ns)) {
+            sh->n_tried++;
             continue;
         }
         struct ps_schedule *s = build_family(fx->sc, i);
@@ -254,10 +308,19 @@ void greedy_fixed_start(struct greedy_fixed *fx, const struct ps_scenario *sc,
     fx->sc = sc;
     fx->ctx = ctx;
     atomic_init(&fx->next, 0);
+    atomic_init(&fx->greedy_ns, INT64_MAX);
+    for (size_t k = 0; k < N_SHAPES; k++)
+        fx->link_ns[k] = link_bound(sc, k);
     fx->started = true;
     fx->threaded = background && start_thread(fx);
     if (!fx->threaded)
         take_groups(fx, &fx->share[0]);
+}
+
+void greedy_fixed_greedy_done(struct greedy_fixed *fx, int64_t makespan_ns)
+{
+    if (fx->started)
+        atomic_store(&fx->greedy_ns, makespan_ns);
 }
 
 void greedy_fixed_help(struct greedy_fixed *fx)

@@ -513,11 +513,11 @@ static void test_large_pipeline(void **state)
         assert_string_equal(va, vb);
         assert_string_equal(param_of(a, "fixed"), param_of(b, "fixed"));
         int timed = -1, over = -1;
-        const char *tail = strrchr(va, ';'), *o = strstr(va, "timed, ");
+        const char *tail = strrchr(va, ';'), *o = strstr(va, "bounded, ");
         assert_non_null(tail);
         assert_non_null(o);
         assert_int_equal(sscanf(tail, "; %d", &timed), 1);
-        assert_int_equal(sscanf(o, "timed, %d over", &over), 1);
+        assert_int_equal(sscanf(o, "bounded, %d over", &over), 1);
         assert_int_equal(timed + over, 9);
         ps_schedule_free(a);
         ps_schedule_free(b);
