@@ -63,9 +63,8 @@ static const struct rules rule_table[] = {
 #define INLINE static inline
 #endif
 
-/* One planned part on a device. */
+/* One planned part on a device (its times are the run's: the schedule needs the order). */
 struct entry {
-    int64_t start, end;
     int32_t mb;
     uint8_t kind, chunk, part;
 };
@@ -115,6 +114,13 @@ struct shape {
     int64_t *workk;     /* [kind][v]: all the compute of a kind on a virtual stage */
     int64_t *last_op;   /* [kind][v]: the last microbatch's op */
     int64_t *last_link; /* [kind][v]: its message's latency + transmission to the next */
+    /* The loop with alike microbatches under a memory limit: at most flight_k of them
+     * between their F's start and their B's end on device 0 (0: no such bound), and a
+     * microbatch's round trip (its F and B on every stage, links without queueing). */
+    int flight_k;
+    int64_t round_trip;
+    int64_t *chan_tx;  /* per channel: all its transmissions */
+    int64_t *chan_lat; /* per channel: the least latency after one */
 };
 
 struct dev_state {
@@ -124,6 +130,10 @@ struct dev_state {
     int64_t dp_free;
     int next[3][MAX_V], part[3][MAX_V];
     int b_done[MAX_V];
+    /* per chunk: the end and the plan position of the op after which its reduce-scatter
+     * may run (the last W, or B without W), 0 before */
+    int64_t close_end[MAX_V];
+    size_t close_pos[MAX_V];
 };
 
 struct run {
@@ -145,6 +155,7 @@ struct run {
     int64_t *rem;      /* per device: compute time not planned yet */
     int64_t *remk;     /* [kind][v]: the same per kind and virtual stage */
     int64_t *last_end; /* [kind][v]: end of the last microbatch's F or B, NO_TIME before */
+    int64_t *rem_tx;   /* per channel: the transmissions not placed yet */
     int64_t floor_t;
 };
 
@@ -264,7 +275,39 @@ static void shape_fini(struct shape *sh)
     free(sh->workk);
     free(sh->last_op);
     free(sh->last_link);
+    free(sh->chan_tx);
+    free(sh->chan_lat);
     memset(sh, 0, sizeof *sh);
+}
+
+/* The memory part of the run bound (run_bound), for the loop with alike microbatches: an F
+ * starts on device 0 only when what the F's in flight keep, its own keep and the room of
+ * the largest replay fit the limit, and a microbatch stays in flight until its B ends
+ * there, a round trip after its F started at the earliest. */
+static void flight_bound_init(struct shape *sh)
+{
+    const struct ps_scenario *sc = sh->sc;
+    sh->flight_k = 0;
+    sh->round_trip = 0;
+    if (sh->V != 1 || !sc->has_memory_limit || sc->per_microbatch != NULL ||
+        ps_scenario_has_slices(sc))
+        return;
+    double least = INFINITY; /* what the F's in flight keep at the least */
+    for (int m = 0; m < sh->M; m++)
+        least = fmin(least, sh->keep[m]);
+    if (!(least > 0))
+        return;
+    double k = floor((sh->limit + MEM_EPS - sh->rmax[0]) / least);
+    if (k < 1 || k >= sh->M)
+        return;
+    sh->flight_k = (int)k;
+    for (int v = 0; v < sh->SV; v++) {
+        sh->round_trip += sh->last_op[K_F * sh->SV + v] + sh->last_op[K_B * sh->SV + v];
+        if (v + 1 < sh->SV)
+            sh->round_trip += sh->last_link[K_F * sh->SV + v];
+        if (v > 0)
+            sh->round_trip += sh->last_link[K_B * sh->SV + v];
+    }
 }
 
 static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
@@ -405,11 +448,27 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     }
     free(inter_idx);
     free(pair_idx);
+    sh->chan_tx = calloc((size_t)sh->n_chan + 1, sizeof(int64_t));
+    sh->chan_lat = malloc(((size_t)sh->n_chan + 1) * sizeof(int64_t));
+    if (sh->chan_tx == NULL || sh->chan_lat == NULL) {
+        shape_fini(sh);
+        return PS_ENOMEM;
+    }
+    for (int c = 0; c < sh->n_chan; c++)
+        sh->chan_lat[c] = INT64_MAX;
     for (int k = 0; k < 2; k++)
-        for (int v = 0; v < SV; v++)
-            if (sh->chan_id[k][v] >= 0)
-                sh->last_link[k * SV + v] =
-                    sh->lat[k][v] + ps_tx_ns(sh->msg_mb[k == 0 ? M - 1 : sh->last_b], sh->bw[k][v]);
+        for (int v = 0; v < SV; v++) {
+            int c = sh->chan_id[k][v];
+            if (c < 0)
+                continue;
+            sh->last_link[k * SV + v] =
+                sh->lat[k][v] + ps_tx_ns(sh->msg_mb[k == 0 ? M - 1 : sh->last_b], sh->bw[k][v]);
+            for (int m = 0; m < M; m++)
+                sh->chan_tx[c] += ps_tx_ns(sh->msg_mb[m], sh->bw[k][v]);
+            if (sh->lat[k][v] < sh->chan_lat[c])
+                sh->chan_lat[c] = sh->lat[k][v];
+        }
+    flight_bound_init(sh);
     return PS_OK;
 }
 
@@ -470,20 +529,6 @@ static void plan_reset(struct plan *p, const struct shape *sh, int n_sub, const 
     size_t nx = 2 * (size_t)sh->SV * (size_t)sh->M;
     for (size_t i = 0; i < nx; i++)
         p->xfer_start[i] = NO_TIME;
-}
-
-/* Copies src (same shape) into dst, which must have room for src's parts. */
-static void plan_copy(struct plan *dst, const struct plan *src, const struct shape *sh)
-{
-    dst->n_sub = src->n_sub;
-    dst->r = src->r;
-    dst->makespan = src->makespan;
-    for (int d = 0; d < sh->S; d++) {
-        memcpy(dst->dev[d], src->dev[d], src->n[d] * sizeof *src->dev[d]);
-        dst->n[d] = src->n[d];
-    }
-    memcpy(dst->xfer_start, src->xfer_start,
-           2 * (size_t)sh->SV * (size_t)sh->M * sizeof *src->xfer_start);
 }
 
 static size_t xidx(const struct shape *sh, int kind, int v, int mb)
@@ -737,6 +782,7 @@ static int64_t send(struct run *g, struct plan *p, int kind, int v, int mb, int6
     int64_t tx = ps_tx_ns(sh->msg_mb[mb], sh->bw[kind][v]);
     int64_t start = end;
     if (tx > 0) {
+        g->rem_tx[cid] -= tx;
         start = chan_place(&g->ch[cid], end, tx, g->floor_t);
         if (start < 0)
             return -1;
@@ -767,6 +813,7 @@ static void run_free(struct run *g)
     free(g->rem);
     free(g->remk);
     free(g->last_end);
+    free(g->rem_tx);
     memset(g, 0, sizeof *g);
 }
 
@@ -794,11 +841,12 @@ static enum ps_status run_alloc(struct run *g, const struct shape *sh, int max_s
     g->rem = malloc((size_t)S * sizeof(int64_t));
     g->remk = malloc(3 * (size_t)SV * sizeof(int64_t));
     g->last_end = malloc(2 * (size_t)SV * sizeof(int64_t));
+    g->rem_tx = malloc(((size_t)sh->n_chan + 1) * sizeof(int64_t));
     if (sh->sc->per_microbatch == NULL)
         g->part_ns = malloc(3 * (size_t)SV * (size_t)max_sub * sizeof(int64_t));
     if (!g->ds || !g->avail[0] || !g->avail[1] || !g->seq[0] || !g->seq[1] || !g->ch || !g->tree ||
         !g->tkey || !g->cav || !g->dec || !g->slack_ns || !g->rem || !g->remk || !g->last_end ||
-        (sh->sc->per_microbatch == NULL && !g->part_ns)) {
+        !g->rem_tx || (sh->sc->per_microbatch == NULL && !g->part_ns)) {
         run_free(g);
         return PS_ENOMEM;
     }
@@ -822,6 +870,7 @@ static void run_reset(struct run *g, int n_sub, const struct rules *r)
     memset(g->seq[1], 0, nav * sizeof(int64_t));
     for (int i = 0; i < sh->n_chan; i++)
         g->ch[i].n = g->ch[i].head = 0;
+    memcpy(g->rem_tx, sh->chan_tx, ((size_t)sh->n_chan + 1) * sizeof(int64_t));
     memset(g->dec, 0, (size_t)S * sizeof(int));
     memcpy(g->remk, sh->workk, 3 * (size_t)SV * sizeof(int64_t));
     for (int i = 0; i < 2 * SV; i++)
@@ -840,35 +889,28 @@ static void run_reset(struct run *g, int n_sub, const struct rules *r)
                         ps_split_ns(op_ns(sh, k, v, 0), q, n_sub);
 }
 
-/* Planned makespan: the last compute end, or the data-parallel lane's last op (AGs run
- * from 0 in first-F order, RSs after each chunk's last W or B, as the simulator does). */
-static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
+/* Planned makespan of a finished run: the last compute end, or the data-parallel lane's
+ * last op (AGs run from 0 in first-F order, RSs after each chunk's last W or B, as the
+ * simulator does). */
+static int64_t run_makespan(const struct run *g)
 {
+    const struct shape *sh = g->sh;
     int64_t ms = 0;
     for (int d = 0; d < sh->S; d++) {
-        int64_t lane = 0, last_end[MAX_V] = {0};
-        size_t last_pos[MAX_V] = {0};
-        for (size_t i = 0; i < p->n[d]; i++) {
-            const struct entry *e = &p->dev[d][i];
-            if (e->end > ms)
-                ms = e->end;
-            bool closes = e->part == p->n_sub - 1 &&
-                          (sh->has_w[d] ? e->kind == K_W : e->kind == K_B) && e->mb == sh->last_b;
-            if (closes) {
-                last_end[e->chunk] = e->end;
-                last_pos[e->chunk] = i;
-            }
-        }
+        const struct dev_state *ds = &g->ds[d];
+        if (ds->end > ms) /* a device's parts run one after another */
+            ms = ds->end;
         if (!sh->has_dp)
             continue;
+        int64_t lane = 0;
         for (int c = 0; c < sh->V; c++)
             lane += sh->ag[d * sh->V + c];
         int order[MAX_V] = {0, 1};
-        if (sh->V == 2 && last_pos[1] < last_pos[0])
+        if (sh->V == 2 && ds->close_pos[1] < ds->close_pos[0])
             order[0] = 1, order[1] = 0;
         for (int i = 0; i < sh->V; i++) {
             int c = order[i];
-            int64_t st = last_end[c] > lane ? last_end[c] : lane;
+            int64_t st = ds->close_end[c] > lane ? ds->close_end[c] : lane;
             lane = st + sh->rs[d * sh->V + c];
         }
         if (lane > ms)
@@ -878,10 +920,12 @@ static int64_t plan_makespan(const struct shape *sh, const struct plan *p)
 }
 
 /* A bound no completion of the run so far can beat. Every device still has its unplanned
- * compute to do, from its last end or from the time of the search, whichever is later.
- * And the last microbatch's F then B must cross every virtual stage in turn (each op
- * after the arrival of its input, and after the ops of its kind before it on that
- * stage: F and B run in microbatch order), then its W follows its B. */
+ * compute to do, from its last end or from the time of the search, whichever is later;
+ * every channel its transmissions not placed yet. And the last microbatch's F then B must
+ * cross every virtual stage in turn (each op after the arrival of its input, and after the
+ * ops of its kind before it on that stage: F and B run in microbatch order; on the loop
+ * under a memory limit its F on device 0 also waits for the microbatches in flight), then
+ * its W follows its B. */
 static int64_t run_bound(const struct run *g)
 {
     const struct shape *sh = g->sh;
@@ -892,6 +936,11 @@ static int64_t run_bound(const struct run *g)
         if (from + g->rem[d] > lb)
             lb = from + g->rem[d];
     }
+    /* a transmission not placed yet starts after its producer's end, so at the time of
+     * the search at the earliest: its channel has all of them to carry from then on */
+    for (int c = 0; c < sh->n_chan; c++)
+        if (g->rem_tx[c] > 0 && g->floor_t + g->rem_tx[c] + sh->chan_lat[c] > lb)
+            lb = g->floor_t + g->rem_tx[c] + sh->chan_lat[c];
     int64_t e = 0;
     for (int v = 0; v < SV; v++) {
         if (g->last_end[K_F * SV + v] != NO_TIME) {
@@ -903,6 +952,13 @@ static int64_t run_bound(const struct run *g)
         int64_t arr = v == 0 ? 0 : g->avail[K_F][(size_t)v * (size_t)M + (size_t)(M - 1)];
         if (arr == NO_TIME)
             arr = e + sh->last_link[K_F * SV + v - 1];
+        if (v == 0 && sh->flight_k > 0) {
+            /* memory: the F of microbatch u + j k waits for the B of u + (j-1) k, which
+             * ends a round trip after that F started (u: the first not started yet) */
+            int u = ds->next[K_F][0] + (ds->part[K_F][0] > 0 ? 1 : 0);
+            if (u < M)
+                arr = g->floor_t + (int64_t)((M - 1 - u) / sh->flight_k) * sh->round_trip;
+        }
         e = arr + sh->last_op[K_F * SV + v];
         if (from + g->remk[K_F * SV + v] > e)
             e = from + g->remk[K_F * SV + v];
@@ -988,7 +1044,11 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         ds->end = end;
         g.step++;
         assert(p->n[d] < p->cap[d]);
-        p->dev[d][p->n[d]++] = (struct entry){t, end, m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
+        p->dev[d][p->n[d]++] = (struct entry){m, (uint8_t)kind, (uint8_t)c, (uint8_t)part};
+        if (part == n_sub - 1 && m == sh->last_b && kind == (sh->has_w[d] ? K_W : K_B)) {
+            ds->close_end[c] = end;
+            ds->close_pos[c] = p->n[d] - 1;
+        }
         remaining--;
         g.rem[d] -= dur;
         g.remk[kind * SV + v] -= dur;
@@ -1045,7 +1105,7 @@ static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, cons
         }
         tree_update(&g, d);
     }
-    p->makespan = plan_makespan(sh, p);
+    p->makespan = run_makespan(&g);
     st = PS_OK;
 done:
     *g_ = g; /* the channels may have grown */
@@ -1226,7 +1286,7 @@ struct variant {
 struct lane {
     struct shape sh;
     struct run g;
-    struct plan *p;    /* scratch plan of the current run */
+    struct plan *p;    /* scratch plan of the current run, NULL until the next one */
     struct plan *best; /* best plan of this traversal, NULL until one */
     int64_t parts;     /* parts of a run with n_sub 1 */
     bool ready;
@@ -1245,6 +1305,7 @@ struct best {
     int n_skipped;    /* variants left out: past the work budget */
     int64_t steps;    /* parts placed so far, all runs together */
     int64_t budget;   /* parts the default portfolio may place; 0: no limit */
+    bool big;         /* past BUDGET_BIG_SM: runs cut short count in full */
     bool cancelled;   /* the portfolio was cut short by the caller */
 };
 
@@ -1273,13 +1334,17 @@ static const struct {
 #define BUDGET_PER_SM 24
 #define BUDGET_MIN_SM 1024
 /* Past this many (stage, microbatch) pairs the budget grows by only BUDGET_BIG_PER_SM,
- * enough for the wave's and the loop's n_sub=1 runs (6 + 3 parts per pair), the loop's
- * running second (BIG_SECOND: its index in default_order, look rules): at S=512, M=1024
- * those two take about 1.6 s, and the loop wins there under a loose memory limit (1.16 x
- * the lower bound with the limit at 512), the wave under a tight one (1.17 x at 8). */
+ * enough for the wave's and the loop's n_sub=1 runs (6 + 3 parts per pair; the loop's with
+ * the look rules, BIG_LOOP: its index in default_order), and a run cut short counts as a
+ * full one, so these two are all that run, whatever the pruning. The one likelier to win
+ * runs first, so that the other is cut short early: the loop when the memory limit is at
+ * least a quarter of the 1F1B budget, else the wave. At S=512, M=1024 (the default preset's
+ * times) the loop wins by 38-43% with the limit at 512 down to 256, the two are within 2%
+ * at 128, and the wave wins by 25-38% at 64 down to 8; at 512 the wave is cut short after
+ * an eighth of its parts, at 8 the loop at its first bound check. */
 #define BUDGET_BIG_SM 16384
 #define BUDGET_BIG_PER_SM 9
-#define BIG_SECOND 6
+#define BIG_LOOP 6
 /* Past this many (stage, microbatch) pairs the fixed families run on a second thread. */
 #define FIXED_THREAD_SM 16384
 
@@ -1381,12 +1446,15 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
             b->n_skipped++;
             continue;
         }
+        if (ln->p == NULL && (ln->p = plan_new(&ln->sh, ln->g.max_sub)) == NULL)
+            return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
         int64_t cutoff = NO_TIME;
         if (b->tr >= 0 && !by_wmove)
             cutoff = v->rank < b->rank ? b->makespan + 1 : b->makespan;
         bool pruned = false;
         enum ps_status st = greedy_run(&ln->g, ln->p, v->n_sub, v->r, cutoff, &pruned);
-        b->steps += ln->g.step;
+        /* past BUDGET_BIG_SM a run cut short counts in full (see there) */
+        b->steps += pruned && b->big ? ln->parts * v->n_sub : ln->g.step;
         if (st != PS_OK)
             return ps_diag_set(d, st, "", "greedy (n_sub %d, rules %s) failed: %s", v->n_sub,
                                v->r->name, ps_status_str(st));
@@ -1405,12 +1473,10 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
         }
         if (b->tr >= 0 && (ms > b->makespan || (ms == b->makespan && v->rank > b->rank)))
             continue;
-        if (ln->best == NULL) {
-            ln->best = plan_new(&ln->sh, ln->g.max_sub);
-            if (ln->best == NULL)
-                return ps_diag_set(d, PS_ENOMEM, "", "out of memory");
-        }
-        plan_copy(ln->best, ln->p, &ln->sh);
+        /* the run's plan becomes the lane's best; the old best, if any, its scratch */
+        struct plan *won = ln->p;
+        ln->p = ln->best;
+        ln->best = won;
         b->tr = v->tr;
         b->rank = v->rank;
         b->makespan = ms;
@@ -1492,10 +1558,15 @@ static int build_variants(const struct ps_scenario *sc, const struct request *q,
 {
     int nv = 0;
     if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
-        /* large pipelines: the loop's n_sub=1 look (the best loop there) runs second */
+        /* large pipelines: the loop's n_sub=1 look (the best loop there) and the wave's
+         * n_sub=1 btie run first, the likelier winner of the two first */
         bool big = (int64_t)sc->n_stages * sc->n_microbatches > BUDGET_BIG_SM;
+        bool loop_first =
+            !sc->has_memory_limit || 4 * sc->memory_limit >= ps_scenario_1f1b_budget(sc);
         for (size_t j = 0; j < N_DEFAULT; j++) {
-            size_t i = !big || j == 0 ? j : j == 1 ? BIG_SECOND : j <= BIG_SECOND ? j - 1 : j;
+            size_t i = !big || j == 0 ? j : j == 1 ? BIG_LOOP : j <= BIG_LOOP ? j - 1 : j;
+            if (big && loop_first && j < 2)
+                i = j == 0 ? BIG_LOOP : 0;
             if (!q->use_tr[default_order[i].tr])
                 continue; /* sliced workloads: loop only */
             const struct rules *r = rule_find(default_order[i].rule);
@@ -1581,12 +1652,12 @@ static void record_result(struct ps_schedule *s, const struct lane *lanes, const
     if (family)
         snprintf(variant, sizeof variant,
                  "fixed family %s, shorter than the best of %d greedy variants (%d more cut "
-                 "short, %d skipped; %d families timed, %d over the memory limit)",
+                 "short, %d skipped; %d families timed or bounded, %d over the memory limit)",
                  fx->family, b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried, fx->n_over);
     else
         snprintf(variant, sizeof variant,
                  "traversal=%s n_sub=%d rules=%s merge=%s (best of %d, %d more cut short, %d "
-                 "skipped; %d fixed families timed, %d over the memory limit)",
+                 "skipped; %d fixed families timed or bounded, %d over the memory limit)",
                  ps_traversal_str(lanes[b->tr].sh.tr), p->n_sub, p->r->name,
                  wmove ? "wmove" : "adjacent", b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried,
                  fx->n_over);
@@ -1608,8 +1679,10 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
     memset(lanes, 0, sizeof lanes);
     struct best b = {.tr = -1};
     int64_t sm = (int64_t)sc->n_stages * sc->n_microbatches;
-    if (q->auto_trav && q->auto_rules && q->n_sub == 0)
+    if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
         b.budget = budget_of(sm);
+        b.big = sm > BUDGET_BIG_SM;
+    }
     struct greedy_fixed fx;
     memset(&fx, 0, sizeof fx);
     if (q->fixed) /* large pipelines: on a second thread, while the variants run here */
@@ -1623,13 +1696,19 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
         }
     if (st == PS_OK)
         st = search(lanes, vs, nv, q->by_wmove, ctx, &b, d);
+    /* the greedy's schedule is built while the families may still run; then the caller takes
+     * the families left */
+    struct ps_schedule *s = NULL;
+    bool wmove = false;
+    if (st == PS_OK && b.tr >= 0) {
+        greedy_fixed_greedy_done(&fx, b.makespan);
+        st = best_schedule(lanes, &b, q, &wmove, &s, d);
+    }
+    if (st == PS_OK)
+        greedy_fixed_help(&fx);
     greedy_fixed_finish(&fx);
     if (st == PS_OK && b.tr < 0 && fx.best == NULL)
         st = ps_diag_set(d, PS_EINVAL, "", "no greedy variant selected");
-    struct ps_schedule *s = NULL;
-    bool wmove = false;
-    if (st == PS_OK && b.tr >= 0)
-        st = best_schedule(lanes, &b, q, &wmove, &s, d);
     /* a fixed family wins only when strictly shorter: ties go to the greedy's own plan */
     bool family = st == PS_OK && fx.best != NULL && (b.tr < 0 || fx.best->makespan_ns < b.makespan);
     if (family) {

@@ -1,7 +1,8 @@
 /* Tests of the CrossPipe greedy: ZB-H1 without delays, never slower than the fixed
  * schedules that fit the memory limit (strictly faster once the delay reaches T_F), at
- * least as good as the authors' own greedy, memory limit, validity, determinism, and the
- * simulated makespan never above the greedy's own plan. */
+ * least as good as the authors' own greedy, memory limit, validity, determinism (also with
+ * the fixed families timed on two threads, past S*M = 16,384), and the simulated makespan
+ * never above the greedy's own plan. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -477,6 +478,53 @@ static void test_random_scenarios(void **state)
     }
 }
 
+static const char *param_of(const struct ps_schedule *s, const char *key)
+{
+    for (int i = 0; i < s->solver.n_params; i++)
+        if (strcmp(s->solver.params[i].key, key) == 0)
+            return s->solver.params[i].value;
+    return NULL;
+}
+
+/* Past S*M = 16,384 the fixed families run on a second thread and the caller takes those
+ * left once its variants are done: never beaten by one of them, every family accounted for
+ * (timed, or over the memory limit), and the same answer and note on every run, whoever
+ * timed which family. Limits: the 1F1B budget and twice it (the loop first), and 8 (the
+ * wave first). */
+static void test_large_pipeline(void **state)
+{
+    (void)state;
+    static const struct {
+        double latency_ms, limit;
+    } cases[] = {{0, 32}, {1, 64}, {1, 8}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ps_scenario sc;
+        make_2dc(&sc, 32, 528, cases[i].latency_ms, 0, cases[i].limit);
+        const char *name = "-";
+        int64_t fixed = best_fixed_ns(&sc, &name);
+        struct ps_schedule *a = run_greedy(&sc, NULL), *b = run_greedy(&sc, NULL);
+        if (a->makespan_ns > fixed)
+            fail_msg("case %zu: greedy %.3f ms > %s %.3f ms", i, ps_ns_to_ms(a->makespan_ns), name,
+                     ps_ns_to_ms(fixed));
+        assert_int_equal(a->makespan_ns, b->makespan_ns);
+        const char *va = param_of(a, "variant"), *vb = param_of(b, "variant");
+        assert_non_null(va);
+        assert_non_null(vb);
+        assert_string_equal(va, vb);
+        assert_string_equal(param_of(a, "fixed"), param_of(b, "fixed"));
+        int timed = -1, over = -1;
+        const char *tail = strrchr(va, ';'), *o = strstr(va, "bounded, ");
+        assert_non_null(tail);
+        assert_non_null(o);
+        assert_int_equal(sscanf(tail, "; %d", &timed), 1);
+        assert_int_equal(sscanf(o, "bounded, %d over", &over), 1);
+        assert_int_equal(timed + over, 9);
+        ps_schedule_free(a);
+        ps_schedule_free(b);
+        ps_scenario_fini(&sc);
+    }
+}
+
 /* Cancelled from the start: the first variant is kept, valid, and says it was cut short. */
 static void test_cancel(void **state)
 {
@@ -511,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_saturated_link),
         cmocka_unit_test(test_random_scenarios),
+        cmocka_unit_test(test_large_pipeline),
         cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
