@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/units.h"
@@ -109,10 +110,19 @@ double opt_max_violation(glp_prob *lp, const double *x)
     return worst;
 }
 
-/* Writes the model atomically: a temporary file next to the target, then
- * rename. */
+/* Writes the model atomically: a temporary file next to the target, then rename. A
+ * target that exists and is not a regular file (/dev/null, a FIFO) is written to as it
+ * is: renaming over it would replace the device with a file (as root, the system's). */
 enum ps_status opt_write_model(glp_prob *lp, const char *path, struct ps_diag *d)
 {
+    struct stat sb;
+    glp_term_out(GLP_OFF);
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode) || glp_write_lp(lp, NULL, path) != 0)
+            return ps_diag_set(d, PS_EIO, "param.write_model", "cannot write %s%s", path,
+                               S_ISDIR(sb.st_mode) ? ": a directory" : "");
+        return PS_OK;
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 32);
     if (tmp == NULL)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -321,6 +322,14 @@ static void test_write_model(void **state)
         ps_schedule_free(s);
     }
     remove(path);
+    /* a device is written to, never replaced by a file (as root, a rename over /dev/null
+     * would replace the system's) */
+    struct ps_schedule *dn =
+        run(&ps_solver_optimal, &sc, "write_model=/dev/null traversal=loop", NULL);
+    ps_schedule_free(dn);
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
     /* an unwritable path is an error that names the parameter */
     struct ps_params p = {0};
     struct ps_diag d;
