@@ -182,6 +182,7 @@ static bool root_lp(struct solve *so, double time_limit)
     double size = (double)glp_get_num_nz(m->lp) + glp_get_num_rows(m->lp) + glp_get_num_cols(m->lp);
     double iters = 1e7 / (size > 1 ? size : 1);
     smcp.it_lim = iters < 50 ? 50 : iters > 100000 ? 100000 : (int)iters;
+    double t_lp = opt_now_s();
     if (m->ti && so->x0 != NULL)
         incumbent_basis(so);
     int src;
@@ -209,6 +210,9 @@ static bool root_lp(struct solve *so, double time_limit)
             break;
         opt_report(so, false);
     }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d iterations, %.3f s", glp_get_it_cnt(m->lp), opt_now_s() - t_lp);
+    ps_schedule_set_param(m->shape, "root_lp", buf);
     return src == 0 && glp_get_status(m->lp) == GLP_OPT && !so->cancelled && !so->stopped;
 }
 
