@@ -150,6 +150,32 @@ static bool cancel_requested(const struct solve *so)
     return so->ctx != NULL && so->ctx->cancel != NULL && atomic_load(so->ctx->cancel);
 }
 
+/* The slot model's starting basis: every slack basic and every column nonbasic at the
+ * bound the starting schedule puts it on (its binaries are all 0 or 1), so the primal
+ * simplex starts from that schedule, feasible, and only has to show that nothing in the
+ * LP is better. On the issue's S=4, M=8 wave (3098 binaries) this takes 1031 iterations
+ * instead of 7826 from the bare slack basis (docs/model.md). A column off its bounds (the
+ * makespan when the start ends before the incumbent bound) starts at its lower bound;
+ * the basis stays valid (all slacks basic) and phase 1 repairs it. */
+static void incumbent_basis(struct solve *so)
+{
+    glp_prob *lp = so->m->lp;
+    glp_std_basis(lp);
+    int nc = glp_get_num_cols(lp);
+    for (int j = 1; j <= nc; j++) {
+        int type = glp_get_col_type(lp, j);
+        double hi = glp_get_col_ub(lp, j);
+        if (type == GLP_FX)
+            glp_set_col_stat(lp, j, GLP_NS);
+        else if (type == GLP_FR)
+            glp_set_col_stat(lp, j, GLP_NF);
+        else if (type == GLP_UP || (type == GLP_DB && fabs(so->x0[j] - hi) <= 1e-9))
+            glp_set_col_stat(lp, j, GLP_NU);
+        else
+            glp_set_col_stat(lp, j, GLP_NL);
+    }
+}
+
 /* The root LP in slices (each resumes from the last basis), so that a cancel is seen and
  * progress keeps coming while a large LP solves. A slice is a number of simplex iterations
  * scaled to the LP's size (about 0.1 s here), not a time, so the path of the simplex and
@@ -166,11 +192,19 @@ static bool root_lp(struct solve *so, double time_limit)
     double size = (double)glp_get_num_nz(m->lp) + glp_get_num_rows(m->lp) + glp_get_num_cols(m->lp);
     double iters = 1e7 / (size > 1 ? size : 1);
     smcp.it_lim = iters < 50 ? 50 : iters > 100000 ? 100000 : (int)iters;
+    double t_lp = opt_now_s();
+    if (m->ti && so->x0 != NULL)
+        incumbent_basis(so);
     int src;
     for (;;) {
         smcp.tm_lim = left * 1e3 < 1 ? 1 : left * 1e3 > 2e9 ? 2000000000 : (int)(left * 1e3);
         glp_term_out(GLP_OFF);
         src = glp_simplex(m->lp, &smcp);
+        if (src == GLP_EBADB || src == GLP_ESING || src == GLP_ECOND) {
+            /* a starting basis GLPK cannot factorize: from the slack basis instead */
+            glp_std_basis(m->lp);
+            src = glp_simplex(m->lp, &smcp);
+        }
         if (src != GLP_EITLIM)
             break;
         if (cancel_requested(so)) {
@@ -186,6 +220,9 @@ static bool root_lp(struct solve *so, double time_limit)
             break;
         opt_report(so, false);
     }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d iterations, %.3f s", glp_get_it_cnt(m->lp), opt_now_s() - t_lp);
+    ps_schedule_set_param(m->shape, "root_lp", buf);
     return src == 0 && glp_get_status(m->lp) == GLP_OPT && !so->cancelled && !so->stopped;
 }
 

@@ -20,8 +20,9 @@
 #define OPT_MAX_BINARIES 40000
 #define OPT_MAX_OPS 6000
 #define OPT_MAX_SLOTS 4000
-/* "auto" takes the slot model up to this many binaries: its LP bound is far stronger, but
- * its LP grows slow past it (S=8, M=16: 7k binaries, 20 s for the root LP alone) */
+/* "rounded" picks the finest slot with at most this many binaries; "auto" takes the exact
+ * slot model up to AUTO_TIME_BINARIES (shape.c, 6000): its LP bound is far stronger, but its
+ * LP grows slow past that (S=8, M=16: 7k binaries, 20 s for the root LP alone) */
 #define OPT_AUTO_TI_BINARIES 4000
 
 /* Tightenings, each can be switched off with the "tighten" parameter (for measurement). */

@@ -120,6 +120,13 @@ static void choose_rounded(struct model *m, int64_t ub)
     }
 }
 
+/* "auto" takes the exact slot model up to this many binaries (OPT_AUTO_TI_BINARIES was the
+ * cap while its root LP started from the slack basis): from the starting schedule's basis
+ * (glpk.c) the LP of S=4, M=8 waves with 3000-4200 binaries solves in 1000-4500 simplex
+ * iterations, 0.3-2 s, and its bound is stronger than the order model's (latency 2: 35.5
+ * against 33.5, which proves the loop's 35 optimal; docs/model.md). */
+#define AUTO_TIME_BINARIES 6000
+
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
  * slot model small (its LP bound is far stronger), else order binaries; "rounded" only on
  * request. Sets m->ti (and its unit) and the makespan's grid. */
@@ -133,7 +140,7 @@ static enum ps_status choose_formulation(struct job *j, struct ps_diag *d)
     bool want_auto = form == NULL || strcmp(form, "auto") == 0;
     /* rounded is not in auto: rounding down every time along a path loses more than the
      * order model's big-M does (S=4, M=8 off the grid: bound 27.7 vs 28.0, 28.3 vs 29.3) */
-    long cap = want_auto ? OPT_AUTO_TI_BINARIES : OPT_MAX_BINARIES;
+    long cap = want_auto ? AUTO_TIME_BINARIES : OPT_MAX_BINARIES;
     if (want_time || want_auto) {
         int64_t unit = opt_time_unit(m, ub);
         if (unit > 0 && ub / unit <= OPT_MAX_SLOTS) {

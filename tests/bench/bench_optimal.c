@@ -8,7 +8,8 @@
  *                             LIMIT s (default 60) and the optimal solver's PARAMS: status,
  *                             makespan, bound, gap, wall and CPU seconds, against the best
  *                             other schedule within memory (every fast generator)
- *   bench_optimal --issue [LIMIT]  the issue's small and mid-size cases (the same columns) */
+ *   bench_optimal --issue [LIMIT [PARAMS [CASE]]]  the issue's small and mid-size cases (the
+ *                             same columns); CASE: only the cases whose label contains it */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,9 +268,14 @@ static void row_header(void)
            "(which)", "optimal", "bound", "status", "gap", "wall_s", "cpu_s", "shape/formulation");
 }
 
+/* Only the rows whose label contains this (NULL: every row). */
+static const char *only_case;
+
 /* One row: the optimal solver on sc with time limit `limit` and params `kvs`. */
 static void row(const char *label, const struct ps_scenario *sc, double limit, const char *kvs)
 {
+    if (only_case != NULL && strstr(label, only_case) == NULL)
+        return;
     const char *who;
     double other = best_other_ms(sc, &who);
     char kv[256];
@@ -286,8 +292,9 @@ static void row(const char *label, const struct ps_scenario *sc, double limit, c
         return;
     }
     double ms = ps_ns_to_ms(s->makespan_ns);
-    char shape[96];
-    snprintf(shape, sizeof shape, "%s %s", param(s, "shape"), param(s, "formulation"));
+    char shape[192];
+    snprintf(shape, sizeof shape, "%s %s (%s bin, root LP %s)", param(s, "shape"),
+             param(s, "formulation"), param(s, "binaries"), param(s, "root_lp"));
     printf("%-24s %4d %4d %10.2f %-9s %10.2f %10.2f %10s %6.2f%% %7.1f %7.1f %s%s\n", label,
            sc->n_stages, sc->n_microbatches, other, who, ms, ps_ns_to_ms(s->solver.bound_ns),
            ps_solve_status_str(s->solver.status), 100 * s->solver.gap, w, c, shape,
@@ -368,6 +375,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "--issue") == 0) {
+        only_case = argc > 4 ? argv[4] : NULL;
         table_issue(argc > 2 ? atof(argv[2]) : 60, argc > 3 ? argv[3] : NULL);
         return 0;
     }
