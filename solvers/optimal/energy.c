@@ -159,10 +159,7 @@ static void propagate(struct model *m, const int *first, const int *succ)
 
 enum ps_status opt_energy_heads(struct model *m)
 {
-    int cap = 1, n = m->n_ops;
-    for (int dv = 0; dv < m->S; dv++)
-        if (m->dev_n[dv] > cap)
-            cap = m->dev_n[dv];
+    int cap = opt_max_machine_ops(m), n = m->n_ops;
     struct scratch sc;
     sc.jobs = malloc(2 * ((size_t)cap + 1) * sizeof *sc.jobs);
     sc.frees = malloc(((size_t)cap + 1) * sizeof *sc.frees);

@@ -477,6 +477,18 @@ int64_t opt_grid_of(const struct model *m, int64_t ub)
     return g;
 }
 
+int opt_max_machine_ops(const struct model *m)
+{
+    int n = 1;
+    for (int d = 0; d < m->S; d++)
+        if (m->dev_n[d] > n)
+            n = m->dev_n[d];
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > n)
+            n = m->chan_n[c];
+    return n;
+}
+
 /* Jackson's preemptive schedule: the least makespan of jobs with release times r,
  * durations p and delivery times q on one machine when a job may be interrupted (the
  * problem 1|r_j,q_j,pmtn|Cmax, which it solves exactly). Every schedule of the model runs
@@ -535,14 +547,7 @@ static int64_t jackson(struct jjob *j, int n)
  * the latency, the receiver and its tail). */
 static int64_t machine_bounds(const struct model *m)
 {
-    int cap = 1;
-    for (int dv = 0; dv < m->S; dv++)
-        if (m->dev_n[dv] > cap)
-            cap = m->dev_n[dv];
-    for (int c = 0; c < m->n_chans; c++)
-        if (m->chan_n[c] > cap)
-            cap = m->chan_n[c];
-    struct jjob *j = malloc((size_t)cap * sizeof *j);
+    struct jjob *j = malloc((size_t)opt_max_machine_ops(m) * sizeof *j);
     if (j == NULL)
         return 0;
     int64_t lb = 0;
@@ -597,10 +602,5 @@ bool opt_identical_mbs(const struct model *m)
                     return false;
             }
         }
-    for (int x = 0; x < m->n_xfers; x++)
-        for (int y = x + 1; y < m->n_xfers; y++)
-            if (m->xfers[x].kind == m->xfers[y].kind && m->xfers[x].from_v == m->xfers[y].from_v &&
-                (m->xfers[x].tx != m->xfers[y].tx || m->xfers[x].lat != m->xfers[y].lat))
-                return false;
     return true;
 }

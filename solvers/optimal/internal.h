@@ -196,13 +196,17 @@ bool opt_xfer_fixed_before(const struct model *m, int a, int b, bool uniform);
 bool opt_is_last_of_chunk(const struct model *m, const struct mop *o);
 /* The common divisor of every time of the model (zero durations aside) and ub. */
 int64_t opt_grid_of(const struct model *m, int64_t ub);
-/* Every microbatch is the same (durations, memory, messages, forward order = backward
- * order): then any schedule with ops cut into parts can be relabelled and re-split into one
- * whose ops of a kind and chunk run one after another in microbatch order, no longer, so
- * the static bound holds for schedules with parts too (docs/model.md, "Parts"). */
+/* Every microbatch's ops are the same (durations, memory, forward order = backward order);
+ * with equal message sizes too (the caller's check: a transfer's link depends only on its
+ * kind and producer), any schedule with ops cut into parts can be relabelled and re-split
+ * into one whose ops of a kind and chunk run one after another in microbatch order, no
+ * longer, so the static bound holds for schedules with parts too (docs/model.md, "Parts"). */
 bool opt_identical_mbs(const struct model *m);
-/* The static bound: the core's lower bound, each device's work between its earliest head
- * and least tail, each op's head + duration + tail. */
+/* The most ops on one device or transmissions on one channel (at least 1): the size of a
+ * per-machine buffer. */
+int opt_max_machine_ops(const struct model *m);
+/* The static bound: the core's lower bound, Jackson's preemptive bound on every device and
+ * channel, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);
 /* ---- energy.c: heads and tails forced by a device's own work and its memory ----------- */
 

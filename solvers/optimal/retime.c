@@ -19,14 +19,7 @@ static int cmp_keyed(const void *pa, const void *pb)
 /* Key buffer large enough for the longest device or channel of the model (free()). */
 struct keyed *opt_keys_new(const struct model *m)
 {
-    int maxn = 1;
-    for (int d = 0; d < m->S; d++)
-        if (m->dev_n[d] > maxn)
-            maxn = m->dev_n[d];
-    for (int c = 0; c < m->n_chans; c++)
-        if (m->chan_n[c] > maxn)
-            maxn = m->chan_n[c];
-    return malloc((size_t)maxn * sizeof(struct keyed));
+    return malloc((size_t)opt_max_machine_ops(m) * sizeof(struct keyed));
 }
 
 /* Sorts device d's keyed ops and appends them to its order in s. */

@@ -79,12 +79,22 @@ void opt_job_fini(struct job *j)
     j->s = NULL;
 }
 
-/* The static bound, and the first progress report (the starting schedule and the bound,
- * before the model is built). */
+/* A progress report of the starting schedule and the static bound (never above it), before
+ * the model is built. */
+static void report_start(struct job *j)
+{
+    int64_t ub = j->w.ub;
+    if (j->lb > ub)
+        j->lb = ub;
+    struct ps_progress pr = {ub, j->lb, ub > 0 ? (double)(ub - j->lb) / (double)ub : 0, 0,
+                             (opt_now_s() - j->run->t0) * 1e3};
+    j->ctx.progress(&pr, j->ctx.user);
+}
+
+/* The static bound (recorded as a param) and the first progress report. */
 static void start_bound(struct job *j)
 {
     const struct model *m = &j->m;
-    int64_t ub = j->w.ub;
     j->uniform = true;
     for (int mb = 1; mb < m->M; mb++)
         if (ps_scenario_message_mb(m->sc, mb) != ps_scenario_message_mb(m->sc, 0))
@@ -94,11 +104,7 @@ static void start_bound(struct job *j)
     char buf[48];
     snprintf(buf, sizeof buf, "%.6f", ms(j->lb));
     ps_schedule_set_param(j->s, "static_bound", buf);
-    if (j->lb > ub)
-        j->lb = ub;
-    struct ps_progress pr = {ub, j->lb, ub > 0 ? (double)(ub - j->lb) / (double)ub : 0, 0,
-                             (opt_now_s() - j->run->t0) * 1e3};
-    j->ctx.progress(&pr, j->ctx.user);
+    report_start(j);
 }
 
 /* Rounded slots: as fine as the binaries allow, never coarser than the shortest op (each op
@@ -408,7 +414,7 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         if (j->m.out != 0)
             return out_of_budget(j, d);
         if (j->w.ub < before)
-            start_bound(j); /* the shorter start, reported */
+            report_start(j); /* the shorter start */
     }
     st = choose_formulation(j, d);
     if (st == PS_EUNSUPPORTED && d->path[0] == '\0') {

@@ -303,13 +303,7 @@ static enum ps_status time_precedence_rows(struct model *m)
 static enum ps_status time_capacity_rows(struct model *m)
 {
 
-    int maxn = 1;
-    for (int d = 0; d < m->S; d++)
-        if (m->dev_n[d] > maxn)
-            maxn = m->dev_n[d];
-    for (int c = 0; c < m->n_chans; c++)
-        if (m->chan_n[c] > maxn)
-            maxn = m->chan_n[c];
+    int maxn = opt_max_machine_ops(m);
     int *cols = malloc((size_t)maxn * 3 * sizeof *cols);
     long *dur = malloc((size_t)maxn * sizeof *dur);
     if (cols == NULL || dur == NULL) {
