@@ -494,17 +494,13 @@ int opt_max_machine_ops(const struct model *m)
  * problem 1|r_j,q_j,pmtn|Cmax, which it solves exactly). Every schedule of the model runs
  * a device's ops (or a channel's transmissions) one at a time, so this is a lower bound
  * on the makespan. Sorts by release in place; O(n^2), n is a device's or channel's ops. */
-struct jjob {
-    int64_t r, p, q;
-};
-
 static int cmp_release(const void *a, const void *b)
 {
-    const struct jjob *x = a, *y = b;
+    const struct opt_jjob *x = a, *y = b;
     return (x->r > y->r) - (x->r < y->r);
 }
 
-static int64_t jackson(struct jjob *j, int n)
+int64_t opt_jackson(struct opt_jjob *j, int n)
 {
     qsort(j, (size_t)n, sizeof *j, cmp_release);
     int64_t t = n > 0 ? j[0].r : 0, lb = 0;
@@ -547,7 +543,7 @@ static int64_t jackson(struct jjob *j, int n)
  * the latency, the receiver and its tail). */
 static int64_t machine_bounds(const struct model *m)
 {
-    struct jjob *j = malloc((size_t)opt_max_machine_ops(m) * sizeof *j);
+    struct opt_jjob *j = malloc((size_t)opt_max_machine_ops(m) * sizeof *j);
     if (j == NULL)
         return 0;
     int64_t lb = 0;
@@ -555,9 +551,9 @@ static int64_t machine_bounds(const struct model *m)
         int n = 0;
         for (int i = 0; i < m->dev_n[dv]; i++) {
             const struct mop *o = &m->ops[m->dev_op[dv][i]];
-            j[n++] = (struct jjob){o->head, o->dur, o->tail};
+            j[n++] = (struct opt_jjob){o->head, o->dur, o->tail};
         }
-        int64_t b = jackson(j, n);
+        int64_t b = opt_jackson(j, n);
         if (b > lb)
             lb = b;
     }
@@ -566,9 +562,9 @@ static int64_t machine_bounds(const struct model *m)
         for (int i = 0; i < m->chan_n[c]; i++) {
             const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
             const struct mop *a = &m->ops[x->from], *b = &m->ops[x->to];
-            j[n++] = (struct jjob){a->head + a->dur, x->tx, x->lat + b->dur + b->tail};
+            j[n++] = (struct opt_jjob){a->head + a->dur, x->tx, x->lat + b->dur + b->tail};
         }
-        int64_t b = jackson(j, n);
+        int64_t b = opt_jackson(j, n);
         if (b > lb)
             lb = b;
     }

@@ -41,9 +41,10 @@ enum {
     T_MEMPRE = 1u << 11, /* precedences the memory limit forces, found before solving */
     T_CINT = 1u << 12,   /* the makespan as an integer number of grid units */
     T_POLISH = 1u << 13, /* local search on the starting schedule (polish.c) */
+    T_BNB = 1u << 14,    /* our branch-and-bound over device orders (bnb.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
-    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH,
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB,
 };
 
 /* One compute op of the model. */
@@ -205,6 +206,13 @@ bool opt_identical_mbs(const struct model *m);
 /* The most ops on one device or transmissions on one channel (at least 1): the size of a
  * per-machine buffer. */
 int opt_max_machine_ops(const struct model *m);
+/* Jackson's preemptive schedule: the least makespan of jobs with release times r,
+ * durations p and delivery times q on one machine when a job may be interrupted
+ * (1|r_j,q_j,pmtn|Cmax, solved exactly). Sorts j by release and consumes the durations. */
+struct opt_jjob {
+    int64_t r, p, q;
+};
+int64_t opt_jackson(struct opt_jjob *j, int n);
 /* The static bound: the core's lower bound, Jackson's preemptive bound on every device and
  * channel, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);
@@ -316,6 +324,28 @@ void opt_warm_fini(struct warm *w);
  * lb, after a fixed number of passes, or when m is out of budget. */
 enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
 
+/* ---- bnb.c: a branch-and-bound over device orders --------------------------------------- */
+
+/* Shapes with more ops are left to the MILP. */
+#define BNB_MAX_OPS 400
+
+struct opt_bnb_result {
+    bool ran;      /* the shape was searched */
+    bool complete; /* the search ended: w->ub is the shape's optimum */
+    long nodes, leaves;
+    long mismatches; /* leaves the simulator timed differently (a bug) */
+    long memo_hits;  /* partial schedules dominated by one searched before */
+};
+
+/* The search applies: no transmission takes time on a channel and no data-parallel lane,
+ * so the device orders alone fix the simulator's times; at most BNB_MAX_OPS ops. */
+bool opt_bnb_applies(const struct model *m);
+/* Searches every device order of m's shape for a schedule shorter than w->inc (replacing
+ * it when found), pruning with bounds from the partial schedule; lb is a bound already
+ * known. Stops after node_limit nodes (0: none) or when m is out of budget. */
+enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
+                       struct opt_bnb_result *out);
+
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 
 struct solve {
@@ -393,6 +423,7 @@ struct job {
     bool identical; /* every microbatch the same (opt_identical_mbs): lb holds with parts */
     int64_t bound;  /* holds for every whole-op schedule of this shape */
     bool proved, stopped, cancelled, out_of_budget;
+    bool bnb_proved; /* our branch-and-bound searched the whole shape */
     enum ps_status st;
     struct ps_diag d;
 };

@@ -25,7 +25,7 @@ static const struct {
     {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},   {"energy", T_ENERGY},
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
-    {"cint", T_CINT}, {"polish", T_POLISH},
+    {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.
@@ -54,8 +54,8 @@ static const struct ps_param_def params[] = {
      "order: order binaries and big-M; auto: time when the slot model is small, else order",
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all (window,lb,energy,warm,mempre,polish), none, or a list of those and "
-     "mono",
+     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb), none, or a list of those "
+     "and mono",
      NULL, 0, 0},
 };
 
@@ -108,11 +108,11 @@ static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, 
     if (trav != NULL && strcmp(trav, "auto") != 0 && *tr < 0)
         return ps_diag_set(d, PS_EINVAL, "param.traversal", "must be auto, loop or wave");
     if (!parse_tighten(ps_params_get(self, p, "tighten"), &r->tighten))
-        return ps_diag_set(
-            d, PS_EINVAL, "param.tighten",
-            "must be all, none, or a list of mono,window,lb,energy,warm,mempre (and GLPK "
-            "options mir,gmi,cov,clq,pch,dfs) (got %s)",
-            ps_params_get(self, p, "tighten"));
+        return ps_diag_set(d, PS_EINVAL, "param.tighten",
+                           "must be all, none, or a list of "
+                           "mono,window,lb,energy,warm,mempre,polish,bnb (and GLPK "
+                           "options mir,gmi,cov,clq,pch,dfs) (got %s)",
+                           ps_params_get(self, p, "tighten"));
     if (!(r->time_limit >= 0) || !(r->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
     if (ps_scenario_has_recompute(r->sc))

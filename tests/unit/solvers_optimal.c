@@ -56,7 +56,7 @@ static int64_t exhaustive(const struct ps_scenario *sc, int V, enum ps_traversal
 static void test_matches_exhaustive(void **state)
 {
     (void)state;
-    int improved = 0, ran = 0;
+    int improved = 0, ran = 0, searched = 0;
     for (size_t i = 0; i < SMALL_N_CASES; i++) {
         const struct small_case *c = &small_cases[i];
         struct ps_scenario sc;
@@ -80,15 +80,96 @@ static void test_matches_exhaustive(void **state)
         if (fail != NULL)
             fail_msg("%s", fail);
         ran++;
-        print_message("  %-16s %7ld orders  exhaustive %7.3f  optimal %7.3f (%s) %7.3f (%s)  "
-                      "greedy %7.3f\n",
+        print_message("  %-16s %7ld orders  exhaustive %7.3f  optimal %7.3f (%s) %7.3f (%s) "
+                      "%7.3f (%s)  greedy %7.3f\n",
                       c->id, r.combos, ps_ns_to_ms(r.exhaustive), ps_ns_to_ms(r.optimal[0]),
-                      r.form[0], ps_ns_to_ms(r.optimal[1]), r.form[1], ps_ns_to_ms(r.greedy));
+                      r.form[0], ps_ns_to_ms(r.optimal[1]), r.form[1], ps_ns_to_ms(r.optimal[3]),
+                      r.form[3], ps_ns_to_ms(r.greedy));
+        if (strcmp(r.form[3], "search") == 0)
+            searched++;
         if (r.optimal[0] < r.greedy)
             improved++;
     }
     assert_true(ran >= 16);
-    print_message("  the solver beat the greedy on %d of %d cases\n", improved, ran);
+    print_message("  the solver beat the greedy on %d of %d cases; the branch-and-bound "
+                  "proved %d\n",
+                  improved, ran, searched);
+    assert_true(searched >= 5);
+}
+
+/* The branch-and-bound alone (no greedy start, no polish: it starts from one microbatch at a
+ * time) on random small scenarios with uneven stage times, latencies and memory limits,
+ * loop and wave: whenever it says its search is complete, the schedule is the exhaustive
+ * optimum, and every leaf it timed agreed with the simulator. */
+static void test_bnb_random(void **state)
+{
+    (void)state;
+    uint64_t x = 12345;
+    int complete = 0, tried = 0;
+    for (int i = 0; i < 40 && tried < 14; i++) {
+        double u[8];
+        for (int k = 0; k < 8; k++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        struct small_case c = {"random",
+                               {1, 1},
+                               3,
+                               0.5 + (int)(u[0] * 10) / 10.0,
+                               0.5 + (int)(u[1] * 10) / 10.0,
+                               0.3 + (int)(u[2] * 8) / 10.0,
+                               (int)(u[3] * 5) * 0.5,
+                               0,
+                               0,
+                               0,
+                               u[4] < 0.25   ? 0
+                               : u[4] < 0.5  ? 1.5
+                               : u[4] < 0.75 ? 2
+                                             : 2.5,
+                               0.5,
+                               0,
+                               0,
+                               u[5] < 0.3,
+                               false};
+        if (u[6] < 0.4 && !c.wave)
+            c.dcs[1] = 2; /* three stages */
+        if (c.wave)
+            c.dcs[1] = 0; /* one device, both chunks: 58,639 orders at M=3 */
+        c.M = c.wave ? 3 : 3 + (u[7] < 0.5);
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        int V = c.wave ? 2 : 1;
+        enum ps_traversal tr = c.wave ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+        long combos = 0;
+        int64_t best = small_exhaustive(&sc, V, tr, 60000, &combos);
+        if (best <= 0) {
+            ps_scenario_fini(&sc);
+            continue;
+        }
+        tried++;
+        char kv[160];
+        snprintf(kv, sizeof kv, "traversal=%s tighten=window,lb,energy,mempre,bnb %s",
+                 c.wave ? "wave" : "loop", LIMITS);
+        struct ps_schedule *s = run(&ps_solver_optimal, &sc, kv, NULL);
+        const char *search = param(s, "bnb");
+        assert_null(strstr(search, "disagreed"));
+        if (strncmp(search, "complete", 8) == 0) {
+            complete++;
+            assert_int_equal(s->makespan_ns, best);
+        }
+        if (s->solver.status == PS_SOLVE_OPTIMAL)
+            assert_int_equal(s->makespan_ns, best);
+        print_message("  %s S=%d M=%d f=%.1f b=%.1f w=%.1f lat=%.1f limit=%.1f: exhaustive %.3f "
+                      "(%ld orders), optimal %.3f, search %s\n",
+                      c.wave ? "wave" : "loop", sc.n_stages, c.M, c.f, c.b, c.w, c.inter_lat,
+                      c.limit, ps_ns_to_ms(best), combos, ps_ns_to_ms(s->makespan_ns),
+                      search[0] ? search : "-");
+        ps_schedule_free(s);
+        ps_scenario_fini(&sc);
+    }
+    assert_true(tried >= 10);
+    assert_true(complete >= 8);
 }
 
 /* Unequal messages (per-microbatch activation scales): channel order is then a real
@@ -528,6 +609,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_matches_exhaustive),
+        cmocka_unit_test(test_bnb_random),
         cmocka_unit_test(test_unequal_messages),
         cmocka_unit_test(test_wave_channels),
         cmocka_unit_test(test_infeasible),

@@ -1,0 +1,637 @@
+/* A branch-and-bound of our own over the device orders of one shape (docs/model.md,
+ * "Branch-and-bound"), for shapes small enough to search: it appends one op at a time at
+ * its earliest start, in the order of the ops' start times, so every combination of device
+ * orders is met exactly once, and prunes with heads and tails recomputed from the partial
+ * schedule and Jackson's preemptive bound on every device. When the search completes, the
+ * best schedule it met (or the starting one) is optimal for the shape. It applies where the
+ * simulator's times follow from the device orders alone: no channel takes transmission
+ * time and there is no data-parallel lane. */
+#include "solvers/optimal/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+
+/* The memo's budget: past it, no new partial schedule is remembered (the search stays
+ * complete, only slower). */
+#define BNB_MEMO_BYTES ((size_t)256 << 20)
+
+/* Partial schedules searched to the end, by placed set: each set keeps a list of the
+ * searched schedules' signatures (every device's end, then the start of every placed op
+ * with an unplaced successor, in op order), their sum of starts and their last key. */
+struct mset {
+    uint64_t hash;
+    int32_t next;  /* the next set in the bucket, -1 none */
+    int32_t first; /* its first entry, -1 none */
+    size_t bits;   /* offset of its placed set in `words` */
+};
+
+struct ment {
+    int32_t next;
+    int32_t n;  /* signature length */
+    size_t sig; /* offset in `vals` */
+    int64_t sum, t_last;
+    int d_last;
+};
+
+struct memo {
+    int32_t *bucket; /* 2^k heads */
+    uint64_t mask;
+    struct mset *sets;
+    size_t n_sets, cap_sets;
+    struct ment *ents;
+    size_t n_ents, cap_ents;
+    int64_t *vals;
+    size_t n_vals, cap_vals;
+    uint64_t *words;
+    size_t n_words, cap_words;
+    size_t bytes, max_bytes; /* stops storing past max_bytes */
+};
+
+struct bnb {
+    struct model *m;
+    struct warm *w;
+    int n;                          /* op slots */
+    int *pfirst, *pop;              /* incoming edges, CSR by op */
+    int64_t *pdelay;                /* start-to-start */
+    int *sfirst, *sop;              /* outgoing edges */
+    int *npred;                     /* predecessors not yet placed */
+    int64_t *start;                 /* -1 while not placed */
+    int64_t *r, *floor_;            /* the bound's heads and memory floors (scratch) */
+    int *cand;                      /* candidates, n_live per depth */
+    int64_t *cest;                  /* their earliest starts */
+    struct keyed *keys;             /* a leaf's device order */
+    struct opt_jjob *jj;            /* Jackson's jobs of one device */
+    int64_t dev_end[PS_MAX_STAGES]; /* the end of each device's last placed op */
+    double mem[PS_MAX_STAGES];      /* memory in use after the placed ops */
+    int64_t t_last;                 /* start of the last placed op */
+    int d_last;                     /* its device */
+    int64_t done_lb;                /* max(start + dur + tail) of the placed ops */
+    int placed, n_live;
+    int64_t ub, grid;
+    double limit;
+    bool has_limit;
+    long nodes, node_limit, leaves, mismatches;
+    bool aborted;
+    enum ps_status st;
+    /* memo of fully searched partial schedules (see dominated()) */
+    uint64_t *zob; /* a random word per op: the placed set's hash is their xor */
+    uint64_t hash; /* of the placed set */
+    int64_t sum;   /* the placed ops' starts added up */
+    int words;     /* placed set as a bitset of this many words */
+    uint64_t *set; /* the placed set now */
+    struct memo memo;
+    long memo_hits;
+    int64_t *sigs; /* a signature per depth */
+    size_t sig_cap;
+};
+
+bool opt_bnb_applies(const struct model *m)
+{
+    if (m->sc->has_data_parallel || m->n_live > BNB_MAX_OPS)
+        return false;
+    for (int x = 0; x < m->n_xfers; x++)
+        if (m->xfers[x].tx > 0)
+            return false;
+    return true;
+}
+
+static int64_t up_to_grid(int64_t t, int64_t grid)
+{
+    return grid > 0 ? (t + grid - 1) / grid * grid : t;
+}
+
+/* The earliest start of a ready op o (every predecessor placed) after its device's last
+ * op. */
+static int64_t earliest(const struct bnb *b, int o)
+{
+    const struct model *m = b->m;
+    const struct mop *op = &m->ops[o];
+    int64_t t = b->dev_end[op->dev];
+    if (op->kind == PS_OP_F && t < m->ag_end[op->dev][op->chunk])
+        t = m->ag_end[op->dev][op->chunk];
+    for (int k = b->pfirst[o]; k < b->pfirst[o + 1]; k++) {
+        int64_t s = b->start[b->pop[k]] + b->pdelay[k];
+        if (s > t)
+            t = s;
+    }
+    return t;
+}
+
+/* Heads of the ops not placed yet, from the placed ops' starts and every unplaced op's
+ * floor (its device's end, the last placed start, a memory floor), along the edges. */
+static int64_t heads(struct bnb *b)
+{
+    const struct model *m = b->m;
+    int64_t lb = b->done_lb;
+    for (int k = 0; k < m->n_live; k++) {
+        int o = m->topo[k];
+        if (b->start[o] >= 0)
+            continue;
+        const struct mop *op = &m->ops[o];
+        int64_t t = op->head;
+        if (t < b->dev_end[op->dev])
+            t = b->dev_end[op->dev];
+        if (t < b->t_last)
+            t = b->t_last;
+        if (t < b->floor_[o])
+            t = b->floor_[o];
+        for (int e = b->pfirst[o]; e < b->pfirst[o + 1]; e++) {
+            int p = b->pop[e];
+            int64_t s = (b->start[p] >= 0 ? b->start[p] : b->r[p]) + b->pdelay[e];
+            if (s > t)
+                t = s;
+        }
+        b->r[o] = t;
+        if (t + op->dur + op->tail > lb)
+            lb = t + op->dur + op->tail;
+    }
+    return lb;
+}
+
+/* A device whose memory cannot take any of its next forwards has to end one of its frees
+ * first: every unplaced F there starts no earlier than the earliest such end. True when a
+ * floor rose. */
+static bool memory_floors(struct bnb *b)
+{
+    const struct model *m = b->m;
+    bool rose = false;
+    if (!b->has_limit)
+        return false;
+    for (int d = 0; d < m->S; d++) {
+        double least = 1e300;
+        int64_t free_end = INT64_MAX;
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            int o = m->dev_op[d][i];
+            const struct mop *op = &m->ops[o];
+            if (b->start[o] >= 0)
+                continue;
+            if (op->kind == PS_OP_F) {
+                if (op->alloc < least)
+                    least = op->alloc;
+            } else if (op->alloc < 0 && b->r[o] + op->dur < free_end) {
+                free_end = b->r[o] + op->dur;
+            }
+        }
+        if (least > 1e299 || b->mem[d] + least <= b->limit + 1e-9 || free_end == INT64_MAX)
+            continue;
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            int o = m->dev_op[d][i];
+            if (b->start[o] < 0 && m->ops[o].kind == PS_OP_F && b->r[o] < free_end) {
+                b->floor_[o] = free_end;
+                rose = true;
+            }
+        }
+    }
+    return rose;
+}
+
+/* A lower bound on every completion of the partial schedule. */
+static int64_t node_bound(struct bnb *b)
+{
+    const struct model *m = b->m;
+    for (int d = 0; d < m->S; d++)
+        for (int i = 0; i < m->dev_n[d]; i++)
+            b->floor_[m->dev_op[d][i]] = 0;
+    int64_t lb = heads(b);
+    if (up_to_grid(lb, b->grid) >= b->ub)
+        return lb;
+    for (int round = 0; round < 2; round++) {
+        if (!memory_floors(b))
+            break;
+        int64_t lb2 = heads(b);
+        if (lb2 > lb)
+            lb = lb2;
+        if (up_to_grid(lb, b->grid) >= b->ub)
+            return lb;
+    }
+    for (int d = 0; d < m->S; d++) {
+        int n = 0;
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            int o = m->dev_op[d][i];
+            if (b->start[o] < 0)
+                b->jj[n++] = (struct opt_jjob){b->r[o], m->ops[o].dur, m->ops[o].tail};
+        }
+        int64_t j = opt_jackson(b->jj, n);
+        if (j > lb)
+            lb = j;
+    }
+    return lb;
+}
+
+/* ---- the memo ---------------------------------------------------------------------------- */
+
+/* Grows *p (elements of `size`) to hold `need`; false when out of memory or past the memo's
+ * budget. */
+static bool grow(struct memo *mm, void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 1024;
+    while (ncap < need)
+        ncap *= 2;
+    if (mm->bytes + (ncap - *cap) * size > mm->max_bytes)
+        return false;
+    void *q = realloc(*p, ncap * size);
+    if (q == NULL)
+        return false;
+    mm->bytes += (ncap - *cap) * size;
+    *p = q;
+    *cap = ncap;
+    return true;
+}
+
+/* The signature of the partial schedule: every device's end, then the start of each placed
+ * op that still has an unplaced successor, in op order. Returns its length. */
+static int signature(const struct bnb *b, int64_t *sig)
+{
+    const struct model *m = b->m;
+    int n = 0;
+    for (int d = 0; d < m->S; d++)
+        sig[n++] = b->dev_end[d];
+    for (int o = 0; o < b->n; o++) {
+        if (b->start[o] < 0)
+            continue;
+        for (int k = b->sfirst[o]; k < b->sfirst[o + 1]; k++)
+            if (b->start[b->sop[k]] < 0) {
+                sig[n++] = b->start[o];
+                break;
+            }
+    }
+    return n;
+}
+
+/* The memo's set for the placed set now, or -1. */
+static int32_t find_set(const struct bnb *b)
+{
+    const struct memo *mm = &b->memo;
+    if (mm->bucket == NULL)
+        return -1;
+    for (int32_t i = mm->bucket[b->hash & mm->mask]; i >= 0; i = mm->sets[i].next)
+        if (mm->sets[i].hash == b->hash &&
+            memcmp(&mm->words[mm->sets[i].bits], b->set, (size_t)b->words * sizeof *b->set) == 0)
+            return i;
+    return -1;
+}
+
+/* A partial schedule A searched to the end, with the same placed ops as this one (B), whose
+ * devices end no later, whose frontier ops start no later, and whose starts add up to less
+ * (or as much, A's last key being no later): any completion X of B, given A's prefix
+ * instead, is a schedule X' no longer than X whose starts add up to less, or X' is in A's
+ * subtree; either way B's subtree holds nothing that a schedule already covered does not
+ * (docs/model.md, "Branch-and-bound"). */
+static bool dominated(struct bnb *b, const int64_t *sig, int n)
+{
+    int32_t si = find_set(b);
+    if (si < 0)
+        return false;
+    const struct memo *mm = &b->memo;
+    for (int32_t e = mm->sets[si].first; e >= 0; e = mm->ents[e].next) {
+        const struct ment *en = &mm->ents[e];
+        if (en->n != n)
+            continue;
+        if (!(en->sum < b->sum ||
+              (en->sum == b->sum &&
+               (en->t_last < b->t_last || (en->t_last == b->t_last && en->d_last <= b->d_last)))))
+            continue;
+        const int64_t *v = &mm->vals[en->sig];
+        int k = 0;
+        while (k < n && v[k] <= sig[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* Records the partial schedule now as searched to the end (nothing when the memo is full). */
+static void remember(struct bnb *b, const int64_t *sig, int n)
+{
+    struct memo *mm = &b->memo;
+    if (mm->bucket == NULL)
+        return;
+    int32_t si = find_set(b);
+    if (si < 0) {
+        if (!grow(mm, (void **)&mm->sets, &mm->cap_sets, mm->n_sets + 1, sizeof *mm->sets) ||
+            !grow(mm, (void **)&mm->words, &mm->cap_words, mm->n_words + (size_t)b->words,
+                  sizeof *mm->words))
+            return;
+        si = (int32_t)mm->n_sets++;
+        struct mset *st = &mm->sets[si];
+        st->hash = b->hash;
+        st->first = -1;
+        st->bits = mm->n_words;
+        memcpy(&mm->words[mm->n_words], b->set, (size_t)b->words * sizeof *b->set);
+        mm->n_words += (size_t)b->words;
+        st->next = mm->bucket[b->hash & mm->mask];
+        mm->bucket[b->hash & mm->mask] = si;
+    }
+    if (!grow(mm, (void **)&mm->ents, &mm->cap_ents, mm->n_ents + 1, sizeof *mm->ents) ||
+        !grow(mm, (void **)&mm->vals, &mm->cap_vals, mm->n_vals + (size_t)n, sizeof *mm->vals))
+        return;
+    struct ment *en = &mm->ents[mm->n_ents];
+    en->n = n;
+    en->sig = mm->n_vals;
+    en->sum = b->sum;
+    en->t_last = b->t_last;
+    en->d_last = b->d_last;
+    memcpy(&mm->vals[mm->n_vals], sig, (size_t)n * sizeof *sig);
+    mm->n_vals += (size_t)n;
+    en->next = mm->sets[si].first;
+    mm->sets[si].first = (int32_t)mm->n_ents++;
+}
+
+static void memo_free(struct memo *mm)
+{
+    free(mm->bucket);
+    free(mm->sets);
+    free(mm->ents);
+    free(mm->vals);
+    free(mm->words);
+    memset(mm, 0, sizeof *mm);
+}
+
+/* Every op placed: the schedule's orders, re-timed by the simulator, become the incumbent
+ * when shorter. */
+static void leaf(struct bnb *b)
+{
+    const struct model *m = b->m;
+    int64_t span = 0;
+    for (int d = 0; d < m->S; d++)
+        if (b->dev_end[d] > span)
+            span = b->dev_end[d];
+    b->leaves++;
+    if (span >= b->ub)
+        return;
+    struct ps_schedule *s = ps_schedule_new(m->sc, "optimal", m->V, m->tr, true);
+    if (s == NULL) {
+        b->st = PS_ENOMEM;
+        return;
+    }
+    for (int d = 0; d < m->S && b->st == PS_OK; d++) {
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            int o = m->dev_op[d][i];
+            b->keys[i] = (struct keyed){(double)b->start[o], 0, o};
+        }
+        b->st = opt_push_keyed(m, s, d, b->keys, m->dev_n[d]);
+    }
+    if (b->st == PS_OK && opt_sim_ok(s)) {
+        if (s->makespan_ns != span)
+            b->mismatches++; /* the model and the simulator disagree: a bug */
+        if (s->makespan_ns < b->ub) {
+            ps_schedule_free(b->w->inc);
+            b->w->inc = s;
+            b->w->ub = b->ub = s->makespan_ns;
+            s = NULL;
+        }
+    } else if (b->st == PS_OK) {
+        b->mismatches++;
+    }
+    ps_schedule_free(s);
+}
+
+static void place(struct bnb *b, int o, int64_t t)
+{
+    const struct mop *op = &b->m->ops[o];
+    b->start[o] = t;
+    b->dev_end[op->dev] = t + op->dur;
+    b->mem[op->dev] += op->alloc;
+    b->t_last = t;
+    b->d_last = op->dev;
+    if (t + op->dur + op->tail > b->done_lb)
+        b->done_lb = t + op->dur + op->tail;
+    b->placed++;
+    b->hash ^= b->zob[o];
+    b->sum += t;
+    b->set[o / 64] |= (uint64_t)1 << (o % 64);
+    for (int k = b->sfirst[o]; k < b->sfirst[o + 1]; k++)
+        b->npred[b->sop[k]]--;
+}
+
+static void unplace(struct bnb *b, int o)
+{
+    const struct mop *op = &b->m->ops[o];
+    for (int k = b->sfirst[o]; k < b->sfirst[o + 1]; k++)
+        b->npred[b->sop[k]]++;
+    b->placed--;
+    b->hash ^= b->zob[o];
+    b->sum -= b->start[o];
+    b->set[o / 64] &= ~((uint64_t)1 << (o % 64));
+    b->mem[op->dev] -= op->alloc;
+    b->start[o] = -1;
+}
+
+static void dfs(struct bnb *b)
+{
+    struct model *m = b->m;
+    if (b->aborted || b->st != PS_OK)
+        return;
+    b->nodes++;
+    if ((b->node_limit > 0 && b->nodes > b->node_limit) ||
+        ((b->nodes & 255) == 0 && opt_out_of_budget(m))) {
+        b->aborted = true;
+        return;
+    }
+    if (b->placed == b->n_live) {
+        leaf(b);
+        return;
+    }
+    if (up_to_grid(node_bound(b), b->grid) >= b->ub)
+        return;
+    int64_t *sig = &b->sigs[(size_t)b->placed * (size_t)b->sig_cap];
+    int n_sig = signature(b, sig);
+    if (dominated(b, sig, n_sig)) {
+        b->memo_hits++;
+        return;
+    }
+    /* candidates: ready ops that fit in memory and start no earlier than the last placed
+     * op (ties: by device), so that each set of device orders is met once, in the order of
+     * its starts */
+    int *cand = &b->cand[(size_t)b->placed * (size_t)b->n_live];
+    int64_t *est = &b->cest[(size_t)b->placed * (size_t)b->n_live];
+    int nc = 0;
+    for (int k = 0; k < m->n_live; k++) {
+        int o = m->topo[k];
+        if (b->start[o] >= 0 || b->npred[o] != 0)
+            continue;
+        const struct mop *op = &m->ops[o];
+        if (op->kind == PS_OP_F && b->has_limit && b->mem[op->dev] + op->alloc > b->limit + 1e-9)
+            continue;
+        int64_t t = earliest(b, o);
+        if (t < b->t_last || (t == b->t_last && op->dev < b->d_last))
+            continue;
+        cand[nc] = o;
+        est[nc++] = t;
+    }
+    /* a free (B or W) that could run and end on the same device before a candidate starts
+     * goes first: moving it there delays nothing and only lowers memory later on */
+    int keep = 0;
+    for (int i = 0; i < nc; i++) {
+        const struct mop *op = &m->ops[cand[i]];
+        bool dominated = false;
+        for (int k = 0; k < m->n_live && !dominated; k++) {
+            int f = m->topo[k];
+            const struct mop *fo = &m->ops[f];
+            if (f == cand[i] || fo->dev != op->dev || fo->kind == PS_OP_F || fo->dur <= 0 ||
+                b->start[f] >= 0 || b->npred[f] != 0)
+                continue;
+            dominated = earliest(b, f) + fo->dur <= est[i];
+        }
+        if (!dominated) {
+            cand[keep] = cand[i];
+            est[keep++] = est[i];
+        }
+    }
+    nc = keep;
+    /* earliest first; then the op with more work behind it */
+    for (int i = 1; i < nc; i++)
+        for (int k = i; k > 0; k--) {
+            const struct mop *a = &m->ops[cand[k - 1]], *c = &m->ops[cand[k]];
+            if (est[k - 1] < est[k] || (est[k - 1] == est[k] && a->tail >= c->tail))
+                break;
+            int ti = cand[k];
+            cand[k] = cand[k - 1];
+            cand[k - 1] = ti;
+            int64_t te = est[k];
+            est[k] = est[k - 1];
+            est[k - 1] = te;
+        }
+    int64_t save_t = b->t_last, save_lb = b->done_lb;
+    int save_d = b->d_last;
+    for (int i = 0; i < nc && !b->aborted && b->st == PS_OK; i++) {
+        int o = cand[i];
+        int64_t save_end = b->dev_end[m->ops[o].dev];
+        place(b, o, est[i]);
+        dfs(b);
+        unplace(b, o);
+        b->dev_end[m->ops[o].dev] = save_end;
+        b->t_last = save_t;
+        b->d_last = save_d;
+        b->done_lb = save_lb;
+        if (up_to_grid(b->done_lb, b->grid) >= b->ub)
+            break;
+    }
+    if (!b->aborted && b->st == PS_OK)
+        remember(b, sig, n_sig);
+}
+
+static enum ps_status setup(struct bnb *b)
+{
+    const struct model *m = b->m;
+    int n = b->n = m->n_ops;
+    b->pfirst = calloc((size_t)n + 1, sizeof *b->pfirst);
+    b->sfirst = calloc((size_t)n + 1, sizeof *b->sfirst);
+    b->pop = malloc(((size_t)m->n_edges + 1) * sizeof *b->pop);
+    b->sop = malloc(((size_t)m->n_edges + 1) * sizeof *b->sop);
+    b->pdelay = malloc(((size_t)m->n_edges + 1) * sizeof *b->pdelay);
+    b->npred = calloc((size_t)n, sizeof *b->npred);
+    b->start = malloc((size_t)n * sizeof *b->start);
+    b->r = calloc((size_t)n, sizeof *b->r);
+    b->floor_ = calloc((size_t)n, sizeof *b->floor_);
+    b->cand = malloc(((size_t)m->n_live + 1) * ((size_t)m->n_live + 1) * sizeof *b->cand);
+    b->cest = malloc(((size_t)m->n_live + 1) * ((size_t)m->n_live + 1) * sizeof *b->cest);
+    b->keys = opt_keys_new(m);
+    b->jj = malloc((size_t)opt_max_machine_ops(m) * sizeof *b->jj);
+    b->sig_cap = (size_t)m->S + (size_t)n;
+    b->sigs = malloc(((size_t)m->n_live + 1) * b->sig_cap * sizeof *b->sigs);
+    b->words = (n + 63) / 64;
+    b->set = calloc((size_t)b->words, sizeof *b->set);
+    b->zob = malloc((size_t)n * sizeof *b->zob);
+    b->memo.mask = ((uint64_t)1 << 20) - 1;
+    b->memo.bucket = malloc(((size_t)b->memo.mask + 1) * sizeof *b->memo.bucket);
+    b->memo.max_bytes = BNB_MEMO_BYTES;
+    if (b->sigs == NULL || b->set == NULL || b->zob == NULL || b->memo.bucket == NULL)
+        return PS_ENOMEM;
+    memset(b->memo.bucket, 0xff, ((size_t)b->memo.mask + 1) * sizeof *b->memo.bucket);
+    uint64_t x = 0x9e3779b97f4a7c15u; /* splitmix64: the same words on every run */
+    for (int i = 0; i < n; i++) {
+        uint64_t z = (x += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        b->zob[i] = z ^ (z >> 31);
+    }
+    if (b->pfirst == NULL || b->sfirst == NULL || b->pop == NULL || b->sop == NULL ||
+        b->pdelay == NULL || b->npred == NULL || b->start == NULL || b->r == NULL ||
+        b->floor_ == NULL || b->cand == NULL || b->cest == NULL || b->keys == NULL || b->jj == NULL)
+        return PS_ENOMEM;
+    for (int e = 0; e < m->n_edges; e++) {
+        b->pfirst[m->edges[e].to + 1]++;
+        b->sfirst[m->edges[e].from + 1]++;
+    }
+    for (int i = 0; i < n; i++) {
+        b->pfirst[i + 1] += b->pfirst[i];
+        b->sfirst[i + 1] += b->sfirst[i];
+    }
+    int *pk = calloc((size_t)n, sizeof *pk), *sk = calloc((size_t)n, sizeof *sk);
+    if (pk == NULL || sk == NULL) {
+        free(pk);
+        free(sk);
+        return PS_ENOMEM;
+    }
+    for (int e = 0; e < m->n_edges; e++) {
+        const struct edge *ed = &m->edges[e];
+        int k = b->pfirst[ed->to] + pk[ed->to]++;
+        b->pop[k] = ed->from;
+        b->pdelay[k] = ed->delay;
+        b->sop[b->sfirst[ed->from] + sk[ed->from]++] = ed->to;
+        b->npred[ed->to]++;
+    }
+    free(pk);
+    free(sk);
+    for (int i = 0; i < n; i++)
+        b->start[i] = -1;
+    b->n_live = m->n_live;
+    b->t_last = 0;
+    b->d_last = 0;
+    b->has_limit = m->sc->has_memory_limit;
+    b->limit = m->sc->memory_limit;
+    return PS_OK;
+}
+
+static void teardown(struct bnb *b)
+{
+    free(b->pfirst);
+    free(b->sfirst);
+    free(b->pop);
+    free(b->sop);
+    free(b->pdelay);
+    free(b->npred);
+    free(b->start);
+    free(b->r);
+    free(b->floor_);
+    free(b->cand);
+    free(b->cest);
+    free(b->keys);
+    free(b->jj);
+    free(b->sigs);
+    free(b->set);
+    free(b->zob);
+    memo_free(&b->memo);
+}
+
+enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
+                       struct opt_bnb_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (w->inc == NULL || !opt_bnb_applies(m))
+        return PS_OK;
+    struct bnb b = {0};
+    b.m = m;
+    b.w = w;
+    b.ub = w->ub;
+    b.grid = opt_grid_of(m, w->ub);
+    b.node_limit = node_limit;
+    b.st = setup(&b);
+    if (b.st == PS_OK && up_to_grid(lb, b.grid) < b.ub)
+        dfs(&b);
+    teardown(&b);
+    out->ran = true;
+    out->complete = b.st == PS_OK && !b.aborted;
+    out->nodes = b.nodes;
+    out->leaves = b.leaves;
+    out->mismatches = b.mismatches;
+    out->memo_hits = b.memo_hits;
+    return b.st;
+}
