@@ -4,8 +4,9 @@
  * orders is met exactly once, and prunes with heads and tails recomputed from the partial
  * schedule and Jackson's preemptive bound on every device. When the search completes, the
  * best schedule it met (or the starting one) is optimal for the shape. It applies where the
- * simulator's times follow from the device orders alone: no channel takes transmission
- * time and there is no data-parallel lane. */
+ * simulator's times follow from the device orders alone: no data-parallel lane, and every
+ * channel with transmission time carries one stream of equal messages, sent in microbatch
+ * order as the sender places them. */
 #include "solvers/optimal/internal.h"
 
 #include <stdio.h>
@@ -19,8 +20,9 @@
 #define BNB_MEMO_BYTES ((size_t)256 << 20)
 
 /* Partial schedules searched to the end, by placed set: each set keeps a list of the
- * searched schedules' signatures (every device's end, then the start of every placed op
- * with an unplaced successor, in op order), their sum of starts and their last key. */
+ * searched schedules' signatures (every device's and channel's end, the arrival of every
+ * transfer sent but not yet received, then the start of every placed op with an unplaced
+ * successor, in op order), their sum of starts and their last key. */
 struct mset {
     uint64_t hash;
     int32_t next;  /* the next set in the bucket, -1 none */
@@ -56,6 +58,10 @@ struct bnb {
     int n;                          /* op slots */
     int *pfirst, *pop;              /* incoming edges, CSR by op */
     int64_t *pdelay;                /* start-to-start */
+    int *pxfer;                     /* the edge's transfer when it takes channel time, or -1 */
+    int *xfirst, *xout;             /* transfers with channel time, CSR by sender */
+    int64_t *arrive, *xprev;        /* a sent transfer's arrival; its channel's end before */
+    int64_t *chan_end;              /* the end of each channel's last transmission */
     int *sfirst, *sop;              /* outgoing edges */
     int *npred;                     /* predecessors not yet placed */
     int64_t *start;                 /* -1 while not placed */
@@ -64,6 +70,7 @@ struct bnb {
     int64_t *cest;                  /* their earliest starts */
     struct keyed *keys;             /* a leaf's device order */
     struct opt_jjob *jj;            /* Jackson's jobs of one device */
+    int *heap;                      /* and its heap */
     int64_t dev_end[PS_MAX_STAGES]; /* the end of each device's last placed op */
     double mem[PS_MAX_STAGES];      /* memory in use after the placed ops */
     int64_t t_last;                 /* start of the last placed op */
@@ -92,9 +99,16 @@ bool opt_bnb_applies(const struct model *m)
 {
     if (m->sc->has_data_parallel || m->n_live > BNB_MAX_OPS)
         return false;
-    for (int x = 0; x < m->n_xfers; x++)
-        if (m->xfers[x].tx > 0)
-            return false;
+    /* a channel with transmission time carries one stream (one kind from one virtual
+     * stage) of equal messages: its order is then the microbatch order, fixed */
+    for (int c = 0; c < m->n_chans; c++) {
+        const struct mxfer *x0 = &m->xfers[m->chan_x[c][0]];
+        for (int i = 1; i < m->chan_n[c]; i++) {
+            const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
+            if (x->kind != x0->kind || x->from_v != x0->from_v || x->tx != x0->tx)
+                return false;
+        }
+    }
     return true;
 }
 
@@ -113,7 +127,7 @@ static int64_t earliest(const struct bnb *b, int o)
     if (op->kind == PS_OP_F && t < m->ag_end[op->dev][op->chunk])
         t = m->ag_end[op->dev][op->chunk];
     for (int k = b->pfirst[o]; k < b->pfirst[o + 1]; k++) {
-        int64_t s = b->start[b->pop[k]] + b->pdelay[k];
+        int64_t s = b->pxfer[k] >= 0 ? b->arrive[b->pxfer[k]] : b->start[b->pop[k]] + b->pdelay[k];
         if (s > t)
             t = s;
     }
@@ -140,7 +154,9 @@ static int64_t heads(struct bnb *b)
             t = b->floor_[o];
         for (int e = b->pfirst[o]; e < b->pfirst[o + 1]; e++) {
             int p = b->pop[e];
-            int64_t s = (b->start[p] >= 0 ? b->start[p] : b->r[p]) + b->pdelay[e];
+            int64_t s = b->start[p] < 0    ? b->r[p] + b->pdelay[e]
+                        : b->pxfer[e] >= 0 ? b->arrive[b->pxfer[e]]
+                                           : b->start[p] + b->pdelay[e];
             if (s > t)
                 t = s;
         }
@@ -214,7 +230,22 @@ static int64_t node_bound(struct bnb *b)
             if (b->start[o] < 0)
                 b->jj[n++] = (struct opt_jjob){b->r[o], m->ops[o].dur, m->ops[o].tail};
         }
-        int64_t j = opt_jackson(b->jj, n);
+        int64_t j = opt_jackson(b->jj, n, b->heap);
+        if (j > lb)
+            lb = j;
+    }
+    /* each channel's transmissions still to send, from the channel's end on */
+    for (int c = 0; c < m->n_chans; c++) {
+        int n = 0;
+        for (int i = 0; i < m->chan_n[c]; i++) {
+            const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
+            if (b->start[x->from] >= 0)
+                continue;
+            int64_t rel = b->r[x->from] + m->ops[x->from].dur;
+            b->jj[n++] = (struct opt_jjob){rel > b->chan_end[c] ? rel : b->chan_end[c], x->tx,
+                                           x->lat + m->ops[x->to].dur + m->ops[x->to].tail};
+        }
+        int64_t j = opt_jackson(b->jj, n, b->heap);
         if (j > lb)
             lb = j;
     }
@@ -243,14 +274,19 @@ static bool grow(struct memo *mm, void **p, size_t *cap, size_t need, size_t siz
     return true;
 }
 
-/* The signature of the partial schedule: every device's end, then the start of each placed
- * op that still has an unplaced successor, in op order. Returns its length. */
+/* The signature of the partial schedule (see struct mset). Returns its length. */
 static int signature(const struct bnb *b, int64_t *sig)
 {
     const struct model *m = b->m;
     int n = 0;
     for (int d = 0; d < m->S; d++)
         sig[n++] = b->dev_end[d];
+    for (int c = 0; c < m->n_chans; c++)
+        sig[n++] = b->chan_end[c];
+    for (int x = 0; x < m->n_xfers; x++)
+        if (m->xfers[x].chan >= 0 && b->start[m->xfers[x].from] >= 0 &&
+            b->start[m->xfers[x].to] < 0)
+            sig[n++] = b->arrive[x];
     for (int o = 0; o < b->n; o++) {
         if (b->start[o] < 0)
             continue;
@@ -408,11 +444,21 @@ static void place(struct bnb *b, int o, int64_t t)
     b->set[o / 64] |= (uint64_t)1 << (o % 64);
     for (int k = b->sfirst[o]; k < b->sfirst[o + 1]; k++)
         b->npred[b->sop[k]]--;
+    for (int k = b->xfirst[o]; k < b->xfirst[o + 1]; k++) {
+        const struct mxfer *x = &b->m->xfers[b->xout[k]];
+        int64_t *ce = &b->chan_end[x->chan];
+        int64_t ts = t + op->dur > *ce ? t + op->dur : *ce;
+        b->xprev[b->xout[k]] = *ce;
+        *ce = ts + x->tx;
+        b->arrive[b->xout[k]] = ts + x->tx + x->lat;
+    }
 }
 
 static void unplace(struct bnb *b, int o)
 {
     const struct mop *op = &b->m->ops[o];
+    for (int k = b->xfirst[o + 1] - 1; k >= b->xfirst[o]; k--)
+        b->chan_end[b->m->xfers[b->xout[k]].chan] = b->xprev[b->xout[k]];
     for (int k = b->sfirst[o]; k < b->sfirst[o + 1]; k++)
         b->npred[b->sop[k]]++;
     b->placed--;
@@ -526,6 +572,31 @@ static enum ps_status setup(struct bnb *b)
     b->pop = malloc(((size_t)m->n_edges + 1) * sizeof *b->pop);
     b->sop = malloc(((size_t)m->n_edges + 1) * sizeof *b->sop);
     b->pdelay = malloc(((size_t)m->n_edges + 1) * sizeof *b->pdelay);
+    b->pxfer = malloc(((size_t)m->n_edges + 1) * sizeof *b->pxfer);
+    b->xfirst = calloc((size_t)n + 1, sizeof *b->xfirst);
+    b->xout = malloc(((size_t)m->n_xfers + 1) * sizeof *b->xout);
+    b->arrive = calloc((size_t)m->n_xfers + 1, sizeof *b->arrive);
+    b->xprev = calloc((size_t)m->n_xfers + 1, sizeof *b->xprev);
+    b->chan_end = calloc((size_t)m->n_chans + 1, sizeof *b->chan_end);
+    if (b->pxfer == NULL || b->xfirst == NULL || b->xout == NULL || b->arrive == NULL ||
+        b->xprev == NULL || b->chan_end == NULL)
+        return PS_ENOMEM;
+    for (int x = 0; x < m->n_xfers; x++)
+        if (m->xfers[x].chan >= 0)
+            b->xfirst[m->xfers[x].from + 1]++;
+    for (int i = 0; i < n; i++)
+        b->xfirst[i + 1] += b->xfirst[i];
+    {
+        int *fill = calloc((size_t)n, sizeof *fill);
+        if (fill == NULL)
+            return PS_ENOMEM;
+        for (int x = 0; x < m->n_xfers; x++)
+            if (m->xfers[x].chan >= 0) {
+                int f = m->xfers[x].from;
+                b->xout[b->xfirst[f] + fill[f]++] = x;
+            }
+        free(fill);
+    }
     b->npred = calloc((size_t)n, sizeof *b->npred);
     b->start = malloc((size_t)n * sizeof *b->start);
     b->r = calloc((size_t)n, sizeof *b->r);
@@ -534,7 +605,10 @@ static enum ps_status setup(struct bnb *b)
     b->cest = malloc(((size_t)m->n_live + 1) * ((size_t)m->n_live + 1) * sizeof *b->cest);
     b->keys = opt_keys_new(m);
     b->jj = malloc((size_t)opt_max_machine_ops(m) * sizeof *b->jj);
-    b->sig_cap = (size_t)m->S + (size_t)n;
+    b->heap = malloc((size_t)opt_max_machine_ops(m) * sizeof *b->heap);
+    if (b->heap == NULL)
+        return PS_ENOMEM;
+    b->sig_cap = (size_t)m->S + (size_t)m->n_chans + (size_t)m->n_xfers + (size_t)n;
     b->sigs = malloc(((size_t)m->n_live + 1) * b->sig_cap * sizeof *b->sigs);
     b->words = (n + 63) / 64;
     b->set = calloc((size_t)b->words, sizeof *b->set);
@@ -575,6 +649,7 @@ static enum ps_status setup(struct bnb *b)
         int k = b->pfirst[ed->to] + pk[ed->to]++;
         b->pop[k] = ed->from;
         b->pdelay[k] = ed->delay;
+        b->pxfer[k] = ed->xfer >= 0 && m->xfers[ed->xfer].chan >= 0 ? ed->xfer : -1;
         b->sop[b->sfirst[ed->from] + sk[ed->from]++] = ed->to;
         b->npred[ed->to]++;
     }
@@ -597,6 +672,12 @@ static void teardown(struct bnb *b)
     free(b->pop);
     free(b->sop);
     free(b->pdelay);
+    free(b->pxfer);
+    free(b->xfirst);
+    free(b->xout);
+    free(b->arrive);
+    free(b->xprev);
+    free(b->chan_end);
     free(b->npred);
     free(b->start);
     free(b->r);
@@ -605,6 +686,7 @@ static void teardown(struct bnb *b)
     free(b->cest);
     free(b->keys);
     free(b->jj);
+    free(b->heap);
     free(b->sigs);
     free(b->set);
     free(b->zob);

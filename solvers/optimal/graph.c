@@ -493,49 +493,88 @@ int opt_max_machine_ops(const struct model *m)
  * durations p and delivery times q on one machine when a job may be interrupted (the
  * problem 1|r_j,q_j,pmtn|Cmax, which it solves exactly). Every schedule of the model runs
  * a device's ops (or a channel's transmissions) one at a time, so this is a lower bound
- * on the makespan. Sorts by release in place; O(n^2), n is a device's or channel's ops. */
+ * on the makespan. Sorts by release in place; the job to run is the released one with the
+ * largest delivery time, kept on a heap. */
 static int cmp_release(const void *a, const void *b)
 {
     const struct opt_jjob *x = a, *y = b;
     return (x->r > y->r) - (x->r < y->r);
 }
 
-int64_t opt_jackson(struct opt_jjob *j, int n)
+/* heap of job indices, largest delivery time on top */
+static void heap_up(const struct opt_jjob *j, int *h, int k)
 {
-    qsort(j, (size_t)n, sizeof *j, cmp_release);
-    int64_t t = n > 0 ? j[0].r : 0, lb = 0;
-    int next = 0, left = n;
-    for (int i = 0; i < n; i++)
-        if (j[i].p <= 0) { /* nothing to run: its release and delivery alone */
-            j[i].p = 0;
-            left--;
-            if (j[i].r + j[i].q > lb)
-                lb = j[i].r + j[i].q;
+    while (k > 0 && j[h[(k - 1) / 2]].q < j[h[k]].q) {
+        int t = h[k];
+        h[k] = h[(k - 1) / 2];
+        h[(k - 1) / 2] = t;
+        k = (k - 1) / 2;
+    }
+}
+
+static void heap_down(const struct opt_jjob *j, int *h, int n)
+{
+    int k = 0;
+    for (;;) {
+        int c = 2 * k + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && j[h[c + 1]].q > j[h[c]].q)
+            c++;
+        if (j[h[k]].q >= j[h[c]].q)
+            return;
+        int t = h[k];
+        h[k] = h[c];
+        h[c] = t;
+        k = c;
+    }
+}
+
+int64_t opt_jackson(struct opt_jjob *j, int n, int *heap)
+{
+    if (n > 64) {
+        qsort(j, (size_t)n, sizeof *j, cmp_release);
+    } else { /* short and usually nearly sorted already */
+        for (int i = 1; i < n; i++) {
+            struct opt_jjob x = j[i];
+            int k = i;
+            for (; k > 0 && j[k - 1].r > x.r; k--)
+                j[k] = j[k - 1];
+            j[k] = x;
         }
-    while (left > 0) {
-        while (next < n && j[next].r <= t)
+    }
+    int64_t t = INT64_MIN, lb = 0;
+    int next = 0, nh = 0;
+    for (;;) {
+        /* release every job due by t; a job with nothing to run only adds r + q */
+        while (next < n && (j[next].r <= t || nh == 0)) {
+            if (j[next].r > t)
+                t = j[next].r;
+            if (j[next].p <= 0) {
+                if (j[next].r + j[next].q > lb)
+                    lb = j[next].r + j[next].q;
+            } else {
+                heap[nh] = next;
+                heap_up(j, heap, nh++);
+            }
             next++;
-        int pick = -1;
-        for (int i = 0; i < next; i++)
-            if (j[i].p > 0 && (pick < 0 || j[i].q > j[pick].q))
-                pick = i;
-        if (pick < 0) { /* idle until the next release */
-            t = j[next].r;
-            continue;
         }
+        if (nh == 0)
+            return lb;
+        int pick = heap[0];
         int64_t until = next < n ? j[next].r : INT64_MAX;
         if (t + j[pick].p <= until) {
             t += j[pick].p;
             j[pick].p = 0;
-            left--;
             if (t + j[pick].q > lb)
                 lb = t + j[pick].q;
+            heap[0] = heap[--nh];
+            heap_down(j, heap, nh);
         } else {
             j[pick].p -= until - t;
             t = until;
         }
     }
-    return lb;
 }
 
 /* The preemptive one-machine bound of every device (its ops with their heads and tails)
@@ -544,8 +583,12 @@ int64_t opt_jackson(struct opt_jjob *j, int n)
 static int64_t machine_bounds(const struct model *m)
 {
     struct opt_jjob *j = malloc((size_t)opt_max_machine_ops(m) * sizeof *j);
-    if (j == NULL)
+    int *heap = malloc((size_t)opt_max_machine_ops(m) * sizeof *heap);
+    if (j == NULL || heap == NULL) {
+        free(j);
+        free(heap);
         return 0;
+    }
     int64_t lb = 0;
     for (int dv = 0; dv < m->S; dv++) {
         int n = 0;
@@ -553,7 +596,7 @@ static int64_t machine_bounds(const struct model *m)
             const struct mop *o = &m->ops[m->dev_op[dv][i]];
             j[n++] = (struct opt_jjob){o->head, o->dur, o->tail};
         }
-        int64_t b = opt_jackson(j, n);
+        int64_t b = opt_jackson(j, n, heap);
         if (b > lb)
             lb = b;
     }
@@ -564,11 +607,12 @@ static int64_t machine_bounds(const struct model *m)
             const struct mop *a = &m->ops[x->from], *b = &m->ops[x->to];
             j[n++] = (struct opt_jjob){a->head + a->dur, x->tx, x->lat + b->dur + b->tail};
         }
-        int64_t b = opt_jackson(j, n);
+        int64_t b = opt_jackson(j, n, heap);
         if (b > lb)
             lb = b;
     }
     free(j);
+    free(heap);
     return lb;
 }
 

@@ -208,11 +208,12 @@ bool opt_identical_mbs(const struct model *m);
 int opt_max_machine_ops(const struct model *m);
 /* Jackson's preemptive schedule: the least makespan of jobs with release times r,
  * durations p and delivery times q on one machine when a job may be interrupted
- * (1|r_j,q_j,pmtn|Cmax, solved exactly). Sorts j by release and consumes the durations. */
+ * (1|r_j,q_j,pmtn|Cmax, solved exactly, O(n log n) with a heap of n ints). Sorts j by
+ * release and consumes the durations. */
 struct opt_jjob {
     int64_t r, p, q;
 };
-int64_t opt_jackson(struct opt_jjob *j, int n);
+int64_t opt_jackson(struct opt_jjob *j, int n, int *heap);
 /* The static bound: the core's lower bound, Jackson's preemptive bound on every device and
  * channel, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);
@@ -337,8 +338,9 @@ struct opt_bnb_result {
     long memo_hits;  /* partial schedules dominated by one searched before */
 };
 
-/* The search applies: no transmission takes time on a channel and no data-parallel lane,
- * so the device orders alone fix the simulator's times; at most BNB_MAX_OPS ops. */
+/* The search applies: no data-parallel lane, and a channel with transmission time carries
+ * one stream of equal messages (its order is then fixed), so the device orders alone fix
+ * the simulator's times; at most BNB_MAX_OPS ops. */
 bool opt_bnb_applies(const struct model *m);
 /* Searches every device order of m's shape for a schedule shorter than w->inc (replacing
  * it when found), pruning with bounds from the partial schedule; lb is a bound already

@@ -136,7 +136,7 @@ static void choose_rounded(struct model *m, int64_t ub)
 /* The branch-and-bound's budget in nodes (a count, so the result is the same on every
  * machine): 0.1-0.5 s here; the shapes it proves (S=3-4 loops) take under 10,000 */
 
-#define BNB_NODES 100000L
+#define BNB_NODES 50000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
  * slot model small (its LP bound is far stronger), else order binaries; "rounded" only on
