@@ -22,7 +22,7 @@
 /* Partial schedules searched to the end, by placed set: each set keeps a list of the
  * searched schedules' signatures (every device's and channel's end, the arrival of every
  * transfer sent but not yet received, then the start of every placed op with an unplaced
- * successor, in op order), their sum of starts and their last key. */
+ * successor on another device, in op order), their sum of starts and their last key. */
 struct mset {
     uint64_t hash;
     int32_t next;  /* the next set in the bucket, -1 none */
@@ -73,6 +73,7 @@ struct bnb {
     int *heap;                      /* and its heap */
     int64_t dev_end[PS_MAX_STAGES]; /* the end of each device's last placed op */
     double mem[PS_MAX_STAGES];      /* memory in use after the placed ops */
+    double f_left[PS_MAX_STAGES];   /* allocations of the unplaced forwards */
     int64_t t_last;                 /* start of the last placed op */
     int d_last;                     /* its device */
     int64_t done_lb;                /* max(start + dur + tail) of the placed ops */
@@ -290,8 +291,9 @@ static int signature(const struct bnb *b, int64_t *sig)
     for (int o = 0; o < b->n; o++) {
         if (b->start[o] < 0)
             continue;
+        /* a successor on the same device follows the device's end anyway */
         for (int k = b->sfirst[o]; k < b->sfirst[o + 1]; k++)
-            if (b->start[b->sop[k]] < 0) {
+            if (b->start[b->sop[k]] < 0 && m->ops[b->sop[k]].dev != m->ops[o].dev) {
                 sig[n++] = b->start[o];
                 break;
             }
@@ -434,6 +436,8 @@ static void place(struct bnb *b, int o, int64_t t)
     b->start[o] = t;
     b->dev_end[op->dev] = t + op->dur;
     b->mem[op->dev] += op->alloc;
+    if (op->kind == PS_OP_F)
+        b->f_left[op->dev] -= op->alloc;
     b->t_last = t;
     b->d_last = op->dev;
     if (t + op->dur + op->tail > b->done_lb)
@@ -466,6 +470,8 @@ static void unplace(struct bnb *b, int o)
     b->sum -= b->start[o];
     b->set[o / 64] &= ~((uint64_t)1 << (o % 64));
     b->mem[op->dev] -= op->alloc;
+    if (op->kind == PS_OP_F)
+        b->f_left[op->dev] += op->alloc;
     b->start[o] = -1;
 }
 
@@ -512,16 +518,19 @@ static void dfs(struct bnb *b)
         est[nc++] = t;
     }
     /* a free (B or W) that could run and end on the same device before a candidate starts
-     * goes first: moving it there delays nothing and only lowers memory later on */
+     * goes first: moving it there delays nothing and only lowers memory later on (a
+     * forward raises it, so only where memory can no longer bind) */
     int keep = 0;
     for (int i = 0; i < nc; i++) {
         const struct mop *op = &m->ops[cand[i]];
         bool dominated = false;
+        /* a forward too, once the device's memory can hold every forward it has left */
+        bool roomy = !b->has_limit || b->mem[op->dev] + b->f_left[op->dev] <= b->limit + 1e-9;
         for (int k = 0; k < m->n_live && !dominated; k++) {
             int f = m->topo[k];
             const struct mop *fo = &m->ops[f];
-            if (f == cand[i] || fo->dev != op->dev || fo->kind == PS_OP_F || fo->dur <= 0 ||
-                b->start[f] >= 0 || b->npred[f] != 0)
+            if (f == cand[i] || fo->dev != op->dev || (fo->kind == PS_OP_F && !roomy) ||
+                fo->dur <= 0 || b->start[f] >= 0 || b->npred[f] != 0)
                 continue;
             dominated = earliest(b, f) + fo->dur <= est[i];
         }
@@ -661,6 +670,9 @@ static enum ps_status setup(struct bnb *b)
     b->t_last = 0;
     b->d_last = 0;
     b->has_limit = m->sc->has_memory_limit;
+    for (int i = 0; i < n; i++)
+        if (m->ops[i].present && m->ops[i].kind == PS_OP_F)
+            b->f_left[m->ops[i].dev] += m->ops[i].alloc;
     b->limit = m->sc->memory_limit;
     return PS_OK;
 }
