@@ -1,8 +1,10 @@
 /* A branch-and-bound of our own over the device orders of one shape (docs/model.md,
  * "Branch-and-bound"), for shapes small enough to search: it appends one op at a time at
  * its earliest start, in the order of the ops' start times, so every combination of device
- * orders is met exactly once, and prunes with heads and tails recomputed from the partial
- * schedule and Jackson's preemptive bound on every device. When the search completes, the
+ * orders is met exactly once; it skips an op that a free (or, where memory no longer binds,
+ * any op) could run before, prunes with heads recomputed from the partial schedule, memory
+ * floors and Jackson's preemptive bound on every device and channel, and cuts a partial
+ * schedule that one searched before dominates (the memo). When the search completes, the
  * best schedule it met (or the starting one) is optimal for the shape. It applies where the
  * simulator's times follow from the device orders alone: no data-parallel lane, and every
  * channel with transmission time carries one stream of equal messages, sent in microbatch
@@ -92,6 +94,8 @@ struct bnb {
     uint64_t *set; /* the placed set now */
     struct memo memo;
     long memo_hits;
+    void (*on_better)(void *); /* told of each shorter schedule */
+    void *user;
     int64_t *sigs; /* a signature per depth */
     size_t sig_cap;
 };
@@ -423,6 +427,8 @@ static void leaf(struct bnb *b)
             b->w->inc = s;
             b->w->ub = b->ub = s->makespan_ns;
             s = NULL;
+            if (b->on_better != NULL)
+                b->on_better(b->user);
         }
     } else if (b->st == PS_OK) {
         b->mismatches++;
@@ -706,7 +712,7 @@ static void teardown(struct bnb *b)
 }
 
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
-                       struct opt_bnb_result *out)
+                       void (*on_better)(void *), void *user, struct opt_bnb_result *out)
 {
     memset(out, 0, sizeof *out);
     if (w->inc == NULL || !opt_bnb_applies(m))
@@ -717,6 +723,8 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
     b.ub = w->ub;
     b.grid = opt_grid_of(m, w->ub);
     b.node_limit = node_limit;
+    b.on_better = on_better;
+    b.user = user;
     b.st = setup(&b);
     if (b.st == PS_OK && up_to_grid(lb, b.grid) < b.ub)
         dfs(&b);

@@ -343,10 +343,11 @@ struct opt_bnb_result {
  * the simulator's times; at most BNB_MAX_OPS ops. */
 bool opt_bnb_applies(const struct model *m);
 /* Searches every device order of m's shape for a schedule shorter than w->inc (replacing
- * it when found), pruning with bounds from the partial schedule; lb is a bound already
- * known. Stops after node_limit nodes (0: none) or when m is out of budget. */
+ * it when found, then calling on_better(user) if not NULL), pruning with bounds from the
+ * partial schedule; lb is a bound already known. Stops after node_limit nodes (0: none)
+ * or when m is out of budget. */
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
-                       struct opt_bnb_result *out);
+                       void (*on_better)(void *), void *user, struct opt_bnb_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

@@ -402,6 +402,13 @@ static enum ps_status out_of_budget(struct job *j, struct ps_diag *d)
 /* Our branch-and-bound (bnb.c) on a shape small enough, before any MILP: a complete search
  * proves the shape's best schedule optimal; an incomplete one may still have shortened the
  * start. Recorded as the param `bnb`. */
+/* The search found a shorter schedule: progress now (a long search would otherwise say
+ * nothing for seconds). */
+static void searched_better(void *user)
+{
+    report_start(user);
+}
+
 static enum ps_status search(struct job *j, long budget)
 {
     struct model *m = &j->m;
@@ -412,7 +419,7 @@ static enum ps_status search(struct job *j, long budget)
     double t = opt_now_s();
     if (j->run->node_limit > 0 && j->run->node_limit < budget)
         budget = j->run->node_limit;
-    enum ps_status st = opt_bnb(m, &j->w, j->lb, budget, &res);
+    enum ps_status st = opt_bnb(m, &j->w, j->lb, budget, searched_better, j, &res);
     if (st != PS_OK)
         return st;
     j->bnb_proved = res.complete && res.mismatches == 0;
