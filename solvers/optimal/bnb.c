@@ -95,7 +95,9 @@ struct bnb {
     struct memo memo;
     long memo_hits;
     void (*on_better)(void *); /* told of each shorter schedule */
+    int64_t (*cutoff)(void *); /* the shortest schedule found elsewhere */
     void *user;
+    int64_t cut;   /* its last answer */
     int64_t *sigs; /* a signature per depth */
     size_t sig_cap;
 };
@@ -115,6 +117,12 @@ bool opt_bnb_applies(const struct model *m)
         }
     }
     return true;
+}
+
+/* Nothing at or past this is worth finding: the incumbent, or a schedule found elsewhere. */
+static int64_t limit(const struct bnb *b)
+{
+    return b->cut < b->ub ? b->cut : b->ub;
 }
 
 static int64_t up_to_grid(int64_t t, int64_t grid)
@@ -217,7 +225,7 @@ static int64_t node_bound(struct bnb *b)
         for (int i = 0; i < m->dev_n[d]; i++)
             b->floor_[m->dev_op[d][i]] = 0;
     int64_t lb = heads(b);
-    if (up_to_grid(lb, b->grid) >= b->ub)
+    if (up_to_grid(lb, b->grid) >= limit(b))
         return lb;
     for (int round = 0; round < 2; round++) {
         if (!memory_floors(b))
@@ -225,7 +233,7 @@ static int64_t node_bound(struct bnb *b)
         int64_t lb2 = heads(b);
         if (lb2 > lb)
             lb = lb2;
-        if (up_to_grid(lb, b->grid) >= b->ub)
+        if (up_to_grid(lb, b->grid) >= limit(b))
             return lb;
     }
     for (int d = 0; d < m->S; d++) {
@@ -492,11 +500,16 @@ static void dfs(struct bnb *b)
         b->aborted = true;
         return;
     }
+    if ((b->nodes & 1023) == 0 && b->cutoff != NULL) {
+        int64_t c = b->cutoff(b->user);
+        if (c < b->cut)
+            b->cut = c;
+    }
     if (b->placed == b->n_live) {
         leaf(b);
         return;
     }
-    if (up_to_grid(node_bound(b), b->grid) >= b->ub)
+    if (up_to_grid(node_bound(b), b->grid) >= limit(b))
         return;
     int64_t *sig = &b->sigs[(size_t)b->placed * (size_t)b->sig_cap];
     int n_sig = signature(b, sig);
@@ -571,7 +584,7 @@ static void dfs(struct bnb *b)
         b->t_last = save_t;
         b->d_last = save_d;
         b->done_lb = save_lb;
-        if (up_to_grid(b->done_lb, b->grid) >= b->ub)
+        if (up_to_grid(b->done_lb, b->grid) >= limit(b))
             break;
     }
     if (!b->aborted && b->st == PS_OK)
@@ -712,7 +725,7 @@ static void teardown(struct bnb *b)
 }
 
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
-                       void (*on_better)(void *), void *user, struct opt_bnb_result *out)
+                       const struct opt_bnb_hooks *hooks, struct opt_bnb_result *out)
 {
     memset(out, 0, sizeof *out);
     if (w->inc == NULL || !opt_bnb_applies(m))
@@ -723,10 +736,12 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
     b.ub = w->ub;
     b.grid = opt_grid_of(m, w->ub);
     b.node_limit = node_limit;
-    b.on_better = on_better;
-    b.user = user;
+    b.on_better = hooks != NULL ? hooks->on_better : NULL;
+    b.cutoff = hooks != NULL ? hooks->cutoff : NULL;
+    b.user = hooks != NULL ? hooks->user : NULL;
+    b.cut = b.cutoff != NULL ? b.cutoff(b.user) : INT64_MAX;
     b.st = setup(&b);
-    if (b.st == PS_OK && up_to_grid(lb, b.grid) < b.ub)
+    if (b.st == PS_OK && up_to_grid(lb, b.grid) < limit(&b))
         dfs(&b);
     teardown(&b);
     out->ran = true;
@@ -735,5 +750,6 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
     out->leaves = b.leaves;
     out->mismatches = b.mismatches;
     out->memo_hits = b.memo_hits;
+    out->floor = limit(&b);
     return b.st;
 }

@@ -336,18 +336,28 @@ struct opt_bnb_result {
     long nodes, leaves;
     long mismatches; /* leaves the simulator timed differently (a bug) */
     long memo_hits;  /* partial schedules dominated by one searched before */
+    int64_t floor;   /* complete: no schedule of the shape is shorter (w->ub or the cutoff) */
 };
 
 /* The search applies: no data-parallel lane, and a channel with transmission time carries
  * one stream of equal messages (its order is then fixed), so the device orders alone fix
  * the simulator's times; at most BNB_MAX_OPS ops. */
 bool opt_bnb_applies(const struct model *m);
-/* Searches every device order of m's shape for a schedule shorter than w->inc (replacing
- * it when found, then calling on_better(user) if not NULL), pruning with bounds from the
- * partial schedule; lb is a bound already known. Stops after node_limit nodes (0: none)
- * or when m is out of budget. */
+/* What the search tells and asks its caller (each may be NULL): on_better after it
+ * replaced the incumbent; cutoff, asked now and then, the shortest schedule found
+ * elsewhere (INT64_MAX: none), which the search then need not reach. */
+struct opt_bnb_hooks {
+    void (*on_better)(void *user);
+    int64_t (*cutoff)(void *user);
+    void *user;
+};
+
+/* Searches every device order of m's shape for a schedule shorter than w->inc and than
+ * the hooks' cutoff (replacing w->inc when found), pruning with bounds from the partial
+ * schedule; lb is a bound already known. Stops after node_limit nodes (0: none) or when m
+ * is out of budget. */
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
-                       void (*on_better)(void *), void *user, struct opt_bnb_result *out);
+                       const struct opt_bnb_hooks *hooks, struct opt_bnb_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 
@@ -426,7 +436,8 @@ struct job {
     bool identical; /* every microbatch the same (opt_identical_mbs): lb holds with parts */
     int64_t bound;  /* holds for every whole-op schedule of this shape */
     bool proved, stopped, cancelled, out_of_budget;
-    bool bnb_proved; /* our branch-and-bound searched the whole shape */
+    bool bnb_proved;   /* our branch-and-bound searched the whole shape */
+    int64_t bnb_floor; /* and found no schedule shorter than this */
     enum ps_status st;
     struct ps_diag d;
 };
@@ -444,6 +455,9 @@ void opt_job_fini(struct job *j);
 /* The progress callback of a job's ctx (optimal.c): merges, and reports on the caller's
  * thread. */
 void opt_run_progress(const struct ps_progress *p, void *user);
+/* The shortest schedule found so far other than by job j (another shape's, or another
+ * generator's of the traversal asked for), INT64_MAX when none. */
+int64_t opt_run_cutoff(struct job *j);
 
 /* The microbatch after mb in its kind's order on a stage (F: mb + 1; B and W: the next
  * backward rank), -1 after the last. */

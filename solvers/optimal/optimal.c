@@ -280,6 +280,18 @@ void opt_run_progress(const struct ps_progress *p, void *user)
     pthread_mutex_unlock(&r->mu);
 }
 
+int64_t opt_run_cutoff(struct job *j)
+{
+    struct opt_run *r = j->run;
+    pthread_mutex_lock(&r->mu);
+    int64_t inc = ref_ns(r);
+    for (int i = 0; i < r->n_jobs; i++)
+        if (&r->jobs[i] != j && r->jobs[i].p_inc >= 0 && r->jobs[i].p_inc < inc)
+            inc = r->jobs[i].p_inc;
+    pthread_mutex_unlock(&r->mu);
+    return inc;
+}
+
 static void *job_thread(void *arg)
 {
     struct job *j = arg;
@@ -372,9 +384,20 @@ static int64_t parts_bound(const struct opt_run *r, const struct ps_schedule *g)
     return in_class ? least : -1;
 }
 
-/* The answer when another generator's schedule, of a shape outside the model (ops cut into
- * parts, interleaved chunks with a combined backward, ...), is shorter than every shape's:
- * that schedule, feasible, with the core's bound that holds for every shape. */
+/* g's traversal and chunks are those of a shape solved. */
+static bool cls_member(const struct opt_run *r, const struct ps_schedule *g)
+{
+    for (int i = 0; i < r->n_jobs; i++)
+        if (g->traversal == r->jobs[i].tr && g->chunks == r->jobs[i].V)
+            return true;
+    return false;
+}
+
+/* The answer when another generator's schedule is shorter than every shape's: that
+ * schedule, with the shapes' bound when it is one of the model's (whole ops of a shape
+ * solved, which the search may have stopped short of), else (ops cut into parts,
+ * interleaved chunks, ...) the shapes' static bound when it holds with parts, or the
+ * core's bound that holds for every shape. */
 static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
                                         int64_t class_bound, bool cancelled)
 {
@@ -397,6 +420,10 @@ static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
     int64_t cls = parts_bound(r, g);
     if (cls > bound)
         bound = cls;
+    /* a whole-op schedule of a shape solved is in the model: the shapes' bound holds */
+    bool in_model = !parts && cls_member(r, g);
+    if (in_model && class_bound > bound)
+        bound = class_bound;
     if (bound > obj)
         bound = obj;
     g->solver.objective_ns = obj;
@@ -405,13 +432,21 @@ static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
     g->solver.status = cancelled      ? PS_SOLVE_CANCELLED
                        : bound >= obj ? PS_SOLVE_OPTIMAL
                                       : PS_SOLVE_FEASIBLE;
-    snprintf(g->solver.error, sizeof g->solver.error,
-             "%s's schedule (%.3f ms) beats the best whole-op schedule of the model's shapes "
-             "(%.3f ms%s); %s",
-             who, ms(obj), ms(whole), class_bound >= whole ? ", proved optimal" : "",
-             cls >= 0 && cls >= r->all_bound
-                 ? "the bound is the shapes' static bound, which holds with ops cut into parts"
-                 : "the bound is the one for every shape");
+    if (in_model)
+        snprintf(g->solver.error, sizeof g->solver.error,
+                 "%s's schedule (%.3f ms) is one of the model's, shorter than the shapes' own "
+                 "(%.3f ms); the bound is the shapes'",
+                 who, ms(obj), ms(whole));
+    else
+        snprintf(g->solver.error, sizeof g->solver.error,
+                 "%s's schedule (%.3f ms) beats the best whole-op schedule of the model's shapes "
+                 "(%.3f ms%s); %s",
+                 who, ms(obj), ms(whole), class_bound >= whole ? ", proved optimal" : "",
+                 cls >= 0 && cls >= r->all_bound
+                     ? "the bound is the shapes' static bound, which holds with ops cut into parts"
+                     : "the bound is the one for every shape");
+    if (g->solver.status == PS_SOLVE_OPTIMAL && in_model)
+        g->solver.error[0] = '\0';
     ps_schedule_set_param(g, "shape", shape);
     return g;
 }

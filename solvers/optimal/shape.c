@@ -409,6 +409,11 @@ static void searched_better(void *user)
     report_start(user);
 }
 
+static int64_t searched_cutoff(void *user)
+{
+    return opt_run_cutoff(user);
+}
+
 static enum ps_status search(struct job *j, long budget)
 {
     struct model *m = &j->m;
@@ -419,10 +424,12 @@ static enum ps_status search(struct job *j, long budget)
     double t = opt_now_s();
     if (j->run->node_limit > 0 && j->run->node_limit < budget)
         budget = j->run->node_limit;
-    enum ps_status st = opt_bnb(m, &j->w, j->lb, budget, searched_better, j, &res);
+    struct opt_bnb_hooks hooks = {searched_better, searched_cutoff, j};
+    enum ps_status st = opt_bnb(m, &j->w, j->lb, budget, &hooks, &res);
     if (st != PS_OK)
         return st;
     j->bnb_proved = res.complete && res.mismatches == 0;
+    j->bnb_floor = res.floor;
     char buf[160];
     snprintf(buf, sizeof buf, "%s, %ld nodes (%ld dominated), %.3f s%s",
              j->bnb_proved ? "complete" : "stopped", res.nodes, res.memo_hits, opt_now_s() - t,
@@ -435,7 +442,9 @@ static enum ps_status search(struct job *j, long budget)
     return PS_OK;
 }
 
-/* The search proved the shape's best schedule: it is the answer, no MILP. */
+/* The search ended: its best schedule is the shape's optimum, or no schedule of the shape
+ * is shorter than one found elsewhere (the shape is beaten, its bound that schedule's
+ * makespan). No MILP either way. */
 static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
 {
     struct ps_schedule *s = j->s;
@@ -444,11 +453,19 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
         return st;
     if (!opt_sim_ok(s))
         return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
-    j->bound = s->makespan_ns;
-    j->proved = true;
-    opt_set_outcome(s, j->bound, true, false);
+    int64_t obj = s->makespan_ns;
+    j->bound = j->bnb_floor < obj ? j->bnb_floor : obj;
+    j->proved = j->bound >= obj;
+    j->stopped = !j->proved;
+    opt_set_outcome(s, j->bound, j->proved, false);
     ps_schedule_set_param(s, "start", j->w.from);
-    struct ps_progress pr = {j->bound, j->bound, 0, 0, (opt_now_s() - j->run->t0) * 1e3};
+    if (j->stopped)
+        snprintf(s->solver.error, sizeof s->solver.error,
+                 "the search found no schedule of this shape shorter than %.3f ms, which "
+                 "another schedule reaches",
+                 ms(j->bound));
+    struct ps_progress pr = {obj, j->bound, (double)(obj - j->bound) / (double)obj, 0,
+                             (opt_now_s() - j->run->t0) * 1e3};
     j->ctx.progress(&pr, j->ctx.user);
     return PS_OK;
 }
