@@ -454,7 +454,10 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
     if (!opt_sim_ok(s))
         return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
     int64_t obj = s->makespan_ns;
-    j->bound = j->bnb_floor < obj ? j->bnb_floor : obj;
+    /* no schedule below the floor, nor below the static bound */
+    j->bound = j->bnb_floor > j->lb ? j->bnb_floor : j->lb;
+    if (j->bound > obj)
+        j->bound = obj;
     j->proved = j->bound >= obj;
     j->stopped = !j->proved;
     opt_set_outcome(s, j->bound, j->proved, false);
