@@ -469,6 +469,17 @@ const char *ps_solve_status_str(enum ps_solve_status st)
     return (int)st >= 0 && (int)st < N_OF(solve_status_names) ? solve_status_names[st] : "?";
 }
 
+void ps_gap_str(double gap, char *buf, size_t size)
+{
+    double pct = 100.0 * gap;
+    if (pct > 0 && pct < 0.01)
+        snprintf(buf, size, "<0.01%%");
+    else if (pct > 0 && pct < 0.095)
+        snprintf(buf, size, "%.2f%%", pct);
+    else
+        snprintf(buf, size, "%.1f%%", pct);
+}
+
 static const char *const bubble_names[PS_BUBBLE_COUNT] = {
     "fill", "cross_dc", "intra_dc", "memory", "rendezvous", "dp", "end"};
 static const char *const bubble_labels[PS_BUBBLE_COUNT] = {

@@ -244,6 +244,9 @@ const char *ps_op_kind_str(enum ps_op_kind k);
 const char *ps_traversal_str(enum ps_traversal t);
 const char *ps_xfer_kind_str(enum ps_xfer_kind k);
 const char *ps_solve_status_str(enum ps_solve_status st);
+/* A relative gap as a percentage for people: one decimal ("1.7%"), two below 0.1%
+ * ("0.04%"), "<0.01%" below that, so a gap that is not zero never reads "0.0%". */
+void ps_gap_str(double gap, char *buf, size_t size);
 /* "fill", "cross_dc", "intra_dc", "memory", "rendezvous", "dp", "end" (file names); and a
  * short label for screens ("fill", "cross-DC", "intra-DC", ..., "all-gather", "end"). */
 const char *ps_bubble_cause_str(enum ps_bubble_cause c);

@@ -35,8 +35,11 @@ void ps_solve_status_text(const struct ps_schedule *s, char *buf, size_t size)
         eye_ms(si->bound_ns, b, sizeof b);
         snprintf(bound, sizeof bound, ", bound %s ms", b);
     }
-    if (si->gap >= 0 && isfinite(si->gap))
-        snprintf(gap, sizeof gap, ", gap %.1f%%", 100.0 * si->gap);
+    if (si->gap >= 0 && isfinite(si->gap)) {
+        char g[16];
+        ps_gap_str(si->gap, g, sizeof g);
+        snprintf(gap, sizeof gap, ", gap %s", g);
+    }
     switch (si->status) {
     case PS_SOLVE_OPTIMAL:
     case PS_SOLVE_HEURISTIC:

@@ -528,9 +528,11 @@ static enum ps_status draw_title(struct ps_buf *b, const struct fig *f, const st
         char full[256];
         ps_solve_status_text(s, full, sizeof full);
         snprintf(status[0], sizeof status[0], "%s \xC2\xB7 ", full);
+        char g[16];
+        ps_gap_str(s->solver.gap, g, sizeof g);
         if (s->solver.gap > 0 && isfinite(s->solver.gap))
-            snprintf(status[1], sizeof status[1], "%s, gap %.1f%% \xC2\xB7 ",
-                     ps_solve_status_str(s->solver.status), 100.0 * s->solver.gap);
+            snprintf(status[1], sizeof status[1], "%s, gap %s \xC2\xB7 ",
+                     ps_solve_status_str(s->solver.status), g);
         else
             snprintf(status[1], sizeof status[1], "%s \xC2\xB7 ",
                      ps_solve_status_str(s->solver.status));

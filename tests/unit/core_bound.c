@@ -403,10 +403,27 @@ static void test_memory_closed_form(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* A gap that is not zero never reads "0.0%" (a 0.04% gap once did). */
+static void test_gap_text(void **state)
+{
+    (void)state;
+    static const struct {
+        double gap;
+        const char *text;
+    } cases[] = {{0, "0.0%"},         {0.017, "1.7%"},   {0.0004, "0.04%"}, {0.00095, "0.1%"},
+                 {0.00003, "<0.01%"}, {0.09871, "9.9%"}, {1, "100.0%"},     {0.000949, "0.09%"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[16];
+        ps_gap_str(cases[i].gap, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_gap_text),
         cmocka_unit_test(test_bound_terms),
         cmocka_unit_test(test_memory_random),
         cmocka_unit_test(test_memory_closed_form),

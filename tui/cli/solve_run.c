@@ -66,7 +66,7 @@ static void show_progress(const struct ps_progress *p, void *user)
     if (p->bound_ns >= 0)
         snprintf(bound, sizeof(bound), "%.2f ms", ps_ns_to_ms(p->bound_ns));
     if (p->gap >= 0)
-        snprintf(gap, sizeof(gap), "%.1f%%", p->gap * 100);
+        ps_gap_str(p->gap, gap, sizeof(gap));
     fprintf(stderr,
             "\r\033[Kpipescope: %s: best %s, bound %s, gap %s, %ld nodes, %.1f s (Ctrl-C: stop)",
             ps->name, best, bound, gap, p->nodes, p->elapsed_ms / 1000);

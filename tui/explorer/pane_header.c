@@ -79,7 +79,7 @@ static void solver_seg(const struct tui_app *app, const struct tui_worker_state 
         if (ws->has_progress && ws->progress.bound_ns >= 0)
             fmt_ms(bnd, sizeof(bnd), ws->progress.bound_ns);
         if (ws->has_progress && ws->progress.gap >= 0)
-            snprintf(gap, sizeof(gap), "%.1f%%", ws->progress.gap * 100);
+            ps_gap_str(ws->progress.gap, gap, sizeof(gap));
         snprintf(add_seg(segs, n, TUI_S_WARN, 0)->text, 160, "%s %s %.1fs inc %s bnd %s gap %s",
                  ws->sv->name, ws->cancelling ? "cancelling" : "solving", ws->elapsed_ms / 1000,
                  inc, bnd, gap);
@@ -90,9 +90,10 @@ static void solver_seg(const struct tui_app *app, const struct tui_worker_state 
             char bnd[32] = "-";
             if (s->solver.bound_ns >= 0)
                 fmt_ms(bnd, sizeof(bnd), s->solver.bound_ns);
-            snprintf(g->text, sizeof(g->text), "%s, bound %s gap %.1f%%",
-                     ps_solve_status_str(s->solver.status), bnd,
-                     s->solver.gap >= 0 ? s->solver.gap * 100 : 0.0);
+            char gp[16];
+            ps_gap_str(s->solver.gap >= 0 ? s->solver.gap : 0.0, gp, sizeof(gp));
+            snprintf(g->text, sizeof(g->text), "%s, bound %s gap %s",
+                     ps_solve_status_str(s->solver.status), bnd, gp);
         } else
             snprintf(g->text, sizeof(g->text), "%s", ps_solve_status_str(s->solver.status));
     }
