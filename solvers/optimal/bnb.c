@@ -1,14 +1,14 @@
 /* A branch-and-bound of our own over the device orders of one shape (docs/model.md,
  * "Branch-and-bound"), for shapes small enough to search: it appends one op at a time at
  * its earliest start, in the order of the ops' start times, so every combination of device
- * orders is met exactly once; it skips an op that a free (or, where memory no longer binds,
- * any op) could run before, prunes with heads recomputed from the partial schedule, memory
- * floors and Jackson's preemptive bound on every device and channel, and cuts a partial
- * schedule that one searched before dominates (the memo). When the search completes, the
- * best schedule it met (or the starting one) is optimal for the shape. It applies where the
- * simulator's times follow from the device orders alone: no data-parallel lane, and every
- * channel with transmission time carries one stream of equal messages, sent in microbatch
- * order as the sender places them. */
+ * orders is met exactly once; it skips an op that a free could run before, prunes with
+ * heads recomputed from the partial schedule, memory floors and Jackson's preemptive bound
+ * on every device and channel, and cuts a partial schedule that one searched before
+ * dominates (the memo). When the search completes, the best schedule it met (or the
+ * starting one) is optimal for the shape. It applies where the simulator's times follow
+ * from the device orders alone: no data-parallel lane, and every channel with transmission
+ * time carries one stream of equal messages, sent in microbatch order as the sender places
+ * them. */
 #include "solvers/optimal/internal.h"
 
 #include <stdio.h>
@@ -75,7 +75,6 @@ struct bnb {
     int *heap;                      /* and its heap */
     int64_t dev_end[PS_MAX_STAGES]; /* the end of each device's last placed op */
     double mem[PS_MAX_STAGES];      /* memory in use after the placed ops */
-    double f_left[PS_MAX_STAGES];   /* allocations of the unplaced forwards */
     int64_t t_last;                 /* start of the last placed op */
     int d_last;                     /* its device */
     int64_t done_lb;                /* max(start + dur + tail) of the placed ops */
@@ -450,8 +449,6 @@ static void place(struct bnb *b, int o, int64_t t)
     b->start[o] = t;
     b->dev_end[op->dev] = t + op->dur;
     b->mem[op->dev] += op->alloc;
-    if (op->kind == PS_OP_F)
-        b->f_left[op->dev] -= op->alloc;
     b->t_last = t;
     b->d_last = op->dev;
     if (t + op->dur + op->tail > b->done_lb)
@@ -484,8 +481,6 @@ static void unplace(struct bnb *b, int o)
     b->sum -= b->start[o];
     b->set[o / 64] &= ~((uint64_t)1 << (o % 64));
     b->mem[op->dev] -= op->alloc;
-    if (op->kind == PS_OP_F)
-        b->f_left[op->dev] += op->alloc;
     b->start[o] = -1;
 }
 
@@ -538,18 +533,17 @@ static void dfs(struct bnb *b)
     }
     /* a free (B or W) that could run and end on the same device before a candidate starts
      * goes first: moving it there delays nothing and only lowers memory later on (a
-     * forward raises it, so only where memory can no longer bind) */
+     * forward would raise it; moving one where memory could no longer bind was tried: no
+     * fewer nodes anywhere, and 1.8x more before the 4x5 wave met its optimum) */
     int keep = 0;
     for (int i = 0; i < nc; i++) {
         const struct mop *op = &m->ops[cand[i]];
         bool dominated = false;
-        /* a forward too, once the device's memory can hold every forward it has left */
-        bool roomy = !b->has_limit || b->mem[op->dev] + b->f_left[op->dev] <= b->limit + 1e-9;
         for (int k = 0; k < m->n_live && !dominated; k++) {
             int f = m->topo[k];
             const struct mop *fo = &m->ops[f];
-            if (f == cand[i] || fo->dev != op->dev || (fo->kind == PS_OP_F && !roomy) ||
-                fo->dur <= 0 || b->start[f] >= 0 || b->npred[f] != 0)
+            if (f == cand[i] || fo->dev != op->dev || fo->kind == PS_OP_F || fo->dur <= 0 ||
+                b->start[f] >= 0 || b->npred[f] != 0)
                 continue;
             dominated = earliest(b, f) + fo->dur <= est[i];
         }
@@ -689,9 +683,6 @@ static enum ps_status setup(struct bnb *b)
     b->t_last = 0;
     b->d_last = 0;
     b->has_limit = m->sc->has_memory_limit;
-    for (int i = 0; i < n; i++)
-        if (m->ops[i].present && m->ops[i].kind == PS_OP_F)
-            b->f_left[m->ops[i].dev] += m->ops[i].alloc;
     b->limit = m->sc->memory_limit;
     return PS_OK;
 }
