@@ -82,7 +82,7 @@ struct bnb {
     int64_t ub, grid;
     double limit;
     bool has_limit;
-    long nodes, node_limit, leaves, mismatches;
+    long nodes, node_limit, mismatches;
     bool aborted;
     enum ps_status st;
     /* memo of fully searched partial schedules (see dominated()) */
@@ -411,7 +411,6 @@ static void leaf(struct bnb *b)
     for (int d = 0; d < m->S; d++)
         if (b->dev_end[d] > span)
             span = b->dev_end[d];
-    b->leaves++;
     if (span >= b->ub)
         return;
     struct ps_schedule *s = ps_schedule_new(m->sc, "optimal", m->V, m->tr, true);
@@ -539,11 +538,11 @@ static void dfs(struct bnb *b)
     for (int i = 0; i < nc; i++) {
         const struct mop *op = &m->ops[cand[i]];
         bool dominated = false;
-        for (int k = 0; k < m->n_live && !dominated; k++) {
-            int f = m->topo[k];
+        for (int k = 0; k < m->dev_n[op->dev] && !dominated; k++) {
+            int f = m->dev_op[op->dev][k];
             const struct mop *fo = &m->ops[f];
-            if (f == cand[i] || fo->dev != op->dev || fo->kind == PS_OP_F || fo->dur <= 0 ||
-                b->start[f] >= 0 || b->npred[f] != 0)
+            if (f == cand[i] || fo->kind == PS_OP_F || fo->dur <= 0 || b->start[f] >= 0 ||
+                b->npred[f] != 0)
                 continue;
             dominated = earliest(b, f) + fo->dur <= est[i];
         }
@@ -735,10 +734,8 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
     if (b.st == PS_OK && up_to_grid(lb, b.grid) < limit(&b))
         dfs(&b);
     teardown(&b);
-    out->ran = true;
     out->complete = b.st == PS_OK && !b.aborted;
     out->nodes = b.nodes;
-    out->leaves = b.leaves;
     out->mismatches = b.mismatches;
     out->memo_hits = b.memo_hits;
     out->floor = limit(&b);

@@ -331,9 +331,8 @@ enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
 #define BNB_MAX_OPS 400
 
 struct opt_bnb_result {
-    bool ran;      /* the shape was searched */
     bool complete; /* the search ended: w->ub is the shape's optimum */
-    long nodes, leaves;
+    long nodes;
     long mismatches; /* leaves the simulator timed differently (a bug) */
     long memo_hits;  /* partial schedules dominated by one searched before */
     int64_t floor;   /* complete: no schedule of the shape is shorter (w->ub or the cutoff) */

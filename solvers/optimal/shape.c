@@ -473,6 +473,17 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
     return PS_OK;
 }
 
+/* A search of `budget` nodes; *answered when it ended the shape's solve (proved, beaten, or
+ * out of budget), with the shape's answer in place. */
+static enum ps_status search_step(struct job *j, long budget, bool *answered, struct ps_diag *d)
+{
+    enum ps_status st = search(j, budget);
+    *answered = st == PS_OK && (j->bnb_proved || j->m.out != 0);
+    if (!*answered)
+        return st;
+    return j->bnb_proved ? proved_by_search(j, d) : out_of_budget(j, d);
+}
+
 enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
 {
     struct opt_run *r = j->run;
@@ -501,26 +512,18 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     }
     /* a model asked for is built and written whatever the search would find */
     bool want_model = j->run->model_path != NULL && j->run->model_path[0] != '\0';
-    bool searching = (j->m.tighten & T_BNB) && !want_model;
+    bool searching = (j->m.tighten & T_BNB) && !want_model, answered = false;
     if (searching) {
-        st = search(j, BNB_NODES);
-        if (st != PS_OK)
+        st = search_step(j, BNB_NODES, &answered, d);
+        if (st != PS_OK || answered)
             return st;
-        if (j->m.out != 0 && !j->bnb_proved)
-            return out_of_budget(j, d);
-        if (j->bnb_proved)
-            return proved_by_search(j, d);
     }
     st = choose_formulation(j, d);
     if (st == PS_OK && searching && !j->m.ti) {
         /* the order model rarely raises the bound (docs/model.md): the search gets more */
-        st = search(j, BNB_NODES_ORDER);
-        if (st != PS_OK)
+        st = search_step(j, BNB_NODES_ORDER, &answered, d);
+        if (st != PS_OK || answered)
             return st;
-        if (j->m.out != 0 && !j->bnb_proved)
-            return out_of_budget(j, d);
-        if (j->bnb_proved)
-            return proved_by_search(j, d);
     }
     if (st == PS_EUNSUPPORTED && d->path[0] == '\0') {
         /* too many order variables for the MILP: the shape still counts with its static
