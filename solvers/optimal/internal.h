@@ -42,9 +42,10 @@ enum {
     T_CINT = 1u << 12,   /* the makespan as an integer number of grid units */
     T_POLISH = 1u << 13, /* local search on the starting schedule (polish.c) */
     T_BNB = 1u << 14,    /* our branch-and-bound over device orders (bnb.c) */
+    T_RELAX = 1u << 15,  /* the one-device relaxations' bound (relax.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
-    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB,
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX,
 };
 
 /* One compute op of the model. */
@@ -358,6 +359,22 @@ struct opt_bnb_hooks {
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
                        const struct opt_bnb_hooks *hooks, struct opt_bnb_result *out);
 
+/* ---- relax.c: the one-device relaxation --------------------------------------------- */
+
+struct opt_relax_result {
+    bool complete; /* the value returned is the relaxation's optimum (or ub) */
+    long nodes;
+    int searches;
+};
+
+/* A bound, at least lb, on the least makespan of m's shape when only device d runs one op
+ * at a time (the other devices and the channels run anything at once: their paths become
+ * least times between d's ops), with d's memory limit; at most ub (nothing at or past ub
+ * is looked for). Every whole-op schedule of the shape is at least that long. Searches
+ * below a cut, bisected, within node_limit nodes in all. */
+int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
+                         struct opt_relax_result *out);
+
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 
 struct solve {
@@ -429,11 +446,12 @@ struct job {
     struct ps_schedule *s; /* this shape's answer (owned) */
     struct model m;
     struct warm w;
-    double *x0; /* the starting schedule as GLPK's values, NULL when none */
-    int64_t lb;
-    bool uniform;   /* every message has the same size */
-    bool identical; /* every microbatch the same (opt_identical_mbs): lb holds with parts */
-    int64_t bound;  /* holds for every whole-op schedule of this shape */
+    double *x0;       /* the starting schedule as GLPK's values, NULL when none */
+    int64_t lb;       /* holds for every whole-op schedule of this shape */
+    int64_t lb_parts; /* the static bound: with `identical`, for ops cut into parts too */
+    bool uniform;     /* every message has the same size */
+    bool identical;   /* every microbatch the same (opt_identical_mbs): lb holds with parts */
+    int64_t bound;    /* holds for every whole-op schedule of this shape */
     bool proved, stopped, cancelled, out_of_budget;
     bool bnb_proved;   /* our branch-and-bound searched the whole shape */
     int64_t bnb_floor; /* and found no schedule shorter than this */

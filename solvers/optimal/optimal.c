@@ -25,7 +25,7 @@ static const struct {
     {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},   {"energy", T_ENERGY},
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
-    {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB},
+    {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB}, {"relax", T_RELAX},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.
@@ -54,7 +54,8 @@ static const struct ps_param_def params[] = {
      "order: order binaries and big-M; auto: time when the slot model is small, else order",
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb), none, or a list of those "
+     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb,relax), none, or a list of "
+     "those "
      "and mono",
      NULL, 0, 0},
 };
@@ -374,10 +375,10 @@ static int64_t parts_bound(const struct opt_run *r, const struct ps_schedule *g)
     int64_t least = INT64_MAX;
     for (int i = 0; i < r->n_jobs; i++) {
         const struct job *j = &r->jobs[i];
-        if (!j->identical || j->lb <= 0)
+        if (!j->identical || j->lb_parts <= 0)
             return -1;
-        if (j->lb < least)
-            least = j->lb;
+        if (j->lb_parts < least)
+            least = j->lb_parts;
         if (g->traversal == j->tr && g->chunks == j->V)
             in_class = true;
     }

@@ -100,7 +100,7 @@ static void start_bound(struct job *j)
         if (ps_scenario_message_mb(m->sc, mb) != ps_scenario_message_mb(m->sc, 0))
             j->uniform = false;
     j->identical = j->uniform && opt_identical_mbs(m);
-    j->lb = opt_static_bound(m);
+    j->lb = j->lb_parts = opt_static_bound(m);
     char buf[48];
     snprintf(buf, sizeof buf, "%.6f", ms(j->lb));
     ps_schedule_set_param(j->s, "static_bound", buf);
@@ -454,7 +454,7 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
     if (!opt_sim_ok(s))
         return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
     int64_t obj = s->makespan_ns;
-    /* no schedule below the floor, nor below the static bound */
+    /* no schedule below the floor, nor below the bound */
     j->bound = j->bnb_floor > j->lb ? j->bnb_floor : j->lb;
     if (j->bound > obj)
         j->bound = obj;
@@ -464,13 +464,60 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
     ps_schedule_set_param(s, "start", j->w.from);
     if (j->stopped)
         snprintf(s->solver.error, sizeof s->solver.error,
-                 "the search found no schedule of this shape shorter than %.3f ms, which "
-                 "another schedule reaches",
+                 "no schedule of this shape is shorter than %.3f ms, which another "
+                 "schedule reaches",
                  ms(j->bound));
     struct ps_progress pr = {obj, j->bound, (double)(obj - j->bound) / (double)obj, 0,
                              (opt_now_s() - j->run->t0) * 1e3};
     j->ctx.progress(&pr, j->ctx.user);
     return PS_OK;
+}
+
+/* The one-device relaxations' budget, per device, in nodes (a count: the same result on
+ * every machine) */
+#define RELAX_NODES 100000L
+
+/* The one-device relaxations (relax.c) of every device, each up to RELAX_NODES nodes (and
+ * node_limit): the largest optimum found raises the shape's bound (for whole ops; the
+ * static bound alone holds with parts). Nothing below the incumbent nor below a schedule
+ * found elsewhere is looked for, so a relaxation that reaches either proves the shape's
+ * schedule or shows the shape beaten. Recorded as the param `relax`. */
+static void relax_bound(struct job *j)
+{
+    struct model *m = &j->m;
+    if (j->w.inc == NULL || j->lb >= j->w.ub)
+        return;
+    int64_t ub = opt_run_cutoff(j);
+    if (ub > j->w.ub)
+        ub = j->w.ub;
+    long budget = RELAX_NODES, nodes = 0;
+    if (j->run->node_limit > 0 && j->run->node_limit < budget)
+        budget = j->run->node_limit;
+    double t = opt_now_s();
+    int complete = 0, best_d = -1;
+    int64_t best = 0;
+    for (int d = 0; d < m->S && !opt_out_of_budget(m); d++) {
+        struct opt_relax_result res;
+        int64_t v = opt_relax_device(m, d, j->lb, ub, budget, &res);
+        nodes += res.nodes;
+        complete += res.complete;
+        if (v > best) {
+            best = v;
+            best_d = d;
+        }
+    }
+    char buf[160];
+    if (best_d >= 0)
+        snprintf(buf, sizeof buf, "%.3f ms (device %d), %d of %d devices exact, %ld nodes, %.3f s",
+                 ms(best), best_d, complete, m->S, nodes, opt_now_s() - t);
+    else
+        snprintf(buf, sizeof buf, "none, %d of %d devices exact, %ld nodes, %.3f s", complete, m->S,
+                 nodes, opt_now_s() - t);
+    ps_schedule_set_param(j->s, "relax", buf);
+    if (best > j->lb) {
+        j->lb = best;
+        report_start(j);
+    }
 }
 
 /* A search of `budget` nodes; *answered when it ended the shape's solve (proved, beaten, or
@@ -512,6 +559,15 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     }
     /* a model asked for is built and written whatever the search would find */
     bool want_model = j->run->model_path != NULL && j->run->model_path[0] != '\0';
+    if ((j->m.tighten & T_RELAX) && !want_model) {
+        relax_bound(j);
+        if (j->m.out != 0)
+            return out_of_budget(j, d);
+        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+            j->bnb_floor = j->lb; /* proved, or beaten, by the bound alone */
+            return proved_by_search(j, d);
+        }
+    }
     bool searching = (j->m.tighten & T_BNB) && !want_model, answered = false;
     if (searching) {
         st = search_step(j, BNB_NODES, &answered, d);

@@ -1,0 +1,488 @@
+/* The one-device relaxation (docs/model.md, "One-device bound"): every device but one, and
+ * every channel, may run any number of things at once. What is left is one machine: its
+ * ops with their heads and tails, the least time between the starts of two of them that a
+ * path through the rest forces (a "lag"), and its memory limit. Every whole-op schedule of
+ * the shape is a schedule of the relaxation, so the relaxation's optimum bounds the shape.
+ * A small branch-and-bound over the machine's sequence finds it: it appends one op at a
+ * time at its earliest start, cuts with Jackson's preemptive bound on the rest (heads
+ * raised along the lags and by the memory limit), runs a free first where it fits in the
+ * idle time before a candidate, and remembers the partial sequences searched before. */
+#include "solvers/optimal/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A partial sequence's memo entry: the placed set, then the machine's end, the placed
+ * ops' latest start + duration + tail, and every unplaced op's earliest start. */
+struct rent {
+    int32_t next;
+    size_t vals; /* offset in `vals`: words of the set (as int64), then 2 + unplaced */
+    uint64_t hash;
+};
+
+struct relax {
+    const struct model *m;
+    int d, n, words;
+    int *id; /* model op per local op, in topological order */
+    int64_t *dur, *tail, *head;
+    double *alloc;
+    bool *is_f;
+    int64_t *lag;   /* n*n: least start-to-start time from i to k, -1: i does not precede k */
+    int *npred;     /* local predecessors not placed */
+    int64_t *start; /* -1 while not placed */
+    int64_t *rel;   /* per depth: n earliest starts from the placed ops (and heads) */
+    int64_t *r;     /* the bound's heads (scratch) */
+    int *cand;      /* per depth: n candidates */
+    int64_t *cest;
+    struct opt_jjob *jj;
+    int *heap;
+    uint64_t *set, *zob;
+    uint64_t hash;
+    int placed;
+    int64_t end, done;
+    double mem, limit;
+    bool has_limit;
+    int64_t best, grid;
+    long nodes, nodes_here, node_limit;
+    bool aborted;
+    /* memo */
+    int32_t *bucket;
+    uint64_t mask;
+    struct rent *ents;
+    size_t n_ents, cap_ents;
+    int64_t *vals;
+    size_t n_vals, cap_vals, max_vals;
+    int64_t *sig; /* a signature per depth */
+    size_t stride;
+};
+
+static int64_t up_to_grid(int64_t t, int64_t grid)
+{
+    return grid > 0 ? (t + grid - 1) / grid * grid : t;
+}
+
+/* Lags from every op of device d to every other, by longest paths over the whole graph
+ * (the other devices and the channels never wait). */
+static enum ps_status lags(struct relax *x)
+{
+    const struct model *m = x->m;
+    int N = m->n_ops;
+    int *first = calloc((size_t)N + 1, sizeof *first), *to = NULL, *local = NULL;
+    int64_t *delay = NULL, *dist = NULL;
+    to = malloc(((size_t)m->n_edges + 1) * sizeof *to);
+    delay = malloc(((size_t)m->n_edges + 1) * sizeof *delay);
+    dist = malloc((size_t)N * sizeof *dist);
+    local = malloc((size_t)N * sizeof *local);
+    int *pos = malloc((size_t)N * sizeof *pos);
+    enum ps_status st = PS_ENOMEM;
+    if (first == NULL || to == NULL || delay == NULL || dist == NULL || local == NULL ||
+        pos == NULL)
+        goto out;
+    for (int e = 0; e < m->n_edges; e++)
+        first[m->edges[e].from + 1]++;
+    for (int i = 0; i < N; i++)
+        first[i + 1] += first[i];
+    int *fill = calloc((size_t)N, sizeof *fill);
+    if (fill == NULL)
+        goto out;
+    for (int e = 0; e < m->n_edges; e++) {
+        int a = m->edges[e].from, k = first[a] + fill[a]++;
+        to[k] = m->edges[e].to;
+        delay[k] = m->edges[e].delay;
+    }
+    free(fill);
+    for (int i = 0; i < N; i++)
+        local[i] = -1;
+    for (int i = 0; i < x->n; i++)
+        local[x->id[i]] = i;
+    for (int k = 0; k < m->n_live; k++)
+        pos[m->topo[k]] = k;
+    for (int i = 0; i < x->n; i++) {
+        int src = x->id[i];
+        for (int k = 0; k < m->n_live; k++)
+            dist[m->topo[k]] = -1;
+        dist[src] = 0;
+        for (int k = pos[src]; k < m->n_live; k++) {
+            int o = m->topo[k];
+            if (dist[o] < 0)
+                continue;
+            for (int e = first[o]; e < first[o + 1]; e++)
+                if (dist[o] + delay[e] > dist[to[e]])
+                    dist[to[e]] = dist[o] + delay[e];
+        }
+        for (int k = 0; k < x->n; k++)
+            x->lag[(size_t)i * (size_t)x->n + (size_t)k] = k == i ? -1 : dist[x->id[k]];
+    }
+    for (int k = 0; k < x->n; k++)
+        for (int i = 0; i < x->n; i++)
+            if (x->lag[(size_t)i * (size_t)x->n + (size_t)k] >= 0)
+                x->npred[k]++;
+    st = PS_OK;
+out:
+    free(first);
+    free(to);
+    free(delay);
+    free(dist);
+    free(local);
+    free(pos);
+    return st;
+}
+
+static enum ps_status setup(struct relax *x)
+{
+    const struct model *m = x->m;
+    int n = x->n = m->dev_n[x->d];
+    size_t nn = (size_t)n + 1;
+    x->id = malloc(nn * sizeof *x->id);
+    x->dur = malloc(nn * sizeof *x->dur);
+    x->tail = malloc(nn * sizeof *x->tail);
+    x->head = malloc(nn * sizeof *x->head);
+    x->alloc = malloc(nn * sizeof *x->alloc);
+    x->is_f = malloc(nn * sizeof *x->is_f);
+    x->lag = malloc(nn * nn * sizeof *x->lag);
+    x->npred = calloc(nn, sizeof *x->npred);
+    x->start = malloc(nn * sizeof *x->start);
+    x->rel = malloc(nn * nn * sizeof *x->rel);
+    x->r = malloc(nn * sizeof *x->r);
+    x->cand = malloc(nn * nn * sizeof *x->cand);
+    x->cest = malloc(nn * nn * sizeof *x->cest);
+    x->jj = malloc(nn * sizeof *x->jj);
+    x->heap = malloc(nn * sizeof *x->heap);
+    x->words = (n + 63) / 64;
+    x->set = calloc((size_t)x->words + 1, sizeof *x->set);
+    x->zob = malloc(nn * sizeof *x->zob);
+    x->stride = (size_t)x->words + 2 + nn;
+    x->sig = malloc(nn * x->stride * sizeof *x->sig);
+    x->mask = ((uint64_t)1 << 16) - 1;
+    x->bucket = malloc(((size_t)x->mask + 1) * sizeof *x->bucket);
+    if (x->id == NULL || x->dur == NULL || x->tail == NULL || x->head == NULL || x->alloc == NULL ||
+        x->is_f == NULL || x->lag == NULL || x->npred == NULL || x->start == NULL ||
+        x->rel == NULL || x->r == NULL || x->cand == NULL || x->cest == NULL || x->jj == NULL ||
+        x->heap == NULL || x->set == NULL || x->zob == NULL || x->sig == NULL || x->bucket == NULL)
+        return PS_ENOMEM;
+    memset(x->bucket, 0xff, ((size_t)x->mask + 1) * sizeof *x->bucket);
+    uint64_t z0 = 0x2545f4914f6cdd1du; /* splitmix64: the same words on every run */
+    for (int i = 0; i < n; i++) {
+        int o = m->dev_op[x->d][i]; /* dev_op is in topological order */
+        const struct mop *op = &m->ops[o];
+        x->id[i] = o;
+        x->dur[i] = op->dur;
+        x->tail[i] = op->tail;
+        x->head[i] = op->head;
+        if (op->kind == PS_OP_F && x->head[i] < m->ag_end[x->d][op->chunk])
+            x->head[i] = m->ag_end[x->d][op->chunk];
+        x->alloc[i] = op->alloc;
+        x->is_f[i] = op->kind == PS_OP_F;
+        x->start[i] = -1;
+        x->rel[i] = x->head[i];
+        uint64_t z = (z0 += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        x->zob[i] = z ^ (z >> 31);
+    }
+    x->has_limit = m->sc->has_memory_limit;
+    x->limit = m->sc->memory_limit;
+    return lags(x);
+}
+
+static void teardown(struct relax *x)
+{
+    free(x->id);
+    free(x->dur);
+    free(x->tail);
+    free(x->head);
+    free(x->alloc);
+    free(x->is_f);
+    free(x->lag);
+    free(x->npred);
+    free(x->start);
+    free(x->rel);
+    free(x->r);
+    free(x->cand);
+    free(x->cest);
+    free(x->jj);
+    free(x->heap);
+    free(x->set);
+    free(x->zob);
+    free(x->sig);
+    free(x->bucket);
+    free(x->ents);
+    free(x->vals);
+}
+
+/* A lower bound on every completion of the partial sequence whose unplaced ops' earliest
+ * starts are rel: heads raised along the lags, a memory floor, Jackson's preemptive bound. */
+static int64_t bound(struct relax *x, const int64_t *rel)
+{
+    int n = x->n;
+    int64_t lb = x->done;
+    double least = 1e300;
+    for (int k = 0; k < n; k++) {
+        if (x->start[k] >= 0)
+            continue;
+        int64_t t = rel[k] > x->end ? rel[k] : x->end;
+        for (int i = 0; i < k; i++) {
+            int64_t l = x->lag[(size_t)i * (size_t)n + (size_t)k];
+            if (l >= 0 && x->start[i] < 0 && x->r[i] + l > t)
+                t = x->r[i] + l;
+        }
+        x->r[k] = t;
+        if (x->is_f[k] && x->alloc[k] < least)
+            least = x->alloc[k];
+    }
+    if (x->has_limit && least < 1e299 && x->mem + least > x->limit + 1e-9) {
+        /* no forward fits before a free ends */
+        int64_t fe = INT64_MAX;
+        for (int k = 0; k < n; k++)
+            if (x->start[k] < 0 && x->alloc[k] < 0 && x->r[k] + x->dur[k] < fe)
+                fe = x->r[k] + x->dur[k];
+        if (fe != INT64_MAX)
+            for (int k = 0; k < n; k++) {
+                if (x->start[k] >= 0)
+                    continue;
+                int64_t t = x->r[k];
+                if (x->is_f[k] && t < fe)
+                    t = fe;
+                for (int i = 0; i < k; i++) {
+                    int64_t l = x->lag[(size_t)i * (size_t)n + (size_t)k];
+                    if (l >= 0 && x->start[i] < 0 && x->r[i] + l > t)
+                        t = x->r[i] + l;
+                }
+                x->r[k] = t;
+            }
+    }
+    int nj = 0;
+    for (int k = 0; k < n; k++) {
+        if (x->start[k] >= 0)
+            continue;
+        if (x->r[k] + x->dur[k] + x->tail[k] > lb)
+            lb = x->r[k] + x->dur[k] + x->tail[k];
+        x->jj[nj++] = (struct opt_jjob){x->r[k], x->dur[k], x->tail[k]};
+    }
+    int64_t j = opt_jackson(x->jj, nj, x->heap);
+    return j > lb ? j : lb;
+}
+
+/* The signature of the partial sequence now (see struct rent); its length. */
+static int signature(struct relax *x, const int64_t *rel, int64_t *sig)
+{
+    int k = 0;
+    for (int w = 0; w < x->words; w++)
+        sig[k++] = (int64_t)x->set[w];
+    sig[k++] = x->end;
+    sig[k++] = x->done;
+    for (int i = 0; i < x->n; i++)
+        if (x->start[i] < 0)
+            sig[k++] = rel[i] > x->end ? rel[i] : x->end;
+    return k;
+}
+
+/* A sequence of the same ops searched before ends no later, with no later starts possible
+ * for every op left and no larger makespan so far: nothing new below. */
+static bool dominated(const struct relax *x, const int64_t *sig, int n_sig)
+{
+    for (int32_t e = x->bucket[x->hash & x->mask]; e >= 0; e = x->ents[e].next) {
+        if (x->ents[e].hash != x->hash)
+            continue;
+        const int64_t *v = &x->vals[x->ents[e].vals];
+        if (memcmp(v, sig, (size_t)x->words * sizeof *v) != 0)
+            continue;
+        int k = x->words;
+        while (k < n_sig && v[k] <= sig[k])
+            k++;
+        if (k == n_sig)
+            return true;
+    }
+    return false;
+}
+
+static void remember(struct relax *x, const int64_t *sig, int n_sig)
+{
+    if (x->n_vals + (size_t)n_sig > x->max_vals)
+        return;
+    if (x->n_ents == x->cap_ents) {
+        size_t c = x->cap_ents ? 2 * x->cap_ents : 4096;
+        struct rent *p = realloc(x->ents, c * sizeof *p);
+        if (p == NULL)
+            return;
+        x->ents = p;
+        x->cap_ents = c;
+    }
+    if (x->n_vals + (size_t)n_sig > x->cap_vals) {
+        size_t c = x->cap_vals ? 2 * x->cap_vals : 65536;
+        while (c < x->n_vals + (size_t)n_sig)
+            c *= 2;
+        int64_t *p = realloc(x->vals, c * sizeof *p);
+        if (p == NULL)
+            return;
+        x->vals = p;
+        x->cap_vals = c;
+    }
+    struct rent *e = &x->ents[x->n_ents];
+    e->hash = x->hash;
+    e->vals = x->n_vals;
+    memcpy(&x->vals[x->n_vals], sig, (size_t)n_sig * sizeof *sig);
+    x->n_vals += (size_t)n_sig;
+    e->next = x->bucket[x->hash & x->mask];
+    x->bucket[x->hash & x->mask] = (int32_t)x->n_ents++;
+}
+
+static void dfs(struct relax *x)
+{
+    int n = x->n;
+    if (x->aborted)
+        return;
+    x->nodes++;
+    x->nodes_here++;
+    if (x->node_limit > 0 && x->nodes_here > x->node_limit) {
+        x->aborted = true;
+        return;
+    }
+    const int64_t *rel = &x->rel[(size_t)x->placed * (size_t)n];
+    if (x->placed == n) {
+        if (x->done < x->best) {
+            x->best = x->done;
+            x->aborted = true; /* one is enough (below()) */
+        }
+        return;
+    }
+    if (up_to_grid(bound(x, rel), x->grid) >= x->best)
+        return;
+    int64_t *sig = &x->sig[(size_t)x->placed * x->stride];
+    int n_sig = signature(x, rel, sig);
+    if (dominated(x, sig, n_sig))
+        return;
+    int *cand = &x->cand[(size_t)x->placed * (size_t)n];
+    int64_t *est = &x->cest[(size_t)x->placed * (size_t)n];
+    int nc = 0;
+    for (int k = 0; k < n; k++) {
+        if (x->start[k] >= 0 || x->npred[k] != 0)
+            continue;
+        if (x->is_f[k] && x->has_limit && x->mem + x->alloc[k] > x->limit + 1e-9)
+            continue;
+        cand[nc] = k;
+        est[nc++] = rel[k] > x->end ? rel[k] : x->end;
+    }
+    /* a free that fits, ready, in the idle time before a candidate goes first: it starts
+     * nothing later and frees memory sooner */
+    int keep = 0;
+    for (int i = 0; i < nc; i++) {
+        bool skip = false;
+        for (int k = 0; k < nc && !skip; k++)
+            skip = k != i && !x->is_f[cand[k]] && x->dur[cand[k]] > 0 &&
+                   est[k] + x->dur[cand[k]] <= est[i];
+        if (!skip) {
+            cand[keep] = cand[i];
+            est[keep++] = est[i];
+        }
+    }
+    nc = keep;
+    for (int i = 1; i < nc; i++)
+        for (int k = i; k > 0; k--) {
+            if (est[k - 1] < est[k] ||
+                (est[k - 1] == est[k] && x->tail[cand[k - 1]] >= x->tail[cand[k]]))
+                break;
+            int tc = cand[k];
+            cand[k] = cand[k - 1];
+            cand[k - 1] = tc;
+            int64_t te = est[k];
+            est[k] = est[k - 1];
+            est[k - 1] = te;
+        }
+    int64_t save_end = x->end, save_done = x->done;
+    int64_t *next = &x->rel[(size_t)(x->placed + 1) * (size_t)n];
+    for (int c = 0; c < nc && !x->aborted; c++) {
+        int o = cand[c];
+        int64_t t = est[c];
+        x->start[o] = t;
+        x->end = t + x->dur[o];
+        if (t + x->dur[o] + x->tail[o] > x->done)
+            x->done = t + x->dur[o] + x->tail[o];
+        x->mem += x->alloc[o];
+        x->placed++;
+        x->hash ^= x->zob[o];
+        x->set[o / 64] |= (uint64_t)1 << (o % 64);
+        for (int k = 0; k < n; k++) {
+            int64_t l = x->lag[(size_t)o * (size_t)n + (size_t)k];
+            next[k] = rel[k];
+            if (l >= 0) {
+                x->npred[k]--;
+                if (t + l > next[k])
+                    next[k] = t + l;
+            }
+        }
+        if (up_to_grid(x->done, x->grid) < x->best)
+            dfs(x);
+        for (int k = 0; k < n; k++)
+            if (x->lag[(size_t)o * (size_t)n + (size_t)k] >= 0)
+                x->npred[k]++;
+        x->set[o / 64] &= ~((uint64_t)1 << (o % 64));
+        x->hash ^= x->zob[o];
+        x->placed--;
+        x->mem -= x->alloc[o];
+        x->end = save_end;
+        x->done = save_done;
+        x->start[o] = -1;
+    }
+    if (!x->aborted)
+        remember(x, sig, n_sig);
+}
+
+/* Is there a sequence shorter than T? Searches with the cut at T, stopping at the first
+ * one found (its makespan in *found) or after `budget` nodes. True when it ended. */
+static bool below(struct relax *x, int64_t T, long budget, int64_t *found)
+{
+    memset(x->bucket, 0xff, ((size_t)x->mask + 1) * sizeof *x->bucket);
+    x->n_ents = x->n_vals = 0;
+    x->best = T;
+    x->nodes_here = 0;
+    x->node_limit = budget;
+    x->aborted = false;
+    dfs(x);
+    *found = x->best < T ? x->best : -1;
+    return !x->aborted || *found >= 0;
+}
+
+int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
+                         struct opt_relax_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (m->dev_n[d] == 0 || ub <= lb)
+        return lb;
+    struct relax x = {0};
+    x.m = m;
+    x.d = d;
+    x.grid = opt_grid_of(m, ub);
+    x.max_vals = ((size_t)64 << 20) / sizeof *x.vals;
+    if (setup(&x) == PS_OK) {
+        /* bisection on the cut: each search either finds a sequence below it (the
+         * optimum is lower), proves none (a bound), or runs out (try a lower cut) */
+        int64_t lo = up_to_grid(lb, x.grid), hi = ub, T = ub;
+        long left = node_limit;
+        while (lo < hi && left > 0) {
+            int64_t found;
+            bool ended = below(&x, T, left, &found);
+            left -= x.nodes_here;
+            out->searches++;
+            if (found >= 0)
+                hi = found; /* a sequence below T: the optimum is at most found */
+            else if (ended)
+                lo = T; /* none below T */
+            else
+                hi = T; /* unknown: look lower */
+            if (lo >= hi)
+                break;
+            int64_t mid = lo + (hi - lo) / 2;
+            T = up_to_grid(mid, x.grid);
+            if (T <= lo)
+                T = lo + (x.grid > 0 ? x.grid : 1);
+            if (T >= hi)
+                break;
+        }
+        out->complete = lo >= hi;
+        lb = lo;
+    }
+    out->nodes = x.nodes;
+    teardown(&x);
+    return lb;
+}
