@@ -457,29 +457,28 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
     if (setup(&x) == PS_OK) {
         /* bisection on the cut: each search either finds a sequence below it (the
          * optimum is lower), proves none (a bound), or runs out (try a lower cut) */
-        int64_t lo = up_to_grid(lb, x.grid), hi = ub, T = ub;
+        int64_t g = x.grid > 0 ? x.grid : 1, lo = up_to_grid(lb, g), hi = ub, T = ub;
+        bool exact = true; /* hi is a sequence's makespan (or ub), not a cut given up */
         long left = node_limit;
         while (lo < hi && left > 0) {
             int64_t found;
             bool ended = below(&x, T, left, &found);
             left -= x.nodes_here;
             out->searches++;
-            if (found >= 0)
+            if (found >= 0) {
                 hi = found; /* a sequence below T: the optimum is at most found */
-            else if (ended)
+            } else if (ended) {
                 lo = T; /* none below T */
-            else
+            } else {
                 hi = T; /* unknown: look lower */
-            if (lo >= hi)
-                break;
-            int64_t mid = lo + (hi - lo) / 2;
-            T = up_to_grid(mid, x.grid);
-            if (T <= lo)
-                T = lo + (x.grid > 0 ? x.grid : 1);
-            if (T >= hi)
-                break;
+                exact = false;
+            }
+            /* the next cut: halfway, on the grid, above lo and at most hi */
+            T = lo + g * (((hi - lo) / g + 1) / 2);
+            if (T > hi)
+                T = hi;
         }
-        out->complete = lo >= hi;
+        out->complete = exact && lo >= hi;
         lb = lo;
     }
     out->nodes = x.nodes;

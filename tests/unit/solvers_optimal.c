@@ -19,6 +19,7 @@
 #include "core/sim.h"
 #include "core/units.h"
 #include "presets/presets.h"
+#include "solvers/optimal/internal.h"
 #include "solvers/solver.h"
 #include "tests/unit/solvers_small_cases.h"
 
@@ -50,13 +51,38 @@ static int64_t exhaustive(const struct ps_scenario *sc, int V, enum ps_traversal
     return best;
 }
 
+/* The one-device relaxations of sc's shape searched to their optimum (no incumbent to stop
+ * at, a large node budget): the largest over the devices, and the static bound in *stat. */
+static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr, int64_t *stat)
+{
+    struct opt_run r;
+    memset(&r, 0, sizeof r);
+    r.sc = sc;
+    r.tighten = T_ALL;
+    struct job j;
+    struct ps_diag d;
+    assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
+    assert_int_equal(opt_build_graph(&j.m), PS_OK);
+    *stat = opt_static_bound(&j.m);
+    int64_t best = 0;
+    for (int dv = 0; dv < j.m.S; dv++) {
+        struct opt_relax_result res;
+        int64_t v = opt_relax_device(&j.m, dv, 0, INT64_MAX / 4, 2000000, &res);
+        assert_true(res.complete);
+        if (v > best)
+            best = v;
+    }
+    opt_job_fini(&j);
+    return best;
+}
+
 /* The small cases (up to SMALL_SUITE_MAX_COMBOS combinations of device orders; the others
  * run in tests/bench/bench_exhaustive): `auto` and `order` equal the exhaustive optimum,
  * proved; `rounded` bounds it (the benchmark checks `rounded` on every case). */
 static void test_matches_exhaustive(void **state)
 {
     (void)state;
-    int improved = 0, ran = 0, searched = 0;
+    int improved = 0, ran = 0, searched = 0, raised = 0;
     for (size_t i = 0; i < SMALL_N_CASES; i++) {
         const struct small_case *c = &small_cases[i];
         struct ps_scenario sc;
@@ -87,14 +113,23 @@ static void test_matches_exhaustive(void **state)
                       r.form[3], ps_ns_to_ms(r.greedy));
         if (strcmp(r.form[3], "search") == 0)
             searched++;
+        /* the relaxations' optimum bounds the exhaustive one */
+        assert_int_equal(small_make(&sc, c, &d), PS_OK);
+        int64_t stat,
+            relax = relax_optimum(&sc, c->wave ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP, &stat);
+        ps_scenario_fini(&sc);
+        assert_true(relax <= r.exhaustive);
+        if (relax > stat)
+            raised++;
         if (r.optimal[0] < r.greedy)
             improved++;
     }
     assert_true(ran >= 16);
     print_message("  the solver beat the greedy on %d of %d cases; the branch-and-bound "
-                  "proved %d\n",
-                  improved, ran, searched);
+                  "proved %d; the one-device relaxations raised the static bound on %d\n",
+                  improved, ran, searched, raised);
     assert_true(searched >= 8);
+    assert_true(raised >= 1);
 }
 
 /* The branch-and-bound alone (no greedy start, no polish: it starts from one microbatch at a
@@ -105,7 +140,7 @@ static void test_bnb_random(void **state)
 {
     (void)state;
     uint64_t x = 12345;
-    int complete = 0, tried = 0;
+    int complete = 0, tried = 0, raised = 0;
     for (int i = 0; i < 40 && tried < 14; i++) {
         double u[9];
         for (int k = 0; k < 9; k++) {
@@ -162,16 +197,81 @@ static void test_bnb_random(void **state)
         }
         if (s->solver.status == PS_SOLVE_OPTIMAL)
             assert_int_equal(s->makespan_ns, best);
+        /* the one-device relaxations' optimum: a bound never above the optimum */
+        int64_t stat, relax = relax_optimum(&sc, tr, &stat);
+        assert_true(relax <= best);
+        if (relax > stat)
+            raised++;
         print_message("  %s S=%d M=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: "
-                      "exhaustive %.3f (%ld orders), optimal %.3f, search %s\n",
+                      "exhaustive %.3f (%ld orders), optimal %.3f, search %s, relaxations %.3f\n",
                       c.wave ? "wave" : "loop", sc.n_stages, c.M, c.f, c.b, c.w, c.inter_lat,
                       c.inter_tx, c.limit, ps_ns_to_ms(best), combos, ps_ns_to_ms(s->makespan_ns),
-                      search[0] ? search : "-");
+                      search[0] ? search : "-", ps_ns_to_ms(relax));
         ps_schedule_free(s);
         ps_scenario_fini(&sc);
     }
     assert_true(tried >= 10);
     assert_true(complete >= 8);
+    print_message("  the one-device relaxations raised the static bound on %d of %d\n", raised,
+                  tried);
+}
+
+/* The one-device relaxations against the exhaustive search on random small loops (two or
+ * three stages, uneven F, B and W, latency, transmission, memory limits, data parallelism
+ * now and then): their optimum never exceeds the exhaustive one, and it must exceed the
+ * static bound somewhere, or the check would say little. */
+static void test_relax_random(void **state)
+{
+    (void)state;
+    uint64_t x = 777;
+    int tried = 0, raised = 0, met = 0;
+    for (int i = 0; i < 200 && tried < 40; i++) {
+        double u[10];
+        for (int k = 0; k < 10; k++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        struct small_case c = {"relax",
+                               {1, u[0] < 0.5 ? 1 : 2},
+                               3 + (u[1] < 0.5),
+                               0.5 + (int)(u[2] * 10) / 10.0,
+                               0.5 + (int)(u[3] * 10) / 10.0,
+                               0.3 + (int)(u[4] * 8) / 10.0,
+                               (int)(u[5] * 6) * 0.5,
+                               (int)(u[6] * 3) * 0.5,
+                               0,
+                               0,
+                               u[7] < 0.3 ? 0 : 1 + (int)(u[7] * 4) * 0.5,
+                               0.3 + (int)(u[8] * 5) / 10.0,
+                               u[9] < 0.2 ? 0.5 : 0,
+                               u[9] < 0.2 ? 0.7 : 0,
+                               false,
+                               false};
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        long combos = 0;
+        int64_t best = small_exhaustive(&sc, 1, PS_TRAVERSAL_LOOP, 60000, &combos);
+        if (best <= 0) {
+            ps_scenario_fini(&sc);
+            continue;
+        }
+        tried++;
+        int64_t stat, relax = relax_optimum(&sc, PS_TRAVERSAL_LOOP, &stat);
+        if (relax > best)
+            fail_msg("S=%d M=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: the "
+                     "relaxations give %.3f above the exhaustive %.3f",
+                     sc.n_stages, c.M, c.f, c.b, c.w, c.inter_lat, c.inter_tx, c.limit,
+                     ps_ns_to_ms(relax), ps_ns_to_ms(best));
+        raised += relax > stat;
+        met += relax == best;
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d random loops: the relaxations raised the static bound on %d, met the "
+                  "optimum on %d\n",
+                  tried, raised, met);
+    assert_true(tried >= 30);
+    assert_true(raised >= 3);
 }
 
 /* Unequal messages (per-microbatch activation scales): channel order is then a real
@@ -350,8 +450,9 @@ static void on_progress(const struct ps_progress *p, void *user)
         atomic_store(log->cancel, 1);
 }
 
-/* S=4, M=8 with latency: the greedy is 31 ms, the bound starts below. A time limit of 0
- * stops at once with the greedy's schedule, a bound and a gap. */
+/* S=4, M=8 with latency: the greedy is 31 ms, the static bound starts below. A time limit
+ * of 0 stops at once with the greedy's schedule, a bound and a gap (without the one-device
+ * relaxations, which prove this case optimal in a few hundred nodes). */
 static void test_feasible_at_time_limit(void **state)
 {
     (void)state;
@@ -359,7 +460,9 @@ static void test_feasible_at_time_limit(void **state)
     make_2dc(&sc, 4, 8, 1, 4);
     struct progress_log log = {0};
     struct ps_solve_ctx ctx = {NULL, on_progress, &log};
-    struct ps_schedule *s = run(&ps_solver_optimal, &sc, "time_limit=0", &ctx);
+    struct ps_schedule *s =
+        run(&ps_solver_optimal, &sc, "time_limit=0 tighten=window,lb,energy,warm,mempre,polish,bnb",
+            &ctx);
     assert_int_equal(s->solver.status, PS_SOLVE_FEASIBLE);
     assert_true(s->solver.bound_ns >= ps_lower_bound_ns(&sc));
     assert_true(s->solver.bound_ns < s->makespan_ns);
@@ -647,6 +750,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_matches_exhaustive),
+        cmocka_unit_test(test_relax_random),
         cmocka_unit_test(test_bnb_random),
         cmocka_unit_test(test_search_cutoff),
         cmocka_unit_test(test_unequal_messages),
