@@ -1,19 +1,24 @@
-/* The one-device relaxation (docs/model.md, "One-device bound"): every device but one, and
- * every channel, may run any number of things at once. What is left is one machine: its
- * ops with their heads and tails, the least time between the starts of two of them that a
- * path through the rest forces (a "lag"), and its memory limit. Every whole-op schedule of
+/* The one-device relaxation (docs/model.md, "One-device bound"): every device but one may
+ * run any number of ops at once. What is left is one machine, its ops with their heads and
+ * tails, the least time between the starts of two of them that a path through the rest
+ * forces (a "lag"), its memory limit, and the channels that carry one stream (their order
+ * is then the microbatch order): a transmission starts when the channel is free and the
+ * lags from the machine's ops say its sender has ended, and holds back the machine's ops
+ * after its receiver. Channels with two streams send at once. Every whole-op schedule of
  * the shape is a schedule of the relaxation, so the relaxation's optimum bounds the shape.
  * A small branch-and-bound over the machine's sequence finds it: it appends one op at a
- * time at its earliest start, cuts with Jackson's preemptive bound on the rest (heads
- * raised along the lags and by the memory limit), runs a free first where it fits in the
- * idle time before a candidate, and remembers the partial sequences searched before. */
+ * time at its earliest start, cuts with Jackson's preemptive bound on the machine and on
+ * every channel (heads raised along the lags and by the memory limit), runs a free first
+ * where it fits in the idle time before a candidate, and remembers the partial sequences
+ * searched before. */
 #include "solvers/optimal/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* A partial sequence's memo entry: the placed set, then the machine's end, the placed
- * ops' latest start + duration + tail, and every unplaced op's earliest start. */
+ * ops' latest start + duration + tail, every unplaced op's earliest start, every timed
+ * channel's end and the release so far of every transmission not timed yet. */
 struct rent {
     int32_t next;
     size_t vals; /* offset in `vals`: words of the set (as int64), then 2 + unplaced */
@@ -54,6 +59,19 @@ struct relax {
     size_t n_vals, cap_vals, max_vals;
     int64_t *sig; /* a signature per depth */
     size_t stride;
+    /* channels timed here (one stream each), their transmissions channel by channel in
+     * sending order: channel c's are [ch_first[c], ch_first[c + 1]) */
+    int nch, nx;
+    int *ch_first;
+    int64_t *xtx;   /* transmission time */
+    int64_t *xin;   /* n*nx: least time from op i's start to x's release (its sender's end) */
+    int64_t *xout;  /* nx*n: least time from x's end to op k's start, -1 none */
+    int64_t *xq;    /* least time from x's end to the makespan */
+    int *xpred;     /* ops of the machine, not placed, before x's sender */
+    int *xid;       /* the model's transfer */
+    int64_t *xrel;  /* per depth: nx releases from the placed ops and the heads */
+    int *ntimed;    /* per depth: nch transmissions timed, a prefix of each channel */
+    int64_t *chend; /* per depth: nch channel ends */
 };
 
 static int64_t up_to_grid(int64_t t, int64_t grid)
@@ -112,11 +130,41 @@ static enum ps_status lags(struct relax *x)
         }
         for (int k = 0; k < x->n; k++)
             x->lag[(size_t)i * (size_t)x->n + (size_t)k] = k == i ? -1 : dist[x->id[k]];
+        for (int t = 0; t < x->nx; t++) {
+            int u = m->xfers[x->xid[t]].from;
+            x->xin[(size_t)i * (size_t)x->nx + (size_t)t] =
+                dist[u] >= 0 ? dist[u] + m->ops[u].dur : -1;
+        }
+    }
+    for (int t = 0; t < x->nx; t++) {
+        const struct mxfer *xf = &m->xfers[x->xid[t]];
+        for (int k = 0; k < m->n_live; k++)
+            dist[m->topo[k]] = -1;
+        dist[xf->to] = 0;
+        for (int k = pos[xf->to]; k < m->n_live; k++) {
+            int o = m->topo[k];
+            if (dist[o] < 0)
+                continue;
+            for (int e = first[o]; e < first[o + 1]; e++)
+                if (dist[o] + delay[e] > dist[to[e]])
+                    dist[to[e]] = dist[o] + delay[e];
+        }
+        for (int k = 0; k < x->n; k++)
+            x->xout[(size_t)t * (size_t)x->n + (size_t)k] =
+                dist[x->id[k]] >= 0 ? xf->lat + dist[x->id[k]] : -1;
+        const struct mop *v = &m->ops[xf->to];
+        x->xq[t] = xf->lat + v->dur + v->tail;
+        x->xtx[t] = xf->tx;
+        x->xrel[t] = m->ops[xf->from].head + m->ops[xf->from].dur;
     }
     for (int k = 0; k < x->n; k++)
         for (int i = 0; i < x->n; i++)
             if (x->lag[(size_t)i * (size_t)x->n + (size_t)k] >= 0)
                 x->npred[k]++;
+    for (int t = 0; t < x->nx; t++)
+        for (int i = 0; i < x->n; i++)
+            if (x->xin[(size_t)i * (size_t)x->nx + (size_t)t] >= 0)
+                x->xpred[t]++;
     st = PS_OK;
 out:
     free(first);
@@ -128,11 +176,60 @@ out:
     return st;
 }
 
+/* The channels with transmission time that carry one stream of equal messages: their
+ * order is the microbatch order (opt_xfer_fixed_before), so they can be timed in it. */
+static bool one_stream(const struct model *m, int c)
+{
+    const struct mxfer *x0 = &m->xfers[m->chan_x[c][0]];
+    for (int i = 1; i < m->chan_n[c]; i++) {
+        const struct mxfer *t = &m->xfers[m->chan_x[c][i]];
+        if (t->kind != x0->kind || t->from_v != x0->from_v || t->tx != x0->tx)
+            return false;
+    }
+    return true;
+}
+
+static enum ps_status setup_channels(struct relax *x)
+{
+    const struct model *m = x->m;
+    x->ch_first = calloc((size_t)m->n_chans + 2, sizeof *x->ch_first);
+    if (x->ch_first == NULL)
+        return PS_ENOMEM;
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > 0 && one_stream(m, c)) {
+            x->nx += m->chan_n[c];
+            x->ch_first[++x->nch] = x->nx;
+        }
+    size_t nx = (size_t)x->nx + 1, nn = (size_t)x->n + 1, nc = (size_t)x->nch + 1;
+    x->xid = malloc(nx * sizeof *x->xid);
+    x->xtx = malloc(nx * sizeof *x->xtx);
+    x->xin = malloc(nn * nx * sizeof *x->xin);
+    x->xout = malloc(nx * nn * sizeof *x->xout);
+    x->xq = malloc(nx * sizeof *x->xq);
+    x->xpred = calloc(nx, sizeof *x->xpred);
+    x->xrel = malloc(nn * nx * sizeof *x->xrel);
+    x->ntimed = calloc(nn * nc, sizeof *x->ntimed);
+    x->chend = calloc(nn * nc, sizeof *x->chend);
+    if (x->xid == NULL || x->xtx == NULL || x->xin == NULL || x->xout == NULL || x->xq == NULL ||
+        x->xpred == NULL || x->xrel == NULL || x->ntimed == NULL || x->chend == NULL)
+        return PS_ENOMEM;
+    int t = 0;
+    for (int c = 0; c < m->n_chans; c++)
+        if (m->chan_n[c] > 0 && one_stream(m, c)) {
+            /* chan_x lists a stream in microbatch order (transfers are made mb by mb) */
+            for (int i = 0; i < m->chan_n[c]; i++)
+                x->xid[t++] = m->chan_x[c][i];
+        }
+    return PS_OK;
+}
+
 static enum ps_status setup(struct relax *x)
 {
     const struct model *m = x->m;
     int n = x->n = m->dev_n[x->d];
     size_t nn = (size_t)n + 1;
+    if (setup_channels(x) != PS_OK)
+        return PS_ENOMEM;
     x->id = malloc(nn * sizeof *x->id);
     x->dur = malloc(nn * sizeof *x->dur);
     x->tail = malloc(nn * sizeof *x->tail);
@@ -146,12 +243,13 @@ static enum ps_status setup(struct relax *x)
     x->r = malloc(nn * sizeof *x->r);
     x->cand = malloc(nn * nn * sizeof *x->cand);
     x->cest = malloc(nn * nn * sizeof *x->cest);
-    x->jj = malloc(nn * sizeof *x->jj);
-    x->heap = malloc(nn * sizeof *x->heap);
+    size_t nj = nn > (size_t)x->nx + 1 ? nn : (size_t)x->nx + 1; /* a machine or a channel */
+    x->jj = malloc(nj * sizeof *x->jj);
+    x->heap = malloc(nj * sizeof *x->heap);
     x->words = (n + 63) / 64;
     x->set = calloc((size_t)x->words + 1, sizeof *x->set);
     x->zob = malloc(nn * sizeof *x->zob);
-    x->stride = (size_t)x->words + 2 + nn;
+    x->stride = (size_t)x->words + 2 + nn + (size_t)x->nch + (size_t)x->nx;
     x->sig = malloc(nn * x->stride * sizeof *x->sig);
     x->mask = ((uint64_t)1 << 16) - 1;
     x->bucket = malloc(((size_t)x->mask + 1) * sizeof *x->bucket);
@@ -208,13 +306,48 @@ static void teardown(struct relax *x)
     free(x->bucket);
     free(x->ents);
     free(x->vals);
+    free(x->ch_first);
+    free(x->xid);
+    free(x->xtx);
+    free(x->xin);
+    free(x->xout);
+    free(x->xq);
+    free(x->xpred);
+    free(x->xrel);
+    free(x->ntimed);
+    free(x->chend);
+}
+
+/* Times, at depth p, every transmission whose release is known (no op of the machine
+ * before its sender is left) once the ones before it on its channel are timed: it starts
+ * when the channel is free, and the machine's ops after its receiver wait for it. */
+static void advance(struct relax *x, int p)
+{
+    int n = x->n, nx = x->nx;
+    int64_t *rel = &x->rel[(size_t)p * (size_t)n];
+    const int64_t *xrel = &x->xrel[(size_t)p * (size_t)nx];
+    int *ntimed = &x->ntimed[(size_t)p * (size_t)x->nch];
+    int64_t *chend = &x->chend[(size_t)p * (size_t)x->nch];
+    for (int c = 0; c < x->nch; c++)
+        for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1] && x->xpred[t] == 0; t++) {
+            int64_t ts = xrel[t] > chend[c] ? xrel[t] : chend[c];
+            chend[c] = ts + x->xtx[t];
+            ntimed[c]++;
+            if (chend[c] + x->xq[t] > x->done)
+                x->done = chend[c] + x->xq[t];
+            const int64_t *out = &x->xout[(size_t)t * (size_t)n];
+            for (int k = 0; k < n; k++)
+                if (out[k] >= 0 && x->start[k] < 0 && chend[c] + out[k] > rel[k])
+                    rel[k] = chend[c] + out[k];
+        }
 }
 
 /* A lower bound on every completion of the partial sequence whose unplaced ops' earliest
  * starts are rel: heads raised along the lags, a memory floor, Jackson's preemptive bound. */
-static int64_t bound(struct relax *x, const int64_t *rel)
+static int64_t bound(struct relax *x, int p)
 {
     int n = x->n;
+    const int64_t *rel = &x->rel[(size_t)p * (size_t)n];
     int64_t lb = x->done;
     double least = 1e300;
     for (int k = 0; k < n; k++) {
@@ -260,12 +393,37 @@ static int64_t bound(struct relax *x, const int64_t *rel)
         x->jj[nj++] = (struct opt_jjob){x->r[k], x->dur[k], x->tail[k]};
     }
     int64_t j = opt_jackson(x->jj, nj, x->heap);
-    return j > lb ? j : lb;
+    if (j > lb)
+        lb = j;
+    /* each channel's transmissions not timed yet, from the channel's end */
+    const int64_t *xrel = &x->xrel[(size_t)p * (size_t)x->nx];
+    const int *ntimed = &x->ntimed[(size_t)p * (size_t)x->nch];
+    const int64_t *chend = &x->chend[(size_t)p * (size_t)x->nch];
+    for (int c = 0; c < x->nch; c++) {
+        nj = 0;
+        for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1]; t++) {
+            int64_t r = xrel[t] > chend[c] ? xrel[t] : chend[c];
+            for (int i = 0; i < n; i++) {
+                int64_t l = x->xin[(size_t)i * (size_t)x->nx + (size_t)t];
+                if (l >= 0 && x->start[i] < 0 && x->r[i] + l > r)
+                    r = x->r[i] + l;
+            }
+            x->jj[nj++] = (struct opt_jjob){r, x->xtx[t], x->xq[t]};
+        }
+        j = opt_jackson(x->jj, nj, x->heap);
+        if (j > lb)
+            lb = j;
+    }
+    return lb;
 }
 
 /* The signature of the partial sequence now (see struct rent); its length. */
-static int signature(struct relax *x, const int64_t *rel, int64_t *sig)
+static int signature(struct relax *x, int p, int64_t *sig)
 {
+    const int64_t *rel = &x->rel[(size_t)p * (size_t)x->n];
+    const int64_t *xrel = &x->xrel[(size_t)p * (size_t)x->nx];
+    const int *ntimed = &x->ntimed[(size_t)p * (size_t)x->nch];
+    const int64_t *chend = &x->chend[(size_t)p * (size_t)x->nch];
     int k = 0;
     for (int w = 0; w < x->words; w++)
         sig[k++] = (int64_t)x->set[w];
@@ -274,6 +432,11 @@ static int signature(struct relax *x, const int64_t *rel, int64_t *sig)
     for (int i = 0; i < x->n; i++)
         if (x->start[i] < 0)
             sig[k++] = rel[i] > x->end ? rel[i] : x->end;
+    for (int c = 0; c < x->nch; c++) {
+        sig[k++] = chend[c];
+        for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1]; t++)
+            sig[k++] = xrel[t];
+    }
     return k;
 }
 
@@ -346,10 +509,10 @@ static void dfs(struct relax *x)
         }
         return;
     }
-    if (up_to_grid(bound(x, rel), x->grid) >= x->best)
+    if (up_to_grid(bound(x, x->placed), x->grid) >= x->best)
         return;
     int64_t *sig = &x->sig[(size_t)x->placed * x->stride];
-    int n_sig = signature(x, rel, sig);
+    int n_sig = signature(x, x->placed, sig);
     if (dominated(x, sig, n_sig))
         return;
     int *cand = &x->cand[(size_t)x->placed * (size_t)n];
@@ -390,7 +553,10 @@ static void dfs(struct relax *x)
             est[k - 1] = te;
         }
     int64_t save_end = x->end, save_done = x->done;
-    int64_t *next = &x->rel[(size_t)(x->placed + 1) * (size_t)n];
+    int p = x->placed, nx = x->nx, nch = x->nch;
+    int64_t *next = &x->rel[(size_t)(p + 1) * (size_t)n];
+    const int64_t *xrel = &x->xrel[(size_t)p * (size_t)nx];
+    int64_t *xnext = &x->xrel[(size_t)(p + 1) * (size_t)nx];
     for (int c = 0; c < nc && !x->aborted; c++) {
         int o = cand[c];
         int64_t t = est[c];
@@ -411,11 +577,28 @@ static void dfs(struct relax *x)
                     next[k] = t + l;
             }
         }
+        for (int k = 0; k < nx; k++) {
+            int64_t l = x->xin[(size_t)o * (size_t)nx + (size_t)k];
+            xnext[k] = xrel[k];
+            if (l >= 0) {
+                x->xpred[k]--;
+                if (t + l > xnext[k])
+                    xnext[k] = t + l;
+            }
+        }
+        memcpy(&x->ntimed[(size_t)(p + 1) * (size_t)nch], &x->ntimed[(size_t)p * (size_t)nch],
+               (size_t)nch * sizeof *x->ntimed);
+        memcpy(&x->chend[(size_t)(p + 1) * (size_t)nch], &x->chend[(size_t)p * (size_t)nch],
+               (size_t)nch * sizeof *x->chend);
+        advance(x, p + 1);
         if (up_to_grid(x->done, x->grid) < x->best)
             dfs(x);
         for (int k = 0; k < n; k++)
             if (x->lag[(size_t)o * (size_t)n + (size_t)k] >= 0)
                 x->npred[k]++;
+        for (int k = 0; k < nx; k++)
+            if (x->xin[(size_t)o * (size_t)nx + (size_t)k] >= 0)
+                x->xpred[k]++;
         x->set[o / 64] &= ~((uint64_t)1 << (o % 64));
         x->hash ^= x->zob[o];
         x->placed--;
@@ -455,6 +638,7 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
     x.grid = opt_grid_of(m, ub);
     x.max_vals = ((size_t)64 << 20) / sizeof *x.vals;
     if (setup(&x) == PS_OK) {
+        advance(&x, 0); /* the transmissions no op of the machine comes before */
         /* bisection on the cut: each search either finds a sequence below it (the
          * optimum is lower), proves none (a bound), or runs out (try a lower cut) */
         int64_t g = x.grid > 0 ? x.grid : 1, lo = up_to_grid(lb, g), hi = ub, T = ub;
