@@ -59,10 +59,11 @@ struct relax {
     size_t n_vals, cap_vals, max_vals;
     int64_t *sig; /* a signature per depth */
     size_t stride;
-    /* channels timed here (one stream each), their transmissions channel by channel in
-     * sending order: channel c's are [ch_first[c], ch_first[c + 1]) */
+    /* the channels with transmission time, their transmissions channel by channel (in
+     * sending order where timed): channel c's are [ch_first[c], ch_first[c + 1]) */
     int nch, nx;
     int *ch_first;
+    bool *timed;    /* the channel carries one stream: timed (else only bounded) */
     int64_t *xtx;   /* transmission time */
     int64_t *xin;   /* n*nx: least time from op i's start to x's release (its sender's end) */
     int64_t *xout;  /* nx*n: least time from x's end to op k's start, -1 none */
@@ -195,11 +196,17 @@ static enum ps_status setup_channels(struct relax *x)
     x->ch_first = calloc((size_t)m->n_chans + 2, sizeof *x->ch_first);
     if (x->ch_first == NULL)
         return PS_ENOMEM;
-    for (int c = 0; c < m->n_chans; c++)
-        if (m->chan_n[c] > 0 && one_stream(m, c)) {
-            x->nx += m->chan_n[c];
-            x->ch_first[++x->nch] = x->nx;
-        }
+    x->timed = calloc((size_t)m->n_chans + 1, sizeof *x->timed);
+    if (x->timed == NULL)
+        return PS_ENOMEM;
+    /* the channels of one stream first: they are timed; the others only bound */
+    for (int pass = 0; pass < 2; pass++)
+        for (int c = 0; c < m->n_chans; c++)
+            if (m->chan_n[c] > 0 && one_stream(m, c) == (pass == 0)) {
+                x->timed[x->nch] = pass == 0;
+                x->nx += m->chan_n[c];
+                x->ch_first[++x->nch] = x->nx;
+            }
     size_t nx = (size_t)x->nx + 1, nn = (size_t)x->n + 1, nc = (size_t)x->nch + 1;
     x->xid = malloc(nx * sizeof *x->xid);
     x->xtx = malloc(nx * sizeof *x->xtx);
@@ -214,12 +221,13 @@ static enum ps_status setup_channels(struct relax *x)
         x->xpred == NULL || x->xrel == NULL || x->ntimed == NULL || x->chend == NULL)
         return PS_ENOMEM;
     int t = 0;
-    for (int c = 0; c < m->n_chans; c++)
-        if (m->chan_n[c] > 0 && one_stream(m, c)) {
-            /* chan_x lists a stream in microbatch order (transfers are made mb by mb) */
-            for (int i = 0; i < m->chan_n[c]; i++)
-                x->xid[t++] = m->chan_x[c][i];
-        }
+    for (int pass = 0; pass < 2; pass++)
+        for (int c = 0; c < m->n_chans; c++)
+            if (m->chan_n[c] > 0 && one_stream(m, c) == (pass == 0)) {
+                /* chan_x lists a stream in microbatch order (transfers are made mb by mb) */
+                for (int i = 0; i < m->chan_n[c]; i++)
+                    x->xid[t++] = m->chan_x[c][i];
+            }
     return PS_OK;
 }
 
@@ -307,6 +315,7 @@ static void teardown(struct relax *x)
     free(x->ents);
     free(x->vals);
     free(x->ch_first);
+    free(x->timed);
     free(x->xid);
     free(x->xtx);
     free(x->xin);
@@ -328,7 +337,7 @@ static void advance(struct relax *x, int p)
     const int64_t *xrel = &x->xrel[(size_t)p * (size_t)nx];
     int *ntimed = &x->ntimed[(size_t)p * (size_t)x->nch];
     int64_t *chend = &x->chend[(size_t)p * (size_t)x->nch];
-    for (int c = 0; c < x->nch; c++)
+    for (int c = 0; c < x->nch && x->timed[c]; c++)
         for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1] && x->xpred[t] == 0; t++) {
             int64_t ts = xrel[t] > chend[c] ? xrel[t] : chend[c];
             chend[c] = ts + x->xtx[t];
