@@ -63,12 +63,14 @@ struct relax {
      * sending order where timed): channel c's are [ch_first[c], ch_first[c + 1]) */
     int nch, nx;
     int *ch_first;
-    bool *timed;    /* the channel carries one stream: timed (else only bounded) */
-    int64_t *xtx;   /* transmission time */
-    int64_t *xin;   /* n*nx: least time from op i's start to x's release (its sender's end) */
-    int64_t *xout;  /* nx*n: least time from x's end to op k's start, -1 none */
-    int64_t *xq;    /* least time from x's end to the makespan */
-    int *xpred;     /* ops of the machine, not placed, before x's sender */
+    bool *timed;   /* the channel carries one stream: timed (else only bounded) */
+    int64_t *xtx;  /* transmission time */
+    int64_t *xin;  /* n*nx: least time from op i's start to x's release (its sender's end) */
+    int64_t *xout; /* nx*n: least time from x's end to op k's start, -1 none */
+    int64_t *xq;   /* least time from x's end to the makespan */
+    int *xpred;    /* ops of the machine, not placed, before x's sender */
+    int *xp_first, *xp_op; /* those ops, CSR by transmission, with xin as xp_lag */
+    int64_t *xp_lag;
     int *xid;       /* the model's transfer */
     int64_t *xrel;  /* per depth: nx releases from the placed ops and the heads */
     int *ntimed;    /* per depth: nch transmissions timed, a prefix of each channel */
@@ -166,6 +168,23 @@ static enum ps_status lags(struct relax *x)
         for (int i = 0; i < x->n; i++)
             if (x->xin[(size_t)i * (size_t)x->nx + (size_t)t] >= 0)
                 x->xpred[t]++;
+    x->xp_first = calloc((size_t)x->nx + 1, sizeof *x->xp_first);
+    if (x->xp_first == NULL)
+        goto out;
+    for (int t = 0; t < x->nx; t++)
+        x->xp_first[t + 1] = x->xp_first[t] + x->xpred[t];
+    x->xp_op = malloc(((size_t)x->xp_first[x->nx] + 1) * sizeof *x->xp_op);
+    x->xp_lag = malloc(((size_t)x->xp_first[x->nx] + 1) * sizeof *x->xp_lag);
+    if (x->xp_op == NULL || x->xp_lag == NULL)
+        goto out;
+    for (int t = 0, k = 0; t < x->nx; t++)
+        for (int i = 0; i < x->n; i++) {
+            int64_t l = x->xin[(size_t)i * (size_t)x->nx + (size_t)t];
+            if (l >= 0) {
+                x->xp_op[k] = i;
+                x->xp_lag[k++] = l;
+            }
+        }
     st = PS_OK;
 out:
     free(first);
@@ -322,6 +341,9 @@ static void teardown(struct relax *x)
     free(x->xout);
     free(x->xq);
     free(x->xpred);
+    free(x->xp_first);
+    free(x->xp_op);
+    free(x->xp_lag);
     free(x->xrel);
     free(x->ntimed);
     free(x->chend);
@@ -412,10 +434,10 @@ static int64_t bound(struct relax *x, int p)
         nj = 0;
         for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1]; t++) {
             int64_t r = xrel[t] > chend[c] ? xrel[t] : chend[c];
-            for (int i = 0; i < n; i++) {
-                int64_t l = x->xin[(size_t)i * (size_t)x->nx + (size_t)t];
-                if (l >= 0 && x->start[i] < 0 && x->r[i] + l > r)
-                    r = x->r[i] + l;
+            for (int k = x->xp_first[t]; k < x->xp_first[t + 1]; k++) {
+                int i = x->xp_op[k];
+                if (x->start[i] < 0 && x->r[i] + x->xp_lag[k] > r)
+                    r = x->r[i] + x->xp_lag[k];
             }
             x->jj[nj++] = (struct opt_jjob){r, x->xtx[t], x->xq[t]};
         }
@@ -636,7 +658,7 @@ static bool below(struct relax *x, int64_t T, long budget, int64_t *found)
 }
 
 int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
-                         struct opt_relax_result *out)
+                         double work_limit, struct opt_relax_result *out)
 {
     memset(out, 0, sizeof *out);
     if (m->dev_n[d] == 0 || ub <= lb)
@@ -648,6 +670,10 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
     x.max_vals = ((size_t)64 << 20) / sizeof *x.vals;
     if (setup(&x) == PS_OK) {
         advance(&x, 0); /* the transmissions no op of the machine comes before */
+        /* a node's work: the bound's lags and the channels' predecessors */
+        double per_node = (double)x.n * x.n + x.xp_first[x.nx] + x.nx + 1;
+        if (work_limit > 0 && (node_limit <= 0 || work_limit / per_node < (double)node_limit))
+            node_limit = (long)(work_limit / per_node) + 1;
         /* bisection on the cut: each search either finds a sequence below it (the
          * optimum is lower), proves none (a bound), or runs out (try a lower cut) */
         int64_t g = x.grid > 0 ? x.grid : 1, lo = up_to_grid(lb, g), hi = ub, T = ub;

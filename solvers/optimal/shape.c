@@ -473,9 +473,11 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
     return PS_OK;
 }
 
-/* The one-device relaxations' budget, per device, in nodes (a count: the same result on
- * every machine) */
+/* The one-device relaxations' budget, per device: nodes, and their work (a node of a
+ * 48-op loop with one channel: about 4,000 steps); counts, so the same result on every
+ * machine */
 #define RELAX_NODES 100000L
+#define RELAX_WORK 4e8
 
 /* The one-device relaxations (relax.c) of every device, each up to RELAX_NODES nodes (and
  * node_limit): the largest optimum found raises the shape's bound (for whole ops; the
@@ -498,7 +500,7 @@ static void relax_bound(struct job *j)
     int64_t best = 0;
     for (int d = 0; d < m->S && !opt_out_of_budget(m); d++) {
         struct opt_relax_result res;
-        int64_t v = opt_relax_device(m, d, j->lb, ub, budget, &res);
+        int64_t v = opt_relax_device(m, d, j->lb, ub, budget, RELAX_WORK, &res);
         nodes += res.nodes;
         complete += res.complete;
         if (v > best) {
