@@ -367,16 +367,17 @@ struct opt_relax_result {
     int searches;
 };
 
-/* A bound, at least lb, on the least makespan of m's shape when only device d runs one op
- * at a time (the other devices run anything at once: their paths become least times
- * between d's ops; channels of one stream send in order, the others only bound), with d's
- * memory limit; at most ub (nothing at or past ub is looked for). Every whole-op schedule
- * of the shape is at least that long. Searches below a cut, bisected, within node_limit
- * nodes in all (0: none) and within work_limit (0: none), counted as a node's inner steps
- * (the machine's ops squared plus the channels' predecessors): a count, the same on every
- * machine. */
+/* A bound, at least lb, on the least makespan of m's shape (or the hooks' cutoff, which
+ * it then need not look past) when only device d runs one op at a time (the other devices run
+ * anything at once: their paths become least times between d's ops; channels of one stream send in
+ * order, the others only bound), with d's memory limit; at most ub (nothing at or past ub is looked
+ * for). Every whole-op schedule of the shape is at least that long. Searches below a cut, bisected,
+ * within node_limit nodes in all (0: none) and within work_limit (0: none), counted as a node's
+ * inner steps (the machine's ops squared plus the channels' predecessors): a count, the same on
+ * every machine. */
 int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
-                         double work_limit, struct opt_relax_result *out);
+                         double work_limit, const struct opt_bnb_hooks *hooks,
+                         struct opt_relax_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

@@ -47,7 +47,9 @@ struct relax {
     int64_t end, done;
     double mem, limit;
     bool has_limit;
-    int64_t best, grid;
+    int64_t cut, found, grid; /* nothing at or past cut is looked for; the sequence found */
+    int64_t (*cutoff)(void *);
+    void *user;
     long nodes, nodes_here, node_limit;
     bool aborted;
     /* memo */
@@ -433,6 +435,10 @@ static int64_t bound(struct relax *x, int p)
     for (int c = 0; c < x->nch; c++) {
         nj = 0;
         for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1]; t++) {
+            /* of a channel not timed, only what the ops left hold back (a relaxation of
+             * the relaxation: it keeps the memo's signature short) */
+            if (!x->timed[c] && x->xpred[t] == 0)
+                continue;
             int64_t r = xrel[t] > chend[c] ? xrel[t] : chend[c];
             for (int k = x->xp_first[t]; k < x->xp_first[t + 1]; k++) {
                 int i = x->xp_op[k];
@@ -466,7 +472,8 @@ static int signature(struct relax *x, int p, int64_t *sig)
     for (int c = 0; c < x->nch; c++) {
         sig[k++] = chend[c];
         for (int t = x->ch_first[c] + ntimed[c]; t < x->ch_first[c + 1]; t++)
-            sig[k++] = xrel[t];
+            if (x->timed[c] || x->xpred[t] > 0)
+                sig[k++] = xrel[t];
     }
     return k;
 }
@@ -533,14 +540,19 @@ static void dfs(struct relax *x)
         return;
     }
     const int64_t *rel = &x->rel[(size_t)x->placed * (size_t)n];
+    if ((x->nodes_here & 1023) == 0 && x->cutoff != NULL) {
+        int64_t c = x->cutoff(x->user);
+        if (c < x->cut)
+            x->cut = c; /* a schedule found elsewhere: nothing past it is worth finding */
+    }
     if (x->placed == n) {
-        if (x->done < x->best) {
-            x->best = x->done;
+        if (x->done < x->cut) {
+            x->found = x->done;
             x->aborted = true; /* one is enough (below()) */
         }
         return;
     }
-    if (up_to_grid(bound(x, x->placed), x->grid) >= x->best)
+    if (up_to_grid(bound(x, x->placed), x->grid) >= x->cut)
         return;
     int64_t *sig = &x->sig[(size_t)x->placed * x->stride];
     int n_sig = signature(x, x->placed, sig);
@@ -622,7 +634,7 @@ static void dfs(struct relax *x)
         memcpy(&x->chend[(size_t)(p + 1) * (size_t)nch], &x->chend[(size_t)p * (size_t)nch],
                (size_t)nch * sizeof *x->chend);
         advance(x, p + 1);
-        if (up_to_grid(x->done, x->grid) < x->best)
+        if (up_to_grid(x->done, x->grid) < x->cut)
             dfs(x);
         for (int k = 0; k < n; k++)
             if (x->lag[(size_t)o * (size_t)n + (size_t)k] >= 0)
@@ -642,23 +654,32 @@ static void dfs(struct relax *x)
         remember(x, sig, n_sig);
 }
 
-/* Is there a sequence shorter than T? Searches with the cut at T, stopping at the first
- * one found (its makespan in *found) or after `budget` nodes. True when it ended. */
-static bool below(struct relax *x, int64_t T, long budget, int64_t *found)
+/* Is there a sequence shorter than *T (or than a schedule found elsewhere meanwhile, which
+ * then becomes *T)? Searches with the cut there, stopping at the first one found (its
+ * makespan in *found, else -1) or after `budget` nodes. True when it ended. */
+static bool below(struct relax *x, int64_t *T, long budget, int64_t *found)
 {
     memset(x->bucket, 0xff, ((size_t)x->mask + 1) * sizeof *x->bucket);
     x->n_ents = x->n_vals = 0;
-    x->best = T;
+    x->cut = *T;
+    if (x->cutoff != NULL) {
+        int64_t c = x->cutoff(x->user);
+        if (c < x->cut)
+            x->cut = c;
+    }
+    x->found = -1;
     x->nodes_here = 0;
     x->node_limit = budget;
     x->aborted = false;
     dfs(x);
-    *found = x->best < T ? x->best : -1;
+    *found = x->found;
+    *T = x->cut;
     return !x->aborted || *found >= 0;
 }
 
 int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
-                         double work_limit, struct opt_relax_result *out)
+                         double work_limit, const struct opt_bnb_hooks *hooks,
+                         struct opt_relax_result *out)
 {
     memset(out, 0, sizeof *out);
     if (m->dev_n[d] == 0 || ub <= lb)
@@ -668,6 +689,8 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
     x.d = d;
     x.grid = opt_grid_of(m, ub);
     x.max_vals = ((size_t)64 << 20) / sizeof *x.vals;
+    x.cutoff = hooks != NULL ? hooks->cutoff : NULL;
+    x.user = hooks != NULL ? hooks->user : NULL;
     if (setup(&x) == PS_OK) {
         advance(&x, 0); /* the transmissions no op of the machine comes before */
         /* a node's work: the bound's lags and the channels' predecessors */
@@ -681,9 +704,11 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
         long left = node_limit;
         while (lo < hi && left > 0) {
             int64_t found;
-            bool ended = below(&x, T, left, &found);
+            bool ended = below(&x, &T, left, &found);
             left -= x.nodes_here;
             out->searches++;
+            if (T < hi)
+                hi = T; /* a schedule found elsewhere: no need to look past it */
             if (found >= 0) {
                 hi = found; /* a sequence below T: the optimum is at most found */
             } else if (ended) {

@@ -489,18 +489,19 @@ static void relax_bound(struct job *j)
     struct model *m = &j->m;
     if (j->w.inc == NULL || j->lb >= j->w.ub)
         return;
-    int64_t ub = opt_run_cutoff(j);
-    if (ub > j->w.ub)
-        ub = j->w.ub;
     long budget = RELAX_NODES, nodes = 0;
     if (j->run->node_limit > 0 && j->run->node_limit < budget)
         budget = j->run->node_limit;
     double t = opt_now_s();
+    struct opt_bnb_hooks hooks = {NULL, searched_cutoff, j};
     int complete = 0, best_d = -1;
     int64_t best = 0;
     for (int d = 0; d < m->S && !opt_out_of_budget(m); d++) {
+        int64_t ub = opt_run_cutoff(j);
+        if (ub > j->w.ub)
+            ub = j->w.ub;
         struct opt_relax_result res;
-        int64_t v = opt_relax_device(m, d, j->lb, ub, budget, RELAX_WORK, &res);
+        int64_t v = opt_relax_device(m, d, j->lb, ub, budget, RELAX_WORK, &hooks, &res);
         nodes += res.nodes;
         complete += res.complete;
         if (v > best) {

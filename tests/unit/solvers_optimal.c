@@ -67,7 +67,7 @@ static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr,
     int64_t best = 0;
     for (int dv = 0; dv < j.m.S; dv++) {
         struct opt_relax_result res;
-        int64_t v = opt_relax_device(&j.m, dv, 0, INT64_MAX / 4, 2000000, 0, &res);
+        int64_t v = opt_relax_device(&j.m, dv, 0, INT64_MAX / 4, 2000000, 0, NULL, &res);
         assert_true(res.complete);
         if (v > best)
             best = v;
