@@ -703,11 +703,11 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
         bool exact = true; /* hi is a sequence's makespan (or ub), not a cut given up */
         long left = node_limit;
         while (lo < hi && left > 0) {
-            int64_t found;
+            int64_t found, asked = T;
             bool ended = below(&x, &T, left, &found);
             left -= x.nodes_here;
             out->searches++;
-            if (T < hi)
+            if (T < asked && T < hi)
                 hi = T; /* a schedule found elsewhere: no need to look past it */
             if (found >= 0) {
                 hi = found; /* a sequence below T: the optimum is at most found */
