@@ -4,7 +4,9 @@
  *   bench_optimal             the short run (about a minute on one free core)
  *   bench_optimal --long      adds S=8, M=16 with a 60 s limit
  *   bench_optimal --ablation  adds the tightening table (a few minutes)
- *   bench_optimal --presets [LIMIT [PARAMS]]  every built-in preset with a time limit of
+ *   bench_optimal --presets [LIMIT [PARAMS [CASE]]]  every built-in preset (a workload
+ *                             planned as the front ends plan it; CASE: only the presets
+ *                             whose name contains it) with a time limit of
  *                             LIMIT s (default 60) and the optimal solver's PARAMS: status,
  *                             makespan, bound, gap, wall and CPU seconds, against the best
  *                             other schedule within memory (every fast generator)
@@ -19,6 +21,7 @@
 #include "core/units.h"
 #include "presets/presets.h"
 #include "solvers/solver.h"
+#include "solvers/workload/plan.h"
 
 /* 2 DCs of S/2 stages, F = B = W = 1 ms, w = 0.5; the inter-DC delay as a latency or as a
  * transmission time (1 MB over the matching bandwidth). */
@@ -315,6 +318,18 @@ static void table_presets(double limit, const char *kvs)
         struct ps_diag d;
         if (ps_preset_load(ps_preset_at(i)->name, &sc, &d) != PS_OK)
             continue;
+        if (sc.workload != NULL) {
+            /* as the front ends open it: the workload's plan (its chunks are the
+             * microbatches) */
+            struct ps_scenario planned;
+            enum ps_status st = ps_workload_plan(&sc, &planned, NULL, &d);
+            ps_scenario_fini(&sc);
+            if (st != PS_OK) {
+                printf("%-24s (plan failed: %s)\n", ps_preset_at(i)->name, d.msg);
+                continue;
+            }
+            sc = planned;
+        }
         row(ps_preset_at(i)->name, &sc, limit, kvs);
         ps_scenario_fini(&sc);
     }
@@ -372,6 +387,7 @@ static void table_issue(double limit, const char *kvs)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--presets") == 0) {
+        only_case = argc > 4 ? argv[4] : NULL;
         table_presets(argc > 2 ? atof(argv[2]) : 60, argc > 3 ? argv[3] : NULL);
         return 0;
     }
