@@ -111,16 +111,11 @@ static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, 
     if (!parse_tighten(ps_params_get(self, p, "tighten"), &r->tighten))
         return ps_diag_set(d, PS_EINVAL, "param.tighten",
                            "must be all, none, or a list of "
-                           "mono,window,lb,energy,warm,mempre,polish,bnb (and GLPK "
+                           "mono,window,lb,energy,warm,mempre,polish,bnb,relax,cint (and GLPK "
                            "options mir,gmi,cov,clq,pch,dfs) (got %s)",
                            ps_params_get(self, p, "tighten"));
     if (!(r->time_limit >= 0) || !(r->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
-    if (ps_scenario_has_recompute(r->sc))
-        return ps_diag_set(d, PS_EUNSUPPORTED, "",
-                           "the optimal solver does not model recomputation (R ops, which "
-                           "allocate memory at a backward's start); plan the workload with "
-                           "checkpoint=none, or use the greedy");
     return PS_OK;
 }
 
@@ -547,6 +542,44 @@ static enum ps_status setup_jobs(struct opt_run *r, int tr, struct ps_diag *d)
     return r->n_jobs > 0 ? PS_OK : first;
 }
 
+/* Outside the model (too large, or recomputation; why in d): the shortest other schedule
+ * within memory, with the bound that holds for every schedule (the core's), so the answer
+ * still says how far from optimal it can be; PS_EUNSUPPORTED (d kept) when there is none. */
+static enum ps_status outside_answer(struct opt_run *r, int tr, struct ps_schedule **out,
+                                     struct ps_diag *d)
+{
+    if (r->best_ref < 0)
+        return PS_EUNSUPPORTED;
+    struct ps_schedule *g = r->refs[r->best_ref];
+    r->refs[r->best_ref] = NULL;
+    r->best_ref = -1;
+    char who[PS_SCHED_NAME_MAX], shape[96];
+    snprintf(who, sizeof who, "%s", g->name);
+    snprintf(shape, sizeof shape, "%s: %s V=%d, %s backward", who, ps_traversal_str(g->traversal),
+             g->chunks, g->split_backward ? "split" : "combined");
+    memset(&g->solver, 0, sizeof g->solver);
+    snprintf(g->name, sizeof g->name, "optimal");
+    record_params(r, g, tr);
+    int64_t obj = g->makespan_ns, bound = r->all_bound < obj ? r->all_bound : obj;
+    g->solver.objective_ns = obj;
+    g->solver.bound_ns = bound;
+    g->solver.gap = obj > 0 ? (double)(obj - bound) / (double)obj : 0;
+    g->solver.status = bound >= obj ? PS_SOLVE_OPTIMAL : PS_SOLVE_FEASIBLE;
+    g->solver.solve_ms = (opt_now_s() - r->t0) * 1e3;
+    snprintf(g->solver.error, sizeof g->solver.error,
+             "%.130s; here: %s's schedule, with the bound that holds for every schedule", d->msg,
+             who);
+    ps_schedule_set_param(g, "shape", shape);
+    memset(d, 0, sizeof *d);
+    *out = g;
+    return PS_OK;
+}
+
+static bool model_path_set(const struct opt_run *r)
+{
+    return r->model_path != NULL && r->model_path[0] != '\0';
+}
+
 static enum ps_status generate(const struct ps_scenario *sc, const struct ps_params *p,
                                const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                struct ps_diag *d)
@@ -561,7 +594,7 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
     *out = NULL;
     int tr = -1;
     enum ps_status st = read_params(&r, p, &tr, d);
-    if (st == PS_OK && sc->has_memory_limit) {
+    if (st == PS_OK && sc->has_memory_limit && !ps_scenario_has_recompute(sc)) {
         struct ps_schedule *inf =
             ps_schedule_new(sc, "optimal", tr == PS_TRAVERSAL_WAVE ? 2 : 1,
                             tr == PS_TRAVERSAL_WAVE ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP, true);
@@ -580,11 +613,20 @@ static enum ps_status generate(const struct ps_scenario *sc, const struct ps_par
         r.all_bound = ps_lower_bound_ns(sc);
         st = reference(&r);
     }
-    if (st == PS_OK)
+    if (st == PS_OK && ps_scenario_has_recompute(sc)) {
+        ps_diag_set(d, PS_EUNSUPPORTED, "",
+                    "the optimal solver does not model recomputation (R ops); plan the "
+                    "workload with checkpoint=none for a proof, or use the greedy");
+        st = model_path_set(&r) ? PS_EUNSUPPORTED : outside_answer(&r, tr, out, d);
+    } else if (st == PS_OK) {
         st = setup_jobs(&r, tr, d);
-    if (st == PS_OK) {
-        run_jobs(&r);
-        st = answer(&r, out, d);
+        /* (a model asked for cannot be written: the refusal stands) */
+        if (st == PS_EUNSUPPORTED && d->path[0] == '\0' && !model_path_set(&r))
+            st = outside_answer(&r, tr, out, d);
+        else if (st == PS_OK) {
+            run_jobs(&r);
+            st = answer(&r, out, d);
+        }
     }
     if (st == PS_OK && ctx != NULL && ctx->progress != NULL) {
         /* the last report: the answer itself */

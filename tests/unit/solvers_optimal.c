@@ -642,6 +642,9 @@ static void test_never_above_others(void **state)
     }
 }
 
+/* Past the model's size: the shortest other schedule within memory, with the bound that
+ * holds for every schedule and a gap, and the reason in `error`; with write_model the
+ * refusal stands (no model to write) and no file appears. */
 static void test_too_big(void **state)
 {
     (void)state;
@@ -651,9 +654,29 @@ static void test_too_big(void **state)
     struct ps_diag d;
     memset(&d, 0, sizeof d);
     struct ps_schedule *s = NULL;
+    assert_int_equal(ps_solver_run(&ps_solver_optimal, &sc, &p, NULL, &s, &d), PS_OK);
+    assert_non_null(s);
+    assert_string_equal(s->name, "optimal");
+    assert_non_null(strstr(s->solver.error, "at most 6000 ops"));
+    assert_int_equal(s->solver.bound_ns, ps_lower_bound_ns(&sc));
+    assert_true(s->solver.status == PS_SOLVE_FEASIBLE || s->solver.status == PS_SOLVE_OPTIMAL);
+    assert_true(s->solver.gap >= 0 && s->solver.gap < 1);
+    struct ps_schedule *g = run(&ps_solver_greedy, &sc, "", NULL);
+    assert_true(s->makespan_ns <= g->makespan_ns);
+    ps_schedule_free(g);
+    ps_schedule_free(s);
+    s = NULL;
+    char path[] = "/tmp/pipescope-too-big-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    ps_params_set(&p, "write_model", path);
     assert_int_equal(ps_solver_run(&ps_solver_optimal, &sc, &p, NULL, &s, &d), PS_EUNSUPPORTED);
     assert_null(s);
     assert_non_null(strstr(d.msg, "greedy"));
+    struct stat stt;
+    assert_int_not_equal(stat(path, &stt), 0);
     ps_scenario_fini(&sc);
 }
 
