@@ -105,16 +105,10 @@ bool opt_bnb_applies(const struct model *m)
 {
     if (m->sc->has_data_parallel || m->n_live > BNB_MAX_OPS)
         return false;
-    /* a channel with transmission time carries one stream (one kind from one virtual
-     * stage) of equal messages: its order is then the microbatch order, fixed */
-    for (int c = 0; c < m->n_chans; c++) {
-        const struct mxfer *x0 = &m->xfers[m->chan_x[c][0]];
-        for (int i = 1; i < m->chan_n[c]; i++) {
-            const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
-            if (x->kind != x0->kind || x->from_v != x0->from_v || x->tx != x0->tx)
-                return false;
-        }
-    }
+    /* every channel with transmission time carries one stream: its order is fixed */
+    for (int c = 0; c < m->n_chans; c++)
+        if (!opt_chan_one_stream(m, c))
+            return false;
     return true;
 }
 
@@ -122,11 +116,6 @@ bool opt_bnb_applies(const struct model *m)
 static int64_t limit(const struct bnb *b)
 {
     return b->cut < b->ub ? b->cut : b->ub;
-}
-
-static int64_t up_to_grid(int64_t t, int64_t grid)
-{
-    return grid > 0 ? (t + grid - 1) / grid * grid : t;
 }
 
 /* The earliest start of a ready op o (every predecessor placed) after its device's last
@@ -224,7 +213,7 @@ static int64_t node_bound(struct bnb *b)
         for (int i = 0; i < m->dev_n[d]; i++)
             b->floor_[m->dev_op[d][i]] = 0;
     int64_t lb = heads(b);
-    if (up_to_grid(lb, b->grid) >= limit(b))
+    if (opt_up_to_grid(lb, b->grid) >= limit(b))
         return lb;
     for (int round = 0; round < 2; round++) {
         if (!memory_floors(b))
@@ -232,7 +221,7 @@ static int64_t node_bound(struct bnb *b)
         int64_t lb2 = heads(b);
         if (lb2 > lb)
             lb = lb2;
-        if (up_to_grid(lb, b->grid) >= limit(b))
+        if (opt_up_to_grid(lb, b->grid) >= limit(b))
             return lb;
     }
     for (int d = 0; d < m->S; d++) {
@@ -503,7 +492,7 @@ static void dfs(struct bnb *b)
         leaf(b);
         return;
     }
-    if (up_to_grid(node_bound(b), b->grid) >= limit(b))
+    if (opt_up_to_grid(node_bound(b), b->grid) >= limit(b))
         return;
     int64_t *sig = &b->sigs[(size_t)b->placed * (size_t)b->sig_cap];
     int n_sig = signature(b, sig);
@@ -577,7 +566,7 @@ static void dfs(struct bnb *b)
         b->t_last = save_t;
         b->d_last = save_d;
         b->done_lb = save_lb;
-        if (up_to_grid(b->done_lb, b->grid) >= limit(b))
+        if (opt_up_to_grid(b->done_lb, b->grid) >= limit(b))
             break;
     }
     if (!b->aborted && b->st == PS_OK)
@@ -640,13 +629,7 @@ static enum ps_status setup(struct bnb *b)
     if (b->sigs == NULL || b->set == NULL || b->zob == NULL || b->memo.bucket == NULL)
         return PS_ENOMEM;
     memset(b->memo.bucket, 0xff, ((size_t)b->memo.mask + 1) * sizeof *b->memo.bucket);
-    uint64_t x = 0x9e3779b97f4a7c15u; /* splitmix64: the same words on every run */
-    for (int i = 0; i < n; i++) {
-        uint64_t z = (x += 0x9e3779b97f4a7c15u);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-        b->zob[i] = z ^ (z >> 31);
-    }
+    opt_zobrist(b->zob, n);
     if (b->pfirst == NULL || b->sfirst == NULL || b->pop == NULL || b->sop == NULL ||
         b->pdelay == NULL || b->npred == NULL || b->start == NULL || b->r == NULL ||
         b->floor_ == NULL || b->cand == NULL || b->cest == NULL || b->keys == NULL || b->jj == NULL)
@@ -731,7 +714,7 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
     b.user = hooks != NULL ? hooks->user : NULL;
     b.cut = b.cutoff != NULL ? b.cutoff(b.user) : INT64_MAX;
     b.st = setup(&b);
-    if (b.st == PS_OK && up_to_grid(lb, b.grid) < limit(&b))
+    if (b.st == PS_OK && opt_up_to_grid(lb, b.grid) < limit(&b))
         dfs(&b);
     teardown(&b);
     out->complete = b.st == PS_OK && !b.aborted;

@@ -628,6 +628,28 @@ int64_t opt_static_bound(const struct model *m)
     return lb;
 }
 
+bool opt_chan_one_stream(const struct model *m, int c)
+{
+    const struct mxfer *x0 = &m->xfers[m->chan_x[c][0]];
+    for (int i = 1; i < m->chan_n[c]; i++) {
+        const struct mxfer *x = &m->xfers[m->chan_x[c][i]];
+        if (x->kind != x0->kind || x->from_v != x0->from_v || x->tx != x0->tx)
+            return false;
+    }
+    return true;
+}
+
+void opt_zobrist(uint64_t *w, int n)
+{
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < n; i++) {
+        uint64_t z = (x += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        w[i] = z ^ (z >> 31);
+    }
+}
+
 bool opt_identical_mbs(const struct model *m)
 {
     for (int mb = 0; mb < m->M; mb++)

@@ -204,6 +204,17 @@ int64_t opt_grid_of(const struct model *m, int64_t ub);
  * into one whose ops of a kind and chunk run one after another in microbatch order, no
  * longer, so the static bound holds for schedules with parts too (docs/model.md, "Parts"). */
 bool opt_identical_mbs(const struct model *m);
+/* Channel c carries one stream (one kind from one virtual stage) of equal messages: its
+ * order is then the microbatch order, fixed (opt_xfer_fixed_before). */
+bool opt_chan_one_stream(const struct model *m, int c);
+/* n pseudo-random words (splitmix64 from a fixed seed: the same on every run), for the
+ * searches' Zobrist hashes of placed sets. */
+void opt_zobrist(uint64_t *w, int n);
+/* t rounded up to a multiple of grid (grid 0: t): every makespan of the model is one. */
+static inline int64_t opt_up_to_grid(int64_t t, int64_t grid)
+{
+    return grid > 0 ? (t + grid - 1) / grid * grid : t;
+}
 /* The most ops on one device or transmissions on one channel (at least 1): the size of a
  * per-machine buffer. */
 int opt_max_machine_ops(const struct model *m);
@@ -364,7 +375,6 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
 struct opt_relax_result {
     bool complete; /* the value returned is the relaxation's optimum (or ub) */
     long nodes;
-    int searches;
 };
 
 /* A bound, at least lb, on the least makespan of m's shape (or the hooks' cutoff, which

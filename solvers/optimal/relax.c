@@ -79,9 +79,22 @@ struct relax {
     int64_t *chend; /* per depth: nch channel ends */
 };
 
-static int64_t up_to_grid(int64_t t, int64_t grid)
+/* dist[o]: the longest path from src's start to o's start over the edges (CSR by sender,
+ * pos[o]: o's place in the topological order), -1 where none. */
+static void longest_from(const struct model *m, const int *first, const int *to,
+                         const int64_t *delay, const int *pos, int src, int64_t *dist)
 {
-    return grid > 0 ? (t + grid - 1) / grid * grid : t;
+    for (int k = 0; k < m->n_live; k++)
+        dist[m->topo[k]] = -1;
+    dist[src] = 0;
+    for (int k = pos[src]; k < m->n_live; k++) {
+        int o = m->topo[k];
+        if (dist[o] < 0)
+            continue;
+        for (int e = first[o]; e < first[o + 1]; e++)
+            if (dist[o] + delay[e] > dist[to[e]])
+                dist[to[e]] = dist[o] + delay[e];
+    }
 }
 
 /* Lags from every op of device d to every other, by longest paths over the whole graph
@@ -90,16 +103,14 @@ static enum ps_status lags(struct relax *x)
 {
     const struct model *m = x->m;
     int N = m->n_ops;
-    int *first = calloc((size_t)N + 1, sizeof *first), *to = NULL, *local = NULL;
+    int *first = calloc((size_t)N + 1, sizeof *first), *to = NULL;
     int64_t *delay = NULL, *dist = NULL;
     to = malloc(((size_t)m->n_edges + 1) * sizeof *to);
     delay = malloc(((size_t)m->n_edges + 1) * sizeof *delay);
     dist = malloc((size_t)N * sizeof *dist);
-    local = malloc((size_t)N * sizeof *local);
     int *pos = malloc((size_t)N * sizeof *pos);
     enum ps_status st = PS_ENOMEM;
-    if (first == NULL || to == NULL || delay == NULL || dist == NULL || local == NULL ||
-        pos == NULL)
+    if (first == NULL || to == NULL || delay == NULL || dist == NULL || pos == NULL)
         goto out;
     for (int e = 0; e < m->n_edges; e++)
         first[m->edges[e].from + 1]++;
@@ -114,25 +125,10 @@ static enum ps_status lags(struct relax *x)
         delay[k] = m->edges[e].delay;
     }
     free(fill);
-    for (int i = 0; i < N; i++)
-        local[i] = -1;
-    for (int i = 0; i < x->n; i++)
-        local[x->id[i]] = i;
     for (int k = 0; k < m->n_live; k++)
         pos[m->topo[k]] = k;
     for (int i = 0; i < x->n; i++) {
-        int src = x->id[i];
-        for (int k = 0; k < m->n_live; k++)
-            dist[m->topo[k]] = -1;
-        dist[src] = 0;
-        for (int k = pos[src]; k < m->n_live; k++) {
-            int o = m->topo[k];
-            if (dist[o] < 0)
-                continue;
-            for (int e = first[o]; e < first[o + 1]; e++)
-                if (dist[o] + delay[e] > dist[to[e]])
-                    dist[to[e]] = dist[o] + delay[e];
-        }
+        longest_from(m, first, to, delay, pos, x->id[i], dist);
         for (int k = 0; k < x->n; k++)
             x->lag[(size_t)i * (size_t)x->n + (size_t)k] = k == i ? -1 : dist[x->id[k]];
         for (int t = 0; t < x->nx; t++) {
@@ -143,17 +139,7 @@ static enum ps_status lags(struct relax *x)
     }
     for (int t = 0; t < x->nx; t++) {
         const struct mxfer *xf = &m->xfers[x->xid[t]];
-        for (int k = 0; k < m->n_live; k++)
-            dist[m->topo[k]] = -1;
-        dist[xf->to] = 0;
-        for (int k = pos[xf->to]; k < m->n_live; k++) {
-            int o = m->topo[k];
-            if (dist[o] < 0)
-                continue;
-            for (int e = first[o]; e < first[o + 1]; e++)
-                if (dist[o] + delay[e] > dist[to[e]])
-                    dist[to[e]] = dist[o] + delay[e];
-        }
+        longest_from(m, first, to, delay, pos, xf->to, dist);
         for (int k = 0; k < x->n; k++)
             x->xout[(size_t)t * (size_t)x->n + (size_t)k] =
                 dist[x->id[k]] >= 0 ? xf->lat + dist[x->id[k]] : -1;
@@ -193,22 +179,8 @@ out:
     free(to);
     free(delay);
     free(dist);
-    free(local);
     free(pos);
     return st;
-}
-
-/* The channels with transmission time that carry one stream of equal messages: their
- * order is the microbatch order (opt_xfer_fixed_before), so they can be timed in it. */
-static bool one_stream(const struct model *m, int c)
-{
-    const struct mxfer *x0 = &m->xfers[m->chan_x[c][0]];
-    for (int i = 1; i < m->chan_n[c]; i++) {
-        const struct mxfer *t = &m->xfers[m->chan_x[c][i]];
-        if (t->kind != x0->kind || t->from_v != x0->from_v || t->tx != x0->tx)
-            return false;
-    }
-    return true;
 }
 
 static enum ps_status setup_channels(struct relax *x)
@@ -223,7 +195,7 @@ static enum ps_status setup_channels(struct relax *x)
     /* the channels of one stream first: they are timed; the others only bound */
     for (int pass = 0; pass < 2; pass++)
         for (int c = 0; c < m->n_chans; c++)
-            if (m->chan_n[c] > 0 && one_stream(m, c) == (pass == 0)) {
+            if (m->chan_n[c] > 0 && opt_chan_one_stream(m, c) == (pass == 0)) {
                 x->timed[x->nch] = pass == 0;
                 x->nx += m->chan_n[c];
                 x->ch_first[++x->nch] = x->nx;
@@ -244,7 +216,7 @@ static enum ps_status setup_channels(struct relax *x)
     int t = 0;
     for (int pass = 0; pass < 2; pass++)
         for (int c = 0; c < m->n_chans; c++)
-            if (m->chan_n[c] > 0 && one_stream(m, c) == (pass == 0)) {
+            if (m->chan_n[c] > 0 && opt_chan_one_stream(m, c) == (pass == 0)) {
                 /* chan_x lists a stream in microbatch order (transfers are made mb by mb) */
                 for (int i = 0; i < m->chan_n[c]; i++)
                     x->xid[t++] = m->chan_x[c][i];
@@ -288,7 +260,7 @@ static enum ps_status setup(struct relax *x)
         x->heap == NULL || x->set == NULL || x->zob == NULL || x->sig == NULL || x->bucket == NULL)
         return PS_ENOMEM;
     memset(x->bucket, 0xff, ((size_t)x->mask + 1) * sizeof *x->bucket);
-    uint64_t z0 = 0x2545f4914f6cdd1du; /* splitmix64: the same words on every run */
+    opt_zobrist(x->zob, n);
     for (int i = 0; i < n; i++) {
         int o = m->dev_op[x->d][i]; /* dev_op is in topological order */
         const struct mop *op = &m->ops[o];
@@ -302,10 +274,6 @@ static enum ps_status setup(struct relax *x)
         x->is_f[i] = op->kind == PS_OP_F;
         x->start[i] = -1;
         x->rel[i] = x->head[i];
-        uint64_t z = (z0 += 0x9e3779b97f4a7c15u);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-        x->zob[i] = z ^ (z >> 31);
     }
     x->has_limit = m->sc->has_memory_limit;
     x->limit = m->sc->memory_limit;
@@ -375,27 +343,39 @@ static void advance(struct relax *x, int p)
         }
 }
 
-/* A lower bound on every completion of the partial sequence whose unplaced ops' earliest
- * starts are rel: heads raised along the lags, a memory floor, Jackson's preemptive bound. */
-static int64_t bound(struct relax *x, int p)
+/* The bound's heads r of the unplaced ops: from their earliest starts rel (no earlier than
+ * the machine's end; a forward no earlier than f_floor), raised along the lags. rel may be
+ * r itself (each op's own head is read before it is written). */
+static void raise_heads(struct relax *x, const int64_t *rel, int64_t f_floor)
 {
     int n = x->n;
-    const int64_t *rel = &x->rel[(size_t)p * (size_t)n];
-    int64_t lb = x->done;
-    double least = 1e300;
     for (int k = 0; k < n; k++) {
         if (x->start[k] >= 0)
             continue;
         int64_t t = rel[k] > x->end ? rel[k] : x->end;
+        if (x->is_f[k] && t < f_floor)
+            t = f_floor;
         for (int i = 0; i < k; i++) {
             int64_t l = x->lag[(size_t)i * (size_t)n + (size_t)k];
             if (l >= 0 && x->start[i] < 0 && x->r[i] + l > t)
                 t = x->r[i] + l;
         }
         x->r[k] = t;
-        if (x->is_f[k] && x->alloc[k] < least)
-            least = x->alloc[k];
     }
+}
+
+/* A lower bound on every completion of the partial sequence at depth p: heads raised
+ * along the lags and by a memory floor, Jackson's preemptive bound on the machine and on
+ * every channel. */
+static int64_t bound(struct relax *x, int p)
+{
+    int n = x->n;
+    int64_t lb = x->done;
+    raise_heads(x, &x->rel[(size_t)p * (size_t)n], INT64_MIN);
+    double least = 1e300;
+    for (int k = 0; k < n; k++)
+        if (x->start[k] < 0 && x->is_f[k] && x->alloc[k] < least)
+            least = x->alloc[k];
     if (x->has_limit && least < 1e299 && x->mem + least > x->limit + 1e-9) {
         /* no forward fits before a free ends */
         int64_t fe = INT64_MAX;
@@ -403,19 +383,7 @@ static int64_t bound(struct relax *x, int p)
             if (x->start[k] < 0 && x->alloc[k] < 0 && x->r[k] + x->dur[k] < fe)
                 fe = x->r[k] + x->dur[k];
         if (fe != INT64_MAX)
-            for (int k = 0; k < n; k++) {
-                if (x->start[k] >= 0)
-                    continue;
-                int64_t t = x->r[k];
-                if (x->is_f[k] && t < fe)
-                    t = fe;
-                for (int i = 0; i < k; i++) {
-                    int64_t l = x->lag[(size_t)i * (size_t)n + (size_t)k];
-                    if (l >= 0 && x->start[i] < 0 && x->r[i] + l > t)
-                        t = x->r[i] + l;
-                }
-                x->r[k] = t;
-            }
+            raise_heads(x, x->r, fe);
     }
     int nj = 0;
     for (int k = 0; k < n; k++) {
@@ -552,7 +520,7 @@ static void dfs(struct relax *x)
         }
         return;
     }
-    if (up_to_grid(bound(x, x->placed), x->grid) >= x->cut)
+    if (opt_up_to_grid(bound(x, x->placed), x->grid) >= x->cut)
         return;
     int64_t *sig = &x->sig[(size_t)x->placed * x->stride];
     int n_sig = signature(x, x->placed, sig);
@@ -634,7 +602,7 @@ static void dfs(struct relax *x)
         memcpy(&x->chend[(size_t)(p + 1) * (size_t)nch], &x->chend[(size_t)p * (size_t)nch],
                (size_t)nch * sizeof *x->chend);
         advance(x, p + 1);
-        if (up_to_grid(x->done, x->grid) < x->cut)
+        if (opt_up_to_grid(x->done, x->grid) < x->cut)
             dfs(x);
         for (int k = 0; k < n; k++)
             if (x->lag[(size_t)o * (size_t)n + (size_t)k] >= 0)
@@ -699,14 +667,13 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
             node_limit = (long)(work_limit / per_node) + 1;
         /* bisection on the cut: each search either finds a sequence below it (the
          * optimum is lower), proves none (a bound), or runs out (try a lower cut) */
-        int64_t g = x.grid > 0 ? x.grid : 1, lo = up_to_grid(lb, g), hi = ub, T = ub;
+        int64_t g = x.grid > 0 ? x.grid : 1, lo = opt_up_to_grid(lb, g), hi = ub, T = ub;
         bool exact = true; /* hi is a sequence's makespan (or ub), not a cut given up */
         long left = node_limit;
         while (lo < hi && left > 0) {
             int64_t found, asked = T;
             bool ended = below(&x, &T, left, &found);
             left -= x.nodes_here;
-            out->searches++;
             if (T < asked && T < hi)
                 hi = T; /* a schedule found elsewhere: no need to look past it */
             if (found >= 0) {

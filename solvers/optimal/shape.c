@@ -262,6 +262,17 @@ static enum ps_status build_model(struct job *j, struct ps_diag *d)
     return PS_OK;
 }
 
+/* The starting schedule (or the search's better one) as this shape's answer j->s, timed. */
+static enum ps_status take_incumbent(struct job *j, struct ps_diag *d)
+{
+    enum ps_status st = opt_copy_exact(j->s, j->w.inc);
+    if (st != PS_OK)
+        return st;
+    if (!opt_sim_ok(j->s))
+        return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
+    return PS_OK;
+}
+
 /* The answer's orders: the MILP's when GLPK found a better solution, else the incumbent.
  * Sets *from_milp. */
 static enum ps_status take_orders(struct job *j, int rc, bool *from_milp, struct ps_diag *d)
@@ -283,12 +294,7 @@ static enum ps_status take_orders(struct job *j, int rc, bool *from_milp, struct
     }
     if (*from_milp)
         return PS_OK;
-    enum ps_status st = opt_copy_exact(s, j->w.inc);
-    if (st != PS_OK)
-        return st;
-    if (!opt_sim_ok(s))
-        return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
-    return PS_OK;
+    return take_incumbent(j, d);
 }
 
 /* The proved bound: GLPK's best node (or the proof), never above the objective. */
@@ -367,11 +373,9 @@ static enum ps_status start_answer(struct job *j, const char *why, struct ps_dia
         ps_schedule_free(j->s);
         j->s = s = g;
     } else {
-        enum ps_status st = opt_copy_exact(s, j->w.inc);
+        enum ps_status st = take_incumbent(j, d);
         if (st != PS_OK)
             return st;
-        if (!opt_sim_ok(s))
-            return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
     }
     int64_t obj = s->makespan_ns;
     j->bound =
@@ -448,11 +452,9 @@ static enum ps_status search(struct job *j, long budget)
 static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
 {
     struct ps_schedule *s = j->s;
-    enum ps_status st = opt_copy_exact(s, j->w.inc);
+    enum ps_status st = take_incumbent(j, d);
     if (st != PS_OK)
         return st;
-    if (!opt_sim_ok(s))
-        return ps_diag_set(d, PS_EINVAL, "", "internal: the incumbent does not simulate");
     int64_t obj = s->makespan_ns;
     /* no schedule below the floor, nor below the bound */
     j->bound = j->bnb_floor > j->lb ? j->bnb_floor : j->lb;
