@@ -20,6 +20,8 @@
 /* The memo's budget: past it, no new partial schedule is remembered (the search stays
  * complete, only slower). */
 #define BNB_MEMO_BYTES ((size_t)256 << 20)
+/* A neighbourhood's width: about this many ops per device */
+#define LNS_WIDTH 8
 
 /* Partial schedules searched to the end, by placed set: each set keeps a list of the
  * searched schedules' signatures (every device's and channel's end, the arrival of every
@@ -99,6 +101,13 @@ struct bnb {
     int64_t cut;   /* its last answer */
     int64_t *sigs; /* a signature per depth */
     size_t sig_cap;
+    /* a neighbourhood (opt_bnb_lns): on device d, the ops before place lo[d] and from place
+     * hi[d] of the incumbent's order keep their places; pos == NULL: the whole search */
+    int *pos;       /* an op's place in its device's incumbent order */
+    int *seq;       /* the incumbent's orders, device d's from seq_first[d] */
+    int *seq_first; /* S + 1 */
+    int lo[PS_MAX_STAGES], hi[PS_MAX_STAGES];
+    int cnt[PS_MAX_STAGES]; /* ops placed per device */
 };
 
 bool opt_bnb_applies(const struct model *m)
@@ -110,6 +119,18 @@ bool opt_bnb_applies(const struct model *m)
         if (!opt_chan_one_stream(m, c))
             return false;
     return true;
+}
+
+/* o may come next on its device: always, but in a neighbourhood, where only the ops of the
+ * window may take the places between lo and hi in any order. */
+static bool allowed(const struct bnb *b, int o)
+{
+    if (b->pos == NULL)
+        return true;
+    int d = b->m->ops[o].dev, c = b->cnt[d];
+    if (c < b->lo[d] || c >= b->hi[d])
+        return b->seq[b->seq_first[d] + c] == o;
+    return b->pos[o] >= b->lo[d] && b->pos[o] < b->hi[d];
 }
 
 /* Nothing at or past this is worth finding: the incumbent, or a schedule found elsewhere. */
@@ -435,6 +456,7 @@ static void place(struct bnb *b, int o, int64_t t)
 {
     const struct mop *op = &b->m->ops[o];
     b->start[o] = t;
+    b->cnt[op->dev]++;
     b->dev_end[op->dev] = t + op->dur;
     b->mem[op->dev] += op->alloc;
     b->t_last = t;
@@ -469,6 +491,7 @@ static void unplace(struct bnb *b, int o)
     b->sum -= b->start[o];
     b->set[o / 64] &= ~((uint64_t)1 << (o % 64));
     b->mem[op->dev] -= op->alloc;
+    b->cnt[op->dev]--;
     b->start[o] = -1;
 }
 
@@ -508,7 +531,7 @@ static void dfs(struct bnb *b)
     int nc = 0;
     for (int k = 0; k < m->n_live; k++) {
         int o = m->topo[k];
-        if (b->start[o] >= 0 || b->npred[o] != 0)
+        if (b->start[o] >= 0 || b->npred[o] != 0 || !allowed(b, o))
             continue;
         const struct mop *op = &m->ops[o];
         if (op->kind == PS_OP_F && b->has_limit && b->mem[op->dev] + op->alloc > b->limit + 1e-9)
@@ -531,7 +554,7 @@ static void dfs(struct bnb *b)
             int f = m->dev_op[op->dev][k];
             const struct mop *fo = &m->ops[f];
             if (f == cand[i] || fo->kind == PS_OP_F || fo->dur <= 0 || b->start[f] >= 0 ||
-                b->npred[f] != 0)
+                b->npred[f] != 0 || !allowed(b, f))
                 continue;
             dominated = earliest(b, f) + fo->dur <= est[i];
         }
@@ -694,6 +717,9 @@ static void teardown(struct bnb *b)
     free(b->sigs);
     free(b->set);
     free(b->zob);
+    free(b->pos);
+    free(b->seq);
+    free(b->seq_first);
     memo_free(&b->memo);
 }
 
@@ -722,5 +748,114 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
     out->mismatches = b.mismatches;
     out->memo_hits = b.memo_hits;
     out->floor = limit(&b);
+    return b.st;
+}
+
+/* ---- large-neighbourhood search ------------------------------------------------------- */
+
+/* The incumbent's device orders as places (pos) and sequences (seq); false when out of
+ * memory. */
+static bool take_orders(struct bnb *b)
+{
+    const struct model *m = b->m;
+    const struct ps_schedule *s = b->w->inc;
+    if (b->pos == NULL) {
+        b->pos = malloc((size_t)b->n * sizeof *b->pos);
+        b->seq = malloc(((size_t)m->n_live + 1) * sizeof *b->seq);
+        b->seq_first = calloc((size_t)m->S + 1, sizeof *b->seq_first);
+        if (b->pos == NULL || b->seq == NULL || b->seq_first == NULL)
+            return false;
+    }
+    for (int d = 0; d < m->S; d++) {
+        b->seq_first[d + 1] = b->seq_first[d] + (int)s->dev_n[d];
+        for (size_t i = 0; i < s->dev_n[d]; i++) {
+            const struct ps_op *o = &s->dev_ops[d][i];
+            int v = ps_vstage_of(d, o->chunk, m->S, m->V, m->tr);
+            int id = op_id(m, o->kind, v, o->microbatch);
+            b->pos[id] = (int)i;
+            b->seq[b->seq_first[d] + (int)i] = id;
+        }
+    }
+    return true;
+}
+
+/* The window [t0, t1) of the incumbent: on each device, the ops that start in it. */
+static void set_window(struct bnb *b, int64_t t0, int64_t t1)
+{
+    const struct ps_schedule *s = b->w->inc;
+    for (int d = 0; d < b->m->S; d++) {
+        int n = (int)s->dev_n[d], lo = 0, hi;
+        while (lo < n && s->dev_ops[d][lo].start_ns < t0)
+            lo++;
+        hi = lo;
+        while (hi < n && s->dev_ops[d][hi].start_ns < t1)
+            hi++;
+        b->lo[d] = lo;
+        b->hi[d] = hi;
+    }
+}
+
+static void memo_clear(struct memo *mm)
+{
+    if (mm->bucket != NULL)
+        memset(mm->bucket, 0xff, ((size_t)mm->mask + 1) * sizeof *mm->bucket);
+    mm->n_sets = mm->n_ents = mm->n_vals = mm->n_words = 0;
+    mm->bytes = 0;
+}
+
+enum ps_status opt_bnb_lns(struct model *m, struct warm *w, int64_t lb, long node_limit,
+                           long window_nodes, const struct opt_bnb_hooks *hooks,
+                           struct opt_lns_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (w->inc == NULL || !opt_bnb_applies(m) || node_limit <= 0)
+        return PS_OK;
+    struct bnb b = {0};
+    b.m = m;
+    b.w = w;
+    b.ub = w->ub;
+    b.grid = opt_grid_of(m, w->ub);
+    b.on_better = hooks != NULL ? hooks->on_better : NULL;
+    b.cutoff = hooks != NULL ? hooks->cutoff : NULL;
+    b.user = hooks != NULL ? hooks->user : NULL;
+    b.cut = b.cutoff != NULL ? b.cutoff(b.user) : INT64_MAX;
+    b.st = setup(&b);
+    if (b.st == PS_OK && !take_orders(&b))
+        b.st = PS_ENOMEM;
+    /* windows of about LNS_WIDTH ops per device, half overlapping, swept from the start;
+     * a sweep that finds nothing shorter widens them */
+    int most = opt_max_machine_ops(m);
+    long used = 0;
+    int width = LNS_WIDTH;
+    while (b.st == PS_OK && used < node_limit && width <= 4 * LNS_WIDTH) {
+        int64_t span = w->ub, len = span * width / (most > 0 ? most : 1), step = len / 2;
+        bool better = false;
+        for (int64_t t0 = 0; t0 < span && used < node_limit && b.st == PS_OK; t0 += step) {
+            if (opt_up_to_grid(lb, b.grid) >= limit(&b) || opt_out_of_budget(m))
+                goto done;
+            set_window(&b, t0, t0 + len);
+            memo_clear(&b.memo);
+            int64_t before = b.ub;
+            b.nodes = 0;
+            b.aborted = false;
+            b.node_limit = window_nodes < node_limit - used ? window_nodes : node_limit - used;
+            dfs(&b);
+            used += b.nodes;
+            out->windows++;
+            if (b.ub < before) {
+                out->better++;
+                better = true;
+                if (!take_orders(&b)) /* the new incumbent's orders */
+                    b.st = PS_ENOMEM;
+                span = w->ub;
+            }
+        }
+        if (!better)
+            width += width / 2;
+    }
+done:
+    out->nodes = used;
+    out->mismatches = b.mismatches;
+    teardown(&b);
     return b.st;
 }

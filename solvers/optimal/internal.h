@@ -43,9 +43,10 @@ enum {
     T_POLISH = 1u << 13, /* local search on the starting schedule (polish.c) */
     T_BNB = 1u << 14,    /* our branch-and-bound over device orders (bnb.c) */
     T_RELAX = 1u << 15,  /* the one-device relaxations' bound (relax.c) */
+    T_LNS = 1u << 16,    /* the large-neighbourhood search for the incumbent (bnb.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
-    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX,
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX | T_LNS,
 };
 
 /* One compute op of the model. */
@@ -369,6 +370,18 @@ struct opt_bnb_hooks {
  * is out of budget. */
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
                        const struct opt_bnb_hooks *hooks, struct opt_bnb_result *out);
+
+struct opt_lns_result {
+    long windows, better, nodes, mismatches;
+};
+
+/* A large-neighbourhood search for a shorter schedule than w->inc (replacing it when
+ * found): windows of the incumbent's timeline are searched like opt_bnb, every op outside
+ * the window keeping its place in its device's order, up to window_nodes nodes each and
+ * node_limit in all. Proves nothing. */
+enum ps_status opt_bnb_lns(struct model *m, struct warm *w, int64_t lb, long node_limit,
+                           long window_nodes, const struct opt_bnb_hooks *hooks,
+                           struct opt_lns_result *out);
 
 /* ---- relax.c: the one-device relaxation --------------------------------------------- */
 

@@ -141,6 +141,9 @@ static void choose_rounded(struct model *m, int64_t ub)
  * search from the start with this budget: 1-6 s here (the 4x5 heterogeneous wave finds
  * its optimum, which meets the static bound, after 732,018 nodes) */
 #define BNB_NODES_ORDER 1500000L
+/* The large-neighbourhood search's budget: nodes in all, and per window */
+#define LNS_NODES 2000000L
+#define LNS_WINDOW_NODES 20000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
  * slot model small (its LP bound is far stronger), else order binaries; "rounded" only on
@@ -446,6 +449,35 @@ static enum ps_status search(struct job *j, long budget)
     return PS_OK;
 }
 
+/* The large-neighbourhood search (bnb.c) on the incumbent, LNS_NODES nodes in windows of
+ * LNS_WINDOW_NODES; recorded as the param `lns`. */
+static enum ps_status neighbourhoods(struct job *j)
+{
+    struct model *m = &j->m;
+    if (!opt_bnb_applies(m) || j->w.inc == NULL || j->lb >= j->w.ub)
+        return PS_OK;
+    int64_t before = j->w.ub;
+    long budget = LNS_NODES;
+    if (j->run->node_limit > 0 && j->run->node_limit < budget)
+        budget = j->run->node_limit;
+    struct opt_lns_result res;
+    double t = opt_now_s();
+    struct opt_bnb_hooks hooks = {searched_better, searched_cutoff, j};
+    enum ps_status st = opt_bnb_lns(m, &j->w, j->lb, budget, LNS_WINDOW_NODES, &hooks, &res);
+    if (st != PS_OK)
+        return st;
+    char buf[160];
+    snprintf(buf, sizeof buf, "%ld windows, %ld shorter, %ld nodes, %.3f s%s", res.windows,
+             res.better, res.nodes, opt_now_s() - t,
+             res.mismatches ? ", simulator disagreed (a bug)" : "");
+    ps_schedule_set_param(j->s, "lns", buf);
+    if (j->w.ub < before) {
+        snprintf(j->w.from, sizeof j->w.from, "neighbourhood search");
+        report_start(j);
+    }
+    return PS_OK;
+}
+
 /* The search ended: its best schedule is the shape's optimum, or no schedule of the shape
  * is shorter than one found elsewhere (the shape is beaten, its bound that schedule's
  * makespan). No MILP either way. */
@@ -578,6 +610,19 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         st = search_step(j, BNB_NODES, &answered, d);
         if (st != PS_OK || answered)
             return st;
+    }
+    if ((j->m.tighten & T_LNS) && !want_model) {
+        /* a shorter incumbent first: the MILP's windows and the second search's cuts
+         * come from it */
+        st = neighbourhoods(j);
+        if (st != PS_OK)
+            return st;
+        if (j->m.out != 0)
+            return out_of_budget(j, d);
+        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+            j->bnb_floor = j->lb; /* the bound reached: proved, or beaten */
+            return proved_by_search(j, d);
+        }
     }
     st = choose_formulation(j, d);
     if (st == PS_OK && searching && !j->m.ti) {

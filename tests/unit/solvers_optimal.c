@@ -288,6 +288,81 @@ static void test_relax_random(void **state)
     assert_true(raised >= 3);
 }
 
+/* The neighbourhood search alone, from one microbatch at a time (no greedy start, no
+ * polish), on random loops of 2-3 stages and 6 microbatches (18-36 ops a device, so a
+ * window holds a part of each device's order): every schedule it keeps is one the
+ * simulator times as the search did, within memory, never longer than the start nor
+ * shorter than the optimum (the branch-and-bound's, searched to the end); it must shorten
+ * the start every time and reach the optimum often, or the windows would not be searched. */
+static void test_lns_random(void **state)
+{
+    (void)state;
+    uint64_t x = 4242;
+    int tried = 0, met = 0;
+    for (int i = 0; i < 40 && tried < 12; i++) {
+        double u[8];
+        for (int k = 0; k < 8; k++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        struct small_case c = {"lns",
+                               {1, u[0] < 0.5 ? 1 : 2},
+                               6,
+                               0.5 + (int)(u[1] * 10) / 10.0,
+                               0.5 + (int)(u[2] * 10) / 10.0,
+                               0.3 + (int)(u[3] * 8) / 10.0,
+                               (int)(u[4] * 5) * 0.5,
+                               (int)(u[5] * 3) * 0.5,
+                               0,
+                               0,
+                               u[6] < 0.3 ? 0 : 1.5 + (int)(u[6] * 3) * 0.5,
+                               0.5,
+                               0,
+                               0,
+                               false,
+                               false};
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        struct opt_run r;
+        memset(&r, 0, sizeof r);
+        r.sc = &sc;
+        r.tighten = T_ALL & ~T_WARM; /* the start: one microbatch at a time */
+        struct job j;
+        assert_int_equal(opt_job_init(&j, &r, 0, PS_TRAVERSAL_LOOP, &d), PS_OK);
+        assert_int_equal(opt_build_graph(&j.m), PS_OK);
+        assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
+        assert_string_equal(j.w.from, "sequential");
+        int64_t start = j.w.ub;
+        struct opt_lns_result res;
+        assert_int_equal(opt_bnb_lns(&j.m, &j.w, 0, 100000, 2000, NULL, &res), PS_OK);
+        assert_int_equal(res.mismatches, 0);
+        assert_true(opt_sim_ok(j.w.inc));
+        assert_int_equal(j.w.inc->makespan_ns, j.w.ub);
+        assert_true(j.w.ub < start);
+        int64_t found = j.w.ub;
+        /* the optimum: the whole search, from the neighbourhoods' schedule */
+        struct opt_bnb_result br;
+        assert_int_equal(opt_bnb(&j.m, &j.w, 0, 300000, NULL, &br), PS_OK);
+        if (br.complete) {
+            tried++;
+            assert_true(found >= j.w.ub);
+            met += found == j.w.ub;
+            print_message("  S=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: start %.3f, "
+                          "neighbourhoods %.3f (%ld windows, %ld shorter, %ld nodes), optimum "
+                          "%.3f\n",
+                          sc.n_stages, c.f, c.b, c.w, c.inter_lat, c.inter_tx, c.limit,
+                          ps_ns_to_ms(start), ps_ns_to_ms(found), res.windows, res.better,
+                          res.nodes, ps_ns_to_ms(j.w.ub));
+        }
+        opt_job_fini(&j);
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d random loops: the neighbourhoods met the optimum on %d\n", tried, met);
+    assert_true(tried >= 8);
+    assert_true(met >= tried / 2);
+}
+
 /* Unequal messages (per-microbatch activation scales): channel order is then a real
  * choice, which the order model makes with binaries and the slot model per slot. Both
  * prove the same optimum, no longer than any first-come-first-served schedule. */
@@ -789,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_matches_exhaustive),
         cmocka_unit_test(test_relax_random),
         cmocka_unit_test(test_bnb_random),
+        cmocka_unit_test(test_lns_random),
         cmocka_unit_test(test_search_cutoff),
         cmocka_unit_test(test_unequal_messages),
         cmocka_unit_test(test_wave_channels),
