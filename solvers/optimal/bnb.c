@@ -495,6 +495,26 @@ static void unplace(struct bnb *b, int o)
     b->start[o] = -1;
 }
 
+/* In a neighbourhood, a device whose next op is fixed, ready, and would start before the
+ * last placed op (ties: a lower device) can never place it: nothing below is complete. */
+static bool stuck(const struct bnb *b)
+{
+    if (b->pos == NULL)
+        return false;
+    for (int d = 0; d < b->m->S; d++) {
+        int c = b->cnt[d];
+        if ((c >= b->lo[d] && c < b->hi[d]) || c >= b->seq_first[d + 1] - b->seq_first[d])
+            continue;
+        int o = b->seq[b->seq_first[d] + c];
+        if (b->npred[o] != 0)
+            continue;
+        int64_t t = earliest(b, o);
+        if (t < b->t_last || (t == b->t_last && d < b->d_last))
+            return true;
+    }
+    return false;
+}
+
 static void dfs(struct bnb *b)
 {
     struct model *m = b->m;
@@ -515,6 +535,8 @@ static void dfs(struct bnb *b)
         leaf(b);
         return;
     }
+    if (stuck(b))
+        return;
     if (opt_up_to_grid(node_bound(b), b->grid) >= limit(b))
         return;
     int64_t *sig = &b->sigs[(size_t)b->placed * (size_t)b->sig_cap];
