@@ -850,7 +850,10 @@ enum ps_status opt_bnb_lns(struct model *m, struct warm *w, int64_t lb, long nod
     long used = 0;
     int width = LNS_WIDTH;
     while (b.st == PS_OK && used < node_limit && width <= 4 * LNS_WIDTH) {
-        int64_t span = w->ub, len = span * width / (most > 0 ? most : 1), step = len / 2;
+        int64_t span = w->ub, len = span * width / (most > 0 ? most : 1);
+        if (len < 2)
+            len = 2; /* a step of at least 1 ns, however short the ops */
+        int64_t step = len / 2;
         bool better = false;
         for (int64_t t0 = 0; t0 < span && used < node_limit && b.st == PS_OK; t0 += step) {
             if (opt_up_to_grid(lb, b.grid) >= limit(&b) || opt_out_of_budget(m))
