@@ -745,23 +745,31 @@ static void teardown(struct bnb *b)
     memo_free(&b->memo);
 }
 
+/* A search of m from w's incumbent, set up (b->st says whether it could be), with the
+ * hooks' callbacks and their cutoff now. */
+static void begin(struct bnb *b, struct model *m, struct warm *w, const struct opt_bnb_hooks *hooks)
+{
+    memset(b, 0, sizeof *b);
+    b->m = m;
+    b->w = w;
+    b->ub = w->ub;
+    b->grid = opt_grid_of(m, w->ub);
+    b->on_better = hooks != NULL ? hooks->on_better : NULL;
+    b->cutoff = hooks != NULL ? hooks->cutoff : NULL;
+    b->user = hooks != NULL ? hooks->user : NULL;
+    b->cut = b->cutoff != NULL ? b->cutoff(b->user) : INT64_MAX;
+    b->st = setup(b);
+}
+
 enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_limit,
                        const struct opt_bnb_hooks *hooks, struct opt_bnb_result *out)
 {
     memset(out, 0, sizeof *out);
     if (w->inc == NULL || !opt_bnb_applies(m))
         return PS_OK;
-    struct bnb b = {0};
-    b.m = m;
-    b.w = w;
-    b.ub = w->ub;
-    b.grid = opt_grid_of(m, w->ub);
+    struct bnb b;
+    begin(&b, m, w, hooks);
     b.node_limit = node_limit;
-    b.on_better = hooks != NULL ? hooks->on_better : NULL;
-    b.cutoff = hooks != NULL ? hooks->cutoff : NULL;
-    b.user = hooks != NULL ? hooks->user : NULL;
-    b.cut = b.cutoff != NULL ? b.cutoff(b.user) : INT64_MAX;
-    b.st = setup(&b);
     if (b.st == PS_OK && opt_up_to_grid(lb, b.grid) < limit(&b))
         dfs(&b);
     teardown(&b);
@@ -832,16 +840,8 @@ enum ps_status opt_bnb_lns(struct model *m, struct warm *w, int64_t lb, long nod
     memset(out, 0, sizeof *out);
     if (w->inc == NULL || !opt_bnb_applies(m) || node_limit <= 0)
         return PS_OK;
-    struct bnb b = {0};
-    b.m = m;
-    b.w = w;
-    b.ub = w->ub;
-    b.grid = opt_grid_of(m, w->ub);
-    b.on_better = hooks != NULL ? hooks->on_better : NULL;
-    b.cutoff = hooks != NULL ? hooks->cutoff : NULL;
-    b.user = hooks != NULL ? hooks->user : NULL;
-    b.cut = b.cutoff != NULL ? b.cutoff(b.user) : INT64_MAX;
-    b.st = setup(&b);
+    struct bnb b;
+    begin(&b, m, w, hooks);
     if (b.st == PS_OK && !take_orders(&b))
         b.st = PS_ENOMEM;
     /* windows of about LNS_WIDTH ops per device, half overlapping, swept from the start;

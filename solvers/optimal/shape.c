@@ -421,6 +421,21 @@ static int64_t searched_cutoff(void *user)
     return opt_run_cutoff(user);
 }
 
+/* A node budget, no larger than the run's node_limit. */
+static long capped(const struct job *j, long budget)
+{
+    return j->run->node_limit > 0 && j->run->node_limit < budget ? j->run->node_limit : budget;
+}
+
+/* When a search shortened the incumbent (from `before`): where it came from, reported. */
+static void took_start(struct job *j, int64_t before, const char *from)
+{
+    if (j->w.ub < before) {
+        snprintf(j->w.from, sizeof j->w.from, "%s", from);
+        report_start(j);
+    }
+}
+
 static enum ps_status search(struct job *j, long budget)
 {
     struct model *m = &j->m;
@@ -429,8 +444,7 @@ static enum ps_status search(struct job *j, long budget)
     int64_t before = j->w.ub;
     struct opt_bnb_result res;
     double t = opt_now_s();
-    if (j->run->node_limit > 0 && j->run->node_limit < budget)
-        budget = j->run->node_limit;
+    budget = capped(j, budget);
     struct opt_bnb_hooks hooks = {searched_better, searched_cutoff, j};
     enum ps_status st = opt_bnb(m, &j->w, j->lb, budget, &hooks, &res);
     if (st != PS_OK)
@@ -442,10 +456,7 @@ static enum ps_status search(struct job *j, long budget)
              j->bnb_proved ? "complete" : "stopped", res.nodes, res.memo_hits, opt_now_s() - t,
              res.mismatches ? ", simulator disagreed (a bug)" : "");
     ps_schedule_set_param(j->s, "bnb", buf);
-    if (j->w.ub < before) {
-        snprintf(j->w.from, sizeof j->w.from, "branch-and-bound");
-        report_start(j);
-    }
+    took_start(j, before, "branch-and-bound");
     return PS_OK;
 }
 
@@ -457,9 +468,7 @@ static enum ps_status neighbourhoods(struct job *j)
     if (!opt_bnb_applies(m) || j->w.inc == NULL || j->lb >= j->w.ub)
         return PS_OK;
     int64_t before = j->w.ub;
-    long budget = LNS_NODES;
-    if (j->run->node_limit > 0 && j->run->node_limit < budget)
-        budget = j->run->node_limit;
+    long budget = capped(j, LNS_NODES);
     struct opt_lns_result res;
     double t = opt_now_s();
     struct opt_bnb_hooks hooks = {searched_better, searched_cutoff, j};
@@ -471,10 +480,7 @@ static enum ps_status neighbourhoods(struct job *j)
              res.better, res.nodes, opt_now_s() - t,
              res.mismatches ? ", simulator disagreed (a bug)" : "");
     ps_schedule_set_param(j->s, "lns", buf);
-    if (j->w.ub < before) {
-        snprintf(j->w.from, sizeof j->w.from, "neighbourhood search");
-        report_start(j);
-    }
+    took_start(j, before, "neighbourhood search");
     return PS_OK;
 }
 
@@ -523,9 +529,7 @@ static void relax_bound(struct job *j)
     struct model *m = &j->m;
     if (j->w.inc == NULL || j->lb >= j->w.ub)
         return;
-    long budget = RELAX_NODES, nodes = 0;
-    if (j->run->node_limit > 0 && j->run->node_limit < budget)
-        budget = j->run->node_limit;
+    long budget = capped(j, RELAX_NODES), nodes = 0;
     double t = opt_now_s();
     struct opt_bnb_hooks hooks = {NULL, searched_cutoff, j};
     int complete = 0, best_d = -1;

@@ -76,6 +76,15 @@ static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr,
     return best;
 }
 
+/* n numbers in [0, 1) from the generator state *x (a 64-bit LCG): the random cases. */
+static void uniforms(uint64_t *x, double *u, int n)
+{
+    for (int k = 0; k < n; k++) {
+        *x = *x * 6364136223846793005u + 1442695040888963407u;
+        u[k] = (double)(*x >> 11) / 9007199254740992.0;
+    }
+}
+
 /* The small cases (up to SMALL_SUITE_MAX_COMBOS combinations of device orders; the others
  * run in tests/bench/bench_exhaustive): `auto` and `order` equal the exhaustive optimum,
  * proved; `rounded` bounds it (the benchmark checks `rounded` on every case). */
@@ -143,10 +152,7 @@ static void test_bnb_random(void **state)
     int complete = 0, tried = 0, raised = 0;
     for (int i = 0; i < 40 && tried < 14; i++) {
         double u[9];
-        for (int k = 0; k < 9; k++) {
-            x = x * 6364136223846793005u + 1442695040888963407u;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        uniforms(&x, u, 9);
         struct small_case c = {"random",
                                {1, 1},
                                3,
@@ -230,10 +236,7 @@ static void test_relax_random(void **state)
     int waves = 0;
     for (int i = 0; i < 400 && tried < 44; i++) {
         double u[10];
-        for (int k = 0; k < 10; k++) {
-            x = x * 6364136223846793005u + 1442695040888963407u;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        uniforms(&x, u, 10);
         struct small_case c = {"relax",
                                {1, u[0] < 0.5 ? 1 : 2},
                                3 + (u[1] < 0.5),
@@ -301,10 +304,7 @@ static void test_lns_random(void **state)
     int tried = 0, met = 0;
     for (int i = 0; i < 40 && tried < 12; i++) {
         double u[8];
-        for (int k = 0; k < 8; k++) {
-            x = x * 6364136223846793005u + 1442695040888963407u;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        uniforms(&x, u, 8);
         struct small_case c = {"lns",
                                {1, u[0] < 0.5 ? 1 : 2},
                                6,
