@@ -108,7 +108,21 @@ struct bnb {
     int *seq_first; /* S + 1 */
     int lo[PS_MAX_STAGES], hi[PS_MAX_STAGES];
     int cnt[PS_MAX_STAGES]; /* ops placed per device */
+    int *tpos;              /* an op's place in the topological order */
+    long forced;            /* ops placed where every device's next op was fixed */
 };
+
+bool opt_lns_applies(const struct model *m)
+{
+    if (m->sc->has_data_parallel || m->n_live > LNS_MAX_OPS)
+        return false;
+    for (int c = 0; c < m->n_chans; c++)
+        for (int i = 1; i < m->chan_n[c]; i++)
+            if (m->ops[m->xfers[m->chan_x[c][i]].from].dev !=
+                m->ops[m->xfers[m->chan_x[c][0]].from].dev)
+                return false;
+    return true;
+}
 
 bool opt_bnb_applies(const struct model *m)
 {
@@ -226,7 +240,49 @@ static bool memory_floors(struct bnb *b)
     return rose;
 }
 
-/* A lower bound on every completion of the partial schedule. */
+/* In a neighbourhood, device d's ops left run in a known order but for the window's: its
+ * fixed ops in turn, each at its head or after the one before, the window's unplaced ops
+ * (their least end: in the order of their heads), then the fixed ones after the window.
+ * The largest end + tail on the way bounds every completion the window allows. */
+static int64_t window_pass(struct bnb *b, int d)
+{
+    const struct model *m = b->m;
+    const int *sq = &b->seq[b->seq_first[d]];
+    int n = b->seq_first[d + 1] - b->seq_first[d], c = b->cnt[d], lo = b->lo[d], hi = b->hi[d];
+    int64_t t = b->dev_end[d], lb = 0;
+    for (int i = c; i < lo; i++) {
+        const struct mop *op = &m->ops[sq[i]];
+        t = (b->r[sq[i]] > t ? b->r[sq[i]] : t) + op->dur;
+        if (t + op->tail > lb)
+            lb = t + op->tail;
+    }
+    if (c < hi) {
+        int k = 0;
+        for (int i = lo; i < hi; i++)
+            if (b->start[sq[i]] < 0)
+                b->jj[k++] = (struct opt_jjob){b->r[sq[i]], m->ops[sq[i]].dur, 0};
+        for (int i = 1; i < k; i++) /* a few ops: by head */
+            for (int q = i; q > 0 && b->jj[q - 1].r > b->jj[q].r; q--) {
+                struct opt_jjob x = b->jj[q];
+                b->jj[q] = b->jj[q - 1];
+                b->jj[q - 1] = x;
+            }
+        for (int i = 0; i < k; i++)
+            t = (b->jj[i].r > t ? b->jj[i].r : t) + b->jj[i].p;
+        if (t > lb)
+            lb = t;
+    }
+    for (int i = hi > c ? hi : c; i < n; i++) {
+        const struct mop *op = &m->ops[sq[i]];
+        t = (b->r[sq[i]] > t ? b->r[sq[i]] : t) + op->dur;
+        if (t + op->tail > lb)
+            lb = t + op->tail;
+    }
+    return lb;
+}
+
+/* A lower bound on every completion of the partial schedule (in a neighbourhood: of every
+ * completion it allows). */
 static int64_t node_bound(struct bnb *b)
 {
     const struct model *m = b->m;
@@ -246,13 +302,18 @@ static int64_t node_bound(struct bnb *b)
             return lb;
     }
     for (int d = 0; d < m->S; d++) {
-        int n = 0;
-        for (int i = 0; i < m->dev_n[d]; i++) {
-            int o = m->dev_op[d][i];
-            if (b->start[o] < 0)
-                b->jj[n++] = (struct opt_jjob){b->r[o], m->ops[o].dur, m->ops[o].tail};
+        int64_t j;
+        if (b->pos != NULL) {
+            j = window_pass(b, d);
+        } else {
+            int n = 0;
+            for (int i = 0; i < m->dev_n[d]; i++) {
+                int o = m->dev_op[d][i];
+                if (b->start[o] < 0)
+                    b->jj[n++] = (struct opt_jjob){b->r[o], m->ops[o].dur, m->ops[o].tail};
+            }
+            j = opt_jackson(b->jj, n, b->heap);
         }
-        int64_t j = opt_jackson(b->jj, n, b->heap);
         if (j > lb)
             lb = j;
     }
@@ -515,11 +576,82 @@ static bool stuck(const struct bnb *b)
     return false;
 }
 
+static void dfs(struct bnb *b);
+
+/* In a neighbourhood, no device inside its window: every device's next op is fixed, and
+ * only the one that starts first (ties: the lower device) can come next; any other would
+ * leave it stuck. Placed without a bound or the memo, nor counted as a node. */
+static bool all_fixed(const struct bnb *b)
+{
+    if (b->pos == NULL)
+        return false;
+    for (int d = 0; d < b->m->S; d++)
+        if (b->cnt[d] >= b->lo[d] && b->cnt[d] < b->hi[d])
+            return false;
+    return true;
+}
+
+static void forced(struct bnb *b)
+{
+    const struct model *m = b->m;
+    int o = -1;
+    int64_t t = INT64_MAX;
+    for (int d = 0; d < m->S; d++) {
+        int c = b->cnt[d];
+        if (c >= b->seq_first[d + 1] - b->seq_first[d])
+            continue;
+        int k = b->seq[b->seq_first[d] + c];
+        const struct mop *op = &m->ops[k];
+        if (b->npred[k] != 0 ||
+            (op->kind == PS_OP_F && b->has_limit && b->mem[d] + op->alloc > b->limit + 1e-9))
+            continue;
+        int64_t e = earliest(b, k);
+        if (e < t) {
+            t = e;
+            o = k;
+        }
+    }
+    if (o < 0 || t < b->t_last || (t == b->t_last && m->ops[o].dev < b->d_last))
+        return; /* nothing can come next */
+    int64_t save_t = b->t_last, save_lb = b->done_lb, save_end = b->dev_end[m->ops[o].dev];
+    int save_d = b->d_last;
+    b->forced++;
+    place(b, o, t);
+    if (opt_up_to_grid(b->done_lb, b->grid) < limit(b))
+        dfs(b);
+    unplace(b, o);
+    b->dev_end[m->ops[o].dev] = save_end;
+    b->t_last = save_t;
+    b->d_last = save_d;
+    b->done_lb = save_lb;
+}
+
+/* The candidates of a neighbourhood: on a device inside its window, the window's unplaced
+ * ops; elsewhere the device's fixed next op. Returns how many, in cand (topological order
+ * is restored by the sort's last key). */
+static int window_ops(const struct bnb *b, int d, int *out)
+{
+    int c = b->cnt[d], n = 0;
+    const int *sq = &b->seq[b->seq_first[d]];
+    if (c >= b->lo[d] && c < b->hi[d]) {
+        for (int i = b->lo[d]; i < b->hi[d]; i++)
+            if (b->start[sq[i]] < 0)
+                out[n++] = sq[i];
+    } else if (c < b->seq_first[d + 1] - b->seq_first[d]) {
+        out[n++] = sq[c];
+    }
+    return n;
+}
+
 static void dfs(struct bnb *b)
 {
     struct model *m = b->m;
     if (b->aborted || b->st != PS_OK)
         return;
+    if (b->placed < b->n_live && all_fixed(b)) {
+        forced(b);
+        return;
+    }
     b->nodes++;
     if ((b->node_limit > 0 && b->nodes > b->node_limit) ||
         ((b->nodes & 255) == 0 && opt_out_of_budget(m))) {
@@ -551,9 +683,19 @@ static void dfs(struct bnb *b)
     int *cand = &b->cand[(size_t)b->placed * (size_t)b->n_live];
     int64_t *est = &b->cest[(size_t)b->placed * (size_t)b->n_live];
     int nc = 0;
-    for (int k = 0; k < m->n_live; k++) {
-        int o = m->topo[k];
-        if (b->start[o] >= 0 || b->npred[o] != 0 || !allowed(b, o))
+    if (b->pos != NULL) {
+        for (int d = 0; d < m->S; d++)
+            nc += window_ops(b, d, &cand[nc]);
+    } else {
+        for (int k = 0; k < m->n_live; k++)
+            if (b->start[m->topo[k]] < 0)
+                cand[nc++] = m->topo[k];
+    }
+    int ready = nc;
+    nc = 0;
+    for (int i = 0; i < ready; i++) {
+        int o = cand[i];
+        if (b->npred[o] != 0)
             continue;
         const struct mop *op = &m->ops[o];
         if (op->kind == PS_OP_F && b->has_limit && b->mem[op->dev] + op->alloc > b->limit + 1e-9)
@@ -572,8 +714,19 @@ static void dfs(struct bnb *b)
     for (int i = 0; i < nc; i++) {
         const struct mop *op = &m->ops[cand[i]];
         bool dominated = false;
-        for (int k = 0; k < m->dev_n[op->dev] && !dominated; k++) {
-            int f = m->dev_op[op->dev][k];
+        const int *fs = m->dev_op[op->dev];
+        int nf = m->dev_n[op->dev];
+        if (b->pos != NULL) { /* only the window's ops may move */
+            int c = b->cnt[op->dev];
+            if (c < b->lo[op->dev] || c >= b->hi[op->dev])
+                nf = 0;
+            else {
+                fs = &b->seq[b->seq_first[op->dev] + b->lo[op->dev]];
+                nf = b->hi[op->dev] - b->lo[op->dev];
+            }
+        }
+        for (int k = 0; k < nf && !dominated; k++) {
+            int f = fs[k];
             const struct mop *fo = &m->ops[f];
             if (f == cand[i] || fo->kind == PS_OP_F || fo->dur <= 0 || b->start[f] >= 0 ||
                 b->npred[f] != 0 || !allowed(b, f))
@@ -590,7 +743,10 @@ static void dfs(struct bnb *b)
     for (int i = 1; i < nc; i++)
         for (int k = i; k > 0; k--) {
             const struct mop *a = &m->ops[cand[k - 1]], *c = &m->ops[cand[k]];
-            if (est[k - 1] < est[k] || (est[k - 1] == est[k] && a->tail >= c->tail))
+            if (est[k - 1] < est[k] ||
+                (est[k - 1] == est[k] &&
+                 (a->tail > c->tail ||
+                  (a->tail == c->tail && b->tpos[cand[k - 1]] < b->tpos[cand[k]]))))
                 break;
             int ti = cand[k];
             cand[k] = cand[k - 1];
@@ -706,6 +862,11 @@ static enum ps_status setup(struct bnb *b)
     free(sk);
     for (int i = 0; i < n; i++)
         b->start[i] = -1;
+    b->tpos = malloc((size_t)n * sizeof *b->tpos);
+    if (b->tpos == NULL)
+        return PS_ENOMEM;
+    for (int k = 0; k < m->n_live; k++)
+        b->tpos[m->topo[k]] = k;
     b->n_live = m->n_live;
     b->t_last = 0;
     b->d_last = 0;
@@ -742,6 +903,7 @@ static void teardown(struct bnb *b)
     free(b->pos);
     free(b->seq);
     free(b->seq_first);
+    free(b->tpos);
     memo_free(&b->memo);
 }
 
@@ -838,7 +1000,7 @@ enum ps_status opt_bnb_lns(struct model *m, struct warm *w, int64_t lb, long nod
                            struct opt_lns_result *out)
 {
     memset(out, 0, sizeof *out);
-    if (w->inc == NULL || !opt_bnb_applies(m) || node_limit <= 0)
+    if (w->inc == NULL || !opt_lns_applies(m) || node_limit <= 0)
         return PS_OK;
     struct bnb b;
     begin(&b, m, w, hooks);

@@ -342,6 +342,9 @@ enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
 
 /* Shapes with more ops are left to the MILP. */
 #define BNB_MAX_OPS 400
+/* The neighbourhood search's limit: its windows keep most ops in place, so it reaches
+ * further (the 8-stage waves of 768 ops) */
+#define LNS_MAX_OPS 1024
 
 struct opt_bnb_result {
     bool complete; /* the search ended: w->ub is the shape's optimum */
@@ -355,6 +358,12 @@ struct opt_bnb_result {
  * one stream of equal messages (its order is then fixed), so the device orders alone fix
  * the simulator's times; at most BNB_MAX_OPS ops. */
 bool opt_bnb_applies(const struct model *m);
+/* The neighbourhood search applies: no data-parallel lane, at most LNS_MAX_OPS ops, and
+ * each channel with transmission time has one sending device, so that it sends in that
+ * device's order (first come, first served) and the device orders fix the times; with two
+ * streams on a channel that order is one choice among several, so it may find shorter
+ * schedules but proves nothing. */
+bool opt_lns_applies(const struct model *m);
 /* What the search tells and asks its caller (each may be NULL): on_better after it
  * replaced the incumbent; cutoff, asked now and then, the shortest schedule found
  * elsewhere (INT64_MAX: none), which the search then need not reach. */

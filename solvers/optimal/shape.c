@@ -465,7 +465,7 @@ static enum ps_status search(struct job *j, long budget)
 static enum ps_status neighbourhoods(struct job *j)
 {
     struct model *m = &j->m;
-    if (!opt_bnb_applies(m) || j->w.inc == NULL || j->lb >= j->w.ub)
+    if (!opt_lns_applies(m) || j->w.inc == NULL || j->lb >= j->w.ub)
         return PS_OK;
     int64_t before = j->w.ub;
     long budget = capped(j, LNS_NODES);

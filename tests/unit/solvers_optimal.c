@@ -363,6 +363,80 @@ static void test_lns_random(void **state)
     assert_true(met >= tried / 2);
 }
 
+/* The neighbourhood search on random waves of two devices whose channels carry two streams
+ * (the forward of chunk 0 and the backward of chunk 1 share each link): it applies there
+ * (the whole search does not), it times every channel first come, first served as the
+ * simulator does (no disagreement), so its schedules are never below the best of every
+ * device order with such channels (the exhaustive search), and from one microbatch at a
+ * time it reaches that best on most. */
+static void test_lns_two_streams(void **state)
+{
+    (void)state;
+    uint64_t x = 9001;
+    int tried = 0, met = 0;
+    for (int i = 0; i < 40 && tried < 6; i++) {
+        double u[6];
+        uniforms(&x, u, 6);
+        struct small_case c = {"lns2",
+                               {1, 1},
+                               2,
+                               0.5 + (int)(u[0] * 10) / 10.0,
+                               0.5 + (int)(u[1] * 10) / 10.0,
+                               0.3 + (int)(u[2] * 8) / 10.0,
+                               (int)(u[3] * 4) * 0.5,
+                               0.5 + (int)(u[4] * 3) * 0.5,
+                               0,
+                               0,
+                               1.5, /* (unlimited, the orders pass 10^6) */
+                               0.3 + (int)(u[5] * 5) / 10.0,
+                               0,
+                               0,
+                               true,
+                               false};
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        long combos = 0;
+        int64_t best = small_exhaustive(&sc, 2, PS_TRAVERSAL_WAVE, 400000, &combos);
+        if (best <= 0) {
+            ps_scenario_fini(&sc);
+            continue;
+        }
+        struct opt_run r;
+        memset(&r, 0, sizeof r);
+        r.sc = &sc;
+        r.tighten = T_ALL & ~T_WARM;
+        struct job j;
+        assert_int_equal(opt_job_init(&j, &r, 0, PS_TRAVERSAL_WAVE, &d), PS_OK);
+        assert_int_equal(opt_build_graph(&j.m), PS_OK);
+        assert_false(opt_bnb_applies(&j.m));
+        assert_true(opt_lns_applies(&j.m));
+        assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
+        int64_t start = j.w.ub;
+        struct opt_lns_result res;
+        assert_int_equal(opt_bnb_lns(&j.m, &j.w, 0, 200000, 5000, NULL, &res), PS_OK);
+        assert_int_equal(res.mismatches, 0);
+        assert_true(opt_sim_ok(j.w.inc));
+        assert_int_equal(j.w.inc->makespan_ns, j.w.ub);
+        assert_true(j.w.ub <= start);
+        assert_true(j.w.ub >= best);
+        tried++;
+        met += j.w.ub == best;
+        print_message("  wave f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: start %.3f, "
+                      "neighbourhoods %.3f (%ld windows, %ld shorter), exhaustive %.3f (%ld "
+                      "orders)\n",
+                      c.f, c.b, c.w, c.inter_lat, c.inter_tx, c.limit, ps_ns_to_ms(start),
+                      ps_ns_to_ms(j.w.ub), res.windows, res.better, ps_ns_to_ms(best), combos);
+        opt_job_fini(&j);
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d random waves with two streams per channel: the neighbourhoods met the "
+                  "exhaustive best on %d\n",
+                  tried, met);
+    assert_true(tried >= 4);
+    assert_true(met >= tried / 2);
+}
+
 /* Unequal messages (per-microbatch activation scales): channel order is then a real
  * choice, which the order model makes with binaries and the slot model per slot. Both
  * prove the same optimum, no longer than any first-come-first-served schedule. */
@@ -865,6 +939,7 @@ int main(void)
         cmocka_unit_test(test_relax_random),
         cmocka_unit_test(test_bnb_random),
         cmocka_unit_test(test_lns_random),
+        cmocka_unit_test(test_lns_two_streams),
         cmocka_unit_test(test_search_cutoff),
         cmocka_unit_test(test_unequal_messages),
         cmocka_unit_test(test_wave_channels),
