@@ -301,19 +301,22 @@ static int64_t node_bound(struct bnb *b)
         if (opt_up_to_grid(lb, b->grid) >= limit(b))
             return lb;
     }
+    /* in a neighbourhood, first the passes over the known orders (no sorting) */
+    for (int d = 0; d < m->S && b->pos != NULL; d++) {
+        int64_t j = window_pass(b, d);
+        if (j > lb)
+            lb = j;
+    }
+    if (opt_up_to_grid(lb, b->grid) >= limit(b))
+        return lb;
     for (int d = 0; d < m->S; d++) {
-        int64_t j;
-        if (b->pos != NULL) {
-            j = window_pass(b, d);
-        } else {
-            int n = 0;
-            for (int i = 0; i < m->dev_n[d]; i++) {
-                int o = m->dev_op[d][i];
-                if (b->start[o] < 0)
-                    b->jj[n++] = (struct opt_jjob){b->r[o], m->ops[o].dur, m->ops[o].tail};
-            }
-            j = opt_jackson(b->jj, n, b->heap);
+        int n = 0;
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            int o = m->dev_op[d][i];
+            if (b->start[o] < 0)
+                b->jj[n++] = (struct opt_jjob){b->r[o], m->ops[o].dur, m->ops[o].tail};
         }
+        int64_t j = opt_jackson(b->jj, n, b->heap);
         if (j > lb)
             lb = j;
     }
