@@ -363,6 +363,62 @@ static void test_lns_random(void **state)
     assert_true(met >= tried / 2);
 }
 
+/* Jackson's preemptive bound against a slot-by-slot preemptive schedule (every slot, the
+ * released job with the largest delivery time runs) on random job sets of 1-300 jobs with
+ * many equal releases, which exercise the sort's partitions; the jobs come back sorted by
+ * release, none lost. */
+static void test_jackson(void **state)
+{
+    (void)state;
+    uint64_t x = 31337;
+    enum { MAXJ = 300 };
+    struct opt_jjob jj[MAXJ], orig[MAXJ];
+    int heap[MAXJ];
+    for (int round = 0; round < 400; round++) {
+        double u[2];
+        uniforms(&x, u, 2);
+        int n = 1 + (int)(u[0] * MAXJ), span = 1 + (int)(u[1] * 60);
+        for (int i = 0; i < n; i++) {
+            double v[3];
+            uniforms(&x, v, 3);
+            orig[i] = (struct opt_jjob){(int64_t)(v[0] * span), (int64_t)(v[1] * 5),
+                                        (int64_t)(v[2] * 30)};
+        }
+        memcpy(jj, orig, (size_t)n * sizeof *jj);
+        int64_t got = opt_jackson(jj, n, heap);
+        /* the reference, one time slot at a time */
+        int64_t left[MAXJ], want = 0, sum_r = 0, sum_got = 0;
+        int done = 0;
+        for (int i = 0; i < n; i++) {
+            left[i] = orig[i].p;
+            sum_r += orig[i].r;
+            if (left[i] == 0) {
+                done++;
+                if (orig[i].r + orig[i].q > want)
+                    want = orig[i].r + orig[i].q;
+            }
+        }
+        for (int64_t t = 0; done < n; t++) {
+            int pick = -1;
+            for (int i = 0; i < n; i++)
+                if (left[i] > 0 && orig[i].r <= t && (pick < 0 || orig[i].q > orig[pick].q))
+                    pick = i;
+            if (pick >= 0 && --left[pick] == 0) {
+                done++;
+                if (t + 1 + orig[pick].q > want)
+                    want = t + 1 + orig[pick].q;
+            }
+        }
+        assert_int_equal(got, want);
+        for (int i = 0; i < n; i++) {
+            sum_got += jj[i].r;
+            if (i > 0)
+                assert_true(jj[i - 1].r <= jj[i].r);
+        }
+        assert_int_equal(sum_got, sum_r);
+    }
+}
+
 /* The neighbourhood search on random waves of two devices whose channels carry two streams
  * (the forward of chunk 0 and the backward of chunk 1 share each link): it applies there
  * (the whole search does not), it times every channel first come, first served as the
@@ -938,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_matches_exhaustive),
         cmocka_unit_test(test_relax_random),
         cmocka_unit_test(test_bnb_random),
+        cmocka_unit_test(test_jackson),
         cmocka_unit_test(test_lns_random),
         cmocka_unit_test(test_lns_two_streams),
         cmocka_unit_test(test_search_cutoff),
