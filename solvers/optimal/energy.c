@@ -197,3 +197,97 @@ enum ps_status opt_energy_heads(struct model *m)
     free(succ);
     return PS_OK;
 }
+
+static int cmp_ratio_desc(const void *a, const void *b)
+{
+    return cmp_ratio(b, a);
+}
+
+/* One device's memory-cycle bound (see opt_memory_cycle_bound); 0 when it says nothing. */
+static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, struct free_op *fw)
+{
+    double limit = m->sc->memory_limit, alloc = 0;
+    int64_t fdur = 0, fmax = 0, fhead = INT64_MAX, t_free = INT64_MAX, fq = INT64_MAX;
+    int nfr = 0, nfw = 0;
+    for (int i = 0; i < m->dev_n[dv]; i++) {
+        const struct mop *o = &m->ops[m->dev_op[dv][i]];
+        if (o->kind == PS_OP_F) {
+            if (o->alloc <= 0)
+                continue;
+            alloc += o->alloc;
+            fdur += o->dur;
+            fmax = o->dur > fmax ? o->dur : fmax;
+            fhead = o->head < fhead ? o->head : fhead;
+            fq = o->dur + o->tail < fq ? o->dur + o->tail : fq;
+            fw[nfw++] = (struct free_op){(double)o->dur / o->alloc, o->dur, o->alloc};
+            continue;
+        }
+        /* every B and W, freeing or not: a free's work includes its chunk's B */
+        if (o->head < t_free)
+            t_free = o->head;
+        if (o->kind != PS_OP_B)
+            continue;
+        /* a chunk's frees: its B alone, or its B then its W, never its W alone */
+        double b = o->alloc < 0 ? -o->alloc : 0, w = 0;
+        int64_t wd = 0;
+        int wi = op_id(m, PS_OP_W, o->v, o->mb);
+        if (m->ops[wi].present && m->ops[wi].alloc < 0) {
+            w = -m->ops[wi].alloc;
+            wd = m->ops[wi].dur;
+        }
+        if (b + w <= 0)
+            continue;
+        double rate = (double)(o->dur + wd) / (b + w);
+        if (b > 0 && (double)o->dur / b < rate)
+            rate = (double)o->dur / b;
+        fr[nfr++] = (struct free_op){rate, o->dur + wd, b + w};
+    }
+    double need = alloc - limit - 1e-9; /* the simulator's tolerance */
+    if (need <= 1e-9 || nfw == 0 || nfr == 0 || t_free == INT64_MAX)
+        return 0;
+    /* the least work that frees `need`: each unit at its chunk's best rate at least */
+    qsort(fr, (size_t)nfr, sizeof *fr, cmp_ratio);
+    double work = 0, left = need;
+    for (int i = 0; i < nfr && left > 1e-9; i++) {
+        double take = fr[i].amount < left ? fr[i].amount : left;
+        work += fr[i].ratio * take;
+        left -= take;
+    }
+    if (left > 1e-9)
+        return 0; /* the frees cannot make the room: left to the model */
+    /* the most forward work that can run before the first free: what fits in memory
+     * together (the longest per unit first, fractions allowed), and no more than the time
+     * from the first forward's head */
+    qsort(fw, (size_t)nfw, sizeof *fw, cmp_ratio_desc);
+    double fit = 0, room = limit + 1e-9;
+    for (int i = 0; i < nfw && room > 1e-12; i++) {
+        double take = fw[i].amount < room ? fw[i].amount : room;
+        fit += fw[i].ratio * take;
+        room -= take;
+    }
+    if (fit > (double)(t_free - fhead))
+        fit = (double)(t_free > fhead ? t_free - fhead : 0);
+    double rest = (double)(fdur - fmax) - fit;
+    return t_free + (int64_t)floor(work) + (rest > 0 ? (int64_t)floor(rest) : 0) + fq;
+}
+
+int64_t opt_memory_cycle_bound(const struct model *m, int *dev)
+{
+    *dev = -1;
+    if (!m->sc->has_memory_limit)
+        return 0;
+    int cap = opt_max_machine_ops(m);
+    struct free_op *fr = malloc(((size_t)cap + 1) * sizeof *fr);
+    struct free_op *fw = malloc(((size_t)cap + 1) * sizeof *fw);
+    int64_t best = 0;
+    for (int dv = 0; dv < m->S && fr != NULL && fw != NULL; dv++) {
+        int64_t v = device_cycle(m, dv, fr, fw);
+        if (v > best) {
+            best = v;
+            *dev = dv;
+        }
+    }
+    free(fr);
+    free(fw);
+    return best;
+}

@@ -44,9 +44,11 @@ enum {
     T_BNB = 1u << 14,    /* our branch-and-bound over device orders (bnb.c) */
     T_RELAX = 1u << 15,  /* the one-device relaxations' bound (relax.c) */
     T_LNS = 1u << 16,    /* the large-neighbourhood search for the incumbent (bnb.c) */
+    T_CYCLE = 1u << 17,  /* the memory-cycle bound (energy.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
-    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX | T_LNS,
+    T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX | T_LNS |
+            T_CYCLE,
 };
 
 /* One compute op of the model. */
@@ -236,6 +238,14 @@ int64_t opt_static_bound(const struct model *m);
  * device, and the frees an F needs under the memory limit, force; then along the edges.
  * Called by opt_build_graph with T_ENERGY. */
 enum ps_status opt_energy_heads(struct model *m);
+/* The memory-cycle bound of the shape's whole-op schedules (docs/model.md, "Bounds"): on a
+ * device whose forwards allocate more than the limit in all, the forward that starts last
+ * waits for frees of at least the excess, none before the device's first free can start;
+ * before that, only the forwards that fit in memory together can run. So it starts no
+ * earlier than that first free's head + the least work of such frees + the forward work
+ * that could not run before, and the makespan follows it by at least a forward's duration
+ * and tail. The largest over the devices (0: none), its device in *dev. */
+int64_t opt_memory_cycle_bound(const struct model *m, int *dev);
 /* ---- rows.c: GLPK rows collected as triplets and loaded at once ----------------------- */
 
 struct row {

@@ -26,7 +26,7 @@ static const struct {
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
     {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB}, {"relax", T_RELAX},
-    {"lns", T_LNS},
+    {"lns", T_LNS},   {"cycle", T_CYCLE},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.
@@ -55,10 +55,8 @@ static const struct ps_param_def params[] = {
      "order: order binaries and big-M; auto: time when the slot model is small, else order",
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb,relax,lns), none, or a list "
-     "of "
-     "those "
-     "and mono",
+     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle), none, or a "
+     "list of those and mono",
      NULL, 0, 0},
 };
 
@@ -113,8 +111,8 @@ static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, 
     if (!parse_tighten(ps_params_get(self, p, "tighten"), &r->tighten))
         return ps_diag_set(d, PS_EINVAL, "param.tighten",
                            "must be all, none, or a list of "
-                           "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cint (and GLPK "
-                           "options mir,gmi,cov,clq,pch,dfs) (got %s)",
+                           "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,cint "
+                           "(and GLPK options mir,gmi,cov,clq,pch,dfs) (got %s)",
                            ps_params_get(self, p, "tighten"));
     if (!(r->time_limit >= 0) || !(r->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");

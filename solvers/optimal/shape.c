@@ -104,6 +104,17 @@ static void start_bound(struct job *j)
     char buf[48];
     snprintf(buf, sizeof buf, "%.6f", ms(j->lb));
     ps_schedule_set_param(j->s, "static_bound", buf);
+    if (m->tighten & T_CYCLE) {
+        /* whole ops only: lb_parts keeps the static bound */
+        int dev;
+        int64_t cyc = opt_memory_cycle_bound(m, &dev);
+        if (dev >= 0) {
+            snprintf(buf, sizeof buf, "%.3f ms (device %d)", ms(cyc), dev);
+            ps_schedule_set_param(j->s, "memory_cycle", buf);
+        }
+        if (cyc > j->lb)
+            j->lb = cyc;
+    }
     report_start(j);
 }
 

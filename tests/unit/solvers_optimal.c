@@ -76,6 +76,25 @@ static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr,
     return best;
 }
 
+/* The memory-cycle bound of sc's shape (0: none), the static bound in *stat. */
+static int64_t cycle_of(const struct ps_scenario *sc, enum ps_traversal tr, int64_t *stat)
+{
+    struct opt_run r;
+    memset(&r, 0, sizeof r);
+    r.sc = sc;
+    r.tighten = T_ALL;
+    struct job j;
+    struct ps_diag d;
+    assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
+    assert_int_equal(opt_build_graph(&j.m), PS_OK);
+    *stat = opt_static_bound(&j.m);
+    int dev;
+    int64_t v = opt_memory_cycle_bound(&j.m, &dev);
+    assert_true((v > 0) == (dev >= 0));
+    opt_job_fini(&j);
+    return v;
+}
+
 /* n numbers in [0, 1) from the generator state *x (a 64-bit LCG): the random cases. */
 static void uniforms(uint64_t *x, double *u, int n)
 {
@@ -126,8 +145,10 @@ static void test_matches_exhaustive(void **state)
         assert_int_equal(small_make(&sc, c, &d), PS_OK);
         int64_t stat,
             relax = relax_optimum(&sc, c->wave ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP, &stat);
+        int64_t cyc = cycle_of(&sc, c->wave ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP, &stat);
         ps_scenario_fini(&sc);
         assert_true(relax <= r.exhaustive);
+        assert_true(cyc <= r.exhaustive);
         if (relax > stat)
             raised++;
         if (r.optimal[0] < r.greedy)
@@ -347,6 +368,8 @@ static void test_lns_random(void **state)
         if (br.complete) {
             tried++;
             assert_true(found >= j.w.ub);
+            int64_t stat;
+            assert_true(cycle_of(&sc, PS_TRAVERSAL_LOOP, &stat) <= j.w.ub);
             met += found == j.w.ub;
             print_message("  S=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: start %.3f, "
                           "neighbourhoods %.3f (%ld windows, %ld shorter, %ld nodes), optimum "
@@ -361,6 +384,65 @@ static void test_lns_random(void **state)
     print_message("  %d random loops: the neighbourhoods met the optimum on %d\n", tried, met);
     assert_true(tried >= 8);
     assert_true(met >= tried / 2);
+}
+
+/* The memory-cycle bound against the exhaustive search on random small cases where memory
+ * binds: loops of two or three stages (3-4 microbatches) and waves of two devices (two
+ * microbatches, latency only, so no channel makes the exhaustive search a mere upper
+ * bound), uneven F, B and W, weight shares from 0 to 1, limits from one microbatch's
+ * memory up. It never exceeds the optimum, and it must rise above the static bound
+ * somewhere, or the check would say little. */
+static void test_memory_cycle_random(void **state)
+{
+    (void)state;
+    uint64_t x = 2718;
+    int tried = 0, raised = 0, met = 0;
+    for (int i = 0; i < 300 && tried < 30; i++) {
+        double u[9];
+        uniforms(&x, u, 9);
+        bool wave = i % 3 == 2;
+        struct small_case c = {"cycle",
+                               {1, wave ? 1 : (u[0] < 0.5 ? 1 : 2)},
+                               wave ? 2 : 3 + (u[1] < 0.4),
+                               0.5 + (int)(u[2] * 10) / 10.0,
+                               0.5 + (int)(u[3] * 10) / 10.0,
+                               0.3 + (int)(u[4] * 8) / 10.0,
+                               (int)(u[5] * 6) * 0.5,
+                               wave ? 0 : (int)(u[6] * 3) * 0.5,
+                               0,
+                               0,
+                               (wave ? 1 : 1.5) + (int)(u[7] * 3) * 0.5,
+                               (int)(u[8] * 5) / 4.0,
+                               0,
+                               0,
+                               wave,
+                               false};
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        long combos = 0;
+        enum ps_traversal tr = wave ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+        int64_t best = small_exhaustive(&sc, wave ? 2 : 1, tr, 120000, &combos);
+        if (best <= 0) {
+            ps_scenario_fini(&sc);
+            continue;
+        }
+        tried++;
+        int64_t stat, cyc = cycle_of(&sc, tr, &stat);
+        if (cyc > best)
+            fail_msg("%s S=%d M=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f share=%.2f: "
+                     "the memory-cycle bound %.3f is above the exhaustive %.3f",
+                     wave ? "wave" : "loop", sc.n_stages, c.M, c.f, c.b, c.w, c.inter_lat,
+                     c.inter_tx, c.limit, c.weight_share, ps_ns_to_ms(cyc), ps_ns_to_ms(best));
+        raised += cyc > stat;
+        met += cyc == best;
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d random cases: the memory-cycle bound rose above the static bound on %d "
+                  "and met the optimum on %d\n",
+                  tried, raised, met);
+    assert_true(tried >= 24);
+    assert_true(raised >= 1);
 }
 
 /* Jackson's preemptive bound against a slot-by-slot preemptive schedule (every slot, the
@@ -994,6 +1076,7 @@ int main(void)
         cmocka_unit_test(test_matches_exhaustive),
         cmocka_unit_test(test_relax_random),
         cmocka_unit_test(test_bnb_random),
+        cmocka_unit_test(test_memory_cycle_random),
         cmocka_unit_test(test_jackson),
         cmocka_unit_test(test_lns_random),
         cmocka_unit_test(test_lns_two_streams),
