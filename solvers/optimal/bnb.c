@@ -102,14 +102,12 @@ struct bnb {
     int64_t *sigs; /* a signature per depth */
     size_t sig_cap;
     /* a neighbourhood (opt_bnb_lns): on device d, the ops before place lo[d] and from place
-     * hi[d] of the incumbent's order keep their places; pos == NULL: the whole search */
-    int *pos;       /* an op's place in its device's incumbent order */
+     * hi[d] of the incumbent's order keep their places; seq == NULL: the whole search */
     int *seq;       /* the incumbent's orders, device d's from seq_first[d] */
     int *seq_first; /* S + 1 */
     int lo[PS_MAX_STAGES], hi[PS_MAX_STAGES];
     int cnt[PS_MAX_STAGES]; /* ops placed per device */
     int *tpos;              /* an op's place in the topological order */
-    long forced;            /* ops placed where every device's next op was fixed */
 };
 
 bool opt_lns_applies(const struct model *m)
@@ -133,18 +131,6 @@ bool opt_bnb_applies(const struct model *m)
         if (!opt_chan_one_stream(m, c))
             return false;
     return true;
-}
-
-/* o may come next on its device: always, but in a neighbourhood, where only the ops of the
- * window may take the places between lo and hi in any order. */
-static bool allowed(const struct bnb *b, int o)
-{
-    if (b->pos == NULL)
-        return true;
-    int d = b->m->ops[o].dev, c = b->cnt[d];
-    if (c < b->lo[d] || c >= b->hi[d])
-        return b->seq[b->seq_first[d] + c] == o;
-    return b->pos[o] >= b->lo[d] && b->pos[o] < b->hi[d];
 }
 
 /* Nothing at or past this is worth finding: the incumbent, or a schedule found elsewhere. */
@@ -261,12 +247,7 @@ static int64_t window_pass(struct bnb *b, int d)
         for (int i = lo; i < hi; i++)
             if (b->start[sq[i]] < 0)
                 b->jj[k++] = (struct opt_jjob){b->r[sq[i]], m->ops[sq[i]].dur, 0};
-        for (int i = 1; i < k; i++) /* a few ops: by head */
-            for (int q = i; q > 0 && b->jj[q - 1].r > b->jj[q].r; q--) {
-                struct opt_jjob x = b->jj[q];
-                b->jj[q] = b->jj[q - 1];
-                b->jj[q - 1] = x;
-            }
+        opt_sort_release(b->jj, k);
         for (int i = 0; i < k; i++)
             t = (b->jj[i].r > t ? b->jj[i].r : t) + b->jj[i].p;
         if (t > lb)
@@ -302,7 +283,7 @@ static int64_t node_bound(struct bnb *b)
             return lb;
     }
     /* in a neighbourhood, first the passes over the known orders (no sorting) */
-    for (int d = 0; d < m->S && b->pos != NULL; d++) {
+    for (int d = 0; d < m->S && b->seq != NULL; d++) {
         int64_t j = window_pass(b, d);
         if (j > lb)
             lb = j;
@@ -563,7 +544,7 @@ static void unplace(struct bnb *b, int o)
  * last placed op (ties: a lower device) can never place it: nothing below is complete. */
 static bool stuck(const struct bnb *b)
 {
-    if (b->pos == NULL)
+    if (b->seq == NULL)
         return false;
     for (int d = 0; d < b->m->S; d++) {
         int c = b->cnt[d];
@@ -581,12 +562,28 @@ static bool stuck(const struct bnb *b)
 
 static void dfs(struct bnb *b);
 
+/* Places o at t, searches below (unless cut_done and the placed ops alone reach the limit)
+ * and takes o back. */
+static void branch(struct bnb *b, int o, int64_t t, bool cut_done)
+{
+    int dev = b->m->ops[o].dev, save_d = b->d_last;
+    int64_t save_t = b->t_last, save_lb = b->done_lb, save_end = b->dev_end[dev];
+    place(b, o, t);
+    if (!cut_done || opt_up_to_grid(b->done_lb, b->grid) < limit(b))
+        dfs(b);
+    unplace(b, o);
+    b->dev_end[dev] = save_end;
+    b->t_last = save_t;
+    b->d_last = save_d;
+    b->done_lb = save_lb;
+}
+
 /* In a neighbourhood, no device inside its window: every device's next op is fixed, and
  * only the one that starts first (ties: the lower device) can come next; any other would
  * leave it stuck. Placed without a bound or the memo, nor counted as a node. */
 static bool all_fixed(const struct bnb *b)
 {
-    if (b->pos == NULL)
+    if (b->seq == NULL)
         return false;
     for (int d = 0; d < b->m->S; d++)
         if (b->cnt[d] >= b->lo[d] && b->cnt[d] < b->hi[d])
@@ -616,17 +613,7 @@ static void forced(struct bnb *b)
     }
     if (o < 0 || t < b->t_last || (t == b->t_last && m->ops[o].dev < b->d_last))
         return; /* nothing can come next */
-    int64_t save_t = b->t_last, save_lb = b->done_lb, save_end = b->dev_end[m->ops[o].dev];
-    int save_d = b->d_last;
-    b->forced++;
-    place(b, o, t);
-    if (opt_up_to_grid(b->done_lb, b->grid) < limit(b))
-        dfs(b);
-    unplace(b, o);
-    b->dev_end[m->ops[o].dev] = save_end;
-    b->t_last = save_t;
-    b->d_last = save_d;
-    b->done_lb = save_lb;
+    branch(b, o, t, true);
 }
 
 /* The candidates of a neighbourhood: on a device inside its window, the window's unplaced
@@ -686,7 +673,7 @@ static void dfs(struct bnb *b)
     int *cand = &b->cand[(size_t)b->placed * (size_t)b->n_live];
     int64_t *est = &b->cest[(size_t)b->placed * (size_t)b->n_live];
     int nc = 0;
-    if (b->pos != NULL) {
+    if (b->seq != NULL) {
         for (int d = 0; d < m->S; d++)
             nc += window_ops(b, d, &cand[nc]);
     } else {
@@ -719,7 +706,7 @@ static void dfs(struct bnb *b)
         bool dominated = false;
         const int *fs = m->dev_op[op->dev];
         int nf = m->dev_n[op->dev];
-        if (b->pos != NULL) { /* only the window's ops may move */
+        if (b->seq != NULL) { /* only the window's ops may move */
             int c = b->cnt[op->dev];
             if (c < b->lo[op->dev] || c >= b->hi[op->dev])
                 nf = 0;
@@ -732,7 +719,7 @@ static void dfs(struct bnb *b)
             int f = fs[k];
             const struct mop *fo = &m->ops[f];
             if (f == cand[i] || fo->kind == PS_OP_F || fo->dur <= 0 || b->start[f] >= 0 ||
-                b->npred[f] != 0 || !allowed(b, f))
+                b->npred[f] != 0)
                 continue;
             dominated = earliest(b, f) + fo->dur <= est[i];
         }
@@ -758,18 +745,8 @@ static void dfs(struct bnb *b)
             est[k] = est[k - 1];
             est[k - 1] = te;
         }
-    int64_t save_t = b->t_last, save_lb = b->done_lb;
-    int save_d = b->d_last;
     for (int i = 0; i < nc && !b->aborted && b->st == PS_OK; i++) {
-        int o = cand[i];
-        int64_t save_end = b->dev_end[m->ops[o].dev];
-        place(b, o, est[i]);
-        dfs(b);
-        unplace(b, o);
-        b->dev_end[m->ops[o].dev] = save_end;
-        b->t_last = save_t;
-        b->d_last = save_d;
-        b->done_lb = save_lb;
+        branch(b, cand[i], est[i], false);
         if (opt_up_to_grid(b->done_lb, b->grid) >= limit(b))
             break;
     }
@@ -903,7 +880,6 @@ static void teardown(struct bnb *b)
     free(b->sigs);
     free(b->set);
     free(b->zob);
-    free(b->pos);
     free(b->seq);
     free(b->seq_first);
     free(b->tpos);
@@ -948,17 +924,16 @@ enum ps_status opt_bnb(struct model *m, struct warm *w, int64_t lb, long node_li
 
 /* ---- large-neighbourhood search ------------------------------------------------------- */
 
-/* The incumbent's device orders as places (pos) and sequences (seq); false when out of
+/* The incumbent's device orders as sequences (seq); false when out of
  * memory. */
 static bool take_orders(struct bnb *b)
 {
     const struct model *m = b->m;
     const struct ps_schedule *s = b->w->inc;
-    if (b->pos == NULL) {
-        b->pos = malloc((size_t)b->n * sizeof *b->pos);
+    if (b->seq == NULL) {
         b->seq = malloc(((size_t)m->n_live + 1) * sizeof *b->seq);
         b->seq_first = calloc((size_t)m->S + 1, sizeof *b->seq_first);
-        if (b->pos == NULL || b->seq == NULL || b->seq_first == NULL)
+        if (b->seq == NULL || b->seq_first == NULL)
             return false;
     }
     for (int d = 0; d < m->S; d++) {
@@ -967,7 +942,6 @@ static bool take_orders(struct bnb *b)
             const struct ps_op *o = &s->dev_ops[d][i];
             int v = ps_vstage_of(d, o->chunk, m->S, m->V, m->tr);
             int id = op_id(m, o->kind, v, o->microbatch);
-            b->pos[id] = (int)i;
             b->seq[b->seq_first[d] + (int)i] = id;
         }
     }

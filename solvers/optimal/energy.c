@@ -49,6 +49,19 @@ static int64_t completion(struct rjob *j, int n)
     return t;
 }
 
+/* Takes from ops (sorted) the amount *left, fractions allowed, in order, while more than
+ * eps is left: the ratio-weighted total (ns), with what could not be taken in *left. */
+static double cover(const struct free_op *ops, int n, double *left, double eps)
+{
+    double total = 0;
+    for (int i = 0; i<n && * left> eps; i++) {
+        double take = ops[i].amount < *left ? ops[i].amount : *left;
+        total += ops[i].ratio * take;
+        *left -= take;
+    }
+    return total;
+}
+
 struct scratch {
     struct rjob *jobs;
     struct free_op *frees;
@@ -73,12 +86,7 @@ static bool room_job(const struct model *m, int dv, int q, double need, struct s
             rmin = o->head;
     }
     qsort(sc->frees, (size_t)n, sizeof *sc->frees, cmp_ratio);
-    double work = 0;
-    for (int i = 0; i < n && need > 1e-9; i++) {
-        double take = sc->frees[i].amount < need ? sc->frees[i].amount : need;
-        work += sc->frees[i].ratio * take;
-        need -= take;
-    }
+    double work = cover(sc->frees, n, &need, 1e-9);
     if (need > 1e-9)
         return false;
     *out = (struct rjob){rmin, (int64_t)floor(work)};
@@ -247,24 +255,14 @@ static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, s
         return 0;
     /* the least work that frees `need`: each unit at its chunk's best rate at least */
     qsort(fr, (size_t)nfr, sizeof *fr, cmp_ratio);
-    double work = 0, left = need;
-    for (int i = 0; i < nfr && left > 1e-9; i++) {
-        double take = fr[i].amount < left ? fr[i].amount : left;
-        work += fr[i].ratio * take;
-        left -= take;
-    }
+    double left = need, work = cover(fr, nfr, &left, 1e-9);
     if (left > 1e-9)
         return 0; /* the frees cannot make the room: left to the model */
     /* the most forward work that can run before the first free: what fits in memory
      * together (the longest per unit first, fractions allowed), and no more than the time
      * from the first forward's head */
     qsort(fw, (size_t)nfw, sizeof *fw, cmp_ratio_desc);
-    double fit = 0, room = limit + 1e-9;
-    for (int i = 0; i < nfw && room > 1e-12; i++) {
-        double take = fw[i].amount < room ? fw[i].amount : room;
-        fit += fw[i].ratio * take;
-        room -= take;
-    }
+    double room = limit + 1e-9, fit = cover(fw, nfw, &room, 1e-12);
     if (fit > (double)(t_free - fhead))
         fit = (double)(t_free > fhead ? t_free - fhead : 0);
     double rest = (double)(fdur - fmax) - fit;

@@ -521,7 +521,7 @@ static void heap_down(const struct opt_jjob *j, int *h, int n)
 /* Sorts j[0..n) by release: a quicksort (median of three) down to runs of 16, then one
  * insertion pass; inline, it takes about a third of the library's qsort with its calls to
  * a comparison (the neighbourhood search sorts every device at every node). */
-static void sort_release(struct opt_jjob *j, int n)
+void opt_sort_release(struct opt_jjob *j, int n)
 {
     while (n > 16) {
         int64_t a = j[0].r, b = j[n / 2].r, c = j[n - 1].r;
@@ -540,11 +540,11 @@ static void sort_release(struct opt_jjob *j, int n)
         }
         /* [0, k] <= pivot <= [k + 1, n): the smaller side first, the larger in the loop */
         if (k + 1 < n - k - 1) {
-            sort_release(j, k + 1);
+            opt_sort_release(j, k + 1);
             j += k + 1;
             n -= k + 1;
         } else {
-            sort_release(j + k + 1, n - k - 1);
+            opt_sort_release(j + k + 1, n - k - 1);
             n = k + 1;
         }
     }
@@ -565,7 +565,7 @@ static void sort_release(struct opt_jjob *j, int n)
  * largest delivery time, kept on a heap. */
 int64_t opt_jackson(struct opt_jjob *j, int n, int *heap)
 {
-    sort_release(j, n);
+    opt_sort_release(j, n);
     int64_t t = INT64_MIN, lb = 0;
     int next = 0, nh = 0;
     for (;;) {

@@ -229,6 +229,8 @@ struct opt_jjob {
     int64_t r, p, q;
 };
 int64_t opt_jackson(struct opt_jjob *j, int n, int *heap);
+/* Sorts jobs by release, in place (not stable). */
+void opt_sort_release(struct opt_jjob *j, int n);
 /* The static bound: the core's lower bound, Jackson's preemptive bound on every device and
  * channel, each op's head + duration + tail. */
 int64_t opt_static_bound(const struct model *m);

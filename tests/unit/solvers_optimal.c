@@ -51,19 +51,26 @@ static int64_t exhaustive(const struct ps_scenario *sc, int V, enum ps_traversal
     return best;
 }
 
+/* The graph of sc's shape with every tightening (j keeps r), its static bound in *stat. */
+static void shape_graph(struct job *j, struct opt_run *r, const struct ps_scenario *sc,
+                        enum ps_traversal tr, int64_t *stat)
+{
+    memset(r, 0, sizeof *r);
+    r->sc = sc;
+    r->tighten = T_ALL;
+    struct ps_diag d;
+    assert_int_equal(opt_job_init(j, r, 0, tr, &d), PS_OK);
+    assert_int_equal(opt_build_graph(&j->m), PS_OK);
+    *stat = opt_static_bound(&j->m);
+}
+
 /* The one-device relaxations of sc's shape searched to their optimum (no incumbent to stop
  * at, a large node budget): the largest over the devices, and the static bound in *stat. */
 static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr, int64_t *stat)
 {
     struct opt_run r;
-    memset(&r, 0, sizeof r);
-    r.sc = sc;
-    r.tighten = T_ALL;
     struct job j;
-    struct ps_diag d;
-    assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
-    assert_int_equal(opt_build_graph(&j.m), PS_OK);
-    *stat = opt_static_bound(&j.m);
+    shape_graph(&j, &r, sc, tr, stat);
     int64_t best = 0;
     for (int dv = 0; dv < j.m.S; dv++) {
         struct opt_relax_result res;
@@ -80,14 +87,8 @@ static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr,
 static int64_t cycle_of(const struct ps_scenario *sc, enum ps_traversal tr, int64_t *stat)
 {
     struct opt_run r;
-    memset(&r, 0, sizeof r);
-    r.sc = sc;
-    r.tighten = T_ALL;
     struct job j;
-    struct ps_diag d;
-    assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
-    assert_int_equal(opt_build_graph(&j.m), PS_OK);
-    *stat = opt_static_bound(&j.m);
+    shape_graph(&j, &r, sc, tr, stat);
     int dev;
     int64_t v = opt_memory_cycle_bound(&j.m, &dev);
     assert_true((v > 0) == (dev >= 0));
