@@ -25,6 +25,7 @@
 #define MEM_EPS 1e-9 /* the simulator's tolerance on the memory limit */
 #define MAX_V 2      /* loop runs one chunk, wave two */
 #define MAX_NSUB 32
+#define MAX_RESERVE 64
 
 enum { K_F = 0, K_B = 1, K_W = 2 };
 
@@ -72,7 +73,7 @@ struct entry {
 /* What one greedy run produced: per-device sequences of parts and the planned start of
  * every transmission that occupies a channel. */
 struct plan {
-    int n_sub;
+    int n_sub, reserve;
     const struct rules *r;
     struct entry **dev;
     size_t *n, *cap;
@@ -99,6 +100,8 @@ struct shape {
      * the device's R allocates again at the B's start (docs/model.md, recomputation) */
     double *a, *keep, *remat;
     double *sufmax_a; /* per (device, mb): max keep over mb..M-1 */
+    int *resv_cap;    /* per device: the most chunk-1 F's a chunk-0 F can keep room for
+                         when nothing else is in memory (at least 1) */
     double *rmax;     /* per device: the largest remat, kept free for the next B */
     int *bwd_mb;      /* per backward position: its microbatch (token
                          slices run backward last slice first) */
@@ -140,6 +143,7 @@ struct run {
     const struct shape *sh;
     const struct rules *r;
     int n_sub, max_sub;
+    int reserve; /* wave: chunk-1 F's a chunk-0 F keeps room for (1: the authors' rule) */
     struct dev_state *ds;
     int64_t *avail[2]; /* F and B: [v*M+mb] */
     int64_t *seq[2];   /* when each became known (step number): arrival order */
@@ -262,6 +266,7 @@ static void shape_fini(struct shape *sh)
     free(sh->remat);
     free(sh->rmax);
     free(sh->sufmax_a);
+    free(sh->resv_cap);
     free(sh->bwd_mb);
     for (int k = 0; k < 2; k++) {
         free(sh->lat[k]);
@@ -334,6 +339,7 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
     sh->remat = malloc(SM * sizeof(double));
     sh->rmax = calloc((size_t)S, sizeof(double));
     sh->sufmax_a = malloc(SM * sizeof(double));
+    sh->resv_cap = malloc((size_t)S * sizeof(int));
     sh->bwd_mb = malloc((size_t)M * sizeof(int));
     sh->msg_mb = malloc((size_t)M * sizeof(double));
     sh->ag = calloc((size_t)SV, sizeof(int64_t));
@@ -348,9 +354,9 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
         sh->chan_id[k] = malloc((size_t)SV * sizeof(int));
     }
     if (sh->probe == NULL || !sh->dev_of_v || !sh->chunk_of_v || !sh->v_of || !sh->has_w ||
-        !sh->a || !sh->keep || !sh->remat || !sh->rmax || !sh->sufmax_a || !sh->bwd_mb ||
-        !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->workk || !sh->last_op ||
-        !sh->last_link || !sh->lat[0] || !sh->lat[1] || !sh->bw[0] || !sh->bw[1] ||
+        !sh->a || !sh->keep || !sh->remat || !sh->rmax || !sh->sufmax_a || !sh->resv_cap ||
+        !sh->bwd_mb || !sh->msg_mb || !sh->ag || !sh->rs || !sh->work || !sh->workk ||
+        !sh->last_op || !sh->last_link || !sh->lat[0] || !sh->lat[1] || !sh->bw[0] || !sh->bw[1] ||
         !sh->chan_id[0] || !sh->chan_id[1]) {
         shape_fini(sh);
         return PS_ENOMEM;
@@ -403,6 +409,10 @@ static enum ps_status shape_init(struct shape *sh, const struct ps_scenario *sc,
             size_t i = (size_t)d * (size_t)M + (size_t)m;
             sh->sufmax_a[i] = m == M - 1 ? sh->keep[i] : fmax(sh->keep[i], sh->sufmax_a[i + 1]);
         }
+        /* a chunk-0 F on an otherwise empty device must always fit with its reserve */
+        double most = sh->sufmax_a[(size_t)d * (size_t)M];
+        double room = sh->limit + MEM_EPS - most - sh->rmax[d];
+        sh->resv_cap[d] = most > 0 && room < most * M ? (int)fmax(1, floor(room / most)) : M;
     }
     /* channels: inter-DC per ordered DC pair, intra-DC per ordered device pair */
     int nd = sc->n_dcs;
@@ -519,9 +529,11 @@ static struct plan *plan_new(const struct shape *sh, int max_sub)
     return p;
 }
 
-static void plan_reset(struct plan *p, const struct shape *sh, int n_sub, const struct rules *r)
+static void plan_reset(struct plan *p, const struct shape *sh, int n_sub, int reserve,
+                       const struct rules *r)
 {
     p->n_sub = n_sub;
+    p->reserve = reserve;
     p->r = r;
     p->makespan = NO_TIME;
     for (int d = 0; d < sh->S; d++)
@@ -537,6 +549,18 @@ static size_t xidx(const struct shape *sh, int kind, int v, int mb)
 }
 
 /* ---- the greedy ---------------------------------------------------------------------- */
+
+/* The room a chunk-0 F on device d keeps for chunk-1 F's, m1 the next of them: as many as
+ * the run's reserve asks (1: the authors' rule), no more than are left, and no more than fit
+ * beside one F on an empty device (so the device can always start one: no deadlock). */
+INLINE double reserve_need(const struct run *g, int d, int m1)
+{
+    const struct shape *sh = g->sh;
+    int r = g->reserve < sh->resv_cap[d] ? g->reserve : sh->resv_cap[d];
+    if (r > sh->M - m1)
+        r = sh->M - m1;
+    return r * sh->sufmax_a[(size_t)d * (size_t)sh->M + (size_t)m1];
+}
 
 /* Availability of the next part of (kind, chunk) on device d, NO_TIME when there is none
  * or it does not fit in memory. */
@@ -569,7 +593,7 @@ INLINE int64_t cand_avail(const struct run *g, int d, int kind, int c, const int
     if (V == 2 && c == 0) {
         int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
         if (m1 < sh->M)
-            need += sh->sufmax_a[dm + (size_t)m1];
+            need += reserve_need(g, d, m1);
     }
     if (ds->mem + need > sh->limit + MEM_EPS)
         return NO_TIME;
@@ -626,7 +650,7 @@ INLINE bool f_fits(const struct run *g, int d, const int V)
         if (V == 2 && c == 0) {
             int m1 = ds->next[K_F][1] + (ds->part[K_F][1] > 0 ? 1 : 0);
             if (m1 < sh->M)
-                need += sh->sufmax_a[dm + (size_t)m1];
+                need += reserve_need(g, d, m1);
         }
         if (ds->mem + need <= sh->limit + MEM_EPS)
             return true;
@@ -853,13 +877,14 @@ static enum ps_status run_alloc(struct run *g, const struct shape *sh, int max_s
     return PS_OK;
 }
 
-/* Readies g for a run of n_sub parts under rules r. */
-static void run_reset(struct run *g, int n_sub, const struct rules *r)
+/* Readies g for a run of n_sub parts under rules r, keeping room for `reserve` chunk-1 F's. */
+static void run_reset(struct run *g, int n_sub, int reserve, const struct rules *r)
 {
     const struct shape *sh = g->sh;
     int S = sh->S, M = sh->M, V = sh->V, SV = sh->SV;
     g->r = r;
     g->n_sub = n_sub;
+    g->reserve = reserve;
     g->step = 0;
     g->floor_t = 0;
     memset(g->ds, 0, (size_t)S * sizeof *g->ds);
@@ -990,16 +1015,16 @@ static int64_t run_bound(const struct run *g)
  * its plan cannot end before it (*pruned set, p incomplete); NO_TIME for none. Returns
  * PS_OK, PS_ENOMEM, or PS_EDEADLOCK (a bug: the memory rules are meant to make it
  * impossible). */
-static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, const struct rules *r,
-                                 int64_t cutoff, bool *pruned)
+static enum ps_status greedy_run(struct run *g_, struct plan *p, int n_sub, int reserve,
+                                 const struct rules *r, int64_t cutoff, bool *pruned)
 {
     struct run g = *g_;
     const struct shape *sh = g.sh;
     int S = sh->S, M = sh->M, V = sh->V, SV = sh->SV;
     enum ps_status st = PS_ENOMEM;
     *pruned = false;
-    run_reset(&g, n_sub, r);
-    plan_reset(p, sh, n_sub, r);
+    run_reset(&g, n_sub, reserve, r);
+    plan_reset(p, sh, n_sub, reserve, r);
     for (int m = 0; m < M; m++)
         g.avail[K_F][m] = 0; /* virtual stage 0: every microbatch ready at time 0 */
     for (int d = 0; d < S; d++)
@@ -1242,6 +1267,11 @@ static const struct ps_param_def greedy_params[] = {
      "the best; with traversal and rules auto too, a fixed portfolio of 17 variants within "
      "a work budget (docs/model.md)",
      NULL, 0, 0},
+    {"reserve", PS_PARAM_LIST, "auto",
+     "wave: a chunk-0 F starts only with room left for this many chunk-1 F's, 1..64 (1: the "
+     "authors' rule; more holds forwards back for the backward's return under latency); "
+     "auto tries 1, 2 and 3 when memory is limited",
+     NULL, 0, 0},
     {"rules", PS_PARAM_CHOICE, "auto",
      "reading of the priority rules: paper (the authors' code), prio, avail, hidev, btie, look; "
      "auto tries all",
@@ -1257,14 +1287,14 @@ static const struct ps_param_def greedy_params[] = {
      "auto|none", 0, 0},
 };
 
-/* Parses n_sub: "auto" (0) or an integer 1..MAX_NSUB; -1 when invalid. */
-static int parse_n_sub(const char *text)
+/* Parses n_sub or reserve: "auto" (0) or an integer 1..max; -1 when invalid. */
+static int parse_count(const char *text, int max)
 {
     if (text == NULL || strcmp(text, "auto") == 0)
         return 0;
     char *end = NULL;
     long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || v < 1 || v > MAX_NSUB)
+    if (end == text || *end != '\0' || v < 1 || v > max)
         return -1;
     return (int)v;
 }
@@ -1274,11 +1304,11 @@ static bool cancelled(const struct ps_solve_ctx *ctx)
     return ctx != NULL && ctx->cancel != NULL && atomic_load(ctx->cancel) != 0;
 }
 
-/* One variant of the portfolio: a traversal (index into the shapes), a sub-block count
- * and a reading of the rules. `rank` orders variants for ties (lower wins): traversal,
- * then n_sub as listed, then the rule table's order. */
+/* One variant of the portfolio: a traversal (index into the shapes), a sub-block count,
+ * a reading of the rules and the wave's reserve. `rank` orders variants for ties (lower
+ * wins): traversal, then n_sub as listed, then the rule table's order, then the reserve. */
 struct variant {
-    int tr, n_sub, rank;
+    int tr, n_sub, reserve, rank;
     const struct rules *r;
 };
 
@@ -1318,11 +1348,14 @@ struct best {
 static const struct {
     int tr, n_sub;
     const char *rule;
+    int reserve;
 } default_order[] = {
-    {1, 1, "btie"},  {0, 1, "btie"},  {0, 2, "btie"},  {0, 4, "look"},  {1, 1, "look"},
-    {1, 4, "look"},  {0, 1, "look"},  {1, 4, "avail"}, {0, 4, "paper"}, {1, 2, "look"},
-    {0, 2, "look"},  {0, 4, "avail"}, {0, 1, "paper"}, {1, 4, "prio"},  {1, 2, "btie"},
-    {1, 1, "hidev"}, {1, 4, "hidev"},
+    {1, 1, "btie", 1},  {0, 1, "btie", 1}, {1, 1, "btie", 2}, {1, 1, "paper", 3},
+    {1, 4, "look", 3},  {1, 4, "look", 2}, {0, 2, "btie", 1}, {0, 4, "look", 1},
+    {1, 1, "look", 1},  {1, 4, "look", 1}, {0, 1, "look", 1}, {1, 4, "avail", 1},
+    {0, 4, "paper", 1}, {1, 2, "look", 1}, {0, 2, "look", 1}, {0, 4, "avail", 1},
+    {0, 1, "paper", 1}, {1, 4, "prio", 1}, {1, 2, "btie", 1}, {1, 1, "hidev", 1},
+    {1, 4, "hidev", 1},
 };
 #define N_DEFAULT (sizeof default_order / sizeof default_order[0])
 
@@ -1344,7 +1377,7 @@ static const struct {
  * an eighth of its parts, at 8 the loop at its first bound check. */
 #define BUDGET_BIG_SM 16384
 #define BUDGET_BIG_PER_SM 9
-#define BIG_LOOP 6
+#define BIG_LOOP 10
 /* Past this many (stage, microbatch) pairs the fixed families run on a second thread. */
 #define FIXED_THREAD_SM 16384
 
@@ -1363,9 +1396,9 @@ static const struct rules *rule_find(const char *name)
     return NULL;
 }
 
-static int rank_of(int tr, int sub_i, const struct rules *r)
+static int rank_of(int tr, int sub_i, const struct rules *r, int reserve)
 {
-    return (tr * 64 + sub_i) * 16 + (int)(r - rule_table);
+    return ((tr * 64 + sub_i) * 16 + (int)(r - rule_table)) * (MAX_RESERVE + 1) + reserve;
 }
 
 static int sub_index(int n_sub)
@@ -1452,7 +1485,7 @@ static enum ps_status search(struct lane *lanes, const struct variant *vs, int n
         if (b->tr >= 0 && !by_wmove)
             cutoff = v->rank < b->rank ? b->makespan + 1 : b->makespan;
         bool pruned = false;
-        enum ps_status st = greedy_run(&ln->g, ln->p, v->n_sub, v->r, cutoff, &pruned);
+        enum ps_status st = greedy_run(&ln->g, ln->p, v->n_sub, v->reserve, v->r, cutoff, &pruned);
         /* past BUDGET_BIG_SM a run cut short counts in full (see there) */
         b->steps += pruned && b->big ? ln->parts * v->n_sub : ln->g.step;
         if (st != PS_OK)
@@ -1512,7 +1545,8 @@ static double one_unit_need(const struct ps_scenario *sc)
 
 /* What the caller asked for. */
 struct request {
-    int n_sub; /* 0: auto */
+    int n_sub;   /* 0: auto */
+    int reserve; /* 0: auto */
     const char *rules;
     bool auto_rules, auto_trav, by_wmove, try_wmove, fixed;
     bool use_tr[2];
@@ -1523,10 +1557,15 @@ static enum ps_status read_request(const struct ps_scenario *sc, const struct ps
 {
     const struct ps_solver *sv = &ps_solver_greedy;
     const char *trav = ps_params_get(sv, params, "traversal");
-    q->n_sub = parse_n_sub(ps_params_get(sv, params, "n_sub"));
+    q->n_sub = parse_count(ps_params_get(sv, params, "n_sub"), MAX_NSUB);
     if (q->n_sub < 0)
         return ps_diag_set(d, PS_EINVAL, "param.n_sub", "must be auto or an integer 1..%d (got %s)",
                            MAX_NSUB, ps_params_get(sv, params, "n_sub"));
+    q->reserve = parse_count(ps_params_get(sv, params, "reserve"), MAX_RESERVE);
+    if (q->reserve < 0)
+        return ps_diag_set(d, PS_EINVAL, "param.reserve",
+                           "must be auto or an integer 1..%d (got %s)", MAX_RESERVE,
+                           ps_params_get(sv, params, "reserve"));
     q->rules = ps_params_get(sv, params, "rules");
     const char *merge = ps_params_get(sv, params, "merge");
     const char *fixed = ps_params_get(sv, params, "fixed");
@@ -1536,7 +1575,7 @@ static enum ps_status read_request(const struct ps_scenario *sc, const struct ps
     q->try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
     /* the fixed families join the default portfolio only */
     q->fixed = (fixed == NULL || strcmp(fixed, "auto") == 0) && q->auto_trav && q->auto_rules &&
-               q->n_sub == 0;
+               q->n_sub == 0 && q->reserve == 0;
     q->use_tr[0] = q->auto_trav || strcmp(trav, "loop") == 0;
     q->use_tr[1] = q->auto_trav || strcmp(trav, "wave") == 0;
     if (ps_scenario_has_slices(sc)) {
@@ -1557,7 +1596,7 @@ static enum ps_status read_request(const struct ps_scenario *sc, const struct ps
 static int build_variants(const struct ps_scenario *sc, const struct request *q, struct variant *vs)
 {
     int nv = 0;
-    if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
+    if (q->auto_trav && q->auto_rules && q->n_sub == 0 && q->reserve == 0) {
         /* large pipelines: the loop's n_sub=1 look (the best loop there) and the wave's
          * n_sub=1 btie run first, the likelier winner of the two first */
         bool big = (int64_t)sc->n_stages * sc->n_microbatches > BUDGET_BIG_SM;
@@ -1569,16 +1608,22 @@ static int build_variants(const struct ps_scenario *sc, const struct request *q,
                 i = j == 0 ? BIG_LOOP : 0;
             if (!q->use_tr[default_order[i].tr])
                 continue; /* sliced workloads: loop only */
+            int res = default_order[i].reserve;
+            if (res > 1 && (big || !sc->has_memory_limit))
+                continue; /* a reserve changes nothing without a limit */
             const struct rules *r = rule_find(default_order[i].rule);
-            int k = default_order[i].n_sub;
-            vs[nv++] = (struct variant){default_order[i].tr, k,
-                                        rank_of(default_order[i].tr, sub_index(k), r), r};
+            int k = default_order[i].n_sub, tr = default_order[i].tr;
+            vs[nv++] = (struct variant){tr, k, res, rank_of(tr, sub_index(k), r, res), r};
         }
         return nv;
     }
     int subs[3] = {1, 2, 4}, n_subs = 3;
     if (q->n_sub > 0)
         subs[0] = q->n_sub, n_subs = 1;
+    /* the wave's reserves (the loop has no chunk 1) */
+    int res[3] = {1, 2, 3}, n_res = sc->has_memory_limit ? 3 : 1;
+    if (q->reserve > 0)
+        res[0] = q->reserve, n_res = 1;
     bool big =
         q->n_sub == 0 && q->auto_rules && (long)sc->n_stages * (long)sc->n_microbatches > 512;
     for (int t = 0; t < 2; t++) {
@@ -1593,7 +1638,9 @@ static int build_variants(const struct ps_scenario *sc, const struct request *q,
                     continue;
                 if (big && i == 2 && j != 0 && j != N_RULES - 1)
                     continue;
-                vs[nv++] = (struct variant){t, subs[i], rank_of(t, sub_index(subs[i]), r), r};
+                for (int e = 0; e < (t == 1 ? n_res : 1); e++)
+                    vs[nv++] = (struct variant){t, subs[i], res[e],
+                                                rank_of(t, sub_index(subs[i]), r, res[e]), r};
             }
         }
     }
@@ -1642,6 +1689,8 @@ static void record_result(struct ps_schedule *s, const struct lane *lanes, const
         ps_schedule_set_param(s, "traversal", tname);
         snprintf(val, sizeof val, "%d", p->n_sub);
         ps_schedule_set_param(s, "n_sub", val);
+        snprintf(val, sizeof val, "%d", p->reserve);
+        ps_schedule_set_param(s, "reserve", val);
         ps_schedule_set_param(s, "rules", p->r->name);
         ps_schedule_set_param(s, "merge", wmove ? "wmove" : "adjacent");
     }
@@ -1649,18 +1698,22 @@ static void record_result(struct ps_schedule *s, const struct lane *lanes, const
     snprintf(val, sizeof val, "%.6f",
              ps_ns_to_ms(family || p == NULL ? s->makespan_ns : p->makespan));
     ps_schedule_set_param(s, "planned_ms", val);
-    if (family)
+    if (family) {
         snprintf(variant, sizeof variant,
                  "fixed family %s, shorter than the best of %d greedy variants (%d more cut "
                  "short, %d skipped; %d families timed or bounded, %d over the memory limit)",
                  fx->family, b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried, fx->n_over);
-    else
+    } else {
+        char resv[24] = "";
+        if (lanes[b->tr].sh.V == 2)
+            snprintf(resv, sizeof resv, " reserve=%d", p->reserve);
         snprintf(variant, sizeof variant,
-                 "traversal=%s n_sub=%d rules=%s merge=%s (best of %d, %d more cut short, %d "
-                 "skipped; %d fixed families timed or bounded, %d over the memory limit)",
-                 ps_traversal_str(lanes[b->tr].sh.tr), p->n_sub, p->r->name,
+                 "traversal=%s n_sub=%d rules=%s%s merge=%s (best of %d, %d more cut short, %d "
+                 "skipped; %d fixed families timed or bounded, %d over memory)",
+                 ps_traversal_str(lanes[b->tr].sh.tr), p->n_sub, p->r->name, resv,
                  wmove ? "wmove" : "adjacent", b->n_tried, b->n_pruned, b->n_skipped, fx->n_tried,
                  fx->n_over);
+    }
     ps_schedule_set_param(s, "variant", variant);
     ps_schedule_set_param(s, "fixed", family ? fx->family : "none");
 }
@@ -1670,7 +1723,7 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
                                     const struct ps_solve_ctx *ctx, struct ps_schedule **out,
                                     struct ps_diag *d)
 {
-    struct variant vs[2 * 3 * N_RULES + N_DEFAULT];
+    struct variant vs[4 * 3 * N_RULES + N_DEFAULT];
     int nv = build_variants(sc, q, vs), max_sub = 1;
     for (int i = 0; i < nv; i++)
         max_sub = vs[i].n_sub > max_sub ? vs[i].n_sub : max_sub;
@@ -1679,7 +1732,7 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
     memset(lanes, 0, sizeof lanes);
     struct best b = {.tr = -1};
     int64_t sm = (int64_t)sc->n_stages * sc->n_microbatches;
-    if (q->auto_trav && q->auto_rules && q->n_sub == 0) {
+    if (q->auto_trav && q->auto_rules && q->n_sub == 0 && q->reserve == 0) {
         b.budget = budget_of(sm);
         b.big = sm > BUDGET_BIG_SM;
     }
@@ -1694,6 +1747,10 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
             if (st != PS_OK)
                 ps_diag_set(d, st, "", "out of memory");
         }
+    /* the wave's reserve variants bring their own budget: the others keep theirs */
+    for (int i = 0; i < nv && st == PS_OK && b.budget > 0; i++)
+        if (vs[i].reserve > 1)
+            b.budget += lanes[vs[i].tr].parts * vs[i].n_sub;
     if (st == PS_OK)
         st = search(lanes, vs, nv, q->by_wmove, ctx, &b, d);
     /* the greedy's schedule is built while the families may still run; then the caller takes

@@ -215,7 +215,7 @@ static int cmp_ratio_desc(const void *a, const void *b)
 static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, struct free_op *fw)
 {
     double limit = m->sc->memory_limit, alloc = 0;
-    int64_t fdur = 0, fmax = 0, fhead = INT64_MAX, t_free = INT64_MAX, fq = INT64_MAX;
+    int64_t fdur = 0, fhead = INT64_MAX, t_free = INT64_MAX, fq = INT64_MAX;
     int nfr = 0, nfw = 0;
     for (int i = 0; i < m->dev_n[dv]; i++) {
         const struct mop *o = &m->ops[m->dev_op[dv][i]];
@@ -224,9 +224,8 @@ static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, s
                 continue;
             alloc += o->alloc;
             fdur += o->dur;
-            fmax = o->dur > fmax ? o->dur : fmax;
             fhead = o->head < fhead ? o->head : fhead;
-            fq = o->dur + o->tail < fq ? o->dur + o->tail : fq;
+            fq = o->tail < fq ? o->tail : fq;
             fw[nfw++] = (struct free_op){(double)o->dur / o->alloc, o->dur, o->alloc};
             continue;
         }
@@ -265,7 +264,7 @@ static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, s
     double room = limit + 1e-9, fit = cover(fw, nfw, &room, 1e-12);
     if (fit > (double)(t_free - fhead))
         fit = (double)(t_free > fhead ? t_free - fhead : 0);
-    double rest = (double)(fdur - fmax) - fit;
+    double rest = (double)fdur - fit;
     return t_free + (int64_t)floor(work) + (rest > 0 ? (int64_t)floor(rest) : 0) + fq;
 }
 

@@ -240,13 +240,15 @@ int64_t opt_static_bound(const struct model *m);
  * device, and the frees an F needs under the memory limit, force; then along the edges.
  * Called by opt_build_graph with T_ENERGY. */
 enum ps_status opt_energy_heads(struct model *m);
-/* The memory-cycle bound of the shape's whole-op schedules (docs/model.md, "Bounds"): on a
- * device whose forwards allocate more than the limit in all, the forward that starts last
- * waits for frees of at least the excess, none before the device's first free can start;
- * before that, only the forwards that fit in memory together can run. So it starts no
- * earlier than that first free's head + the least work of such frees + the forward work
- * that could not run before, and the makespan follows it by at least a forward's duration
- * and tail. The largest over the devices (0: none), its device in *dev. */
+/* The memory-cycle bound (docs/model.md, "Memory-cycle bound"): on a device whose forwards
+ * allocate more than the limit in all, frees of at least the excess end before the last
+ * forward allocates, none of them before the device's first free can start; before that,
+ * only the forwards that fit in memory together can run. So the forward that ends last
+ * ends no earlier than that first free's head + the least work of such frees + the
+ * forward work that could not run before, and the makespan follows it by at least a
+ * forward's tail. It holds for whole ops and for ops cut into parts (allocation at an F's
+ * first part, frees at a B's or W's last part). The largest over the devices (0: none),
+ * its device in *dev. */
 int64_t opt_memory_cycle_bound(const struct model *m, int *dev);
 /* ---- rows.c: GLPK rows collected as triplets and loaded at once ----------------------- */
 

@@ -105,7 +105,7 @@ static void start_bound(struct job *j)
     snprintf(buf, sizeof buf, "%.6f", ms(j->lb));
     ps_schedule_set_param(j->s, "static_bound", buf);
     if (m->tighten & T_CYCLE) {
-        /* whole ops only: lb_parts keeps the static bound */
+        /* whole ops and parts alike */
         int dev;
         int64_t cyc = opt_memory_cycle_bound(m, &dev);
         if (dev >= 0) {
@@ -114,6 +114,8 @@ static void start_bound(struct job *j)
         }
         if (cyc > j->lb)
             j->lb = cyc;
+        if (cyc > j->lb_parts)
+            j->lb_parts = cyc;
     }
     report_start(j);
 }

@@ -1016,22 +1016,24 @@ static void test_default_memory_bound(void **state)
 
 /* With every microbatch the same, a schedule with ops cut into parts is never shorter than
  * the static bound of its shape (docs/model.md, "Parts": relabelling and re-splitting make
- * ops of one kind and chunk run one after another in microbatch order). Falsified if any
- * of the greedy's parts schedules (n_sub 2 and 4, three rule readings) on a spread of small
- * scenarios, loop and wave, with latency, transmission, memory limits and unequal stage
- * times, came out shorter than it. */
+ * ops of one kind and chunk run one after another in microbatch order), nor than its
+ * memory-cycle bound. Falsified if any of the greedy's parts schedules (n_sub 2 and 4,
+ * three rule readings, the wave's reserve 1 and 2) on a spread of small scenarios, loop
+ * and wave, with latency, transmission, memory limits down to half the 1F1B budget and
+ * unequal stage times, came out shorter than either. */
 static void test_static_bound_holds_with_parts(void **state)
 {
     (void)state;
     static const char *const rules[] = {"paper", "prio", "avail"};
     static const char *const trs[] = {"loop", "wave"};
-    int checked = 0;
+    int checked = 0, binding = 0;
     unsigned seed = 12345;
     for (int k = 0; k < 16; k++) {
         seed = seed * 1103515245u + 12345u;
         int S = (seed >> 8) % 2 ? 4 : 2, M = 3 + (int)((seed >> 12) % 4);
         struct ps_scenario sc;
-        make_2dc(&sc, S, M, ((seed >> 16) % 5) * 0.5, (seed >> 20) % 3 ? S : 0);
+        int lim = (seed >> 20) % 3 == 0 ? 0 : (seed >> 20) % 3 == 1 ? S : S / 2;
+        make_2dc(&sc, S, M, ((seed >> 16) % 5) * 0.5, lim);
         if ((seed >> 22) % 2) { /* a transmission of 0.5 or 1 ms across the DCs */
             sc.activation_mb = 1;
             sc.inter_dc.bandwidth_gbps = (seed >> 23) % 2 ? 16 : 8;
@@ -1048,17 +1050,20 @@ static void test_static_bound_holds_with_parts(void **state)
             snprintf(kv, sizeof kv, "traversal=%s time_limit=86400 node_limit=1", trs[t]);
             struct ps_schedule *o = run(&ps_solver_optimal, &sc, kv, NULL);
             int64_t stat = ps_ms_to_ns(atof(param(o, "static_bound")));
+            int64_t cyc = ps_ms_to_ns(atof(param(o, "memory_cycle"))); /* "" : 0 */
+            binding += cyc > stat;
             ps_schedule_free(o);
             for (int n = 2; n <= 4; n += 2)
-                for (int r = 0; r < 3; r++) {
-                    snprintf(kv, sizeof kv, "traversal=%s n_sub=%d rules=%s", trs[t], n, rules[r]);
+                for (int r = 0; r < 6; r++) {
+                    snprintf(kv, sizeof kv, "traversal=%s n_sub=%d rules=%s reserve=%d", trs[t], n,
+                             rules[r % 3], 1 + r / 3);
                     struct ps_schedule *g = run(&ps_solver_greedy, &sc, kv, NULL);
                     if (g->memory_ok) {
-                        if (g->makespan_ns + 1 < stat)
-                            fail_msg("case %d %s n_sub=%d rules=%s: %.3f ms < static bound "
-                                     "%.3f ms",
-                                     k, trs[t], n, rules[r], ps_ns_to_ms(g->makespan_ns),
-                                     ps_ns_to_ms(stat));
+                        if (g->makespan_ns + 1 < stat || g->makespan_ns + 1 < cyc)
+                            fail_msg("case %d %s: %.3f ms < static bound %.3f ms or "
+                                     "memory-cycle bound %.3f ms",
+                                     k, kv, ps_ns_to_ms(g->makespan_ns), ps_ns_to_ms(stat),
+                                     ps_ns_to_ms(cyc));
                         checked++;
                     }
                     ps_schedule_free(g);
@@ -1066,8 +1071,11 @@ static void test_static_bound_holds_with_parts(void **state)
         }
         ps_scenario_fini(&sc);
     }
-    print_message("  %d parts schedules checked against their shape's static bound\n", checked);
+    print_message("  %d parts schedules checked against their shape's static and memory-cycle "
+                  "bounds (the latter above the former in %d shapes)\n",
+                  checked, binding);
     assert_true(checked > 100);
+    assert_true(binding > 0);
 }
 
 int main(void)
