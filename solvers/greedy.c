@@ -1264,8 +1264,8 @@ static const struct ps_param_def greedy_params[] = {
      "auto|loop|wave", 0, 0},
     {"n_sub", PS_PARAM_LIST, "auto",
      "sub-blocks per op, 1..32; auto tries 1, 2 and 4 (1 and 4 past S*M = 512) and keeps "
-     "the best; with traversal and rules auto too, a fixed portfolio of 17 variants within "
-     "a work budget (docs/model.md)",
+     "the best; with traversal, rules and reserve auto too, a fixed portfolio of 17 variants "
+     "(21 under a memory limit) within a work budget (docs/model.md)",
      NULL, 0, 0},
     {"reserve", PS_PARAM_LIST, "auto",
      "wave: a chunk-0 F starts only with room left for this many chunk-1 F's, 1..64 (1: the "

@@ -155,7 +155,7 @@ static void choose_rounded(struct model *m, int64_t ub)
  * its optimum, which meets the static bound, after 732,018 nodes) */
 #define BNB_NODES_ORDER 1500000L
 /* The large-neighbourhood search's budget: nodes in all, and per window */
-#define LNS_NODES 2000000L
+#define LNS_NODES 8000000L
 #define LNS_WINDOW_NODES 20000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the

@@ -139,6 +139,33 @@ static void test_presets_never_beaten(void **state)
     }
 }
 
+/* The wave's reserve under latency (crosspipe-fig15: 16 stages, latency 1.5 T_F, the 1F1B
+ * budget): with the authors' rule (reserve 1) device 0 fills its memory with chunk-0
+ * forwards and the wave takes 116.5 ms; keeping room for 2 or 3 chunk-1 forwards, 109 ms,
+ * and the default portfolio finds it. */
+static void test_reserve_under_latency(void **state)
+{
+    (void)state;
+    struct ps_scenario sc;
+    struct ps_diag d;
+    assert_int_equal(ps_preset_load("crosspipe-fig15", &sc, &d), PS_OK);
+    int64_t r1 = greedy_ns(&sc, "traversal=wave n_sub=1 rules=btie reserve=1");
+    int64_t r2 = greedy_ns(&sc, "traversal=wave n_sub=1 rules=btie reserve=2");
+    int64_t r3 = greedy_ns(&sc, "traversal=wave n_sub=1 rules=paper reserve=3");
+    assert_int_equal(r1, ps_ms_to_ns(116.5));
+    assert_int_equal(r2, ps_ms_to_ns(109));
+    assert_int_equal(r3, ps_ms_to_ns(109));
+    struct ps_schedule *s = run_greedy(&sc, NULL);
+    assert_int_equal(s->makespan_ns, ps_ms_to_ns(109));
+    ps_schedule_free(s);
+    /* a reserve past what fits is capped, never a deadlock: one microbatch's memory */
+    sc.memory_limit = 1;
+    s = run_greedy(&sc, "traversal=wave reserve=64");
+    assert_true(s->memory_ok);
+    ps_schedule_free(s);
+    ps_scenario_fini(&sc);
+}
+
 /* No communication cost, 1F1B budget: the greedy is ZB-H1 (CrossPipe 4.2). */
 static void test_matches_zbh1(void **state)
 {
@@ -460,10 +487,15 @@ static void test_random_scenarios(void **state)
         struct ps_diag d;
         if (ps_scenario_validate(&sc, &d) != PS_OK)
             fail_msg("random scenario %d invalid: %s: %s", it, d.path, d.msg);
+        /* the wave's reserves up to the largest: never a deadlock, always within memory */
         static const char *const params[] = {
-            NULL, "traversal=loop n_sub=3 rules=avail merge=adjacent",
-            "traversal=wave n_sub=2 rules=hidev merge=adjacent", "traversal=wave merge=wmove"};
-        for (size_t p = 0; p < 4; p++) {
+            NULL,
+            "traversal=loop n_sub=3 rules=avail merge=adjacent",
+            "traversal=wave n_sub=2 rules=hidev merge=adjacent",
+            "traversal=wave merge=wmove",
+            "traversal=wave n_sub=1 rules=btie reserve=3 merge=adjacent",
+            "traversal=wave n_sub=4 rules=look reserve=64 merge=adjacent"};
+        for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
             struct ps_schedule *s = run_greedy(&sc, params[p]);
             if (p == 0 && s->solver.status != PS_SOLVE_INFEASIBLE) {
                 const char *name = "-";
@@ -559,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_saturated_link),
         cmocka_unit_test(test_random_scenarios),
+        cmocka_unit_test(test_reserve_under_latency),
         cmocka_unit_test(test_large_pipeline),
         cmocka_unit_test(test_cancel),
     };
