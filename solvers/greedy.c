@@ -1376,6 +1376,9 @@ static const struct {
  * at 128, and the wave wins by 25-38% at 64 down to 8; at 512 the wave is cut short after
  * an eighth of its parts, at 8 the loop at its first bound check. */
 #define BUDGET_BIG_SM 16384
+/* The reserve variants with ops in parts run up to this many (stage, microbatch) pairs:
+ * they won on the 8-stage M70 presets (128 pairs) and cost 4 times the n_sub=1 runs. */
+#define RESERVE_PARTS_SM 2048
 #define BUDGET_BIG_PER_SM 9
 #define BIG_LOOP 10
 /* Past this many (stage, microbatch) pairs the fixed families run on a second thread. */
@@ -1611,6 +1614,9 @@ static int build_variants(const struct ps_scenario *sc, const struct request *q,
             int res = default_order[i].reserve;
             if (res > 1 && (big || !sc->has_memory_limit))
                 continue; /* a reserve changes nothing without a limit */
+            if (res > 1 && default_order[i].n_sub > 1 &&
+                (int64_t)sc->n_stages * sc->n_microbatches > RESERVE_PARTS_SM)
+                continue; /* the costly ones: where they won, up to here */
             const struct rules *r = rule_find(default_order[i].rule);
             int k = default_order[i].n_sub, tr = default_order[i].tr;
             vs[nv++] = (struct variant){tr, k, res, rank_of(tr, sub_index(k), r, res), r};

@@ -304,7 +304,7 @@ int main(int argc, char **argv)
         {"loop n_sub=1 paper", "traversal=loop n_sub=1 rules=paper merge=adjacent"},
         {"loop n_sub=4 paper", "traversal=loop n_sub=4 rules=paper merge=adjacent"},
         {"loop n_sub=4 +wmove", "traversal=loop n_sub=4 rules=paper merge=auto"},
-        {"wave n_sub=4 paper", "traversal=wave n_sub=4 rules=paper merge=adjacent"},
+        {"wave n_sub=4 paper", "traversal=wave n_sub=4 rules=paper reserve=1 merge=adjacent"},
         {"loop, all variants", "traversal=loop"},
         {"wave, all variants", "traversal=wave"},
         {"portfolio (default)", ""},
