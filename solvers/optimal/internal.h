@@ -420,8 +420,9 @@ struct opt_relax_result {
  * for). Every whole-op schedule of the shape is at least that long. Searches below a cut, bisected,
  * within node_limit nodes in all (0: none) and within work_limit (0: none), counted as a node's
  * inner steps (the machine's ops squared plus the channels' predecessors): a count, the same on
- * every machine. */
-int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
+ * every machine. The time limit and a cancel (opt_out_of_budget) stop it too, every 1,024
+ * nodes, with the bound proved so far. */
+int64_t opt_relax_device(struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
                          double work_limit, const struct opt_bnb_hooks *hooks,
                          struct opt_relax_result *out);
 

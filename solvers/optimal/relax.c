@@ -27,6 +27,7 @@ struct rent {
 
 struct relax {
     const struct model *m;
+    struct model *budget; /* its time limit and cancel (opt_out_of_budget) */
     int d, n, words;
     int *id; /* model op per local op, in topological order */
     int64_t *dur, *tail, *head;
@@ -508,10 +509,16 @@ static void dfs(struct relax *x)
         return;
     }
     const int64_t *rel = &x->rel[(size_t)x->placed * (size_t)n];
-    if ((x->nodes_here & 1023) == 0 && x->cutoff != NULL) {
-        int64_t c = x->cutoff(x->user);
-        if (c < x->cut)
-            x->cut = c; /* a schedule found elsewhere: nothing past it is worth finding */
+    if ((x->nodes_here & 1023) == 0) {
+        if (opt_out_of_budget(x->budget)) {
+            x->aborted = true; /* time limit or cancel: the search is not complete */
+            return;
+        }
+        if (x->cutoff != NULL) {
+            int64_t c = x->cutoff(x->user);
+            if (c < x->cut)
+                x->cut = c; /* a schedule found elsewhere: nothing past it is worth finding */
+        }
     }
     if (x->placed == n) {
         if (x->done < x->cut) {
@@ -645,7 +652,7 @@ static bool below(struct relax *x, int64_t *T, long budget, int64_t *found)
     return !x->aborted || *found >= 0;
 }
 
-int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
+int64_t opt_relax_device(struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
                          double work_limit, const struct opt_bnb_hooks *hooks,
                          struct opt_relax_result *out)
 {
@@ -654,6 +661,7 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
         return lb;
     struct relax x = {0};
     x.m = m;
+    x.budget = m;
     x.d = d;
     x.grid = opt_grid_of(m, ub);
     x.max_vals = ((size_t)64 << 20) / sizeof *x.vals;
@@ -670,7 +678,7 @@ int64_t opt_relax_device(const struct model *m, int d, int64_t lb, int64_t ub, l
         int64_t g = x.grid > 0 ? x.grid : 1, lo = opt_up_to_grid(lb, g), hi = ub, T = ub;
         bool exact = true; /* hi is a sequence's makespan (or ub), not a cut given up */
         long left = node_limit;
-        while (lo < hi && left > 0) {
+        while (lo < hi && left > 0 && !opt_out_of_budget(m)) {
             int64_t found, asked = T;
             bool ended = below(&x, &T, left, &found);
             left -= x.nodes_here;

@@ -529,8 +529,8 @@ static enum ps_status proved_by_search(struct job *j, struct ps_diag *d)
 /* The one-device relaxations' budget, per device: nodes, and their work (a node of a
  * 48-op loop with one channel: about 4,000 steps); counts, so the same result on every
  * machine */
-#define RELAX_NODES 100000L
-#define RELAX_WORK 4e8
+#define RELAX_NODES 400000L
+#define RELAX_WORK 8e9
 
 /* The one-device relaxations (relax.c) of every device, each up to RELAX_NODES nodes (and
  * node_limit): the largest optimum found raises the shape's bound (for whole ops; the
