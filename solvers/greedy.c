@@ -1552,6 +1552,7 @@ struct request {
     int reserve; /* 0: auto */
     const char *rules;
     bool auto_rules, auto_trav, by_wmove, try_wmove, fixed;
+    bool portfolio; /* nothing fixed: the default portfolio and its work budget */
     bool use_tr[2];
 };
 
@@ -1577,8 +1578,8 @@ static enum ps_status read_request(const struct ps_scenario *sc, const struct ps
     q->by_wmove = merge != NULL && strcmp(merge, "wmove") == 0;
     q->try_wmove = merge == NULL || strcmp(merge, "adjacent") != 0;
     /* the fixed families join the default portfolio only */
-    q->fixed = (fixed == NULL || strcmp(fixed, "auto") == 0) && q->auto_trav && q->auto_rules &&
-               q->n_sub == 0 && q->reserve == 0;
+    q->portfolio = q->auto_trav && q->auto_rules && q->n_sub == 0 && q->reserve == 0;
+    q->fixed = (fixed == NULL || strcmp(fixed, "auto") == 0) && q->portfolio;
     q->use_tr[0] = q->auto_trav || strcmp(trav, "loop") == 0;
     q->use_tr[1] = q->auto_trav || strcmp(trav, "wave") == 0;
     if (ps_scenario_has_slices(sc)) {
@@ -1599,7 +1600,7 @@ static enum ps_status read_request(const struct ps_scenario *sc, const struct ps
 static int build_variants(const struct ps_scenario *sc, const struct request *q, struct variant *vs)
 {
     int nv = 0;
-    if (q->auto_trav && q->auto_rules && q->n_sub == 0 && q->reserve == 0) {
+    if (q->portfolio) {
         /* large pipelines: the loop's n_sub=1 look (the best loop there) and the wave's
          * n_sub=1 btie run first, the likelier winner of the two first */
         bool big = (int64_t)sc->n_stages * sc->n_microbatches > BUDGET_BIG_SM;
@@ -1738,7 +1739,7 @@ static enum ps_status run_portfolio(const struct ps_scenario *sc, const struct r
     memset(lanes, 0, sizeof lanes);
     struct best b = {.tr = -1};
     int64_t sm = (int64_t)sc->n_stages * sc->n_microbatches;
-    if (q->auto_trav && q->auto_rules && q->n_sub == 0 && q->reserve == 0) {
+    if (q->portfolio) {
         b.budget = budget_of(sm);
         b.big = sm > BUDGET_BIG_SM;
     }

@@ -26,8 +26,7 @@ struct rent {
 };
 
 struct relax {
-    const struct model *m;
-    struct model *budget; /* its time limit and cancel (opt_out_of_budget) */
+    struct model *m; /* mutable for its time limit and cancel (opt_out_of_budget) only */
     int d, n, words;
     int *id; /* model op per local op, in topological order */
     int64_t *dur, *tail, *head;
@@ -510,7 +509,7 @@ static void dfs(struct relax *x)
     }
     const int64_t *rel = &x->rel[(size_t)x->placed * (size_t)n];
     if ((x->nodes_here & 1023) == 0) {
-        if (opt_out_of_budget(x->budget)) {
+        if (opt_out_of_budget(x->m)) {
             x->aborted = true; /* time limit or cancel: the search is not complete */
             return;
         }
@@ -661,7 +660,6 @@ int64_t opt_relax_device(struct model *m, int d, int64_t lb, int64_t ub, long no
         return lb;
     struct relax x = {0};
     x.m = m;
-    x.budget = m;
     x.d = d;
     x.grid = opt_grid_of(m, ub);
     x.max_vals = ((size_t)64 << 20) / sizeof *x.vals;
