@@ -45,10 +45,11 @@ enum {
     T_RELAX = 1u << 15,  /* the one-device relaxations' bound (relax.c) */
     T_LNS = 1u << 16,    /* the large-neighbourhood search for the incumbent (bnb.c) */
     T_CYCLE = 1u << 17,  /* the memory-cycle bound (energy.c) */
+    T_ANNEAL = 1u << 18, /* simulated annealing on the incumbent (polish.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
     T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX | T_LNS |
-            T_CYCLE,
+            T_CYCLE | T_ANNEAL,
 };
 
 /* One compute op of the model. */
@@ -351,6 +352,20 @@ void opt_warm_fini(struct warm *w);
  * shorter within memory; replaces w->inc (and w->ub) when it found a shorter one. Stops at
  * lb, after a fixed number of passes, or when m is out of budget. */
 enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
+
+/* Simulated annealing on the incumbent's orders (docs/model.md, "Annealing"): `evals`
+ * random moves of one op up to 3 places in its device's order, each re-timed with the
+ * simulator (channels first-come-first-served) and kept when the schedule stays within
+ * memory and gets no longer, or, longer by x, with probability exp(-x / T), T a 64th of the
+ * shortest op. Replaces w->inc when its best is shorter. Fixed seed: the same moves on
+ * every machine; stops at lb or when m is out of budget. */
+struct opt_anneal_result {
+    long moves, accepted;
+    int64_t from_ns, best_ns; /* first-come-first-served start, best found */
+    double seconds;
+};
+enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals,
+                          struct opt_anneal_result *res);
 
 /* ---- bnb.c: a branch-and-bound over device orders --------------------------------------- */
 

@@ -22,11 +22,11 @@ static const struct {
     const char *name;
     unsigned bit;
 } tighten_names[] = {
-    {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},   {"energy", T_ENERGY},
-    {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI}, {"cov", T_COV},
-    {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS}, {"mempre", T_MEMPRE},
-    {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB}, {"relax", T_RELAX},
-    {"lns", T_LNS},   {"cycle", T_CYCLE},
+    {"mono", T_MONO}, {"window", T_WINDOW}, {"lb", T_LB},         {"energy", T_ENERGY},
+    {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI},       {"cov", T_COV},
+    {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS},       {"mempre", T_MEMPRE},
+    {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB},       {"relax", T_RELAX},
+    {"lns", T_LNS},   {"cycle", T_CYCLE},   {"anneal", T_ANNEAL},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.

@@ -7,6 +7,7 @@
  * by the time limit. */
 #include "solvers/optimal/internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,4 +121,92 @@ done:
     }
     ps_schedule_free(c);
     return PS_OK;
+}
+
+/* ---- annealing --------------------------------------------------------------------------- */
+
+/* Moves of the annealing: up to this many places either way. */
+#define ANNEAL_REACH 3
+
+/* A fixed-seed xorshift: the same moves on every machine. */
+static uint64_t next_rand(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals,
+                          struct opt_anneal_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (w->inc == NULL || w->ub <= lb || evals <= 0)
+        return PS_OK;
+    double t0 = opt_now_s();
+    struct ps_schedule *c = ps_schedule_new(m->sc, "optimal", m->V, m->tr, true);
+    struct ps_schedule *best = ps_schedule_new(m->sc, "optimal", m->V, m->tr, true);
+    enum ps_status st = c != NULL && best != NULL ? PS_OK : PS_ENOMEM;
+    if (st == PS_OK)
+        st = opt_copy_exact(c, w->inc);
+    if (st == PS_OK) {
+        /* channels first-come-first-served: a move of one op keeps every order valid */
+        free(c->xfer_rank);
+        c->xfer_rank = NULL;
+    }
+    int64_t cur = 0;
+    if (st == PS_OK && opt_sim_ok(c)) {
+        cur = c->makespan_ns;
+        st = opt_copy_exact(best, c);
+    } else {
+        evals = 0; /* not the incumbent's times without its channel orders: leave it */
+    }
+    res->from_ns = res->best_ns = cur;
+    /* a constant temperature: a fraction of the shortest op (a worse step of a whole op
+     * is taken about once in e^64 tries, one of a hundredth of it every third try) */
+    int64_t dmin = INT64_MAX;
+    for (int i = 0; i < m->n_ops; i++)
+        if (m->ops[i].present && m->ops[i].dur > 0 && m->ops[i].dur < dmin)
+            dmin = m->ops[i].dur;
+    double temp = dmin == INT64_MAX ? 1 : (double)dmin / 64;
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    for (long e = 0; st == PS_OK && e < evals && res->best_ns > lb; e++) {
+        if (e % 64 == 0 && opt_out_of_budget(m))
+            break;
+        int d = (int)(next_rand(&rng) % (uint64_t)c->n_stages);
+        size_t n = c->dev_n[d];
+        if (n < 2)
+            continue;
+        size_t i = (size_t)(next_rand(&rng) % n);
+        long step = (long)(next_rand(&rng) % (2 * ANNEAL_REACH)) - ANNEAL_REACH;
+        step += step >= 0; /* -REACH..-1, 1..REACH */
+        long to = (long)i + step;
+        if (to < 0 || to >= (long)n || passes_same_kind(c->dev_ops[d], i, (size_t)to))
+            continue;
+        res->moves++;
+        move_op(c->dev_ops[d], i, (size_t)to);
+        bool ok = opt_sim_ok(c);
+        int64_t v = ok ? c->makespan_ns : INT64_MAX;
+        double u = (double)(next_rand(&rng) >> 11) / 9007199254740992.0;
+        if (ok && (v <= cur || u < exp(-(double)(v - cur) / temp))) {
+            cur = v;
+            res->accepted++;
+            if (v < res->best_ns) {
+                res->best_ns = v;
+                st = opt_copy_exact(best, c);
+            }
+        } else {
+            move_op(c->dev_ops[d], (size_t)to, i);
+        }
+    }
+    res->seconds = opt_now_s() - t0;
+    if (st == PS_OK && res->best_ns < w->ub && opt_sim_ok(best) && best->makespan_ns < w->ub) {
+        ps_schedule_free(w->inc);
+        w->inc = best;
+        w->ub = best->makespan_ns;
+        best = NULL;
+    }
+    ps_schedule_free(best);
+    ps_schedule_free(c);
+    return st;
 }

@@ -156,6 +156,8 @@ static void choose_rounded(struct model *m, int64_t ub)
 #define BNB_NODES_ORDER 1500000L
 /* The large-neighbourhood search's budget: nodes in all, and per window */
 #define LNS_NODES 8000000L
+/* The annealing's re-timings (about 20-60 us each on the 8-stage presets) */
+#define ANNEAL_EVALS 200000L
 #define LNS_WINDOW_NODES 20000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
@@ -497,6 +499,25 @@ static enum ps_status neighbourhoods(struct job *j)
     return PS_OK;
 }
 
+/* Simulated annealing (polish.c) on what the searches left, ANNEAL_EVALS re-timings;
+ * recorded as the param `anneal`. */
+static enum ps_status annealing(struct job *j)
+{
+    if (j->w.inc == NULL || j->lb >= j->w.ub)
+        return PS_OK;
+    int64_t before = j->w.ub;
+    struct opt_anneal_result res;
+    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, capped(j, ANNEAL_EVALS), &res);
+    if (st != PS_OK)
+        return st;
+    char buf[160];
+    snprintf(buf, sizeof buf, "%ld moves, %ld taken, %.3f -> %.3f ms, %.3f s", res.moves,
+             res.accepted, ms(res.from_ns), ms(res.best_ns), res.seconds);
+    ps_schedule_set_param(j->s, "anneal", buf);
+    took_start(j, before, "annealing");
+    return PS_OK;
+}
+
 /* The search ended: its best schedule is the shape's optimum, or no schedule of the shape
  * is shorter than one found elsewhere (the shape is beaten, its bound that schedule's
  * makespan). No MILP either way. */
@@ -638,6 +659,17 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
             return out_of_budget(j, d);
         if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
             j->bnb_floor = j->lb; /* the bound reached: proved, or beaten */
+            return proved_by_search(j, d);
+        }
+    }
+    if ((j->m.tighten & T_ANNEAL) && !want_model) {
+        st = annealing(j);
+        if (st != PS_OK)
+            return st;
+        if (j->m.out != 0)
+            return out_of_budget(j, d);
+        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+            j->bnb_floor = j->lb;
             return proved_by_search(j, d);
         }
     }
