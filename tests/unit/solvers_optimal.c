@@ -387,6 +387,84 @@ static void test_lns_random(void **state)
     assert_true(met >= tried / 2);
 }
 
+/* The annealing alone, from one microbatch at a time, on random loops of 2-3 stages and 6
+ * microbatches: every schedule it keeps simulates within memory at the makespan it
+ * reports, never shorter than the optimum (the branch-and-bound's, searched to the end);
+ * it shortens the start every time, a second run makes the same moves (fixed seed), and
+ * it reaches the optimum on at least half (all 10 when written), or the moves would not be
+ * searching. */
+static void test_anneal_random(void **state)
+{
+    (void)state;
+    uint64_t x = 1717;
+    int tried = 0, met = 0;
+    for (int i = 0; i < 40 && tried < 10; i++) {
+        double u[8];
+        uniforms(&x, u, 8);
+        struct small_case c = {"anneal",
+                               {1, u[0] < 0.5 ? 1 : 2},
+                               6,
+                               0.5 + (int)(u[1] * 10) / 10.0,
+                               0.5 + (int)(u[2] * 10) / 10.0,
+                               0.3 + (int)(u[3] * 8) / 10.0,
+                               (int)(u[4] * 5) * 0.5,
+                               (int)(u[5] * 3) * 0.5,
+                               0,
+                               0,
+                               u[6] < 0.3 ? 0 : 1.5 + (int)(u[6] * 3) * 0.5,
+                               0.5,
+                               0,
+                               0,
+                               false,
+                               false};
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        struct opt_run r;
+        memset(&r, 0, sizeof r);
+        r.sc = &sc;
+        r.tighten = T_ALL & ~T_WARM; /* the start: one microbatch at a time */
+        int64_t found[2], start = 0;
+        struct opt_anneal_result res[2];
+        struct job j;
+        for (int run = 0; run < 2; run++) {
+            if (run == 1)
+                opt_job_fini(&j);
+            assert_int_equal(opt_job_init(&j, &r, 0, PS_TRAVERSAL_LOOP, &d), PS_OK);
+            assert_int_equal(opt_build_graph(&j.m), PS_OK);
+            assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
+            assert_string_equal(j.w.from, "sequential");
+            start = j.w.ub;
+            assert_int_equal(opt_anneal(&j.m, &j.w, 0, 20000, &res[run]), PS_OK);
+            assert_true(opt_sim_ok(j.w.inc));
+            assert_int_equal(j.w.inc->makespan_ns, j.w.ub);
+            assert_int_equal(res[run].best_ns, j.w.ub);
+            assert_true(j.w.ub < start);
+            found[run] = j.w.ub;
+        }
+        assert_int_equal(found[0], found[1]);
+        assert_int_equal(res[0].moves, res[1].moves);
+        assert_int_equal(res[0].accepted, res[1].accepted);
+        struct opt_bnb_result br;
+        assert_int_equal(opt_bnb(&j.m, &j.w, 0, 300000, NULL, &br), PS_OK);
+        if (br.complete) {
+            tried++;
+            assert_true(found[0] >= j.w.ub);
+            met += found[0] == j.w.ub;
+            print_message("  S=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: start %.3f, "
+                          "annealed %.3f (%ld moves, %ld taken), optimum %.3f\n",
+                          sc.n_stages, c.f, c.b, c.w, c.inter_lat, c.inter_tx, c.limit,
+                          ps_ns_to_ms(start), ps_ns_to_ms(found[0]), res[0].moves, res[0].accepted,
+                          ps_ns_to_ms(j.w.ub));
+        }
+        opt_job_fini(&j);
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d random loops: the annealing met the optimum on %d\n", tried, met);
+    assert_true(tried >= 8);
+    assert_true(met >= tried / 2);
+}
+
 /* The memory-cycle bound against the exhaustive search on random small cases where memory
  * binds: loops of two or three stages (3-4 microbatches) and waves of two devices (two
  * microbatches, latency only, so no channel makes the exhaustive search a mere upper
@@ -1088,6 +1166,7 @@ int main(void)
         cmocka_unit_test(test_memory_cycle_random),
         cmocka_unit_test(test_jackson),
         cmocka_unit_test(test_lns_random),
+        cmocka_unit_test(test_anneal_random),
         cmocka_unit_test(test_lns_two_streams),
         cmocka_unit_test(test_search_cutoff),
         cmocka_unit_test(test_unequal_messages),
