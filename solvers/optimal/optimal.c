@@ -55,8 +55,9 @@ static const struct ps_param_def params[] = {
      "order: order binaries and big-M; auto: time when the slot model is small, else order",
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle), none, or a "
-     "list of those and mono",
+     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal), "
+     "none, or "
+     "a list of those and mono",
      NULL, 0, 0},
 };
 
@@ -109,11 +110,12 @@ static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, 
     if (trav != NULL && strcmp(trav, "auto") != 0 && *tr < 0)
         return ps_diag_set(d, PS_EINVAL, "param.traversal", "must be auto, loop or wave");
     if (!parse_tighten(ps_params_get(self, p, "tighten"), &r->tighten))
-        return ps_diag_set(d, PS_EINVAL, "param.tighten",
-                           "must be all, none, or a list of "
-                           "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,cint "
-                           "(and GLPK options mir,gmi,cov,clq,pch,dfs) (got %s)",
-                           ps_params_get(self, p, "tighten"));
+        return ps_diag_set(
+            d, PS_EINVAL, "param.tighten",
+            "must be all, none, or a list of "
+            "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,cint "
+            "(and GLPK options mir,gmi,cov,clq,pch,dfs) (got %s)",
+            ps_params_get(self, p, "tighten"));
     if (!(r->time_limit >= 0) || !(r->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
     return PS_OK;
