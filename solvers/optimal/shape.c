@@ -156,8 +156,10 @@ static void choose_rounded(struct model *m, int64_t ub)
 #define BNB_NODES_ORDER 1500000L
 /* The large-neighbourhood search's budget: nodes in all, and per window */
 #define LNS_NODES 8000000L
-/* The annealing's re-timings (about 20-60 us each on the 8-stage presets) */
-#define ANNEAL_EVALS 200000L
+/* The annealing's moves: this many per op of the shape, at most ANNEAL_EVALS (a re-timing
+ * costs about 20-60 us on the 8-stage presets) */
+#define ANNEAL_PER_OP 256L
+#define ANNEAL_EVALS 400000L
 #define LNS_WINDOW_NODES 20000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
@@ -499,7 +501,7 @@ static enum ps_status neighbourhoods(struct job *j)
     return PS_OK;
 }
 
-/* Simulated annealing (polish.c) on what the searches left, ANNEAL_EVALS re-timings;
+/* Simulated annealing (polish.c) on what the searches left, ANNEAL_PER_OP moves an op;
  * recorded as the param `anneal`. */
 static enum ps_status annealing(struct job *j)
 {
@@ -507,7 +509,9 @@ static enum ps_status annealing(struct job *j)
         return PS_OK;
     int64_t before = j->w.ub;
     struct opt_anneal_result res;
-    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, capped(j, ANNEAL_EVALS), &res);
+    long evals = ANNEAL_PER_OP * j->m.n_live;
+    evals = capped(j, evals < ANNEAL_EVALS ? evals : ANNEAL_EVALS);
+    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, evals, &res);
     if (st != PS_OK)
         return st;
     char buf[160];
