@@ -519,7 +519,12 @@ struct job {
     bool identical;   /* every microbatch the same (opt_identical_mbs): lb holds with parts */
     int64_t bound;    /* holds for every whole-op schedule of this shape */
     bool proved, stopped, cancelled, out_of_budget;
-    bool bnb_proved;   /* our branch-and-bound searched the whole shape */
+    bool bnb_proved; /* our branch-and-bound searched the whole shape */
+    /* the neighbourhood searches' and annealings' outcomes added up over their rounds */
+    struct opt_lns_result lns_sum;
+    struct opt_anneal_result anneal_sum;
+    int lns_rounds, anneal_rounds;
+    double lns_s;
     int64_t bnb_floor; /* and found no schedule shorter than this */
     enum ps_status st;
     struct ps_diag d;

@@ -160,6 +160,8 @@ static void choose_rounded(struct model *m, int64_t ub)
  * costs about 20-60 us on the 8-stage presets) */
 #define ANNEAL_PER_OP 256L
 #define ANNEAL_EVALS 400000L
+/* Turns of the neighbourhood search and the annealing on one incumbent, at most */
+#define SEARCH_ROUNDS 6
 #define LNS_WINDOW_NODES 20000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
@@ -478,7 +480,7 @@ static enum ps_status search(struct job *j, long budget)
 }
 
 /* The large-neighbourhood search (bnb.c) on the incumbent, LNS_NODES nodes in windows of
- * LNS_WINDOW_NODES; recorded as the param `lns`. */
+ * LNS_WINDOW_NODES a round; recorded, added up over the rounds, as the param `lns`. */
 static enum ps_status neighbourhoods(struct job *j)
 {
     struct model *m = &j->m;
@@ -492,17 +494,26 @@ static enum ps_status neighbourhoods(struct job *j)
     enum ps_status st = opt_bnb_lns(m, &j->w, j->lb, budget, LNS_WINDOW_NODES, &hooks, &res);
     if (st != PS_OK)
         return st;
-    char buf[160];
-    snprintf(buf, sizeof buf, "%ld windows, %ld shorter, %ld nodes, %.3f s%s", res.windows,
-             res.better, res.nodes, opt_now_s() - t,
-             res.mismatches ? ", simulator disagreed (a bug)" : "");
+    struct opt_lns_result *sum = &j->lns_sum;
+    sum->windows += res.windows;
+    sum->better += res.better;
+    sum->nodes += res.nodes;
+    sum->mismatches += res.mismatches;
+    j->lns_s += opt_now_s() - t;
+    j->lns_rounds++;
+    char buf[160], rounds[32] = "";
+    if (j->lns_rounds > 1)
+        snprintf(rounds, sizeof rounds, " in %d rounds", j->lns_rounds);
+    snprintf(buf, sizeof buf, "%ld windows, %ld shorter, %ld nodes, %.3f s%s%s", sum->windows,
+             sum->better, sum->nodes, j->lns_s, rounds,
+             sum->mismatches ? ", simulator disagreed (a bug)" : "");
     ps_schedule_set_param(j->s, "lns", buf);
     took_start(j, before, "neighbourhood search");
     return PS_OK;
 }
 
-/* Simulated annealing (polish.c) on what the searches left, ANNEAL_PER_OP moves an op;
- * recorded as the param `anneal`. */
+/* Simulated annealing (polish.c) on what the searches left, ANNEAL_PER_OP moves an op a
+ * round; recorded, added up over the rounds, as the param `anneal`. */
 static enum ps_status annealing(struct job *j)
 {
     if (j->w.inc == NULL || j->lb >= j->w.ub)
@@ -514,11 +525,63 @@ static enum ps_status annealing(struct job *j)
     enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, evals, &res);
     if (st != PS_OK)
         return st;
-    char buf[160];
-    snprintf(buf, sizeof buf, "%ld moves, %ld taken, %.3f -> %.3f ms, %.3f s", res.moves,
-             res.accepted, ms(res.from_ns), ms(res.best_ns), res.seconds);
+    struct opt_anneal_result *sum = &j->anneal_sum;
+    if (j->anneal_rounds++ == 0)
+        sum->from_ns = res.from_ns;
+    sum->moves += res.moves;
+    sum->accepted += res.accepted;
+    sum->best_ns = res.best_ns;
+    sum->seconds += res.seconds;
+    char buf[160], rounds[32] = "";
+    if (j->anneal_rounds > 1)
+        snprintf(rounds, sizeof rounds, " in %d rounds", j->anneal_rounds);
+    snprintf(buf, sizeof buf, "%ld moves, %ld taken, %.3f -> %.3f ms, %.3f s%s", sum->moves,
+             sum->accepted, ms(sum->from_ns), ms(j->w.ub), sum->seconds, rounds);
     ps_schedule_set_param(j->s, "anneal", buf);
     took_start(j, before, "annealing");
+    return PS_OK;
+}
+
+static enum ps_status proved_by_search(struct job *j, struct ps_diag *d);
+
+/* The incumbent's searches, by turns while one shortens what the other left
+ * (SEARCH_ROUNDS at most): the neighbourhood search, then the annealing, whose moves
+ * through equal makespans open windows the neighbourhood search can shorten again.
+ * `answered` when the bound is reached (proved, or beaten). */
+static enum ps_status improve(struct job *j, bool *answered, struct ps_diag *d)
+{
+    bool lns_due = (j->m.tighten & T_LNS) != 0, anneal_due = (j->m.tighten & T_ANNEAL) != 0;
+    for (int round = 0; round < SEARCH_ROUNDS && (lns_due || anneal_due); round++) {
+        for (int step = 0; step < 2; step++) {
+            bool lns = step == 0;
+            if (!(lns ? lns_due : anneal_due))
+                continue;
+            int64_t before = j->w.ub;
+            enum ps_status st = lns ? neighbourhoods(j) : annealing(j);
+            if (st != PS_OK)
+                return st;
+            if (lns)
+                lns_due = false;
+            else
+                anneal_due = false;
+            /* a shorter incumbent is news for the other search only */
+            if (j->w.ub < before) {
+                if (lns)
+                    anneal_due = (j->m.tighten & T_ANNEAL) != 0;
+                else
+                    lns_due = (j->m.tighten & T_LNS) != 0;
+            }
+            if (j->m.out != 0) {
+                *answered = true;
+                return out_of_budget(j, d);
+            }
+            if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+                j->bnb_floor = j->lb; /* the bound reached: proved, or beaten */
+                *answered = true;
+                return proved_by_search(j, d);
+            }
+        }
+    }
     return PS_OK;
 }
 
@@ -653,29 +716,12 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         if (st != PS_OK || answered)
             return st;
     }
-    if ((j->m.tighten & T_LNS) && !want_model) {
+    if (!want_model) {
         /* a shorter incumbent first: the MILP's windows and the second search's cuts
          * come from it */
-        st = neighbourhoods(j);
-        if (st != PS_OK)
+        st = improve(j, &answered, d);
+        if (st != PS_OK || answered)
             return st;
-        if (j->m.out != 0)
-            return out_of_budget(j, d);
-        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-            j->bnb_floor = j->lb; /* the bound reached: proved, or beaten */
-            return proved_by_search(j, d);
-        }
-    }
-    if ((j->m.tighten & T_ANNEAL) && !want_model) {
-        st = annealing(j);
-        if (st != PS_OK)
-            return st;
-        if (j->m.out != 0)
-            return out_of_budget(j, d);
-        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-            j->bnb_floor = j->lb;
-            return proved_by_search(j, d);
-        }
     }
     st = choose_formulation(j, d);
     if (st == PS_OK && searching && !j->m.ti) {
