@@ -489,6 +489,7 @@ struct opt_run {
     struct ps_schedule **refs; /* every fast generator's schedule within memory (owned) */
     int n_refs;
     int best_ref;      /* the shortest of them of the traversal asked for, -1 none */
+    bool ref_annealed; /* refs[best_ref] is a job's annealing of the one it replaced */
     int want_tr;       /* the traversal asked for, -1: auto (any) */
     int64_t all_bound; /* the core's lower bound: holds for every schedule of any shape */
     int n_jobs;
@@ -525,6 +526,9 @@ struct job {
     struct opt_anneal_result anneal_sum;
     int lns_rounds, anneal_rounds;
     double lns_s;
+    /* the best other generator's schedule, of this shape with ops cut into parts (outside
+     * the model), annealed shorter (owned; NULL when not) */
+    struct ps_schedule *ref_annealed;
     int64_t bnb_floor; /* and found no schedule shorter than this */
     enum ps_status st;
     struct ps_diag d;

@@ -402,8 +402,8 @@ static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
     struct ps_schedule *g = r->refs[r->best_ref];
     r->refs[r->best_ref] = NULL;
     r->best_ref = -1;
-    char who[PS_SCHED_NAME_MAX], shape[96];
-    snprintf(who, sizeof who, "%s", g->name);
+    char who[PS_SCHED_NAME_MAX + 16], shape[128];
+    snprintf(who, sizeof who, "%s%s", g->name, r->ref_annealed ? ", annealed" : "");
     bool parts = false;
     for (int d = 0; d < g->n_stages && !parts; d++)
         for (size_t i = 0; i < g->dev_n[d] && !parts; i++)
@@ -477,6 +477,17 @@ static enum ps_status answer(struct opt_run *r, struct ps_schedule **out, struct
         return ps_diag_set(d, PS_EINVAL, "", "internal: no shape solved");
     }
     struct job *jb = &r->jobs[best];
+    /* a job's annealing of the shortest other schedule (ops in parts) replaces it */
+    for (int i = 0; i < r->n_jobs; i++) {
+        struct job *j = &r->jobs[i];
+        if (r->best_ref >= 0 && j->ref_annealed != NULL &&
+            j->ref_annealed->makespan_ns < ref_ns(r)) {
+            ps_schedule_free(r->refs[r->best_ref]);
+            r->refs[r->best_ref] = j->ref_annealed;
+            j->ref_annealed = NULL;
+            r->ref_annealed = true;
+        }
+    }
     char shapes[160];
     shapes_text(r, shapes, sizeof shapes);
     if (r->best_ref >= 0 && ref_ns(r) < jb->s->makespan_ns) {

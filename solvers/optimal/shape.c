@@ -77,6 +77,8 @@ void opt_job_fini(struct job *j)
     j->x0 = NULL;
     ps_schedule_free(j->s);
     j->s = NULL;
+    ps_schedule_free(j->ref_annealed);
+    j->ref_annealed = NULL;
 }
 
 /* A progress report of the starting schedule and the static bound (never above it), before
@@ -544,6 +546,48 @@ static enum ps_status annealing(struct job *j)
 
 static enum ps_status proved_by_search(struct job *j, struct ps_diag *d);
 
+/* The shortest other generator's schedule, when it is of this shape but has ops cut into
+ * parts (the model's searches only take whole ops) and is shorter than the incumbent:
+ * annealed too (the same moves move parts), kept in j->ref_annealed when it got shorter,
+ * for the run to answer with (optimal.c); recorded as the param `anneal_ref`. Only reads
+ * the run's schedules, which no job changes. */
+static enum ps_status anneal_reference(struct job *j)
+{
+    struct opt_run *r = j->run;
+    if (r->best_ref < 0)
+        return PS_OK;
+    const struct ps_schedule *g = r->refs[r->best_ref];
+    bool parts = false;
+    for (int d = 0; d < g->n_stages && !parts; d++)
+        for (size_t i = 0; i < g->dev_n[d] && !parts; i++)
+            parts = g->dev_ops[d][i].parts > 1;
+    if (!parts || g->traversal != j->tr || g->chunks != j->V || !g->split_backward ||
+        g->makespan_ns >= j->w.ub)
+        return PS_OK;
+    struct warm pw = {.inc = ps_schedule_new(j->m.sc, g->name, j->V, j->tr, true),
+                      .ub = g->makespan_ns};
+    if (pw.inc == NULL)
+        return PS_ENOMEM;
+    enum ps_status st = opt_copy_exact(pw.inc, g);
+    struct opt_anneal_result res;
+    long evals = ANNEAL_PER_OP * j->m.n_live;
+    evals = capped(j, evals < ANNEAL_EVALS ? evals : ANNEAL_EVALS);
+    if (st == PS_OK)
+        st = opt_anneal(&j->m, &pw, j->lb, evals, &res);
+    if (st == PS_OK && pw.ub < g->makespan_ns) {
+        char buf[160];
+        snprintf(buf, sizeof buf,
+                 "%s with ops cut into parts: %ld moves, %ld taken, %.3f -> %.3f ms, %.3f s",
+                 g->name, res.moves, res.accepted, ms(g->makespan_ns), ms(pw.ub), res.seconds);
+        ps_schedule_set_param(j->s, "anneal_ref", buf);
+        j->ref_annealed = pw.inc;
+        pw.inc = NULL;
+        snprintf(j->ref_annealed->name, sizeof j->ref_annealed->name, "%s", g->name);
+    }
+    opt_warm_fini(&pw);
+    return st;
+}
+
 /* The incumbent's searches, by turns while one shortens what the other left
  * (SEARCH_ROUNDS at most): the neighbourhood search, then the annealing, whose moves
  * through equal makespans open windows the neighbourhood search can shorten again.
@@ -719,6 +763,12 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     if (!want_model) {
         /* a shorter incumbent first: the MILP's windows and the second search's cuts
          * come from it */
+        if (j->m.tighten & T_ANNEAL)
+            st = anneal_reference(j); /* the answer so far, when it has parts */
+        if (st != PS_OK)
+            return st;
+        if (j->m.out != 0)
+            return out_of_budget(j, d);
         st = improve(j, &answered, d);
         if (st != PS_OK || answered)
             return st;
