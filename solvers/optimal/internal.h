@@ -330,6 +330,8 @@ enum ps_status opt_copy_orders(struct ps_schedule *dst, const struct ps_schedule
 enum ps_status opt_copy_exact(struct ps_schedule *dst, const struct ps_schedule *src);
 /* Simulates s; true when it completed and meets the memory limit. */
 bool opt_sim_ok(struct ps_schedule *s);
+/* Some op of s is cut into parts (the model's searches take whole ops only). */
+bool opt_has_parts(const struct ps_schedule *s);
 
 /* ---- warm.c: the starting schedule ------------------------------------------------------ */
 

@@ -404,10 +404,7 @@ static struct ps_schedule *other_answer(struct opt_run *r, const struct job *jb,
     r->best_ref = -1;
     char who[PS_SCHED_NAME_MAX + 16], shape[128];
     snprintf(who, sizeof who, "%s%s", g->name, r->ref_annealed ? ", annealed" : "");
-    bool parts = false;
-    for (int d = 0; d < g->n_stages && !parts; d++)
-        for (size_t i = 0; i < g->dev_n[d] && !parts; i++)
-            parts = g->dev_ops[d][i].parts > 1;
+    bool parts = opt_has_parts(g);
     snprintf(shape, sizeof shape, "%s: %s V=%d, %s backward%s", who, ps_traversal_str(g->traversal),
              g->chunks, g->split_backward ? "split" : "combined",
              parts ? ", ops cut into parts" : ", whole ops");

@@ -103,6 +103,15 @@ enum ps_status opt_copy_exact(struct ps_schedule *dst, const struct ps_schedule 
     return PS_OK;
 }
 
+bool opt_has_parts(const struct ps_schedule *s)
+{
+    for (int d = 0; d < s->n_stages; d++)
+        for (size_t i = 0; i < s->dev_n[d]; i++)
+            if (s->dev_ops[d][i].parts > 1)
+                return true;
+    return false;
+}
+
 /* Simulates s; true when it completed and meets the memory limit. */
 bool opt_sim_ok(struct ps_schedule *s)
 {

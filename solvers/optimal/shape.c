@@ -514,6 +514,14 @@ static enum ps_status neighbourhoods(struct job *j)
     return PS_OK;
 }
 
+/* The annealing's moves on j's shape: ANNEAL_PER_OP an op, at most ANNEAL_EVALS, no more
+ * than the run's node_limit. */
+static long anneal_budget(const struct job *j)
+{
+    long evals = ANNEAL_PER_OP * j->m.n_live;
+    return capped(j, evals < ANNEAL_EVALS ? evals : ANNEAL_EVALS);
+}
+
 /* Simulated annealing (polish.c) on what the searches left, ANNEAL_PER_OP moves an op a
  * round; recorded, added up over the rounds, as the param `anneal`. */
 static enum ps_status annealing(struct job *j)
@@ -522,9 +530,7 @@ static enum ps_status annealing(struct job *j)
         return PS_OK;
     int64_t before = j->w.ub;
     struct opt_anneal_result res;
-    long evals = ANNEAL_PER_OP * j->m.n_live;
-    evals = capped(j, evals < ANNEAL_EVALS ? evals : ANNEAL_EVALS);
-    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, evals, &res);
+    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, anneal_budget(j), &res);
     if (st != PS_OK)
         return st;
     struct opt_anneal_result *sum = &j->anneal_sum;
@@ -532,7 +538,6 @@ static enum ps_status annealing(struct job *j)
         sum->from_ns = res.from_ns;
     sum->moves += res.moves;
     sum->accepted += res.accepted;
-    sum->best_ns = res.best_ns;
     sum->seconds += res.seconds;
     char buf[160], rounds[32] = "";
     if (j->anneal_rounds > 1)
@@ -557,11 +562,7 @@ static enum ps_status anneal_reference(struct job *j)
     if (r->best_ref < 0)
         return PS_OK;
     const struct ps_schedule *g = r->refs[r->best_ref];
-    bool parts = false;
-    for (int d = 0; d < g->n_stages && !parts; d++)
-        for (size_t i = 0; i < g->dev_n[d] && !parts; i++)
-            parts = g->dev_ops[d][i].parts > 1;
-    if (!parts || g->traversal != j->tr || g->chunks != j->V || !g->split_backward ||
+    if (!opt_has_parts(g) || g->traversal != j->tr || g->chunks != j->V || !g->split_backward ||
         g->makespan_ns >= j->w.ub)
         return PS_OK;
     struct warm pw = {.inc = ps_schedule_new(j->m.sc, g->name, j->V, j->tr, true),
@@ -570,10 +571,8 @@ static enum ps_status anneal_reference(struct job *j)
         return PS_ENOMEM;
     enum ps_status st = opt_copy_exact(pw.inc, g);
     struct opt_anneal_result res;
-    long evals = ANNEAL_PER_OP * j->m.n_live;
-    evals = capped(j, evals < ANNEAL_EVALS ? evals : ANNEAL_EVALS);
     if (st == PS_OK)
-        st = opt_anneal(&j->m, &pw, j->lb, evals, &res);
+        st = opt_anneal(&j->m, &pw, j->lb, anneal_budget(j), &res);
     if (st == PS_OK && pw.ub < g->makespan_ns) {
         char buf[160];
         snprintf(buf, sizeof buf,
@@ -594,27 +593,20 @@ static enum ps_status anneal_reference(struct job *j)
  * `answered` when the bound is reached (proved, or beaten). */
 static enum ps_status improve(struct job *j, bool *answered, struct ps_diag *d)
 {
-    bool lns_due = (j->m.tighten & T_LNS) != 0, anneal_due = (j->m.tighten & T_ANNEAL) != 0;
-    for (int round = 0; round < SEARCH_ROUNDS && (lns_due || anneal_due); round++) {
-        for (int step = 0; step < 2; step++) {
-            bool lns = step == 0;
-            if (!(lns ? lns_due : anneal_due))
+    /* [0] the neighbourhood search, [1] the annealing: switched on, and due to run */
+    bool on[2] = {(j->m.tighten & T_LNS) != 0, (j->m.tighten & T_ANNEAL) != 0};
+    bool due[2] = {on[0], on[1]};
+    for (int round = 0; round < SEARCH_ROUNDS && (due[0] || due[1]); round++) {
+        for (int k = 0; k < 2; k++) {
+            if (!due[k])
                 continue;
             int64_t before = j->w.ub;
-            enum ps_status st = lns ? neighbourhoods(j) : annealing(j);
+            enum ps_status st = k == 0 ? neighbourhoods(j) : annealing(j);
             if (st != PS_OK)
                 return st;
-            if (lns)
-                lns_due = false;
-            else
-                anneal_due = false;
-            /* a shorter incumbent is news for the other search only */
-            if (j->w.ub < before) {
-                if (lns)
-                    anneal_due = (j->m.tighten & T_ANNEAL) != 0;
-                else
-                    lns_due = (j->m.tighten & T_LNS) != 0;
-            }
+            due[k] = false;
+            if (j->w.ub < before)
+                due[1 - k] = on[1 - k]; /* a shorter incumbent is news for the other one */
             if (j->m.out != 0) {
                 *answered = true;
                 return out_of_budget(j, d);

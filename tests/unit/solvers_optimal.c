@@ -313,6 +313,40 @@ static void test_relax_random(void **state)
     assert_true(raised >= 3);
 }
 
+/* A random loop of 2-3 stages and 6 microbatches (uneven F, B and W, latency and
+ * transmission up to 2 and 1 ms, a memory limit or none) for the searches' tests. */
+static void random_loop(uint64_t *x, const char *name, struct small_case *c, struct ps_scenario *sc)
+{
+    double u[8];
+    uniforms(x, u, 8);
+    *c = (struct small_case){name,
+                             {1, u[0] < 0.5 ? 1 : 2},
+                             6,
+                             0.5 + (int)(u[1] * 10) / 10.0,
+                             0.5 + (int)(u[2] * 10) / 10.0,
+                             0.3 + (int)(u[3] * 8) / 10.0,
+                             (int)(u[4] * 5) * 0.5,
+                             (int)(u[5] * 3) * 0.5,
+                             0,
+                             0,
+                             u[6] < 0.3 ? 0 : 1.5 + (int)(u[6] * 3) * 0.5,
+                             0.5,
+                             0,
+                             0,
+                             false,
+                             false};
+    struct ps_diag d;
+    assert_int_equal(small_make(sc, c, &d), PS_OK);
+}
+
+/* A run of sc with every tightening but the greedy's start: one microbatch at a time. */
+static void sequential_run(struct opt_run *r, const struct ps_scenario *sc)
+{
+    memset(r, 0, sizeof *r);
+    r->sc = sc;
+    r->tighten = T_ALL & ~T_WARM;
+}
+
 /* The neighbourhood search alone, from one microbatch at a time (no greedy start, no
  * polish), on random loops of 2-3 stages and 6 microbatches (18-36 ops a device, so a
  * window holds a part of each device's order): every schedule it keeps is one the
@@ -325,31 +359,12 @@ static void test_lns_random(void **state)
     uint64_t x = 4242;
     int tried = 0, met = 0;
     for (int i = 0; i < 40 && tried < 12; i++) {
-        double u[8];
-        uniforms(&x, u, 8);
-        struct small_case c = {"lns",
-                               {1, u[0] < 0.5 ? 1 : 2},
-                               6,
-                               0.5 + (int)(u[1] * 10) / 10.0,
-                               0.5 + (int)(u[2] * 10) / 10.0,
-                               0.3 + (int)(u[3] * 8) / 10.0,
-                               (int)(u[4] * 5) * 0.5,
-                               (int)(u[5] * 3) * 0.5,
-                               0,
-                               0,
-                               u[6] < 0.3 ? 0 : 1.5 + (int)(u[6] * 3) * 0.5,
-                               0.5,
-                               0,
-                               0,
-                               false,
-                               false};
+        struct small_case c;
         struct ps_scenario sc;
         struct ps_diag d;
-        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        random_loop(&x, "lns", &c, &sc);
         struct opt_run r;
-        memset(&r, 0, sizeof r);
-        r.sc = &sc;
-        r.tighten = T_ALL & ~T_WARM; /* the start: one microbatch at a time */
+        sequential_run(&r, &sc);
         struct job j;
         assert_int_equal(opt_job_init(&j, &r, 0, PS_TRAVERSAL_LOOP, &d), PS_OK);
         assert_int_equal(opt_build_graph(&j.m), PS_OK);
@@ -399,31 +414,12 @@ static void test_anneal_random(void **state)
     uint64_t x = 1717;
     int tried = 0, met = 0;
     for (int i = 0; i < 40 && tried < 10; i++) {
-        double u[8];
-        uniforms(&x, u, 8);
-        struct small_case c = {"anneal",
-                               {1, u[0] < 0.5 ? 1 : 2},
-                               6,
-                               0.5 + (int)(u[1] * 10) / 10.0,
-                               0.5 + (int)(u[2] * 10) / 10.0,
-                               0.3 + (int)(u[3] * 8) / 10.0,
-                               (int)(u[4] * 5) * 0.5,
-                               (int)(u[5] * 3) * 0.5,
-                               0,
-                               0,
-                               u[6] < 0.3 ? 0 : 1.5 + (int)(u[6] * 3) * 0.5,
-                               0.5,
-                               0,
-                               0,
-                               false,
-                               false};
+        struct small_case c;
         struct ps_scenario sc;
         struct ps_diag d;
-        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        random_loop(&x, "anneal", &c, &sc);
         struct opt_run r;
-        memset(&r, 0, sizeof r);
-        r.sc = &sc;
-        r.tighten = T_ALL & ~T_WARM; /* the start: one microbatch at a time */
+        sequential_run(&r, &sc);
         int64_t found[2], start = 0;
         struct opt_anneal_result res[2];
         struct job j;
