@@ -46,10 +46,11 @@ enum {
     T_LNS = 1u << 16,    /* the large-neighbourhood search for the incumbent (bnb.c) */
     T_CYCLE = 1u << 17,  /* the memory-cycle bound (energy.c) */
     T_ANNEAL = 1u << 18, /* simulated annealing on the incumbent (polish.c) */
+    T_PROP = 1u << 19,   /* the windows bound: propagation refutes makespans (window.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
     T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX | T_LNS |
-            T_CYCLE | T_ANNEAL,
+            T_CYCLE | T_ANNEAL | T_PROP,
 };
 
 /* One compute op of the model. */
@@ -442,6 +443,32 @@ struct opt_relax_result {
 int64_t opt_relax_device(struct model *m, int d, int64_t lb, int64_t ub, long node_limit,
                          double work_limit, const struct opt_bnb_hooks *hooks,
                          struct opt_relax_result *out);
+
+/* ---- window.c: the windows bound ----------------------------------------------------- */
+
+struct opt_window_result {
+    int trials;      /* makespans tried */
+    int branched;    /* of them searched by branching */
+    long nodes;      /* branching nodes (an open pair of ops on a device, in both orders) */
+    long leaves;     /* every pair ordered: a schedule, simulated */
+    long better;     /* leaves that shortened the incumbent */
+    long mismatches; /* leaves the simulator timed past the makespan tried (a bug) */
+    long steps;      /* pair and free visits of the rules */
+    double seconds;
+    enum ps_status st;
+};
+
+/* A bound, at least lb, on m's shape's whole-op schedules: the least makespan on the grid
+ * below ub and below inc's that propagation of the ops' and transmissions' time windows
+ * does not refute, found by bisection (docs/model.md, "Windows bound"). With `nodes`, the
+ * makespan just below the incumbent is then searched by branching on the open pairs of ops
+ * on a device: a branch whose windows fail is refuted, a leaf (every pair ordered) is a
+ * schedule, which replaces inc's when shorter, and the search goes on below it. A search
+ * that refutes every branch proves the incumbent. uniform: every message the same size (a
+ * stream's order is then first in, first out). The time limit and a cancel stop it with
+ * what it refuted so far. */
+int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,
+                         long nodes, struct opt_window_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

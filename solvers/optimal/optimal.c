@@ -26,7 +26,7 @@ static const struct {
     {"warm", T_WARM}, {"mir", T_MIR},       {"gmi", T_GMI},       {"cov", T_COV},
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS},       {"mempre", T_MEMPRE},
     {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB},       {"relax", T_RELAX},
-    {"lns", T_LNS},   {"cycle", T_CYCLE},   {"anneal", T_ANNEAL},
+    {"lns", T_LNS},   {"cycle", T_CYCLE},   {"anneal", T_ANNEAL}, {"propagate", T_PROP},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.

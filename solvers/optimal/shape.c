@@ -698,6 +698,43 @@ static void relax_bound(struct job *j)
     }
 }
 
+/* The windows bound (window.c) between the shape's bound and the incumbent (or a schedule
+ * found elsewhere, which it need not look past): raises the bound for whole ops. Recorded
+ * as the param `propagate`. */
+/* The branching refutation's budget (nodes, each a narrowing of every window) */
+#define WINDOW_NODES 20000L
+
+/* The windows bound (window.c) below the incumbent and any schedule found elsewhere:
+ * raises the bound for whole ops; with `nodes`, its branching may also shorten the
+ * incumbent or prove it. Recorded as the param `propagate`. */
+static enum ps_status window_bound(struct job *j, long nodes)
+{
+    struct model *m = &j->m;
+    if (j->w.inc == NULL || j->lb >= j->w.ub)
+        return PS_OK;
+    int64_t before = j->w.ub;
+    struct opt_window_result res;
+    int64_t v =
+        opt_window_bound(m, j->uniform, j->lb, opt_run_cutoff(j), &j->w, capped(j, nodes), &res);
+    if (res.st != PS_OK)
+        return res.st;
+    char buf[200];
+    if (res.branched > 0)
+        snprintf(buf, sizeof buf,
+                 "%.3f ms, %d trials, %ld nodes, %ld leaves (%ld shorter), %ld steps, %.3f s",
+                 ms(v), res.trials, res.nodes, res.leaves, res.better, res.steps, res.seconds);
+    else
+        snprintf(buf, sizeof buf, "%.3f ms, %d trials, %ld steps, %.3f s", ms(v), res.trials,
+                 res.steps, res.seconds);
+    ps_schedule_set_param(j->s, "propagate", buf);
+    took_start(j, before, "windows search");
+    if (v > j->lb) {
+        j->lb = v;
+        report_start(j);
+    }
+    return PS_OK;
+}
+
 /* A search of `budget` nodes; *answered when it ended the shape's solve (proved, beaten, or
  * out of budget), with the shape's answer in place. */
 static enum ps_status search_step(struct job *j, long budget, bool *answered, struct ps_diag *d)
@@ -737,6 +774,17 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     }
     /* a model asked for is built and written whatever the search would find */
     bool want_model = j->run->model_path != NULL && j->run->model_path[0] != '\0';
+    if ((j->m.tighten & T_PROP) && !want_model) {
+        enum ps_status ws = window_bound(j, 0);
+        if (ws != PS_OK)
+            return ws;
+        if (j->m.out != 0)
+            return out_of_budget(j, d);
+        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+            j->bnb_floor = j->lb; /* proved, or beaten, by the bound alone */
+            return proved_by_search(j, d);
+        }
+    }
     if ((j->m.tighten & T_RELAX) && !want_model) {
         relax_bound(j);
         if (j->m.out != 0)
@@ -764,6 +812,18 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         st = improve(j, &answered, d);
         if (st != PS_OK || answered)
             return st;
+        if (j->m.tighten & T_PROP) {
+            /* branching, now that the incumbent is the shortest found */
+            st = window_bound(j, WINDOW_NODES);
+            if (st != PS_OK)
+                return st;
+            if (j->m.out != 0)
+                return out_of_budget(j, d);
+            if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+                j->bnb_floor = j->lb;
+                return proved_by_search(j, d);
+            }
+        }
     }
     st = choose_formulation(j, d);
     if (st == PS_OK && searching && !j->m.ti) {

@@ -1,0 +1,662 @@
+/* The windows bound (docs/model.md, "Windows bound"): a makespan T is refuted when the
+ * time windows it leaves every op and transmission ([earliest start, latest start], the
+ * latest from T less the tail) cannot all be kept. The windows are narrowed to a fixed
+ * point by rules every whole-op schedule of at most T obeys (the precedence edges with
+ * their transfers; one transmission at a time on a channel, in first-in-first-out order on
+ * a stream; one op at a time on a device, so an op that cannot end before another's latest
+ * start comes after it; the room an F needs under the memory limit, taken from the frees
+ * that can still end before it); an empty window, or a device or channel whose preemptive
+ * schedule cannot meet the windows, refutes T. The least T not refuted, found by
+ * bisection, bounds the shape's whole-op schedules. Unlike the one-device relaxations,
+ * what one device forces moves the windows on every other. */
+#include "solvers/optimal/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Rounds of the rules per trial; each round costs about the devices' ops squared. */
+#define WINDOW_ROUNDS 200
+/* The branching refutation: levels at most */
+#define WINDOW_DEPTH 1024
+
+struct rjob {
+    int64_t r, p;
+};
+
+struct free_op {
+    double ratio; /* ns per unit of memory freed */
+    double amount;
+};
+
+struct win {
+    const struct model *m;
+    bool uniform;
+    int64_t *est, *lst;   /* ops: start window */
+    int64_t *xest, *xlst; /* transmissions: send window */
+    int *first, *succ;    /* out-edges of every op */
+    int **chan_fix;       /* per channel: n*n, 1 when i is sent before j whatever */
+    uint8_t **ord;        /* per device: n*n, 1 when i precedes j on this branch */
+    struct rjob *jobs;
+    struct free_op *frees;
+    int *cand;      /* the frees that can still end before an F */
+    uint8_t *needy; /* F whose own allocation and its predecessors' pass the limit */
+    struct opt_jjob *jj;
+    int *heap;
+    long steps, nodes, leaves, mismatches, better;
+    struct warm *inc;   /* the incumbent a leaf may replace */
+    struct keyed *keys; /* a device's ops by earliest start */
+    enum ps_status st;
+    int64_t *stack; /* saved states, one per level of refute() */
+    size_t state_words;
+    bool moved;
+};
+
+static int cmp_release(const void *a, const void *b)
+{
+    const struct rjob *x = a, *y = b;
+    return (x->r > y->r) - (x->r < y->r);
+}
+
+static int cmp_ratio(const void *a, const void *b)
+{
+    const struct free_op *x = a, *y = b;
+    return (x->ratio > y->ratio) - (x->ratio < y->ratio);
+}
+
+/* The least time one machine finishes every job, none before its release (1|r_j|Cmax). */
+static int64_t completion(struct rjob *j, int n)
+{
+    qsort(j, (size_t)n, sizeof *j, cmp_release);
+    int64_t t = INT64_MIN;
+    for (int i = 0; i < n; i++) {
+        if (t < j[i].r)
+            t = j[i].r;
+        t += j[i].p;
+    }
+    return t;
+}
+
+/* The latest time one machine can start the jobs, each ending by its r (here a due
+ * time), so that all of them meet it: the mirror of completion. */
+static int64_t latest_begin(struct rjob *j, int n)
+{
+    qsort(j, (size_t)n, sizeof *j, cmp_release);
+    int64_t t = INT64_MAX;
+    for (int i = n - 1; i >= 0; i--) {
+        if (t > j[i].r)
+            t = j[i].r;
+        t -= j[i].p;
+    }
+    return t;
+}
+
+static void raise_to(struct win *w, int64_t *v, int64_t x)
+{
+    if (*v < x) {
+        *v = x;
+        w->moved = true;
+    }
+}
+
+static void lower_to(struct win *w, int64_t *v, int64_t x)
+{
+    if (*v > x) {
+        *v = x;
+        w->moved = true;
+    }
+}
+
+/* The edges (and transfers) forward in topological order, then backward; a channel's
+ * fixed order moves its transmissions too. */
+static void edges_pass(struct win *w)
+{
+    const struct model *m = w->m;
+    for (int k = 0; k < m->n_live; k++) {
+        int a = m->topo[k];
+        for (int j = w->first[a]; j < w->first[a + 1]; j++) {
+            const struct edge *e = &m->edges[w->succ[j]];
+            const struct mxfer *x = e->xfer >= 0 ? &m->xfers[e->xfer] : NULL;
+            if (x == NULL || x->chan < 0) {
+                raise_to(w, &w->est[e->to], w->est[a] + e->delay);
+                continue;
+            }
+            int xi = e->xfer;
+            raise_to(w, &w->xest[xi], w->est[a] + m->ops[a].dur);
+            int c = x->chan, n = m->chan_n[c];
+            for (int i = 0; i < n; i++) /* sent before it whatever the schedule */
+                if (w->chan_fix[c][i * n + x->local]) {
+                    int y = m->chan_x[c][i];
+                    raise_to(w, &w->xest[xi], w->xest[y] + m->xfers[y].tx);
+                }
+            raise_to(w, &w->est[e->to], w->xest[xi] + x->tx + x->lat);
+        }
+    }
+    for (int k = m->n_live - 1; k >= 0; k--) {
+        int a = m->topo[k];
+        for (int j = w->first[a]; j < w->first[a + 1]; j++) {
+            const struct edge *e = &m->edges[w->succ[j]];
+            const struct mxfer *x = e->xfer >= 0 ? &m->xfers[e->xfer] : NULL;
+            if (x == NULL || x->chan < 0) {
+                lower_to(w, &w->lst[a], w->lst[e->to] - e->delay);
+                continue;
+            }
+            int xi = e->xfer;
+            lower_to(w, &w->xlst[xi], w->lst[e->to] - x->tx - x->lat);
+            int c = x->chan, n = m->chan_n[c];
+            for (int i = 0; i < n; i++)
+                if (w->chan_fix[c][x->local * n + i]) {
+                    int y = m->chan_x[c][i];
+                    lower_to(w, &w->xlst[xi], w->xlst[y] - x->tx);
+                }
+            lower_to(w, &w->lst[a], w->xlst[xi] - m->ops[a].dur);
+        }
+    }
+}
+
+/* One machine of n jobs (start windows est..lst, durations p): a job that cannot end
+ * before another's latest start follows it; every job starts after all those that must
+ * precede it can end and ends before all those that must follow it must begin. False when
+ * two jobs cannot be in either order, or the preemptive schedule misses a window. */
+static bool machine_pass(struct win *w, int n, int64_t **est, int64_t **lst, const int64_t *p,
+                         const uint8_t *fixed, int64_t T)
+{
+    for (int a = 0; a < n; a++) {
+        int np = 0, ns = 0;
+        struct rjob *pre = w->jobs, *suc = w->jobs + n;
+        for (int b = 0; b < n; b++) {
+            if (b == a)
+                continue;
+            bool ab = fixed[a * n + b] || *est[b] + p[b] > *lst[a]; /* a before b */
+            bool ba = fixed[b * n + a] || *est[a] + p[a] > *lst[b];
+            if (ab && ba)
+                return false;
+            if (ba)
+                pre[np++] = (struct rjob){*est[b], p[b]};
+            else if (ab)
+                suc[ns++] = (struct rjob){*lst[b] + p[b], p[b]};
+        }
+        w->steps += n;
+        if (np > 0)
+            raise_to(w, est[a], completion(pre, np));
+        if (ns > 0)
+            lower_to(w, lst[a], latest_begin(suc, ns) - p[a]);
+        if (*est[a] > *lst[a])
+            return false;
+    }
+    /* preemptive: released at est, delivered T - (lst + p) after its end */
+    for (int a = 0; a < n; a++)
+        w->jj[a] = (struct opt_jjob){*est[a], p[a], T - (*lst[a] + p[a])};
+    return opt_jackson(w->jj, n, w->heap) <= T;
+}
+
+/* The room an F needs under the memory limit: the frees that can still end before its
+ * latest start must cover it (else T is refuted); one without which the rest fall short
+ * comes before it; and it starts no earlier than its device finishes the ops that must
+ * precede it and the least work of frees that makes the room. */
+static bool memory_pass(struct win *w, int dv)
+{
+    const struct model *m = w->m;
+    double limit = m->sc->memory_limit;
+    int n = m->dev_n[dv];
+    /* the gate: a free that precedes every other free of the device (its first B), so
+     * every F that needs room starts after it */
+    int gate = -1;
+    for (int i = 0; i < n && gate < 0; i++) {
+        int g = m->dev_op[dv][i];
+        if (m->ops[g].alloc >= 0)
+            continue;
+        bool all = true;
+        for (int k = 0; k < n && all; k++) {
+            int f = m->dev_op[dv][k];
+            all = f == g || m->ops[f].alloc >= 0 || reaches(m, g, f);
+        }
+        if (all)
+            gate = g;
+    }
+    for (int qi = 0; qi < n; qi++) {
+        int q = m->dev_op[dv][qi];
+        const struct mop *oq = &m->ops[q];
+        if (oq->kind != PS_OP_F || oq->alloc <= 0)
+            continue;
+        double need = oq->alloc - limit, total = 0;
+        int np = 0, nf = 0, nc = 0;
+        int64_t rmin = INT64_MAX, gated = 0;
+        for (int i = 0; i < n; i++) {
+            int p = m->dev_op[dv][i];
+            const struct mop *op = &m->ops[p];
+            if (p == q || reaches(m, q, p))
+                continue;
+            if (reaches(m, p, q)) {
+                w->jobs[np++] = (struct rjob){w->est[p], op->dur};
+                need += op->alloc;
+                /* after the gate: what it precedes, and every F that needs room */
+                if (gate >= 0 && p != gate && (reaches(m, gate, p) || w->needy[p]))
+                    gated += op->dur;
+            } else if (op->alloc < 0 && w->est[p] + op->dur <= w->lst[q]) {
+                total -= op->alloc;
+                if (w->est[p] < rmin)
+                    rmin = w->est[p];
+                w->cand[nc++] = p;
+            }
+        }
+        w->steps += n;
+        if (need <= 1e-9)
+            continue;
+        if (total < need - 1e-9)
+            return false;
+        /* a candidate comes before q when the others without it and what it precedes
+         * fall short */
+        for (int i = 0; i < nc; i++) {
+            int p = w->cand[i];
+            double lost = -m->ops[p].alloc;
+            for (int k = 0; k < nc; k++)
+                if (k != i && reaches(m, p, w->cand[k]))
+                    lost -= m->ops[w->cand[k]].alloc;
+            w->steps += nc;
+            if (total - lost >= need - 1e-9)
+                continue;
+            raise_to(w, &w->est[q], w->est[p] + m->ops[p].dur);
+            lower_to(w, &w->lst[p], w->lst[q] - m->ops[p].dur);
+        }
+        double left_gate = need;
+        for (int i = 0; i < nc; i++) {
+            const struct mop *op = &m->ops[w->cand[i]];
+            if (w->cand[i] == gate)
+                left_gate += op->alloc;
+            else
+                w->frees[nf++] = (struct free_op){(double)op->dur / -op->alloc, -op->alloc};
+        }
+        qsort(w->frees, (size_t)nf, sizeof *w->frees, cmp_ratio);
+        double left = left_gate;
+        double rest = 0; /* the least work of frees other than the gate after it */
+        for (int i = 0; i < nf && left > 1e-9; i++) {
+            double take = w->frees[i].amount < left ? w->frees[i].amount : left;
+            rest += w->frees[i].ratio * take;
+            left -= take;
+        }
+        if (gate >= 0 && left <= 1e-9) {
+            /* between the gate's start and q's: the gate, the rest of the room, and
+             * every op that must precede q after the gate */
+            int64_t span = m->ops[gate].dur + (int64_t)floor(rest) + gated;
+            lower_to(w, &w->lst[gate], w->lst[q] - span);
+            raise_to(w, &w->est[q], w->est[gate] + span);
+        }
+        /* q after its predecessors and the least work of frees making the room */
+        for (int i = 0; i < nc; i++) {
+            const struct mop *op = &m->ops[w->cand[i]];
+            w->frees[i] = (struct free_op){(double)op->dur / -op->alloc, -op->alloc};
+        }
+        qsort(w->frees, (size_t)nc, sizeof *w->frees, cmp_ratio);
+        double work = 0;
+        left = need;
+        for (int i = 0; i < nc && left > 1e-9; i++) {
+            double take = w->frees[i].amount < left ? w->frees[i].amount : left;
+            work += w->frees[i].ratio * take;
+            left -= take;
+        }
+        w->jobs[np++] = (struct rjob){rmin, (int64_t)floor(work)};
+        raise_to(w, &w->est[q], completion(w->jobs, np));
+        if (w->est[q] > w->lst[q] || (gate >= 0 && w->est[gate] > w->lst[gate]))
+            return false;
+    }
+    return true;
+}
+
+struct bufs {
+    int64_t **pe, **pl, *pd;
+    uint8_t *fx;
+};
+
+/* Narrows the windows to a fixed point of the rules for a makespan of at most T; false
+ * when T is refuted. */
+static bool narrow(struct win *w, int64_t T, const struct bufs *b)
+{
+    const struct model *m = w->m;
+    int64_t **pe = b->pe, **pl = b->pl, *pd = b->pd;
+    uint8_t *fx = b->fx;
+    for (int round = 0; round < WINDOW_ROUNDS; round++) {
+        w->moved = false;
+        edges_pass(w);
+        for (int dv = 0; dv < m->S; dv++) {
+            int n = m->dev_n[dv];
+            for (int i = 0; i < n; i++) {
+                int a = m->dev_op[dv][i];
+                pe[i] = &w->est[a];
+                pl[i] = &w->lst[a];
+                pd[i] = m->ops[a].dur;
+                for (int k = 0; k < n; k++)
+                    fx[i * n + k] = w->ord[dv][i * n + k] || reaches(m, a, m->dev_op[dv][k]);
+            }
+            if (!machine_pass(w, n, pe, pl, pd, fx, T))
+                return false;
+            if (m->sc->has_memory_limit && !memory_pass(w, dv))
+                return false;
+        }
+        for (int c = 0; c < m->n_chans; c++) {
+            int n = m->chan_n[c];
+            for (int i = 0; i < n; i++) {
+                int x = m->chan_x[c][i];
+                pe[i] = &w->xest[x];
+                pl[i] = &w->xlst[x];
+                pd[i] = m->xfers[x].tx;
+                for (int k = 0; k < n; k++)
+                    fx[i * n + k] = (uint8_t)w->chan_fix[c][i * n + k];
+            }
+            if (!machine_pass(w, n, pe, pl, pd, fx, T))
+                return false;
+        }
+        if (!w->moved || opt_out_of_budget((struct model *)m))
+            break;
+    }
+    return true;
+}
+
+static void save_state(struct win *w, int64_t *save)
+{
+    const struct model *m = w->m;
+    size_t n = (size_t)m->n_ops, x = (size_t)m->n_xfers;
+    memcpy(save, w->est, n * sizeof *w->est);
+    memcpy(save + n, w->lst, n * sizeof *w->lst);
+    memcpy(save + 2 * n, w->xest, x * sizeof *w->xest);
+    memcpy(save + 2 * n + x, w->xlst, x * sizeof *w->xlst);
+    uint8_t *o = (uint8_t *)(save + 2 * n + 2 * x);
+    for (int d = 0; d < m->S; d++) {
+        size_t k = (size_t)m->dev_n[d] * (size_t)m->dev_n[d];
+        memcpy(o, w->ord[d], k);
+        o += k;
+    }
+}
+
+static void restore_state(struct win *w, const int64_t *save)
+{
+    const struct model *m = w->m;
+    size_t n = (size_t)m->n_ops, x = (size_t)m->n_xfers;
+    memcpy(w->est, save, n * sizeof *w->est);
+    memcpy(w->lst, save + n, n * sizeof *w->lst);
+    memcpy(w->xest, save + 2 * n, x * sizeof *w->xest);
+    memcpy(w->xlst, save + 2 * n + x, x * sizeof *w->xlst);
+    const uint8_t *o = (const uint8_t *)(save + 2 * n + 2 * x);
+    for (int d = 0; d < m->S; d++) {
+        size_t k = (size_t)m->dev_n[d] * (size_t)m->dev_n[d];
+        memcpy(w->ord[d], o, k);
+        o += k;
+    }
+}
+
+/* Two ops of device d whose order the windows leave open. */
+static bool open_pair(const struct win *w, int d, int i, int k)
+{
+    const struct model *m = w->m;
+    int n = m->dev_n[d], a = m->dev_op[d][i], b = m->dev_op[d][k];
+    if (w->ord[d][i * n + k] || w->ord[d][k * n + i] || reaches(m, a, b) || reaches(m, b, a))
+        return false;
+    return w->est[a] + m->ops[a].dur <= w->lst[b] && w->est[b] + m->ops[b].dur <= w->lst[a];
+}
+
+/* The open pair whose orders leave the least room (the likeliest to refute), in *d, *i,
+ * *k; false when every pair is decided. */
+static bool pick_pair(const struct win *w, int *pd, int *pi, int *pk)
+{
+    const struct model *m = w->m;
+    int64_t best = INT64_MAX;
+    for (int d = 0; d < m->S; d++) {
+        int n = m->dev_n[d];
+        for (int i = 0; i < n; i++)
+            for (int k = i + 1; k < n; k++) {
+                if (!open_pair(w, d, i, k))
+                    continue;
+                int a = m->dev_op[d][i], b = m->dev_op[d][k];
+                int64_t ab = w->lst[b] - (w->est[a] + m->ops[a].dur);
+                int64_t ba = w->lst[a] - (w->est[b] + m->ops[b].dur);
+                int64_t room = ab < ba ? ab : ba;
+                if (room < best) {
+                    best = room;
+                    *pd = d;
+                    *pi = i;
+                    *pk = k;
+                }
+            }
+    }
+    return best != INT64_MAX;
+}
+
+/* Every pair of ops on every device is ordered: the earliest starts are the schedule of
+ * those orders (the channels keep their fixed order), and its memory is the orders' alone.
+ * Simulated; true when it completes within memory and within T (the shape has a schedule
+ * of at most T, which replaces the incumbent when shorter). False refutes the branch. */
+static bool leaf(struct win *w, int64_t T)
+{
+    const struct model *m = w->m;
+    w->leaves++;
+    struct ps_schedule *s = ps_schedule_new(m->sc, "optimal", m->V, m->tr, true);
+    if (s == NULL) {
+        w->st = PS_ENOMEM;
+        return true; /* refutes nothing */
+    }
+    enum ps_status st = PS_OK;
+    for (int d = 0; d < m->S && st == PS_OK; d++) {
+        for (int i = 0; i < m->dev_n[d]; i++) {
+            int o = m->dev_op[d][i];
+            w->keys[i] = (struct keyed){(double)w->est[o], i, o};
+        }
+        st = opt_push_keyed(m, s, d, w->keys, m->dev_n[d]);
+    }
+    bool ok = st == PS_OK && opt_sim_ok(s);
+    if (st != PS_OK) {
+        w->st = st;
+        ok = true;
+    } else if (ok && s->makespan_ns > T) {
+        w->mismatches++; /* the windows and the simulator disagree: a bug; refutes nothing */
+    } else if (ok && w->inc != NULL && s->makespan_ns < w->inc->ub) {
+        ps_schedule_free(w->inc->inc);
+        w->inc->inc = s;
+        w->inc->ub = s->makespan_ns;
+        w->better++;
+        s = NULL;
+    }
+    ps_schedule_free(s);
+    return ok;
+}
+
+/* Refutes T by branching on open pairs (both orders refuted), within *budget nodes and
+ * WINDOW_DEPTH levels; true when refuted. */
+static bool refute(struct win *w, int64_t T, const struct bufs *b, int depth, long *budget)
+{
+    if (!narrow(w, T, b))
+        return true;
+    int d, i, k;
+    if (--*budget < 0 || depth >= WINDOW_DEPTH || opt_out_of_budget((struct model *)w->m))
+        return false;
+    if (!pick_pair(w, &d, &i, &k))
+        return !leaf(w, T);
+    w->nodes++;
+    int n = w->m->dev_n[d];
+    int64_t *save = w->stack + (size_t)depth * w->state_words;
+    save_state(w, save);
+    w->ord[d][i * n + k] = 1;
+    bool first = refute(w, T, b, depth + 1, budget);
+    restore_state(w, save);
+    if (!first)
+        return false;
+    w->ord[d][k * n + i] = 1;
+    return refute(w, T, b, depth + 1, budget);
+}
+
+/* Windows for a makespan of at most T, narrowed (and with `branch` nodes, searched by
+ * refute()); false when T is refuted. */
+static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
+{
+    const struct model *m = w->m;
+    for (int i = 0; i < m->n_ops; i++) {
+        const struct mop *o = &m->ops[i];
+        w->est[i] = o->head;
+        w->lst[i] = T - o->tail - o->dur;
+        if (o->present && w->est[i] > w->lst[i])
+            return false;
+    }
+    for (int x = 0; x < m->n_xfers; x++) {
+        w->xest[x] = INT64_MIN / 4;
+        w->xlst[x] = INT64_MAX / 4;
+    }
+    for (int d = 0; d < m->S; d++)
+        memset(w->ord[d], 0, (size_t)m->dev_n[d] * (size_t)m->dev_n[d]);
+    if (branch > 0)
+        return !refute(w, T, b, 0, &branch);
+    return narrow(w, T, b);
+}
+
+int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,
+                         long nodes, struct opt_window_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (inc != NULL && inc->ub < ub)
+        ub = inc->ub;
+    double t0 = opt_now_s();
+    int n = m->n_ops, cap = opt_max_machine_ops(m);
+    struct win w = {.m = m, .uniform = uniform, .inc = inc};
+    w.keys = opt_keys_new(m);
+    w.est = malloc((size_t)n * sizeof *w.est);
+    w.lst = malloc((size_t)n * sizeof *w.lst);
+    w.xest = malloc(((size_t)m->n_xfers + 1) * sizeof *w.xest);
+    w.xlst = malloc(((size_t)m->n_xfers + 1) * sizeof *w.xlst);
+    w.first = calloc((size_t)n + 1, sizeof *w.first);
+    w.succ = malloc(((size_t)m->n_edges + 1) * sizeof *w.succ);
+    w.chan_fix = calloc((size_t)m->n_chans + 1, sizeof *w.chan_fix);
+    w.jobs = malloc(2 * ((size_t)cap + 1) * sizeof *w.jobs);
+    w.frees = malloc(((size_t)cap + 1) * sizeof *w.frees);
+    w.cand = malloc(((size_t)cap + 1) * sizeof *w.cand);
+    w.needy = calloc((size_t)n + 1, 1);
+    w.jj = malloc(((size_t)cap + 1) * sizeof *w.jj);
+    w.heap = malloc(((size_t)cap + 1) * sizeof *w.heap);
+    int64_t **pe = malloc(((size_t)cap + 1) * sizeof *pe);
+    int64_t **pl = malloc(((size_t)cap + 1) * sizeof *pl);
+    int64_t *pd = malloc(((size_t)cap + 1) * sizeof *pd);
+    uint8_t *fx = malloc(((size_t)cap * (size_t)cap + 1) * sizeof *fx);
+    int *fill = calloc((size_t)n + 1, sizeof *fill);
+    w.ord = calloc((size_t)m->S, sizeof *w.ord);
+    size_t ob = 0;
+    for (int d = 0; w.ord != NULL && d < m->S; d++) {
+        size_t k = (size_t)m->dev_n[d] * (size_t)m->dev_n[d];
+        ob += k;
+        w.ord[d] = calloc(k + 1, 1);
+        if (w.ord[d] == NULL) {
+            free(fill);
+            fill = NULL;
+        }
+    }
+    w.state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + ob / 8 + 2;
+    w.stack = malloc(w.state_words * WINDOW_DEPTH * sizeof *w.stack);
+    bool ok = w.keys && w.ord && w.stack && w.cand && w.needy && w.est && w.lst && w.xest &&
+              w.xlst && w.first && w.succ && w.chan_fix && w.jobs && w.frees && w.jj && w.heap &&
+              pe && pl && pd && fx && fill;
+    for (int c = 0; ok && c < m->n_chans; c++) {
+        int k = m->chan_n[c];
+        w.chan_fix[c] = calloc((size_t)k * (size_t)k + 1, sizeof **w.chan_fix);
+        if (w.chan_fix[c] == NULL) {
+            ok = false;
+            break;
+        }
+        for (int a = 0; a < k; a++)
+            for (int b = 0; b < k; b++)
+                w.chan_fix[c][a * k + b] =
+                    a != b && opt_xfer_fixed_before(m, m->chan_x[c][a], m->chan_x[c][b], uniform);
+    }
+    int64_t bound = lb;
+    if (ok) {
+        for (int e = 0; e < m->n_edges; e++)
+            w.first[m->edges[e].from + 1]++;
+        for (int i = 0; i < n; i++)
+            w.first[i + 1] += w.first[i];
+        for (int e = 0; e < m->n_edges; e++) {
+            int a = m->edges[e].from;
+            w.succ[w.first[a] + fill[a]++] = e;
+        }
+        /* the least T in [lb, ub) not refuted; T = lo - 1 is refuted throughout */
+        int64_t grid = opt_grid_of(m, ub);
+        if (grid <= 0)
+            grid = 1;
+        int64_t lo = opt_up_to_grid(lb, grid), hi = ub;
+        struct bufs b = {pe, pl, pd, fx};
+        for (int q = 0; m->sc->has_memory_limit && q < n; q++) {
+            const struct mop *oq = &m->ops[q];
+            if (!oq->present || oq->kind != PS_OP_F || oq->alloc <= 0)
+                continue;
+            double need = oq->alloc - m->sc->memory_limit;
+            for (int i = 0; i < m->dev_n[oq->dev]; i++) {
+                int p = m->dev_op[oq->dev][i];
+                if (p != q && reaches(m, p, q))
+                    need += m->ops[p].alloc;
+            }
+            w.needy[q] = need > 1e-9;
+        }
+        while (lo < hi && !opt_out_of_budget(m)) {
+            int64_t mid = lo + (hi - lo) / 2;
+            mid = mid / grid * grid;
+            if (mid < lo)
+                mid = lo;
+            out->trials++;
+            if (trial(&w, mid, &b, 0))
+                hi = mid;
+            else
+                lo = opt_up_to_grid(mid + 1, grid);
+        }
+        /* branching: the makespan just below the incumbent, again while a leaf shortens it */
+        long left = nodes;
+        hi = ub;
+        while (lo < hi && left > 0 && w.st == PS_OK && !opt_out_of_budget(m)) {
+            int64_t T = (hi - 1) / grid * grid;
+            if (T < lo)
+                break;
+            out->trials++;
+            out->branched++;
+            long before = w.nodes;
+            bool open = trial(&w, T, &b, left);
+            left -= w.nodes - before + 1;
+            if (!open) {
+                lo = hi; /* nothing below the incumbent: proved */
+                break;
+            }
+            if (inc == NULL || inc->ub >= hi)
+                break; /* open and no shorter schedule: not decided */
+            hi = inc->ub;
+        }
+        out->nodes = w.nodes;
+        out->leaves = w.leaves;
+        out->better = w.better;
+        out->mismatches = w.mismatches;
+        /* every T below lo was refuted (a trial stopped by the budget refutes nothing) */
+        bound = lo > lb ? lo : lb;
+    }
+    out->steps = w.steps;
+    if (w.st != PS_OK)
+        out->st = w.st;
+    out->seconds = opt_now_s() - t0;
+    for (int c = 0; c < m->n_chans && w.chan_fix != NULL; c++)
+        free(w.chan_fix[c]);
+    for (int d = 0; d < m->S && w.ord != NULL; d++)
+        free(w.ord[d]);
+    free(w.ord);
+    free(w.stack);
+    free(w.keys);
+    free(w.chan_fix);
+    free(w.est);
+    free(w.lst);
+    free(w.xest);
+    free(w.xlst);
+    free(w.first);
+    free(w.succ);
+    free(w.jobs);
+    free(w.frees);
+    free(w.cand);
+    free(w.needy);
+    free(w.jj);
+    free(w.heap);
+    free(pe);
+    free(pl);
+    free(pd);
+    free(fx);
+    free(fill);
+    return bound;
+}
