@@ -462,13 +462,14 @@ struct opt_window_result {
  * below ub and below inc's that propagation of the ops' and transmissions' time windows
  * does not refute, found by bisection (docs/model.md, "Windows bound"). With `nodes`, the
  * makespan just below the incumbent is then searched by branching on the open pairs of ops
- * on a device: a branch whose windows fail is refuted, a leaf (every pair ordered) is a
+ * on a device (within `nodes` and `work` steps of the rules, 0: no limit; counts, the same
+ * on every machine): a branch whose windows fail is refuted, a leaf (every pair ordered) is a
  * schedule, which replaces inc's when shorter, and the search goes on below it. A search
  * that refutes every branch proves the incumbent. uniform: every message the same size (a
  * stream's order is then first in, first out). The time limit and a cancel stop it with
  * what it refuted so far. */
 int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,
-                         long nodes, struct opt_window_result *out);
+                         long nodes, double work, struct opt_window_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

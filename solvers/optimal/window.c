@@ -11,6 +11,7 @@
  * what one device forces moves the windows on every other. */
 #include "solvers/optimal/internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ struct win {
     int *first, *succ;    /* out-edges of every op */
     int **chan_fix;       /* per channel: n*n, 1 when i is sent before j whatever */
     uint8_t **ord;        /* per device: n*n, 1 when i precedes j on this branch */
+    uint8_t **dev_reach;  /* per device: n*n, 1 when i precedes j whatever */
+    uint8_t *dirty;       /* per device, then per channel: windows moved since last looked at */
     struct rjob *jobs;
     struct free_op *frees;
     int *cand;      /* the frees that can still end before an F */
@@ -45,10 +48,11 @@ struct win {
     struct opt_jjob *jj;
     int *heap;
     long steps, nodes, leaves, mismatches, better;
+    long step_limit;    /* the branching stops past this many steps */
     struct warm *inc;   /* the incumbent a leaf may replace */
     struct keyed *keys; /* a device's ops by earliest start */
     enum ps_status st;
-    int64_t *stack; /* saved states, one per level of refute() */
+    int64_t **stack; /* saved states, one per level of refute(), allocated when reached */
     size_t state_words;
     bool moved;
 };
@@ -108,6 +112,43 @@ static void lower_to(struct win *w, int64_t *v, int64_t x)
     }
 }
 
+/* An op's (a transmission's) window narrowed: its device (channel) is looked at again. */
+static void raise_op(struct win *w, int a, int64_t x)
+{
+    if (w->est[a] < x) {
+        w->est[a] = x;
+        w->moved = true;
+        w->dirty[w->m->ops[a].dev] = 1;
+    }
+}
+
+static void lower_op(struct win *w, int a, int64_t x)
+{
+    if (w->lst[a] > x) {
+        w->lst[a] = x;
+        w->moved = true;
+        w->dirty[w->m->ops[a].dev] = 1;
+    }
+}
+
+static void raise_x(struct win *w, int xi, int64_t x)
+{
+    if (w->xest[xi] < x) {
+        w->xest[xi] = x;
+        w->moved = true;
+        w->dirty[w->m->S + w->m->xfers[xi].chan] = 1;
+    }
+}
+
+static void lower_x(struct win *w, int xi, int64_t x)
+{
+    if (w->xlst[xi] > x) {
+        w->xlst[xi] = x;
+        w->moved = true;
+        w->dirty[w->m->S + w->m->xfers[xi].chan] = 1;
+    }
+}
+
 /* The edges (and transfers) forward in topological order, then backward; a channel's
  * fixed order moves its transmissions too. */
 static void edges_pass(struct win *w)
@@ -119,18 +160,18 @@ static void edges_pass(struct win *w)
             const struct edge *e = &m->edges[w->succ[j]];
             const struct mxfer *x = e->xfer >= 0 ? &m->xfers[e->xfer] : NULL;
             if (x == NULL || x->chan < 0) {
-                raise_to(w, &w->est[e->to], w->est[a] + e->delay);
+                raise_op(w, e->to, w->est[a] + e->delay);
                 continue;
             }
             int xi = e->xfer;
-            raise_to(w, &w->xest[xi], w->est[a] + m->ops[a].dur);
+            raise_x(w, xi, w->est[a] + m->ops[a].dur);
             int c = x->chan, n = m->chan_n[c];
             for (int i = 0; i < n; i++) /* sent before it whatever the schedule */
                 if (w->chan_fix[c][i * n + x->local]) {
                     int y = m->chan_x[c][i];
-                    raise_to(w, &w->xest[xi], w->xest[y] + m->xfers[y].tx);
+                    raise_x(w, xi, w->xest[y] + m->xfers[y].tx);
                 }
-            raise_to(w, &w->est[e->to], w->xest[xi] + x->tx + x->lat);
+            raise_op(w, e->to, w->xest[xi] + x->tx + x->lat);
         }
     }
     for (int k = m->n_live - 1; k >= 0; k--) {
@@ -139,18 +180,18 @@ static void edges_pass(struct win *w)
             const struct edge *e = &m->edges[w->succ[j]];
             const struct mxfer *x = e->xfer >= 0 ? &m->xfers[e->xfer] : NULL;
             if (x == NULL || x->chan < 0) {
-                lower_to(w, &w->lst[a], w->lst[e->to] - e->delay);
+                lower_op(w, a, w->lst[e->to] - e->delay);
                 continue;
             }
             int xi = e->xfer;
-            lower_to(w, &w->xlst[xi], w->lst[e->to] - x->tx - x->lat);
+            lower_x(w, xi, w->lst[e->to] - x->tx - x->lat);
             int c = x->chan, n = m->chan_n[c];
             for (int i = 0; i < n; i++)
                 if (w->chan_fix[c][x->local * n + i]) {
                     int y = m->chan_x[c][i];
-                    lower_to(w, &w->xlst[xi], w->xlst[y] - x->tx);
+                    lower_x(w, xi, w->xlst[y] - x->tx);
                 }
-            lower_to(w, &w->lst[a], w->xlst[xi] - m->ops[a].dur);
+            lower_op(w, a, w->xlst[xi] - m->ops[a].dur);
         }
     }
 }
@@ -319,22 +360,36 @@ static bool narrow(struct win *w, int64_t T, const struct bufs *b)
     for (int round = 0; round < WINDOW_ROUNDS; round++) {
         w->moved = false;
         edges_pass(w);
+        bool any = w->moved;
+        /* only the machines whose windows moved since they were last looked at */
         for (int dv = 0; dv < m->S; dv++) {
+            if (!w->dirty[dv])
+                continue;
+            w->dirty[dv] = 0;
+            w->moved = false;
             int n = m->dev_n[dv];
             for (int i = 0; i < n; i++) {
                 int a = m->dev_op[dv][i];
                 pe[i] = &w->est[a];
                 pl[i] = &w->lst[a];
                 pd[i] = m->ops[a].dur;
-                for (int k = 0; k < n; k++)
-                    fx[i * n + k] = w->ord[dv][i * n + k] || reaches(m, a, m->dev_op[dv][k]);
             }
+            const uint8_t *rch = w->dev_reach[dv], *ord = w->ord[dv];
+            for (int i = 0; i < n * n; i++)
+                fx[i] = rch[i] | ord[i];
             if (!machine_pass(w, n, pe, pl, pd, fx, T))
                 return false;
             if (m->sc->has_memory_limit && !memory_pass(w, dv))
                 return false;
+            if (w->moved)
+                w->dirty[dv] = 1;
+            any |= w->moved;
         }
         for (int c = 0; c < m->n_chans; c++) {
+            if (!w->dirty[m->S + c])
+                continue;
+            w->dirty[m->S + c] = 0;
+            w->moved = false;
             int n = m->chan_n[c];
             for (int i = 0; i < n; i++) {
                 int x = m->chan_x[c][i];
@@ -346,8 +401,11 @@ static bool narrow(struct win *w, int64_t T, const struct bufs *b)
             }
             if (!machine_pass(w, n, pe, pl, pd, fx, T))
                 return false;
+            if (w->moved)
+                w->dirty[m->S + c] = 1;
+            any |= w->moved;
         }
-        if (!w->moved || opt_out_of_budget((struct model *)m))
+        if (!any || opt_out_of_budget((struct model *)m))
             break;
     }
     return true;
@@ -383,6 +441,7 @@ static void restore_state(struct win *w, const int64_t *save)
         memcpy(w->ord[d], o, k);
         o += k;
     }
+    memset(w->dirty, 0, (size_t)(m->S + m->n_chans)); /* a narrowed state */
 }
 
 /* Two ops of device d whose order the windows leave open. */
@@ -395,8 +454,8 @@ static bool open_pair(const struct win *w, int d, int i, int k)
     return w->est[a] + m->ops[a].dur <= w->lst[b] && w->est[b] + m->ops[b].dur <= w->lst[a];
 }
 
-/* The open pair whose orders leave the least room (the likeliest to refute), in *d, *i,
- * *k; false when every pair is decided. */
+/* The open pair whose orders leave the least room (the likeliest to refute), in *d, and
+ * its order with more room as *i before *k; false when every pair is decided. */
 static bool pick_pair(const struct win *w, int *pd, int *pi, int *pk)
 {
     const struct model *m = w->m;
@@ -414,8 +473,9 @@ static bool pick_pair(const struct win *w, int *pd, int *pi, int *pk)
                 if (room < best) {
                     best = room;
                     *pd = d;
-                    *pi = i;
-                    *pk = k;
+                    /* the order with more room first: the likelier to hold a schedule */
+                    *pi = ab >= ba ? i : k;
+                    *pk = ab >= ba ? k : i;
                 }
             }
     }
@@ -467,20 +527,28 @@ static bool refute(struct win *w, int64_t T, const struct bufs *b, int depth, lo
     if (!narrow(w, T, b))
         return true;
     int d, i, k;
-    if (--*budget < 0 || depth >= WINDOW_DEPTH || opt_out_of_budget((struct model *)w->m))
+    if (--*budget < 0 || depth >= WINDOW_DEPTH || w->steps > w->step_limit ||
+        opt_out_of_budget((struct model *)w->m))
         return false;
     if (!pick_pair(w, &d, &i, &k))
         return !leaf(w, T);
     w->nodes++;
     int n = w->m->dev_n[d];
-    int64_t *save = w->stack + (size_t)depth * w->state_words;
+    if (w->stack[depth] == NULL &&
+        (w->stack[depth] = malloc(w->state_words * sizeof **w->stack)) == NULL) {
+        w->st = PS_ENOMEM;
+        return false;
+    }
+    int64_t *save = w->stack[depth];
     save_state(w, save);
     w->ord[d][i * n + k] = 1;
+    w->dirty[d] = 1;
     bool first = refute(w, T, b, depth + 1, budget);
     restore_state(w, save);
     if (!first)
         return false;
     w->ord[d][k * n + i] = 1;
+    w->dirty[d] = 1;
     return refute(w, T, b, depth + 1, budget);
 }
 
@@ -502,20 +570,21 @@ static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
     }
     for (int d = 0; d < m->S; d++)
         memset(w->ord[d], 0, (size_t)m->dev_n[d] * (size_t)m->dev_n[d]);
+    memset(w->dirty, 1, (size_t)(m->S + m->n_chans));
     if (branch > 0)
         return !refute(w, T, b, 0, &branch);
     return narrow(w, T, b);
 }
 
 int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,
-                         long nodes, struct opt_window_result *out)
+                         long nodes, double work, struct opt_window_result *out)
 {
     memset(out, 0, sizeof *out);
     if (inc != NULL && inc->ub < ub)
         ub = inc->ub;
     double t0 = opt_now_s();
     int n = m->n_ops, cap = opt_max_machine_ops(m);
-    struct win w = {.m = m, .uniform = uniform, .inc = inc};
+    struct win w = {.m = m, .uniform = uniform, .inc = inc, .step_limit = LONG_MAX};
     w.keys = opt_keys_new(m);
     w.est = malloc((size_t)n * sizeof *w.est);
     w.lst = malloc((size_t)n * sizeof *w.lst);
@@ -536,21 +605,29 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
     uint8_t *fx = malloc(((size_t)cap * (size_t)cap + 1) * sizeof *fx);
     int *fill = calloc((size_t)n + 1, sizeof *fill);
     w.ord = calloc((size_t)m->S, sizeof *w.ord);
+    w.dev_reach = calloc((size_t)m->S, sizeof *w.dev_reach);
+    w.dirty = calloc((size_t)(m->S + m->n_chans) + 1, 1);
     size_t ob = 0;
-    for (int d = 0; w.ord != NULL && d < m->S; d++) {
-        size_t k = (size_t)m->dev_n[d] * (size_t)m->dev_n[d];
+    for (int d = 0; w.ord != NULL && w.dev_reach != NULL && d < m->S; d++) {
+        int nd = m->dev_n[d];
+        size_t k = (size_t)nd * (size_t)nd;
         ob += k;
         w.ord[d] = calloc(k + 1, 1);
-        if (w.ord[d] == NULL) {
+        w.dev_reach[d] = calloc(k + 1, 1);
+        if (w.ord[d] == NULL || w.dev_reach[d] == NULL) {
             free(fill);
             fill = NULL;
+            continue;
         }
+        for (int i = 0; i < nd; i++)
+            for (int j = 0; j < nd; j++)
+                w.dev_reach[d][i * nd + j] = reaches(m, m->dev_op[d][i], m->dev_op[d][j]);
     }
     w.state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + ob / 8 + 2;
-    w.stack = malloc(w.state_words * WINDOW_DEPTH * sizeof *w.stack);
-    bool ok = w.keys && w.ord && w.stack && w.cand && w.needy && w.est && w.lst && w.xest &&
-              w.xlst && w.first && w.succ && w.chan_fix && w.jobs && w.frees && w.jj && w.heap &&
-              pe && pl && pd && fx && fill;
+    w.stack = calloc(WINDOW_DEPTH, sizeof *w.stack);
+    bool ok = w.keys && w.ord && w.dev_reach && w.dirty && w.stack && w.cand && w.needy && w.est &&
+              w.lst && w.xest && w.xlst && w.first && w.succ && w.chan_fix && w.jobs && w.frees &&
+              w.jj && w.heap && pe && pl && pd && fx && fill;
     for (int c = 0; ok && c < m->n_chans; c++) {
         int k = m->chan_n[c];
         w.chan_fix[c] = calloc((size_t)k * (size_t)k + 1, sizeof **w.chan_fix);
@@ -604,8 +681,11 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
         }
         /* branching: the makespan just below the incumbent, again while a leaf shortens it */
         long left = nodes;
+        if (work > 0 && w.steps + work < (double)LONG_MAX)
+            w.step_limit = w.steps + (long)work;
         hi = ub;
-        while (lo < hi && left > 0 && w.st == PS_OK && !opt_out_of_budget(m)) {
+        while (lo < hi && left > 0 && w.steps <= w.step_limit && w.st == PS_OK &&
+               !opt_out_of_budget(m)) {
             int64_t T = (hi - 1) / grid * grid;
             if (T < lo)
                 break;
@@ -637,7 +717,13 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
         free(w.chan_fix[c]);
     for (int d = 0; d < m->S && w.ord != NULL; d++)
         free(w.ord[d]);
+    for (int d = 0; d < m->S && w.dev_reach != NULL; d++)
+        free(w.dev_reach[d]);
     free(w.ord);
+    free(w.dev_reach);
+    free(w.dirty);
+    for (int i = 0; i < WINDOW_DEPTH && w.stack != NULL; i++)
+        free(w.stack[i]);
     free(w.stack);
     free(w.keys);
     free(w.chan_fix);

@@ -295,10 +295,11 @@ static void row(const char *label, const struct ps_scenario *sc, double limit, c
         return;
     }
     double ms = ps_ns_to_ms(s->makespan_ns);
-    char shape[600];
-    snprintf(shape, sizeof shape, "%s %s (%s bin, root LP %s; search %s; neighbourhoods %s) [%s]",
+    char shape[800];
+    snprintf(shape, sizeof shape,
+             "%s %s (%s bin, root LP %s; search %s; neighbourhoods %s; windows %s) [%s]",
              param(s, "shape"), param(s, "formulation"), param(s, "binaries"), param(s, "root_lp"),
-             param(s, "bnb"), param(s, "lns"), param(s, "shapes"));
+             param(s, "bnb"), param(s, "lns"), param(s, "propagate"), param(s, "shapes"));
     printf("%-24s %4d %4d %10.2f %-9s %10.2f %10.2f %10s %6.2f%% %7.1f %7.1f %s%s\n", label,
            sc->n_stages, sc->n_microbatches, other, who, ms, ps_ns_to_ms(s->solver.bound_ns),
            ps_solve_status_str(s->solver.status), 100 * s->solver.gap, w, c, shape,

@@ -377,7 +377,7 @@ static void test_window_random(void **state)
         assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
         int64_t start = j.w.ub;
         struct opt_window_result res;
-        int64_t v = opt_window_bound(&j.m, true, stat, INT64_MAX, &j.w, 20000, &res);
+        int64_t v = opt_window_bound(&j.m, true, stat, INT64_MAX, &j.w, 20000, 0, &res);
         assert_int_equal(res.st, PS_OK);
         assert_int_equal(res.mismatches, 0);
         if (v > best || j.w.ub < best)
