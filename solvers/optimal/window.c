@@ -20,7 +20,7 @@
 /* Rounds of the rules per trial; each round costs about the devices' ops squared. */
 #define WINDOW_ROUNDS 200
 /* The branching refutation: levels at most */
-#define WINDOW_DEPTH 1024
+#define WINDOW_DEPTH 8192
 
 struct rjob {
     int64_t r, p;
@@ -419,12 +419,6 @@ static void save_state(struct win *w, int64_t *save)
     memcpy(save + n, w->lst, n * sizeof *w->lst);
     memcpy(save + 2 * n, w->xest, x * sizeof *w->xest);
     memcpy(save + 2 * n + x, w->xlst, x * sizeof *w->xlst);
-    uint8_t *o = (uint8_t *)(save + 2 * n + 2 * x);
-    for (int d = 0; d < m->S; d++) {
-        size_t k = (size_t)m->dev_n[d] * (size_t)m->dev_n[d];
-        memcpy(o, w->ord[d], k);
-        o += k;
-    }
 }
 
 static void restore_state(struct win *w, const int64_t *save)
@@ -435,12 +429,6 @@ static void restore_state(struct win *w, const int64_t *save)
     memcpy(w->lst, save + n, n * sizeof *w->lst);
     memcpy(w->xest, save + 2 * n, x * sizeof *w->xest);
     memcpy(w->xlst, save + 2 * n + x, x * sizeof *w->xlst);
-    const uint8_t *o = (const uint8_t *)(save + 2 * n + 2 * x);
-    for (int d = 0; d < m->S; d++) {
-        size_t k = (size_t)m->dev_n[d] * (size_t)m->dev_n[d];
-        memcpy(w->ord[d], o, k);
-        o += k;
-    }
     memset(w->dirty, 0, (size_t)(m->S + m->n_chans)); /* a narrowed state */
 }
 
@@ -545,11 +533,14 @@ static bool refute(struct win *w, int64_t T, const struct bufs *b, int depth, lo
     w->dirty[d] = 1;
     bool first = refute(w, T, b, depth + 1, budget);
     restore_state(w, save);
+    w->ord[d][i * n + k] = 0;
     if (!first)
         return false;
     w->ord[d][k * n + i] = 1;
     w->dirty[d] = 1;
-    return refute(w, T, b, depth + 1, budget);
+    bool second = refute(w, T, b, depth + 1, budget);
+    w->ord[d][k * n + i] = 0; /* the caller restores the windows */
+    return second;
 }
 
 /* Windows for a makespan of at most T, narrowed (and with `branch` nodes, searched by
@@ -607,11 +598,9 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
     w.ord = calloc((size_t)m->S, sizeof *w.ord);
     w.dev_reach = calloc((size_t)m->S, sizeof *w.dev_reach);
     w.dirty = calloc((size_t)(m->S + m->n_chans) + 1, 1);
-    size_t ob = 0;
     for (int d = 0; w.ord != NULL && w.dev_reach != NULL && d < m->S; d++) {
         int nd = m->dev_n[d];
         size_t k = (size_t)nd * (size_t)nd;
-        ob += k;
         w.ord[d] = calloc(k + 1, 1);
         w.dev_reach[d] = calloc(k + 1, 1);
         if (w.ord[d] == NULL || w.dev_reach[d] == NULL) {
@@ -623,7 +612,7 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
             for (int j = 0; j < nd; j++)
                 w.dev_reach[d][i * nd + j] = reaches(m, m->dev_op[d][i], m->dev_op[d][j]);
     }
-    w.state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + ob / 8 + 2;
+    w.state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + 1;
     w.stack = calloc(WINDOW_DEPTH, sizeof *w.stack);
     bool ok = w.keys && w.ord && w.dev_reach && w.dirty && w.stack && w.cand && w.needy && w.est &&
               w.lst && w.xest && w.xlst && w.first && w.succ && w.chan_fix && w.jobs && w.frees &&
