@@ -55,7 +55,8 @@ static const struct ps_param_def params[] = {
      "order: order binaries and big-M; auto: time when the slot model is small, else order",
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
-     "model tightenings: all (window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal), "
+     "model tightenings: all "
+     "(window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,propagate), "
      "none, or "
      "a list of those and mono",
      NULL, 0, 0},
@@ -113,7 +114,7 @@ static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, 
         return ps_diag_set(
             d, PS_EINVAL, "param.tighten",
             "must be all, none, or a list of "
-            "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,cint "
+            "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,propagate,cint "
             "(and GLPK options mir,gmi,cov,clq,pch,dfs) (got %s)",
             ps_params_get(self, p, "tighten"));
     if (!(r->time_limit >= 0) || !(r->gap >= 0))
