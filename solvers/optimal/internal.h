@@ -449,7 +449,7 @@ int64_t opt_relax_device(struct model *m, int d, int64_t lb, int64_t ub, long no
 struct opt_window_result {
     int trials;      /* makespans tried */
     int branched;    /* of them searched by branching */
-    long nodes;      /* branching nodes (an open pair of ops on a device, in both orders) */
+    long nodes;      /* search nodes (a device's next op, each candidate in turn) */
     long leaves;     /* every pair ordered: a schedule, simulated */
     long better;     /* leaves that shortened the incumbent */
     long mismatches; /* leaves the simulator timed past the makespan tried (a bug) */
@@ -460,12 +460,12 @@ struct opt_window_result {
 
 /* A bound, at least lb, on m's shape's whole-op schedules: the least makespan on the grid
  * below ub and below inc's that propagation of the ops' and transmissions' time windows
- * does not refute, found by bisection (docs/model.md, "Windows bound"). With `nodes`, the
- * makespan just below the incumbent is then searched by branching on the open pairs of ops
- * on a device (within `nodes` and `work` steps of the rules, 0: no limit; counts, the same
- * on every machine): a branch whose windows fail is refuted, a leaf (every pair ordered) is a
- * schedule, which replaces inc's when shorter, and the search goes on below it. A search
- * that refutes every branch proves the incumbent. uniform: every message the same size (a
+ * does not refute, found by bisection (docs/model.md, "Windows bound and search"). With
+ * `nodes`, the makespan just below the incumbent is then searched by ranking each device's
+ * ops one after another (within `nodes` and `work` steps of the rules, 0: no limit; counts,
+ * the same on every machine): a branch whose windows fail is refuted, a leaf (every order
+ * ranked) is a schedule, which replaces inc's when shorter, and the search goes on below it. A
+ * search that refutes every branch proves the incumbent. uniform: every message the same size (a
  * stream's order is then first in, first out). The time limit and a cancel stop it with
  * what it refuted so far. */
 int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,

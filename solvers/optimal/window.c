@@ -1,4 +1,5 @@
-/* The windows bound (docs/model.md, "Windows bound"): a makespan T is refuted when the
+/* The windows bound and search (docs/model.md, "Windows bound and search"): a makespan T
+ * is refuted when the
  * time windows it leaves every op and transmission ([earliest start, latest start], the
  * latest from T less the tail) cannot all be kept. The windows are narrowed to a fixed
  * point by rules every whole-op schedule of at most T obeys (the precedence edges with
@@ -8,18 +9,20 @@
  * that can still end before it); an empty window, or a device or channel whose preemptive
  * schedule cannot meet the windows, refutes T. The least T not refuted, found by
  * bisection, bounds the shape's whole-op schedules. Unlike the one-device relaxations,
- * what one device forces moves the windows on every other. */
+ * what one device forces moves the windows on every other. The makespan just below the
+ * incumbent is then searched by ranking the devices' orders, narrowing at every node: a
+ * fully ranked leaf is a schedule, and a search that refutes every branch proves the
+ * incumbent. */
 #include "solvers/optimal/internal.h"
 
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Rounds of the rules per trial; each round costs about the devices' ops squared. */
 #define WINDOW_ROUNDS 200
-/* The branching refutation: levels at most */
+/* The search's levels at most (one per op ranked) */
 #define WINDOW_DEPTH 8192
 
 struct rjob {
@@ -38,7 +41,7 @@ struct win {
     int64_t *xest, *xlst; /* transmissions: send window */
     int *first, *succ;    /* out-edges of every op */
     int **chan_fix;       /* per channel: n*n, 1 when i is sent before j whatever */
-    uint8_t **ord;        /* per device: n*n, 1 when i precedes j on this branch */
+    uint8_t **ord;        /* per device: n*n, 1 when i precedes j on this branch (ranked) */
     uint8_t **dev_reach;  /* per device: n*n, 1 when i precedes j whatever */
     uint8_t *dirty;       /* per device, then per channel: windows moved since last looked at */
     struct rjob *jobs;
@@ -52,7 +55,11 @@ struct win {
     struct warm *inc;   /* the incumbent a leaf may replace */
     struct keyed *keys; /* a device's ops by earliest start */
     enum ps_status st;
-    int64_t **stack; /* saved states, one per level of refute(), allocated when reached */
+    int64_t **stack; /* saved windows, one per level of the search, allocated when reached */
+    int **cands;     /* refute_rank's candidates and orders set, per level */
+    uint8_t *ranked; /* refute_rank: the op's place in its device's order is fixed */
+    int *nrank;      /* per device: ops ranked */
+    double *memd;    /* per device: memory held after its ranked ops */
     size_t state_words;
     bool moved;
 };
@@ -432,48 +439,10 @@ static void restore_state(struct win *w, const int64_t *save)
     memset(w->dirty, 0, (size_t)(m->S + m->n_chans)); /* a narrowed state */
 }
 
-/* Two ops of device d whose order the windows leave open. */
-static bool open_pair(const struct win *w, int d, int i, int k)
-{
-    const struct model *m = w->m;
-    int n = m->dev_n[d], a = m->dev_op[d][i], b = m->dev_op[d][k];
-    if (w->ord[d][i * n + k] || w->ord[d][k * n + i] || reaches(m, a, b) || reaches(m, b, a))
-        return false;
-    return w->est[a] + m->ops[a].dur <= w->lst[b] && w->est[b] + m->ops[b].dur <= w->lst[a];
-}
-
-/* The open pair whose orders leave the least room (the likeliest to refute), in *d, and
- * its order with more room as *i before *k; false when every pair is decided. */
-static bool pick_pair(const struct win *w, int *pd, int *pi, int *pk)
-{
-    const struct model *m = w->m;
-    int64_t best = INT64_MAX;
-    for (int d = 0; d < m->S; d++) {
-        int n = m->dev_n[d];
-        for (int i = 0; i < n; i++)
-            for (int k = i + 1; k < n; k++) {
-                if (!open_pair(w, d, i, k))
-                    continue;
-                int a = m->dev_op[d][i], b = m->dev_op[d][k];
-                int64_t ab = w->lst[b] - (w->est[a] + m->ops[a].dur);
-                int64_t ba = w->lst[a] - (w->est[b] + m->ops[b].dur);
-                int64_t room = ab < ba ? ab : ba;
-                if (room < best) {
-                    best = room;
-                    *pd = d;
-                    /* the order with more room first: the likelier to hold a schedule */
-                    *pi = ab >= ba ? i : k;
-                    *pk = ab >= ba ? k : i;
-                }
-            }
-    }
-    return best != INT64_MAX;
-}
-
-/* Every pair of ops on every device is ordered: the earliest starts are the schedule of
- * those orders (the channels keep their fixed order), and its memory is the orders' alone.
- * Simulated; true when it completes within memory and within T (the shape has a schedule
- * of at most T, which replaces the incumbent when shorter). False refutes the branch. */
+/* Every device's order is ranked: the earliest starts are the schedule of those orders (the
+ * channels keep their fixed order), and its memory is the orders' alone. Simulated; true when it
+ * completes within memory and within T (the shape has a schedule of at most T, which replaces the
+ * incumbent when shorter). False refutes the branch. */
 static bool leaf(struct win *w, int64_t T)
 {
     const struct model *m = w->m;
@@ -508,43 +477,101 @@ static bool leaf(struct win *w, int64_t T)
     return ok;
 }
 
-/* Refutes T by branching on open pairs (both orders refuted), within *budget nodes and
- * WINDOW_DEPTH levels; true when refuted. */
-static bool refute(struct win *w, int64_t T, const struct bufs *b, int depth, long *budget)
+/* Refutes T by ranking: on the device whose earliest unranked op starts first, each op that
+ * nothing unranked must precede is tried as the next of its order (before every other
+ * unranked op there), earliest start first; a leaf once every device is ranked. True when
+ * every branch is refuted. */
+static bool refute_rank(struct win *w, int64_t T, const struct bufs *b, int depth, long *budget)
 {
     if (!narrow(w, T, b))
         return true;
-    int d, i, k;
+    const struct model *m = w->m;
     if (--*budget < 0 || depth >= WINDOW_DEPTH || w->steps > w->step_limit ||
-        opt_out_of_budget((struct model *)w->m))
+        opt_out_of_budget((struct model *)m))
         return false;
-    if (!pick_pair(w, &d, &i, &k))
+    int d = -1;
+    int64_t first = INT64_MAX;
+    for (int dv = 0; dv < m->S; dv++) {
+        if (m->dev_n[dv] - w->nrank[dv] <= 1)
+            continue;
+        for (int i = 0; i < m->dev_n[dv]; i++) {
+            int a = m->dev_op[dv][i];
+            if (!w->ranked[a] && w->est[a] < first) {
+                first = w->est[a];
+                d = dv;
+            }
+        }
+    }
+    if (d < 0)
         return !leaf(w, T);
     w->nodes++;
-    int n = w->m->dev_n[d];
-    if (w->stack[depth] == NULL &&
-        (w->stack[depth] = malloc(w->state_words * sizeof **w->stack)) == NULL) {
+    int n = m->dev_n[d];
+    if ((w->stack[depth] == NULL &&
+         (w->stack[depth] = malloc(w->state_words * sizeof **w->stack)) == NULL) ||
+        (w->cands[depth] == NULL &&
+         (w->cands[depth] = malloc(2 * ((size_t)n + 1) * sizeof **w->cands)) == NULL)) {
         w->st = PS_ENOMEM;
         return false;
     }
+    int *cand = w->cands[depth], *set = cand + n + 1, nc = 0;
+    const uint8_t *rch = w->dev_reach[d];
+    for (int i = 0; i < n; i++) {
+        int a = m->dev_op[d][i];
+        if (w->ranked[a])
+            continue;
+        bool free_ = true;
+        for (int k = 0; k < n && free_; k++) {
+            int o = m->dev_op[d][k];
+            if (k == i || w->ranked[o])
+                continue;
+            free_ =
+                !(rch[k * n + i] || w->ord[d][k * n + i] || w->est[a] + m->ops[a].dur > w->lst[o]);
+        }
+        /* an F that the memory after the ranked ops cannot hold is not next */
+        if (free_ && m->sc->has_memory_limit && m->ops[a].alloc > 0 &&
+            w->memd[d] + m->ops[a].alloc > m->sc->memory_limit + 1e-9)
+            free_ = false;
+        if (free_)
+            cand[nc++] = i;
+    }
+    /* earliest start first (insertion sort: a device's ops) */
+    for (int x = 1; x < nc; x++) {
+        int c = cand[x], y = x;
+        for (; y > 0 && w->est[m->dev_op[d][cand[y - 1]]] > w->est[m->dev_op[d][c]]; y--)
+            cand[y] = cand[y - 1];
+        cand[y] = c;
+    }
     int64_t *save = w->stack[depth];
     save_state(w, save);
-    w->ord[d][i * n + k] = 1;
-    w->dirty[d] = 1;
-    bool first = refute(w, T, b, depth + 1, budget);
-    restore_state(w, save);
-    w->ord[d][i * n + k] = 0;
-    if (!first)
-        return false;
-    w->ord[d][k * n + i] = 1;
-    w->dirty[d] = 1;
-    bool second = refute(w, T, b, depth + 1, budget);
-    w->ord[d][k * n + i] = 0; /* the caller restores the windows */
-    return second;
+    for (int x = 0; x < nc; x++) {
+        if (w->steps > w->step_limit || opt_out_of_budget((struct model *)m))
+            return false; /* a child refuted at once still costs its narrowing */
+        int i = cand[x], a = m->dev_op[d][i], ns = 0;
+        for (int k = 0; k < n; k++)
+            if (k != i && !w->ranked[m->dev_op[d][k]] && !w->ord[d][i * n + k]) {
+                w->ord[d][i * n + k] = 1;
+                set[ns++] = k;
+            }
+        w->ranked[a] = 1;
+        w->nrank[d]++;
+        w->dirty[d] = 1;
+        double mem = w->memd[d];
+        w->memd[d] += m->ops[a].alloc;
+        bool refuted = refute_rank(w, T, b, depth + 1, budget);
+        w->memd[d] = mem;
+        w->nrank[d]--;
+        w->ranked[a] = 0;
+        for (int k = 0; k < ns; k++)
+            w->ord[d][i * n + set[k]] = 0;
+        restore_state(w, save);
+        if (!refuted)
+            return false;
+    }
+    return true;
 }
 
 /* Windows for a makespan of at most T, narrowed (and with `branch` nodes, searched by
- * refute()); false when T is refuted. */
+ * refute_rank()); false when T is refuted. */
 static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
 {
     const struct model *m = w->m;
@@ -562,8 +589,13 @@ static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
     for (int d = 0; d < m->S; d++)
         memset(w->ord[d], 0, (size_t)m->dev_n[d] * (size_t)m->dev_n[d]);
     memset(w->dirty, 1, (size_t)(m->S + m->n_chans));
-    if (branch > 0)
-        return !refute(w, T, b, 0, &branch);
+    if (branch > 0) {
+        memset(w->ranked, 0, (size_t)m->n_ops);
+        memset(w->nrank, 0, (size_t)m->S * sizeof *w->nrank);
+        for (int d = 0; d < m->S; d++)
+            w->memd[d] = 0;
+        return !refute_rank(w, T, b, 0, &branch);
+    }
     return narrow(w, T, b);
 }
 
@@ -614,9 +646,14 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
     }
     w.state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + 1;
     w.stack = calloc(WINDOW_DEPTH, sizeof *w.stack);
-    bool ok = w.keys && w.ord && w.dev_reach && w.dirty && w.stack && w.cand && w.needy && w.est &&
-              w.lst && w.xest && w.xlst && w.first && w.succ && w.chan_fix && w.jobs && w.frees &&
-              w.jj && w.heap && pe && pl && pd && fx && fill;
+    w.cands = calloc(WINDOW_DEPTH, sizeof *w.cands);
+    w.ranked = calloc((size_t)n + 1, 1);
+    w.nrank = calloc((size_t)m->S + 1, sizeof *w.nrank);
+    w.memd = calloc((size_t)m->S + 1, sizeof *w.memd);
+    bool ok = w.cands && w.ranked && w.nrank && w.memd && w.keys && w.ord && w.dev_reach &&
+              w.dirty && w.stack && w.cand && w.needy && w.est && w.lst && w.xest && w.xlst &&
+              w.first && w.succ && w.chan_fix && w.jobs && w.frees && w.jj && w.heap && pe && pl &&
+              pd && fx && fill;
     for (int c = 0; ok && c < m->n_chans; c++) {
         int k = m->chan_n[c];
         w.chan_fix[c] = calloc((size_t)k * (size_t)k + 1, sizeof **w.chan_fix);
@@ -713,6 +750,12 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
     free(w.dirty);
     for (int i = 0; i < WINDOW_DEPTH && w.stack != NULL; i++)
         free(w.stack[i]);
+    for (int i = 0; i < WINDOW_DEPTH && w.cands != NULL; i++)
+        free(w.cands[i]);
+    free(w.cands);
+    free(w.ranked);
+    free(w.nrank);
+    free(w.memd);
     free(w.stack);
     free(w.keys);
     free(w.chan_fix);
