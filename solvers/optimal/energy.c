@@ -13,31 +13,24 @@
 
 #define ENERGY_ROUNDS 4
 
-struct rjob {
-    int64_t r, p;
-};
-
-struct free_op {
-    double ratio; /* ns per unit of memory freed */
-    int64_t dur;
-    double amount;
-};
-
 static int cmp_release(const void *a, const void *b)
 {
-    const struct rjob *x = a, *y = b;
+    const struct opt_rjob *x = a, *y = b;
     return (x->r > y->r) - (x->r < y->r);
 }
 
 static int cmp_ratio(const void *a, const void *b)
 {
-    const struct free_op *x = a, *y = b;
+    const struct opt_free *x = a, *y = b;
     return (x->ratio > y->ratio) - (x->ratio < y->ratio);
 }
 
-/* The least time at which one machine finishes every job, none before its release:
- * release order without idle beyond what the releases force (1|r_j|Cmax). */
-static int64_t completion(struct rjob *j, int n)
+void opt_sort_frees(struct opt_free *f, int n)
+{
+    qsort(f, (size_t)n, sizeof *f, cmp_ratio);
+}
+
+int64_t opt_completion(struct opt_rjob *j, int n)
 {
     qsort(j, (size_t)n, sizeof *j, cmp_release);
     int64_t t = INT64_MIN;
@@ -49,9 +42,7 @@ static int64_t completion(struct rjob *j, int n)
     return t;
 }
 
-/* Takes from ops (sorted) the amount *left, fractions allowed, in order, while more than
- * eps is left: the ratio-weighted total (ns), with what could not be taken in *left. */
-static double cover(const struct free_op *ops, int n, double *left, double eps)
+double opt_cover(const struct opt_free *ops, int n, double *left, double eps)
 {
     double total = 0;
     for (int i = 0; i<n && * left> eps; i++) {
@@ -63,8 +54,8 @@ static double cover(const struct free_op *ops, int n, double *left, double eps)
 }
 
 struct scratch {
-    struct rjob *jobs;
-    struct free_op *frees;
+    struct opt_rjob *jobs;
+    struct opt_free *frees;
 };
 
 /* The least work of frees, none of them before q nor after it, that make `need` units of
@@ -72,7 +63,7 @@ struct scratch {
  * one job: no set of real frees finishes sooner next to the predecessors. False when the
  * frees cannot make the room (left to the model to find infeasible). */
 static bool room_job(const struct model *m, int dv, int q, double need, struct scratch *sc,
-                     struct rjob *out)
+                     struct opt_rjob *out)
 {
     int n = 0;
     int64_t rmin = INT64_MAX;
@@ -81,15 +72,15 @@ static bool room_job(const struct model *m, int dv, int q, double need, struct s
         const struct mop *o = &m->ops[r];
         if (r == q || o->alloc >= 0 || reaches(m, r, q) || reaches(m, q, r))
             continue;
-        sc->frees[n++] = (struct free_op){(double)o->dur / -o->alloc, o->dur, -o->alloc};
+        sc->frees[n++] = (struct opt_free){(double)o->dur / -o->alloc, o->dur, -o->alloc};
         if (o->head < rmin)
             rmin = o->head;
     }
-    qsort(sc->frees, (size_t)n, sizeof *sc->frees, cmp_ratio);
-    double work = cover(sc->frees, n, &need, 1e-9);
+    opt_sort_frees(sc->frees, n);
+    double work = opt_cover(sc->frees, n, &need, 1e-9);
     if (need > 1e-9)
         return false;
-    *out = (struct rjob){rmin, (int64_t)floor(work)};
+    *out = (struct opt_rjob){rmin, (int64_t)floor(work)};
     return true;
 }
 
@@ -106,31 +97,31 @@ static bool device_pass(struct model *m, int dv, struct scratch *sc)
         struct mop *oq = &m->ops[q];
         int np = 0, ns = 0;
         double need = oq->alloc - scn->memory_limit;
-        struct rjob *succ = sc->jobs + m->dev_n[dv] + 1;
+        struct opt_rjob *succ = sc->jobs + m->dev_n[dv] + 1;
         for (int i = 0; i < m->dev_n[dv]; i++) {
             int p = m->dev_op[dv][i];
             const struct mop *op = &m->ops[p];
             if (p == q)
                 continue;
             if (reaches(m, p, q)) {
-                sc->jobs[np++] = (struct rjob){op->head, op->dur};
+                sc->jobs[np++] = (struct opt_rjob){op->head, op->dur};
                 need += op->alloc;
             } else if (reaches(m, q, p)) {
-                succ[ns++] = (struct rjob){op->tail, op->dur};
+                succ[ns++] = (struct opt_rjob){op->tail, op->dur};
             }
         }
         if (scn->has_memory_limit && oq->kind == PS_OP_F && need > 1e-9 &&
             room_job(m, dv, q, need, sc, &sc->jobs[np]))
             np++;
         if (np > 0) {
-            int64_t h = completion(sc->jobs, np);
+            int64_t h = opt_completion(sc->jobs, np);
             if (h > oq->head) {
                 oq->head = h;
                 moved = true;
             }
         }
         if (ns > 0) {
-            int64_t t = completion(succ, ns);
+            int64_t t = opt_completion(succ, ns);
             if (t > oq->tail) {
                 oq->tail = t;
                 moved = true;
@@ -212,7 +203,7 @@ static int cmp_ratio_desc(const void *a, const void *b)
 }
 
 /* One device's memory-cycle bound (see opt_memory_cycle_bound); 0 when it says nothing. */
-static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, struct free_op *fw)
+static int64_t device_cycle(const struct model *m, int dv, struct opt_free *fr, struct opt_free *fw)
 {
     double limit = m->sc->memory_limit, alloc = 0;
     int64_t fdur = 0, fhead = INT64_MAX, t_free = INT64_MAX, fq = INT64_MAX;
@@ -226,7 +217,7 @@ static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, s
             fdur += o->dur;
             fhead = o->head < fhead ? o->head : fhead;
             fq = o->tail < fq ? o->tail : fq;
-            fw[nfw++] = (struct free_op){(double)o->dur / o->alloc, o->dur, o->alloc};
+            fw[nfw++] = (struct opt_free){(double)o->dur / o->alloc, o->dur, o->alloc};
             continue;
         }
         /* every B and W, freeing or not: a free's work includes its chunk's B */
@@ -247,21 +238,21 @@ static int64_t device_cycle(const struct model *m, int dv, struct free_op *fr, s
         double rate = (double)(o->dur + wd) / (b + w);
         if (b > 0 && (double)o->dur / b < rate)
             rate = (double)o->dur / b;
-        fr[nfr++] = (struct free_op){rate, o->dur + wd, b + w};
+        fr[nfr++] = (struct opt_free){rate, o->dur + wd, b + w};
     }
     double need = alloc - limit - 1e-9; /* the simulator's tolerance */
     if (need <= 1e-9 || nfw == 0 || nfr == 0 || t_free == INT64_MAX)
         return 0;
     /* the least work that frees `need`: each unit at its chunk's best rate at least */
-    qsort(fr, (size_t)nfr, sizeof *fr, cmp_ratio);
-    double left = need, work = cover(fr, nfr, &left, 1e-9);
+    opt_sort_frees(fr, nfr);
+    double left = need, work = opt_cover(fr, nfr, &left, 1e-9);
     if (left > 1e-9)
         return 0; /* the frees cannot make the room: left to the model */
     /* the most forward work that can run before the first free: what fits in memory
      * together (the longest per unit first, fractions allowed), and no more than the time
      * from the first forward's head */
     qsort(fw, (size_t)nfw, sizeof *fw, cmp_ratio_desc);
-    double room = limit + 1e-9, fit = cover(fw, nfw, &room, 1e-12);
+    double room = limit + 1e-9, fit = opt_cover(fw, nfw, &room, 1e-12);
     if (fit > (double)(t_free - fhead))
         fit = (double)(t_free > fhead ? t_free - fhead : 0);
     double rest = (double)fdur - fit;
@@ -274,8 +265,8 @@ int64_t opt_memory_cycle_bound(const struct model *m, int *dev)
     if (!m->sc->has_memory_limit)
         return 0;
     int cap = opt_max_machine_ops(m);
-    struct free_op *fr = malloc(((size_t)cap + 1) * sizeof *fr);
-    struct free_op *fw = malloc(((size_t)cap + 1) * sizeof *fw);
+    struct opt_free *fr = malloc(((size_t)cap + 1) * sizeof *fr);
+    struct opt_free *fw = malloc(((size_t)cap + 1) * sizeof *fw);
     int64_t best = 0;
     for (int dv = 0; dv < m->S && fr != NULL && fw != NULL; dv++) {
         int64_t v = device_cycle(m, dv, fr, fw);

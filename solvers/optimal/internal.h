@@ -238,6 +238,26 @@ void opt_sort_release(struct opt_jjob *j, int n);
 int64_t opt_static_bound(const struct model *m);
 /* ---- energy.c: heads and tails forced by a device's own work and its memory ----------- */
 
+/* A job of one machine: a release (or a due time) and a duration. */
+struct opt_rjob {
+    int64_t r, p;
+};
+/* The least time one machine finishes every job, none before its release: release order
+ * without idle beyond what the releases force (1|r_j|Cmax, exact). Sorts j by release. */
+int64_t opt_completion(struct opt_rjob *j, int n);
+/* A free of memory (or, in the memory-cycle bound, a forward's allocation): ns of work per
+ * unit, its duration and its units. */
+struct opt_free {
+    double ratio;
+    int64_t dur;
+    double amount;
+};
+/* Sorts f by ratio, cheapest first. */
+void opt_sort_frees(struct opt_free *f, int n);
+/* Takes from f (sorted) the amount *left, fractions allowed, in order, while more than eps
+ * is left: the ratio-weighted total (ns), with what could not be taken in *left. */
+double opt_cover(const struct opt_free *f, int n, double *left, double eps);
+
 /* Raises every op's head and tail to what the ops that must precede (follow) it on its
  * device, and the frees an F needs under the memory limit, force; then along the edges.
  * Called by opt_build_graph with T_ENERGY. */

@@ -25,15 +25,6 @@
 /* The search's levels at most (one per op ranked) */
 #define WINDOW_DEPTH 8192
 
-struct rjob {
-    int64_t r, p;
-};
-
-struct free_op {
-    double ratio; /* ns per unit of memory freed */
-    double amount;
-};
-
 struct win {
     const struct model *m;
     bool uniform;
@@ -44,8 +35,8 @@ struct win {
     uint8_t **ord;        /* per device: n*n, 1 when i precedes j on this branch (ranked) */
     uint8_t **dev_reach;  /* per device: n*n, 1 when i precedes j whatever */
     uint8_t *dirty;       /* per device, then per channel: windows moved since last looked at */
-    struct rjob *jobs;
-    struct free_op *frees;
+    struct opt_rjob *jobs;
+    struct opt_free *frees;
     int *cand;      /* the frees that can still end before an F */
     uint8_t *needy; /* F whose own allocation and its predecessors' pass the limit */
     struct opt_jjob *jj;
@@ -64,36 +55,17 @@ struct win {
     bool moved;
 };
 
-static int cmp_release(const void *a, const void *b)
+static int cmp_due(const void *a, const void *b)
 {
-    const struct rjob *x = a, *y = b;
+    const struct opt_rjob *x = a, *y = b;
     return (x->r > y->r) - (x->r < y->r);
-}
-
-static int cmp_ratio(const void *a, const void *b)
-{
-    const struct free_op *x = a, *y = b;
-    return (x->ratio > y->ratio) - (x->ratio < y->ratio);
-}
-
-/* The least time one machine finishes every job, none before its release (1|r_j|Cmax). */
-static int64_t completion(struct rjob *j, int n)
-{
-    qsort(j, (size_t)n, sizeof *j, cmp_release);
-    int64_t t = INT64_MIN;
-    for (int i = 0; i < n; i++) {
-        if (t < j[i].r)
-            t = j[i].r;
-        t += j[i].p;
-    }
-    return t;
 }
 
 /* The latest time one machine can start the jobs, each ending by its r (here a due
  * time), so that all of them meet it: the mirror of completion. */
-static int64_t latest_begin(struct rjob *j, int n)
+static int64_t latest_begin(struct opt_rjob *j, int n)
 {
-    qsort(j, (size_t)n, sizeof *j, cmp_release);
+    qsort(j, (size_t)n, sizeof *j, cmp_due);
     int64_t t = INT64_MAX;
     for (int i = n - 1; i >= 0; i--) {
         if (t > j[i].r)
@@ -212,7 +184,7 @@ static bool machine_pass(struct win *w, int n, int64_t **est, int64_t **lst, con
 {
     for (int a = 0; a < n; a++) {
         int np = 0, ns = 0;
-        struct rjob *pre = w->jobs, *suc = w->jobs + n;
+        struct opt_rjob *pre = w->jobs, *suc = w->jobs + n;
         for (int b = 0; b < n; b++) {
             if (b == a)
                 continue;
@@ -221,13 +193,13 @@ static bool machine_pass(struct win *w, int n, int64_t **est, int64_t **lst, con
             if (ab && ba)
                 return false;
             if (ba)
-                pre[np++] = (struct rjob){*est[b], p[b]};
+                pre[np++] = (struct opt_rjob){*est[b], p[b]};
             else if (ab)
-                suc[ns++] = (struct rjob){*lst[b] + p[b], p[b]};
+                suc[ns++] = (struct opt_rjob){*lst[b] + p[b], p[b]};
         }
         w->steps += n;
         if (np > 0)
-            raise_to(w, est[a], completion(pre, np));
+            raise_to(w, est[a], opt_completion(pre, np));
         if (ns > 0)
             lower_to(w, lst[a], latest_begin(suc, ns) - p[a]);
         if (*est[a] > *lst[a])
@@ -277,7 +249,7 @@ static bool memory_pass(struct win *w, int dv)
             if (p == q || reaches(m, q, p))
                 continue;
             if (reaches(m, p, q)) {
-                w->jobs[np++] = (struct rjob){w->est[p], op->dur};
+                w->jobs[np++] = (struct opt_rjob){w->est[p], op->dur};
                 need += op->alloc;
                 /* after the gate: what it precedes, and every F that needs room */
                 if (gate >= 0 && p != gate && (reaches(m, gate, p) || w->needy[p]))
@@ -314,16 +286,13 @@ static bool memory_pass(struct win *w, int dv)
             if (w->cand[i] == gate)
                 left_gate += op->alloc;
             else
-                w->frees[nf++] = (struct free_op){(double)op->dur / -op->alloc, -op->alloc};
+                w->frees[nf++] =
+                    (struct opt_free){(double)op->dur / -op->alloc, op->dur, -op->alloc};
         }
-        qsort(w->frees, (size_t)nf, sizeof *w->frees, cmp_ratio);
+        opt_sort_frees(w->frees, nf);
         double left = left_gate;
-        double rest = 0; /* the least work of frees other than the gate after it */
-        for (int i = 0; i < nf && left > 1e-9; i++) {
-            double take = w->frees[i].amount < left ? w->frees[i].amount : left;
-            rest += w->frees[i].ratio * take;
-            left -= take;
-        }
+        /* the least work of frees other than the gate after it */
+        double rest = opt_cover(w->frees, nf, &left, 1e-9);
         if (gate >= 0 && left <= 1e-9) {
             /* between the gate's start and q's: the gate, the rest of the room, and
              * every op that must precede q after the gate */
@@ -334,18 +303,13 @@ static bool memory_pass(struct win *w, int dv)
         /* q after its predecessors and the least work of frees making the room */
         for (int i = 0; i < nc; i++) {
             const struct mop *op = &m->ops[w->cand[i]];
-            w->frees[i] = (struct free_op){(double)op->dur / -op->alloc, -op->alloc};
+            w->frees[i] = (struct opt_free){(double)op->dur / -op->alloc, op->dur, -op->alloc};
         }
-        qsort(w->frees, (size_t)nc, sizeof *w->frees, cmp_ratio);
-        double work = 0;
+        opt_sort_frees(w->frees, nc);
         left = need;
-        for (int i = 0; i < nc && left > 1e-9; i++) {
-            double take = w->frees[i].amount < left ? w->frees[i].amount : left;
-            work += w->frees[i].ratio * take;
-            left -= take;
-        }
-        w->jobs[np++] = (struct rjob){rmin, (int64_t)floor(work)};
-        raise_to(w, &w->est[q], completion(w->jobs, np));
+        double work = opt_cover(w->frees, nc, &left, 1e-9);
+        w->jobs[np++] = (struct opt_rjob){rmin, (int64_t)floor(work)};
+        raise_to(w, &w->est[q], opt_completion(w->jobs, np));
         if (w->est[q] > w->lst[q] || (gate >= 0 && w->est[gate] > w->lst[gate]))
             return false;
     }
