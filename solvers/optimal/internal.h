@@ -486,10 +486,12 @@ struct opt_window_result {
  * the same on every machine): a branch whose windows fail is refuted, a leaf (every order
  * ranked) is a schedule, which replaces inc's when shorter, and the search goes on below it. A
  * search that refutes every branch proves the incumbent. uniform: every message the same size (a
- * stream's order is then first in, first out). The time limit and a cancel stop it with
- * what it refuted so far. */
-int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,
-                         long nodes, double work, struct opt_window_result *out);
+ * stream's order is then first in, first out). parts: for schedules with ops cut into
+ * parts too (every microbatch the same, opt_identical_mbs): a window is then the first
+ * part's start, two ops' windows order nothing (one may run inside the other), and there
+ * is no search. The time limit and a cancel stop it with what it refuted so far. */
+int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, int64_t ub,
+                         struct warm *inc, long nodes, double work, struct opt_window_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

@@ -709,7 +709,8 @@ static void relax_bound(struct job *j)
 
 /* The windows bound (window.c) below the incumbent and any schedule found elsewhere:
  * raises the bound for whole ops; with `nodes`, its branching may also shorten the
- * incumbent or prove it. Recorded as the param `propagate`. */
+ * incumbent or prove it. Recorded as the param `propagate`. The first time, with every
+ * microbatch the same, also the bound for ops cut into parts (`propagate_parts`). */
 static enum ps_status window_bound(struct job *j, long nodes)
 {
     struct model *m = &j->m;
@@ -717,10 +718,24 @@ static enum ps_status window_bound(struct job *j, long nodes)
         return PS_OK;
     int64_t before = j->w.ub;
     struct opt_window_result res;
-    int64_t v = opt_window_bound(m, j->uniform, j->lb, opt_run_cutoff(j), &j->w, capped(j, nodes),
+    int64_t ub = opt_run_cutoff(j);
+    if (ub > j->w.ub)
+        ub = j->w.ub;
+    int64_t v = opt_window_bound(m, j->uniform, false, j->lb, ub, &j->w, capped(j, nodes),
                                  WINDOW_WORK, &res);
     if (res.st != PS_OK)
         return res.st;
+    if (nodes == 0 && j->identical && j->lb_parts < v && !opt_out_of_budget(m)) {
+        /* with ops cut into parts (the other generators' schedules may have them) */
+        struct opt_window_result pr;
+        int64_t vp = opt_window_bound(m, j->uniform, true, j->lb_parts, ub, NULL, 0, 0, &pr);
+        char pb[120];
+        snprintf(pb, sizeof pb, "%.3f ms, %d trials, %ld steps, %.3f s", ms(vp), pr.trials,
+                 pr.steps, pr.seconds);
+        ps_schedule_set_param(j->s, "propagate_parts", pb);
+        if (vp > j->lb_parts)
+            j->lb_parts = vp;
+    }
     char buf[200];
     if (res.branched > 0)
         snprintf(buf, sizeof buf,

@@ -22,13 +22,17 @@
 
 /* Rounds of the rules per trial; each round costs about the devices' ops squared. */
 #define WINDOW_ROUNDS 200
+/* The bisection's budget: steps of the rules (a count; default's takes 5 x 10^6,
+ * infinipipe-13b-cc48k's wave of 888 ops 7 x 10^8 for nothing) */
+#define WINDOW_BISECT_WORK 2e8
 /* The search's levels at most (one per op ranked) */
 #define WINDOW_DEPTH 8192
 
 struct win {
     const struct model *m;
     bool uniform;
-    int64_t *est, *lst;   /* ops: start window */
+    bool parts;           /* ops may be cut into parts: no order follows from two ops' windows */
+    int64_t *est, *lst;   /* ops: start window (with parts: of the first part) */
     int64_t *xest, *xlst; /* transmissions: send window */
     int *first, *succ;    /* out-edges of every op */
     int **chan_fix;       /* per channel: n*n, 1 when i is sent before j whatever */
@@ -180,7 +184,7 @@ static void edges_pass(struct win *w)
  * precede it can end and ends before all those that must follow it must begin. False when
  * two jobs cannot be in either order, or the preemptive schedule misses a window. */
 static bool machine_pass(struct win *w, int n, int64_t **est, int64_t **lst, const int64_t *p,
-                         const uint8_t *fixed, int64_t T)
+                         const uint8_t *fixed, bool detect, int64_t T)
 {
     for (int a = 0; a < n; a++) {
         int np = 0, ns = 0;
@@ -188,8 +192,8 @@ static bool machine_pass(struct win *w, int n, int64_t **est, int64_t **lst, con
         for (int b = 0; b < n; b++) {
             if (b == a)
                 continue;
-            bool ab = fixed[a * n + b] || *est[b] + p[b] > *lst[a]; /* a before b */
-            bool ba = fixed[b * n + a] || *est[a] + p[a] > *lst[b];
+            bool ab = fixed[a * n + b] || (detect && *est[b] + p[b] > *lst[a]); /* a first */
+            bool ba = fixed[b * n + a] || (detect && *est[a] + p[a] > *lst[b]);
             if (ab && ba)
                 return false;
             if (ba)
@@ -348,7 +352,7 @@ static bool narrow(struct win *w, int64_t T, const struct bufs *b)
             const uint8_t *rch = w->dev_reach[dv], *ord = w->ord[dv];
             for (int i = 0; i < n * n; i++)
                 fx[i] = rch[i] | ord[i];
-            if (!machine_pass(w, n, pe, pl, pd, fx, T))
+            if (!machine_pass(w, n, pe, pl, pd, fx, !w->parts, T))
                 return false;
             if (m->sc->has_memory_limit && !memory_pass(w, dv))
                 return false;
@@ -370,7 +374,7 @@ static bool narrow(struct win *w, int64_t T, const struct bufs *b)
                 for (int k = 0; k < n; k++)
                     fx[i * n + k] = (uint8_t)w->chan_fix[c][i * n + k];
             }
-            if (!machine_pass(w, n, pe, pl, pd, fx, T))
+            if (!machine_pass(w, n, pe, pl, pd, fx, true, T))
                 return false;
             if (w->moved)
                 w->dirty[m->S + c] = 1;
@@ -563,15 +567,17 @@ static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
     return narrow(w, T, b);
 }
 
-int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, struct warm *inc,
-                         long nodes, double work, struct opt_window_result *out)
+int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, int64_t ub,
+                         struct warm *inc, long nodes, double work, struct opt_window_result *out)
 {
     memset(out, 0, sizeof *out);
     if (inc != NULL && inc->ub < ub)
         ub = inc->ub;
     double t0 = opt_now_s();
     int n = m->n_ops, cap = opt_max_machine_ops(m);
-    struct win w = {.m = m, .uniform = uniform, .inc = inc, .step_limit = LONG_MAX};
+    struct win w = {.m = m, .uniform = uniform, .parts = parts, .inc = inc, .step_limit = LONG_MAX};
+    if (parts)
+        nodes = 0; /* a leaf is a whole-op schedule */
     w.keys = opt_keys_new(m);
     w.est = malloc((size_t)n * sizeof *w.est);
     w.lst = malloc((size_t)n * sizeof *w.lst);
@@ -658,7 +664,7 @@ int64_t opt_window_bound(struct model *m, bool uniform, int64_t lb, int64_t ub, 
             }
             w.needy[q] = need > 1e-9;
         }
-        while (lo < hi && !opt_out_of_budget(m)) {
+        while (lo < hi && w.steps < WINDOW_BISECT_WORK && !opt_out_of_budget(m)) {
             int64_t mid = lo + (hi - lo) / 2;
             mid = mid / grid * grid;
             if (mid < lo)

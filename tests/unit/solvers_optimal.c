@@ -377,7 +377,7 @@ static void test_window_random(void **state)
         assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
         int64_t start = j.w.ub;
         struct opt_window_result res;
-        int64_t v = opt_window_bound(&j.m, true, stat, INT64_MAX, &j.w, 20000, 0, &res);
+        int64_t v = opt_window_bound(&j.m, true, false, stat, INT64_MAX, &j.w, 20000, 0, &res);
         assert_int_equal(res.st, PS_OK);
         assert_int_equal(res.mismatches, 0);
         if (v > best || j.w.ub < best)
@@ -1202,36 +1202,65 @@ static void test_default_memory_bound(void **state)
     ps_scenario_fini(&sc);
 }
 
+/* The windows bound of sc's shape for schedules with ops cut into parts (no search). */
+static int64_t parts_window_bound(const struct ps_scenario *sc, enum ps_traversal tr)
+{
+    struct opt_run r;
+    struct job j;
+    int64_t stat;
+    shape_graph(&j, &r, sc, tr, &stat);
+    struct opt_window_result res;
+    int64_t v = opt_window_bound(&j.m, true, true, stat, 4 * stat, NULL, 0, 0, &res);
+    assert_int_equal(res.st, PS_OK);
+    assert_true(v >= stat);
+    opt_job_fini(&j);
+    return v;
+}
+
 /* With every microbatch the same, a schedule with ops cut into parts is never shorter than
  * the static bound of its shape (docs/model.md, "Parts": relabelling and re-splitting make
  * ops of one kind and chunk run one after another in microbatch order), nor than its
- * memory-cycle bound. Falsified if any of the greedy's parts schedules (n_sub 2 and 4,
- * three rule readings, the wave's reserve 1 and 2) on a spread of small scenarios, loop
- * and wave, with latency, transmission, memory limits down to half the 1F1B budget and
- * unequal stage times, came out shorter than either. */
+ * memory-cycle bound, nor than its windows bound for parts. Falsified if any of the
+ * greedy's parts schedules (n_sub 2 and 4, three rule readings, the wave's reserve 1 and 2)
+ * on a spread of small scenarios, loop and wave, with latency, transmission, memory limits
+ * down to half the 1F1B budget and unequal stage times, and on llama3-405b-fig9 scaled to 4
+ * stages (where the windows bound rises above the others), came out shorter than any. */
 static void test_static_bound_holds_with_parts(void **state)
 {
     (void)state;
     static const char *const rules[] = {"paper", "prio", "avail"};
     static const char *const trs[] = {"loop", "wave"};
-    int checked = 0, binding = 0;
+    int checked = 0, binding = 0, windows = 0;
     unsigned seed = 12345;
-    for (int k = 0; k < 16; k++) {
+    for (int k = 0; k < 20; k++) {
         seed = seed * 1103515245u + 12345u;
         int S = (seed >> 8) % 2 ? 4 : 2, M = 3 + (int)((seed >> 12) % 4);
         struct ps_scenario sc;
         int lim = (seed >> 20) % 3 == 0 ? 0 : (seed >> 20) % 3 == 1 ? S : S / 2;
-        make_2dc(&sc, S, M, ((seed >> 16) % 5) * 0.5, lim);
-        if ((seed >> 22) % 2) { /* a transmission of 0.5 or 1 ms across the DCs */
+        if (k >= 16) {
+            /* llama3-405b-fig9 scaled to 4 stages (T_F = 1): a link of 2.5 T_F a message
+             * and 0.3 latency, W holding most of the activation, 8 microbatches, the 1F1B
+             * budget or twice it */
+            make_2dc(&sc, 4, 8, 0.3, k % 2 ? 4 : 8);
+            sc.compute = (struct ps_compute){1, 1.06, 0.96};
+            sc.weight_share = 0.83;
             sc.activation_mb = 1;
-            sc.inter_dc.bandwidth_gbps = (seed >> 23) % 2 ? 16 : 8;
-        }
-        if ((seed >> 24) % 2) { /* unequal stages */
-            sc.per_stage = calloc((size_t)S, sizeof *sc.per_stage);
-            assert_non_null(sc.per_stage);
-            for (int i = 0; i < S; i++)
-                sc.per_stage[i] =
-                    (struct ps_compute){1 + 0.25 * (i % 3), 1 + 0.5 * (i % 2), 0.5 + 0.25 * i};
+            sc.inter_dc.bandwidth_gbps = 3.2;
+            if (k >= 18)
+                sc.n_microbatches = 12;
+        } else {
+            make_2dc(&sc, S, M, ((seed >> 16) % 5) * 0.5, lim);
+            if ((seed >> 22) % 2) { /* a transmission of 0.5 or 1 ms across the DCs */
+                sc.activation_mb = 1;
+                sc.inter_dc.bandwidth_gbps = (seed >> 23) % 2 ? 16 : 8;
+            }
+            if ((seed >> 24) % 2) { /* unequal stages */
+                sc.per_stage = calloc((size_t)S, sizeof *sc.per_stage);
+                assert_non_null(sc.per_stage);
+                for (int i = 0; i < S; i++)
+                    sc.per_stage[i] =
+                        (struct ps_compute){1 + 0.25 * (i % 3), 1 + 0.5 * (i % 2), 0.5 + 0.25 * i};
+            }
         }
         for (int t = 0; t < 2; t++) {
             char kv[160];
@@ -1239,7 +1268,9 @@ static void test_static_bound_holds_with_parts(void **state)
             struct ps_schedule *o = run(&ps_solver_optimal, &sc, kv, NULL);
             int64_t stat = ps_ms_to_ns(atof(param(o, "static_bound")));
             int64_t cyc = ps_ms_to_ns(atof(param(o, "memory_cycle"))); /* "" : 0 */
+            int64_t win = parts_window_bound(&sc, t == 0 ? PS_TRAVERSAL_LOOP : PS_TRAVERSAL_WAVE);
             binding += cyc > stat;
+            windows += win > stat && win > cyc;
             ps_schedule_free(o);
             for (int n = 2; n <= 4; n += 2)
                 for (int r = 0; r < 6; r++) {
@@ -1247,11 +1278,12 @@ static void test_static_bound_holds_with_parts(void **state)
                              rules[r % 3], 1 + r / 3);
                     struct ps_schedule *g = run(&ps_solver_greedy, &sc, kv, NULL);
                     if (g->memory_ok) {
-                        if (g->makespan_ns + 1 < stat || g->makespan_ns + 1 < cyc)
-                            fail_msg("case %d %s: %.3f ms < static bound %.3f ms or "
-                                     "memory-cycle bound %.3f ms",
+                        if (g->makespan_ns + 1 < stat || g->makespan_ns + 1 < cyc ||
+                            g->makespan_ns + 1 < win)
+                            fail_msg("case %d %s: %.3f ms < static bound %.3f ms, "
+                                     "memory-cycle bound %.3f ms or windows bound %.3f ms",
                                      k, kv, ps_ns_to_ms(g->makespan_ns), ps_ns_to_ms(stat),
-                                     ps_ns_to_ms(cyc));
+                                     ps_ns_to_ms(cyc), ps_ns_to_ms(win));
                         checked++;
                     }
                     ps_schedule_free(g);
@@ -1259,11 +1291,13 @@ static void test_static_bound_holds_with_parts(void **state)
         }
         ps_scenario_fini(&sc);
     }
-    print_message("  %d parts schedules checked against their shape's static and memory-cycle "
-                  "bounds (the latter above the former in %d shapes)\n",
-                  checked, binding);
+    print_message("  %d parts schedules checked against their shape's static, memory-cycle and "
+                  "windows bounds (the second above the first in %d shapes, the windows above "
+                  "both in %d)\n",
+                  checked, binding, windows);
     assert_true(checked > 100);
     assert_true(binding > 0);
+    assert_true(windows > 0);
 }
 
 int main(void)
