@@ -706,12 +706,13 @@ static void relax_bound(struct job *j)
  * ops takes about 0.6 x 10^6): counts, so the same on every machine */
 #define WINDOW_NODES 20000L
 #define WINDOW_WORK 4e8
+#define WINDOW_FIRST_WORK 1e8
 
 /* The windows bound (window.c) below the incumbent and any schedule found elsewhere:
  * raises the bound for whole ops; with `nodes`, its branching may also shorten the
  * incumbent or prove it. Recorded as the param `propagate`. The first time, with every
  * microbatch the same, also the bound for ops cut into parts (`propagate_parts`). */
-static enum ps_status window_bound(struct job *j, long nodes)
+static enum ps_status window_bound(struct job *j, long nodes, double work)
 {
     struct model *m = &j->m;
     if (j->w.inc == NULL || j->lb >= j->w.ub)
@@ -721,8 +722,8 @@ static enum ps_status window_bound(struct job *j, long nodes)
     int64_t ub = opt_run_cutoff(j);
     if (ub > j->w.ub)
         ub = j->w.ub;
-    int64_t v = opt_window_bound(m, j->uniform, false, j->lb, ub, &j->w, capped(j, nodes),
-                                 WINDOW_WORK, &res);
+    int64_t v =
+        opt_window_bound(m, j->uniform, false, j->lb, ub, &j->w, capped(j, nodes), work, &res);
     if (res.st != PS_OK)
         return res.st;
     if (nodes == 0 && j->identical && j->lb_parts < v && !opt_out_of_budget(m)) {
@@ -793,7 +794,7 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     /* a model asked for is built and written whatever the search would find */
     bool want_model = j->run->model_path != NULL && j->run->model_path[0] != '\0';
     if ((j->m.tighten & T_PROP) && !want_model) {
-        enum ps_status ws = window_bound(j, 0);
+        enum ps_status ws = window_bound(j, 0, 0);
         if (ws != PS_OK)
             return ws;
         if (j->m.out != 0)
@@ -827,12 +828,26 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
             return st;
         if (j->m.out != 0)
             return out_of_budget(j, d);
+        if (j->m.tighten & T_PROP) {
+            /* a first search, on a smaller budget: it may prove the incumbent before the
+             * neighbourhoods and the annealing spend seconds shortening it */
+            st = window_bound(j, WINDOW_NODES, WINDOW_FIRST_WORK);
+            if (st != PS_OK)
+                return st;
+            if (j->m.out != 0)
+                return out_of_budget(j, d);
+            if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+                j->bnb_floor = j->lb;
+                return proved_by_search(j, d);
+            }
+        }
+        int64_t before_improve = j->w.ub;
         st = improve(j, &answered, d);
         if (st != PS_OK || answered)
             return st;
-        if (j->m.tighten & T_PROP) {
-            /* branching, now that the incumbent is the shortest found */
-            st = window_bound(j, WINDOW_NODES);
+        if ((j->m.tighten & T_PROP) && j->w.ub < before_improve) {
+            /* again, from the shorter incumbent */
+            st = window_bound(j, WINDOW_NODES, WINDOW_WORK);
             if (st != PS_OK)
                 return st;
             if (j->m.out != 0)
