@@ -56,6 +56,7 @@ struct win {
     int *nrank;      /* per device: ops ranked */
     double *memd;    /* per device: memory held after its ranked ops */
     size_t state_words;
+    int cap; /* the most ops on one device or channel */
     bool moved;
 };
 
@@ -477,7 +478,7 @@ static bool refute_rank(struct win *w, int64_t T, const struct bufs *b, int dept
     if ((w->stack[depth] == NULL &&
          (w->stack[depth] = malloc(w->state_words * sizeof **w->stack)) == NULL) ||
         (w->cands[depth] == NULL &&
-         (w->cands[depth] = malloc(2 * ((size_t)n + 1) * sizeof **w->cands)) == NULL)) {
+         (w->cands[depth] = malloc(2 * ((size_t)w->cap + 1) * sizeof **w->cands)) == NULL)) {
         w->st = PS_ENOMEM;
         return false;
     }
@@ -576,6 +577,7 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
     double t0 = opt_now_s();
     int n = m->n_ops, cap = opt_max_machine_ops(m);
     struct win w = {.m = m, .uniform = uniform, .parts = parts, .inc = inc, .step_limit = LONG_MAX};
+    w.cap = cap;
     if (parts)
         nodes = 0; /* a leaf is a whole-op schedule */
     w.keys = opt_keys_new(m);
