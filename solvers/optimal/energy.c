@@ -158,30 +158,16 @@ static void propagate(struct model *m, const int *first, const int *succ)
 
 enum ps_status opt_energy_heads(struct model *m)
 {
-    int cap = opt_max_machine_ops(m), n = m->n_ops;
+    int cap = opt_max_machine_ops(m);
     struct scratch sc;
     sc.jobs = malloc(2 * ((size_t)cap + 1) * sizeof *sc.jobs);
     sc.frees = malloc(((size_t)cap + 1) * sizeof *sc.frees);
-    int *first = calloc((size_t)n + 1, sizeof *first);
-    int *succ = malloc(((size_t)m->n_edges + 1) * sizeof *succ);
-    int *fill = calloc((size_t)n, sizeof *fill);
-    if (sc.jobs == NULL || sc.frees == NULL || first == NULL || succ == NULL || fill == NULL) {
+    int *first = NULL, *succ = NULL;
+    if (sc.jobs == NULL || sc.frees == NULL || opt_out_edges(m, &first, &succ) != PS_OK) {
         free(sc.jobs);
         free(sc.frees);
-        free(first);
-        free(succ);
-        free(fill);
         return PS_ENOMEM;
     }
-    for (int e = 0; e < m->n_edges; e++)
-        first[m->edges[e].from + 1]++;
-    for (int i = 0; i < n; i++)
-        first[i + 1] += first[i];
-    for (int e = 0; e < m->n_edges; e++) {
-        int a = m->edges[e].from;
-        succ[first[a] + fill[a]++] = e;
-    }
-    free(fill);
     for (int round = 0; round < ENERGY_ROUNDS; round++) {
         bool moved = false;
         for (int dv = 0; dv < m->S; dv++)

@@ -651,6 +651,31 @@ int64_t opt_static_bound(const struct model *m)
     return lb;
 }
 
+enum ps_status opt_out_edges(const struct model *m, int **first, int **succ)
+{
+    int n = m->n_ops;
+    *first = calloc((size_t)n + 1, sizeof **first);
+    *succ = malloc(((size_t)m->n_edges + 1) * sizeof **succ);
+    int *fill = calloc((size_t)n + 1, sizeof *fill);
+    if (*first == NULL || *succ == NULL || fill == NULL) {
+        free(*first);
+        free(*succ);
+        free(fill);
+        *first = *succ = NULL;
+        return PS_ENOMEM;
+    }
+    for (int e = 0; e < m->n_edges; e++)
+        (*first)[m->edges[e].from + 1]++;
+    for (int i = 0; i < n; i++)
+        (*first)[i + 1] += (*first)[i];
+    for (int e = 0; e < m->n_edges; e++) {
+        int a = m->edges[e].from;
+        (*succ)[(*first)[a] + fill[a]++] = e;
+    }
+    free(fill);
+    return PS_OK;
+}
+
 bool opt_chan_one_stream(const struct model *m, int c)
 {
     const struct mxfer *x0 = &m->xfers[m->chan_x[c][0]];

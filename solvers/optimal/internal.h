@@ -209,6 +209,9 @@ int64_t opt_grid_of(const struct model *m, int64_t ub);
  * into one whose ops of a kind and chunk run one after another in microbatch order, no
  * longer, so the static bound holds for schedules with parts too (docs/model.md, "Parts"). */
 bool opt_identical_mbs(const struct model *m);
+/* Every op's out-edges: the ids of op a's edges are succ[first[a] .. first[a + 1]) (both
+ * owned by the caller; free()). PS_ENOMEM leaves both NULL. */
+enum ps_status opt_out_edges(const struct model *m, int **first, int **succ);
 /* Channel c carries one stream (one kind from one virtual stage) of equal messages: its
  * order is then the microbatch order, fixed (opt_xfer_fixed_before). */
 bool opt_chan_one_stream(const struct model *m, int c);
@@ -480,7 +483,8 @@ struct opt_window_result {
 
 /* A bound, at least lb, on m's shape's whole-op schedules: the least makespan on the grid
  * below ub and below inc's that propagation of the ops' and transmissions' time windows
- * does not refute, found by bisection (docs/model.md, "Windows bound and search"). With
+ * does not refute, found by bisection (with `bisect`; without, lb is taken as that bound
+ * already) (docs/model.md, "Windows bound and search"). With
  * `nodes`, the makespan just below the incumbent is then searched by ranking each device's
  * ops one after another (within `nodes` and `work` steps of the rules, 0: no limit; counts,
  * the same on every machine): a branch whose windows fail is refuted, a leaf (every order
@@ -490,8 +494,9 @@ struct opt_window_result {
  * parts too (every microbatch the same, opt_identical_mbs): a window is then the first
  * part's start, two ops' windows order nothing (one may run inside the other), and there
  * is no search. The time limit and a cancel stop it with what it refuted so far. */
-int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, int64_t ub,
-                         struct warm *inc, long nodes, double work, struct opt_window_result *out);
+int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect, int64_t lb,
+                         int64_t ub, struct warm *inc, long nodes, double work,
+                         struct opt_window_result *out);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

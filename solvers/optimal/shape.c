@@ -551,6 +551,22 @@ static enum ps_status annealing(struct job *j)
 
 static enum ps_status proved_by_search(struct job *j, struct ps_diag *d);
 
+/* After a step that may have raised the bound or shortened the incumbent: *answered, with
+ * the shape's answer in place, when the budget ran out or the bound reached the incumbent
+ * or a schedule found elsewhere (proved, or beaten, without a MILP). */
+static enum ps_status settle(struct job *j, bool *answered, struct ps_diag *d)
+{
+    *answered = true;
+    if (j->m.out != 0)
+        return out_of_budget(j, d);
+    if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
+        j->bnb_floor = j->lb;
+        return proved_by_search(j, d);
+    }
+    *answered = false;
+    return PS_OK;
+}
+
 /* The shortest other generator's schedule, when it is of this shape but has ops cut into
  * parts (the model's searches only take whole ops) and is shorter than the incumbent:
  * annealed too (the same moves move parts), kept in j->ref_annealed when it got shorter,
@@ -607,15 +623,9 @@ static enum ps_status improve(struct job *j, bool *answered, struct ps_diag *d)
             due[k] = false;
             if (j->w.ub < before)
                 due[1 - k] = on[1 - k]; /* a shorter incumbent is news for the other one */
-            if (j->m.out != 0) {
-                *answered = true;
-                return out_of_budget(j, d);
-            }
-            if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-                j->bnb_floor = j->lb; /* the bound reached: proved, or beaten */
-                *answered = true;
-                return proved_by_search(j, d);
-            }
+            st = settle(j, answered, d);
+            if (st != PS_OK || *answered)
+                return st;
         }
     }
     return PS_OK;
@@ -722,14 +732,15 @@ static enum ps_status window_bound(struct job *j, long nodes, double work)
     int64_t ub = opt_run_cutoff(j);
     if (ub > j->w.ub)
         ub = j->w.ub;
-    int64_t v =
-        opt_window_bound(m, j->uniform, false, j->lb, ub, &j->w, capped(j, nodes), work, &res);
+    /* the searches start from the bound the first call bisected (j->lb) */
+    int64_t v = opt_window_bound(m, j->uniform, false, nodes == 0, j->lb, ub, &j->w,
+                                 capped(j, nodes), work, &res);
     if (res.st != PS_OK)
         return res.st;
     if (nodes == 0 && j->identical && j->lb_parts < v && !opt_out_of_budget(m)) {
         /* with ops cut into parts (the other generators' schedules may have them) */
         struct opt_window_result pr;
-        int64_t vp = opt_window_bound(m, j->uniform, true, j->lb_parts, ub, NULL, 0, 0, &pr);
+        int64_t vp = opt_window_bound(m, j->uniform, true, true, j->lb_parts, ub, NULL, 0, 0, &pr);
         char pb[120];
         snprintf(pb, sizeof pb, "%.3f ms, %d trials, %ld steps, %.3f s", ms(vp), pr.trials,
                  pr.steps, pr.seconds);
@@ -752,6 +763,16 @@ static enum ps_status window_bound(struct job *j, long nodes, double work)
         report_start(j);
     }
     return PS_OK;
+}
+
+/* window_bound, then settle. */
+static enum ps_status window_step(struct job *j, long nodes, double work, bool *answered,
+                                  struct ps_diag *d)
+{
+    enum ps_status st = window_bound(j, nodes, work);
+    if (st != PS_OK)
+        return st;
+    return settle(j, answered, d);
 }
 
 /* A search of `budget` nodes; *answered when it ended the shape's solve (proved, beaten, or
@@ -793,27 +814,19 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
     }
     /* a model asked for is built and written whatever the search would find */
     bool want_model = j->run->model_path != NULL && j->run->model_path[0] != '\0';
+    bool answered = false;
     if ((j->m.tighten & T_PROP) && !want_model) {
-        enum ps_status ws = window_bound(j, 0, 0);
-        if (ws != PS_OK)
-            return ws;
-        if (j->m.out != 0)
-            return out_of_budget(j, d);
-        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-            j->bnb_floor = j->lb; /* proved, or beaten, by the bound alone */
-            return proved_by_search(j, d);
-        }
+        st = window_step(j, 0, 0, &answered, d);
+        if (st != PS_OK || answered)
+            return st;
     }
     if ((j->m.tighten & T_RELAX) && !want_model) {
         relax_bound(j);
-        if (j->m.out != 0)
-            return out_of_budget(j, d);
-        if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-            j->bnb_floor = j->lb; /* proved, or beaten, by the bound alone */
-            return proved_by_search(j, d);
-        }
+        st = settle(j, &answered, d);
+        if (st != PS_OK || answered)
+            return st;
     }
-    bool searching = (j->m.tighten & T_BNB) && !want_model, answered = false;
+    bool searching = (j->m.tighten & T_BNB) && !want_model;
     if (searching) {
         st = search_step(j, BNB_NODES, &answered, d);
         if (st != PS_OK || answered)
@@ -831,15 +844,9 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         if (j->m.tighten & T_PROP) {
             /* a first search, on a smaller budget: it may prove the incumbent before the
              * neighbourhoods and the annealing spend seconds shortening it */
-            st = window_bound(j, WINDOW_NODES, WINDOW_FIRST_WORK);
-            if (st != PS_OK)
+            st = window_step(j, WINDOW_NODES, WINDOW_FIRST_WORK, &answered, d);
+            if (st != PS_OK || answered)
                 return st;
-            if (j->m.out != 0)
-                return out_of_budget(j, d);
-            if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-                j->bnb_floor = j->lb;
-                return proved_by_search(j, d);
-            }
         }
         int64_t before_improve = j->w.ub;
         st = improve(j, &answered, d);
@@ -847,15 +854,9 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
             return st;
         if ((j->m.tighten & T_PROP) && j->w.ub < before_improve) {
             /* again, from the shorter incumbent */
-            st = window_bound(j, WINDOW_NODES, WINDOW_WORK);
-            if (st != PS_OK)
+            st = window_step(j, WINDOW_NODES, WINDOW_WORK, &answered, d);
+            if (st != PS_OK || answered)
                 return st;
-            if (j->m.out != 0)
-                return out_of_budget(j, d);
-            if (j->w.inc != NULL && (j->lb >= j->w.ub || j->lb >= opt_run_cutoff(j))) {
-                j->bnb_floor = j->lb;
-                return proved_by_search(j, d);
-            }
         }
     }
     st = choose_formulation(j, d);

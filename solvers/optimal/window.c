@@ -35,7 +35,7 @@ struct win {
     int64_t *est, *lst;   /* ops: start window (with parts: of the first part) */
     int64_t *xest, *xlst; /* transmissions: send window */
     int *first, *succ;    /* out-edges of every op */
-    int **chan_fix;       /* per channel: n*n, 1 when i is sent before j whatever */
+    uint8_t **chan_fix;   /* per channel: n*n, 1 when i is sent before j whatever */
     uint8_t **ord;        /* per device: n*n, 1 when i precedes j on this branch (ranked) */
     uint8_t **dev_reach;  /* per device: n*n, 1 when i precedes j whatever */
     uint8_t *dirty;       /* per device, then per channel: windows moved since last looked at */
@@ -372,9 +372,8 @@ static bool narrow(struct win *w, int64_t T, const struct bufs *b)
                 pe[i] = &w->xest[x];
                 pl[i] = &w->xlst[x];
                 pd[i] = m->xfers[x].tx;
-                for (int k = 0; k < n; k++)
-                    fx[i * n + k] = (uint8_t)w->chan_fix[c][i * n + k];
             }
+            memcpy(fx, w->chan_fix[c], (size_t)n * (size_t)n);
             if (!machine_pass(w, n, pe, pl, pd, fx, true, T))
                 return false;
             if (w->moved)
@@ -568,8 +567,9 @@ static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
     return narrow(w, T, b);
 }
 
-int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, int64_t ub,
-                         struct warm *inc, long nodes, double work, struct opt_window_result *out)
+int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect, int64_t lb,
+                         int64_t ub, struct warm *inc, long nodes, double work,
+                         struct opt_window_result *out)
 {
     memset(out, 0, sizeof *out);
     if (inc != NULL && inc->ub < ub)
@@ -585,8 +585,7 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
     w.lst = malloc((size_t)n * sizeof *w.lst);
     w.xest = malloc(((size_t)m->n_xfers + 1) * sizeof *w.xest);
     w.xlst = malloc(((size_t)m->n_xfers + 1) * sizeof *w.xlst);
-    w.first = calloc((size_t)n + 1, sizeof *w.first);
-    w.succ = malloc(((size_t)m->n_edges + 1) * sizeof *w.succ);
+    bool ok = opt_out_edges(m, &w.first, &w.succ) == PS_OK;
     w.chan_fix = calloc((size_t)m->n_chans + 1, sizeof *w.chan_fix);
     w.jobs = malloc(2 * ((size_t)cap + 1) * sizeof *w.jobs);
     w.frees = malloc(((size_t)cap + 1) * sizeof *w.frees);
@@ -598,7 +597,6 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
     int64_t **pl = malloc(((size_t)cap + 1) * sizeof *pl);
     int64_t *pd = malloc(((size_t)cap + 1) * sizeof *pd);
     uint8_t *fx = malloc(((size_t)cap * (size_t)cap + 1) * sizeof *fx);
-    int *fill = calloc((size_t)n + 1, sizeof *fill);
     w.ord = calloc((size_t)m->S, sizeof *w.ord);
     w.dev_reach = calloc((size_t)m->S, sizeof *w.dev_reach);
     w.dirty = calloc((size_t)(m->S + m->n_chans) + 1, 1);
@@ -608,8 +606,7 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
         w.ord[d] = calloc(k + 1, 1);
         w.dev_reach[d] = calloc(k + 1, 1);
         if (w.ord[d] == NULL || w.dev_reach[d] == NULL) {
-            free(fill);
-            fill = NULL;
+            ok = false;
             continue;
         }
         for (int i = 0; i < nd; i++)
@@ -622,10 +619,9 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
     w.ranked = calloc((size_t)n + 1, 1);
     w.nrank = calloc((size_t)m->S + 1, sizeof *w.nrank);
     w.memd = calloc((size_t)m->S + 1, sizeof *w.memd);
-    bool ok = w.cands && w.ranked && w.nrank && w.memd && w.keys && w.ord && w.dev_reach &&
-              w.dirty && w.stack && w.cand && w.needy && w.est && w.lst && w.xest && w.xlst &&
-              w.first && w.succ && w.chan_fix && w.jobs && w.frees && w.jj && w.heap && pe && pl &&
-              pd && fx && fill;
+    ok = ok && w.cands && w.ranked && w.nrank && w.memd && w.keys && w.ord && w.dev_reach &&
+         w.dirty && w.stack && w.cand && w.needy && w.est && w.lst && w.xest && w.xlst &&
+         w.chan_fix && w.jobs && w.frees && w.jj && w.heap && pe && pl && pd && fx;
     for (int c = 0; ok && c < m->n_chans; c++) {
         int k = m->chan_n[c];
         w.chan_fix[c] = calloc((size_t)k * (size_t)k + 1, sizeof **w.chan_fix);
@@ -640,14 +636,6 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
     }
     int64_t bound = lb;
     if (ok) {
-        for (int e = 0; e < m->n_edges; e++)
-            w.first[m->edges[e].from + 1]++;
-        for (int i = 0; i < n; i++)
-            w.first[i + 1] += w.first[i];
-        for (int e = 0; e < m->n_edges; e++) {
-            int a = m->edges[e].from;
-            w.succ[w.first[a] + fill[a]++] = e;
-        }
         /* the least T in [lb, ub) not refuted; T = lo - 1 is refuted throughout */
         int64_t grid = opt_grid_of(m, ub);
         if (grid <= 0)
@@ -666,7 +654,7 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
             }
             w.needy[q] = need > 1e-9;
         }
-        while (lo < hi && w.steps < WINDOW_BISECT_WORK && !opt_out_of_budget(m)) {
+        while (bisect && lo < hi && w.steps < WINDOW_BISECT_WORK && !opt_out_of_budget(m)) {
             int64_t mid = lo + (hi - lo) / 2;
             mid = mid / grid * grid;
             if (mid < lo)
@@ -747,6 +735,5 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, int64_t lb, 
     free(pl);
     free(pd);
     free(fx);
-    free(fill);
     return bound;
 }

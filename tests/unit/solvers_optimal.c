@@ -244,6 +244,36 @@ static void test_bnb_random(void **state)
                   tried);
 }
 
+/* A random small case from 10 uniforms u: a loop of 2-3 stages and 3-4 microbatches, uneven
+ * F, B and W, latency, transmission, a memory limit or none, data parallelism; with `wave`,
+ * two devices holding both chunks each (2 microbatches, no data parallelism), so that each
+ * channel carries two streams. */
+static struct small_case random_small(const double *u, const char *id, bool wave)
+{
+    struct small_case c = {id,
+                           {1, u[0] < 0.5 ? 1 : 2},
+                           3 + (u[1] < 0.5),
+                           0.5 + (int)(u[2] * 10) / 10.0,
+                           0.5 + (int)(u[3] * 10) / 10.0,
+                           0.3 + (int)(u[4] * 8) / 10.0,
+                           (int)(u[5] * 6) * 0.5,
+                           (int)(u[6] * 3) * 0.5,
+                           0,
+                           0,
+                           u[7] < 0.3 ? 0 : 1 + (int)(u[7] * 4) * 0.5,
+                           0.3 + (int)(u[8] * 5) / 10.0,
+                           u[9] < 0.2 ? 0.5 : 0,
+                           u[9] < 0.2 ? 0.7 : 0,
+                           wave,
+                           false};
+    if (wave) {
+        c.dcs[1] = 1;
+        c.M = 2;
+        c.ag = c.rs = 0;
+    }
+    return c;
+}
+
 /* The one-device relaxations against the exhaustive search on random small cases: loops of
  * two or three stages and waves of two (uneven F, B and W, latency, transmission, memory
  * limits, data parallelism now and then); the wave's channels carry two streams, so the
@@ -259,31 +289,11 @@ static void test_relax_random(void **state)
     for (int i = 0; i < 400 && tried < 44; i++) {
         double u[10];
         uniforms(&x, u, 10);
-        struct small_case c = {"relax",
-                               {1, u[0] < 0.5 ? 1 : 2},
-                               3 + (u[1] < 0.5),
-                               0.5 + (int)(u[2] * 10) / 10.0,
-                               0.5 + (int)(u[3] * 10) / 10.0,
-                               0.3 + (int)(u[4] * 8) / 10.0,
-                               (int)(u[5] * 6) * 0.5,
-                               (int)(u[6] * 3) * 0.5,
-                               0,
-                               0,
-                               u[7] < 0.3 ? 0 : 1 + (int)(u[7] * 4) * 0.5,
-                               0.3 + (int)(u[8] * 5) / 10.0,
-                               u[9] < 0.2 ? 0.5 : 0,
-                               u[9] < 0.2 ? 0.7 : 0,
-                               i % 2 == 1,
-                               false};
-        if (c.wave) {
-            /* two devices, both chunks each: each channel carries two streams, which the
-             * relaxation bounds without timing them (up to 205,209 orders) */
-            if (waves >= 4)
-                continue;
-            c.dcs[1] = 1;
-            c.M = 2;
-            c.ag = c.rs = 0;
-        }
+        /* waves: each channel carries two streams, which the relaxation bounds without
+         * timing them (up to 205,209 orders) */
+        if (i % 2 == 1 && waves >= 4)
+            continue;
+        struct small_case c = random_small(u, "relax", i % 2 == 1);
         struct ps_scenario sc;
         struct ps_diag d;
         assert_int_equal(small_make(&sc, &c, &d), PS_OK);
@@ -337,30 +347,10 @@ static void test_window_random(void **state)
     for (int i = 0; i < 600 && (tried - waves < 30 || waves < 6); i++) {
         double u[10];
         uniforms(&x, u, 10);
-        struct small_case c = {"window",
-                               {1, u[0] < 0.5 ? 1 : 2},
-                               3 + (u[1] < 0.5),
-                               0.5 + (int)(u[2] * 10) / 10.0,
-                               0.5 + (int)(u[3] * 10) / 10.0,
-                               0.3 + (int)(u[4] * 8) / 10.0,
-                               (int)(u[5] * 6) * 0.5,
-                               (int)(u[6] * 3) * 0.5,
-                               0,
-                               0,
-                               u[7] < 0.3 ? 0 : 1 + (int)(u[7] * 4) * 0.5,
-                               0.3 + (int)(u[8] * 5) / 10.0,
-                               u[9] < 0.2 ? 0.5 : 0,
-                               u[9] < 0.2 ? 0.7 : 0,
-                               i % 3 == 2,
-                               false};
-        if (c.wave ? waves >= 6 : tried - waves >= 30)
+        bool wave = i % 3 == 2;
+        if (wave ? waves >= 6 : tried - waves >= 30)
             continue;
-        if (c.wave) {
-            /* two devices, both chunks each: each channel carries two streams */
-            c.dcs[1] = 1;
-            c.M = 2;
-            c.ag = c.rs = 0;
-        }
+        struct small_case c = random_small(u, "window", wave);
         struct ps_scenario sc;
         struct ps_diag d;
         assert_int_equal(small_make(&sc, &c, &d), PS_OK);
@@ -388,7 +378,8 @@ static void test_window_random(void **state)
         assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
         int64_t start = j.w.ub;
         struct opt_window_result res;
-        int64_t v = opt_window_bound(&j.m, true, false, stat, INT64_MAX, &j.w, 20000, 0, &res);
+        int64_t v =
+            opt_window_bound(&j.m, true, false, true, stat, INT64_MAX, &j.w, 20000, 0, &res);
         assert_int_equal(res.st, PS_OK);
         if (!c.wave) /* a wave's leaf may leave two streams' order to the simulator */
             assert_int_equal(res.mismatches, 0);
@@ -1222,7 +1213,7 @@ static int64_t parts_window_bound(const struct ps_scenario *sc, enum ps_traversa
     int64_t stat;
     shape_graph(&j, &r, sc, tr, &stat);
     struct opt_window_result res;
-    int64_t v = opt_window_bound(&j.m, true, true, stat, 4 * stat, NULL, 0, 0, &res);
+    int64_t v = opt_window_bound(&j.m, true, true, true, stat, 4 * stat, NULL, 0, 0, &res);
     assert_int_equal(res.st, PS_OK);
     assert_true(v >= stat);
     opt_job_fini(&j);
