@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= $(if $(CI),-DPS_WERROR=ON,)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # librsvg2-dev and libcairo2-dev render the figures as PDF and PNG; poppler-utils (pdfinfo)
 # lets the tests check those PDFs.
-PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcjson-dev libcsv-dev \
+PACKAGES = cmake pkg-config gcc make libncurses-dev libglpk-dev libcadical-dev libcjson-dev libcsv-dev \
            libcmocka-dev tmux clang-format parallel librsvg2-dev libcairo2-dev poppler-utils
 
 # Where `make install` puts bin/pipescope and share/doc/pipescope.

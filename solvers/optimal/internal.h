@@ -47,10 +47,11 @@ enum {
     T_CYCLE = 1u << 17,  /* the memory-cycle bound (energy.c) */
     T_ANNEAL = 1u << 18, /* simulated annealing on the incumbent (polish.c) */
     T_PROP = 1u << 19,   /* the windows bound: propagation refutes makespans (window.c) */
+    T_SAT = 1u << 20,    /* the slot model by satisfiability (sat.c) */
     /* the default: mono is left out, it slowed GLPK's search more often than it helped
      * (docs/model.md has the measurements) */
     T_ALL = T_WINDOW | T_LB | T_ENERGY | T_WARM | T_MEMPRE | T_POLISH | T_BNB | T_RELAX | T_LNS |
-            T_CYCLE | T_ANNEAL | T_PROP,
+            T_CYCLE | T_ANNEAL | T_PROP | T_SAT,
 };
 
 /* One compute op of the model. */
@@ -329,6 +330,10 @@ enum ps_status opt_time_build(struct model *m, int64_t ub, int64_t lb, bool name
 /* x from a timed schedule; PS_EINVAL when a time is off the grid or its window. */
 enum ps_status opt_time_incumbent(const struct model *m, const struct ps_schedule *s, double *x);
 enum ps_status opt_time_orders(const struct model *m, struct ps_schedule *s);
+/* s's device orders from start slots op_s (by op id) and channel ranks from transmission
+ * starts x_s (by transfer id). */
+enum ps_status opt_slot_orders(const struct model *m, struct ps_schedule *s, const long *op_s,
+                               const long *x_s);
 
 /* ---- retime.c: orders into schedules --------------------------------------------------- */
 
@@ -467,6 +472,33 @@ int64_t opt_relax_device(struct model *m, int d, int64_t lb, int64_t ub, long no
                          double work_limit, const struct opt_bnb_hooks *hooks,
                          struct opt_relax_result *out);
 
+/* ---- sat.c: the slot model by satisfiability ------------------------------------------ */
+
+struct opt_sat_result {
+    int calls;          /* makespans asked */
+    int refuted;        /* of them unsatisfiable: each raised the bound */
+    bool found;         /* a schedule of the last makespan asked was found */
+    bool too_big;       /* a formula past the size limits: not asked */
+    long mismatches;    /* models the simulator timed past their makespan (a bug) */
+    long vars, clauses; /* the largest formula */
+    int64_t unit;       /* the slot, ns */
+    double seconds;
+    enum ps_status st;
+};
+
+/* The slot model applies exactly: no data-parallel lane, and a slot dividing every time,
+ * with a makespan of ub at most OPT_MAX_SLOTS slots. */
+bool opt_sat_applies(const struct model *m, int64_t ub);
+/* Asks CaDiCaL, for makespans T = lb (rounded up to the slot), then one slot more while the
+ * last was refuted, below w->ub, at most `calls` of them: is there a schedule of m's shape
+ * ending by T? A refuted T raises the bound; a schedule found replaces w->inc when shorter
+ * and ends the search (it is then optimal). The windows bound's rules narrow each op's
+ * window first (uniform: as for opt_window_bound). Each question stops after `conflicts`
+ * conflicts (a count: the same on every machine), the time limit or a cancel (unknown:
+ * the search ends). Returns the bound. */
+int64_t opt_sat_search(struct model *m, bool uniform, int64_t lb, struct warm *w, long conflicts,
+                       int calls, struct opt_sat_result *out);
+
 /* ---- window.c: the windows bound ----------------------------------------------------- */
 
 struct opt_window_result {
@@ -497,6 +529,14 @@ struct opt_window_result {
 int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect, int64_t lb,
                          int64_t ub, struct warm *inc, long nodes, double work,
                          struct opt_window_result *out);
+
+/* One trial of the windows bound's rules (no search) for makespan T: false when T is
+ * refuted; else the narrowed start windows of the ops (est, lst: n_ops) and the sends of
+ * the transmissions (xest, xlst: n_xfers), every whole-op schedule of at most T within
+ * them (with `uniform`, one whose streams send first in, first out: there is always such a
+ * schedule no longer). *st: PS_ENOMEM when the buffers could not be had. */
+bool opt_window_narrow(struct model *m, bool uniform, int64_t T, int64_t *est, int64_t *lst,
+                       int64_t *xest, int64_t *xlst, enum ps_status *st);
 
 /* ---- glpk.c: the run, its callback and progress ----------------------------------------- */
 

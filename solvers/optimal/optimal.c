@@ -27,6 +27,7 @@ static const struct {
     {"clq", T_CLQ},   {"pch", T_PCH},       {"dfs", T_DFS},       {"mempre", T_MEMPRE},
     {"cint", T_CINT}, {"polish", T_POLISH}, {"bnb", T_BNB},       {"relax", T_RELAX},
     {"lns", T_LNS},   {"cycle", T_CYCLE},   {"anneal", T_ANNEAL}, {"propagate", T_PROP},
+    {"sat", T_SAT},
 };
 
 /* Also declared in solvers/solver.h; repeated so this file stands on its own.
@@ -56,7 +57,7 @@ static const struct ps_param_def params[] = {
      "auto|time|rounded|order", 0, 0},
     {"tighten", PS_PARAM_LIST, "all",
      "model tightenings: all "
-     "(window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,propagate), "
+     "(window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,propagate,sat), "
      "none, or "
      "a list of those and mono",
      NULL, 0, 0},
@@ -111,12 +112,12 @@ static enum ps_status read_params(struct opt_run *r, const struct ps_params *p, 
     if (trav != NULL && strcmp(trav, "auto") != 0 && *tr < 0)
         return ps_diag_set(d, PS_EINVAL, "param.traversal", "must be auto, loop or wave");
     if (!parse_tighten(ps_params_get(self, p, "tighten"), &r->tighten))
-        return ps_diag_set(
-            d, PS_EINVAL, "param.tighten",
-            "must be all, none, or a list of "
-            "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,propagate,cint "
-            "(and GLPK options mir,gmi,cov,clq,pch,dfs) (got %s)",
-            ps_params_get(self, p, "tighten"));
+        return ps_diag_set(d, PS_EINVAL, "param.tighten",
+                           "must be all, none, or a list of "
+                           "mono,window,lb,energy,warm,mempre,polish,bnb,relax,lns,cycle,anneal,"
+                           "propagate,sat,cint "
+                           "(and GLPK options mir,gmi,cov,clq,pch,dfs) (got %s)",
+                           ps_params_get(self, p, "tighten"));
     if (!(r->time_limit >= 0) || !(r->gap >= 0))
         return ps_diag_set(d, PS_EINVAL, "param.time_limit", "must be >= 0");
     return PS_OK;

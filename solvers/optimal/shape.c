@@ -775,6 +775,43 @@ static enum ps_status window_step(struct job *j, long nodes, double work, bool *
     return settle(j, answered, d);
 }
 
+/* The slot model by satisfiability (sat.c): per question SAT_CONFLICTS conflicts, at most
+ * SAT_CALLS questions (counts, the same on every machine) */
+#define SAT_CONFLICTS 200000L
+#define SAT_CALLS 8
+
+/* Where a slot divides every time: CaDiCaL asked whether the shape has a schedule ending at
+ * the bound, then a slot later while refuted (each refusal raises the bound); a schedule
+ * found is optimal. Recorded as the param `sat`. */
+static enum ps_status sat_step(struct job *j, bool *answered, struct ps_diag *d)
+{
+    struct model *m = &j->m;
+    *answered = false;
+    if (j->w.inc == NULL || j->lb >= j->w.ub || !opt_sat_applies(m, j->w.ub))
+        return PS_OK;
+    int64_t before = j->w.ub;
+    struct opt_sat_result res;
+    int64_t v =
+        opt_sat_search(m, j->uniform, j->lb, &j->w, capped(j, SAT_CONFLICTS), SAT_CALLS, &res);
+    if (res.st != PS_OK && res.st != PS_EINVAL)
+        return res.st;
+    char buf[200];
+    snprintf(buf, sizeof buf,
+             "%s%.3f ms, %d questions (%d refuted%s), slot %.3f ms, %ld variables, %ld "
+             "clauses, %.3f s",
+             res.too_big ? "too large; " : "", ms(v), res.calls, res.refuted,
+             res.found ? ", last satisfied" : "", ms(res.unit), res.vars, res.clauses, res.seconds);
+    if (res.st == PS_EINVAL || res.mismatches > 0)
+        snprintf(buf, sizeof buf, "a model the simulator does not time within it (a bug)");
+    ps_schedule_set_param(j->s, "sat", buf);
+    took_start(j, before, "satisfiability");
+    if (v > j->lb) {
+        j->lb = v;
+        report_start(j);
+    }
+    return settle(j, answered, d);
+}
+
 /* A search of `budget` nodes; *answered when it ended the shape's solve (proved, beaten, or
  * out of budget), with the shape's answer in place. */
 static enum ps_status search_step(struct job *j, long budget, bool *answered, struct ps_diag *d)
@@ -845,6 +882,13 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
             /* a first search, on a smaller budget: it may prove the incumbent before the
              * neighbourhoods and the annealing spend seconds shortening it */
             st = window_step(j, WINDOW_NODES, WINDOW_FIRST_WORK, &answered, d);
+            if (st != PS_OK || answered)
+                return st;
+        }
+        if (j->m.tighten & T_SAT) {
+            /* where a slot divides every time: the slot model decides the makespans
+             * from the bound up */
+            st = sat_step(j, &answered, d);
             if (st != PS_OK || answered)
                 return st;
         }

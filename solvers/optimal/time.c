@@ -608,7 +608,8 @@ static int ti_start(glp_prob *lp, int col0, int ws, int wl)
 
 /* Device orders by start slot (ties cannot happen: every op occupies its slots), channel
  * ranks by transmission start. */
-enum ps_status opt_time_orders(const struct model *m, struct ps_schedule *s)
+enum ps_status opt_slot_orders(const struct model *m, struct ps_schedule *s, const long *op_s,
+                               const long *x_s)
 {
     struct keyed *k = opt_keys_new(m);
     if (k == NULL)
@@ -618,8 +619,7 @@ enum ps_status opt_time_orders(const struct model *m, struct ps_schedule *s)
     for (int d = 0; d < m->S && st == PS_OK; d++) {
         int n = m->dev_n[d];
         for (int j = 0; j < n; j++) {
-            const struct mop *o = &m->ops[m->dev_op[d][j]];
-            k[j].t = ti_start(m->lp, o->col, o->ws, o->wl);
+            k[j].t = (double)op_s[m->dev_op[d][j]];
             k[j].tie = j; /* topological */
             k[j].id = m->dev_op[d][j];
         }
@@ -631,12 +631,33 @@ enum ps_status opt_time_orders(const struct model *m, struct ps_schedule *s)
         int n = m->chan_n[c];
         for (int j = 0; j < n; j++) {
             const struct mxfer *x = &m->xfers[m->chan_x[c][j]];
-            k[j].t = ti_start(m->lp, x->col, x->ws, x->wl);
+            k[j].t = (double)x_s[m->chan_x[c][j]];
             k[j].tie = x->mb;
             k[j].id = m->chan_x[c][j];
         }
         opt_rank_keyed(m, s, k, n);
     }
     free(k);
+    return st;
+}
+
+/* The MILP solution's start slots, then opt_slot_orders. */
+enum ps_status opt_time_orders(const struct model *m, struct ps_schedule *s)
+{
+    long *op_s = malloc(((size_t)m->n_ops + 1) * sizeof *op_s);
+    long *x_s = malloc(((size_t)m->n_xfers + 1) * sizeof *x_s);
+    enum ps_status st = op_s && x_s ? PS_OK : PS_ENOMEM;
+    for (int i = 0; i < m->n_ops && st == PS_OK; i++) {
+        const struct mop *o = &m->ops[i];
+        op_s[i] = o->present ? ti_start(m->lp, o->col, o->ws, o->wl) : 0;
+    }
+    for (int x = 0; x < m->n_xfers && st == PS_OK; x++) {
+        const struct mxfer *t = &m->xfers[x];
+        x_s[x] = t->chan >= 0 ? ti_start(m->lp, t->col, t->ws, t->wl) : 0;
+    }
+    if (st == PS_OK)
+        st = opt_slot_orders(m, s, op_s, x_s);
+    free(op_s);
+    free(x_s);
     return st;
 }

@@ -567,6 +567,126 @@ static bool trial(struct win *w, int64_t T, const struct bufs *b, long branch)
     return narrow(w, T, b);
 }
 
+/* Sets w up for m (buffers, out-edges, the channels' fixed orders, the devices' fixed
+ * pairs, the forwards that need frees); false when out of memory (win_close frees what
+ * was allocated). */
+static bool win_open(struct win *w, struct bufs *b, struct model *m, bool uniform, bool parts,
+                     struct warm *inc)
+{
+    int n = m->n_ops, cap = opt_max_machine_ops(m);
+    *w = (struct win){
+        .m = m, .uniform = uniform, .parts = parts, .inc = inc, .step_limit = LONG_MAX};
+    w->cap = cap;
+    w->keys = opt_keys_new(m);
+    w->est = malloc((size_t)n * sizeof *w->est);
+    w->lst = malloc((size_t)n * sizeof *w->lst);
+    w->xest = malloc(((size_t)m->n_xfers + 1) * sizeof *w->xest);
+    w->xlst = malloc(((size_t)m->n_xfers + 1) * sizeof *w->xlst);
+    bool ok = opt_out_edges(m, &w->first, &w->succ) == PS_OK;
+    w->chan_fix = calloc((size_t)m->n_chans + 1, sizeof *w->chan_fix);
+    w->jobs = malloc(2 * ((size_t)cap + 1) * sizeof *w->jobs);
+    w->frees = malloc(((size_t)cap + 1) * sizeof *w->frees);
+    w->cand = malloc(((size_t)cap + 1) * sizeof *w->cand);
+    w->needy = calloc((size_t)n + 1, 1);
+    w->jj = malloc(((size_t)cap + 1) * sizeof *w->jj);
+    w->heap = malloc(((size_t)cap + 1) * sizeof *w->heap);
+    b->pe = malloc(((size_t)cap + 1) * sizeof *b->pe);
+    b->pl = malloc(((size_t)cap + 1) * sizeof *b->pl);
+    b->pd = malloc(((size_t)cap + 1) * sizeof *b->pd);
+    b->fx = malloc(((size_t)cap * (size_t)cap + 1) * sizeof *b->fx);
+    w->ord = calloc((size_t)m->S, sizeof *w->ord);
+    w->dev_reach = calloc((size_t)m->S, sizeof *w->dev_reach);
+    w->dirty = calloc((size_t)(m->S + m->n_chans) + 1, 1);
+    for (int d = 0; w->ord != NULL && w->dev_reach != NULL && d < m->S; d++) {
+        int nd = m->dev_n[d];
+        size_t k = (size_t)nd * (size_t)nd;
+        w->ord[d] = calloc(k + 1, 1);
+        w->dev_reach[d] = calloc(k + 1, 1);
+        if (w->ord[d] == NULL || w->dev_reach[d] == NULL) {
+            ok = false;
+            continue;
+        }
+        for (int i = 0; i < nd; i++)
+            for (int j = 0; j < nd; j++)
+                w->dev_reach[d][i * nd + j] = reaches(m, m->dev_op[d][i], m->dev_op[d][j]);
+    }
+    w->state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + 1;
+    w->stack = calloc(WINDOW_DEPTH, sizeof *w->stack);
+    w->cands = calloc(WINDOW_DEPTH, sizeof *w->cands);
+    w->ranked = calloc((size_t)n + 1, 1);
+    w->nrank = calloc((size_t)m->S + 1, sizeof *w->nrank);
+    w->memd = calloc((size_t)m->S + 1, sizeof *w->memd);
+    ok = ok && w->cands && w->ranked && w->nrank && w->memd && w->keys && w->ord && w->dev_reach &&
+         w->dirty && w->stack && w->cand && w->needy && w->est && w->lst && w->xest && w->xlst &&
+         w->chan_fix && w->jobs && w->frees && w->jj && w->heap && b->pe && b->pl && b->pd && b->fx;
+    for (int c = 0; ok && c < m->n_chans; c++) {
+        int k = m->chan_n[c];
+        w->chan_fix[c] = calloc((size_t)k * (size_t)k + 1, sizeof **w->chan_fix);
+        if (w->chan_fix[c] == NULL) {
+            ok = false;
+            break;
+        }
+        for (int a = 0; a < k; a++)
+            for (int b2 = 0; b2 < k; b2++)
+                w->chan_fix[c][a * k + b2] =
+                    a != b2 && opt_xfer_fixed_before(m, m->chan_x[c][a], m->chan_x[c][b2], uniform);
+    }
+    for (int q = 0; ok && m->sc->has_memory_limit && q < n; q++) {
+        const struct mop *oq = &m->ops[q];
+        if (!oq->present || oq->kind != PS_OP_F || oq->alloc <= 0)
+            continue;
+        double need = oq->alloc - m->sc->memory_limit;
+        for (int i = 0; i < m->dev_n[oq->dev]; i++) {
+            int p = m->dev_op[oq->dev][i];
+            if (p != q && reaches(m, p, q))
+                need += m->ops[p].alloc;
+        }
+        w->needy[q] = need > 1e-9;
+    }
+    return ok;
+}
+
+static void win_close(struct win *w, struct bufs *b)
+{
+    const struct model *m = w->m;
+    for (int c = 0; c < m->n_chans && w->chan_fix != NULL; c++)
+        free(w->chan_fix[c]);
+    for (int d = 0; d < m->S && w->ord != NULL; d++)
+        free(w->ord[d]);
+    for (int d = 0; d < m->S && w->dev_reach != NULL; d++)
+        free(w->dev_reach[d]);
+    free(w->ord);
+    free(w->dev_reach);
+    free(w->dirty);
+    for (int i = 0; i < WINDOW_DEPTH && w->stack != NULL; i++)
+        free(w->stack[i]);
+    for (int i = 0; i < WINDOW_DEPTH && w->cands != NULL; i++)
+        free(w->cands[i]);
+    free(w->cands);
+    free(w->ranked);
+    free(w->nrank);
+    free(w->memd);
+    free(w->stack);
+    free(w->keys);
+    free(w->chan_fix);
+    free(w->est);
+    free(w->lst);
+    free(w->xest);
+    free(w->xlst);
+    free(w->first);
+    free(w->succ);
+    free(w->jobs);
+    free(w->frees);
+    free(w->cand);
+    free(w->needy);
+    free(w->jj);
+    free(w->heap);
+    free(b->pe);
+    free(b->pl);
+    free(b->pd);
+    free(b->fx);
+}
+
 int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect, int64_t lb,
                          int64_t ub, struct warm *inc, long nodes, double work,
                          struct opt_window_result *out)
@@ -575,65 +695,11 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect,
     if (inc != NULL && inc->ub < ub)
         ub = inc->ub;
     double t0 = opt_now_s();
-    int n = m->n_ops, cap = opt_max_machine_ops(m);
-    struct win w = {.m = m, .uniform = uniform, .parts = parts, .inc = inc, .step_limit = LONG_MAX};
-    w.cap = cap;
     if (parts)
         nodes = 0; /* a leaf is a whole-op schedule */
-    w.keys = opt_keys_new(m);
-    w.est = malloc((size_t)n * sizeof *w.est);
-    w.lst = malloc((size_t)n * sizeof *w.lst);
-    w.xest = malloc(((size_t)m->n_xfers + 1) * sizeof *w.xest);
-    w.xlst = malloc(((size_t)m->n_xfers + 1) * sizeof *w.xlst);
-    bool ok = opt_out_edges(m, &w.first, &w.succ) == PS_OK;
-    w.chan_fix = calloc((size_t)m->n_chans + 1, sizeof *w.chan_fix);
-    w.jobs = malloc(2 * ((size_t)cap + 1) * sizeof *w.jobs);
-    w.frees = malloc(((size_t)cap + 1) * sizeof *w.frees);
-    w.cand = malloc(((size_t)cap + 1) * sizeof *w.cand);
-    w.needy = calloc((size_t)n + 1, 1);
-    w.jj = malloc(((size_t)cap + 1) * sizeof *w.jj);
-    w.heap = malloc(((size_t)cap + 1) * sizeof *w.heap);
-    int64_t **pe = malloc(((size_t)cap + 1) * sizeof *pe);
-    int64_t **pl = malloc(((size_t)cap + 1) * sizeof *pl);
-    int64_t *pd = malloc(((size_t)cap + 1) * sizeof *pd);
-    uint8_t *fx = malloc(((size_t)cap * (size_t)cap + 1) * sizeof *fx);
-    w.ord = calloc((size_t)m->S, sizeof *w.ord);
-    w.dev_reach = calloc((size_t)m->S, sizeof *w.dev_reach);
-    w.dirty = calloc((size_t)(m->S + m->n_chans) + 1, 1);
-    for (int d = 0; w.ord != NULL && w.dev_reach != NULL && d < m->S; d++) {
-        int nd = m->dev_n[d];
-        size_t k = (size_t)nd * (size_t)nd;
-        w.ord[d] = calloc(k + 1, 1);
-        w.dev_reach[d] = calloc(k + 1, 1);
-        if (w.ord[d] == NULL || w.dev_reach[d] == NULL) {
-            ok = false;
-            continue;
-        }
-        for (int i = 0; i < nd; i++)
-            for (int j = 0; j < nd; j++)
-                w.dev_reach[d][i * nd + j] = reaches(m, m->dev_op[d][i], m->dev_op[d][j]);
-    }
-    w.state_words = 2 * (size_t)n + 2 * (size_t)m->n_xfers + 1;
-    w.stack = calloc(WINDOW_DEPTH, sizeof *w.stack);
-    w.cands = calloc(WINDOW_DEPTH, sizeof *w.cands);
-    w.ranked = calloc((size_t)n + 1, 1);
-    w.nrank = calloc((size_t)m->S + 1, sizeof *w.nrank);
-    w.memd = calloc((size_t)m->S + 1, sizeof *w.memd);
-    ok = ok && w.cands && w.ranked && w.nrank && w.memd && w.keys && w.ord && w.dev_reach &&
-         w.dirty && w.stack && w.cand && w.needy && w.est && w.lst && w.xest && w.xlst &&
-         w.chan_fix && w.jobs && w.frees && w.jj && w.heap && pe && pl && pd && fx;
-    for (int c = 0; ok && c < m->n_chans; c++) {
-        int k = m->chan_n[c];
-        w.chan_fix[c] = calloc((size_t)k * (size_t)k + 1, sizeof **w.chan_fix);
-        if (w.chan_fix[c] == NULL) {
-            ok = false;
-            break;
-        }
-        for (int a = 0; a < k; a++)
-            for (int b = 0; b < k; b++)
-                w.chan_fix[c][a * k + b] =
-                    a != b && opt_xfer_fixed_before(m, m->chan_x[c][a], m->chan_x[c][b], uniform);
-    }
+    struct win w;
+    struct bufs b;
+    bool ok = win_open(&w, &b, m, uniform, parts, inc);
     int64_t bound = lb;
     if (ok) {
         /* the least T in [lb, ub) not refuted; T = lo - 1 is refuted throughout */
@@ -641,19 +707,6 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect,
         if (grid <= 0)
             grid = 1;
         int64_t lo = opt_up_to_grid(lb, grid), hi = ub;
-        struct bufs b = {pe, pl, pd, fx};
-        for (int q = 0; m->sc->has_memory_limit && q < n; q++) {
-            const struct mop *oq = &m->ops[q];
-            if (!oq->present || oq->kind != PS_OP_F || oq->alloc <= 0)
-                continue;
-            double need = oq->alloc - m->sc->memory_limit;
-            for (int i = 0; i < m->dev_n[oq->dev]; i++) {
-                int p = m->dev_op[oq->dev][i];
-                if (p != q && reaches(m, p, q))
-                    need += m->ops[p].alloc;
-            }
-            w.needy[q] = need > 1e-9;
-        }
         while (bisect && lo < hi && w.steps < WINDOW_BISECT_WORK && !opt_out_of_budget(m)) {
             int64_t mid = lo + (hi - lo) / 2;
             mid = mid / grid * grid;
@@ -699,41 +752,25 @@ int64_t opt_window_bound(struct model *m, bool uniform, bool parts, bool bisect,
     if (w.st != PS_OK)
         out->st = w.st;
     out->seconds = opt_now_s() - t0;
-    for (int c = 0; c < m->n_chans && w.chan_fix != NULL; c++)
-        free(w.chan_fix[c]);
-    for (int d = 0; d < m->S && w.ord != NULL; d++)
-        free(w.ord[d]);
-    for (int d = 0; d < m->S && w.dev_reach != NULL; d++)
-        free(w.dev_reach[d]);
-    free(w.ord);
-    free(w.dev_reach);
-    free(w.dirty);
-    for (int i = 0; i < WINDOW_DEPTH && w.stack != NULL; i++)
-        free(w.stack[i]);
-    for (int i = 0; i < WINDOW_DEPTH && w.cands != NULL; i++)
-        free(w.cands[i]);
-    free(w.cands);
-    free(w.ranked);
-    free(w.nrank);
-    free(w.memd);
-    free(w.stack);
-    free(w.keys);
-    free(w.chan_fix);
-    free(w.est);
-    free(w.lst);
-    free(w.xest);
-    free(w.xlst);
-    free(w.first);
-    free(w.succ);
-    free(w.jobs);
-    free(w.frees);
-    free(w.cand);
-    free(w.needy);
-    free(w.jj);
-    free(w.heap);
-    free(pe);
-    free(pl);
-    free(pd);
-    free(fx);
+    win_close(&w, &b);
     return bound;
+}
+
+bool opt_window_narrow(struct model *m, bool uniform, int64_t T, int64_t *est, int64_t *lst,
+                       int64_t *xest, int64_t *xlst, enum ps_status *st)
+{
+    struct win w;
+    struct bufs b;
+    bool open = false;
+    *st = PS_ENOMEM;
+    if (win_open(&w, &b, m, uniform, false, NULL)) {
+        *st = PS_OK;
+        open = trial(&w, T, &b, 0);
+        memcpy(est, w.est, (size_t)m->n_ops * sizeof *est);
+        memcpy(lst, w.lst, (size_t)m->n_ops * sizeof *lst);
+        memcpy(xest, w.xest, (size_t)m->n_xfers * sizeof *xest);
+        memcpy(xlst, w.xlst, (size_t)m->n_xfers * sizeof *xlst);
+    }
+    win_close(&w, &b);
+    return open;
 }

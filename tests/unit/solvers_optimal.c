@@ -408,6 +408,80 @@ static void test_window_random(void **state)
     assert_true(shorter >= n_seq / 2);
 }
 
+/* The slot model by satisfiability against the exhaustive search on random small loops
+ * (2-3 stages, 3-4 microbatches, uneven F, B and W on a 0.1 ms grid, latency,
+ * transmission, memory limits) and waves of two devices (whose exhaustive search,
+ * first-come-first-served on two-stream channels, is an upper bound; the slot model
+ * orders those channels freely), every other one from one microbatch at a time: its bound
+ * never exceeds the optimum, and a schedule it found is simulated at its makespan, the
+ * optimum itself (at most the upper bound for waves). Cases with a data-parallel lane are
+ * left out (the slot model has none). It must decide most of them and refute some
+ * makespans, or the check would say little. */
+static void test_sat_random(void **state)
+{
+    (void)state;
+    uint64_t x = 9191;
+    int tried = 0, found = 0, refuted = 0, waves = 0;
+    for (int i = 0; i < 600 && (tried - waves < 30 || waves < 6); i++) {
+        double u[10];
+        uniforms(&x, u, 10);
+        bool wave = i % 3 == 2;
+        if (wave ? waves >= 6 : tried - waves >= 30)
+            continue;
+        struct small_case c = random_small(u, "sat", wave);
+        if (c.ag > 0 || c.rs > 0)
+            continue;
+        struct ps_scenario sc;
+        struct ps_diag d;
+        assert_int_equal(small_make(&sc, &c, &d), PS_OK);
+        long combos = 0;
+        enum ps_traversal tr = c.wave ? PS_TRAVERSAL_WAVE : PS_TRAVERSAL_LOOP;
+        int64_t best = small_exhaustive(&sc, c.wave ? 2 : 1, tr, c.wave ? 300000 : 60000, &combos);
+        if (best <= 0) {
+            ps_scenario_fini(&sc);
+            continue;
+        }
+        tried++;
+        waves += c.wave;
+        struct opt_run r;
+        struct job j;
+        int64_t stat;
+        if (tried % 2 == 0) {
+            sequential_run(&r, &sc);
+            assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
+            assert_int_equal(opt_build_graph(&j.m), PS_OK);
+            stat = opt_static_bound(&j.m);
+        } else {
+            shape_graph(&j, &r, &sc, tr, &stat);
+        }
+        assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
+        assert_true(opt_sat_applies(&j.m, j.w.ub));
+        struct opt_sat_result res;
+        int64_t v = opt_sat_search(&j.m, true, stat, &j.w, 1000000, 1000, &res);
+        assert_int_equal(res.st, PS_OK);
+        assert_false(res.too_big);
+        assert_int_equal(res.mismatches, 0);
+        if (v > best || (res.found && (c.wave ? j.w.ub > best : j.w.ub != best)) ||
+            (res.found && v != j.w.ub))
+            fail_msg("%s S=%d M=%d f=%.1f b=%.1f w=%.1f lat=%.1f tx=%.1f limit=%.1f: slot "
+                     "model's bound %.3f, its schedule %.3f (found: %d), exhaustive %.3f",
+                     c.wave ? "wave" : "loop", sc.n_stages, c.M, c.f, c.b, c.w, c.inter_lat,
+                     c.inter_tx, c.limit, ps_ns_to_ms(v), ps_ns_to_ms(j.w.ub), res.found,
+                     ps_ns_to_ms(best));
+        assert_true(opt_sim_ok(j.w.inc) && j.w.inc->makespan_ns == j.w.ub);
+        found += res.found || v >= j.w.ub;
+        refuted += res.refuted > 0;
+        opt_job_fini(&j);
+        ps_scenario_fini(&sc);
+    }
+    print_message("  %d random cases (%d waves): the slot model by satisfiability decided %d, "
+                  "refuted a makespan on %d\n",
+                  tried, waves, found, refuted);
+    assert_true(tried - waves >= 30 && waves >= 6);
+    assert_true(found >= tried * 3 / 4);
+    assert_true(refuted >= 3);
+}
+
 /* A random loop of 2-3 stages and 6 microbatches (uneven F, B and W, latency and
  * transmission up to 2 and 1 ms, a memory limit or none) for the searches' tests. */
 static void random_loop(uint64_t *x, const char *name, struct small_case *c, struct ps_scenario *sc)
@@ -1312,6 +1386,7 @@ int main(void)
         cmocka_unit_test(test_bnb_random),
         cmocka_unit_test(test_memory_cycle_random),
         cmocka_unit_test(test_window_random),
+        cmocka_unit_test(test_sat_random),
         cmocka_unit_test(test_jackson),
         cmocka_unit_test(test_lns_random),
         cmocka_unit_test(test_anneal_random),
