@@ -495,9 +495,10 @@ bool opt_sat_applies(const struct model *m, int64_t ub);
  * and ends the search (it is then optimal). The windows bound's rules narrow each op's
  * window first (uniform: as for opt_window_bound). Each question stops after `conflicts`
  * conflicts (a count: the same on every machine), the time limit or a cancel (unknown:
- * the search ends). Returns the bound. */
+ * the search ends). A formula of more than max_vars variables (0: no cap but the size
+ * limits) is not asked (too_big). Returns the bound. */
 int64_t opt_sat_search(struct model *m, bool uniform, int64_t lb, struct warm *w, long conflicts,
-                       int calls, struct opt_sat_result *out);
+                       int calls, long max_vars, struct opt_sat_result *out);
 
 /* ---- window.c: the windows bound ----------------------------------------------------- */
 

@@ -36,6 +36,7 @@ struct cnf {
     int *zb, *xzb; /* first variable of each op's and transmission's window */
     int *ws, *wl, *xws, *xwl;
     int64_t q; /* memory quantum: every allocation is a whole number of quanta (in 1e-9 units) */
+    long max_vars;
 };
 
 static int new_var(struct cnf *c)
@@ -153,7 +154,7 @@ static void variables(struct cnf *c)
     for (int x = 0; x < m->n_xfers; x++)
         if (m->xfers[x].chan >= 0)
             total += c->xwl[x] - 1;
-    if (total > SAT_MAX_VARS) {
+    if (total > c->max_vars) {
         c->too_big = true;
         return;
     }
@@ -651,11 +652,11 @@ static enum ps_status decode(struct cnf *c, struct ps_schedule **out)
 }
 
 /* One makespan: 10 satisfiable (*found, simulated), 20 refuted, 0 unknown (budget). */
-static int ask(struct model *m, bool uniform, long T, long conflicts, struct opt_sat_result *r,
-               struct ps_schedule **found)
+static int ask(struct model *m, bool uniform, long T, long conflicts, long max_vars,
+               struct opt_sat_result *r, struct ps_schedule **found)
 {
     int n = m->n_ops, x = m->n_xfers;
-    struct cnf c = {.m = m, .T = T};
+    struct cnf c = {.m = m, .T = T, .max_vars = max_vars};
     int *buf = calloc((size_t)(3 * n + 3 * x + 6), sizeof *buf);
     int64_t *win = malloc((size_t)(2 * n + 2 * x + 4) * sizeof *win);
     if (buf == NULL || win == NULL) {
@@ -691,7 +692,7 @@ static int ask(struct model *m, bool uniform, long T, long conflicts, struct opt
         r->vars = c.nv;
     if (c.clauses > r->clauses)
         r->clauses = c.clauses;
-    if (c.too_big) {
+    if (c.too_big || c.nv > c.max_vars) {
         r->too_big = true;
     } else if (c.empty) {
         res = 20;
@@ -710,7 +711,7 @@ static int ask(struct model *m, bool uniform, long T, long conflicts, struct opt
 }
 
 int64_t opt_sat_search(struct model *m, bool uniform, int64_t lb, struct warm *w, long conflicts,
-                       int calls, struct opt_sat_result *out)
+                       int calls, long max_vars, struct opt_sat_result *out)
 {
     memset(out, 0, sizeof *out);
     double t0 = opt_now_s();
@@ -724,7 +725,8 @@ int64_t opt_sat_search(struct model *m, bool uniform, int64_t lb, struct warm *w
         if (opt_out_of_budget(m))
             break;
         struct ps_schedule *s = NULL;
-        int res = ask(m, uniform, T, conflicts, out, &s);
+        int res = ask(m, uniform, T, conflicts,
+                      max_vars > 0 && max_vars < SAT_MAX_VARS ? max_vars : SAT_MAX_VARS, out, &s);
         if (out->st != PS_OK || out->too_big)
             break;
         if (res == 20) {

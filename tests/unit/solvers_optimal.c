@@ -457,7 +457,7 @@ static void test_sat_random(void **state)
         assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
         assert_true(opt_sat_applies(&j.m, j.w.ub));
         struct opt_sat_result res;
-        int64_t v = opt_sat_search(&j.m, true, stat, &j.w, 1000000, 1000, &res);
+        int64_t v = opt_sat_search(&j.m, true, stat, &j.w, 1000000, 1000, 0, &res);
         assert_int_equal(res.st, PS_OK);
         assert_false(res.too_big);
         assert_int_equal(res.mismatches, 0);
