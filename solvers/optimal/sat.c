@@ -17,11 +17,12 @@
 #define L_TRUE INT_MAX
 #define L_FALSE (-INT_MAX)
 
-/* The formula is refused past these sizes: CaDiCaL holds about 70 bytes per short clause
- * with its watches, so at most about 350 MB (the 8x16 unit wave takes 56,000 variables
- * and 280,000 clauses). */
-#define SAT_MAX_VARS 1000000L
-#define SAT_MAX_CLAUSES 5000000L
+/* The formula is refused past these sizes: CaDiCaL's memory grows by about 200 bytes a
+ * clause (crosspipe-fig15's wave at its bound: 3.8 million clauses, 795 MB resident, not
+ * decided in 30 s), so at most about 300 MB (the 8x16 unit wave takes 56,000 variables and
+ * 280,000 clauses). */
+#define SAT_MAX_VARS 400000L
+#define SAT_MAX_CLAUSES 1500000L
 /* A memory sum's distinct values at one node of its merge tree. */
 #define SAT_MAX_VALUES 4096
 
