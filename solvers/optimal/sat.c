@@ -23,6 +23,10 @@
  * 280,000 clauses). */
 #define SAT_MAX_VARS 400000L
 #define SAT_MAX_CLAUSES 1500000L
+/* The vstages of one device (the shapes have one or two) and the chains there: one per
+ * kind (F, B, W) and vstage. */
+#define SAT_MAX_VSTAGES 16
+#define SAT_MAX_CHAINS (3 * SAT_MAX_VSTAGES)
 /* A memory sum's distinct values at one node of its merge tree. */
 #define SAT_MAX_VALUES 4096
 
@@ -100,46 +104,40 @@ static int x_started(const struct cnf *c, int x, long t)
     return started(c->xzb[x], c->xws[x], c->xwl[x], t);
 }
 
-/* The slots of a window [est, lst] (ns) within [lo, hi]. */
-static void clip(long *lo, long *hi, int64_t est, int64_t lst, int64_t u)
+/* A window's first slot and number of slots: [lo, hi] narrowed to the start window [est,
+ * lst] (ns; est below 0 and lst past INT64_MAX / 4: none); false when it is empty. */
+static bool window_slots(long lo, long hi, int64_t est, int64_t lst, int64_t u, int *ws, int *wl)
 {
-    if (est > 0 && (est + u - 1) / u > *lo)
-        *lo = (long)((est + u - 1) / u);
-    if (lst < INT64_MAX / 4 && (lst >= 0 ? lst / u : -1) < *hi)
-        *hi = lst >= 0 ? (long)(lst / u) : -1;
+    if (est > 0 && (est + u - 1) / u > lo)
+        lo = (long)((est + u - 1) / u);
+    if (lst < INT64_MAX / 4 && (lst >= 0 ? lst / u : -1) < hi)
+        hi = lst >= 0 ? (long)(lst / u) : -1;
+    if (hi < lo)
+        return false;
+    *ws = (int)lo;
+    *wl = (int)(hi - lo + 1);
+    return true;
 }
 
 /* Windows for makespan T from the heads and tails, narrowed by the windows bound's rules
- * (window.c) when given: false when some op cannot fit (T refuted at once). */
+ * (window.c: est, lst of the ops, xest, xlst of the transmissions): false when some op
+ * cannot fit (T refuted at once). */
 static bool windows(struct cnf *c, const int64_t *est, const int64_t *lst, const int64_t *xest,
                     const int64_t *xlst)
 {
     const struct model *m = c->m;
-    int64_t u = m->unit;
     for (int i = 0; i < m->n_ops; i++) {
         const struct mop *o = &m->ops[i];
-        if (!o->present)
-            continue;
-        long lo = o->sh, we = c->T - o->st - o->sd;
-        if (est != NULL)
-            clip(&lo, &we, est[i], lst[i], u);
-        if (we < lo)
+        if (o->present && !window_slots(o->sh, c->T - o->st - o->sd, est[i], lst[i], m->unit,
+                                        &c->ws[i], &c->wl[i]))
             return false;
-        c->ws[i] = (int)lo;
-        c->wl[i] = (int)(we - lo + 1);
     }
     for (int x = 0; x < m->n_xfers; x++) {
         const struct mxfer *t = &m->xfers[x];
-        if (t->chan < 0)
-            continue;
         const struct mop *a = &m->ops[t->from], *b = &m->ops[t->to];
-        long lo = a->sh + a->sd, we = c->T - b->st - b->sd - t->stx - t->slat;
-        if (xest != NULL)
-            clip(&lo, &we, xest[x], xlst[x], u);
-        if (we < lo)
+        if (t->chan >= 0 && !window_slots(a->sh + a->sd, c->T - b->st - b->sd - t->stx - t->slat,
+                                          xest[x], xlst[x], m->unit, &c->xws[x], &c->xwl[x]))
             return false;
-        c->xws[x] = (int)lo;
-        c->xwl[x] = (int)(we - lo + 1);
     }
     return true;
 }
@@ -246,7 +244,7 @@ static void capacity(struct cnf *c, const int *zb, const int *ws, const int *wl,
     }
 }
 
-/* The vstages of device d's ops (at most 16), in vs; their number. */
+/* The vstages of device d's ops (at most SAT_MAX_VSTAGES), in vs; their number. */
 static int device_vstages(const struct model *m, int d, int *vs)
 {
     int n = 0;
@@ -254,7 +252,7 @@ static int device_vstages(const struct model *m, int d, int *vs)
         int v = m->ops[m->dev_op[d][i]].v, seen = 0;
         for (int h = 0; h < n; h++)
             seen |= vs[h] == v;
-        if (!seen && n < 16)
+        if (!seen && n < SAT_MAX_VSTAGES)
             vs[n++] = v;
     }
     return n;
@@ -266,7 +264,7 @@ static int device_vstages(const struct model *m, int d, int *vs)
 static void device_capacity(struct cnf *c, int d)
 {
     const struct model *m = c->m;
-    int vs[16], nvs = device_vstages(m, d, vs), b[48];
+    int vs[SAT_MAX_VSTAGES], nvs = device_vstages(m, d, vs), b[SAT_MAX_CHAINS];
     for (long t = 0; t < c->T && !c->too_big && !c->empty; t++) {
         int nb = 0, sure = 0;
         for (int h = 0; h < nvs; h++)
@@ -505,7 +503,7 @@ static bool choose_quantum(struct cnf *c)
 static void memory_device(struct cnf *c, int d, struct usum *leaves, int64_t limit_q)
 {
     const struct model *m = c->m;
-    int vs[16], nvs = device_vstages(m, d, vs);
+    int vs[SAT_MAX_VSTAGES], nvs = device_vstages(m, d, vs);
     for (long t = 0; t < c->T && !c->too_big && !c->empty; t++) {
         bool any = false;
         for (int i = 0; i < m->dev_n[d] && !any; i++) {
@@ -553,17 +551,17 @@ static void memory_device(struct cnf *c, int d, struct usum *leaves, int64_t lim
                 if (kind == PS_OP_F)
                     leaves[np++] = u;
                 else
-                    leaves[2 * 3 * 16 - 1 - nn++] = u;
+                    leaves[SAT_MAX_CHAINS - 1 - nn++] = u;
             }
         struct usum P, N;
         ok = ok && merge_all(c, leaves, np, true, &P);
         if (!ok) {
             for (int i = 0; i < nn; i++)
-                usum_free(&leaves[2 * 3 * 16 - 1 - i]);
+                usum_free(&leaves[SAT_MAX_CHAINS - 1 - i]);
             c->too_big = true;
             return;
         }
-        ok = merge_all(c, leaves + 2 * 3 * 16 - nn, nn, false, &N);
+        ok = merge_all(c, leaves + SAT_MAX_CHAINS - nn, nn, false, &N);
         if (!ok) {
             usum_free(&P);
             c->too_big = true;
@@ -592,7 +590,7 @@ static void memory(struct cnf *c)
         return;
     }
     int64_t limit_q = (int64_t)floor(m->sc->memory_limit * 1e9 / (double)c->q + 1e-6);
-    struct usum leaves[2 * 3 * 16];
+    struct usum leaves[SAT_MAX_CHAINS];
     for (int d = 0; d < m->S && !c->too_big && !c->empty; d++)
         memory_device(c, d, leaves, limit_q);
 }

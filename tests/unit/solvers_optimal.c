@@ -51,13 +51,14 @@ static int64_t exhaustive(const struct ps_scenario *sc, int V, enum ps_traversal
     return best;
 }
 
-/* The graph of sc's shape with every tightening (j keeps r), its static bound in *stat. */
+/* The graph of sc's shape with every tightening (j keeps r), but the greedy's start when seq
+ * (the warm start is then one microbatch at a time), its static bound in *stat. */
 static void shape_graph(struct job *j, struct opt_run *r, const struct ps_scenario *sc,
-                        enum ps_traversal tr, int64_t *stat)
+                        enum ps_traversal tr, bool seq, int64_t *stat)
 {
     memset(r, 0, sizeof *r);
     r->sc = sc;
-    r->tighten = T_ALL;
+    r->tighten = seq ? T_ALL & ~T_WARM : T_ALL;
     struct ps_diag d;
     assert_int_equal(opt_job_init(j, r, 0, tr, &d), PS_OK);
     assert_int_equal(opt_build_graph(&j->m), PS_OK);
@@ -70,7 +71,7 @@ static int64_t relax_optimum(const struct ps_scenario *sc, enum ps_traversal tr,
 {
     struct opt_run r;
     struct job j;
-    shape_graph(&j, &r, sc, tr, stat);
+    shape_graph(&j, &r, sc, tr, false, stat);
     int64_t best = 0;
     for (int dv = 0; dv < j.m.S; dv++) {
         struct opt_relax_result res;
@@ -88,7 +89,7 @@ static int64_t cycle_of(const struct ps_scenario *sc, enum ps_traversal tr, int6
 {
     struct opt_run r;
     struct job j;
-    shape_graph(&j, &r, sc, tr, stat);
+    shape_graph(&j, &r, sc, tr, false, stat);
     int dev;
     int64_t v = opt_memory_cycle_bound(&j.m, &dev);
     assert_true((v > 0) == (dev >= 0));
@@ -367,14 +368,7 @@ static void test_window_random(void **state)
         struct job j;
         int64_t stat;
         bool seq = tried % 2 == 0; /* every other one from one microbatch at a time */
-        if (seq) {
-            sequential_run(&r, &sc);
-            assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
-            assert_int_equal(opt_build_graph(&j.m), PS_OK);
-            stat = opt_static_bound(&j.m);
-        } else {
-            shape_graph(&j, &r, &sc, tr, &stat);
-        }
+        shape_graph(&j, &r, &sc, tr, seq, &stat);
         assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
         int64_t start = j.w.ub;
         struct opt_window_result res;
@@ -446,14 +440,7 @@ static void test_sat_random(void **state)
         struct opt_run r;
         struct job j;
         int64_t stat;
-        if (tried % 2 == 0) {
-            sequential_run(&r, &sc);
-            assert_int_equal(opt_job_init(&j, &r, 0, tr, &d), PS_OK);
-            assert_int_equal(opt_build_graph(&j.m), PS_OK);
-            stat = opt_static_bound(&j.m);
-        } else {
-            shape_graph(&j, &r, &sc, tr, &stat);
-        }
+        shape_graph(&j, &r, &sc, tr, tried % 2 == 0, &stat);
         assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
         assert_true(opt_sat_applies(&j.m, j.w.ub));
         struct opt_sat_result res;
@@ -1285,7 +1272,7 @@ static int64_t parts_window_bound(const struct ps_scenario *sc, enum ps_traversa
     struct opt_run r;
     struct job j;
     int64_t stat;
-    shape_graph(&j, &r, sc, tr, &stat);
+    shape_graph(&j, &r, sc, tr, false, &stat);
     struct opt_window_result res;
     int64_t v = opt_window_bound(&j.m, true, true, true, stat, 4 * stat, NULL, 0, 0, &res);
     assert_int_equal(res.st, PS_OK);
