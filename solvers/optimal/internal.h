@@ -387,15 +387,16 @@ enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
 /* Simulated annealing on the incumbent's orders (docs/model.md, "Annealing"): `evals`
  * random moves of one op up to 3 places in its device's order, each re-timed with the
  * simulator (channels first-come-first-served) and kept when the schedule stays within
- * memory and gets no longer, or, longer by x, with probability exp(-x / T), T a 64th of the
- * shortest op. Replaces w->inc when its best is shorter. Fixed seed: the same moves on
- * every machine; stops at lb or when m is out of budget. */
+ * memory and its cost (the makespan plus a tenth of the ops' mean end) gets no higher,
+ * or, higher by x, with probability exp(-x / T), T a 64th of the shortest op. Replaces
+ * w->inc when its shortest is shorter. A fixed seed per `round`: the same moves on every
+ * machine; stops at lb or when m is out of budget. */
 struct opt_anneal_result {
     long moves, accepted;
     int64_t from_ns, best_ns; /* first-come-first-served start, best found */
     double seconds;
 };
-enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals,
+enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals, int round,
                           struct opt_anneal_result *res);
 
 /* ---- bnb.c: a branch-and-bound over device orders --------------------------------------- */
@@ -627,6 +628,9 @@ struct job {
     /* the best other generator's schedule, of this shape with ops cut into parts (outside
      * the model), annealed shorter (owned; NULL when not) */
     struct ps_schedule *ref_annealed;
+    /* that annealing runs on a thread of its own beside the shape's searches (shape.c):
+     * its copy of the model (its own budget flags), its schedule and its outcome */
+    struct ref_anneal *ref;
     int64_t bnb_floor; /* and found no schedule shorter than this */
     enum ps_status st;
     struct ps_diag d;

@@ -137,7 +137,27 @@ static uint64_t next_rand(uint64_t *x)
     return *x;
 }
 
-enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals,
+/* The annealing's cost: the makespan plus ANNEAL_SPREAD times the mean end of the ops (all
+ * devices, parts counted one by one). Among orders of one makespan it leans, gently, to
+ * those that finish the rest of the work earlier: such orders leave the makespan's path
+ * room to move, where a plain makespan walks its plateaus blindly (docs/model.md,
+ * Annealing). */
+#define ANNEAL_SPREAD 0.1
+
+static double anneal_cost(const struct ps_schedule *c)
+{
+    double sum = 0;
+    size_t n = 0;
+    for (int d = 0; d < c->n_stages; d++) {
+        const struct ps_op *ops = c->dev_ops[d];
+        for (size_t i = 0; i < c->dev_n[d]; i++)
+            sum += (double)ops[i].end_ns;
+        n += c->dev_n[d];
+    }
+    return (double)c->makespan_ns + (n > 0 ? ANNEAL_SPREAD * sum / (double)n : 0);
+}
+
+enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals, int round,
                           struct opt_anneal_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -162,6 +182,7 @@ enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long eval
         evals = 0; /* not the incumbent's times without its channel orders: leave it */
     }
     res->from_ns = res->best_ns = cur;
+    double cost = evals > 0 ? anneal_cost(c) : 0;
     /* a constant temperature: a fraction of the shortest op (a worse step of a whole op
      * is taken about once in e^64 tries, one of a hundredth of it every third try) */
     int64_t dmin = INT64_MAX;
@@ -169,7 +190,10 @@ enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long eval
         if (m->ops[i].present && m->ops[i].dur > 0 && m->ops[i].dur < dmin)
             dmin = m->ops[i].dur;
     double temp = dmin == INT64_MAX ? 1 : (double)dmin / 64;
-    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    /* a fixed seed per round: a round from the last one's schedule makes other moves */
+    uint64_t rng = 0x9e3779b97f4a7c15ull ^ (0x2545f4914f6cdd1dull * (uint64_t)round);
+    if (rng == 0)
+        rng = 0x9e3779b97f4a7c15ull;
     for (long e = 0; st == PS_OK && e < evals && res->best_ns > lb; e++) {
         if (e % 64 == 0 && opt_out_of_budget(m))
             break;
@@ -187,9 +211,11 @@ enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long eval
         move_op(c->dev_ops[d], i, (size_t)to);
         bool ok = opt_sim_ok(c);
         int64_t v = ok ? c->makespan_ns : INT64_MAX;
+        double cv = ok ? anneal_cost(c) : 0;
         double u = (double)(next_rand(&rng) >> 11) / 9007199254740992.0;
-        if (ok && (v <= cur || u < exp(-(double)(v - cur) / temp))) {
+        if (ok && (cv <= cost || u < exp(-(cv - cost) / temp))) {
             cur = v;
+            cost = cv;
             res->accepted++;
             if (v < res->best_ns) {
                 res->best_ns = v;

@@ -7,6 +7,7 @@
 #include <glpk.h>
 #include <math.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,7 +531,7 @@ static enum ps_status annealing(struct job *j)
         return PS_OK;
     int64_t before = j->w.ub;
     struct opt_anneal_result res;
-    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, anneal_budget(j), &res);
+    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, anneal_budget(j), j->anneal_rounds, &res);
     if (st != PS_OK)
         return st;
     struct opt_anneal_result *sum = &j->anneal_sum;
@@ -569,10 +570,44 @@ static enum ps_status settle(struct job *j, bool *answered, struct ps_diag *d)
 
 /* The shortest other generator's schedule, when it is of this shape but has ops cut into
  * parts (the model's searches only take whole ops) and is shorter than the incumbent:
- * annealed too (the same moves move parts), kept in j->ref_annealed when it got shorter,
- * for the run to answer with (optimal.c); recorded as the param `anneal_ref`. Only reads
- * the run's schedules, which no job changes. */
-static enum ps_status anneal_reference(struct job *j)
+ * annealed too (the same moves move parts), in rounds while they shorten it (SEARCH_ROUNDS
+ * at most), on a thread of its own while the shape's searches go on (it reads only the
+ * run's schedules, which no job changes, and the model's durations, which nothing
+ * changes; its budget flags are its own copy's). Kept in j->ref_annealed when it got
+ * shorter, for the run to answer with (optimal.c); recorded as the param `anneal_ref`. */
+struct ref_anneal {
+    struct model m; /* j->m's copy: opt_out_of_budget writes its flags */
+    struct warm w;
+    const struct ps_schedule *from;
+    int64_t lb;
+    long evals;
+    struct opt_anneal_result sum;
+    int rounds;
+    enum ps_status st;
+    pthread_t th;
+    bool threaded;
+};
+
+static void *ref_anneal_run(void *arg)
+{
+    struct ref_anneal *ra = arg;
+    ra->st = PS_OK;
+    for (int round = 0; round < SEARCH_ROUNDS && ra->st == PS_OK; round++) {
+        int64_t before = ra->w.ub;
+        struct opt_anneal_result res;
+        ra->st = opt_anneal(&ra->m, &ra->w, ra->lb, ra->evals, round, &res);
+        if (ra->rounds++ == 0)
+            ra->sum.from_ns = res.from_ns;
+        ra->sum.moves += res.moves;
+        ra->sum.accepted += res.accepted;
+        ra->sum.seconds += res.seconds;
+        if (ra->w.ub >= before || ra->m.out != 0)
+            break;
+    }
+    return NULL;
+}
+
+static enum ps_status ref_anneal_start(struct job *j)
 {
     struct opt_run *r = j->run;
     if (r->best_ref < 0)
@@ -581,25 +616,57 @@ static enum ps_status anneal_reference(struct job *j)
     if (!opt_has_parts(g) || g->traversal != j->tr || g->chunks != j->V || !g->split_backward ||
         g->makespan_ns >= j->w.ub)
         return PS_OK;
-    struct warm pw = {.inc = ps_schedule_new(j->m.sc, g->name, j->V, j->tr, true),
-                      .ub = g->makespan_ns};
-    if (pw.inc == NULL)
+    struct ref_anneal *ra = calloc(1, sizeof *ra);
+    if (ra == NULL)
         return PS_ENOMEM;
-    enum ps_status st = opt_copy_exact(pw.inc, g);
-    struct opt_anneal_result res;
-    if (st == PS_OK)
-        st = opt_anneal(&j->m, &pw, j->lb, anneal_budget(j), &res);
-    if (st == PS_OK && pw.ub < g->makespan_ns) {
-        char buf[160];
+    ra->m = j->m;
+    ra->m.out = 0;
+    ra->from = g;
+    ra->lb = j->lb;
+    ra->evals = anneal_budget(j);
+    ra->w.ub = g->makespan_ns;
+    ra->w.inc = ps_schedule_new(j->m.sc, g->name, j->V, j->tr, true);
+    enum ps_status st = ra->w.inc != NULL ? opt_copy_exact(ra->w.inc, g) : PS_ENOMEM;
+    if (st != PS_OK) {
+        opt_warm_fini(&ra->w);
+        free(ra);
+        return st;
+    }
+    j->ref = ra;
+    ra->threaded = pthread_create(&ra->th, NULL, ref_anneal_run, ra) == 0;
+    if (!ra->threaded)
+        ref_anneal_run(ra); /* no thread: here, first */
+    return PS_OK;
+}
+
+/* Waits for the annealing of the other generator's schedule and takes its outcome. */
+static enum ps_status ref_anneal_finish(struct job *j)
+{
+    struct ref_anneal *ra = j->ref;
+    if (ra == NULL)
+        return PS_OK;
+    if (ra->threaded)
+        pthread_join(ra->th, NULL);
+    j->ref = NULL;
+    enum ps_status st = ra->st;
+    const struct ps_schedule *g = ra->from;
+    if (st == PS_OK && ra->w.ub < g->makespan_ns && j->s != NULL) {
+        char buf[192], rounds[32] = "";
+        if (ra->rounds > 1)
+            snprintf(rounds, sizeof rounds, " in %d rounds", ra->rounds);
         snprintf(buf, sizeof buf,
-                 "%s with ops cut into parts: %ld moves, %ld taken, %.3f -> %.3f ms, %.3f s",
-                 g->name, res.moves, res.accepted, ms(g->makespan_ns), ms(pw.ub), res.seconds);
+                 "%s with ops cut into parts: %ld moves, %ld taken, %.3f -> %.3f ms, %.3f s%s",
+                 g->name, ra->sum.moves, ra->sum.accepted, ms(g->makespan_ns), ms(ra->w.ub),
+                 ra->sum.seconds, rounds);
         ps_schedule_set_param(j->s, "anneal_ref", buf);
-        j->ref_annealed = pw.inc;
-        pw.inc = NULL;
+    }
+    if (st == PS_OK && ra->w.ub < g->makespan_ns) {
+        j->ref_annealed = ra->w.inc;
+        ra->w.inc = NULL;
         snprintf(j->ref_annealed->name, sizeof j->ref_annealed->name, "%s", g->name);
     }
-    opt_warm_fini(&pw);
+    opt_warm_fini(&ra->w);
+    free(ra);
     return st;
 }
 
@@ -621,8 +688,10 @@ static enum ps_status improve(struct job *j, bool *answered, struct ps_diag *d)
             if (st != PS_OK)
                 return st;
             due[k] = false;
-            if (j->w.ub < before)
+            if (j->w.ub < before) {
                 due[1 - k] = on[1 - k]; /* a shorter incumbent is news for the other one */
+                due[1] = on[1];         /* and the annealing goes on from it while it pays */
+            }
             st = settle(j, answered, d);
             if (st != PS_OK || *answered)
                 return st;
@@ -833,7 +902,16 @@ static enum ps_status search_step(struct job *j, long budget, bool *answered, st
     return j->bnb_proved ? proved_by_search(j, d) : out_of_budget(j, d);
 }
 
+static enum ps_status job_solve(struct job *j, struct ps_diag *d);
+
 enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
+{
+    enum ps_status st = job_solve(j, d);
+    enum ps_status rst = ref_anneal_finish(j);
+    return st != PS_OK ? st : rst;
+}
+
+static enum ps_status job_solve(struct job *j, struct ps_diag *d)
 {
     struct opt_run *r = j->run;
     /* the budget holds from the start: the graph, the warm start and the rows can each
@@ -888,7 +966,7 @@ enum ps_status opt_job_solve(struct job *j, struct ps_diag *d)
         /* a shorter incumbent first: the MILP's windows and the second search's cuts
          * come from it */
         if (j->m.tighten & T_ANNEAL)
-            st = anneal_reference(j); /* the answer so far, when it has parts */
+            st = ref_anneal_start(j); /* the answer so far, when it has parts */
         if (st != PS_OK)
             return st;
         if (j->m.out != 0)
