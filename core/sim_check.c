@@ -40,24 +40,27 @@ static int order_mb(const struct sim *m, int kind, int pos)
 static enum ps_status check_fields(const struct sim *m, int dv, size_t i, struct ps_diag *d)
 {
     const struct ps_op *op = &m->s->dev_ops[dv][i];
+    bool malformed = op->kind > PS_OP_R || op->chunk >= m->V || op->microbatch < 0 ||
+                     op->microbatch >= m->M || op->parts < 1 || op->part >= op->parts ||
+                     op->stage != dv;
+    bool no_r = !malformed && op->kind == PS_OP_R && !replays(m, dv, op->microbatch);
+    bool no_w = !malformed && op->kind == PS_OP_W && !m->has_w[dv];
+    if (!malformed && !no_r && !no_w)
+        return PS_OK; /* the common case: nothing to format */
     char path[64], what[96];
     snprintf(path, sizeof path, "stage %d, op %zu", dv, i);
-    if (op->kind > PS_OP_R || op->chunk >= m->V || op->microbatch < 0 || op->microbatch >= m->M ||
-        op->parts < 1 || op->part >= op->parts || op->stage != dv)
+    if (malformed)
         return ps_diag_set(d, PS_EINVAL, path,
                            "malformed op (kind %d, chunk %d, microbatch %d, part %d of %d, "
                            "stage %d)",
                            op->kind, op->chunk, (int)op->microbatch, op->part, op->parts,
                            op->stage);
     ps_op_describe(op, what, sizeof what);
-    if (op->kind == PS_OP_R && !replays(m, dv, op->microbatch))
+    if (no_r)
         return ps_diag_set(d, PS_EINVAL, path,
                            "%s: stage %d does not replay microbatch %d (its recompute is 0)", what,
                            dv, (int)op->microbatch);
-    if (op->kind == PS_OP_W && !m->has_w[dv])
-        return ps_diag_set(d, PS_EINVAL, path, "%s: this schedule has no W ops on stage %d", what,
-                           dv);
-    return PS_OK;
+    return ps_diag_set(d, PS_EINVAL, path, "%s: this schedule has no W ops on stage %d", what, dv);
 }
 
 /* Part 0 of op i in its kind's order. */
