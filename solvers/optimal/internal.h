@@ -390,14 +390,15 @@ enum ps_status opt_polish(struct model *m, struct warm *w, int64_t lb);
  * memory and its cost (the makespan plus a tenth of the ops' mean end) gets no higher,
  * or, higher by x, with probability exp(-x / T), T a 64th of the shortest op. Replaces
  * w->inc when its shortest is shorter. A fixed seed per `round`: the same moves on every
- * machine; stops at lb or when m is out of budget. */
+ * machine; stops at lb, after `patience` moves (> 0) without a shorter schedule, or when
+ * m is out of budget. */
 struct opt_anneal_result {
     long moves, accepted;
     int64_t from_ns, best_ns; /* first-come-first-served start, best found */
     double seconds;
 };
-enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals, int round,
-                          struct opt_anneal_result *res);
+enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals, long patience,
+                          int round, struct opt_anneal_result *res);
 
 /* ---- bnb.c: a branch-and-bound over device orders --------------------------------------- */
 

@@ -157,8 +157,8 @@ static double anneal_cost(const struct ps_schedule *c)
     return (double)c->makespan_ns + (n > 0 ? ANNEAL_SPREAD * sum / (double)n : 0);
 }
 
-enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals, int round,
-                          struct opt_anneal_result *res)
+enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long evals, long patience,
+                          int round, struct opt_anneal_result *res)
 {
     memset(res, 0, sizeof *res);
     if (w->inc == NULL || w->ub <= lb || evals <= 0)
@@ -194,7 +194,10 @@ enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long eval
     uint64_t rng = 0x9e3779b97f4a7c15ull ^ (0x2545f4914f6cdd1dull * (uint64_t)round);
     if (rng == 0)
         rng = 0x9e3779b97f4a7c15ull;
+    long last_best = 0; /* the move that last shortened the best */
     for (long e = 0; st == PS_OK && e < evals && res->best_ns > lb; e++) {
+        if (patience > 0 && e - last_best > patience)
+            break; /* nothing shorter for that long */
         if (e % 64 == 0 && opt_out_of_budget(m))
             break;
         int d = (int)(next_rand(&rng) % (uint64_t)c->n_stages);
@@ -218,6 +221,7 @@ enum ps_status opt_anneal(struct model *m, struct warm *w, int64_t lb, long eval
             cost = cv;
             res->accepted++;
             if (v < res->best_ns) {
+                last_best = e;
                 res->best_ns = v;
                 st = opt_copy_exact(best, c);
             }

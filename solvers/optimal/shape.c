@@ -165,6 +165,9 @@ static void choose_rounded(struct model *m, int64_t ub)
 #define ANNEAL_EVALS 400000L
 /* Turns of the neighbourhood search and the annealing on one incumbent, at most */
 #define SEARCH_ROUNDS 6
+/* An annealing run: at most this many times its budget of moves, and it ends after one
+ * budget without a shorter schedule */
+#define ANNEAL_ROUNDS 24
 #define LNS_WINDOW_NODES 20000L
 
 /* The formulation: time-indexed when every duration is a multiple of a unit that keeps the
@@ -523,6 +526,73 @@ static long anneal_budget(const struct job *j)
     return capped(j, evals < ANNEAL_EVALS ? evals : ANNEAL_EVALS);
 }
 
+/* One annealing run: ANNEAL_ROUNDS budgets at most (no more than the run's node_limit),
+ * ending after a budget's moves without a shorter schedule. */
+static long anneal_total(const struct job *j)
+{
+    return capped(j, anneal_budget(j) * ANNEAL_ROUNDS);
+}
+
+/* An annealing run on a thread of its own (the machine's other core). It reads only its
+ * start, the model's durations and sizes, which nothing changes once the graph is built,
+ * and the run's scenario; the budget's flags are its own model copy's (opt_out_of_budget
+ * writes them). */
+struct chain {
+    struct model m;
+    struct warm w;
+    int64_t lb;
+    long evals, patience;
+    int round;
+    struct opt_anneal_result res;
+    enum ps_status st;
+    pthread_t th;
+    bool threaded;
+};
+
+static void *chain_run(void *arg)
+{
+    struct chain *c = arg;
+    c->st = opt_anneal(&c->m, &c->w, c->lb, c->evals, c->patience, c->round, &c->res);
+    return NULL;
+}
+
+/* Starts annealing a copy of `from` (makespan ub) on a thread (here, at once, when no
+ * thread can be made). */
+static enum ps_status chain_start(struct chain *c, const struct job *j,
+                                  const struct ps_schedule *from, int64_t ub, long evals,
+                                  long patience, int round)
+{
+    memset(c, 0, sizeof *c);
+    c->m = j->m;
+    c->m.out = 0;
+    c->lb = j->lb;
+    c->evals = evals;
+    c->patience = patience;
+    c->round = round;
+    c->w.ub = ub;
+    c->w.inc = ps_schedule_new(j->m.sc, from->name, j->V, j->tr, true);
+    enum ps_status st = c->w.inc != NULL ? opt_copy_exact(c->w.inc, from) : PS_ENOMEM;
+    if (st != PS_OK) {
+        opt_warm_fini(&c->w);
+        return st;
+    }
+    c->threaded = pthread_create(&c->th, NULL, chain_run, c) == 0;
+    if (!c->threaded)
+        chain_run(c);
+    return PS_OK;
+}
+
+static enum ps_status chain_join(struct chain *c)
+{
+    if (c->threaded)
+        pthread_join(c->th, NULL);
+    c->threaded = false;
+    return c->st;
+}
+
+/* The second chain's seeds: far from the first's rounds */
+#define ANNEAL_SECOND 4096
+
 /* Simulated annealing (polish.c) on what the searches left, ANNEAL_PER_OP moves an op a
  * round; recorded, added up over the rounds, as the param `anneal`. */
 static enum ps_status annealing(struct job *j)
@@ -530,16 +600,40 @@ static enum ps_status annealing(struct job *j)
     if (j->w.inc == NULL || j->lb >= j->w.ub)
         return PS_OK;
     int64_t before = j->w.ub;
-    struct opt_anneal_result res;
-    enum ps_status st = opt_anneal(&j->m, &j->w, j->lb, anneal_budget(j), j->anneal_rounds, &res);
-    if (st != PS_OK)
+    /* two chains from the incumbent, one a core, with seeds of their own: the shorter
+     * result is kept (on llama3-405b-fig9 one chain's result varies by 2% with the seed) */
+    struct chain *c = malloc(sizeof *c);
+    if (c == NULL)
+        return PS_ENOMEM;
+    enum ps_status st = chain_start(c, j, j->w.inc, j->w.ub, anneal_total(j), anneal_budget(j),
+                                    j->anneal_rounds + ANNEAL_SECOND);
+    if (st != PS_OK) {
+        free(c);
         return st;
+    }
+    struct opt_anneal_result res;
+    st = opt_anneal(&j->m, &j->w, j->lb, anneal_total(j), anneal_budget(j), j->anneal_rounds, &res);
+    enum ps_status cst = chain_join(c);
+    if (st == PS_OK)
+        st = cst;
+    if (st == PS_OK && c->w.ub < j->w.ub) {
+        ps_schedule_free(j->w.inc);
+        j->w.inc = c->w.inc;
+        j->w.ub = c->w.ub;
+        c->w.inc = NULL;
+    }
+    opt_warm_fini(&c->w);
+    if (st != PS_OK) {
+        free(c);
+        return st;
+    }
     struct opt_anneal_result *sum = &j->anneal_sum;
     if (j->anneal_rounds++ == 0)
         sum->from_ns = res.from_ns;
-    sum->moves += res.moves;
-    sum->accepted += res.accepted;
-    sum->seconds += res.seconds;
+    sum->moves += res.moves + c->res.moves;
+    sum->accepted += res.accepted + c->res.accepted;
+    sum->seconds += res.seconds > c->res.seconds ? res.seconds : c->res.seconds;
+    free(c);
     char buf[160], rounds[32] = "";
     if (j->anneal_rounds > 1)
         snprintf(rounds, sizeof rounds, " in %d rounds", j->anneal_rounds);
@@ -576,36 +670,9 @@ static enum ps_status settle(struct job *j, bool *answered, struct ps_diag *d)
  * changes; its budget flags are its own copy's). Kept in j->ref_annealed when it got
  * shorter, for the run to answer with (optimal.c); recorded as the param `anneal_ref`. */
 struct ref_anneal {
-    struct model m; /* j->m's copy: opt_out_of_budget writes its flags */
-    struct warm w;
+    struct chain c;
     const struct ps_schedule *from;
-    int64_t lb;
-    long evals;
-    struct opt_anneal_result sum;
-    int rounds;
-    enum ps_status st;
-    pthread_t th;
-    bool threaded;
 };
-
-static void *ref_anneal_run(void *arg)
-{
-    struct ref_anneal *ra = arg;
-    ra->st = PS_OK;
-    for (int round = 0; round < SEARCH_ROUNDS && ra->st == PS_OK; round++) {
-        int64_t before = ra->w.ub;
-        struct opt_anneal_result res;
-        ra->st = opt_anneal(&ra->m, &ra->w, ra->lb, ra->evals, round, &res);
-        if (ra->rounds++ == 0)
-            ra->sum.from_ns = res.from_ns;
-        ra->sum.moves += res.moves;
-        ra->sum.accepted += res.accepted;
-        ra->sum.seconds += res.seconds;
-        if (ra->w.ub >= before || ra->m.out != 0)
-            break;
-    }
-    return NULL;
-}
 
 static enum ps_status ref_anneal_start(struct job *j)
 {
@@ -619,23 +686,14 @@ static enum ps_status ref_anneal_start(struct job *j)
     struct ref_anneal *ra = calloc(1, sizeof *ra);
     if (ra == NULL)
         return PS_ENOMEM;
-    ra->m = j->m;
-    ra->m.out = 0;
     ra->from = g;
-    ra->lb = j->lb;
-    ra->evals = anneal_budget(j);
-    ra->w.ub = g->makespan_ns;
-    ra->w.inc = ps_schedule_new(j->m.sc, g->name, j->V, j->tr, true);
-    enum ps_status st = ra->w.inc != NULL ? opt_copy_exact(ra->w.inc, g) : PS_ENOMEM;
+    /* one budget: the whole-op chains take the cores after it */
+    enum ps_status st = chain_start(&ra->c, j, g, g->makespan_ns, anneal_budget(j), 0, 0);
     if (st != PS_OK) {
-        opt_warm_fini(&ra->w);
         free(ra);
         return st;
     }
     j->ref = ra;
-    ra->threaded = pthread_create(&ra->th, NULL, ref_anneal_run, ra) == 0;
-    if (!ra->threaded)
-        ref_anneal_run(ra); /* no thread: here, first */
     return PS_OK;
 }
 
@@ -645,27 +703,24 @@ static enum ps_status ref_anneal_finish(struct job *j)
     struct ref_anneal *ra = j->ref;
     if (ra == NULL)
         return PS_OK;
-    if (ra->threaded)
-        pthread_join(ra->th, NULL);
     j->ref = NULL;
-    enum ps_status st = ra->st;
+    enum ps_status st = chain_join(&ra->c);
+    struct warm *w = &ra->c.w;
+    const struct opt_anneal_result *res = &ra->c.res;
     const struct ps_schedule *g = ra->from;
-    if (st == PS_OK && ra->w.ub < g->makespan_ns && j->s != NULL) {
-        char buf[192], rounds[32] = "";
-        if (ra->rounds > 1)
-            snprintf(rounds, sizeof rounds, " in %d rounds", ra->rounds);
+    if (st == PS_OK && w->ub < g->makespan_ns && j->s != NULL) {
+        char buf[192];
         snprintf(buf, sizeof buf,
-                 "%s with ops cut into parts: %ld moves, %ld taken, %.3f -> %.3f ms, %.3f s%s",
-                 g->name, ra->sum.moves, ra->sum.accepted, ms(g->makespan_ns), ms(ra->w.ub),
-                 ra->sum.seconds, rounds);
+                 "%s with ops cut into parts: %ld moves, %ld taken, %.3f -> %.3f ms, %.3f s",
+                 g->name, res->moves, res->accepted, ms(g->makespan_ns), ms(w->ub), res->seconds);
         ps_schedule_set_param(j->s, "anneal_ref", buf);
     }
-    if (st == PS_OK && ra->w.ub < g->makespan_ns) {
-        j->ref_annealed = ra->w.inc;
-        ra->w.inc = NULL;
+    if (st == PS_OK && w->ub < g->makespan_ns) {
+        j->ref_annealed = w->inc;
+        w->inc = NULL;
         snprintf(j->ref_annealed->name, sizeof j->ref_annealed->name, "%s", g->name);
     }
-    opt_warm_fini(&ra->w);
+    opt_warm_fini(w);
     free(ra);
     return st;
 }
@@ -690,7 +745,7 @@ static enum ps_status improve(struct job *j, bool *answered, struct ps_diag *d)
             due[k] = false;
             if (j->w.ub < before) {
                 due[1 - k] = on[1 - k]; /* a shorter incumbent is news for the other one */
-                due[1] = on[1];         /* and the annealing goes on from it while it pays */
+                due[1] = on[1];         /* and the annealing goes on from it, a new seed */
             }
             st = settle(j, answered, d);
             if (st != PS_OK || *answered)

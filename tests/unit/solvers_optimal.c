@@ -579,7 +579,7 @@ static void test_anneal_random(void **state)
             assert_int_equal(opt_warm_start(&j.m, NULL, 0, &j.w, &d), PS_OK);
             assert_string_equal(j.w.from, "sequential");
             start = j.w.ub;
-            assert_int_equal(opt_anneal(&j.m, &j.w, 0, 20000, 0, &res[run]), PS_OK);
+            assert_int_equal(opt_anneal(&j.m, &j.w, 0, 20000, 0, 0, &res[run]), PS_OK);
             assert_true(opt_sim_ok(j.w.inc));
             assert_int_equal(j.w.inc->makespan_ns, j.w.ub);
             assert_int_equal(res[run].best_ns, j.w.ub);
