@@ -6,8 +6,8 @@
 
 #include <glpk.h>
 #include <math.h>
-#include <stdio.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,8 +593,9 @@ static enum ps_status chain_join(struct chain *c)
 /* The second chain's seeds: far from the first's rounds */
 #define ANNEAL_SECOND 4096
 
-/* Simulated annealing (polish.c) on what the searches left, ANNEAL_PER_OP moves an op a
- * round; recorded, added up over the rounds, as the param `anneal`. */
+/* Simulated annealing (polish.c) on what the searches left: two chains, this thread's and
+ * another's, each ANNEAL_PER_OP moves an op a budget and on while it finds shorter
+ * schedules (anneal_total); recorded, added up over the runs, as the param `anneal`. */
 static enum ps_status annealing(struct job *j)
 {
     if (j->w.inc == NULL || j->lb >= j->w.ub)
@@ -664,11 +665,10 @@ static enum ps_status settle(struct job *j, bool *answered, struct ps_diag *d)
 
 /* The shortest other generator's schedule, when it is of this shape but has ops cut into
  * parts (the model's searches only take whole ops) and is shorter than the incumbent:
- * annealed too (the same moves move parts), in rounds while they shorten it (SEARCH_ROUNDS
- * at most), on a thread of its own while the shape's searches go on (it reads only the
- * run's schedules, which no job changes, and the model's durations, which nothing
- * changes; its budget flags are its own copy's). Kept in j->ref_annealed when it got
- * shorter, for the run to answer with (optimal.c); recorded as the param `anneal_ref`. */
+ * annealed too (the same moves move parts), one budget's moves on a chain of its own (a
+ * thread) while the shape's searches go on; it reads only the run's schedules, which no
+ * job changes. Kept in j->ref_annealed when it got shorter, for the run to answer with
+ * (optimal.c); recorded as the param `anneal_ref` when the shape's solve ends. */
 struct ref_anneal {
     struct chain c;
     const struct ps_schedule *from;
