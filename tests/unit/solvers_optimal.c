@@ -922,7 +922,7 @@ static void test_search_cutoff(void **state)
 
 /* The issue's 4x6 heterogeneous wave with only the start and the annealing: the greedy's
  * schedule with ops cut into parts (24.20 ms) beats the whole-op start, so it is annealed
- * too (2,000 moves a round, on its own thread beside the shape's annealing; the 2 s limit
+ * too (one budget of 2,000 moves, on its own thread beside the shape's annealing; the 2 s limit
  * only keeps the MILP short: whatever it finds can only be shorter) and the answer is the
  * shortest, valid and named for what it is. A second run gives the same answer and the
  * same annealing of the parts, thread or not. */
